@@ -1,0 +1,5 @@
+"""``python -m casework``: the command line."""
+
+from casework.cli import main
+
+main()
