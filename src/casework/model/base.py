@@ -1,0 +1,123 @@
+"""Shared building blocks of the case model: the record base class and date types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from casework.model.enums import ROH_LEVEL_ALIASES, RohLevel
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_day(value: object) -> object:
+    """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string, nothing else.
+
+    pydantic's lax mode would also take integers (as Unix time) and datetimes;
+    on a case file either is a clerk's mistake, so they are rejected here.
+    """
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("expected a real calendar date (YYYY-MM-DD)") from None
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+#: A calendar day. Accepts ``datetime.date`` or ``"YYYY-MM-DD"``.
+Day = Annotated[dt.date, BeforeValidator(_parse_day)]
+
+
+def _parse_roh(value: object) -> object:
+    if isinstance(value, RohLevel):
+        return value
+    if isinstance(value, str):
+        level = ROH_LEVEL_ALIASES.get(value.strip().lower())
+        if level is not None:
+            return level
+    return value  # let the enum validator report the allowed values
+
+
+_RohInput = Literal[
+    "low",
+    "medium",
+    "high",
+    "very_high",
+    "very high",
+    "RLRH",
+    "RMRH",
+    "RHRH",
+    "RVHR",
+    "RVRH",
+]
+
+#: A risk of harm level. Accepts the canonical values and register codes
+#: (``RLRH``, ``RMRH``, ``RHRH``, ``RVHR``, ``RVRH``), case-insensitively.
+RohLevelInput = Annotated[RohLevel, BeforeValidator(_parse_roh, json_schema_input_type=_RohInput)]
+
+#: A short identifier: a case reference, an assessment id, a question id.
+Identifier = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"),
+]
+
+#: Free text written by staff. Never echoed in error messages.
+FreeText = Annotated[str, Field(max_length=2000)]
+
+
+class Record(BaseModel):
+    """Base of every case-file type: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+        # Error messages must never echo what was typed: it may be a name or a date of birth.
+        hide_input_in_errors=True,
+    )
+
+
+class Period(Record):
+    """A span of days, ``start`` to ``end`` inclusive; ``end`` is ``None`` while open."""
+
+    start: Day
+    """First day of the period."""
+    end: Day | None = None
+    """Last day of the period, or ``None`` while it is still open."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("expected end on or after start")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in the period."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def dates_in(
+    value: Any, path: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], dt.date]]:
+    """Every date held anywhere in a model (or list / dict of models), with its path."""
+    found: list[tuple[tuple[str | int, ...], dt.date]] = []
+    if isinstance(value, dt.date):
+        found.append((path, value))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found.extend(dates_in(getattr(value, name), (*path, name)))
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            found.extend(dates_in(item, (*path, index)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(dates_in(item, (*path, str(key))))
+    return found

@@ -1,0 +1,276 @@
+"""The case: one offender's supervision as an inspector reads the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from casework.model.base import Day, Identifier, Record, dates_in
+from casework.model.enums import Answer, AssessmentPurpose, RohLevel, SentenceKind, Tier
+from casework.model.offender import Offender, PersonalDetails
+from casework.model.risk import Mappa, OasysAssessment, RohRecord, SignificantEvent, TierRecord
+from casework.model.sentence import Sentence
+from casework.model.supervision import (
+    ApprovedPremisesResidence,
+    Breach,
+    Contact,
+    CustodyMove,
+    HomeVisit,
+    Induction,
+    Intervention,
+    OmAssignment,
+    Outcomes,
+    Psr,
+    Recall,
+    TransferIn,
+    Victim,
+)
+
+Loc = tuple[str | int, ...]
+
+
+class ContradictionError(ValueError):
+    """Facts in one case record that cannot all be true.
+
+    ``problems`` holds each contradiction as ``(field path, what was expected)``
+    so that loaders can report every one at its own location.
+    """
+
+    def __init__(self, problems: Sequence[tuple[Loc, str]]) -> None:
+        self.problems: tuple[tuple[Loc, str], ...] = tuple(problems)
+        text = "; ".join(f"{_dotted(loc)}: {message}" for loc, message in self.problems)
+        super().__init__(text)
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(record)"
+
+
+class Judgements(Record):
+    """Inspector judgements for the questions only a person can answer.
+
+    ``answers`` maps a question id (``"1.2.p"``) to an answer; ``summaries``
+    maps a criterion id (``"1.2"``) to the summary judgement for it.
+    """
+
+    answers: dict[Identifier, Answer] = Field(default_factory=dict)
+    """Answer per question id."""
+    summaries: dict[Identifier, Answer] = Field(default_factory=dict)
+    """Summary judgement per criterion id."""
+
+
+StartEvent = Literal["sentence", "release"]
+
+
+class Case(Record):
+    """One offender's case as recorded on ``as_of``.
+
+    Every date in the record must be on or before ``as_of``: the record cannot
+    know the future. Identifying details live in ``personal`` and nowhere else.
+    """
+
+    reference: Identifier
+    """Case reference, unique within a file. Reports can pseudonymise it."""
+    as_of: Day
+    """The date the record describes the case as at (when the file was read)."""
+    area: str | None = Field(default=None, max_length=80)
+    """Probation area managing the case."""
+    offender: Offender = Field(default_factory=Offender)
+    """Non-identifying facts about the offender."""
+    personal: PersonalDetails | None = None
+    """Identifying details, kept apart so reports and errors can leave them out."""
+    sentence: Sentence
+    """The sentence supervised."""
+    tiers: tuple[TierRecord, ...] = ()
+    """Tier allocations, dated."""
+    roh: tuple[RohRecord, ...] = ()
+    """Risk of harm classifications, dated."""
+    mappa: Mappa | None = None
+    """MAPPA arrangements, where the case is subject to MAPPA."""
+    child_safeguarding_concern: bool = False
+    """There are child safeguarding concerns (004:382, 004:656)."""
+    assessments: tuple[OasysAssessment, ...] = ()
+    """OASys assessments and reviews, with their parts."""
+    events: tuple[SignificantEvent, ...] = ()
+    """Significant incidents, changes and acute risk factors."""
+    psr: Psr | None = None
+    """The pre-sentence report, if one was prepared."""
+    contacts: tuple[Contact, ...] = ()
+    """Arranged appointments and other contacts."""
+    home_visits: tuple[HomeVisit, ...] = ()
+    """Home visits."""
+    inductions: tuple[Induction, ...] = ()
+    """Inductions."""
+    breaches: tuple[Breach, ...] = ()
+    """Unacceptable failures to comply and the enforcement that followed."""
+    victims: tuple[Victim, ...] = ()
+    """Victims known to the case (by id, never by name)."""
+    transfer_in: TransferIn | None = None
+    """Transfer in from another area."""
+    approved_premises: tuple[ApprovedPremisesResidence, ...] = ()
+    """Residence in approved premises."""
+    interventions: tuple[Intervention, ...] = ()
+    """Interventions."""
+    recalls: tuple[Recall, ...] = ()
+    """Recalls to custody."""
+    custody_moves: tuple[CustodyMove, ...] = ()
+    """Moves between prisons."""
+    om_assignments: tuple[OmAssignment, ...] = ()
+    """Who managed the case, when."""
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+    """Recorded outcomes."""
+    judgements: Judgements = Field(default_factory=Judgements)
+    """Inspector answers and summary judgements."""
+
+    # ------------------------------------------------------------ validation
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems = [*self._future_dates(), *self._sentence_problems(), *self._assessment_problems()]
+        problems.extend(self._history_problems())
+        problems.extend(self._event_order_problems())
+        if problems:
+            raise ContradictionError(problems)
+        return self
+
+    def _future_dates(self) -> Iterable[tuple[Loc, str]]:
+        for loc, day in dates_in(self):
+            if loc != ("as_of",) and day > self.as_of:
+                yield loc, "a date on or before the record's as_of"
+
+    def _sentence_problems(self) -> Iterable[tuple[Loc, str]]:
+        sentence = self.sentence
+        released = sentence.released_on
+        if sentence.kind is SentenceKind.LICENCE and released is None:
+            yield ("sentence", "released_on"), "a release date for a licence case"
+        if sentence.kind is not SentenceKind.LICENCE and released is not None:
+            yield (
+                ("sentence", "released_on"),
+                f"no release date for a {sentence.kind.value} case "
+                "(a released case is a licence case)",
+            )
+        if released is not None and released < sentence.sentenced_on:
+            yield ("sentence", "released_on"), "a release on or after the date of sentence"
+        if sentence.starts_on is not None and sentence.starts_on < sentence.sentenced_on:
+            yield ("sentence", "starts_on"), "a start on or after the date of sentence"
+        if sentence.ends_on is not None and sentence.ends_on < sentence.sentenced_on:
+            yield ("sentence", "ends_on"), "an end on or after the date of sentence"
+        if sentence.termination is not None and sentence.termination.on < sentence.sentenced_on:
+            yield (
+                ("sentence", "termination", "on"),
+                "a termination on or after the date of sentence",
+            )
+        for index, breach in enumerate(self.breaches):
+            if breach.failed_on < sentence.sentenced_on:
+                yield ("breaches", index, "failed_on"), "a failure to comply on or after sentence"
+        for index, recall in enumerate(self.recalls):
+            if released is None or recall.on < released:
+                yield ("recalls", index, "on"), "a recall after release on licence"
+
+    def _assessment_problems(self) -> Iterable[tuple[Loc, str]]:
+        by_id: dict[str, int] = {}
+        for index, assessment in enumerate(self.assessments):
+            if assessment.id in by_id:
+                yield ("assessments", index, "id"), "an id not used by another assessment"
+            by_id.setdefault(assessment.id, index)
+        for index, assessment in enumerate(self.assessments):
+            if assessment.purpose is not AssessmentPurpose.REVIEW or assessment.reviews is None:
+                continue
+            target = by_id.get(assessment.reviews)
+            if target is None or target == index:
+                yield ("assessments", index, "reviews"), "the id of another assessment in this case"
+                continue
+            review_day = _first_date(assessment)
+            reviewed_day = _first_date(self.assessments[target])
+            if review_day is not None and reviewed_day is not None and review_day < reviewed_day:
+                yield (
+                    ("assessments", index),
+                    f"a review dated on or after the assessment it reviews ({assessment.reviews})",
+                )
+        seen_victims: set[str] = set()
+        for index, victim in enumerate(self.victims):
+            if victim.id in seen_victims:
+                yield ("victims", index, "id"), "an id not used by another victim"
+            seen_victims.add(victim.id)
+
+    def _history_problems(self) -> Iterable[tuple[Loc, str]]:
+        histories = {
+            "tiers": [record.on for record in self.tiers],
+            "roh": [record.on for record in self.roh],
+        }
+        for name, days in histories.items():
+            seen: set[dt.date] = set()
+            for index, day in enumerate(days):
+                if day in seen:
+                    yield (name, index, "on"), "one record per date"
+                seen.add(day)
+
+    def _event_order_problems(self) -> Iterable[tuple[Loc, str]]:
+        transfer = self.transfer_in
+        if transfer is not None:
+            for field in ("first_appointment_on", "first_contact_on", "home_visit_on"):
+                day = getattr(transfer, field)
+                if day is not None and day < transfer.notified_on:
+                    yield ("transfer_in", field), "a date on or after notified_on"
+        for index, move in enumerate(self.custody_moves):
+            if move.om_notified_on is not None and move.om_notified_on < move.on:
+                yield ("custody_moves", index, "om_notified_on"), "a date on or after the move"
+
+    # ------------------------------------------------------------ accessors
+
+    def tier_on(self, day: dt.date) -> Tier | None:
+        """The tier in force on ``day`` (the latest allocation on or before it)."""
+        current = [rec for rec in self.tiers if rec.on <= day]
+        return max(current, key=lambda rec: rec.on).tier if current else None
+
+    def roh_on(self, day: dt.date) -> RohRecord | None:
+        """The RoH classification in force on ``day``."""
+        current = [rec for rec in self.roh if rec.on <= day]
+        return max(current, key=lambda rec: rec.on) if current else None
+
+    def roh_level_on(self, day: dt.date) -> RohLevel | None:
+        """The RoH level in force on ``day``."""
+        record = self.roh_on(day)
+        return record.level if record else None
+
+    def is_ppo_on(self, day: dt.date) -> bool:
+        """Whether the offender was a PPO on ``day``."""
+        return self.offender.is_ppo_on(day)
+
+    @property
+    def start_event(self) -> tuple[StartEvent, dt.date]:
+        """What starts the clock for OASys timeliness: release for licence cases, else sentence.
+
+        "following sentence or release on licence" (003:697-701).
+        """
+        if self.sentence.kind is SentenceKind.LICENCE and self.sentence.released_on is not None:
+            return "release", self.sentence.released_on
+        return "sentence", self.sentence.start_date
+
+    def assessment(self, assessment_id: str) -> OasysAssessment | None:
+        """The assessment with this id, if any."""
+        return next((a for a in self.assessments if a.id == assessment_id), None)
+
+    def in_community_on(self, day: dt.date) -> bool:
+        """Whether the offender was under supervision in the community on ``day``."""
+        kind = self.sentence.kind
+        if kind is SentenceKind.CUSTODY:
+            return False
+        if kind is SentenceKind.LICENCE:
+            released = self.sentence.released_on
+            return released is not None and released <= day
+        return self.sentence.start_date <= day
+
+
+def _first_date(assessment: OasysAssessment) -> dt.date | None:
+    """The date an assessment is known by: its completion, else its earliest part."""
+    if assessment.completed_on is not None:
+        return assessment.completed_on
+    days = [day for _, day in dates_in(assessment)]
+    return min(days) if days else None

@@ -1,0 +1,41 @@
+"""Shared fixtures and Hypothesis profiles.
+
+Profiles (choose with HYPOTHESIS_PROFILE): ``dev`` (default, quick),
+``ci`` (more examples, derandomised so CI runs are reproducible).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from casework import WorkingCalendar
+
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=250,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def calendar() -> WorkingCalendar:
+    """England & Wales bank holidays, 1995-2035."""
+    return WorkingCalendar.england_and_wales()
+
+
+@pytest.fixture(scope="session")
+def examples() -> Path:
+    """The bundled examples folder."""
+    return EXAMPLES
