@@ -1,0 +1,286 @@
+"""Working days the way probation staff count them, and calendar weeks and months.
+
+Conventions (docs/working-days.md):
+
+* A working day is Monday to Friday, not a bank holiday.
+* "Within N working days of X" means on or before ``add_working_days(X, N)``:
+  X itself is day 0, whatever day of the week it is, and the count starts on
+  the next working day (omi-2007-criteria.md §1.3 A16; risk-of-harm-standards.md §6.2).
+* Weeks are 7 calendar days. Months are calendar months by
+  ``dateutil.relativedelta``: adding a month to 31 January gives the last day of
+  February (month-end clamping).
+
+The calendar knows which years it covers and refuses dates outside them
+rather than silently treating them as holiday-free.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+import attrs
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
+
+__all__ = [
+    "CalendarError",
+    "Duration",
+    "TimeUnit",
+    "WorkingCalendar",
+    "add_months",
+    "add_weeks",
+]
+
+_DEFAULT_FIRST_YEAR = 1995
+_DEFAULT_LAST_YEAR = 2035
+_SATURDAY = 5
+
+
+class CalendarError(ValueError):
+    """A date outside the calendar's years, or a holiday list that cannot be right."""
+
+
+class TimeUnit(enum.StrEnum):
+    """Units a time limit can be written in."""
+
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+@attrs.frozen
+class Duration:
+    """A time limit: an amount of a unit, such as 5 working days or 4 months."""
+
+    amount: int
+    unit: TimeUnit = attrs.field(converter=TimeUnit)
+
+    def __str__(self) -> str:
+        words = {
+            TimeUnit.WORKING_DAYS: ("working day", "working days"),
+            TimeUnit.CALENDAR_DAYS: ("day", "days"),
+            TimeUnit.WEEKS: ("week", "weeks"),
+            TimeUnit.MONTHS: ("month", "months"),
+        }[self.unit]
+        return f"{self.amount} {words[0] if abs(self.amount) == 1 else words[1]}"
+
+
+def add_weeks(start: dt.date, weeks: int) -> dt.date:
+    """``start`` plus ``weeks`` x 7 calendar days (16 weeks is 112 days, not 4 months)."""
+    return start + dt.timedelta(weeks=weeks)
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` plus calendar months, clamped to the end of a shorter month.
+
+    >>> add_months(dt.date(2007, 10, 31), 4)
+    datetime.date(2008, 2, 29)
+    """
+    result: dt.date = start + relativedelta(months=months)
+    return result
+
+
+def _frozen_mapping(mapping: Mapping[dt.date, str]) -> Mapping[dt.date, str]:
+    return MappingProxyType(dict(mapping))
+
+
+def _weekdays_upto(ordinal: int) -> int:
+    """Number of Mondays-to-Fridays from 1 January of year 1 (a Monday) up to ``ordinal``."""
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
+
+
+@attrs.frozen(eq=False)
+class WorkingCalendar:
+    """Working days: weekdays that are not holidays, within a range of covered years.
+
+    Build one with :meth:`england_and_wales` or :meth:`from_holidays`; pass it
+    to everything that counts days. It is immutable and cheap to share.
+    """
+
+    holidays: Mapping[dt.date, str] = attrs.field(converter=_frozen_mapping)
+    first_year: int
+    last_year: int
+    name: str = "custom"
+    _weekday_holidays: tuple[int, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.first_year > self.last_year:
+            raise CalendarError(f"first_year {self.first_year} is after last_year {self.last_year}")
+        outside = sorted(
+            day for day in self.holidays if not self.first_year <= day.year <= self.last_year
+        )
+        if outside:
+            raise CalendarError(
+                f"holiday {outside[0].isoformat()} is outside the covered years "
+                f"{self.first_year}-{self.last_year}"
+            )
+        ordinals = sorted(day.toordinal() for day in self.holidays if day.weekday() < _SATURDAY)
+        object.__setattr__(self, "_weekday_holidays", tuple(ordinals))
+
+    # ------------------------------------------------------------ construction
+
+    @classmethod
+    def england_and_wales(
+        cls, first_year: int = _DEFAULT_FIRST_YEAR, last_year: int = _DEFAULT_LAST_YEAR
+    ) -> WorkingCalendar:
+        """England & Wales bank holidays, substitute days included, from the ``holidays`` package.
+
+        The package's ``GB`` calendar without a subdivision leaves out Easter
+        Monday and the August bank holiday (they are not UK-wide), so the
+        England subdivision is asked for and the result is checked for both.
+        """
+        import holidays as holidays_package  # noqa: PLC0415  (imported only when needed)
+
+        years = range(first_year, last_year + 1)
+        table = holidays_package.country_holidays("GB", subdiv="ENG", years=years)
+        dates = {day: str(name) for day, name in table.items()}
+        check_england_and_wales(dates, years)
+        return cls(dates, first_year, last_year, name="England and Wales")
+
+    @classmethod
+    def from_holidays(
+        cls,
+        holidays: Iterable[dt.date] | Mapping[dt.date, str],
+        *,
+        first_year: int | None = None,
+        last_year: int | None = None,
+        name: str = "custom",
+    ) -> WorkingCalendar:
+        """A calendar from an explicit holiday list.
+
+        The covered years default to the years the list spans; give them
+        explicitly when a year has no holiday (or for an empty list).
+        """
+        named = (
+            dict(holidays) if isinstance(holidays, Mapping) else dict.fromkeys(holidays, "holiday")
+        )
+        years = [day.year for day in named]
+        first = first_year if first_year is not None else min(years, default=None)
+        last = last_year if last_year is not None else max(years, default=None)
+        if first is None or last is None:
+            raise CalendarError("an empty holiday list needs first_year and last_year")
+        return cls(named, first, last, name=name)
+
+    # ------------------------------------------------------------ queries
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` is in a year the calendar knows the holidays of."""
+        return self.first_year <= day.year <= self.last_year
+
+    def _check(self, day: dt.date) -> None:
+        if not self.covers(day):
+            raise CalendarError(
+                f"{day.isoformat()} is outside the years this calendar covers "
+                f"({self.first_year}-{self.last_year}); build it with a wider range"
+            )
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Monday to Friday and not a holiday."""
+        self._check(day)
+        return day.weekday() < _SATURDAY and day not in self.holidays
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """The holiday's name, if ``day`` is one."""
+        return self.holidays.get(day)
+
+    def _working_upto(self, ordinal: int) -> int:
+        return _weekdays_upto(ordinal) - bisect.bisect_right(self._weekday_holidays, ordinal)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end``; 0 when ``end <= start``."""
+        self._check(start)
+        self._check(end)
+        if end <= start:
+            return 0
+        return self._working_upto(end.toordinal()) - self._working_upto(start.toordinal())
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``start`` (``start`` is day 0, whatever day it is).
+
+        A negative ``n`` counts back: the ``|n|``-th working day before ``start``.
+        """
+        self._check(start)
+        ordinal = start.toordinal()
+        remaining = abs(n)
+        step = 1 if n >= 0 else -1
+        while remaining > 0:
+            if remaining > 5:
+                # Jump whole weeks (at most 5 working days each) but leave at least one
+                # working day to step to, so the result is always a working day.
+                jump = ordinal + step * ((remaining - 1) // 5) * 7
+                self._check(dt.date.fromordinal(jump))
+                if step > 0:  # days passed: (ordinal, jump]
+                    remaining -= self._working_upto(jump) - self._working_upto(ordinal)
+                else:  # days passed: [jump, ordinal)
+                    remaining -= self._working_upto(ordinal - 1) - self._working_upto(jump - 1)
+                ordinal = jump
+            else:
+                ordinal += step
+                candidate = dt.date.fromordinal(ordinal)
+                self._check(candidate)
+                if self.is_working_day(candidate):
+                    remaining -= 1
+        result = dt.date.fromordinal(ordinal)
+        self._check(result)
+        return result
+
+    def add(self, start: dt.date, duration: Duration) -> dt.date:
+        """``start`` plus a duration in any unit."""
+        match duration.unit:
+            case TimeUnit.WORKING_DAYS:
+                return self.add_working_days(start, duration.amount)
+            case TimeUnit.CALENDAR_DAYS:
+                return start + dt.timedelta(days=duration.amount)
+            case TimeUnit.WEEKS:
+                return add_weeks(start, duration.amount)
+            case TimeUnit.MONTHS:
+                return add_months(start, duration.amount)
+
+    def between(self, start: dt.date, end: dt.date, unit: TimeUnit) -> int:
+        """Whole units from ``start`` to ``end`` (negative when ``end`` is before ``start``).
+
+        Working days count as :meth:`working_days_between`; weeks and months
+        count completed units.
+        """
+        if end < start:
+            return -self.between(end, start, unit)
+        match unit:
+            case TimeUnit.WORKING_DAYS:
+                return self.working_days_between(start, end)
+            case TimeUnit.CALENDAR_DAYS:
+                return (end - start).days
+            case TimeUnit.WEEKS:
+                return (end - start).days // 7
+            case TimeUnit.MONTHS:
+                delta = relativedelta(end, start)
+                return delta.years * 12 + delta.months
+
+
+def check_england_and_wales(holidays: Mapping[dt.date, str], years: Iterable[int]) -> None:
+    """Refuse a holiday set that lacks Easter Monday or the August bank holiday.
+
+    Both are England & Wales bank holidays every year since 1971; a set built
+    from the ``holidays`` package's ``GB`` calendar without ``subdiv="ENG"``
+    silently drops them.
+    """
+    for year in years:
+        easter_monday = easter(year) + dt.timedelta(days=1)
+        if easter_monday not in holidays:
+            raise CalendarError(
+                f"the holiday list has no Easter Monday ({easter_monday.isoformat()}) in {year}: "
+                "England & Wales bank holidays need the England subdivision"
+            )
+        if year >= 1971:
+            last_monday = dt.date(year, 8, 31)
+            last_monday -= dt.timedelta(days=last_monday.weekday())
+            if last_monday not in holidays:
+                raise CalendarError(
+                    f"the holiday list has no August bank holiday ({last_monday.isoformat()}) "
+                    f"in {year}: England & Wales bank holidays need the England subdivision"
+                )
