@@ -1,0 +1,549 @@
+"""The rule engine: rules declared as readable code, findings that explain themselves.
+
+A :class:`Rule` asks one question of one case. Its body returns a
+:class:`Verdict` (outcome, a plain sentence, the facts relied on); the engine
+adds who and what it was about and returns a :class:`Finding`. Evaluation is a
+pure function of (case, rule, as_of, calendar, parameters): nothing reads the
+clock or any global, so the same cases give the same findings in any order,
+one at a time, or split across processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, overload
+
+import attrs
+
+from casework.calendar import Duration, WorkingCalendar
+from casework.model.case import Case
+from casework.rules.parameters import MissingParameterError, Parameter, ParameterSet
+
+if TYPE_CHECKING:
+    from casework.rules.ruleset import RuleSet
+
+__all__ = [
+    "EVERY_CASE",
+    "Basis",
+    "Context",
+    "Evidence",
+    "Finding",
+    "Findings",
+    "MissingFactError",
+    "Outcome",
+    "Population",
+    "Rule",
+    "RuleDefinitionError",
+    "RuleError",
+    "RuleKind",
+    "Verdict",
+    "cannot_assess",
+    "contradictory",
+    "evaluate",
+    "evaluate_case",
+    "iter_findings",
+    "met",
+    "not_applicable",
+    "not_met",
+    "not_yet_due",
+    "rule",
+]
+
+
+class Outcome(enum.StrEnum):
+    """What a finding says about a case."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    CANNOT_ASSESS = "cannot_assess"
+
+
+class Basis(enum.StrEnum):
+    """Why the outcome is what it is."""
+
+    COMPUTED = "computed"
+    """Met or not met, computed from the case's dates and facts."""
+    JUDGED = "judged"
+    """Met or not met, from an inspector's recorded answer."""
+    DERIVED = "derived"
+    """Met or not met, derived from other answers (a non-faithful approximation, flagged)."""
+    OUT_OF_SCOPE = "out_of_scope"
+    """Not applicable: the case is outside the question's population."""
+    NOT_YET_DUE = "not_yet_due"
+    """Not applicable: the deadline has not passed by ``as_of`` and the work is not yet done."""
+    DESCRIPTIVE = "descriptive"
+    """A count kept for context, not a judgement of sufficiency: never scored."""
+    MISSING_DATA = "missing_data"
+    """Cannot assess: a fact the rule needs is not recorded."""
+    CONTRADICTORY = "contradictory"
+    """Cannot assess: the facts recorded contradict each other."""
+    NO_PARAMETER = "no_parameter"
+    """Cannot assess: the sources give no value for a threshold and none was supplied."""
+    UNANSWERED = "unanswered"
+    """Cannot assess: an applicable judged question has no recorded answer."""
+
+
+class RuleKind(enum.StrEnum):
+    """What sort of check a rule is."""
+
+    TIMELINESS = "timeliness"
+    QUALITY = "quality"
+    CONSISTENCY = "consistency"
+    DESCRIPTIVE = "descriptive"
+    OUTCOME = "outcome"
+    SUMMARY = "summary"
+
+
+EvidenceValue = dt.date | int | str | bool | Fraction | None
+
+
+@attrs.frozen
+class Evidence:
+    """One fact a finding relied on: a date, a count, a threshold and where it comes from."""
+
+    label: str
+    value: EvidenceValue
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {"label": self.label, "value": _plain(self.value), "source": self.source}
+
+
+def _plain(value: EvidenceValue) -> str | int | bool | None:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return str(value)
+    return value
+
+
+@attrs.frozen
+class Verdict:
+    """What a rule body returns: an outcome, its basis, one plain sentence, the facts."""
+
+    outcome: Outcome
+    basis: Basis
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+def met(reason: str, *evidence: Evidence, basis: Basis = Basis.COMPUTED) -> Verdict:
+    """The case meets the criterion."""
+    return Verdict(Outcome.MET, basis, reason, evidence)
+
+
+def not_met(reason: str, *evidence: Evidence, basis: Basis = Basis.COMPUTED) -> Verdict:
+    """The case does not meet the criterion."""
+    return Verdict(Outcome.NOT_MET, basis, reason, evidence)
+
+
+def not_yet_due(reason: str, *evidence: Evidence) -> Verdict:
+    """The deadline has not passed by ``as_of`` and the work is not done: not a failure."""
+    return Verdict(Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE, reason, evidence)
+
+
+def not_applicable(reason: str, *evidence: Evidence, basis: Basis = Basis.OUT_OF_SCOPE) -> Verdict:
+    """The question does not apply to this case."""
+    return Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence)
+
+
+def cannot_assess(reason: str, *evidence: Evidence, basis: Basis = Basis.MISSING_DATA) -> Verdict:
+    """A fact the rule needs is missing: distinct from not met."""
+    return Verdict(Outcome.CANNOT_ASSESS, basis, reason, evidence)
+
+
+def contradictory(reason: str, *evidence: Evidence) -> Verdict:
+    """The recorded facts contradict each other."""
+    return Verdict(Outcome.CANNOT_ASSESS, Basis.CONTRADICTORY, reason, evidence)
+
+
+@attrs.frozen
+class Context:
+    """Everything a rule may read besides the case: the date, the calendar, the parameters."""
+
+    as_of: dt.date
+    calendar: WorkingCalendar
+    parameters: ParameterSet
+    ruleset: str = ""
+    options: dict[str, Any] = attrs.field(factory=dict, hash=False)
+
+    def param(self, name: str) -> Parameter:
+        """The parameter in force for this rule set; raises if the sources give none."""
+        return self.parameters.get(name)
+
+    def limit(self, name: str) -> tuple[Duration, Parameter]:
+        """A time-limit parameter as a :class:`~casework.calendar.Duration`."""
+        parameter = self.param(name)
+        return parameter.duration, parameter
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """An evaluation option (a documented reading the user may change)."""
+        return self.options.get(name, default)
+
+
+CheckFn = Callable[[Case, Context], Verdict]
+Predicate = Callable[[Case, Context], bool]
+
+
+@attrs.frozen
+class Population:
+    """Who a rule applies to: a description for people and a test for cases.
+
+    Populations combine with ``&``, ``|`` and ``~`` and keep a readable description.
+    """
+
+    description: str
+    test: Predicate = attrs.field(eq=False, repr=False)
+
+    def __call__(self, case: Case, ctx: Context) -> bool:
+        return self.test(case, ctx)
+
+    def __and__(self, other: Population) -> Population:
+        return Population(
+            f"{self.description} and {other.description}",
+            lambda case, ctx: self.test(case, ctx) and other.test(case, ctx),
+        )
+
+    def __or__(self, other: Population) -> Population:
+        return Population(
+            f"{self.description} or {other.description}",
+            lambda case, ctx: self.test(case, ctx) or other.test(case, ctx),
+        )
+
+    def __invert__(self) -> Population:
+        return Population(f"not ({self.description})", lambda case, ctx: not self.test(case, ctx))
+
+    def named(self, description: str) -> Population:
+        """The same test under a better description."""
+        return Population(description, self.test)
+
+
+EVERY_CASE = Population("every case", lambda _case, _ctx: True)
+
+_RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_SOURCE = re.compile(r"^\d{3}:\d+(-\d+)?$")
+
+
+class RuleDefinitionError(ValueError):
+    """A rule or rule set declared wrongly (caught at import, not at evaluation)."""
+
+
+class MissingFactError(LookupError):
+    """Raised by a population or rule body when a fact it needs is not recorded.
+
+    The engine turns it into a "cannot assess" finding carrying the message.
+    """
+
+
+class RuleError(RuntimeError):
+    """A rule raised while evaluating a case: a bug, reported with where it happened."""
+
+
+def _check_sources(_instance: object, _attribute: object, value: tuple[str, ...]) -> None:
+    if not value:
+        raise RuleDefinitionError("a rule needs at least one source (seed-file:line)")
+    for source in value:
+        if not _SOURCE.match(source):
+            raise RuleDefinitionError(
+                f"source {source!r} is not 'seed:line' (three-digit seed number, e.g. '004:401')"
+            )
+
+
+def _to_sources(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen
+class Rule:
+    """One question asked of one case, with where it comes from and who it applies to."""
+
+    id: str = attrs.field()
+    question: str = attrs.field()
+    source: tuple[str, ...] = attrs.field(converter=_to_sources, validator=_check_sources)
+    kind: RuleKind = attrs.field(converter=RuleKind)
+    check: CheckFn = attrs.field(eq=False, repr=False)
+    applies_to: Population = EVERY_CASE
+    roh: bool = False
+    in_force_from: dt.date = dt.date(2005, 4, 1)
+    in_force_to: dt.date | None = None
+    parameters: tuple[str, ...] = ()
+    criterion: str | None = None
+    group: str | None = None
+    notes: str = ""
+
+    @id.validator
+    def _valid_id(self, _attribute: object, value: str) -> None:
+        if not _RULE_ID.match(value):
+            raise RuleDefinitionError(f"rule id {value!r} must be letters, digits, '.', '_' or '-'")
+
+    @question.validator
+    def _valid_question(self, _attribute: object, value: str) -> None:
+        if not value.strip():
+            raise RuleDefinitionError(f"rule {self.id!r} needs a question")
+
+    def __attrs_post_init__(self) -> None:
+        if self.in_force_to is not None and self.in_force_to < self.in_force_from:
+            raise RuleDefinitionError(
+                f"rule {self.id!r} is in force to {self.in_force_to} before it is in force "
+                f"from {self.in_force_from}"
+            )
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the rule is in force on ``day``."""
+        return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
+
+
+def rule(
+    id: str,
+    *,
+    question: str,
+    source: str | Iterable[str],
+    kind: RuleKind | str,
+    applies_to: Population = EVERY_CASE,
+    roh: bool = False,
+    in_force_from: dt.date = dt.date(2005, 4, 1),
+    in_force_to: dt.date | None = None,
+    parameters: Iterable[str] = (),
+    criterion: str | None = None,
+    group: str | None = None,
+    notes: str = "",
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule: the decorated function is its body and the result is the :class:`Rule`.
+
+    ::
+
+        @rule(
+            "NS.example",
+            question="Was it done?",
+            source="004:401",
+            kind="timeliness",
+            applies_to=EVERY_CASE,
+        )
+        def example(case, ctx):
+            return met("Done on 1 October 2007.")
+    """
+
+    def wrap(check: CheckFn) -> Rule:
+        return Rule(
+            id=id,
+            question=question,
+            source=_to_sources(source),
+            kind=RuleKind(kind),
+            check=check,
+            applies_to=applies_to,
+            roh=roh,
+            in_force_from=in_force_from,
+            in_force_to=in_force_to,
+            parameters=tuple(parameters),
+            criterion=criterion,
+            group=group,
+            notes=notes,
+        )
+
+    return wrap
+
+
+@attrs.frozen
+class Finding:
+    """One rule's answer for one case, explained."""
+
+    case_ref: str
+    rule_id: str
+    question: str
+    outcome: Outcome
+    basis: Basis
+    reason: str
+    evidence: tuple[Evidence, ...]
+    source: tuple[str, ...]
+    kind: RuleKind
+    roh: bool
+    criterion: str | None
+    ruleset: str
+    ruleset_version: str
+    as_of: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (stable field names, documented in docs/findings.md)."""
+        return {
+            "case_ref": self.case_ref,
+            "rule_id": self.rule_id,
+            "question": self.question,
+            "outcome": self.outcome.value,
+            "basis": self.basis.value,
+            "reason": self.reason,
+            "evidence": [item.to_dict() for item in self.evidence],
+            "source": list(self.source),
+            "kind": self.kind.value,
+            "roh": self.roh,
+            "criterion": self.criterion,
+            "ruleset": self.ruleset,
+            "ruleset_version": self.ruleset_version,
+            "as_of": self.as_of.isoformat(),
+        }
+
+
+@attrs.frozen
+class Findings(Sequence[Finding]):
+    """Findings in case order, then rule order, with ways to slice them."""
+
+    items: tuple[Finding, ...] = ()
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> Findings: ...
+    def __getitem__(self, index: int | slice) -> Finding | Findings:
+        if isinstance(index, slice):
+            return Findings(self.items[index])
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.items)
+
+    def where(
+        self,
+        *,
+        case: str | None = None,
+        rule: str | None = None,
+        outcome: Outcome | str | None = None,
+        criterion: str | None = None,
+        roh: bool | None = None,
+    ) -> Findings:
+        """The findings matching every condition given."""
+        wanted = Outcome(outcome) if outcome is not None else None
+        return Findings(
+            tuple(
+                finding
+                for finding in self.items
+                if (case is None or finding.case_ref == case)
+                and (rule is None or finding.rule_id == rule)
+                and (wanted is None or finding.outcome is wanted)
+                and (criterion is None or finding.criterion == criterion)
+                and (roh is None or finding.roh == roh)
+            )
+        )
+
+    def get(self, case: str, rule: str) -> Finding:
+        """The finding for one case and rule; ``KeyError`` if there is none."""
+        for finding in self.items:
+            if finding.case_ref == case and finding.rule_id == rule:
+                return finding
+        raise KeyError((case, rule))
+
+    def counts(self) -> Counter[Outcome]:
+        """How many findings have each outcome."""
+        return Counter(finding.outcome for finding in self.items)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every finding as a plain dict."""
+        return [finding.to_dict() for finding in self.items]
+
+
+def evaluate_case(
+    case: Case,
+    ruleset: RuleSet,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+) -> tuple[Finding, ...]:
+    """Every rule of ``ruleset`` on one case, in rule order."""
+    ctx = Context(
+        as_of=as_of,
+        calendar=calendar,
+        parameters=ruleset.parameters,
+        ruleset=ruleset.name,
+        options=dict(options or {}),
+    )
+    return tuple(_finding(case, rule, ctx, ruleset) for rule in ruleset.rules)
+
+
+def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet) -> Finding:
+    verdict = _verdict(case, rule, ctx)
+    return Finding(
+        case_ref=case.reference,
+        rule_id=rule.id,
+        question=rule.question,
+        outcome=verdict.outcome,
+        basis=verdict.basis,
+        reason=verdict.reason,
+        evidence=verdict.evidence,
+        source=rule.source,
+        kind=rule.kind,
+        roh=rule.roh,
+        criterion=rule.criterion,
+        ruleset=ruleset.name,
+        ruleset_version=ruleset.version,
+        as_of=ctx.as_of,
+    )
+
+
+def _verdict(case: Case, rule: Rule, ctx: Context) -> Verdict:
+    try:
+        if not rule.applies_to(case, ctx):
+            return not_applicable(
+                f"Not applicable: the question applies to {rule.applies_to.description}."
+            )
+        return rule.check(case, ctx)
+    except MissingFactError as missing:
+        return cannot_assess(f"Cannot assess: {missing}.")
+    except MissingParameterError as missing:
+        return cannot_assess(
+            f"Cannot assess: no value is set for {missing.name} "
+            f"({missing.description}); the sources do not state one, so it must be supplied.",
+            Evidence("parameter", missing.name),
+            basis=Basis.NO_PARAMETER,
+        )
+    except Exception as exc:
+        raise RuleError(
+            f"rule {rule.id} raised {type(exc).__name__} on case {case.reference}: {exc}"
+        ) from exc
+
+
+def iter_findings(
+    cases: Case | Iterable[Case],
+    ruleset: RuleSet | str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+) -> Iterator[Finding]:
+    """Like :func:`evaluate` but yields findings one at a time (constant memory)."""
+    from casework.rules.registry import ruleset as named_ruleset  # noqa: PLC0415
+
+    chosen = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    for case in (cases,) if isinstance(cases, Case) else cases:
+        yield from evaluate_case(case, chosen, as_of=as_of, calendar=calendar, options=options)
+
+
+def evaluate(
+    cases: Case | Iterable[Case],
+    ruleset: RuleSet | str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+) -> Findings:
+    """Evaluate every rule of a rule set on each case: one finding per case and rule.
+
+    Args:
+        cases: one case or any iterable of cases.
+        ruleset: a :class:`RuleSet` or the name of one (``"national-standards-2007"``).
+        as_of: the assessment date. Deadlines after it with the work undone are
+            "not yet due", not failures.
+        calendar: the working-day calendar.
+        options: readings of ambiguous sources the rule set documents as options.
+    """
+    return Findings(
+        tuple(iter_findings(cases, ruleset, as_of=as_of, calendar=calendar, options=options))
+    )

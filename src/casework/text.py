@@ -1,0 +1,32 @@
+"""Wording helpers for findings and reports: long dates, plurals, half-up percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+__all__ = ["long_date", "percent", "plural", "round_half_up"]
+
+
+def long_date(day: dt.date) -> str:
+    """``31 December 2007``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 working day`` / ``2 working days``."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def round_half_up(value: Fraction, places: int = 0) -> Decimal:
+    """Round a fraction half-up (60.5 -> 61), never to even as ``round()`` does."""
+    quantum = Decimal(1).scaleb(-places)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def percent(value: Fraction, places: int = 0) -> str:
+    """A proportion as a percentage rounded half-up: ``Fraction(121, 200)`` -> ``"61%"``."""
+    return f"{round_half_up(value * 100, places)}%"
