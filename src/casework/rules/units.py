@@ -1,0 +1,149 @@
+"""Checks on one unit inside a case: a breach, a victim, a report.
+
+National Standards rules ask them of every unit in a case and combine the
+answers (:func:`combine`); the national targets count units one by one. Both
+call these functions, so a case and a target figure can never disagree on
+whether a breach was actioned in time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from casework.model import Case
+from casework.model.supervision import Breach, Psr, Victim
+from casework.rules.engine import (
+    Basis,
+    Context,
+    Evidence,
+    Outcome,
+    Verdict,
+    cannot_assess,
+    met,
+    not_applicable,
+    not_met,
+    not_yet_due,
+)
+from casework.rules.timing import deadline_check
+from casework.text import long_date
+
+__all__ = [
+    "breach_action",
+    "breach_resolution",
+    "combine",
+    "psr_delivery",
+    "victim_contact",
+]
+
+_FAILURE = "the unacceptable failure to comply"
+
+
+def breach_action(ctx: Context, breach: Breach) -> Verdict:
+    """Was breach action instigated within the limit of the failure to comply (004:560, 004:760)?"""
+    return deadline_check(
+        ctx,
+        done=breach.action_on,
+        anchor=breach.failed_on,
+        anchor_label=_FAILURE,
+        limit="breach_action_limit",
+        done_label="Breach action taken",
+        missing_label="No breach action taken",
+    )
+
+
+def breach_resolution(ctx: Context, breach: Breach) -> Verdict:
+    """Was the breach resolved within the limit of the failure to comply (004:560, 003:703)?"""
+    return deadline_check(
+        ctx,
+        done=breach.resolved_on,
+        anchor=breach.failed_on,
+        anchor_label=_FAILURE,
+        limit="breach_resolution_limit",
+        done_label="Breach resolved",
+        missing_label="Breach not resolved",
+    )
+
+
+def victim_contact(ctx: Context, case: Case, victim: Victim) -> Verdict:
+    """Was the victim contacted (or offered contact) within the limit of sentence (003:713)?
+
+    The earlier of ``contact_offered_on`` and ``contacted_on`` counts.
+    """
+    done = min(
+        (day for day in (victim.contact_offered_on, victim.contacted_on) if day is not None),
+        default=None,
+    )
+    return deadline_check(
+        ctx,
+        done=done,
+        anchor=case.sentence.sentenced_on,
+        anchor_label="sentence",
+        limit="victim_contact_limit",
+        done_label="Victim contact offered",
+        missing_label="No victim contact offered",
+        extra=(Evidence("victim", victim.id),),
+    )
+
+
+def psr_delivery(ctx: Context, psr: Psr) -> Verdict:
+    """Was the report delivered by the date agreed with the court (003:715, 001:461)?"""
+    if psr.due_on is None:
+        return cannot_assess(
+            "Cannot assess: no due date agreed with the court is recorded for the report.",
+            Evidence("requested", psr.requested_on),
+        )
+    evidence = [Evidence("requested", psr.requested_on), Evidence("due by", psr.due_on)]
+    if psr.delivered_on is not None:
+        evidence.append(Evidence("delivered", psr.delivered_on))
+        if psr.delivered_on <= psr.due_on:
+            return met(
+                f"Report delivered on {long_date(psr.delivered_on)}, on or before the agreed "
+                f"date of {long_date(psr.due_on)}.",
+                *evidence,
+            )
+        late = (psr.delivered_on - psr.due_on).days
+        return not_met(
+            f"Report delivered on {long_date(psr.delivered_on)}, {late} day"
+            f"{'' if late == 1 else 's'} after the agreed date of {long_date(psr.due_on)}.",
+            *evidence,
+        )
+    if ctx.as_of <= psr.due_on:
+        return not_yet_due(f"Not yet due: the report is due by {long_date(psr.due_on)}.", *evidence)
+    return not_met(
+        f"Report not delivered by {long_date(ctx.as_of)}: it was due on {long_date(psr.due_on)}.",
+        *evidence,
+    )
+
+
+def combine(verdicts: Sequence[tuple[str, Verdict]], *, none: str) -> Verdict:
+    """One case-level verdict from per-unit verdicts, each labelled ("breach of 18 June 2007").
+
+    Not met if any unit is not met; else cannot assess if any unit cannot be
+    assessed; else met if any unit is met; else not applicable (every unit
+    not yet due, or ``none`` when there are no units). Every unit's sentence
+    is kept, prefixed by its label.
+    """
+    if not verdicts:
+        return not_applicable(none)
+    outcomes = {verdict.outcome for _, verdict in verdicts}
+    reason = " ".join(f"{label}: {verdict.reason}" for label, verdict in verdicts)
+    evidence = tuple(item for _, verdict in verdicts for item in verdict.evidence)
+    if Outcome.NOT_MET in outcomes:
+        return Verdict(Outcome.NOT_MET, Basis.COMPUTED, reason, evidence)
+    if Outcome.CANNOT_ASSESS in outcomes:
+        basis = next(v.basis for _, v in verdicts if v.outcome is Outcome.CANNOT_ASSESS)
+        return Verdict(Outcome.CANNOT_ASSESS, basis, reason, evidence)
+    if Outcome.MET in outcomes:
+        return Verdict(Outcome.MET, Basis.COMPUTED, reason, evidence)
+    basis = (
+        Basis.NOT_YET_DUE
+        if any(v.basis is Basis.NOT_YET_DUE for _, v in verdicts)
+        else (Basis.OUT_OF_SCOPE)
+    )
+    return Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence)
+
+
+def unit_label(noun: str, day: dt.date) -> str:
+    """``"Breach of 18 June 2007"``."""
+    return f"{noun} of {long_date(day)}"
