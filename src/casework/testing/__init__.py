@@ -1,6 +1,31 @@
-"""Helpers for test suites that check cases and rules: case builders (and, with the
-``testing`` extra, Hypothesis strategies in :mod:`casework.testing.strategies`)."""
+"""Helpers for test suites that check cases and rules.
 
-from casework.testing.builders import CASE_DEFAULTS, make_case, merge
+* case builders (:func:`make_case`, :func:`oasys`, :func:`review`, ...);
+* golden scenario files and the pytest plugin that runs them
+  (:mod:`casework.testing.scenarios`, :mod:`casework.testing.plugin`);
+* with the ``testing`` extra, Hypothesis strategies in
+  :mod:`casework.testing.strategies` (imported on its own: this package
+  does not need Hypothesis).
+"""
 
-__all__ = ["CASE_DEFAULTS", "make_case", "merge"]
+from casework.testing.builders import (
+    CASE_DEFAULTS,
+    OASYS_PARTS,
+    default_calendar,
+    make_case,
+    make_cases,
+    merge,
+    oasys,
+    review,
+)
+
+__all__ = [
+    "CASE_DEFAULTS",
+    "OASYS_PARTS",
+    "default_calendar",
+    "make_case",
+    "make_cases",
+    "merge",
+    "oasys",
+    "review",
+]

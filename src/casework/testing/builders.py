@@ -3,17 +3,32 @@
 >>> case = make_case(sentence={"kind": "licence", "released_on": "2007-06-04"})
 >>> case.sentence.kind.value
 'licence'
+>>> case = make_case(assessments=[oasys("2007-06-08"), review("A1", "2007-09-20")])
+>>> [a.purpose.value for a in case.assessments]
+['start', 'review']
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from casework.calendar import WorkingCalendar
 from casework.model import Case
 
-__all__ = ["CASE_DEFAULTS", "make_case", "merge"]
+__all__ = [
+    "CASE_DEFAULTS",
+    "OASYS_PARTS",
+    "default_calendar",
+    "make_case",
+    "make_cases",
+    "merge",
+    "oasys",
+    "review",
+]
 
 #: The case every builder starts from: a Tier 2 community order sentenced on
 #: Friday 1 June 2007, read on 15 October 2007, with nothing else recorded.
@@ -23,6 +38,11 @@ CASE_DEFAULTS: Mapping[str, Any] = {
     "sentence": {"kind": "community_order", "sentenced_on": "2007-06-01"},
     "tiers": [{"tier": 2, "on": "2007-06-01"}],
 }
+
+#: The parts :func:`oasys` records: the assessment itself and each section done in it.
+OASYS_PARTS = ("assessment", "screening", "full_analysis", "rmp", "sentence_plan")
+
+Day = dt.date | str
 
 
 def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,3 +70,101 @@ def make_case(base: Mapping[str, Any] | None = None, /, **overrides: Any) -> Cas
     """
     data = merge(base if base is not None else CASE_DEFAULTS, overrides)
     return Case.model_validate(data)
+
+
+def make_cases(*facts: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> list[Case]:
+    """Several cases, one per mapping of facts, numbered ``T-0001``, ``T-0002``, ...
+
+    A mapping that gives its own ``reference`` keeps it.
+
+    >>> [c.reference for c in make_cases({}, {"tiers": [{"tier": 4, "on": "2007-06-01"}]})]
+    ['T-0001', 'T-0002']
+    """
+    return [
+        make_case(base, **({"reference": f"T-{number:04d}"} | dict(overrides)))
+        for number, overrides in enumerate(facts, start=1)
+    ]
+
+
+def oasys(
+    on: Day,
+    *,
+    id: str = "A1",
+    purpose: str = "start",
+    missing: Iterable[str] = (),
+    full_analysis_required: bool = False,
+    dates: Mapping[str, Day] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """An OASys assessment with every part completed ``on`` one day, as case facts.
+
+    Args:
+        on: the day every part was completed.
+        id: the assessment's id within the case.
+        purpose: ``psr``, ``start``, ``release``, ``transfer``, ``termination``
+            (use :func:`review` for a review).
+        missing: parts not done (see :data:`OASYS_PARTS`).
+        full_analysis_required: what the screening said.
+        dates: a different completion day for some parts, ``{"sentence_plan": "2007-06-20"}``.
+        fields: any other assessment field (``ogrs2``, ``countersigned_on`` ...).
+
+    >>> oasys("2007-06-08", missing=["rmp"])["sentence_plan"]
+    {'completed_on': '2007-06-08'}
+    """
+    absent = set(missing)
+    unknown = (absent | set(dates or {})) - set(OASYS_PARTS)
+    if unknown:
+        raise ValueError(f"unknown OASys parts {sorted(unknown)}; parts are {OASYS_PARTS}")
+    day = {part: _iso((dates or {}).get(part, on)) for part in OASYS_PARTS}
+    facts: dict[str, Any] = {"id": id, "purpose": purpose}
+    if "assessment" not in absent:
+        facts["completed_on"] = day["assessment"]
+    if "screening" not in absent:
+        facts["screening"] = {
+            "completed_on": day["screening"],
+            "full_analysis_required": full_analysis_required,
+        }
+    for part in ("full_analysis", "rmp", "sentence_plan"):
+        if part not in absent:
+            facts[part] = {"completed_on": day[part]}
+    return facts | fields
+
+
+def review(
+    of: str,
+    on: Day,
+    *,
+    id: str | None = None,
+    trigger: str = "scheduled",
+    missing: Iterable[str] = (),
+    full_analysis_required: bool = False,
+    dates: Mapping[str, Day] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A review of assessment ``of`` with every part completed ``on``, as case facts.
+
+    The id defaults to ``R-<date>``; other arguments are as for :func:`oasys`.
+
+    >>> review("A1", "2007-09-20")["reviews"]
+    'A1'
+    """
+    facts = oasys(
+        on,
+        id=id or f"R-{_iso(on)}",
+        purpose="review",
+        missing=missing,
+        full_analysis_required=full_analysis_required,
+        dates=dates,
+        **fields,
+    )
+    return facts | {"trigger": trigger, "reviews": of}
+
+
+def _iso(day: Day) -> str:
+    return day.isoformat() if isinstance(day, dt.date) else day
+
+
+@functools.cache
+def default_calendar() -> WorkingCalendar:
+    """England & Wales bank holidays, built once and shared (tests, scenarios, strategies)."""
+    return WorkingCalendar.england_and_wales()
