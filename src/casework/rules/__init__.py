@@ -34,7 +34,7 @@ from casework.rules.parameters import (
     ParameterTable,
 )
 from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
-from casework.rules.ruleset import RuleSet, build_ruleset
+from casework.rules.ruleset import Overlay, OverlayError, RuleSet, build_ruleset, resolve_ruleset
 
 __all__ = [
     "EVERY_CASE",
@@ -46,6 +46,8 @@ __all__ = [
     "MissingFactError",
     "MissingParameterError",
     "Outcome",
+    "Overlay",
+    "OverlayError",
     "Parameter",
     "ParameterError",
     "ParameterSet",
@@ -68,6 +70,7 @@ __all__ = [
     "not_applicable",
     "not_met",
     "not_yet_due",
+    "resolve_ruleset",
     "rule",
     "ruleset",
     "ruleset_in_force",
