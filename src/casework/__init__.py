@@ -16,6 +16,7 @@ from casework.calendar import (
     add_months,
     add_weeks,
 )
+from casework.compare import Comparison, compare
 from casework.io import (
     CaseError,
     CaseFileError,
@@ -34,6 +35,7 @@ __all__ = [
     "Case",
     "CaseError",
     "CaseFileError",
+    "Comparison",
     "ContradictionError",
     "Duration",
     "LoadResult",
@@ -43,6 +45,7 @@ __all__ = [
     "add_months",
     "add_weeks",
     "case_file_schema",
+    "compare",
     "dump_cases",
     "dumps_cases",
     "iter_cases",

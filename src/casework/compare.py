@@ -1,0 +1,480 @@
+"""Compare two rule sets on the same cases: which findings change, and how figures move.
+
+::
+
+    from casework import compare
+
+    diff = compare(cases, "national-standards-2007", variant, as_of=as_of, calendar=calendar)
+    diff.changed_cases()  # ("C-0003", "C-0017")
+    print(diff.to_text())  # counts per question, then each change with both reasons
+    diff.to_dict()  # plain JSON
+
+Findings are matched per case by question. By default a question is a rule
+id; rule sets that ask the same question under different ids (``NS05.x`` and
+``NS07.x``) are matched with ``match=`` (:func:`match_after_prefix`, a mapping,
+or any function of the rule).
+
+Figures (inspection scores, target performance) plug in through ``figures=``:
+each is a function from findings to named figures, computed for the baseline
+and the variant and set side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeAlias
+
+import attrs
+
+from casework.calendar import WorkingCalendar
+from casework.model import Case
+from casework.rules.engine import Finding, Findings, Outcome, Rule, evaluate_case
+from casework.rules.ruleset import RuleSet, resolve_ruleset
+from casework.text import long_date, plural, round_half_up
+
+__all__ = [
+    "Comparison",
+    "FigureChange",
+    "FigureValue",
+    "Match",
+    "OutcomeChange",
+    "RuleSummary",
+    "Scorer",
+    "compare",
+    "match_after_prefix",
+]
+
+#: A figure: an exact proportion or score, a count, or ``None`` where it cannot be computed.
+FigureValue: TypeAlias = Fraction | int | Decimal | None
+#: Figures from findings: ``{"1.2 score": Fraction(...), ...}``.
+Scorer: TypeAlias = Callable[[Findings], Mapping[str, FigureValue]]
+#: How findings of the two rule sets are paired: a key per rule, or a mapping of rule ids to keys.
+Match: TypeAlias = Callable[[Rule], str] | Mapping[str, str]
+
+_WORDS = {
+    Outcome.MET: "met",
+    Outcome.NOT_MET: "not met",
+    Outcome.NOT_APPLICABLE: "not applicable",
+    Outcome.CANNOT_ASSESS: "cannot assess",
+}
+_SHORT = {
+    Outcome.MET: "met",
+    Outcome.NOT_MET: "not met",
+    Outcome.NOT_APPLICABLE: "n/a",
+    Outcome.CANNOT_ASSESS: "cannot",
+}
+
+
+def match_after_prefix(rule: Rule) -> str:
+    """The rule id after its first dot: ``NS05.oasys-ppo`` and ``NS07.oasys-ppo`` pair up."""
+    head, dot, tail = rule.id.partition(".")
+    return tail if dot and tail else head
+
+
+def _words(outcome: Outcome | None) -> str:
+    return _WORDS[outcome] if outcome is not None else "not asked"
+
+
+@attrs.frozen
+class OutcomeChange:
+    """One case whose answer to one question differs between the rule sets."""
+
+    case_ref: str
+    key: str
+    """The question both findings answer (a rule id unless ``match=`` says otherwise)."""
+    before: Finding | None
+    """The baseline's finding; ``None`` when the baseline does not ask the question."""
+    after: Finding | None
+    """The variant's finding; ``None`` when the variant does not ask the question."""
+
+    @property
+    def before_outcome(self) -> Outcome | None:
+        """The baseline's outcome."""
+        return self.before.outcome if self.before else None
+
+    @property
+    def after_outcome(self) -> Outcome | None:
+        """The variant's outcome."""
+        return self.after.outcome if self.after else None
+
+    @property
+    def question(self) -> str:
+        """The question asked (the variant's wording where both ask it)."""
+        finding = self.after or self.before
+        return finding.question if finding else self.key
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form, both sides' outcome and reason side by side."""
+        return {
+            "case_ref": self.case_ref,
+            "question": self.key,
+            "baseline": _side(self.before),
+            "variant": _side(self.after),
+        }
+
+
+def _side(finding: Finding | None) -> dict[str, Any] | None:
+    if finding is None:
+        return None
+    return {
+        "rule_id": finding.rule_id,
+        "outcome": finding.outcome.value,
+        "basis": finding.basis.value,
+        "reason": finding.reason,
+    }
+
+
+@attrs.frozen
+class RuleSummary:
+    """Counts for one question: outcomes under each rule set and the changes between them."""
+
+    key: str
+    question: str
+    baseline_rule: str | None
+    """The baseline's rule id, or ``None`` if the baseline does not ask it."""
+    variant_rule: str | None
+    """The variant's rule id, or ``None`` if the variant does not ask it."""
+    before: Mapping[Outcome, int]
+    after: Mapping[Outcome, int]
+    transitions: Mapping[tuple[Outcome | None, Outcome | None], int]
+    """How many cases went from each outcome to each other (changes only)."""
+
+    @property
+    def changed(self) -> int:
+        """How many cases changed outcome on this question."""
+        return sum(self.transitions.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "question": self.key,
+            "text": self.question,
+            "baseline_rule": self.baseline_rule,
+            "variant_rule": self.variant_rule,
+            "changed": self.changed,
+            "baseline": {o.value: self.before.get(o, 0) for o in Outcome},
+            "variant": {o.value: self.after.get(o, 0) for o in Outcome},
+            "transitions": [
+                {
+                    "from": before.value if before else None,
+                    "to": after.value if after else None,
+                    "cases": count,
+                }
+                for (before, after), count in self.transitions.items()
+            ],
+        }
+
+
+@attrs.frozen
+class FigureChange:
+    """One figure (a score, a proportion, a count) under each rule set."""
+
+    group: str
+    """Which family of figures (the ``figures=`` key it came from)."""
+    name: str
+    before: FigureValue
+    after: FigureValue
+
+    @property
+    def delta(self) -> FigureValue:
+        """``after - before``, or ``None`` when either is missing."""
+        if self.before is None or self.after is None:
+            return None
+        if isinstance(self.before, int) and isinstance(self.after, int):
+            return self.after - self.before
+        return Fraction(self.after) - Fraction(self.before)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the figure moved."""
+        return self.before != self.after
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form; exact fractions as ``"n/d"`` text."""
+        return {
+            "group": self.group,
+            "name": self.name,
+            "baseline": _plain_figure(self.before),
+            "variant": _plain_figure(self.after),
+            "delta": _plain_figure(self.delta),
+            "changed": self.changed,
+        }
+
+
+def _plain_figure(value: FigureValue) -> str | int | None:
+    if value is None or isinstance(value, int):
+        return value
+    return str(value)
+
+
+def _shown_figure(value: FigureValue) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return str(value)
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    return str(round_half_up(exact, 2))
+
+
+@attrs.frozen
+class Comparison:
+    """How a variant rule set's findings and figures differ from a baseline's on the same cases."""
+
+    baseline: str
+    """The baseline's label (``name@version``)."""
+    variant: str
+    """The variant's label."""
+    as_of: dt.date
+    cases: tuple[str, ...]
+    """References of the cases compared, in order."""
+    changes: tuple[OutcomeChange, ...]
+    """Every (case, question) whose outcome differs, in case order then question order."""
+    rules: tuple[RuleSummary, ...]
+    """One summary per question asked by either rule set."""
+    figures: tuple[FigureChange, ...] = ()
+    """Every figure from the ``figures=`` scorers, changed or not."""
+    variant_changes: tuple[str, ...] = ()
+    """What the variant's overlay changed (``RuleSet.changes``), if it is a derived set."""
+    baseline_findings: Findings = attrs.field(factory=Findings, eq=False, repr=False)
+    variant_findings: Findings = attrs.field(factory=Findings, eq=False, repr=False)
+
+    def changed_cases(self) -> tuple[str, ...]:
+        """References of the cases with at least one change, in case order."""
+        return tuple(dict.fromkeys(change.case_ref for change in self.changes))
+
+    def where(
+        self, *, question: str | None = None, case: str | None = None
+    ) -> tuple[OutcomeChange, ...]:
+        """The changes on one question (key or either side's rule id) and/or one case."""
+        return tuple(
+            change
+            for change in self.changes
+            if (case is None or change.case_ref == case)
+            and (
+                question is None
+                or question == change.key
+                or any(
+                    f is not None and f.rule_id == question for f in (change.before, change.after)
+                )
+            )
+        )
+
+    def changed_figures(self) -> tuple[FigureChange, ...]:
+        """The figures that moved."""
+        return tuple(figure for figure in self.figures if figure.changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (stable field names)."""
+        return {
+            "baseline": self.baseline,
+            "variant": self.variant,
+            "variant_changes": list(self.variant_changes),
+            "as_of": self.as_of.isoformat(),
+            "cases": len(self.cases),
+            "changed_cases": list(self.changed_cases()),
+            "questions": [summary.to_dict() for summary in self.rules],
+            "changes": [change.to_dict() for change in self.changes],
+            "figures": [figure.to_dict() for figure in self.figures],
+        }
+
+    def to_text(self, *, reasons: bool = True, unchanged: bool = False) -> str:
+        """A plain-text report: the headline, counts per question, each change, figures.
+
+        Args:
+            reasons: show both reasons under each change.
+            unchanged: also list questions and figures that did not move.
+        """
+        changed = self.changed_cases()
+        moved = [summary for summary in self.rules if summary.changed]
+        lines = [
+            f"Comparison: {self.baseline} (baseline) -> {self.variant} (variant)",
+            f"As of {long_date(self.as_of)}; {plural(len(self.cases), 'case')} compared.",
+        ]
+        lines.extend(f"  variant: {text}" for text in self.variant_changes)
+        lines.append(
+            f"{plural(len(changed), 'case')} of {len(self.cases)} changed outcome on "
+            f"{plural(len(moved), 'question')} ({plural(len(self.changes), 'change')})."
+        )
+        shown = self.rules if unchanged else tuple(moved)
+        if shown:
+            width = max(len(summary.key) for summary in shown)
+            lines += ["", "Questions (outcome counts baseline -> variant):"]
+            for summary in shown:
+                counts = ", ".join(
+                    f"{_SHORT[o]} {summary.before.get(o, 0)}->{summary.after.get(o, 0)}"
+                    for o in Outcome
+                    if summary.before.get(o, 0) or summary.after.get(o, 0)
+                )
+                lines.append(
+                    f"  {summary.key:<{width}}  {summary.changed:>4} changed  {counts}".rstrip()
+                )
+                for (before, after), count in summary.transitions.items():
+                    lines.append(
+                        f"  {'':<{width}}        {count} {_words(before)} -> {_words(after)}"
+                    )
+        if self.changes:
+            lines += ["", "Changes:"]
+            for change in self.changes:
+                lines.append(
+                    f"  {change.case_ref}  {change.key}: "
+                    f"{_words(change.before_outcome)} -> {_words(change.after_outcome)}"
+                )
+                if reasons:
+                    lines.append(f"    baseline: {change.before.reason if change.before else '-'}")
+                    lines.append(f"    variant:  {change.after.reason if change.after else '-'}")
+        figures = self.figures if unchanged else self.changed_figures()
+        if figures:
+            lines += ["", "Figures (baseline -> variant):"]
+            for figure in figures:
+                delta = figure.delta
+                sign = "+" if delta is not None and delta > 0 else ""
+                lines.append(
+                    f"  {figure.group}: {figure.name}  {_shown_figure(figure.before)} -> "
+                    f"{_shown_figure(figure.after)}"
+                    + (f" ({sign}{_shown_figure(delta)})" if delta is not None else "")
+                )
+        elif self.figures:
+            lines += ["", f"No figure moved ({plural(len(self.figures), 'figure')} compared)."]
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def _keyed(ruleset: RuleSet, match: Match | None) -> dict[str, Rule]:
+    keyed: dict[str, Rule] = {}
+    for rule in ruleset.rules:
+        if match is None:
+            key = rule.id
+        elif callable(match):
+            key = match(rule)
+        else:
+            key = match.get(rule.id, rule.id)
+        if key in keyed:
+            raise ValueError(
+                f"rules {keyed[key].id!r} and {rule.id!r} of {ruleset.label} both match "
+                f"question {key!r}; give a match= that tells them apart"
+            )
+        keyed[key] = rule
+    return keyed
+
+
+def compare(
+    cases: Case | Iterable[Case],
+    baseline: RuleSet | str,
+    variant: RuleSet | str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+    match: Match | None = None,
+    figures: Mapping[str, Scorer] | None = None,
+) -> Comparison:
+    """Evaluate both rule sets on the same cases and report what differs.
+
+    Args:
+        cases: one case or any iterable of cases, with distinct references.
+        baseline: the rule set as it is (a :class:`RuleSet` or a reference
+            :func:`~casework.rules.ruleset.resolve_ruleset` accepts: a name,
+            ``"package.module:attribute"``, an overlay file).
+        variant: the rule set as it would be.
+        as_of: the assessment date for both.
+        calendar: the working-day calendar for both.
+        options: evaluation options for both.
+        match: how questions are paired across the sets (default: same rule id).
+        figures: named scorers, ``{"inspection": scorer}``; each is called
+            with the baseline's and the variant's findings.
+
+    Returns:
+        a :class:`Comparison`: every (case, question) whose outcome differs,
+        counts per question, and every figure before and after.
+    """
+    before_set = resolve_ruleset(baseline)
+    after_set = resolve_ruleset(variant)
+    before_rules = _keyed(before_set, match)
+    after_rules = _keyed(after_set, match)
+    keys = [*before_rules, *(key for key in after_rules if key not in before_rules)]
+    refs: list[str] = []
+    seen: set[str] = set()
+    changes: list[OutcomeChange] = []
+    before_all: list[Finding] = []
+    after_all: list[Finding] = []
+    before_counts: dict[str, Counter[Outcome]] = {key: Counter() for key in keys}
+    after_counts: dict[str, Counter[Outcome]] = {key: Counter() for key in keys}
+    transitions: dict[str, Counter[tuple[Outcome | None, Outcome | None]]] = {
+        key: Counter() for key in keys
+    }
+    for case in (cases,) if isinstance(cases, Case) else cases:
+        if case.reference in seen:
+            raise ValueError(
+                f"case reference {case.reference!r} appears twice; compared cases need "
+                "distinct references"
+            )
+        seen.add(case.reference)
+        refs.append(case.reference)
+        found_before = _by_key(
+            evaluate_case(case, before_set, as_of=as_of, calendar=calendar, options=options),
+            before_rules,
+        )
+        found_after = _by_key(
+            evaluate_case(case, after_set, as_of=as_of, calendar=calendar, options=options),
+            after_rules,
+        )
+        before_all.extend(found_before.values())
+        after_all.extend(found_after.values())
+        for key in keys:
+            old, new = found_before.get(key), found_after.get(key)
+            old_outcome = old.outcome if old else None
+            new_outcome = new.outcome if new else None
+            if old_outcome is not None:
+                before_counts[key][old_outcome] += 1
+            if new_outcome is not None:
+                after_counts[key][new_outcome] += 1
+            if old_outcome != new_outcome:
+                transitions[key][(old_outcome, new_outcome)] += 1
+                changes.append(OutcomeChange(case.reference, key, old, new))
+    summaries = tuple(
+        RuleSummary(
+            key=key,
+            question=(after_rules.get(key) or before_rules[key]).question,
+            baseline_rule=before_rules[key].id if key in before_rules else None,
+            variant_rule=after_rules[key].id if key in after_rules else None,
+            before=dict(before_counts[key]),
+            after=dict(after_counts[key]),
+            transitions=dict(transitions[key]),
+        )
+        for key in keys
+    )
+    before_findings, after_findings = Findings(tuple(before_all)), Findings(tuple(after_all))
+    return Comparison(
+        baseline=before_set.label,
+        variant=after_set.label,
+        as_of=as_of,
+        cases=tuple(refs),
+        changes=tuple(changes),
+        rules=summaries,
+        figures=_figures(figures or {}, before_findings, after_findings),
+        variant_changes=after_set.changes,
+        baseline_findings=before_findings,
+        variant_findings=after_findings,
+    )
+
+
+def _by_key(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str, Finding]:
+    key_of = {rule.id: key for key, rule in rules.items()}
+    return {key_of[finding.rule_id]: finding for finding in findings}
+
+
+def _figures(
+    scorers: Mapping[str, Scorer], before: Findings, after: Findings
+) -> tuple[FigureChange, ...]:
+    out: list[FigureChange] = []
+    for group, scorer in scorers.items():
+        old, new = scorer(before), scorer(after)
+        names = [*old, *(name for name in new if name not in old)]
+        out.extend(FigureChange(group, name, old.get(name), new.get(name)) for name in names)
+    return tuple(out)
