@@ -39,3 +39,8 @@ def calendar() -> WorkingCalendar:
 def examples() -> Path:
     """The bundled examples folder."""
     return EXAMPLES
+
+
+#: tests/downstream is a downstream project's folder, run through pytester by
+#: tests/testing/test_plugin.py; it is not part of this suite.
+collect_ignore = ["downstream"]
