@@ -1,6 +1,7 @@
 """Helpers for test suites that check cases and rules.
 
-* case builders (:func:`make_case`, :func:`oasys`, :func:`review`, ...);
+* case builders (:func:`make_case`, :func:`oasys`, :func:`review`, ...) and
+  :func:`work_done_earlier` for monotonicity properties;
 * golden scenario files and the pytest plugin that runs them
   (:mod:`casework.testing.scenarios`, :mod:`casework.testing.plugin`);
 * with the ``testing`` extra, Hypothesis strategies in
@@ -18,6 +19,7 @@ from casework.testing.builders import (
     oasys,
     review,
 )
+from casework.testing.transforms import work_done_earlier
 
 __all__ = [
     "CASE_DEFAULTS",
@@ -28,4 +30,5 @@ __all__ = [
     "merge",
     "oasys",
     "review",
+    "work_done_earlier",
 ]
