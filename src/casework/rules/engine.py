@@ -52,6 +52,7 @@ __all__ = [
     "not_met",
     "not_yet_due",
     "rule",
+    "verdict_for",
 ]
 
 
@@ -368,6 +369,8 @@ class Finding:
     ruleset: str
     ruleset_version: str
     as_of: dt.date
+    group: str | None = None
+    """The rule's group, for questions reported as parts of one compound indicator."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (stable field names, documented in docs/findings.md)."""
@@ -386,6 +389,7 @@ class Finding:
             "ruleset": self.ruleset,
             "ruleset_version": self.ruleset_version,
             "as_of": self.as_of.isoformat(),
+            "group": self.group,
         }
 
 
@@ -469,7 +473,7 @@ def evaluate_case(
 
 
 def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet) -> Finding:
-    verdict = _verdict(case, rule, ctx)
+    verdict = verdict_for(case, rule, ctx)
     return Finding(
         case_ref=case.reference,
         rule_id=rule.id,
@@ -485,10 +489,18 @@ def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet) -> Finding:
         ruleset=ruleset.name,
         ruleset_version=ruleset.version,
         as_of=ctx.as_of,
+        group=rule.group,
     )
 
 
-def _verdict(case: Case, rule: Rule, ctx: Context) -> Verdict:
+def verdict_for(case: Case, rule: Rule, ctx: Context) -> Verdict:
+    """One rule's verdict on one case: applicability first, then the body.
+
+    A missing fact or parameter becomes "cannot assess"; any other exception is
+    a bug and raises :class:`RuleError` naming the rule and the case. Rules that
+    build on another rule (an inspection question computed by a National
+    Standards rule) call this to reuse it whole.
+    """
     try:
         if not rule.applies_to(case, ctx):
             return not_applicable(
