@@ -19,6 +19,7 @@ __all__ = ["available_rulesets", "ruleset", "ruleset_in_force"]
 _FACTORIES: dict[str, tuple[str, str]] = {
     "national-standards-2005": ("casework.rules.standards", "national_standards_2005"),
     "national-standards-2007": ("casework.rules.standards", "national_standards_2007"),
+    "omi-2007": ("casework.rules.omi2007", "omi_2007"),
 }
 
 
