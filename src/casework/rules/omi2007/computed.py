@@ -11,10 +11,14 @@ rule asks the question, a rule here does, built on the per-unit checks of
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
 
 from casework.model import Case
 from casework.rules.engine import Context, MissingFactError, Rule, Verdict, rule
-from casework.rules.omi2007.question import Computation
+from casework.rules.parameters import ParameterSet
 from casework.rules.population import HAS_BREACH, HAS_PSR
 from casework.rules.units import (
     breach_action,
@@ -25,7 +29,7 @@ from casework.rules.units import (
     victim_contact,
 )
 
-__all__ = ["computation", "standards_rule"]
+__all__ = ["Computation", "computation", "find_rule", "standards_rule"]
 
 _NATIONAL_STANDARDS = ("national-standards-2007", "national-standards-2005")
 
@@ -106,8 +110,67 @@ def victims_contacted_on_time(case: Case, ctx: Context) -> Verdict:
     )
 
 
-_LOCAL = {r.id: r for r in (psr_on_time, breach_action_on_time, breach_resolved_on_time)}
-_LOCAL[victims_contacted_on_time.id] = victims_contacted_on_time
+_LOCAL = {
+    r.id: r
+    for r in (
+        psr_on_time,
+        breach_action_on_time,
+        breach_resolved_on_time,
+        victims_contacted_on_time,
+    )
+}
+
+
+def find_rule(rule_id: str) -> Rule:
+    """A rule a computed question may reuse: one above, or a National Standards rule."""
+    return _LOCAL.get(rule_id) or standards_rule(rule_id)
+
+
+def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+@attrs.frozen
+class Computation:
+    """A rule reused, by reference, to compute an inspection question from case facts.
+
+    The rule is named by id and looked up when the rule set is built, so the
+    question always runs the standard's own code. ``parameters`` maps a
+    parameter the rule reads to the inspection's own parameter to read
+    instead: the inspection states its own limits (40 days for victim contact
+    at 004:535) where a National Standards rule set may state others.
+    """
+
+    rule_id: str
+    parameters: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
+
+    @property
+    def rule(self) -> Rule:
+        """The rule reused."""
+        return find_rule(self.rule_id)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The parameters the computation reads, under the inspection's names."""
+        return tuple(self.parameters.get(name, name) for name in self.rule.parameters)
+
+    def context(self, ctx: Context) -> Context:
+        """``ctx`` with the mapped parameters read from the inspection's own."""
+        if not self.parameters:
+            return ctx
+        table = ctx.parameters
+        definitions = dict(table.definitions)
+        overrides = dict(table.overrides)
+        for read_as, ours in self.parameters.items():
+            definition = table.definitions[ours]
+            definitions[read_as] = attrs.evolve(
+                definition, description=f"{definition.description} (parameter {ours})"
+            )
+            if ours in table.overrides:
+                overrides[read_as] = table.overrides[ours]
+            else:
+                overrides.pop(read_as, None)
+        return attrs.evolve(ctx, parameters=ParameterSet(table.on, definitions, overrides))
 
 
 def computation(rule_id: str, **parameters: str) -> Computation:
@@ -117,5 +180,4 @@ def computation(rule_id: str, **parameters: str) -> Computation:
     reuses the National Standards rule with the inspection's five working days
     (004:401).
     """
-    found = _LOCAL.get(rule_id) or standards_rule(rule_id)
-    return Computation(found, parameters)
+    return Computation(rule_id, parameters)

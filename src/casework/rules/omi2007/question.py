@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -49,8 +48,8 @@ from casework.rules.engine import (
     not_met,
     verdict_for,
 )
+from casework.rules.omi2007.computed import Computation
 from casework.rules.omi2007.population import AREA_LEVEL
-from casework.rules.parameters import ParameterSet
 
 __all__ = [
     "COMPUTED_ANSWERS",
@@ -82,47 +81,6 @@ class Answering(enum.StrEnum):
 
 
 FactFn = Callable[[Case], bool | None]
-
-
-def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(mapping))
-
-
-@attrs.frozen
-class Computation:
-    """A rule reused, by reference, to compute an inspection question from case facts.
-
-    ``parameters`` maps a parameter the rule reads to the inspection's own
-    parameter to read instead: the inspection states its own limits (40 days
-    for victim contact at 004:535, four-monthly reviews at 004:515) and a
-    National Standards rule set may state others.
-    """
-
-    rule: Rule
-    parameters: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
-
-    def context(self, ctx: Context) -> Context:
-        """``ctx`` with the mapped parameters read from the inspection's own."""
-        if not self.parameters:
-            return ctx
-        table = ctx.parameters
-        definitions = dict(table.definitions)
-        overrides = dict(table.overrides)
-        for read_as, ours in self.parameters.items():
-            definition = table.definitions[ours]
-            definitions[read_as] = attrs.evolve(
-                definition, description=f"{definition.description} (parameter {ours})"
-            )
-            if ours in table.overrides:
-                overrides[read_as] = table.overrides[ours]
-            else:
-                overrides.pop(read_as, None)
-        return attrs.evolve(ctx, parameters=ParameterSet(table.on, definitions, overrides))
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """The parameters the computation reads, under the inspection's names."""
-        return tuple(self.parameters.get(name, name) for name in self.rule.parameters)
 
 
 @attrs.frozen
@@ -364,15 +322,19 @@ def computed(
     text: str,
     line: int | str | tuple[int | str, ...],
     computation: Computation,
-    applies_to: Population | None = None,
+    applies_to: Population,
     **options: Any,
 ) -> Question:
-    """A question answered from case facts by ``computation`` (falling back to judgement)."""
+    """A question answered from case facts by ``computation`` (falling back to judgement).
+
+    The computing rule's own population is checked too: outside it the
+    question is not applicable.
+    """
     return judged(
         id,
         text,
         line,
-        applies_to if applies_to is not None else computation.rule.applies_to,
+        applies_to,
         kind=options.pop("kind", RuleKind.TIMELINESS),
         answering=Answering.COMPUTED,
         computation=computation,
