@@ -28,16 +28,29 @@ from casework.io import (
     load_cases,
 )
 from casework.model import Case, ContradictionError
+from casework.model.inspection import (
+    Inspection,
+    InspectionFileError,
+    Section4Grade,
+    load_inspection,
+)
+from casework.scoring import BandTable, Scorecard, ScoringOptions, score_inspection
 
 __all__ = [
+    "BandTable",
     "CalendarError",
     "Case",
     "CaseError",
     "CaseFileError",
     "ContradictionError",
     "Duration",
+    "Inspection",
+    "InspectionFileError",
     "LoadResult",
     "Problem",
+    "Scorecard",
+    "ScoringOptions",
+    "Section4Grade",
     "TimeUnit",
     "WorkingCalendar",
     "add_months",
@@ -47,4 +60,6 @@ __all__ = [
     "dumps_cases",
     "iter_cases",
     "load_cases",
+    "load_inspection",
+    "score_inspection",
 ]
