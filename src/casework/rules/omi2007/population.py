@@ -137,7 +137,9 @@ def risk_to(group: RiskGroup) -> Population:
 def answered(question_id: str, *answers: Answer) -> Population:
     """Cases where another question was answered one of ``answers`` (A1: "of these").
 
-    An unanswered prior question leaves this one undecidable: ``cannot_assess``.
+    Combine it with the other question's population (``PSR & answered("1.1.f",
+    Answer.YES)``): where that question is answerable but unanswered, this one
+    is undecidable (``cannot_assess``).
     """
     wanted = frozenset(answers)
     words = " or ".join(answer.value.replace("_", " ") for answer in answers)

@@ -824,7 +824,7 @@ QUESTIONS_2_5: tuple[Question, ...] = (
         "2.5.g",
         "Programme inconsistent with the plan: was a clear and acceptable reason recorded?",
         596,
-        answered("2.5.f", Answer.NO, Answer.NOT_EVIDENCED),
+        ACCREDITED_PROGRAMME & answered("2.5.f", Answer.NO, Answer.NOT_EVIDENCED),
         rate="7/17",
     ),
     judged(
