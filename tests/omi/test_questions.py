@@ -10,6 +10,7 @@ import pytest
 from casework import WorkingCalendar
 from casework.model import Case
 from casework.rules import Basis, Finding, Outcome, RuleError, evaluate, ruleset
+from casework.rules.omi2007 import question
 from casework.testing import make_case
 
 AS_OF = dt.date(2007, 10, 15)
@@ -102,9 +103,29 @@ def test_computed_question_reuses_a_rule_with_the_reports_limit(
     finding = _finding(calendar, make_case(**_breach(action_on)), "2.4.g")
     assert (finding.outcome, finding.basis) == (outcome, Basis.COMPUTED)
     evidence = {item.label: item for item in finding.evidence}
-    assert evidence["computed by"].value == "OMI07.breach-action"
+    assert evidence["computed by"].value == "NS07.breach-action"
     assert evidence["time limit"].value == "10 working days"
     assert evidence["time limit"].source == "004:760"
+
+
+def test_computed_questions_run_the_national_standards_rules_themselves() -> None:
+    standards = ruleset("national-standards-2007")
+    omi = ruleset("omi-2007")
+    for question_id, rule_id in {
+        "1.1.e": "NS07.psr-delivery",
+        "1.2.w": "NS07.rmp-before-release",
+        "1.3.f": "NS07.oasys-ppo",
+        "2.1.v": "NS07.transfer-first-appointment",
+        "2.2.d": "NS07.roh-review-first",
+        "2.2.w": "NS07.home-visit-high-roh",
+        "2.3.a": "NS07.victim-contact",
+        "2.4.g": "NS07.breach-action",
+    }.items():
+        computation = question(question_id).computation
+        assert computation is not None, question_id
+        assert computation.rule is standards.rule(rule_id), question_id
+        assert computation.rule.check is standards.rule(rule_id).check
+        assert set(omi.rule(question_id).parameters) == set(computation.reads)
 
 
 def test_computed_answer_stands_against_a_disagreeing_inspector(calendar: WorkingCalendar) -> None:

@@ -18,6 +18,7 @@ from casework import (
 )
 from casework.rules import evaluate
 from casework.rules.omi2007 import question
+from casework.rules.omi2007.question import Answering
 from tests.conftest import EXAMPLES, ROOT
 
 PUBLISHED = ROOT / "tests" / "omi" / "data" / "published-scores.csv"
@@ -71,14 +72,34 @@ def test_the_sample_reproduces_the_printed_counts(scorecard: Scorecard) -> None:
     """Where the report prints "a of b" and the sample has b relevant cases, a are above."""
     checked = 0
     for q in scorecard.questions:
-        if q.summary:
+        if q.summary or question(q.id).answering is not Answering.JUDGED:
             continue
         rate, base = question(q.id).reported_rate, question(q.id).reported_base
         if rate is None or base is None or q.relevant != base:
             continue
         assert abs(len(q.above) - rate * base) <= Fraction(1, 2), q.id
         checked += 1
-    assert checked >= 100
+    assert checked >= 90
+
+
+@pytest.mark.parametrize(
+    ("question_id", "above", "relevant"),
+    [
+        ("1.1.e", 57, 61),  # 93% of 61 PSRs on time (004:344)
+        ("1.3.f", 15, 21),  # 004:401
+        ("2.1.v", 3, 6),  # 004:496
+        ("2.1.w", 2, 6),
+        ("2.1.x", 1, 3),
+        ("2.3.a", 15, 20),  # 004:535
+        ("2.4.g", 35, 40),  # 004:560
+        ("2.4.h", 28, 40),
+    ],
+)
+def test_computed_questions_reproduce_the_printed_counts_from_the_facts(
+    scorecard: Scorecard, question_id: str, above: int, relevant: int
+) -> None:
+    q = scorecard.question(question_id)
+    assert (len(q.above), q.relevant) == (above, relevant)
 
 
 def test_the_sample_reaches_every_published_conclusion(scorecard: Scorecard) -> None:

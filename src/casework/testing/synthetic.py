@@ -44,7 +44,7 @@ import attrs
 
 from casework.calendar import WorkingCalendar, add_months
 from casework.model import Answer, Case, Judgements
-from casework.rules.engine import Context, MissingFactError
+from casework.rules.engine import Context, MissingFactError, Outcome, verdict_for
 from casework.text import round_half_up
 
 __all__ = [
@@ -141,6 +141,12 @@ FEATURES: Mapping[str, str] = MappingProxyType(
         "breach_action_on_time": "35 of 40 breaches actioned in time (004:560)",
         "breach_resolved_on_time": "28 of 40 breaches resolved within 25 days (004:560)",
         "victim_contact_on_time": "15 of 20 victims contacted or offered contact in time (004:535)",
+        "transfer_in_high_roh": "3 of the 6 transfers high or very high RoH (004:496)",
+        "transfer_appointment_on_time": "3 of 6 first appointments within 5 working days (004:496)",
+        "transfer_home_visit_on_time": "2 of 6 home visits within 10 working days (004:496)",
+        "transfer_rmp_on_time": "1 of 3 RMPs reviewed within 5 working days (004:496)",
+        "pre_release_review": "RoH reviewed for release in 2 of 4 custodial cases (004:516)",
+        "first_roh_review_on_time": "70% of community cases reviewed within 4 months (004:515)",
     }
 )
 
@@ -187,6 +193,12 @@ _OMI_COUNTS = {
     "breach_action_on_time": 35,
     "breach_resolved_on_time": 28,
     "victim_contact_on_time": 15,
+    "transfer_in_high_roh": 3,
+    "transfer_appointment_on_time": 3,
+    "transfer_home_visit_on_time": 2,
+    "transfer_rmp_on_time": 1,
+    "pre_release_review": 23,
+    "first_roh_review_on_time": 39,
 }
 
 #: Summary yes-rates (per cent) that, with the printed rates of the reported questions, give
@@ -513,12 +525,19 @@ def _supervision(builder: _Builder, drafts: list[_Draft]) -> None:
     )
     victims = [d for d in drafts if "statutory_victim" in d.flags]
     builder.pick(victims, "victim_contacted")
+    high_transfers = builder.pick(
+        drafts,
+        "transfer_in_high_roh",
+        eligible=lambda d: d.kind != "custody" and d.roh in {"high", "very_high"},
+    )
     builder.pick(
         drafts,
         "transfer_in",
-        eligible=lambda d: d.kind != "custody",
-        prefer=lambda d: d.roh in {"high", "very_high"},
+        eligible=lambda d: d.kind != "custody" and d.roh not in {"high", "very_high"},
+        count=max(builder.count("transfer_in") - len(high_transfers), 0),
     )
+    for draft in high_transfers:
+        draft.flags.add("transfer_in")
     builder.pick(drafts, "custody_move", eligible=lambda d: d.kind in custodial)
     builder.pick(drafts, "activity_in_prison", eligible=lambda d: d.kind in custodial)
     builder.pick(drafts, "three_oms")
@@ -654,14 +673,6 @@ def _events(builder: _Builder, draft: _Draft, rng: random.Random) -> None:
         record["custody_moves"] = [
             {"on": _iso(moved), "om_notified_on": _iso(moved + dt.timedelta(days=3))}
         ]
-    if "transfer_in" in flags:
-        notified = start + dt.timedelta(days=20)
-        record["transfer_in"] = {
-            "notified_on": _iso(notified),
-            "oasys_complete_and_current": rng.random() < 0.5,
-            "first_appointment_on": _iso(_CALENDAR.add_working_days(notified, rng.randint(3, 8))),
-            "first_contact_on": _iso(_CALENDAR.add_working_days(notified, rng.randint(3, 8))),
-        }
     staff = 3 if "three_oms" in flags else rng.choice([1, 1, 2])
     step = (builder.profile.as_of - start).days // (staff + 1)
     record["om_assignments"] = [
@@ -683,45 +694,126 @@ def _events(builder: _Builder, draft: _Draft, rng: random.Random) -> None:
 def _timeliness(builder: _Builder, drafts: list[_Draft]) -> None:
     """Dates that decide the computed questions, in the printed proportions."""
     builder.pick([d for d in drafts if "psr" in d.flags], "psr_on_time")
-    ppos = [d for d in drafts if "ppo" in d.flags]
-    builder.pick(ppos, "ppo_oasys_on_time")
+    builder.pick([d for d in drafts if "ppo" in d.flags], "ppo_oasys_on_time")
     breaches = [d for d in drafts if "breach" in d.flags]
     builder.pick(breaches, "breach_action_on_time")
     builder.pick(breaches, "breach_resolved_on_time")
     victims = [d for d in drafts if "statutory_victim" in d.flags]
     builder.pick(victims, "victim_contact_on_time", prefer=lambda d: "victim_contacted" in d.flags)
+    transfers = [d for d in drafts if "transfer_in" in d.flags]
+    builder.pick(transfers, "transfer_appointment_on_time")
+    builder.pick(transfers, "transfer_home_visit_on_time")
+    builder.pick(
+        [d for d in transfers if "transfer_in_high_roh" in d.flags], "transfer_rmp_on_time"
+    )
+    licences = [d for d in drafts if d.kind == "licence"]
+    builder.pick(
+        licences,
+        "pre_release_review",
+        eligible=lambda d: "ppo" not in d.flags or "ppo_oasys_on_time" in d.flags,
+    )
+    builder.pick([d for d in drafts if d.kind == "community_order"], "first_roh_review_on_time")
     for draft in drafts:
         rng = builder.rng("timeliness", draft.index)
         _psr_timing(draft)
         _assessment(draft, rng)
+        _reviews(builder, draft, rng)
         if "breach" in draft.flags:
-            failed = draft.start + dt.timedelta(days=rng.randint(21, 60))
-            action = _CALENDAR.add_working_days(
-                failed, rng.randint(2, 10) if "breach_action_on_time" in draft.flags else 13
-            )
-            resolved = _CALENDAR.add_working_days(
-                failed, rng.randint(15, 25) if "breach_resolved_on_time" in draft.flags else 32
-            )
-            draft.record["breaches"] = [
-                {
-                    "failed_on": _iso(failed),
-                    "action_on": _iso(action),
-                    "resolved_on": _iso(resolved),
-                    "resolution": "order_continued",
-                }
-            ]
+            _breach(draft, rng)
         if "statutory_victim" in draft.flags:
-            on_time = "victim_contact_on_time" in draft.flags
-            offered = _CALENDAR.add_working_days(
-                draft.sentenced, rng.randint(10, 38) if on_time else rng.randint(45, 60)
-            )
-            victim: dict[str, Any] = {"id": "V1", "statutory": True}
-            if "victim_contacted" in draft.flags:
-                victim["contacted_on"] = _iso(offered)
-                victim["face_to_face_on"] = _iso(offered)
-            else:
-                victim["contact_offered_on"] = _iso(offered)
-            draft.record["victims"] = [victim]
+            _victim(draft, rng)
+        if "transfer_in" in draft.flags:
+            _transfer(draft, rng)
+
+
+def _breach(draft: _Draft, rng: random.Random) -> None:
+    failed = draft.start + dt.timedelta(days=rng.randint(21, 60))
+    action = _CALENDAR.add_working_days(
+        failed, rng.randint(2, 10) if "breach_action_on_time" in draft.flags else 13
+    )
+    resolved = _CALENDAR.add_working_days(
+        failed, rng.randint(15, 25) if "breach_resolved_on_time" in draft.flags else 32
+    )
+    draft.record["breaches"] = [
+        {
+            "failed_on": _iso(failed),
+            "action_on": _iso(action),
+            "resolved_on": _iso(resolved),
+            "resolution": "order_continued",
+        }
+    ]
+
+
+def _victim(draft: _Draft, rng: random.Random) -> None:
+    on_time = "victim_contact_on_time" in draft.flags
+    offered = _CALENDAR.add_working_days(
+        draft.sentenced, rng.randint(10, 38) if on_time else rng.randint(45, 60)
+    )
+    victim: dict[str, Any] = {"id": "V1", "statutory": True}
+    if "victim_contacted" in draft.flags:
+        victim["contacted_on"] = _iso(offered)
+        victim["face_to_face_on"] = _iso(offered)
+    else:
+        victim["contact_offered_on"] = _iso(offered)
+    draft.record["victims"] = [victim]
+
+
+def _transfer(draft: _Draft, rng: random.Random) -> None:
+    """A transfer in 20 days after the start (004:496): appointment, home visit, RMP review."""
+    flags = draft.flags
+    notified = draft.start + dt.timedelta(days=20)
+    appointment = rng.randint(2, 5) if "transfer_appointment_on_time" in flags else 8
+    contact = _CALENDAR.add_working_days(notified, appointment)
+    visit = rng.randint(5, 10) if "transfer_home_visit_on_time" in flags else 15
+    draft.record["transfer_in"] = {
+        "notified_on": _iso(notified),
+        "oasys_complete_and_current": rng.random() < 0.5,
+        "first_appointment_on": _iso(contact),
+        "first_contact_on": _iso(contact),
+        "home_visit_on": _iso(_CALENDAR.add_working_days(notified, visit)),
+    }
+    if "transfer_in_high_roh" in flags:
+        days = 3 if "transfer_rmp_on_time" in flags else 9
+        reviewed = _CALENDAR.add_working_days(contact, days)
+        draft.record["assessments"].append(
+            {"id": "T1", "purpose": "transfer", "rmp": {"completed_on": _iso(reviewed)}}
+        )
+
+
+def _review(assessment_id: str, on: dt.date, reviews: str | None) -> dict[str, Any]:
+    review: dict[str, Any] = {
+        "id": assessment_id,
+        "purpose": "review",
+        "trigger": "scheduled",
+        "screening": {"completed_on": _iso(on), "full_analysis_required": False},
+    }
+    if reviews is not None:
+        review["reviews"] = reviews
+    return review
+
+
+def _reviews(builder: _Builder, draft: _Draft, rng: random.Random) -> None:
+    """RoH reviews (004:515-516): first within four months, then every four months."""
+    as_of = builder.profile.as_of
+    assessments = draft.record["assessments"]
+    long_custody = draft.kind == "licence" and draft.record["sentence"]["custodial_months"] >= 24
+    if long_custody and rng.random() < 2 / 3:
+        # in custody for a year or more: reviewed within 12 months of sentence in 2 of 3
+        assessments.insert(0, _review("C1", add_months(draft.sentenced, 10), None))
+    start = draft.start
+    if draft.kind == "community_order":
+        on_time = "first_roh_review_on_time" in draft.flags
+        first = start + dt.timedelta(days=rng.randint(60, 115) if on_time else 140)
+    elif draft.kind == "licence":
+        first = start + dt.timedelta(days=rng.randint(60, 115) if rng.random() < 1 / 3 else 135)
+    else:
+        return
+    if first > as_of:
+        return
+    assessments.append(_review("R1", first, "A1"))
+    second = add_months(first, 4) - dt.timedelta(days=rng.randint(0, 10))
+    if second <= as_of and rng.random() < Fraction(11, 19):
+        assessments.append(_review("R2", second, "R1"))
 
 
 def _psr_timing(draft: _Draft) -> None:
@@ -736,6 +828,8 @@ def _assessment(draft: _Draft, rng: random.Random) -> None:
     start = draft.start
     on_time = "ppo" not in draft.flags or "ppo_oasys_on_time" in draft.flags
     done = _CALENDAR.add_working_days(start, rng.randint(1, 5) if on_time else rng.randint(7, 12))
+    if "pre_release_review" in draft.flags:
+        done = start - dt.timedelta(days=rng.randint(1, 10))  # reviewed in preparation
     assessment: dict[str, Any] = {
         "id": "A1",
         "purpose": "release" if draft.kind == "licence" else "start",
@@ -774,14 +868,20 @@ def _judgements(builder: _Builder, drafts: list[_Draft]) -> None:
     cases = [Case.model_validate(draft.record) for draft in drafts]
     answers: list[dict[str, Answer]] = [{} for _ in drafts]
     for question in QUESTIONS:
-        if question.answering in {Answering.COMPUTED, Answering.AREA}:
+        if question.answering is Answering.AREA:
             continue
+        rule = omi.rule(question.id)
         applicable = []
         for index, case in enumerate(cases):
             view = case.model_copy(
                 update={"judgements": Judgements.model_construct(answers=answers[index])}
             )
             if question.fact is not None and question.fact(view) is not None:
+                continue
+            if question.answering is Answering.COMPUTED:
+                # the inspector answers only where the facts cannot decide
+                if verdict_for(view, rule, ctx).outcome is Outcome.CANNOT_ASSESS:
+                    applicable.append(index)
                 continue
             try:
                 if question.applies_to(view, ctx):

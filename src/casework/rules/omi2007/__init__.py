@@ -12,6 +12,7 @@ rule set from them; :func:`casework.score_inspection` scores its findings.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from casework.rules.engine import Rule
@@ -30,6 +31,7 @@ from casework.rules.ruleset import RuleSet, build_ruleset
 
 __all__ = [
     "CRITERIA",
+    "PARAMETERS_ON",
     "QUESTIONS",
     "ROH_SUMMARIES",
     "SCORED_CRITERIA",
@@ -45,6 +47,10 @@ __all__ = [
     "section",
     "summary_id",
 ]
+
+#: The limits are those the October 2007 fieldwork applied (004:185, 004:515); see
+#: docs/decisions.md#omi-2007-dates.
+PARAMETERS_ON = dt.date(2007, 10, 15)
 
 #: Every reported question for criteria 1.1 to 3.2, in report order.
 QUESTIONS: tuple[Question, ...] = (*section1.QUESTIONS, *section2.QUESTIONS, *section3.QUESTIONS)
@@ -84,6 +90,7 @@ def omi_2007() -> RuleSet:
         family="omi",
         rules=_rules(),
         in_force_from=OMI_FROM,
+        parameters_on=PARAMETERS_ON,
         description=(
             "Questions reported for general criteria 1.1 to 3.2 of the OMI report on Devon & "
             "Cornwall (January 2008), answered from inspector judgements and case facts."

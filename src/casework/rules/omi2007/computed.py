@@ -1,11 +1,11 @@
-"""How the computed inspection questions are answered: rules reused by reference.
+"""How the computed inspection questions are answered: National Standards rules, by reference.
 
-A computed question reuses a rule whole (its population and its body), read
-with the inspection's own time limits (``parameters-omi-2007.toml``). National
-Standards rules are looked up by id in the shipped rule sets, so the question
-and the standard can never disagree on a date. Where no National Standards
-rule asks the question, a rule here does, built on the per-unit checks of
-:mod:`casework.rules.units` that standards and targets share.
+A computed question reuses a rule whole (its population and its body). The
+rule is named by id and looked up in the shipped National Standards rule
+sets when the ``omi-2007`` rule set is built, so the question and the
+standard can never disagree on a date. Where the report states its own limit
+(40 days for victim contact, 004:535) the rule reads the inspection's
+parameter instead of the standard's (``parameters-omi-2007.toml``).
 """
 
 from __future__ import annotations
@@ -16,18 +16,8 @@ from types import MappingProxyType
 
 import attrs
 
-from casework.model import Case
-from casework.rules.engine import Context, MissingFactError, Rule, Verdict, rule
+from casework.rules.engine import Context, Rule
 from casework.rules.parameters import ParameterSet
-from casework.rules.population import HAS_BREACH, HAS_PSR
-from casework.rules.units import (
-    breach_action,
-    breach_resolution,
-    combine,
-    psr_delivery,
-    unit_label,
-    victim_contact,
-)
 
 __all__ = ["Computation", "computation", "find_rule", "standards_rule"]
 
@@ -46,84 +36,9 @@ def standards_rule(rule_id: str) -> Rule:
     raise KeyError(f"no National Standards rule {rule_id!r} in {', '.join(_NATIONAL_STANDARDS)}")
 
 
-# ---------------------------------------------------------------- per-unit rules
-
-
-@rule(
-    "OMI07.psr-on-time",
-    question="Was the pre-sentence report delivered by the date agreed with the court?",
-    source=("004:344", "003:715"),
-    kind="timeliness",
-    applies_to=HAS_PSR,
-)
-def psr_on_time(case: Case, ctx: Context) -> Verdict:
-    if case.psr is None:
-        raise MissingFactError("no pre-sentence report is recorded")
-    return psr_delivery(ctx, case.psr)
-
-
-@rule(
-    "OMI07.breach-action",
-    question="Was breach action instigated within the limit of each unacceptable failure?",
-    source=("004:560", "004:760"),
-    kind="timeliness",
-    applies_to=HAS_BREACH,
-    parameters=("breach_action_limit",),
-)
-def breach_action_on_time(case: Case, ctx: Context) -> Verdict:
-    return combine(
-        [(unit_label("Breach", b.failed_on), breach_action(ctx, b)) for b in case.breaches],
-        none="No breach recorded.",
-    )
-
-
-@rule(
-    "OMI07.breach-resolution",
-    question="Was each breach resolved within the limit of the unacceptable failure?",
-    source=("004:560", "004:780"),
-    kind="timeliness",
-    applies_to=HAS_BREACH,
-    parameters=("breach_resolution_limit",),
-)
-def breach_resolved_on_time(case: Case, ctx: Context) -> Verdict:
-    return combine(
-        [(unit_label("Breach", b.failed_on), breach_resolution(ctx, b)) for b in case.breaches],
-        none="No breach recorded.",
-    )
-
-
-@rule(
-    "OMI07.victim-contact",
-    question="Was each statutory victim contacted or offered contact within the limit?",
-    source="004:535",
-    kind="timeliness",
-    parameters=("victim_contact_limit",),
-)
-def victims_contacted_on_time(case: Case, ctx: Context) -> Verdict:
-    return combine(
-        [
-            (f"Victim {victim.id}", victim_contact(ctx, case, victim))
-            for victim in case.victims
-            if victim.statutory
-        ],
-        none="No statutory victim recorded.",
-    )
-
-
-_LOCAL = {
-    r.id: r
-    for r in (
-        psr_on_time,
-        breach_action_on_time,
-        breach_resolved_on_time,
-        victims_contacted_on_time,
-    )
-}
-
-
 def find_rule(rule_id: str) -> Rule:
-    """A rule a computed question may reuse: one above, or a National Standards rule."""
-    return _LOCAL.get(rule_id) or standards_rule(rule_id)
+    """A rule a computed question may reuse (a National Standards rule)."""
+    return standards_rule(rule_id)
 
 
 def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:

@@ -19,7 +19,6 @@ from casework.rules.omi2007.population import (
     CUSTODIAL_SELF_HARM,
     FULL_ANALYSIS,
     HIGH_ROH,
-    IN_COMMUNITY,
     LICENCE,
     MAPPA,
     MEDIUM_ROH,
@@ -86,7 +85,7 @@ QUESTIONS_1_1: tuple[Question, ...] = (
         "1.1.e",
         "Was the PSR prepared within the required timescale?",
         344,
-        computation("OMI07.psr-on-time"),
+        computation("NS07.psr-delivery"),
         PSR,
         rate="93%",
         base=61,
@@ -373,15 +372,15 @@ QUESTIONS_1_2: tuple[Question, ...] = (
         rate="34%",
         base=64,
     ),
-    judged(
+    computed(
         "1.2.w",
         "Licence case: was the risk management plan completed prior to release?",
         378,
+        computation("NS07.rmp-before-release"),
         LICENCE,
-        kind="timeliness",
         roh=True,
         rate="9/33",
-        notes="Relevant: licence cases needing a plan. " + _INSPECTOR,
+        notes="Relevant: licence cases needing a plan (not low RoH at release, 002:279).",
     ),
     judged(
         "1.2.x",
@@ -566,14 +565,15 @@ QUESTIONS_1_5: tuple[Question, ...] = (
         notes="'for 97 cases (78%)' read as 78% of 97 applicable cases "
         "(omi-2007-criteria.md §2 1.5 notes). " + _INSPECTOR,
     ),
-    judged(
+    computed(
         "1.5.c",
         "Was the offender allocated to an offender manager within the required timescale?",
         440,
-        IN_COMMUNITY,
-        kind="timeliness",
+        computation("NS07.allocation"),
+        COMMUNITY_ORDER,
         rate="91%",
-        notes="The timescale is not stated (A17): judged.",
+        notes="The timescale is not stated (A17): the inspector's answer stands unless "
+        "allocation_limit is supplied.",
     ),
     judged(
         "1.5.d",

@@ -16,6 +16,7 @@ from casework.rules.omi2007.population import (
     BREACH,
     CHILD_SAFEGUARDING,
     COMMUNITY_OR_LICENCE,
+    COMMUNITY_ORDER,
     CURFEW_OR_EXCLUSION,
     CUSTODIAL,
     CUSTODY,
@@ -50,6 +51,10 @@ __all__ = ["QUESTIONS"]
 
 _INSPECTOR = "Relevance beyond the recorded facts is the inspector's: answer not_applicable."
 _NO_LIMIT = "No limit is stated (A17): judged."
+_NO_LIMIT_COMPUTED = (
+    "No limit is stated (A17): the inspector's answer stands unless the National Standards "
+    "parameter is supplied."
+)
 
 _PLAN_WORK = "2.1.work-from-the-plan"
 _TRANSITION = "2.1.custody-community-transition"
@@ -221,34 +226,34 @@ QUESTIONS_2_1: tuple[Question, ...] = (
         rate="3/6",
         group=_TRANSFER,
     ),
-    judged(
+    computed(
         "2.1.v",
         "Transfer in: was a first appointment made within five working days of notification?",
         496,
+        computation("NS07.transfer-first-appointment"),
         TRANSFERRED_IN,
-        kind="timeliness",
         rate="3/6",
         group=_TRANSFER,
     ),
-    judged(
+    computed(
         "2.1.w",
         "Transfer in: was a home visit made within ten working days of notification?",
         496,
+        computation("NS07.transfer-home-visit"),
         TRANSFERRED_IN,
-        kind="timeliness",
         roh=True,
         rate="2/6",
         group=_TRANSFER,
         roh_note="RoH thread: yes. Home visits are an RoH tool, as in 2.2.w "
         "(omi-2007-criteria.md §2, proposal for the '?' tag).",
     ),
-    judged(
+    computed(
         "2.1.x",
         "Transfer in, high or very high RoH: was the risk management plan reviewed and updated "
         "within five working days of contact with the offender?",
         496,
+        computation("NS07.transfer-rmp-review"),
         HIGH_ROH_TRANSFER,
-        kind="timeliness",
         roh=True,
         rate="1/3",
         group=_TRANSFER,
@@ -284,84 +289,80 @@ QUESTIONS_2_2: tuple[Question, ...] = (
         roh=True,
         rate="7/9",
     ),
-    judged(
+    computed(
         "2.2.d",
         "Community case: was RoH to others reviewed no later than four months from the start of "
         "sentence?",
         515,
-        IN_COMMUNITY,
-        kind="timeliness",
+        computation("NS07.roh-review-first"),
+        COMMUNITY_ORDER,
         roh=True,
         rate="70%",
         base=82,
         group=_REVIEWS,
-        notes=_INSPECTOR,
     ),
-    judged(
+    computed(
         "2.2.e",
         "Community case: was RoH reviewed at least every four months thereafter?",
         515,
+        computation("NS07.roh-review-interval"),
         IN_COMMUNITY,
-        kind="timeliness",
         roh=True,
         rate="11/19",
         group=_REVIEWS,
-        notes="Relevant: cases long enough for a repeat review (A15). " + _INSPECTOR,
+        notes="Cases not yet due a repeat review are not applicable (A15).",
     ),
-    judged(
+    computed(
         "2.2.f",
         "Was RoH reviewed following a significant change?",
         515,
+        computation("NS07.roh-review-event"),
         SIGNIFICANT_CHANGE,
-        kind="timeliness",
         roh=True,
         rate="20/42",
         group=_REVIEWS,
-        notes=_NO_LIMIT,
+        notes=_NO_LIMIT_COMPUTED,
     ),
-    judged(
+    computed(
         "2.2.g",
         "Custodial case: was RoH reviewed within 12 months of sentence?",
         516,
+        computation("NS07.roh-review-custody"),
         CUSTODIAL,
-        kind="timeliness",
         roh=True,
         rate="2/3",
         group=_REVIEWS,
-        notes=_INSPECTOR,
     ),
-    judged(
+    computed(
         "2.2.h",
         "Custodial case: was RoH reviewed following a significant change?",
         516,
+        computation("NS07.roh-review-event"),
         CUSTODIAL & SIGNIFICANT_CHANGE,
-        kind="timeliness",
         roh=True,
         rate="1/4",
         group=_REVIEWS,
-        notes=_NO_LIMIT,
+        notes=_NO_LIMIT_COMPUTED,
     ),
-    judged(
+    computed(
         "2.2.i",
         "Custodial case: was RoH reviewed in preparation for release?",
         516,
-        CUSTODIAL,
-        kind="timeliness",
+        computation("NS07.roh-review-pre-release"),
+        LICENCE,
         roh=True,
         rate="2/4",
         group=_REVIEWS,
-        notes=_INSPECTOR,
     ),
-    judged(
+    computed(
         "2.2.j",
         "Was RoH reviewed within four months following release from custody?",
         516,
+        computation("NS07.roh-review-release"),
         LICENCE,
-        kind="timeliness",
         roh=True,
         rate="1/3",
         group=_REVIEWS,
-        notes=_INSPECTOR,
     ),
     judged(
         "2.2.k",
@@ -463,13 +464,13 @@ QUESTIONS_2_2: tuple[Question, ...] = (
         rate="23/36",
         group=_CHANGES,
     ),
-    judged(
+    computed(
         "2.2.w",
         "High or very high RoH (not in approved premises): was a home visit carried out within "
         "ten working days of sentence or release?",
         521,
+        computation("NS07.home-visit-high-roh"),
         HIGH_ROH_NOT_IN_AP,
-        kind="timeliness",
         roh=True,
         rate="0/7",
         notes="Base read as the seven cases printed (omi-2007-criteria.md §2 2.2 notes).",
@@ -498,7 +499,7 @@ QUESTIONS_2_3: tuple[Question, ...] = (
         "2.3.a",
         "Statutory victim contact: was face-to-face contact made or offered within 40 days?",
         535,
-        computation("OMI07.victim-contact", victim_contact_limit="omi_victim_contact_limit"),
+        computation("NS07.victim-contact", victim_contact_limit="omi_victim_contact_limit"),
         STATUTORY_VICTIM,
         rate="15/20",
         notes="'40 days' read as 40 working days (decision:omi-victim-contact-days).",
@@ -578,24 +579,24 @@ _PLACEMENT = "2.4.unpaid-work-placement"
 _RECORDS = "2.4.records"
 
 QUESTIONS_2_4: tuple[Question, ...] = (
-    judged(
+    computed(
         "2.4.a",
         "Community order or licence: was a full and timely induction offered following sentence "
         "or release?",
         556,
+        computation("NS07.induction"),
         COMMUNITY_OR_LICENCE,
-        kind="timeliness",
         rate="87%",
-        notes=_NO_LIMIT,
+        notes=_NO_LIMIT_COMPUTED,
     ),
-    judged(
+    computed(
         "2.4.b",
         "Custodial sentence: was a full and timely induction offered?",
         556,
+        computation("NS07.induction"),
         CUSTODIAL,
-        kind="timeliness",
         rate="5/7",
-        notes=_NO_LIMIT + " " + _INSPECTOR,
+        notes=_NO_LIMIT_COMPUTED + " " + _INSPECTOR,
     ),
     judged(
         "2.4.c",
@@ -636,7 +637,7 @@ QUESTIONS_2_4: tuple[Question, ...] = (
         "2.4.g",
         "Was breach action instigated within the required national standard timescale?",
         560,
-        computation("OMI07.breach-action", breach_action_limit="omi_breach_action_limit"),
+        computation("NS07.breach-action", breach_action_limit="omi_breach_action_limit"),
         BREACH,
         rate="35/40",
         roh_note="RoH thread: no. An enforcement timescale for every case "
@@ -647,21 +648,22 @@ QUESTIONS_2_4: tuple[Question, ...] = (
         "Was the breach resolved within 25 working days?",
         560,
         computation(
-            "OMI07.breach-resolution", breach_resolution_limit="omi_breach_resolution_limit"
+            "NS07.breach-resolution", breach_resolution_limit="omi_breach_resolution_limit"
         ),
         BREACH,
         rate="28/40",
     ),
-    judged(
+    computed(
         "2.4.i",
         "Did appointment frequency conform to national standards?",
         561,
+        computation("NS07.appointment-frequency"),
         IN_COMMUNITY_NOT_UPW_ONLY,
         kind="consistency",
         rate="94%",
         base=86,
         group=_FREQUENCY,
-        notes="The frequency is not stated (A17): judged.",
+        notes=_NO_LIMIT_COMPUTED,
     ),
     judged(
         "2.4.j",
@@ -691,15 +693,16 @@ QUESTIONS_2_4: tuple[Question, ...] = (
         base=86,
         group=_FREQUENCY,
     ),
-    judged(
+    computed(
         "2.4.m",
         "Unpaid work: did work-session frequency conform to national standards?",
         562,
+        computation("NS07.upw-frequency"),
         UNPAID_WORK,
         kind="consistency",
         rate="25/29",
         group=_UPW_FREQUENCY,
-        notes="The frequency is not stated (A17): judged.",
+        notes=_NO_LIMIT_COMPUTED,
     ),
     judged(
         "2.4.n",
