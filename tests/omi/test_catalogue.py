@@ -8,8 +8,15 @@ from fractions import Fraction
 import pytest
 
 from casework.rules import RuleKind, RuleSet, ruleset
-from casework.rules.omi2007 import QUESTIONS, SCORED_CRITERIA, question, summary_id
+from casework.rules.omi2007 import (
+    QUESTIONS,
+    SCORED_CRITERIA,
+    judgement_problems,
+    question,
+    summary_id,
+)
 from casework.rules.omi2007.question import Answering
+from casework.testing import make_case
 from tests.conftest import ROOT
 
 ITEMS = ROOT / "tests" / "omi" / "data" / "omi-2007-items.csv"
@@ -99,3 +106,18 @@ def test_descriptive_and_area_items_are_not_scored() -> None:
 def test_unknown_question_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="no OMI 2007 question"):
         question("1.2.zz")
+
+
+def test_mistyped_judgement_ids_are_reported() -> None:
+    case = make_case(
+        judgements={
+            "answers": {"1.2.p": "yes", "1.2.pp": "no", "4.1.a": "yes"},
+            "summaries": {"1.2": "yes", "4.1": "no"},
+        }
+    )
+    assert judgement_problems(case) == (
+        "answer for unknown question '1.2.pp'",
+        "answer for unknown question '4.1.a'",
+        "summary for unknown criterion '4.1' (expected one of 1.1 to 3.2)",
+    )
+    assert judgement_problems(make_case()) == ()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from casework.model import Case
 from casework.rules.engine import Rule
 from casework.rules.omi2007 import section1, section2, section3
 from casework.rules.omi2007.criteria import (
@@ -42,6 +43,7 @@ __all__ = [
     "Question",
     "Section",
     "criterion",
+    "judgement_problems",
     "omi_2007",
     "question",
     "section",
@@ -67,6 +69,26 @@ def question(question_id: str) -> Question:
         return _BY_ID[question_id]
     except KeyError:
         raise KeyError(f"no OMI 2007 question {question_id!r}") from None
+
+
+def judgement_problems(case: Case) -> tuple[str, ...]:
+    """Answers a case records for questions or criteria the catalogue does not have.
+
+    A mistyped id (``"1.2.pp"``) would otherwise be ignored and the question it
+    meant reported as unanswered; check judgements with this before scoring.
+    """
+    known_criteria = {c.id for c in SCORED_CRITERIA}
+    problems = [
+        f"answer for unknown question {qid!r}"
+        for qid in case.judgements.answers
+        if qid not in _BY_ID
+    ]
+    problems += [
+        f"summary for unknown criterion {cid!r} (expected one of 1.1 to 3.2)"
+        for cid in case.judgements.summaries
+        if cid not in known_criteria
+    ]
+    return tuple(problems)
 
 
 @functools.cache
