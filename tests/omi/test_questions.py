@@ -148,6 +148,7 @@ def test_computed_question_falls_back_to_the_inspector_when_facts_are_missing(
     fallback = _finding(calendar, case, "1.1.e")
     assert (fallback.outcome, fallback.basis) == (Outcome.MET, Basis.JUDGED)
     assert fallback.reason.startswith("Cannot assess: no due date")
+    assert fallback.reason.endswith("The inspector's answer (yes) is used instead.")
     strict = _finding(calendar, case, "1.1.e", computed_answers="compute")
     assert strict.outcome is Outcome.CANNOT_ASSESS
 

@@ -210,7 +210,8 @@ def _computed_check(question: Question) -> CheckFn:
             judged = judged_verdict(recorded)
             return attrs.evolve(
                 judged,
-                reason=f"{computed.reason} The inspector's answer is used: {judged.reason}",
+                reason=f"{computed.reason} The inspector's answer ({recorded.value}) is used "
+                "instead.",
                 evidence=(*evidence, *judged.evidence),
             )
         scored = {Outcome.MET: Answer.YES, Outcome.NOT_MET: Answer.NO}.get(computed.outcome)
