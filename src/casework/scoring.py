@@ -65,10 +65,6 @@ BandOn = Literal["displayed", "exact"]
 THREAD_SECTIONS = frozenset({1, 2})
 
 
-def _one_of(*allowed: str) -> Any:
-    return attrs.validators.in_(allowed)
-
-
 def _weight(_instance: object, _attribute: object, value: Fraction) -> None:
     if not 0 <= value <= 1:
         raise ValueError(f"individual_weight must be between 0 and 1, not {value}")
@@ -83,22 +79,26 @@ class ScoringOptions:
     )
     """Weight of the individual questions; the summary gets the rest (80/20, 004:998)."""
     combine: Combine = attrs.field(
-        default="weighted", validator=_one_of("weighted", "summary_as_question")
+        default="weighted", validator=attrs.validators.in_(("weighted", "summary_as_question"))
     )
     """A3: ``weighted`` (80/20) or ``summary_as_question`` (the summary as one more question)."""
-    weighting: Weighting = attrs.field(default="equal", validator=_one_of("equal", "pooled"))
+    weighting: Weighting = attrs.field(
+        default="equal", validator=attrs.validators.in_(("equal", "pooled"))
+    )
     """A5: ``equal`` (mean of question proportions) or ``pooled`` (all case-answers pooled)."""
     groups: Groups = attrs.field(
-        default="separate", validator=_one_of("separate", "all_of", "mean_of")
+        default="separate", validator=attrs.validators.in_(("separate", "all_of", "mean_of"))
     )
     """A6: score each reported part separately, or collapse a group (all of / mean of)."""
     not_evidenced: NotEvidenced = attrs.field(
-        default="below_the_line", validator=_one_of("below_the_line", "unanswered")
+        default="below_the_line", validator=attrs.validators.in_(("below_the_line", "unanswered"))
     )
     """A2: a ``not_evidenced`` answer is below the line, or treated as unanswered."""
     roh_thread_summaries: bool = True
     """A10: whether RoH summary questions (1.2, 2.2) count in the RoH thread."""
-    band_on: BandOn = attrs.field(default="displayed", validator=_one_of("displayed", "exact"))
+    band_on: BandOn = attrs.field(
+        default="displayed", validator=attrs.validators.in_(("displayed", "exact"))
+    )
     """A13: band the displayed (rounded) score, or the exact one."""
     reinspection_threshold: Fraction | None = attrs.field(
         default=None, converter=attrs.converters.optional(Fraction)

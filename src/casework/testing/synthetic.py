@@ -45,6 +45,9 @@ import attrs
 from casework.calendar import WorkingCalendar, add_months
 from casework.model import Answer, Case, Judgements
 from casework.rules.engine import Context, MissingFactError, Outcome, verdict_for
+from casework.rules.omi2007 import QUESTIONS, SCORED_CRITERIA
+from casework.rules.omi2007.question import Answering
+from casework.rules.registry import ruleset
 from casework.text import round_half_up
 
 __all__ = [
@@ -854,10 +857,6 @@ def _assessment(draft: _Draft, rng: random.Random) -> None:
 
 def _judgements(builder: _Builder, drafts: list[_Draft]) -> None:
     """Inspector answers, question by question, in the printed proportions."""
-    from casework.rules.omi2007 import QUESTIONS, SCORED_CRITERIA  # noqa: PLC0415
-    from casework.rules.omi2007.question import Answering  # noqa: PLC0415
-    from casework.rules.registry import ruleset  # noqa: PLC0415
-
     omi = ruleset("omi-2007")
     ctx = Context(
         as_of=builder.profile.as_of,

@@ -18,6 +18,7 @@ import attrs
 
 from casework.rules.engine import Context, Rule
 from casework.rules.parameters import ParameterSet
+from casework.rules.registry import ruleset
 
 __all__ = ["Computation", "computation", "find_rule", "standards_rule"]
 
@@ -27,8 +28,6 @@ _NATIONAL_STANDARDS = ("national-standards-2007", "national-standards-2005")
 @functools.cache
 def standards_rule(rule_id: str) -> Rule:
     """The National Standards rule with this id, from the shipped rule sets."""
-    from casework.rules.registry import ruleset  # noqa: PLC0415 (the registry imports us)
-
     for name in _NATIONAL_STANDARDS:
         found = ruleset(name)
         if rule_id in found:

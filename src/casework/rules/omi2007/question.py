@@ -67,7 +67,7 @@ __all__ = [
 #: The OMI programme started in May 2006 (004:944); see docs/decisions.md#omi-2007-dates.
 OMI_FROM = dt.date(2006, 5, 1)
 
-#: Values of the ``computed_answers`` evaluation option (docs/omi-2007.md#computed-questions).
+#: Values of the ``computed_answers`` evaluation option (docs/omi-2007.md#evaluation-options).
 COMPUTED_ANSWERS = ("compute_then_judgement", "compute", "judgement_first")
 
 
