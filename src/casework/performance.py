@@ -62,6 +62,7 @@ from casework.rules.targets.measure import (
     TargetSet,
     TargetStatus,
     judge,
+    tally,
     tolerance_for,
 )
 from casework.rules.targets.rules import CASE_RULE_ID
@@ -263,6 +264,10 @@ class TargetResult:
     anchor: str | None = None
     rule_id: str | None = None
     source: str = ""
+    in_tally: bool = True
+    """Whether the set's tally counts this measure (not 003's Additional National Measures)."""
+    weighting: int | None = None
+    """Weighted scorecard weighting (2005-06), if any."""
 
     @property
     def rule(self) -> str | None:
@@ -311,6 +316,8 @@ class TargetResult:
             "anchor": self.anchor,
             "rule_id": self.rule_id,
             "source": self.source,
+            "in_tally": self.in_tally,
+            "weighting": self.weighting,
         }
 
 
@@ -340,7 +347,7 @@ class TargetReport:
 
     def tally(self) -> Tally:
         """Met, near miss and not met over the measures the set tallies."""
-        return named_target_set(self.target_set).tally(self.results)
+        return tally(result for result in self.results if result.in_tally)
 
     def weighted_score(self, score: Callable[[TargetResult], Fraction]) -> Fraction:
         """A weighted scorecard (2005-06): sum of weight x score over weighted items, / weights.
@@ -349,13 +356,11 @@ class TargetReport:
         ``score`` (a result -> a fraction, say the capped ratio of figure to target)
         must be supplied.
         """
-        weights = named_target_set(self.target_set).weightings
-        if not weights:
-            raise ValueError(f"target set {self.target_set!r} has no weightings")
-        total = sum(weights.values())
-        return (
-            sum((weight * score(self[mid]) for mid, weight in weights.items()), Fraction(0)) / total
-        )
+        weighted = [(r, r.weighting) for r in self.results if r.weighting is not None]
+        if not weighted:
+            raise ValueError(f"the report of {self.target_set!r} has no weighted measures")
+        total = sum(weight for _, weight in weighted)
+        return sum((weight * score(r) for r, weight in weighted), Fraction(0)) / total
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
@@ -604,6 +609,8 @@ def _common(measure: Measure, period: Period, area: str | None) -> dict[str, Any
         "direction": measure.direction,
         "unit": measure.unit,
         "source": measure.source,
+        "in_tally": measure.in_tally,
+        "weighting": measure.weighting,
     }
 
 
@@ -723,9 +730,10 @@ def target_performance(
         period: the reporting period (:class:`Period`).
         as_of, calendar: the evaluation date and working calendar; required with cases
             and refused with findings (which carry their own).
-        area: count only cases of this area (from the ``TGT.case`` finding) and judge
-            against the area's own targets. ``None`` pools every area: volumes with
-            only area targets are judged against their sum.
+        area: count only cases of this area (from the ``TGT.case`` finding; findings of
+            cases without one are left out) and judge against the area's own targets.
+            ``None`` pools every area: volumes with only area targets are judged
+            against their sum.
         near_miss: a :class:`NearMiss` tolerance, or one per measure id; off by default.
         anchors: count a measure by another event (``{"N05": "failure"}``; see ANCHORS).
         figures: figures for measures with no case-level rule (staff sickness), or to

@@ -20,7 +20,7 @@ from casework import (
     target_performance,
 )
 from casework.model import Case
-from casework.performance import TargetReport
+from casework.performance import TargetReport, TargetResult
 from casework.rules import evaluate
 from tests.conftest import EXAMPLES
 
@@ -254,3 +254,21 @@ def test_bad_calls_are_refused(cases: tuple[Case, ...], calendar: WorkingCalenda
     later = evaluate(cases, "nps-2007-08", as_of=dt.date(2008, 6, 30), calendar=calendar)
     with pytest.raises(ValueError, match="two different findings for case"):
         target_performance([*findings, *later], "nps-2007-08", period=YEAR)
+
+
+def test_a_weighted_scorecard_needs_a_scoring_function(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, national: TargetReport
+) -> None:
+    scorecard = target_performance(
+        cases, "nps-2005-06", period=YEAR, as_of=AS_OF, calendar=calendar
+    )
+    assert sum(r.weighting or 0 for r in scorecard) == 100
+
+    def met_or_not(result: TargetResult) -> Fraction:
+        return Fraction(int(result.status is TargetStatus.MET))
+
+    # of the twelve weighted items only PM2 (weight 2) is met: 7 of 9 appointments, over 65%
+    assert [r.measure for r in scorecard if r.weighting and r.status is TargetStatus.MET] == ["PM2"]
+    assert scorecard.weighted_score(met_or_not) == Fraction(2, 100)
+    with pytest.raises(ValueError, match="no weighted measures"):
+        national.weighted_score(met_or_not)
