@@ -130,22 +130,30 @@ def _custody(**sentence: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "basis"),
+    ("sentence", "statutory", "basis"),
     [
-        (_custody(), Basis.COMPUTED),
-        (_custody(custodial_months=11), Basis.OUT_OF_SCOPE),
-        (_custody(offence_category="other"), Basis.OUT_OF_SCOPE),
-        (_custody(offence_category="serious_sexual", custodial_months=48), Basis.COMPUTED),
-        (_custody(custodial_months=None), Basis.MISSING_DATA),
-        (_custody(offence_category=None), Basis.MISSING_DATA),
-        ({"kind": "community_order", "offence_category": "serious_violent"}, Basis.OUT_OF_SCOPE),
+        (_custody(), True, Basis.COMPUTED),
+        (_custody(offence_category="serious_sexual", custodial_months=48), True, Basis.COMPUTED),
+        (_custody(), False, Basis.OUT_OF_SCOPE),
+        # a victim recorded as eligible although the sentence rules it out: as National Standards
+        (_custody(custodial_months=11), True, Basis.CONTRADICTORY),
+        (_custody(offence_category="other"), True, Basis.CONTRADICTORY),
+        ({"kind": "community_order"}, True, Basis.CONTRADICTORY),
+        # facts not recorded do not contradict the victim's recorded eligibility
+        (_custody(custodial_months=None, offence_category=None), True, Basis.COMPUTED),
     ],
 )
-def test_victim_contact_population(
-    calendar: WorkingCalendar, sentence: dict[str, Any], basis: Basis
+def test_victim_contact_counts_victims_eligible_for_statutory_contact(
+    calendar: WorkingCalendar, sentence: dict[str, Any], statutory: bool, basis: Basis
 ) -> None:
-    case = make_case(sentence=sentence, victims=[{"id": "V1", "contacted_on": "2007-03-01"}])
-    assert findings(calendar, case, "TGT.victim-contact")[0].basis is basis
+    case = make_case(
+        sentence=sentence,
+        victims=[{"id": "V1", "statutory": statutory, "contacted_on": "2007-03-01"}],
+    )
+    (finding,) = findings(calendar, case, "TGT.victim-contact")
+    assert finding.basis is basis
+    standard = one(calendar, case, "NS07.victim-contact", rules="national-standards-2007")
+    assert (finding.outcome, finding.basis) == (standard.outcome, standard.basis)
 
 
 def test_victim_contact_one_finding_per_victim_within_eight_weeks(
@@ -155,9 +163,10 @@ def test_victim_contact_one_finding_per_victim_within_eight_weeks(
     case = make_case(
         sentence=_custody(),
         victims=[
-            {"id": "V1", "contact_offered_on": "2007-04-09"},
-            {"id": "V2", "contacted_on": "2007-04-10"},
-            {"id": "V3"},
+            {"id": "V1", "statutory": True, "contact_offered_on": "2007-04-09"},
+            {"id": "V2", "statutory": True, "contacted_on": "2007-04-10"},
+            {"id": "V3", "statutory": True},
+            {"id": "V4"},
         ],
     )
     v1, v2, v3 = findings(calendar, case, "TGT.victim-contact")

@@ -33,11 +33,9 @@ from casework.model import (
     Case,
     ContactOutcome,
     EmploymentKind,
-    OffenceCategory,
     Programme,
     ProgrammeCategory,
     RequirementKind,
-    SentenceKind,
     TerminationReason,
 )
 from casework.model.sentence import Requirement
@@ -61,6 +59,7 @@ from casework.rules.engine import (
     rule,
 )
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE
+from casework.rules.standards.supervision import HAS_STATUTORY_VICTIM
 from casework.text import long_date
 
 __all__ = ["CASE_RULE_ID", "TARGET_RULES", "target_rule", "unit_rule"]
@@ -107,6 +106,7 @@ def unit_rule(
     units: Callable[[Case], Sequence[tuple[str, T]]],
     none: str,
     applies_to: Population = EVERY_CASE,
+    gate: Callable[[Case, Context], Verdict | None] | None = None,
     in_force_from: dt.date = FROM_2005,
     parameters: Iterable[str] = (),
     notes: str = "",
@@ -115,7 +115,8 @@ def unit_rule(
 
     ``units`` lists a case's units with their labels ("Breach of 18 June 2007");
     the decorated function judges one unit. The rule gives one finding per unit,
-    or one not-applicable finding saying ``none`` when the case has none. Its
+    or one not-applicable finding saying ``none`` when the case has none, or the
+    one case-level verdict ``gate`` returns when it returns one. Its
     case-level answer (:attr:`Rule.check`) combines the units the way National
     Standards rules do (:func:`casework.rules.units.combine`).
     """
@@ -125,13 +126,17 @@ def unit_rule(
             return [(label, _guarded(check_unit, case, item, ctx)) for label, item in units(case)]
 
         def per_unit(case: Case, ctx: Context) -> tuple[Verdict, ...]:
+            stop = gate(case, ctx) if gate is not None else None
+            if stop is not None:
+                return (stop,)
             verdicts = judged(case, ctx)
             if not verdicts:
                 return (not_applicable(none),)
             return tuple(_named(label, verdict) for label, verdict in verdicts)
 
         def check(case: Case, ctx: Context) -> Verdict:
-            return unit_checks.combine(judged(case, ctx), none=none)
+            stop = gate(case, ctx) if gate is not None else None
+            return stop or unit_checks.combine(judged(case, ctx), none=none)
 
         return Rule(
             id=id,
@@ -260,27 +265,20 @@ def breach_resolution(case: Case, breach: Breach, ctx: Context) -> Verdict:
 
 # ---------------------------------------------------------------- victims, reports, appointments
 
-_SERIOUS = frozenset({OffenceCategory.SERIOUS_SEXUAL, OffenceCategory.SERIOUS_VIOLENT})
+
+def _statutory_victims(case: Case) -> list[tuple[str, Victim]]:
+    return _labelled((v for v in case.victims if v.statutory), lambda v: f"Victim {v.id}")
 
 
-def _victim_contact_case(case: Case, ctx: Context) -> bool:
-    sentence = case.sentence
-    if sentence.kind not in {SentenceKind.CUSTODY, SentenceKind.LICENCE}:
-        return False
-    if sentence.offence_category is None:
-        raise MissingFactError("the offence category of the custodial sentence is not recorded")
-    if sentence.offence_category not in _SERIOUS:
-        return False
-    if sentence.custodial_months is None:
-        raise MissingFactError("the length of the custodial sentence is not recorded")
-    return sentence.custodial_months >= ctx.param("victim_contact_min_custody").duration.amount
+def _statutory_scheme_conflict(case: Case, ctx: Context) -> Verdict | None:
+    """The National Standards finding when the sentence rules statutory contact out.
 
-
-VICTIM_CONTACT_CASES = Population(
-    "victims of offenders sentenced to 12 months or more in custody for a serious sexual "
-    "or violent offence",
-    _victim_contact_case,
-)
+    Which victims count, and when a sentence contradicts a victim recorded as eligible,
+    is the National Standards rule's reading (``NS07.victim-contact``; 003:713, 001:373):
+    the target asks it rather than keep a second copy.
+    """
+    verdict = target_rule("NS07.victim-contact").check(case, ctx)
+    return verdict if verdict.basis is Basis.CONTRADICTORY else None
 
 
 @unit_rule(
@@ -291,11 +289,13 @@ VICTIM_CONTACT_CASES = Population(
     ),
     source=("003:713", "001:373"),
     kind="timeliness",
-    applies_to=VICTIM_CONTACT_CASES,
-    units=lambda case: _labelled(case.victims, lambda v: f"Victim {v.id}"),
-    none="No victim is recorded.",
-    parameters=("victim_contact_limit", "victim_contact_min_custody"),
-    notes="The unit is the victim, not the case (national-targets.md §1.4).",
+    applies_to=HAS_STATUTORY_VICTIM,
+    units=_statutory_victims,
+    none="No victim is recorded as eligible for statutory contact.",
+    gate=_statutory_scheme_conflict,
+    parameters=("victim_contact_limit", "statutory_victim_custody_months"),
+    notes="The unit is the victim, not the case (national-targets.md §1.4). Victims recorded "
+    "as eligible for statutory contact count, as in NS07.victim-contact.",
 )
 def victim_contact(case: Case, victim: Victim, ctx: Context) -> Verdict:
     return unit_checks.victim_contact(ctx, case, victim)
@@ -900,15 +900,15 @@ def drr_completion(case: Case, requirement: Requirement, ctx: Context) -> Verdic
 # ---------------------------------------------------------------- the catalogue
 
 
-def _national_standards_rules() -> dict[str, Rule]:
-    """The OASys rules of National Standards, reused as they are (by id, not by copy)."""
+def _national_standards_rule(rule_id: str) -> Rule | None:
+    """A National Standards rule, reused as it is (by id, not by copy)."""
     from casework.rules.registry import ruleset  # noqa: PLC0415  (registry imports this module)
 
-    wanted = {
-        "national-standards-2005": ("NS05.oasys-high-roh", "NS05.oasys-ppo"),
-        "national-standards-2007": ("NS07.oasys-ppo", "NS07.oasys-tier4", "NS07.oasys-tier1-3"),
-    }
-    return {rule_id: ruleset(name).rule(rule_id) for name, ids in wanted.items() for rule_id in ids}
+    for name in ("national-standards-2005", "national-standards-2007"):
+        standards = ruleset(name)
+        if rule_id in standards:
+            return standards.rule(rule_id)
+    return None
 
 
 _OWN_RULES: tuple[Rule, ...] = (
@@ -946,7 +946,7 @@ def target_rule(rule_id: str) -> Rule:
     """A rule a target can be computed with: one of this module's, or a National Standards one."""
     if rule_id in TARGET_RULES:
         return TARGET_RULES[rule_id]
-    reused = _national_standards_rules()
-    if rule_id in reused:
-        return reused[rule_id]
-    raise KeyError(f"no target rule {rule_id!r}")
+    reused = _national_standards_rule(rule_id)
+    if reused is None:
+        raise KeyError(f"no target rule {rule_id!r}")
+    return reused
