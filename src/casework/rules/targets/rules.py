@@ -7,10 +7,11 @@ rule answers once per unit (:attr:`~casework.rules.engine.Rule.units`): one
 finding each, the unit named in the finding, its reason and its evidence.
 
 The per-unit checks that National Standards also ask (breach action, breach
-resolution, victim contact, report delivery) come from :mod:`casework.rules.units`,
-and the OASys targets are the National Standards rules themselves
-(``NS07.oasys-*``, ``NS05.oasys-*``), so a target figure and a National
-Standards finding can never disagree about a case.
+resolution, victim contact, report delivery) come from :mod:`casework.rules.units`;
+the victims counted are the ones ``NS07.victim-contact`` counts; and the OASys
+targets are the National Standards rules themselves (``NS07.oasys-*``,
+``NS05.oasys-*``), so a target figure and a National Standards finding can never
+disagree about a case.
 
 Rules are shared between target sets: the 2005-06 and 2007-08 sets differ in
 the parameters they read (resolved as at each set's start) and in the
