@@ -34,6 +34,16 @@ from casework.model.inspection import (
     Section4Grade,
     load_inspection,
 )
+from casework.performance import Period, TargetReport, TargetResult, target_performance
+from casework.rules.targets import (
+    Assessment,
+    Measure,
+    NearMiss,
+    TargetSet,
+    TargetStatus,
+    available_target_sets,
+    target_set,
+)
 from casework.scoring import BandTable, Scorecard, ScoringOptions, score_inspection
 
 __all__ = [
@@ -62,4 +72,19 @@ __all__ = [
     "load_cases",
     "load_inspection",
     "score_inspection",
+]
+
+# National and regional performance targets (docs/targets.md).
+__all__ += [
+    "Assessment",
+    "Measure",
+    "NearMiss",
+    "Period",
+    "TargetReport",
+    "TargetResult",
+    "TargetSet",
+    "TargetStatus",
+    "available_target_sets",
+    "target_performance",
+    "target_set",
 ]

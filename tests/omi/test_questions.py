@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 
 from casework import WorkingCalendar
 from casework.model import Case
-from casework.rules import Basis, Finding, Outcome, RuleError, evaluate, ruleset
+from casework.rules import (
+    Basis,
+    Context,
+    Finding,
+    Outcome,
+    RuleDefinitionError,
+    RuleError,
+    evaluate,
+    ruleset,
+    verdict_for,
+)
 from casework.rules.omi2007 import question
 from casework.testing import make_case
 
@@ -293,3 +304,14 @@ def test_summary_derived_by_majority(calendar: WorkingCalendar) -> None:
 def test_unknown_derivation_is_a_rule_error(calendar: WorkingCalendar) -> None:
     with pytest.raises(RuleError, match="derive_summaries"):
         _finding(calendar, _summary_case({}), "1.2.summary", derive_summaries="most")
+
+
+def test_verdict_for_refuses_a_rule_that_answers_per_unit(calendar: WorkingCalendar) -> None:
+    per_unit = attrs.evolve(ruleset("omi-2007").rule("1.4.b"), units=lambda _case, _ctx: ())
+    ctx = Context(as_of=AS_OF, calendar=calendar, parameters=ruleset("omi-2007").parameters)
+    with pytest.raises(RuleDefinitionError, match="answers per unit"):
+        verdict_for(make_case(), per_unit, ctx)
+    whole = verdict_for(
+        make_case(**_answers(**{"1_4_b": "yes"})), ruleset("omi-2007").rule("1.4.b"), ctx
+    )
+    assert whole.outcome is Outcome.MET
