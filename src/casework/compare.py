@@ -14,9 +14,20 @@ id; rule sets that ask the same question under different ids (``NS05.x`` and
 ``NS07.x``) are matched with ``match=`` (:func:`match_after_prefix`, a mapping,
 or any function of the rule).
 
-Figures (inspection scores, target performance) plug in through ``figures=``:
-each is a function from findings to named figures, computed for the baseline
-and the variant and set side by side.
+Figures plug in through ``figures=``: each is a function from findings to
+named figures, computed for the baseline and the variant and set side by side.
+:func:`inspection_figures` gives every score of :func:`~casework.score_inspection`
+and :func:`target_figures` every figure and verdict of
+:func:`~casework.target_performance`::
+
+    diff = compare(
+        cases,
+        "nps-2007-08",
+        variant,
+        as_of=as_of,
+        calendar=calendar,
+        figures={"targets": target_figures("nps-2007-08", period=Period.financial_year(2007))},
+    )
 """
 
 from __future__ import annotations
@@ -45,11 +56,14 @@ __all__ = [
     "RuleSummary",
     "Scorer",
     "compare",
+    "inspection_figures",
     "match_after_prefix",
+    "target_figures",
 ]
 
-#: A figure: an exact proportion or score, a count, or ``None`` where it cannot be computed.
-FigureValue: TypeAlias = Fraction | int | Decimal | None
+#: A figure: an exact proportion or score, a count, a verdict in words ("met", a
+#: conclusion band), or ``None`` where it cannot be computed.
+FigureValue: TypeAlias = Fraction | int | Decimal | str | None
 #: Figures from findings: ``{"1.2 score": Fraction(...), ...}``.
 Scorer: TypeAlias = Callable[[Findings], Mapping[str, FigureValue]]
 #: How findings of the two rule sets are paired: a key per rule, or a mapping of rule ids to keys.
@@ -75,6 +89,59 @@ def match_after_prefix(rule: Rule) -> str:
     return tail if dot and tail else head
 
 
+def inspection_figures(**scoring: Any) -> Scorer:
+    """Every figure of an inspection scorecard, for ``compare(figures={"inspection": ...})``.
+
+    Per criterion its score and conclusion, per section its score, the RoH
+    thread, and per question its proportion, named ``"criterion 1.2"``,
+    ``"criterion 1.2 conclusion"``, ``"section 1"``, ``"RoH thread"``,
+    ``"question 1.2.p"``. Keyword arguments go to :func:`~casework.score_inspection`
+    (``inspection=``, ``options=``, ``bands=``, single options).
+    """
+
+    def figures(findings: Findings) -> dict[str, FigureValue]:
+        from casework.scoring import score_inspection  # noqa: PLC0415  (only when used)
+
+        card = score_inspection(findings, **scoring)
+        out: dict[str, FigureValue] = {}
+        for criterion in card.criteria:
+            out[f"criterion {criterion.id}"] = criterion.score
+            out[f"criterion {criterion.id} conclusion"] = criterion.conclusion
+        for section in card.sections:
+            out[f"section {section.number}"] = section.score
+        out["RoH thread"] = card.roh_thread.score
+        for question in card.questions:
+            out[f"question {question.id}"] = question.proportion
+        return out
+
+    return figures
+
+
+def target_figures(target_set: Any, *, period: Any, **reporting: Any) -> Scorer:
+    """Every target figure and verdict, for ``compare(figures={"targets": ...})``.
+
+    Per measure its figure (``"N02"``), its verdict (``"N02 status"``: met,
+    near miss, not met ...) and, for volumes, the % achieved (``"N09 % achieved"``).
+    ``target_set`` and ``period`` and any other keyword arguments (``area=``,
+    ``near_miss=``, ``figures=`` ...) go to :func:`~casework.target_performance`;
+    the findings compared must include the set's rules.
+    """
+
+    def figures(findings: Findings) -> dict[str, FigureValue]:
+        from casework.performance import target_performance  # noqa: PLC0415  (only when used)
+
+        report = target_performance(findings, target_set, period=period, **reporting)
+        out: dict[str, FigureValue] = {}
+        for result in report:
+            out[result.measure] = result.figure
+            out[f"{result.measure} status"] = result.status.value
+            if result.pct_achieved is not None:
+                out[f"{result.measure} % achieved"] = result.pct_achieved
+        return out
+
+    return figures
+
+
 def _words(outcome: Outcome | None) -> str:
     return _WORDS[outcome] if outcome is not None else "not asked"
 
@@ -86,6 +153,8 @@ class OutcomeChange:
     case_ref: str
     key: str
     """The question both findings answer (a rule id unless ``match=`` says otherwise)."""
+    unit: str | None
+    """The unit inside the case (a breach, a victim) for rules that answer per unit."""
     before: Finding | None
     """The baseline's finding; ``None`` when the baseline does not ask the question."""
     after: Finding | None
@@ -112,6 +181,7 @@ class OutcomeChange:
         return {
             "case_ref": self.case_ref,
             "question": self.key,
+            "unit": self.unit,
             "baseline": _side(self.before),
             "variant": _side(self.after),
         }
@@ -130,7 +200,10 @@ def _side(finding: Finding | None) -> dict[str, Any] | None:
 
 @attrs.frozen
 class RuleSummary:
-    """Counts for one question: outcomes under each rule set and the changes between them."""
+    """Counts for one question: outcomes under each rule set and the changes between them.
+
+    Counts are of findings: one per case, or one per unit for rules that answer per unit.
+    """
 
     key: str
     question: str
@@ -141,11 +214,11 @@ class RuleSummary:
     before: Mapping[Outcome, int]
     after: Mapping[Outcome, int]
     transitions: Mapping[tuple[Outcome | None, Outcome | None], int]
-    """How many cases went from each outcome to each other (changes only)."""
+    """How many findings went from each outcome to each other (changes only)."""
 
     @property
     def changed(self) -> int:
-        """How many cases changed outcome on this question."""
+        """How many findings (cases, or units) changed outcome on this question."""
         return sum(self.transitions.values())
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,9 +253,11 @@ class FigureChange:
     after: FigureValue
 
     @property
-    def delta(self) -> FigureValue:
-        """``after - before``, or ``None`` when either is missing."""
+    def delta(self) -> Fraction | int | None:
+        """``after - before``, or ``None`` when either is missing or is words."""
         if self.before is None or self.after is None:
+            return None
+        if isinstance(self.before, str) or isinstance(self.after, str):
             return None
         if isinstance(self.before, int) and isinstance(self.after, int):
             return self.after - self.before
@@ -206,7 +281,7 @@ class FigureChange:
 
 
 def _plain_figure(value: FigureValue) -> str | int | None:
-    if value is None or isinstance(value, int):
+    if value is None or isinstance(value, int | str):
         return value
     return str(value)
 
@@ -214,7 +289,7 @@ def _plain_figure(value: FigureValue) -> str | int | None:
 def _shown_figure(value: FigureValue) -> str:
     if value is None:
         return "-"
-    if isinstance(value, int):
+    if isinstance(value, int | str):
         return str(value)
     exact = value if isinstance(value, Fraction) else Fraction(value)
     return str(round_half_up(exact, 2))
@@ -319,8 +394,9 @@ class Comparison:
         if self.changes:
             lines += ["", "Changes:"]
             for change in self.changes:
+                unit = f" ({change.unit})" if change.unit else ""
                 lines.append(
-                    f"  {change.case_ref}  {change.key}: "
+                    f"  {change.case_ref}  {change.key}{unit}: "
                     f"{_words(change.before_outcome)} -> {_words(change.after_outcome)}"
                 )
                 if reasons:
@@ -427,16 +503,19 @@ def compare(
         before_all.extend(found_before.values())
         after_all.extend(found_after.values())
         for key in keys:
-            old, new = found_before.get(key), found_after.get(key)
-            old_outcome = old.outcome if old else None
-            new_outcome = new.outcome if new else None
-            if old_outcome is not None:
-                before_counts[key][old_outcome] += 1
-            if new_outcome is not None:
-                after_counts[key][new_outcome] += 1
-            if old_outcome != new_outcome:
-                transitions[key][(old_outcome, new_outcome)] += 1
-                changes.append(OutcomeChange(case.reference, key, old, new))
+            units = [u for k, u in found_before if k == key]
+            units += [u for k, u in found_after if k == key and u not in units]
+            for unit in units:
+                old, new = found_before.get((key, unit)), found_after.get((key, unit))
+                old_outcome = old.outcome if old else None
+                new_outcome = new.outcome if new else None
+                if old_outcome is not None:
+                    before_counts[key][old_outcome] += 1
+                if new_outcome is not None:
+                    after_counts[key][new_outcome] += 1
+                if old_outcome != new_outcome:
+                    transitions[key][(old_outcome, new_outcome)] += 1
+                    changes.append(OutcomeChange(case.reference, key, unit, old, new))
     summaries = tuple(
         RuleSummary(
             key=key,
@@ -464,9 +543,11 @@ def compare(
     )
 
 
-def _by_key(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str, Finding]:
+def _by_key(
+    findings: Sequence[Finding], rules: Mapping[str, Rule]
+) -> dict[tuple[str, str | None], Finding]:
     key_of = {rule.id: key for key, rule in rules.items()}
-    return {key_of[finding.rule_id]: finding for finding in findings}
+    return {(key_of[finding.rule_id], finding.unit): finding for finding in findings}
 
 
 def _figures(
