@@ -20,6 +20,7 @@ D = dt.date
 AS_OF = D(2007, 10, 15)
 NS07 = "national-standards-2007"
 TIER13 = "NS07.oasys-tier1-3"
+NS07_LABEL, NS07_VERSION = ruleset(NS07).label, ruleset(NS07).version
 
 
 def _sample() -> list[Case]:
@@ -85,7 +86,7 @@ def test_the_report_in_words_and_as_json(calendar: WorkingCalendar) -> None:
     )
     text = diff.to_text()
     assert text.startswith(
-        "Comparison: national-standards-2007@0.2 (baseline) -> ns07-ten@0.2 (variant)\n"
+        f"Comparison: {NS07_LABEL} (baseline) -> ns07-ten@{NS07_VERSION} (variant)\n"
         "As of 15 October 2007; 7 cases compared.\n"
         "  variant: oasys_tier1to3_limit: 15 working days -> 10 working days\n"
         "2 cases of 7 changed outcome on 1 question (2 changes).\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casework.rules import Basis, Outcome
+from casework.rules import Basis, Outcome, ruleset
 from casework.testing.scenarios import (
     Scenario,
     ScenarioError,
@@ -129,10 +129,10 @@ def test_parameters_and_inline_overlays(tmp_path: Path) -> None:
     )
     assert isinstance(first, Scenario)
     assert isinstance(second, Scenario)
-    assert first.ruleset.label == "national-standards-2007@0.1"
+    assert first.ruleset.label == ruleset("national-standards-2007").label
     assert first.ruleset.parameters.get("oasys_tier1to3_limit").value == 10
     assert "NS07.oasys-ppo" not in second.ruleset
-    assert second.ruleset.label == "pilot@0.1"
+    assert second.ruleset.label == f"pilot@{ruleset('national-standards-2007').version}"
     assert second.ruleset.parameters.get("oasys_tier1to3_limit").value == 10
 
 
@@ -244,3 +244,79 @@ def test_file_level_mistakes_raise(tmp_path: Path, text: str, message: str) -> N
     with pytest.raises(ScenarioError) as info:
         load_scenarios(path, display="scenarios_t.yaml")
     assert str(info.value).startswith(message)
+
+
+UNITS = """\
+ruleset: nps-2007-08
+as_of: 2007-10-15
+scenarios:
+  - name: two breaches
+    facts:
+      breaches:
+        # 18 June + 25 working days = 23 July; 6 August + 25 (27 August is a bank
+        # holiday) = 11 September
+        - {failed_on: 2007-06-18, resolved_on: 2007-07-23}
+        - {failed_on: 2007-08-06, resolved_on: 2007-09-28}
+    expect:
+      TGT.breach-resolution:
+%s
+"""
+
+
+def test_per_unit_expectations(tmp_path: Path) -> None:
+    scenario = _one(
+        tmp_path,
+        UNITS
+        % (
+            "        Breach of 18 June 2007: met\n"
+            "        Breach of 6 August 2007: {outcome: not_met, reason: due on 11 September 2007}"
+        ),
+    )
+    assert isinstance(scenario, Scenario)
+    assert [(e.unit, e.outcome) for e in scenario.expect] == [
+        ("Breach of 18 June 2007", Outcome.MET),
+        ("Breach of 6 August 2007", Outcome.NOT_MET),
+    ]
+    assert scenario.run().ok
+
+
+def test_per_unit_mismatches_name_the_unit(tmp_path: Path) -> None:
+    scenario = _one(
+        tmp_path,
+        UNITS % "        Breach of 18 June 2007: not_met\n        Breach of 7 August 2007: met",
+    )
+    assert isinstance(scenario, Scenario)
+    result = scenario.run()
+    assert [(m.unit, m.problems) for m in result.mismatches] == [
+        ("Breach of 18 June 2007", ("outcome",)),
+        ("Breach of 7 August 2007", ("unit",)),
+        ("Breach of 6 August 2007", ("unit",)),
+    ]
+    report = result.report()
+    assert "1 of 1 questions differ" in report
+    assert (
+        "  question TGT.breach-resolution, unit 'Breach of 7 August 2007' (scenarios_t.yaml:14)"
+        in report
+    )
+    assert (
+        "    actual:   no finding for this unit (units found: 'Breach of 18 June 2007', "
+        "'Breach of 6 August 2007')" in report
+    )
+    assert "    expected: (this unit is not listed)" in report
+
+
+def test_one_expectation_for_every_unit(tmp_path: Path) -> None:
+    scenario = _one(tmp_path, UNITS % "        {outcome: met}")
+    assert isinstance(scenario, Scenario)
+    (mismatch,) = scenario.run().mismatches
+    assert mismatch.unit == "Breach of 6 August 2007"
+
+
+def test_a_case_level_rule_has_no_units(tmp_path: Path) -> None:
+    entry = _one(
+        tmp_path,
+        HEAD + "scenarios:\n  - name: x\n    expect:\n"
+        "      NS07.breach-action: {Breach of 18 June 2007: met}\n",
+    )
+    assert isinstance(entry, ScenarioError)
+    assert "expect.NS07.breach-action.Breach of 18 June 2007: not an expectation key" in str(entry)

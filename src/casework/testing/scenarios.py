@@ -21,6 +21,14 @@ question (rule id), optionally with a fragment of the reason::
           NS07.oasys-tier1-3: met
           NS07.oasys-tier4: {outcome: not_applicable, reason: Tier 4}
 
+A rule that answers once per unit (each breach, each victim) is expected per
+unit, by the unit's label; every unit found must be listed::
+
+        expect:
+          TGT.breach-action:
+            Breach of 18 June 2007: met
+            Breach of 6 August 2007: {outcome: not_met, reason: 1 working day after}
+
 Run them with :func:`load_scenarios` and :meth:`Scenario.run`, or let the
 pytest plugin (:mod:`casework.testing.plugin`) collect files named
 ``scenarios_*.yaml``. Every problem in a file is reported with the file, the
@@ -133,7 +141,12 @@ class ScenarioError(ValueError):
 
 @attrs.frozen
 class Expectation:
-    """What one question should answer for a scenario's case."""
+    """What one question should answer for a scenario's case.
+
+    For a rule that answers per unit (each breach, each victim), ``unit``
+    names the unit; an expectation with no unit holds for every finding of
+    the rule.
+    """
 
     rule_id: str
     outcome: Outcome
@@ -141,6 +154,7 @@ class Expectation:
     reason: tuple[str, ...] = ()
     """Fragments the finding's reason must contain (compared ignoring case and spacing)."""
     line: int | None = None
+    unit: str | None = None
 
     def describe(self) -> str:
         """``not_applicable (not_yet_due), reason containing 'due by'``."""
@@ -168,12 +182,33 @@ def _squash(text: str) -> str:
 
 @attrs.frozen
 class Mismatch:
-    """A question whose finding is not what the scenario expects."""
+    """A question whose finding is not what the scenario expects.
 
-    expectation: Expectation
-    finding: Finding
+    ``finding`` is ``None`` when an expected unit has no finding; ``expectation``
+    is ``None`` for a unit found that the scenario does not list.
+    """
+
+    expectation: Expectation | None
+    finding: Finding | None
     problems: tuple[str, ...]
-    """Which of ``outcome``, ``basis``, ``reason`` differ."""
+    """Which of ``outcome``, ``basis``, ``reason``, ``unit`` differ."""
+
+    @property
+    def rule_id(self) -> str:
+        """The question."""
+        if self.expectation is not None:
+            return self.expectation.rule_id
+        assert self.finding is not None
+        return self.finding.rule_id
+
+    @property
+    def unit(self) -> str | None:
+        """The unit, for rules that answer per unit."""
+        return (
+            self.finding.unit
+            if self.finding is not None
+            else (self.expectation.unit if self.expectation is not None else None)
+        )
 
 
 @attrs.frozen
@@ -199,14 +234,38 @@ class Scenario:
             calendar=calendar or default_calendar(),
             options=dict(self.options),
         )
-        by_rule = {finding.rule_id: finding for finding in findings}
-        mismatches = []
-        for expectation in self.expect:
-            finding = by_rule[expectation.rule_id]
-            problems = expectation.problems(finding)
-            if problems:
-                mismatches.append(Mismatch(expectation, finding, problems))
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_rule.setdefault(finding.rule_id, []).append(finding)
+        mismatches: list[Mismatch] = []
+        for rule_id in dict.fromkeys(e.rule_id for e in self.expect):
+            expected = [e for e in self.expect if e.rule_id == rule_id]
+            mismatches.extend(_held(expected, by_rule[rule_id]))
         return ScenarioResult(self, findings, tuple(mismatches))
+
+
+def _held(expected: list[Expectation], found: list[Finding]) -> list[Mismatch]:
+    """Expectations of one rule against its findings (one, or one per unit)."""
+    out: list[Mismatch] = []
+    if all(e.unit is None for e in expected):
+        for expectation in expected:
+            for finding in found:
+                problems = expectation.problems(finding)
+                if problems:
+                    out.append(Mismatch(expectation, finding, problems))
+        return out
+    by_unit = {finding.unit: finding for finding in found}
+    for expectation in expected:
+        of_unit = by_unit.get(expectation.unit)
+        if of_unit is None:
+            out.append(Mismatch(expectation, None, ("unit",)))
+            continue
+        problems = expectation.problems(of_unit)
+        if problems:
+            out.append(Mismatch(expectation, of_unit, problems))
+    listed = {e.unit for e in expected}
+    out.extend(Mismatch(None, f, ("unit",)) for f in found if f.unit not in listed)
+    return out
 
 
 class ScenarioFailedError(AssertionError):
@@ -244,21 +303,39 @@ class ScenarioResult:
             + (
                 "every expected outcome came out"
                 if self.ok
-                else f"{len(self.mismatches)} of {len(scenario.expect)} questions differ"
+                else f"{len({m.rule_id for m in self.mismatches})} of "
+                f"{len({e.rule_id for e in scenario.expect})} questions differ"
             ),
             f"  rule set {scenario.ruleset.label}, as_of {scenario.as_of.isoformat()}, "
             f"case {scenario.case.reference}",
         ]
         for mismatch in self.mismatches:
-            expected, finding = mismatch.expectation, mismatch.finding
-            at = f" ({scenario.file}:{expected.line})" if expected.line else ""
-            lines += [
-                f"  question {expected.rule_id}{at}: {finding.question}",
-                f"    expected: {expected.describe()}",
-                f"    actual:   {finding.outcome.value} ({finding.basis.value})",
-                f"    reason:   {finding.reason}",
-            ]
+            lines += _mismatch_lines(mismatch, scenario.file, self.findings)
         return "\n".join(lines)
+
+
+def _mismatch_lines(mismatch: Mismatch, file: str, findings: tuple[Finding, ...]) -> list[str]:
+    expected, finding = mismatch.expectation, mismatch.finding
+    at = f" ({file}:{expected.line})" if expected is not None and expected.line else ""
+    unit = f", unit {mismatch.unit!r}" if mismatch.unit else ""
+    question = finding.question if finding is not None else _question(findings, mismatch.rule_id)
+    lines = [f"  question {mismatch.rule_id}{unit}{at}: {question}"]
+    lines.append(
+        f"    expected: {expected.describe() if expected else '(this unit is not listed)'}"
+    )
+    if finding is None:
+        units = [f.unit for f in findings if f.rule_id == mismatch.rule_id]
+        shown = ", ".join(repr(u) for u in units if u) or "none"
+        return [*lines, f"    actual:   no finding for this unit (units found: {shown})"]
+    return [
+        *lines,
+        f"    actual:   {finding.outcome.value} ({finding.basis.value})",
+        f"    reason:   {finding.reason}",
+    ]
+
+
+def _question(findings: tuple[Finding, ...], rule_id: str) -> str:
+    return next((f.question for f in findings if f.rule_id == rule_id), rule_id)
 
 
 @attrs.frozen
@@ -605,16 +682,38 @@ class _FileReader:
                     scenario=name,
                     field=field,
                 )
+            units = ruleset.rule(str(rule_id)).units is not None
+            if units and isinstance(value, Mapping) and not set(value) & _EXPECT_KEYS:
+                # a rule that answers per unit: {unit label: expectation}
+                for unit, item in value.items():
+                    out.append(
+                        self.expectation(
+                            str(rule_id),
+                            item,
+                            (*where, str(unit)),
+                            name,
+                            f"{field}.{unit}",
+                            unit=str(unit),
+                        )
+                    )
+                continue
             out.append(self.expectation(str(rule_id), value, where, name, field))
         return tuple(out)
 
     def expectation(
-        self, rule_id: str, value: object, at: Path_, name: str, field: str
+        self,
+        rule_id: str,
+        value: object,
+        at: Path_,
+        name: str,
+        field: str,
+        *,
+        unit: str | None = None,
     ) -> Expectation:
         line = self.line(at)
         if isinstance(value, str):
             outcome, implied = self.outcome_words(value, at, name, field)
-            return Expectation(rule_id, outcome, implied, (), line)
+            return Expectation(rule_id, outcome, implied, (), line, unit)
         if not isinstance(value, Mapping):
             raise self.error(
                 f"expected an outcome ({', '.join(_SHORTHANDS)}) or a mapping with "
@@ -662,7 +761,7 @@ class _FileReader:
                 scenario=name,
                 field=f"{field}.reason",
             )
-        return Expectation(rule_id, outcome, basis, tuple(fragments), line)
+        return Expectation(rule_id, outcome, basis, tuple(fragments), line, unit)
 
     def outcome_words(
         self, value: object, at: Path_, name: str, field: str
