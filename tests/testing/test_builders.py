@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from casework import Case
 from casework.model import AssessmentPurpose, OasysPart, ReviewTrigger
+from casework.model.base import dates_in
 from casework.testing import (
     default_calendar,
     make_case,
@@ -80,17 +82,39 @@ def test_work_done_earlier_stops_at_the_clock_start() -> None:
 
 
 @given(cs.cases(), st.integers(0, 90))
-def test_work_done_earlier_keeps_the_case_valid_and_only_moves_dates_back(
+def test_work_done_earlier_keeps_the_case_valid_and_never_passes_an_event(
     case: Case, days: int
 ) -> None:
     moved = work_done_earlier(case, days)
     assert moved.sentence == case.sentence
     assert moved.tiers == case.tiers
     assert [b.failed_on for b in moved.breaches] == [b.failed_on for b in case.breaches]
-    for before, after in zip(case.assessments, moved.assessments, strict=True):
-        for part in OasysPart:
-            old, new = before.part_completed_on(part), after.part_completed_on(part)
-            assert (old is None) == (new is None)
-            if old is not None and new is not None:
-                assert new <= old
-                assert new >= min(old, case.start_event[1])
+    events = Counter(day for path, day in dates_in(case) if path != ("as_of",))
+    events.subtract(_work_dates(case))  # what is left: the dates of events, not of work
+    for old, new in zip(_work_dates(case), _work_dates(moved), strict=True):
+        assert old - dt.timedelta(days=days) <= new <= old
+        assert not any(new < event <= old for event, n in events.items() if n > 0), (old, new)
+
+
+def _work_dates(case: Case) -> list[dt.date]:
+    """The case's work dates in a fixed order (those work_done_earlier moves)."""
+    found: list[dt.date | None] = []
+    for assessment in case.assessments:
+        found += [assessment.completed_on, assessment.countersigned_on]
+        for part in (assessment.screening, assessment.full_analysis, assessment.rmp):
+            found += [getattr(part, "completed_on", None)]
+        found += [
+            assessment.full_analysis.exemption_countersigned_on
+            if assessment.full_analysis
+            else None
+        ]
+        found += [assessment.sentence_plan.completed_on if assessment.sentence_plan else None]
+    found += [v.on for v in (*case.inductions, *case.home_visits)]
+    found += [d for b in case.breaches for d in (b.action_on, b.resolved_on)]
+    found += [
+        d for v in case.victims for d in (v.contact_offered_on, v.contacted_on, v.face_to_face_on)
+    ]
+    found += [case.psr.delivered_on if case.psr else None]
+    if case.transfer_in:
+        found += [case.transfer_in.first_appointment_on, case.transfer_in.home_visit_on]
+    return [day for day in found if day is not None]

@@ -44,6 +44,7 @@ except ImportError as exc:  # pragma: no cover - checked by a subprocess test
 
 import datetime as dt
 import functools
+import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -170,6 +171,7 @@ __all__ = [
     "periods",
     "personal_details",
     "psrs",
+    "questions_of",
     "recalls",
     "requirements",
     "risk_management_plans",
@@ -733,18 +735,18 @@ def _assessment(
     if purpose is AssessmentPurpose.REVIEW:
         facts |= {"trigger": trigger or ReviewTrigger.SCHEDULED, "reviews": reviews}
     facts["completed_on"] = part_day("assessment")
+    required = draw(st.booleans())
     if "screening" not in missing:
         screened = part_day("screening")
-        required = draw(st.booleans())
         if screened is not None or _maybe(draw, 0.5):
             facts["screening"] = {"completed_on": screened, "full_analysis_required": required}
     analysed = part_day("full_analysis")
-    if analysed is not None or ("full_analysis" not in missing and _maybe(draw, 0.15)):
+    # a full analysis mostly follows the screening's call, but not always (either way)
+    wanted = exact or _maybe(draw, 0.8 if required else 0.3)
+    if (analysed is not None and wanted) or ("full_analysis" not in missing and _maybe(draw, 0.1)):
         if not exact and _maybe(draw, 0.15):
-            facts["full_analysis"] = {
-                "exempted": True,
-                "exemption_countersigned_on": analysed,
-            }
+            countersigned = analysed if _maybe(draw, 0.7) else None
+            facts["full_analysis"] = {"exempted": True, "exemption_countersigned_on": countersigned}
         else:
             facts["full_analysis"] = {"completed_on": analysed}
     planned = part_day("rmp")
@@ -829,6 +831,7 @@ def _assessment_history(
     missing: frozenset[str],
     on_due_day: bool,
     oasys_on: dt.date | None,
+    transfer: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     if "assessments" in missing:
         return []
@@ -921,6 +924,26 @@ def _assessment_history(
                 reviews=previous["id"],
             )
         )
+    if transfer is not None and made and _maybe(draw, 0.6):
+        # the receiving area reviews the assessment (and its RMP) after first contact (004:496)
+        contact = transfer.get("first_contact_on") or transfer["notified_on"]
+        day = _work_day(draw, contact, as_of, calendar, on_due_day=on_due_day, undone=False)
+        if day is not None:
+            previous = made[-1]
+            add(
+                _assessment(
+                    draw,
+                    id=next_id(),
+                    purpose=AssessmentPurpose.REVIEW,
+                    base=max(day, *_assessment_dates(previous)),
+                    as_of=as_of,
+                    calendar=calendar,
+                    missing=missing,
+                    exact=on_due_day,
+                    trigger=ReviewTrigger.TRANSFER,
+                    reviews=previous["id"],
+                )
+            )
     day = _work_day(draw, start, as_of, calendar, on_due_day=on_due_day, undone=False)
     if day is not None and _maybe(draw, 0.08):
         purpose = draw(st.sampled_from((AssessmentPurpose.TRANSFER, AssessmentPurpose.TERMINATION)))
@@ -942,6 +965,17 @@ def _assessment_history(
 # ---------------------------------------------------------------------- sentence
 
 
+#: How often an order carries each requirement (the rest: 6%), so that the requirements
+#: targets count (unpaid work, programmes, drug rehabilitation) come up often.
+_REQUIREMENT_CHANCE = {
+    RequirementKind.UNPAID_WORK: 0.4,
+    RequirementKind.SUPERVISION: 0.4,
+    RequirementKind.ACCREDITED_PROGRAMME: 0.4,
+    RequirementKind.DRUG_REHABILITATION: 0.15,
+    RequirementKind.DTTO: 0.08,
+}
+
+
 def _requirement(
     draw: st.DrawFn, kind: RequirementKind, earliest: dt.date, latest: dt.date
 ) -> dict[str, Any]:
@@ -951,14 +985,14 @@ def _requirement(
     elif _maybe(draw, 0.6):
         facts["months"] = draw(st.integers(1, 36))
     if kind is RequirementKind.ACCREDITED_PROGRAMME:
-        facts["programme"] = draw(st.sampled_from(Programme))
+        facts["programme"] = _optional(draw, st.sampled_from(Programme))
         facts["programme_category"] = _optional(draw, st.sampled_from(ProgrammeCategory))
     if kind in {RequirementKind.CURFEW, RequirementKind.EXCLUSION}:
         facts["electronic_monitoring"] = draw(st.booleans())
-    if _maybe(draw, 0.5):
+    if _maybe(draw, 0.6):
         commenced = _between(draw, earliest, latest)
         facts["commenced_on"] = commenced
-        if _maybe(draw, 0.3):
+        if _maybe(draw, 0.4):
             facts["completed_on"] = _between(draw, commenced, latest)
         if kind in {RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO} and _maybe(
             draw, 0.5
@@ -1004,6 +1038,8 @@ def _sentence(
     sentenced: dt.date,
     released: dt.date | None,
     as_of: dt.date,
+    terminated: bool | None = None,
+    requirements: frozenset[RequirementKind] = frozenset(),
 ) -> dict[str, Any]:
     facts: dict[str, Any] = {"kind": kind, "sentenced_on": sentenced, "released_on": released}
     community = kind in {SentenceKind.COMMUNITY_ORDER, SentenceKind.SUSPENDED_SENTENCE_ORDER}
@@ -1015,14 +1051,18 @@ def _sentence(
     if _maybe(draw, 0.1):
         facts["ends_on"] = _between(draw, sentenced, as_of)
     if community:
-        kinds = draw(st.lists(st.sampled_from(RequirementKind), max_size=3, unique=True))
+        kinds = [
+            k
+            for k in RequirementKind
+            if k in requirements or _maybe(draw, _REQUIREMENT_CHANCE.get(k, 0.06))
+        ]
         facts["requirements"] = [_requirement(draw, k, sentenced, as_of) for k in kinds]
     if kind is SentenceKind.LICENCE:
         facts["licence_conditions"] = [
             {"kind": draw(st.sampled_from(LicenceConditionKind)), "additional": draw(st.booleans())}
             for _ in range(draw(st.integers(0, 3)))
         ]
-    if _maybe(draw, 0.1):
+    if terminated or (terminated is None and _maybe(draw, 0.25)):
         facts["termination"] = {
             "on": _between(draw, released or sentenced, as_of),
             "reason": draw(st.sampled_from(TerminationReason)),
@@ -1082,7 +1122,7 @@ def _psr(
     exact: bool = False,
 ) -> dict[str, Any]:
     requested = sentenced - _days(draw(st.integers(0, 40)))
-    due = _upto(requested + _days(draw(st.integers(0, 25))), as_of) if _maybe(draw, 0.85) else None
+    due = _upto(requested + _days(draw(st.integers(0, 25))), as_of) if _maybe(draw, 0.7) else None
     delivered = _work_day(
         draw, requested, as_of, calendar, [Duration(15, TimeUnit.WORKING_DAYS)], on_due_day=exact
     )
@@ -1322,10 +1362,12 @@ def om_assignments(
 
 def _employment(draw: st.DrawFn, earliest: dt.date, latest: dt.date) -> dict[str, Any]:
     started = _between(draw, earliest, latest)
+    # jobs that end within weeks, later, or not at all
+    ended = started + _days(draw(st.integers(0, 60) | st.integers(0, 400)))
     return {
         "kind": draw(st.sampled_from(EmploymentKind)),
         "started_on": started,
-        "ended_on": _between(draw, started, latest) if _maybe(draw, 0.3) else None,
+        "ended_on": _upto(ended, latest) if _maybe(draw, 0.5) else None,
     }
 
 
@@ -1365,23 +1407,60 @@ def outcome_records(
     return _strategy(_outcomes, earliest, latest).map(Outcomes.model_validate)
 
 
+#: Answers in long catalogues (None: left unanswered), and how often inspectors give each.
+_ANSWER_VALUES: tuple[Answer | None, ...] = (
+    None,
+    Answer.YES,
+    Answer.NO,
+    Answer.NOT_APPLICABLE,
+    Answer.NOT_EVIDENCED,
+)
+_ANSWER_WEIGHTS = (25, 40, 15, 10, 10)
+#: Up to this many answers are drawn one by one (and shrink one by one); more come from a seed.
+_ANSWERS_DRAWN_SINGLY = 12
+
+
+def _answers(draw: st.DrawFn, ids: Sequence[str]) -> dict[str, Answer]:
+    """An answer, or none, for each id: drawn one by one, or for a long list from one seed."""
+    if len(ids) <= _ANSWERS_DRAWN_SINGLY:
+        drawn = {key: _optional(draw, st.sampled_from(Answer)) for key in ids}
+    else:
+        chooser = random.Random(draw(st.integers(0, 2**32 - 1)))
+        picks = chooser.choices(_ANSWER_VALUES, weights=_ANSWER_WEIGHTS, k=len(ids))
+        drawn = dict(zip(ids, picks, strict=True))
+    return {key: value for key, value in drawn.items() if value is not None}
+
+
+def _judgements(
+    draw: st.DrawFn, questions: Sequence[str], criteria: Sequence[str]
+) -> dict[str, Any]:
+    return {"answers": _answers(draw, questions), "summaries": _answers(draw, criteria)}
+
+
 def judgements(
     questions: Iterable[str] = (), criteria: Iterable[str] = ()
 ) -> st.SearchStrategy[Judgements]:
     """Inspector answers for ``questions`` and summary judgements for ``criteria``.
 
-    Each question is answered (yes, no, not applicable, not evidenced) or left unanswered.
+    Each question is answered (yes, no, not applicable, not evidenced) or left
+    unanswered. See :func:`questions_of` for a rule set's question and criterion ids.
     """
-    answer = st.none() | st.sampled_from(Answer)
     asked, judged = tuple(dict.fromkeys(questions)), tuple(dict.fromkeys(criteria))
-    return st.builds(
-        lambda a, s: Judgements(
-            answers={q: v for q, v in zip(asked, a, strict=True) if v is not None},
-            summaries={c: v for c, v in zip(judged, s, strict=True) if v is not None},
-        ),
-        st.tuples(*(answer for _ in asked)),
-        st.tuples(*(answer for _ in judged)),
+    return _strategy(_judgements, asked, judged).map(Judgements.model_validate)
+
+
+def questions_of(rules: RuleSet | str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question ids an inspector answers in ``rules``, and its criterion ids.
+
+    Questions are the rules that belong to a criterion (other than its summary
+    question, which is answered by the criterion's summary judgement).
+    """
+    chosen = resolve_ruleset(rules)
+    asked = tuple(
+        r.id for r in chosen.rules if r.criterion is not None and r.kind is not RuleKind.SUMMARY
     )
+    criteria = tuple(dict.fromkeys(r.criterion for r in chosen.rules if r.criterion is not None))
+    return asked, criteria
 
 
 # ---------------------------------------------------------------------- cases
@@ -1431,6 +1510,10 @@ class _CaseSpec:
     questions: tuple[str, ...]
     criteria: tuple[str, ...]
     calendar: WorkingCalendar
+    terminated: bool | None = None
+    transferred: bool | None = None
+    recalled: bool | None = None
+    requirements: frozenset[RequirementKind] = frozenset()
 
 
 @attrs.frozen
@@ -1456,11 +1539,16 @@ def cases(
     roh: RohLevel | str | st.SearchStrategy[RohLevel] | None = None,
     ppo: bool | None = None,
     mappa: bool | None = None,
+    terminated: bool | None = None,
+    transferred: bool | None = None,
+    recalled: bool | None = None,
+    requirements: Iterable[RequirementKind | str] = (),
     oasys_on: dt.date | st.SearchStrategy[dt.date] | None = None,
     missing: Iterable[str] = (),
     on_due_day: bool = False,
     questions: Iterable[str] = (),
     criteria: Iterable[str] = (),
+    answers_for: RuleSet | str | None = None,
     calendar: WorkingCalendar | None = None,
 ) -> st.SearchStrategy[Case]:
     """Whole, valid cases; pin the parts a test is about and the rest is drawn.
@@ -1479,6 +1567,11 @@ def cases(
         roh: the RoH level it started with (``missing=["roh"]`` for none).
         ppo: whether the offender was a PPO at sentence or release.
         mappa: whether the case is subject to MAPPA.
+        terminated: whether the order or licence has ended (a termination is recorded).
+        transferred: whether the case was transferred in from another area.
+        recalled: whether the offender was recalled (licence cases only).
+        requirements: requirement kinds the order carries, among others drawn
+            (community and suspended sentence orders only).
         oasys_on: the start (or release) assessment has every part completed on
             this day (a bank holiday, the due day ...).
         missing: parts to leave out: ``tier``, ``roh``, ``assessments`` (none at
@@ -1488,6 +1581,8 @@ def cases(
             limits casework knows (:func:`known_limits`).
         questions: question ids inspector answers are drawn for (each answered
             or not); ``criteria``: criterion ids for summary judgements.
+        answers_for: a rule set (``"omi-2007"``) whose questions and criteria are
+            all answered or not (:func:`questions_of`), added to ``questions`` and ``criteria``.
         calendar: the calendar working days are counted on (default: England & Wales).
     """
     kind_pin = SentenceKind(kind) if kind is not None else None
@@ -1507,13 +1602,27 @@ def cases(
     for name, pinned in (("tier", tier), ("roh", roh)):
         if pinned is not None and name in absent:
             raise InvalidArgument(f"{name} is pinned and missing at once")
+    wanted = frozenset(RequirementKind(k) for k in requirements)
+    if recalled and kind_pin not in {None, SentenceKind.LICENCE}:
+        raise InvalidArgument(f"recalled=True needs a licence case, not {kind_pin}")
+    if recalled:
+        kind_pin = SentenceKind.LICENCE
+    if wanted and kind_pin not in {None, *_COMMUNITY}:
+        raise InvalidArgument(
+            f"requirements need a community or suspended sentence order, not {kind_pin}"
+        )
+    if wanted and released:
+        raise InvalidArgument("requirements need a community or suspended sentence order")
     if kind_pin is not None:
         kinds: tuple[SentenceKind, ...] = (kind_pin,)
+    elif wanted:
+        kinds = _COMMUNITY
     elif released is False:
         kinds = (*_COMMUNITY, SentenceKind.COMMUNITY_ORDER, SentenceKind.CUSTODY)
     else:
         kinds = (*_COMMUNITY, SentenceKind.COMMUNITY_ORDER, SentenceKind.CUSTODY)
         kinds += (SentenceKind.LICENCE, SentenceKind.LICENCE)
+    asked, judged = questions_of(answers_for) if answers_for is not None else ((), ())
     spec = _CaseSpec(
         kinds=kinds,
         reference=reference,
@@ -1527,9 +1636,13 @@ def cases(
         oasys_on=oasys_on,
         missing=absent,
         on_due_day=on_due_day,
-        questions=tuple(questions),
-        criteria=tuple(criteria),
+        questions=tuple(dict.fromkeys((*questions, *asked))),
+        criteria=tuple(dict.fromkeys((*criteria, *judged))),
         calendar=_calendar(calendar),
+        terminated=terminated,
+        transferred=transferred,
+        recalled=recalled,
+        requirements=wanted,
     )
     return _strategy(_case, spec).map(Case.model_validate)
 
@@ -1566,6 +1679,8 @@ def _case(draw: st.DrawFn, spec: _CaseSpec) -> dict[str, Any]:
         facts["roh"] = [record | {"risk_to": draw(_risk_to())} for record in records]
     if spec.mappa is True or (spec.mappa is None and _maybe(draw, 0.25)):
         facts["mappa"] = _mappa(draw, when.sentenced, day)
+    if spec.transferred or (spec.transferred is None and _maybe(draw, 0.25)):
+        facts["transfer_in"] = _transfer(draw, when.sentenced, day, cal, exact=spec.on_due_day)
     facts["assessments"] = _assessment_history(
         draw,
         kind=when.kind,
@@ -1577,10 +1692,11 @@ def _case(draw: st.DrawFn, spec: _CaseSpec) -> dict[str, Any]:
         missing=spec.missing,
         on_due_day=spec.on_due_day,
         oasys_on=_pin(draw, spec.oasys_on),
+        transfer=facts.get("transfer_in"),
     )
-    facts |= _supervision(draw, when, cal, exact=spec.on_due_day)
+    facts |= _supervision(draw, when, cal, exact=spec.on_due_day, recalled=spec.recalled)
     if spec.questions or spec.criteria:
-        facts["judgements"] = draw(judgements(spec.questions, spec.criteria)).model_dump()
+        facts["judgements"] = _judgements(draw, spec.questions, spec.criteria)
     return facts
 
 
@@ -1607,26 +1723,66 @@ def _timeline(draw: st.DrawFn, spec: _CaseSpec) -> _Timeline:
         sentenced = sentenced_pin or released - _days(draw(st.integers(0, 1200)))
     else:
         sentenced = sentenced_pin or day - _days(draw(_AGE))
-    sentence = _sentence(draw, kind=kind, sentenced=sentenced, released=released, as_of=day)
+    sentence = _sentence(
+        draw,
+        kind=kind,
+        sentenced=sentenced,
+        released=released,
+        as_of=day,
+        terminated=spec.terminated,
+        requirements=spec.requirements,
+    )
     start = released or sentence.get("starts_on") or sentenced
     return _Timeline(kind, day, sentenced, released, start, sentence)
 
 
+def _upw_sessions(draw: st.DrawFn, when: _Timeline) -> list[dict[str, Any]]:
+    """For an order with unpaid work, sometimes a run of work sessions every week or two
+    (and now and then a longer gap) from its commencement to its completion or ``as_of``."""
+    upw = next(
+        (
+            r
+            for r in when.sentence.get("requirements", ())
+            if r["kind"] is RequirementKind.UNPAID_WORK
+        ),
+        None,
+    )
+    if upw is None or not _maybe(draw, 0.5):
+        return []
+    on = upw.get("commenced_on") or when.start
+    end = min(upw.get("completed_on") or when.as_of, when.as_of)
+    sessions: list[dict[str, Any]] = []
+    while len(sessions) < 20:
+        on += _days(draw(st.integers(1, 16)))
+        if on > end:
+            break
+        sessions.append({"on": on, "kind": ContactKind.UNPAID_WORK_SESSION})
+    return sessions
+
+
 def _supervision(
-    draw: st.DrawFn, when: _Timeline, cal: WorkingCalendar, *, exact: bool = False
+    draw: st.DrawFn,
+    when: _Timeline,
+    cal: WorkingCalendar,
+    *,
+    exact: bool = False,
+    recalled: bool | None = None,
 ) -> dict[str, Any]:
     """Events, reports, contact, enforcement, victims and the rest, dated after the start."""
     day, start, sentenced, released = when.as_of, when.start, when.sentenced, when.released
 
     facts: dict[str, Any] = {
         "events": [_event(draw, sentenced, day) for _ in range(draw(st.integers(0, 2)))],
-        "contacts": [_contact(draw, start, day) for _ in range(draw(st.integers(0, 3)))],
+        "contacts": [
+            *(_contact(draw, start, day) for _ in range(draw(st.integers(0, 3)))),
+            *_upw_sessions(draw, when),
+        ],
         "interventions": [
             _intervention(draw, sentenced, day) for _ in range(draw(st.integers(0, 2)))
         ],
         "outcomes": _outcomes(draw, sentenced, day),
     }
-    if when.kind is not SentenceKind.LICENCE and _maybe(draw, 0.35):
+    if when.kind is not SentenceKind.LICENCE and _maybe(draw, 0.45):
         facts["psr"] = _psr(draw, sentenced, day, cal, exact=exact)
     drawn = [
         _work_day(draw, start, day, cal, on_due_day=exact) for _ in range(draw(st.integers(0, 2)))
@@ -1646,18 +1802,16 @@ def _supervision(
         _victim(draw, f"V{n}", sentenced, day, cal, exact=exact)
         for n in range(1, 1 + draw(st.integers(0, 2)))
     ]
-    if _maybe(draw, 0.15):
-        facts["transfer_in"] = _transfer(draw, sentenced, day, cal, exact=exact)
-    if released is not None and _maybe(draw, 0.3):
+    if released is not None and _maybe(draw, 0.4):
         facts["approved_premises"] = [_approved_premises(draw, released, day)]
-    if released is not None and _maybe(draw, 0.15):
+    if released is not None and (recalled or (recalled is None and _maybe(draw, 0.4))):
         facts["recalls"] = [
             {"on": _between(draw, released, day), "roh_related": draw(st.booleans())}
         ]
-    if when.kind in {SentenceKind.CUSTODY, SentenceKind.LICENCE} and _maybe(draw, 0.2):
+    if when.kind in {SentenceKind.CUSTODY, SentenceKind.LICENCE} and _maybe(draw, 0.3):
         facts["custody_moves"] = [_custody_move(draw, sentenced, released or day)]
     facts["om_assignments"] = [
-        _om_assignment(draw, sentenced, day, n) for n in range(1, 1 + draw(st.integers(0, 2)))
+        _om_assignment(draw, sentenced, day, n) for n in range(1, 1 + draw(st.integers(0, 4)))
     ]
     return facts
 

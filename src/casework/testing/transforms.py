@@ -9,68 +9,95 @@ datetime.date(2007, 6, 18)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from casework.model import Case
 
-__all__ = ["work_done_earlier"]
+__all__ = ["WORK", "work_done_earlier"]
 
-_ASSESSMENT_PARTS = ("screening", "full_analysis", "rmp", "sentence_plan")
+#: Where a case records work done, by part of the case: the fields moved by
+#: :func:`work_done_earlier`. Everything else dated is an event work is timed from.
+WORK: dict[str, tuple[str, ...]] = {
+    "assessments": ("completed_on", "countersigned_on"),
+    "assessment parts": ("completed_on", "exemption_countersigned_on"),
+    "inductions": ("on",),
+    "home_visits": ("on",),
+    "breaches": ("action_on", "resolved_on"),
+    "victims": ("contact_offered_on", "contacted_on", "face_to_face_on"),
+    "psr": ("delivered_on",),
+    "transfer_in": ("first_appointment_on", "home_visit_on"),
+}
+_PARTS = ("screening", "full_analysis", "rmp", "sentence_plan")
 
 
 def work_done_earlier(case: Case, days: int) -> Case:
-    """The same case with every piece of recorded work done ``days`` days earlier.
+    """The same case with every piece of recorded work done up to ``days`` days earlier.
 
-    Work never moves before the event that starts its clock, and work
-    recorded before that event stays where it is, so the order of events is
-    kept (a review still follows what it reviews). What moves, and its clock:
+    Work is what :data:`WORK` lists: OASys assessments, their parts and
+    countersignatures, inductions, home visits, breach action and resolution,
+    victim contact, delivery of the pre-sentence report, the first appointment
+    and home visit after a transfer in. Each moves back ``days`` days but never
+    past another recorded date that is not work (sentence, release, a failure
+    to comply, a request, a notification, a first contact, an incident, a tier
+    or RoH record ...): the order of work and events is kept, so a review still
+    follows what it reviews and the clock of every deadline starts where it did.
 
-    * OASys assessment parts and countersignatures: sentence, or release for
-      licence cases (``Case.start_event``);
-    * inductions and home visits: the same start;
-    * breach action and resolution: the failure to comply;
-    * victim contact offered, made, and face to face: sentence;
-    * delivery of the pre-sentence report: the request;
-    * first appointment, contact and home visit after a transfer in: the notification.
-
-    Triggers (sentence, release, failures, requests, events) and everything
-    else stay as they are. A timeliness rule should never turn "met" into
-    "not met" on the result.
+    A rule checking one deadline should never turn "met" into "not met" on the
+    result. (A rule checking that something recurs, such as a review every
+    four months, can: an earlier review brings the next one due earlier.)
     """
     if days < 0:
         raise ValueError("days must not be negative: this moves work earlier only")
     data = case.model_dump(mode="python")
-    start = case.start_event[1]
+    work = list(_work(data))
+    moved = {(id(record), field) for record, field in work}
+    events = sorted(set(_dates(data, moved)))
 
-    def earlier(day: dt.date | None, anchor: dt.date) -> dt.date | None:
-        if day is None or day < anchor:
-            return day
-        return max(anchor, day - dt.timedelta(days=days))
+    def earlier(day: dt.date) -> dt.date:
+        floor = max((event for event in events if event <= day), default=None)
+        if floor is None:
+            return day  # before every event: left where it is
+        return max(floor, day - dt.timedelta(days=days))
 
-    def move(record: dict[str, Any] | None, fields: tuple[str, ...], anchor: dt.date) -> None:
-        if record is None:
-            return
-        for field in fields:
-            if field in record:
-                record[field] = earlier(record[field], anchor)
+    for record, field in work:
+        record[field] = earlier(record[field])
+    return Case.model_validate(data)
+
+
+def _work(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every recorded work date as (the mapping holding it, its field)."""
+
+    def fields(
+        record: dict[str, Any] | None, names: tuple[str, ...]
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        if record is not None:
+            yield from ((record, name) for name in names if record.get(name) is not None)
 
     for assessment in data["assessments"]:
-        move(assessment, ("completed_on", "countersigned_on"), start)
-        for part in _ASSESSMENT_PARTS:
-            move(assessment.get(part), ("completed_on", "exemption_countersigned_on"), start)
-    for visit in [*data["inductions"], *data["home_visits"]]:
-        move(visit, ("on",), start)
-    for breach in data["breaches"]:
-        move(breach, ("action_on", "resolved_on"), breach["failed_on"])
-    sentenced = case.sentence.sentenced_on
-    for victim in data["victims"]:
-        move(victim, ("contact_offered_on", "contacted_on", "face_to_face_on"), sentenced)
-    psr: Mapping[str, Any] | None = data["psr"]
-    if psr is not None:
-        move(data["psr"], ("delivered_on",), psr["requested_on"])
-    transfer = data["transfer_in"]
-    if transfer is not None:
-        fields = ("first_appointment_on", "first_contact_on", "home_visit_on")
-        move(transfer, fields, transfer["notified_on"])
-    return Case.model_validate(data)
+        yield from fields(assessment, WORK["assessments"])
+        for part in _PARTS:
+            yield from fields(assessment.get(part), WORK["assessment parts"])
+    for part in ("inductions", "home_visits", "breaches", "victims"):
+        for record in data[part]:
+            yield from fields(record, WORK[part])
+    for part in ("psr", "transfer_in"):
+        yield from fields(data[part], WORK[part])
+
+
+def _dates(value: Any, skip: set[tuple[int, str]]) -> Iterator[dt.date]:
+    """Every date held in plain case data, except the fields in ``skip``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if (id(value), key) in skip:
+                continue
+            if isinstance(item, dt.date):
+                yield item
+            else:
+                yield from _dates(item, skip)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, dt.date):
+                yield item
+            else:
+                yield from _dates(item, skip)
