@@ -39,7 +39,7 @@ from casework.rules.engine import (
 from casework.rules.parameters import Parameter
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, roh_at_start
 from casework.rules.timing import deadline_check
-from casework.text import long_date, plural
+from casework.text import long_date
 
 __all__ = [
     "CUSTODIAL",
@@ -265,7 +265,11 @@ def periodic_check(
         )
     late = [verdict for verdict in verdicts if verdict.outcome is Outcome.NOT_MET]
     if late:
-        lead = f"{len(late)} of {len(verdicts)} intervals were late. " if len(verdicts) > 1 else ""
+        lead = (
+            f"{len(late)} of {len(verdicts)} intervals {'was' if len(late) == 1 else 'were'} late. "
+            if len(verdicts) > 1
+            else ""
+        )
         return Verdict(
             Outcome.NOT_MET,
             Basis.COMPUTED,
@@ -276,15 +280,15 @@ def periodic_check(
     if not on_time:
         (pending,) = verdicts
         return Verdict(pending.outcome, pending.basis, pending.reason, tuple(evidence))
+    lead = f"{len(on_time)} {words.noun}s, all on time. The latest: " if len(on_time) > 1 else ""
     pending_text = (
         f" The next is due by {long_date(next_due)}."
         if verdicts[-1].basis is Basis.NOT_YET_DUE
         else ""
     )
-    count = plural(len(on_time), words.noun)
     return Verdict(
         Outcome.MET,
         Basis.COMPUTED,
-        f"{count}, each on time. The latest: {on_time[-1].reason}{pending_text}",
+        f"{lead}{on_time[-1].reason}{pending_text}",
         tuple(evidence),
     )
