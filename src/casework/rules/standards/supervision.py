@@ -98,6 +98,9 @@ def _each_breach(check: Callable[[Context, Breach], Verdict]) -> Callable[[Case,
     return each
 
 
+_breach_actions = _each_breach(breach_action)
+_breach_resolutions = _each_breach(breach_resolution)
+
 _ACTION_QUESTION = (
     "Was breach action instigated within 10 working days of every unacceptable failure to comply?"
 )
@@ -115,7 +118,7 @@ breach_action_2005 = rule(
     parameters=("breach_action_limit",),
     group="enforcement",
     **IN_FORCE_2005,
-)(_each_breach(breach_action))
+)(_breach_actions)
 
 breach_action_2007 = rule(
     "NS07.breach-action",
@@ -126,7 +129,7 @@ breach_action_2007 = rule(
     parameters=("breach_action_limit",),
     group="enforcement",
     **IN_FORCE_2007,
-)(_each_breach(breach_action))
+)(_breach_actions)
 
 breach_resolution_2005 = rule(
     "NS05.breach-resolution",
@@ -138,7 +141,7 @@ breach_resolution_2005 = rule(
     group="enforcement",
     notes="2005-06 counts from the second unacceptable absence: record that date as failed_on.",
     **IN_FORCE_2005,
-)(_each_breach(breach_resolution))
+)(_breach_resolutions)
 
 breach_resolution_2007 = rule(
     "NS07.breach-resolution",
@@ -149,7 +152,7 @@ breach_resolution_2007 = rule(
     parameters=("breach_resolution_limit",),
     group="enforcement",
     **IN_FORCE_2007,
-)(_each_breach(breach_resolution))
+)(_breach_resolutions)
 
 
 # ---------------------------------------------------------------- victims and reports
