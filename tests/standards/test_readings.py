@@ -478,3 +478,24 @@ def test_work_done_on_the_weekend_after_a_deadline_is_late_by_calendar_days(
     assert verdict.outcome is Outcome.NOT_MET
     assert verdict.reason.startswith("Completed on 15 September 2007, 1 day after it was due on 14")
     assert {item.label: item.value for item in verdict.evidence}["days late"] == 1
+
+
+@pytest.mark.parametrize("version", ["NS05", "NS07"])
+def test_consistency_checks_in_both_versions(version: str, calendar: WorkingCalendar) -> None:
+    plain = order(D(2007, 6, 1), D(2007, 10, 1))
+    for check in ("full-analysis-where-screened", "mappa-level"):
+        result = finding(f"{version}.{check}", plain, calendar)
+        assert (result.outcome, result.basis) == (Outcome.NOT_APPLICABLE, Basis.OUT_OF_SCOPE)
+    missing = finding(f"{version}.rmp-where-not-low", plain, calendar)
+    assert (missing.outcome, missing.basis) == (Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    low = order(D(2007, 6, 1), D(2007, 10, 1), roh=roh("low", D(2007, 6, 1)))
+    assert finding(f"{version}.rmp-where-not-low", low, calendar).basis is Basis.OUT_OF_SCOPE
+    screened = order(
+        D(2007, 6, 1),
+        D(2007, 10, 1),
+        roh=roh("very_high", D(2007, 6, 1)),
+        mappa={"levels": [{"level": 3, "on": "2007-06-05"}]},
+        assessments=[full_oasys("A", "start", D(2007, 6, 5))],
+    )
+    for check in ("full-analysis-where-screened", "rmp-where-not-low", "mappa-level"):
+        assert finding(f"{version}.{check}", screened, calendar).outcome is Outcome.MET, check

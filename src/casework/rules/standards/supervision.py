@@ -35,6 +35,7 @@ from casework.rules.engine import (
     not_applicable,
     rule,
 )
+from casework.rules.parameters import ParameterError
 from casework.rules.population import (
     COMMUNITY_SENTENCE,
     HAS_BREACH,
@@ -165,14 +166,13 @@ HAS_STATUTORY_VICTIM = Population(
 _STATUTORY_OFFENCES = frozenset({OffenceCategory.SERIOUS_SEXUAL, OffenceCategory.SERIOUS_VIOLENT})
 
 
-def _why_not_statutory(case: Case, ctx: Context) -> str | None:
+def _why_not_statutory(case: Case, shortest: int) -> str | None:
     """What in the sentence, if recorded, rules statutory contact out (003:713, 001:373)."""
     sentence = case.sentence
     if sentence.kind not in {SentenceKind.CUSTODY, SentenceKind.LICENCE}:
         return f"the sentence is not custodial ({sentence.kind.value.replace('_', ' ')})"
     months = sentence.custodial_months
-    shortest = ctx.param("statutory_victim_custody_months").value
-    if months is not None and isinstance(shortest, int) and months < shortest:
+    if months is not None and months < shortest:
         return f"the custodial term is {months} months"
     category = sentence.offence_category
     if category is not None and category not in _STATUTORY_OFFENCES:
@@ -181,13 +181,19 @@ def _why_not_statutory(case: Case, ctx: Context) -> str | None:
 
 
 def _statutory_victim_contact(case: Case, ctx: Context) -> Verdict:
-    conflict = _why_not_statutory(case, ctx)
+    scheme = ctx.param("statutory_victim_custody_months")
+    shortest = scheme.value
+    if not isinstance(shortest, int):
+        raise ParameterError(f"{scheme.name} must be a whole number of months")
+    conflict = _why_not_statutory(case, shortest)
     if conflict is not None:
         return contradictory(
             "Cannot assess: a victim is recorded as eligible for statutory contact, but "
-            f"{conflict}; statutory contact follows 12 months or more in custody for a serious "
-            "sexual or violent offence.",
-            Evidence("statutory scheme", "12 months or more, serious sexual or violent", "003:713"),
+            f"{conflict}; statutory contact follows {shortest} months or more in custody for a "
+            "serious sexual or violent offence.",
+            Evidence(
+                "statutory scheme: shortest custodial term in months", shortest, scheme.source
+            ),
         )
     victims = [victim for victim in case.victims if victim.statutory]
     return combine(
