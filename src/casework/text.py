@@ -6,12 +6,36 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["long_date", "percent", "plural", "round_half_up"]
+__all__ = ["long_date", "month_name", "percent", "plural", "round_half_up"]
+
+
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_name(month: int) -> str:
+    """English name of month 1-12, whatever the locale."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1-12")
+    return _MONTHS[month]
 
 
 def long_date(day: dt.date) -> str:
-    """``31 December 2007``."""
-    return f"{day.day} {day:%B %Y}"
+    """``31 December 2007`` (English month names whatever the locale)."""
+    return f"{day.day} {_MONTHS[day.month]} {day.year}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
