@@ -1420,21 +1420,28 @@ _ANSWER_WEIGHTS = (25, 40, 15, 10, 10)
 _ANSWERS_DRAWN_SINGLY = 12
 
 
-def _answers(draw: st.DrawFn, ids: Sequence[str]) -> dict[str, Answer]:
-    """An answer, or none, for each id: drawn one by one, or for a long list from one seed."""
+def _answers(draw: st.DrawFn, ids: Sequence[str], salt: str = "") -> dict[str, Answer]:
+    """An answer, or none, for each id: drawn one by one, or for a long list from one seed.
+
+    The seed is mixed with ``salt`` (the case's own facts): Hypothesis often copies a drawn
+    seed from one example to the next, which would give many cases the same answers.
+    """
     if len(ids) <= _ANSWERS_DRAWN_SINGLY:
         drawn = {key: _optional(draw, st.sampled_from(Answer)) for key in ids}
     else:
-        chooser = random.Random(draw(st.integers(0, 2**32 - 1)))
+        chooser = random.Random(f"{draw(st.integers(0, 2**32 - 1))}:{salt}")
         picks = chooser.choices(_ANSWER_VALUES, weights=_ANSWER_WEIGHTS, k=len(ids))
         drawn = dict(zip(ids, picks, strict=True))
     return {key: value for key, value in drawn.items() if value is not None}
 
 
 def _judgements(
-    draw: st.DrawFn, questions: Sequence[str], criteria: Sequence[str]
+    draw: st.DrawFn, questions: Sequence[str], criteria: Sequence[str], salt: str = ""
 ) -> dict[str, Any]:
-    return {"answers": _answers(draw, questions), "summaries": _answers(draw, criteria)}
+    return {
+        "answers": _answers(draw, questions, salt),
+        "summaries": _answers(draw, criteria, salt),
+    }
 
 
 def judgements(
@@ -1696,7 +1703,8 @@ def _case(draw: st.DrawFn, spec: _CaseSpec) -> dict[str, Any]:
     )
     facts |= _supervision(draw, when, cal, exact=spec.on_due_day, recalled=spec.recalled)
     if spec.questions or spec.criteria:
-        facts["judgements"] = _judgements(draw, spec.questions, spec.criteria)
+        salt = repr((facts["reference"], day, when.sentence, facts.get("assessments")))
+        facts["judgements"] = _judgements(draw, spec.questions, spec.criteria, salt)
     return facts
 
 

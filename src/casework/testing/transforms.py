@@ -38,10 +38,11 @@ def work_done_earlier(case: Case, days: int) -> Case:
     countersignatures, inductions, home visits, breach action and resolution,
     victim contact, delivery of the pre-sentence report, the first appointment
     and home visit after a transfer in. Each moves back ``days`` days but never
-    past another recorded date that is not work (sentence, release, a failure
-    to comply, a request, a notification, a first contact, an incident, a tier
-    or RoH record ...): the order of work and events is kept, so a review still
-    follows what it reviews and the clock of every deadline starts where it did.
+    onto or past another recorded date that is not work (sentence, release, a
+    failure to comply, a request, a notification, a first contact, an incident, a
+    tier or RoH record ...); work done on the day of an event stays there. The
+    order of work and events is kept, so a review still follows what it reviews
+    and the clock of every deadline starts where it did.
 
     A rule checking one deadline should never turn "met" into "not met" on the
     result. (A rule checking that something recurs, such as a review every
@@ -55,9 +56,11 @@ def work_done_earlier(case: Case, days: int) -> Case:
     events = sorted(set(_dates(data, moved)))
 
     def earlier(day: dt.date) -> dt.date:
-        floor = max((event for event in events if event <= day), default=None)
-        if floor is None:
+        latest = max((event for event in events if event <= day), default=None)
+        if latest is None:
             return day  # before every event: left where it is
+        # work after an event stays after it; work on the day of one stays on that day
+        floor = latest + dt.timedelta(days=1) if latest < day else latest
         return max(floor, day - dt.timedelta(days=days))
 
     for record, field in work:
