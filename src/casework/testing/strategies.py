@@ -136,6 +136,7 @@ __all__ = [
     "CASE_PARTS",
     "EARLIEST",
     "LATEST",
+    "OUTCOME_BASES",
     "Deadline",
     "accommodations",
     "approved_premises_residences",
@@ -210,7 +211,6 @@ CASE_PARTS = frozenset(
         "sentence_plan",
     }
 )
-_OASYS_PARTS = ("assessment", "screening", "full_analysis", "rmp", "sentence_plan")
 
 _WORDS = (
     "appointment",
@@ -259,10 +259,6 @@ def _strategy(build: Callable[..., T], /, *args: Any, **kwargs: Any) -> st.Searc
 def _upto(day: dt.date | None, latest: dt.date) -> dt.date | None:
     """``day``, or ``None`` if it is after ``latest`` (work not done yet)."""
     return day if day is not None and day <= latest else None
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 def _between(draw: st.DrawFn, lo: dt.date, hi: dt.date) -> dt.date:
