@@ -1,15 +1,68 @@
-"""The ``casework`` command line."""
+"""The ``casework`` command line.
+
+Every command that prints a report takes ``--format`` (text, markdown, html,
+json, csv) and ``--output FILE``; rendering is done by :mod:`casework.report`,
+so the command line prints exactly what the library returns. Progress goes to
+stderr, and only on a terminal (or with ``--progress``), never into the output.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from casework.io import CaseFileError, case_file_schema, load_cases
+from casework.calendar import WorkingCalendar
+from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
+from casework.model import Case
+from casework.report import (
+    FORMATS,
+    Column,
+    Document,
+    Format,
+    KeyedPseudonyms,
+    Report,
+    SequentialPseudonyms,
+    Table,
+    findings_report,
+    format_for_path,
+    pseudonymise,
+    ruleset_reference,
+    select_findings,
+    validation_report,
+)
+from casework.rules import Finding, Findings, Outcome, RuleSet, evaluate_case
+from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
+
+__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "PROGRESS_THRESHOLD", "main"]
+
+EXIT_OK = 0
+"""Every record was read and the command did its work."""
+EXIT_INPUT = 1
+"""The input has problems: some records were rejected (the output covers the rest), or the
+file cannot be read as a case file at all (no output)."""
+EXIT_USAGE = 2
+"""The command was given wrongly: an unknown option, a bad date, a missing file."""
+
+PROGRESS_THRESHOLD = 200
+"""Cases from which a progress bar is shown on a terminal (``--progress`` forces it)."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_EXIT_CODES = """\b
+Exit status:
+  0  every record read; the command did its work
+  1  some records were rejected (the output covers the others), or the
+     file cannot be read as a case file
+  2  bad usage: unknown option or rule set, bad date, missing file"""
+
+
+# ---------------------------------------------------------------------- options
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -21,71 +74,368 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _named_ruleset(name: str) -> RuleSet:
+    try:
+        return ruleset(name)
+    except KeyError:
+        known = ", ".join(available_rulesets())
+        raise click.BadParameter(f"no rule set named {name!r}; known: {known}") from None
+
+
+def _parse_ruleset(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> RuleSet | None:
+    return None if value is None else _named_ruleset(value)
+
+
+def case_file_argument(function: F) -> F:
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
+        function
+    )
+
+
+def as_of_option(help: str) -> Callable[[F], F]:
+    return click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help=help)
+
+
+def output_options(function: F) -> F:
+    """``--format`` and ``--output``: how and where a report is written."""
+    function = click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write the report to this file instead of standard output. "
+        "Its suffix (.txt .md .html .json .csv) sets the format unless --format is given.",
+    )(function)
+    return click.option(
+        "--format",
+        "-f",
+        "format_",
+        type=click.Choice(FORMATS),
+        help="Output format. [default: text, or from the --output suffix]",
+    )(function)
+
+
+def pseudonym_options(function: F) -> F:
+    function = click.option(
+        "--pseudonym-key-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Derive pseudonyms from the secret key in this file (HMAC-SHA256), so the same "
+        "case gets the same pseudonym in every report made with the key. Implies --pseudonymise.",
+    )(function)
+    return click.option(
+        "--pseudonymise",
+        "--pseudonymize",
+        "pseudonymise_",
+        is_flag=True,
+        help="Replace case references with pseudonyms (CASE-0001, ... in order first seen).",
+    )(function)
+
+
+def progress_option(function: F) -> F:
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help=f"Show a progress bar on stderr. [default: on a terminal, for {PROGRESS_THRESHOLD} "
+        "cases or more]",
+    )(function)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _emit(report: Report, format_: Format | None, output: Path | None) -> None:
+    """Render ``report`` once, in the format asked for, to stdout or ``output``."""
+    if format_ is None:
+        try:
+            format_ = format_for_path(output) if output is not None else "text"
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    try:
+        text = report.render(format_)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+
+
+def _load(file: Path, as_of: dt.date | None) -> LoadResult:
+    try:
+        return load_cases(file, as_of=as_of)
+    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _warn_rejected(file: Path, result: LoadResult) -> None:
+    if result.errors:
+        click.echo(
+            f"warning: {file.name}: {result.summary()}; the output covers the accepted cases. "
+            f"Run `casework validate {file}` to see why.",
+            err=True,
+        )
+
+
+def _assessment_date(as_of: dt.date | None, cases: Sequence[Case]) -> dt.date:
+    if as_of is not None:
+        return as_of
+    dates = {case.as_of for case in cases}
+    if len(dates) == 1:
+        return dates.pop()
+    if not dates:
+        raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
+    raise click.UsageError(
+        f"the cases are recorded as at {len(dates)} different dates; "
+        "give --as-of YYYY-MM-DD for the assessment date"
+    )
+
+
+def _chosen_ruleset(rules: RuleSet | None, as_of: dt.date) -> RuleSet:
+    if rules is not None:
+        return rules
+    try:
+        return ruleset_in_force(as_of)
+    except LookupError as exc:
+        raise click.UsageError(f"{exc}; name one with --ruleset") from None
+
+
+def _evaluate(
+    cases: Sequence[Case], rules: RuleSet, as_of: dt.date, progress: bool | None
+) -> Findings:
+    calendar = WorkingCalendar.england_and_wales()
+    stderr = sys.stderr
+    show = (
+        progress if progress is not None else (stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD)
+    )
+    found: list[Finding] = []
+    with click.progressbar(
+        cases, label=f"Evaluating {len(cases)} cases", file=stderr, hidden=not show
+    ) as bar:
+        for case in bar:
+            found.extend(evaluate_case(case, rules, as_of=as_of, calendar=calendar))
+    return Findings(tuple(found))
+
+
+def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Callable[[str], str] | None:
+    if key_file is not None:
+        key = key_file.read_bytes().strip()
+        if not key:
+            raise click.BadParameter("the key file is empty", param_hint="'--pseudonym-key-file'")
+        return KeyedPseudonyms(key)
+    return SequentialPseudonyms() if pseudonymise_ else None
+
+
+# ---------------------------------------------------------------------- commands
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=_EXIT_CODES,
+)
 @click.version_option(package_name="casework")
 def main() -> None:
     """Assess probation cases against National Standards, national targets and
     HMI Probation Offender Management Inspection criteria.
 
-    Start with `casework validate FILE` to see which records of a case file
-    are usable; `casework schema` prints the JSON Schema a case file follows.
+    \b
+    Start here:
+      casework validate cases.json          which records are usable, and why not
+      casework findings cases.json          one row per case and question
+      casework rulesets                     the rule sets casework ships
+      casework rules national-standards-2007   every question, its source and who it applies to
+      casework schema                       the JSON Schema of a case file
+
+    Every report command takes --format text|markdown|html|json|csv and
+    --output FILE. Run `casework COMMAND --help` for examples.
     """
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@as_of_option("Date to read records as at, for records that do not give their own as_of.")
+@output_options
+def validate(
+    file: Path, as_of: dt.date | None, format_: Format | None, output: Path | None
+) -> None:
+    """Check every record of FILE: each is accepted or rejected with a located reason.
+
+    FILE is JSON, JSON Lines (.jsonl, read as a stream) or YAML. Reasons name
+    the record, the case reference and the field, and never echo names,
+    dates of birth or free text.
+
+    \b
+    Examples:
+      casework validate cases.json
+      casework validate cases.jsonl --format csv -o problems.csv
+      casework validate cases.yaml --format json | jq '.errors[].problems'
+    """
+    result = _load(file, as_of)
+    _emit(validation_report(result, source=file.name), format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@click.option(
+    "--ruleset",
+    "-r",
+    "rules",
+    callback=_parse_ruleset,
+    metavar="NAME",
+    help="Rule set to evaluate (see `casework rulesets`). "
+    "[default: the National Standards in force on the assessment date]",
+)
+@as_of_option(
+    "Assessment date: deadlines after it with the work undone are 'not yet due', not failures. "
+    "[default: the cases' own as_of, when they all share one]"
+)
+@click.option(
+    "--outcome",
+    "outcomes",
+    multiple=True,
+    type=click.Choice([o.value for o in Outcome]),
+    help="Only findings with this outcome (repeat for several).",
+)
+@click.option(
+    "--rule",
+    "rule_patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only these rules; shell patterns such as 'NS07.*' (repeatable).",
+)
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="ID",
+    help="Only questions of this criterion or under it, such as 1.2 (repeatable).",
+)
+@click.option(
+    "--case",
+    "case_refs",
+    multiple=True,
+    metavar="REF",
+    help="Only this case reference (repeatable).",
+)
+@click.option("--roh", "roh_only", is_flag=True, help="Only questions in the Risk of Harm thread.")
+@pseudonym_options
+@progress_option
+@output_options
+def findings(
+    *,
+    file: Path,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    outcomes: tuple[str, ...],
+    rule_patterns: tuple[str, ...],
+    criteria: tuple[str, ...],
+    case_refs: tuple[str, ...],
+    roh_only: bool,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Evaluate a rule set on every case in FILE: one row per case and question.
+
+    Each finding has an outcome (met, not_met, not_applicable, cannot_assess),
+    one plain sentence about the case, and the facts and source lines relied on.
+    Records that cannot be read are left out with a warning on stderr (exit 1).
+
+    \b
+    Examples:
+      casework findings cases.json --ruleset national-standards-2007 --as-of 2007-10-15
+      casework findings cases.json --outcome not_met --outcome cannot_assess
+      casework findings cases.json --rule 'NS07.oasys-*' --case EX-0003
+      casework findings cases.json --format csv -o findings.csv
+      casework findings cases.json --pseudonymise -o findings.html
+    """
+    result = _load(file, as_of)
+    _warn_rejected(file, result)
+    assessed_on = _assessment_date(as_of, result.cases)
+    chosen = _chosen_ruleset(rules, assessed_on)
+    found = _evaluate(result.cases, chosen, assessed_on, progress)
+    found = select_findings(
+        found,
+        outcomes=outcomes,
+        rules=rule_patterns,
+        criteria=criteria,
+        cases=case_refs,
+        roh=True if roh_only else None,
+    )
+    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
+    if names is not None:
+        found = pseudonymise(found, names)
+    report = findings_report(found, source=file.name, load=result)
+    _emit(report, format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--as-of",
-    callback=_parse_date,
-    help="Date to read records as at, for records that do not give their own as_of (YYYY-MM-DD).",
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the result.",
-)
-def validate(file: Path, as_of: dt.date | None, output: str) -> None:
-    """Check every record of FILE: each is accepted or rejected with a located reason.
+@output_options
+def rulesets(format_: Format | None, output: Path | None) -> None:
+    """List the rule sets casework ships: name, version, dates in force, number of rules.
 
-    Exits with status 1 when any record was rejected, 2 when the file cannot
-    be read at all.
+    \b
+    Examples:
+      casework rulesets
+      casework rulesets --format json
     """
-    try:
-        result = load_cases(file, as_of=as_of)
-    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(str(exc)) from None
-    if output == "json":
-        payload = {
-            "file": file.name,
-            "records": result.records,
-            "accepted": len(result.cases),
-            "rejected": len(result.errors),
-            "errors": [
-                {
-                    "record": error.record,
-                    "case_ref": error.case_ref,
-                    "problems": [
-                        {"field": p.field, "expected": p.expected, "found": p.found}
-                        for p in error.problems
-                    ],
-                }
-                for error in result.errors
-            ],
-        }
-        click.echo(json.dumps(payload, indent=2))
-    else:
-        click.echo(f"{file.name}: {result.summary()}")
-        for error in result.errors:
-            click.echo(f"  {error}")
-    sys.exit(0 if result.ok else 1)
+    chosen = [ruleset(name) for name in available_rulesets()]
+    rows = tuple(
+        (
+            rs.name,
+            rs.version,
+            rs.title,
+            rs.in_force_from.isoformat(),
+            rs.in_force_to.isoformat() if rs.in_force_to else None,
+            len(rs),
+        )
+        for rs in chosen
+    )
+    table = Table(
+        (
+            Column("name", "Name"),
+            Column("version", "Version"),
+            Column("title", "Title"),
+            Column("in_force_from", "In force from"),
+            Column("in_force_to", "In force to"),
+            Column("rules", "Rules", "right"),
+        ),
+        rows,
+    )
+    keys = [column.key for column in table.columns]
+    data = {"kind": "rulesets", "rulesets": [dict(zip(keys, row, strict=True)) for row in rows]}
+    _emit(Report(Document("Rule sets", (table,)), data, table), format_, output)
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="[RULESET]...")
+@output_options
+def rules(names: tuple[str, ...], format_: Format | None, output: Path | None) -> None:
+    """Every rule and question of the named rule sets (default: all): id, question,
+    who it applies to, source lines, parameters and the values in force.
+
+    \b
+    Examples:
+      casework rules national-standards-2007
+      casework rules --format markdown -o rules.md
+      casework rules --format csv
+    """
+    _emit(ruleset_reference([_named_ruleset(name) for name in names] or None), format_, output)
 
 
 @main.command()
 def schema() -> None:
-    """Print the JSON Schema of a case file."""
+    """Print the JSON Schema of a case file.
+
+    \b
+    Example:
+      casework schema > case-file.schema.json
+    """
     click.echo(json.dumps(case_file_schema(), indent=2))
 
 

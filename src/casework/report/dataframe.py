@@ -1,0 +1,133 @@
+"""pandas DataFrames of findings, in long format (the optional ``dataframe`` extra).
+
+Install with ``pip install "casework[dataframe]"``. Each function returns a
+fresh DataFrame; nothing here changes the findings.
+
+* :func:`findings_frame`: one row per case and question.
+* :func:`evidence_frame`: one row per fact a finding relied on.
+* :func:`rule_summary_frame`: one row per question, with outcome counts.
+
+    >>> frame = findings_frame(findings)  # doctest: +SKIP
+    >>> frame.pivot(index="case_ref", columns="rule_id", values="outcome")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, cast
+
+from casework.rules.engine import Basis, Finding, Outcome
+from casework.text import round_half_up
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = [
+    "FINDING_FRAME_COLUMNS",
+    "evidence_frame",
+    "findings_frame",
+    "require_pandas",
+    "rule_summary_frame",
+]
+
+FINDING_FRAME_COLUMNS = (
+    "case_ref",
+    "rule_id",
+    "criterion",
+    "question",
+    "outcome",
+    "basis",
+    "reason",
+    "kind",
+    "roh",
+    "source",
+    "ruleset",
+    "ruleset_version",
+    "as_of",
+)
+
+
+def require_pandas() -> Any:
+    """The pandas module, or an ``ImportError`` saying how to install it."""
+    try:
+        return importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError('DataFrames need pandas: pip install "casework[dataframe]"') from None
+
+
+def _categories(pd: Any, values: list[str], kind: type[Outcome] | type[Basis]) -> Any:
+    return pd.Categorical(values, categories=[member.value for member in kind])
+
+
+def findings_frame(findings: Iterable[Finding]) -> DataFrame:
+    """One row per case and question (long format).
+
+    Columns: ``case_ref``, ``rule_id``, ``criterion``, ``question``,
+    ``outcome`` and ``basis`` (categoricals, in the order of
+    :class:`~casework.rules.Outcome` and :class:`~casework.rules.Basis`),
+    ``reason``, ``kind``, ``roh`` (bool), ``source`` (``"; "``-joined),
+    ``ruleset``, ``ruleset_version``, ``as_of`` (datetime64).
+    """
+    pd = require_pandas()
+    items = list(findings)
+    frame = pd.DataFrame(
+        {
+            "case_ref": [f.case_ref for f in items],
+            "rule_id": [f.rule_id for f in items],
+            "criterion": [f.criterion for f in items],
+            "question": [f.question for f in items],
+            "outcome": _categories(pd, [f.outcome.value for f in items], Outcome),
+            "basis": _categories(pd, [f.basis.value for f in items], Basis),
+            "reason": [f.reason for f in items],
+            "kind": [f.kind.value for f in items],
+            "roh": pd.Series([f.roh for f in items], dtype=bool),
+            "source": ["; ".join(f.source) for f in items],
+            "ruleset": [f.ruleset for f in items],
+            "ruleset_version": [f.ruleset_version for f in items],
+            "as_of": pd.to_datetime(pd.Series([f.as_of for f in items], dtype=object)),
+        },
+        columns=list(FINDING_FRAME_COLUMNS),
+    )
+    return cast("DataFrame", frame)
+
+
+def evidence_frame(findings: Iterable[Finding]) -> DataFrame:
+    """One row per fact a finding relied on: ``case_ref``, ``rule_id``, ``label``,
+    ``value`` (as in JSON: ISO dates, fractions as ``"a/b"``), ``source``."""
+    pd = require_pandas()
+    rows = [
+        {"case_ref": f.case_ref, "rule_id": f.rule_id, **item.to_dict()}
+        for f in findings
+        for item in f.evidence
+    ]
+    frame = pd.DataFrame(rows, columns=["case_ref", "rule_id", "label", "value", "source"])
+    return cast("DataFrame", frame)
+
+
+def rule_summary_frame(findings: Iterable[Finding]) -> DataFrame:
+    """One row per question: how many findings had each outcome, and the share met.
+
+    ``met_share`` is met / (met + not met) as a float rounded half-up to four
+    places, or NaN when no case was assessed.
+    """
+    pd = require_pandas()
+    frame = findings_frame(findings)
+    counts = pd.crosstab(frame["rule_id"], frame["outcome"], dropna=False)
+    counts = counts.reindex(
+        index=list(dict.fromkeys(frame["rule_id"])),
+        columns=[outcome.value for outcome in Outcome],
+        fill_value=0,
+    )
+    counts.columns = pd.Index([str(column) for column in counts.columns])
+    counts.index.name = "rule_id"
+    questions = frame.drop_duplicates("rule_id").set_index("rule_id")["question"]
+    result = counts.astype("int64")
+    result.insert(0, "question", questions)
+    assessed = result["met"] + result["not_met"]
+    result["met_share"] = [
+        float(round_half_up(Fraction(int(met), int(total)), 4)) if total else float("nan")
+        for met, total in zip(result["met"], assessed, strict=True)
+    ]
+    return cast("DataFrame", result.reset_index())
