@@ -182,13 +182,17 @@ def _text_table(table: Table, width: int) -> list[str]:
         for i, column in enumerate(table.columns)
     ]
     gap = 2
-    excess = sum(widths) + gap * (len(widths) - 1) - width
-    if excess > 0 and texts:
-        # Wrap the widest left-aligned column; keep at least 20 characters of it.
-        candidates = [i for i, c in enumerate(table.columns) if c.align == "left"]
-        if candidates:
-            widest = max(candidates, key=lambda i: widths[i])
-            widths[widest] = max(20, widths[widest] - excess)
+    # Narrow the widest text column, one character at a time, until the table fits.
+    floors = [max(len(column.label), 12) for column in table.columns]
+    while sum(widths) + gap * (len(widths) - 1) > width:
+        narrowable = [
+            i
+            for i, column in enumerate(table.columns)
+            if column.align == "left" and widths[i] > floors[i]
+        ]
+        if not narrowable:
+            break
+        widths[max(narrowable, key=lambda i: widths[i])] -= 1
     lines = []
     if table.caption:
         lines.append(table.caption)
@@ -219,7 +223,7 @@ def _text_row(
 
 # ---------------------------------------------------------------------- markdown
 
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+_MD_SPECIAL = str.maketrans({"<": "&lt;", ">": "&gt;"} | {c: f"\\{c}" for c in "\\`*_[]|#"})
 
 
 def _md(text: str) -> str:
@@ -279,6 +283,7 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border: 1px solid #c8ccd2; padding: .3rem .5rem; vertical-align: top; text-align: left; }
 th { background: #eef2f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.id { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f8f9fb; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
 dl.facts dt { font-weight: 600; }
@@ -344,8 +349,21 @@ def _html_block(block: Block, level: int) -> list[str]:
 def _html_table(table: Table) -> list[str]:
     esc = html.escape
 
+    # Identifiers (no spaces, short) stay on one line: "EX-0001", not "EX-" / "0001".
+    unbroken = {
+        index
+        for index in range(len(table.columns))
+        if table.rows
+        and all(
+            len(_shown(row[index])) <= 40 and " " not in _shown(row[index]) for row in table.rows
+        )
+    }
+
     def cls(column: Column) -> str:
-        return ' class="num"' if column.align == "right" else ""
+        index = table.columns.index(column)
+        names = ["num"] if column.align == "right" else []
+        names += ["id"] if index in unbroken and column.align != "right" else []
+        return f' class="{" ".join(names)}"' if names else ""
 
     out = ["<table>"]
     if table.caption:

@@ -23,14 +23,20 @@ _RULE_COLUMNS = (
     Column("id", "Id"),
     Column("question", "Question"),
     Column("applies_to", "Applies to"),
-    Column("source", "Source"),
-    Column("parameters", "Parameters"),
-    Column("notes", "Notes"),
+    Column("details", "Source, parameters, notes"),
 )
 
 
 def _in_force(start: Any, end: Any) -> str:
     return f"{long_date(start)} to {long_date(end)}" if end else f"from {long_date(start)}"
+
+
+def _cell(value: Any) -> str | None:
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if value is None else str(value)
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:
@@ -81,21 +87,16 @@ def _parameter_record(rules: RuleSet, name: str) -> dict[str, Any]:
     }
 
 
-def _rule_row(rule: Rule) -> tuple[str, str, str, str, str, str]:
-    tags = []
+def _rule_row(rule: Rule) -> tuple[str, str, str, str]:
+    details = [f"Source {', '.join(rule.source)}."]
+    if rule.parameters:
+        details.append(f"Parameters: {', '.join(rule.parameters)}.")
     if rule.roh:
-        tags.append("RoH thread.")
-    tags.append(f"In force {_in_force(rule.in_force_from, rule.in_force_to)}.")
+        details.append("RoH thread.")
+    details.append(f"In force {_in_force(rule.in_force_from, rule.in_force_to)}.")
     if rule.notes:
-        tags.append(rule.notes)
-    return (
-        rule.id,
-        rule.question,
-        rule.applies_to.description,
-        ", ".join(rule.source),
-        ", ".join(rule.parameters) or "-",
-        " ".join(tags),
-    )
+        details.append(rule.notes)
+    return (rule.id, rule.question, rule.applies_to.description, " ".join(details))
 
 
 def _ruleset_section(rules: RuleSet) -> Section:
@@ -157,7 +158,7 @@ def ruleset_reference(rulesets: Iterable[RuleSet | str] | None = None) -> Report
         ruleset(item) if isinstance(item, str) else item
         for item in (available_rulesets() if rulesets is None else rulesets)
     ]
-    data = {
+    data: dict[str, Any] = {
         "kind": "rule-reference",
         "rulesets": [
             {
@@ -177,9 +178,17 @@ def ruleset_reference(rulesets: Iterable[RuleSet | str] | None = None) -> Report
             for rules in chosen
         ],
     }
+    keys = (
+        *("id", "question", "applies_to", "kind", "source", "parameters", "roh", "criterion"),
+        *("group", "in_force_from", "in_force_to", "notes"),
+    )
     table = Table(
-        (Column("ruleset", "Rule set"), *_RULE_COLUMNS),
-        tuple((rules.name, *_rule_row(rule)) for rules in chosen for rule in rules),
+        tuple(Column(key, key) for key in ("ruleset", *keys)),
+        tuple(
+            (rules["name"], *(_cell(rule[key]) for key in keys))
+            for rules in data["rulesets"]
+            for rule in rules["rules"]
+        ),
     )
     intro = Paragraph(
         "Every rule and question casework evaluates, generated from the rule sets "
