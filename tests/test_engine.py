@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
@@ -11,14 +12,19 @@ from casework.model import Case
 from casework.rules import (
     Basis,
     Context,
+    MissingFactError,
     Outcome,
     ParameterError,
     ParameterTable,
+    Rule,
     RuleDefinitionError,
     RuleError,
+    RuleSet,
+    Verdict,
     available_rulesets,
     evaluate,
     met,
+    not_applicable,
     rule,
     ruleset,
     ruleset_in_force,
@@ -330,3 +336,77 @@ def test_populations_combine_with_readable_descriptions() -> None:
         == "community and suspended sentence orders or licence cases (released from custody)"
     )
     assert (~LICENCE).description.startswith("not (")
+
+
+def _per_breach(case: Case, _ctx: Context) -> tuple[Verdict, ...]:
+    if not case.breaches:
+        return (not_applicable("No breaches."),)
+    return tuple(
+        Verdict(Outcome.MET, Basis.COMPUTED, f"Breach {index} dealt with.", unit=f"Breach {index}")
+        for index, _ in enumerate(case.breaches, start=1)
+    )
+
+
+def _ruleset_of(*rules: Rule) -> RuleSet:
+    return build_ruleset(
+        name="test-units",
+        version="0",
+        title="t",
+        family="t",
+        rules=rules,
+        in_force_from=D(2007, 4, 1),
+    )
+
+
+def test_a_per_unit_rule_gives_one_finding_per_unit(calendar: WorkingCalendar) -> None:
+    per_unit = Rule(
+        id="T.per-breach",
+        question="Was each breach dealt with?",
+        source="003:703",
+        kind="timeliness",
+        check=lambda _case, _ctx: met("Case level."),
+        units=_per_breach,
+    )
+    case = make_case(breaches=[{"failed_on": "2007-06-18"}, {"failed_on": "2007-07-02"}])
+    findings = evaluate(
+        [case, make_case(reference="T-0002")], _ruleset_of(per_unit), as_of=AS_OF, calendar=calendar
+    )
+    assert [(f.case_ref, f.unit, f.outcome) for f in findings] == [
+        ("T-0001", "Breach 1", Outcome.MET),
+        ("T-0001", "Breach 2", Outcome.MET),
+        ("T-0002", None, Outcome.NOT_APPLICABLE),
+    ]
+    assert findings[1].to_dict()["unit"] == "Breach 2"
+    assert findings[0].reason == "Breach 1 dealt with."
+
+
+def test_a_per_unit_rule_keeps_the_engine_guards(calendar: WorkingCalendar) -> None:
+    def missing(_case: Case, _ctx: Context) -> tuple[Verdict, ...]:
+        raise MissingFactError("no breach dates are recorded")
+
+    def broken(_case: Case, _ctx: Context) -> tuple[Verdict, ...]:
+        return ()
+
+    def rule_with(units: Callable[[Case, Context], tuple[Verdict, ...]], name: str) -> Rule:
+        return Rule(
+            id=name,
+            question="Each?",
+            source="003:703",
+            kind="timeliness",
+            check=lambda _case, _ctx: met("Case level."),
+            applies_to=COMMUNITY_SENTENCE,
+            units=units,
+        )
+
+    licence = make_case(sentence={"kind": "licence", "released_on": "2007-06-04"})
+    out_of_scope = evaluate(
+        licence, _ruleset_of(rule_with(missing, "T.a")), as_of=AS_OF, calendar=calendar
+    )
+    assert out_of_scope[0].basis is Basis.OUT_OF_SCOPE
+    assessed = evaluate(
+        make_case(), _ruleset_of(rule_with(missing, "T.a")), as_of=AS_OF, calendar=calendar
+    )
+    assert (assessed[0].outcome, assessed[0].unit) == (Outcome.CANNOT_ASSESS, None)
+    assert "no breach dates are recorded" in assessed[0].reason
+    with pytest.raises(RuleError, match="gave no verdict"):
+        evaluate(make_case(), _ruleset_of(rule_with(broken, "T.b")), as_of=AS_OF, calendar=calendar)

@@ -28,6 +28,16 @@ from casework.io import (
     load_cases,
 )
 from casework.model import Case, ContradictionError
+from casework.performance import Period, TargetReport, TargetResult, target_performance
+from casework.rules.targets import (
+    Assessment,
+    Measure,
+    NearMiss,
+    TargetSet,
+    TargetStatus,
+    available_target_sets,
+    target_set,
+)
 
 __all__ = [
     "CalendarError",
@@ -47,4 +57,19 @@ __all__ = [
     "dumps_cases",
     "iter_cases",
     "load_cases",
+]
+
+# National and regional performance targets (docs/targets.md).
+__all__ += [
+    "Assessment",
+    "Measure",
+    "NearMiss",
+    "Period",
+    "TargetReport",
+    "TargetResult",
+    "TargetSet",
+    "TargetStatus",
+    "available_target_sets",
+    "target_performance",
+    "target_set",
 ]

@@ -126,12 +126,17 @@ def _plain(value: EvidenceValue) -> str | int | bool | None:
 
 @attrs.frozen
 class Verdict:
-    """What a rule body returns: an outcome, its basis, one plain sentence, the facts."""
+    """What a rule body returns: an outcome, its basis, one plain sentence, the facts.
+
+    ``unit`` names the unit inside the case the verdict is about (a breach, a
+    victim, a report) when the rule answers once per unit (:attr:`Rule.units`).
+    """
 
     outcome: Outcome
     basis: Basis
     reason: str
     evidence: tuple[Evidence, ...] = ()
+    unit: str | None = None
 
 
 def met(reason: str, *evidence: Evidence, basis: Basis = Basis.COMPUTED) -> Verdict:
@@ -189,6 +194,7 @@ class Context:
 
 
 CheckFn = Callable[[Case, Context], Verdict]
+UnitsFn = Callable[[Case, Context], Sequence[Verdict]]
 Predicate = Callable[[Case, Context], bool]
 
 
@@ -277,6 +283,9 @@ class Rule:
     criterion: str | None = None
     group: str | None = None
     notes: str = ""
+    units: UnitsFn | None = attrs.field(default=None, eq=False, repr=False)
+    """For rules that answer once per unit inside a case (each breach, each victim): one
+    verdict per unit, each naming its unit. ``check`` then gives the case-level answer."""
 
     @id.validator
     def _valid_id(self, _attribute: object, value: str) -> None:
@@ -368,6 +377,8 @@ class Finding:
     ruleset: str
     ruleset_version: str
     as_of: dt.date
+    unit: str | None = None
+    """The unit inside the case (a breach, a victim) for rules that answer per unit."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (stable field names, documented in docs/findings.md)."""
@@ -386,6 +397,7 @@ class Finding:
             "ruleset": self.ruleset,
             "ruleset_version": self.ruleset_version,
             "as_of": self.as_of.isoformat(),
+            "unit": self.unit,
         }
 
 
@@ -457,7 +469,11 @@ def evaluate_case(
     calendar: WorkingCalendar,
     options: dict[str, Any] | None = None,
 ) -> tuple[Finding, ...]:
-    """Every rule of ``ruleset`` on one case, in rule order."""
+    """Every rule of ``ruleset`` on one case, in rule order.
+
+    A rule with :attr:`Rule.units` gives one finding per unit (in unit order);
+    every other rule gives exactly one.
+    """
     ctx = Context(
         as_of=as_of,
         calendar=calendar,
@@ -465,11 +481,14 @@ def evaluate_case(
         ruleset=ruleset.name,
         options=dict(options or {}),
     )
-    return tuple(_finding(case, rule, ctx, ruleset) for rule in ruleset.rules)
+    return tuple(
+        _finding(case, rule, ctx, ruleset, verdict)
+        for rule in ruleset.rules
+        for verdict in _verdicts(case, rule, ctx)
+    )
 
 
-def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet) -> Finding:
-    verdict = _verdict(case, rule, ctx)
+def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet, verdict: Verdict) -> Finding:
     return Finding(
         case_ref=case.reference,
         rule_id=rule.id,
@@ -485,29 +504,39 @@ def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet) -> Finding:
         ruleset=ruleset.name,
         ruleset_version=ruleset.version,
         as_of=ctx.as_of,
+        unit=verdict.unit,
     )
 
 
-def _verdict(case: Case, rule: Rule, ctx: Context) -> Verdict:
+def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
     try:
         if not rule.applies_to(case, ctx):
-            return not_applicable(
-                f"Not applicable: the question applies to {rule.applies_to.description}."
+            return (
+                not_applicable(
+                    f"Not applicable: the question applies to {rule.applies_to.description}."
+                ),
             )
-        return rule.check(case, ctx)
+        if rule.units is None:
+            return (rule.check(case, ctx),)
+        verdicts = tuple(rule.units(case, ctx))
     except MissingFactError as missing:
-        return cannot_assess(f"Cannot assess: {missing}.")
+        return (cannot_assess(f"Cannot assess: {missing}."),)
     except MissingParameterError as missing:
-        return cannot_assess(
-            f"Cannot assess: no value is set for {missing.name} "
-            f"({missing.description}); the sources do not state one, so it must be supplied.",
-            Evidence("parameter", missing.name),
-            basis=Basis.NO_PARAMETER,
+        return (
+            cannot_assess(
+                f"Cannot assess: no value is set for {missing.name} "
+                f"({missing.description}); the sources do not state one, so it must be supplied.",
+                Evidence("parameter", missing.name),
+                basis=Basis.NO_PARAMETER,
+            ),
         )
     except Exception as exc:
         raise RuleError(
             f"rule {rule.id} raised {type(exc).__name__} on case {case.reference}: {exc}"
         ) from exc
+    if not verdicts:
+        raise RuleError(f"rule {rule.id} gave no verdict for case {case.reference}")
+    return verdicts
 
 
 def iter_findings(

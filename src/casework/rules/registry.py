@@ -19,6 +19,9 @@ __all__ = ["available_rulesets", "ruleset", "ruleset_in_force"]
 _FACTORIES: dict[str, tuple[str, str]] = {
     "national-standards-2005": ("casework.rules.standards", "national_standards_2005"),
     "national-standards-2007": ("casework.rules.standards", "national_standards_2007"),
+    "nps-2005-06": ("casework.rules.targets.sets", "nps_2005_06"),
+    "nps-2007-08": ("casework.rules.targets.sets", "nps_2007_08"),
+    "rom-east-of-england-2007-08": ("casework.rules.targets.sets", "rom_east_of_england_2007_08"),
 }
 
 

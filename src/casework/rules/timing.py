@@ -23,10 +23,15 @@ def lateness(ctx: Context, due: dt.date, done: dt.date, unit: TimeUnit) -> tuple
     """How late ``done`` is after ``due``: the count, its wording, and its unit.
 
     Working-day limits are late by working days; other limits by calendar days.
+    Work done on a weekend or bank holiday straight after a working-day deadline
+    is late by calendar days (no working day has passed, yet it is late).
     """
     if unit is TimeUnit.WORKING_DAYS:
         count = ctx.calendar.working_days_between(due, done)
-        return count, plural(count, "working day"), "working days"
+        if count > 0 or done <= due:
+            return count, plural(count, "working day"), "working days"
+        # Done late but on a weekend or bank holiday straight after the due date:
+        # no working day has passed, so say how many calendar days late it was.
     count = (done - due).days
     return count, plural(count, "day"), "days"
 

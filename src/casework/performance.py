@@ -1,0 +1,806 @@
+"""Target performance: the figures performance teams publish, computed from case records.
+
+::
+
+    from casework import Period, target_performance
+
+    report = target_performance(
+        cases, "nps-2007-08", period=Period.financial_year(2007), as_of=as_of, calendar=calendar
+    )
+    report["N02"].figure  # Fraction(24, 25): 96% of Tier 4 cases on time
+    report["N02"].failed  # the cases that were not, each with its reason
+
+How a figure is formed (national-targets.md §5.4; docs/targets.md):
+
+* **Which units count.** Each finding of the measure's rule is placed in a
+  period by its anchor event (t0 for timeliness, the resolution date for the
+  enforcement targets, the termination date for completions of orders, the
+  completion date for volumes). Findings outside the period are left out; so
+  are findings with no anchor date yet (a breach not yet resolved), counted
+  as ``unplaced``.
+* **Proportion**: units that meet the rule / units in scope. Out-of-scope
+  units (exclusions, such as PPOs from the Tier 4 target) are left out before
+  the denominator is formed; so are units whose deadline has not passed
+  (``pending``) and units that cannot be assessed, each reported.
+* **Mean**: the average of a per-unit value (working days from the failure to
+  comply to resolution); lower is better.
+* **Volume**: a count of units done in the period against a target; % achieved
+  = count / target x 100, rounded half-up as printed.
+* **Change** (2005-06 PM4): share suitable at the end minus share at the start.
+
+Each result is then judged as a published figure is (:meth:`Measure.assess`):
+met, near miss (only with a tolerance; off by default) or not met, with the
+rule used, the counts behind it and the units that failed. Everything is
+exact (``Fraction``); rounding is for display only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from casework.calendar import WorkingCalendar
+from casework.model import Case
+from casework.rules.engine import Basis, Finding, Outcome, evaluate
+from casework.rules.targets.anchors import ANCHORS, Anchor, anchor_date, evidence_value
+from casework.rules.targets.catalogue import target_set as named_target_set
+from casework.rules.targets.measure import (
+    Aggregation,
+    Assessment,
+    Direction,
+    FigureLike,
+    Measure,
+    NearMissSpec,
+    Tally,
+    TargetSet,
+    TargetStatus,
+    judge,
+    tally,
+    tolerance_for,
+)
+from casework.rules.targets.rules import CASE_RULE_ID
+
+__all__ = [
+    "Counts",
+    "Period",
+    "TargetReport",
+    "TargetResult",
+    "UnitRef",
+    "target_performance",
+]
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+#: Evidence label of the per-unit value that mean measures average.
+MEAN_VALUE_LABEL = "working days to resolution"
+
+
+def _financial_year(year: int | str) -> int:
+    """``2007``, ``"2007"`` or ``"2007-08"`` -> 2007 (the year the financial year starts in)."""
+    if isinstance(year, int):
+        return year
+    text = year.strip()
+    first, _, second = text.partition("-")
+    start = int(first)
+    if second and (int(second) % 100) != (start + 1) % 100:
+        raise ValueError(f"{year!r} is not a financial year such as '2007-08'")
+    return start
+
+
+@attrs.frozen
+class Period:
+    """A reporting period: first and last day, inclusive, and a label.
+
+    Financial years run from 1 April to 31 March ("April 2007 - March 2008",
+    000:119); quarters are quarters of the financial year (Q1 is April to
+    June); a rolling quarter is the three months ending with a month (003:129).
+    """
+
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"a period cannot end ({self.end}) before it starts ({self.start})")
+        if not self.label:
+            object.__setattr__(self, "label", f"{self.start.isoformat()} to {self.end.isoformat()}")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    @classmethod
+    def financial_year(cls, year: int | str) -> Period:
+        """1 April ``year`` to 31 March the year after (``2007`` or ``"2007-08"``)."""
+        start = _financial_year(year)
+        return cls(
+            dt.date(start, 4, 1), dt.date(start + 1, 3, 31), f"{start}-{(start + 1) % 100:02d}"
+        )
+
+    @classmethod
+    def quarter(cls, year: int | str, quarter: int) -> Period:
+        """Quarter 1-4 of the financial year starting in ``year`` (Q1 = April to June)."""
+        if quarter not in {1, 2, 3, 4}:
+            raise ValueError("a quarter is 1, 2, 3 or 4")
+        start = _financial_year(year)
+        first = dt.date(start, 4, 1) + relativedelta(months=3 * (quarter - 1))
+        last = first + relativedelta(months=3) - dt.timedelta(days=1)
+        return cls(first, last, f"{start}-{(start + 1) % 100:02d} Q{quarter}")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """One calendar month."""
+        first = dt.date(year, month, 1)
+        last = first + relativedelta(months=1) - dt.timedelta(days=1)
+        return cls(first, last, f"{_MONTHS[month - 1]} {year}")
+
+    @classmethod
+    def rolling_quarter(cls, year: int, month: int) -> Period:
+        """The three calendar months ending with ``month`` of ``year``."""
+        last = cls.month(year, month).end
+        first = dt.date(year, month, 1) - relativedelta(months=2)
+        return cls(first, last, f"rolling quarter to {_MONTHS[month - 1]} {year}")
+
+    @classmethod
+    def year_to_date(cls, year: int | str, through: dt.date) -> Period:
+        """The financial year starting in ``year``, up to and including ``through``."""
+        whole = cls.financial_year(year)
+        if through not in whole:
+            raise ValueError(f"{through} is not in the financial year {whole.label}")
+        return cls(whole.start, through, f"{whole.label} to {through.isoformat()}")
+
+    def months(self) -> tuple[Period, ...]:
+        """The calendar months the period covers (whole or part), as periods."""
+        out: list[Period] = []
+        day = dt.date(self.start.year, self.start.month, 1)
+        while day <= self.end:
+            out.append(Period.month(day.year, day.month))
+            day += relativedelta(months=1)
+        return tuple(out)
+
+    def rolling_quarters(self) -> tuple[Period, ...]:
+        """A rolling quarter ending with each month of the period."""
+        return tuple(Period.rolling_quarter(m.start.year, m.start.month) for m in self.months())
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain JSON-ready form."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
+
+@attrs.frozen
+class UnitRef:
+    """A case, or a unit in it, behind a figure: the case, the unit, and why."""
+
+    case_ref: str
+    unit: str | None
+    reason: str
+    value: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "case_ref": self.case_ref,
+            "unit": self.unit,
+            "reason": self.reason,
+            "value": self.value,
+        }
+
+
+@attrs.frozen
+class Counts:
+    """Every finding of a measure's rule, accounted for once."""
+
+    met: int = 0
+    not_met: int = 0
+    pending: int = 0
+    """Placed in the period, deadline not yet passed and the work not yet done."""
+    cannot_assess: int = 0
+    excluded: int = 0
+    """Placed in the period but outside the measure's population (an exclusion)."""
+    outside_period: int = 0
+    unplaced: int = 0
+    """With no date that places them in any period yet (a breach not yet resolved)."""
+
+    @property
+    def in_scope(self) -> int:
+        """The denominator of a proportion: met + not met."""
+        return self.met + self.not_met
+
+    @property
+    def total(self) -> int:
+        """Every finding counted."""
+        return sum(attrs.astuple(self))
+
+    def to_dict(self) -> dict[str, int]:
+        """Plain JSON-ready form."""
+        return {**attrs.asdict(self), "in_scope": self.in_scope}
+
+
+@attrs.frozen
+class TargetResult:
+    """One measure's figure for a period (and area), judged, with what lies behind it."""
+
+    measure: str
+    label: str
+    period: Period
+    area: str | None
+    aggregation: Aggregation
+    direction: Direction
+    unit: str
+    status: TargetStatus
+    reason: str
+    figure: Fraction | None = None
+    target: Fraction | None = None
+    assessment: Assessment | None = None
+    counts: Counts | None = None
+    numerator: Fraction | None = None
+    denominator: int | None = None
+    failed: tuple[UnitRef, ...] = ()
+    """Units that did not meet the rule (for a mean: units above the target)."""
+    pending_units: tuple[UnitRef, ...] = ()
+    cannot_assess_units: tuple[UnitRef, ...] = ()
+    basis: str = "computed"
+    """``computed`` from findings, ``supplied`` as a figure, or ``none``."""
+    anchor: str | None = None
+    rule_id: str | None = None
+    source: str = ""
+    in_tally: bool = True
+    """Whether the set's tally counts this measure (not 003's Additional National Measures)."""
+    weighting: int | None = None
+    """Weighted scorecard weighting (2005-06), if any."""
+
+    @property
+    def rule(self) -> str | None:
+        """The judgement rule used, in words."""
+        return None if self.assessment is None else self.assessment.rule
+
+    @property
+    def pct_achieved(self) -> int | None:
+        """% achieved, for volumes (count / target x 100, half-up)."""
+        if self.assessment is None:
+            return None
+        pct = self.assessment.pct_achieved
+        return None if pct is None else int(pct)
+
+    @property
+    def figure_display(self) -> str | None:
+        """The figure as it would be printed."""
+        return None if self.assessment is None else self.assessment.figure_display
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        assessment = self.assessment
+        return {
+            "measure": self.measure,
+            "label": self.label,
+            "period": self.period.to_dict(),
+            "area": self.area,
+            "aggregation": self.aggregation.value,
+            "direction": self.direction.value,
+            "unit": self.unit,
+            "status": self.status.value,
+            "reason": self.reason,
+            "rule": self.rule,
+            "figure": None if self.figure is None else str(self.figure),
+            "figure_display": self.figure_display,
+            "target": None if self.target is None else str(self.target),
+            "target_display": None if assessment is None else assessment.target_display,
+            "pct_achieved": self.pct_achieved,
+            "numerator": None if self.numerator is None else str(self.numerator),
+            "denominator": self.denominator,
+            "counts": None if self.counts is None else self.counts.to_dict(),
+            "failed": [ref.to_dict() for ref in self.failed],
+            "pending": [ref.to_dict() for ref in self.pending_units],
+            "cannot_assess": [ref.to_dict() for ref in self.cannot_assess_units],
+            "basis": self.basis,
+            "anchor": self.anchor,
+            "rule_id": self.rule_id,
+            "source": self.source,
+            "in_tally": self.in_tally,
+            "weighting": self.weighting,
+        }
+
+
+@attrs.frozen
+class TargetReport:
+    """Every measure of a target set for one period (and area)."""
+
+    target_set: str
+    version: str
+    period: Period
+    area: str | None
+    results: tuple[TargetResult, ...]
+    as_of: dt.date | None = None
+    near_miss: str = "off"
+
+    def __iter__(self) -> Iterator[TargetResult]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __getitem__(self, measure_id: str) -> TargetResult:
+        for result in self.results:
+            if result.measure == measure_id:
+                return result
+        raise KeyError(f"the report has no measure {measure_id!r}")
+
+    def tally(self) -> Tally:
+        """Met, near miss and not met over the measures the set tallies."""
+        return tally(result for result in self.results if result.in_tally)
+
+    def weighted_score(self, score: Callable[[TargetResult], Fraction]) -> Fraction:
+        """A weighted scorecard (2005-06): sum of weight x score over weighted items, / weights.
+
+        The sources give the weights (001:756-787) but no way of scoring an item, so
+        ``score`` (a result -> a fraction, say the capped ratio of figure to target)
+        must be supplied.
+        """
+        weighted = [(r, r.weighting) for r in self.results if r.weighting is not None]
+        if not weighted:
+            raise ValueError(f"the report of {self.target_set!r} has no weighted measures")
+        total = sum(weight for _, weight in weighted)
+        return sum((weight * score(r) for r, weight in weighted), Fraction(0)) / total
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "target_set": self.target_set,
+            "version": self.version,
+            "period": self.period.to_dict(),
+            "area": self.area,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "near_miss": self.near_miss,
+            "tally": self.tally().to_dict(),
+            "results": [result.to_dict() for result in self.results],
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per measure (for a table or a DataFrame)."""
+        rows = []
+        for result in self.results:
+            counts = result.counts.to_dict() if result.counts else {}
+            rows.append(
+                {
+                    "target_set": self.target_set,
+                    "period": self.period.label,
+                    "area": self.area,
+                    "measure": result.measure,
+                    "label": result.label,
+                    "figure": result.figure_display,
+                    "target": None
+                    if result.assessment is None
+                    else result.assessment.target_display,
+                    "status": result.status.value,
+                    "pct_achieved": result.pct_achieved,
+                    **{f"n_{key}": value for key, value in counts.items()},
+                }
+            )
+        return rows
+
+
+# ---------------------------------------------------------------- aggregation
+
+
+def _ref(finding: Finding, value: int | None = None) -> UnitRef:
+    return UnitRef(finding.case_ref, finding.unit, finding.reason, value)
+
+
+def _is_excluded(finding: Finding) -> bool:
+    return finding.outcome is Outcome.NOT_APPLICABLE and finding.basis is not Basis.NOT_YET_DUE
+
+
+@attrs.define
+class _Pool:
+    """The findings of one measure placed in the period, by outcome."""
+
+    met: list[Finding] = attrs.Factory(list)
+    not_met: list[Finding] = attrs.Factory(list)
+    pending: list[Finding] = attrs.Factory(list)
+    cannot_assess: list[Finding] = attrs.Factory(list)
+    excluded: int = 0
+    outside: int = 0
+    unplaced: int = 0
+
+    def counts(self) -> Counts:
+        return Counts(
+            met=len(self.met),
+            not_met=len(self.not_met),
+            pending=len(self.pending),
+            cannot_assess=len(self.cannot_assess),
+            excluded=self.excluded,
+            outside_period=self.outside,
+            unplaced=self.unplaced,
+        )
+
+
+def _pool(
+    findings: Iterable[Finding], anchor: Anchor, headers: Mapping[str, Finding], period: Period
+) -> _Pool:
+    pool = _Pool()
+    for finding in findings:
+        day = anchor_date(anchor, finding, headers.get(finding.case_ref))
+        if day is None:
+            pool.unplaced += 1
+        elif day not in period:
+            pool.outside += 1
+        elif _is_excluded(finding):
+            pool.excluded += 1
+        elif finding.outcome is Outcome.NOT_APPLICABLE:
+            pool.pending.append(finding)
+        elif finding.outcome is Outcome.CANNOT_ASSESS:
+            pool.cannot_assess.append(finding)
+        elif finding.outcome is Outcome.MET:
+            pool.met.append(finding)
+        else:
+            pool.not_met.append(finding)
+    return pool
+
+
+def _mean_value(finding: Finding) -> int | None:
+    value = evidence_value(finding, (MEAN_VALUE_LABEL,))
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _by_value(pool: _Pool, target: Fraction | None, direction: Direction) -> _Pool:
+    """For a mean: each unit with a value meets when its own value is within the target
+    (so the units that pull the mean over are the ones listed as failing); a unit with no
+    value yet (a breach placed by its failure date, not yet resolved) is pending."""
+    regrouped = attrs.evolve(pool, met=[], not_met=[], pending=list(pool.pending))
+    for finding in (*pool.met, *pool.not_met):
+        value = _mean_value(finding)
+        if value is None:
+            regrouped.pending.append(finding)
+        elif target is None or (
+            value <= target if direction is Direction.LOWER else value >= target
+        ):
+            regrouped.met.append(finding)
+        else:
+            regrouped.not_met.append(finding)
+    return regrouped
+
+
+def _figure(
+    measure: Measure, pool: _Pool
+) -> tuple[Fraction | None, Fraction | None, int | None, tuple[UnitRef, ...]]:
+    """(figure, numerator, denominator, failed units) for one measure's pool."""
+    failed = tuple(_ref(f) for f in pool.not_met)
+    match measure.aggregation:
+        case Aggregation.PROPORTION:
+            n = len(pool.met) + len(pool.not_met)
+            return (Fraction(len(pool.met), n) if n else None), Fraction(len(pool.met)), n, failed
+        case Aggregation.VOLUME:
+            return Fraction(len(pool.met)), Fraction(len(pool.met)), None, failed
+        case Aggregation.MEAN:
+            values = [_mean_value(f) or 0 for f in (*pool.met, *pool.not_met)]
+            if not values:
+                return None, None, 0, ()
+            total = Fraction(sum(values))
+            over = tuple(_ref(f, _mean_value(f)) for f in pool.not_met)
+            return total / len(values), total, len(values), over
+        case Aggregation.CHANGE:
+            units = (*pool.met, *pool.not_met)
+            if not units:
+                return None, None, 0, failed
+            at_start = sum(1 for f in units if evidence_value(f, ("suitable at start",)) is True)
+            change = Fraction(len(pool.met) - at_start, len(units))
+            return change, Fraction(len(pool.met) - at_start), len(units), failed
+
+
+def _computed(
+    measure: Measure,
+    findings: list[Finding],
+    headers: Mapping[str, Finding],
+    *,
+    period: Period,
+    area: str | None,
+    anchor: Anchor,
+    near_miss: NearMissSpec,
+) -> TargetResult:
+    pool = _pool(findings, anchor, headers, period)
+    target = measure.threshold_for(area)
+    if measure.aggregation is Aggregation.MEAN:
+        pool = _by_value(pool, target, measure.direction)
+    figure, numerator, denominator, failed = _figure(measure, pool)
+    common = _common(measure, period, area)
+    extra: dict[str, Any] = {
+        "counts": pool.counts(),
+        "numerator": numerator,
+        "denominator": denominator,
+        "failed": failed,
+        "pending_units": tuple(_ref(f) for f in pool.pending),
+        "cannot_assess_units": tuple(_ref(f) for f in pool.cannot_assess),
+        "anchor": anchor.name,
+        "rule_id": measure.rule_id,
+    }
+    if figure is None:
+        return TargetResult(
+            **common,
+            **extra,
+            status=TargetStatus.NO_DATA,
+            target=target,
+            reason=f"Nothing in scope in {period.label} (counting {_units(0, measure.unit)}): "
+            "there is no figure.",
+        )
+    assessment = judge(
+        measure=measure.id,
+        figure=figure,
+        target=target,
+        direction=measure.direction,
+        aggregation=measure.aggregation,
+        places=measure.places,
+        near_miss=tolerance_for(near_miss, measure.id),
+        area=area,
+    )
+    return TargetResult(
+        **common,
+        **extra,
+        status=assessment.status,
+        reason=_explain(measure, assessment, pool, numerator, denominator),
+        figure=figure,
+        target=target,
+        assessment=assessment,
+    )
+
+
+def _units(count: int | Fraction | None, unit: str) -> str:
+    """``3 breaches``, ``1 case``, ``2 staff members``."""
+    plural = unit + ("es" if unit.endswith(("ch", "sh", "s", "x")) else "s")
+    return f"{count} {unit if count == 1 else plural}"
+
+
+def _explain(
+    measure: Measure,
+    assessment: Assessment,
+    pool: _Pool,
+    numerator: Fraction | None,
+    denominator: int | None,
+) -> str:
+    unit = measure.unit
+    match measure.aggregation:
+        case Aggregation.PROPORTION:
+            basis = f"{numerator} of {_units(denominator, unit)} in scope met the rule"
+        case Aggregation.VOLUME:
+            basis = f"{_units(numerator, unit)} counted"
+        case Aggregation.MEAN:
+            basis = f"{numerator} {MEAN_VALUE_LABEL} over {_units(denominator, unit)}"
+        case Aggregation.CHANGE:
+            basis = f"net change of {numerator} over {_units(denominator, unit)}"
+    left_out = [
+        f"{count} {label}"
+        for count, label in (
+            (len(pool.pending), "pending"),
+            (len(pool.cannot_assess), "cannot be assessed"),
+            (pool.excluded, "excluded"),
+        )
+        if count
+    ]
+    tail = f"; left out: {', '.join(left_out)}" if left_out else ""
+    return f"{assessment.reason} ({basis}{tail}.)"
+
+
+def _common(measure: Measure, period: Period, area: str | None) -> dict[str, Any]:
+    return {
+        "measure": measure.id,
+        "label": measure.label,
+        "period": period,
+        "area": area,
+        "aggregation": measure.aggregation,
+        "direction": measure.direction,
+        "unit": measure.unit,
+        "source": measure.source,
+        "in_tally": measure.in_tally,
+        "weighting": measure.weighting,
+    }
+
+
+def _supplied(
+    measure: Measure,
+    value: FigureLike,
+    *,
+    period: Period,
+    area: str | None,
+    near_miss: NearMissSpec,
+) -> TargetResult:
+    assessment = measure.assess(value, area=area, near_miss=near_miss)
+    return TargetResult(
+        **_common(measure, period, area),
+        status=assessment.status,
+        reason=f"{assessment.reason} (figure supplied)",
+        figure=assessment.figure,
+        target=assessment.target,
+        assessment=assessment,
+        basis="supplied",
+    )
+
+
+def _no_rule(measure: Measure, *, period: Period, area: str | None) -> TargetResult:
+    return TargetResult(
+        **_common(measure, period, area),
+        status=TargetStatus.NO_DATA,
+        target=measure.threshold_for(area),
+        reason=(
+            f"No case-level rule: this measure counts {_units(0, measure.unit)[2:]}, which case "
+            f"records do not hold. Supply the figure (figures={{{measure.id!r}: ...}}) or judge "
+            "a published one with Measure.assess()."
+        ),
+        basis="none",
+    )
+
+
+def _is_cases(items: Iterable[Finding] | Iterable[Case]) -> tuple[bool, Iterable[Any]]:
+    iterator = iter(items)
+    first = next(iterator, None)
+    if first is None:
+        return False, ()
+    rest = itertools.chain((first,), iterator)
+    if isinstance(first, Case):
+        return True, rest
+    if isinstance(first, Finding):
+        return False, rest
+    raise TypeError(f"expected cases or findings, not {type(first).__name__}")
+
+
+def _index(
+    findings: Iterable[Finding],
+) -> tuple[dict[str, Finding], dict[str, list[Finding]], dt.date | None]:
+    """Case headers by case, other findings by rule; each (case, rule, unit) once."""
+    headers: dict[str, Finding] = {}
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    seen: dict[tuple[str, str, str | None], Finding] = {}
+    latest: dt.date | None = None
+    for finding in findings:
+        key = (finding.case_ref, finding.rule_id, finding.unit)
+        earlier = seen.get(key)
+        if earlier is not None:
+            if (earlier.outcome, earlier.basis, earlier.reason, earlier.evidence) != (
+                finding.outcome,
+                finding.basis,
+                finding.reason,
+                finding.evidence,
+            ):
+                raise ValueError(
+                    f"two different findings for case {finding.case_ref}, rule "
+                    f"{finding.rule_id}{'' if finding.unit is None else ', ' + finding.unit}: "
+                    "give the findings of one evaluation"
+                )
+            continue
+        seen[key] = finding
+        latest = finding.as_of if latest is None else max(latest, finding.as_of)
+        if finding.rule_id == CASE_RULE_ID:
+            headers[finding.case_ref] = finding
+        else:
+            by_rule[finding.rule_id].append(finding)
+    return headers, by_rule, latest
+
+
+def _in_area(
+    findings: list[Finding], headers: Mapping[str, Finding], area: str | None
+) -> list[Finding]:
+    if area is None:
+        return findings
+    return [
+        f
+        for f in findings
+        if f.case_ref in headers and evidence_value(headers[f.case_ref], ("area",)) == area
+    ]
+
+
+def target_performance(
+    findings_or_cases: Iterable[Finding] | Iterable[Case] | Case,
+    target_set: TargetSet | str,
+    *,
+    period: Period,
+    as_of: dt.date | None = None,
+    calendar: WorkingCalendar | None = None,
+    area: str | None = None,
+    near_miss: NearMissSpec = None,
+    anchors: Mapping[str, str] | None = None,
+    figures: Mapping[str, FigureLike] | None = None,
+    measures: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> TargetReport:
+    """Every measure of a target set for one period: figures, verdicts, and the units behind them.
+
+    Args:
+        findings_or_cases: findings of the target set's rule set (``evaluate(cases,
+            "nps-2007-08", ...)``; findings of a National Standards rule set give the
+            OASys targets), or the cases themselves, evaluated here.
+        target_set: a :class:`TargetSet` or its name.
+        period: the reporting period (:class:`Period`).
+        as_of, calendar: the evaluation date and working calendar; required with cases
+            and refused with findings (which carry their own).
+        area: count only cases of this area (from the ``TGT.case`` finding; findings of
+            cases without one are left out) and judge against the area's own targets.
+            ``None`` pools every area: volumes with only area targets are judged
+            against their sum.
+        near_miss: a :class:`NearMiss` tolerance, or one per measure id; off by default.
+        anchors: count a measure by another event (``{"N05": "failure"}``; see ANCHORS).
+        figures: figures for measures with no case-level rule (staff sickness), or to
+            replace a computed one, as published (``{"N15": "12.1"}``).
+        measures: only these measure ids.
+        options: evaluation options, with cases (``{"acceptable_absence": "exclude"}``).
+    """
+    targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
+    if area is not None and targets.areas and area not in targets.areas:
+        raise ValueError(f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}")
+    is_cases, items = _is_cases(
+        (findings_or_cases,) if isinstance(findings_or_cases, Case) else findings_or_cases
+    )
+    if is_cases:
+        if as_of is None or calendar is None:
+            raise TypeError("target_performance needs as_of and calendar to evaluate cases")
+        findings: Iterable[Finding] = evaluate(
+            items, targets.ruleset, as_of=as_of, calendar=calendar, options=dict(options or {})
+        )
+    else:
+        if as_of is not None or calendar is not None or options:
+            raise TypeError("as_of, calendar and options are for cases; findings carry their own")
+        findings = items
+    headers, by_rule, latest = _index(findings)
+    overrides = dict(anchors or {})
+    supplied = dict(figures or {})
+    chosen = None if measures is None else set(measures)
+    for name in (*overrides, *supplied, *(chosen or ())):
+        targets.measure(name)  # KeyError for an unknown id
+    for name, anchor_name in overrides.items():
+        if anchor_name not in ANCHORS:
+            raise ValueError(f"anchor {anchor_name!r} for {name} is not one of {sorted(ANCHORS)}")
+    results = []
+    for measure in targets:
+        if chosen is not None and measure.id not in chosen:
+            continue
+        if measure.id in supplied:
+            result = _supplied(
+                measure, supplied[measure.id], period=period, area=area, near_miss=near_miss
+            )
+        elif measure.rule_id is None or measure.anchor is None:
+            result = _no_rule(measure, period=period, area=area)
+        else:
+            result = _computed(
+                measure,
+                _in_area(by_rule.get(measure.rule_id, []), headers, area),
+                headers,
+                period=period,
+                area=area,
+                anchor=ANCHORS[overrides.get(measure.id, measure.anchor)],
+                near_miss=near_miss,
+            )
+        results.append(result)
+    return TargetReport(
+        target_set=targets.name,
+        version=targets.version,
+        period=period,
+        area=area,
+        results=tuple(results),
+        as_of=as_of or latest,
+        near_miss=_describe_near_miss(near_miss),
+    )
+
+
+def _describe_near_miss(spec: NearMissSpec) -> str:
+    if spec is None:
+        return "off"
+    if isinstance(spec, Mapping):
+        return "; ".join(f"{mid}: {tolerance}" for mid, tolerance in spec.items())
+    return str(spec)

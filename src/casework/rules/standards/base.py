@@ -1,0 +1,290 @@
+"""What the National Standards rules share: their dates, populations, review dates, periodic checks.
+
+Reviews (docs/national-standards.md#reviews): a review is an OASys assessment
+with purpose ``review``. It is an **RoH review** when an RoH part (screening,
+full analysis or risk management plan) was completed in it, dated by the
+earliest of those parts; it is a **sentence plan review** when a sentence
+plan was completed in it, dated by that plan. For a licence case a review
+triggered by release or in preparation for it is the release assessment, the
+start of the licence's cycle, not a review within it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypedDict
+
+import attrs
+
+from casework.model import (
+    AssessmentPurpose,
+    Case,
+    OasysAssessment,
+    OasysPart,
+    ReviewTrigger,
+    RohLevel,
+    SentenceKind,
+)
+from casework.rules.engine import (
+    Basis,
+    Context,
+    Evidence,
+    MissingFactError,
+    Outcome,
+    Population,
+    Verdict,
+    not_applicable,
+)
+from casework.rules.parameters import Parameter
+from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, roh_at_start
+from casework.rules.timing import deadline_check
+from casework.text import long_date, plural
+
+__all__ = [
+    "CUSTODIAL",
+    "HAS_SIGNIFICANT_EVENT",
+    "IN_FORCE_2005",
+    "IN_FORCE_2007",
+    "NS2005_FROM",
+    "NS2005_TO",
+    "NS2007_FROM",
+    "ORDERS_AND_LICENCES",
+    "ROH_PARTS",
+    "TARGETS_2007_FROM",
+    "DateOf",
+    "InForce",
+    "Wording",
+    "is_release_assessment",
+    "periodic_check",
+    "plan_date",
+    "review_dates",
+    "roh_at_least_on",
+    "roh_date",
+    "start_assessment_date",
+    "supervision_ended",
+]
+
+NS2005_FROM = dt.date(2005, 4, 1)
+#: Last day of the 2005 standards in this library (decision:ns-2007-commencement).
+NS2005_TO = dt.date(2007, 9, 29)
+#: Start of the 2007 standards in this library (decision:ns-2007-commencement).
+NS2007_FROM = dt.date(2007, 9, 30)
+#: Start of the 2007-08 national targets, which restated the OASys timescales (003:697-701).
+TARGETS_2007_FROM = dt.date(2007, 4, 1)
+
+
+class InForce(TypedDict):
+    """The in-force dates of a rule, to unpack into :func:`~casework.rules.engine.rule`."""
+
+    in_force_from: dt.date
+    in_force_to: dt.date | None
+
+
+#: ``rule(..., **IN_FORCE_2005)``: in force while the 2005 standards were.
+IN_FORCE_2005 = InForce(in_force_from=NS2005_FROM, in_force_to=NS2005_TO)
+#: ``rule(..., **IN_FORCE_2007)``: in force from the 2007 standards.
+IN_FORCE_2007 = InForce(in_force_from=NS2007_FROM, in_force_to=None)
+
+ROH_PARTS = (OasysPart.SCREENING, OasysPart.FULL_ANALYSIS, OasysPart.RMP)
+
+DateOf = Callable[[OasysAssessment], dt.date | None]
+
+# ---------------------------------------------------------------- populations
+
+ORDERS_AND_LICENCES = (COMMUNITY_SENTENCE | LICENCE).named(
+    "community orders, suspended sentence orders and licences"
+)
+CUSTODIAL = Population(
+    "custodial sentences (in custody or released on licence)",
+    lambda case, _ctx: case.sentence.kind in {SentenceKind.CUSTODY, SentenceKind.LICENCE},
+)
+HAS_SIGNIFICANT_EVENT = Population(
+    "cases with a significant incident, change or acute risk factor since sentence",
+    lambda case, _ctx: any(event.on >= case.sentence.sentenced_on for event in case.events),
+)
+
+
+def roh_at_least_on(level: RohLevel, day: dt.date, case: Case) -> bool:
+    """Whether the RoH level in force on ``day`` was ``level`` or higher.
+
+    Where nothing is recorded by ``day`` the level the case started with is
+    taken (docs/decisions.md#facts-at-start); none at all is a missing fact.
+    """
+    current = case.roh_level_on(day) or roh_at_start(case)
+    if current is None:
+        raise MissingFactError("no RoH level is recorded for the case")
+    return current.at_least(level)
+
+
+# ---------------------------------------------------------------- assessments
+
+
+def roh_date(assessment: OasysAssessment) -> dt.date | None:
+    """When RoH was assessed in an assessment: its earliest completed RoH part."""
+    days = [assessment.part_completed_on(part) for part in ROH_PARTS]
+    known = [day for day in days if day is not None]
+    return min(known) if known else None
+
+
+def plan_date(assessment: OasysAssessment) -> dt.date | None:
+    """When the sentence plan was completed in an assessment."""
+    return assessment.part_completed_on(OasysPart.SENTENCE_PLAN)
+
+
+_RELEASE_TRIGGERS = frozenset({ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE})
+
+
+def is_release_assessment(assessment: OasysAssessment) -> bool:
+    """Done for a release: purpose ``release`` or a review triggered by (preparing for) release."""
+    return assessment.purpose is AssessmentPurpose.RELEASE or (
+        assessment.purpose is AssessmentPurpose.REVIEW and assessment.trigger in _RELEASE_TRIGGERS
+    )
+
+
+def _is_start_assessment(case: Case, assessment: OasysAssessment) -> bool:
+    if case.start_event[0] == "release":
+        return is_release_assessment(assessment)
+    return assessment.purpose in {AssessmentPurpose.PSR, AssessmentPurpose.START}
+
+
+def start_assessment_date(case: Case, date_of: DateOf) -> dt.date | None:
+    """The earliest ``date_of`` among the assessments done for the sentence or release."""
+    days = [date_of(a) for a in case.assessments if _is_start_assessment(case, a)]
+    known = [day for day in days if day is not None]
+    return min(known) if known else None
+
+
+def review_dates(case: Case, date_of: DateOf, *, cycle: bool = True) -> list[dt.date]:
+    """Distinct dates of the case's reviews by ``date_of`` (:func:`roh_date` or :func:`plan_date`).
+
+    With ``cycle`` (for periodic reviews), a licence case's release assessments
+    are left out: they start the licence's cycle rather than fall within it.
+    """
+    licence = case.sentence.kind is SentenceKind.LICENCE
+    days = {
+        date_of(assessment)
+        for assessment in case.assessments
+        if assessment.purpose is AssessmentPurpose.REVIEW
+        and not (cycle and licence and is_release_assessment(assessment))
+    }
+    return sorted(day for day in days if day is not None)
+
+
+def supervision_ended(case: Case) -> dt.date | None:
+    """When the order or licence ended, if it has (its recorded termination)."""
+    return case.sentence.termination.on if case.sentence.termination else None
+
+
+# ---------------------------------------------------------------- periodic checks
+
+
+@attrs.frozen
+class Wording:
+    """How a periodic check words its findings."""
+
+    noun: str
+    """What is counted, singular: "RoH review"."""
+    done_label: str
+    """How an interval's sentence opens when it was done: "RoH reviewed"."""
+    missing_label: str
+    """... and when it was not: "RoH not reviewed"."""
+    previous_label: str
+    """The anchor of every interval but the first: "the previous RoH review"."""
+
+
+def _relabel(number: int, evidence: Iterable[Evidence]) -> list[Evidence]:
+    return [
+        Evidence(f"interval {number}: {item.label}", item.value, item.source)
+        for item in evidence
+        if item.label != "time limit"
+    ]
+
+
+def periodic_check(
+    ctx: Context,
+    *,
+    anchor: dt.date,
+    anchor_label: str,
+    done: Sequence[dt.date],
+    limit: str | Parameter,
+    words: Wording,
+    ended: dt.date | None = None,
+) -> Verdict:
+    """Was something done at least every ``limit``, counting from ``anchor``?
+
+    Every interval is checked, not only the last: from the anchor to the first
+    ``done`` date after it, from each to the next, and from the last to
+    ``as_of`` (not yet due while its deadline has not passed). An interval
+    whose deadline falls after ``ended`` (the order or licence ended) is not
+    counted. Not met if any interval was late; met if at least one fell due
+    and all were on time; otherwise not yet due.
+
+    ``words`` says what is counted and how each interval's sentence opens.
+    """
+    parameter = ctx.param(limit) if isinstance(limit, str) else limit
+    verdicts: list[Verdict] = []
+    start, start_label = anchor, anchor_label
+    for day in sorted({day for day in done if day > anchor}):
+        verdicts.append(
+            deadline_check(
+                ctx,
+                done=day,
+                anchor=start,
+                anchor_label=start_label,
+                limit=parameter,
+                done_label=words.done_label,
+                missing_label=words.missing_label,
+            )
+        )
+        start, start_label = day, words.previous_label
+    next_due = ctx.calendar.add(start, parameter.duration)
+    if ended is None or next_due <= ended:
+        verdicts.append(
+            deadline_check(
+                ctx,
+                done=None,
+                anchor=start,
+                anchor_label=start_label,
+                limit=parameter,
+                done_label=words.done_label,
+                missing_label=words.missing_label,
+            )
+        )
+    threshold = Evidence("time limit", str(parameter.duration), parameter.source)
+    evidence = [threshold]
+    for number, verdict in enumerate(verdicts, start=1):
+        evidence.extend(_relabel(number, verdict.evidence))
+    if not verdicts:
+        return not_applicable(
+            f"Not applicable: supervision ended on {long_date(ended or anchor)}, before "
+            f"any {words.noun} fell due ({parameter.duration} after {anchor_label} on "
+            f"{long_date(anchor)}).",
+            *evidence,
+            basis=Basis.OUT_OF_SCOPE,
+        )
+    late = [verdict for verdict in verdicts if verdict.outcome is Outcome.NOT_MET]
+    if late:
+        lead = f"{len(late)} of {len(verdicts)} intervals were late. " if len(verdicts) > 1 else ""
+        return Verdict(
+            Outcome.NOT_MET,
+            Basis.COMPUTED,
+            lead + " ".join(verdict.reason for verdict in late),
+            tuple(evidence),
+        )
+    on_time = [verdict for verdict in verdicts if verdict.outcome is Outcome.MET]
+    if not on_time:
+        (pending,) = verdicts
+        return Verdict(pending.outcome, pending.basis, pending.reason, tuple(evidence))
+    pending_text = (
+        f" The next is due by {long_date(next_due)}."
+        if verdicts[-1].basis is Basis.NOT_YET_DUE
+        else ""
+    )
+    count = plural(len(on_time), words.noun)
+    return Verdict(
+        Outcome.MET,
+        Basis.COMPUTED,
+        f"{count}, each on time. The latest: {on_time[-1].reason}{pending_text}",
+        tuple(evidence),
+    )

@@ -1,0 +1,244 @@
+"""Consistency checks that need no judgement: the record holds what the standard requires.
+
+The standards did not change here between 2005 and 2007, so each check
+appears in both rule sets under its own id and shares one body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from casework.model import Case, OasysAssessment, OasysPart, RohLevel
+from casework.rules.engine import (
+    Context,
+    Evidence,
+    MissingFactError,
+    Population,
+    Verdict,
+    met,
+    not_met,
+    rule,
+)
+from casework.rules.population import HAS_MAPPA
+from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007
+from casework.rules.units import combine, unit_label
+from casework.text import long_date
+
+__all__ = [
+    "SCREENED_IN",
+    "full_analysis_where_screened_2005",
+    "full_analysis_where_screened_2007",
+    "mappa_level_2005",
+    "mappa_level_2007",
+    "rmp_where_not_low_2005",
+    "rmp_where_not_low_2007",
+]
+
+
+def _screened_in(case: Case) -> list[tuple[OasysAssessment, dt.date]]:
+    """Assessments whose completed screening called for a full analysis, with the screening date."""
+    return sorted(
+        (
+            (assessment, assessment.screening.completed_on)
+            for assessment in case.assessments
+            if assessment.screening is not None
+            and assessment.screening.completed_on is not None
+            and assessment.screening.full_analysis_required
+        ),
+        key=lambda pair: pair[1],
+    )
+
+
+SCREENED_IN = Population(
+    "cases with an RoH screening that called for a full analysis",
+    lambda case, _ctx: bool(_screened_in(case)),
+)
+
+
+def _analysis_for(case: Case, screened: OasysAssessment, on: dt.date) -> Verdict:
+    """Was a full analysis done for this screening (in it, or in a later assessment)?"""
+    analyses = [
+        analysis
+        for assessment in case.assessments
+        if (analysis := assessment.full_analysis) is not None
+        and (assessment is screened or (assessment.latest_date or dt.date.min) >= on)
+    ]
+    evidence = [Evidence("screening", on), Evidence("assessment", screened.id)]
+    completed = [a.completed_on for a in analyses if a.completed_on is not None]
+    if completed:
+        done = min(completed)
+        return met(
+            f"Full RoH analysis completed on {long_date(done)}.",
+            *evidence,
+            Evidence("full analysis completed", done),
+        )
+    countersigned = [
+        a.exemption_countersigned_on
+        for a in analyses
+        if a.exempted and a.exemption_countersigned_on is not None
+    ]
+    if countersigned:
+        day = min(countersigned)
+        return met(
+            f"Exemption from the full analysis countersigned by an SPO on {long_date(day)}.",
+            *evidence,
+            Evidence("exemption countersigned", day, "002:278"),
+        )
+    if any(a.exempted for a in analyses):
+        return not_met(
+            "An exemption from the full analysis was claimed but not countersigned by an SPO.",
+            *evidence,
+            Evidence("exemption countersigned", None, "002:278"),
+        )
+    return not_met(
+        "No full RoH analysis completed, although the screening called for one.", *evidence
+    )
+
+
+def _full_analysis_where_screened(case: Case, ctx: Context) -> Verdict:
+    return combine(
+        [
+            (unit_label("Screening", on), _analysis_for(case, assessment, on))
+            for assessment, on in _screened_in(case)
+        ],
+        none="No screening called for a full analysis.",
+    )
+
+
+_ANALYSIS_QUESTION = (
+    "Where an RoH screening called for a full analysis, was one completed (or an exemption "
+    "countersigned by an SPO)?"
+)
+_ANALYSIS_NOTES = (
+    "The analysis may be in the screening's assessment or a later one. Timeliness is the "
+    "OASys rules' question; this one asks only whether it exists."
+)
+
+full_analysis_where_screened_2005 = rule(
+    "NS05.full-analysis-where-screened",
+    question=_ANALYSIS_QUESTION,
+    source=("002:274-276", "002:278"),
+    kind="consistency",
+    applies_to=SCREENED_IN,
+    roh=True,
+    group="consistency",
+    notes=_ANALYSIS_NOTES,
+    **IN_FORCE_2005,
+)(_full_analysis_where_screened)
+
+full_analysis_where_screened_2007 = rule(
+    "NS07.full-analysis-where-screened",
+    question=_ANALYSIS_QUESTION,
+    source=("002:274-276", "002:278"),
+    kind="consistency",
+    applies_to=SCREENED_IN,
+    roh=True,
+    group="consistency",
+    notes=_ANALYSIS_NOTES,
+    **IN_FORCE_2007,
+)(_full_analysis_where_screened)
+
+
+def _level_now(case: Case, ctx: Context) -> tuple[RohLevel, dt.date]:
+    record = case.roh_on(ctx.as_of)
+    if record is None:
+        raise MissingFactError(f"no RoH level is recorded on or before {long_date(ctx.as_of)}")
+    return record.level, record.on
+
+
+NOT_LOW_ROH = Population(
+    "cases not assessed as low RoH",
+    lambda case, ctx: _level_now(case, ctx)[0] is not RohLevel.LOW,
+)
+
+
+def _rmp_where_not_low(case: Case, ctx: Context) -> Verdict:
+    level, since = _level_now(case, ctx)
+    words = level.value.replace("_", " ")
+    evidence = [Evidence("RoH level", level.value), Evidence("RoH level since", since)]
+    plans = [
+        day
+        for assessment in case.assessments
+        if (day := assessment.part_completed_on(OasysPart.RMP)) is not None and day <= ctx.as_of
+    ]
+    if plans:
+        latest = max(plans)
+        return met(
+            f"Risk management plan completed on {long_date(latest)}; the case is {words} RoH "
+            f"(since {long_date(since)}).",
+            *evidence,
+            Evidence("risk management plan completed", latest),
+        )
+    return not_met(
+        f"No risk management plan is recorded, although the case is {words} RoH (since "
+        f"{long_date(since)}) and every case not assessed as low RoH needs one.",
+        *evidence,
+    )
+
+
+_RMP_QUESTION = "Case not assessed as low RoH: has a risk management plan been completed?"
+
+rmp_where_not_low_2005 = rule(
+    "NS05.rmp-where-not-low",
+    question=_RMP_QUESTION,
+    source="002:279",
+    kind="consistency",
+    applies_to=NOT_LOW_ROH,
+    roh=True,
+    group="consistency",
+    notes="The RoH level in force on as_of decides; any RMP completed by as_of counts.",
+    **IN_FORCE_2005,
+)(_rmp_where_not_low)
+
+rmp_where_not_low_2007 = rule(
+    "NS07.rmp-where-not-low",
+    question=_RMP_QUESTION,
+    source=("002:279", "004:380"),
+    kind="consistency",
+    applies_to=NOT_LOW_ROH,
+    roh=True,
+    group="consistency",
+    notes="The RoH level in force on as_of decides; any RMP completed by as_of counts.",
+    **IN_FORCE_2007,
+)(_rmp_where_not_low)
+
+
+def _mappa_level(case: Case, ctx: Context) -> Verdict:
+    if case.mappa is None:  # excluded by the population; kept for the type checker
+        raise MissingFactError("the case is not recorded as subject to MAPPA")
+    records = sorted(
+        (rec for rec in case.mappa.levels if rec.on <= ctx.as_of), key=lambda rec: rec.on
+    )
+    if not records:
+        return not_met("No MAPPA level is recorded for this MAPPA case.")
+    current = records[-1]
+    return met(
+        f"MAPPA level {int(current.level)} recorded on {long_date(current.on)}.",
+        Evidence("MAPPA level", int(current.level)),
+        Evidence("recorded", current.on),
+    )
+
+
+_MAPPA_QUESTION = "MAPPA case: is the MAPPA level recorded?"
+
+mappa_level_2005 = rule(
+    "NS05.mappa-level",
+    question=_MAPPA_QUESTION,
+    source=("002:551", "002:1256"),
+    kind="consistency",
+    applies_to=HAS_MAPPA,
+    roh=True,
+    group="consistency",
+    **IN_FORCE_2005,
+)(_mappa_level)
+
+mappa_level_2007 = rule(
+    "NS07.mappa-level",
+    question=_MAPPA_QUESTION,
+    source=("004:367", "002:551"),
+    kind="consistency",
+    applies_to=HAS_MAPPA,
+    roh=True,
+    group="consistency",
+    **IN_FORCE_2007,
+)(_mappa_level)

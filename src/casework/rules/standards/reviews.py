@@ -1,0 +1,433 @@
+"""Reviews of risk of harm and of the sentence plan: the 2005 and 2007 versions.
+
+2005 (002:659, 002:761, 002:879): high and very high RoH cases reviewed at
+least every 16 weeks (weeks of 7 days: four months is late), sentence plans
+every 16 weeks, and RoH after any significant incident or change.
+
+2007 (004:515-516): community cases first reviewed no later than four months
+from the start of sentence and at least every four months thereafter;
+custody cases within 12 months of sentence and in preparation for release;
+licence cases within four months of release; and after a significant change.
+The 2007 sentence plan review timescale is not stated (004:488): a parameter
+with no value (docs/decisions.md#ns07-plan-review-interval).
+
+What counts as a review, and its date, is in :mod:`casework.rules.standards.base`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from casework.model import Case, EventKind, RohLevel, SignificantEvent
+from casework.rules.engine import (
+    Context,
+    Evidence,
+    Verdict,
+    met,
+    not_applicable,
+    not_met,
+    rule,
+)
+from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, roh_at_least_at_start
+from casework.rules.standards.base import (
+    CUSTODIAL,
+    HAS_SIGNIFICANT_EVENT,
+    IN_FORCE_2005,
+    IN_FORCE_2007,
+    ORDERS_AND_LICENCES,
+    DateOf,
+    Wording,
+    is_release_assessment,
+    periodic_check,
+    plan_date,
+    review_dates,
+    roh_date,
+    start_assessment_date,
+    supervision_ended,
+)
+from casework.rules.timing import deadline_check
+from casework.rules.units import combine, unit_label
+from casework.text import long_date
+
+__all__ = [
+    "PLAN_REVIEWS",
+    "ROH_REVIEWS",
+    "plan_review_interval_2005",
+    "plan_review_interval_2007",
+    "reviews_after_events",
+    "roh_review_custody_2007",
+    "roh_review_event_2005",
+    "roh_review_event_2007",
+    "roh_review_first_2007",
+    "roh_review_interval_2005",
+    "roh_review_interval_2007",
+    "roh_review_pre_release_2007",
+    "roh_review_release_2007",
+]
+
+ROH_REVIEWS = Wording(
+    noun="RoH review",
+    done_label="RoH reviewed",
+    missing_label="RoH not reviewed",
+    previous_label="the previous RoH review",
+)
+PLAN_REVIEWS = Wording(
+    noun="sentence plan review",
+    done_label="Sentence plan reviewed",
+    missing_label="Sentence plan not reviewed",
+    previous_label="the previous sentence plan review",
+)
+
+
+def _cycle_anchor(case: Case, date_of: DateOf, initial: str) -> tuple[dt.date, str]:
+    """Where a 2005 review cycle starts: the initial assessment, or the start if that came later.
+
+    "Reviewed a minimum of every 16 weeks" counts from the previous assessment
+    (002:879); the first interval runs from the assessment done for the
+    sentence or release. One done before the start (for the PSR, before
+    release) does not start the cycle early; without one the cycle starts at
+    the sentence or release itself.
+    """
+    kind, start = case.start_event
+    initial_on = start_assessment_date(case, date_of)
+    if initial_on is not None and initial_on > start:
+        return initial_on, initial
+    return start, kind
+
+
+def _first_review(
+    ctx: Context, case: Case, *, anchor: dt.date, anchor_label: str, limit: str, cycle: bool
+) -> Verdict:
+    """Was RoH reviewed within ``limit`` of ``anchor`` (the first review after it)?"""
+    done = next((day for day in review_dates(case, roh_date, cycle=cycle) if day > anchor), None)
+    ended = supervision_ended(case)
+    if done is None and ended is not None:
+        due = ctx.calendar.add(anchor, ctx.param(limit).duration)
+        if ended < due:
+            return not_applicable(
+                f"Not applicable: supervision ended on {long_date(ended)}, before the review "
+                f"was due on {long_date(due)}.",
+                Evidence(anchor_label, anchor),
+                Evidence("ended", ended),
+            )
+    return deadline_check(
+        ctx,
+        done=done,
+        anchor=anchor,
+        anchor_label=anchor_label,
+        limit=limit,
+        done_label=ROH_REVIEWS.done_label,
+        missing_label=ROH_REVIEWS.missing_label,
+    )
+
+
+_EVENT_WORDS = {
+    EventKind.SIGNIFICANT_INCIDENT: "Significant incident",
+    EventKind.SIGNIFICANT_CHANGE: "Significant change",
+    EventKind.ACUTE_RISK_FACTOR: "Acute risk factor",
+}
+
+
+def _event_review(ctx: Context, case: Case, event: SignificantEvent) -> Verdict:
+    done = next((day for day in review_dates(case, roh_date, cycle=False) if day >= event.on), None)
+    return deadline_check(
+        ctx,
+        done=done,
+        anchor=event.on,
+        anchor_label=f"the {_EVENT_WORDS[event.kind].lower()}",
+        limit="roh_review_event_limit",
+        done_label=ROH_REVIEWS.done_label,
+        missing_label=ROH_REVIEWS.missing_label,
+    )
+
+
+def reviews_after_events(case: Case, ctx: Context) -> Verdict:
+    """RoH reviewed within the (unstated) limit of every significant event since sentence."""
+    ctx.param("roh_review_event_limit")  # the sources give no value: say so before anything else
+    events = sorted(
+        (event for event in case.events if event.on >= case.sentence.sentenced_on),
+        key=lambda event: event.on,
+    )
+    return combine(
+        [
+            (unit_label(_EVENT_WORDS[event.kind], event.on), _event_review(ctx, case, event))
+            for event in events
+        ],
+        none="No significant incident, change or acute risk factor since sentence.",
+    )
+
+
+# ---------------------------------------------------------------- 2005: every 16 weeks
+
+_HIGH_ROH = roh_at_least_at_start(RohLevel.HIGH)
+_HIGH_ROH_IN_COMMUNITY = (ORDERS_AND_LICENCES & _HIGH_ROH).named(
+    "high or very high RoH community orders, suspended sentence orders and licences"
+)
+
+
+@rule(
+    "NS05.roh-review-interval",
+    question="High or very high RoH case: was RoH reviewed at least every 16 weeks?",
+    source=("002:659", "002:879"),
+    kind="timeliness",
+    applies_to=_HIGH_ROH_IN_COMMUNITY,
+    roh=True,
+    parameters=("roh_review_interval_weeks",),
+    group="roh-review",
+    notes="Every interval is checked: from the initial assessment to the first review, between "
+    "reviews, and from the last review to as_of. 16 weeks is 112 days, never four months.",
+    **IN_FORCE_2005,
+)
+def roh_review_interval_2005(case: Case, ctx: Context) -> Verdict:
+    anchor, label = _cycle_anchor(case, roh_date, "the initial RoH assessment")
+    return periodic_check(
+        ctx,
+        anchor=anchor,
+        anchor_label=label,
+        done=review_dates(case, roh_date),
+        limit="roh_review_interval_weeks",
+        words=ROH_REVIEWS,
+        ended=supervision_ended(case),
+    )
+
+
+def _plan_review_check(limit: str) -> Callable[[Case, Context], Verdict]:
+    def check(case: Case, ctx: Context) -> Verdict:
+        anchor, label = _cycle_anchor(case, plan_date, "the initial sentence plan")
+        return periodic_check(
+            ctx,
+            anchor=anchor,
+            anchor_label=label,
+            done=review_dates(case, plan_date),
+            limit=limit,
+            words=PLAN_REVIEWS,
+            ended=supervision_ended(case),
+        )
+
+    return check
+
+
+plan_review_interval_2005 = rule(
+    "NS05.plan-review-interval",
+    question="Was the sentence plan reviewed at least every 16 weeks?",
+    source=("002:761", "002:659"),
+    kind="timeliness",
+    applies_to=ORDERS_AND_LICENCES,
+    parameters=("plan_review_interval_weeks",),
+    group="plan-review",
+    notes="Every interval is checked, from the initial sentence plan (or the start, if there is "
+    "none) to as_of. A review is an assessment with purpose 'review' and a sentence plan.",
+    **IN_FORCE_2005,
+)(_plan_review_check("plan_review_interval_weeks"))
+
+roh_review_event_2005 = rule(
+    "NS05.roh-review-event",
+    question=(
+        "High or very high RoH case: was RoH reviewed following every significant incident, "
+        "change or acute risk factor?"
+    ),
+    source=("002:659", "002:658", "002:660"),
+    kind="timeliness",
+    applies_to=(_HIGH_ROH & HAS_SIGNIFICANT_EVENT).named(
+        "high or very high RoH cases with a significant incident, change or acute risk factor "
+        "since sentence"
+    ),
+    roh=True,
+    parameters=("roh_review_event_limit",),
+    group="roh-review",
+    notes="'Following' and 'swiftly' give no timescale: roh_review_event_limit has no value "
+    "and must be supplied.",
+    **IN_FORCE_2005,
+)(reviews_after_events)
+
+
+# ---------------------------------------------------------------- 2007: every 4 months
+
+
+@rule(
+    "NS07.roh-review-first",
+    question=(
+        "Community case: was RoH to others reviewed no later than four months from the start "
+        "of sentence?"
+    ),
+    source="004:515",
+    kind="timeliness",
+    applies_to=COMMUNITY_SENTENCE,
+    roh=True,
+    parameters=("roh_review_first_limit",),
+    group="roh-review",
+    **IN_FORCE_2007,
+)
+def roh_review_first_2007(case: Case, ctx: Context) -> Verdict:
+    return _first_review(
+        ctx,
+        case,
+        anchor=case.sentence.start_date,
+        anchor_label="the start of sentence",
+        limit="roh_review_first_limit",
+        cycle=True,
+    )
+
+
+@rule(
+    "NS07.roh-review-release",
+    question="Licence case: was RoH reviewed within four months following release from custody?",
+    source="004:516",
+    kind="timeliness",
+    applies_to=LICENCE,
+    roh=True,
+    parameters=("roh_review_release_limit",),
+    group="roh-review",
+    notes="The release assessment (purpose 'release', or a review triggered by release or "
+    "pre-release) starts the licence; the review is the next one.",
+    **IN_FORCE_2007,
+)
+def roh_review_release_2007(case: Case, ctx: Context) -> Verdict:
+    return _first_review(
+        ctx,
+        case,
+        anchor=case.start_event[1],
+        anchor_label="release",
+        limit="roh_review_release_limit",
+        cycle=True,
+    )
+
+
+@rule(
+    "NS07.roh-review-interval",
+    question="Was RoH reviewed at least every four months after the first review?",
+    source=("004:515", "004:516"),
+    kind="timeliness",
+    applies_to=ORDERS_AND_LICENCES,
+    roh=True,
+    parameters=(
+        "roh_review_interval_months",
+        "roh_review_first_limit",
+        "roh_review_release_limit",
+    ),
+    group="roh-review",
+    notes="Counts from the first review (NS07.roh-review-first / -release); where there was "
+    "none, from the date it was due. Every interval is checked.",
+    **IN_FORCE_2007,
+)
+def roh_review_interval_2007(case: Case, ctx: Context) -> Verdict:
+    kind, start = case.start_event
+    reviews = [day for day in review_dates(case, roh_date) if day > start]
+    if reviews:
+        anchor, label = reviews[0], "the first RoH review"
+    else:
+        first = "roh_review_release_limit" if kind == "release" else "roh_review_first_limit"
+        anchor = ctx.calendar.add(start, ctx.param(first).duration)
+        label = "the date the first RoH review was due"
+    return periodic_check(
+        ctx,
+        anchor=anchor,
+        anchor_label=label,
+        done=reviews,
+        limit="roh_review_interval_months",
+        words=ROH_REVIEWS,
+        ended=supervision_ended(case),
+    )
+
+
+@rule(
+    "NS07.roh-review-custody",
+    question="Custody case: was RoH reviewed within 12 months of sentence?",
+    source="004:516",
+    kind="timeliness",
+    applies_to=CUSTODIAL,
+    roh=True,
+    parameters=("roh_review_custody_limit",),
+    group="roh-review",
+    notes="Licence cases count when they were still in custody 12 months after sentence.",
+    **IN_FORCE_2007,
+)
+def roh_review_custody_2007(case: Case, ctx: Context) -> Verdict:
+    sentenced = case.sentence.sentenced_on
+    released = case.sentence.released_on
+    due = ctx.calendar.add(sentenced, ctx.param("roh_review_custody_limit").duration)
+    if released is not None and released <= due:
+        return not_applicable(
+            f"Not applicable: released on {long_date(released)}, before a review in custody "
+            f"was due on {long_date(due)}.",
+            Evidence("sentence", sentenced),
+            Evidence("release", released),
+        )
+    return _first_review(
+        ctx,
+        case,
+        anchor=sentenced,
+        anchor_label="sentence",
+        limit="roh_review_custody_limit",
+        cycle=False,
+    )
+
+
+@rule(
+    "NS07.roh-review-pre-release",
+    question="Custodial sentence: was RoH reviewed in preparation for release?",
+    source="004:516",
+    kind="timeliness",
+    applies_to=LICENCE,
+    roh=True,
+    group="roh-review",
+    notes="A release assessment (purpose 'release', or a review triggered by pre-release or "
+    "release) with an RoH part completed on or before the day of release.",
+    **IN_FORCE_2007,
+)
+def roh_review_pre_release_2007(case: Case, ctx: Context) -> Verdict:
+    released = case.start_event[1]
+    evidence = [Evidence("release", released), Evidence("due by", released, "004:516")]
+    days = sorted(
+        day
+        for assessment in case.assessments
+        if is_release_assessment(assessment) and (day := roh_date(assessment)) is not None
+    )
+    before = [day for day in days if day <= released]
+    if before:
+        done = before[-1]
+        when = (
+            "the day of release" if done == released else f"before release on {long_date(released)}"
+        )
+        return met(
+            f"RoH reviewed on {long_date(done)}, {when}.", *evidence, Evidence("reviewed", done)
+        )
+    if days:
+        return not_met(
+            f"RoH reviewed for release only on {long_date(days[0])}, after release on "
+            f"{long_date(released)}; it was due in preparation for release.",
+            *evidence,
+            Evidence("reviewed", days[0]),
+        )
+    return not_met(
+        f"RoH not reviewed in preparation for release on {long_date(released)}.", *evidence
+    )
+
+
+roh_review_event_2007 = rule(
+    "NS07.roh-review-event",
+    question="Was RoH reviewed following every significant change?",
+    source=("004:515", "004:516"),
+    kind="timeliness",
+    applies_to=HAS_SIGNIFICANT_EVENT,
+    roh=True,
+    parameters=("roh_review_event_limit",),
+    group="roh-review",
+    notes="No timescale is stated: roh_review_event_limit has no value and must be supplied.",
+    **IN_FORCE_2007,
+)(reviews_after_events)
+
+plan_review_interval_2007 = rule(
+    "NS07.plan-review-interval",
+    question="Was the sentence plan reviewed in accordance with the required timescales?",
+    source="004:488",
+    kind="timeliness",
+    applies_to=ORDERS_AND_LICENCES,
+    parameters=("plan_review_interval_months",),
+    group="plan-review",
+    notes="The timescale is not stated (004:488): plan_review_interval_months has no value. "
+    "The issue's 'every 4 months' reading is with_parameters({'plan_review_interval_months': 4}) "
+    "(docs/decisions.md#ns07-plan-review-interval).",
+    **IN_FORCE_2007,
+)(_plan_review_check("plan_review_interval_months"))
