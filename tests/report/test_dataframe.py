@@ -21,7 +21,7 @@ def test_findings_frame_is_long_one_row_per_case_and_question(example_findings: 
     frame = findings_frame(example_findings)
     assert list(frame.columns) == list(FINDING_FRAME_COLUMNS)
     assert len(frame) == len(example_findings)
-    assert not frame.duplicated(["case_ref", "rule_id"]).any()
+    assert not frame.duplicated(["case_ref", "rule_id", "unit"]).any()
     assert list(frame["outcome"].cat.categories) == [o.value for o in Outcome]
     assert list(frame["basis"].cat.categories) == [b.value for b in Basis]
     assert frame["roh"].dtype == bool
@@ -49,7 +49,7 @@ def test_findings_frame_of_nothing_keeps_its_columns() -> None:
 
 def test_evidence_frame_has_one_row_per_fact(example_findings: Findings) -> None:
     frame = evidence_frame(example_findings)
-    assert list(frame.columns) == ["case_ref", "rule_id", "label", "value", "source"]
+    assert list(frame.columns) == ["case_ref", "rule_id", "unit", "label", "value", "source"]
     assert len(frame) == sum(len(f.evidence) for f in example_findings)
     expected = [
         (f.case_ref, f.rule_id, item.to_dict()["label"], item.to_dict()["value"])

@@ -35,6 +35,7 @@ __all__ = [
 FINDING_FRAME_COLUMNS = (
     "case_ref",
     "rule_id",
+    "unit",
     "criterion",
     "question",
     "outcome",
@@ -62,9 +63,10 @@ def _categories(pd: Any, values: list[str], kind: type[Outcome] | type[Basis]) -
 
 
 def findings_frame(findings: Iterable[Finding]) -> DataFrame:
-    """One row per case and question (long format).
+    """One row per case and question (per unit, for rules that answer per unit).
 
-    Columns: ``case_ref``, ``rule_id``, ``criterion``, ``question``,
+    Columns: ``case_ref``, ``rule_id``, ``unit`` (the breach, victim, report...
+    a per-unit rule answered about; else None), ``criterion``, ``question``,
     ``outcome`` and ``basis`` (categoricals, in the order of
     :class:`~casework.rules.Outcome` and :class:`~casework.rules.Basis`),
     ``reason``, ``kind``, ``roh`` (bool), ``source`` (``"; "``-joined),
@@ -76,6 +78,7 @@ def findings_frame(findings: Iterable[Finding]) -> DataFrame:
         {
             "case_ref": [f.case_ref for f in items],
             "rule_id": [f.rule_id for f in items],
+            "unit": [f.unit for f in items],
             "criterion": [f.criterion for f in items],
             "question": [f.question for f in items],
             "outcome": _categories(pd, [f.outcome.value for f in items], Outcome),
@@ -94,15 +97,16 @@ def findings_frame(findings: Iterable[Finding]) -> DataFrame:
 
 
 def evidence_frame(findings: Iterable[Finding]) -> DataFrame:
-    """One row per fact a finding relied on: ``case_ref``, ``rule_id``, ``label``,
+    """One row per fact a finding relied on: ``case_ref``, ``rule_id``, ``unit``, ``label``,
     ``value`` (as in JSON: ISO dates, fractions as ``"a/b"``), ``source``."""
     pd = require_pandas()
     rows = [
-        {"case_ref": f.case_ref, "rule_id": f.rule_id, **item.to_dict()}
+        {"case_ref": f.case_ref, "rule_id": f.rule_id, "unit": f.unit, **item.to_dict()}
         for f in findings
         for item in f.evidence
     ]
-    frame = pd.DataFrame(rows, columns=["case_ref", "rule_id", "label", "value", "source"])
+    columns = ["case_ref", "rule_id", "unit", "label", "value", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
     return cast("DataFrame", frame)
 
 

@@ -65,6 +65,8 @@ class Column:
     key: str
     label: str
     align: Align = "left"
+    nowrap: bool = False
+    """Keep cells on one line (identifiers such as ``EX-0001``, ``NS07.oasys-ppo``)."""
 
 
 @attrs.frozen
@@ -188,7 +190,7 @@ def _text_table(table: Table, width: int) -> list[str]:
         narrowable = [
             i
             for i, column in enumerate(table.columns)
-            if column.align == "left" and widths[i] > floors[i]
+            if column.align == "left" and not column.nowrap and widths[i] > floors[i]
         ]
         if not narrowable:
             break
@@ -349,20 +351,9 @@ def _html_block(block: Block, level: int) -> list[str]:
 def _html_table(table: Table) -> list[str]:
     esc = html.escape
 
-    # Identifiers (no spaces, short) stay on one line: "EX-0001", not "EX-" / "0001".
-    unbroken = {
-        index
-        for index in range(len(table.columns))
-        if table.rows
-        and all(
-            len(_shown(row[index])) <= 40 and " " not in _shown(row[index]) for row in table.rows
-        )
-    }
-
     def cls(column: Column) -> str:
-        index = table.columns.index(column)
         names = ["num"] if column.align == "right" else []
-        names += ["id"] if index in unbroken and column.align != "right" else []
+        names += ["id"] if column.nowrap and column.align != "right" else []
         return f' class="{" ".join(names)}"' if names else ""
 
     out = ["<table>"]

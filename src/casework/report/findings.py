@@ -34,6 +34,7 @@ _PLAIN_BASES = {Basis.COMPUTED, Basis.OUT_OF_SCOPE, Basis.MISSING_DATA}
 FINDING_COLUMNS: tuple[Column, ...] = (
     Column("case_ref", "Case"),
     Column("rule_id", "Rule"),
+    Column("unit", "Unit"),
     Column("criterion", "Criterion"),
     Column("question", "Question"),
     Column("outcome", "Outcome"),
@@ -182,7 +183,7 @@ def findings_report(
 
     summary = Table(
         (
-            Column("rule_id", "Rule"),
+            Column("rule_id", "Rule", nowrap=True),
             Column("met", "Met", "right"),
             Column("not_met", "Not met", "right"),
             Column("not_applicable", "N/A", "right"),
@@ -202,8 +203,8 @@ def findings_report(
     )
     detail = Table(
         (
-            Column("case_ref", "Case"),
-            Column("rule_id", "Rule"),
+            Column("case_ref", "Case", nowrap=True),
+            Column("rule_id", "Rule", nowrap=True),
             Column("outcome", "Outcome"),
             Column("reason", "Reason"),
         ),
@@ -229,6 +230,7 @@ def _findings_table(findings: Findings) -> Table:
         (
             f.case_ref,
             f.rule_id,
+            f.unit,
             f.criterion,
             f.question,
             f.outcome.value,

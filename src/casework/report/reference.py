@@ -20,7 +20,7 @@ from casework.text import long_date
 __all__ = ["parameter_value_text", "rule_record", "ruleset_reference"]
 
 _RULE_COLUMNS = (
-    Column("id", "Id"),
+    Column("id", "Id", nowrap=True),
     Column("question", "Question"),
     Column("applies_to", "Applies to"),
     Column("details", "Source, parameters, notes"),
