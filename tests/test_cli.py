@@ -348,3 +348,98 @@ def test_help_teaches_with_examples_and_exit_codes() -> None:
     assert "casework findings cases.json --outcome not_met" in findings_help
     assert "--pseudonymise" in findings_help
     assert "1  some records were rejected" in findings_help
+
+
+# ---------------------------------------------------------------------- targets
+
+TARGETS = ("targets", "--set", "2007-08", "--period", "2007-04-01..2008-03-31")
+
+
+def test_targets_on_the_example_file(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    import datetime as dt
+
+    from casework import Period, WorkingCalendar, load_cases, target_performance
+
+    expected = target_performance(
+        load_cases(examples / "targets-cases.yaml").cases,
+        "nps-2007-08",
+        period=Period(dt.date(2007, 4, 1), dt.date(2008, 3, 31)),
+        as_of=dt.date(2008, 4, 11),
+        calendar=WorkingCalendar.england_and_wales(),
+    ).to_dict()
+    assert data["results"] == expected["results"]
+    assert data["tally"] == expected["tally"]
+    assert data["records"] == {"read": 10, "accepted": 10, "rejected": 0}
+
+
+def test_targets_text_reads_like_the_published_table(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "Period:     1 April 2007 to 31 March 2008" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("N05 "))
+    assert row.split()[-5:] == ["met", "2", "of", "3", "breaches"]
+
+
+@pytest.mark.parametrize(
+    ("period", "label"),
+    [("2007-08", "2007-08: 1 April 2007"), ("2007-08-Q2", "2007-08 Q2: 1 July 2007")],
+)
+def test_targets_periods(examples: Path, period: str, label: str) -> None:
+    result = run(
+        "targets", "--set", "nps-2007-08", "--period", period, str(examples / "targets-cases.yaml")
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Period:     {label}" in result.stdout
+
+
+def test_targets_near_miss_and_area(examples: Path) -> None:
+    result = run(
+        *TARGETS,
+        str(examples / "targets-cases.yaml"),
+        "--near-miss",
+        "5%",
+        "--area",
+        "Essex",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["area"] == "Essex"
+    assert data["near_miss"] == "5% of the target"
+
+
+def test_targets_on_a_file_with_bad_records(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "bad-cases.jsonl"), "--format", "csv")
+    assert result.returncode == 1
+    assert "9 rejected" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["measure"] for row in rows][:3] == ["N01", "N02", "N03"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--set", "2099-00"), "no target set named '2099-00'; known: nps-2005-06"),
+        (("--set", "2007-08", "--period", "April"), "is not a period"),
+        (("--set", "2007-08", "--period", "2008-03-31..2007-04-01"), "cannot end"),
+        (("--set", "2007-08", "--near-miss", "lots"), "--near-miss"),
+        (("--set", "rom-east-of-england-2007-08", "--area", "Kent"), "'Kent' is not an area"),
+        ((), "Missing option '--set'"),
+    ],
+)
+def test_targets_bad_arguments_exit_2(examples: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("targets", str(examples / "targets-cases.yaml"), *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+
+
+def test_targets_pseudonymised(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"), "--pseudonymise", "-f", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "* CASE-0002: OASys completed on 22 May 2007" in result.stdout
+    for ref in ("E1", "E2", "S1", "S4"):
+        assert f"* {ref}:" not in result.stdout

@@ -20,6 +20,7 @@ import click
 from casework.calendar import WorkingCalendar
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
 from casework.model import Case
+from casework.performance import Period, target_performance
 from casework.report import (
     FORMATS,
     Column,
@@ -34,10 +35,17 @@ from casework.report import (
     pseudonymise,
     ruleset_reference,
     select_findings,
+    target_report,
     validation_report,
 )
 from casework.rules import Finding, Findings, Outcome, RuleSet, evaluate_case
 from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
+from casework.rules.targets import (
+    NearMiss,
+    TargetSet,
+    available_target_sets,
+    target_set,
+)
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "PROGRESS_THRESHOLD", "main"]
 
@@ -86,6 +94,51 @@ def _parse_ruleset(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> RuleSet | None:
     return None if value is None else _named_ruleset(value)
+
+
+def _parse_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
+    """``2007-04-01..2008-03-31``, a financial year ``2007-08``, or a quarter ``2007-08-Q1``."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if ".." in text:
+            first, _, last = text.partition("..")
+            return Period(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        year, _, quarter = text.upper().partition("-Q")
+        if quarter:
+            return Period.quarter(year, int(quarter))
+        return Period.financial_year(year)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a period ({exc}); use START..END (2007-04-01..2008-03-31), "
+            "a financial year (2007-08) or a quarter of one (2007-08-Q1)"
+        ) from None
+
+
+def _parse_target_set(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> TargetSet | None:
+    if value is None:
+        return None
+    names = available_target_sets()
+    for name in (value, f"nps-{value}"):
+        if name in names:
+            return target_set(name)
+    raise click.BadParameter(f"no target set named {value!r}; known: {', '.join(names)}")
+
+
+def _near_miss(relative: str | None, absolute: str | None) -> NearMiss | None:
+    if relative is not None and absolute is not None:
+        raise click.UsageError("give --near-miss or --near-miss-points, not both")
+    try:
+        if relative is not None:
+            return NearMiss.relative(relative if relative.endswith("%") else f"{relative}%")
+        if absolute is not None:
+            return NearMiss.absolute(absolute)
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(str(exc), param_hint="'--near-miss'") from None
+    return None
 
 
 def case_file_argument(function: F) -> F:
@@ -243,6 +296,7 @@ def main() -> None:
     Start here:
       casework validate cases.json          which records are usable, and why not
       casework findings cases.json          one row per case and question
+      casework targets cases.yaml --set 2007-08   national targets met, nearly met, missed
       casework rulesets                     the rule sets casework ships
       casework rules national-standards-2007   every question, its source and who it applies to
       casework schema                       the JSON Schema of a case file
@@ -371,6 +425,96 @@ def findings(
         found = pseudonymise(found, names)
     report = findings_report(found, source=file.name, load=result)
     _emit(report, format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@click.option(
+    "--set",
+    "-s",
+    "targets",
+    required=True,
+    callback=_parse_target_set,
+    metavar="NAME",
+    help="Target set: nps-2007-08 (or just 2007-08), nps-2005-06, rom-east-of-england-2007-08.",
+)
+@click.option(
+    "--period",
+    "-p",
+    callback=_parse_period,
+    metavar="PERIOD",
+    help="Reporting period: START..END, a financial year (2007-08) or a quarter (2007-08-Q3). "
+    "[default: the target set's year]",
+)
+@as_of_option(
+    "Evaluation date: work due after it and not yet done is pending, not a failure. "
+    "[default: the cases' own as_of, when they all share one]"
+)
+@click.option("--area", metavar="NAME", help="Only cases of this area, judged against its targets.")
+@click.option(
+    "--near-miss",
+    "near_miss_share",
+    metavar="PERCENT",
+    help="Count a figure short of its target by at most this share of the target as a near "
+    "miss (5% = within 5% of the target). The sources never define a near miss: off by default.",
+)
+@click.option(
+    "--near-miss-points",
+    metavar="N",
+    help="Count a figure short by at most N percentage points (or N of the measure's own "
+    "units) as a near miss.",
+)
+@pseudonym_options
+@progress_option
+@output_options
+def targets(
+    *,
+    file: Path,
+    targets: TargetSet,
+    period: Period | None,
+    as_of: dt.date | None,
+    area: str | None,
+    near_miss_share: str | None,
+    near_miss_points: str | None,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Compute target performance from the cases in FILE: each target met, a near miss or
+    not met, with the figure, the target and the cases behind it.
+
+    Figures are formed as the published tables form them: proportions of the
+    cases in scope, means, volumes; a unit is placed in the period by its
+    anchor event (sentence, release, breach resolution, completion...).
+
+    \b
+    Examples:
+      casework targets cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
+      casework targets cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
+      casework targets cases.yaml --set rom-east-of-england-2007-08 --area Essex
+      casework targets cases.yaml --set 2007-08 --format csv -o targets.csv
+    """
+    tolerance = _near_miss(near_miss_share, near_miss_points)
+    if area is not None and targets.areas and area not in targets.areas:
+        raise click.BadParameter(
+            f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}",
+            param_hint="'--area'",
+        )
+    chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
+    result = _load(file, as_of)
+    _warn_rejected(file, result)
+    assessed_on = _assessment_date(as_of, result.cases)
+    found = _evaluate(result.cases, targets.ruleset, assessed_on, progress)
+    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
+    if names is not None:
+        found = pseudonymise(found, names)
+    performance = target_performance(
+        found, targets, period=chosen_period, area=area, near_miss=tolerance
+    )
+    _emit(target_report(performance, source=file.name, load=result), format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 

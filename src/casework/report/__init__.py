@@ -42,6 +42,7 @@ from casework.report.pseudonym import (
     pseudonymise,
 )
 from casework.report.reference import ruleset_reference
+from casework.report.targets import target_report
 
 __all__ = [
     "FORMATS",
@@ -69,5 +70,6 @@ __all__ = [
     "ruleset_reference",
     "select_findings",
     "table_csv",
+    "target_report",
     "validation_report",
 ]

@@ -6,6 +6,8 @@ fresh DataFrame; nothing here changes the findings.
 * :func:`findings_frame`: one row per case and question.
 * :func:`evidence_frame`: one row per fact a finding relied on.
 * :func:`rule_summary_frame`: one row per question, with outcome counts.
+* :func:`target_frame`: one row per target measure: figure, target, verdict, counts.
+* :func:`target_units_frame`: one row per case or unit that kept a target figure down.
 
     >>> frame = findings_frame(findings)  # doctest: +SKIP
     >>> frame.pivot(index="case_ref", columns="rule_id", values="outcome")  # doctest: +SKIP
@@ -18,7 +20,10 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
+from casework.performance import TargetReport
+from casework.report.targets import TARGET_COLUMNS, target_records, unit_records
 from casework.rules.engine import Basis, Finding, Outcome
+from casework.rules.targets.measure import TargetStatus
 from casework.text import round_half_up
 
 if TYPE_CHECKING:
@@ -30,6 +35,8 @@ __all__ = [
     "findings_frame",
     "require_pandas",
     "rule_summary_frame",
+    "target_frame",
+    "target_units_frame",
 ]
 
 FINDING_FRAME_COLUMNS = (
@@ -135,3 +142,27 @@ def rule_summary_frame(findings: Iterable[Finding]) -> DataFrame:
         for met, total in zip(result["met"], assessed, strict=True)
     ]
     return cast("DataFrame", result.reset_index())
+
+
+def target_frame(report: TargetReport) -> DataFrame:
+    """One row per measure of a target report (columns as
+    :data:`~casework.report.targets.TARGET_COLUMNS`; ``status`` a categorical)."""
+    pd = require_pandas()
+    columns = [column.key for column in TARGET_COLUMNS]
+    frame = pd.DataFrame(target_records(report), columns=columns)
+    frame["status"] = pd.Categorical(
+        frame["status"], categories=[status.value for status in TargetStatus]
+    )
+    for key in columns:
+        if key.startswith("n_") or key in {"pct_achieved", "denominator"}:
+            frame[key] = frame[key].astype("Int64")
+    frame["in_tally"] = frame["in_tally"] == "true"
+    return cast("DataFrame", frame)
+
+
+def target_units_frame(report: TargetReport) -> DataFrame:
+    """One row per unit behind a figure that did not count as met: ``measure``,
+    ``status`` (failed, pending, cannot_assess), ``case_ref``, ``unit``, ``value``, ``reason``."""
+    pd = require_pandas()
+    columns = ["measure", "status", "case_ref", "unit", "value", "reason"]
+    return cast("DataFrame", pd.DataFrame(unit_records(report), columns=columns))
