@@ -28,6 +28,12 @@ from casework.io import (
     load_cases,
 )
 from casework.model import Case, ContradictionError
+from casework.model.inspection import (
+    Inspection,
+    InspectionFileError,
+    Section4Grade,
+    load_inspection,
+)
 from casework.performance import Period, TargetReport, TargetResult, target_performance
 from casework.rules.targets import (
     Assessment,
@@ -38,16 +44,23 @@ from casework.rules.targets import (
     available_target_sets,
     target_set,
 )
+from casework.scoring import BandTable, Scorecard, ScoringOptions, score_inspection
 
 __all__ = [
+    "BandTable",
     "CalendarError",
     "Case",
     "CaseError",
     "CaseFileError",
     "ContradictionError",
     "Duration",
+    "Inspection",
+    "InspectionFileError",
     "LoadResult",
     "Problem",
+    "Scorecard",
+    "ScoringOptions",
+    "Section4Grade",
     "TimeUnit",
     "WorkingCalendar",
     "add_months",
@@ -57,6 +70,8 @@ __all__ = [
     "dumps_cases",
     "iter_cases",
     "load_cases",
+    "load_inspection",
+    "score_inspection",
 ]
 
 # National and regional performance targets (docs/targets.md).

@@ -25,6 +25,7 @@ from casework.rules.engine import (
     not_met,
     not_yet_due,
     rule,
+    verdict_for,
 )
 from casework.rules.parameters import (
     MissingParameterError,
@@ -71,4 +72,5 @@ __all__ = [
     "rule",
     "ruleset",
     "ruleset_in_force",
+    "verdict_for",
 ]

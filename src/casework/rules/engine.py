@@ -52,6 +52,7 @@ __all__ = [
     "not_met",
     "not_yet_due",
     "rule",
+    "verdict_for",
 ]
 
 
@@ -379,6 +380,8 @@ class Finding:
     as_of: dt.date
     unit: str | None = None
     """The unit inside the case (a breach, a victim) for rules that answer per unit."""
+    group: str | None = None
+    """The rule's group, for questions reported as parts of one compound indicator."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (stable field names, documented in docs/findings.md)."""
@@ -398,6 +401,7 @@ class Finding:
             "ruleset_version": self.ruleset_version,
             "as_of": self.as_of.isoformat(),
             "unit": self.unit,
+            "group": self.group,
         }
 
 
@@ -505,7 +509,23 @@ def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet, verdict: Ve
         ruleset_version=ruleset.version,
         as_of=ctx.as_of,
         unit=verdict.unit,
+        group=rule.group,
     )
+
+
+def verdict_for(case: Case, rule: Rule, ctx: Context) -> Verdict:
+    """One case-level rule's verdict on one case: applicability first, then the body.
+
+    A missing fact or parameter becomes "cannot assess"; any other exception is
+    a bug and raises :class:`RuleError` naming the rule and the case. Rules that
+    build on another rule (an inspection question computed by a National
+    Standards rule) call this to reuse it whole. A rule that answers per unit
+    (:attr:`Rule.units`) has no single verdict for a case: ``RuleDefinitionError``.
+    """
+    if rule.units is not None:
+        raise RuleDefinitionError(f"rule {rule.id} answers per unit, not once per case")
+    (verdict,) = _verdicts(case, rule, ctx)
+    return verdict
 
 
 def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:

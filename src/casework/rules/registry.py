@@ -22,6 +22,7 @@ _FACTORIES: dict[str, tuple[str, str]] = {
     "nps-2005-06": ("casework.rules.targets.sets", "nps_2005_06"),
     "nps-2007-08": ("casework.rules.targets.sets", "nps_2007_08"),
     "rom-east-of-england-2007-08": ("casework.rules.targets.sets", "rom_east_of_england_2007_08"),
+    "omi-2007": ("casework.rules.omi2007", "omi_2007"),
 }
 
 
