@@ -44,6 +44,7 @@ FINDING_FRAME_COLUMNS = (
     "rule_id",
     "unit",
     "criterion",
+    "group",
     "question",
     "outcome",
     "basis",
@@ -73,7 +74,7 @@ def findings_frame(findings: Iterable[Finding]) -> DataFrame:
     """One row per case and question (per unit, for rules that answer per unit).
 
     Columns: ``case_ref``, ``rule_id``, ``unit`` (the breach, victim, report...
-    a per-unit rule answered about; else None), ``criterion``, ``question``,
+    a per-unit rule answered about; else None), ``criterion``, ``group``, ``question``,
     ``outcome`` and ``basis`` (categoricals, in the order of
     :class:`~casework.rules.Outcome` and :class:`~casework.rules.Basis`),
     ``reason``, ``kind``, ``roh`` (bool), ``source`` (``"; "``-joined),
@@ -87,6 +88,7 @@ def findings_frame(findings: Iterable[Finding]) -> DataFrame:
             "rule_id": [f.rule_id for f in items],
             "unit": [f.unit for f in items],
             "criterion": [f.criterion for f in items],
+            "group": [f.group for f in items],
             "question": [f.question for f in items],
             "outcome": _categories(pd, [f.outcome.value for f in items], Outcome),
             "basis": _categories(pd, [f.basis.value for f in items], Basis),
