@@ -443,3 +443,132 @@ def test_targets_pseudonymised(examples: Path) -> None:
     assert "* CASE-0002: OASys completed on 22 May 2007" in result.stdout
     for ref in ("E1", "E2", "S1", "S4"):
         assert f"* {ref}:" not in result.stdout
+
+
+# ---------------------------------------------------------------------- score
+
+SCORE = ("score", "--ruleset", "omi-2007", "--as-of", "2007-10-15")
+
+
+def test_score_the_bundled_sample(examples: Path, tmp_path: Path) -> None:
+    chart = tmp_path / "chart1.svg"
+    result = run(
+        "score",
+        str(examples / "omi-sample.json"),
+        "--inspection",
+        str(examples / "omi-inspection.json"),
+        "--chart",
+        str(chart),
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    from casework import WorkingCalendar, load_cases, load_inspection, score_inspection
+    from casework.rules import evaluate
+
+    inspection = load_inspection(examples / "omi-inspection.json")
+    findings = evaluate(
+        load_cases(examples / "omi-sample.json").cases,
+        "omi-2007",
+        as_of=inspection.as_of,
+        calendar=WorkingCalendar.england_and_wales(),
+    )
+    assert data["scorecard"] == score_inspection(findings, inspection=inspection).to_dict()
+    assert data["records"] == {"read": 106, "accepted": 106, "rejected": 0}
+    assert chart.read_text(encoding="utf-8").startswith("<svg")
+    assert f"Wrote {chart}" in result.stderr
+
+
+def test_score_as_the_report_reads(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "omi-sample.json"))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Offender Management Inspection" in text
+    assert "Chart 1: criterion and section scores (%)" in text
+    assert "Areas for improvement" in text
+    line = next(line for line in text.splitlines() if line.startswith("3.1 "))
+    assert "58%" in line
+
+
+def test_score_html_is_one_self_contained_page(examples: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run(*SCORE, str(examples / "omi-sample.json"), "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 1
+    assert 'id="chart1-section-3"' in html
+    assert "<link" not in html
+    assert "<script" not in html
+
+
+def test_score_options_change_the_scores(examples: Path) -> None:
+    base = json.loads(run(*SCORE, str(examples / "omi-sample.json"), "-f", "json").stdout)
+    other = json.loads(
+        run(
+            *SCORE,
+            str(examples / "omi-sample.json"),
+            "--option",
+            "roh_thread_summaries=false",
+            "--option",
+            "reinspection_threshold=70%",
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert other["scorecard"]["options"]["roh_thread_summaries"] is False
+    assert other["scorecard"]["roh_thread"]["threshold"] == "7/10"
+    assert other["scorecard"]["roh_thread"]["below_threshold"] is True
+    assert len(other["scorecard"]["roh_thread"]["questions"]) < len(
+        base["scorecard"]["roh_thread"]["questions"]
+    )
+
+
+def test_score_csv_has_one_row_per_question(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "omi-sample.json"), "-f", "csv", "--pseudonymise")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {row["criterion"] for row in rows} >= {"1.1", "3.2"}
+    assert all(int(row["above"]) + int(row["below"]) == int(row["relevant"]) for row in rows)
+
+
+def test_score_pseudonymised_report_shows_no_reference(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "omi-sample.json"), "--pseudonymise", "-f", "json")
+    data = json.loads(result.stdout)
+    below = data["scorecard"]["questions"][0]["cases"]
+    refs = [ref for group in below.values() for ref in group]
+    assert refs
+    assert all(ref.startswith("CASE-") for ref in refs)
+    assert "OMI-0" not in result.stdout
+
+
+def test_score_a_file_with_bad_records(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "bad-cases.jsonl"), "-f", "markdown")
+    assert result.returncode == 1
+    assert "9 rejected" in result.stderr
+    assert "# Offender Management Inspection" in result.stdout
+    assert "**Cases:** 2" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--option", "speed=fast"), "expected NAME=VALUE with NAME one of"),
+        (("--option", "combine=average"), "'--option'"),
+        (("--option", "roh_thread_summaries=maybe"), "expected true or false"),
+        (("--chart", "chart.pdf"), "a chart is saved as .png or .svg"),
+        (("--strengths-from", "150%"), "not between 0% and 100%"),
+        (("--ruleset", "national-standards-2007"), "has no inspection questions to score"),
+    ],
+)
+def test_score_bad_arguments_exit_2(examples: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("score", str(examples / "omi-sample.json"), "--as-of", "2007-10-15", *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+
+
+def test_score_with_a_broken_inspection_file(examples: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "inspection.json"
+    broken.write_text('{"area": "X", "as_of": "2007-10-15"}')
+    result = run("score", str(examples / "omi-sample.json"), "--inspection", str(broken))
+    assert result.returncode == 1
+    assert "inspection.json: fieldwork" in result.stderr

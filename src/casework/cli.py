@@ -12,14 +12,17 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import click
 
 from casework.calendar import WorkingCalendar
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
 from casework.model import Case
+from casework.model.inspection import Inspection, InspectionFileError, load_inspection
 from casework.performance import Period, target_performance
 from casework.report import (
     FORMATS,
@@ -32,12 +35,14 @@ from casework.report import (
     Table,
     findings_report,
     format_for_path,
+    inspection_report,
     pseudonymise,
     ruleset_reference,
     select_findings,
     target_report,
     validation_report,
 )
+from casework.report.charts import save_chart
 from casework.rules import Finding, Findings, Outcome, RuleSet, evaluate_case
 from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
 from casework.rules.targets import (
@@ -46,6 +51,7 @@ from casework.rules.targets import (
     available_target_sets,
     target_set,
 )
+from casework.scoring import ScoringOptions, score_inspection
 
 __all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "PROGRESS_THRESHOLD", "main"]
 
@@ -139,6 +145,57 @@ def _near_miss(relative: str | None, absolute: str | None) -> NearMiss | None:
     except (ValueError, TypeError) as exc:
         raise click.BadParameter(str(exc), param_hint="'--near-miss'") from None
     return None
+
+
+def _parse_share(_ctx: click.Context, param: click.Parameter, value: str | None) -> Fraction | None:
+    """``75%``, ``0.75`` or ``3/4`` as an exact fraction between 0 and 1."""
+    if value is None:
+        return None
+    try:
+        share = _fraction_text(value)
+    except (ValueError, ZeroDivisionError):
+        raise click.BadParameter(f"{value!r} is not a share such as 75%, 0.75 or 3/4") from None
+    if not 0 <= share <= 1:
+        raise click.BadParameter(f"{value!r} is not between 0% and 100%")
+    return share
+
+
+def _fraction_text(text: str) -> Fraction:
+    text = text.strip()
+    if text.endswith("%"):
+        return Fraction(text[:-1].strip()) / 100
+    return Fraction(text)
+
+
+def _scoring_options(pairs: Sequence[str]) -> ScoringOptions:
+    """``NAME=VALUE`` pairs as :class:`ScoringOptions` (docs/scoring.md#options)."""
+    defaults = ScoringOptions()
+    names = [field.name for field in attrs.fields(ScoringOptions)]
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in names:
+            raise click.BadParameter(
+                f"{pair!r}: expected NAME=VALUE with NAME one of {', '.join(names)}",
+                param_hint="'--option'",
+            )
+        default = getattr(defaults, name)
+        try:
+            if isinstance(default, bool):
+                if text.lower() not in {"true", "false", "yes", "no"}:
+                    raise ValueError("expected true or false")
+                values[name] = text.lower() in {"true", "yes"}
+            elif name in {"individual_weight", "reinspection_threshold"}:
+                values[name] = _fraction_text(text)
+            else:
+                values[name] = text
+        except (ValueError, ZeroDivisionError) as exc:
+            raise click.BadParameter(f"{pair!r}: {exc}", param_hint="'--option'") from None
+    try:
+        return ScoringOptions(**values)
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(str(exc), param_hint="'--option'") from None
 
 
 def case_file_argument(function: F) -> F:
@@ -296,6 +353,7 @@ def main() -> None:
     Start here:
       casework validate cases.json          which records are usable, and why not
       casework findings cases.json          one row per case and question
+      casework score sample.json -i inspection.json -o report.html   an OMI scorecard
       casework targets cases.yaml --set 2007-08   national targets met, nearly met, missed
       casework rulesets                     the rule sets casework ships
       casework rules national-standards-2007   every question, its source and who it applies to
@@ -426,6 +484,135 @@ def findings(
     report = findings_report(found, source=file.name, load=result)
     _emit(report, format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@click.option(
+    "--ruleset",
+    "-r",
+    "rules",
+    callback=_parse_ruleset,
+    metavar="NAME",
+    help="Rule set the sample is evaluated under. [default: the inspection file's, or omi-2007]",
+)
+@as_of_option(
+    "Date timeliness is judged as at. [default: the inspection file's as_of, "
+    "else the cases' own, when they all share one]"
+)
+@click.option(
+    "--inspection",
+    "-i",
+    "inspection_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Inspection file (JSON or YAML): area, fieldwork dates, as_of, section 4 grades.",
+)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A scoring reading (docs: scoring options), e.g. roh_thread_summaries=false, "
+    "combine=summary_as_question, reinspection_threshold=60%. Repeatable.",
+)
+@click.option(
+    "--chart",
+    "chart_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also save Chart 1 (criterion and section scores) to this .png or .svg file.",
+)
+@click.option(
+    "--strengths-from",
+    callback=_parse_share,
+    default="75%",
+    show_default=True,
+    metavar="SHARE",
+    help="List a question as a strength when at least this share of relevant cases was "
+    "above the line.",
+)
+@click.option(
+    "--improvements-below",
+    callback=_parse_share,
+    default="2/3",
+    show_default=True,
+    metavar="SHARE",
+    help="List a question as an area for improvement when less than this share was.",
+)
+@pseudonym_options
+@progress_option
+@output_options
+def score(
+    *,
+    file: Path,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    inspection_file: Path | None,
+    options: tuple[str, ...],
+    chart_file: Path | None,
+    strengths_from: Fraction,
+    improvements_below: Fraction,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Score an inspection's case sample in FILE: the scorecard of an Offender Management
+    Inspection, laid out like the published report.
+
+    Per question, the share of relevant cases above the line; per criterion,
+    80/20 of its questions and its summary question, with the conclusion
+    sentence; per section, the mean of its criteria; the Risk of Harm thread;
+    Chart 1; section 4 grades from the inspection file; and per criterion the
+    question table, strengths and areas for improvement.
+
+    \b
+    Examples:
+      casework score omi-sample.json --ruleset omi-2007 --as-of 2007-10-15
+      casework score omi-sample.json -i omi-inspection.json -o report.html
+      casework score omi-sample.json -i omi-inspection.json --chart chart1.png
+      casework score omi-sample.json -i omi-inspection.json --format csv
+      casework score omi-sample.json --option roh_thread_summaries=false -f json
+    """
+    scoring = _scoring_options(options)
+    if chart_file is not None and chart_file.suffix.lower() not in {".png", ".svg"}:
+        raise click.BadParameter("a chart is saved as .png or .svg", param_hint="'--chart'")
+    inspection = _load_inspection(inspection_file)
+    chosen_as_of = as_of or (inspection.as_of if inspection else None)
+    result = _load(file, chosen_as_of)
+    _warn_rejected(file, result)
+    assessed_on = _assessment_date(chosen_as_of, result.cases)
+    chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
+    found = _evaluate(result.cases, chosen, assessed_on, progress)
+    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
+    if names is not None:
+        found = pseudonymise(found, names)
+    card = score_inspection(found, inspection=inspection, options=scoring)
+    if not card.criteria:
+        raise click.UsageError(
+            f"rule set {chosen.name!r} has no inspection questions to score; use omi-2007"
+        )
+    if chart_file is not None:
+        save_chart(card, chart_file)
+        click.echo(f"Wrote {chart_file}", err=True)
+    report = inspection_report(
+        card,
+        source=file.name,
+        load=result,
+        strengths_from=strengths_from,
+        improvements_below=improvements_below,
+    )
+    _emit(report, format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+def _load_inspection(path: Path | None) -> Inspection | None:
+    if path is None:
+        return None
+    try:
+        return load_inspection(path)
+    except (InspectionFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command(epilog=_EXIT_CODES)

@@ -33,6 +33,7 @@ from casework.report.findings import (
     select_findings,
     validation_report,
 )
+from casework.report.inspection import highlights, inspection_report
 from casework.report.output import FORMATS, Format, Report, format_for_path
 from casework.report.pseudonym import (
     KeyedPseudonyms,
@@ -62,6 +63,8 @@ __all__ = [
     "Table",
     "findings_report",
     "format_for_path",
+    "highlights",
+    "inspection_report",
     "outcome_label",
     "pseudonymise",
     "render_html",

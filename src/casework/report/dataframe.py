@@ -6,6 +6,10 @@ fresh DataFrame; nothing here changes the findings.
 * :func:`findings_frame`: one row per case and question.
 * :func:`evidence_frame`: one row per fact a finding relied on.
 * :func:`rule_summary_frame`: one row per question, with outcome counts.
+* :func:`question_frame`, :func:`criterion_frame`, :func:`section_frame`: a
+  scorecard's questions, criteria and sections, one row each.
+* :func:`case_question_frame`: one row per case and question of a scorecard:
+  above or below the line, unanswered or not applicable.
 * :func:`target_frame`: one row per target measure: figure, target, verdict, counts.
 * :func:`target_units_frame`: one row per case or unit that kept a target figure down.
 
@@ -21,20 +25,26 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
 from casework.performance import TargetReport
+from casework.report.inspection import QUESTION_COLUMNS, question_records
 from casework.report.targets import TARGET_COLUMNS, target_records, unit_records
 from casework.rules.engine import Basis, Finding, Outcome
 from casework.rules.targets.measure import TargetStatus
-from casework.text import round_half_up
+from casework.scoring import Scorecard
+from casework.text import percent, round_half_up
 
 if TYPE_CHECKING:
     from pandas import DataFrame
 
 __all__ = [
     "FINDING_FRAME_COLUMNS",
+    "case_question_frame",
+    "criterion_frame",
     "evidence_frame",
     "findings_frame",
+    "question_frame",
     "require_pandas",
     "rule_summary_frame",
+    "section_frame",
     "target_frame",
     "target_units_frame",
 ]
@@ -168,3 +178,93 @@ def target_units_frame(report: TargetReport) -> DataFrame:
     pd = require_pandas()
     columns = ["measure", "status", "case_ref", "unit", "value", "reason"]
     return cast("DataFrame", pd.DataFrame(unit_records(report), columns=columns))
+
+
+def _float(value: Fraction | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def question_frame(card: Scorecard) -> DataFrame:
+    """One row per question of a scorecard (columns as
+    :data:`~casework.report.inspection.QUESTION_COLUMNS`): the counts, flags,
+    ``proportion`` as a float (NaN with no relevant case) and ``display`` (half-up)."""
+    pd = require_pandas()
+    rows = [{**row, "proportion": _float(row["proportion"])} for row in question_records(card)]
+    columns = [column.key for column in QUESTION_COLUMNS]
+    return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+def criterion_frame(card: Scorecard) -> DataFrame:
+    """One row per criterion: ``criterion``, ``section``, ``title``, ``score`` (float),
+    ``display``, ``individual`` (mean of the questions), ``summary`` (the summary
+    question's proportion), ``basis``, ``band``, ``conclusion``."""
+    pd = require_pandas()
+    rows = [
+        {
+            "criterion": c.id,
+            "section": c.section,
+            "title": c.criterion.title if c.criterion else None,
+            "score": _float(c.score),
+            "display": c.display,
+            "individual": _float(c.individual),
+            "summary": _float(c.summary.proportion if c.summary else None),
+            "basis": c.basis,
+            "band": c.band.key if c.band else None,
+            "conclusion": c.conclusion,
+        }
+        for c in card.criteria
+    ]
+    columns = ["criterion", "section", "title", "score", "display", "individual", "summary"]
+    columns += ["basis", "band", "conclusion"]
+    return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+def section_frame(card: Scorecard) -> DataFrame:
+    """One row per scored section, and one for the RoH thread: ``section``
+    (``"1"``..``"3"``, ``"roh_thread"``), ``title``, ``score`` (float), ``display``,
+    ``criteria`` (how many were averaged; questions, for the thread)."""
+    pd = require_pandas()
+    rows = [
+        {
+            "section": str(s.number),
+            "title": s.section.title if s.section else None,
+            "score": _float(s.score),
+            "display": s.display,
+            "criteria": len(s.criteria),
+        }
+        for s in card.sections
+    ]
+    thread = card.roh_thread
+    rows.append(
+        {
+            "section": "roh_thread",
+            "title": "Risk of Harm thread",
+            "score": _float(thread.score),
+            "display": None if thread.score is None else percent(thread.score),
+            "criteria": len(thread.questions),
+        }
+    )
+    columns = ["section", "title", "score", "display", "criteria"]
+    return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+POSITIONS = ("above", "below", "unanswered", "not_applicable")
+
+
+def case_question_frame(card: Scorecard) -> DataFrame:
+    """One row per case and question of a scorecard (long format): ``case_ref``,
+    ``criterion``, ``question_id``, ``position`` (above, below, unanswered,
+    not_applicable: a categorical), ``not_evidenced`` (bool)."""
+    pd = require_pandas()
+    rows = [
+        (case_ref, q.criterion, q.id, position, case_ref in q.not_evidenced)
+        for q in card.questions
+        for position in POSITIONS
+        for case_ref in getattr(q, position)
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["case_ref", "criterion", "question_id", "position", "not_evidenced"]
+    )
+    frame["position"] = pd.Categorical(frame["position"], categories=list(POSITIONS))
+    frame["not_evidenced"] = frame["not_evidenced"].astype(bool)
+    return cast("DataFrame", frame)

@@ -110,12 +110,14 @@ class BulletList:
 
 @attrs.frozen
 class Figure:
-    """A chart: SVG for HTML, optionally PNG too; text formats show the caption and alt text."""
+    """A chart: SVG (or PNG) for HTML; the numbers it draws as a table for every format."""
 
     svg: str
     alt: str
     caption: str = ""
-    png: bytes | None = None
+    png: bytes | None = attrs.field(default=None, repr=False)
+    table: Table | None = None
+    """The numbers drawn: shown by text and Markdown, and by HTML when there is no image."""
 
 
 @attrs.frozen
@@ -172,6 +174,8 @@ def _text_block(block: Block, width: int, depth: int) -> list[str]:
             lines.extend([f"* {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])])
         return lines
     if isinstance(block, Figure):
+        if block.table is not None:
+            return _text_table(block.table, width)
         caption = f"{block.caption}: " if block.caption else ""
         return textwrap.wrap(f"[Chart] {caption}{block.alt}", width)
     return _text_table(block, width)
@@ -254,6 +258,8 @@ def _md_block(block: Block, level: int) -> list[str]:
         lines = [_md(block.title), ""] if block.title else []
         return lines + [f"* {_md(item)}" for item in block.items or (block.empty,)]
     if isinstance(block, Figure):
+        if block.table is not None:
+            return _md_table(block.table)
         caption = f"*{_md(block.caption)}.* " if block.caption else ""
         return [f"{caption}{_md(block.alt)}"]
     return _md_table(block)
@@ -293,6 +299,7 @@ dl.facts dd { margin: 0; }
 figure { margin: 1rem 0; }
 figure svg, figure img { max-width: 100%; height: auto; }
 figcaption { font-style: italic; font-size: .9rem; }
+p.list-title { font-weight: 600; margin-bottom: .2rem; }
 """.strip()
 
 
@@ -332,7 +339,7 @@ def _html_block(block: Block, level: int) -> list[str]:
         items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in block.items)
         return [f'<dl class="facts">{items}</dl>']
     if isinstance(block, BulletList):
-        lead = [f"<p>{esc(block.title)}</p>"] if block.title else []
+        lead = [f'<p class="list-title">{esc(block.title)}</p>'] if block.title else []
         items = "".join(f"<li>{esc(item)}</li>" for item in block.items or (block.empty,))
         return [*lead, f"<ul>{items}</ul>"]
     if isinstance(block, Figure):
@@ -342,6 +349,8 @@ def _html_block(block: Block, level: int) -> list[str]:
         elif block.png is not None:
             data = base64.b64encode(block.png).decode("ascii")
             image = f'<img alt="{esc(block.alt)}" src="data:image/png;base64,{data}">'
+        elif block.table is not None:
+            return [f"<p>{esc(block.alt)}</p>", *_html_table(block.table)]
         else:
             image = f"<p>{esc(block.alt)}</p>"
         return [f"<figure>{image}{caption}</figure>"]
