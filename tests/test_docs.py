@@ -4,6 +4,8 @@ Every page of docs/ and the README is checked:
 
 * ```` ```python ```` blocks run in order, in one namespace per page;
 * ```` ```pycon ```` blocks run as doctests (their output is checked);
+* ```` --8<-- "examples/file.py:section" ```` lines are replaced by that
+  part of the file, as the site's snippets extension does;
 * ```` ```console ```` blocks run each ``$ casework ...`` line and check its output
   (``...`` matches anything; ``# exit status N`` names an expected non-zero status).
 
@@ -49,6 +51,19 @@ cases = load_cases("cases.json").cases
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
+SNIPPET = re.compile(r'^--8<-- "([^":]+)(?::(\w+))?"$', re.MULTILINE)
+
+
+def _snippet(match: re.Match[str]) -> str:
+    """What pymdownx.snippets puts in place of ``--8<-- "file:section"``."""
+    lines = (ROOT / match.group(1)).read_text(encoding="utf-8").splitlines()
+    section = match.group(2)
+    if section:
+        start = lines.index(f"# --8<-- [start:{section}]")
+        lines = lines[start + 1 : lines.index(f"# --8<-- [end:{section}]")]
+    return "\n".join(line for line in lines if not line.startswith("# --8<-- ["))
+
+
 def _blocks(page: Path, languages: set[str]) -> list[tuple[str, str, int]]:
     text = page.read_text(encoding="utf-8")
     found = []
@@ -56,7 +71,7 @@ def _blocks(page: Path, languages: set[str]) -> list[tuple[str, str, int]]:
         before = text[: match.start()].rstrip()
         if match.group(1) in languages and not before.endswith(SKIP):
             line = text.count("\n", 0, match.start()) + 2
-            found.append((match.group(1), match.group(2), line))
+            found.append((match.group(1), SNIPPET.sub(_snippet, match.group(2)), line))
     return found
 
 
