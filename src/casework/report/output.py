@@ -54,7 +54,7 @@ def format_for_path(path: str | Path) -> Format:
         ) from None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Report:
     """One report, renderable in every format casework offers."""
 
@@ -100,6 +100,9 @@ class Report:
 
     def __str__(self) -> str:
         return self.render("text")
+
+    def __repr__(self) -> str:
+        return f"<Report {self.document.title!r}: print() it, render() or save() it>"
 
     def _repr_html_(self) -> str:
         return render_html(self.document, standalone=False)
