@@ -9,8 +9,9 @@ Every page of docs/ and the README is checked:
 * ```` ```console ```` blocks run each ``$ casework ...`` line and check its output
   (``...`` matches anything; ``# exit status N`` names an expected non-zero status).
 
-They run in a fresh folder holding the example files (``cases.json``,
-``cases.jsonl``, ``cases.yaml``, ``bad-cases.jsonl`` and ``examples/``), with
+They run in a fresh folder holding the example data files (``cases.json``,
+``bad-cases.jsonl``, ``omi-sample.json``... and ``examples/``; ``cases.jsonl`` and
+``cases.yaml`` hold the cases of ``cases.json``), with
 ``date``, ``dt``, ``calendar`` (England and Wales) and ``cases`` (the cases of
 ``cases.json``) already defined. A block preceded by ``<!-- docs-test: skip -->``
 is a sketch and is not run.
@@ -87,8 +88,9 @@ def _pages_with(languages: set[str]) -> list[Any]:
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder with the example files, as the docs assume."""
     shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns("*.ipynb"))
-    for name in ("cases.json", "bad-cases.jsonl"):
-        shutil.copy(EXAMPLES / name, tmp_path / name)
+    for data in EXAMPLES.iterdir():
+        if data.suffix in {".json", ".jsonl", ".yaml"}:
+            shutil.copy(data, tmp_path / data.name)
     cases = load_cases(EXAMPLES / "cases.json").cases
     (tmp_path / "cases.jsonl").write_text(dumps_cases(cases, format="jsonl"), encoding="utf-8")
     (tmp_path / "cases.yaml").write_text(dumps_cases(cases, format="yaml"), encoding="utf-8")
