@@ -78,11 +78,23 @@ def add_weeks(start: dt.date, weeks: int) -> dt.date:
 def add_months(start: dt.date, months: int) -> dt.date:
     """``start`` plus calendar months, clamped to the end of a shorter month.
 
+    The same as ``start + dateutil.relativedelta(months=months)``, computed directly.
+
     >>> add_months(dt.date(2007, 10, 31), 4)
     datetime.date(2008, 2, 29)
     """
-    result: dt.date = start + relativedelta(months=months)
-    return result
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(start.day, _days_in_month(year, month)))
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _MONTH_DAYS[month - 1]
 
 
 def _frozen_mapping(mapping: Mapping[dt.date, str]) -> Mapping[dt.date, str]:

@@ -9,9 +9,26 @@ from fractions import Fraction
 __all__ = ["long_date", "percent", "plural", "round_half_up"]
 
 
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def long_date(day: dt.date) -> str:
-    """``31 December 2007``."""
-    return f"{day.day} {day:%B %Y}"
+    """``31 December 2007`` (English month names whatever the locale)."""
+    return f"{day.day} {_MONTHS[day.month]} {day.year}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

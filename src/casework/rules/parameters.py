@@ -52,7 +52,8 @@ __all__ = [
 Value: TypeAlias = int | Fraction | str | bool | tuple[str, ...]
 
 _SOURCE = re.compile(r"^(\d{3}:\d+(-\d+)?|decision:[a-z0-9-]+)$")
-_UNITS = {unit.value for unit in TimeUnit} | {"proportion", "count", "days", "flag", "set"}
+_TIME_UNITS = frozenset(unit.value for unit in TimeUnit)
+_UNITS = _TIME_UNITS | {"proportion", "count", "days", "flag", "set"}
 
 
 class ParameterError(ValueError):
@@ -116,12 +117,12 @@ class Parameter:
     @property
     def duration(self) -> Duration:
         """The value as a time limit; ``ParameterError`` if it is not one."""
-        if self.unit not in {unit.value for unit in TimeUnit} or not isinstance(self.value, int):
+        if self.unit not in _TIME_UNITS or not isinstance(self.value, int):
             raise ParameterError(f"parameter {self.name!r} is not a time limit")
         return Duration(self.value, TimeUnit(self.unit))
 
     def __str__(self) -> str:
-        shown = str(self.duration) if self.unit in {u.value for u in TimeUnit} else str(self.value)
+        shown = str(self.duration) if self.unit in _TIME_UNITS else str(self.value)
         return f"{shown} ({self.source})"
 
 
@@ -291,7 +292,7 @@ def _value(where: str, unit: str | None, index: int, raw: Any) -> ParameterValue
 
 
 def _check_value(where: str, unit: str | None, value: object) -> None:
-    if unit in {u.value for u in TimeUnit} or unit in {"count", "days"}:
+    if unit in _TIME_UNITS or unit in {"count", "days"}:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ParameterError(f"{where}: a {unit} value must be a whole number")
     elif unit == "proportion":

@@ -39,7 +39,7 @@ from casework.rules.engine import (
 from casework.rules.parameters import Parameter
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, roh_at_start
 from casework.rules.timing import deadline_check
-from casework.text import long_date, plural
+from casework.text import long_date
 
 __all__ = [
     "CUSTODIAL",
@@ -201,6 +201,18 @@ def _relabel(number: int, evidence: Iterable[Evidence]) -> list[Evidence]:
     ]
 
 
+@attrs.frozen
+class _Interval:
+    number: int
+    start: dt.date
+    start_label: str
+    due: dt.date
+    done: dt.date | None
+
+    def late(self, as_of: dt.date) -> bool:
+        return (self.done if self.done is not None else as_of) > self.due
+
+
 def periodic_check(
     ctx: Context,
     *,
@@ -221,70 +233,73 @@ def periodic_check(
     and all were on time; otherwise not yet due.
 
     ``words`` says what is counted and how each interval's sentence opens.
+    Each interval's facts are in the evidence, labelled "interval N: ...";
+    the sentence names the late intervals, or else the latest on-time one.
     """
     parameter = ctx.param(limit) if isinstance(limit, str) else limit
-    verdicts: list[Verdict] = []
+    duration = parameter.duration
+    intervals: list[_Interval] = []
     start, start_label = anchor, anchor_label
     for day in sorted({day for day in done if day > anchor}):
-        verdicts.append(
-            deadline_check(
-                ctx,
-                done=day,
-                anchor=start,
-                anchor_label=start_label,
-                limit=parameter,
-                done_label=words.done_label,
-                missing_label=words.missing_label,
-            )
-        )
+        due = ctx.calendar.add(start, duration)
+        intervals.append(_Interval(len(intervals) + 1, start, start_label, due, day))
         start, start_label = day, words.previous_label
-    next_due = ctx.calendar.add(start, parameter.duration)
+    next_due = ctx.calendar.add(start, duration)
     if ended is None or next_due <= ended:
-        verdicts.append(
-            deadline_check(
-                ctx,
-                done=None,
-                anchor=start,
-                anchor_label=start_label,
-                limit=parameter,
-                done_label=words.done_label,
-                missing_label=words.missing_label,
-            )
+        intervals.append(_Interval(len(intervals) + 1, start, start_label, next_due, None))
+
+    def check(interval: _Interval) -> Verdict:
+        return deadline_check(
+            ctx,
+            done=interval.done,
+            anchor=interval.start,
+            anchor_label=interval.start_label,
+            limit=parameter,
+            done_label=words.done_label,
+            missing_label=words.missing_label,
         )
-    threshold = Evidence("time limit", str(parameter.duration), parameter.source)
-    evidence = [threshold]
-    for number, verdict in enumerate(verdicts, start=1):
-        evidence.extend(_relabel(number, verdict.evidence))
-    if not verdicts:
+
+    late = {i.number: check(i) for i in intervals if i.late(ctx.as_of)}
+    evidence = [Evidence("time limit", str(duration), parameter.source)]
+    done_label = words.done_label.lower()
+    for interval in intervals:
+        if interval.number in late:
+            evidence.extend(_relabel(interval.number, late[interval.number].evidence))
+            continue
+        prefix = f"interval {interval.number}: "
+        evidence.append(Evidence(prefix + interval.start_label, interval.start))
+        evidence.append(Evidence(prefix + "due by", interval.due, parameter.source))
+        if interval.done is not None:
+            evidence.append(Evidence(prefix + done_label, interval.done))
+    if not intervals:
         return not_applicable(
             f"Not applicable: supervision ended on {long_date(ended or anchor)}, before "
-            f"any {words.noun} fell due ({parameter.duration} after {anchor_label} on "
+            f"any {words.noun} fell due ({duration} after {anchor_label} on "
             f"{long_date(anchor)}).",
             *evidence,
             basis=Basis.OUT_OF_SCOPE,
         )
-    late = [verdict for verdict in verdicts if verdict.outcome is Outcome.NOT_MET]
     if late:
-        lead = f"{len(late)} of {len(verdicts)} intervals were late. " if len(verdicts) > 1 else ""
-        return Verdict(
-            Outcome.NOT_MET,
-            Basis.COMPUTED,
-            lead + " ".join(verdict.reason for verdict in late),
-            tuple(evidence),
+        lead = (
+            f"{len(late)} of {len(intervals)} intervals {'was' if len(late) == 1 else 'were'} "
+            "late. "
+            if len(intervals) > 1
+            else ""
         )
-    on_time = [verdict for verdict in verdicts if verdict.outcome is Outcome.MET]
+        reasons = " ".join(verdict.reason for verdict in late.values())
+        return Verdict(Outcome.NOT_MET, Basis.COMPUTED, lead + reasons, tuple(evidence))
+    on_time = [interval for interval in intervals if interval.done is not None]
     if not on_time:
-        (pending,) = verdicts
-        return Verdict(pending.outcome, pending.basis, pending.reason, tuple(evidence))
+        (pending,) = intervals
+        verdict = check(pending)
+        return Verdict(verdict.outcome, verdict.basis, verdict.reason, tuple(evidence))
+    lead = f"{len(on_time)} {words.noun}s, all on time. The latest: " if len(on_time) > 1 else ""
     pending_text = (
-        f" The next is due by {long_date(next_due)}."
-        if verdicts[-1].basis is Basis.NOT_YET_DUE
-        else ""
+        f" The next is due by {long_date(next_due)}." if intervals[-1].done is None else ""
     )
-    count = plural(len(on_time), words.noun)
     return Verdict(
         Outcome.MET,
         Basis.COMPUTED,
-        f"{count}, each on time. The latest: {on_time[-1].reason}{pending_text}",
+        f"{lead}{check(on_time[-1]).reason}{pending_text}",
         tuple(evidence),
     )

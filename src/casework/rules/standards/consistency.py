@@ -7,8 +7,9 @@ appears in both rule sets under its own id and shares one body.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from casework.model import Case, OasysAssessment, OasysPart, RohLevel
+from casework.model import Case, FullAnalysis, OasysAssessment, OasysPart, RohLevel
 from casework.rules.engine import (
     Context,
     Evidence,
@@ -55,16 +56,19 @@ SCREENED_IN = Population(
 )
 
 
-def _analysis_for(case: Case, screened: OasysAssessment, on: dt.date) -> Verdict:
-    """Was a full analysis done for this screening (in it, or in a later assessment)?"""
-    analyses = [
+def _analysis_for(
+    analyses: Sequence[tuple[OasysAssessment, FullAnalysis, dt.date | None]],
+    screened: OasysAssessment,
+    on: dt.date,
+) -> Verdict:
+    """Was a full analysis done for this screening (in its assessment, or in a later one)?"""
+    relevant = [
         analysis
-        for assessment in case.assessments
-        if (analysis := assessment.full_analysis) is not None
-        and (assessment is screened or (assessment.latest_date or dt.date.min) >= on)
+        for assessment, analysis, latest in analyses
+        if assessment is screened or (latest is not None and latest >= on)
     ]
     evidence = [Evidence("screening", on), Evidence("assessment", screened.id)]
-    completed = [a.completed_on for a in analyses if a.completed_on is not None]
+    completed = [a.completed_on for a in relevant if a.completed_on is not None]
     if completed:
         done = min(completed)
         return met(
@@ -74,7 +78,7 @@ def _analysis_for(case: Case, screened: OasysAssessment, on: dt.date) -> Verdict
         )
     countersigned = [
         a.exemption_countersigned_on
-        for a in analyses
+        for a in relevant
         if a.exempted and a.exemption_countersigned_on is not None
     ]
     if countersigned:
@@ -84,7 +88,7 @@ def _analysis_for(case: Case, screened: OasysAssessment, on: dt.date) -> Verdict
             *evidence,
             Evidence("exemption countersigned", day, "002:278"),
         )
-    if any(a.exempted for a in analyses):
+    if any(a.exempted for a in relevant):
         return not_met(
             "An exemption from the full analysis was claimed but not countersigned by an SPO.",
             *evidence,
@@ -96,9 +100,14 @@ def _analysis_for(case: Case, screened: OasysAssessment, on: dt.date) -> Verdict
 
 
 def _full_analysis_where_screened(case: Case, ctx: Context) -> Verdict:
+    analyses = [
+        (assessment, analysis, assessment.latest_date)
+        for assessment in case.assessments
+        if (analysis := assessment.full_analysis) is not None
+    ]
     return combine(
         [
-            (unit_label("Screening", on), _analysis_for(case, assessment, on))
+            (unit_label("Screening", on), _analysis_for(analyses, assessment, on))
             for assessment, on in _screened_in(case)
         ],
         none="No screening called for a full analysis.",

@@ -53,7 +53,7 @@ def _oasys_on_time(
 ) -> Verdict:
     completion = oasys_completion(case, parts=parts, full_analysis=full_analysis)
     kind, start = completion.start
-    parts_evidence = Evidence("parts", completion.describe())
+    described = completion.describe()
     return deadline_check(
         ctx,
         done=completion.completed_on,
@@ -61,8 +61,8 @@ def _oasys_on_time(
         anchor_label=kind,
         limit=limit,
         done_label="OASys completed",
-        missing_label=f"OASys not complete ({completion.describe()})",
-        extra=(parts_evidence,),
+        missing_label=f"OASys not complete ({described})",
+        extra=(Evidence("parts", described),),
     )
 
 

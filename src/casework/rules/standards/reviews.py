@@ -81,7 +81,7 @@ PLAN_REVIEWS = Wording(
 
 
 def _cycle_anchor(case: Case, date_of: DateOf, initial: str) -> tuple[dt.date, str]:
-    """Where a 2005 review cycle starts: the initial assessment, or the start if that came later.
+    """Where a cycle counted from the previous assessment starts (2005 reviews, plan reviews).
 
     "Reviewed a minimum of every 16 weeks" counts from the previous assessment
     (002:879); the first interval runs from the assessment done for the

@@ -35,6 +35,7 @@ from casework.rules.engine import (
     not_applicable,
     rule,
 )
+from casework.rules.parameters import ParameterError
 from casework.rules.population import (
     COMMUNITY_SENTENCE,
     HAS_BREACH,
@@ -98,6 +99,9 @@ def _each_breach(check: Callable[[Context, Breach], Verdict]) -> Callable[[Case,
     return each
 
 
+_breach_actions = _each_breach(breach_action)
+_breach_resolutions = _each_breach(breach_resolution)
+
 _ACTION_QUESTION = (
     "Was breach action instigated within 10 working days of every unacceptable failure to comply?"
 )
@@ -115,7 +119,7 @@ breach_action_2005 = rule(
     parameters=("breach_action_limit",),
     group="enforcement",
     **IN_FORCE_2005,
-)(_each_breach(breach_action))
+)(_breach_actions)
 
 breach_action_2007 = rule(
     "NS07.breach-action",
@@ -126,7 +130,7 @@ breach_action_2007 = rule(
     parameters=("breach_action_limit",),
     group="enforcement",
     **IN_FORCE_2007,
-)(_each_breach(breach_action))
+)(_breach_actions)
 
 breach_resolution_2005 = rule(
     "NS05.breach-resolution",
@@ -138,7 +142,7 @@ breach_resolution_2005 = rule(
     group="enforcement",
     notes="2005-06 counts from the second unacceptable absence: record that date as failed_on.",
     **IN_FORCE_2005,
-)(_each_breach(breach_resolution))
+)(_breach_resolutions)
 
 breach_resolution_2007 = rule(
     "NS07.breach-resolution",
@@ -149,7 +153,7 @@ breach_resolution_2007 = rule(
     parameters=("breach_resolution_limit",),
     group="enforcement",
     **IN_FORCE_2007,
-)(_each_breach(breach_resolution))
+)(_breach_resolutions)
 
 
 # ---------------------------------------------------------------- victims and reports
@@ -162,14 +166,13 @@ HAS_STATUTORY_VICTIM = Population(
 _STATUTORY_OFFENCES = frozenset({OffenceCategory.SERIOUS_SEXUAL, OffenceCategory.SERIOUS_VIOLENT})
 
 
-def _why_not_statutory(case: Case, ctx: Context) -> str | None:
+def _why_not_statutory(case: Case, shortest: int) -> str | None:
     """What in the sentence, if recorded, rules statutory contact out (003:713, 001:373)."""
     sentence = case.sentence
     if sentence.kind not in {SentenceKind.CUSTODY, SentenceKind.LICENCE}:
         return f"the sentence is not custodial ({sentence.kind.value.replace('_', ' ')})"
     months = sentence.custodial_months
-    shortest = ctx.param("statutory_victim_custody_months").value
-    if months is not None and isinstance(shortest, int) and months < shortest:
+    if months is not None and months < shortest:
         return f"the custodial term is {months} months"
     category = sentence.offence_category
     if category is not None and category not in _STATUTORY_OFFENCES:
@@ -178,13 +181,19 @@ def _why_not_statutory(case: Case, ctx: Context) -> str | None:
 
 
 def _statutory_victim_contact(case: Case, ctx: Context) -> Verdict:
-    conflict = _why_not_statutory(case, ctx)
+    scheme = ctx.param("statutory_victim_custody_months")
+    shortest = scheme.value
+    if not isinstance(shortest, int):
+        raise ParameterError(f"{scheme.name} must be a whole number of months")
+    conflict = _why_not_statutory(case, shortest)
     if conflict is not None:
         return contradictory(
             "Cannot assess: a victim is recorded as eligible for statutory contact, but "
-            f"{conflict}; statutory contact follows 12 months or more in custody for a serious "
-            "sexual or violent offence.",
-            Evidence("statutory scheme", "12 months or more, serious sexual or violent", "003:713"),
+            f"{conflict}; statutory contact follows {shortest} months or more in custody for a "
+            "serious sexual or violent offence.",
+            Evidence(
+                "statutory scheme: shortest custodial term in months", shortest, scheme.source
+            ),
         )
     victims = [victim for victim in case.victims if victim.statutory]
     return combine(
