@@ -11,10 +11,10 @@ Every page of docs/ and the README is checked:
 
 They run in a fresh folder holding the example data files (``cases.json``,
 ``bad-cases.jsonl``, ``omi-sample.json``... and ``examples/``; ``cases.jsonl`` and
-``cases.yaml`` hold the cases of ``cases.json``), with
-``date``, ``dt``, ``calendar`` (England and Wales) and ``cases`` (the cases of
-``cases.json``) already defined. A block preceded by ``<!-- docs-test: skip -->``
-is a sketch and is not run.
+``cases.yaml`` hold the cases of ``cases.json``), with ``date``, ``dt``,
+``calendar`` (England and Wales), ``cases`` (the cases of ``cases.json``) and
+``as_of`` (15 October 2007, their date) already defined. A block preceded by
+``<!-- docs-test: skip -->`` is a sketch and is not run.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from datetime import date
 from casework import WorkingCalendar, load_cases
 calendar = WorkingCalendar.england_and_wales()
 cases = load_cases("cases.json").cases
+as_of = date(2007, 10, 15)
 """
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
