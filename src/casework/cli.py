@@ -204,6 +204,12 @@ def case_file_argument(function: F) -> F:
     )
 
 
+def ruleset_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--ruleset", "-r", "rules", callback=_parse_ruleset, metavar="NAME", help=help
+    )
+
+
 def as_of_option(help: str) -> Callable[[F], F]:
     return click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help=help)
 
@@ -311,30 +317,44 @@ def _chosen_ruleset(rules: RuleSet | None, as_of: dt.date) -> RuleSet:
         raise click.UsageError(f"{exc}; name one with --ruleset") from None
 
 
-def _evaluate(
-    cases: Sequence[Case], rules: RuleSet, as_of: dt.date, progress: bool | None
-) -> Findings:
+def _evaluate_file(
+    file: Path,
+    as_of: dt.date | None,
+    choose: Callable[[dt.date], RuleSet],
+    progress: bool | None,
+) -> tuple[LoadResult, Findings]:
+    """Read FILE (warning about rejected records) and evaluate its cases.
+
+    ``choose`` picks the rule set once the assessment date is known. The
+    progress bar goes to stderr, on a terminal for large files or when asked.
+    """
+    result = _load(file, as_of)
+    _warn_rejected(file, result)
+    assessed_on = _assessment_date(as_of, result.cases)
+    rules = choose(assessed_on)
     calendar = WorkingCalendar.england_and_wales()
     stderr = sys.stderr
+    cases = result.cases
     show = (
-        progress if progress is not None else (stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD)
+        progress if progress is not None else stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD
     )
     found: list[Finding] = []
     with click.progressbar(
         cases, label=f"Evaluating {len(cases)} cases", file=stderr, hidden=not show
     ) as bar:
         for case in bar:
-            found.extend(evaluate_case(case, rules, as_of=as_of, calendar=calendar))
-    return Findings(tuple(found))
+            found.extend(evaluate_case(case, rules, as_of=assessed_on, calendar=calendar))
+    return result, Findings(tuple(found))
 
 
-def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Callable[[str], str] | None:
+def _pseudonymised(findings: Findings, pseudonymise_: bool, key_file: Path | None) -> Findings:
+    """The findings with pseudonyms for case references, if asked for."""
     if key_file is not None:
         key = key_file.read_bytes().strip()
         if not key:
             raise click.BadParameter("the key file is empty", param_hint="'--pseudonym-key-file'")
-        return KeyedPseudonyms(key)
-    return SequentialPseudonyms() if pseudonymise_ else None
+        return pseudonymise(findings, KeyedPseudonyms(key))
+    return pseudonymise(findings, SequentialPseudonyms()) if pseudonymise_ else findings
 
 
 # ---------------------------------------------------------------------- commands
@@ -390,14 +410,9 @@ def validate(
 
 @main.command(epilog=_EXIT_CODES)
 @case_file_argument
-@click.option(
-    "--ruleset",
-    "-r",
-    "rules",
-    callback=_parse_ruleset,
-    metavar="NAME",
-    help="Rule set to evaluate (see `casework rulesets`). "
-    "[default: the National Standards in force on the assessment date]",
+@ruleset_option(
+    "Rule set to evaluate (see `casework rulesets`). "
+    "[default: the National Standards in force on the assessment date]"
 )
 @as_of_option(
     "Assessment date: deadlines after it with the work undone are 'not yet due', not failures. "
@@ -465,11 +480,7 @@ def findings(
       casework findings cases.json --format csv -o findings.csv
       casework findings cases.json --pseudonymise -o findings.html
     """
-    result = _load(file, as_of)
-    _warn_rejected(file, result)
-    assessed_on = _assessment_date(as_of, result.cases)
-    chosen = _chosen_ruleset(rules, assessed_on)
-    found = _evaluate(result.cases, chosen, assessed_on, progress)
+    result, found = _evaluate_file(file, as_of, lambda day: _chosen_ruleset(rules, day), progress)
     found = select_findings(
         found,
         outcomes=outcomes,
@@ -478,9 +489,7 @@ def findings(
         cases=case_refs,
         roh=True if roh_only else None,
     )
-    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    if names is not None:
-        found = pseudonymise(found, names)
+    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     report = findings_report(found, source=file.name, load=result)
     _emit(report, format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
@@ -488,13 +497,8 @@ def findings(
 
 @main.command(epilog=_EXIT_CODES)
 @case_file_argument
-@click.option(
-    "--ruleset",
-    "-r",
-    "rules",
-    callback=_parse_ruleset,
-    metavar="NAME",
-    help="Rule set the sample is evaluated under. [default: the inspection file's, or omi-2007]",
+@ruleset_option(
+    "Rule set the sample is evaluated under. [default: the inspection file's, or omi-2007]"
 )
 @as_of_option(
     "Date timeliness is judged as at. [default: the inspection file's as_of, "
@@ -579,14 +583,9 @@ def score(
         raise click.BadParameter("a chart is saved as .png or .svg", param_hint="'--chart'")
     inspection = _load_inspection(inspection_file)
     chosen_as_of = as_of or (inspection.as_of if inspection else None)
-    result = _load(file, chosen_as_of)
-    _warn_rejected(file, result)
-    assessed_on = _assessment_date(chosen_as_of, result.cases)
     chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
-    found = _evaluate(result.cases, chosen, assessed_on, progress)
-    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    if names is not None:
-        found = pseudonymise(found, names)
+    result, found = _evaluate_file(file, chosen_as_of, lambda _day: chosen, progress)
+    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     card = score_inspection(found, inspection=inspection, options=scoring)
     if not card.criteria:
         raise click.UsageError(
@@ -691,13 +690,8 @@ def targets(
             param_hint="'--area'",
         )
     chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
-    result = _load(file, as_of)
-    _warn_rejected(file, result)
-    assessed_on = _assessment_date(as_of, result.cases)
-    found = _evaluate(result.cases, targets.ruleset, assessed_on, progress)
-    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    if names is not None:
-        found = pseudonymise(found, names)
+    result, found = _evaluate_file(file, as_of, lambda _day: targets.ruleset, progress)
+    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     performance = target_performance(
         found, targets, period=chosen_period, area=area, near_miss=tolerance
     )
