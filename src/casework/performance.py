@@ -66,6 +66,7 @@ from casework.rules.targets.measure import (
     tolerance_for,
 )
 from casework.rules.targets.rules import CASE_RULE_ID
+from casework.text import month_name
 
 __all__ = [
     "Counts",
@@ -76,20 +77,6 @@ __all__ = [
     "target_performance",
 ]
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 #: Evidence label of the per-unit value that mean measures average.
 MEAN_VALUE_LABEL = "working days to resolution"
@@ -152,14 +139,14 @@ class Period:
         """One calendar month."""
         first = dt.date(year, month, 1)
         last = first + relativedelta(months=1) - dt.timedelta(days=1)
-        return cls(first, last, f"{_MONTHS[month - 1]} {year}")
+        return cls(first, last, f"{month_name(month)} {year}")
 
     @classmethod
     def rolling_quarter(cls, year: int, month: int) -> Period:
         """The three calendar months ending with ``month`` of ``year``."""
         last = cls.month(year, month).end
         first = dt.date(year, month, 1) - relativedelta(months=2)
-        return cls(first, last, f"rolling quarter to {_MONTHS[month - 1]} {year}")
+        return cls(first, last, f"rolling quarter to {month_name(month)} {year}")
 
     @classmethod
     def year_to_date(cls, year: int | str, through: dt.date) -> Period:

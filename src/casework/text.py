@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["long_date", "percent", "plural", "round_half_up"]
+__all__ = ["long_date", "month_name", "percent", "plural", "round_half_up"]
 
 
 _MONTHS = (
@@ -24,6 +24,13 @@ _MONTHS = (
     "November",
     "December",
 )
+
+
+def month_name(month: int) -> str:
+    """English name of month 1-12, whatever the locale."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1-12")
+    return _MONTHS[month]
 
 
 def long_date(day: dt.date) -> str:
