@@ -371,13 +371,13 @@ def main() -> None:
 
     \b
     Start here:
-      casework validate cases.json          which records are usable, and why not
-      casework findings cases.json          one row per case and question
-      casework score sample.json -i inspection.json -o report.html   an OMI scorecard
-      casework targets cases.yaml --set 2007-08   national targets met, nearly met, missed
-      casework rulesets                     the rule sets casework ships
-      casework rules national-standards-2007   every question, its source and who it applies to
-      casework schema                       the JSON Schema of a case file
+      casework validate cases.json             which records are usable, and why not
+      casework findings cases.json             one row per case and question
+      casework score sample.json -i insp.json  an inspection's scores, as its report
+      casework targets cases.yaml -s 2007-08   targets met, nearly met or missed
+      casework rulesets                        the rule sets casework ships
+      casework rules omi-2007                  every question, its source, who it applies to
+      casework schema                          the JSON Schema of a case file
 
     Every report command takes --format text|markdown|html|json|csv and
     --output FILE. Run `casework COMMAND --help` for examples.
