@@ -12,6 +12,7 @@ from typing import Any
 from casework.report.document import Block, Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report
 from casework.rules.engine import Rule
+from casework.rules.omi2007.criteria import criterion as omi_criterion
 from casework.rules.parameters import MissingParameterError
 from casework.rules.registry import available_rulesets, ruleset
 from casework.rules.ruleset import RuleSet
@@ -99,6 +100,14 @@ def _rule_row(rule: Rule) -> tuple[str, str, str, str]:
     return (rule.id, rule.question, rule.applies_to.description, " ".join(details))
 
 
+def _criterion_title(criterion_id: str) -> str:
+    """``Criterion 1.2: Assessment of risk of harm`` (the OMI criteria have titles)."""
+    try:
+        return f"Criterion {criterion_id}: {omi_criterion(criterion_id).title}"
+    except KeyError:
+        return f"Criterion {criterion_id}"
+
+
 def _ruleset_section(rules: RuleSet) -> Section:
     blocks: list[Block] = [
         Facts(
@@ -119,7 +128,7 @@ def _ruleset_section(rules: RuleSet) -> Section:
     else:
         for criterion in criteria:
             members = tuple(_rule_row(rule) for rule in rules if rule.criterion == criterion)
-            title = f"Criterion {criterion}" if criterion else "Other questions"
+            title = _criterion_title(criterion) if criterion else "Other questions"
             blocks.append(Section(title, (Table(_RULE_COLUMNS, members),)))
     used = sorted({name for rule in rules for name in rule.parameters})
     if used:
