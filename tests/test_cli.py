@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -84,3 +86,489 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "casework", "--help"], capture_output=True, text=True, check=True
     )
     assert "validate" in result.stdout
+
+
+# ---------------------------------------------------------------------- findings
+
+FINDINGS = ("findings", "--ruleset", "national-standards-2007", "--as-of", "2007-10-15")
+
+
+def test_findings_on_the_example_file(examples: Path) -> None:
+    result = run(*FINDINGS, str(examples / "cases.json"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["records"] == {"read": 6, "accepted": 6, "rejected": 0}
+    assert len(data["findings"]) == 6 * len(data["rules"])
+    assert sum(data["counts"].values()) == len(data["findings"])
+    assert {f["ruleset"] for f in data["findings"]} == {"national-standards-2007"}
+
+
+def test_findings_defaults_to_the_files_date_and_the_standards_in_force(examples: Path) -> None:
+    explicit = run(*FINDINGS, str(examples / "cases.json"), "--format", "json")
+    implicit = run("findings", str(examples / "cases.json"), "--format", "json")
+    assert implicit.returncode == 0, implicit.stderr
+    assert implicit.stdout == explicit.stdout
+
+
+def test_findings_on_a_file_with_bad_records(examples: Path) -> None:
+    result = run(*FINDINGS, str(examples / "bad-cases.jsonl"), "--format", "csv")
+    assert result.returncode == 1
+    assert "11 records read: 2 cases accepted, 9 rejected" in result.stderr
+    assert "casework validate" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {row["case_ref"] for row in rows} == {"BAD-01", "GOOD-11"}
+    assert "Synthetic Person" not in result.stdout + result.stderr
+
+
+def test_findings_filters(examples: Path) -> None:
+    result = run(
+        *FINDINGS,
+        str(examples / "cases.json"),
+        "--outcome",
+        "not_met",
+        "--rule",
+        "NS07.oasys-tier*",
+        "--format",
+        "csv",
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert {row["outcome"] for row in rows} == {"not_met"}
+    assert all(row["rule_id"].startswith("NS07.oasys-tier") for row in rows)
+
+
+@pytest.mark.parametrize("format_", ["text", "markdown", "html"])
+def test_findings_for_people(examples: Path, format_: str) -> None:
+    result = run(*FINDINGS, str(examples / "cases.json"), "--format", format_, "--case", "EX-0003")
+    assert result.returncode == 0, result.stderr
+    assert "EX-0003" in result.stdout
+    assert "EX-0001" not in result.stdout
+    assert "2 working days after it was due on 25 April 2007" in " ".join(result.stdout.split())
+
+
+def test_output_file_takes_its_format_from_the_suffix(examples: Path, tmp_path: Path) -> None:
+    target = tmp_path / "findings.html"
+    result = run(*FINDINGS, str(examples / "cases.json"), "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    bad = run(*FINDINGS, str(examples / "cases.json"), "--output", str(tmp_path / "x.pdf"))
+    assert bad.returncode == 2
+    assert "cannot tell the format" in bad.stderr
+
+
+def test_pseudonymised_findings(examples: Path, tmp_path: Path) -> None:
+    plain = run(*FINDINGS, str(examples / "cases.json"), "--pseudonymise", "--format", "json")
+    data = json.loads(plain.stdout)
+    assert [f["case_ref"] for f in data["findings"]][:: len(data["rules"])] == [
+        f"CASE-{i:04d}" for i in range(1, 7)
+    ]
+    assert "EX-000" not in plain.stdout
+
+    key = tmp_path / "key"
+    key.write_text("a secret of ours\n")
+    keyed = run(
+        *FINDINGS, str(examples / "cases.json"), "--pseudonym-key-file", str(key), "-f", "csv"
+    )
+    refs = {row["case_ref"] for row in csv.DictReader(io.StringIO(keyed.stdout))}
+    from casework.report import KeyedPseudonyms
+
+    names = KeyedPseudonyms(b"a secret of ours")
+    assert refs == {names(f"EX-000{i}") for i in range(1, 7)}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--ruleset", "nope"), "no rule set named 'nope'; known: national-standards-2005"),
+        (("--as-of", "15/10/2007"), "is not a date"),
+        (("--outcome", "failed"), "'failed' is not one of"),
+        (("--as-of", "2001-01-01"), "no national-standards rule set is in force on 2001-01-01"),
+        (("--format", "pdf"), "'pdf' is not one of"),
+    ],
+)
+def test_findings_bad_arguments_exit_2(examples: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("findings", str(examples / "cases.json"), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_findings_asks_for_a_date_when_the_cases_disagree(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "reference": f"M-{day}",
+                    "as_of": f"2007-10-{day}",
+                    "sentence": {"kind": "community_order", "sentenced_on": "2007-06-01"},
+                }
+            )
+            for day in (15, 16)
+        )
+    )
+    result = run("findings", str(path))
+    assert result.returncode == 2
+    assert "2 different dates; give --as-of" in result.stderr
+
+
+def test_findings_on_an_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("cases: [\n")
+    result = run(*FINDINGS, str(path))
+    assert result.returncode == 1
+    assert "broken.yaml: not valid YAML" in result.stderr
+    assert result.stdout == ""
+
+
+# ---------------------------------------------------------------------- progress
+
+
+def _expected_findings(path: Path) -> int:
+    """How many findings the library gives for the file (the CLI must agree)."""
+    import datetime as dt
+
+    from casework import WorkingCalendar, load_cases
+    from casework.rules import evaluate
+
+    cases = load_cases(path).cases
+    calendar = WorkingCalendar.england_and_wales()
+    return len(
+        evaluate(cases, "national-standards-2007", as_of=dt.date(2007, 10, 15), calendar=calendar)
+    )
+
+
+def _many_cases(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "many.jsonl"
+    with path.open("w") as stream:
+        for number in range(count):
+            record = {
+                "reference": f"P-{number:05d}",
+                "as_of": "2007-10-15",
+                "sentence": {"kind": "community_order", "sentenced_on": "2007-06-01"},
+                "tiers": [{"tier": 1 + number % 4, "on": "2007-06-01"}],
+            }
+            stream.write(json.dumps(record) + "\n")
+    return path
+
+
+def test_progress_never_mixes_into_the_output(tmp_path: Path) -> None:
+    path = _many_cases(tmp_path, 5)
+    result = run(*FINDINGS, str(path), "--progress", "--format", "json")
+    assert result.returncode == 0
+    assert "Evaluating 5 cases" in result.stderr
+    assert len(json.loads(result.stdout)["findings"]) == _expected_findings(path)
+    quiet = run(*FINDINGS, str(path), "--format", "json")
+    assert quiet.stderr == ""
+
+
+def _with_terminal_stderr(*args: str) -> tuple[int, str, str]:
+    """Run with stderr on a pseudo-terminal and stdout to a file."""
+    import os
+    import pty
+    import tempfile
+
+    primary, secondary = pty.openpty()
+    with tempfile.TemporaryFile("w+") as stdout:
+        process = subprocess.Popen([*_casework(), *args], stdout=stdout, stderr=secondary)
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # EIO: the process has closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(primary)
+        code = process.wait(timeout=120)
+        stdout.seek(0)
+        return code, stdout.read(), b"".join(chunks).decode()
+
+
+def test_a_progress_bar_on_a_terminal_for_large_files_only(tmp_path: Path) -> None:
+    from casework.cli import PROGRESS_THRESHOLD
+
+    large = _many_cases(tmp_path, PROGRESS_THRESHOLD)
+    code, stdout, terminal = _with_terminal_stderr(*FINDINGS, str(large), "--format", "csv")
+    assert code == 0
+    assert f"Evaluating {PROGRESS_THRESHOLD} cases" in terminal
+    assert "100%" in terminal
+    assert stdout.count("\n") == 1 + _expected_findings(large)
+
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(large.read_text().splitlines(keepends=True)[:3]))
+    code, _, terminal = _with_terminal_stderr(*FINDINGS, str(small), "--format", "csv")
+    assert code == 0
+    assert terminal == ""
+    code, _, terminal = _with_terminal_stderr(*FINDINGS, str(large), "--no-progress")
+    assert terminal == ""
+
+
+# ---------------------------------------------------------------------- the rest
+
+
+def test_validate_in_every_format(examples: Path) -> None:
+    bad = str(examples / "bad-cases.jsonl")
+    rows = list(csv.DictReader(io.StringIO(run("validate", bad, "-f", "csv").stdout)))
+    assert rows[0].keys() == {"record", "case_ref", "field", "expected", "found"}
+    assert {row["record"] for row in rows} == {"2", "3", "4", "5", "6", "7", "8", "9", "10"}
+    assert (
+        "| Record | Case | Field | Expected | Found |"
+        in run("validate", bad, "-f", "markdown").stdout
+    )
+    assert "<table>" in run("validate", bad, "-f", "html").stdout
+
+
+def test_rulesets_and_rules(examples: Path) -> None:
+    listed = json.loads(run("rulesets", "--format", "json").stdout)
+    names = [item["name"] for item in listed["rulesets"]]
+    assert {"national-standards-2005", "national-standards-2007"} <= set(names)
+    reference = json.loads(run("rules", "national-standards-2007", "-f", "json").stdout)
+    (only,) = reference["rulesets"]
+    from casework.rules import ruleset
+
+    assert [rule["id"] for rule in only["rules"]] == [
+        r.id for r in ruleset("national-standards-2007")
+    ]
+    unknown = run("rules", "nope")
+    assert unknown.returncode == 2
+    assert "no rule set named 'nope'" in unknown.stderr
+
+
+def test_help_teaches_with_examples_and_exit_codes() -> None:
+    top = run("--help").stdout
+    for command in ("validate", "findings", "rulesets", "rules", "schema"):
+        assert command in top
+    assert "Exit status" in top
+    findings_help = run("findings", "--help").stdout
+    assert "casework findings cases.json --outcome not_met" in findings_help
+    assert "--pseudonymise" in findings_help
+    assert "1  some records were rejected" in findings_help
+
+
+# ---------------------------------------------------------------------- targets
+
+TARGETS = ("targets", "--set", "2007-08", "--period", "2007-04-01..2008-03-31")
+
+
+def test_targets_on_the_example_file(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    import datetime as dt
+
+    from casework import Period, WorkingCalendar, load_cases, target_performance
+
+    expected = target_performance(
+        load_cases(examples / "targets-cases.yaml").cases,
+        "nps-2007-08",
+        period=Period(dt.date(2007, 4, 1), dt.date(2008, 3, 31)),
+        as_of=dt.date(2008, 4, 11),
+        calendar=WorkingCalendar.england_and_wales(),
+    ).to_dict()
+    assert data["results"] == expected["results"]
+    assert data["tally"] == expected["tally"]
+    assert data["records"] == {"read": 10, "accepted": 10, "rejected": 0}
+
+
+def test_targets_text_reads_like_the_published_table(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "Period:     1 April 2007 to 31 March 2008" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("N05 "))
+    assert row.split()[-5:] == ["met", "2", "of", "3", "breaches"]
+
+
+@pytest.mark.parametrize(
+    ("period", "label"),
+    [("2007-08", "2007-08: 1 April 2007"), ("2007-08-Q2", "2007-08 Q2: 1 July 2007")],
+)
+def test_targets_periods(examples: Path, period: str, label: str) -> None:
+    result = run(
+        "targets", "--set", "nps-2007-08", "--period", period, str(examples / "targets-cases.yaml")
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Period:     {label}" in result.stdout
+
+
+def test_targets_near_miss_and_area(examples: Path) -> None:
+    result = run(
+        *TARGETS,
+        str(examples / "targets-cases.yaml"),
+        "--near-miss",
+        "5%",
+        "--area",
+        "Essex",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["area"] == "Essex"
+    assert data["near_miss"] == "5% of the target"
+
+
+def test_targets_on_a_file_with_bad_records(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "bad-cases.jsonl"), "--format", "csv")
+    assert result.returncode == 1
+    assert "9 rejected" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["measure"] for row in rows][:3] == ["N01", "N02", "N03"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--set", "2099-00"), "no target set named '2099-00'; known: nps-2005-06"),
+        (("--set", "2007-08", "--period", "April"), "is not a period"),
+        (("--set", "2007-08", "--period", "2008-03-31..2007-04-01"), "cannot end"),
+        (("--set", "2007-08", "--near-miss", "lots"), "--near-miss"),
+        (("--set", "rom-east-of-england-2007-08", "--area", "Kent"), "'Kent' is not an area"),
+        ((), "Missing option '--set'"),
+    ],
+)
+def test_targets_bad_arguments_exit_2(examples: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("targets", str(examples / "targets-cases.yaml"), *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+
+
+def test_targets_pseudonymised(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"), "--pseudonymise", "-f", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "* CASE-0002: OASys completed on 22 May 2007" in result.stdout
+    for ref in ("E1", "E2", "S1", "S4"):
+        assert f"* {ref}:" not in result.stdout
+
+
+# ---------------------------------------------------------------------- score
+
+SCORE = ("score", "--ruleset", "omi-2007", "--as-of", "2007-10-15")
+
+
+def test_score_the_bundled_sample(examples: Path, tmp_path: Path) -> None:
+    chart = tmp_path / "chart1.svg"
+    result = run(
+        "score",
+        str(examples / "omi-sample.json"),
+        "--inspection",
+        str(examples / "omi-inspection.json"),
+        "--chart",
+        str(chart),
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    from casework import WorkingCalendar, load_cases, load_inspection, score_inspection
+    from casework.rules import evaluate
+
+    inspection = load_inspection(examples / "omi-inspection.json")
+    findings = evaluate(
+        load_cases(examples / "omi-sample.json").cases,
+        "omi-2007",
+        as_of=inspection.as_of,
+        calendar=WorkingCalendar.england_and_wales(),
+    )
+    assert data["scorecard"] == score_inspection(findings, inspection=inspection).to_dict()
+    assert data["records"] == {"read": 106, "accepted": 106, "rejected": 0}
+    assert chart.read_text(encoding="utf-8").startswith("<svg")
+    assert f"Wrote {chart}" in result.stderr
+
+
+def test_score_as_the_report_reads(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "omi-sample.json"))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Offender Management Inspection" in text
+    assert "Chart 1: criterion and section scores (%)" in text
+    assert "Areas for improvement" in text
+    line = next(line for line in text.splitlines() if line.startswith("3.1 "))
+    assert "58%" in line
+
+
+def test_score_html_is_one_self_contained_page(examples: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run(*SCORE, str(examples / "omi-sample.json"), "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 1
+    assert 'id="chart1-section-3"' in html
+    assert "<link" not in html
+    assert "<script" not in html
+
+
+def test_score_options_change_the_scores(examples: Path) -> None:
+    base = json.loads(run(*SCORE, str(examples / "omi-sample.json"), "-f", "json").stdout)
+    other = json.loads(
+        run(
+            *SCORE,
+            str(examples / "omi-sample.json"),
+            "--option",
+            "roh_thread_summaries=false",
+            "--option",
+            "reinspection_threshold=70%",
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert other["scorecard"]["options"]["roh_thread_summaries"] is False
+    assert other["scorecard"]["roh_thread"]["threshold"] == "7/10"
+    assert other["scorecard"]["roh_thread"]["below_threshold"] is True
+    assert len(other["scorecard"]["roh_thread"]["questions"]) < len(
+        base["scorecard"]["roh_thread"]["questions"]
+    )
+
+
+def test_score_csv_has_one_row_per_question(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "omi-sample.json"), "-f", "csv", "--pseudonymise")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {row["criterion"] for row in rows} >= {"1.1", "3.2"}
+    assert all(int(row["above"]) + int(row["below"]) == int(row["relevant"]) for row in rows)
+
+
+def test_score_pseudonymised_report_shows_no_reference(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "omi-sample.json"), "--pseudonymise", "-f", "json")
+    data = json.loads(result.stdout)
+    below = data["scorecard"]["questions"][0]["cases"]
+    refs = [ref for group in below.values() for ref in group]
+    assert refs
+    assert all(ref.startswith("CASE-") for ref in refs)
+    assert "OMI-0" not in result.stdout
+
+
+def test_score_a_file_with_bad_records(examples: Path) -> None:
+    result = run(*SCORE, str(examples / "bad-cases.jsonl"), "-f", "markdown")
+    assert result.returncode == 1
+    assert "9 rejected" in result.stderr
+    assert "# Offender Management Inspection" in result.stdout
+    assert "**Cases:** 2" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--option", "speed=fast"), "expected NAME=VALUE with NAME one of"),
+        (("--option", "combine=average"), "'--option'"),
+        (("--option", "roh_thread_summaries=maybe"), "expected true or false"),
+        (("--chart", "chart.pdf"), "a chart is saved as .png or .svg"),
+        (("--strengths-from", "150%"), "not between 0% and 100%"),
+        (("--ruleset", "national-standards-2007"), "has no inspection questions to score"),
+    ],
+)
+def test_score_bad_arguments_exit_2(examples: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("score", str(examples / "omi-sample.json"), "--as-of", "2007-10-15", *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+
+
+def test_score_with_a_broken_inspection_file(examples: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "inspection.json"
+    broken.write_text('{"area": "X", "as_of": "2007-10-15"}')
+    result = run("score", str(examples / "omi-sample.json"), "--inspection", str(broken))
+    assert result.returncode == 1
+    assert "inspection.json: fieldwork" in result.stderr

@@ -1,15 +1,82 @@
-"""The ``casework`` command line."""
+"""The ``casework`` command line.
+
+Every command that prints a report takes ``--format`` (text, markdown, html,
+json, csv) and ``--output FILE``; rendering is done by :mod:`casework.report`,
+so the command line prints exactly what the library returns. Progress goes to
+stderr, and only on a terminal (or with ``--progress``), never into the output.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
+from typing import Any, TypeVar
 
+import attrs
 import click
 
-from casework.io import CaseFileError, case_file_schema, load_cases
+from casework.calendar import WorkingCalendar
+from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
+from casework.model import Case
+from casework.model.inspection import Inspection, InspectionFileError, load_inspection
+from casework.performance import Period, target_performance
+from casework.report import (
+    FORMATS,
+    Column,
+    Document,
+    Format,
+    KeyedPseudonyms,
+    Report,
+    SequentialPseudonyms,
+    Table,
+    findings_report,
+    format_for_path,
+    inspection_report,
+    pseudonymise,
+    ruleset_reference,
+    select_findings,
+    target_report,
+    validation_report,
+)
+from casework.report.charts import save_chart
+from casework.rules import Finding, Findings, Outcome, RuleSet, evaluate_case
+from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
+from casework.rules.targets import (
+    NearMiss,
+    TargetSet,
+    available_target_sets,
+    target_set,
+)
+from casework.scoring import ScoringOptions, score_inspection
+
+__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "PROGRESS_THRESHOLD", "main"]
+
+EXIT_OK = 0
+"""Every record was read and the command did its work."""
+EXIT_INPUT = 1
+"""The input has problems: some records were rejected (the output covers the rest), or the
+file cannot be read as a case file at all (no output)."""
+EXIT_USAGE = 2
+"""The command was given wrongly: an unknown option, a bad date, a missing file."""
+
+PROGRESS_THRESHOLD = 200
+"""Cases from which a progress bar is shown on a terminal (``--progress`` forces it)."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_EXIT_CODES = """\b
+Exit status:
+  0  every record read; the command did its work
+  1  some records were rejected (the output covers the others), or the
+     file cannot be read as a case file
+  2  bad usage: unknown option or rule set, bad date, missing file"""
+
+
+# ---------------------------------------------------------------------- options
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -21,71 +88,679 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _named_ruleset(name: str) -> RuleSet:
+    try:
+        return ruleset(name)
+    except KeyError:
+        known = ", ".join(available_rulesets())
+        raise click.BadParameter(f"no rule set named {name!r}; known: {known}") from None
+
+
+def _parse_ruleset(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> RuleSet | None:
+    return None if value is None else _named_ruleset(value)
+
+
+def _parse_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
+    """``2007-04-01..2008-03-31``, a financial year ``2007-08``, or a quarter ``2007-08-Q1``."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if ".." in text:
+            first, _, last = text.partition("..")
+            return Period(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        year, _, quarter = text.upper().partition("-Q")
+        if quarter:
+            return Period.quarter(year, int(quarter))
+        return Period.financial_year(year)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a period ({exc}); use START..END (2007-04-01..2008-03-31), "
+            "a financial year (2007-08) or a quarter of one (2007-08-Q1)"
+        ) from None
+
+
+def _parse_target_set(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> TargetSet | None:
+    if value is None:
+        return None
+    names = available_target_sets()
+    for name in (value, f"nps-{value}"):
+        if name in names:
+            return target_set(name)
+    raise click.BadParameter(f"no target set named {value!r}; known: {', '.join(names)}")
+
+
+def _near_miss(relative: str | None, absolute: str | None) -> NearMiss | None:
+    if relative is not None and absolute is not None:
+        raise click.UsageError("give --near-miss or --near-miss-points, not both")
+    try:
+        if relative is not None:
+            return NearMiss.relative(relative if relative.endswith("%") else f"{relative}%")
+        if absolute is not None:
+            return NearMiss.absolute(absolute)
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(str(exc), param_hint="'--near-miss'") from None
+    return None
+
+
+def _parse_share(_ctx: click.Context, param: click.Parameter, value: str | None) -> Fraction | None:
+    """``75%``, ``0.75`` or ``3/4`` as an exact fraction between 0 and 1."""
+    if value is None:
+        return None
+    try:
+        share = _fraction_text(value)
+    except (ValueError, ZeroDivisionError):
+        raise click.BadParameter(f"{value!r} is not a share such as 75%, 0.75 or 3/4") from None
+    if not 0 <= share <= 1:
+        raise click.BadParameter(f"{value!r} is not between 0% and 100%")
+    return share
+
+
+def _fraction_text(text: str) -> Fraction:
+    text = text.strip()
+    if text.endswith("%"):
+        return Fraction(text[:-1].strip()) / 100
+    return Fraction(text)
+
+
+def _scoring_options(pairs: Sequence[str]) -> ScoringOptions:
+    """``NAME=VALUE`` pairs as :class:`ScoringOptions` (docs/scoring.md#options)."""
+    defaults = ScoringOptions()
+    names = [field.name for field in attrs.fields(ScoringOptions)]
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in names:
+            raise click.BadParameter(
+                f"{pair!r}: expected NAME=VALUE with NAME one of {', '.join(names)}",
+                param_hint="'--option'",
+            )
+        default = getattr(defaults, name)
+        try:
+            if isinstance(default, bool):
+                if text.lower() not in {"true", "false", "yes", "no"}:
+                    raise ValueError("expected true or false")
+                values[name] = text.lower() in {"true", "yes"}
+            elif name in {"individual_weight", "reinspection_threshold"}:
+                values[name] = _fraction_text(text)
+            else:
+                values[name] = text
+        except (ValueError, ZeroDivisionError) as exc:
+            raise click.BadParameter(f"{pair!r}: {exc}", param_hint="'--option'") from None
+    try:
+        return ScoringOptions(**values)
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(str(exc), param_hint="'--option'") from None
+
+
+def case_file_argument(function: F) -> F:
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
+        function
+    )
+
+
+def ruleset_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--ruleset", "-r", "rules", callback=_parse_ruleset, metavar="NAME", help=help
+    )
+
+
+def as_of_option(help: str) -> Callable[[F], F]:
+    return click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help=help)
+
+
+def output_options(function: F) -> F:
+    """``--format`` and ``--output``: how and where a report is written."""
+    function = click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write the report to this file instead of standard output. "
+        "Its suffix (.txt .md .html .json .csv) sets the format unless --format is given.",
+    )(function)
+    return click.option(
+        "--format",
+        "-f",
+        "format_",
+        type=click.Choice(FORMATS),
+        help="Output format. [default: text, or from the --output suffix]",
+    )(function)
+
+
+def pseudonym_options(function: F) -> F:
+    function = click.option(
+        "--pseudonym-key-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Derive pseudonyms from the secret key in this file (HMAC-SHA256), so the same "
+        "case gets the same pseudonym in every report made with the key. Implies --pseudonymise.",
+    )(function)
+    return click.option(
+        "--pseudonymise",
+        "--pseudonymize",
+        "pseudonymise_",
+        is_flag=True,
+        help="Replace case references with pseudonyms (CASE-0001, ... in order first seen).",
+    )(function)
+
+
+def progress_option(function: F) -> F:
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help=f"Show a progress bar on stderr. [default: on a terminal, for {PROGRESS_THRESHOLD} "
+        "cases or more]",
+    )(function)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _emit(report: Report, format_: Format | None, output: Path | None) -> None:
+    """Render ``report`` once, in the format asked for, to stdout or ``output``."""
+    if format_ is None:
+        try:
+            format_ = format_for_path(output) if output is not None else "text"
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    try:
+        text = report.render(format_)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+
+
+def _load(file: Path, as_of: dt.date | None) -> LoadResult:
+    try:
+        return load_cases(file, as_of=as_of)
+    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _warn_rejected(file: Path, result: LoadResult) -> None:
+    if result.errors:
+        click.echo(
+            f"warning: {file.name}: {result.summary()}; the output covers the accepted cases. "
+            f"Run `casework validate {file}` to see why.",
+            err=True,
+        )
+
+
+def _assessment_date(as_of: dt.date | None, cases: Sequence[Case]) -> dt.date:
+    if as_of is not None:
+        return as_of
+    dates = {case.as_of for case in cases}
+    if len(dates) == 1:
+        return dates.pop()
+    if not dates:
+        raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
+    raise click.UsageError(
+        f"the cases are recorded as at {len(dates)} different dates; "
+        "give --as-of YYYY-MM-DD for the assessment date"
+    )
+
+
+def _chosen_ruleset(rules: RuleSet | None, as_of: dt.date) -> RuleSet:
+    if rules is not None:
+        return rules
+    try:
+        return ruleset_in_force(as_of)
+    except LookupError as exc:
+        raise click.UsageError(f"{exc}; name one with --ruleset") from None
+
+
+def _evaluate_file(
+    file: Path,
+    as_of: dt.date | None,
+    choose: Callable[[dt.date], RuleSet],
+    progress: bool | None,
+) -> tuple[LoadResult, Findings]:
+    """Read FILE (warning about rejected records) and evaluate its cases.
+
+    ``choose`` picks the rule set once the assessment date is known. The
+    progress bar goes to stderr, on a terminal for large files or when asked.
+    """
+    result = _load(file, as_of)
+    _warn_rejected(file, result)
+    assessed_on = _assessment_date(as_of, result.cases)
+    rules = choose(assessed_on)
+    calendar = WorkingCalendar.england_and_wales()
+    stderr = sys.stderr
+    cases = result.cases
+    show = (
+        progress if progress is not None else stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD
+    )
+    found: list[Finding] = []
+    with click.progressbar(
+        cases, label=f"Evaluating {len(cases)} cases", file=stderr, hidden=not show
+    ) as bar:
+        for case in bar:
+            found.extend(evaluate_case(case, rules, as_of=assessed_on, calendar=calendar))
+    return result, Findings(tuple(found))
+
+
+def _pseudonymised(findings: Findings, pseudonymise_: bool, key_file: Path | None) -> Findings:
+    """The findings with pseudonyms for case references, if asked for."""
+    if key_file is not None:
+        key = key_file.read_bytes().strip()
+        if not key:
+            raise click.BadParameter("the key file is empty", param_hint="'--pseudonym-key-file'")
+        return pseudonymise(findings, KeyedPseudonyms(key))
+    return pseudonymise(findings, SequentialPseudonyms()) if pseudonymise_ else findings
+
+
+# ---------------------------------------------------------------------- commands
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=_EXIT_CODES,
+)
 @click.version_option(package_name="casework")
 def main() -> None:
     """Assess probation cases against National Standards, national targets and
     HMI Probation Offender Management Inspection criteria.
 
-    Start with `casework validate FILE` to see which records of a case file
-    are usable; `casework schema` prints the JSON Schema a case file follows.
+    \b
+    Start here:
+      casework validate cases.json             which records are usable, and why not
+      casework findings cases.json             one row per case and question
+      casework score sample.json -i insp.json  an inspection's scores, as its report
+      casework targets cases.yaml -s 2007-08   targets met, nearly met or missed
+      casework rulesets                        the rule sets casework ships
+      casework rules omi-2007                  every question, its source, who it applies to
+      casework schema                          the JSON Schema of a case file
+
+    Every report command takes --format text|markdown|html|json|csv and
+    --output FILE. Run `casework COMMAND --help` for examples.
     """
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@as_of_option("Date to read records as at, for records that do not give their own as_of.")
+@output_options
+def validate(
+    file: Path, as_of: dt.date | None, format_: Format | None, output: Path | None
+) -> None:
+    """Check every record of FILE: each is accepted or rejected with a located reason.
+
+    FILE is JSON, JSON Lines (.jsonl, read as a stream) or YAML. Reasons name
+    the record, the case reference and the field, and never echo names,
+    dates of birth or free text.
+
+    \b
+    Examples:
+      casework validate cases.json
+      casework validate cases.jsonl --format csv -o problems.csv
+      casework validate cases.yaml --format json | jq '.errors[].problems'
+    """
+    result = _load(file, as_of)
+    _emit(validation_report(result, source=file.name), format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@ruleset_option(
+    "Rule set to evaluate (see `casework rulesets`). "
+    "[default: the National Standards in force on the assessment date]"
+)
+@as_of_option(
+    "Assessment date: deadlines after it with the work undone are 'not yet due', not failures. "
+    "[default: the cases' own as_of, when they all share one]"
+)
+@click.option(
+    "--outcome",
+    "outcomes",
+    multiple=True,
+    type=click.Choice([o.value for o in Outcome]),
+    help="Only findings with this outcome (repeat for several).",
+)
+@click.option(
+    "--rule",
+    "rule_patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only these rules; shell patterns such as 'NS07.*' (repeatable).",
+)
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="ID",
+    help="Only questions of this criterion or under it, such as 1.2 (repeatable).",
+)
+@click.option(
+    "--case",
+    "case_refs",
+    multiple=True,
+    metavar="REF",
+    help="Only this case reference (repeatable).",
+)
+@click.option("--roh", "roh_only", is_flag=True, help="Only questions in the Risk of Harm thread.")
+@pseudonym_options
+@progress_option
+@output_options
+def findings(
+    *,
+    file: Path,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    outcomes: tuple[str, ...],
+    rule_patterns: tuple[str, ...],
+    criteria: tuple[str, ...],
+    case_refs: tuple[str, ...],
+    roh_only: bool,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Evaluate a rule set on every case in FILE: one row per case and question.
+
+    Each finding has an outcome (met, not_met, not_applicable, cannot_assess),
+    one plain sentence about the case, and the facts and source lines relied on.
+    Records that cannot be read are left out with a warning on stderr (exit 1).
+
+    \b
+    Examples:
+      casework findings cases.json --ruleset national-standards-2007 --as-of 2007-10-15
+      casework findings cases.json --outcome not_met --outcome cannot_assess
+      casework findings cases.json --rule 'NS07.oasys-*' --case EX-0003
+      casework findings cases.json --format csv -o findings.csv
+      casework findings cases.json --pseudonymise -o findings.html
+    """
+    result, found = _evaluate_file(file, as_of, lambda day: _chosen_ruleset(rules, day), progress)
+    found = select_findings(
+        found,
+        outcomes=outcomes,
+        rules=rule_patterns,
+        criteria=criteria,
+        cases=case_refs,
+        roh=True if roh_only else None,
+    )
+    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
+    report = findings_report(found, source=file.name, load=result)
+    _emit(report, format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@ruleset_option(
+    "Rule set the sample is evaluated under. [default: the inspection file's, or omi-2007]"
+)
+@as_of_option(
+    "Date timeliness is judged as at. [default: the inspection file's as_of, "
+    "else the cases' own, when they all share one]"
+)
+@click.option(
+    "--inspection",
+    "-i",
+    "inspection_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Inspection file (JSON or YAML): area, fieldwork dates, as_of, section 4 grades.",
+)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A scoring reading (docs: scoring options), e.g. roh_thread_summaries=false, "
+    "combine=summary_as_question, reinspection_threshold=60%. Repeatable.",
+)
+@click.option(
+    "--chart",
+    "chart_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also save Chart 1 (criterion and section scores) to this .png or .svg file.",
+)
+@click.option(
+    "--strengths-from",
+    callback=_parse_share,
+    default="75%",
+    show_default=True,
+    metavar="SHARE",
+    help="List a question as a strength when at least this share of relevant cases was "
+    "above the line.",
+)
+@click.option(
+    "--improvements-below",
+    callback=_parse_share,
+    default="2/3",
+    show_default=True,
+    metavar="SHARE",
+    help="List a question as an area for improvement when less than this share was.",
+)
+@pseudonym_options
+@progress_option
+@output_options
+def score(
+    *,
+    file: Path,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    inspection_file: Path | None,
+    options: tuple[str, ...],
+    chart_file: Path | None,
+    strengths_from: Fraction,
+    improvements_below: Fraction,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Score an inspection's case sample in FILE: the scorecard of an Offender Management
+    Inspection, laid out like the published report.
+
+    Per question, the share of relevant cases above the line; per criterion,
+    80/20 of its questions and its summary question, with the conclusion
+    sentence; per section, the mean of its criteria; the Risk of Harm thread;
+    Chart 1; section 4 grades from the inspection file; and per criterion the
+    question table, strengths and areas for improvement.
+
+    \b
+    Examples:
+      casework score omi-sample.json --ruleset omi-2007 --as-of 2007-10-15
+      casework score omi-sample.json -i omi-inspection.json -o report.html
+      casework score omi-sample.json -i omi-inspection.json --chart chart1.png
+      casework score omi-sample.json -i omi-inspection.json --format csv
+      casework score omi-sample.json --option roh_thread_summaries=false -f json
+    """
+    scoring = _scoring_options(options)
+    if chart_file is not None and chart_file.suffix.lower() not in {".png", ".svg"}:
+        raise click.BadParameter("a chart is saved as .png or .svg", param_hint="'--chart'")
+    inspection = _load_inspection(inspection_file)
+    chosen_as_of = as_of or (inspection.as_of if inspection else None)
+    chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
+    result, found = _evaluate_file(file, chosen_as_of, lambda _day: chosen, progress)
+    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
+    card = score_inspection(found, inspection=inspection, options=scoring)
+    if not card.criteria:
+        raise click.UsageError(
+            f"rule set {chosen.name!r} has no inspection questions to score; use omi-2007"
+        )
+    if chart_file is not None:
+        save_chart(card, chart_file)
+        click.echo(f"Wrote {chart_file}", err=True)
+    report = inspection_report(
+        card,
+        source=file.name,
+        load=result,
+        strengths_from=strengths_from,
+        improvements_below=improvements_below,
+    )
+    _emit(report, format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+def _load_inspection(path: Path | None) -> Inspection | None:
+    if path is None:
+        return None
+    try:
+        return load_inspection(path)
+    except (InspectionFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@click.option(
+    "--set",
+    "-s",
+    "targets",
+    required=True,
+    callback=_parse_target_set,
+    metavar="NAME",
+    help="Target set: nps-2007-08 (or just 2007-08), nps-2005-06, rom-east-of-england-2007-08.",
+)
+@click.option(
+    "--period",
+    "-p",
+    callback=_parse_period,
+    metavar="PERIOD",
+    help="Reporting period: START..END, a financial year (2007-08) or a quarter (2007-08-Q3). "
+    "[default: the target set's year]",
+)
+@as_of_option(
+    "Evaluation date: work due after it and not yet done is pending, not a failure. "
+    "[default: the cases' own as_of, when they all share one]"
+)
+@click.option("--area", metavar="NAME", help="Only cases of this area, judged against its targets.")
+@click.option(
+    "--near-miss",
+    "near_miss_share",
+    metavar="PERCENT",
+    help="Count a figure short of its target by at most this share of the target as a near "
+    "miss (5% = within 5% of the target). The sources never define a near miss: off by default.",
+)
+@click.option(
+    "--near-miss-points",
+    metavar="N",
+    help="Count a figure short by at most N percentage points (or N of the measure's own "
+    "units) as a near miss.",
+)
+@pseudonym_options
+@progress_option
+@output_options
+def targets(
+    *,
+    file: Path,
+    targets: TargetSet,
+    period: Period | None,
+    as_of: dt.date | None,
+    area: str | None,
+    near_miss_share: str | None,
+    near_miss_points: str | None,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Compute target performance from the cases in FILE: each target met, a near miss or
+    not met, with the figure, the target and the cases behind it.
+
+    Figures are formed as the published tables form them: proportions of the
+    cases in scope, means, volumes; a unit is placed in the period by its
+    anchor event (sentence, release, breach resolution, completion...).
+
+    \b
+    Examples:
+      casework targets cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
+      casework targets cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
+      casework targets cases.yaml --set rom-east-of-england-2007-08 --area Essex
+      casework targets cases.yaml --set 2007-08 --format csv -o targets.csv
+    """
+    tolerance = _near_miss(near_miss_share, near_miss_points)
+    if area is not None and targets.areas and area not in targets.areas:
+        raise click.BadParameter(
+            f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}",
+            param_hint="'--area'",
+        )
+    chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
+    result, found = _evaluate_file(file, as_of, lambda _day: targets.ruleset, progress)
+    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
+    performance = target_performance(
+        found, targets, period=chosen_period, area=area, near_miss=tolerance
+    )
+    _emit(target_report(performance, source=file.name, load=result), format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--as-of",
-    callback=_parse_date,
-    help="Date to read records as at, for records that do not give their own as_of (YYYY-MM-DD).",
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the result.",
-)
-def validate(file: Path, as_of: dt.date | None, output: str) -> None:
-    """Check every record of FILE: each is accepted or rejected with a located reason.
+@output_options
+def rulesets(format_: Format | None, output: Path | None) -> None:
+    """List the rule sets casework ships: name, version, dates in force, number of rules.
 
-    Exits with status 1 when any record was rejected, 2 when the file cannot
-    be read at all.
+    \b
+    Examples:
+      casework rulesets
+      casework rulesets --format json
     """
-    try:
-        result = load_cases(file, as_of=as_of)
-    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(str(exc)) from None
-    if output == "json":
-        payload = {
-            "file": file.name,
-            "records": result.records,
-            "accepted": len(result.cases),
-            "rejected": len(result.errors),
-            "errors": [
-                {
-                    "record": error.record,
-                    "case_ref": error.case_ref,
-                    "problems": [
-                        {"field": p.field, "expected": p.expected, "found": p.found}
-                        for p in error.problems
-                    ],
-                }
-                for error in result.errors
-            ],
-        }
-        click.echo(json.dumps(payload, indent=2))
-    else:
-        click.echo(f"{file.name}: {result.summary()}")
-        for error in result.errors:
-            click.echo(f"  {error}")
-    sys.exit(0 if result.ok else 1)
+    chosen = [ruleset(name) for name in available_rulesets()]
+    rows = tuple(
+        (
+            rs.name,
+            rs.version,
+            rs.title,
+            rs.in_force_from.isoformat(),
+            rs.in_force_to.isoformat() if rs.in_force_to else None,
+            len(rs),
+        )
+        for rs in chosen
+    )
+    table = Table(
+        (
+            Column("name", "Name"),
+            Column("version", "Version"),
+            Column("title", "Title"),
+            Column("in_force_from", "In force from"),
+            Column("in_force_to", "In force to"),
+            Column("rules", "Rules", "right"),
+        ),
+        rows,
+    )
+    keys = [column.key for column in table.columns]
+    data = {"kind": "rulesets", "rulesets": [dict(zip(keys, row, strict=True)) for row in rows]}
+    _emit(Report(Document("Rule sets", (table,)), data, table), format_, output)
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="[RULESET]...")
+@output_options
+def rules(names: tuple[str, ...], format_: Format | None, output: Path | None) -> None:
+    """Every rule and question of the named rule sets (default: all): id, question,
+    who it applies to, source lines, parameters and the values in force.
+
+    \b
+    Examples:
+      casework rules national-standards-2007
+      casework rules --format markdown -o rules.md
+      casework rules --format csv
+    """
+    _emit(ruleset_reference([_named_ruleset(name) for name in names] or None), format_, output)
 
 
 @main.command()
 def schema() -> None:
-    """Print the JSON Schema of a case file."""
+    """Print the JSON Schema of a case file.
+
+    \b
+    Example:
+      casework schema > case-file.schema.json
+    """
     click.echo(json.dumps(case_file_schema(), indent=2))
 
 

@@ -1,0 +1,78 @@
+"""Reports: findings and scores as text, Markdown, HTML, JSON, CSV and DataFrames.
+
+::
+
+    from casework.report import findings_report, pseudonymise, KeyedPseudonyms
+
+    report = findings_report(pseudonymise(findings, KeyedPseudonyms(b"our key")))
+    report.save("findings.html")  # self-contained page
+    print(report)  # text
+    report.to_dict()  # plain JSON-ready data
+
+DataFrames (``pip install "casework[dataframe]"``) are in
+:mod:`casework.report.dataframe`.
+"""
+
+from casework.report.document import (
+    BulletList,
+    Column,
+    Document,
+    Facts,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    render_html,
+    render_markdown,
+    render_text,
+    table_csv,
+)
+from casework.report.findings import (
+    findings_report,
+    outcome_label,
+    select_findings,
+    validation_report,
+)
+from casework.report.inspection import highlights, inspection_report
+from casework.report.output import FORMATS, Format, Report, format_for_path
+from casework.report.pseudonym import (
+    KeyedPseudonyms,
+    PseudonymCollisionError,
+    Pseudonyms,
+    SequentialPseudonyms,
+    pseudonymise,
+)
+from casework.report.reference import ruleset_reference
+from casework.report.targets import target_report
+
+__all__ = [
+    "FORMATS",
+    "BulletList",
+    "Column",
+    "Document",
+    "Facts",
+    "Figure",
+    "Format",
+    "KeyedPseudonyms",
+    "Paragraph",
+    "PseudonymCollisionError",
+    "Pseudonyms",
+    "Report",
+    "Section",
+    "SequentialPseudonyms",
+    "Table",
+    "findings_report",
+    "format_for_path",
+    "highlights",
+    "inspection_report",
+    "outcome_label",
+    "pseudonymise",
+    "render_html",
+    "render_markdown",
+    "render_text",
+    "ruleset_reference",
+    "select_findings",
+    "table_csv",
+    "target_report",
+    "validation_report",
+]

@@ -1,0 +1,270 @@
+"""pandas DataFrames of findings, in long format (the optional ``dataframe`` extra).
+
+Install with ``pip install "casework[dataframe]"``. Each function returns a
+fresh DataFrame; nothing here changes the findings.
+
+* :func:`findings_frame`: one row per case and question.
+* :func:`evidence_frame`: one row per fact a finding relied on.
+* :func:`rule_summary_frame`: one row per question, with outcome counts.
+* :func:`question_frame`, :func:`criterion_frame`, :func:`section_frame`: a
+  scorecard's questions, criteria and sections, one row each.
+* :func:`case_question_frame`: one row per case and question of a scorecard:
+  above or below the line, unanswered or not applicable.
+* :func:`target_frame`: one row per target measure: figure, target, verdict, counts.
+* :func:`target_units_frame`: one row per case or unit that kept a target figure down.
+
+    >>> frame = findings_frame(findings)  # doctest: +SKIP
+    >>> frame.pivot(index="case_ref", columns="rule_id", values="outcome")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, cast
+
+from casework.performance import TargetReport
+from casework.report.inspection import QUESTION_COLUMNS, question_records
+from casework.report.targets import TARGET_COLUMNS, target_records, unit_records
+from casework.rules.engine import Basis, Finding, Outcome
+from casework.rules.targets.measure import TargetStatus
+from casework.scoring import Scorecard
+from casework.text import percent, round_half_up
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__all__ = [
+    "FINDING_FRAME_COLUMNS",
+    "case_question_frame",
+    "criterion_frame",
+    "evidence_frame",
+    "findings_frame",
+    "question_frame",
+    "require_pandas",
+    "rule_summary_frame",
+    "section_frame",
+    "target_frame",
+    "target_units_frame",
+]
+
+FINDING_FRAME_COLUMNS = (
+    "case_ref",
+    "rule_id",
+    "unit",
+    "criterion",
+    "group",
+    "question",
+    "outcome",
+    "basis",
+    "reason",
+    "kind",
+    "roh",
+    "source",
+    "ruleset",
+    "ruleset_version",
+    "as_of",
+)
+
+
+def require_pandas() -> Any:
+    """The pandas module, or an ``ImportError`` saying how to install it."""
+    try:
+        return importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError('DataFrames need pandas: pip install "casework[dataframe]"') from None
+
+
+def _categories(pd: Any, values: list[str], kind: type[Outcome] | type[Basis]) -> Any:
+    return pd.Categorical(values, categories=[member.value for member in kind])
+
+
+def findings_frame(findings: Iterable[Finding]) -> DataFrame:
+    """One row per case and question (per unit, for rules that answer per unit).
+
+    Columns: ``case_ref``, ``rule_id``, ``unit`` (the breach, victim, report...
+    a per-unit rule answered about; else None), ``criterion``, ``group``, ``question``,
+    ``outcome`` and ``basis`` (categoricals, in the order of
+    :class:`~casework.rules.Outcome` and :class:`~casework.rules.Basis`),
+    ``reason``, ``kind``, ``roh`` (bool), ``source`` (``"; "``-joined),
+    ``ruleset``, ``ruleset_version``, ``as_of`` (datetime64).
+    """
+    pd = require_pandas()
+    items = list(findings)
+    frame = pd.DataFrame(
+        {
+            "case_ref": [f.case_ref for f in items],
+            "rule_id": [f.rule_id for f in items],
+            "unit": [f.unit for f in items],
+            "criterion": [f.criterion for f in items],
+            "group": [f.group for f in items],
+            "question": [f.question for f in items],
+            "outcome": _categories(pd, [f.outcome.value for f in items], Outcome),
+            "basis": _categories(pd, [f.basis.value for f in items], Basis),
+            "reason": [f.reason for f in items],
+            "kind": [f.kind.value for f in items],
+            "roh": pd.Series([f.roh for f in items], dtype=bool),
+            "source": ["; ".join(f.source) for f in items],
+            "ruleset": [f.ruleset for f in items],
+            "ruleset_version": [f.ruleset_version for f in items],
+            "as_of": pd.to_datetime(pd.Series([f.as_of for f in items], dtype=object)),
+        },
+        columns=list(FINDING_FRAME_COLUMNS),
+    )
+    return cast("DataFrame", frame)
+
+
+def evidence_frame(findings: Iterable[Finding]) -> DataFrame:
+    """One row per fact a finding relied on: ``case_ref``, ``rule_id``, ``unit``, ``label``,
+    ``value`` (as in JSON: ISO dates, fractions as ``"a/b"``), ``source``."""
+    pd = require_pandas()
+    rows = [
+        {"case_ref": f.case_ref, "rule_id": f.rule_id, "unit": f.unit, **item.to_dict()}
+        for f in findings
+        for item in f.evidence
+    ]
+    columns = ["case_ref", "rule_id", "unit", "label", "value", "source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return cast("DataFrame", frame)
+
+
+def rule_summary_frame(findings: Iterable[Finding]) -> DataFrame:
+    """One row per question: how many findings had each outcome, and the share met.
+
+    ``met_share`` is met / (met + not met) as a float rounded half-up to four
+    places, or NaN when no case was assessed.
+    """
+    pd = require_pandas()
+    frame = findings_frame(findings)
+    counts = pd.crosstab(frame["rule_id"], frame["outcome"], dropna=False)
+    counts = counts.reindex(
+        index=list(dict.fromkeys(frame["rule_id"])),
+        columns=[outcome.value for outcome in Outcome],
+        fill_value=0,
+    )
+    counts.columns = pd.Index([str(column) for column in counts.columns])
+    counts.index.name = "rule_id"
+    questions = frame.drop_duplicates("rule_id").set_index("rule_id")["question"]
+    result = counts.astype("int64")
+    result.insert(0, "question", questions)
+    assessed = result["met"] + result["not_met"]
+    result["met_share"] = [
+        float(round_half_up(Fraction(int(met), int(total)), 4)) if total else float("nan")
+        for met, total in zip(result["met"], assessed, strict=True)
+    ]
+    return cast("DataFrame", result.reset_index())
+
+
+def target_frame(report: TargetReport) -> DataFrame:
+    """One row per measure of a target report (columns as
+    :data:`~casework.report.targets.TARGET_COLUMNS`; ``status`` a categorical)."""
+    pd = require_pandas()
+    columns = [column.key for column in TARGET_COLUMNS]
+    frame = pd.DataFrame(target_records(report), columns=columns)
+    frame["status"] = pd.Categorical(
+        frame["status"], categories=[status.value for status in TargetStatus]
+    )
+    for key in columns:
+        if key.startswith("n_") or key in {"pct_achieved", "denominator"}:
+            frame[key] = frame[key].astype("Int64")
+    frame["in_tally"] = frame["in_tally"] == "true"
+    return cast("DataFrame", frame)
+
+
+def target_units_frame(report: TargetReport) -> DataFrame:
+    """One row per unit behind a figure that did not count as met: ``measure``,
+    ``status`` (failed, pending, cannot_assess), ``case_ref``, ``unit``, ``value``, ``reason``."""
+    pd = require_pandas()
+    columns = ["measure", "status", "case_ref", "unit", "value", "reason"]
+    return cast("DataFrame", pd.DataFrame(unit_records(report), columns=columns))
+
+
+def _float(value: Fraction | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def question_frame(card: Scorecard) -> DataFrame:
+    """One row per question of a scorecard (columns as
+    :data:`~casework.report.inspection.QUESTION_COLUMNS`): the counts, flags,
+    ``proportion`` as a float (NaN with no relevant case) and ``display`` (half-up)."""
+    pd = require_pandas()
+    rows = [{**row, "proportion": _float(row["proportion"])} for row in question_records(card)]
+    columns = [column.key for column in QUESTION_COLUMNS]
+    return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+def criterion_frame(card: Scorecard) -> DataFrame:
+    """One row per criterion: ``criterion``, ``section``, ``title``, ``score`` (float),
+    ``display``, ``individual`` (mean of the questions), ``summary`` (the summary
+    question's proportion), ``basis``, ``band``, ``conclusion``."""
+    pd = require_pandas()
+    rows = [
+        {
+            "criterion": c.id,
+            "section": c.section,
+            "title": c.criterion.title if c.criterion else None,
+            "score": _float(c.score),
+            "display": c.display,
+            "individual": _float(c.individual),
+            "summary": _float(c.summary.proportion if c.summary else None),
+            "basis": c.basis,
+            "band": c.band.key if c.band else None,
+            "conclusion": c.conclusion,
+        }
+        for c in card.criteria
+    ]
+    columns = ["criterion", "section", "title", "score", "display", "individual", "summary"]
+    columns += ["basis", "band", "conclusion"]
+    return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+def section_frame(card: Scorecard) -> DataFrame:
+    """One row per scored section, and one for the RoH thread: ``section``
+    (``"1"``..``"3"``, ``"roh_thread"``), ``title``, ``score`` (float), ``display``,
+    ``criteria`` (how many were averaged; questions, for the thread)."""
+    pd = require_pandas()
+    rows = [
+        {
+            "section": str(s.number),
+            "title": s.section.title if s.section else None,
+            "score": _float(s.score),
+            "display": s.display,
+            "criteria": len(s.criteria),
+        }
+        for s in card.sections
+    ]
+    thread = card.roh_thread
+    rows.append(
+        {
+            "section": "roh_thread",
+            "title": "Risk of Harm thread",
+            "score": _float(thread.score),
+            "display": None if thread.score is None else percent(thread.score),
+            "criteria": len(thread.questions),
+        }
+    )
+    columns = ["section", "title", "score", "display", "criteria"]
+    return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+POSITIONS = ("above", "below", "unanswered", "not_applicable")
+
+
+def case_question_frame(card: Scorecard) -> DataFrame:
+    """One row per case and question of a scorecard (long format): ``case_ref``,
+    ``criterion``, ``question_id``, ``position`` (above, below, unanswered,
+    not_applicable: a categorical), ``not_evidenced`` (bool)."""
+    pd = require_pandas()
+    rows = [
+        (case_ref, q.criterion, q.id, position, case_ref in q.not_evidenced)
+        for q in card.questions
+        for position in POSITIONS
+        for case_ref in getattr(q, position)
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["case_ref", "criterion", "question_id", "position", "not_evidenced"]
+    )
+    frame["position"] = pd.Categorical(frame["position"], categories=list(POSITIONS))
+    frame["not_evidenced"] = frame["not_evidenced"].astype(bool)
+    return cast("DataFrame", frame)

@@ -1,0 +1,403 @@
+"""A small document model and its renderers: plain text, Markdown, HTML and CSV.
+
+Every report casework prints is a :class:`Document` (headings, paragraphs,
+key facts, tables, bullet lists, figures) plus the plain data it was built
+from. Rendering lives here and only here, so the command line, notebooks and
+services all show the same thing in every format::
+
+    >>> table = Table(
+    ...     (Column("rule", "Rule"), Column("met", "Met", align="right")),
+    ...     (("NS07.oasys-ppo", 3), ("NS07.oasys-tier4", 12)),
+    ... )
+    >>> print(render_text(Document("Example", (table,))))
+    Example
+    =======
+    <BLANKLINE>
+    Rule              Met
+    ----------------  ---
+    NS07.oasys-ppo      3
+    NS07.oasys-tier4   12
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Literal, TypeAlias
+
+import attrs
+
+__all__ = [
+    "Block",
+    "BulletList",
+    "Cell",
+    "Column",
+    "Document",
+    "Facts",
+    "Figure",
+    "Paragraph",
+    "Section",
+    "Table",
+    "iter_blocks",
+    "render_html",
+    "render_markdown",
+    "render_text",
+    "table_csv",
+]
+
+Cell: TypeAlias = str | int | None
+"""What a table cell holds: text, a count, or nothing (shown as a dash)."""
+
+Align = Literal["left", "right"]
+
+TEXT_WIDTH = 100
+"""Width of plain-text output: tables wrap their widest text column to fit."""
+
+
+@attrs.frozen
+class Column:
+    """A table column: a machine key (CSV header, JSON field) and a label for people."""
+
+    key: str
+    label: str
+    align: Align = "left"
+    nowrap: bool = False
+    """Keep cells on one line (identifiers such as ``EX-0001``, ``NS07.oasys-ppo``)."""
+
+
+@attrs.frozen
+class Table:
+    """Rows of cells under named columns."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {number} has {len(row)} cells for {len(self.columns)} columns"
+                )
+
+
+@attrs.frozen
+class Paragraph:
+    """A paragraph of plain text (no markup: it is escaped for Markdown and HTML)."""
+
+    text: str
+
+
+@attrs.frozen
+class Facts:
+    """Labelled facts shown as a short list: ``Rule set: national-standards-2007``."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class BulletList:
+    """A bulleted list, with an optional lead-in line."""
+
+    items: tuple[str, ...]
+    title: str = ""
+    empty: str = "None."
+
+
+@attrs.frozen
+class Figure:
+    """A chart: SVG (or PNG) for HTML; the numbers it draws as a table for every format."""
+
+    svg: str
+    alt: str
+    caption: str = ""
+    png: bytes | None = attrs.field(default=None, repr=False)
+    table: Table | None = None
+    """The numbers drawn: shown by text and Markdown, and by HTML when there is no image."""
+
+
+@attrs.frozen
+class Section:
+    """A heading and what sits under it (sections nest)."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+    id: str = ""
+
+
+Block: TypeAlias = Paragraph | Facts | Table | BulletList | Figure | Section
+
+
+@attrs.frozen
+class Document:
+    """A titled report: blocks and sections in reading order."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+
+
+def _shown(cell: Cell) -> str:
+    return "-" if cell is None else str(cell)
+
+
+# ---------------------------------------------------------------------- text
+
+
+def render_text(document: Document, *, width: int = TEXT_WIDTH) -> str:
+    """Plain text for a terminal: underlined headings, aligned tables wrapped to ``width``."""
+    lines = [document.title, "=" * len(document.title)]
+    for block in document.blocks:
+        lines.extend(["", *_text_block(block, width, depth=1)])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _text_block(block: Block, width: int, depth: int) -> list[str]:
+    if isinstance(block, Section):
+        rule = "-" if depth == 1 else "~"
+        lines = [block.title, rule * len(block.title)]
+        for inner in block.blocks:
+            lines.extend(["", *_text_block(inner, width, depth + 1)])
+        return lines
+    if isinstance(block, Paragraph):
+        return textwrap.wrap(block.text, width) or [""]
+    if isinstance(block, Facts):
+        label_width = max((len(label) for label, _ in block.items), default=0) + 1
+        return [f"{label + ':':<{label_width}} {value}" for label, value in block.items]
+    if isinstance(block, BulletList):
+        lines = [block.title] if block.title else []
+        for item in block.items or (block.empty,):
+            wrapped = textwrap.wrap(item, width - 2) or [""]
+            lines.extend([f"* {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])])
+        return lines
+    if isinstance(block, Figure):
+        if block.table is not None:
+            return _text_table(block.table, width)
+        caption = f"{block.caption}: " if block.caption else ""
+        return textwrap.wrap(f"[Chart] {caption}{block.alt}", width)
+    return _text_table(block, width)
+
+
+def _text_table(table: Table, width: int) -> list[str]:
+    texts = [[_shown(cell) for cell in row] for row in table.rows]
+    widths = [
+        max([len(column.label), *(len(row[i]) for row in texts)])
+        for i, column in enumerate(table.columns)
+    ]
+    gap = 2
+    # Narrow the widest text column, one character at a time, until the table fits.
+    floors = [max(len(column.label), 12) for column in table.columns]
+    while sum(widths) + gap * (len(widths) - 1) > width:
+        narrowable = [
+            i
+            for i, column in enumerate(table.columns)
+            if column.align == "left" and not column.nowrap and widths[i] > floors[i]
+        ]
+        if not narrowable:
+            break
+        widths[max(narrowable, key=lambda i: widths[i])] -= 1
+    lines = []
+    if table.caption:
+        lines.append(table.caption)
+    header = [column.label for column in table.columns]
+    lines.append(_text_row(header, table.columns, widths, gap)[0])
+    lines.append((" " * gap).join("-" * w for w in widths).rstrip())
+    for row in texts:
+        lines.extend(_text_row(row, table.columns, widths, gap))
+    if not texts:
+        lines.append("(none)")
+    return lines
+
+
+def _text_row(
+    cells: Sequence[str], columns: Sequence[Column], widths: Sequence[int], gap: int
+) -> list[str]:
+    wrapped = [textwrap.wrap(cell, w) or [""] for cell, w in zip(cells, widths, strict=True)]
+    height = max(len(parts) for parts in wrapped)
+    lines = []
+    for index in range(height):
+        parts = []
+        for column, w, pieces in zip(columns, widths, wrapped, strict=True):
+            piece = pieces[index] if index < len(pieces) else ""
+            parts.append(piece.rjust(w) if column.align == "right" else piece.ljust(w))
+        lines.append((" " * gap).join(parts).rstrip())
+    return lines
+
+
+# ---------------------------------------------------------------------- markdown
+
+_MD_SPECIAL = str.maketrans({"<": "&lt;", ">": "&gt;"} | {c: f"\\{c}" for c in "\\`*_[]|#"})
+
+
+def _md(text: str) -> str:
+    return text.translate(_MD_SPECIAL)
+
+
+def render_markdown(document: Document) -> str:
+    """GitHub-flavoured Markdown: ``#`` headings, pipe tables, ``*`` lists."""
+    lines = [f"# {_md(document.title)}"]
+    for block in document.blocks:
+        lines.extend(["", *_md_block(block, level=2)])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_block(block: Block, level: int) -> list[str]:
+    if isinstance(block, Section):
+        lines = [f"{'#' * min(level, 6)} {_md(block.title)}"]
+        for inner in block.blocks:
+            lines.extend(["", *_md_block(inner, level + 1)])
+        return lines
+    if isinstance(block, Paragraph):
+        return [_md(block.text)]
+    if isinstance(block, Facts):
+        return [f"* **{_md(label)}:** {_md(value)}" for label, value in block.items]
+    if isinstance(block, BulletList):
+        lines = [_md(block.title), ""] if block.title else []
+        return lines + [f"* {_md(item)}" for item in block.items or (block.empty,)]
+    if isinstance(block, Figure):
+        if block.table is not None:
+            return _md_table(block.table)
+        caption = f"*{_md(block.caption)}.* " if block.caption else ""
+        return [f"{caption}{_md(block.alt)}"]
+    return _md_table(block)
+
+
+def _md_table(table: Table) -> list[str]:
+    lines = [f"*{_md(table.caption)}*", ""] if table.caption else []
+    lines.append("| " + " | ".join(_md(c.label) for c in table.columns) + " |")
+    lines.append(
+        "|" + "|".join("---:" if c.align == "right" else "---" for c in table.columns) + "|"
+    )
+    for row in table.rows:
+        lines.append("| " + " | ".join(_md(_shown(cell)) for cell in row) + " |")
+    if not table.rows:
+        lines.append("| " + " | ".join("" for _ in table.columns) + " |")
+    return lines
+
+
+# ---------------------------------------------------------------------- html
+
+_CSS = """
+body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; color: #1b1b1b;
+  max-width: 62rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.7rem; border-bottom: 3px solid #1d4f91; padding-bottom: .3rem; }
+h2 { font-size: 1.3rem; color: #1d4f91; margin-top: 2rem; }
+h3 { font-size: 1.1rem; margin-top: 1.5rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; width: 100%; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+th, td { border: 1px solid #c8ccd2; padding: .3rem .5rem; vertical-align: top; text-align: left; }
+th { background: #eef2f7; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.id { white-space: nowrap; }
+tbody tr:nth-child(even) { background: #f8f9fb; }
+dl.facts { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+figure { margin: 1rem 0; }
+figure svg, figure img { max-width: 100%; height: auto; }
+figcaption { font-style: italic; font-size: .9rem; }
+p.list-title { font-weight: 600; margin-bottom: .2rem; }
+""".strip()
+
+
+def render_html(document: Document, *, standalone: bool = True) -> str:
+    """HTML: a complete, self-contained page (styles inline, charts embedded, no links out).
+
+    With ``standalone=False``, just the body's content (for a notebook cell).
+    """
+    body = [f"<h1>{html.escape(document.title)}</h1>"]
+    for block in document.blocks:
+        body.extend(_html_block(block, level=2))
+    content = "\n".join(body)
+    if not standalone:
+        return f'<div class="casework-report">\n{content}\n</div>'
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(document.title)}</title>\n"
+        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{content}\n</body>\n</html>\n"
+    )
+
+
+def _html_block(block: Block, level: int) -> list[str]:
+    esc = html.escape
+    if isinstance(block, Section):
+        tag = f"h{min(level, 6)}"
+        anchor = f' id="{esc(block.id)}"' if block.id else ""
+        out = [f"<section{anchor}>", f"<{tag}>{esc(block.title)}</{tag}>"]
+        for inner in block.blocks:
+            out.extend(_html_block(inner, level + 1))
+        out.append("</section>")
+        return out
+    if isinstance(block, Paragraph):
+        return [f"<p>{esc(block.text)}</p>"]
+    if isinstance(block, Facts):
+        items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in block.items)
+        return [f'<dl class="facts">{items}</dl>']
+    if isinstance(block, BulletList):
+        lead = [f'<p class="list-title">{esc(block.title)}</p>'] if block.title else []
+        items = "".join(f"<li>{esc(item)}</li>" for item in block.items or (block.empty,))
+        return [*lead, f"<ul>{items}</ul>"]
+    if isinstance(block, Figure):
+        caption = f"<figcaption>{esc(block.caption)}</figcaption>" if block.caption else ""
+        if block.svg:
+            image = f'<div role="img" aria-label="{esc(block.alt)}">{block.svg}</div>'
+        elif block.png is not None:
+            data = base64.b64encode(block.png).decode("ascii")
+            image = f'<img alt="{esc(block.alt)}" src="data:image/png;base64,{data}">'
+        elif block.table is not None:
+            return [f"<p>{esc(block.alt)}</p>", *_html_table(block.table)]
+        else:
+            image = f"<p>{esc(block.alt)}</p>"
+        return [f"<figure>{image}{caption}</figure>"]
+    return _html_table(block)
+
+
+def _html_table(table: Table) -> list[str]:
+    esc = html.escape
+
+    def cls(column: Column) -> str:
+        names = ["num"] if column.align == "right" else []
+        names += ["id"] if column.nowrap and column.align != "right" else []
+        return f' class="{" ".join(names)}"' if names else ""
+
+    out = ["<table>"]
+    if table.caption:
+        out.append(f"<caption>{esc(table.caption)}</caption>")
+    head = "".join(f'<th scope="col"{cls(c)}>{esc(c.label)}</th>' for c in table.columns)
+    out.append(f"<thead><tr>{head}</tr></thead>")
+    out.append("<tbody>")
+    for row in table.rows:
+        cells = "".join(
+            f"<td{cls(c)}>{esc(_shown(cell))}</td>"
+            for c, cell in zip(table.columns, row, strict=True)
+        )
+        out.append(f"<tr>{cells}</tr>")
+    if not table.rows:
+        out.append(f'<tr><td colspan="{len(table.columns)}">(none)</td></tr>')
+    out.append("</tbody></table>")
+    return out
+
+
+# ---------------------------------------------------------------------- csv
+
+
+def table_csv(table: Table) -> str:
+    """The table as CSV: a header of column keys, then one line per row (empty for none)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(column.key for column in table.columns)
+    writer.writerows(("" if cell is None else cell for cell in row) for row in table.rows)
+    return buffer.getvalue()
+
+
+def iter_blocks(blocks: Iterable[Block]) -> Iterable[Block]:
+    """Every block, depth first, sections included."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from iter_blocks(block.blocks)

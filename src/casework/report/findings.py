@@ -1,0 +1,295 @@
+"""Reports of findings (one row per case and question) and of case-file validation."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from fractions import Fraction
+from typing import Any
+
+from casework.io import LoadResult
+from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
+from casework.report.output import Report
+from casework.rules.engine import Basis, Finding, Findings, Outcome
+from casework.text import long_date, percent
+
+__all__ = [
+    "FINDING_COLUMNS",
+    "findings_report",
+    "outcome_label",
+    "select_findings",
+    "validation_report",
+]
+
+_OUTCOME_WORDS = {
+    Outcome.MET: "met",
+    Outcome.NOT_MET: "not met",
+    Outcome.NOT_APPLICABLE: "not applicable",
+    Outcome.CANNOT_ASSESS: "cannot assess",
+}
+_PLAIN_BASES = {Basis.COMPUTED, Basis.OUT_OF_SCOPE, Basis.MISSING_DATA}
+
+#: Columns of the long findings table (CSV), in order. Documented in docs/json.md.
+FINDING_COLUMNS: tuple[Column, ...] = (
+    Column("case_ref", "Case"),
+    Column("rule_id", "Rule"),
+    Column("unit", "Unit"),
+    Column("criterion", "Criterion"),
+    Column("group", "Group"),
+    Column("question", "Question"),
+    Column("outcome", "Outcome"),
+    Column("basis", "Basis"),
+    Column("reason", "Reason"),
+    Column("evidence", "Evidence"),
+    Column("source", "Source"),
+    Column("kind", "Kind"),
+    Column("roh", "RoH"),
+    Column("ruleset", "Rule set"),
+    Column("ruleset_version", "Version"),
+    Column("as_of", "As of"),
+)
+
+
+def outcome_label(finding: Finding) -> str:
+    """The outcome in words, with its basis where it adds: ``not applicable (not yet due)``."""
+    word = _OUTCOME_WORDS[finding.outcome]
+    if finding.basis in _PLAIN_BASES:
+        return word
+    return f"{word} ({finding.basis.value.replace('_', ' ')})"
+
+
+def select_findings(
+    findings: Iterable[Finding],
+    *,
+    outcomes: Collection[Outcome | str] = (),
+    rules: Collection[str] = (),
+    criteria: Collection[str] = (),
+    cases: Collection[str] = (),
+    roh: bool | None = None,
+) -> Findings:
+    """The findings matching every filter given; within one filter, any value matches.
+
+    ``rules`` are shell-style patterns (``NS07.*``); ``criteria`` match a
+    criterion or any criterion under it (``1`` matches ``1.2``).
+    """
+    wanted = {Outcome(value) for value in outcomes}
+
+    def keep(finding: Finding) -> bool:
+        criterion = finding.criterion or ""
+        return (
+            (not wanted or finding.outcome in wanted)
+            and (not rules or any(fnmatch.fnmatchcase(finding.rule_id, p) for p in rules))
+            and (
+                not criteria
+                or any(criterion == c or criterion.startswith(f"{c}.") for c in criteria)
+            )
+            and (not cases or finding.case_ref in cases)
+            and (roh is None or finding.roh == roh)
+        )
+
+    return Findings(tuple(finding for finding in findings if keep(finding)))
+
+
+def _counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counted = Counter(finding.outcome for finding in findings)
+    return {outcome.value: counted[outcome] for outcome in Outcome}
+
+
+def _met_share(counts: Mapping[str, int]) -> str | None:
+    assessed = counts[Outcome.MET] + counts[Outcome.NOT_MET]
+    return percent(Fraction(counts[Outcome.MET], assessed)) if assessed else None
+
+
+def _single(values: Iterable[str]) -> str | None:
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _evidence_text(finding: Finding) -> str:
+    parts = []
+    for item in finding.evidence:
+        value = item.to_dict()["value"]
+        source = f" ({item.source})" if item.source else ""
+        parts.append(f"{item.label}: {value}{source}")
+    return "; ".join(parts)
+
+
+def findings_report(
+    findings: Iterable[Finding],
+    *,
+    source: str | None = None,
+    load: LoadResult | None = None,
+    title: str | None = None,
+) -> Report:
+    """Findings as a report: a summary per rule, then one row per case and question.
+
+    Args:
+        findings: findings from :func:`~casework.rules.evaluate` (pseudonymise
+            them first with :func:`~casework.report.pseudonymise` if needed).
+        source: the name of the case file, shown and kept in the data.
+        load: the load result, to say how many records were read and rejected.
+        title: a title instead of ``Findings: <rule set>``.
+    """
+    items = Findings(tuple(findings))
+    ruleset = _single(f.ruleset for f in items)
+    version = _single(f.ruleset_version for f in items)
+    as_of = _single(f.as_of.isoformat() for f in items)
+    counts = _counts(items)
+    case_refs = list(dict.fromkeys(f.case_ref for f in items))
+
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in items:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    rules: list[dict[str, Any]] = [
+        {"rule_id": rule_id, "question": group[0].question, "counts": _counts(group)}
+        for rule_id, group in by_rule.items()
+    ]
+
+    data: dict[str, Any] = {
+        "kind": "findings",
+        "source": source,
+        "ruleset": ruleset,
+        "ruleset_version": version,
+        "as_of": as_of,
+    }
+    if load is not None:
+        data["records"] = {
+            "read": load.records,
+            "accepted": len(load.cases),
+            "rejected": len(load.errors),
+        }
+    data |= {
+        "cases": len(case_refs),
+        "counts": counts,
+        "rules": rules,
+        "findings": items.to_records(),
+    }
+
+    facts = [("Rule set", f"{ruleset} {version}" if ruleset else "(several)")]
+    if as_of is not None:
+        facts.append(("As of", long_date(items[0].as_of)))
+    if source is not None:
+        facts.append(("Case file", source))
+    if load is not None:
+        facts.append(("Records", load.summary()))
+    facts.append(("Cases", str(len(case_refs))))
+    facts.append(
+        (
+            "Findings",
+            f"{len(items)}: "
+            + ", ".join(f"{counts[o.value]} {_OUTCOME_WORDS[o]}" for o in Outcome),
+        )
+    )
+
+    summary = Table(
+        (
+            Column("rule_id", "Rule", nowrap=True),
+            Column("met", "Met", "right"),
+            Column("not_met", "Not met", "right"),
+            Column("not_applicable", "N/A", "right"),
+            Column("cannot_assess", "Cannot assess", "right"),
+            Column("met_share", "Met %", "right"),
+            Column("question", "Question"),
+        ),
+        tuple(
+            (
+                rule["rule_id"],
+                *(rule["counts"][o.value] for o in Outcome),
+                _met_share(rule["counts"]),
+                rule["question"],
+            )
+            for rule in rules
+        ),
+    )
+    detail = Table(
+        (
+            Column("case_ref", "Case", nowrap=True),
+            Column("rule_id", "Rule", nowrap=True),
+            Column("outcome", "Outcome"),
+            Column("reason", "Reason"),
+        ),
+        tuple((f.case_ref, f.rule_id, outcome_label(f), f.reason) for f in items),
+    )
+    note = Paragraph(
+        "Met % is met out of met and not met: findings not applicable or that cannot be "
+        "assessed are left out of it."
+    )
+    document = Document(
+        title or (f"Findings: {ruleset}" if ruleset else "Findings"),
+        (
+            Facts(tuple(facts)),
+            Section("Summary by rule", (summary, note)),
+            Section("Findings", (detail,)),
+        ),
+    )
+    return Report(document, data, _findings_table(items))
+
+
+def _findings_table(findings: Findings) -> Table:
+    rows = tuple(
+        (
+            f.case_ref,
+            f.rule_id,
+            f.unit,
+            f.criterion,
+            f.group,
+            f.question,
+            f.outcome.value,
+            f.basis.value,
+            f.reason,
+            _evidence_text(f),
+            "; ".join(f.source),
+            f.kind.value,
+            "true" if f.roh else "false",
+            f.ruleset,
+            f.ruleset_version,
+            f.as_of.isoformat(),
+        )
+        for f in findings
+    )
+    return Table(FINDING_COLUMNS, rows)
+
+
+def validation_report(result: LoadResult, *, source: str) -> Report:
+    """The outcome of reading a case file: a summary and every rejected record, located."""
+    data = {
+        "file": source,
+        "records": result.records,
+        "accepted": len(result.cases),
+        "rejected": len(result.errors),
+        "errors": [
+            {
+                "record": error.record,
+                "case_ref": error.case_ref,
+                "problems": [
+                    {"field": p.field, "expected": p.expected, "found": p.found}
+                    for p in error.problems
+                ],
+            }
+            for error in result.errors
+        ],
+    }
+    table = Table(
+        (
+            Column("record", "Record", "right"),
+            Column("case_ref", "Case"),
+            Column("field", "Field"),
+            Column("expected", "Expected"),
+            Column("found", "Found"),
+        ),
+        tuple(
+            (error.record, error.case_ref, p.field, p.expected, p.found)
+            for error in result.errors
+            for p in error.problems
+        ),
+    )
+    document = Document(
+        f"Validation: {source}",
+        (
+            Facts((("Records", result.summary()),)),
+            Section("Rejected records", (table,)),
+        ),
+    )
+    text = "\n".join([f"{source}: {result.summary()}", *(f"  {e}" for e in result.errors)]) + "\n"
+    return Report(document, data, table, text=text)

@@ -1,0 +1,108 @@
+"""A report in every format from one object: text, Markdown, HTML, JSON and CSV.
+
+A :class:`Report` pairs what people read (a :class:`~casework.report.document.Document`)
+with the plain data it was built from (``data``, the documented JSON shape) and
+the long table a spreadsheet wants (``table``, the CSV). It shows itself as a
+table in Jupyter and as text in a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, TypeAlias, get_args
+
+import attrs
+
+from casework.report.document import (
+    Document,
+    Figure,
+    Table,
+    iter_blocks,
+    render_html,
+    render_markdown,
+    render_text,
+    table_csv,
+)
+
+__all__ = ["FORMATS", "Format", "Report", "format_for_path"]
+
+Format: TypeAlias = Literal["text", "markdown", "html", "json", "csv"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+
+_SUFFIXES: dict[str, Format] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+}
+
+
+def format_for_path(path: str | Path) -> Format:
+    """The format a file name asks for (``report.html`` -> ``"html"``)."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return _SUFFIXES[suffix]
+    except KeyError:
+        known = ", ".join(sorted(_SUFFIXES))
+        raise ValueError(
+            f"cannot tell the format of {Path(path).name!r}; use one of {known}"
+        ) from None
+
+
+@attrs.frozen(repr=False)
+class Report:
+    """One report, renderable in every format casework offers."""
+
+    document: Document
+    """What people read."""
+    data: Mapping[str, Any] = attrs.field(repr=False)
+    """The report's content as plain JSON-ready data (see docs/json.md for each shape)."""
+    table: Table | None = attrs.field(default=None, repr=False)
+    """The long table behind the report: what CSV holds."""
+    text: str | None = attrs.field(default=None, repr=False)
+    """Plain text to print instead of rendering the document (a compact, grep-able form)."""
+
+    def render(self, format: Format = "text") -> str:
+        """The report as ``text``, ``markdown``, ``html``, ``json`` or ``csv``."""
+        if format == "text":
+            return self.text if self.text is not None else render_text(self.document)
+        if format == "markdown":
+            return render_markdown(self.document)
+        if format == "html":
+            return render_html(self.document)
+        if format == "json":
+            return json.dumps(self.data, indent=2, ensure_ascii=False) + "\n"
+        if format == "csv":
+            if self.table is None:
+                raise ValueError(f"{self.document.title!r} has no table to write as CSV")
+            return table_csv(self.table)
+        raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain data (a copy), as JSON would hold it."""
+        result: dict[str, Any] = json.loads(json.dumps(self.data))
+        return result
+
+    def save(self, path: str | Path, format: Format | None = None) -> Path:
+        """Write the report to ``path``, in ``format`` or the one its suffix names."""
+        target = Path(path)
+        target.write_text(self.render(format or format_for_path(target)), encoding="utf-8")
+        return target
+
+    def figures(self) -> tuple[Figure, ...]:
+        """The charts in the report, in reading order."""
+        return tuple(b for b in iter_blocks(self.document.blocks) if isinstance(b, Figure))
+
+    def __str__(self) -> str:
+        return self.render("text")
+
+    def __repr__(self) -> str:
+        return f"<Report {self.document.title!r}: print() it, render() or save() it>"
+
+    def _repr_html_(self) -> str:
+        return render_html(self.document, standalone=False)

@@ -1,0 +1,128 @@
+"""Pseudonymised case references for reports that leave the building.
+
+A report never shows names or dates of birth: findings carry only the case
+reference, never ``Case.personal``. Where even the reference must not be
+shown, replace it with a pseudonym, consistently across the report:
+
+* :class:`SequentialPseudonyms` numbers cases in the order first seen
+  (``CASE-0001``, ``CASE-0002``, ...). Needs no key; the numbering depends
+  only on the order of the findings, so the same input gives the same report.
+* :class:`KeyedPseudonyms` derives each pseudonym from the reference with a
+  secret key (HMAC-SHA256). The same key gives the same pseudonym in every
+  report, so reports can be joined; without the key the mapping cannot be
+  recomputed, even by someone who can guess the references.
+
+Neither reads a clock or a random source.
+
+    >>> names = KeyedPseudonyms(b"example key")
+    >>> names("EX-0001") == names("EX-0001") != names("EX-0002")
+    True
+    >>> SequentialPseudonyms()("EX-0007")
+    'CASE-0001'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from casework.rules.engine import Evidence, Finding, Findings
+
+__all__ = [
+    "KeyedPseudonyms",
+    "PseudonymCollisionError",
+    "Pseudonyms",
+    "SequentialPseudonyms",
+    "pseudonymise",
+]
+
+Pseudonyms = Callable[[str], str]
+"""Anything that maps a case reference to its pseudonym, the same one every time."""
+
+
+class PseudonymCollisionError(ValueError):
+    """Two different case references were given the same pseudonym."""
+
+
+@attrs.define
+class SequentialPseudonyms:
+    """``CASE-0001``, ``CASE-0002``, ... in the order references are first seen."""
+
+    prefix: str = "CASE-"
+    width: int = 4
+    _assigned: dict[str, str] = attrs.field(factory=dict, init=False, repr=False)
+
+    def __call__(self, reference: str) -> str:
+        found = self._assigned.get(reference)
+        if found is None:
+            found = f"{self.prefix}{len(self._assigned) + 1:0{self.width}d}"
+            self._assigned[reference] = found
+        return found
+
+
+@attrs.frozen
+class KeyedPseudonyms:
+    """A keyed, one-way pseudonym: ``prefix`` + the first ``length`` hex digits of HMAC-SHA256."""
+
+    key: bytes = attrs.field(repr=False)
+    prefix: str = "CASE-"
+    length: int = 12
+
+    @key.validator
+    def _non_empty(self, _attribute: object, value: bytes) -> None:
+        if not value:
+            raise ValueError("a pseudonym key must not be empty")
+
+    def __call__(self, reference: str) -> str:
+        digest = hmac.new(self.key, reference.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"{self.prefix}{digest[: self.length].upper()}"
+
+
+def pseudonymise(findings: Iterable[Finding], pseudonyms: Pseudonyms) -> Findings:
+    """The same findings with every case reference replaced, in the fields and in the text.
+
+    Raises :class:`PseudonymCollisionError` if two references share a pseudonym
+    (with :class:`KeyedPseudonyms`' 48 bits, even odds need some 16 million cases).
+    """
+    items = tuple(findings)
+    mapping: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for finding in items:
+        if finding.case_ref in mapping:
+            continue
+        alias = pseudonyms(finding.case_ref)
+        other = owners.setdefault(alias, finding.case_ref)
+        if other != finding.case_ref:
+            raise PseudonymCollisionError(
+                f"two case references were given the pseudonym {alias}; use a longer pseudonym"
+            )
+        mapping[finding.case_ref] = alias
+    if not mapping:
+        return Findings(items)
+    alternatives = "|".join(re.escape(ref) for ref in sorted(mapping, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+
+    def scrub(text: str) -> str:
+        return pattern.sub(lambda match: mapping[match.group(1)], text)
+
+    return Findings(
+        tuple(
+            attrs.evolve(
+                finding,
+                case_ref=mapping[finding.case_ref],
+                reason=scrub(finding.reason),
+                evidence=tuple(_scrub_evidence(item, scrub) for item in finding.evidence),
+            )
+            for finding in items
+        )
+    )
+
+
+def _scrub_evidence(item: Evidence, scrub: Callable[[str], str]) -> Evidence:
+    if isinstance(item.value, str):
+        return attrs.evolve(item, value=scrub(item.value))
+    return item

@@ -1,0 +1,249 @@
+"""Target reports: met, near miss or not met per target, and the cases behind each figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.io import LoadResult
+from casework.performance import Period, TargetReport, TargetResult, UnitRef
+from casework.report.document import (
+    Block,
+    BulletList,
+    Column,
+    Document,
+    Facts,
+    Paragraph,
+    Section,
+    Table,
+)
+from casework.report.output import Report
+from casework.rules.targets.measure import Aggregation, TargetStatus
+from casework.text import long_date, plural
+
+__all__ = ["STATUS_WORDS", "TARGET_COLUMNS", "target_records", "target_report", "unit_records"]
+
+STATUS_WORDS = {
+    TargetStatus.MET: "met",
+    TargetStatus.NEAR_MISS: "near miss",
+    TargetStatus.NOT_MET: "not met",
+    TargetStatus.NO_TARGET: "no target",
+    TargetStatus.NO_DATA: "no figure",
+}
+
+#: Columns of the long target table (CSV): one row per measure.
+TARGET_COLUMNS: tuple[Column, ...] = (
+    Column("target_set", "Target set"),
+    Column("period", "Period"),
+    Column("area", "Area"),
+    Column("measure", "Measure"),
+    Column("label", "Label"),
+    Column("figure", "Figure"),
+    Column("target", "Target"),
+    Column("status", "Status"),
+    Column("pct_achieved", "% achieved"),
+    Column("numerator", "Numerator"),
+    Column("denominator", "Denominator"),
+    Column("n_met", "Met"),
+    Column("n_not_met", "Not met"),
+    Column("n_pending", "Pending"),
+    Column("n_cannot_assess", "Cannot assess"),
+    Column("n_excluded", "Excluded"),
+    Column("n_outside_period", "Outside period"),
+    Column("n_unplaced", "Unplaced"),
+    Column("in_tally", "In tally"),
+    Column("rule_id", "Rule"),
+    Column("source", "Source"),
+)
+
+
+def _units_of(count: int, unit: str) -> str:
+    """``1 breach``, ``3 breaches``, ``2 cases``."""
+    return plural(count, unit, unit + "es" if unit.endswith(("ch", "sh", "s", "x")) else None)
+
+
+def _counted(result: TargetResult) -> str | None:
+    """What the figure was formed from, in words: ``3 of 4 cases``, ``3 breaches``."""
+    counts = result.counts
+    if counts is None:
+        return None
+    if result.aggregation is Aggregation.PROPORTION:
+        return f"{counts.met} of {_units_of(counts.in_scope, result.unit)}"
+    if result.aggregation is Aggregation.VOLUME:
+        return _units_of(counts.met, result.unit)
+    return _units_of(counts.in_scope, result.unit)
+
+
+def _period_text(period: Period) -> str:
+    dates = f"{long_date(period.start)} to {long_date(period.end)}"
+    plain = f"{period.start.isoformat()} to {period.end.isoformat()}"
+    return dates if period.label == plain else f"{period.label}: {dates}"
+
+
+def _target_shown(result: TargetResult) -> str | None:
+    if result.assessment is not None:
+        return result.assessment.target_display
+    return None
+
+
+def _units(title: str, refs: tuple[UnitRef, ...]) -> BulletList:
+    items = tuple(
+        f"{ref.case_ref}: {ref.reason}"
+        if ref.unit is None or ref.unit in ref.reason
+        else f"{ref.case_ref} ({ref.unit}): {ref.reason}"
+        for ref in refs
+    )
+    return BulletList(items, title=title)
+
+
+def _measure_section(result: TargetResult) -> Section:
+    blocks: list[Block] = [Paragraph(result.reason)]
+    if result.failed:
+        what = "above the target" if result.aggregation is Aggregation.MEAN else "not meeting it"
+        count = _units_of(len(result.failed), result.unit)
+        blocks.append(_units(f"{count} {what}:", result.failed))
+    if result.pending_units:
+        blocks.append(_units("Not yet due:", result.pending_units))
+    if result.cannot_assess_units:
+        blocks.append(_units("Cannot be assessed:", result.cannot_assess_units))
+    return Section(f"{result.measure}: {result.label}", tuple(blocks), id=result.measure)
+
+
+def _row(report: TargetReport, result: TargetResult) -> tuple[str | int | None, ...]:
+    counts = result.counts.to_dict() if result.counts is not None else {}
+    return (
+        report.target_set,
+        report.period.label,
+        report.area,
+        result.measure,
+        result.label,
+        result.figure_display,
+        _target_shown(result),
+        result.status.value,
+        result.pct_achieved,
+        None if result.numerator is None else str(result.numerator),
+        result.denominator,
+        *(
+            counts.get(key)
+            for key in (
+                "met",
+                "not_met",
+                "pending",
+                "cannot_assess",
+                "excluded",
+                "outside_period",
+                "unplaced",
+            )
+        ),
+        "true" if result.in_tally else "false",
+        result.rule_id,
+        result.source,
+    )
+
+
+def target_records(report: TargetReport) -> list[dict[str, Any]]:
+    """One flat row per measure, keyed as :data:`TARGET_COLUMNS` (the CSV and DataFrame)."""
+    keys = [column.key for column in TARGET_COLUMNS]
+    return [dict(zip(keys, _row(report, result), strict=True)) for result in report]
+
+
+def unit_records(report: TargetReport) -> list[dict[str, Any]]:
+    """One row per unit behind a figure that did not count towards it as met.
+
+    ``status`` is ``failed`` (not met; for a mean, above the target), ``pending``
+    (not yet due) or ``cannot_assess``.
+    """
+    return [
+        {
+            "measure": result.measure,
+            "status": status,
+            "case_ref": ref.case_ref,
+            "unit": ref.unit,
+            "value": ref.value,
+            "reason": ref.reason,
+        }
+        for result in report
+        for status, refs in (
+            ("failed", result.failed),
+            ("pending", result.pending_units),
+            ("cannot_assess", result.cannot_assess_units),
+        )
+        for ref in refs
+    ]
+
+
+def target_report(
+    report: TargetReport, *, source: str | None = None, load: LoadResult | None = None
+) -> Report:
+    """A target performance report: a table like the published one, then each miss explained.
+
+    Args:
+        report: from :func:`casework.target_performance`.
+        source: the name of the case file, shown and kept in the data.
+        load: the load result, to say how many records were read and rejected.
+    """
+    tally = report.tally()
+    period = report.period
+    facts = [
+        ("Target set", f"{report.target_set} {report.version}"),
+        ("Period", _period_text(period)),
+        ("Area", report.area or "every area, pooled"),
+    ]
+    if report.as_of is not None:
+        facts.append(("As of", long_date(report.as_of)))
+    if source is not None:
+        facts.append(("Case file", source))
+    if load is not None:
+        facts.append(("Records", load.summary()))
+    facts.append(("Near miss", report.near_miss))
+    facts.append(
+        (
+            "Result",
+            f"{tally.met} met, {tally.near_miss} near miss, {tally.not_met} not met"
+            + (f"; {tally.no_target} with no target" if tally.no_target else "")
+            + (f"; {tally.no_data} with no figure" if tally.no_data else ""),
+        )
+    )
+    summary = Table(
+        (
+            Column("measure", "Id", nowrap=True),
+            Column("label", "Measure"),
+            Column("figure", "Figure", "right"),
+            Column("target", "Target", "right"),
+            Column("status", "Result", nowrap=True),
+            Column("counted", "Counted"),
+        ),
+        tuple(
+            (
+                r.measure,
+                r.label,
+                r.figure_display,
+                _target_shown(r),
+                STATUS_WORDS[r.status],
+                _counted(r),
+            )
+            for r in report
+        ),
+    )
+    misses = [r for r in report if r.status in {TargetStatus.NOT_MET, TargetStatus.NEAR_MISS}]
+    others = [r for r in report if r not in misses]
+    blocks: list[Block] = [
+        Facts(tuple(facts)),
+        Section("Targets", (summary,)),
+        Section(
+            "Targets not met",
+            tuple(_measure_section(r) for r in misses) or (Paragraph("Every target was met."),),
+        ),
+    ]
+    if others:
+        blocks.append(Section("Other targets", tuple(_measure_section(r) for r in others)))
+    data: dict[str, Any] = {"kind": "targets", "source": source}
+    if load is not None:
+        data["records"] = {
+            "read": load.records,
+            "accepted": len(load.cases),
+            "rejected": len(load.errors),
+        }
+    data |= report.to_dict()
+    document = Document(f"Target performance: {report.target_set}", tuple(blocks))
+    table = Table(TARGET_COLUMNS, tuple(tuple(row.values()) for row in target_records(report)))
+    return Report(document, data, table)

@@ -1,0 +1,97 @@
+"""HTML reports as a person sees them: rendered by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import image
+
+from casework.report import findings_report
+from casework.rules import Findings
+from tests.report.browser import dom, screenshot
+
+
+def _screenshots(tmp_path: Path) -> Path:
+    """Where screenshots go: $CASEWORK_SCREENSHOTS (to look at them afterwards) or a temp dir."""
+    folder = Path(os.environ.get("CASEWORK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _ink(png: Path) -> float:
+    """Share of pixels that are not (nearly) white."""
+    pixels = image.imread(png)[..., :3]
+    return float((pixels.min(axis=2) < 0.9).mean())
+
+
+def test_findings_report_renders_in_chromium(example_findings: Findings, tmp_path: Path) -> None:
+    page = findings_report(example_findings, source="cases.json").save(tmp_path / "findings.html")
+    rendered = dom(page)
+    assert "<h1>Findings: national-standards-2007</h1>" in rendered
+    rules = len({f.rule_id for f in example_findings})
+    assert rendered.count("<tr>") == 1 + rules + 1 + len(example_findings)
+
+    png = screenshot(page, _screenshots(tmp_path) / "findings.png")
+    pixels = image.imread(png)
+    assert pixels.shape[:2] == (1600, 1200)
+    assert 0.02 < _ink(png) < 0.6, "the page should show text and tables, not be blank"
+    assert np.unique(pixels.reshape(-1, pixels.shape[2]), axis=0).shape[0] > 50
+
+
+_MEASURE = """
+<script>
+const out = {};
+for (const group of document.querySelectorAll('g[id^="chart1-"]')) {
+  const box = group.querySelector('path').getBoundingClientRect();
+  out[group.id.slice(7)] = box.height;
+}
+const svg = document.querySelector('figure svg').getBoundingClientRect();
+const pre = document.createElement('pre');
+pre.id = 'measured';
+pre.textContent = JSON.stringify({bars: out, width: svg.width, height: svg.height});
+document.body.appendChild(pre);
+</script>
+"""
+
+
+def test_inspection_report_renders_in_chromium_with_chart_1(tmp_path: Path) -> None:
+    import json
+    import re
+
+    from casework import WorkingCalendar, load_cases, load_inspection, score_inspection
+    from casework.report import inspection_report
+    from casework.report.charts import chart1_bars
+    from casework.rules import evaluate
+    from tests.conftest import EXAMPLES
+
+    inspection = load_inspection(EXAMPLES / "omi-inspection.json")
+    cases = load_cases(EXAMPLES / "omi-sample.json").cases
+    findings = evaluate(
+        cases, "omi-2007", as_of=inspection.as_of, calendar=WorkingCalendar.england_and_wales()
+    )
+    card = score_inspection(findings, inspection=inspection)
+    page = inspection_report(card, source="omi-sample.json").save(tmp_path / "inspection.html")
+
+    png = screenshot(page, _screenshots(tmp_path) / "inspection.png", height=2400)
+    assert 0.02 < _ink(png) < 0.6
+
+    # The same page with a measuring script: the chart as Chromium lays it out.
+    measured_page = tmp_path / "measured.html"
+    measured_page.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"), encoding="utf-8"
+    )
+    rendered = dom(measured_page)
+    found = re.search(r'<pre id="measured">(.*?)</pre>', rendered, re.DOTALL)
+    assert found, "the measuring script did not run"
+    measured = json.loads(found.group(1).replace("&quot;", '"'))
+    scores = {bar.key: bar.percent for bar in chart1_bars(card)}
+    assert measured["bars"].keys() == scores.keys()
+    assert measured["width"] > 500, "the chart should be drawn at a readable size"
+    scale = measured["bars"]["1.1"] / scores["1.1"]
+    for key, score in scores.items():
+        assert measured["bars"][key] == pytest.approx(score * scale, rel=0.02), key
+    for criterion in card.criteria:
+        assert f"{criterion.id} {criterion.criterion.title}: {criterion.display}" in rendered

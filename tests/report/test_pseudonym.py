@@ -1,0 +1,97 @@
+"""Pseudonymised reports: consistent, keyed, deterministic; never names or dates of birth."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casework import LoadResult
+from casework.report import (
+    FORMATS,
+    KeyedPseudonyms,
+    PseudonymCollisionError,
+    SequentialPseudonyms,
+    findings_report,
+    pseudonymise,
+)
+from casework.rules import Evidence, Findings
+from casework.text import long_date
+
+references = st.from_regex(r"[A-Z]{2,3}-[0-9]{1,6}", fullmatch=True)
+
+
+@given(st.lists(references, min_size=1, max_size=30), st.binary(min_size=1, max_size=32))
+def test_keyed_pseudonyms_are_deterministic_and_distinct(refs: list[str], key: bytes) -> None:
+    first, second = KeyedPseudonyms(key), KeyedPseudonyms(key)
+    assert [first(r) for r in refs] == [second(r) for r in refs]
+    assert len({first(r) for r in set(refs)}) == len(set(refs))
+    assert all(first(r) != r for r in refs)
+
+
+def test_keyed_pseudonyms_depend_on_the_key() -> None:
+    assert KeyedPseudonyms(b"one")("EX-0001") != KeyedPseudonyms(b"two")("EX-0001")
+    with pytest.raises(ValueError, match="must not be empty"):
+        KeyedPseudonyms(b"")
+
+
+def test_keyed_pseudonyms_hide_the_key_in_repr() -> None:
+    assert "secret" not in repr(KeyedPseudonyms(b"secret"))
+
+
+@given(st.lists(references, min_size=1, max_size=30))
+def test_sequential_pseudonyms_number_cases_in_order_first_seen(refs: list[str]) -> None:
+    names = SequentialPseudonyms()
+    assigned = [names(r) for r in refs]
+    distinct = list(dict.fromkeys(refs))
+    assert [names(r) for r in distinct] == [f"CASE-{i:04d}" for i in range(1, len(distinct) + 1)]
+    assert assigned == [names(r) for r in refs]
+
+
+def test_pseudonymise_replaces_every_reference_consistently(example_findings: Findings) -> None:
+    names = KeyedPseudonyms(b"test key")
+    hidden = pseudonymise(example_findings, names)
+    assert len(hidden) == len(example_findings)
+    for before, after in zip(example_findings, hidden, strict=True):
+        assert after.case_ref == names(before.case_ref)
+        assert attrs.evolve(after, case_ref=before.case_ref) == before
+    text = json.dumps(hidden.to_records())
+    assert not any(f.case_ref in text for f in example_findings)
+
+
+def test_references_inside_reasons_and_evidence_are_replaced(example_findings: Findings) -> None:
+    ref = example_findings[0].case_ref
+    finding = attrs.evolve(
+        example_findings[0],
+        reason=f"Transferred from {ref}; see {ref}0.",
+        evidence=(Evidence("linked case", ref),),
+    )
+    (hidden,) = pseudonymise([finding], SequentialPseudonyms())
+    assert hidden.reason == f"Transferred from CASE-0001; see {finding.case_ref}0."
+    assert hidden.evidence[0].value == "CASE-0001"
+
+
+def test_collisions_are_refused(example_findings: Findings) -> None:
+    with pytest.raises(PseudonymCollisionError):
+        pseudonymise(example_findings, lambda _ref: "CASE-X")
+
+
+@pytest.mark.parametrize("format_", FORMATS)
+def test_reports_never_show_names_or_dates_of_birth(
+    example_load: LoadResult, example_findings: Findings, format_: str
+) -> None:
+    personal = [case.personal for case in example_load.cases if case.personal is not None]
+    assert personal, "the example file should carry personal details to test this"
+    hidden = pseudonymise(example_findings, SequentialPseudonyms())
+    for findings in (example_findings, hidden):
+        text = findings_report(findings, load=example_load).render(format_)
+        for details in personal:
+            assert details.name is None or details.name not in text
+            if details.date_of_birth is not None:
+                assert details.date_of_birth.isoformat() not in text
+                assert long_date(details.date_of_birth) not in text
+    rendered = findings_report(hidden).render(format_)
+    assert not any(case.reference in rendered for case in example_load.cases)

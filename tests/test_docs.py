@@ -1,0 +1,214 @@
+"""The documentation's examples run, and the site builds.
+
+Every page of docs/ and the README is checked:
+
+* ```` ```python ```` blocks run in order, in one namespace per page;
+* ```` ```pycon ```` blocks run as doctests (their output is checked);
+* ```` --8<-- "examples/file.py:section" ```` lines are replaced by that
+  part of the file, as the site's snippets extension does;
+* ```` ```console ```` blocks run each ``$ casework ...`` line and check its output
+  (``...`` matches anything; ``# exit status N`` names an expected non-zero status).
+
+They run in a fresh folder holding the example data files (``cases.json``,
+``bad-cases.jsonl``, ``omi-sample.json``... and ``examples/``; ``cases.jsonl`` and
+``cases.yaml`` hold the cases of ``cases.json``), with ``date``, ``dt``,
+``calendar`` (England and Wales), ``cases`` (the cases of ``cases.json``) and
+``as_of`` (15 October 2007, their date) already defined. A block preceded by
+``<!-- docs-test: skip -->`` is a sketch and is not run.
+"""
+
+from __future__ import annotations
+
+import doctest
+import io
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from casework import dumps_cases, load_cases
+from casework.rules import available_rulesets, ruleset
+from tests.conftest import EXAMPLES, ROOT
+
+DOCS = ROOT / "docs"
+PAGES = [*sorted(DOCS.rglob("*.md")), ROOT / "README.md"]
+FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+SKIP = "<!-- docs-test: skip -->"
+PRELUDE = """
+import datetime as dt
+from datetime import date
+from casework import WorkingCalendar, load_cases
+calendar = WorkingCalendar.england_and_wales()
+cases = load_cases("cases.json").cases
+as_of = date(2007, 10, 15)
+"""
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+SNIPPET = re.compile(r'^--8<-- "([^":]+)(?::(\w+))?"$', re.MULTILINE)
+
+
+def _snippet(match: re.Match[str]) -> str:
+    """What pymdownx.snippets puts in place of ``--8<-- "file:section"``."""
+    lines = (ROOT / match.group(1)).read_text(encoding="utf-8").splitlines()
+    section = match.group(2)
+    if section:
+        start = lines.index(f"# --8<-- [start:{section}]")
+        lines = lines[start + 1 : lines.index(f"# --8<-- [end:{section}]")]
+    return "\n".join(line for line in lines if not line.startswith("# --8<-- ["))
+
+
+def _blocks(page: Path, languages: set[str]) -> list[tuple[str, str, int]]:
+    text = page.read_text(encoding="utf-8")
+    found = []
+    for match in FENCE.finditer(text):
+        before = text[: match.start()].rstrip()
+        if match.group(1) in languages and not before.endswith(SKIP):
+            line = text.count("\n", 0, match.start()) + 2
+            found.append((match.group(1), SNIPPET.sub(_snippet, match.group(2)), line))
+    return found
+
+
+def _pages_with(languages: set[str]) -> list[Any]:
+    return [
+        pytest.param(page, id=str(page.relative_to(ROOT)))
+        for page in PAGES
+        if _blocks(page, languages)
+    ]
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder with the example files, as the docs assume."""
+    shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns("*.ipynb"))
+    for data in EXAMPLES.iterdir():
+        if data.suffix in {".json", ".jsonl", ".yaml"}:
+            shutil.copy(data, tmp_path / data.name)
+    cases = load_cases(EXAMPLES / "cases.json").cases
+    (tmp_path / "cases.jsonl").write_text(dumps_cases(cases, format="jsonl"), encoding="utf-8")
+    (tmp_path / "cases.yaml").write_text(dumps_cases(cases, format="yaml"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", _pages_with({"python", "pycon"}))
+def test_python_examples_run(page: Path, sandbox: Path) -> None:
+    namespace: dict[str, Any] = {"__name__": "__docs__"}
+    exec(PRELUDE, namespace)
+    parser = doctest.DocTestParser()
+    for language, code, line in _blocks(page, {"python", "pycon"}):
+        where = f"{page.relative_to(ROOT)}:{line}"
+        if language == "python":
+            with redirect_stdout(io.StringIO()):
+                exec(compile(code, where, "exec"), namespace)
+            continue
+        test = parser.get_doctest(code, namespace, where, str(page), line - 1)
+        report = io.StringIO()
+        runner = doctest.DocTestRunner(optionflags=FLAGS)
+        runner.run(test, out=report.write, clear_globs=False)
+        assert runner.failures == 0, report.getvalue()
+        namespace.update(test.globs)  # a doctest works on a copy of the namespace
+
+
+def _console_steps(code: str) -> list[tuple[str, str]]:
+    steps: list[tuple[str, str]] = []
+    for line in code.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], ""))
+        elif steps:
+            command, expected = steps[-1]
+            steps[-1] = (command, expected + line + "\n")
+    return steps
+
+
+@pytest.mark.parametrize("page", _pages_with({"console"}))
+def test_console_examples_run(page: Path, sandbox: Path) -> None:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    checker = doctest.OutputChecker()
+    for _, code, line in _blocks(page, {"console"}):
+        for command, expected in _console_steps(code):
+            status = re.search(r"#\s*exit status (\d+)", command)
+            result = subprocess.run(
+                shlex.split(command, comments=True),
+                capture_output=True,
+                text=True,
+                check=False,
+                env=env,
+                cwd=sandbox,
+            )
+            where = f"{page.relative_to(ROOT)}:{line}: $ {command}"
+            assert result.returncode == (int(status.group(1)) if status else 0), (
+                f"{where}\n{result.stderr}"
+            )
+            if expected:
+                assert checker.check_output(expected, result.stdout, FLAGS), (
+                    f"{where}\nexpected:\n{expected}\ngot:\n{result.stdout}"
+                )
+
+
+def _nav_pages(items: Any) -> list[str]:
+    if isinstance(items, str):
+        return [items]
+    if isinstance(items, list):
+        return [page for item in items for page in _nav_pages(item)]
+    if isinstance(items, dict):
+        return [page for value in items.values() for page in _nav_pages(value)]
+    return []
+
+
+class _Loader(yaml.SafeLoader):
+    """mkdocs.yml may hold tags for plugins; this test only reads the nav."""
+
+
+_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def test_every_page_is_in_the_site_navigation() -> None:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    in_nav = set(_nav_pages(config["nav"]))
+    pages = {str(page.relative_to(DOCS)) for page in DOCS.rglob("*.md")}
+    assert pages - in_nav == set(), "add these pages to the nav in mkdocs.yml"
+    assert in_nav - pages == set(), "the nav names pages that do not exist"
+
+
+def test_the_site_builds_and_its_reference_covers_every_rule(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    reference = (site / "reference" / "rules" / "index.html").read_text(encoding="utf-8")
+    for name in available_rulesets():
+        rules = ruleset(name)
+        assert f'id="{name}' in reference or name in reference
+        for rule in rules:
+            assert rule.id in reference, f"{rule.id} of {name} is missing from the reference"
+            assert rule.applies_to.description.split(" (")[0][:40] in reference.replace(
+                "&#39;", "'"
+            )
+    glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert "Offender Assessment System" in glossary
