@@ -162,7 +162,7 @@ def test_markdown_and_html_shapes(ten_days: Comparison) -> None:
     html = report.render("html")
     assert html.startswith("<!DOCTYPE html>")
     assert f'<section id="{TIER13}">' in html
-    assert html.count("<td>T-000") == 2
+    assert html.count('<td class="id">T-000') == 2
     assert "<script" not in html
     assert "<link" not in html
 

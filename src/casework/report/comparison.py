@@ -31,7 +31,7 @@ from casework.report.document import (
     Table,
 )
 from casework.report.findings import OUTCOME_WORDS, outcome_label
-from casework.report.output import Report
+from casework.report.output import Report, record_counts
 from casework.rules.engine import Finding, Findings, Outcome
 from casework.rules.targets.measure import Aggregation, TargetSet
 from casework.text import long_date, plural, round_half_up
@@ -264,7 +264,7 @@ def _question_section(summary: RuleSummary, changes: list[OutcomeChange]) -> Sec
     facts.append(("Changes", _transitions_text(summary)))
     table = Table(
         (
-            Column("case_ref", "Case"),
+            Column("case_ref", "Case", nowrap=True),
             Column("change", "Outcome"),
             Column("baseline_reason", "Baseline reason"),
             Column("variant_reason", "Variant reason"),
@@ -424,11 +424,7 @@ def comparison_report(
 
     data: dict[str, Any] = {"kind": "comparison", "source": source, "paired_by": paired_by}
     if load is not None:
-        data["records"] = {
-            "read": load.records,
-            "accepted": len(load.cases),
-            "rejected": len(load.errors),
-        }
+        data["records"] = record_counts(load)
     data |= comparison.to_dict()
     document = Document(
         title or f"Comparison: {comparison.baseline} and {comparison.variant}", tuple(blocks)

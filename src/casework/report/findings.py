@@ -10,7 +10,7 @@ from typing import Any
 
 from casework.io import LoadResult
 from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
-from casework.report.output import Report
+from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.text import long_date, percent
 
@@ -156,11 +156,7 @@ def findings_report(
         "as_of": as_of,
     }
     if load is not None:
-        data["records"] = {
-            "read": load.records,
-            "accepted": len(load.cases),
-            "rejected": len(load.errors),
-        }
+        data["records"] = record_counts(load)
     data |= {
         "cases": len(case_refs),
         "counts": counts,
