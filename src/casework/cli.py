@@ -20,7 +20,13 @@ import attrs
 import click
 
 from casework.calendar import WorkingCalendar
-from casework.compare import Scorer, compare, inspection_figures, target_figures
+from casework.compare import (
+    Scorer,
+    compare,
+    inspection_figures,
+    match_after_prefix,
+    target_figures,
+)
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
 from casework.model import Case
 from casework.model.inspection import Inspection, InspectionFileError, load_inspection
@@ -745,21 +751,16 @@ def targets(
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 
-def _same_id(rule_id: str) -> str:
-    return rule_id
+def _rule_id(rule: Rule) -> str:
+    return rule.id
 
 
-def _after_prefix(rule_id: str) -> str:
-    head, dot, tail = rule_id.partition(".")
-    return tail if dot and tail else head
-
-
-def _shared_keys(baseline: RuleSet, variant: RuleSet, key: Callable[[str], str]) -> int:
+def _shared_keys(baseline: RuleSet, variant: RuleSet, key: Callable[[Rule], str]) -> int:
     """How many questions ``key`` pairs across the sets (-1 if it gives two rules of a set
     the same key)."""
     keys = []
     for rules in (baseline, variant):
-        found = {key(rule.id) for rule in rules}
+        found = {key(rule) for rule in rules}
         if len(found) < len(rules):
             return -1
         keys.append(found)
@@ -784,14 +785,15 @@ def _pairing(
             raise click.BadParameter(f"{pair!r}: {problem}", param_hint="'--pair'")
         explicit[old] = new
     if how == "auto":
-        prefixed = _shared_keys(baseline, variant, _after_prefix)
-        how = "prefix" if prefixed > _shared_keys(baseline, variant, _same_id) else "id"
-    key = _after_prefix if how == "prefix" else _same_id
+        prefixed = _shared_keys(baseline, variant, match_after_prefix)
+        how = "prefix" if prefixed > _shared_keys(baseline, variant, _rule_id) else "id"
+    key = match_after_prefix if how == "prefix" else _rule_id
     words = "the rule id after its prefix (NS05.x with NS07.x)" if how == "prefix" else "rule id"
     words += "".join(f"; {old} with {new}" for old, new in explicit.items())
 
     def match(rule: Rule) -> str:
-        return key(explicit.get(rule.id, rule.id))
+        """The question a rule answers: a rule paired by hand answers its partner's."""
+        return key(variant.rule(explicit[rule.id]) if rule.id in explicit else rule)
 
     for rules in (baseline, variant):
         owners: dict[str, str] = {}

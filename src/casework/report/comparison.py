@@ -218,21 +218,16 @@ def _transitions_text(summary: RuleSummary) -> str:
     )
 
 
-_COUNT_COLUMNS = (
-    Column("met", "Met", "right"),
-    Column("not_met", "Not met", "right"),
-    Column("not_applicable", "N/A", "right"),
-    Column("cannot_assess", "Cannot assess", "right"),
-)
-
-
 def _overview(summaries: list[RuleSummary]) -> Table:
     """One row per question: how many changed, and each outcome's count before -> after."""
     return Table(
         (
             Column("question", "Question", nowrap=True),
             Column("changed", "Changed", "right"),
-            *_COUNT_COLUMNS,
+            Column("met", "Met", "right"),
+            Column("not_met", "Not met", "right"),
+            Column("not_applicable", "N/A", "right"),
+            Column("cannot_assess", "Cannot assess", "right"),
         ),
         tuple(
             (
