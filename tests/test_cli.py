@@ -341,13 +341,18 @@ def test_rulesets_and_rules(examples: Path) -> None:
 
 def test_help_teaches_with_examples_and_exit_codes() -> None:
     top = run("--help").stdout
-    for command in ("validate", "findings", "rulesets", "rules", "schema"):
+    for command in ("validate", "findings", "diff", "rulesets", "rules", "schema"):
         assert command in top
     assert "Exit status" in top
     findings_help = run("findings", "--help").stdout
     assert "casework findings cases.json --outcome not_met" in findings_help
     assert "--pseudonymise" in findings_help
     assert "1  some records were rejected" in findings_help
+    diff_help = run("diff", "--help").stdout
+    assert "casework diff cases.json -b national-standards-2005 -v national-standards-2007" in (
+        diff_help
+    )
+    assert "--pseudonymise" in diff_help
 
 
 # ---------------------------------------------------------------------- targets
@@ -572,3 +577,367 @@ def test_score_with_a_broken_inspection_file(examples: Path, tmp_path: Path) -> 
     result = run("score", str(examples / "omi-sample.json"), "--inspection", str(broken))
     assert result.returncode == 1
     assert "inspection.json: fieldwork" in result.stderr
+
+
+# ---------------------------------------------------------------------- diff
+
+NS05_NS07 = (
+    "diff",
+    "--baseline",
+    "national-standards-2005",
+    "--variant",
+    "national-standards-2007",
+)
+TIER4_TEN = ("diff", "-b", "national-standards-2007", "-v")
+
+
+def _compared(path: Path, baseline: str, variant: str, **options: object) -> dict[str, object]:
+    """What the library says for the file (the CLI must agree)."""
+    import datetime as dt
+
+    from casework import WorkingCalendar, compare, load_cases
+
+    cases = load_cases(path).cases
+    calendar = WorkingCalendar.england_and_wales()
+    diff = compare(
+        cases, baseline, variant, as_of=dt.date(2007, 10, 15), calendar=calendar, **options
+    )  # type: ignore[arg-type]
+    result: dict[str, object] = diff.to_dict()
+    return json.loads(json.dumps(result))  # type: ignore[no-any-return]
+
+
+def test_diff_of_the_2005_and_2007_standards(examples: Path) -> None:
+    from casework.compare import match_after_prefix
+
+    result = run(*NS05_NS07, str(examples / "cases.json"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    expected = _compared(
+        examples / "cases.json",
+        "national-standards-2005",
+        "national-standards-2007",
+        match=match_after_prefix,
+    )
+    assert {k: v for k, v in data.items() if k in expected} == expected
+    assert data["paired_by"] == "the rule id after its prefix (NS05.x with NS07.x)"
+    assert data["records"] == {"read": 6, "accepted": 6, "rejected": 0}
+    # by hand: EX-0004's initial RoH assessment was on 10 May 2007; 16 weeks on (2005) is
+    # 30 August, passed by 15 October; in 2007 the interval runs 4 months from the first
+    # review's due date, 8 September, to 8 January 2008: not yet due
+    (review,) = [c for c in data["changes"] if c["question"] == "roh-review-interval"]
+    assert review["case_ref"] == "EX-0004"
+    assert (review["baseline"]["outcome"], review["variant"]["outcome"]) == (
+        "not_met",
+        "not_applicable",
+    )
+    assert "due on 30 August 2007 (16 weeks after" in review["baseline"]["reason"]
+    assert "due by 8 January 2008 (4 months after" in review["variant"]["reason"]
+
+
+def test_diff_text_pairs_the_questions_and_lists_one_sided_ones(examples: Path) -> None:
+    result = run(*NS05_NS07, str(examples / "cases.json"), "--rule", "*roh-review*")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert (
+        "Rules:   NS05.roh-review-interval (baseline), NS07.roh-review-interval (variant)" in text
+    )
+    one_sided = text[text.index("Asked by one rule set only") :]
+    assert "roh-review-first        variant" in one_sided
+    assert "oasys-high-roh" not in text  # left out by --rule
+
+
+def test_diff_with_an_overlay_file(examples: Path) -> None:
+    overlay = examples / "tier4-ten-days.toml"
+    result = run(*TIER4_TEN, str(overlay), str(examples / "cases.json"), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data == {
+        "kind": "comparison",
+        "source": "cases.json",
+        "paired_by": "rule id",
+        "records": {"read": 6, "accepted": 6, "rejected": 0},
+        **_compared(examples / "cases.json", "national-standards-2007", str(overlay)),
+    }
+    # by hand: EX-0004, sentenced 8 May 2007, OASys on 22 May: 10 working days, not 5;
+    # EX-0005's came 19 working days after sentence, late either way
+    assert data["changed_cases"] == ["EX-0004"]
+    assert data["variant"] == "tier4-ten-days@proposal-1"
+    assert data["variant_changes"] == ["oasys_tier4_limit: 5 working days -> 10 working days"]
+
+
+def _oasys_file(tmp_path: Path) -> Path:
+    """Tier 2 orders sentenced Friday 1 June 2007 (10 working days: 15 June; 15: 22 June)."""
+    from casework import dumps_cases
+    from casework.testing import make_cases, oasys
+
+    done = ["2007-06-08", "2007-06-15", "2007-06-18", "2007-06-22", "2007-06-25", None]
+    cases = make_cases(*({"assessments": [oasys(day)] if day else []} for day in done))
+    path = tmp_path / "oasys.jsonl"
+    path.write_text(dumps_cases(cases, format="jsonl"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "ten-days.toml",
+            'name = "ten-days"\nbase = "national-standards-2007"\n'
+            '[parameters]\noasys_tier1to3_limit = "10 working days"\n',
+        ),
+        (
+            "ten-days.yaml",
+            "name: ten-days\nbase: national-standards-2007\n"
+            "parameters:\n  oasys_tier1to3_limit: 10\n",
+        ),
+    ],
+)
+def test_diff_fifteen_working_days_become_ten(tmp_path: Path, name: str, text: str) -> None:
+    overlay = tmp_path / name
+    overlay.write_text(text, encoding="utf-8")
+    result = run(*TIER4_TEN, str(overlay), str(_oasys_file(tmp_path)), "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    # by hand: 8 and 15 June are within both limits; 18 and 22 June within 15 working days
+    # only; 25 June and never are late under both
+    assert [(r["case_ref"], r["baseline_outcome"], r["variant_outcome"]) for r in rows] == [
+        ("T-0003", "met", "not_met"),
+        ("T-0004", "met", "not_met"),
+    ]
+    assert {r["question"] for r in rows} == {"NS07.oasys-tier1-3"}
+    assert "1 working day after it was due on 15 June 2007" in rows[0]["variant_reason"]
+
+
+def test_diff_on_a_file_with_bad_records(examples: Path) -> None:
+    result = run(*NS05_NS07, str(examples / "bad-cases.jsonl"), "--format", "csv")
+    assert result.returncode == 1
+    assert "11 records read: 2 cases accepted, 9 rejected" in result.stderr
+    assert "casework validate" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert {row["case_ref"] for row in rows} <= {"BAD-01", "GOOD-11"}
+    assert "Synthetic Person" not in result.stdout + result.stderr
+    text = run(*NS05_NS07, str(examples / "bad-cases.jsonl"))
+    assert text.returncode == 1
+    assert "Records:           11 records read: 2 cases accepted, 9 rejected" in text.stdout
+    assert "Cases:             2" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("format_", "marks"),
+    [
+        ("text", ["Comparison: national-standards-2005@", "Questions that changed\n-----"]),
+        ("markdown", ["# Comparison: ", "| Question | Changed | Met |", "### roh-review-interval"]),
+        ("html", ["<!DOCTYPE html>", '<section id="roh-review-interval">', "</html>"]),
+    ],
+)
+def test_diff_for_people(examples: Path, format_: str, marks: list[str]) -> None:
+    result = run(*NS05_NS07, str(examples / "cases.json"), "-f", format_, "--case", "EX-0004")
+    assert result.returncode == 0, result.stderr
+    for mark in marks:
+        assert mark in result.stdout
+    assert "EX-0004" in result.stdout
+    assert "EX-0001" not in result.stdout
+
+
+def test_diff_csv_has_one_row_per_change(examples: Path) -> None:
+    result = run(*NS05_NS07, str(examples / "cases.json"), "-f", "csv")
+    data = json.loads(run(*NS05_NS07, str(examples / "cases.json"), "-f", "json").stdout)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "case_ref",
+        "question",
+        "unit",
+        "baseline_rule",
+        "baseline_outcome",
+        "baseline_basis",
+        "baseline_reason",
+        "variant_rule",
+        "variant_outcome",
+        "variant_basis",
+        "variant_reason",
+    ]
+    assert [(r["case_ref"], r["question"]) for r in rows] == [
+        (c["case_ref"], c["question"]) for c in data["changes"]
+    ]
+    asked_by_2007_only = [r for r in rows if r["question"] == "oasys-tier4"]
+    assert len(asked_by_2007_only) == 6
+    assert {r["baseline_outcome"] for r in asked_by_2007_only} == {""}
+
+
+def test_diff_scores(examples: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "five-days.toml"
+    overlay.write_text(
+        'name = "five-days"\nbase = "omi-2007"\n'
+        '[parameters]\nomi_breach_action_limit = "5 working days"\n',
+        encoding="utf-8",
+    )
+    args = ("diff", str(examples / "omi-sample.json"), "-b", "omi-2007", "-v", str(overlay))
+    result = run(*args, "--scores", "--as-of", "2007-10-15", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {c["question"] for c in data["changes"]} == {"2.4.g"}
+    moved = {f["name"]: f for f in data["figures"] if f["changed"]}
+    assert {f["group"] for f in data["figures"]} == {"scores"}
+    assert "question 2.4.g" in moved
+    assert "criterion 2.4" in moved
+    assert {name for name in moved if not name.startswith("question")} <= {
+        "criterion 2.4",
+        "criterion 2.4 conclusion",
+        "section 2",
+        "RoH thread",
+    }
+    text = run(*args, "--scores", "--as-of", "2007-10-15").stdout
+    row = next(line for line in text.splitlines() if line.startswith("scores  question 2.4.g"))
+    baseline, variant = moved["question 2.4.g"]["baseline"], moved["question 2.4.g"]["variant"]
+    from fractions import Fraction
+
+    from casework.text import round_half_up
+
+    shown = [f"{round_half_up(Fraction(v) * 100, 1)}%" for v in (baseline, variant)]
+    assert row.split()[3:5] == shown
+
+
+def test_diff_targets(examples: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "twenty.yaml"
+    overlay.write_text(
+        "name: twenty\nbase: nps-2007-08\n"
+        "parameters:\n  breach_resolution_limit: 20 working days\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "diff",
+        str(examples / "targets-cases.yaml"),
+        "-b",
+        "nps-2007-08",
+        "-v",
+        str(overlay),
+        "--targets",
+        "2007-08",
+        "--period",
+        "2007-04-01..2008-03-31",
+        "-f",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    # by hand: E1's breach of 18 June 2007 was resolved on 20 July, 24 working days on;
+    # E6's of 28 March 2007 on 4 May, 25 working days on (Easter Friday and Monday between)
+    assert [(c["case_ref"], c["question"]) for c in data["changes"]] == [
+        ("E1", "TGT.breach-resolution"),
+        ("E6", "TGT.breach-resolution"),
+    ]
+    moved = {f["name"] for f in data["figures"] if f["changed"]}
+    assert "N05" in moved
+    assert moved <= {"N05", "N05 status"}
+
+
+def test_diff_pseudonymised(examples: Path) -> None:
+    result = run(*NS05_NS07, str(examples / "cases.json"), "--pseudonymise", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["changed_cases"] == [f"CASE-{i:04d}" for i in range(1, 7)]
+    assert "EX-000" not in result.stdout
+    for format_ in ("text", "markdown", "html", "csv"):
+        shown = run(*NS05_NS07, str(examples / "cases.json"), "--pseudonymise", "-f", format_)
+        assert "EX-000" not in shown.stdout, format_
+
+
+def test_diff_pairs_by_hand(examples: Path) -> None:
+    result = run(
+        *NS05_NS07,
+        str(examples / "cases.json"),
+        "--pair",
+        "NS05.oasys-high-roh=NS07.oasys-tier1-3",
+        "--rule",
+        "*oasys*",
+        "-f",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    paired = next(q for q in data["questions"] if q["question"] == "oasys-tier1-3")
+    assert (paired["baseline_rule"], paired["variant_rule"]) == (
+        "NS05.oasys-high-roh",
+        "NS07.oasys-tier1-3",
+    )
+    assert data["paired_by"].endswith("; NS05.oasys-high-roh with NS07.oasys-tier1-3")
+    by_id = json.loads(
+        run(*NS05_NS07, str(examples / "cases.json"), "--match", "id", "-f", "json").stdout
+    )
+    assert all(q["baseline_rule"] is None or q["variant_rule"] is None for q in by_id["questions"])
+
+
+def test_diff_progress_goes_to_stderr(tmp_path: Path) -> None:
+    path = _many_cases(tmp_path, 5)
+    result = run(*NS05_NS07, str(path), "--progress", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    assert "Comparing 5 cases" in result.stderr
+    assert json.loads(result.stdout)["cases"] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-b", "nope", "-v", "national-standards-2007"), "no rule set 'nope': give a registered"),
+        (("-b", "national-standards-2007", "-v", "missing.toml"), "cannot read the overlay file"),
+        (("-b", "national-standards-2007", "-v", "broken.toml"), "broken.toml: not valid TOML"),
+        (("-b", "national-standards-2007", "-v", "unknown.yaml"), "no parameter of that name"),
+        (("-b", "national-standards-2007"), "Missing option '--variant'"),
+        (
+            ("-b", "national-standards-2007", "-v", "national-standards-2007", "--scores"),
+            "neither rule set has inspection questions",
+        ),
+        (
+            (
+                "-b",
+                "national-standards-2005",
+                "-v",
+                "national-standards-2005",
+                "--targets",
+                "2007-08",
+            ),
+            "neither rule set asks a question the measures of nps-2007-08 count",
+        ),
+        (
+            ("-b", "national-standards-2007", "-v", "national-standards-2007", "-p", "2007-08"),
+            "give --targets too",
+        ),
+        (
+            ("-b", "national-standards-2005", "-v", "national-standards-2007", "--pair", "x"),
+            "expected BASELINE_RULE=VARIANT_RULE",
+        ),
+        (
+            (
+                "-b",
+                "national-standards-2005",
+                "-v",
+                "national-standards-2007",
+                "--pair",
+                "NS05.oasys-high-roh=NS07.oasys-ppo",
+            ),
+            "would both answer question 'oasys-ppo'",
+        ),
+        (("-b", "omi-2007", "-v", "omi-2007", "--match", "prefix"), "would both answer question"),
+        (("-b", "omi-2007", "-v", "omi-2007", "--as-of", "soon"), "is not a date"),
+    ],
+)
+def test_diff_bad_arguments_exit_2(
+    examples: Path, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    (tmp_path / "broken.toml").write_text("name = [\n", encoding="utf-8")
+    (tmp_path / "unknown.yaml").write_text(
+        "name: x\nbase: national-standards-2007\nparameters: {no_such_limit: 3}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [*_casework(), "diff", str(examples / "cases.json"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert message in " ".join(result.stderr.split())
+    assert result.stdout == ""

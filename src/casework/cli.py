@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,13 @@ import attrs
 import click
 
 from casework.calendar import WorkingCalendar
+from casework.compare import (
+    Scorer,
+    compare,
+    inspection_figures,
+    match_after_prefix,
+    target_figures,
+)
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
 from casework.model import Case
 from casework.model.inspection import Inspection, InspectionFileError, load_inspection
@@ -30,21 +37,27 @@ from casework.report import (
     Document,
     Format,
     KeyedPseudonyms,
+    Pseudonyms,
     Report,
     SequentialPseudonyms,
     Table,
+    comparison_report,
     findings_report,
     format_for_path,
     inspection_report,
     pseudonymise,
+    pseudonymise_comparison,
     ruleset_reference,
     select_findings,
+    select_questions,
     target_report,
     validation_report,
 )
 from casework.report.charts import save_chart
-from casework.rules import Finding, Findings, Outcome, RuleSet, evaluate_case
+from casework.report.comparison import proportion_figures
+from casework.rules import Findings, Outcome, Rule, RuleDefinitionError, RuleSet, evaluate_case
 from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
+from casework.rules.ruleset import resolve_ruleset
 from casework.rules.targets import (
     NearMiss,
     TargetSet,
@@ -67,13 +80,15 @@ PROGRESS_THRESHOLD = 200
 """Cases from which a progress bar is shown on a terminal (``--progress`` forces it)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 _EXIT_CODES = """\b
 Exit status:
   0  every record read; the command did its work
   1  some records were rejected (the output covers the others), or the
      file cannot be read as a case file
-  2  bad usage: unknown option or rule set, bad date, missing file"""
+  2  bad usage: unknown option or rule set, an overlay file that cannot
+     be read or applied, bad date, missing file"""
 
 
 # ---------------------------------------------------------------------- options
@@ -100,6 +115,18 @@ def _parse_ruleset(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> RuleSet | None:
     return None if value is None else _named_ruleset(value)
+
+
+def _parse_any_ruleset(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> RuleSet | None:
+    """A shipped rule set's name, an overlay file, or ``package.module:attribute``."""
+    if value is None:
+        return None
+    try:
+        return resolve_ruleset(value)
+    except RuleDefinitionError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
@@ -317,6 +344,28 @@ def _chosen_ruleset(rules: RuleSet | None, as_of: dt.date) -> RuleSet:
         raise click.UsageError(f"{exc}; name one with --ruleset") from None
 
 
+def _read_cases(file: Path, as_of: dt.date | None) -> tuple[LoadResult, dt.date]:
+    """Read FILE (warning about rejected records) and settle the assessment date."""
+    result = _load(file, as_of)
+    _warn_rejected(file, result)
+    return result, _assessment_date(as_of, result.cases)
+
+
+def _with_progress(
+    cases: Sequence[Case], progress: bool | None, verb: str, work: Callable[[Iterable[Case]], T]
+) -> T:
+    """``work(cases)``, iterating under a progress bar on stderr when one is wanted: on a
+    terminal for large files, or when asked."""
+    stderr = sys.stderr
+    show = (
+        progress if progress is not None else stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD
+    )
+    with click.progressbar(
+        cases, label=f"{verb} {len(cases)} cases", file=stderr, hidden=not show
+    ) as bar:
+        return work(bar)
+
+
 def _evaluate_file(
     file: Path,
     as_of: dt.date | None,
@@ -325,36 +374,38 @@ def _evaluate_file(
 ) -> tuple[LoadResult, Findings]:
     """Read FILE (warning about rejected records) and evaluate its cases.
 
-    ``choose`` picks the rule set once the assessment date is known. The
-    progress bar goes to stderr, on a terminal for large files or when asked.
+    ``choose`` picks the rule set once the assessment date is known.
     """
-    result = _load(file, as_of)
-    _warn_rejected(file, result)
-    assessed_on = _assessment_date(as_of, result.cases)
+    result, assessed_on = _read_cases(file, as_of)
     rules = choose(assessed_on)
     calendar = WorkingCalendar.england_and_wales()
-    stderr = sys.stderr
-    cases = result.cases
-    show = (
-        progress if progress is not None else stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD
-    )
-    found: list[Finding] = []
-    with click.progressbar(
-        cases, label=f"Evaluating {len(cases)} cases", file=stderr, hidden=not show
-    ) as bar:
-        for case in bar:
-            found.extend(evaluate_case(case, rules, as_of=assessed_on, calendar=calendar))
-    return result, Findings(tuple(found))
+
+    def evaluate_all(cases: Iterable[Case]) -> Findings:
+        return Findings(
+            tuple(
+                finding
+                for case in cases
+                for finding in evaluate_case(case, rules, as_of=assessed_on, calendar=calendar)
+            )
+        )
+
+    return result, _with_progress(result.cases, progress, "Evaluating", evaluate_all)
 
 
-def _pseudonymised(findings: Findings, pseudonymise_: bool, key_file: Path | None) -> Findings:
-    """The findings with pseudonyms for case references, if asked for."""
+def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None:
+    """The pseudonyms asked for, if any."""
     if key_file is not None:
         key = key_file.read_bytes().strip()
         if not key:
             raise click.BadParameter("the key file is empty", param_hint="'--pseudonym-key-file'")
-        return pseudonymise(findings, KeyedPseudonyms(key))
-    return pseudonymise(findings, SequentialPseudonyms()) if pseudonymise_ else findings
+        return KeyedPseudonyms(key)
+    return SequentialPseudonyms() if pseudonymise_ else None
+
+
+def _pseudonymised(findings: Findings, pseudonymise_: bool, key_file: Path | None) -> Findings:
+    """The findings with pseudonyms for case references, if asked for."""
+    names = _pseudonyms(pseudonymise_, key_file)
+    return findings if names is None else pseudonymise(findings, names)
 
 
 # ---------------------------------------------------------------------- commands
@@ -375,6 +426,7 @@ def main() -> None:
       casework findings cases.json             one row per case and question
       casework score sample.json -i insp.json  an inspection's scores, as its report
       casework targets cases.yaml -s 2007-08   targets met, nearly met or missed
+      casework diff cases.json -b OLD -v NEW   what a rule change does to the cases
       casework rulesets                        the rule sets casework ships
       casework rules omi-2007                  every question, its source, who it applies to
       casework schema                          the JSON Schema of a case file
@@ -696,6 +748,246 @@ def targets(
         found, targets, period=chosen_period, area=area, near_miss=tolerance
     )
     _emit(target_report(performance, source=file.name, load=result), format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+def _rule_id(rule: Rule) -> str:
+    return rule.id
+
+
+def _shared_keys(baseline: RuleSet, variant: RuleSet, key: Callable[[Rule], str]) -> int:
+    """How many questions ``key`` pairs across the sets (-1 if it gives two rules of a set
+    the same key)."""
+    keys = []
+    for rules in (baseline, variant):
+        found = {key(rule) for rule in rules}
+        if len(found) < len(rules):
+            return -1
+        keys.append(found)
+    return len(keys[0] & keys[1])
+
+
+def _pairing(
+    baseline: RuleSet, variant: RuleSet, how: str, pairs: Sequence[str]
+) -> tuple[Callable[[Rule], str], str]:
+    """How findings are paired across the sets (for ``compare(match=)``), and that in words."""
+    explicit: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = (part.strip() for part in pair.partition("="))
+        problem = None
+        if not (sep and old and new):
+            problem = "expected BASELINE_RULE=VARIANT_RULE"
+        elif old not in baseline or old in variant:
+            problem = f"{old!r} must be a rule of {baseline.label} and not of {variant.label}"
+        elif new not in variant or new in baseline:
+            problem = f"{new!r} must be a rule of {variant.label} and not of {baseline.label}"
+        if problem:
+            raise click.BadParameter(f"{pair!r}: {problem}", param_hint="'--pair'")
+        explicit[old] = new
+    if how == "auto":
+        prefixed = _shared_keys(baseline, variant, match_after_prefix)
+        how = "prefix" if prefixed > _shared_keys(baseline, variant, _rule_id) else "id"
+    key = match_after_prefix if how == "prefix" else _rule_id
+    words = "the rule id after its prefix (NS05.x with NS07.x)" if how == "prefix" else "rule id"
+    words += "".join(f"; {old} with {new}" for old, new in explicit.items())
+
+    def match(rule: Rule) -> str:
+        """The question a rule answers: a rule paired by hand answers its partner's."""
+        return key(variant.rule(explicit[rule.id]) if rule.id in explicit else rule)
+
+    for rules in (baseline, variant):
+        owners: dict[str, str] = {}
+        for rule in rules:
+            other = owners.setdefault(match(rule), rule.id)
+            if other != rule.id:
+                raise click.BadParameter(
+                    f"rules {other!r} and {rule.id!r} of {rules.label} would both answer "
+                    f"question {match(rule)!r}; pair them another way (--match id, --pair)",
+                    param_hint="'--match' / '--pair'",
+                )
+    return match, words
+
+
+def _figure_scorers(
+    baseline: RuleSet,
+    variant: RuleSet,
+    scores: bool,
+    targets: TargetSet | None,
+    period: Period | None,
+) -> dict[str, Scorer]:
+    scorers: dict[str, Scorer] = {}
+    if period is not None and targets is None:
+        raise click.UsageError("--period is the reporting period of --targets; give --targets too")
+    if scores:
+        if not any(rule.criterion for rs in (baseline, variant) for rule in rs):
+            raise click.UsageError(
+                "--scores: neither rule set has inspection questions to score "
+                "(omi-2007 and its variants have)"
+            )
+        scorers["scores"] = inspection_figures()
+    if targets is not None:
+        measured = {measure.rule_id for measure in targets if measure.rule_id}
+        if not any(rule.id in measured for rs in (baseline, variant) for rule in rs):
+            raise click.UsageError(
+                f"--targets: neither rule set asks a question the measures of {targets.name} "
+                f"count (its own rule set is {targets.ruleset.name})"
+            )
+        chosen = period or Period(targets.period_start, targets.period_end, targets.year)
+        scorers["targets"] = target_figures(targets, period=chosen)
+    return scorers
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@click.option(
+    "--baseline",
+    "-b",
+    required=True,
+    callback=_parse_any_ruleset,
+    metavar="RULESET",
+    help="The rule set as it is: a shipped name (see `casework rulesets`), an overlay file "
+    "(.toml, .yaml) or package.module:attribute.",
+)
+@click.option(
+    "--variant",
+    "-v",
+    required=True,
+    callback=_parse_any_ruleset,
+    metavar="RULESET",
+    help="The rule set as it would be, given the same way.",
+)
+@as_of_option("Assessment date for both. [default: the cases' own as_of, when they all share one]")
+@click.option(
+    "--match",
+    "how",
+    type=click.Choice(["auto", "id", "prefix"]),
+    default="auto",
+    show_default=True,
+    help="How questions are paired across the sets: by rule id, or by the id after its "
+    "prefix (NS05.roh-review-interval with NS07.roh-review-interval); auto takes the one "
+    "that pairs more.",
+)
+@click.option(
+    "--pair",
+    "pairs",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="Also pair the baseline's rule OLD with the variant's rule NEW (repeatable).",
+)
+@click.option(
+    "--rule",
+    "rule_patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only questions whose key or rule id matches, such as 'NS07.roh-*' (repeatable).",
+)
+@click.option(
+    "--case",
+    "case_refs",
+    multiple=True,
+    metavar="REF",
+    help="Only this case reference (repeatable); figures are then of these cases.",
+)
+@click.option(
+    "--unchanged",
+    is_flag=True,
+    help="Also list the questions and figures that did not move.",
+)
+@click.option(
+    "--scores",
+    is_flag=True,
+    help="Also compare every inspection score: questions, criteria, conclusions, sections, "
+    "the RoH thread (rule sets with inspection questions: omi-2007 and its variants).",
+)
+@click.option(
+    "--targets",
+    "target_set_",
+    callback=_parse_target_set,
+    metavar="SET",
+    help="Also compare every figure and verdict of this target set (nps-2007-08 or 2007-08, ...).",
+)
+@click.option(
+    "--period",
+    "-p",
+    callback=_parse_period,
+    metavar="PERIOD",
+    help="Reporting period for --targets: START..END, 2007-08 or 2007-08-Q3. "
+    "[default: the target set's year]",
+)
+@pseudonym_options
+@progress_option
+@output_options
+def diff(
+    *,
+    file: Path,
+    baseline: RuleSet,
+    variant: RuleSet,
+    as_of: dt.date | None,
+    how: str,
+    pairs: tuple[str, ...],
+    rule_patterns: tuple[str, ...],
+    case_refs: tuple[str, ...],
+    unchanged: bool,
+    scores: bool,
+    target_set_: TargetSet | None,
+    period: Period | None,
+    pseudonymise_: bool,
+    pseudonym_key_file: Path | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Compare two rule sets on the cases in FILE: which cases change outcome on which
+    questions, with both reasons side by side, and how scores and target figures move.
+
+    Each rule set is a shipped name, an overlay file that derives a variant
+    (rules replaced, added or removed, parameter values changed: docs "Validating
+    rule changes"), or package.module:attribute. Questions only one set asks are
+    listed with their counts. CSV has one row per case and question that changed.
+
+    \b
+    Examples:
+      casework diff cases.json -b national-standards-2005 -v national-standards-2007
+      casework diff cases.json -b national-standards-2007 -v tier4-ten-days.toml
+      casework diff cases.json -b national-standards-2007 -v tier4-ten-days.toml -o diff.html
+      casework diff cases.json -b ... -v ... --rule '*roh-review*' --case EX-0004 -f csv
+      casework diff omi-sample.json -b omi-2007 -v five-day-breach-action.toml --scores
+      casework diff cases.yaml -b nps-2007-08 -v twenty-day-resolution.yaml --targets 2007-08
+    """
+    match, paired_by = _pairing(baseline, variant, how, pairs)
+    figures = _figure_scorers(baseline, variant, scores, target_set_, period)
+    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
+    result, assessed_on = _read_cases(file, as_of)
+    cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
+    calendar = WorkingCalendar.england_and_wales()
+    comparison = _with_progress(
+        cases,
+        progress,
+        "Comparing",
+        lambda chosen: compare(
+            chosen,
+            baseline,
+            variant,
+            as_of=assessed_on,
+            calendar=calendar,
+            match=match,
+            figures=figures,
+        ),
+    )
+    comparison = select_questions(comparison, rule_patterns)
+    if names is not None:
+        comparison = pseudonymise_comparison(comparison, names)
+    report = comparison_report(
+        comparison,
+        source=file.name,
+        load=result,
+        unchanged=unchanged,
+        paired_by=paired_by,
+        percentages=proportion_figures(
+            scores="scores", targets=None if target_set_ is None else ("targets", target_set_)
+        ),
+    )
+    _emit(report, format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 

@@ -95,3 +95,34 @@ def test_inspection_report_renders_in_chromium_with_chart_1(tmp_path: Path) -> N
         assert measured["bars"][key] == pytest.approx(score * scale, rel=0.02), key
     for criterion in card.criteria:
         assert f"{criterion.id} {criterion.criterion.title}: {criterion.display}" in rendered
+
+
+def test_comparison_report_renders_in_chromium(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from casework import WorkingCalendar, compare, load_cases
+    from casework.compare import match_after_prefix
+    from casework.report import comparison_report
+    from tests.conftest import EXAMPLES
+
+    diff = compare(
+        load_cases(EXAMPLES / "cases.json").cases,
+        "national-standards-2005",
+        "national-standards-2007",
+        as_of=dt.date(2007, 10, 15),
+        calendar=WorkingCalendar.england_and_wales(),
+        match=match_after_prefix,
+    )
+    page = comparison_report(diff, source="cases.json").save(tmp_path / "comparison.html")
+    rendered = dom(page)
+    assert "<h1>Comparison: national-standards-2005@" in rendered
+    shared = [s for s in diff.rules if s.baseline_rule and s.variant_rule and s.changed]
+    one_sided = [s for s in diff.rules if not (s.baseline_rule and s.variant_rule)]
+    changes = [c for c in diff.changes if c.key in {s.key for s in shared}]
+    # header and a row per question, per case that changed (one table per question, each
+    # with its header), per question one set asks
+    assert rendered.count("<tr>") == (1 + len(shared)) + (len(shared) + len(changes)) + (
+        1 + len(one_sided)
+    )
+    png = screenshot(page, _screenshots(tmp_path) / "comparison.png", height=2400)
+    assert 0.02 < _ink(png) < 0.6

@@ -9,10 +9,13 @@
     print(report)  # text
     report.to_dict()  # plain JSON-ready data
 
+``comparison_report(compare(...))`` shows what a rule change does to a set of cases.
+
 DataFrames (``pip install "casework[dataframe]"``) are in
 :mod:`casework.report.dataframe`.
 """
 
+from casework.report.comparison import comparison_report, select_questions
 from casework.report.document import (
     BulletList,
     Column,
@@ -41,6 +44,7 @@ from casework.report.pseudonym import (
     Pseudonyms,
     SequentialPseudonyms,
     pseudonymise,
+    pseudonymise_comparison,
 )
 from casework.report.reference import ruleset_reference
 from casework.report.targets import target_report
@@ -61,17 +65,20 @@ __all__ = [
     "Section",
     "SequentialPseudonyms",
     "Table",
+    "comparison_report",
     "findings_report",
     "format_for_path",
     "highlights",
     "inspection_report",
     "outcome_label",
     "pseudonymise",
+    "pseudonymise_comparison",
     "render_html",
     "render_markdown",
     "render_text",
     "ruleset_reference",
     "select_findings",
+    "select_questions",
     "table_csv",
     "target_report",
     "validation_report",

@@ -12,6 +12,10 @@ fresh DataFrame; nothing here changes the findings.
   above or below the line, unanswered or not applicable.
 * :func:`target_frame`: one row per target measure: figure, target, verdict, counts.
 * :func:`target_units_frame`: one row per case or unit that kept a target figure down.
+* :func:`comparison_frame`: one row per case and question whose outcome a rule change moved.
+* :func:`comparison_question_frame`: one row per question of a comparison, with outcome
+  counts under each rule set.
+* :func:`figure_change_frame`: one row per figure of a comparison, before and after.
 
     >>> frame = findings_frame(findings)  # doctest: +SKIP
     >>> frame.pivot(index="case_ref", columns="rule_id", values="outcome")  # doctest: +SKIP
@@ -24,7 +28,13 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
+from casework.compare import Comparison
 from casework.performance import TargetReport
+from casework.report.comparison import (
+    CHANGE_COLUMNS,
+    change_records,
+    comparison_question_records,
+)
 from casework.report.inspection import QUESTION_COLUMNS, question_records
 from casework.report.targets import TARGET_COLUMNS, target_records, unit_records
 from casework.rules.engine import Basis, Finding, Outcome
@@ -38,8 +48,11 @@ if TYPE_CHECKING:
 __all__ = [
     "FINDING_FRAME_COLUMNS",
     "case_question_frame",
+    "comparison_frame",
+    "comparison_question_frame",
     "criterion_frame",
     "evidence_frame",
+    "figure_change_frame",
     "findings_frame",
     "question_frame",
     "require_pandas",
@@ -267,4 +280,59 @@ def case_question_frame(card: Scorecard) -> DataFrame:
     )
     frame["position"] = pd.Categorical(frame["position"], categories=list(POSITIONS))
     frame["not_evidenced"] = frame["not_evidenced"].astype(bool)
+    return cast("DataFrame", frame)
+
+
+def comparison_frame(comparison: Comparison) -> DataFrame:
+    """One row per case (and unit) and question whose outcome differs between the rule sets
+    (columns as :data:`~casework.report.comparison.CHANGE_COLUMNS`). ``baseline_outcome``,
+    ``variant_outcome`` and the bases are categoricals; missing (NaN) on the side whose
+    rule set does not ask the question."""
+    pd = require_pandas()
+    columns = [column.key for column in CHANGE_COLUMNS]
+    frame = pd.DataFrame(change_records(comparison), columns=columns)
+    for side in ("baseline", "variant"):
+        frame[f"{side}_outcome"] = _categories(pd, list(frame[f"{side}_outcome"]), Outcome)
+        frame[f"{side}_basis"] = _categories(pd, list(frame[f"{side}_basis"]), Basis)
+    return cast("DataFrame", frame)
+
+
+def comparison_question_frame(comparison: Comparison) -> DataFrame:
+    """One row per question either rule set asks: ``question`` (the key findings were
+    paired by), ``text``, ``baseline_rule`` and ``variant_rule`` (None where a set does not
+    ask it), ``changed``, and the count of each outcome under each set
+    (``baseline_met`` ... ``variant_cannot_assess``)."""
+    pd = require_pandas()
+    columns = ["question", "text", "baseline_rule", "variant_rule", "changed"]
+    columns += [f"{side}_{o.value}" for side in ("baseline", "variant") for o in Outcome]
+    return cast("DataFrame", pd.DataFrame(comparison_question_records(comparison), columns=columns))
+
+
+def _figure_cell(value: Any) -> Any:
+    if value is None or isinstance(value, str | int):
+        return value
+    return float(value)
+
+
+def figure_change_frame(comparison: Comparison) -> DataFrame:
+    """One row per figure compared: ``group``, ``name``, ``baseline`` and ``variant``
+    (floats for fractions, ints for counts, words for verdicts, None where there is no
+    figure), ``delta`` (float; NaN for words or a missing side) and ``changed`` (bool)."""
+    pd = require_pandas()
+    rows = [
+        {
+            "group": figure.group,
+            "name": figure.name,
+            "baseline": _figure_cell(figure.before),
+            "variant": _figure_cell(figure.after),
+            "delta": _float(None if figure.delta is None else Fraction(figure.delta)),
+            "changed": figure.changed,
+        }
+        for figure in comparison.figures
+    ]
+    columns = ["group", "name", "baseline", "variant", "delta", "changed"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["baseline"] = frame["baseline"].astype(object)
+    frame["variant"] = frame["variant"].astype(object)
+    frame["changed"] = frame["changed"].astype(bool)
     return cast("DataFrame", frame)

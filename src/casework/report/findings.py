@@ -10,19 +10,21 @@ from typing import Any
 
 from casework.io import LoadResult
 from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
-from casework.report.output import Report
+from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.text import long_date, percent
 
 __all__ = [
     "FINDING_COLUMNS",
+    "OUTCOME_WORDS",
     "findings_report",
     "outcome_label",
     "select_findings",
     "validation_report",
 ]
 
-_OUTCOME_WORDS = {
+#: Each outcome in words, as reports show it.
+OUTCOME_WORDS = {
     Outcome.MET: "met",
     Outcome.NOT_MET: "not met",
     Outcome.NOT_APPLICABLE: "not applicable",
@@ -53,7 +55,7 @@ FINDING_COLUMNS: tuple[Column, ...] = (
 
 def outcome_label(finding: Finding) -> str:
     """The outcome in words, with its basis where it adds: ``not applicable (not yet due)``."""
-    word = _OUTCOME_WORDS[finding.outcome]
+    word = OUTCOME_WORDS[finding.outcome]
     if finding.basis in _PLAIN_BASES:
         return word
     return f"{word} ({finding.basis.value.replace('_', ' ')})"
@@ -154,11 +156,7 @@ def findings_report(
         "as_of": as_of,
     }
     if load is not None:
-        data["records"] = {
-            "read": load.records,
-            "accepted": len(load.cases),
-            "rejected": len(load.errors),
-        }
+        data["records"] = record_counts(load)
     data |= {
         "cases": len(case_refs),
         "counts": counts,
@@ -177,8 +175,7 @@ def findings_report(
     facts.append(
         (
             "Findings",
-            f"{len(items)}: "
-            + ", ".join(f"{counts[o.value]} {_OUTCOME_WORDS[o]}" for o in Outcome),
+            f"{len(items)}: " + ", ".join(f"{counts[o.value]} {OUTCOME_WORDS[o]}" for o in Outcome),
         )
     )
 

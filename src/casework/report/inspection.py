@@ -34,7 +34,7 @@ from casework.report.document import (
     Section,
     Table,
 )
-from casework.report.output import Report
+from casework.report.output import Report, record_counts
 from casework.scoring import CriterionScore, QuestionScore, Scorecard
 from casework.text import long_date, percent
 
@@ -346,11 +346,7 @@ def inspection_report(
         title = f"{title}: {inspection.area}"
     data: dict[str, Any] = {"kind": "inspection", "source": source}
     if load is not None:
-        data["records"] = {
-            "read": load.records,
-            "accepted": len(load.cases),
-            "rejected": len(load.errors),
-        }
+        data["records"] = record_counts(load)
     data["highlights"] = {
         "strengths_from": str(strengths_from),
         "improvements_below": str(improvements_below),

@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 import attrs
 
+from casework.io import LoadResult
 from casework.report.document import (
     Document,
     Figure,
@@ -26,7 +27,7 @@ from casework.report.document import (
     table_csv,
 )
 
-__all__ = ["FORMATS", "Format", "Report", "format_for_path"]
+__all__ = ["FORMATS", "Format", "Report", "format_for_path", "record_counts"]
 
 Format: TypeAlias = Literal["text", "markdown", "html", "json", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -52,6 +53,12 @@ def format_for_path(path: str | Path) -> Format:
         raise ValueError(
             f"cannot tell the format of {Path(path).name!r}; use one of {known}"
         ) from None
+
+
+def record_counts(load: LoadResult) -> dict[str, int]:
+    """How many records a case file held, and how many were accepted and rejected (the
+    ``records`` field of every report made from a file)."""
+    return {"read": load.records, "accepted": len(load.cases), "rejected": len(load.errors)}
 
 
 @attrs.frozen(repr=False)

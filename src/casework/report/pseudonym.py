@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from casework.compare import Comparison
 from casework.rules.engine import Evidence, Finding, Findings
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Pseudonyms",
     "SequentialPseudonyms",
     "pseudonymise",
+    "pseudonymise_comparison",
 ]
 
 Pseudonyms = Callable[[str], str]
@@ -89,37 +91,80 @@ def pseudonymise(findings: Iterable[Finding], pseudonyms: Pseudonyms) -> Finding
     (with :class:`KeyedPseudonyms`' 48 bits, even odds need some 16 million cases).
     """
     items = tuple(findings)
-    mapping: dict[str, str] = {}
-    owners: dict[str, str] = {}
-    for finding in items:
-        if finding.case_ref in mapping:
-            continue
-        alias = pseudonyms(finding.case_ref)
-        other = owners.setdefault(alias, finding.case_ref)
-        if other != finding.case_ref:
-            raise PseudonymCollisionError(
-                f"two case references were given the pseudonym {alias}; use a longer pseudonym"
-            )
-        mapping[finding.case_ref] = alias
-    if not mapping:
+    scrubber = _Scrubber.of((finding.case_ref for finding in items), pseudonyms)
+    if scrubber is None:
         return Findings(items)
-    alternatives = "|".join(re.escape(ref) for ref in sorted(mapping, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+    return Findings(tuple(scrubber.finding(finding) for finding in items))
 
-    def scrub(text: str) -> str:
-        return pattern.sub(lambda match: mapping[match.group(1)], text)
 
-    return Findings(
-        tuple(
+def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> Comparison:
+    """The same comparison with every case reference replaced, as :func:`pseudonymise` does.
+
+    References are given pseudonyms in the order the cases were compared, so
+    :class:`SequentialPseudonyms` numbers them as the comparison lists them.
+    """
+    scrubber = _Scrubber.of(comparison.cases, pseudonyms)
+    if scrubber is None:
+        return comparison
+
+    def scrub(finding: Finding | None) -> Finding | None:
+        return None if finding is None else scrubber.finding(finding)
+
+    return attrs.evolve(
+        comparison,
+        cases=tuple(scrubber.mapping[ref] for ref in comparison.cases),
+        changes=tuple(
             attrs.evolve(
-                finding,
-                case_ref=mapping[finding.case_ref],
-                reason=scrub(finding.reason),
-                evidence=tuple(_scrub_evidence(item, scrub) for item in finding.evidence),
+                change,
+                case_ref=scrubber.mapping[change.case_ref],
+                unit=None if change.unit is None else scrubber.text(change.unit),
+                before=scrub(change.before),
+                after=scrub(change.after),
             )
-            for finding in items
-        )
+            for change in comparison.changes
+        ),
+        baseline_findings=Findings(tuple(map(scrubber.finding, comparison.baseline_findings))),
+        variant_findings=Findings(tuple(map(scrubber.finding, comparison.variant_findings))),
     )
+
+
+@attrs.frozen
+class _Scrubber:
+    """Replaces case references, in fields and wherever they appear in text."""
+
+    mapping: dict[str, str]
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, references: Iterable[str], pseudonyms: Pseudonyms) -> _Scrubber | None:
+        """A scrubber for these references (``None`` if there are none)."""
+        mapping: dict[str, str] = {}
+        owners: dict[str, str] = {}
+        for reference in references:
+            if reference in mapping:
+                continue
+            alias = pseudonyms(reference)
+            other = owners.setdefault(alias, reference)
+            if other != reference:
+                raise PseudonymCollisionError(
+                    f"two case references were given the pseudonym {alias}; use a longer pseudonym"
+                )
+            mapping[reference] = alias
+        if not mapping:
+            return None
+        alternatives = "|".join(re.escape(ref) for ref in sorted(mapping, key=len, reverse=True))
+        return cls(mapping, re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"))
+
+    def text(self, text: str) -> str:
+        return self.pattern.sub(lambda match: self.mapping[match.group(1)], text)
+
+    def finding(self, finding: Finding) -> Finding:
+        return attrs.evolve(
+            finding,
+            case_ref=self.mapping.get(finding.case_ref, finding.case_ref),
+            reason=self.text(finding.reason),
+            evidence=tuple(_scrub_evidence(item, self.text) for item in finding.evidence),
+        )
 
 
 def _scrub_evidence(item: Evidence, scrub: Callable[[str], str]) -> Evidence:

@@ -16,7 +16,7 @@ from casework.report.document import (
     Section,
     Table,
 )
-from casework.report.output import Report
+from casework.report.output import Report, record_counts
 from casework.rules.targets.measure import Aggregation, TargetStatus
 from casework.text import long_date, plural
 
@@ -238,11 +238,7 @@ def target_report(
         blocks.append(Section("Other targets", tuple(_measure_section(r) for r in others)))
     data: dict[str, Any] = {"kind": "targets", "source": source}
     if load is not None:
-        data["records"] = {
-            "read": load.records,
-            "accepted": len(load.cases),
-            "rejected": len(load.errors),
-        }
+        data["records"] = record_counts(load)
     data |= report.to_dict()
     document = Document(f"Target performance: {report.target_set}", tuple(blocks))
     table = Table(TARGET_COLUMNS, tuple(tuple(row.values()) for row in target_records(report)))
