@@ -8,8 +8,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml as pyyaml
 
-from casework import Case, CaseError, CaseFileError, dump_cases, iter_cases, load_cases
+from casework import Case, CaseError, CaseFileError, dump_cases, iter_cases, load_cases, yaml
 from casework.io import dumps_cases, parse_record
 from casework.testing import CASE_DEFAULTS, make_case, merge
 
@@ -87,6 +88,82 @@ def test_yaml_and_lists_of_dicts(tmp_path: Path) -> None:
     assert result.errors[0].problems[0].expected == "an object (mapping)"
     from_dicts = load_cases([dict(CASE_DEFAULTS), {"reference": "X"}])
     assert (len(from_dicts.cases), len(from_dicts.errors)) == (1, 1)
+
+
+HAND_WRITTEN = """\
+# as a person writes it: bare on: keys, yes/no answers, unquoted dates
+- reference: H-1
+  as_of: 2007-10-15
+  sentence:
+    kind: community_order
+    sentenced_on: 2007-06-01
+    termination: {on: 2007-10-01, reason: completed}
+  tiers:
+    - tier: 2
+      on: 2007-06-01
+  roh: [{level: medium, on: 2007-06-05}]
+  events:
+    - on: 2007-07-02
+      kind: significant_incident
+  judgements:
+    answers: {1.1.d: yes, 1.1.e: no, 1.1.k: not_evidenced}
+    summaries: {"1.1": yes}
+"""
+
+
+def test_a_hand_written_yaml_case_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    result = load_cases(path)
+    assert [str(error) for error in result.errors] == []
+    expected = make_case(
+        reference="H-1",
+        sentence={"termination": {"on": "2007-10-01", "reason": "completed"}},
+        roh=[{"level": "medium", "on": "2007-06-05"}],
+        events=[{"on": "2007-07-02", "kind": "significant_incident"}],
+        judgements={
+            "answers": {"1.1.d": "yes", "1.1.e": "no", "1.1.k": "not_evidenced"},
+            "summaries": {"1.1": "yes"},
+        },
+    )
+    assert result.cases == (expected,)
+
+
+def test_yaml_booleans_are_true_and_false_only() -> None:
+    assert yaml.load("on: yes\noff: n\nflag: true\nother: False\nday: 2007-10-15") == {
+        "on": "yes",
+        "off": "n",
+        "flag": True,
+        "other": False,
+        "day": dt.date(2007, 10, 15),
+    }
+
+
+def test_yaml_written_reads_back_equal_in_any_yaml_reader(tmp_path: Path) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    cases = load_cases(path).cases
+    text = dumps_cases(cases, format="yaml")
+    assert load_cases(_written(tmp_path / "again.yaml", text)).cases == cases
+    assert pyyaml.safe_load(text) == yaml.load(text)  # 'on' and 'yes' are quoted for YAML 1.1
+
+
+def test_casework_reads_yaml_only_through_its_one_loader() -> None:
+    """PyYAML needs ``Loader=`` (or a ``*_load`` shortcut): only casework/yaml.py gives one."""
+    source = Path(yaml.__file__).parent
+    readers = [
+        f"{path.relative_to(source)}:{number}"
+        for path in sorted(source.rglob("*.py"))
+        if path != Path(yaml.__file__)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(call in line for call in ("safe_load", "full_load", "Loader=", "SafeLoader("))
+    ]
+    assert readers == []
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize(

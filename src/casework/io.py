@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import IO, Any, Literal, TypeAlias
 
 import attrs
-import yaml
 from pydantic import ValidationError
 
+from casework import yaml
 from casework.model.case import Case, ContradictionError, Loc
 
 __all__ = [
@@ -214,7 +214,7 @@ def _raw_records(
         return
     text = path.read_text(encoding="utf-8")
     try:
-        document = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        document = json.loads(text) if fmt == "json" else yaml.load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise CaseFileError(f"{path.name}: not valid {fmt.upper()}: {_short(exc)}") from None
     records, file_as_of = _unwrap(document, path.name)
@@ -398,7 +398,7 @@ def _write(cases: Iterable[Case], stream: IO[str], fmt: Format) -> int:
         json.dump(records, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
     else:
-        yaml.safe_dump(records, stream, sort_keys=False, allow_unicode=True)
+        yaml.dump(records, stream)
     return len(records)
 
 

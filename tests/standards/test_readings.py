@@ -96,9 +96,15 @@ def test_no_review_is_due_after_the_order_has_ended(calendar: WorkingCalendar) -
     first = finding("NS07.roh-review-first", ended, calendar)
     assert (first.outcome, first.basis) == (Outcome.NOT_APPLICABLE, Basis.OUT_OF_SCOPE)
     assert first.reason == (
-        "Not applicable: supervision ended on 15 January 2008, before the review was due on "
-        "1 February 2008."
+        "Not applicable: the question applies to community and suspended sentence orders not "
+        "ended before the first RoH review fell due. Supervision ended on 15 January 2008, "
+        "before the review was due on 1 February 2008."
     )
+    # a review done before it ended does not bring the case into scope
+    early = case(
+        D(2008, 6, 1), sentence, assessments=[review("R1", D(2007, 12, 10), screening=True)]
+    )
+    assert finding("NS07.roh-review-first", early, calendar).reason == first.reason
     reviewed = case(
         D(2008, 9, 1),
         {**sentence, "termination": {"on": "2008-04-01", "reason": "completed"}},
@@ -277,8 +283,9 @@ def test_approved_premises_residents_are_excluded_from_the_home_visit(
     result = finding("NS07.home-visit-high-roh", resident, calendar)
     assert (result.outcome, result.basis) == (Outcome.NOT_APPLICABLE, Basis.OUT_OF_SCOPE)
     assert result.reason == (
-        "Not applicable: living in approved premises from 5 September 2007; the standard "
-        "excludes approved premises residents."
+        "Not applicable: the question applies to high or very high RoH community orders, "
+        "suspended sentence orders and licences, except those living in approved premises "
+        "before the home visit fell due. Living in approved premises from 5 September 2007."
     )
     left_before = licence(
         released,

@@ -3,58 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework import WorkingCalendar
 from casework.model import Case
 from casework.rules import Basis, evaluate
-from casework.testing import make_case
+from casework.testing import default_calendar
+from casework.testing import strategies as cs
 
 OASYS_2007 = ("NS07.oasys-ppo", "NS07.oasys-tier4", "NS07.oasys-tier1-3")
-CALENDAR = WorkingCalendar.england_and_wales(2005, 2009)
-D = dt.date
+CALENDAR = default_calendar()
+AS_OF = dt.date(2007, 10, 15)
+#: Orders and licences in the 2007-08 year: a PPO at the start or not (now and then one
+#: before or only after it), with a tier recorded or none.
+KINDS = ("community_order", "suspended_sentence_order", "licence")
+CASES = st.one_of(
+    *(cs.cases(kind=kind, as_of=AS_OF) for kind in KINDS),
+    *(cs.cases(kind=kind, as_of=AS_OF, missing=["tier"]) for kind in KINDS),
+)
 
 
-@st.composite
-def cases(draw: st.DrawFn) -> Case:
-    sentenced = draw(st.dates(D(2007, 4, 2), D(2007, 9, 28)))
-    kind = draw(st.sampled_from(["community_order", "suspended_sentence_order", "licence"]))
-    sentence: dict[str, Any] = {"kind": kind, "sentenced_on": sentenced.isoformat()}
-    start = sentenced
-    if kind == "licence":
-        start = sentenced + dt.timedelta(days=draw(st.integers(0, 20)))
-        sentence["released_on"] = start.isoformat()
-    offender: dict[str, Any] = {}
-    ppo = draw(st.sampled_from(["never", "at start", "ended before", "from after"]))
-    if ppo == "at start":
-        offender["ppo"] = [{"start": (start - dt.timedelta(days=30)).isoformat()}]
-    elif ppo == "ended before":
-        offender["ppo"] = [
-            {"start": "2006-01-02", "end": (start - dt.timedelta(days=1)).isoformat()}
-        ]
-    elif ppo == "from after":
-        offender["ppo"] = [{"start": (start + dt.timedelta(days=1)).isoformat()}]
-    tiers = [
-        {"tier": tier, "on": (start + dt.timedelta(days=offset)).isoformat()}
-        for offset, tier in enumerate(draw(st.lists(st.integers(1, 4), max_size=2)))
-    ]
-    return make_case(
-        reference="P-1",
-        as_of="2007-10-15",
-        offender=offender,
-        sentence=sentence,
-        tiers=tiers,
-    )
-
-
-@given(case=cases())
+@given(case=CASES)
 def test_every_case_is_in_at_most_one_oasys_group_and_placed_cases_in_exactly_one(
     case: Case,
 ) -> None:
-    found = evaluate(case, "nps-2007-08", as_of=D(2007, 10, 15), calendar=CALENDAR)
+    found = evaluate(case, "nps-2007-08", as_of=AS_OF, calendar=CALENDAR)
     groups = [f for f in found if f.rule_id in OASYS_2007]
     assert len(groups) == 3
     in_group = [f.rule_id for f in groups if f.basis is not Basis.OUT_OF_SCOPE]

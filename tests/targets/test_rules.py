@@ -113,7 +113,9 @@ def test_breach_action_ten_working_days_over_the_august_bank_holiday(
     )
     assert pending.basis is Basis.NOT_YET_DUE
     none = one(calendar, make_case(), "TGT.breach-action")
-    assert none.reason == "No unacceptable failure to comply is recorded."
+    assert none.reason == (
+        "Not applicable: the question applies to cases with an unacceptable failure to comply."
+    )
 
 
 # ---------------------------------------------------------------- victims, reports, appointments
@@ -189,7 +191,7 @@ def test_psr_delivery_to_the_agreed_date(calendar: WorkingCalendar) -> None:
     assert evidence(delivered("2007-06-01"), "requested") == D(2007, 5, 25)
     assert (
         one(calendar, make_case(), "TGT.psr-delivery").reason
-        == "No pre-sentence report is recorded."
+        == "Not applicable: the question applies to cases with a pre-sentence report."
     )
 
 
@@ -255,7 +257,10 @@ def test_successful_completion_by_termination_reason(
 
 def test_successful_completion_waits_for_the_end(calendar: WorkingCalendar) -> None:
     finding = one(calendar, make_case(), "TGT.successful-completion")
-    assert finding.basis is Basis.OUT_OF_SCOPE
+    assert (finding.outcome, finding.basis) == (Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE)
+    assert finding.reason == (
+        "Not yet due: not terminated by 15 October 2007; counted when the order or licence ends."
+    )
     assert evidence(finding, "terminated") is None
     custody = make_case(sentence={"kind": "custody"})
     assert one(calendar, custody, "TGT.successful-completion").basis is Basis.OUT_OF_SCOPE

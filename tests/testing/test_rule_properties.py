@@ -9,8 +9,10 @@
 * the same case gives the same findings, whatever the order of the cases and
   however they are split;
 * timeliness is monotone: doing the work earlier never turns "met" into "not met";
-* generated cases reach every outcome of every rule, except those in NEVER,
-  which no case can give (asserted exactly).
+* every rule gives every outcome except those in NEVER, which no case gives:
+  generated cases never give a NEVER outcome (a property), and a fixed set of
+  generated witness cases (tests/testing/witnesses.py) gives every other one, so
+  the check is the same whatever ran before it.
 
 Every rule set runs as shipped and, where its rules read thresholds the sources
 do not state (they answer "cannot assess" without one), again with values
@@ -21,13 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import NoSuchExample
 
 from casework import Case, TimeUnit
 from casework.model import Answer
@@ -36,6 +36,7 @@ from casework.rules import (
     Context,
     Finding,
     MissingFactError,
+    MissingParameterError,
     Outcome,
     RuleKind,
     RuleSet,
@@ -45,6 +46,7 @@ from casework.rules import (
 )
 from casework.testing import default_calendar, make_case, oasys, review, work_done_earlier
 from casework.testing import strategies as cs
+from tests.testing import witnesses
 
 CALENDAR = default_calendar()
 #: For tests whose every example is several cases: a quarter of the profile's examples.
@@ -84,7 +86,8 @@ _ANSWERS = {
     "criteria": [c for _, criteria in _ASKED for c in criteria],
 }
 CASES = cs.cases(**_ANSWERS)
-#: The coverage sample draws more of the populations few cases fall in.
+#: Witnesses are drawn from these (tests/testing/witnesses.py): more of the populations few
+#: cases fall in.
 SAMPLE_CASES = st.one_of(
     CASES,
     cs.cases(kind="community_order", **_ANSWERS),
@@ -98,10 +101,6 @@ SAMPLE_CASES = st.one_of(
     cs.cases(transferred=True, **_ANSWERS),
     cs.cases(on_due_day=True, **_ANSWERS),
 )
-#: Above this many outcomes missing from the sample, the coverage test fails at once rather
-#: than search for each: a search finds a rare outcome in seconds, but one that no case can
-#: give (missing from NEVER) costs a minute.
-SEARCHED_AT_MOST = 12
 
 
 _CA = Outcome.CANNOT_ASSESS
@@ -197,65 +196,10 @@ NOT_MONOTONE = frozenset(
     }
 )
 
-_ENDED = "supervision ended before the next one fell due: not counted"
-_REUSED = "computed by a National Standards rule whose own population is narrower"
-_WHEN_ENDED = "counted only once the order or licence has ended"
-_NO_UNIT = "answers per unit: a case with none of its units is not applicable"
-
 #: Rules that answer "not applicable, out of scope" for some cases their population test
 #: takes in, because they decide part of their scope in the body, and why. Asserted exactly.
-SCOPED_IN_THE_BODY: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "NS05.plan-review-interval",
-            "NS05.roh-review-interval",
-            "NS07.plan-review-interval",
-            "NS07.roh-review-first",
-            "NS07.roh-review-interval",
-            "NS07.roh-review-release",
-            "NS07.appointment-frequency",
-            "NS07.upw-frequency",
-        ),
-        _ENDED,
-    ),
-    "NS07.roh-review-custody": "released before a review in custody fell due",
-    "NS07.home-visit-high-roh": "resident in approved premises",
-    **dict.fromkeys(
-        ("1.2.w", "2.1.x", "2.2.d", "2.2.e", "2.2.g", "2.2.j", "2.2.w", "2.4.i", "2.4.m"), _REUSED
-    ),
-    **dict.fromkeys(
-        (
-            "TGT.accommodation-at-end",
-            "TGT.accommodation-change",
-            "TGT.compliance",
-            "TGT.successful-completion",
-            "TGT.six-months-without-breach",
-        ),
-        _WHEN_ENDED,
-    ),
-    **dict.fromkeys(
-        (
-            "TGT.appointment-arranged",
-            "TGT.appointment-attended",
-            "TGT.breach-action",
-            "TGT.breach-resolution",
-            "TGT.drr-commencement",
-            "TGT.drr-completion",
-            "TGT.drr-retention",
-            "TGT.employment-or-training-sustained",
-            "TGT.employment-sustained",
-            "TGT.programme-completion",
-            "TGT.programme-completion-after-start",
-            "TGT.programme-completion-domestic-violence",
-            "TGT.programme-completion-general",
-            "TGT.programme-completion-sex-offender",
-            "TGT.programme-start",
-            "TGT.psr-delivery",
-            "TGT.upw-completion",
-        ),
-        _NO_UNIT,
-    ),
-}
+#: None does: every rule declares who it applies to in its population.
+SCOPED_IN_THE_BODY: dict[str, str] = {}
 
 
 def _out_of_scope(finding: Finding) -> bool:
@@ -273,40 +217,49 @@ def _inspector_said_not_applicable(case: Case, finding: Finding) -> bool:
     return answer is Answer.NOT_APPLICABLE
 
 
-def _scope_problems(
-    case: Case, rules: RuleSet, as_of: dt.date, findings: Iterable[Finding] | None = None
+def scope_problems(
+    case: Case, rules: RuleSet, as_of: dt.date, findings: Iterable[Finding]
 ) -> Iterable[tuple[str, str]]:
     """(rule id, what is wrong) for each finding that does not match its population test."""
     ctx = Context(as_of, CALENDAR, rules.parameters, rules.name)
     found: dict[str, list[Finding]] = defaultdict(list)
-    if findings is None:
-        findings = evaluate(case, rules, as_of=as_of, calendar=CALENDAR)  # RuleError if it raises
     for finding in findings:
         found[finding.rule_id].append(finding)
     for rule in rules.rules:
-        findings = found[rule.id]
+        answers = found[rule.id]
         try:
             in_scope: bool | None = rule.applies_to(case, ctx)
-        except MissingFactError:
+        except (MissingFactError, MissingParameterError):
             in_scope = None
-        if in_scope is None and [f.outcome for f in findings] != [Outcome.CANNOT_ASSESS]:
-            yield rule.id, f"population undecided, but {findings[0].reason}"
-        elif in_scope is False and not (len(findings) == 1 and _out_of_scope(findings[0])):
-            yield rule.id, f"population false, but {findings[0].reason}"
+        if in_scope is None and [f.outcome for f in answers] != [Outcome.CANNOT_ASSESS]:
+            yield rule.id, f"population undecided, but {answers[0].reason}"
+        elif in_scope is False and not (len(answers) == 1 and _out_of_scope(answers[0])):
+            yield rule.id, f"population false, but {answers[0].reason}"
         elif in_scope:
-            for finding in findings:
+            for finding in answers:
                 if _out_of_scope(finding) and not _inspector_said_not_applicable(case, finding):
                     yield rule.id, f"population true, but {finding.reason}"
 
 
-@given(CASES, st.integers(0, 400))
-def test_no_rule_raises_and_out_of_scope_follows_the_population(case: Case, later: int) -> None:
+@given(SAMPLE_CASES, st.integers(0, 400))
+def test_no_rule_raises_scope_follows_the_population_and_never_holds(
+    case: Case, later: int
+) -> None:
     as_of = case.as_of + dt.timedelta(days=later)
     for rules in RULESETS:
+        findings = evaluate(case, rules, as_of=as_of, calendar=CALENDAR)  # RuleError if it raises
         problems = [
-            p for p in _scope_problems(case, rules, as_of) if p[0] not in SCOPED_IN_THE_BODY
+            p
+            for p in scope_problems(case, rules, as_of, findings)
+            if p[0] not in SCOPED_IN_THE_BODY
         ]
         assert problems == [], rules.label
+        never = [
+            (f.rule_id, f.outcome, f.reason)
+            for f in findings
+            if f.outcome in NEVER.get(f.rule_id, {})
+        ]
+        assert never == [], f"{rules.label}: outcomes NEVER says no case gives"
 
 
 @given(CASES)
@@ -375,107 +328,35 @@ def test_recurring_reviews_are_rightly_not_monotone() -> None:
     assert "it was due on 21 May 2008" in after.reason
 
 
-# ---------------------------------------------------------------- a sample of generated cases
-
-
-@attrs.define
-class Sample:
-    """What a fixed sample of generated cases showed about every rule."""
-
-    outcomes: dict[str, set[Outcome]] = attrs.field(factory=lambda: defaultdict(set))
-    scoped_in_body: set[str] = attrs.field(factory=set)
-
-    def add(self, case: Case) -> None:
-        for rules in RULESETS:
-            findings = evaluate(case, rules, as_of=case.as_of, calendar=CALENDAR)
-            for rule_id, _ in _scope_problems(case, rules, case.as_of, findings):
-                self.scoped_in_body.add(rule_id)
-            for finding in findings:
-                self.outcomes[finding.rule_id].add(finding.outcome)
+# ---------------------------------------------------------------- outcomes every rule gives
 
 
 @pytest.fixture(scope="module")
-def sample() -> Sample:
-    """600 generated cases, the same every run (derandomised)."""
-    seen = Sample()
-
-    @settings(
-        max_examples=600,
-        database=None,
-        derandomize=True,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(SAMPLE_CASES)
-    def collect(case: Case) -> None:
-        seen.add(case)
-
-    collect()
-    return seen
+def witnessed() -> set[witnesses.Mark]:
+    """What the stored witness cases show (tests/testing/witnesses.py made them)."""
+    return set().union(*map(witnesses.marks, witnesses.load()))
 
 
-def _search(condition: Callable[[Case], bool]) -> bool:
-    """Whether generated cases can satisfy ``condition`` (a longer, targeted search)."""
-    try:
-        find(
-            SAMPLE_CASES,
-            condition,
-            settings=settings(
-                max_examples=400,
-                database=None,
-                derandomize=True,
-                deadline=None,
-                phases=[Phase.generate],
-            ),
-        )
-    except NoSuchExample:
-        return False
-    return True
+_REGENERATE = "regenerate the witnesses: python -m tests.testing.witnesses"
 
 
-def _gives(rule_id: str, outcome: Outcome) -> Callable[[Case], bool]:
-    holding = [rules for rules in RULESETS if rule_id in rules]
-
-    def condition(case: Case) -> bool:
-        return any(
-            f.rule_id == rule_id and f.outcome is outcome
-            for rules in holding
-            for f in evaluate(case, rules, as_of=case.as_of, calendar=CALENDAR)
-        )
-
-    return condition
-
-
-def test_generated_cases_reach_every_outcome_of_every_rule(sample: Sample) -> None:
+def test_generated_cases_reach_every_outcome_of_every_rule(witnessed: set[witnesses.Mark]) -> None:
     assert set(NEVER) <= set(RULE_IDS), "NEVER names rules no rule set has"
-    wanted = {rule_id: set(Outcome) - set(NEVER.get(rule_id, {})) for rule_id in RULE_IDS}
-    unsampled = [
-        (rule_id, outcome)
-        for rule_id, outcomes in wanted.items()
-        for outcome in sorted(outcomes - sample.outcomes[rule_id])
-    ]
-    assert len(unsampled) <= SEARCHED_AT_MOST, f"the sample never gives {unsampled}"
-    missing = [(r, o) for r, o in unsampled if not _search(_gives(r, o))]
-    assert missing == [], f"generated cases never give {missing}"
-    given_anyway = {r: sorted(set(o) & sample.outcomes[r]) for r, o in NEVER.items()}
-    occur = {r: o for r, o in given_anyway.items() if o}
-    assert occur == {}, f"NEVER lists outcomes that occur: {occur}"
+    unreached = sorted(
+        mark for mark in witnesses.wanted() - witnessed if mark[1] != witnesses.SCOPED
+    )
+    assert unreached == [], f"no witness gives {unreached}; {_REGENERATE}"
+    given_anyway = {
+        rule_id: sorted(o.value for o in outcomes if (rule_id, o.value) in witnessed)
+        for rule_id, outcomes in NEVER.items()
+    }
+    assert {r: o for r, o in given_anyway.items() if o} == {}, "NEVER lists outcomes that occur"
 
 
-def test_rules_scoped_in_the_body_are_exactly_those_listed(sample: Sample) -> None:
+def test_rules_scoped_in_the_body_are_exactly_those_listed(
+    witnessed: set[witnesses.Mark],
+) -> None:
     assert set(SCOPED_IN_THE_BODY) <= set(RULE_IDS), "SCOPED_IN_THE_BODY names unknown rules"
-    unseen = sorted(set(SCOPED_IN_THE_BODY) - sample.scoped_in_body)
-    holding = {rule_id: [r for r in RULESETS if rule_id in r] for rule_id in unseen}
-    never = [
-        rule_id
-        for rule_id in unseen
-        if not _search(
-            lambda case, r=rule_id: any(
-                p[0] == r for rules in holding[r] for p in _scope_problems(case, rules, case.as_of)
-            )
-        )
-    ]
-    assert never == [], f"always scoped by the population, yet listed: {never}"
-    unlisted = sorted(sample.scoped_in_body - set(SCOPED_IN_THE_BODY))
-    assert unlisted == [], f"out of scope while the population says in scope: {unlisted}"
+    scoped = {rule_id for rule_id, what in witnessed if what == witnesses.SCOPED}
+    assert sorted(set(SCOPED_IN_THE_BODY) - scoped) == [], f"listed, never seen; {_REGENERATE}"
+    assert sorted(scoped - set(SCOPED_IN_THE_BODY)) == [], "scoped in the body, not listed"

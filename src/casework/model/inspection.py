@@ -24,9 +24,9 @@ import os
 from pathlib import Path
 from typing import Final, Literal, Self
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from casework import yaml
 from casework.model.base import Day, FreeText, Identifier, Period, Record
 
 __all__ = [
@@ -128,7 +128,7 @@ def load_inspection(path: str | os.PathLike[str]) -> Inspection:
     source = Path(path)
     text = source.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) if source.suffix in {".yaml", ".yml"} else json.loads(text)
+        data = yaml.load(text) if source.suffix in {".yaml", ".yml"} else json.loads(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InspectionFileError(f"{source.name}: not valid JSON or YAML: {exc}") from None
     try:

@@ -199,23 +199,39 @@ UnitsFn = Callable[[Case, Context], Sequence[Verdict]]
 Predicate = Callable[[Case, Context], bool]
 
 
+Detail = Callable[[Case, Context], Verdict | None]
+
+
 @attrs.frozen
 class Population:
     """Who a rule applies to: a description for people and a test for cases.
 
     Populations combine with ``&``, ``|`` and ``~`` and keep a readable description.
+    ``detail``, where given, says what puts a case the test leaves out outside, as a
+    :func:`not_applicable` verdict with the case's own dates and facts ("Supervision
+    ended on 15 January 2008, before the review was due on 1 February 2008."); the
+    finding gives it after the population's description. ``&`` keeps the detail of
+    the part that left the case out.
     """
 
     description: str
     test: Predicate = attrs.field(eq=False, repr=False)
+    detail: Detail | None = attrs.field(default=None, eq=False, repr=False)
 
     def __call__(self, case: Case, ctx: Context) -> bool:
         return self.test(case, ctx)
+
+    def outside(self, case: Case, ctx: Context) -> Verdict | None:
+        """For a case the test leaves out: what puts it outside, if the population says."""
+        return self.detail(case, ctx) if self.detail is not None else None
 
     def __and__(self, other: Population) -> Population:
         return Population(
             f"{self.description} and {other.description}",
             lambda case, ctx: self.test(case, ctx) and other.test(case, ctx),
+            lambda case, ctx: (
+                self.outside(case, ctx) if not self.test(case, ctx) else other.outside(case, ctx)
+            ),
         )
 
     def __or__(self, other: Population) -> Population:
@@ -228,8 +244,8 @@ class Population:
         return Population(f"not ({self.description})", lambda case, ctx: not self.test(case, ctx))
 
     def named(self, description: str) -> Population:
-        """The same test under a better description."""
-        return Population(description, self.test)
+        """The same test (and detail) under a better description."""
+        return Population(description, self.test, self.detail)
 
 
 EVERY_CASE = Population("every case", lambda _case, _ctx: True)
@@ -531,11 +547,11 @@ def verdict_for(case: Case, rule: Rule, ctx: Context) -> Verdict:
 def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
     try:
         if not rule.applies_to(case, ctx):
-            return (
-                not_applicable(
-                    f"Not applicable: the question applies to {rule.applies_to.description}."
-                ),
-            )
+            reason = f"Not applicable: the question applies to {rule.applies_to.description}."
+            detail = rule.applies_to.outside(case, ctx)
+            if detail is None:
+                return (not_applicable(reason),)
+            return (not_applicable(f"{reason} {detail.reason}", *detail.evidence),)
         if rule.units is None:
             return (rule.check(case, ctx),)
         verdicts = tuple(rule.units(case, ctx))

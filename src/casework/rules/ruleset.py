@@ -27,8 +27,8 @@ from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
-import yaml
 
+from casework import yaml
 from casework.calendar import Duration, TimeUnit
 from casework.rules.engine import Rule, RuleDefinitionError
 from casework.rules.parameters import (
@@ -396,7 +396,7 @@ class Overlay:
             if suffix == ".toml":
                 data: object = tomllib.loads(text)
             elif suffix in {".yaml", ".yml"}:
-                data = yaml.safe_load(text)
+                data = yaml.load(text)
             else:
                 raise OverlayError(f"{file.name}: an overlay file is .toml, .yaml or .yml")
         except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:

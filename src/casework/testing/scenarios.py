@@ -54,6 +54,7 @@ from casework.model import Case
 from casework.rules.engine import Basis, Finding, Outcome, RuleDefinitionError, evaluate_case
 from casework.rules.ruleset import Overlay, RuleSet, resolve_ruleset
 from casework.testing.builders import CASE_DEFAULTS, default_calendar, merge
+from casework.yaml import Loader
 
 __all__ = [
     "Expectation",
@@ -86,25 +87,6 @@ _BASIS_OUTCOME = {
 _SHORTHANDS = [o.value for o in Outcome] + [b.value for b in _BASIS_OUTCOME]
 
 Path_ = tuple[str | int, ...]
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML with YAML 1.2 booleans: only ``true`` and ``false``.
-
-    YAML 1.1 (PyYAML's default) reads ``on``, ``off``, ``yes`` and ``no`` as
-    booleans, which would turn the case model's ``on:`` keys and inspectors'
-    ``yes``/``no`` answers into ``True``/``False``.
-    """
-
-
-_BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 class ScenarioError(ValueError):
@@ -467,7 +449,7 @@ class _FileReader:
         return ScenarioFile(self.path, tuple(entries))
 
     def parse(self, text: str) -> object:
-        loader = _Loader(text)
+        loader = Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:

@@ -722,21 +722,26 @@ def _timeliness(builder: _Builder, drafts: list[_Draft]) -> None:
         _assessment(draft, rng)
         _reviews(builder, draft, rng)
         if "breach" in draft.flags:
-            _breach(draft, rng)
+            _breach(draft, rng, builder.profile.as_of)
         if "statutory_victim" in draft.flags:
             _victim(draft, rng)
         if "transfer_in" in draft.flags:
             _transfer(draft, rng)
 
 
-def _breach(draft: _Draft, rng: random.Random) -> None:
+def _breach(draft: _Draft, rng: random.Random, as_of: dt.date) -> None:
+    """A failure to comply 21-60 days after the start, actioned and resolved by ``as_of``.
+
+    A failure so late that its resolution would fall after ``as_of`` is moved earlier,
+    a day at a time, until the resolution is on or before ``as_of``.
+    """
     failed = draft.start + dt.timedelta(days=rng.randint(21, 60))
-    action = _CALENDAR.add_working_days(
-        failed, rng.randint(2, 10) if "breach_action_on_time" in draft.flags else 13
-    )
-    resolved = _CALENDAR.add_working_days(
-        failed, rng.randint(15, 25) if "breach_resolved_on_time" in draft.flags else 32
-    )
+    action_days = rng.randint(2, 10) if "breach_action_on_time" in draft.flags else 13
+    resolution_days = rng.randint(15, 25) if "breach_resolved_on_time" in draft.flags else 32
+    while _CALENDAR.add_working_days(failed, resolution_days) > as_of:
+        failed -= dt.timedelta(days=1)
+    action = _CALENDAR.add_working_days(failed, action_days)
+    resolved = _CALENDAR.add_working_days(failed, resolution_days)
     draft.record["breaches"] = [
         {
             "failed_on": _iso(failed),

@@ -37,6 +37,7 @@ from casework.rules.engine import (
     CheckFn,
     Context,
     Evidence,
+    MissingFactError,
     Outcome,
     Population,
     Rule,
@@ -127,13 +128,39 @@ class Question:
             source=self.source,
             kind=self.kind,
             check=self._check(),
-            applies_to=self.applies_to,
+            applies_to=self.population(),
             roh=self.roh,
             parameters=parameters,
             criterion=self.criterion,
             group=self.group,
             notes=notes,
             in_force_from=OMI_FROM,
+        )
+
+    def population(self) -> Population:
+        """Who the question applies to: its own population and, for a computed question, the
+        population of the rule computing it (a case that rule cannot place is left to the
+        rule: it answers "cannot assess" and the inspector's answer may stand in)."""
+        if self.computation is None or self.computation.rule.applies_to is EVERY_CASE:
+            return self.applies_to
+        computation = self.computation
+        reused = computation.rule.applies_to
+
+        def within(case: Case, ctx: Context) -> bool:
+            try:
+                return reused(case, computation.context(ctx))
+            except MissingFactError:
+                return True
+
+        return Population(
+            f"{self.applies_to.description}, computed by {computation.rule_id}, which applies "
+            f"to {reused.description}",
+            lambda case, ctx: self.applies_to(case, ctx) and within(case, ctx),
+            lambda case, ctx: (
+                self.applies_to.outside(case, ctx)
+                if not self.applies_to(case, ctx)
+                else reused.outside(case, computation.context(ctx))
+            ),
         )
 
     def _check(self) -> CheckFn:
@@ -328,8 +355,8 @@ def computed(
 ) -> Question:
     """A question answered from case facts by ``computation`` (falling back to judgement).
 
-    The computing rule's own population is checked too: outside it the
-    question is not applicable.
+    The computing rule's own population is part of the question's
+    (:meth:`Question.population`): outside it the question is not applicable.
     """
     return judged(
         id,

@@ -56,6 +56,7 @@ __all__ = [
     "InForce",
     "Wording",
     "is_release_assessment",
+    "lasting_until",
     "periodic_check",
     "plan_date",
     "review_dates",
@@ -103,6 +104,42 @@ HAS_SIGNIFICANT_EVENT = Population(
     "cases with a significant incident, change or acute risk factor since sentence",
     lambda case, _ctx: any(event.on >= case.sentence.sentenced_on for event in case.events),
 )
+
+
+def lasting_until(
+    description: str,
+    due: Callable[[Case, Context], dt.date],
+    *,
+    what: str,
+    ended: Callable[[Case], dt.date | None] | None = None,
+    ending: str = "Supervision ended",
+) -> Population:
+    """Cases that had not ended when ``due`` fell: the first review, visit or contact.
+
+    A rule asking that something be done within a time of an event asks nothing of a
+    case whose order or licence (``ended``, by default its recorded termination) ended
+    before the first one fell due, whether or not it was done: such a case is outside
+    the question's population (docs/decisions.md#review-cycle-2005). A case left out
+    is told why: "{ending} on 15 January 2008, before {what} was due on 1 February 2008."
+    """
+    ended_on = supervision_ended if ended is None else ended
+
+    def test(case: Case, ctx: Context) -> bool:
+        end = ended_on(case)
+        return end is None or due(case, ctx) <= end
+
+    def detail(case: Case, ctx: Context) -> Verdict | None:
+        end = ended_on(case)
+        if end is None:
+            return None
+        due_on = due(case, ctx)
+        return not_applicable(
+            f"{ending} on {long_date(end)}, before {what} was due on {long_date(due_on)}.",
+            Evidence("ended", end),
+            Evidence("due by", due_on),
+        )
+
+    return Population(description, test, detail)
 
 
 def roh_at_least_on(level: RohLevel, day: dt.date, case: Case) -> bool:

@@ -23,6 +23,7 @@ from casework.model import Case, EventKind, RohLevel, SignificantEvent
 from casework.rules.engine import (
     Context,
     Evidence,
+    Population,
     Verdict,
     met,
     not_applicable,
@@ -39,6 +40,7 @@ from casework.rules.standards.base import (
     DateOf,
     Wording,
     is_release_assessment,
+    lasting_until,
     periodic_check,
     plan_date,
     review_dates,
@@ -96,21 +98,22 @@ def _cycle_anchor(case: Case, date_of: DateOf, initial: str) -> tuple[dt.date, s
     return start, kind
 
 
+def _due(
+    anchor: Callable[[Case, Context], dt.date], limit: str
+) -> Callable[[Case, Context], dt.date]:
+    """When the first one falls due: ``limit`` after ``anchor``."""
+    return lambda case, ctx: ctx.calendar.add(anchor(case, ctx), ctx.param(limit).duration)
+
+
 def _first_review(
     ctx: Context, case: Case, *, anchor: dt.date, anchor_label: str, limit: str, cycle: bool
 ) -> Verdict:
-    """Was RoH reviewed within ``limit`` of ``anchor`` (the first review after it)?"""
+    """Was RoH reviewed within ``limit`` of ``anchor`` (the first review after it)?
+
+    The rule's population leaves out cases that ended before the review fell due
+    (:func:`~casework.rules.standards.base.lasting_until`).
+    """
     done = next((day for day in review_dates(case, roh_date, cycle=cycle) if day > anchor), None)
-    ended = supervision_ended(case)
-    if done is None and ended is not None:
-        due = ctx.calendar.add(anchor, ctx.param(limit).duration)
-        if ended < due:
-            return not_applicable(
-                f"Not applicable: supervision ended on {long_date(ended)}, before the review "
-                f"was due on {long_date(due)}.",
-                Evidence(anchor_label, anchor),
-                Evidence("ended", ended),
-            )
     return deadline_check(
         ctx,
         done=done,
@@ -161,9 +164,22 @@ def reviews_after_events(case: Case, ctx: Context) -> Verdict:
 # ---------------------------------------------------------------- 2005: every 16 weeks
 
 _HIGH_ROH = roh_at_least_at_start(RohLevel.HIGH)
-_HIGH_ROH_IN_COMMUNITY = (ORDERS_AND_LICENCES & _HIGH_ROH).named(
-    "high or very high RoH community orders, suspended sentence orders and licences"
-)
+
+
+def _roh_cycle_anchor(case: Case, _ctx: Context) -> dt.date:
+    return _cycle_anchor(case, roh_date, "the initial RoH assessment")[0]
+
+
+def _plan_cycle_anchor(case: Case, _ctx: Context) -> dt.date:
+    return _cycle_anchor(case, plan_date, "the initial sentence plan")[0]
+
+
+def _plan_reviews_due(limit: str) -> Population:
+    return ORDERS_AND_LICENCES & lasting_until(
+        "not ended before the first sentence plan review fell due",
+        _due(_plan_cycle_anchor, limit),
+        what="the first sentence plan review",
+    )
 
 
 @rule(
@@ -171,7 +187,18 @@ _HIGH_ROH_IN_COMMUNITY = (ORDERS_AND_LICENCES & _HIGH_ROH).named(
     question="High or very high RoH case: was RoH reviewed at least every 16 weeks?",
     source=("002:659", "002:879"),
     kind="timeliness",
-    applies_to=_HIGH_ROH_IN_COMMUNITY,
+    applies_to=(
+        ORDERS_AND_LICENCES
+        & _HIGH_ROH
+        & lasting_until(
+            "not ended",
+            _due(_roh_cycle_anchor, "roh_review_interval_weeks"),
+            what="the first RoH review",
+        )
+    ).named(
+        "high or very high RoH community orders, suspended sentence orders and licences not "
+        "ended before the first RoH review fell due"
+    ),
     roh=True,
     parameters=("roh_review_interval_weeks",),
     group="roh-review",
@@ -213,7 +240,10 @@ plan_review_interval_2005 = rule(
     question="Was the sentence plan reviewed at least every 16 weeks?",
     source=("002:761", "002:659"),
     kind="timeliness",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=_plan_reviews_due("plan_review_interval_weeks").named(
+        "community orders, suspended sentence orders and licences not ended before the first "
+        "sentence plan review fell due"
+    ),
     parameters=("plan_review_interval_weeks",),
     group="plan-review",
     notes="Every interval is checked, from the initial sentence plan (or the start, if there is "
@@ -253,7 +283,16 @@ roh_review_event_2005 = rule(
     ),
     source="004:515",
     kind="timeliness",
-    applies_to=COMMUNITY_SENTENCE,
+    applies_to=(
+        COMMUNITY_SENTENCE
+        & lasting_until(
+            "not ended",
+            _due(lambda case, _ctx: case.sentence.start_date, "roh_review_first_limit"),
+            what="the review",
+        )
+    ).named(
+        "community and suspended sentence orders not ended before the first RoH review fell due"
+    ),
     roh=True,
     parameters=("roh_review_first_limit",),
     group="roh-review",
@@ -275,7 +314,14 @@ def roh_review_first_2007(case: Case, ctx: Context) -> Verdict:
     question="Licence case: was RoH reviewed within four months following release from custody?",
     source="004:516",
     kind="timeliness",
-    applies_to=LICENCE,
+    applies_to=(
+        LICENCE
+        & lasting_until(
+            "not ended",
+            _due(lambda case, _ctx: case.start_event[1], "roh_review_release_limit"),
+            what="the review",
+        )
+    ).named("licence cases not ended before the first RoH review after release fell due"),
     roh=True,
     parameters=("roh_review_release_limit",),
     group="roh-review",
@@ -294,12 +340,36 @@ def roh_review_release_2007(case: Case, ctx: Context) -> Verdict:
     )
 
 
+def _after_the_first_review(case: Case, ctx: Context) -> tuple[dt.date, str, list[dt.date]]:
+    """Where the 2007 cycle starts: the first review, or the date it was due; and the reviews."""
+    kind, start = case.start_event
+    reviews = [day for day in review_dates(case, roh_date) if day > start]
+    if reviews:
+        return reviews[0], "the first RoH review", reviews
+    first = "roh_review_release_limit" if kind == "release" else "roh_review_first_limit"
+    due = ctx.calendar.add(start, ctx.param(first).duration)
+    return due, "the date the first RoH review was due", reviews
+
+
 @rule(
     "NS07.roh-review-interval",
     question="Was RoH reviewed at least every four months after the first review?",
     source=("004:515", "004:516"),
     kind="timeliness",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=(
+        ORDERS_AND_LICENCES
+        & lasting_until(
+            "not ended",
+            _due(
+                lambda case, ctx: _after_the_first_review(case, ctx)[0],
+                "roh_review_interval_months",
+            ),
+            what="a review after the first",
+        )
+    ).named(
+        "community orders, suspended sentence orders and licences not ended before a review "
+        "after the first fell due"
+    ),
     roh=True,
     parameters=(
         "roh_review_interval_months",
@@ -312,14 +382,7 @@ def roh_review_release_2007(case: Case, ctx: Context) -> Verdict:
     **IN_FORCE_2007,
 )
 def roh_review_interval_2007(case: Case, ctx: Context) -> Verdict:
-    kind, start = case.start_event
-    reviews = [day for day in review_dates(case, roh_date) if day > start]
-    if reviews:
-        anchor, label = reviews[0], "the first RoH review"
-    else:
-        first = "roh_review_release_limit" if kind == "release" else "roh_review_first_limit"
-        anchor = ctx.calendar.add(start, ctx.param(first).duration)
-        label = "the date the first RoH review was due"
+    anchor, label, reviews = _after_the_first_review(case, ctx)
     return periodic_check(
         ctx,
         anchor=anchor,
@@ -331,12 +394,44 @@ def roh_review_interval_2007(case: Case, ctx: Context) -> Verdict:
     )
 
 
+def _custody_review_due(case: Case, ctx: Context) -> dt.date:
+    return ctx.calendar.add(
+        case.sentence.sentenced_on, ctx.param("roh_review_custody_limit").duration
+    )
+
+
+def _in_custody_when_due(case: Case, ctx: Context) -> bool:
+    """Not released by the day the review in custody fell due (released on it: not due)."""
+    released = case.sentence.released_on
+    return released is None or released > _custody_review_due(case, ctx)
+
+
+def _released_before_due(case: Case, ctx: Context) -> Verdict | None:
+    released = case.sentence.released_on
+    if released is None:
+        return None
+    due = _custody_review_due(case, ctx)
+    return not_applicable(
+        f"Released on {long_date(released)}, before a review in custody was due on "
+        f"{long_date(due)}.",
+        Evidence("sentence", case.sentence.sentenced_on),
+        Evidence("release", released),
+    )
+
+
+_IN_CUSTODY_WHEN_DUE = Population(
+    "still in custody", _in_custody_when_due, _released_before_due
+) & lasting_until("not ended", _custody_review_due, what="a review in custody")
+
+
 @rule(
     "NS07.roh-review-custody",
     question="Custody case: was RoH reviewed within 12 months of sentence?",
     source="004:516",
     kind="timeliness",
-    applies_to=CUSTODIAL,
+    applies_to=(CUSTODIAL & _IN_CUSTODY_WHEN_DUE).named(
+        "custodial sentences still in custody, and not ended, when a review in custody fell due"
+    ),
     roh=True,
     parameters=("roh_review_custody_limit",),
     group="roh-review",
@@ -344,20 +439,10 @@ def roh_review_interval_2007(case: Case, ctx: Context) -> Verdict:
     **IN_FORCE_2007,
 )
 def roh_review_custody_2007(case: Case, ctx: Context) -> Verdict:
-    sentenced = case.sentence.sentenced_on
-    released = case.sentence.released_on
-    due = ctx.calendar.add(sentenced, ctx.param("roh_review_custody_limit").duration)
-    if released is not None and released <= due:
-        return not_applicable(
-            f"Not applicable: released on {long_date(released)}, before a review in custody "
-            f"was due on {long_date(due)}.",
-            Evidence("sentence", sentenced),
-            Evidence("release", released),
-        )
     return _first_review(
         ctx,
         case,
-        anchor=sentenced,
+        anchor=case.sentence.sentenced_on,
         anchor_label="sentence",
         limit="roh_review_custody_limit",
         cycle=False,
@@ -423,7 +508,10 @@ plan_review_interval_2007 = rule(
     question="Was the sentence plan reviewed in accordance with the required timescales?",
     source="004:488",
     kind="timeliness",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=_plan_reviews_due("plan_review_interval_months").named(
+        "community orders, suspended sentence orders and licences not ended before the first "
+        "sentence plan review fell due"
+    ),
     parameters=("plan_review_interval_months",),
     group="plan-review",
     notes="The timescale is not stated (004:488): plan_review_interval_months has no value. "

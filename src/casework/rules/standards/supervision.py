@@ -48,6 +48,7 @@ from casework.rules.standards.base import (
     IN_FORCE_2007,
     ORDERS_AND_LICENCES,
     Wording,
+    lasting_until,
     periodic_check,
     roh_at_least_on,
     supervision_ended,
@@ -385,6 +386,34 @@ def transfer_rmp_review_2007(case: Case, ctx: Context) -> Verdict:
     )
 
 
+def _home_visit_due(case: Case, ctx: Context) -> dt.date:
+    return ctx.calendar.add(case.start_event[1], ctx.param("home_visit_limit").duration)
+
+
+def _approved_premises_before_due(case: Case, ctx: Context) -> dt.date | None:
+    """When the case came to live in approved premises, if at any time from the start to the
+    home visit's due date."""
+    start, due = case.start_event[1], _home_visit_due(case, ctx)
+    return next(
+        (
+            residence.arrived_on
+            for residence in case.approved_premises
+            if residence.arrived_on <= due
+            and (residence.left_on is None or residence.left_on >= start)
+        ),
+        None,
+    )
+
+
+def _in_approved_premises(arrived: dt.date | None) -> Verdict | None:
+    if arrived is None:
+        return None
+    return not_applicable(
+        f"Living in approved premises from {long_date(arrived)}.",
+        Evidence("approved premises from", arrived),
+    )
+
+
 @rule(
     "NS07.home-visit-high-roh",
     question=(
@@ -393,8 +422,17 @@ def transfer_rmp_review_2007(case: Case, ctx: Context) -> Verdict:
     ),
     source=("004:521", "004:218"),
     kind="timeliness",
-    applies_to=(ORDERS_AND_LICENCES & roh_at_least_at_start(RohLevel.HIGH)).named(
-        "high or very high RoH community orders, suspended sentence orders and licences"
+    applies_to=(
+        ORDERS_AND_LICENCES
+        & roh_at_least_at_start(RohLevel.HIGH)
+        & Population(
+            "not in approved premises",
+            lambda case, ctx: _approved_premises_before_due(case, ctx) is None,
+            lambda case, ctx: _in_approved_premises(_approved_premises_before_due(case, ctx)),
+        )
+    ).named(
+        "high or very high RoH community orders, suspended sentence orders and licences, "
+        "except those living in approved premises before the home visit fell due"
     ),
     roh=True,
     parameters=("home_visit_limit",),
@@ -405,17 +443,6 @@ def transfer_rmp_review_2007(case: Case, ctx: Context) -> Verdict:
 )
 def home_visit_high_roh_2007(case: Case, ctx: Context) -> Verdict:
     kind, start = case.start_event
-    due = ctx.calendar.add(start, ctx.param("home_visit_limit").duration)
-    for residence in case.approved_premises:
-        if residence.arrived_on <= due and (
-            residence.left_on is None or residence.left_on >= start
-        ):
-            return not_applicable(
-                "Not applicable: living in approved premises from "
-                f"{long_date(residence.arrived_on)}; the standard excludes approved premises "
-                "residents.",
-                Evidence("approved premises from", residence.arrived_on),
-            )
     return deadline_check(
         ctx,
         done=_home_visits_from(case, start),
@@ -508,7 +535,17 @@ _NOT_APPOINTMENTS = frozenset({ContactKind.UNPAID_WORK_SESSION, ContactKind.PROG
     applies_to=(
         ORDERS_AND_LICENCES
         & Population("not unpaid work only", lambda case, _ctx: not _unpaid_work_only(case))
-    ).named("cases in the community except those undertaking unpaid work only"),
+        & lasting_until(
+            "not ended",
+            lambda case, ctx: ctx.calendar.add(
+                case.start_event[1], ctx.param("appointment_interval_limit").duration
+            ),
+            what="the first appointment",
+        )
+    ).named(
+        "cases in the community except those undertaking unpaid work only, not ended before "
+        "the first appointment fell due"
+    ),
     parameters=("appointment_interval_limit",),
     group="contact",
     notes="The frequency is not stated: appointment_interval_limit (the longest gap allowed "
@@ -537,6 +574,20 @@ _UPW_SESSIONS = Wording(
 )
 
 
+def _unpaid_work_cycle(case: Case) -> tuple[dt.date, str, dt.date | None]:
+    """Sessions count from the requirement's commencement (or the start of sentence) to its
+    completion or the end of the order, whichever is first."""
+    requirement = next(
+        (r for r in case.sentence.requirements if r.kind is RequirementKind.UNPAID_WORK), None
+    )
+    if requirement is None:  # excluded by the population; kept for the type checker
+        raise MissingFactError("no unpaid work requirement is recorded")
+    start = requirement.commenced_on or case.sentence.start_date
+    label = "commencement of unpaid work" if requirement.commenced_on else "the start of sentence"
+    ends = [day for day in (requirement.completed_on, supervision_ended(case)) if day is not None]
+    return start, label, min(ends, default=None)
+
+
 @rule(
     "NS07.upw-frequency",
     question="Unpaid work: did the frequency of work sessions conform to national standards?",
@@ -548,7 +599,19 @@ _UPW_SESSIONS = Wording(
             "with an unpaid work requirement",
             lambda case, _ctx: case.sentence.has_requirement(RequirementKind.UNPAID_WORK),
         )
-    ).named("community and suspended sentence orders with an unpaid work requirement"),
+        & lasting_until(
+            "not ended",
+            lambda case, ctx: ctx.calendar.add(
+                _unpaid_work_cycle(case)[0], ctx.param("upw_session_interval_limit").duration
+            ),
+            what="the first unpaid work session",
+            ended=lambda case: _unpaid_work_cycle(case)[2],
+            ending="Unpaid work completed or the order ended",
+        )
+    ).named(
+        "community and suspended sentence orders with an unpaid work requirement not "
+        "completed or ended before the first work session fell due"
+    ),
     parameters=("upw_session_interval_limit",),
     group="contact",
     notes="The frequency is not stated: upw_session_interval_limit has no value and must be "
@@ -557,12 +620,7 @@ _UPW_SESSIONS = Wording(
     **IN_FORCE_2007,
 )
 def upw_frequency_2007(case: Case, ctx: Context) -> Verdict:
-    requirement = next(
-        r for r in case.sentence.requirements if r.kind is RequirementKind.UNPAID_WORK
-    )
-    start = requirement.commenced_on or case.sentence.start_date
-    label = "commencement of unpaid work" if requirement.commenced_on else "the start of sentence"
-    ends = [day for day in (requirement.completed_on, supervision_ended(case)) if day is not None]
+    start, label, ended = _unpaid_work_cycle(case)
     return periodic_check(
         ctx,
         anchor=start,
@@ -570,5 +628,5 @@ def upw_frequency_2007(case: Case, ctx: Context) -> Verdict:
         done=[c.on for c in case.contacts if c.kind is ContactKind.UNPAID_WORK_SESSION],
         limit="upw_session_interval_limit",
         words=_UPW_SESSIONS,
-        ended=min(ends, default=None),
+        ended=ended,
     )

@@ -60,7 +60,6 @@ from casework.rules.engine import (
     rule,
 )
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE
-from casework.rules.standards.supervision import HAS_STATUTORY_VICTIM
 from casework.text import long_date
 
 __all__ = ["CASE_RULE_ID", "TARGET_RULES", "target_rule", "unit_rule"]
@@ -105,7 +104,7 @@ def unit_rule(
     source: str | Iterable[str],
     kind: RuleKind | str,
     units: Callable[[Case], Sequence[tuple[str, T]]],
-    none: str,
+    having: str,
     applies_to: Population = EVERY_CASE,
     gate: Callable[[Case, Context], Verdict | None] | None = None,
     in_force_from: dt.date = FROM_2005,
@@ -115,12 +114,20 @@ def unit_rule(
     """Declare a rule asked of each unit of a case (each breach, each victim).
 
     ``units`` lists a case's units with their labels ("Breach of 18 June 2007");
-    the decorated function judges one unit. The rule gives one finding per unit,
-    or one not-applicable finding saying ``none`` when the case has none, or the
-    one case-level verdict ``gate`` returns when it returns one. Its
-    case-level answer (:attr:`Rule.check`) combines the units the way National
-    Standards rules do (:func:`casework.rules.units.combine`).
+    the decorated function judges one unit. The rule applies to the cases of
+    ``applies_to`` with at least one unit (``having`` names them: "a pre-sentence
+    report"), and gives one finding per unit, or the one case-level verdict
+    ``gate`` returns when it returns one. Its case-level answer
+    (:attr:`Rule.check`) combines the units the way National Standards rules do
+    (:func:`casework.rules.units.combine`).
     """
+    whose = "cases" if applies_to is EVERY_CASE else applies_to.description
+    population = Population(
+        f"{whose} with {having}",
+        lambda case, ctx: applies_to(case, ctx) and bool(units(case)),
+    )
+
+    outside = f"Not applicable: the question applies to {population.description}."
 
     def wrap(check_unit: Callable[[Case, T, Context], Verdict]) -> Rule:
         def judged(case: Case, ctx: Context) -> list[tuple[str, Verdict]]:
@@ -130,14 +137,11 @@ def unit_rule(
             stop = gate(case, ctx) if gate is not None else None
             if stop is not None:
                 return (stop,)
-            verdicts = judged(case, ctx)
-            if not verdicts:
-                return (not_applicable(none),)
-            return tuple(_named(label, verdict) for label, verdict in verdicts)
+            return tuple(_named(label, verdict) for label, verdict in judged(case, ctx))
 
         def check(case: Case, ctx: Context) -> Verdict:
             stop = gate(case, ctx) if gate is not None else None
-            return stop or unit_checks.combine(judged(case, ctx), none=none)
+            return stop or unit_checks.combine(judged(case, ctx), none=outside)
 
         return Rule(
             id=id,
@@ -145,7 +149,7 @@ def unit_rule(
             source=source,
             kind=RuleKind(kind),
             check=check,
-            applies_to=applies_to,
+            applies_to=population,
             in_force_from=in_force_from,
             parameters=tuple(parameters),
             notes=notes,
@@ -233,7 +237,7 @@ def _breaches(case: Case) -> list[tuple[str, Breach]]:
     source=("001:771", "001:526", "003:114"),
     kind="timeliness",
     units=_breaches,
-    none="No unacceptable failure to comply is recorded.",
+    having="an unacceptable failure to comply",
     parameters=("breach_action_limit",),
 )
 def breach_action(case: Case, breach: Breach, ctx: Context) -> Verdict:
@@ -250,7 +254,7 @@ def breach_action(case: Case, breach: Breach, ctx: Context) -> Verdict:
     kind="timeliness",
     applies_to=COMMUNITY_SENTENCE,
     units=_breaches,
-    none="No unacceptable failure to comply is recorded.",
+    having="an unacceptable failure to comply",
     parameters=("breach_resolution_limit",),
     notes="'breaches of community penalties' (003:703): orders only, not licence recalls.",
 )
@@ -290,9 +294,8 @@ def _statutory_scheme_conflict(case: Case, ctx: Context) -> Verdict | None:
     ),
     source=("003:713", "001:373"),
     kind="timeliness",
-    applies_to=HAS_STATUTORY_VICTIM,
     units=_statutory_victims,
-    none="No victim is recorded as eligible for statutory contact.",
+    having="a victim recorded as eligible for statutory victim contact",
     gate=_statutory_scheme_conflict,
     parameters=("victim_contact_limit", "statutory_victim_custody_months"),
     notes="The unit is the victim, not the case (national-targets.md §1.4). Victims recorded "
@@ -312,7 +315,7 @@ def _reports(case: Case) -> list[tuple[str, Psr]]:
     source=("003:715", "001:770", "001:524"),
     kind="timeliness",
     units=_reports,
-    none="No pre-sentence report is recorded.",
+    having="a pre-sentence report",
 )
 def psr_delivery(case: Case, report: Psr, ctx: Context) -> Verdict:
     return unit_checks.psr_delivery(ctx, report)
@@ -328,7 +331,7 @@ def _appointments(case: Case) -> list[tuple[str, Contact]]:
     source=("003:116", "001:536", "001:774"),
     kind="outcome",
     units=_appointments,
-    none="No appointment is recorded.",
+    having="an appointment recorded",
     notes=(
         "An acceptable absence is an appointment not attended unless the option "
         "acceptable_absence='exclude' is given (docs/decisions.md#appointments-attended)."
@@ -360,7 +363,7 @@ def appointment_attended(case: Case, contact: Contact, ctx: Context) -> Verdict:
     source=("001:534", "001:773"),
     kind="quality",
     units=_appointments,
-    none="No appointment is recorded.",
+    having="an appointment recorded",
 )
 def appointment_arranged(case: Case, contact: Contact, ctx: Context) -> Verdict:
     on = Evidence("appointment", contact.on)
@@ -383,24 +386,53 @@ def _reasons(ctx: Context, name: str) -> frozenset[TerminationReason]:
     return frozenset(TerminationReason(value) for value in _names(ctx, name))
 
 
+def _ended_neutrally(case: Case, ctx: Context) -> tuple[dt.date, TerminationReason] | None:
+    """The termination, if it was for a reason neither a success nor a failure."""
+    ended = _termination(case)
+    if ended is None or ended[1] not in _reasons(ctx, "neutral_termination_reasons"):
+        return None
+    return ended
+
+
+def _neutral_detail(case: Case, ctx: Context) -> Verdict | None:
+    ended = _ended_neutrally(case, ctx)
+    if ended is None:
+        return None
+    on, reason = ended
+    return not_applicable(
+        f"Terminated on {long_date(on)} ({_words(reason)}): neither a success nor a failure.",
+        Evidence("terminated", on),
+        Evidence("termination reason", reason.value),
+    )
+
+
+#: Orders and licences counted when they end, except those ended for a neutral reason.
+COUNTED_AT_THE_END = (
+    ORDERS_AND_LICENCES
+    & Population(
+        "not ended for a neutral reason",
+        lambda case, ctx: _ended_neutrally(case, ctx) is None,
+        _neutral_detail,
+    )
+).named(
+    "orders and licences (community orders, suspended sentence orders and licences), except "
+    "those ended for a reason neither a success nor a failure (neutral_termination_reasons)"
+)
+
+
 def _ended(
     case: Case, ctx: Context
 ) -> tuple[dt.date, TerminationReason, tuple[Evidence, ...]] | Verdict:
-    """The termination and its evidence, or the verdict for a case not counted."""
+    """The termination and its evidence, or "not yet due" for an order or licence running."""
     ended = _termination(case)
     if ended is None:
-        return not_applicable(
-            f"Not terminated by {long_date(ctx.as_of)}: counted when the order or licence ends.",
+        return not_yet_due(
+            f"Not yet due: not terminated by {long_date(ctx.as_of)}; counted when the order or "
+            "licence ends.",
             Evidence("terminated", None),
         )
     on, reason = ended
-    evidence = (Evidence("terminated", on), Evidence("termination reason", reason.value))
-    if reason in _reasons(ctx, "neutral_termination_reasons"):
-        return not_applicable(
-            f"Terminated on {long_date(on)} ({_words(reason)}): neither a success nor a failure.",
-            *evidence,
-        )
-    return on, reason, evidence
+    return on, reason, (Evidence("terminated", on), Evidence("termination reason", reason.value))
 
 
 def _words(value: TerminationReason | BreachResolution) -> str:
@@ -412,7 +444,7 @@ def _words(value: TerminationReason | BreachResolution) -> str:
     question="Was the order or licence successfully completed?",
     source=("003:704", "003:115"),
     kind="outcome",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=COUNTED_AT_THE_END,
     parameters=("successful_termination_reasons", "neutral_termination_reasons"),
     notes="Which termination reasons are successful is not defined in the sources "
     "(docs/decisions.md#successful-completion).",
@@ -439,7 +471,7 @@ def successful_completion(case: Case, ctx: Context) -> Verdict:
     ),
     source=("001:528", "001:772"),
     kind="outcome",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=COUNTED_AT_THE_END,
     parameters=(
         "non_compliant_termination_reasons",
         "non_compliant_breach_resolutions",
@@ -469,12 +501,45 @@ def compliance(case: Case, ctx: Context) -> Verdict:
     return met(f"Complied: terminated on {long_date(on)} ({_words(reason)}).", *evidence)
 
 
+def _breach_action_by(case: Case, day: dt.date) -> dt.date | None:
+    """The first breach action taken on or before ``day``."""
+    return min(
+        (b.action_on for b in case.breaches if b.action_on and b.action_on <= day), default=None
+    )
+
+
+def _ended_early_without_breach_action(case: Case, ctx: Context) -> Verdict | None:
+    """Why the case did not reach its six-month point, if it ended before it without breach
+    action (docs/decisions.md#six-months-without-breach)."""
+    ended = _termination(case)
+    point = _six_month_point(case, ctx)
+    if ended is None or ended[0] >= point or _breach_action_by(case, point) is not None:
+        return None
+    kind, start = case.start_event
+    return not_applicable(
+        f"Ended on {long_date(ended[0])} ({_words(ended[1])}), before the six-month point of "
+        f"{long_date(point)}, without breach action: it did not reach six months.",
+        Evidence(kind, start),
+        Evidence("six-month point", point),
+    )
+
+
 @rule(
     "TGT.six-months-without-breach",
     question="Did the order or licence reach six months without breach action?",
     source=("003:117", "003:188"),
     kind="outcome",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=(
+        ORDERS_AND_LICENCES
+        & Population(
+            "not ended early without breach action",
+            lambda case, ctx: _ended_early_without_breach_action(case, ctx) is None,
+            _ended_early_without_breach_action,
+        )
+    ).named(
+        "orders and licences, except those that ended before their six-month point without "
+        "breach action"
+    ),
     in_force_from=FROM_2007,
     parameters=("breach_free_period",),
     notes="docs/decisions.md#six-months-without-breach",
@@ -483,21 +548,13 @@ def six_months_without_breach(case: Case, ctx: Context) -> Verdict:
     kind, start = case.start_event
     point = _six_month_point(case, ctx)
     evidence = [Evidence(kind, start), Evidence("six-month point", point)]
-    actions = sorted(b.action_on for b in case.breaches if b.action_on is not None)
-    early = [day for day in actions if day <= point]
-    if early:
+    early = _breach_action_by(case, point)
+    if early is not None:
         return not_met(
-            f"Breach action taken on {long_date(early[0])}, before the six-month point of "
+            f"Breach action taken on {long_date(early)}, before the six-month point of "
             f"{long_date(point)}.",
             *evidence,
-            Evidence("breach action taken", early[0]),
-        )
-    ended = _termination(case)
-    if ended is not None and ended[0] < point:
-        return not_applicable(
-            f"Ended on {long_date(ended[0])} ({_words(ended[1])}), before the six-month point of "
-            f"{long_date(point)}, without breach action: it did not reach six months.",
-            *evidence,
+            Evidence("breach action taken", early),
         )
     if point > ctx.as_of:
         return not_yet_due(
@@ -522,7 +579,7 @@ def _suitable(status: AccommodationStatus) -> bool | None:
     ),
     source=("003:118",),
     kind="outcome",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=COUNTED_AT_THE_END,
     in_force_from=FROM_2007,
     parameters=("neutral_termination_reasons",),
     notes="The definition was revised centrally during 2007-08 (003:243, 003:357): "
@@ -553,7 +610,7 @@ def accommodation_at_end(case: Case, ctx: Context) -> Verdict:
     "and at the start?",
     source=("001:568", "001:781", "001:564"),
     kind="outcome",
-    applies_to=ORDERS_AND_LICENCES,
+    applies_to=COUNTED_AT_THE_END,
     parameters=("neutral_termination_reasons",),
     notes="The figure is the share suitable at the end minus the share suitable at the start.",
 )
@@ -586,29 +643,36 @@ def _employment_rule(
 ) -> Rule:
     what = "employment or vocational training" if len(kinds) > 1 else "employment"
 
-    @rule(
-        id,
-        question=question,
-        source=source,
-        kind="outcome",
-        applies_to=ORDERS_AND_LICENCES,
-        parameters=("employment_sustained_period",),
-        notes="Each offender counts once, on the day four weeks were first completed "
-        "(docs/decisions.md#employment-sustained).",
-    )
-    def sustained(case: Case, ctx: Context) -> Verdict:
-        period = ctx.param("employment_sustained_period").duration
+    def started_during_supervision(case: Case) -> list[EmploymentEpisode]:
         _, start = case.start_event
         ended = _termination(case)
-        episodes = [
+        return [
             episode
             for episode in case.outcomes.employment
             if episode.kind in kinds
             and episode.started_on >= start
             and (ended is None or episode.started_on <= ended[0])
         ]
-        if not episodes:
-            return not_applicable(f"No {what} started during supervision is recorded.")
+
+    @rule(
+        id,
+        question=question,
+        source=source,
+        kind="outcome",
+        applies_to=(
+            ORDERS_AND_LICENCES
+            & Population(
+                f"with {what} started during supervision",
+                lambda case, _ctx: bool(started_during_supervision(case)),
+            )
+        ).named(f"orders and licences with {what} started during supervision"),
+        parameters=("employment_sustained_period",),
+        notes="Each offender counts once, on the day four weeks were first completed "
+        "(docs/decisions.md#employment-sustained).",
+    )
+    def sustained(case: Case, ctx: Context) -> Verdict:
+        period = ctx.param("employment_sustained_period").duration
+        episodes = started_during_supervision(case)
 
         def completed(episode: EmploymentEpisode) -> dt.date:
             # "for four weeks": the first day plus 27 more; done on the last day of week four
@@ -706,7 +770,7 @@ def _requirement_event(case: Case, ctx: Context, *, done: dt.date | None, label:
     source=("003:705", "001:530", "001:775", "003:102"),
     kind="outcome",
     units=_requirements(frozenset({RequirementKind.UNPAID_WORK})),
-    none="No unpaid work requirement is recorded.",
+    having="an unpaid work requirement",
 )
 def upw_completion(case: Case, requirement: Requirement, ctx: Context) -> Verdict:
     return _requirement_event(case, ctx, done=requirement.completed_on, label="completed")
@@ -742,7 +806,12 @@ _PROGRAMMES = _requirements(frozenset({RequirementKind.ACCREDITED_PROGRAMME}))
 
 
 def _programme_completion_rule(
-    id: str, category: ProgrammeCategory | None, *, question: str, source: tuple[str, ...]
+    id: str,
+    category: ProgrammeCategory | None,
+    *,
+    question: str,
+    source: tuple[str, ...],
+    having: str,
 ) -> Rule:
     def units(case: Case) -> list[tuple[str, Requirement]]:
         return [
@@ -757,7 +826,7 @@ def _programme_completion_rule(
         source=source,
         kind="outcome",
         units=units,
-        none="No accredited programme requirement of this kind is recorded.",
+        having=having,
         notes="Completion is the date recorded as completed_on: record the date of the "
         "post-programme report where that is what counts (003:247).",
     )
@@ -775,24 +844,28 @@ programme_completion_general = _programme_completion_rule(
     question="Was the accredited offending behaviour programme (not a sex offender or "
     "domestic violence programme) completed?",
     source=("003:708", "000:134", "003:105"),
+    having="a general accredited programme requirement (or one whose category is not recorded)",
 )
 programme_completion_sex_offender = _programme_completion_rule(
     "TGT.programme-completion-sex-offender",
     ProgrammeCategory.SEX_OFFENDER,
     question="Was the accredited sex offender treatment programme completed?",
     source=("003:709", "000:135", "003:103"),
+    having="a sex offender programme requirement (or one whose category is not recorded)",
 )
 programme_completion_domestic_violence = _programme_completion_rule(
     "TGT.programme-completion-domestic-violence",
     ProgrammeCategory.DOMESTIC_VIOLENCE,
     question="Was the accredited domestic violence programme completed?",
     source=("003:710", "000:136", "003:104"),
+    having="a domestic violence programme requirement (or one whose category is not recorded)",
 )
 programme_completion = _programme_completion_rule(
     "TGT.programme-completion",
     None,
     question="Was the accredited programme completed?",
     source=("001:711", "001:785"),
+    having="an accredited programme requirement",
 )
 
 
@@ -802,7 +875,7 @@ programme_completion = _programme_completion_rule(
     source=("001:715", "001:786"),
     kind="outcome",
     units=_PROGRAMMES,
-    none="No accredited programme requirement is recorded.",
+    having="an accredited programme requirement",
 )
 def programme_start(case: Case, requirement: Requirement, ctx: Context) -> Verdict:
     return _requirement_event(case, ctx, done=requirement.commenced_on, label="commenced")
@@ -814,7 +887,7 @@ def programme_start(case: Case, requirement: Requirement, ctx: Context) -> Verdi
     source=("001:717", "001:787"),
     kind="outcome",
     units=lambda case: [(label, r) for label, r in _PROGRAMMES(case) if r.commenced_on is not None],
-    none="No programme that the offender started is recorded.",
+    having="an accredited programme the offender started",
 )
 def programme_completion_after_start(case: Case, requirement: Requirement, ctx: Context) -> Verdict:
     verdict = _requirement_event(case, ctx, done=requirement.completed_on, label="completed")
@@ -831,7 +904,7 @@ _DRUG_REQUIREMENTS = _requirements(_DRUG)
     source=("003:711", "003:106"),
     kind="outcome",
     units=lambda case: [(lbl, r) for lbl, r in _DRUG_REQUIREMENTS(case) if r.commenced_on],
-    none="No DRR or DTTO that has commenced is recorded.",
+    having="a DRR or DTTO that has commenced",
     in_force_from=FROM_2007,
     parameters=("drr_retention_period",),
     notes="docs/decisions.md#drr-retention",
@@ -880,7 +953,7 @@ def drr_retention(case: Case, requirement: Requirement, ctx: Context) -> Verdict
     source=("003:107", "001:630", "000:248"),
     kind="outcome",
     units=_DRUG_REQUIREMENTS,
-    none="No DRR or DTTO is recorded.",
+    having="a DRR or DTTO",
 )
 def drr_commencement(case: Case, requirement: Requirement, ctx: Context) -> Verdict:
     return _requirement_event(case, ctx, done=requirement.commenced_on, label="commenced")
@@ -892,7 +965,7 @@ def drr_commencement(case: Case, requirement: Requirement, ctx: Context) -> Verd
     source=("001:626", "001:782"),
     kind="outcome",
     units=_DRUG_REQUIREMENTS,
-    none="No DRR or DTTO is recorded.",
+    having="a DRR or DTTO",
 )
 def drr_completion(case: Case, requirement: Requirement, ctx: Context) -> Verdict:
     return _requirement_event(case, ctx, done=requirement.completed_on, label="completed")
