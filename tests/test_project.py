@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -30,3 +37,38 @@ def test_changelog_keeps_a_criteria_section() -> None:
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in text
     assert "### Criteria" in text
+
+
+def _readme_cli_lines() -> list[str]:
+    """Every ``casework ...`` line of the README's command blocks after the first two."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = []
+    for block in re.findall(r"```sh\n(.+?)\n```", text, re.DOTALL)[2:]:
+        for line in block.splitlines():
+            command = line.split("  #", 1)[0].strip()
+            if command.startswith("casework "):
+                lines.append(command)
+    return lines
+
+
+def test_the_readme_shows_every_command() -> None:
+    from casework.cli import main
+
+    shown = {line.split()[1] for line in _readme_cli_lines()}
+    assert shown == set(main.commands)
+
+
+@pytest.mark.parametrize("command", _readme_cli_lines())
+def test_every_command_the_readme_shows_runs(command: str, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    script = Path(sys.executable).parent / "casework"
+    args = shlex.split(command)[1:]
+    result = subprocess.run(
+        [str(script), *args], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    if "-o" in args:
+        written = [args[i + 1] for i, arg in enumerate(args) if arg in {"-o", "--chart"}]
+        assert all((tmp_path / name).stat().st_size > 0 for name in written)
+    else:
+        assert result.stdout.strip()
