@@ -21,10 +21,12 @@ import click
 
 from casework.calendar import WorkingCalendar
 from casework.compare import (
+    QuestionClashError,
     Scorer,
     compare,
     inspection_figures,
     match_after_prefix,
+    question_keys,
     target_figures,
 )
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
@@ -758,13 +760,10 @@ def _rule_id(rule: Rule) -> str:
 def _shared_keys(baseline: RuleSet, variant: RuleSet, key: Callable[[Rule], str]) -> int:
     """How many questions ``key`` pairs across the sets (-1 if it gives two rules of a set
     the same key)."""
-    keys = []
-    for rules in (baseline, variant):
-        found = {key(rule) for rule in rules}
-        if len(found) < len(rules):
-            return -1
-        keys.append(found)
-    return len(keys[0] & keys[1])
+    try:
+        return len(question_keys(baseline, key).keys() & question_keys(variant, key).keys())
+    except QuestionClashError:
+        return -1
 
 
 def _pairing(
@@ -796,15 +795,14 @@ def _pairing(
         return key(variant.rule(explicit[rule.id]) if rule.id in explicit else rule)
 
     for rules in (baseline, variant):
-        owners: dict[str, str] = {}
-        for rule in rules:
-            other = owners.setdefault(match(rule), rule.id)
-            if other != rule.id:
-                raise click.BadParameter(
-                    f"rules {other!r} and {rule.id!r} of {rules.label} would both answer "
-                    f"question {match(rule)!r}; pair them another way (--match id, --pair)",
-                    param_hint="'--match' / '--pair'",
-                )
+        try:
+            question_keys(rules, match)
+        except QuestionClashError as clash:
+            raise click.BadParameter(
+                f"rules {clash.first.id!r} and {clash.second.id!r} of {rules.label} would both "
+                f"answer question {clash.key!r}; pair them another way (--match id, --pair)",
+                param_hint="'--match' / '--pair'",
+            ) from None
     return match, words
 
 

@@ -53,11 +53,13 @@ __all__ = [
     "FigureValue",
     "Match",
     "OutcomeChange",
+    "QuestionClashError",
     "RuleSummary",
     "Scorer",
     "compare",
     "inspection_figures",
     "match_after_prefix",
+    "question_keys",
     "target_figures",
 ]
 
@@ -421,7 +423,20 @@ class Comparison:
         return self.to_text()
 
 
-def _keyed(ruleset: RuleSet, match: Match | None) -> dict[str, Rule]:
+class QuestionClashError(ValueError):
+    """Two rules of one rule set that ``match`` pairs with the same question."""
+
+    def __init__(self, ruleset: RuleSet, first: Rule, second: Rule, key: str) -> None:
+        self.ruleset, self.first, self.second, self.key = ruleset, first, second, key
+        super().__init__(
+            f"rules {first.id!r} and {second.id!r} of {ruleset.label} both match "
+            f"question {key!r}; give a match= that tells them apart"
+        )
+
+
+def question_keys(ruleset: RuleSet, match: Match | None = None) -> dict[str, Rule]:
+    """Each rule of ``ruleset`` under the question ``match`` pairs it with (by default its
+    id); raises :class:`QuestionClashError` if two rules would answer the same question."""
     keyed: dict[str, Rule] = {}
     for rule in ruleset.rules:
         if match is None:
@@ -431,10 +446,7 @@ def _keyed(ruleset: RuleSet, match: Match | None) -> dict[str, Rule]:
         else:
             key = match.get(rule.id, rule.id)
         if key in keyed:
-            raise ValueError(
-                f"rules {keyed[key].id!r} and {rule.id!r} of {ruleset.label} both match "
-                f"question {key!r}; give a match= that tells them apart"
-            )
+            raise QuestionClashError(ruleset, keyed[key], rule, key)
         keyed[key] = rule
     return keyed
 
@@ -471,8 +483,8 @@ def compare(
     """
     before_set = resolve_ruleset(baseline)
     after_set = resolve_ruleset(variant)
-    before_rules = _keyed(before_set, match)
-    after_rules = _keyed(after_set, match)
+    before_rules = question_keys(before_set, match)
+    after_rules = question_keys(after_set, match)
     keys = [*before_rules, *(key for key in after_rules if key not in before_rules)]
     refs: list[str] = []
     seen: set[str] = set()
