@@ -261,8 +261,13 @@ class RuleDefinitionError(ValueError):
 class MissingFactError(LookupError):
     """Raised by a population or rule body when a fact it needs is not recorded.
 
-    The engine turns it into a "cannot assess" finding carrying the message.
+    The engine turns it into a "cannot assess" finding carrying the message
+    (:meth:`verdict`).
     """
+
+    def verdict(self) -> Verdict:
+        """The "cannot assess" verdict for the missing fact."""
+        return cannot_assess(f"Cannot assess: {self}.")
 
 
 class RuleError(RuntimeError):
@@ -556,7 +561,7 @@ def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
             return (rule.check(case, ctx),)
         verdicts = tuple(rule.units(case, ctx))
     except MissingFactError as missing:
-        return (cannot_assess(f"Cannot assess: {missing}."),)
+        return (missing.verdict(),)
     except MissingParameterError as missing:
         return (
             cannot_assess(

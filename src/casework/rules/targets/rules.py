@@ -94,7 +94,7 @@ def _guarded(
     try:
         return check(case, item, ctx)
     except MissingFactError as missing:
-        return cannot_assess(f"Cannot assess: {missing}.")
+        return missing.verdict()
 
 
 def unit_rule(
