@@ -7,6 +7,8 @@ Profiles (choose with HYPOTHESIS_PROFILE): ``dev`` (default, quick),
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+def console_script() -> list[str]:
+    """The installed ``casework`` console script (beside this Python, else on PATH)."""
+    script = Path(sys.executable).parent / "casework"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("casework")
+    assert found, "the casework console script is not installed"
+    return [found]
 
 
 @pytest.fixture(scope="session")

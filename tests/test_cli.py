@@ -5,25 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-
-def _casework() -> list[str]:
-    script = Path(sys.executable).parent / "casework"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("casework")
-    assert found, "the casework console script is not installed"
-    return [found]
+from tests.conftest import console_script
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*_casework(), *args], capture_output=True, text=True, check=False)
+    return subprocess.run([*console_script(), *args], capture_output=True, text=True, check=False)
 
 
 def test_validate_the_example_file(examples: Path) -> None:
@@ -61,7 +53,7 @@ def test_bad_arguments_exit_2_with_a_message(
 ) -> None:
     (tmp_path / "x").write_text("[]")
     result = subprocess.run(
-        [*_casework(), *args], capture_output=True, text=True, check=False, cwd=tmp_path
+        [*console_script(), *args], capture_output=True, text=True, check=False, cwd=tmp_path
     )
     assert result.returncode == 2
     assert message in result.stderr
@@ -272,7 +264,7 @@ def _with_terminal_stderr(*args: str) -> tuple[int, str, str]:
 
     primary, secondary = pty.openpty()
     with tempfile.TemporaryFile("w+") as stdout:
-        process = subprocess.Popen([*_casework(), *args], stdout=stdout, stderr=secondary)
+        process = subprocess.Popen([*console_script(), *args], stdout=stdout, stderr=secondary)
         os.close(secondary)
         chunks = []
         while True:
@@ -932,7 +924,7 @@ def test_diff_bad_arguments_exit_2(
         encoding="utf-8",
     )
     result = subprocess.run(
-        [*_casework(), "diff", str(examples / "cases.json"), *args],
+        [*console_script(), "diff", str(examples / "cases.json"), *args],
         capture_output=True,
         text=True,
         check=False,

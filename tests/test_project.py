@@ -6,17 +6,16 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, console_script
 
 
 def _readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```sh\n(.+?)\n```", text)
+    return re.findall(r"```sh\n(.+?)\n```", text, re.DOTALL)
 
 
 def test_readme_opens_with_the_run_and_test_commands() -> None:
@@ -41,9 +40,8 @@ def test_changelog_keeps_a_criteria_section() -> None:
 
 def _readme_cli_lines() -> list[str]:
     """Every ``casework ...`` line of the README's command blocks after the first two."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
     lines = []
-    for block in re.findall(r"```sh\n(.+?)\n```", text, re.DOTALL)[2:]:
+    for block in _readme_commands()[2:]:
         for line in block.splitlines():
             command = line.split("  #", 1)[0].strip()
             if command.startswith("casework "):
@@ -61,10 +59,9 @@ def test_the_readme_shows_every_command() -> None:
 @pytest.mark.parametrize("command", _readme_cli_lines())
 def test_every_command_the_readme_shows_runs(command: str, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    script = Path(sys.executable).parent / "casework"
     args = shlex.split(command)[1:]
     result = subprocess.run(
-        [str(script), *args], cwd=tmp_path, capture_output=True, text=True, check=False
+        [*console_script(), *args], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     if "-o" in args:
