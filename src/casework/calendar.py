@@ -141,6 +141,10 @@ class WorkingCalendar:
         ordinals = sorted(day.toordinal() for day in self.holidays if day.weekday() < _SATURDAY)
         object.__setattr__(self, "_weekday_holidays", tuple(ordinals))
 
+    def __reduce__(self) -> tuple[type[WorkingCalendar], tuple[Any, ...]]:
+        """Pickle by value (for worker processes): the holidays, the years and the name."""
+        return (WorkingCalendar, (dict(self.holidays), self.first_year, self.last_year, self.name))
+
     # ------------------------------------------------------------ construction
 
     @classmethod
