@@ -816,8 +816,13 @@ class TargetTally:
 
     @property
     def ruleset(self) -> RuleSet:
-        """The rule set whose findings the tally counts."""
-        return self.targets.ruleset
+        """The rule set whose findings the tally counts: only the rules it needs when only
+        some measures are asked for (the findings of those rules are the same)."""
+        rules = self.targets.ruleset
+        if self.measures is None:
+            return rules
+        needed = {self.targets.measure(measure_id).rule_id for measure_id in self.anchors}
+        return rules.only({CASE_RULE_ID, *(rule for rule in needed if rule is not None)})
 
     def add(self, findings: Iterable[Finding]) -> None:
         """Count one chunk of findings (whole cases: a case's findings in one chunk)."""
