@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import holidays as holidays_package
 import numpy as np
 import pandas as pd
 
@@ -175,8 +176,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2010, 6, 30))
     parser.add_argument("--year", type=int, default=2007)
     args = parser.parse_args(argv)
-    import holidays as holidays_package
-
     holidays = sorted(
         holidays_package.country_holidays("GB", subdiv="ENG", years=range(1995, 2036))
     )
