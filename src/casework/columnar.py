@@ -148,26 +148,27 @@ class CaseColumns:
                         and item.trigger in _FOR_RELEASE_TRIGGERS
                     )
                 )
-                latest.append(day_number(item.latest_date))
-                assessment.append(day_number(item.completed_on))
-                screen = item.screening
-                screening.append(day_number(screen.completed_on if screen else None))
+                screen, full = item.screening, item.full_analysis
+                risk_plan, sentence_plan = item.rmp, item.sentence_plan
+                days = (
+                    day_number(item.completed_on),
+                    day_number(screen.completed_on if screen else None),
+                    day_number(full.completed_on if full else None),
+                    day_number(risk_plan.completed_on if risk_plan else None),
+                    day_number(sentence_plan.completed_on if sentence_plan else None),
+                )
+                latest.append(max(days))  # NO_DAY is below every day: None when none
+                assessment.append(days[0])
+                screening.append(days[1])
                 screened_in.append(
                     bool(screen and screen.completed_on and screen.full_analysis_required)
                 )
-                full = item.full_analysis
-                if full is None:
-                    analysis.append(NO_DAY)
-                elif full.completed_on is not None:
-                    analysis.append(day_number(full.completed_on))
-                elif full.exempted:
+                if full is not None and full.completed_on is None and full.exempted:
                     analysis.append(day_number(full.exemption_countersigned_on))
                 else:
-                    analysis.append(NO_DAY)
-                rmp.append(day_number(item.rmp.completed_on if item.rmp else None))
-                plan.append(
-                    day_number(item.sentence_plan.completed_on if item.sentence_plan else None)
-                )
+                    analysis.append(days[2])
+                rmp.append(days[3])
+                plan.append(days[4])
         return cls(
             cases=tuple(cases),
             references=tuple(case.reference for case in cases),

@@ -95,3 +95,22 @@ def test_only_like_tallies_merge() -> None:
     other = TargetTally.start("nps-2007-08", period=Period.financial_year(2006))
     with pytest.raises(ValueError, match="only tallies of one target set"):
         first.merge(other)
+
+
+@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("area", [None, "Essex"])
+def test_cases_and_their_findings_give_the_same_report(
+    cases: list[Case], calendar: WorkingCalendar, name: str, area: str | None
+) -> None:
+    """From cases, kernels answer the OASys measures; from findings, the findings do."""
+    from casework.rules.targets.catalogue import target_set
+
+    targets = target_set(name)
+    if area is not None and targets.areas and area not in targets.areas:
+        area = targets.areas[0]
+    findings = evaluate(cases, targets.ruleset, as_of=AS_OF, calendar=calendar)
+    from_findings = target_performance(findings, name, period=PERIOD, area=area)
+    from_cases = target_performance(
+        cases, name, period=PERIOD, as_of=AS_OF, calendar=calendar, area=area
+    )
+    assert from_cases == from_findings
