@@ -21,8 +21,11 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
@@ -31,7 +34,9 @@ __all__ = [
     "Duration",
     "TimeUnit",
     "WorkingCalendar",
+    "WorkingDayTable",
     "add_months",
+    "add_months_many",
     "add_weeks",
 ]
 
@@ -120,6 +125,7 @@ class WorkingCalendar:
     last_year: int
     name: str = "custom"
     _weekday_holidays: tuple[int, ...] = attrs.field(init=False, repr=False)
+    _table: WorkingDayTable | None = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.first_year > self.last_year:
@@ -134,6 +140,10 @@ class WorkingCalendar:
             )
         ordinals = sorted(day.toordinal() for day in self.holidays if day.weekday() < _SATURDAY)
         object.__setattr__(self, "_weekday_holidays", tuple(ordinals))
+
+    def __reduce__(self) -> tuple[type[WorkingCalendar], tuple[Any, ...]]:
+        """Pickle by value (for worker processes): the holidays, the years and the name."""
+        return (WorkingCalendar, (dict(self.holidays), self.first_year, self.last_year, self.name))
 
     # ------------------------------------------------------------ construction
 
@@ -273,6 +283,82 @@ class WorkingCalendar:
                 delta = relativedelta(end, start)
                 return delta.years * 12 + delta.months
 
+    # ------------------------------------------------------------ whole columns
+
+    def table(self) -> WorkingDayTable:
+        """The working days precomputed for whole columns (built once, then cached)."""
+        cached = self._table
+        if cached is None:
+            cached = WorkingDayTable.build(self)
+            object.__setattr__(self, "_table", cached)
+        return cached
+
+    def _indices(self, days: Any) -> tuple[Any, Any]:
+        """Day numbers as covered-range indices, and the mask of days that are present."""
+        table = self.table()
+        values = np.asarray(days)
+        if values.dtype.kind == "M":
+            present = ~np.isnat(values)
+            numbers = values.astype("datetime64[D]").astype(np.int64)
+        else:
+            present = np.ones(values.shape, dtype=bool)
+            numbers = values.astype(np.int64)
+        outside = present & ((numbers < table.first) | (numbers > table.last))
+        if outside.any():
+            self._check(_day(int(numbers[outside][0])))
+        return np.where(present, numbers - table.first, 0), present
+
+    def add_working_days_many(self, days: Any, n: Any) -> Any:
+        """:meth:`add_working_days` for a whole column of days (``datetime64[D]`` or day numbers).
+
+        ``n`` is one count or a column of them. Missing days (``NaT``) stay missing.
+        Returns ``datetime64[D]``; raises :class:`CalendarError` as the scalar method would.
+        """
+        table = self.table()
+        index, present = self._indices(days)
+        steps = np.broadcast_to(np.asarray(n, dtype=np.int64), index.shape)
+        before = table.count[index] - table.is_working[index]  # working days before the day
+        rank = np.where(steps > 0, table.count[index] + steps, before + steps + 1)
+        moved = present & (steps != 0)
+        bad = moved & ((rank < 1) | (rank > table.working.size))
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            beyond = table.last + 1 if steps[position] > 0 else table.first - 1
+            self._check(_day(beyond))
+        found = table.working[np.clip(rank - 1, 0, table.working.size - 1)]
+        result = np.where(moved, found, index + table.first)
+        return _as_days(result, present)
+
+    def working_days_between_many(self, start: Any, end: Any) -> Any:
+        """:meth:`working_days_between` for whole columns.
+
+        Returns ``int64`` counts, ``-1`` where either day is missing.
+        """
+        table = self.table()
+        first, first_present = self._indices(start)
+        second, second_present = self._indices(end)
+        counted = np.maximum(table.count[second] - table.count[first], 0)
+        return np.where(first_present & second_present, counted, -1)
+
+    def is_working_day_many(self, days: Any) -> Any:
+        """:meth:`is_working_day` for a whole column (missing days are ``False``)."""
+        table = self.table()
+        index, present = self._indices(days)
+        return present & table.is_working[index]
+
+    def add_many(self, days: Any, duration: Duration) -> Any:
+        """:meth:`add` for a whole column of days: ``datetime64[D]``, missing stays missing."""
+        if duration.unit is TimeUnit.WORKING_DAYS:
+            return self.add_working_days_many(days, duration.amount)
+        values = np.asarray(days)
+        if values.dtype.kind != "M":
+            values = values.astype("datetime64[D]")
+        values = values.astype("datetime64[D]")
+        if duration.unit is TimeUnit.MONTHS:
+            return add_months_many(values, duration.amount)
+        step = duration.amount * (7 if duration.unit is TimeUnit.WEEKS else 1)
+        return values + np.timedelta64(step, "D")
+
 
 def check_england_and_wales(holidays: Mapping[dt.date, str], years: Iterable[int]) -> None:
     """Refuse a holiday set that lacks Easter Monday or the August bank holiday.
@@ -296,3 +382,77 @@ def check_england_and_wales(holidays: Mapping[dt.date, str], years: Iterable[int
                     f"the holiday list has no August bank holiday ({last_monday.isoformat()}) "
                     f"in {year}: England & Wales bank holidays need the England subdivision"
                 )
+
+
+# ---------------------------------------------------------------- whole columns
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+@attrs.frozen
+class WorkingDayTable:
+    """A calendar's working days precomputed over its covered years, for whole columns.
+
+    Days are day numbers (days since 1970-01-01, as ``numpy.datetime64[D]``, Arrow
+    ``date32`` and Polars ``Date`` hold them). ``count[i]`` is the number of working
+    days on or before day ``first + i`` within the covered range; ``working`` lists the
+    covered working days in order. Built once per calendar by
+    :meth:`WorkingCalendar.table`; every answer equals the scalar method's
+    (tests/test_calendar_columns.py proves it with Hypothesis).
+    """
+
+    first: int
+    """Day number of 1 January of the first covered year."""
+    last: int
+    """Day number of 31 December of the last covered year."""
+    count: npt.NDArray[np.int64] = attrs.field(repr=False)
+    working: npt.NDArray[np.int64] = attrs.field(repr=False)
+    is_working: npt.NDArray[np.bool_] = attrs.field(repr=False)
+
+    @classmethod
+    def build(cls, calendar: WorkingCalendar) -> WorkingDayTable:
+        """Precompute the table for ``calendar`` (about 15,000 days for 41 years)."""
+        first = dt.date(calendar.first_year, 1, 1).toordinal() - _EPOCH_ORDINAL
+        last = dt.date(calendar.last_year, 12, 31).toordinal() - _EPOCH_ORDINAL
+        days = np.arange(first, last + 1, dtype=np.int64)
+        # 1970-01-01 was a Thursday: weekday (Monday 0) is (day + 3) mod 7.
+        is_working = (days + 3) % 7 < _SATURDAY
+        holidays = np.array(
+            [ordinal - _EPOCH_ORDINAL for ordinal in calendar._weekday_holidays], dtype=np.int64
+        )
+        if holidays.size:
+            is_working[holidays - first] = False
+        return cls(
+            first=first,
+            last=last,
+            count=np.cumsum(is_working, dtype=np.int64),
+            working=days[is_working],
+            is_working=is_working,
+        )
+
+
+def _day(number: int) -> dt.date:
+    return dt.date.fromordinal(number + _EPOCH_ORDINAL)
+
+
+def _as_days(numbers: Any, present: Any) -> Any:
+    result = numbers.astype("datetime64[D]")
+    result[~present] = np.datetime64("NaT")
+    return result
+
+
+def add_months_many(days: Any, months: int) -> Any:
+    """:func:`add_months` for a ``datetime64[D]`` column (month-end clamping; NaT stays NaT)."""
+    values = np.asarray(days, dtype="datetime64[D]")
+    present = ~np.isnat(values)
+    month = values.astype("datetime64[M]")
+    day_of_month = (values - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + np.timedelta64(months, "M")
+    length = (
+        (target + np.timedelta64(1, "M")).astype("datetime64[D]") - target.astype("datetime64[D]")
+    ).astype(np.int64)
+    result = target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1).astype(
+        "timedelta64[D]"
+    )
+    result[~present] = np.datetime64("NaT")
+    return result

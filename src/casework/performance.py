@@ -39,16 +39,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 import attrs
+import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from casework.calendar import WorkingCalendar
+from casework.columnar import KERNELS, CaseColumns, RuleColumns, day_number, rule_columns
 from casework.model import Case
 from casework.rules.engine import Basis, Finding, Outcome, evaluate
+from casework.rules.ruleset import RuleSet
 from casework.rules.targets.anchors import ANCHORS, Anchor, anchor_date, evidence_value
 from casework.rules.targets.catalogue import target_set as named_target_set
 from casework.rules.targets.measure import (
@@ -66,6 +69,7 @@ from casework.rules.targets.measure import (
     tolerance_for,
 )
 from casework.rules.targets.rules import CASE_RULE_ID
+from casework.stream import DEFAULT_CHUNK, chunked
 from casework.text import month_name
 
 __all__ = [
@@ -73,6 +77,7 @@ __all__ = [
     "Period",
     "TargetReport",
     "TargetResult",
+    "TargetTally",
     "UnitRef",
     "target_performance",
 ]
@@ -389,29 +394,61 @@ class TargetReport:
 # ---------------------------------------------------------------- aggregation
 
 
-def _ref(finding: Finding, value: int | None = None) -> UnitRef:
-    return UnitRef(finding.case_ref, finding.unit, finding.reason, value)
-
-
 def _is_excluded(finding: Finding) -> bool:
     return finding.outcome is Outcome.NOT_APPLICABLE and finding.basis is not Basis.NOT_YET_DUE
 
 
+@attrs.frozen
+class _Unit:
+    """What a figure needs of one finding: where it came in the input, why, and its value."""
+
+    key: tuple[int, int, int]
+    """(partition, chunk, position in the chunk): the order of the input, across any split."""
+    ref: UnitRef
+    value: int | None = None
+    suitable_at_start: bool = False
+
+    @classmethod
+    def of(cls, key: tuple[int, int, int], finding: Finding) -> _Unit:
+        value = evidence_value(finding, (MEAN_VALUE_LABEL,))
+        return cls(
+            key,
+            UnitRef(finding.case_ref, finding.unit, finding.reason),
+            value if isinstance(value, int) and not isinstance(value, bool) else None,
+            evidence_value(finding, ("suitable at start",)) is True,
+        )
+
+    def with_value(self) -> UnitRef:
+        return attrs.evolve(self.ref, value=self.value)
+
+
+def _sorted(units: Iterable[_Unit]) -> list[_Unit]:
+    return sorted(units, key=lambda unit: unit.key)
+
+
 @attrs.define
 class _Pool:
-    """The findings of one measure placed in the period, by outcome."""
+    """The findings of one measure placed in the period, by outcome.
 
-    met: list[Finding] = attrs.Factory(list)
-    not_met: list[Finding] = attrs.Factory(list)
-    pending: list[Finding] = attrs.Factory(list)
-    cannot_assess: list[Finding] = attrs.Factory(list)
+    Units that met are kept one by one only where a figure needs them (``keep_met``:
+    a mean regroups them by their own value); otherwise only their number and how
+    many were suitable at the start are kept, so memory does not grow with them.
+    """
+
+    keep_met: bool = False
+    met: list[_Unit] = attrs.Factory(list)
+    met_count: int = 0
+    met_suitable: int = 0
+    not_met: list[_Unit] = attrs.Factory(list)
+    pending: list[_Unit] = attrs.Factory(list)
+    cannot_assess: list[_Unit] = attrs.Factory(list)
     excluded: int = 0
     outside: int = 0
     unplaced: int = 0
 
     def counts(self) -> Counts:
         return Counts(
-            met=len(self.met),
+            met=self.met_count,
             not_met=len(self.not_met),
             pending=len(self.pending),
             cannot_assess=len(self.cannot_assess),
@@ -420,50 +457,85 @@ class _Pool:
             unplaced=self.unplaced,
         )
 
-
-def _pool(
-    findings: Iterable[Finding], anchor: Anchor, headers: Mapping[str, Finding], period: Period
-) -> _Pool:
-    pool = _Pool()
-    for finding in findings:
-        day = anchor_date(anchor, finding, headers.get(finding.case_ref))
+    def add(
+        self, key: tuple[int, int, int], finding: Finding, day: dt.date | None, period: Period
+    ) -> None:
         if day is None:
-            pool.unplaced += 1
+            self.unplaced += 1
         elif day not in period:
-            pool.outside += 1
+            self.outside += 1
         elif _is_excluded(finding):
-            pool.excluded += 1
+            self.excluded += 1
         elif finding.outcome is Outcome.NOT_APPLICABLE:
-            pool.pending.append(finding)
+            self.pending.append(_Unit.of(key, finding))
         elif finding.outcome is Outcome.CANNOT_ASSESS:
-            pool.cannot_assess.append(finding)
+            self.cannot_assess.append(_Unit.of(key, finding))
         elif finding.outcome is Outcome.MET:
-            pool.met.append(finding)
+            unit = _Unit.of(key, finding)
+            self.met_count += 1
+            self.met_suitable += unit.suitable_at_start
+            if self.keep_met:
+                self.met.append(unit)
         else:
-            pool.not_met.append(finding)
-    return pool
+            self.not_met.append(_Unit.of(key, finding))
 
+    def add_columns(
+        self, answered: RuleColumns, in_area: Any, period: Period, chunk: tuple[int, int]
+    ) -> None:
+        """Count a kernel's answers for a chunk, placing each case by its start."""
+        start = answered.columns.start
+        first, last = day_number(period.start), day_number(period.end)
+        placed = in_area & (start >= first) & (start <= last)
+        self.outside += int((in_area & ~placed).sum())
+        pending = answered.mask(Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE)
+        excluded = answered.mask(Outcome.NOT_APPLICABLE) & ~pending
+        met = answered.mask(Outcome.MET)
+        self.excluded += int((placed & excluded).sum())
+        self.met_count += int((placed & met).sum())
+        listed = placed & ~excluded & ~met
+        for row in np.flatnonzero(listed):
+            finding = answered.finding(int(row))
+            unit = _Unit.of((*chunk, int(row)), finding)
+            if finding.outcome is Outcome.NOT_APPLICABLE:
+                self.pending.append(unit)
+            elif finding.outcome is Outcome.CANNOT_ASSESS:
+                self.cannot_assess.append(unit)
+            else:
+                self.not_met.append(unit)
 
-def _mean_value(finding: Finding) -> int | None:
-    value = evidence_value(finding, (MEAN_VALUE_LABEL,))
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    def merged(self, other: _Pool) -> _Pool:
+        return _Pool(
+            keep_met=self.keep_met,
+            met=_sorted((*self.met, *other.met)),
+            met_count=self.met_count + other.met_count,
+            met_suitable=self.met_suitable + other.met_suitable,
+            not_met=_sorted((*self.not_met, *other.not_met)),
+            pending=_sorted((*self.pending, *other.pending)),
+            cannot_assess=_sorted((*self.cannot_assess, *other.cannot_assess)),
+            excluded=self.excluded + other.excluded,
+            outside=self.outside + other.outside,
+            unplaced=self.unplaced + other.unplaced,
+        )
 
 
 def _by_value(pool: _Pool, target: Fraction | None, direction: Direction) -> _Pool:
     """For a mean: each unit with a value meets when its own value is within the target
     (so the units that pull the mean over are the ones listed as failing); a unit with no
     value yet (a breach placed by its failure date, not yet resolved) is pending."""
-    regrouped = attrs.evolve(pool, met=[], not_met=[], pending=list(pool.pending))
-    for finding in (*pool.met, *pool.not_met):
-        value = _mean_value(finding)
+    regrouped = attrs.evolve(
+        pool, met=[], met_count=0, met_suitable=0, not_met=[], pending=list(pool.pending)
+    )
+    for unit in (*pool.met, *pool.not_met):
+        value = unit.value
         if value is None:
-            regrouped.pending.append(finding)
+            regrouped.pending.append(unit)
         elif target is None or (
             value <= target if direction is Direction.LOWER else value >= target
         ):
-            regrouped.met.append(finding)
+            regrouped.met.append(unit)
+            regrouped.met_count += 1
         else:
-            regrouped.not_met.append(finding)
+            regrouped.not_met.append(unit)
     return regrouped
 
 
@@ -471,40 +543,38 @@ def _figure(
     measure: Measure, pool: _Pool
 ) -> tuple[Fraction | None, Fraction | None, int | None, tuple[UnitRef, ...]]:
     """(figure, numerator, denominator, failed units) for one measure's pool."""
-    failed = tuple(_ref(f) for f in pool.not_met)
+    failed = tuple(unit.ref for unit in pool.not_met)
     match measure.aggregation:
         case Aggregation.PROPORTION:
-            n = len(pool.met) + len(pool.not_met)
-            return (Fraction(len(pool.met), n) if n else None), Fraction(len(pool.met)), n, failed
+            met, n = pool.met_count, pool.met_count + len(pool.not_met)
+            return (Fraction(met, n) if n else None), Fraction(met), n, failed
         case Aggregation.VOLUME:
-            return Fraction(len(pool.met)), Fraction(len(pool.met)), None, failed
+            return Fraction(pool.met_count), Fraction(pool.met_count), None, failed
         case Aggregation.MEAN:
-            values = [_mean_value(f) or 0 for f in (*pool.met, *pool.not_met)]
+            values = [unit.value or 0 for unit in (*pool.met, *pool.not_met)]
             if not values:
                 return None, None, 0, ()
             total = Fraction(sum(values))
-            over = tuple(_ref(f, _mean_value(f)) for f in pool.not_met)
+            over = tuple(unit.with_value() for unit in pool.not_met)
             return total / len(values), total, len(values), over
         case Aggregation.CHANGE:
-            units = (*pool.met, *pool.not_met)
+            units = pool.met_count + len(pool.not_met)
             if not units:
                 return None, None, 0, failed
-            at_start = sum(1 for f in units if evidence_value(f, ("suitable at start",)) is True)
-            change = Fraction(len(pool.met) - at_start, len(units))
-            return change, Fraction(len(pool.met) - at_start), len(units), failed
+            at_start = pool.met_suitable + sum(unit.suitable_at_start for unit in pool.not_met)
+            change = Fraction(pool.met_count - at_start, units)
+            return change, Fraction(pool.met_count - at_start), units, failed
 
 
 def _computed(
     measure: Measure,
-    findings: list[Finding],
-    headers: Mapping[str, Finding],
+    pool: _Pool,
     *,
     period: Period,
     area: str | None,
     anchor: Anchor,
     near_miss: NearMissSpec,
 ) -> TargetResult:
-    pool = _pool(findings, anchor, headers, period)
     target = measure.threshold_for(area)
     if measure.aggregation is Aggregation.MEAN:
         pool = _by_value(pool, target, measure.direction)
@@ -515,8 +585,8 @@ def _computed(
         "numerator": numerator,
         "denominator": denominator,
         "failed": failed,
-        "pending_units": tuple(_ref(f) for f in pool.pending),
-        "cannot_assess_units": tuple(_ref(f) for f in pool.cannot_assess),
+        "pending_units": tuple(unit.ref for unit in pool.pending),
+        "cannot_assess_units": tuple(unit.ref for unit in pool.cannot_assess),
         "anchor": anchor.name,
         "rule_id": measure.rule_id,
     }
@@ -693,6 +763,225 @@ def _in_area(
     ]
 
 
+@attrs.define
+class TargetTally:
+    """A target set's findings for one period (and area), tallied a chunk at a time.
+
+    :func:`target_performance` is ``TargetTally.start(...)``, :meth:`add` of every
+    finding, then :meth:`report`. Tallied in chunks (one chunk holds whole cases),
+    memory holds only the counts and the units a report lists, never the findings.
+    Tallies of any split of the cases merge (:meth:`merge`, associative and
+    commutative) into the tally of the whole: each unit keeps its place in the input
+    as ``(partition, chunk, position)``, so a merged report lists units in input order.
+
+    ::
+
+        tally = TargetTally.start("nps-2007-08", period=Period.financial_year(2007))
+        for chunk in evaluate_chunks(cases, tally.ruleset, as_of=day, calendar=calendar):
+            tally.add(chunk)
+        report = tally.report()
+    """
+
+    targets: TargetSet = attrs.field(eq=False)
+    period: Period
+    area: str | None
+    anchors: dict[str, Anchor]
+    pools: dict[str, _Pool]
+    measures: frozenset[str] | None = None
+    """Only these measure ids (``None``: every measure)."""
+    partition: int = 0
+    chunks: int = 0
+    latest: dt.date | None = None
+
+    @classmethod
+    def start(
+        cls,
+        target_set: TargetSet | str,
+        *,
+        period: Period,
+        area: str | None = None,
+        anchors: Mapping[str, str] | None = None,
+        measures: Iterable[str] | None = None,
+        partition: int = 0,
+    ) -> TargetTally:
+        """An empty tally; ``partition`` orders this tally's units before a later partition's."""
+        targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
+        if area is not None and targets.areas and area not in targets.areas:
+            raise ValueError(
+                f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}"
+            )
+        overrides = dict(anchors or {})
+        chosen = None if measures is None else set(measures)
+        for name in (*overrides, *(chosen or ())):
+            targets.measure(name)  # KeyError for an unknown id
+        for name, anchor_name in overrides.items():
+            if anchor_name not in ANCHORS:
+                raise ValueError(
+                    f"anchor {anchor_name!r} for {name} is not one of {sorted(ANCHORS)}"
+                )
+        counted = {
+            measure.id: ANCHORS[overrides.get(measure.id, measure.anchor)]
+            for measure in targets
+            if (chosen is None or measure.id in chosen)
+            and measure.rule_id is not None
+            and measure.anchor is not None
+        }
+        return cls(
+            targets=targets,
+            period=period,
+            area=area,
+            anchors=counted,
+            pools={
+                measure_id: _Pool(
+                    keep_met=targets.measure(measure_id).aggregation is Aggregation.MEAN
+                )
+                for measure_id in counted
+            },
+            measures=None if chosen is None else frozenset(chosen),
+            partition=partition,
+        )
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The rule set whose findings the tally counts: only the rules it needs when only
+        some measures are asked for (the findings of those rules are the same)."""
+        rules = self.targets.ruleset
+        if self.measures is None:
+            return rules
+        needed = {self.targets.measure(measure_id).rule_id for measure_id in self.anchors}
+        return rules.only({CASE_RULE_ID, *(rule for rule in needed if rule is not None)})
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Count one chunk of findings (whole cases: a case's findings in one chunk)."""
+        headers, by_rule, latest = _index(findings)
+        if latest is not None:
+            self.latest = latest if self.latest is None else max(self.latest, latest)
+        for measure_id, anchor in self.anchors.items():
+            rule_id = self.targets.measure(measure_id).rule_id
+            assert rule_id is not None
+            pool = self.pools[measure_id]
+            chosen = _in_area(by_rule.get(rule_id, []), headers, self.area)
+            for position, finding in enumerate(chosen):
+                day = anchor_date(anchor, finding, headers.get(finding.case_ref))
+                pool.add((self.partition, self.chunks, position), finding, day, self.period)
+        self.chunks += 1
+
+    def add_cases(
+        self,
+        cases: Sequence[Case],
+        *,
+        as_of: dt.date,
+        calendar: WorkingCalendar,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Evaluate and count one chunk of cases.
+
+        Measures counted by their start whose rule has a columnar kernel
+        (:data:`casework.columnar.KERNELS`: the OASys timeliness targets) are answered
+        for the whole chunk at once, and a sentence is written only for the units a
+        report lists; every other measure's rule is evaluated case by case. The
+        report is the same either way (tests/targets/test_tally.py).
+        """
+        columnar = {
+            measure_id
+            for measure_id, anchor in self.anchors.items()
+            if anchor.name == "start" and self.targets.measure(measure_id).rule_id in KERNELS
+        }
+        others = [measure_id for measure_id in self.anchors if measure_id not in columnar]
+        rules = self.targets.ruleset
+        if others:
+            needed = {self.targets.measure(measure_id).rule_id for measure_id in others}
+            subset = rules.only({CASE_RULE_ID, *(rule for rule in needed if rule is not None)})
+            findings = evaluate(
+                cases, subset, as_of=as_of, calendar=calendar, options=dict(options or {})
+            )
+            chunk = self.chunks
+            self.add(findings)
+            self.chunks = chunk  # the kernel measures below share this chunk number
+        if columnar:
+            columns = CaseColumns.from_cases(cases)
+            in_area = np.asarray(
+                [self.area is None or case.area == self.area for case in cases], dtype=bool
+            )
+            for measure_id in sorted(columnar):
+                rule_id = self.targets.measure(measure_id).rule_id
+                assert rule_id is not None
+                answered = rule_columns(
+                    columns,
+                    rules,
+                    rule_id,
+                    as_of=as_of,
+                    calendar=calendar,
+                    options=dict(options or {}),
+                )
+                self.pools[measure_id].add_columns(
+                    answered, in_area, self.period, (self.partition, self.chunks)
+                )
+            self.latest = as_of if self.latest is None else max(self.latest, as_of)
+        self.chunks += 1
+
+    def merge(self, other: TargetTally) -> TargetTally:
+        """The tally of both parts together (neither part is changed)."""
+        if (self.targets.name, self.targets.version, self.period, self.area, self.anchors) != (
+            other.targets.name,
+            other.targets.version,
+            other.period,
+            other.area,
+            other.anchors,
+        ) or self.measures != other.measures:
+            raise ValueError("only tallies of one target set, period, area and anchors merge")
+        latest = [day for day in (self.latest, other.latest) if day is not None]
+        return attrs.evolve(
+            self,
+            pools={key: pool.merged(other.pools[key]) for key, pool in self.pools.items()},
+            partition=min(self.partition, other.partition),
+            chunks=self.chunks + other.chunks,
+            latest=max(latest, default=None),
+        )
+
+    def report(
+        self,
+        *,
+        near_miss: NearMissSpec = None,
+        figures: Mapping[str, FigureLike] | None = None,
+        as_of: dt.date | None = None,
+    ) -> TargetReport:
+        """Every measure's figure and verdict from what has been tallied."""
+        supplied = dict(figures or {})
+        for name in supplied:
+            self.targets.measure(name)  # KeyError for an unknown id
+        results = []
+        period, area = self.period, self.area
+        for measure in self.targets:
+            if self.measures is not None and measure.id not in self.measures:
+                continue
+            if measure.id in supplied:
+                result = _supplied(
+                    measure, supplied[measure.id], period=period, area=area, near_miss=near_miss
+                )
+            elif measure.id in self.anchors:
+                result = _computed(
+                    measure,
+                    self.pools[measure.id],
+                    anchor=self.anchors[measure.id],
+                    near_miss=near_miss,
+                    period=period,
+                    area=area,
+                )
+            else:
+                result = _no_rule(measure, period=period, area=area)
+            results.append(result)
+        return TargetReport(
+            target_set=self.targets.name,
+            version=self.targets.version,
+            period=period,
+            area=area,
+            results=tuple(results),
+            as_of=as_of or self.latest,
+            near_miss=_describe_near_miss(near_miss),
+        )
+
+
 def target_performance(
     findings_or_cases: Iterable[Finding] | Iterable[Case] | Case,
     target_set: TargetSet | str,
@@ -728,61 +1017,22 @@ def target_performance(
         measures: only these measure ids.
         options: evaluation options, with cases (``{"acceptable_absence": "exclude"}``).
     """
-    targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
-    if area is not None and targets.areas and area not in targets.areas:
-        raise ValueError(f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}")
+    tally = TargetTally.start(
+        target_set, period=period, area=area, anchors=anchors, measures=measures
+    )
     is_cases, items = _is_cases(
         (findings_or_cases,) if isinstance(findings_or_cases, Case) else findings_or_cases
     )
     if is_cases:
         if as_of is None or calendar is None:
             raise TypeError("target_performance needs as_of and calendar to evaluate cases")
-        findings: Iterable[Finding] = evaluate(
-            items, targets.ruleset, as_of=as_of, calendar=calendar, options=dict(options or {})
-        )
+        for chunk in chunked(items, DEFAULT_CHUNK):
+            tally.add_cases(chunk, as_of=as_of, calendar=calendar, options=options)
     else:
         if as_of is not None or calendar is not None or options:
             raise TypeError("as_of, calendar and options are for cases; findings carry their own")
-        findings = items
-    headers, by_rule, latest = _index(findings)
-    overrides = dict(anchors or {})
-    supplied = dict(figures or {})
-    chosen = None if measures is None else set(measures)
-    for name in (*overrides, *supplied, *(chosen or ())):
-        targets.measure(name)  # KeyError for an unknown id
-    for name, anchor_name in overrides.items():
-        if anchor_name not in ANCHORS:
-            raise ValueError(f"anchor {anchor_name!r} for {name} is not one of {sorted(ANCHORS)}")
-    results = []
-    for measure in targets:
-        if chosen is not None and measure.id not in chosen:
-            continue
-        if measure.id in supplied:
-            result = _supplied(
-                measure, supplied[measure.id], period=period, area=area, near_miss=near_miss
-            )
-        elif measure.rule_id is None or measure.anchor is None:
-            result = _no_rule(measure, period=period, area=area)
-        else:
-            result = _computed(
-                measure,
-                _in_area(by_rule.get(measure.rule_id, []), headers, area),
-                headers,
-                period=period,
-                area=area,
-                anchor=ANCHORS[overrides.get(measure.id, measure.anchor)],
-                near_miss=near_miss,
-            )
-        results.append(result)
-    return TargetReport(
-        target_set=targets.name,
-        version=targets.version,
-        period=period,
-        area=area,
-        results=tuple(results),
-        as_of=as_of or latest,
-        near_miss=_describe_near_miss(near_miss),
-    )
+        tally.add(items)
+    return tally.report(near_miss=near_miss, figures=figures, as_of=as_of)
 
 
 def _describe_near_miss(spec: NearMissSpec) -> str:

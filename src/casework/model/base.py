@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import typing
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -104,20 +106,46 @@ class Period(Record):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+def _may_hold_dates(annotation: object) -> bool:
+    """Whether a field's type can hold a date: a date, a model, or a container of either."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, dt.date | BaseModel)
+    return any(_may_hold_dates(arg) for arg in typing.get_args(annotation))
+
+
+@functools.cache
+def _date_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that can hold a date (worked out once per model class)."""
+    return tuple(
+        name for name, field in model.model_fields.items() if _may_hold_dates(field.annotation)
+    )
+
+
 def dates_in(
     value: Any, path: tuple[str | int, ...] = ()
 ) -> list[tuple[tuple[str | int, ...], dt.date]]:
-    """Every date held anywhere in a model (or list / dict of models), with its path."""
+    """Every date held anywhere in a model (or list / dict of models), with its path.
+
+    Only fields whose type can hold a date are visited, so the walk is cheap.
+    """
     found: list[tuple[tuple[str | int, ...], dt.date]] = []
+    _collect(value, path, found)
+    return found
+
+
+def _collect(
+    value: Any, path: tuple[str | int, ...], found: list[tuple[tuple[str | int, ...], dt.date]]
+) -> None:
     if isinstance(value, dt.date):
         found.append((path, value))
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            found.extend(dates_in(getattr(value, name), (*path, name)))
+        for name in _date_fields(type(value)):
+            item = getattr(value, name)
+            if item is not None:
+                _collect(item, (*path, name), found)
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):
-            found.extend(dates_in(item, (*path, index)))
+            _collect(item, (*path, index), found)
     elif isinstance(value, dict):
         for key, item in value.items():
-            found.extend(dates_in(item, (*path, str(key))))
-    return found
+            _collect(item, (*path, str(key)), found)

@@ -12,6 +12,7 @@ from casework.io import LoadResult
 from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
+from casework.stream import finding_cells
 from casework.text import long_date, percent
 
 __all__ = [
@@ -106,15 +107,6 @@ def _met_share(counts: Mapping[str, int]) -> str | None:
 def _single(values: Iterable[str]) -> str | None:
     distinct = set(values)
     return distinct.pop() if len(distinct) == 1 else None
-
-
-def _evidence_text(finding: Finding) -> str:
-    parts = []
-    for item in finding.evidence:
-        value = item.to_dict()["value"]
-        source = f" ({item.source})" if item.source else ""
-        parts.append(f"{item.label}: {value}{source}")
-    return "; ".join(parts)
 
 
 def findings_report(
@@ -224,28 +216,7 @@ def findings_report(
 
 
 def _findings_table(findings: Findings) -> Table:
-    rows = tuple(
-        (
-            f.case_ref,
-            f.rule_id,
-            f.unit,
-            f.criterion,
-            f.group,
-            f.question,
-            f.outcome.value,
-            f.basis.value,
-            f.reason,
-            _evidence_text(f),
-            "; ".join(f.source),
-            f.kind.value,
-            "true" if f.roh else "false",
-            f.ruleset,
-            f.ruleset_version,
-            f.as_of.isoformat(),
-        )
-        for f in findings
-    )
-    return Table(FINDING_COLUMNS, rows)
+    return Table(FINDING_COLUMNS, tuple(finding_cells(f) for f in findings))
 
 
 def validation_report(result: LoadResult, *, source: str) -> Report:

@@ -110,6 +110,17 @@ class RuleSet:
                 return rule
         raise KeyError(f"rule set {self.name!r} has no rule {rule_id!r}")
 
+    def only(self, rule_ids: Iterable[str]) -> RuleSet:
+        """The same rule set asking only these rules (in the set's order).
+
+        Each rule answers on its own, so the findings are those of the whole set for
+        these rules; evaluating fewer rules is faster. ``KeyError`` for an unknown id.
+        """
+        wanted = set(rule_ids)
+        for rule_id in wanted:
+            self.rule(rule_id)
+        return attrs.evolve(self, rules=tuple(rule for rule in self.rules if rule.id in wanted))
+
     @property
     def label(self) -> str:
         """``name@version``."""

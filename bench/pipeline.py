@@ -1,0 +1,252 @@
+"""The whole pipeline, timed side by side in one run, with each command's peak memory.
+
+    python bench/pipeline.py --cases 10000            # every figure, one size
+    python bench/pipeline.py --memory 10000,100000    # peak RSS of each command by size
+    python bench/pipeline.py --memory 1000,10000 --chart docs/img/performance.png
+
+Generates a JSON Lines file of synthetic cases (``bench/generate.py``, seeded;
+kept under ``bench/.data/``), then measures, on that file:
+
+* bare ``json.loads`` of each line: the yardstick every other step is a multiple of;
+* ``load_cases`` (validation into :class:`~casework.Case`);
+* ``evaluate`` of ``national-standards-2007`` (unstated timescales supplied as in
+  ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded;
+* N01-N03 by ``target_performance`` from the file, against the hand-written pandas
+  script ``bench/oasys_targets_pandas.py`` on the same file (figures checked equal);
+* the command line (``validate``, ``findings`` as CSV and Parquet, ``targets``,
+  ``score``), each in its own process: wall time and peak resident memory (from
+  ``wait4``), so commands are measured as a user runs them.
+
+The machine is noisy: ``--repeat`` takes medians; compare ratios from one run.
+Figures and how they were reached are in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import holidays as holidays_package
+
+from casework import WorkingCalendar, load_cases
+from casework.performance import Period, target_performance
+from casework.rules import evaluate, ruleset
+from evaluate import UNSTATED
+from generate import case_records
+from oasys_targets_pandas import figures as pandas_figures
+from oasys_targets_pandas import tables
+
+HERE = Path(__file__).resolve().parent
+
+AS_OF = dt.date(2010, 6, 30)
+DATA = HERE / ".data"
+
+
+def case_file(cases: int, seed: int) -> Path:
+    """The synthetic case file for this size and seed, generated once."""
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"caseload-{cases}-seed{seed}.jsonl"
+    if not path.exists():
+        partial = path.with_suffix(".part")
+        with partial.open("w", encoding="utf-8") as stream:
+            for record in case_records(seed, cases, AS_OF):
+                stream.write(json.dumps(record))
+                stream.write("\n")
+        partial.rename(path)
+    return path
+
+
+def timed(work: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
+    """The result of ``work`` and its median wall time over ``repeat`` runs."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - began)
+    return result, statistics.median(times)
+
+
+#: Runs a command and prints its peak RSS. A child's peak RSS counts the memory of the
+#: process it was forked from, so the command is forked from this small helper, never
+#: from the benchmark process (which holds the loaded cases).
+_MEASURE = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_command(args: list[str]) -> tuple[float, float, int]:
+    """Run a command in its own process: (wall seconds, peak RSS in MB, exit code)."""
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=True
+    )
+    took = time.perf_counter() - began
+    peak, code = done.stdout.split()
+    return took, int(peak) / 1024, int(code)
+
+
+def casework_command() -> list[str]:
+    script = Path(sys.executable).parent / "casework"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "casework"]
+
+
+def commands(path: Path, out: Path) -> dict[str, list[str]]:
+    """The command lines measured, by name."""
+    cw = casework_command()
+    rules = ["--ruleset", "national-standards-2007", "--as-of", AS_OF.isoformat()]
+    return {
+        "validate": [*cw, "validate", str(path), "-f", "json", "-o", str(out / "v.json")],
+        "findings csv": [*cw, "findings", str(path), *rules, "-f", "csv", "-o", str(out / "f.csv")],
+        "targets": [
+            *cw, "targets", str(path), "--set", "2007-08", "--period", "2007-04-01..2008-03-31",
+            "--as-of", AS_OF.isoformat(), "-f", "json", "-o", str(out / "t.json"),
+        ],
+        "score": [
+            *cw, "score", str(path), "--as-of", AS_OF.isoformat(), "-f", "json",
+            "-o", str(out / "s.json"),
+        ],
+    }  # fmt: skip
+
+
+def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
+    path = case_file(cases, seed)
+    calendar = WorkingCalendar.england_and_wales()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows: list[tuple[str, float, int]] = []
+
+    _, loads = timed(lambda: [json.loads(line) for line in lines], repeat)
+    rows.append(("json.loads per line", loads, cases))
+    loaded, load = timed(lambda: load_cases(path))
+    rows.append(("load_cases (validation)", load, cases))
+    ns07 = ruleset("national-standards-2007").with_parameters(UNSTATED, note="benchmark value")
+    _, evaluate_ns = timed(lambda: evaluate(loaded.cases, ns07, as_of=AS_OF, calendar=calendar))
+    rows.append(("evaluate national-standards-2007", evaluate_ns, cases))
+    sample = loaded.cases[:omi_cases]
+    _, evaluate_omi = timed(lambda: evaluate(sample, "omi-2007", as_of=AS_OF, calendar=calendar))
+    rows.append(("evaluate omi-2007", evaluate_omi, len(sample)))
+
+    period = Period.financial_year(2007)
+
+    def ours() -> dict[str, Any]:
+        report = target_performance(
+            load_cases(path).cases,
+            "nps-2007-08",
+            period=period,
+            as_of=AS_OF,
+            calendar=calendar,
+            measures=["N01", "N02", "N03"],
+        )
+        return {result.measure: result.figure for result in report}
+
+    bank_holidays = sorted(
+        holidays_package.country_holidays("GB", subdiv="ENG", years=range(1995, 2036))
+    )
+
+    def theirs() -> dict[str, Any]:
+        case_table, assessment_table = tables(path)
+        return pandas_figures(
+            case_table, assessment_table, as_of=AS_OF, year=2007, holidays=bank_holidays
+        )
+
+    mine, casework_time = timed(ours, repeat)
+    script, script_time = timed(theirs, repeat)
+    rows.append(("N01-N03: target_performance from the file", casework_time, cases))
+    rows.append(("N01-N03: hand-written pandas script", script_time, cases))
+
+    print(
+        f"casework pipeline bench: {cases:,} synthetic cases (seed {seed}), as_of {AS_OF}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, medians of {repeat}"
+    )
+    print(f"  {'step':<44} {'seconds':>9} {'cases/s':>10} {'x json.loads':>13}")
+    per_case_loads = loads / cases
+    for name, seconds, count in rows:
+        ratio = (seconds / count) / per_case_loads
+        print(f"  {name:<44} {seconds:>9.2f} {count / seconds:>10,.0f} {ratio:>13.1f}")
+    print(f"  N01-N03 casework / pandas script: {casework_time / script_time:.1f}x")
+    same = mine == script
+    print(f"  N01-N03 figures equal: {same} ({', '.join(f'{k} {v}' for k, v in mine.items())})")
+    if not same:
+        print(f"  pandas script gave: {script}")
+
+    out = DATA / "out"
+    out.mkdir(exist_ok=True)
+    print(f"  {'command (own process)':<44} {'seconds':>9} {'peak MB':>10} {'x json.loads':>13}")
+    for name, args in commands(path, out).items():
+        seconds, peak, code = run_command(args)
+        ratio = seconds / loads
+        print(f"  {name:<44} {seconds:>9.2f} {peak:>10,.0f} {ratio:>13.1f}  (exit {code})")
+
+
+def memory(sizes: list[int], seed: int, chart: Path | None) -> None:
+    out = DATA / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    table: dict[str, list[tuple[int, float, float]]] = {}
+    for size in sizes:
+        path = case_file(size, seed)
+        for name, args in commands(path, out).items():
+            seconds, peak, _ = run_command(args)
+            table.setdefault(name, []).append((size, seconds, peak))
+            print(f"  {name:<14} {size:>9,} cases {seconds:>8.1f} s {size / seconds:>8,.0f}/s "
+                  f"{peak:>8,.0f} MB peak", flush=True)  # fmt: skip
+    if chart is not None:
+        import matplotlib  # noqa: PLC0415  (optional: only for --chart)
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+
+        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+        for name, points in table.items():
+            xs = [p[0] for p in points]
+            left.plot(xs, [p[0] / p[1] for p in points], marker="o", label=name)
+            right.plot(xs, [p[2] for p in points], marker="o", label=name)
+        for axis, label in ((left, "cases per second"), (right, "peak memory (MB)")):
+            axis.set_xscale("log")
+            axis.set_xlabel("cases in the file")
+            axis.set_ylabel(label)
+            axis.grid(True, alpha=0.3)
+        right.legend(fontsize=8)
+        figure.suptitle("casework commands: throughput and peak memory by file size")
+        figure.tight_layout()
+        figure.savefig(chart, dpi=110)
+        print(f"  chart written to {chart}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10_000, help="cases in the file (10,000)")
+    parser.add_argument("--seed", type=int, default=2007)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per in-process step (3)")
+    parser.add_argument("--omi-cases", type=int, default=2_000, help="cases for omi-2007 (2,000)")
+    parser.add_argument("--memory", metavar="SIZES", help="comma-separated file sizes")
+    parser.add_argument("--chart", type=Path, help="with --memory: write a PNG chart here")
+    args = parser.parse_args(argv)
+    if args.memory:
+        memory([int(size) for size in args.memory.split(",")], args.seed, args.chart)
+    else:
+        figures(args.cases, args.seed, args.repeat, args.omi_cases)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

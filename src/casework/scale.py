@@ -1,0 +1,366 @@
+"""Large case files in parts: evaluate each part on its own, then merge.
+
+A JSON Lines case file is cut into byte ranges at line ends (:func:`split_file`).
+Each part is read, validated and evaluated on its own (:func:`run_part`), giving
+a :class:`PartResult`: the records accepted and rejected (located by their line
+number in the whole file), the references seen, a target tally, and, if asked,
+the part's findings written as Parquet. :func:`merge_parts` puts the parts
+together: case references repeated across parts are found exactly (Arrow
+``value_counts``) and the parts holding a repeat are run again with it rejected,
+so the result is the one a single process gives, whatever the split.
+
+The same functions run in one process (:func:`run_file`) or on a Dask cluster
+(``casework.dask_runner``, with the ``dask`` extra); any engine that can map a
+function over parts (Spark, Ray) can call :func:`run_part` or, for record
+batches, :func:`evaluate_batch`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from casework.calendar import WorkingCalendar
+from casework.io import CaseError, Problem, parse_record
+from casework.model.case import Case
+from casework.performance import Period, TargetTally
+from casework.rules.registry import ruleset as named_ruleset
+from casework.rules.ruleset import RuleSet
+from casework.stream import DEFAULT_CHUNK, FindingsWriter, evaluate_chunks, findings_batch
+
+__all__ = [
+    "Job",
+    "PartResult",
+    "Span",
+    "evaluate_batch",
+    "merge_parts",
+    "run_file",
+    "run_part",
+    "split_file",
+]
+
+
+@attrs.frozen
+class Span:
+    """A part of a JSON Lines file: bytes ``[start, end)``, whose first line is ``first_line``."""
+
+    index: int
+    start: int
+    end: int
+    first_line: int
+
+
+def split_file(path: str | Path, parts: int) -> tuple[Span, ...]:
+    """Cut a JSON Lines file into up to ``parts`` byte ranges, each ending at a line end.
+
+    Reads the file once, in blocks, to count the lines before each cut, so each part
+    numbers its records as the whole file does.
+    """
+    if parts < 1:
+        raise ValueError(f"parts must be at least 1, not {parts}")
+    target = Path(path)
+    size = target.stat().st_size
+    cuts = [0]
+    with target.open("rb") as stream:
+        for index in range(1, parts):
+            stream.seek(max(size * index // parts, cuts[-1]))
+            if stream.tell() > 0:
+                stream.readline()  # to the end of the line the cut fell in
+            position = stream.tell()
+            if position >= size:
+                break
+            if position > cuts[-1]:
+                cuts.append(position)
+    cuts.append(size)
+    spans = []
+    line = 1
+    with target.open("rb") as stream:
+        for index, (start, end) in enumerate(itertools.pairwise(cuts)):
+            spans.append(Span(index, start, end, line))
+            stream.seek(start)
+            remaining = end - start
+            while remaining > 0:
+                block = stream.read(min(remaining, 1 << 22))
+                line += block.count(b"\n")
+                remaining -= len(block)
+    return tuple(spans)
+
+
+@attrs.frozen
+class Job:
+    """What to do with each part: the rule set, the date, and what to keep.
+
+    ``targets`` (a target set name) tallies target figures for ``period``;
+    ``findings_dir`` writes each part's findings as ``part-NNNNN.parquet`` there.
+    """
+
+    ruleset: str | RuleSet
+    as_of: dt.date
+    calendar: WorkingCalendar
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+    targets: str | None = None
+    period: Period | None = None
+    area: str | None = None
+    findings_dir: str | None = None
+    chunk_size: int = DEFAULT_CHUNK
+
+    def rules(self) -> RuleSet:
+        """The rule set (the target set's own when only targets are asked for)."""
+        if isinstance(self.ruleset, RuleSet):
+            return self.ruleset
+        return named_ruleset(self.ruleset)
+
+    def tally(self, partition: int) -> TargetTally | None:
+        """An empty tally for one part, if targets are asked for."""
+        if self.targets is None:
+            return None
+        if self.period is None:
+            raise ValueError("a targets job needs a period")
+        return TargetTally.start(
+            self.targets, period=self.period, area=self.area, partition=partition
+        )
+
+
+@attrs.frozen
+class PartResult:
+    """One part's outcome: every record accounted for, and what the job kept."""
+
+    span: Span
+    accepted: int
+    errors: tuple[CaseError, ...]
+    references: pa.Array = attrs.field(eq=False, repr=False)
+    """Accepted cases' references, in order (for finding repeats across parts)."""
+    lines: pa.Array = attrs.field(eq=False, repr=False)
+    """The line number of each accepted case."""
+    findings: int
+    tally: TargetTally | None = None
+    parquet: str | None = None
+
+    @property
+    def records(self) -> int:
+        """Records read in the part: accepted + rejected."""
+        return self.accepted + len(self.errors)
+
+
+def _records(path: Path, span: Span) -> Iterator[tuple[int, object, Problem | None]]:
+    with path.open("rb") as stream:
+        stream.seek(span.start)
+        data = stream.read(span.end - span.start)
+    for offset, raw_line in enumerate(data.split(b"\n")):
+        number = span.first_line + offset
+        if not raw_line.strip():
+            continue
+        try:
+            yield number, json.loads(raw_line.decode("utf-8")), None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            found = (
+                "text that is not UTF-8"
+                if isinstance(exc, UnicodeDecodeError)
+                else (f"invalid JSON ({str(exc).splitlines()[0][:120]})")
+            )
+            yield number, None, Problem("(record)", "one JSON object per line", found)
+
+
+def _duplicate(number: int, first: int, reference: str) -> CaseError:
+    problem = Problem(
+        "reference",
+        "a case reference not used by another record",
+        f"the reference of record {first}",
+    )
+    return CaseError(number, reference, (problem,))
+
+
+def run_part(
+    path: str | Path, span: Span, job: Job, *, reject: Mapping[int, int] | None = None
+) -> PartResult:
+    """Read, validate and evaluate one part of a JSON Lines file.
+
+    ``reject`` maps line numbers to the earlier line whose reference they repeat
+    (found by :func:`merge_parts` across parts); those records are rejected as a
+    single pass over the whole file would reject them.
+    """
+    target = Path(path)
+    rules = job.rules()
+    tally = job.tally(span.index)
+    repeats = dict(reject or {})
+    errors: list[CaseError] = []
+    references: list[str] = []
+    lines: list[int] = []
+    seen: dict[str, int] = {}
+
+    def cases() -> Iterator[Case]:
+        for number, raw, problem in _records(target, span):
+            if problem is not None:
+                errors.append(CaseError(number, None, (problem,)))
+                continue
+            item = parse_record(raw, number)
+            if isinstance(item, CaseError):
+                errors.append(item)
+                continue
+            if number in repeats:
+                first = repeats[number]
+                seen.setdefault(item.reference, first)
+            else:
+                first = seen.setdefault(item.reference, number)
+            if first != number:
+                errors.append(_duplicate(number, first, item.reference))
+                continue
+            references.append(item.reference)
+            lines.append(number)
+            yield item
+
+    parquet = None
+    writer = None
+    if job.findings_dir is not None:
+        parquet = str(Path(job.findings_dir) / f"part-{span.index:05d}.parquet")
+        writer = FindingsWriter(parquet, "parquet").__enter__()
+    count = 0
+    try:
+        for chunk in evaluate_chunks(
+            cases(),
+            rules,
+            as_of=job.as_of,
+            calendar=job.calendar,
+            options=dict(job.options),
+            chunk_size=job.chunk_size,
+        ):
+            count += len(chunk)
+            if tally is not None:
+                tally.add(chunk)
+            if writer is not None:
+                writer.write(chunk)
+    finally:
+        if writer is not None:
+            writer.__exit__(None, None, None)
+    return PartResult(
+        span=span,
+        accepted=len(references),
+        errors=tuple(errors),
+        references=pa.array(references, type=pa.string()),
+        lines=pa.array(lines, type=pa.int64()),
+        findings=count,
+        tally=tally,
+        parquet=parquet,
+    )
+
+
+def repeats_across(parts: Sequence[PartResult]) -> dict[int, dict[int, int]]:
+    """Records whose reference an earlier part already used: ``{part: {line: first line}}``."""
+    if len(parts) < 2:
+        return {}
+    references = pa.chunked_array([part.references for part in parts], type=pa.string())
+    counts = pc.value_counts(references)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if len(repeated) == 0:
+        return {}
+    out: dict[int, dict[int, int]] = {}
+    first_line: dict[str, int] = {}
+    for part in sorted(parts, key=lambda p: p.span.index):
+        mask = pc.is_in(part.references, value_set=repeated)
+        for reference, line in zip(
+            part.references.filter(mask).to_pylist(),
+            part.lines.filter(mask).to_pylist(),
+            strict=True,
+        ):
+            first = first_line.setdefault(reference, line)
+            if first != line:
+                out.setdefault(part.span.index, {})[line] = first
+    return out
+
+
+@attrs.frozen
+class RunResult:
+    """A whole file's outcome, merged from its parts."""
+
+    parts: tuple[PartResult, ...]
+    tally: TargetTally | None
+
+    @property
+    def accepted(self) -> int:
+        """Cases accepted over every part."""
+        return sum(part.accepted for part in self.parts)
+
+    @property
+    def errors(self) -> tuple[CaseError, ...]:
+        """Every rejected record, in file order."""
+        return tuple(
+            sorted((e for part in self.parts for e in part.errors), key=lambda e: e.record)
+        )
+
+    @property
+    def findings(self) -> int:
+        """Findings over every part."""
+        return sum(part.findings for part in self.parts)
+
+    @property
+    def parquet(self) -> tuple[str, ...]:
+        """The parts' Parquet files, in file order (a Parquet dataset when read together)."""
+        return tuple(part.parquet for part in self.parts if part.parquet is not None)
+
+
+def merge_parts(parts: Iterable[PartResult]) -> RunResult:
+    """Parts in file order with their tallies merged (no repeats left: see :func:`run_file`)."""
+    ordered = tuple(sorted(parts, key=lambda part: part.span.index))
+    tallies = [part.tally for part in ordered if part.tally is not None]
+    tally = None
+    if tallies:
+        tally = tallies[0]
+        for other in tallies[1:]:
+            tally = tally.merge(other)
+    return RunResult(ordered, tally)
+
+
+def run_file(path: str | Path, job: Job, *, parts: int = 1) -> RunResult:
+    """Evaluate a JSON Lines file in ``parts`` parts in this process, then merge them.
+
+    The result is the same for any number of parts (tests/test_scale.py).
+    """
+    spans = split_file(path, parts)
+    results = [run_part(path, span, job) for span in spans]
+    for index, reject in repeats_across(results).items():
+        results[index] = run_part(path, spans[index], job, reject=reject)
+    return merge_parts(results)
+
+
+def evaluate_batch(
+    batch: pa.RecordBatch,
+    ruleset: RuleSet | str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: Mapping[str, Any] | None = None,
+) -> pa.RecordBatch:
+    """Findings for a record batch of case records: the Arrow-in, Arrow-out chunk interface.
+
+    ``batch`` has a ``record`` column of JSON case records (one per row, as in a
+    JSON Lines file). Records that are not valid cases give no findings: check them
+    with :func:`casework.load_cases` or :func:`run_part`, which account for every
+    record. This is the function to hand to Spark's ``mapInArrow`` or Ray's
+    ``map_batches`` (docs/performance.md).
+    """
+    rules = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    cases = []
+    for number, text in enumerate(batch.column("record").to_pylist(), start=1):
+        try:
+            raw = json.loads(text) if text is not None else None
+        except json.JSONDecodeError:
+            continue
+        item = parse_record(raw, number)
+        if isinstance(item, Case):
+            cases.append(item)
+    found = [
+        finding
+        for chunk in evaluate_chunks(
+            cases, rules, as_of=as_of, calendar=calendar, options=dict(options or {})
+        )
+        for finding in chunk
+    ]
+    return findings_batch(found)

@@ -1,0 +1,123 @@
+"""Each columnar kernel agrees with its scalar rule: outcome, basis and dates, case by case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casework import WorkingCalendar, load_cases
+from casework.columnar import KERNELS, NO_DAY, CaseColumns, from_day_number, rule_columns
+from casework.model import Case
+from casework.rules import Finding, evaluate, ruleset
+from casework.rules.ruleset import RuleSet
+from casework.testing import strategies as cs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import case_records
+
+WITNESSES = Path(__file__).parent / "testing" / "data" / "outcome-witnesses.jsonl"
+SETS = ("national-standards-2005", "national-standards-2007", "nps-2007-08", "nps-2005-06")
+
+
+def _kernel_rules() -> list[tuple[str, str]]:
+    return [(name, rule.id) for name in SETS for rule in ruleset(name) if rule.id in KERNELS]
+
+
+def _evidence(finding: Finding, *labels: str) -> object:
+    for item in finding.evidence:
+        if item.label in labels or any(item.label.endswith(label) for label in labels):
+            return item.value
+    return None
+
+
+def _scalar_view(finding: Finding) -> tuple[object, ...]:
+    late = _evidence(finding, " late", "overdue at as_of")
+    return (
+        finding.outcome,
+        finding.basis,
+        _evidence(finding, "sentence", "release"),
+        _evidence(finding, "due by"),
+        _evidence(finding, "oasys completed"),
+        -1 if late is None else late,
+    )
+
+
+def _check(cases: list[Case], rules: RuleSet, rule_id: str, as_of: dt.date,
+           calendar: WorkingCalendar) -> None:  # fmt: skip
+    columns = CaseColumns.from_cases(cases)
+    answered = rule_columns(columns, rules, rule_id, as_of=as_of, calendar=calendar)
+    scalar = evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar)
+    assert len(scalar) == len(cases)
+    outcomes, bases = answered.outcomes(), answered.bases()
+    for row, finding in enumerate(scalar):
+        expected = _scalar_view(finding)
+        got = (
+            outcomes[row],
+            bases[row],
+            from_day_number(answered.trigger[row]),
+            from_day_number(answered.due[row]),
+            from_day_number(answered.done[row]),
+            int(answered.late_by[row]),
+        )
+        assert got == expected, (finding.case_ref, rule_id, finding.reason)
+        assert answered.finding(row) == finding
+
+
+@pytest.fixture(scope="module")
+def witnesses() -> list[Case]:
+    return list(load_cases(WITNESSES).cases)
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[Case]:
+    return [Case.model_validate(r) for r in case_records(3, 300, dt.date(2009, 3, 31))]
+
+
+def test_every_kernel_is_used_by_a_shipped_rule_set() -> None:
+    used = {rule_id for _, rule_id in _kernel_rules()}
+    assert used == set(KERNELS)
+
+
+@pytest.mark.parametrize(("name", "rule_id"), _kernel_rules())
+def test_kernels_agree_with_the_scalar_rules_on_the_witness_and_benchmark_cases(
+    witnesses: list[Case],
+    generated: list[Case],
+    calendar: WorkingCalendar,
+    name: str,
+    rule_id: str,
+) -> None:
+    rules = ruleset(name)
+    for as_of in (dt.date(2008, 1, 15), dt.date(2009, 3, 31), dt.date(2012, 1, 1)):
+        _check([*witnesses, *generated], rules, rule_id, as_of, calendar)
+
+
+@settings(max_examples=25)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=8),
+    pick=st.sampled_from(_kernel_rules()),
+    offset=st.integers(min_value=-30, max_value=400),
+)
+def test_kernels_agree_with_the_scalar_rules_on_generated_cases(
+    cases: list[Case], pick: tuple[str, str], offset: int, calendar: WorkingCalendar
+) -> None:
+    name, rule_id = pick
+    as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
+    _check(cases, ruleset(name), rule_id, as_of, calendar)
+
+
+def test_rules_without_a_kernel_are_answered_case_by_case(
+    generated: list[Case], calendar: WorkingCalendar
+) -> None:
+    rules = ruleset("national-standards-2007")
+    other = next(rule.id for rule in rules if rule.id not in KERNELS and rule.units is None)
+    columns = CaseColumns.from_cases(generated[:20])
+    answered = rule_columns(columns, rules, other, as_of=dt.date(2009, 3, 31), calendar=calendar)
+    scalar = evaluate(generated[:20], rules.only([other]), as_of=dt.date(2009, 3, 31),
+                      calendar=calendar)  # fmt: skip
+    assert answered.outcomes() == [f.outcome for f in scalar]
+    assert (answered.due == NO_DAY).all()

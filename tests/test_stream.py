@@ -1,0 +1,107 @@
+"""Findings a chunk at a time: the same findings, the same rows, memory per chunk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from casework import WorkingCalendar, load_cases
+from casework.model import Case
+from casework.report import findings_report
+from casework.rules import evaluate, ruleset
+from casework.stream import (
+    FINDINGS_SCHEMA,
+    FindingsWriter,
+    chunked,
+    evaluate_chunks,
+    findings_batch,
+)
+
+AS_OF = dt.date(2007, 10, 15)
+
+
+@pytest.fixture(scope="module")
+def cases(examples: Path) -> tuple[Case, ...]:
+    return load_cases(examples / "cases.json").cases
+
+
+def test_chunked_keeps_order_and_every_item() -> None:
+    assert list(chunked(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunked([], 3)) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        list(chunked(range(3), 0))
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 100])
+def test_chunks_concatenate_to_one_evaluation(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, size: int
+) -> None:
+    rules = ruleset("national-standards-2007")
+    whole = evaluate(cases, rules, as_of=AS_OF, calendar=calendar)
+    chunks = list(evaluate_chunks(cases, rules, as_of=AS_OF, calendar=calendar, chunk_size=size))
+    assert len(chunks) == -(-len(cases) // size)
+    assert tuple(finding for chunk in chunks for finding in chunk) == whole.items
+
+
+def test_streamed_csv_is_the_reports_csv(
+    cases: tuple[Case, ...], calendar: WorkingCalendar
+) -> None:
+    rules = ruleset("national-standards-2007")
+    whole = evaluate(cases, rules, as_of=AS_OF, calendar=calendar)
+    out = io.StringIO()
+    with FindingsWriter(None, "csv", stream=out) as writer:
+        for chunk in evaluate_chunks(cases, rules, as_of=AS_OF, calendar=calendar, chunk_size=2):
+            writer.write(chunk)
+    assert writer.count == len(whole)
+    assert out.getvalue() == findings_report(whole).render("csv")
+
+
+def test_streamed_json_lines_are_the_findings_records(
+    cases: tuple[Case, ...], calendar: WorkingCalendar
+) -> None:
+    whole = evaluate(cases, "national-standards-2005", as_of=AS_OF, calendar=calendar)
+    out = io.StringIO()
+    with FindingsWriter(None, "jsonl", stream=out) as writer:
+        writer.write(whole[:3])
+        writer.write(whole[3:])
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == whole.to_records()
+
+
+def test_parquet_holds_every_finding_with_its_types(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    whole = evaluate(cases, "national-standards-2007", as_of=AS_OF, calendar=calendar)
+    path = tmp_path / "findings.parquet"
+    with FindingsWriter(path, "parquet") as writer:
+        writer.write(whole[:10])
+        writer.write(whole[10:])
+    table = pq.read_table(path)
+    assert table.num_rows == len(whole)
+    assert table.schema.names == FINDINGS_SCHEMA.names
+    rows = table.to_pylist()
+    assert [row["case_ref"] for row in rows] == [f.case_ref for f in whole]
+    assert [row["outcome"] for row in rows] == [f.outcome.value for f in whole]
+    assert [row["reason"] for row in rows] == [f.reason for f in whole]
+    assert {row["as_of"] for row in rows} == {AS_OF}
+    assert [row["roh"] for row in rows] == [f.roh for f in whole]
+
+
+def test_an_empty_chunk_is_an_empty_batch() -> None:
+    batch = findings_batch([])
+    assert batch.num_rows == 0
+    assert batch.schema == FINDINGS_SCHEMA
+
+
+def test_writer_misuse_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Parquet is written to a file"):
+        FindingsWriter(None, "parquet", stream=io.StringIO())
+    with pytest.raises(TypeError, match="a path or a stream"):
+        FindingsWriter(tmp_path / "x.csv", "csv", stream=io.StringIO())
+    with pytest.raises(ValueError, match="cannot stream findings as 'html'"):
+        FindingsWriter(tmp_path / "x.html", "html")  # type: ignore[arg-type]
