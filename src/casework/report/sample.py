@@ -1,0 +1,195 @@
+"""The sample report: how an inspection's case sample was drawn, and every adjustment made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.io import LoadResult
+from casework.report.document import (
+    Block,
+    BulletList,
+    Column,
+    Document,
+    Facts,
+    Paragraph,
+    Section,
+    Table,
+)
+from casework.report.output import Report, record_counts
+from casework.sampling import CaseSample, SampledCase, SampleType
+from casework.text import long_date, plural
+
+__all__ = ["SAMPLE_COLUMNS", "sample_report"]
+
+#: Columns of the long sample table (CSV): one row per sampled case.
+SAMPLE_COLUMNS: tuple[Column, ...] = (
+    Column("reference", "Case", nowrap=True),
+    Column("origin", "How chosen"),
+    Column("added_for", "Added to meet"),
+    Column("displaced", "Displaced", nowrap=True),
+    Column("types", "Counts for"),
+    Column("offender_manager", "Offender manager", nowrap=True),
+)
+
+_ORIGIN_WORDS = {"random": "at random", "minimum": "to meet a minimum"}
+
+_INELIGIBLE_WORDS = {
+    "ended": "the order or licence had ended by the sampling date",
+    "not_started": "management starts after the sampling date",
+    "too_recent": "managed for less than the window",
+    "too_long": "managed for longer than the window",
+}
+
+
+def _type_label(kind: SampleType) -> str:
+    return kind.value.replace("_", " ")
+
+
+def _case_row(entry: SampledCase) -> tuple[str | None, ...]:
+    return (
+        entry.reference,
+        _ORIGIN_WORDS[entry.origin],
+        _type_label(entry.added_for) if entry.added_for else None,
+        entry.displaced,
+        ", ".join(_type_label(t) for t in entry.types),
+        entry.offender_manager,
+    )
+
+
+def _method(sample: CaseSample) -> Paragraph:
+    shortest, longest = sample.managed_months
+    since = (
+        "its start (sentence, or release for a licence)"
+        if sample.managed_from == "start"
+        else "its first allocation to an offender manager"
+    )
+    draw = (
+        "in proportion to the eligible community orders, licences and custody cases"
+        if sample.stratify
+        else "as one simple random draw"
+    )
+    cap = (
+        f" No offender manager has more than {sample.per_manager} cases."
+        if sample.per_manager is not None
+        else ""
+    )
+    return Paragraph(
+        f"Eligible: cases managed for {shortest} to {longest} months on "
+        f"{long_date(sample.as_of)}, counted from {since}, and not ended by then "
+        f'("approximately six months", 004:951). {sample.size} cases were drawn at random '
+        f"{draw} (seed {sample.seed}); cases were then added at random to meet each minimum, "
+        f"growing the sample up to {sample.max_size} and past that displacing randomly drawn "
+        f"cases that no minimum needs.{cap} The minimum numbers and the window are casework "
+        "parameters: the inspectorate names the types but gives no numbers (docs/sampling.md)."
+    )
+
+
+def _composition(sample: CaseSample) -> Table:
+    total = len(sample.entries)
+    rows = []
+    for row in sample.composition:
+        data = row.to_dict(sample.eligible, total)
+        rows.append(
+            (
+                _type_label(row.type),
+                row.minimum or None,
+                row.eligible,
+                data["eligible_share"],
+                row.unknown or None,
+                row.drawn_at_random,
+                row.added or None,
+                row.in_sample,
+                data["sample_share"],
+                ("met" if row.met else "NOT MET") if row.minimum else None,
+            )
+        )
+    return Table(
+        (
+            Column("type", "Type"),
+            Column("minimum", "Minimum", "right"),
+            Column("eligible", "Eligible", "right"),
+            Column("eligible_share", "% eligible", "right"),
+            Column("unknown", "Not recorded", "right"),
+            Column("drawn_at_random", "Drawn", "right"),
+            Column("added", "Added", "right"),
+            Column("in_sample", "In sample", "right"),
+            Column("sample_share", "% sample", "right"),
+            Column("met", "Minimum"),
+        ),
+        tuple(rows),
+        caption="Each type in the eligible population and in the sample. 'Drawn' counts the "
+        "random draw before top-ups; 'Not recorded' counts eligible cases whose record "
+        "cannot say (no RoH level, no REM code).",
+    )
+
+
+def _adjustments(sample: CaseSample) -> Block:
+    added = sample.added
+    if not added:
+        return Paragraph("No case was added: the random draw met every minimum.")
+    return Table(
+        (
+            Column("reference", "Case added", nowrap=True),
+            Column("added_for", "To meet the minimum of"),
+            Column("displaced", "Displacing (drawn at random)", nowrap=True),
+        ),
+        tuple(
+            (e.reference, _type_label(e.added_for) if e.added_for else None, e.displaced)
+            for e in added
+        ),
+    )
+
+
+def sample_report(
+    sample: CaseSample, *, source: str | None = None, load: LoadResult | None = None
+) -> Report:
+    """A report of a drawn sample: method, eligibility, composition, adjustments, cases.
+
+    ``source`` names the caseload file; ``load`` adds its record counts to the data.
+    """
+    total = len(sample.entries)
+    facts: list[tuple[str, str]] = []
+    if source:
+        facts.append(("Caseload", source))
+    facts += [
+        ("Sampling date", long_date(sample.as_of)),
+        ("Seed", str(sample.seed)),
+        ("Cases in the caseload", str(sample.population)),
+        ("Eligible", str(sample.eligible)),
+        ("Sample", f"{total} ({len(sample.drawn_at_random)} at random, {len(sample.added)} added)"),
+        ("Minimums not met", str(len(sample.unmet)) if sample.unmet else "none"),
+    ]
+    ineligible = BulletList(
+        tuple(
+            f"{plural(count, 'case')}: {_INELIGIBLE_WORDS.get(reason, reason)}"
+            for reason, count in sample.ineligible.items()
+        ),
+        title="Cases left out:",
+        empty="Every case was eligible.",
+    )
+    unmet = BulletList(
+        tuple(
+            f"{_type_label(u.type)}: {u.achieved} of the {u.minimum} asked for, because "
+            f"{u.explanation}."
+            for u in sample.unmet
+        ),
+        empty="Every minimum was met.",
+    )
+    cases = Table(SAMPLE_COLUMNS, tuple(_case_row(entry) for entry in sample.entries))
+    blocks: list[Block] = [
+        Facts(tuple(facts)),
+        _method(sample),
+        Section("Eligibility", (ineligible,), id="eligibility"),
+        Section("Composition against the eligible population", (_composition(sample),)),
+        Section("Minimums not met", (unmet,), id="unmet"),
+        Section("Cases added to meet a minimum", (_adjustments(sample),), id="added"),
+    ]
+    if sample.notes:
+        blocks.append(Section("Notes", (BulletList(sample.notes),), id="notes"))
+    blocks.append(Section("Cases in the sample", (cases,), id="cases"))
+    data: dict[str, Any] = sample.to_dict()
+    if source:
+        data["source"] = source
+    if load is not None:
+        data["records"] = record_counts(load)
+    return Report(Document("Case sample", tuple(blocks)), data, cases)
