@@ -57,7 +57,7 @@ from casework.calendar import add_months
 from casework.io import Format as CaseFormat
 from casework.io import dump_cases
 from casework.model import Case, RohLevel, SentenceKind, StaffRole
-from casework.text import percent
+from casework.text import percent, plural
 
 __all__ = [
     "DEFAULT_BME_PREFIXES",
@@ -714,7 +714,7 @@ def _notes(draw: _Draw, size: int, eligible: int, skipped: int) -> tuple[str, ..
     if skipped:
         notes.append(
             f"{skipped} cases drawn at random were passed over because their offender manager "
-            f"already had {draw.per_manager} cases in the sample."
+            f"already had {plural(draw.per_manager or 0, 'case')} in the sample."
         )
     drawn_cases = sum(1 for entry in draw.chosen.values() if entry.origin == "random") + len(
         draw.displaced
@@ -780,7 +780,7 @@ def _top_up(
             return (
                 "manager_cap",
                 f"the other {len(outside)} eligible cases of this type are with offender "
-                f"managers who already have {draw.per_manager} cases in the sample",
+                f"managers who already have {plural(draw.per_manager or 0, 'case')} in the sample",
             )
         pick = draw.rng.choice(candidates)
         out: str | None = None
