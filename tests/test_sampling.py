@@ -223,7 +223,8 @@ def test_at_the_maximum_size_a_top_up_displaces_a_random_case() -> None:
         assert move.reference not in drawn.references
         assert move.by in drawn.references
         assert move.minimum is SampleType.APPROVED_PREMISES
-    assert {e.displaced for e in drawn.added} == {d.reference for d in drawn.displaced}
+    assert [e.displaced for e in drawn.added] == [d.reference for d in drawn.displaced]
+    assert [e.step for e in drawn.added] == list(range(1, len(drawn.added) + 1))
 
 
 def test_a_minimum_larger_than_the_population_takes_every_case_of_the_type() -> None:

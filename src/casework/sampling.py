@@ -290,11 +290,14 @@ class SampledCase:
     """For a top-up made at the maximum size, the random case it replaced."""
     offender_manager: str | None = None
     """Staff id of the offender manager on as_of, if recorded."""
+    step: int | None = None
+    """For a top-up, its place in the order top-ups were made (1, 2, ...)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "reference": self.reference,
             "origin": self.origin,
+            "step": self.step,
             "types": [t.value for t in self.types],
             "added_for": self.added_for.value if self.added_for else None,
             "displaced": self.displaced,
@@ -424,8 +427,10 @@ class CaseSample:
 
     @property
     def added(self) -> tuple[SampledCase, ...]:
-        """Cases added to meet a minimum."""
-        return tuple(e for e in self.entries if e.origin == "minimum")
+        """Cases added to meet a minimum, in the order they were added."""
+        return tuple(
+            sorted((e for e in self.entries if e.origin == "minimum"), key=lambda e: e.step or 0)
+        )
 
     def save_cases(
         self, destination: str | os.PathLike[str] | IO[str], *, format: CaseFormat | None = None
@@ -551,6 +556,7 @@ class _Draw:
             added_for=added_for,
             displaced=displaced,
             offender_manager=self.managers[reference],
+            step=None if added_for is None else sum(self.added.values()) + 1,
         )
         self.type_counts.update(self.types[reference])
         manager = self.managers[reference]

@@ -129,14 +129,16 @@ def _adjustments(sample: CaseSample) -> Block:
         return Paragraph("No case was added: the random draw met every minimum.")
     return Table(
         (
+            Column("step", "Step", "right"),
             Column("reference", "Case added", nowrap=True),
             Column("added_for", "To meet the minimum of"),
             Column("displaced", "Displacing (drawn at random)", nowrap=True),
         ),
         tuple(
-            (e.reference, _type_label(e.added_for) if e.added_for else None, e.displaced)
+            (e.step, e.reference, _type_label(e.added_for) if e.added_for else None, e.displaced)
             for e in added
         ),
+        caption="In the order the top-ups were made.",
     )
 
 
