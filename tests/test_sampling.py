@@ -277,6 +277,21 @@ def test_a_minimum_the_cap_blocks_is_explained() -> None:
     assert "already have 1 case in" in unmet.explanation
 
 
+def test_a_top_up_at_the_cap_displaces_a_random_case_of_the_same_manager() -> None:
+    cases = [build(n, manager="OM0") for n in range(1, 11)]
+    cases.append(build(11, victim=True, manager="OM0"))
+    moves = []
+    for seed in range(6):
+        drawn = sample_cases(
+            cases, as_of=AS_OF, size=1, per_manager=1, minimums={"statutory_victim": 1}, seed=seed
+        )
+        assert drawn.references == ("S-0011",)
+        assert drawn.unmet == ()
+        moves += drawn.displaced
+    assert moves
+    assert {move.because for move in moves} == {"per_manager"}
+
+
 def test_stratified_draw_keeps_the_mix_of_sentences() -> None:
     cases = [build(n) for n in range(1, 61)]
     cases += [build(n, kind="licence") for n in range(61, 91)]

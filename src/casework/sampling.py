@@ -315,9 +315,17 @@ class Displacement:
     """The case added in its place."""
     minimum: SampleType
     """The minimum the added case meets."""
+    because: Literal["max_size", "per_manager"] = "max_size"
+    """Why a case had to go: the sample was at its maximum size, or the added case's
+    offender manager was at the cap (the case taken out has the same offender manager)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reference": self.reference, "by": self.by, "minimum": self.minimum.value}
+        return {
+            "reference": self.reference,
+            "by": self.by,
+            "minimum": self.minimum.value,
+            "because": self.because,
+        }
 
 
 @attrs.frozen
@@ -774,24 +782,36 @@ def _group_of(found: frozenset[SampleType]) -> SampleType:
 def _top_up(
     draw: _Draw, kind: SampleType, eligible: Sequence[Case]
 ) -> tuple[UnmetReason, str] | None:
-    """Add cases of ``kind`` until its target is met; why it cannot be, if so."""
+    """Add cases of ``kind`` until its target is met; why it cannot be, if so.
+
+    A case whose offender manager is at the cap can still come in by displacing a random
+    case of the same offender manager that no minimum needs.
+    """
     while draw.type_counts[kind] < draw.targets[kind]:
         outside = [
             c.reference
             for c in eligible
             if kind in draw.types[c.reference] and c.reference not in draw.chosen
         ]
-        candidates = [ref for ref in outside if draw.fits(ref)]
+        spare = draw.spare()
+        swappable = {draw.managers[ref] for ref in spare}
+        candidates = [ref for ref in outside if draw.fits(ref) or draw.managers[ref] in swappable]
         if not candidates:
             return (
                 "manager_cap",
                 f"the other {len(outside)} eligible cases of this type are with offender "
-                f"managers who already have {plural(draw.per_manager or 0, 'case')} in the sample",
+                f"managers who already have {plural(draw.per_manager or 0, 'case')} in the "
+                "sample, each of them needed for a minimum or added to meet one",
             )
         pick = draw.rng.choice(candidates)
         out: str | None = None
-        if len(draw.chosen) >= draw.max_size:
-            spare = draw.spare()
+        because: Literal["max_size", "per_manager"] = "max_size"
+        if not draw.fits(pick):
+            because = "per_manager"
+            out = draw.rng.choice(
+                [ref for ref in spare if draw.managers[ref] == draw.managers[pick]]
+            )
+        elif len(draw.chosen) >= draw.max_size:
             if not spare:
                 return (
                     "size_cap",
@@ -799,8 +819,9 @@ def _top_up(
                     "at random is needed for another minimum",
                 )
             out = draw.rng.choice(spare)
+        if out is not None:
             draw.remove(out)
-            draw.displaced.append(Displacement(out, pick, kind))
+            draw.displaced.append(Displacement(out, pick, kind, because))
         draw.add(pick, added_for=kind, displaced=out)
         draw.added[kind] += 1
     return None

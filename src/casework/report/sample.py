@@ -33,6 +33,11 @@ SAMPLE_COLUMNS: tuple[Column, ...] = (
 
 _ORIGIN_WORDS = {"random": "at random", "minimum": "to meet a minimum"}
 
+_BECAUSE_WORDS = {
+    "max_size": "the sample was at its maximum size",
+    "per_manager": "its offender manager was at the cap",
+}
+
 _INELIGIBLE_WORDS = {
     "ended": "the order or licence had ended by the sampling date",
     "not_started": "management starts after the sampling date",
@@ -125,6 +130,7 @@ def _composition(sample: CaseSample) -> Table:
 
 def _adjustments(sample: CaseSample) -> Block:
     added = sample.added
+    because = {d.by: _BECAUSE_WORDS[d.because] for d in sample.displaced}
     if not added:
         return Paragraph("No case was added: the random draw met every minimum.")
     return Table(
@@ -133,9 +139,16 @@ def _adjustments(sample: CaseSample) -> Block:
             Column("reference", "Case added", nowrap=True),
             Column("added_for", "To meet the minimum of"),
             Column("displaced", "Displacing (drawn at random)", nowrap=True),
+            Column("because", "Because"),
         ),
         tuple(
-            (e.step, e.reference, _type_label(e.added_for) if e.added_for else None, e.displaced)
+            (
+                e.step,
+                e.reference,
+                _type_label(e.added_for) if e.added_for else None,
+                e.displaced,
+                because.get(e.reference),
+            )
             for e in added
         ),
         caption="In the order the top-ups were made.",
