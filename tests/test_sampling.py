@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from casework.sampling import (
 )
 from casework.testing import make_case
 from casework.testing.synthetic import generate_records
+from casework.text import percent
 from tests.conftest import console_script
 
 AS_OF = dt.date(2007, 10, 15)
@@ -525,3 +527,17 @@ def test_casework_sample_misuse_is_one_clear_error(
     assert result.exit_code == 2
     assert complaint in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_html_report_can_carry_a_composition_chart() -> None:
+    cases = [build(n, ppo=n % 4 == 0) for n in range(1, 41)]
+    drawn = sample_cases(cases, as_of=AS_OF, size=10, minimums={"ppo": 5}, seed=1)
+    report = sample_report(drawn, chart=True)
+    assert "<svg" in report.render("html")
+    assert "<svg" not in sample_report(drawn).render("html")
+    text = " ".join(report.render("text").split())
+    assert "[Chart]" in text
+    ppo = count(drawn, SampleType.PPO)
+    share = percent(Fraction(ppo, len(drawn.cases)))
+    assert ppo >= 5
+    assert f"ppo 25% of eligible cases, {share} of the sample" in text

@@ -839,7 +839,11 @@ def sample(
         except OSError as exc:
             raise click.ClickException(f"cannot write {cases_file.name}: {exc.strerror}") from None
         click.echo(f"Wrote {count} cases to {cases_file}", err=True)
-    _emit(sample_report(drawn, source=file.name, load=result), format_, output)
+    try:
+        html = (format_ or (format_for_path(output) if output else "text")) == "html"
+    except ValueError:
+        html = False  # _emit reports the bad suffix
+    _emit(sample_report(drawn, source=file.name, load=result, chart=html), format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from casework.io import LoadResult
+from casework.report.charts import svg_text
 from casework.report.document import (
     Block,
     BulletList,
     Column,
     Document,
     Facts,
+    Figure,
     Paragraph,
     Section,
     Table,
@@ -19,7 +22,12 @@ from casework.report.output import Report, record_counts
 from casework.sampling import CaseSample, SampledCase, SampleType
 from casework.text import long_date, plural
 
-__all__ = ["SAMPLE_COLUMNS", "sample_report"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
+
+__all__ = ["SAMPLE_COLUMNS", "composition_chart", "composition_figure", "sample_report"]
+
+CHART_CAPTION = "Share of each type: eligible population and sample (%)"
 
 #: Columns of the long sample table (CSV): one row per sampled case.
 SAMPLE_COLUMNS: tuple[Column, ...] = (
@@ -128,6 +136,55 @@ def _composition(sample: CaseSample) -> Table:
     )
 
 
+def _percent(part: int, whole: int) -> float:
+    return 100 * part / whole if whole else 0.0
+
+
+def composition_chart(sample: CaseSample) -> MplFigure:
+    """Paired bars per type: its share of the eligible population and of the sample, with
+    the minimum marked as a share of the sample (needs matplotlib, ``casework[report]``)."""
+    matplotlib = importlib.import_module("matplotlib")
+    importlib.import_module("matplotlib.figure")
+    total = len(sample.entries)
+    rows = sample.composition
+    figure: MplFigure = matplotlib.figure.Figure(figsize=(9, 4), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    xs = list(range(len(rows)))
+    eligible = [_percent(row.eligible, sample.eligible) for row in rows]
+    drawn = [_percent(row.in_sample, total) for row in rows]
+    axes.bar([x - 0.2 for x in xs], eligible, width=0.4, color="#8fb3de", label="eligible")
+    axes.bar([x + 0.2 for x in xs], drawn, width=0.4, color="#1d4f91", label="sample")
+    for x, row in zip(xs, rows, strict=True):
+        if row.minimum and total:
+            axes.hlines(
+                _percent(row.minimum, total), x - 0.4, x + 0.4, colors="#b3631b", linestyles="--"
+            )
+    axes.plot([], [], color="#b3631b", linestyle="--", label="minimum (share of sample)")
+    axes.set_xticks(xs, [_type_label(row.type).replace(" ", "\n") for row in rows], fontsize=8)
+    axes.set_ylabel("% of cases")
+    axes.set_title(CHART_CAPTION, fontsize=11)
+    axes.legend(loc="upper right", fontsize=7, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def composition_figure(sample: CaseSample, *, draw: bool = True) -> Figure:
+    """The composition chart for a report; without matplotlib, its description only."""
+    total = len(sample.entries)
+    alt = "Bar chart of each type's share: " + "; ".join(
+        f"{_type_label(row.type)} {row.to_dict(sample.eligible, total)['eligible_share']} of "
+        f"eligible cases, {row.to_dict(sample.eligible, total)['sample_share']} of the sample"
+        for row in sample.composition
+    )
+    if not draw:
+        return Figure("", alt, CHART_CAPTION)
+    try:
+        figure = composition_chart(sample)
+    except ImportError:
+        return Figure("", "Install casework[report] (matplotlib) to draw the chart. " + alt)
+    return Figure(svg_text(figure), alt, "")
+
+
 def _adjustments(sample: CaseSample) -> Block:
     added = sample.added
     because = {d.by: _BECAUSE_WORDS[d.because] for d in sample.displaced}
@@ -156,11 +213,17 @@ def _adjustments(sample: CaseSample) -> Block:
 
 
 def sample_report(
-    sample: CaseSample, *, source: str | None = None, load: LoadResult | None = None
+    sample: CaseSample,
+    *,
+    source: str | None = None,
+    load: LoadResult | None = None,
+    chart: bool = False,
 ) -> Report:
     """A report of a drawn sample: method, eligibility, composition, adjustments, cases.
 
-    ``source`` names the caseload file; ``load`` adds its record counts to the data.
+    ``source`` names the caseload file; ``load`` adds its record counts to the data;
+    ``chart`` adds a chart of the composition (drawn when matplotlib is installed; meant
+    for HTML: text and Markdown show its one-line description).
     """
     total = len(sample.entries)
     facts: list[tuple[str, str]] = []
@@ -195,7 +258,10 @@ def sample_report(
         Facts(tuple(facts)),
         _method(sample),
         Section("Eligibility", (ineligible,), id="eligibility"),
-        Section("Composition against the eligible population", (_composition(sample),)),
+        Section(
+            "Composition against the eligible population",
+            (_composition(sample), *((composition_figure(sample),) if chart else ())),
+        ),
         Section("Minimums not met", (unmet,), id="unmet"),
         Section("Cases added to meet a minimum", (_adjustments(sample),), id="added"),
     ]
