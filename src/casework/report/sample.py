@@ -86,14 +86,16 @@ def _method(sample: CaseSample) -> Paragraph:
         if sample.per_manager is not None
         else ""
     )
+    drawn = len(sample.drawn_at_random) + len(sample.displaced)
     return Paragraph(
         f"Eligible: cases managed for {shortest} to {longest} months on "
         f"{long_date(sample.as_of)}, counted from {since}, and not ended by then "
-        f'("approximately six months", 004:951). {sample.size} cases were drawn at random '
-        f"{draw} (seed {sample.seed}); cases were then added at random to meet each minimum, "
-        f"growing the sample up to {sample.max_size} and past that displacing randomly drawn "
-        f"cases that no minimum needs.{cap} The minimum numbers and the window are casework "
-        "parameters: the inspectorate names the types but gives no numbers (docs/sampling.md)."
+        f'("approximately six months", 004:951). {plural(drawn, "case")} drawn at random of '
+        f"the {sample.size} asked for, {draw} (seed {sample.seed}); cases were then added at "
+        f"random to meet each minimum, growing the sample up to {sample.max_size} and past that "
+        f"displacing randomly drawn cases that no minimum needs.{cap} The minimum numbers and "
+        "the window are casework parameters: the inspectorate names the types but gives no "
+        "numbers (docs/sampling.md)."
     )
 
 
@@ -242,7 +244,7 @@ def sample_report(
             f"{plural(count, 'case')}: {_INELIGIBLE_WORDS.get(reason, reason)}"
             for reason, count in sample.ineligible.items()
         ),
-        title="Cases left out:",
+        title="Cases left out:" if sample.ineligible else "",
         empty="Every case was eligible.",
     )
     unmet = BulletList(
