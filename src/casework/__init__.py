@@ -45,6 +45,7 @@ from casework.rules.targets import (
     available_target_sets,
     target_set,
 )
+from casework.sampling import CaseSample, SampleType, sample_cases
 from casework.scoring import BandTable, Scorecard, ScoringOptions, score_inspection
 
 __all__ = [
@@ -91,3 +92,6 @@ __all__ += [
     "target_performance",
     "target_set",
 ]
+
+# Drawing an inspection's case sample (docs/sampling.md).
+__all__ += ["CaseSample", "SampleType", "sample_cases"]

@@ -57,6 +57,7 @@ from casework.report import (
 )
 from casework.report.charts import save_chart
 from casework.report.comparison import proportion_figures
+from casework.report.sample import sample_report
 from casework.rules import Findings, Outcome, Rule, RuleDefinitionError, RuleSet, evaluate_case
 from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
 from casework.rules.ruleset import resolve_ruleset
@@ -65,6 +66,15 @@ from casework.rules.targets import (
     TargetSet,
     available_target_sets,
     target_set,
+)
+from casework.sampling import (
+    DEFAULT_MANAGED_MONTHS,
+    DEFAULT_MAX_SIZE,
+    DEFAULT_MINIMUMS,
+    DEFAULT_SIZE,
+    ManagedFrom,
+    SampleType,
+    sample_cases,
 )
 from casework.scoring import ScoringOptions, score_inspection
 
@@ -666,6 +676,175 @@ def _load_inspection(path: Path | None) -> Inspection | None:
         return load_inspection(path)
     except (InspectionFileError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+# ---------------------------------------------------------------------- sample
+
+
+def _parse_minimums(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[SampleType, int]:
+    chosen = dict(DEFAULT_MINIMUMS)
+    names = ", ".join(kind.value for kind in SampleType)
+    for pair in values:
+        name, sep, number = pair.partition("=")
+        try:
+            kind = SampleType(name.strip().lower().replace("-", "_"))
+            count = int(number)
+        except ValueError:
+            raise click.BadParameter(
+                f"expected TYPE=N with TYPE one of {names}, got {pair!r}", param_hint="'--minimum'"
+            ) from None
+        if not sep or count < 0:
+            raise click.BadParameter(
+                f"expected TYPE=N with N 0 or more, got {pair!r}", param_hint="'--minimum'"
+            )
+        chosen[kind] = count
+    return chosen
+
+
+def _parse_months(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, int]:
+    low, sep, high = value.partition("-")
+    try:
+        window = (int(low), int(high)) if sep else (int(low), int(low))
+    except ValueError:
+        raise click.BadParameter(
+            f"expected MONTHS or SHORTEST-LONGEST in whole months, got {value!r}"
+        ) from None
+    if not 0 <= window[0] <= window[1]:
+        raise click.BadParameter(f"expected 0 <= shortest <= longest, got {value!r}")
+    return window
+
+
+@main.command(epilog=_EXIT_CODES)
+@case_file_argument
+@as_of_option("Date the sample is drawn on. [default: the cases' own, when they all share one]")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random draw.")
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_SIZE,
+    show_default=True,
+    help="Cases drawn at random (the source asks for 110-120, 004:951).",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    help=f"Largest size top-ups may grow the sample to; past it each top-up displaces a random "
+    f"case. [default: {DEFAULT_MAX_SIZE}, or --size when larger]",
+)
+@click.option(
+    "--minimum",
+    "minimums",
+    multiple=True,
+    callback=_parse_minimums,
+    metavar="TYPE=N",
+    help="Minimum cases of a type (high_roh, ppo, approved_premises, statutory_victim, bme, "
+    "community, licence, custody); N=0 drops it. Repeatable. [default: casework's minimums, "
+    "docs/sampling.md]",
+)
+@click.option(
+    "--managed-months",
+    default=f"{DEFAULT_MANAGED_MONTHS[0]}-{DEFAULT_MANAGED_MONTHS[1]}",
+    show_default=True,
+    callback=_parse_months,
+    metavar="SHORTEST-LONGEST",
+    help='Eligible: managed this many whole months by the sampling date ("approximately six '
+    'months", 004:951).',
+)
+@click.option(
+    "--managed-from",
+    type=click.Choice(["start", "allocation"]),
+    default="start",
+    show_default=True,
+    help="Count management from the case's start (sentence; release for a licence) or from its "
+    "first allocation to an offender manager.",
+)
+@click.option(
+    "--per-manager",
+    type=click.IntRange(min=1),
+    help="At most this many cases per offender manager. [default: no cap]",
+)
+@click.option(
+    "--stratify/--no-stratify",
+    default=True,
+    show_default=True,
+    help="Draw in proportion to the eligible community orders, licences and custody cases.",
+)
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the drawn cases to this case file (.json, .jsonl, .yaml), ready for "
+    "`casework score`.",
+)
+@output_options
+def sample(
+    *,
+    file: Path,
+    as_of: dt.date | None,
+    seed: int,
+    size: int,
+    max_size: int | None,
+    minimums: dict[SampleType, int],
+    managed_months: tuple[int, int],
+    managed_from: ManagedFrom,
+    per_manager: int | None,
+    stratify: bool,
+    cases_file: Path | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
+    """Draw an inspection's case sample from the area caseload in FILE (004:951).
+
+    Eligible cases (managed about six months, not ended) are drawn at random
+    with the seed, then cases are added to meet the minimum of each type:
+    high/very high RoH, PPOs, approved premises residents, statutory victim
+    contact, black and minority ethnic offenders, and community orders,
+    licences and custody cases. The report explains every case added, every
+    case displaced, the sample against the eligible population per type and
+    any minimum not met. The same file, options and seed give the same
+    sample; minimums not met are reported, not an error.
+
+    \b
+    Examples:
+      casework sample caseload.json --seed 7 --cases omi-sample.json
+      casework sample caseload.json --as-of 2007-10-15 --minimum ppo=15 -o sample.html
+      casework sample caseload.json --per-manager 3 --managed-months 4-8 --format json
+    """
+    if max_size is not None and max_size < size:
+        raise click.BadParameter(
+            f"must be at least --size ({size}), got {max_size}", param_hint="'--max-size'"
+        )
+    if cases_file is not None and cases_file.suffix.lower() not in {".json", ".jsonl", ".yaml"}:
+        raise click.BadParameter(
+            "a case file is written as .json, .jsonl or .yaml", param_hint="'--cases'"
+        )
+    result, day = _read_cases(file, as_of)
+    drawn = sample_cases(
+        result.cases,
+        as_of=day,
+        size=size,
+        max_size=max_size,
+        minimums=dict(minimums),
+        seed=seed,
+        managed_months=managed_months,
+        managed_from=managed_from,
+        per_manager=per_manager,
+        stratify=stratify,
+    )
+    if cases_file is not None:
+        try:
+            count = drawn.save_cases(cases_file)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {cases_file.name}: {exc.strerror}") from None
+        click.echo(f"Wrote {count} cases to {cases_file}", err=True)
+    try:
+        html = (format_ or (format_for_path(output) if output else "text")) == "html"
+    except ValueError:
+        html = False  # _emit reports the bad suffix
+    _emit(sample_report(drawn, source=file.name, load=result, chart=html), format_, output)
+    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
 
 @main.command(epilog=_EXIT_CODES)

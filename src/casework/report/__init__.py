@@ -47,6 +47,7 @@ from casework.report.pseudonym import (
     pseudonymise_comparison,
 )
 from casework.report.reference import ruleset_reference
+from casework.report.sample import sample_report
 from casework.report.targets import target_report
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "render_markdown",
     "render_text",
     "ruleset_reference",
+    "sample_report",
     "select_findings",
     "select_questions",
     "table_csv",
