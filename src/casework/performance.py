@@ -701,7 +701,7 @@ def target_performance(
     as_of: dt.date | None = None,
     calendar: WorkingCalendar | None = None,
     area: str | None = None,
-    near_miss: NearMissSpec = None,
+    near_miss: NearMissSpec | str = None,
     anchors: Mapping[str, str] | None = None,
     figures: Mapping[str, FigureLike] | None = None,
     measures: Iterable[str] | None = None,
@@ -721,7 +721,9 @@ def target_performance(
             cases without one are left out) and judge against the area's own targets.
             ``None`` pools every area: volumes with only area targets are judged
             against their sum.
-        near_miss: a :class:`NearMiss` tolerance, or one per measure id; off by default.
+        near_miss: a :class:`NearMiss` tolerance, one per measure id, or the name of one of
+            the set's near-miss readings (``"published"`` for nps-2007-08); off by default.
+            The report says which was used (``TargetReport.near_miss``).
         anchors: count a measure by another event (``{"N05": "failure"}``; see ANCHORS).
         figures: figures for measures with no case-level rule (staff sickness), or to
             replace a computed one, as published (``{"N15": "12.1"}``).
@@ -729,6 +731,8 @@ def target_performance(
         options: evaluation options, with cases (``{"acceptable_absence": "exclude"}``).
     """
     targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
+    if isinstance(near_miss, str):
+        near_miss = targets.near_miss_reading(near_miss)
     if area is not None and targets.areas and area not in targets.areas:
         raise ValueError(f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}")
     is_cases, items = _is_cases(
