@@ -243,3 +243,19 @@ def test_2_2_d_and_2_2_e_read_the_82_community_cases_the_same_way(
     )
     found = _evaluate([licence], calendar)
     assert found["2.2.d"] == found["2.2.e"] == Counter({Outcome.NOT_APPLICABLE: 1})
+
+
+def test_none_of_the_planning_criteria_reproduces_17_percent(calendar: WorkingCalendar) -> None:
+    # 004:453: no clear shape in 44% (1.5.l 56%), not the purposes in 36% (1.5.m 64%), no
+    # relevant goals in 51% (1.5.n 49%); "In 17% of cases none of these criteria were met."
+    patterns = {("no", "no", "no"): 17, ("yes", "yes", "yes"): 30, ("yes", "yes", "no"): 26}
+    patterns |= {("no", "yes", "no"): 8, ("no", "no", "yes"): 19}
+    facts = [
+        {"judgements": {"answers": dict(zip(("1.5.l", "1.5.m", "1.5.n"), answers, strict=True))}}
+        for answers, times in patterns.items()
+        for _ in range(times)
+    ]
+    found = _evaluate(make_cases(*facts), calendar)
+    for qid in ("1.5.l", "1.5.m", "1.5.n", "1.5.o"):
+        met, not_met = found[qid][Outcome.MET], found[qid][Outcome.NOT_MET]
+        assert Fraction(met, met + not_met) == question(qid).reported_rate, qid
