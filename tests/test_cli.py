@@ -409,6 +409,12 @@ def test_targets_near_miss_and_area(examples: Path) -> None:
     assert data["near_miss"] == "5% of the target"
 
 
+def test_targets_name_the_near_miss_reading_used(examples: Path) -> None:
+    result = run(*TARGETS, str(examples / "targets-cases.yaml"), "--near-miss-reading", "published")
+    assert result.returncode == 0, result.stderr
+    assert "Near miss:  5% of the target (near-miss reading 'published')" in result.stdout
+
+
 def test_targets_on_a_file_with_bad_records(examples: Path) -> None:
     result = run(*TARGETS, str(examples / "bad-cases.jsonl"), "--format", "csv")
     assert result.returncode == 1
@@ -424,6 +430,12 @@ def test_targets_on_a_file_with_bad_records(examples: Path) -> None:
         (("--set", "2007-08", "--period", "April"), "is not a period"),
         (("--set", "2007-08", "--period", "2008-03-31..2007-04-01"), "cannot end"),
         (("--set", "2007-08", "--near-miss", "lots"), "--near-miss"),
+        (("--set", "2007-08", "--near-miss-reading", "kind"), "has no near-miss reading 'kind'"),
+        (("--set", "2005-06", "--near-miss-reading", "published"), "it has none"),
+        (
+            ("--set", "2007-08", "--near-miss", "5%", "--near-miss-reading", "published"),
+            "give one of --near-miss, --near-miss-points or --near-miss-reading",
+        ),
         (("--set", "rom-east-of-england-2007-08", "--area", "Kent"), "'Kent' is not an area"),
         ((), "Missing option '--set'"),
     ],

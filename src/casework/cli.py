@@ -173,9 +173,16 @@ def _parse_target_set(
     raise click.BadParameter(f"no target set named {value!r}; known: {', '.join(names)}")
 
 
-def _near_miss(relative: str | None, absolute: str | None) -> NearMiss | None:
-    if relative is not None and absolute is not None:
-        raise click.UsageError("give --near-miss or --near-miss-points, not both")
+def _near_miss(
+    targets: TargetSet, relative: str | None, absolute: str | None, reading: str | None
+) -> NearMiss | None:
+    if sum(option is not None for option in (relative, absolute, reading)) > 1:
+        raise click.UsageError("give one of --near-miss, --near-miss-points or --near-miss-reading")
+    if reading is not None:
+        try:
+            return targets.near_miss_reading(reading)
+        except KeyError as exc:
+            raise click.BadParameter(exc.args[0], param_hint="'--near-miss-reading'") from None
     try:
         if relative is not None:
             return NearMiss.relative(relative if relative.endswith("%") else f"{relative}%")
@@ -884,6 +891,12 @@ def sample(
     help="Count a figure short by at most N percentage points (or N of the measure's own "
     "units) as a near miss.",
 )
+@click.option(
+    "--near-miss-reading",
+    metavar="NAME",
+    help="Use the target set's named near-miss reading: 'published' (nps-2007-08) is the "
+    "tolerance that reproduces the published table. The report names the reading used.",
+)
 @pseudonym_options
 @progress_option
 @output_options
@@ -896,6 +909,7 @@ def targets(
     area: str | None,
     near_miss_share: str | None,
     near_miss_points: str | None,
+    near_miss_reading: str | None,
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -913,10 +927,11 @@ def targets(
     Examples:
       casework targets cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
       casework targets cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
+      casework targets cases.yaml --set 2007-08 --near-miss-reading published
       casework targets cases.yaml --set rom-east-of-england-2007-08 --area Essex
       casework targets cases.yaml --set 2007-08 --format csv -o targets.csv
     """
-    tolerance = _near_miss(near_miss_share, near_miss_points)
+    tolerance = _near_miss(targets, near_miss_share, near_miss_points, near_miss_reading)
     if area is not None and targets.areas and area not in targets.areas:
         raise click.BadParameter(
             f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}",

@@ -942,11 +942,17 @@ class TargetTally:
     def report(
         self,
         *,
-        near_miss: NearMissSpec = None,
+        near_miss: NearMissSpec | str = None,
         figures: Mapping[str, FigureLike] | None = None,
         as_of: dt.date | None = None,
     ) -> TargetReport:
-        """Every measure's figure and verdict from what has been tallied."""
+        """Every measure's figure and verdict from what has been tallied.
+
+        ``near_miss`` is a tolerance, one per measure id, or the name of one of the
+        set's near-miss readings (``"published"`` for nps-2007-08).
+        """
+        if isinstance(near_miss, str):
+            near_miss = self.targets.near_miss_reading(near_miss)
         supplied = dict(figures or {})
         for name in supplied:
             self.targets.measure(name)  # KeyError for an unknown id
@@ -990,7 +996,7 @@ def target_performance(
     as_of: dt.date | None = None,
     calendar: WorkingCalendar | None = None,
     area: str | None = None,
-    near_miss: NearMissSpec = None,
+    near_miss: NearMissSpec | str = None,
     anchors: Mapping[str, str] | None = None,
     figures: Mapping[str, FigureLike] | None = None,
     measures: Iterable[str] | None = None,
@@ -1010,7 +1016,9 @@ def target_performance(
             cases without one are left out) and judge against the area's own targets.
             ``None`` pools every area: volumes with only area targets are judged
             against their sum.
-        near_miss: a :class:`NearMiss` tolerance, or one per measure id; off by default.
+        near_miss: a :class:`NearMiss` tolerance, one per measure id, or the name of one of
+            the set's near-miss readings (``"published"`` for nps-2007-08); off by default.
+            The report says which was used (``TargetReport.near_miss``).
         anchors: count a measure by another event (``{"N05": "failure"}``; see ANCHORS).
         figures: figures for measures with no case-level rule (staff sickness), or to
             replace a computed one, as published (``{"N15": "12.1"}``).

@@ -180,6 +180,44 @@ def test_a_bad_file_is_refused_with_its_location(change: tuple[str, str], messag
         load_target_set(_GOOD.replace(old, new, 1), "t.toml")
 
 
+_READING = """
+[near_miss_readings.published]
+relative = "5%"
+source = "000:52-56"
+reproduces = "the table"
+"""
+
+
+def test_a_near_miss_reading_loads_and_is_named() -> None:
+    loaded = load_target_set(_GOOD + _READING, "t.toml")
+    tolerance = loaded.near_miss_reading("published")
+    assert (tolerance.kind, tolerance.amount, tolerance.reading) == (
+        "relative",
+        Fraction(1, 20),
+        "published",
+    )
+    assert loaded.to_dict()["near_miss_readings"][0]["source"] == "000:52-56"
+    with pytest.raises(KeyError, match="has no near-miss reading 'other'; it has published"):
+        loaded.near_miss_reading("other")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('relative = "5%"', 'relative = "5%"\nabsolute = 2'), "give one of relative or absolute"),
+        (('relative = "5%"', ""), "give one of relative or absolute"),
+        (('relative = "5%"', 'relative = "-5%"'), "published: a near-miss tolerance cannot be"),
+        (('source = "000:52-56"', 'source = "page 3"'), "source 'page 3'"),
+        (('reproduces = "the table"', ""), "needs 'reproduces'"),
+        (('reproduces = "the table"', 'reproduces = "the table"\nwhy = 1'), "unknown keys"),
+    ],
+)
+def test_a_bad_near_miss_reading_is_refused(change: tuple[str, str], message: str) -> None:
+    old, new = change
+    with pytest.raises(TargetDataError, match=message):
+        load_target_set(_GOOD + _READING.replace(old, new, 1), "t.toml")
+
+
 def test_a_measure_twice_is_refused() -> None:
     twice = _GOOD + _GOOD[_GOOD.index("[[measures]]") :]
     with pytest.raises(TargetDataError, match="measure 'X1' appears twice"):

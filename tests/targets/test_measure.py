@@ -94,6 +94,8 @@ def test_near_miss_tolerances_can_differ_by_measure() -> None:
     assert N["N05"].assess("59%", near_miss=tolerances).status is TargetStatus.NOT_MET
     with pytest.raises(ValueError, match="cannot be negative"):
         NearMiss.absolute(-1)
+    with pytest.raises(ValueError, match="cannot be negative"):
+        NearMiss.relative("-5%")
 
 
 def test_an_assessment_is_plain_json() -> None:
@@ -104,6 +106,7 @@ def test_an_assessment_is_plain_json() -> None:
         "kind": "relative",
         "amount": "1/20",
         "description": "5% of the target",
+        "reading": None,
     }
 
 

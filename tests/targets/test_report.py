@@ -18,6 +18,7 @@ from casework import (
     WorkingCalendar,
     load_cases,
     target_performance,
+    target_set,
 )
 from casework.model import Case
 from casework.performance import TargetReport, TargetResult
@@ -239,6 +240,35 @@ def test_supplied_figures_and_near_misses(national: TargetReport, cases: tuple[C
     # N03 75% against 90% is 1/6 short: a near miss with a 20% tolerance
     assert report["N03"].status is TargetStatus.NEAR_MISS
     assert national["N03"].status is TargetStatus.NOT_MET
+
+
+def test_a_named_near_miss_reading_is_used_and_reported(
+    national: TargetReport, cases: tuple[Case, ...], calendar: WorkingCalendar
+) -> None:
+    findings = evaluate(cases, "nps-2007-08", as_of=AS_OF, calendar=calendar)
+    # N06 at 68% against 70% (000:130) is the published near miss: supply it as printed
+    report = target_performance(
+        findings, "nps-2007-08", period=YEAR, figures={"N06": "68%"}, near_miss="published"
+    )
+    assert report["N06"].status is TargetStatus.NEAR_MISS
+    assert report.near_miss == "5% of the target (near-miss reading 'published')"
+    assert report.to_dict()["near_miss"] == report.near_miss
+    assert national.near_miss == "off"
+    default = target_performance(findings, "nps-2007-08", period=YEAR, figures={"N06": "68%"})
+    assert default["N06"].status is TargetStatus.NOT_MET
+    with pytest.raises(KeyError, match="no near-miss reading 'loose'"):
+        target_performance(findings, "nps-2007-08", period=YEAR, near_miss="loose")
+
+
+def test_the_iccp_completion_rate_target_is_a_measure_judged_from_figures() -> None:
+    # 001:399: "A target of a 40% completion rate has been set for this group."
+    targets = target_set("nps-2005-06")
+    rate = targets["PT4-rate"]
+    assert (rate.threshold, rate.source, rate.rule_id) == (Fraction(2, 5), "001:399", None)
+    assert rate.weighting is None  # not in the Weighted Scorecard (001:756-793)
+    assert rate.assess("40%").status is TargetStatus.MET
+    assert rate.assess("39%").status is TargetStatus.NOT_MET
+    assert targets["PT4"].threshold == 350  # the volume target of 001:443 is unchanged
 
 
 def test_bad_calls_are_refused(cases: tuple[Case, ...], calendar: WorkingCalendar) -> None:

@@ -173,14 +173,27 @@ NEVER: dict[str, dict[Outcome, str]] = {
         Outcome.NOT_MET: "descriptive: always 'not applicable', carrying the case's dates",
         _CA: "descriptive: always 'not applicable', carrying the case's dates",
     },
-    **{rule_id: {_CA: _FROM_RECORD} for rule_id in ("1.1.c",)},
+    **{rule_id: {_CA: _FROM_RECORD} for rule_id in ("1.1.c", "2.1.z", "2.3.i", "2.6.k")},
     **{
         rule_id: {_CA: _FROM_RECORD, Outcome.NOT_APPLICABLE: _EVERY_CASE}
-        for rule_id in ("1.2.a", "3.1.d")
+        for rule_id in ("1.2.a", "2.1.ab", "3.1.d")
     },
     **{
         rule_id: {Outcome.MET: _AREA, Outcome.NOT_MET: _AREA, _CA: _AREA}
-        for rule_id in ("2.4.z", "2.5.c", "2.5.e", "2.5.k", "3.1.ab")
+        for rule_id in (
+            "1.5.y",
+            "2.1.aa",
+            "2.2.aa",
+            "2.4.z",
+            "2.5.c",
+            "2.5.e",
+            "2.5.k",
+            "2.5.m",
+            "2.5.n",
+            "2.6.j",
+            "3.1.ab",
+            "3.2.g",
+        )
     },
 }
 

@@ -103,6 +103,8 @@ class Question:
     """The yes-rate the report printed (or derived from a printed "did not" rate)."""
     reported_base: int | None = None
     """The number of relevant cases the report printed, where it printed one."""
+    reported_count: int | None = None
+    """For a count printed without a base ("in 16 cases", 004:656): the count."""
     computation: Computation | None = None
     fact: FactFn | None = attrs.field(default=None, eq=False, repr=False)
     """For descriptive items the record can answer: ``True``/``False``, ``None`` if it cannot."""
@@ -318,6 +320,7 @@ def judged(
     roh: bool = False,
     rate: str | None = None,
     base: int | None = None,
+    count: int | None = None,
     group: str | None = None,
     notes: str = "",
     roh_note: str = "",
@@ -325,7 +328,8 @@ def judged(
     computation: Computation | None = None,
     fact: FactFn | None = None,
 ) -> Question:
-    """Declare a question; ``rate`` is the printed yes-rate ("87%" or "11/14")."""
+    """Declare a question; ``rate`` is the printed yes-rate ("87%" or "11/14"), ``base`` the
+    relevant cases printed, ``count`` a count printed without a base."""
     return Question(
         id=id,
         criterion=id.rsplit(".", 1)[0],
@@ -339,6 +343,7 @@ def judged(
         group=group,
         reported_rate=_rate(rate),
         reported_base=_base(rate, base),
+        reported_count=count,
         computation=computation,
         fact=fact,
         notes=notes,
@@ -393,7 +398,17 @@ def descriptive(
 
 
 def area(
-    id: str, text: str, line: int | str, *, kind: RuleKind | str = RuleKind.QUALITY
+    id: str,
+    text: str,
+    line: int | str | tuple[int | str, ...],
+    *,
+    kind: RuleKind | str = RuleKind.QUALITY,
+    rate: str | None = None,
+    notes: str = "",
 ) -> Question:
-    """An area-level finding the report files under a criterion: not asked of cases."""
-    return judged(id, text, line, AREA_LEVEL, kind=kind, answering=Answering.AREA)
+    """An area-level finding the report files under a criterion: not asked of cases.
+
+    ``rate`` is a figure the report prints for the area (3.1.ab: 35% of awards)."""
+    return judged(
+        id, text, line, AREA_LEVEL, kind=kind, answering=Answering.AREA, rate=rate, notes=notes
+    )

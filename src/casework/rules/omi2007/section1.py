@@ -9,8 +9,10 @@ the RoH thread carry the reading taken in ``roh_note``.
 from __future__ import annotations
 
 from casework.model import Answer, Case, RiskGroup, SentenceKind
-from casework.rules.omi2007.computed import computation
+from casework.rules.engine import Population
+from casework.rules.omi2007.computed import computation, standards_rule
 from casework.rules.omi2007.population import (
+    ACCREDITED_PROGRAMME,
     CHILD_SAFEGUARDING,
     COMMUNITY_OR_CUSTODY,
     COMMUNITY_OR_LICENCE,
@@ -35,12 +37,19 @@ from casework.rules.omi2007.population import (
     risk_to,
     tiers_at_start,
 )
-from casework.rules.omi2007.question import Question, computed, descriptive, judged
+from casework.rules.omi2007.question import Question, area, computed, descriptive, judged
 
 __all__ = ["QUESTIONS"]
 
 _COMMUNITY = frozenset({SentenceKind.COMMUNITY_ORDER, SentenceKind.SUSPENDED_SENTENCE_ORDER})
 _INSPECTOR = "Relevance beyond the recorded facts is the inspector's: answer not_applicable."
+_ALL_CASES = "'Of all cases': the whole sample, 106 cases (004:366; decision:omi-catalogue-gaps)."
+
+#: 1.2.z counts the cases 1.2.w asks about: the population of the rule computing 1.2.w.
+_NEEDS_RELEASE_RMP = Population(
+    "licence cases needing a risk management plan (the cases of NS07.rmp-before-release)",
+    lambda case, ctx: standards_rule("NS07.rmp-before-release").applies_to(case, ctx),
+)
 
 
 QUESTIONS_1_1: tuple[Question, ...] = (
@@ -200,7 +209,13 @@ QUESTIONS_1_2: tuple[Question, ...] = (
         fact=lambda case: any(a.screening and a.screening.completed_on for a in case.assessments),
     ),
     judged(
-        "1.2.b", "Was the completed RoH screening accurate?", 365, SCREENED, roh=True, rate="82%"
+        "1.2.b",
+        "Was the completed RoH screening accurate?",
+        365,
+        SCREENED,
+        roh=True,
+        rate="82%",
+        base=90,
     ),
     judged(
         "1.2.c",
@@ -222,7 +237,15 @@ QUESTIONS_1_2: tuple[Question, ...] = (
         rate="73%",
         notes="'On release' states no limit (A17): judged.",
     ),
-    judged("1.2.e", "Did the case have a clear RoH classification?", 366, roh=True, rate="92%"),
+    judged(
+        "1.2.e",
+        "Did the case have a clear RoH classification?",
+        366,
+        roh=True,
+        rate="92%",
+        base=106,
+        notes="'Of the 106 cases inspected' (004:366).",
+    ),
     judged(
         "1.2.f",
         "Was the RoH classification correct?",
@@ -294,7 +317,7 @@ QUESTIONS_1_2: tuple[Question, ...] = (
     ),
     judged(
         "1.2.n",
-        "Was the approved premises referral appropriate?",
+        "Was the approved premises referral appropriate, and was it accepted?",
         371,
         answered("1.2.m", Answer.YES),
         roh=True,
@@ -375,12 +398,26 @@ QUESTIONS_1_2: tuple[Question, ...] = (
     computed(
         "1.2.w",
         "Licence case: was the risk management plan completed prior to release?",
-        378,
+        (378, 380),
         computation("NS07.rmp-before-release"),
         LICENCE,
         roh=True,
         rate="9/33",
-        notes="Relevant: licence cases needing a plan (not low RoH at release, 002:279).",
+        notes="Relevant: licence cases needing a plan (not low RoH at release, 002:279). "
+        "'Not at all in three' is 1.2.z.",
+    ),
+    descriptive(
+        "1.2.z",
+        "Licence case needing a plan: was a risk management plan completed at all (before or "
+        "after release)?",
+        380,
+        _NEEDS_RELEASE_RMP,
+        roh=True,
+        rate="30/33",
+        fact=lambda case: any(a.rmp and a.rmp.completed_on for a in case.assessments),
+        notes="A context count: 'not at all in three' of the 33 (004:380) splits 1.2.w's "
+        "'no' answers, so it is kept and not scored a second time "
+        "(decision:omi-catalogue-gaps).",
     ),
     judged(
         "1.2.x",
@@ -411,7 +448,8 @@ QUESTIONS_1_3: tuple[Question, ...] = (
         kind="timeliness",
         rate="91%",
         base=106,
-        notes="'At the start of sentence or on release' states no limit (A17): judged.",
+        notes="'At the start of sentence or on release' states no limit (A17): judged. "
+        + _ALL_CASES,
     ),
     judged(
         "1.3.b",
@@ -471,6 +509,8 @@ QUESTIONS_1_4: tuple[Question, ...] = (
         "Were diversity issues and other individual needs actively assessed?",
         413,
         rate="75%",
+        base=106,
+        notes=_ALL_CASES,
     ),
     judged(
         "1.4.c",
@@ -490,10 +530,19 @@ QUESTIONS_1_4: tuple[Question, ...] = (
     ),
     judged(
         "1.4.e",
-        "Were reported learning difficulties (such as dyslexia) picked up by the offender "
-        "manager, and attention span and accessibility considered by programme staff?",
+        "Were reported learning difficulties (such as dyslexia) picked up by the offender manager?",
         417,
-        notes="No figure printed. " + _INSPECTOR,
+        notes="No figure printed. Relevant: cases with reported learning difficulties. "
+        + _INSPECTOR,
+    ),
+    judged(
+        "1.4.k",
+        "Accredited programme: did programme staff give thought to the offender's attention "
+        "span and the accessibility of methods?",
+        417,
+        ACCREDITED_PROGRAMME,
+        notes="No figure printed. The other staff group of 004:417 (1.4.e is the offender "
+        "manager's part).",
     ),
     judged(
         "1.4.f",
@@ -507,7 +556,8 @@ QUESTIONS_1_4: tuple[Question, ...] = (
         "Is there evidence on file that a skills-for-life screening was undertaken?",
         422,
         rate="51%",
-        notes="Nothing on file is 'not_evidenced', below the line (A2, 004:422).",
+        base=106,
+        notes="Nothing on file is 'not_evidenced', below the line (A2, 004:422). " + _ALL_CASES,
     ),
     judged(
         "1.4.h",
@@ -568,7 +618,7 @@ QUESTIONS_1_5: tuple[Question, ...] = (
     computed(
         "1.5.c",
         "Was the offender allocated to an offender manager within the required timescale?",
-        440,
+        (440, 442),
         computation("NS07.allocation"),
         COMMUNITY_ORDER,
         rate="91%",
@@ -660,8 +710,9 @@ QUESTIONS_1_5: tuple[Question, ...] = (
         "1.5.o",
         "Were none of 1.5.l, 1.5.m and 1.5.n met?",
         453,
+        rate="17%",
         fact=_none_of_plan_criteria,
-        notes="Printed as 17% of cases; answered from 1.5.l-n where they are recorded.",
+        notes="Answered from 1.5.l-n where they are recorded.",
     ),
     judged(
         "1.5.p",
@@ -733,12 +784,22 @@ QUESTIONS_1_5: tuple[Question, ...] = (
         base=61,
         notes=_INSPECTOR,
     ),
+    area(
+        "1.5.y",
+        "Did accredited programme delivery times allow offenders in employment to attend?",
+        460,
+        notes="'Recurring issues ... where delivery times conflicted with offenders' "
+        "employment': the area's programme provision, with no case count "
+        "(decision:omi-catalogue-gaps).",
+    ),
     judged(
         "1.5.x",
         "Is there evidence that the offender had the opportunity to participate actively in "
         "planning?",
         462,
         rate="58%",
+        base=106,
+        notes=_ALL_CASES,
     ),
 )
 

@@ -32,7 +32,6 @@ from casework.rules.omi2007.population import (
     MAPPA,
     PPO,
     PPO_DRUGS_ON_LICENCE,
-    RECALLED,
     ROH_CHANGE,
     ROH_RECALL,
     SFL_NEED,
@@ -51,6 +50,10 @@ __all__ = ["QUESTIONS"]
 
 _INSPECTOR = "Relevance beyond the recorded facts is the inspector's: answer not_applicable."
 _NO_LIMIT = "No limit is stated (A17): judged."
+_COMMUNITY_CASES = (
+    "The '82 community cases' of 004:515 are read as community orders for both 2.2.d and 2.2.e "
+    "(decision:omi-catalogue-gaps)."
+)
 _NO_LIMIT_COMPUTED = (
     "No limit is stated (A17): the inspector's answer stands unless the National Standards "
     "parameter is supplied."
@@ -109,6 +112,16 @@ QUESTIONS_2_1: tuple[Question, ...] = (
         kind="timeliness",
         rate="4/5",
         notes="'Promptly' has no value: judged.",
+    ),
+    descriptive(
+        "2.1.z",
+        "Custodial case: had the offender been moved while in custody?",
+        (481, 496),
+        CUSTODIAL,
+        rate="5/10",
+        fact=lambda case: bool(case.custody_moves),
+        notes="A context count, the base of 2.1.g and 2.1.y. The report's 'ten custodial "
+        "cases' are narrower than any recorded fact (decision:omi-catalogue-gaps).",
     ),
     judged("2.1.h", "Were the sentence requirements fully implemented?", 485, rate="63%"),
     judged(
@@ -187,6 +200,14 @@ QUESTIONS_2_1: tuple[Question, ...] = (
         491,
         rate="51%",
     ),
+    area(
+        "2.1.aa",
+        "Did offender managers of unpaid work cases work on Saturdays, so that they could meet "
+        "offenders employed during the week?",
+        (491, 493),
+        notes="'In some locations' they did not: a finding about working arrangements, with no "
+        "case count (decision:omi-catalogue-gaps).",
+    ),
     judged(
         "2.1.r",
         "Custody-community transition: was the work positive?",
@@ -217,6 +238,15 @@ QUESTIONS_2_1: tuple[Question, ...] = (
         base=45,
         group=_TRANSITION,
         notes=_NO_LIMIT + " " + _INSPECTOR,
+    ),
+    descriptive(
+        "2.1.ab",
+        "Had the case been transferred in from another area?",
+        496,
+        count=6,
+        fact=lambda case: case.transfer_in is not None,
+        notes="A context count, printed without a base: the base of 2.1.u-2.1.w; the three "
+        "high or very high RoH transfers are the base of 2.1.x.",
     ),
     judged(
         "2.1.u",
@@ -283,11 +313,12 @@ QUESTIONS_2_2: tuple[Question, ...] = (
     ),
     judged(
         "2.2.c",
-        "Recall: was a clear explanation given to the offender and efforts made to re-engage?",
+        "RoH recall: was a clear explanation given to the offender and efforts made to re-engage?",
         511,
-        RECALLED,
+        ROH_RECALL,
         roh=True,
         rate="7/9",
+        notes="'In seven of these cases' (004:511): the nine RoH recalls of 004:510.",
     ),
     computed(
         "2.2.d",
@@ -300,17 +331,18 @@ QUESTIONS_2_2: tuple[Question, ...] = (
         rate="70%",
         base=82,
         group=_REVIEWS,
+        notes=_COMMUNITY_CASES,
     ),
     computed(
         "2.2.e",
         "Community case: was RoH reviewed at least every four months thereafter?",
         515,
         computation("NS07.roh-review-interval"),
-        IN_COMMUNITY,
+        COMMUNITY_ORDER,
         roh=True,
         rate="11/19",
         group=_REVIEWS,
-        notes="Cases not yet due a repeat review are not applicable (A15).",
+        notes="Cases not yet due a repeat review are not applicable (A15). " + _COMMUNITY_CASES,
     ),
     computed(
         "2.2.f",
@@ -436,6 +468,22 @@ QUESTIONS_2_2: tuple[Question, ...] = (
         notes="Relevant: cases meeting the MAPPA criteria; no figure printed. " + _INSPECTOR,
     ),
     judged(
+        "2.2.z",
+        "MAPPA case: was MAPPA linked to the sentence and risk management plans?",
+        519,
+        MAPPA,
+        roh=True,
+        notes="'Often poor linkage between MAPPA and sentence and risk management plans': no "
+        "figure printed (decision:omi-catalogue-gaps).",
+    ),
+    area(
+        "2.2.aa",
+        "Was there a structured process within MAPPA to review cases at Level 1?",
+        519,
+        notes="'The lack of any structured process within MAPPA to review cases at Level 1': "
+        "a finding about the MAPPA arrangements, not about a case.",
+    ),
+    judged(
         "2.2.t",
         "Were changes in RoH and acute factors anticipated?",
         520,
@@ -522,6 +570,18 @@ QUESTIONS_2_3: tuple[Question, ...] = (
         STATUTORY_VICTIM,
         rate="18/20",
     ),
+    descriptive(
+        "2.3.i",
+        "Statutory victim contact: did contact with the victim take place?",
+        535,
+        STATUTORY_VICTIM,
+        rate="11/20",
+        fact=lambda case: any(
+            v.statutory and (v.contacted_on or v.face_to_face_on) for v in case.victims
+        ),
+        notes="A context count, the base of 2.3.d and 2.3.e ('in 11 cases where contact took "
+        "place').",
+    ),
     judged(
         "2.3.d",
         "Where contact took place: was the victim informed of release conditions in a timely "
@@ -555,7 +615,7 @@ QUESTIONS_2_3: tuple[Question, ...] = (
     judged(
         "2.3.g",
         "Custodial case: did the offender supervisor promote victim safety from the prison?",
-        541,
+        (539, 541),
         CUSTODIAL,
         roh=True,
         rate="1/4",
@@ -627,7 +687,8 @@ QUESTIONS_2_4: tuple[Question, ...] = (
     ),
     judged(
         "2.4.f",
-        "Were judgements about acceptability of absences consistent and appropriate?",
+        "Where judgements about acceptability and unacceptability were made, were they "
+        "consistent and appropriate?",
         559,
         rate="93%",
         base=82,
@@ -645,13 +706,14 @@ QUESTIONS_2_4: tuple[Question, ...] = (
     ),
     computed(
         "2.4.h",
-        "Was the breach resolved within 25 working days?",
+        "Was the breach action resolved within the 25 day national target timescale?",
         560,
         computation(
             "NS07.breach-resolution", breach_resolution_limit="omi_breach_resolution_limit"
         ),
         BREACH,
         rate="28/40",
+        notes="'25 day' read as 25 working days (A16; 'within 25 working days', 004:780).",
     ),
     computed(
         "2.4.i",
@@ -830,6 +892,21 @@ QUESTIONS_2_5: tuple[Question, ...] = (
         ACCREDITED_PROGRAMME & answered("2.5.f", Answer.NO, Answer.NOT_EVIDENCED),
         rate="7/17",
     ),
+    area(
+        "2.5.m",
+        "Was accredited programme delivery free of lengthy gaps caused by staffing difficulties?",
+        596,
+        notes="'Staffing difficulties had led to lengthy gaps in delivery at one location': "
+        "a finding about provision, with no case count.",
+    ),
+    area(
+        "2.5.n",
+        "Was there sufficient programme provision on Saturdays for offenders who work during "
+        "the week?",
+        596,
+        notes="'Insufficient provision on Saturdays made attendance difficult': a finding about "
+        "provision, with no case count.",
+    ),
     judged(
         "2.5.h",
         "Custody: was immediate action taken after reception to preserve employment, "
@@ -887,6 +964,13 @@ QUESTIONS_2_6: tuple[Question, ...] = (
         base=56,
         notes=_INSPECTOR,
     ),
+    area(
+        "2.6.j",
+        "Did the approved premises have a full range of public protection measures in place?",
+        (614, 616),
+        notes="The two approved premises had them, 'except that one did not have facilities "
+        "to support electronic monitoring': a finding about the premises, not a case.",
+    ),
     judged(
         "2.6.c",
         "Approved premises resident: was the approved premises used effectively as a restrictive "
@@ -895,6 +979,15 @@ QUESTIONS_2_6: tuple[Question, ...] = (
         AP_RESIDENT,
         roh=True,
         rate="9/9",
+    ),
+    descriptive(
+        "2.6.k",
+        "Custodial case: were additional licence requirements used?",
+        618,
+        CUSTODIAL,
+        count=29,
+        fact=lambda case: case.sentence.has_additional_licence_conditions,
+        notes="A context count, printed without a base: the base of 2.6.d-2.6.f, 2.6.h and 2.6.i.",
     ),
     judged(
         "2.6.d",

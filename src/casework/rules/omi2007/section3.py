@@ -24,6 +24,7 @@ from casework.rules.omi2007.question import Question, area, descriptive, judged
 __all__ = ["QUESTIONS"]
 
 _INSPECTOR = "Relevance beyond the recorded facts is the inspector's: answer not_applicable."
+_ALL_CASES = "'Of all cases': the whole sample, 106 cases (004:366; decision:omi-catalogue-gaps)."
 _OUTCOME = "outcome"
 _PURPOSES = "3.1.sentencing-purposes"
 _FACTORS = "3.1.priority-factors"
@@ -39,12 +40,14 @@ QUESTIONS_3_1: tuple[Question, ...] = (
         "3.1.a",
         "Was there an increase in restrictive interventions in response to behaviour?",
         656,
+        count=16,
         notes="Printed as a count of 16 cases, with no base.",
     ),
     descriptive(
         "3.1.b",
         "Did interventions result in the offender moving to a higher tier?",
         656,
+        count=4,
         notes="Printed as a count of four cases, with no base.",
     ),
     descriptive(
@@ -83,6 +86,8 @@ QUESTIONS_3_1: tuple[Question, ...] = (
         660,
         kind=_OUTCOME,
         rate="87%",
+        base=106,
+        notes=_ALL_CASES,
         group=_PURPOSES,
     ),
     judged(
@@ -178,6 +183,8 @@ QUESTIONS_3_1: tuple[Question, ...] = (
         669,
         kind=_OUTCOME,
         rate="50%",
+        base=106,
+        notes="'In 50% of cases overall': " + _ALL_CASES,
     ),
     judged(
         "3.1.s",
@@ -251,6 +258,9 @@ QUESTIONS_3_1: tuple[Question, ...] = (
         "Skills-for-life awards achieved in the area (2006/2007).",
         673,
         kind="descriptive",
+        rate="35%",
+        notes="'Area-wide the overall achievement of awards was only 35% in 2006/2007': an "
+        "area figure, not a proportion of the case sample.",
     ),
 )
 
@@ -261,6 +271,14 @@ QUESTIONS_3_2: tuple[Question, ...] = (
         "new skills?",
         688,
         rate="60%",
+    ),
+    area(
+        "3.2.g",
+        "Were offender employability targets met?",
+        688,
+        kind=_OUTCOME,
+        notes="'Well met in most divisions, and there was good achievement of employability "
+        "skills': a finding about the area's targets, not a case.",
     ),
     judged(
         "3.2.b",

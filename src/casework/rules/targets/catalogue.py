@@ -36,13 +36,33 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from casework.rules.targets.anchors import ANCHORS
-from casework.rules.targets.measure import Aggregation, Direction, Measure, TargetSet, parse_figure
+from casework.rules.targets.measure import (
+    Aggregation,
+    Direction,
+    Measure,
+    NearMiss,
+    NearMissReading,
+    TargetSet,
+    parse_figure,
+)
 
 __all__ = ["TargetDataError", "available_target_sets", "load_target_set", "target_set"]
 
 _PREFIX = "targets-"
 _SOURCE = re.compile(r"^\d{3}:\d+(-\d+)?$")
-_SET_KEYS = {"name", "title", "year", "version", "period", "sources", "areas", "notes", "measures"}
+_SET_KEYS = {
+    "name",
+    "title",
+    "year",
+    "version",
+    "period",
+    "sources",
+    "areas",
+    "notes",
+    "measures",
+    "near_miss_readings",
+}
+_READING_KEYS = {"relative", "absolute", "source", "reproduces", "notes"}
 _MEASURE_KEYS = {
     "id",
     "label",
@@ -187,6 +207,41 @@ def _measure(
     )
 
 
+def _readings(origin: str, raw: object) -> tuple[NearMissReading, ...]:
+    """``[near_miss_readings.NAME]`` tables: one tolerance (relative or absolute) each."""
+    if not isinstance(raw, dict):
+        raise TargetDataError(f"{origin}: near_miss_readings must be a table of named readings")
+    readings = []
+    for name, table in raw.items():
+        where = f"{origin}: near_miss_readings.{name}"
+        if not isinstance(table, dict):
+            raise TargetDataError(f"{where} must be a table")
+        unknown = set(table) - _READING_KEYS
+        if unknown:
+            raise TargetDataError(f"{where}: unknown keys {sorted(unknown)}")
+        given = [key for key in ("relative", "absolute") if key in table]
+        if len(given) != 1:
+            raise TargetDataError(f"{where}: give one of relative or absolute")
+        try:
+            tolerance = (
+                NearMiss.relative(table["relative"])
+                if given == ["relative"]
+                else NearMiss.absolute(table["absolute"])
+            )
+        except (TypeError, ValueError) as exc:
+            raise TargetDataError(f"{where}: {exc}") from None
+        readings.append(
+            NearMissReading(
+                name=name,
+                tolerance=tolerance,
+                source=_source(where, table.get("source"), "source"),
+                reproduces=_text(where, table, "reproduces") or "",
+                notes=_text(where, table, "notes", required=False) or "",
+            )
+        )
+    return tuple(readings)
+
+
 def load_target_set(text: str, origin: str = "<target set>") -> TargetSet:
     """A target set from the text of a target set file (see module notes)."""
     try:
@@ -239,6 +294,7 @@ def load_target_set(text: str, origin: str = "<target set>") -> TargetSet:
         measures=measures,
         areas=tuple(areas),
         notes=str(document.get("notes", "")),
+        near_miss_readings=_readings(origin, document.get("near_miss_readings", {})),
     )
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "FigureLike",
     "Measure",
     "NearMiss",
+    "NearMissReading",
     "NearMissSpec",
     "Tally",
     "TargetSet",
@@ -133,11 +134,17 @@ class NearMiss:
 
     kind: Literal["relative", "absolute"]
     amount: Fraction = attrs.field(converter=Fraction)
+    reading: str | None = attrs.field(default=None, kw_only=True)
+    """The name of the target set's near-miss reading this tolerance is (``"published"``),
+    if it is one (:meth:`TargetSet.near_miss_reading`)."""
 
     @classmethod
     def relative(cls, share: FigureLike) -> NearMiss:
         """Short by no more than ``share`` of the target (``"5%"`` or ``0.05``)."""
-        return cls("relative", parse_figure(share, percent=True))
+        number = parse_figure(share, percent=True)
+        if number < 0:
+            raise ValueError("a near-miss tolerance cannot be negative")
+        return cls("relative", number)
 
     @classmethod
     def absolute(cls, amount: FigureLike) -> NearMiss:
@@ -154,20 +161,59 @@ class NearMiss:
         return self.amount / 100 if _is_percent(aggregation) else self.amount
 
     def describe(self, aggregation: Aggregation) -> str:
-        """``"5% of the target"`` or ``"2 percentage points"``."""
+        """``"5% of the target"`` or ``"2 percentage points"``, naming the reading if any."""
         if self.kind == "relative":
-            return f"{_decimal(self.amount * 100)}% of the target"
-        unit = "percentage points" if _is_percent(aggregation) else "units"
-        return f"{_decimal(self.amount)} {unit}"
+            text = f"{_decimal(self.amount * 100)}% of the target"
+        else:
+            unit = "percentage points" if _is_percent(aggregation) else "units"
+            text = f"{_decimal(self.amount)} {unit}"
+        return text + self._named()
+
+    def _named(self) -> str:
+        return "" if self.reading is None else f" (near-miss reading {self.reading!r})"
 
     def __str__(self) -> str:
         if self.kind == "relative":
-            return f"{_decimal(self.amount * 100)}% of the target"
-        return f"{_decimal(self.amount)} (percentage points, or the measure's own units)"
+            return f"{_decimal(self.amount * 100)}% of the target{self._named()}"
+        return (
+            f"{_decimal(self.amount)} (percentage points, or the measure's own units)"
+            f"{self._named()}"
+        )
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """Plain JSON-ready form."""
-        return {"kind": self.kind, "amount": str(self.amount), "description": str(self)}
+        return {
+            "kind": self.kind,
+            "amount": str(self.amount),
+            "description": str(self),
+            "reading": self.reading,
+        }
+
+
+@attrs.frozen
+class NearMissReading:
+    """A named near-miss tolerance a target set offers: the one that reproduces a published
+    table (``[near_miss_readings.published]`` in the set's file).
+
+    The sources never define a near miss (docs/decisions.md#near-miss): a reading is
+    casework's, chosen from the range of tolerances that reproduce the table, and says so.
+    """
+
+    name: str
+    tolerance: NearMiss
+    source: str
+    reproduces: str
+    notes: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "name": self.name,
+            "tolerance": self.tolerance.to_dict(),
+            "source": self.source,
+            "reproduces": self.reproduces,
+            "notes": self.notes,
+        }
 
 
 #: A tolerance for every measure, one per measure id, or none (the default).
@@ -425,7 +471,7 @@ class Measure:
         target: FigureLike | None = None,
         *,
         area: str | None = None,
-        near_miss: NearMissSpec = None,
+        near_miss: NearMissSpec | str = None,
         places: int | None = None,
     ) -> Assessment:
         """Judge a figure alone, as printed in a results table.
@@ -435,10 +481,15 @@ class Measure:
             target: the target to judge against, where it differs from the one stored
                 (an area's own target, or a target from another year's table).
             area: judge against this area's stored target.
-            near_miss: a tolerance (off by default: met or not met only).
+            near_miss: a tolerance (off by default: met or not met only), or the name of
+                one of the set's near-miss readings (``"published"``).
             places: decimal places to print the figure with (default: the measure's).
         """
         goal = self.parse(target) if target is not None else self.threshold_for(area)
+        if isinstance(near_miss, str):
+            from casework.rules.targets.catalogue import target_set  # noqa: PLC0415  (cycle)
+
+            near_miss = target_set(self.target_set).near_miss_reading(near_miss)
         return judge(
             measure=self.id,
             figure=self.parse(actual),
@@ -539,6 +590,19 @@ class TargetSet:
     measures: tuple[Measure, ...]
     areas: tuple[str, ...] = ()
     notes: str = ""
+    near_miss_readings: tuple[NearMissReading, ...] = ()
+    """Named near-miss tolerances (``"published"``); none is used unless asked for."""
+
+    def near_miss_reading(self, name: str) -> NearMiss:
+        """The tolerance of the reading called ``name``, marked with its name;
+        ``KeyError`` naming the readings there are."""
+        for reading in self.near_miss_readings:
+            if reading.name == name:
+                return attrs.evolve(reading.tolerance, reading=name)
+        known = ", ".join(r.name for r in self.near_miss_readings) or "none"
+        raise KeyError(
+            f"target set {self.name!r} has no near-miss reading {name!r}; it has {known}"
+        )
 
     def __iter__(self) -> Iterator[Measure]:
         return iter(self.measures)
@@ -596,5 +660,6 @@ class TargetSet:
             "sources": list(self.sources),
             "areas": list(self.areas),
             "notes": self.notes,
+            "near_miss_readings": [r.to_dict() for r in self.near_miss_readings],
             "measures": [m.to_dict() for m in self.measures],
         }
