@@ -156,11 +156,33 @@ def _parse_target_set(
 ) -> TargetSet | None:
     if value is None:
         return None
-    names = available_target_sets()
-    for name in (value, f"nps-{value}"):
-        if name in names:
-            return target_set(name)
-    raise click.BadParameter(f"no target set named {value!r}; known: {', '.join(names)}")
+    try:
+        return target_set(value)
+    except KeyError:
+        names = ", ".join(available_target_sets())
+        raise click.BadParameter(f"no target set named {value!r}; known: {names}") from None
+
+
+def _supplied_figures(targets: TargetSet, pairs: Sequence[str]) -> dict[str, str]:
+    """``--figure N15=9.5`` pairs, each checked against its measure."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        measure_id, sep, value = pair.partition("=")
+        measure_id, value = measure_id.strip(), value.strip()
+        if not sep or not measure_id or not value:
+            raise click.BadParameter(f"{pair!r} is not ID=VALUE (N15=9.5)", param_hint="'--figure'")
+        if measure_id not in targets:
+            known = ", ".join(m.id for m in targets)
+            raise click.BadParameter(
+                f"{targets.name} has no measure {measure_id!r}; it has {known}",
+                param_hint="'--figure'",
+            )
+        try:
+            targets.measure(measure_id).parse(value)
+        except (ValueError, TypeError) as exc:
+            raise click.BadParameter(f"{measure_id}: {exc}", param_hint="'--figure'") from None
+        out[measure_id] = value
+    return out
 
 
 def _near_miss(relative: str | None, absolute: str | None) -> NearMiss | None:
@@ -705,6 +727,22 @@ def _load_inspection(path: Path | None) -> Inspection | None:
     help="Count a figure short by at most N percentage points (or N of the measure's own "
     "units) as a near miss.",
 )
+@click.option(
+    "--national-share",
+    callback=_parse_share,
+    metavar="SHARE",
+    help="The cases' share of the national volume targets (0.5%, 0.005 or 1/200): a national "
+    "count such as 46,300 unpaid work completions is then judged at that share. Without it "
+    "such targets are shown as national, not judged against the file's cases.",
+)
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="A figure the case file cannot hold, as published (repeatable): --figure N15=9.5 "
+    "--figure N16=95%. It replaces a computed figure of the same measure.",
+)
 @pseudonym_options
 @progress_option
 @output_options
@@ -717,6 +755,8 @@ def targets(
     area: str | None,
     near_miss_share: str | None,
     near_miss_points: str | None,
+    national_share: Fraction | None,
+    figures: tuple[str, ...],
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -736,8 +776,14 @@ def targets(
       casework targets cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
       casework targets cases.yaml --set rom-east-of-england-2007-08 --area Essex
       casework targets cases.yaml --set 2007-08 --format csv -o targets.csv
+      casework targets cases.yaml --set 2007-08 --national-share 0.5% --figure N15=9.5
     """
     tolerance = _near_miss(near_miss_share, near_miss_points)
+    supplied = _supplied_figures(targets, figures)
+    if national_share == 0:
+        raise click.BadParameter(
+            "a national share must be more than 0%", param_hint="'--national-share'"
+        )
     if area is not None and targets.areas and area not in targets.areas:
         raise click.BadParameter(
             f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}",
@@ -747,7 +793,13 @@ def targets(
     result, found = _evaluate_file(file, as_of, lambda _day: targets.ruleset, progress)
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     performance = target_performance(
-        found, targets, period=chosen_period, area=area, near_miss=tolerance
+        found,
+        targets,
+        period=chosen_period,
+        area=area,
+        near_miss=tolerance,
+        figures=supplied,
+        national_share=national_share,
     )
     _emit(target_report(performance, source=file.name, load=result), format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)

@@ -62,6 +62,7 @@ from casework.rules.targets.measure import (
     TargetSet,
     TargetStatus,
     judge,
+    parse_figure,
     tally,
     tolerance_for,
 )
@@ -319,6 +320,10 @@ class TargetReport:
     results: tuple[TargetResult, ...]
     as_of: dt.date | None = None
     near_miss: str = "off"
+    title: str = ""
+    """The set's title as published (``National Probation Service national targets 2007-08``)."""
+    national_share: Fraction | None = None
+    """The cases' share of the national volume targets, when one was given."""
 
     def __iter__(self) -> Iterator[TargetResult]:
         return iter(self.results)
@@ -354,10 +359,12 @@ class TargetReport:
         return {
             "target_set": self.target_set,
             "version": self.version,
+            "title": self.title,
             "period": self.period.to_dict(),
             "area": self.area,
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "near_miss": self.near_miss,
+            "national_share": None if self.national_share is None else str(self.national_share),
             "tally": self.tally().to_dict(),
             "results": [result.to_dict() for result in self.results],
         }
@@ -503,9 +510,13 @@ def _computed(
     area: str | None,
     anchor: Anchor,
     near_miss: NearMissSpec,
+    national_share: Fraction | None = None,
 ) -> TargetResult:
     pool = _pool(findings, anchor, headers, period)
     target = measure.threshold_for(area)
+    national = _is_national_volume(measure, area)
+    if national and target is not None and national_share is not None:
+        target *= national_share
     if measure.aggregation is Aggregation.MEAN:
         pool = _by_value(pool, target, measure.direction)
     figure, numerator, denominator, failed = _figure(measure, pool)
@@ -529,6 +540,8 @@ def _computed(
             reason=f"Nothing in scope in {period.label} (counting {_units(0, measure.unit)}): "
             "there is no figure.",
         )
+    if national and target is not None and national_share is None:
+        return _national(measure, figure, target, common | extra, area=area)
     assessment = judge(
         measure=measure.id,
         figure=figure,
@@ -539,11 +552,78 @@ def _computed(
         near_miss=tolerance_for(near_miss, measure.id),
         area=area,
     )
+    reason = _explain(measure, assessment, pool, numerator, denominator)
+    if national and national_share is not None and measure.threshold is not None:
+        reason += (
+            f" The target is {_percent(national_share)} of the national target of "
+            f"{_thousands(measure.threshold)}, the share given for these cases."
+        )
     return TargetResult(
         **common,
         **extra,
         status=assessment.status,
-        reason=_explain(measure, assessment, pool, numerator, denominator),
+        reason=reason,
+        figure=figure,
+        target=target,
+        assessment=assessment,
+    )
+
+
+def _is_national_volume(measure: Measure, area: str | None) -> bool:
+    """A count judged against a national total: the measure is a volume and the target
+    used is the national one (not an area's own, nor a region's sum of area targets)."""
+    return (
+        measure.aggregation is Aggregation.VOLUME
+        and measure.threshold is not None
+        and (area is None or area not in measure.area_thresholds)
+    )
+
+
+def _thousands(value: Fraction) -> str:
+    """``46,300``; a fraction as a decimal (``231.5``)."""
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+
+
+def _percent(share: Fraction) -> str:
+    text = f"{float(share * 100):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _national(
+    measure: Measure,
+    figure: Fraction,
+    target: Fraction,
+    fields: dict[str, Any],
+    *,
+    area: str | None,
+) -> TargetResult:
+    """A count shown beside its national target, not judged against it."""
+    count = _units(figure, measure.unit)
+    reason = (
+        f"{count} counted in these cases. The target of {_thousands(target)} is for the whole "
+        "country: a count from one file's cases is not judged against it. Give the cases' "
+        "share of the national target to judge them (--national-share on the command "
+        "line, national_share in Python)."
+    )
+    assessment = Assessment(
+        measure=measure.id,
+        figure=figure,
+        target=target,
+        status=TargetStatus.NATIONAL,
+        rule="a national volume target: shown beside the count, judged only against a share "
+        "given for the cases",
+        reason=reason,
+        direction=measure.direction,
+        aggregation=measure.aggregation,
+        places=measure.places,
+        area=area,
+    )
+    return TargetResult(
+        **fields,
+        status=TargetStatus.NATIONAL,
+        reason=reason,
         figure=figure,
         target=target,
         assessment=assessment,
@@ -628,8 +708,8 @@ def _no_rule(measure: Measure, *, period: Period, area: str | None) -> TargetRes
         target=measure.threshold_for(area),
         reason=(
             f"No case-level rule: this measure counts {_units(0, measure.unit)[2:]}, which case "
-            f"records do not hold. Supply the figure (figures={{{measure.id!r}: ...}}) or judge "
-            "a published one with Measure.assess()."
+            f"records do not hold. Give the figure to judge it: --figure {measure.id}=VALUE on "
+            "the command line, the figures argument in Python."
         ),
         basis="none",
     )
@@ -706,6 +786,7 @@ def target_performance(
     figures: Mapping[str, FigureLike] | None = None,
     measures: Iterable[str] | None = None,
     options: Mapping[str, Any] | None = None,
+    national_share: FigureLike | None = None,
 ) -> TargetReport:
     """Every measure of a target set for one period: figures, verdicts, and the units behind them.
 
@@ -713,7 +794,8 @@ def target_performance(
         findings_or_cases: findings of the target set's rule set (``evaluate(cases,
             "nps-2007-08", ...)``; findings of a National Standards rule set give the
             OASys targets), or the cases themselves, evaluated here.
-        target_set: a :class:`TargetSet` or its name.
+        target_set: a :class:`TargetSet` or its name (``"nps-2007-08"``, or just
+            ``"2007-08"`` for a national set, as on the command line).
         period: the reporting period (:class:`Period`).
         as_of, calendar: the evaluation date and working calendar; required with cases
             and refused with findings (which carry their own).
@@ -727,8 +809,16 @@ def target_performance(
             replace a computed one, as published (``{"N15": "12.1"}``).
         measures: only these measure ids.
         options: evaluation options, with cases (``{"acceptable_absence": "exclude"}``).
+        national_share: the cases' share of the national volume targets (``"0.5%"``,
+            ``Fraction(1, 200)``): a national count such as 46,300 unpaid work completions is
+            then judged at that share. Without it, such targets are shown beside the count
+            with the status ``national``, not judged: a file's cases are not the country's
+            (docs/decisions.md#national-volume-targets).
     """
     targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
+    share = None if national_share is None else parse_figure(national_share, percent=True)
+    if share is not None and share <= 0:
+        raise ValueError("a national share must be more than 0%")
     if area is not None and targets.areas and area not in targets.areas:
         raise ValueError(f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}")
     is_cases, items = _is_cases(
@@ -772,6 +862,7 @@ def target_performance(
                 area=area,
                 anchor=ANCHORS[overrides.get(measure.id, measure.anchor)],
                 near_miss=near_miss,
+                national_share=share,
             )
         results.append(result)
     return TargetReport(
@@ -782,6 +873,8 @@ def target_performance(
         results=tuple(results),
         as_of=as_of or latest,
         near_miss=_describe_near_miss(near_miss),
+        title=targets.title,
+        national_share=share,
     )
 
 

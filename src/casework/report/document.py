@@ -67,6 +67,9 @@ class Column:
     align: Align = "left"
     nowrap: bool = False
     """Keep cells on one line (identifiers such as ``EX-0001``, ``NS07.oasys-ppo``)."""
+    verdict: bool = False
+    """Cells are verdict words (``met``, ``near miss``, ``not met``...): HTML colours each
+    cell by its word, and the word stays, so the verdict reads without colour too."""
 
 
 @attrs.frozen
@@ -300,6 +303,13 @@ figure { margin: 1rem 0; }
 figure svg, figure img { max-width: 100%; height: auto; }
 figcaption { font-style: italic; font-size: .9rem; }
 p.list-title { font-weight: 600; margin-bottom: .2rem; }
+td.verdict { white-space: nowrap; font-weight: 600; }
+td.v-met, td.v-good, td.v-better { background: #dff0d8; color: #1e5b1e; }
+td.v-near-miss, td.v-moved { background: #fcf0c8; color: #6b4e00; }
+td.v-not-met, td.v-worse { background: #f7d9d7; color: #8a1c14; }
+td.v-met::before, td.v-better::before { content: "\2714\00a0"; }
+td.v-near-miss::before { content: "\2248\00a0"; }
+td.v-not-met::before, td.v-worse::before { content: "\2718\00a0"; }
 """.strip()
 
 
@@ -360,7 +370,9 @@ def _html_block(block: Block, level: int) -> list[str]:
 def _html_table(table: Table) -> list[str]:
     esc = html.escape
 
-    def cls(column: Column) -> str:
+    def cls(column: Column, cell: Cell = None) -> str:
+        if column.verdict and cell is not None:
+            return f' class="verdict v-{"-".join(str(cell).lower().split())}"'
         names = ["num"] if column.align == "right" else []
         names += ["id"] if column.nowrap and column.align != "right" else []
         return f' class="{" ".join(names)}"' if names else ""
@@ -373,7 +385,7 @@ def _html_table(table: Table) -> list[str]:
     out.append("<tbody>")
     for row in table.rows:
         cells = "".join(
-            f"<td{cls(c)}>{esc(_shown(cell))}</td>"
+            f"<td{cls(c, cell)}>{esc(_shown(cell))}</td>"
             for c, cell in zip(table.columns, row, strict=True)
         )
         out.append(f"<tr>{cells}</tr>")
