@@ -41,11 +41,12 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from casework._display import arrow_table, html_summary, short
 from casework.calendar import WorkingCalendar
 from casework.model import Case
 from casework.rules.engine import Basis, Finding, Outcome, evaluate
@@ -68,6 +69,9 @@ from casework.rules.targets.measure import (
 )
 from casework.rules.targets.rules import CASE_RULE_ID
 from casework.text import month_name
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Counts",
@@ -340,6 +344,59 @@ class TargetReport:
     def tally(self) -> Tally:
         """Met, near miss and not met over the measures the set tallies."""
         return tally(result for result in self.results if result.in_tally)
+
+    def _verdicts(self) -> str:
+        counts = self.tally()
+        text = f"{counts.met} met, {counts.near_miss} near miss, {counts.not_met} not met"
+        for count, words in (
+            (counts.national, "national"),
+            (counts.no_target, "no target"),
+            (counts.no_data, "no figure"),
+        ):
+            text += f", {count} {words}" if count else ""
+        return text
+
+    def __repr__(self) -> str:
+        area = f" ({self.area})" if self.area else ""
+        return (
+            f"<TargetReport {self.target_set} {self.period.label}{area}: {self._verdicts()}; "
+            f"{len(self.results)} measures>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the verdicts, then the first measures."""
+        facts = [("Period", self.period.label), ("Area", self.area or "every area, pooled")]
+        facts.append(("Result", self._verdicts()))
+        return html_summary(
+            f"Target report: {self.target_set}",
+            facts,
+            ("Id", "Measure", "Figure", "Target", "Result"),
+            [
+                (
+                    r.measure,
+                    short(r.label, 50),
+                    r.figure_display,
+                    None if r.assessment is None else r.assessment.target_display,
+                    r.status.value.replace("_", " "),
+                )
+                for r in self.results
+            ],
+            noun="measures",
+            numeric=("Figure", "Target"),
+        )
+
+    def to_pandas(self) -> DataFrame:
+        """One row per measure: figure, target, verdict, counts (``target_frame``).
+
+        Needs pandas (``pip install "casework[dataframe]"``).
+        """
+        from casework.report.dataframe import target_frame  # noqa: PLC0415 (imports this)
+
+        return target_frame(self)
+
+    def to_arrow(self) -> Any:
+        """:meth:`to_pandas` as a ``pyarrow.Table`` (``pip install "casework[arrow]"``)."""
+        return arrow_table(self.to_pandas)
 
     def weighted_score(self, score: Callable[[TargetResult], Fraction]) -> Fraction:
         """A weighted scorecard (2005-06): sum of weight x score over weighted items, / weights.
