@@ -237,3 +237,15 @@ def _check_api_reference(site: Path) -> None:
                 continue  # constants and type aliases are documented where they are used
             anchors = {f'id="{package}.{name}"', f'id="{value.__module__}.{name}"'}
             assert any(anchor in html for anchor in anchors), f"{package}.{name} not in the API"
+
+
+def test_the_compare_example_of_the_testing_page_defines_every_name_it_uses(
+    sandbox: Path,
+) -> None:
+    """Copied on its own into a script, the example runs: no name comes from the prelude."""
+    text = (DOCS / "testing.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## compare\n") :]
+    (match,) = [m for m in FENCE.finditer(section) if m.group(1) == "python"][:1]
+    namespace: dict[str, Any] = {"__name__": "__docs__"}
+    exec(compile(match.group(2), "docs/testing.md#compare", "exec"), namespace)
+    assert namespace["diff"].changed_cases() == ("B-03",)
