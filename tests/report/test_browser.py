@@ -126,3 +126,79 @@ def test_comparison_report_renders_in_chromium(tmp_path: Path) -> None:
     )
     png = screenshot(page, _screenshots(tmp_path) / "comparison.png", height=2400)
     assert 0.02 < _ink(png) < 0.6
+
+
+_VERDICTS = """
+<script>
+const cells = [...document.querySelectorAll('td.verdict')].map(td => {
+  const style = getComputedStyle(td);
+  return [td.textContent, style.backgroundColor, getComputedStyle(td, '::before').content];
+});
+const links = [...document.querySelectorAll('nav.contents a')].map(
+  a => [a.textContent, document.getElementById(a.getAttribute('href').slice(1)) !== null]);
+const pre = document.createElement('pre');
+pre.id = 'measured';
+pre.textContent = JSON.stringify({cells, links});
+document.body.appendChild(pre);
+</script>
+"""
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    import re
+
+    return tuple(int(n) for n in re.findall(r"\d+", css)[:3])
+
+
+def test_targets_report_renders_in_chromium_with_verdicts_in_colour_and_words(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+    import json
+    import re
+
+    from casework import Period, WorkingCalendar, load_cases, target_performance
+    from casework.report import target_report
+    from tests.conftest import EXAMPLES
+
+    report = target_performance(
+        load_cases(EXAMPLES / "targets-cases.yaml").cases,
+        "2007-08",
+        period=Period.financial_year("2007-08"),
+        as_of=dt.date(2008, 4, 11),
+        calendar=WorkingCalendar.england_and_wales(),
+    )
+    page = target_report(report, source="targets-cases.yaml").save(tmp_path / "targets.html")
+    png = screenshot(page, _screenshots(tmp_path) / "targets.png", height=1800)
+    assert 0.02 < _ink(png) < 0.6
+    # the met and not-met backgrounds are on screen, not only in the style sheet
+    pixels = (image.imread(png)[..., :3] * 255).round().astype(int).reshape(-1, 3)
+    colours = {tuple(p) for p in np.unique(pixels, axis=0)}
+    assert (223, 240, 216) in colours  # met
+    assert (247, 217, 215) in colours  # not met
+
+    measured_page = tmp_path / "measured.html"
+    measured_page.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", _VERDICTS + "</body>"),
+        encoding="utf-8",
+    )
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom(measured_page), re.DOTALL)
+    assert found, "the measuring script did not run"
+    measured = json.loads(found.group(1).replace("&quot;", '"'))
+    words = [word for word, _, _ in measured["cells"]]
+    assert words == [
+        r.status.value.replace("_", " ").replace("no data", "no figure") for r in report
+    ]
+    for word, background, mark in measured["cells"]:
+        red, green, _ = _rgb(background)
+        if word == "met":
+            assert green > red
+            assert "✔" in mark
+        elif word == "not met":
+            assert red > green
+            assert "✘" in mark
+        else:  # national, no figure: words only, no colour
+            assert background == "rgba(0, 0, 0, 0)"
+    # the contents list links to every section of the page
+    assert [title for title, _ in measured["links"]][:2] == ["Targets", "Targets not met"]
+    assert all(present for _, present in measured["links"])
