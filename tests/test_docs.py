@@ -249,3 +249,14 @@ def test_the_compare_example_of_the_testing_page_defines_every_name_it_uses(
     namespace: dict[str, Any] = {"__name__": "__docs__"}
     exec(compile(match.group(2), "docs/testing.md#compare", "exec"), namespace)
     assert namespace["diff"].changed_cases() == ("B-03",)
+
+
+def test_the_rules_reference_prints_no_internal_working_notes() -> None:
+    """Notes are for readers of the reference: sources, readings and how to change them,
+    not the project's working notes (issue numbers, proposals, Python calls)."""
+    from casework.report import render_markdown, ruleset_reference
+
+    text = render_markdown(ruleset_reference().document)
+    for working in ("proposal for", "'?' tag", "The issue", "with_parameters(", "TODO", "FIXME"):
+        assert working not in text, working
+    assert "RoH thread: yes. Restrictive requirements (omi-2007-criteria.md §2: not stated" in text

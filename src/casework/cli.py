@@ -445,15 +445,23 @@ def main() -> None:
     HMI Probation Offender Management Inspection criteria.
 
     \b
-    Start here:
-      casework validate cases.json             which records are usable, and why not
-      casework findings cases.json             one row per case and question
-      casework score sample.json -i insp.json  an inspection's scores, as its report
-      casework targets cases.yaml -s 2007-08   targets met, nearly met or missed
-      casework diff cases.json -b OLD -v NEW   what a rule change does to the cases
-      casework rulesets                        the rule sets casework ships
-      casework rules omi-2007                  every question, its source, who it applies to
-      casework schema                          the JSON Schema of a case file
+    Start here (the files are in the project's examples/ folder):
+      casework validate bad-cases.jsonl
+          which records are usable, and why not
+      casework findings cases.json
+          one row per case and question
+      casework score omi-sample.json -i omi-inspection.json
+          an inspection's scores, as its report
+      casework targets targets-cases.yaml -s 2007-08
+          targets met, nearly met or missed
+      casework diff cases.json -b national-standards-2007 -v tier4-ten-days.toml
+          what a rule change does to the cases
+      casework rulesets
+          the rule sets casework ships
+      casework rules omi-2007
+          every question, its source, who it applies to
+      casework schema
+          the JSON Schema of a case file
 
     Every report command takes --format text|markdown|html|json|csv and
     --output FILE. Run `casework COMMAND --help` for examples.
@@ -476,8 +484,8 @@ def validate(
     \b
     Examples:
       casework validate cases.json
-      casework validate cases.jsonl --format csv -o problems.csv
-      casework validate cases.yaml --format json | jq '.errors[].problems'
+      casework validate targets-cases.yaml --format csv -o problems.csv
+      casework validate bad-cases.jsonl --format json | jq '.errors[].problems'
     """
     result = _load(file, as_of)
     _emit(validation_report(result, source=file.name), format_, output)
@@ -772,11 +780,11 @@ def targets(
 
     \b
     Examples:
-      casework targets cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
-      casework targets cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
-      casework targets cases.yaml --set rom-east-of-england-2007-08 --area Essex
-      casework targets cases.yaml --set 2007-08 --format csv -o targets.csv
-      casework targets cases.yaml --set 2007-08 --national-share 0.5% --figure N15=9.5
+      casework targets targets-cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
+      casework targets targets-cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
+      casework targets targets-cases.yaml --set rom-east-of-england-2007-08 --area Essex
+      casework targets targets-cases.yaml --set 2007-08 --format csv -o targets.csv
+      casework targets targets-cases.yaml --set 2007-08 --national-share 0.5% --figure N15=9.5
     """
     tolerance = _near_miss(near_miss_share, near_miss_points)
     supplied = _supplied_figures(targets, figures)
@@ -1002,7 +1010,8 @@ def diff(
       casework diff cases.json -b national-standards-2007 -v tier4-ten-days.toml -o diff.html
       casework diff cases.json -b ... -v ... --rule '*roh-review*' --case EX-0004 -f csv
       casework diff omi-sample.json -b omi-2007 -v five-day-breach-action.toml --scores
-      casework diff cases.yaml -b nps-2007-08 -v twenty-day-resolution.yaml --targets 2007-08
+      casework diff targets-cases.yaml -b nps-2007-08 -v twenty-day-resolution.yaml \\
+        --targets 2007-08
     """
     match, paired_by = _pairing(baseline, variant, how, pairs)
     figures = _figure_scorers(baseline, variant, scores, target_set_, period)
