@@ -260,3 +260,39 @@ def test_the_rules_reference_prints_no_internal_working_notes() -> None:
     for working in ("proposal for", "'?' tag", "The issue", "with_parameters(", "TODO", "FIXME"):
         assert working not in text, working
     assert "RoH thread: yes. Restrictive requirements (omi-2007-criteria.md §2: not stated" in text
+
+
+def _pages_with_commands() -> list[Any]:
+    """Docs pages (the README has its own test) with ``casework`` lines in ```sh blocks."""
+    return [
+        pytest.param(page, id=str(page.relative_to(ROOT)))
+        for page in PAGES
+        if page.name != "README.md"
+        and any("\ncasework " in f"\n{code}" for _, code, _ in _blocks(page, {"sh"}))
+    ]
+
+
+@pytest.mark.parametrize("page", _pages_with_commands())
+def test_shell_examples_run(page: Path, sandbox: Path) -> None:
+    """Every ``casework ...`` line of a page's ```sh blocks runs (exit 0 unless it says
+    ``# exit status N``) and prints or writes something. In-process, for speed: the
+    console examples above already run the installed script."""
+    from click.testing import CliRunner
+
+    from casework.cli import main
+
+    for _, code, line in _blocks(page, {"sh"}):
+        for command in code.splitlines():
+            if not command.startswith("casework "):
+                continue
+            status = re.search(r"#\s*exit status (\d+)", command)
+            words = shlex.split(command, comments=True)
+            result = CliRunner().invoke(main, words[1:], catch_exceptions=False)
+            where = f"{page.relative_to(ROOT)}:{line}: $ {command}"
+            assert result.exit_code == (int(status.group(1)) if status else 0), (
+                f"{where}\n{result.stderr}"
+            )
+            written = [words[i + 1] for i, word in enumerate(words) if word in {"-o", "--output"}]
+            assert result.stdout.strip() or all(
+                (sandbox / name).stat().st_size > 0 for name in written
+            ), where
