@@ -365,10 +365,11 @@ class Comparison:
         facts = [("Baseline", self.baseline), ("Variant", self.variant)]
         facts.append(("Result", self._summary()))
         moved = self.changed_figures()
+        title = f"Comparison: {self.baseline} -> {self.variant}"
         figures = (
             html_summary(
-                "Figures that moved",
-                (),
+                title,
+                facts,
                 ("Figure", "Baseline", "Variant"),
                 [
                     (f"{f.group}: {f.name}", _shown_figure(f.before), _shown_figure(f.after))
@@ -381,8 +382,8 @@ class Comparison:
             else ""
         )
         changes = html_summary(
-            f"Comparison: {self.baseline} -> {self.variant}",
-            facts,
+            "Changes" if moved else title,
+            () if moved else facts,
             ("Case", "Question", "Baseline", "Variant"),
             [
                 (
@@ -395,7 +396,7 @@ class Comparison:
             ],
             noun="changes",
         )
-        return changes + figures
+        return figures + changes  # what moved first, as in the report
 
     def to_pandas(self) -> DataFrame:
         """One row per case and question whose outcome moved (``comparison_frame``).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from fractions import Fraction
 
 import pandas as pd
 import pyarrow as pa
@@ -142,3 +143,18 @@ def test_a_load_result_repr_is_short_however_many_cases() -> None:
     loaded = LoadResult(tuple(make_cases(*({} for _ in range(300)))), ())
     assert len(repr(loaded)) < 100
     assert len(loaded._repr_html_()) < 4000
+
+
+def test_a_comparison_shows_the_figures_that_moved_before_the_changes(diff: Comparison) -> None:
+    import attrs
+
+    from casework.compare import FigureChange
+
+    moved = attrs.evolve(
+        diff, figures=(FigureChange("targets", "N03", Fraction(3, 5), Fraction(1, 5)),)
+    )
+    page = moved._repr_html_()
+    assert "<strong>Comparison: national-standards-2007@0.2 -&gt; ns07-ten@0.2</strong>" in page
+    assert page.index("<td>targets: N03</td>") < page.index("<strong>Changes</strong>")
+    assert '<td class="num">0.60</td><td class="num">0.20</td>' in page
+    assert "1 of 1 figures moved" in repr(moved)
