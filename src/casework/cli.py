@@ -166,11 +166,33 @@ def _parse_target_set(
 ) -> TargetSet | None:
     if value is None:
         return None
-    names = available_target_sets()
-    for name in (value, f"nps-{value}"):
-        if name in names:
-            return target_set(name)
-    raise click.BadParameter(f"no target set named {value!r}; known: {', '.join(names)}")
+    try:
+        return target_set(value)
+    except KeyError:
+        names = ", ".join(available_target_sets())
+        raise click.BadParameter(f"no target set named {value!r}; known: {names}") from None
+
+
+def _supplied_figures(targets: TargetSet, pairs: Sequence[str]) -> dict[str, str]:
+    """``--figure N15=9.5`` pairs, each checked against its measure."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        measure_id, sep, value = pair.partition("=")
+        measure_id, value = measure_id.strip(), value.strip()
+        if not sep or not measure_id or not value:
+            raise click.BadParameter(f"{pair!r} is not ID=VALUE (N15=9.5)", param_hint="'--figure'")
+        if measure_id not in targets:
+            known = ", ".join(m.id for m in targets)
+            raise click.BadParameter(
+                f"{targets.name} has no measure {measure_id!r}; it has {known}",
+                param_hint="'--figure'",
+            )
+        try:
+            targets.measure(measure_id).parse(value)
+        except (ValueError, TypeError) as exc:
+            raise click.BadParameter(f"{measure_id}: {exc}", param_hint="'--figure'") from None
+        out[measure_id] = value
+    return out
 
 
 def _near_miss(
@@ -440,15 +462,23 @@ def main() -> None:
     HMI Probation Offender Management Inspection criteria.
 
     \b
-    Start here:
-      casework validate cases.json             which records are usable, and why not
-      casework findings cases.json             one row per case and question
-      casework score sample.json -i insp.json  an inspection's scores, as its report
-      casework targets cases.yaml -s 2007-08   targets met, nearly met or missed
-      casework diff cases.json -b OLD -v NEW   what a rule change does to the cases
-      casework rulesets                        the rule sets casework ships
-      casework rules omi-2007                  every question, its source, who it applies to
-      casework schema                          the JSON Schema of a case file
+    Start here (the files are in the project's examples/ folder):
+      casework validate bad-cases.jsonl
+          which records are usable, and why not
+      casework findings cases.json
+          one row per case and question
+      casework score omi-sample.json -i omi-inspection.json
+          an inspection's scores, as its report
+      casework targets targets-cases.yaml -s 2007-08
+          targets met, nearly met or missed
+      casework diff cases.json -b national-standards-2007 -v tier4-ten-days.toml
+          what a rule change does to the cases
+      casework rulesets
+          the rule sets casework ships
+      casework rules omi-2007
+          every question, its source, who it applies to
+      casework schema
+          the JSON Schema of a case file
 
     Every report command takes --format text|markdown|html|json|csv and
     --output FILE. Run `casework COMMAND --help` for examples.
@@ -471,8 +501,8 @@ def validate(
     \b
     Examples:
       casework validate cases.json
-      casework validate cases.jsonl --format csv -o problems.csv
-      casework validate cases.yaml --format json | jq '.errors[].problems'
+      casework validate targets-cases.yaml --format csv -o problems.csv
+      casework validate bad-cases.jsonl --format json | jq '.errors[].problems'
     """
     result = _load(file, as_of)
     _emit(validation_report(result, source=file.name), format_, output)
@@ -897,6 +927,22 @@ def sample(
     help="Use the target set's named near-miss reading: 'published' (nps-2007-08) is the "
     "tolerance that reproduces the published table. The report names the reading used.",
 )
+@click.option(
+    "--national-share",
+    callback=_parse_share,
+    metavar="SHARE",
+    help="The cases' share of the national volume targets (0.5%, 0.005 or 1/200): a national "
+    "count such as 46,300 unpaid work completions is then judged at that share. Without it "
+    "such targets are shown as national, not judged against the file's cases.",
+)
+@click.option(
+    "--figure",
+    "figures",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="A figure the case file cannot hold, as published (repeatable): --figure N15=9.5 "
+    "--figure N16=95%. It replaces a computed figure of the same measure.",
+)
 @pseudonym_options
 @progress_option
 @output_options
@@ -910,6 +956,8 @@ def targets(
     near_miss_share: str | None,
     near_miss_points: str | None,
     near_miss_reading: str | None,
+    national_share: Fraction | None,
+    figures: tuple[str, ...],
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -925,13 +973,19 @@ def targets(
 
     \b
     Examples:
-      casework targets cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
-      casework targets cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
-      casework targets cases.yaml --set 2007-08 --near-miss-reading published
-      casework targets cases.yaml --set rom-east-of-england-2007-08 --area Essex
-      casework targets cases.yaml --set 2007-08 --format csv -o targets.csv
+      casework targets targets-cases.yaml --set 2007-08 --period 2007-04-01..2008-03-31
+      casework targets targets-cases.yaml --set nps-2007-08 --near-miss 5% --format markdown
+      casework targets targets-cases.yaml --set 2007-08 --near-miss-reading published
+      casework targets targets-cases.yaml --set rom-east-of-england-2007-08 --area Essex
+      casework targets targets-cases.yaml --set 2007-08 --format csv -o targets.csv
+      casework targets targets-cases.yaml --set 2007-08 --national-share 0.5% --figure N15=9.5
     """
     tolerance = _near_miss(targets, near_miss_share, near_miss_points, near_miss_reading)
+    supplied = _supplied_figures(targets, figures)
+    if national_share == 0:
+        raise click.BadParameter(
+            "a national share must be more than 0%", param_hint="'--national-share'"
+        )
     if area is not None and targets.areas and area not in targets.areas:
         raise click.BadParameter(
             f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}",
@@ -941,7 +995,13 @@ def targets(
     result, found = _evaluate_file(file, as_of, lambda _day: targets.ruleset, progress)
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     performance = target_performance(
-        found, targets, period=chosen_period, area=area, near_miss=tolerance
+        found,
+        targets,
+        period=chosen_period,
+        area=area,
+        near_miss=tolerance,
+        figures=supplied,
+        national_share=national_share,
     )
     _emit(target_report(performance, source=file.name, load=result), format_, output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
@@ -1144,7 +1204,8 @@ def diff(
       casework diff cases.json -b national-standards-2007 -v tier4-ten-days.toml -o diff.html
       casework diff cases.json -b ... -v ... --rule '*roh-review*' --case EX-0004 -f csv
       casework diff omi-sample.json -b omi-2007 -v five-day-breach-action.toml --scores
-      casework diff cases.yaml -b nps-2007-08 -v twenty-day-resolution.yaml --targets 2007-08
+      casework diff targets-cases.yaml -b nps-2007-08 -v twenty-day-resolution.yaml \\
+        --targets 2007-08
     """
     match, paired_by = _pairing(baseline, variant, how, pairs)
     figures = _figure_scorers(baseline, variant, scores, target_set_, period)

@@ -37,15 +37,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from casework._display import arrow_table, html_summary
 from casework.calendar import WorkingCalendar
 from casework.model import Case
 from casework.rules.engine import Finding, Findings, Outcome, Rule, evaluate_case
 from casework.rules.ruleset import RuleSet, resolve_ruleset
 from casework.text import long_date, plural, round_half_up
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Comparison",
@@ -343,6 +347,70 @@ class Comparison:
     def changed_figures(self) -> tuple[FigureChange, ...]:
         """The figures that moved."""
         return tuple(figure for figure in self.figures if figure.changed)
+
+    def _summary(self) -> str:
+        text = (
+            f"{plural(len(self.cases), 'case')}, {len(self.changed_cases())} changed, "
+            f"{plural(len(self.changes), 'change')}"
+        )
+        if self.figures:
+            text += f"; {len(self.changed_figures())} of {len(self.figures)} figures moved"
+        return text
+
+    def __repr__(self) -> str:
+        return f"<Comparison {self.baseline} -> {self.variant}: {self._summary()}>"
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: what moved, then the first changes."""
+        facts = [("Baseline", self.baseline), ("Variant", self.variant)]
+        facts.append(("Result", self._summary()))
+        moved = self.changed_figures()
+        title = f"Comparison: {self.baseline} -> {self.variant}"
+        figures = (
+            html_summary(
+                title,
+                facts,
+                ("Figure", "Baseline", "Variant"),
+                [
+                    (f"{f.group}: {f.name}", _shown_figure(f.before), _shown_figure(f.after))
+                    for f in moved
+                ],
+                noun="figures moved",
+                numeric=("Baseline", "Variant"),
+            )
+            if moved
+            else ""
+        )
+        changes = html_summary(
+            "Changes" if moved else title,
+            () if moved else facts,
+            ("Case", "Question", "Baseline", "Variant"),
+            [
+                (
+                    c.case_ref if c.unit is None else f"{c.case_ref} ({c.unit})",
+                    c.key,
+                    "-" if c.before_outcome is None else c.before_outcome.value,
+                    "-" if c.after_outcome is None else c.after_outcome.value,
+                )
+                for c in self.changes
+            ],
+            noun="changes",
+        )
+        return figures + changes  # what moved first, as in the report
+
+    def to_pandas(self) -> DataFrame:
+        """One row per case and question whose outcome moved (``comparison_frame``).
+
+        Needs pandas (``pip install "casework[dataframe]"``); the figures are in
+        :func:`casework.report.dataframe.figure_change_frame`.
+        """
+        from casework.report.dataframe import comparison_frame  # noqa: PLC0415 (imports this)
+
+        return comparison_frame(self)
+
+    def to_arrow(self) -> Any:
+        """:meth:`to_pandas` as a ``pyarrow.Table`` (``pip install "casework[arrow]"``)."""
+        return arrow_table(self.to_pandas)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (stable field names)."""

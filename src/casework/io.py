@@ -27,6 +27,7 @@ import attrs
 from pydantic import ValidationError
 
 from casework import yaml
+from casework._display import html_summary, short
 from casework.model.case import Case, ContradictionError, Loc
 
 __all__ = [
@@ -117,6 +118,46 @@ class LoadResult:
             f"{self.records} records read: {len(self.cases)} cases accepted, "
             f"{len(self.errors)} rejected"
         )
+
+    def __repr__(self) -> str:
+        return f"<LoadResult: {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the first cases, then the first rejected records."""
+        cases = html_summary(
+            "Cases loaded",
+            (("Records", self.summary()),),
+            ("Reference", "Area", "Sentence", "Sentenced on", "As of"),
+            [
+                (
+                    case.reference,
+                    case.area,
+                    case.sentence.kind.value,
+                    case.sentence.sentenced_on.isoformat(),
+                    case.as_of.isoformat(),
+                )
+                for case in self.cases
+            ],
+            noun="cases",
+        )
+        if not self.errors:
+            return cases
+        errors = html_summary(
+            "Records rejected",
+            (),
+            ("Record", "Case", "Problem"),
+            [
+                (
+                    error.record,
+                    error.case_ref,
+                    short("; ".join(str(p) for p in error.problems), 90),
+                )
+                for error in self.errors
+            ],
+            noun="records rejected",
+            numeric=("Record",),
+        )
+        return cases + errors
 
 
 # ---------------------------------------------------------------------- reading

@@ -41,12 +41,13 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 from dateutil.relativedelta import relativedelta
 
+from casework._display import arrow_table, html_summary, short
 from casework.calendar import WorkingCalendar
 from casework.columnar import KERNELS, CaseColumns, RuleColumns, day_number, rule_columns
 from casework.model import Case
@@ -65,12 +66,16 @@ from casework.rules.targets.measure import (
     TargetSet,
     TargetStatus,
     judge,
+    parse_figure,
     tally,
     tolerance_for,
 )
 from casework.rules.targets.rules import CASE_RULE_ID
 from casework.stream import DEFAULT_CHUNK, chunked
 from casework.text import month_name
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "Counts",
@@ -324,6 +329,10 @@ class TargetReport:
     results: tuple[TargetResult, ...]
     as_of: dt.date | None = None
     near_miss: str = "off"
+    title: str = ""
+    """The set's title as published (``National Probation Service national targets 2007-08``)."""
+    national_share: Fraction | None = None
+    """The cases' share of the national volume targets, when one was given."""
 
     def __iter__(self) -> Iterator[TargetResult]:
         return iter(self.results)
@@ -340,6 +349,59 @@ class TargetReport:
     def tally(self) -> Tally:
         """Met, near miss and not met over the measures the set tallies."""
         return tally(result for result in self.results if result.in_tally)
+
+    def _verdicts(self) -> str:
+        counts = self.tally()
+        text = f"{counts.met} met, {counts.near_miss} near miss, {counts.not_met} not met"
+        for count, words in (
+            (counts.national, "national"),
+            (counts.no_target, "no target"),
+            (counts.no_data, "no figure"),
+        ):
+            text += f", {count} {words}" if count else ""
+        return text
+
+    def __repr__(self) -> str:
+        area = f" ({self.area})" if self.area else ""
+        return (
+            f"<TargetReport {self.target_set} {self.period.label}{area}: {self._verdicts()}; "
+            f"{len(self.results)} measures>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the verdicts, then the first measures."""
+        facts = [("Period", self.period.label), ("Area", self.area or "every area, pooled")]
+        facts.append(("Result", self._verdicts()))
+        return html_summary(
+            f"Target report: {self.target_set}",
+            facts,
+            ("Id", "Measure", "Figure", "Target", "Result"),
+            [
+                (
+                    r.measure,
+                    short(r.label, 50),
+                    r.figure_display,
+                    None if r.assessment is None else r.assessment.target_display,
+                    r.status.value.replace("_", " "),
+                )
+                for r in self.results
+            ],
+            noun="measures",
+            numeric=("Figure", "Target"),
+        )
+
+    def to_pandas(self) -> DataFrame:
+        """One row per measure: figure, target, verdict, counts (``target_frame``).
+
+        Needs pandas (``pip install "casework[dataframe]"``).
+        """
+        from casework.report.dataframe import target_frame  # noqa: PLC0415 (imports this)
+
+        return target_frame(self)
+
+    def to_arrow(self) -> Any:
+        """:meth:`to_pandas` as a ``pyarrow.Table`` (``pip install "casework[arrow]"``)."""
+        return arrow_table(self.to_pandas)
 
     def weighted_score(self, score: Callable[[TargetResult], Fraction]) -> Fraction:
         """A weighted scorecard (2005-06): sum of weight x score over weighted items, / weights.
@@ -359,10 +421,12 @@ class TargetReport:
         return {
             "target_set": self.target_set,
             "version": self.version,
+            "title": self.title,
             "period": self.period.to_dict(),
             "area": self.area,
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "near_miss": self.near_miss,
+            "national_share": None if self.national_share is None else str(self.national_share),
             "tally": self.tally().to_dict(),
             "results": [result.to_dict() for result in self.results],
         }
@@ -574,8 +638,12 @@ def _computed(
     area: str | None,
     anchor: Anchor,
     near_miss: NearMissSpec,
+    national_share: Fraction | None = None,
 ) -> TargetResult:
     target = measure.threshold_for(area)
+    national = _is_national_volume(measure, area)
+    if national and target is not None and national_share is not None:
+        target *= national_share
     if measure.aggregation is Aggregation.MEAN:
         pool = _by_value(pool, target, measure.direction)
     figure, numerator, denominator, failed = _figure(measure, pool)
@@ -599,6 +667,8 @@ def _computed(
             reason=f"Nothing in scope in {period.label} (counting {_units(0, measure.unit)}): "
             "there is no figure.",
         )
+    if national and target is not None and national_share is None:
+        return _national(measure, figure, target, common | extra, area=area)
     assessment = judge(
         measure=measure.id,
         figure=figure,
@@ -609,11 +679,78 @@ def _computed(
         near_miss=tolerance_for(near_miss, measure.id),
         area=area,
     )
+    reason = _explain(measure, assessment, pool, numerator, denominator)
+    if national and national_share is not None and measure.threshold is not None:
+        reason += (
+            f" The target is {_percent(national_share)} of the national target of "
+            f"{_thousands(measure.threshold)}, the share given for these cases."
+        )
     return TargetResult(
         **common,
         **extra,
         status=assessment.status,
-        reason=_explain(measure, assessment, pool, numerator, denominator),
+        reason=reason,
+        figure=figure,
+        target=target,
+        assessment=assessment,
+    )
+
+
+def _is_national_volume(measure: Measure, area: str | None) -> bool:
+    """A count judged against a national total: the measure is a volume and the target
+    used is the national one (not an area's own, nor a region's sum of area targets)."""
+    return (
+        measure.aggregation is Aggregation.VOLUME
+        and measure.threshold is not None
+        and (area is None or area not in measure.area_thresholds)
+    )
+
+
+def _thousands(value: Fraction) -> str:
+    """``46,300``; a fraction as a decimal (``231.5``)."""
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+
+
+def _percent(share: Fraction) -> str:
+    text = f"{float(share * 100):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _national(
+    measure: Measure,
+    figure: Fraction,
+    target: Fraction,
+    fields: dict[str, Any],
+    *,
+    area: str | None,
+) -> TargetResult:
+    """A count shown beside its national target, not judged against it."""
+    count = _units(figure, measure.unit)
+    reason = (
+        f"{count} counted in these cases. The target of {_thousands(target)} is for the whole "
+        "country: a count from one file's cases is not judged against it. Give the cases' "
+        "share of the national target to judge them (--national-share on the command "
+        "line, national_share in Python)."
+    )
+    assessment = Assessment(
+        measure=measure.id,
+        figure=figure,
+        target=target,
+        status=TargetStatus.NATIONAL,
+        rule="a national volume target: shown beside the count, judged only against a share "
+        "given for the cases",
+        reason=reason,
+        direction=measure.direction,
+        aggregation=measure.aggregation,
+        places=measure.places,
+        area=area,
+    )
+    return TargetResult(
+        **fields,
+        status=TargetStatus.NATIONAL,
+        reason=reason,
         figure=figure,
         target=target,
         assessment=assessment,
@@ -698,8 +835,8 @@ def _no_rule(measure: Measure, *, period: Period, area: str | None) -> TargetRes
         target=measure.threshold_for(area),
         reason=(
             f"No case-level rule: this measure counts {_units(0, measure.unit)[2:]}, which case "
-            f"records do not hold. Supply the figure (figures={{{measure.id!r}: ...}}) or judge "
-            "a published one with Measure.assess()."
+            f"records do not hold. Give the figure to judge it: --figure {measure.id}=VALUE on "
+            "the command line, the figures argument in Python."
         ),
         basis="none",
     )
@@ -945,11 +1082,13 @@ class TargetTally:
         near_miss: NearMissSpec | str = None,
         figures: Mapping[str, FigureLike] | None = None,
         as_of: dt.date | None = None,
+        national_share: Fraction | None = None,
     ) -> TargetReport:
         """Every measure's figure and verdict from what has been tallied.
 
         ``near_miss`` is a tolerance, one per measure id, or the name of one of the
-        set's near-miss readings (``"published"`` for nps-2007-08).
+        set's near-miss readings (``"published"`` for nps-2007-08); ``national_share``
+        as for :func:`target_performance`.
         """
         if isinstance(near_miss, str):
             near_miss = self.targets.near_miss_reading(near_miss)
@@ -973,6 +1112,7 @@ class TargetTally:
                     near_miss=near_miss,
                     period=period,
                     area=area,
+                    national_share=national_share,
                 )
             else:
                 result = _no_rule(measure, period=period, area=area)
@@ -985,6 +1125,8 @@ class TargetTally:
             results=tuple(results),
             as_of=as_of or self.latest,
             near_miss=_describe_near_miss(near_miss),
+            title=self.targets.title,
+            national_share=national_share,
         )
 
 
@@ -1001,6 +1143,7 @@ def target_performance(
     figures: Mapping[str, FigureLike] | None = None,
     measures: Iterable[str] | None = None,
     options: Mapping[str, Any] | None = None,
+    national_share: FigureLike | None = None,
 ) -> TargetReport:
     """Every measure of a target set for one period: figures, verdicts, and the units behind them.
 
@@ -1008,7 +1151,8 @@ def target_performance(
         findings_or_cases: findings of the target set's rule set (``evaluate(cases,
             "nps-2007-08", ...)``; findings of a National Standards rule set give the
             OASys targets), or the cases themselves, evaluated here.
-        target_set: a :class:`TargetSet` or its name.
+        target_set: a :class:`TargetSet` or its name (``"nps-2007-08"``, or just
+            ``"2007-08"`` for a national set, as on the command line).
         period: the reporting period (:class:`Period`).
         as_of, calendar: the evaluation date and working calendar; required with cases
             and refused with findings (which carry their own).
@@ -1024,7 +1168,15 @@ def target_performance(
             replace a computed one, as published (``{"N15": "12.1"}``).
         measures: only these measure ids.
         options: evaluation options, with cases (``{"acceptable_absence": "exclude"}``).
+        national_share: the cases' share of the national volume targets (``"0.5%"``,
+            ``Fraction(1, 200)``): a national count such as 46,300 unpaid work completions is
+            then judged at that share. Without it, such targets are shown beside the count
+            with the status ``national``, not judged: a file's cases are not the country's
+            (docs/decisions.md#national-volume-targets).
     """
+    share = None if national_share is None else parse_figure(national_share, percent=True)
+    if share is not None and share <= 0:
+        raise ValueError("a national share must be more than 0%")
     tally = TargetTally.start(
         target_set, period=period, area=area, anchors=anchors, measures=measures
     )
@@ -1040,7 +1192,7 @@ def target_performance(
         if as_of is not None or calendar is not None or options:
             raise TypeError("as_of, calendar and options are for cases; findings carry their own")
         tally.add(items)
-    return tally.report(near_miss=near_miss, figures=figures, as_of=as_of)
+    return tally.report(near_miss=near_miss, figures=figures, as_of=as_of, national_share=share)
 
 
 def _describe_near_miss(spec: NearMissSpec) -> str:

@@ -26,16 +26,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from casework._display import arrow_table, html_summary, short
 from casework.model.inspection import Inspection, Section4Grade
 from casework.rules.engine import Finding, Outcome, RuleKind
 from casework.rules.omi2007.criteria import Criterion, Section, criterion, section
 from casework.rules.omi2007.question import OMI_FROM
 from casework.rules.parameters import ParameterTable
 from casework.text import percent, round_half_up
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = [
     "GOOD",
@@ -535,6 +539,57 @@ class Scorecard:
     def cases_above(self, question_id: str) -> tuple[str, ...]:
         """Which cases were above the line on a question?"""
         return self.question(question_id).above
+
+    def _facts(self) -> list[tuple[str, str]]:
+        facts = []
+        if self.inspection is not None:
+            facts.append(("Area", self.inspection.area))
+        facts.append(("Cases", str(len(self.cases))))
+        facts += [(f"Section {s.number}", s.display or "-") for s in self.sections]
+        facts.append(
+            ("RoH thread", "-" if self.roh_thread.score is None else percent(self.roh_thread.score))
+        )
+        return facts
+
+    def __repr__(self) -> str:
+        facts = "; ".join(f"{label.lower()} {value}" for label, value in self._facts())
+        return (
+            f"<Scorecard {', '.join(self.rulesets)}: {facts}; "
+            f"{len(self.criteria)} criteria, {len(self.questions)} questions>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the section scores, then the first criteria."""
+        return html_summary(
+            f"Scorecard: {', '.join(self.rulesets)}",
+            self._facts(),
+            ("Criterion", "Title", "Score", "Conclusion"),
+            [
+                (
+                    c.id,
+                    short(c.criterion.title if c.criterion else None, 50),
+                    c.display,
+                    short(c.conclusion, 50),
+                )
+                for c in self.criteria
+            ],
+            noun="criteria",
+            numeric=("Score",),
+        )
+
+    def to_pandas(self) -> DataFrame:
+        """One row per question: counts, proportion and flags (``question_frame``).
+
+        Needs pandas (``pip install "casework[dataframe]"``); criteria and sections are in
+        :mod:`casework.report.dataframe` (``criterion_frame``, ``section_frame``).
+        """
+        from casework.report.dataframe import question_frame  # noqa: PLC0415 (imports this)
+
+        return question_frame(self)
+
+    def to_arrow(self) -> Any:
+        """:meth:`to_pandas` as a ``pyarrow.Table`` (``pip install "casework[arrow]"``)."""
+        return arrow_table(self.to_pandas)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (fractions as exact strings and half-up percentages)."""

@@ -126,3 +126,36 @@ def test_comparison_report_renders_in_chromium(tmp_path: Path) -> None:
     )
     png = screenshot(page, _screenshots(tmp_path) / "comparison.png", height=2400)
     assert 0.02 < _ink(png) < 0.6
+
+
+def test_targets_report_renders_in_chromium_with_verdicts_in_colour_and_words(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    from casework import Period, WorkingCalendar, load_cases, target_performance
+    from casework.report import target_report
+    from casework.report.targets import STATUS_WORDS
+    from tests.conftest import EXAMPLES
+
+    report = target_performance(
+        load_cases(EXAMPLES / "targets-cases.yaml").cases,
+        "2007-08",
+        period=Period.financial_year("2007-08"),
+        as_of=dt.date(2008, 4, 11),
+        calendar=WorkingCalendar.england_and_wales(),
+    )
+    page = target_report(report, source="targets-cases.yaml").save(tmp_path / "targets.html")
+    png = screenshot(page, _screenshots(tmp_path) / "targets.png", height=1800)
+    assert 0.02 < _ink(png) < 0.6
+    # the met and not-met backgrounds are on screen, not only in the style sheet
+    pixels = (image.imread(png)[..., :3] * 255).round().astype(int).reshape(-1, 3)
+    colours = {tuple(p) for p in np.unique(pixels, axis=0)}
+    assert (223, 240, 216) in colours  # met
+    assert (247, 217, 215) in colours  # not met
+
+    # the words stay beside the colours (and read in black and white)
+    html = page.read_text(encoding="utf-8")
+    for result in report:
+        word = STATUS_WORDS[result.status]
+        assert f'<td class="verdict v-{word.replace(" ", "-")}">{word}</td>' in html

@@ -341,3 +341,39 @@ def test_figure_change_frame_has_one_row_per_figure(twenty_days: Comparison) -> 
         f.name for f in twenty_days.changed_figures()
     }
     assert pd.api.types.is_float_dtype(frame["delta"])
+
+
+def test_score_and_target_changes_come_first_with_numbers_right_aligned(
+    twenty_days: Comparison,
+) -> None:
+    shares = proportion_figures(targets=("targets", target_set("nps-2007-08")))
+    report = comparison_report(twenty_days, percentages=shares)
+    text = report.render("text")
+    first = text.index("Score and target changes")
+    assert first < text.index("Questions that changed") < text.index("Cases that changed")
+    page = report.render("html")
+    assert '<td class="num">75.0%</td><td class="num">50.0%</td>' in page
+    assert '<td class="num">-25.0 points</td>' in page
+
+
+def test_a_change_is_the_difference_of_the_figures_as_shown() -> None:
+    # 77.04% and 75.29% show as 77.0% and 75.3%: exactly -1.75 points apart, shown -1.7
+    figure = FigureChange("scores", "criterion 2.4", Fraction(7704, 10000), Fraction(7529, 10000))
+    comparison = Comparison(
+        baseline="a@1",
+        variant="b@1",
+        as_of=AS_OF,
+        cases=(),
+        changes=(),
+        rules=(),
+        figures=(figure,),
+    )
+    text = comparison_report(comparison, percentages=proportion_figures(scores="scores")).render(
+        "text"
+    )
+    row = next(line for line in text.splitlines() if line.startswith("scores "))
+    assert row.split()[-4:] == ["77.0%", "75.3%", "-1.7", "points"]
+    assert figure.to_dict()["delta"] == "-7/400"  # the data keep the exact change
+    plain = comparison_report(comparison).render("text")
+    row = next(line for line in plain.splitlines() if line.startswith("scores "))
+    assert row.split()[-3:] == ["0.77", "0.75", "-0.02"]

@@ -152,3 +152,32 @@ def test_png_figures_are_embedded_as_data() -> None:
     page = render_html(Document("T", (figure,)))
     assert 'src="data:image/png;base64,iVBORyBmYWtl"' in page
     assert "[Chart] Chart" in render_text(Document("T", (figure,)))
+
+
+def test_a_page_has_a_linked_contents_list_and_print_styles() -> None:
+    document = Document(
+        "Report",
+        (
+            Facts((("Area", "Essex"),)),
+            Section("Summary of scores", (Paragraph("a"),)),
+            Section("Targets", (Paragraph("b"),), id="targets"),
+            Section("Summary of scores", (Paragraph("c"),)),
+        ),
+    )
+    page = render_html(document)
+    contents = re.search(r'<nav class="contents".*?</nav>', page, re.DOTALL)
+    assert contents is not None
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', contents.group(0))
+    assert links == [
+        ("summary-of-scores", "Summary of scores"),
+        ("targets", "Targets"),
+        ("summary-of-scores-2", "Summary of scores"),
+    ]
+    for anchor, _ in links:
+        assert page.count(f'<section id="{anchor}">') == 1
+    assert page.index("<dl") < page.index("<nav") < page.index("<section")  # after the facts
+    assert "@media print" in page
+    assert "@page" in page
+    assert "<nav" not in render_html(document, standalone=False)  # not in a notebook cell
+    one = render_html(Document("One", (Section("Only", (Paragraph("x"),)),)))
+    assert "<nav" not in one  # a single section needs no contents

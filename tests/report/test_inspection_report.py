@@ -268,3 +268,31 @@ def test_case_question_frame_is_long_one_row_per_case_and_question(
     wide = frame.pivot(index="case_ref", columns="question_id", values="position")
     assert wide.shape[0] == len(card.cases)
     assert isinstance(wide, pd.DataFrame)
+
+
+def test_chart1_is_titled_like_the_published_one_with_level_section_labels(
+    card: Scorecard,
+) -> None:
+    import datetime as dt
+
+    import attrs
+
+    from casework.model.base import Period as Days
+    from casework.report.charts import TITLE, chart1_title
+
+    (axes,) = chart1(card).axes
+    # 004:183-185: "Chart 1: Scoring of sections 1-3:" / "Offender Management Inspection:
+    # Devon & Cornwall (October 2007)"; area and fieldwork from the inspection file
+    assert axes.get_title() == (
+        "Chart 1: Scoring of sections 1-3\n"
+        "Offender Management Inspection: Example Area (synthetic) (October 2007)"
+    )
+    sections = [t for t in axes.get_xticklabels() if t.get_text().startswith("Section")]
+    assert [t.get_rotation() for t in sections] == [0, 0, 0]
+    assert inspection_report(card).render("html").count("(October 2007)") == 1  # in the SVG
+    assert card.inspection is not None
+    across = card.inspection.model_copy(
+        update={"fieldwork": Days(start=dt.date(2007, 10, 29), end=dt.date(2007, 11, 2))}
+    )
+    assert chart1_title(attrs.evolve(card, inspection=across)).endswith("(October-November 2007)")
+    assert chart1_title(attrs.evolve(card, inspection=None)) == TITLE

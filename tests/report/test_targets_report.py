@@ -5,15 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from casework import NearMiss, Period, TargetReport, WorkingCalendar, load_cases, target_performance
+from casework.cli import main
 from casework.report import target_report
 from casework.report.dataframe import target_frame, target_units_frame
 from casework.report.targets import STATUS_WORDS, TARGET_COLUMNS
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, console_script
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +105,62 @@ def test_target_units_frame_has_one_row_per_unit_behind_a_figure(performance: Ta
         == expected
     )
     assert len(frame) > 0
+
+
+def test_the_report_names_the_set_and_marks_each_verdict_in_colour_and_words(
+    performance: TargetReport,
+) -> None:
+    report = target_report(performance)
+    text = report.render("text")
+    assert (
+        "Target set: National Probation Service national targets 2007-08 "
+        "(nps-2007-08, version 2007-08.1)"
+    ) in text
+    assert "5 national volume targets shown, not judged" in text
+    assert "figures=" not in text  # the notes name the command-line option, not Python
+    assert "--figure N15=VALUE" in text
+    page = report.render("html")
+    for result in performance:
+        word = STATUS_WORDS[result.status]
+        css = "v-" + word.replace(" ", "-")
+        assert f'<td class="verdict {css}">{word}</td>' in page
+    assert "td.v-not-met" in page  # the colours are styled
+    assert "td.v-met" in page
+
+
+def test_figures_a_file_cannot_hold_are_given_on_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "targets.json"
+    args = [str(EXAMPLES / "targets-cases.yaml"), "--set", "2007-08", "--format", "json"]
+    given = subprocess.run(
+        [
+            *console_script(),
+            "targets",
+            *args,
+            "--figure",
+            "N15=9.5",
+            "--figure",
+            "N16=95%",
+            "--national-share",
+            "0.005%",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert given.returncode == 0, given.stderr
+    results = {r["measure"]: r for r in json.loads(out.read_text())["results"]}
+    assert (results["N15"]["figure_display"], results["N15"]["basis"]) == ("9.5", "supplied")
+    assert results["N16"]["status"] == "met"  # 95% against 95%
+    assert results["N07"]["status"] == "not_met"  # 2 against 2.315
+    # misuse: one clear line and exit status 2 (in-process: the script was run above)
+    for bad, message in (
+        ("N99=1", "has no measure 'N99'"),
+        ("N16=95", "not a proportion"),
+        ("N15", "is not ID=VALUE"),
+    ):
+        wrong = CliRunner().invoke(main, ["targets", *args, "--figure", bad])
+        assert wrong.exit_code == 2
+        assert message in wrong.stderr
+        assert wrong.exception is None or isinstance(wrong.exception, SystemExit)

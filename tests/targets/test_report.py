@@ -99,7 +99,10 @@ def test_completions_victims_reports_and_volumes(national: TargetReport) -> None
     # violence programmes S2, E6, E6; DRR retention E2 yes, S2 no
     volumes = {m: national[m].figure for m in ("N07", "N08", "N09", "N10", "N11")}
     assert volumes == {"N07": 2, "N08": 1, "N09": 1, "N10": 1, "N11": 1}
-    assert national["N07"].pct_achieved == 0  # 2 / 46,300
+    # national volume targets are shown beside the count, not judged against ten cases
+    assert {national[m].status for m in volumes} == {TargetStatus.NATIONAL}
+    assert national["N07"].target == 46300
+    assert national["N07"].pct_achieved is None
     assert national["N12"].figure == Fraction(1, 2)
     # staff measures: no case-level rule
     assert national["N15"].status is TargetStatus.NO_DATA
@@ -108,7 +111,8 @@ def test_completions_victims_reports_and_volumes(national: TargetReport) -> None
 
 def test_the_report_tallies_and_is_plain_json(national: TargetReport) -> None:
     tally = national.tally()
-    assert (tally.met, tally.not_met, tally.no_data) == (2, 12, 2)  # N05, N06 met
+    # N05, N06 met; the five national volumes (N07-N11) shown, not judged
+    assert (tally.met, tally.not_met, tally.no_data, tally.national) == (2, 7, 2, 5)
     data = national.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["results"][3]["failed"][0] == {
@@ -302,3 +306,47 @@ def test_a_weighted_scorecard_needs_a_scoring_function(
     assert scorecard.weighted_score(met_or_not) == Fraction(2, 100)
     with pytest.raises(ValueError, match="no weighted measures"):
         national.weighted_score(met_or_not)
+
+
+def test_a_national_set_is_found_by_its_year_alone_as_on_the_command_line(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, national: TargetReport
+) -> None:
+    by_year = target_performance(cases, "2007-08", period=YEAR, as_of=AS_OF, calendar=calendar)
+    assert by_year.target_set == "nps-2007-08"
+    assert by_year.to_dict() == national.to_dict()
+    with pytest.raises(KeyError, match="no target set named '1999-00'"):
+        target_performance(cases, "1999-00", period=YEAR, as_of=AS_OF, calendar=calendar)
+
+
+def test_national_volumes_are_judged_only_against_a_share_given_for_the_cases(
+    cases: tuple[Case, ...], calendar: WorkingCalendar
+) -> None:
+    # N07 counts 2 completions (E1, S1). 1/23,150 of 46,300 is 2: a tie meets;
+    # 1/20,000 of it is 2.315: 2 is short, not met.
+    def n07(share: str | Fraction) -> TargetResult:
+        return target_performance(
+            cases, "nps-2007-08", period=YEAR, as_of=AS_OF, calendar=calendar, national_share=share
+        )["N07"]
+
+    tie, short = n07(Fraction(1, 23150)), n07("0.005%")
+    assert (tie.target, tie.status, tie.pct_achieved) == (2, TargetStatus.MET, 100)
+    assert (short.target, short.status) == (Fraction(463, 200), TargetStatus.NOT_MET)
+    assert "0.005% of the national target of 46,300" in short.reason
+    with pytest.raises(ValueError, match="more than 0%"):
+        n07("0%")
+
+
+def test_area_volume_targets_are_still_judged_against_the_area_s_cases(
+    cases: tuple[Case, ...], calendar: WorkingCalendar
+) -> None:
+    essex = target_performance(
+        cases,
+        "rom-east-of-england-2007-08",
+        period=YEAR,
+        as_of=AS_OF,
+        calendar=calendar,
+        area="Essex",
+    )
+    volumes = [r for r in essex if r.aggregation.value == "volume" and r.target is not None]
+    assert volumes
+    assert TargetStatus.NATIONAL not in {r.status for r in volumes}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -74,6 +74,46 @@ class Case(Record):
     Every date in the record must be on or before ``as_of``: the record cannot
     know the future. Identifying details live in ``personal`` and nowhere else.
     """
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        """What ``repr()`` and ``str()`` show: the reference, dates and how much the record
+        holds; never the personal details or any free text (a case may be printed in a log)."""
+        yield "reference", self.reference
+        yield "as_of", self.as_of.isoformat()
+        if self.area is not None:
+            yield "area", self.area
+        yield "sentence", f"{self.sentence.kind.value} of {self.sentence.sentenced_on.isoformat()}"
+        yield from self._record_counts()
+        if self.personal is not None:
+            yield "personal", "withheld"
+
+    def _record_counts(self) -> list[tuple[str, int]]:
+        counts = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, tuple) and value:
+                counts.append((name, len(value)))
+        return counts
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the case's dates and what it holds, no personal
+        details."""
+        from casework._display import html_summary  # noqa: PLC0415 (model stays import-light)
+
+        facts = [("As of", self.as_of.isoformat()), ("Area", self.area or "-")]
+        facts.append(
+            ("Sentence", f"{self.sentence.kind.value} of {self.sentence.sentenced_on.isoformat()}")
+        )
+        if self.personal is not None:
+            facts.append(("Personal details", "held, not shown"))
+        return html_summary(
+            f"Case {self.reference}",
+            facts,
+            ("Records", "Count"),
+            self._record_counts(),
+            noun="kinds of record",
+            numeric=("Count",),
+        )
 
     reference: Identifier
     """Case reference, unique within a file. Reports can pseudonymise it."""

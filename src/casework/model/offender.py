@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import Field
 
@@ -21,6 +23,12 @@ class PersonalDetails(Record):
     """Case record number in the area's case management system."""
     pnc: str | None = Field(default=None, max_length=32)
     """Police National Computer number."""
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        """``repr()`` and ``str()`` say which details are held, never what they are."""
+        for name in type(self).model_fields:
+            if getattr(self, name) is not None:
+                yield name, "withheld"
 
 
 class Offender(Record):

@@ -22,7 +22,7 @@ import attrs
 
 from casework.report.document import Column, Figure, Table
 from casework.scoring import Scorecard
-from casework.text import percent
+from casework.text import month_name, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -33,6 +33,8 @@ __all__ = [
     "chart1_bars",
     "chart1_figure",
     "chart1_table",
+    "chart1_title",
+    "fieldwork_month",
     "png_bytes",
     "save_chart",
     "svg_text",
@@ -41,6 +43,8 @@ __all__ = [
 CRITERION_COLOURS = {1: "#8fb3de", 2: "#9fd2b4", 3: "#f2c38f"}
 SECTION_COLOURS = {1: "#1d4f91", 2: "#1e7a46", 3: "#b3631b"}
 CAPTION = "Chart 1: criterion and section scores (%)"
+TITLE = "Chart 1: Scoring of sections 1-3"
+"""The published chart's own title (004:183)."""
 
 
 @attrs.frozen
@@ -132,19 +136,42 @@ def chart1(card: Scorecard) -> MplFigure:
         )
     axes.set_xticks(positions, [bar.label for bar in bars], rotation=0, fontsize=8)
     for tick, bar in zip(axes.get_xticklabels(), bars, strict=True):
-        if bar.is_section:
+        if bar.is_section:  # level, on a line of its own below the criteria's labels
             tick.set_fontweight("bold")
-            tick.set_rotation(30)
-            tick.set_horizontalalignment("right")
+            tick.set_y(-0.055)
     axes.set_ylim(0, 105)
     axes.set_yticks(range(0, 101, 20), [f"{value}%" for value in range(0, 101, 20)])
     axes.set_ylabel("Score")
-    axes.set_title(CAPTION, fontsize=11)
+    axes.set_title(chart1_title(card), fontsize=11)
     axes.legend(loc="upper right", fontsize=7, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_axisbelow(True)
     axes.yaxis.grid(True, color="#e5e5e5")
     return figure
+
+
+def fieldwork_month(card: Scorecard) -> str | None:
+    """The month and year of the fieldwork (``October 2007``; ``October-November 2007`` for
+    a week across two), from the inspection file; ``None`` without one."""
+    if card.inspection is None:
+        return None
+    first = card.inspection.fieldwork.start
+    last = card.inspection.fieldwork.end or first
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{month_name(first.month)} {first.year}"
+    if first.year == last.year:
+        return f"{month_name(first.month)}-{month_name(last.month)} {last.year}"
+    return f"{month_name(first.month)} {first.year}-{month_name(last.month)} {last.year}"
+
+
+def chart1_title(card: Scorecard) -> str:
+    """Chart 1's title as published (004:183-185): ``Chart 1: Scoring of sections 1-3``, then
+    ``Offender Management Inspection: <area> (<month and year of fieldwork>)``, from the
+    inspection file (the second line only with one)."""
+    month = fieldwork_month(card)
+    if card.inspection is None or month is None:
+        return TITLE
+    return f"{TITLE}\nOffender Management Inspection: {card.inspection.area} ({month})"
 
 
 def _rc() -> dict[str, Any]:

@@ -67,6 +67,9 @@ class Column:
     align: Align = "left"
     nowrap: bool = False
     """Keep cells on one line (identifiers such as ``EX-0001``, ``NS07.oasys-ppo``)."""
+    verdict: bool = False
+    """Cells are verdict words (``met``, ``near miss``, ``not met``...): HTML colours each
+    cell by its word, and the word stays, so the verdict reads without colour too."""
 
 
 @attrs.frozen
@@ -300,6 +303,31 @@ figure { margin: 1rem 0; }
 figure svg, figure img { max-width: 100%; height: auto; }
 figcaption { font-style: italic; font-size: .9rem; }
 p.list-title { font-weight: 600; margin-bottom: .2rem; }
+nav.contents { border: 1px solid #c8ccd2; background: #f8f9fb; padding: .4rem 1.2rem .6rem;
+  margin: 1rem 0; display: inline-block; min-width: 20rem; }
+nav.contents h2 { font-size: 1rem; margin: .3rem 0; color: #1b1b1b; }
+nav.contents ol { margin: 0; padding-left: 1.3rem; }
+nav.contents a { color: #1d4f91; }
+td.verdict { white-space: nowrap; font-weight: 600; }
+td.v-met, td.v-good, td.v-better { background: #dff0d8; color: #1e5b1e; }
+td.v-near-miss, td.v-moved { background: #fcf0c8; color: #6b4e00; }
+td.v-not-met, td.v-worse { background: #f7d9d7; color: #8a1c14; }
+td.v-met::before, td.v-better::before { content: "\\2714\\00a0"; }
+td.v-near-miss::before { content: "\\2248\\00a0"; }
+td.v-not-met::before, td.v-worse::before { content: "\\2718\\00a0"; }
+@page { size: A4; margin: 15mm 14mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; color: #000; }
+  h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.2rem; } h3 { font-size: 11pt; }
+  h1, h2, h3, p.list-title, caption { break-after: avoid; page-break-after: avoid; }
+  tr, figure, li, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  table { font-size: 9pt; }
+  tbody tr:nth-child(even) { background: none; }
+  nav.contents { border: none; background: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  th, td.verdict { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 """.strip()
 
 
@@ -309,7 +337,11 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
     With ``standalone=False``, just the body's content (for a notebook cell).
     """
     body = [f"<h1>{html.escape(document.title)}</h1>"]
-    for block in document.blocks:
+    blocks = _with_ids(document.blocks)
+    sections = [block for block in blocks if isinstance(block, Section)]
+    for block in blocks:
+        if standalone and len(sections) > 1 and block is sections[0]:
+            body.extend(_contents(sections))
         body.extend(_html_block(block, level=2))
     content = "\n".join(body)
     if not standalone:
@@ -321,6 +353,35 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
         f"<title>{html.escape(document.title)}</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{content}\n</body>\n</html>\n"
     )
+
+
+def _slug(title: str) -> str:
+    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
+    return "-".join(words) or "section"
+
+
+def _with_ids(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks, each top-level section with an id (its own, else one from its title)."""
+    taken = {block.id for block in blocks if isinstance(block, Section) and block.id}
+    out: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, Section) or block.id:
+            out.append(block)
+            continue
+        base = _slug(block.title)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        out.append(attrs.evolve(block, id=slug))
+    return out
+
+
+def _contents(sections: Sequence[Section]) -> list[str]:
+    """A contents list of the top-level sections, linked (for a page an inspector prints)."""
+    esc = html.escape
+    items = "".join(f'<li><a href="#{esc(s.id)}">{esc(s.title)}</a></li>' for s in sections)
+    return [f'<nav class="contents" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>']
 
 
 def _html_block(block: Block, level: int) -> list[str]:
@@ -360,7 +421,9 @@ def _html_block(block: Block, level: int) -> list[str]:
 def _html_table(table: Table) -> list[str]:
     esc = html.escape
 
-    def cls(column: Column) -> str:
+    def cls(column: Column, cell: Cell = None) -> str:
+        if column.verdict and cell is not None:
+            return f' class="verdict v-{"-".join(str(cell).lower().split())}"'
         names = ["num"] if column.align == "right" else []
         names += ["id"] if column.nowrap and column.align != "right" else []
         return f' class="{" ".join(names)}"' if names else ""
@@ -373,7 +436,7 @@ def _html_table(table: Table) -> list[str]:
     out.append("<tbody>")
     for row in table.rows:
         cells = "".join(
-            f"<td{cls(c)}>{esc(_shown(cell))}</td>"
+            f"<td{cls(c, cell)}>{esc(_shown(cell))}</td>"
             for c, cell in zip(table.columns, row, strict=True)
         )
         out.append(f"<tr>{cells}</tr>")

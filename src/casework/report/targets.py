@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from casework.io import LoadResult
@@ -28,6 +29,7 @@ STATUS_WORDS = {
     TargetStatus.NOT_MET: "not met",
     TargetStatus.NO_TARGET: "no target",
     TargetStatus.NO_DATA: "no figure",
+    TargetStatus.NATIONAL: "national",
 }
 
 #: Columns of the long target table (CSV): one row per measure.
@@ -71,6 +73,10 @@ def _counted(result: TargetResult) -> str | None:
     if result.aggregation is Aggregation.VOLUME:
         return _units_of(counts.met, result.unit)
     return _units_of(counts.in_scope, result.unit)
+
+
+def _percent(share: Fraction) -> str:
+    return f"{float(share * 100):.4f}".rstrip("0").rstrip(".") + "%"
 
 
 def _period_text(period: Period) -> str:
@@ -183,8 +189,9 @@ def target_report(
     """
     tally = report.tally()
     period = report.period
+    name = f"{report.target_set}, version {report.version}"
     facts = [
-        ("Target set", f"{report.target_set} {report.version}"),
+        ("Target set", f"{report.title} ({name})" if report.title else name),
         ("Period", _period_text(period)),
         ("Area", report.area or "every area, pooled"),
     ]
@@ -195,12 +202,25 @@ def target_report(
     if load is not None:
         facts.append(("Records", load.summary()))
     facts.append(("Near miss", report.near_miss))
+    if report.national_share is not None:
+        facts.append(
+            (
+                "National share",
+                f"{_percent(report.national_share)} of each national volume target",
+            )
+        )
     facts.append(
         (
             "Result",
             f"{tally.met} met, {tally.near_miss} near miss, {tally.not_met} not met"
             + (f"; {tally.no_target} with no target" if tally.no_target else "")
-            + (f"; {tally.no_data} with no figure" if tally.no_data else ""),
+            + (f"; {tally.no_data} with no figure" if tally.no_data else "")
+            + (
+                f"; {tally.national} national volume "
+                f"{'target' if tally.national == 1 else 'targets'} shown, not judged"
+                if tally.national
+                else ""
+            ),
         )
     )
     summary = Table(
@@ -209,7 +229,7 @@ def target_report(
             Column("label", "Measure"),
             Column("figure", "Figure", "right"),
             Column("target", "Target", "right"),
-            Column("status", "Result", nowrap=True),
+            Column("status", "Result", nowrap=True, verdict=True),
             Column("counted", "Counted"),
         ),
         tuple(
@@ -226,9 +246,26 @@ def target_report(
     )
     misses = [r for r in report if r.status in {TargetStatus.NOT_MET, TargetStatus.NEAR_MISS}]
     others = [r for r in report if r not in misses]
+    key = [
+        "Met: the figure is at least the target (at most, where lower is better); a tie meets.",
+        "Near miss: short of the target by no more than the near-miss tolerance (off unless "
+        "one is given).",
+        "Not met: short of the target by more than that.",
+    ]
+    if tally.national:
+        key.append(
+            "National: a national volume target (a count for the whole country), shown beside "
+            "the count from these cases but not judged against it; give the cases' share of "
+            "the national targets with --national-share to judge them."
+        )
+    if any(r.basis == "none" for r in report):
+        key.append(
+            "No figure: case records cannot give this figure; give the published one with "
+            "--figure ID=VALUE (say --figure N15=9.5)."
+        )
     blocks: list[Block] = [
         Facts(tuple(facts)),
-        Section("Targets", (summary,)),
+        Section("Targets", (summary, BulletList(tuple(key), title="Key:"))),
         Section(
             "Targets not met",
             tuple(_measure_section(r) for r in misses) or (Paragraph("Every target was met."),),

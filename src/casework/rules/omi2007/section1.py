@@ -139,7 +139,7 @@ QUESTIONS_1_1: tuple[Question, ...] = (
         base=61,
         notes=_INSPECTOR,
         roh_note="RoH thread: no. Victim information in a PSR is not RoH assessment "
-        "(omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "(omi-2007-criteria.md §2: not stated, a reading).",
     ),
     judged(
         "1.1.m",
@@ -158,7 +158,7 @@ QUESTIONS_1_1: tuple[Question, ...] = (
         rate="74%",
         base=61,
         roh_note="RoH thread: yes. A risk assessment (recommendation 1, 004:216; "
-        "omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "omi-2007-criteria.md §2: not stated, a reading).",
     ),
     judged(
         "1.1.o",
@@ -182,7 +182,7 @@ QUESTIONS_1_1: tuple[Question, ...] = (
         SELF_HARM,
         rate="10/17",
         roh_note="RoH thread: no. Risk to self, not risk of harm to others "
-        "(omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "(omi-2007-criteria.md §2: not stated, a reading).",
     ),
     judged(
         "1.1.r",
@@ -192,8 +192,7 @@ QUESTIONS_1_1: tuple[Question, ...] = (
         kind="timeliness",
         rate="0/4",
         notes="'Immediately' has no value to compute with: judged.",
-        roh_note="RoH thread: no. Risk to self (omi-2007-criteria.md §2, proposal for the '?' "
-        "tag).",
+        roh_note="RoH thread: no. Risk to self (omi-2007-criteria.md §2: not stated, a reading).",
     ),
 )
 
@@ -740,7 +739,7 @@ QUESTIONS_1_5: tuple[Question, ...] = (
         group=_PLAN_ORDER,
         notes=_INSPECTOR,
         roh_note="RoH thread: no. Unlike 2.1.i the item is not framed by RoH "
-        "(omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "(omi-2007-criteria.md §2: not stated, a reading).",
     ),
     judged(
         "1.5.s",

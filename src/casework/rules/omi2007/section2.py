@@ -159,7 +159,7 @@ QUESTIONS_2_1: tuple[Question, ...] = (
         base=56,
         notes=_INSPECTOR,
         roh_note="RoH thread: yes. The reviews integrate the risk management plan "
-        "(omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "(omi-2007-criteria.md §2: not stated, a reading).",
     ),
     judged(
         "2.1.m",
@@ -275,7 +275,7 @@ QUESTIONS_2_1: tuple[Question, ...] = (
         rate="2/6",
         group=_TRANSFER,
         roh_note="RoH thread: yes. Home visits are an RoH tool, as in 2.2.w "
-        "(omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "(omi-2007-criteria.md §2: not stated, a reading).",
     ),
     computed(
         "2.1.x",
@@ -551,8 +551,8 @@ QUESTIONS_2_3: tuple[Question, ...] = (
         STATUTORY_VICTIM,
         rate="15/20",
         notes="'40 days' read as 40 working days (decision:omi-victim-contact-days).",
-        roh_note="RoH thread: no. Victim liaison work (omi-2007-criteria.md §2, proposal for the "
-        "'?' tag).",
+        roh_note="RoH thread: no. Victim liaison work (omi-2007-criteria.md §2: "
+        "not stated, a reading).",
     ),
     judged(
         "2.3.b",
@@ -628,8 +628,8 @@ QUESTIONS_2_3: tuple[Question, ...] = (
         rate="54%",
         base=84,
         notes=_INSPECTOR,
-        roh_note="RoH thread: no. Offender-focused work (omi-2007-criteria.md §2, proposal for "
-        "the '?' tag).",
+        roh_note="RoH thread: no. Offender-focused work (omi-2007-criteria.md §2: "
+        "not stated, a reading).",
     ),
 )
 
@@ -682,8 +682,8 @@ QUESTIONS_2_4: tuple[Question, ...] = (
         CURFEW_OR_EXCLUSION,
         roh=True,
         rate="13/15",
-        roh_note="RoH thread: yes. Restrictive requirements (omi-2007-criteria.md §2, proposal "
-        "for the '?' tag).",
+        roh_note="RoH thread: yes. Restrictive requirements (omi-2007-criteria.md §2: "
+        "not stated, a reading).",
     ),
     judged(
         "2.4.f",
@@ -702,7 +702,7 @@ QUESTIONS_2_4: tuple[Question, ...] = (
         BREACH,
         rate="35/40",
         roh_note="RoH thread: no. An enforcement timescale for every case "
-        "(omi-2007-criteria.md §2, proposal for the '?' tag).",
+        "(omi-2007-criteria.md §2: not stated, a reading).",
     ),
     computed(
         "2.4.h",
@@ -804,7 +804,7 @@ QUESTIONS_2_4: tuple[Question, ...] = (
         565,
         CUSTODY,
         rate="3/3",
-        roh_note="RoH thread: no (omi-2007-criteria.md §2, proposal for the '?' tag).",
+        roh_note="RoH thread: no (omi-2007-criteria.md §2: not stated, a reading).",
     ),
     judged("2.4.s", "Were records well organised?", 566, rate="78%", group=_RECORDS),
     judged(
@@ -997,8 +997,8 @@ QUESTIONS_2_6: tuple[Question, ...] = (
         roh=True,
         rate="25/29",
         group=_LICENCE_CONDITIONS,
-        roh_note="RoH thread: yes. Restrictive conditions (omi-2007-criteria.md §2, proposal "
-        "for the '?' tag).",
+        roh_note="RoH thread: yes. Restrictive conditions (omi-2007-criteria.md §2: "
+        "not stated, a reading).",
     ),
     judged(
         "2.6.e",
@@ -1034,8 +1034,8 @@ QUESTIONS_2_6: tuple[Question, ...] = (
         roh=True,
         rate="23/29",
         group=_LICENCE_CONDITIONS,
-        roh_note="RoH thread: yes. Restrictive conditions (omi-2007-criteria.md §2, proposal "
-        "for the '?' tag).",
+        roh_note="RoH thread: yes. Restrictive conditions (omi-2007-criteria.md §2: "
+        "not stated, a reading).",
     ),
     judged(
         "2.6.i",

@@ -515,7 +515,7 @@ plan_review_interval_2007 = rule(
     parameters=("plan_review_interval_months",),
     group="plan-review",
     notes="The timescale is not stated (004:488): plan_review_interval_months has no value. "
-    "The issue's 'every 4 months' reading is with_parameters({'plan_review_interval_months': 4}) "
+    "To check for a review every 4 months, supply plan_review_interval_months = 4 "
     "(docs/decisions.md#ns07-plan-review-interval).",
     **IN_FORCE_2007,
 )(_plan_review_check("plan_review_interval_months"))

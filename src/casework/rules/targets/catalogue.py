@@ -315,8 +315,11 @@ def available_target_sets() -> tuple[str, ...]:
 @functools.cache
 def target_set(name: str) -> TargetSet:
     """The target set called ``name``: ``"nps-2005-06"``, ``"nps-2007-08"`` or
-    ``"rom-east-of-england-2007-08"``."""
+    ``"rom-east-of-england-2007-08"``; a national set also by its year alone
+    (``"2007-08"``), as the command line takes it."""
     files = _files()
+    if name not in files and f"nps-{name}" in files:
+        name = f"nps-{name}"
     if name not in files:
         known = ", ".join(sorted(files))
         raise KeyError(f"no target set named {name!r}; known: {known}")

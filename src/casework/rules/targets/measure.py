@@ -86,6 +86,10 @@ class TargetStatus(enum.StrEnum):
     """The sources give no threshold (PM3, PM7, the regional PT13 values)."""
     NO_DATA = "no_data"
     """There is no figure: nothing in scope, or no case-level rule and no figure supplied."""
+    NATIONAL = "national"
+    """A national volume target (46,300 completions): the count from a file's cases is shown
+    beside it, not judged against it, unless the file's share of the national target is given
+    (docs/decisions.md#national-volume-targets)."""
 
 
 def parse_figure(value: FigureLike, *, percent: bool) -> Fraction:
@@ -274,7 +278,11 @@ class Assessment:
     @property
     def achieved(self) -> Fraction | None:
         """Figure / target, for volume measures (000:120 "% Achieved")."""
-        if self.aggregation is not Aggregation.VOLUME or not self.target:
+        if (
+            self.aggregation is not Aggregation.VOLUME
+            or not self.target
+            or self.status is TargetStatus.NATIONAL
+        ):
             return None
         return self.figure / self.target
 
@@ -546,6 +554,8 @@ class Tally:
     not_met: int = 0
     no_target: int = 0
     no_data: int = 0
+    national: int = 0
+    """National volume targets shown beside a file's count, not judged (no share given)."""
 
     @property
     def judged(self) -> int:
@@ -573,6 +583,7 @@ def tally(items: Iterable[_Judged]) -> Tally:
         not_met=counts[TargetStatus.NOT_MET],
         no_target=counts[TargetStatus.NO_TARGET],
         no_data=counts[TargetStatus.NO_DATA],
+        national=counts[TargetStatus.NATIONAL],
     )
 
 
