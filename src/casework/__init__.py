@@ -91,3 +91,8 @@ __all__ += [
     "target_performance",
     "target_set",
 ]
+
+# How sure each score is: confidence intervals and band chances (docs/scoring.md).
+from casework.intervals import IntervalOptions, ScoreIntervals  # noqa: E402
+
+__all__ += ["IntervalOptions", "ScoreIntervals"]
