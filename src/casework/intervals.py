@@ -17,8 +17,9 @@ says how far they could plausibly move (docs/scoring.md#how-sure-each-score-is):
   the published band holds in fewer than ``band_threshold`` of them.
 
 Nothing here reads the clock or global random state: the draws come from
-:class:`random.Random` seeded with ``seed`` over the case references in sorted
-order, so one sample gives one answer whatever the order of its file. The
+:class:`random.Random` seeded with ``seed``, over the cases ordered by their
+answers, so one sample gives one answer whatever the order of its file and
+whatever its case references (a pseudonymised sample gives the same intervals). The
 counting is vectorised with numpy when it is installed (it comes with the
 ``report`` and ``dataframe`` extras); without it a pure-Python path gives
 bit-for-bit the same figures.
@@ -653,6 +654,26 @@ def bootstrap_figures(
 # ---------------------------------------------------------------- intervals
 
 
+def _canonical_order(*cards: Scorecard) -> tuple[str, ...]:
+    """The cases in the order the draws are made in: by their answers, question by
+    question, then by reference.
+
+    Cases with the same answers everywhere are interchangeable, so the figures
+    depend neither on the order of the file nor on the references themselves: a
+    pseudonymised sample gives the same intervals as the original.
+    """
+    positions = ("above", "below", "unanswered", "not_applicable")
+    signature: dict[str, list[int]] = {ref: [] for card in cards for ref in card.cases}
+    for card in cards:
+        for question in sorted(card.questions, key=lambda q: q.id):
+            where = {
+                ref: code for code, name in enumerate(positions) for ref in getattr(question, name)
+            }
+            for ref, codes in signature.items():
+                codes.append(where.get(ref, len(positions)))
+    return tuple(sorted(signature, key=lambda ref: (signature[ref], ref)))
+
+
 def _quantile(ordered: Sequence[float], q: float) -> float:
     """Linear interpolation between order statistics (type 7, numpy's default)."""
     h = (len(ordered) - 1) * q
@@ -696,7 +717,7 @@ def score_intervals(
     ``card.intervals`` gives the same, with the options the card was scored with.
     """
     chosen = options or IntervalOptions()
-    order = tuple(sorted(card.cases))
+    order = _canonical_order(card)
     weights = resample_weights(len(order), chosen.resamples, chosen.seed)
     backend = _backend(engine)
     design = _design(card, order)
@@ -753,7 +774,7 @@ def difference_intervals(
     :func:`casework.compare.inspection_figures` names figures.
     """
     chosen = options or IntervalOptions()
-    order = tuple(sorted(set(before.cases) | set(after.cases)))
+    order = _canonical_order(before, after)
     weights = resample_weights(len(order), chosen.resamples, chosen.seed)
     backend = _backend(engine)
     old = _evaluate(_design(before, order), weights, backend)

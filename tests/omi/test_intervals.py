@@ -14,6 +14,7 @@ import subprocess
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 
 from casework import WorkingCalendar, load_cases, load_inspection, score_inspection
@@ -265,15 +266,25 @@ def test_python_and_numpy_paths_agree_exactly(card: Scorecard) -> None:
     )
 
 
-def test_the_order_of_the_findings_does_not_matter(omi_findings: Findings, card: Scorecard) -> None:
+def test_neither_order_nor_references_change_the_intervals(
+    omi_findings: Findings, card: Scorecard
+) -> None:
+    """Shuffled findings, and every case renamed (as pseudonymising does, in an order
+    of its own), give the same intervals; another seed gives other ones."""
+    chosen = IntervalOptions(resamples=200, seed=2)
+    first = score_inspection(omi_findings, inspection=card.inspection, intervals=chosen)
     shuffled = list(omi_findings)
     random.Random(5).shuffle(shuffled)
-    chosen = IntervalOptions(resamples=200, seed=2)
     again = score_inspection(shuffled, inspection=card.inspection, intervals=chosen)
-    assert (
-        again.intervals
-        == score_inspection(omi_findings, inspection=card.inspection, intervals=chosen).intervals
-    )
+    assert again.intervals == first.intervals
+    refs = sorted({f.case_ref for f in omi_findings})
+    names = random.Random(9).sample(range(999), len(refs))
+    renamed = {ref: f"P-{name:03}" for ref, name in zip(refs, names, strict=True)}
+    hidden = [attrs.evolve(f, case_ref=renamed[f.case_ref]) for f in shuffled]
+    masked = score_inspection(hidden, inspection=card.inspection, intervals=chosen)
+    assert masked.intervals == first.intervals
+    other = score_inspection(omi_findings, intervals=IntervalOptions(resamples=200, seed=3))
+    assert other.intervals != first.intervals
 
 
 def test_example_intervals_and_band_chances(omi_findings: Findings, card: Scorecard) -> None:
@@ -434,8 +445,6 @@ def test_a_change_on_many_cases_is_beyond_noise(omi_findings: Findings, card: Sc
 
 
 def _not_met(finding):  # type: ignore[no-untyped-def]
-    import attrs
-
     from casework.rules import Outcome
 
     return attrs.evolve(finding, outcome=Outcome.NOT_MET)
@@ -452,7 +461,7 @@ def test_score_command_intervals_options_and_off(examples: Path) -> None:
     sample = str(examples / "omi-sample.json")
     inspection = str(examples / "omi-inspection.json")
     result = _run(
-        "score", sample, "-i", inspection, "--resamples", "300", "--seed", "4", "-f", "json"
+        "score", sample, "-i", inspection, "--resamples", "50", "--seed", "4", "-f", "json"
     )
     assert result.returncode == 0, result.stderr
     plain = json.loads(result.stdout)["scorecard"]["intervals"]
