@@ -52,6 +52,7 @@ __all__ = [
     "ScoreIntervals",
     "bootstrap_figures",
     "difference_intervals",
+    "level_text",
     "resample_weights",
     "score_intervals",
     "share_text",
@@ -116,6 +117,11 @@ class IntervalOptions:
 
 def _pct(value: float) -> str:
     return f"{round_half_up(Fraction(value) * 100)}"
+
+
+def level_text(level: float) -> str:
+    """A confidence level as a percentage: ``0.95`` -> ``"95%"``, ``0.975`` -> ``"97.5%"``."""
+    return f"{round_half_up(Fraction(level) * 100, 1).normalize():f}%"
 
 
 def share_text(share: float) -> str:

@@ -24,6 +24,7 @@ from casework.intervals import (
     IntervalOptions,
     bootstrap_figures,
     difference_intervals,
+    level_text,
     resample_weights,
     score_intervals,
     wilson_interval,
@@ -87,6 +88,7 @@ def test_wilson_interval_by_hand() -> None:
 
 
 def test_options_are_checked() -> None:
+    assert (level_text(0.95), level_text(0.975), level_text(0.9)) == ("95%", "97.5%", "90%")
     assert IntervalOptions(level="90%").level == pytest.approx(0.9)
     assert IntervalOptions(band_threshold=F(3, 4)).band_threshold == 0.75
     with pytest.raises(ValueError, match="between 0 and 1"):
@@ -457,8 +459,11 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*console_script(), *args], capture_output=True, text=True, check=False)
 
 
-def test_score_command_intervals_options_and_off(examples: Path) -> None:
-    sample = str(examples / "omi-sample.json")
+def test_score_command_intervals_options_and_off(examples: Path, tmp_path: Path) -> None:
+    whole = json.loads((examples / "omi-sample.json").read_text(encoding="utf-8"))
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps({**whole, "cases": whole["cases"][:12]}), encoding="utf-8")
+    sample = str(small)
     inspection = str(examples / "omi-inspection.json")
     result = _run(
         "score", sample, "-i", inspection, "--resamples", "50", "--seed", "4", "-f", "json"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from casework.intervals import level_text
 from casework.report.document import Column, Figure, Table
 from casework.scoring import Scorecard
 from casework.text import percent
@@ -159,7 +160,7 @@ def chart1(card: Scorecard) -> MplFigure:
                 ecolor="#222222",
                 elinewidth=0.8,
                 capsize=3,
-                label=None if labelled else f"{percent(Fraction(level or 0))} interval",
+                label=None if labelled else f"{level_text(level or 0.0)} interval",
             )
             labelled = True
             for artist in drawn.lines[2]:

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from casework.compare import Comparison, FigureChange, FigureValue, OutcomeChange, RuleSummary
+from casework.intervals import level_text
 from casework.io import LoadResult
 from casework.report.document import (
     Block,
@@ -307,7 +308,7 @@ def _figure_blocks(
         Column("delta", "Change", "right"),
     ]
     if noisy:
-        level = _level_text(noisy[0].noise.level if noisy[0].noise else 0.0)
+        level = level_text(noisy[0].noise.level if noisy[0].noise else 0.0)
         columns += [
             Column("noise", f"Change, {level} interval", "right", nowrap=True),
             Column("beyond_noise", "Beyond sampling noise"),
@@ -344,11 +345,6 @@ def _figure_blocks(
             )
         )
     return tuple(blocks)
-
-
-def _level_text(level: float) -> str:
-    """A confidence level as a percentage (``0.95`` -> ``"95%"``)."""
-    return f"{round_half_up(Fraction(level) * 100, 1).normalize():f}%"
 
 
 def comparison_report(

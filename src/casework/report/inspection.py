@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from casework.intervals import Interval, ScoreIntervals, share_text
+from casework.intervals import Interval, ScoreIntervals, level_text, share_text
 from casework.io import LoadResult
 from casework.report.charts import chart1_figure
 from casework.report.document import (
@@ -37,7 +37,7 @@ from casework.report.document import (
 )
 from casework.report.output import Report, record_counts
 from casework.scoring import CriterionScore, QuestionScore, Scorecard
-from casework.text import long_date, percent, plural, round_half_up
+from casework.text import long_date, percent, plural
 
 __all__ = [
     "QUESTION_COLUMNS",
@@ -121,7 +121,7 @@ def _interval_text(interval: Interval | None) -> str | None:
 
 
 def _level_text(intervals: ScoreIntervals) -> str:
-    return f"{round_half_up(Fraction(intervals.options.level) * 100, 1).normalize():f}%"
+    return level_text(intervals.options.level)
 
 
 def _question_rows(
