@@ -268,6 +268,28 @@ def test_python_and_numpy_paths_agree_exactly(card: Scorecard) -> None:
     )
 
 
+def test_without_numpy_the_pure_python_path_is_used(
+    card: Scorecard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    import casework.intervals as module
+
+    chosen = IntervalOptions(resamples=100, seed=1)
+    expected = score_intervals(card, chosen, engine="python")
+    real = importlib.import_module
+
+    def no_numpy(name: str, *args: object) -> object:
+        if name == "numpy":
+            raise ImportError("No module named 'numpy'")
+        return real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.importlib, "import_module", no_numpy)
+    assert score_intervals(card, chosen) == expected
+    with pytest.raises(ImportError, match="the numpy engine needs numpy"):
+        score_intervals(card, chosen, engine="numpy")
+
+
 def test_neither_order_nor_references_change_the_intervals(
     omi_findings: Findings, card: Scorecard
 ) -> None:
