@@ -336,6 +336,17 @@ def test_example_intervals_and_band_chances(omi_findings: Findings, card: Scorec
     off = score_inspection(omi_findings, intervals=False)
     assert off.intervals is None
     assert off.to_dict()["intervals"] is None
+    from casework.report.dataframe import question_frame, section_frame
+
+    sections = section_frame(card).set_index("section")
+    assert sections.loc["3", "low"] == intervals.section(3).low  # type: ignore[union-attr]
+    assert sections.loc["roh_thread", "high"] == intervals.roh_thread.high
+    row = question_frame(card).set_index("question_id").loc["1.2.p"]
+    assert (row["interval_low"], row["interval_high"]) == (
+        intervals.question("1.2.p").low,  # type: ignore[union-attr]
+        intervals.question("1.2.p").high,  # type: ignore[union-attr]
+    )
+    assert section_frame(off)["low"].isna().all()
     plain = card.to_dict()["intervals"]
     assert plain["methods"]["criteria"] == "bootstrap"
     assert json.loads(json.dumps(plain)) == plain
