@@ -95,3 +95,8 @@ __all__ += [
 
 # Drawing an inspection's case sample (docs/sampling.md).
 __all__ += ["CaseSample", "SampleType", "sample_cases"]
+
+# How sure each score is: confidence intervals and band chances (docs/scoring.md).
+from casework.intervals import IntervalOptions, ScoreIntervals  # noqa: E402
+
+__all__ += ["IntervalOptions", "ScoreIntervals"]

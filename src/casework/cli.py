@@ -29,6 +29,7 @@ from casework.compare import (
     question_keys,
     target_figures,
 )
+from casework.intervals import IntervalOptions
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
 from casework.model import Case
 from casework.model.inspection import Inspection, InspectionFileError, load_inspection
@@ -264,6 +265,87 @@ def _scoring_options(pairs: Sequence[str]) -> ScoringOptions:
         return ScoringOptions(**values)
     except (ValueError, TypeError) as exc:
         raise click.BadParameter(str(exc), param_hint="'--option'") from None
+
+
+def _interval_choice(
+    on: bool, level: str, resamples: int, seed: int, band_threshold: str
+) -> IntervalOptions | bool:
+    """The ``--level``, ``--resamples``, ``--seed`` and ``--band-threshold`` options as
+    :class:`IntervalOptions` (``False`` with ``--no-intervals``)."""
+    if not on:
+        return False
+    values: dict[str, Fraction] = {}
+    for name, text in (("level", level), ("band_threshold", band_threshold)):
+        try:
+            values[name] = _fraction_text(text)
+        except (ValueError, ZeroDivisionError):
+            flag = f"'--{name.replace('_', '-')}'"
+            raise click.BadParameter(
+                f"{text!r} is not a share such as 95%, 0.95 or 19/20", param_hint=flag
+            ) from None
+    if not 0 < values["level"] < 1:
+        raise click.BadParameter(f"{level!r} is not between 0% and 100%", param_hint="'--level'")
+    if not 0 <= values["band_threshold"] <= 1:
+        raise click.BadParameter(
+            f"{band_threshold!r} is not between 0% and 100%", param_hint="'--band-threshold'"
+        )
+    return IntervalOptions(
+        level=values["level"],
+        resamples=resamples,
+        seed=seed,
+        band_threshold=values["band_threshold"],
+    )
+
+
+def interval_options(intervals_help: str, *, band: bool = True) -> Callable[[F], F]:
+    """``--intervals/--no-intervals``, ``--level``, ``--resamples``, ``--seed`` and (with
+    ``band``) ``--band-threshold`` (docs/scoring.md#how-sure-each-score-is)."""
+    options = [
+        click.option(
+            "--intervals/--no-intervals", default=True, show_default=True, help=intervals_help
+        ),
+        click.option(
+            "--level",
+            default="95%",
+            show_default=True,
+            metavar="SHARE",
+            help="Confidence level of the intervals.",
+        ),
+        click.option(
+            "--resamples",
+            type=click.IntRange(min=1),
+            default=IntervalOptions().resamples,
+            show_default=True,
+            metavar="N",
+            help="Bootstrap resamples of the cases.",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=IntervalOptions().seed,
+            show_default=True,
+            metavar="N",
+            help="Seed of the bootstrap draws (the same seed gives the same intervals).",
+        ),
+    ]
+    if band:
+        options.append(
+            click.option(
+                "--band-threshold",
+                default="80%",
+                show_default=True,
+                metavar="SHARE",
+                help="Flag a criterion whose conclusion holds in fewer than this share of "
+                "resamples.",
+            )
+        )
+
+    def decorate(function: F) -> F:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
 
 
 def case_file_argument(function: F) -> F:
@@ -643,6 +725,10 @@ def findings(
     metavar="SHARE",
     help="List a question as an area for improvement when less than this share was.",
 )
+@interval_options(
+    "Show how sure each score is: confidence intervals and, per criterion, how often "
+    "resampling the cases gives the same conclusion."
+)
 @pseudonym_options
 @progress_option
 @output_options
@@ -656,6 +742,11 @@ def score(
     chart_file: Path | None,
     strengths_from: Fraction,
     improvements_below: Fraction,
+    intervals: bool,
+    level: str,
+    resamples: int,
+    seed: int,
+    band_threshold: str,
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -669,7 +760,9 @@ def score(
     80/20 of its questions and its summary question, with the conclusion
     sentence; per section, the mean of its criteria; the Risk of Harm thread;
     Chart 1; section 4 grades from the inspection file; and per criterion the
-    question table, strengths and areas for improvement.
+    question table, strengths and areas for improvement. Every score has a 95%
+    interval and every criterion the share of resamples giving its conclusion
+    (docs: scoring, How sure each score is); --no-intervals leaves them out.
 
     \b
     Examples:
@@ -678,8 +771,10 @@ def score(
       casework score omi-sample.json -i omi-inspection.json --chart chart1.png
       casework score omi-sample.json -i omi-inspection.json --format csv
       casework score omi-sample.json --option roh_thread_summaries=false -f json
+      casework score omi-sample.json --resamples 5000 --seed 7 --level 90%
     """
     scoring = _scoring_options(options)
+    chosen_intervals = _interval_choice(intervals, level, resamples, seed, band_threshold)
     if chart_file is not None and chart_file.suffix.lower() not in {".png", ".svg"}:
         raise click.BadParameter("a chart is saved as .png or .svg", param_hint="'--chart'")
     inspection = _load_inspection(inspection_file)
@@ -687,7 +782,9 @@ def score(
     chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
     result, found = _evaluate_file(file, chosen_as_of, lambda _day: chosen, progress)
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    card = score_inspection(found, inspection=inspection, options=scoring)
+    card = score_inspection(
+        found, inspection=inspection, options=scoring, intervals=chosen_intervals
+    )
     if not card.criteria:
         raise click.UsageError(
             f"rule set {chosen.name!r} has no inspection questions to score; use omi-2007"
@@ -1066,6 +1163,8 @@ def _figure_scorers(
     scores: bool,
     targets: TargetSet | None,
     period: Period | None,
+    *,
+    noise: IntervalOptions | bool,
 ) -> dict[str, Scorer]:
     scorers: dict[str, Scorer] = {}
     if period is not None and targets is None:
@@ -1076,7 +1175,7 @@ def _figure_scorers(
                 "--scores: neither rule set has inspection questions to score "
                 "(omi-2007 and its variants have)"
             )
-        scorers["scores"] = inspection_figures()
+        scorers["scores"] = inspection_figures(intervals=noise)
     if targets is not None:
         measured = {measure.rule_id for measure in targets if measure.rule_id}
         if not any(rule.id in measured for rs in (baseline, variant) for rule in rs):
@@ -1166,6 +1265,11 @@ def _figure_scorers(
     help="Reporting period for --targets: START..END, 2007-08 or 2007-08-Q3. "
     "[default: the target set's year]",
 )
+@interval_options(
+    "With --scores, say whether each score's change is beyond sampling noise (a paired "
+    "bootstrap interval of the change).",
+    band=False,
+)
 @pseudonym_options
 @progress_option
 @output_options
@@ -1183,6 +1287,10 @@ def diff(
     scores: bool,
     target_set_: TargetSet | None,
     period: Period | None,
+    intervals: bool,
+    level: str,
+    resamples: int,
+    seed: int,
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -1206,9 +1314,12 @@ def diff(
       casework diff omi-sample.json -b omi-2007 -v five-day-breach-action.toml --scores
       casework diff targets-cases.yaml -b nps-2007-08 -v twenty-day-resolution.yaml \\
         --targets 2007-08
+      casework diff omi-sample.json -b omi-2007 -v five-day-breach-action.toml --scores \\
+        --no-intervals
     """
     match, paired_by = _pairing(baseline, variant, how, pairs)
-    figures = _figure_scorers(baseline, variant, scores, target_set_, period)
+    noise = _interval_choice(intervals, level, resamples, seed, "80%")
+    figures = _figure_scorers(baseline, variant, scores, target_set_, period, noise=noise)
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
     result, assessed_on = _read_cases(file, as_of)
     cases = [case for case in result.cases if not case_refs or case.reference in case_refs]

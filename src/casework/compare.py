@@ -43,6 +43,7 @@ import attrs
 
 from casework._display import arrow_table, html_summary
 from casework.calendar import WorkingCalendar
+from casework.intervals import Interval, IntervalOptions, difference_intervals
 from casework.model import Case
 from casework.rules.engine import Finding, Findings, Outcome, Rule, evaluate_case
 from casework.rules.ruleset import RuleSet, resolve_ruleset
@@ -89,26 +90,27 @@ _SHORT = {
 }
 
 
+_NOISE_WORDS = {True: "beyond sampling noise", False: "within sampling noise"}
+
+
 def match_after_prefix(rule: Rule) -> str:
     """The rule id after its first dot: ``NS05.oasys-ppo`` and ``NS07.oasys-ppo`` pair up."""
     head, dot, tail = rule.id.partition(".")
     return tail if dot and tail else head
 
 
-def inspection_figures(**scoring: Any) -> Scorer:
-    """Every figure of an inspection scorecard, for ``compare(figures={"inspection": ...})``.
+@attrs.frozen
+class _InspectionFigures:
+    """A scorer of every inspection figure that can also say which changes are beyond
+    sampling noise (:meth:`noise`)."""
 
-    Per criterion its score and conclusion, per section its score, the RoH
-    thread, and per question its proportion, named ``"criterion 1.2"``,
-    ``"criterion 1.2 conclusion"``, ``"section 1"``, ``"RoH thread"``,
-    ``"question 1.2.p"``. Keyword arguments go to :func:`~casework.score_inspection`
-    (``inspection=``, ``options=``, ``bands=``, single options).
-    """
+    scoring: Mapping[str, Any]
+    intervals: IntervalOptions | None
 
-    def figures(findings: Findings) -> dict[str, FigureValue]:
+    def __call__(self, findings: Findings) -> dict[str, FigureValue]:
         from casework.scoring import score_inspection  # noqa: PLC0415  (only when used)
 
-        card = score_inspection(findings, **scoring)
+        card = score_inspection(findings, intervals=False, **self.scoring)
         out: dict[str, FigureValue] = {}
         for criterion in card.criteria:
             out[f"criterion {criterion.id}"] = criterion.score
@@ -120,7 +122,37 @@ def inspection_figures(**scoring: Any) -> Scorer:
             out[f"question {question.id}"] = question.proportion
         return out
 
-    return figures
+    def noise(self, before: Findings, after: Findings) -> dict[str, Interval]:
+        """Paired bootstrap intervals of each figure's change (none with intervals off)."""
+        if self.intervals is None:
+            return {}
+        from casework.scoring import score_inspection  # noqa: PLC0415  (only when used)
+
+        old = score_inspection(before, intervals=False, **self.scoring)
+        new = score_inspection(after, intervals=False, **self.scoring)
+        return difference_intervals(old, new, self.intervals)
+
+
+def inspection_figures(intervals: IntervalOptions | bool = True, **scoring: Any) -> Scorer:
+    """Every figure of an inspection scorecard, for ``compare(figures={"inspection": ...})``.
+
+    Per criterion its score and conclusion, per section its score, the RoH
+    thread, and per question its proportion, named ``"criterion 1.2"``,
+    ``"criterion 1.2 conclusion"``, ``"section 1"``, ``"RoH thread"``,
+    ``"question 1.2.p"``. Keyword arguments go to :func:`~casework.score_inspection`
+    (``inspection=``, ``options=``, ``bands=``, single options).
+
+    With ``intervals`` (on by default; :class:`~casework.intervals.IntervalOptions`
+    to choose the level, resamples and seed), every score and proportion change
+    carries a paired bootstrap interval (:attr:`FigureChange.noise`): the same
+    resampled cases scored under both rule sets, so
+    :attr:`FigureChange.beyond_noise` says whether the change would show on
+    another sample of the same size.
+    """
+    chosen = intervals if isinstance(intervals, IntervalOptions) else None
+    if intervals is True:
+        chosen = IntervalOptions()
+    return _InspectionFigures(dict(scoring), chosen)
 
 
 def target_figures(target_set: Any, *, period: Any, **reporting: Any) -> Scorer:
@@ -257,6 +289,17 @@ class FigureChange:
     name: str
     before: FigureValue
     after: FigureValue
+    noise: Interval | None = None
+    """A paired bootstrap interval of ``after - before`` over resamples of the cases,
+    when the scorer gives one (:func:`inspection_figures`)."""
+
+    @property
+    def beyond_noise(self) -> bool | None:
+        """Whether the change is beyond sampling noise: its interval leaves out 0.
+        ``None`` without an interval."""
+        if self.noise is None:
+            return None
+        return self.noise.low > 0 or self.noise.high < 0
 
     @property
     def delta(self) -> Fraction | int | None:
@@ -283,6 +326,8 @@ class FigureChange:
             "variant": _plain_figure(self.after),
             "delta": _plain_figure(self.delta),
             "changed": self.changed,
+            "noise": self.noise.to_dict() if self.noise else None,
+            "beyond_noise": self.beyond_noise,
         }
 
 
@@ -478,10 +523,12 @@ class Comparison:
             for figure in figures:
                 delta = figure.delta
                 sign = "+" if delta is not None and delta > 0 else ""
+                noise = figure.beyond_noise
                 lines.append(
                     f"  {figure.group}: {figure.name}  {_shown_figure(figure.before)} -> "
                     f"{_shown_figure(figure.after)}"
                     + (f" ({sign}{_shown_figure(delta)})" if delta is not None else "")
+                    + ("" if noise is None else f" [{_NOISE_WORDS[noise]}]")
                 )
         elif self.figures:
             lines += ["", f"No figure moved ({plural(len(self.figures), 'figure')} compared)."]
@@ -636,6 +683,11 @@ def _figures(
     out: list[FigureChange] = []
     for group, scorer in scorers.items():
         old, new = scorer(before), scorer(after)
+        noise = getattr(scorer, "noise", None)
+        intervals: Mapping[str, Interval] = noise(before, after) if callable(noise) else {}
         names = [*old, *(name for name in new if name not in old)]
-        out.extend(FigureChange(group, name, old.get(name), new.get(name)) for name in names)
+        out.extend(
+            FigureChange(group, name, old.get(name), new.get(name), intervals.get(name))
+            for name in names
+        )
     return tuple(out)

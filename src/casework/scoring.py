@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from casework._display import arrow_table, html_summary, short
+from casework.intervals import IntervalOptions, ScoreIntervals, score_intervals
 from casework.model.inspection import Inspection, Section4Grade
 from casework.rules.engine import Finding, Outcome, RuleKind
 from casework.rules.omi2007.criteria import Criterion, Section, criterion, section
@@ -510,6 +511,21 @@ class Scorecard:
     rulesets: tuple[str, ...]
     inspection: Inspection | None = None
     warnings: tuple[str, ...] = ()
+    interval_options: IntervalOptions | None = None
+    """How :attr:`intervals` are computed; ``None``: no intervals (``intervals=False``)."""
+    _cache: dict[str, ScoreIntervals] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, alias="_cache"
+    )
+
+    @property
+    def intervals(self) -> ScoreIntervals | None:
+        """Confidence intervals of every figure and band chances of every criterion
+        (:mod:`casework.intervals`), computed when first read; ``None`` when turned off."""
+        if self.interval_options is None:
+            return None
+        if "intervals" not in self._cache:
+            self._cache["intervals"] = score_intervals(self, self.interval_options)
+        return self._cache["intervals"]
 
     def question(self, question_id: str) -> QuestionScore:
         """One question's figures; ``KeyError`` if no finding asked it."""
@@ -606,6 +622,7 @@ class Scorecard:
             "section4": [s.to_dict() for s in self.section4],
             "questions": [q.to_dict() for q in self.questions],
             "warnings": list(self.warnings),
+            "intervals": intervals.to_dict() if (intervals := self.intervals) else None,
         }
 
 
@@ -843,6 +860,7 @@ def score_inspection(
     inspection: Inspection | None = None,
     options: ScoringOptions | None = None,
     bands: BandTable | None = None,
+    intervals: IntervalOptions | bool = True,
     **overrides: Any,
 ) -> Scorecard:
     """Score an inspection from the findings of its case sample.
@@ -854,6 +872,10 @@ def score_inspection(
         options: readings of what the report leaves open (:class:`ScoringOptions`).
         bands: the conclusion band table; by default the one in force on the
             inspection's ``as_of`` (else the findings' latest ``as_of``).
+        intervals: how sure each figure is (:mod:`casework.intervals`): ``True`` for
+            the default :class:`~casework.intervals.IntervalOptions` (95%, 2,000
+            resamples, seed 0), options of your own, or ``False`` for none. They are
+            computed when ``card.intervals`` is first read.
         overrides: individual options, e.g. ``roh_thread_summaries=False``.
 
     Raises:
@@ -904,7 +926,14 @@ def score_inspection(
         rulesets=tuple(rulesets),
         inspection=inspection,
         warnings=tuple(warnings),
+        interval_options=_interval_options(intervals),
     )
+
+
+def _interval_options(intervals: IntervalOptions | bool) -> IntervalOptions | None:
+    if isinstance(intervals, IntervalOptions):
+        return intervals
+    return IntervalOptions() if intervals else None
 
 
 def _order(criterion_id: str) -> tuple[int, ...]:

@@ -329,7 +329,17 @@ def test_comparison_question_frame_has_one_row_per_question(ten_days: Comparison
 
 def test_figure_change_frame_has_one_row_per_figure(twenty_days: Comparison) -> None:
     frame = figure_change_frame(twenty_days)
-    assert list(frame.columns) == ["group", "name", "baseline", "variant", "delta", "changed"]
+    assert list(frame.columns) == [
+        "group",
+        "name",
+        "baseline",
+        "variant",
+        "delta",
+        "changed",
+        "noise_low",
+        "noise_high",
+        "beyond_noise",
+    ]
     assert len(frame) == len(twenty_days.figures)
     assert frame["changed"].dtype == bool
     n05 = frame.set_index("name").loc["N05"]

@@ -231,12 +231,23 @@ def test_criterion_frame_has_one_row_per_criterion(card: Scorecard) -> None:
         "basis",
         "band",
         "conclusion",
+        "low",
+        "high",
+        "same_band",
+        "band_flag",
     ]
+    intervals = card.intervals
+    assert intervals is not None
     for row, criterion in zip(frame.itertuples(index=False), card.criteria, strict=True):
         assert row.score == pytest.approx(float(criterion.score))
         assert row.display == criterion.display
         assert row.conclusion == criterion.conclusion
         assert row.section == criterion.section
+        interval, chances = intervals.criterion(criterion.id), intervals.band(criterion.id)
+        assert (row.low, row.high) == (interval.low, interval.high)
+        assert row.low <= row.score <= row.high
+        assert row.same_band == chances.published_share
+        assert row.band_flag == (chances.published_share < 0.8)
 
 
 def test_section_frame_has_the_sections_and_the_thread(card: Scorecard) -> None:

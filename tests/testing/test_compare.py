@@ -129,6 +129,8 @@ def test_the_report_in_words_and_as_json(calendar: WorkingCalendar) -> None:
         "variant": "1/3",
         "delta": "-1/3",
         "changed": True,
+        "noise": None,  # a scorer of its own gives no interval of the change
+        "beyond_noise": None,
     }
 
 

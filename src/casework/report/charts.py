@@ -4,7 +4,9 @@ Chart 1 of an inspection report shows "percentage scores for each Offender
 Management Inspection Criterion and for each of the sections 1-3" (004:181):
 one bar per criterion, 1.1 to 3.2, and one per section, each section's bar
 after its criteria. Bars carry their displayed percentage; dashed lines mark
-where the conclusion bands start.
+where the conclusion bands start. When the scorecard has intervals
+(:mod:`casework.intervals`), each bar has an error bar from its interval's low
+to its high end (gid ``errorbar-<key>``), and the percentage sits above it.
 
 Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot,
 no global state), and SVG output is deterministic (fixed ids, no date).
@@ -15,11 +17,13 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from casework.intervals import level_text
 from casework.report.document import Column, Figure, Table
 from casework.scoring import Scorecard
 from casework.text import month_name, percent
@@ -58,26 +62,59 @@ class Bar:
     score: Any
     """The exact score (a ``Fraction``)."""
     is_section: bool
+    low: float | None = None
+    """Lower end of the score's confidence interval (a proportion), if intervals are on."""
+    high: float | None = None
+    """Upper end of the score's confidence interval."""
 
     @property
     def percent(self) -> float:
         """Height of the bar, in percent."""
         return float(self.score * 100)
 
+    @property
+    def error(self) -> tuple[float, float] | None:
+        """The error bar, in percentage points below and above the bar's top."""
+        if self.low is None or self.high is None:
+            return None
+        return max(0.0, self.percent - self.low * 100), max(0.0, self.high * 100 - self.percent)
+
 
 def chart1_bars(card: Scorecard) -> tuple[Bar, ...]:
     """The bars of Chart 1 in order: each section's criteria, then the section.
 
     Criteria and sections with no score (no relevant case at all) have no bar.
+    Each bar carries its confidence interval when the card has intervals.
     """
+    intervals = card.intervals
     bars: list[Bar] = []
     for section in card.sections:
         for criterion in card.criteria:
             if criterion.section == section.number and criterion.score is not None:
-                bars.append(Bar(criterion.id, criterion.id, section.number, criterion.score, False))
+                found = intervals.criterion(criterion.id) if intervals else None
+                bars.append(
+                    Bar(
+                        criterion.id,
+                        criterion.id,
+                        section.number,
+                        criterion.score,
+                        False,
+                        *((found.low, found.high) if found else ()),
+                    )
+                )
         if section.score is not None:
             key = f"section-{section.number}"
-            bars.append(Bar(key, f"Section {section.number}", section.number, section.score, True))
+            found = intervals.section(section.number) if intervals else None
+            bars.append(
+                Bar(
+                    key,
+                    f"Section {section.number}",
+                    section.number,
+                    section.score,
+                    True,
+                    *((found.low, found.high) if found else ()),
+                )
+            )
     return tuple(bars)
 
 
@@ -104,6 +141,8 @@ def chart1(card: Scorecard) -> MplFigure:
             x += 0.8  # a gap between sections
         positions.append(x)
         x += 1.0
+    level = card.intervals.options.level if card.intervals else None
+    labelled = False
     for position, bar in zip(positions, bars, strict=True):
         colours = SECTION_COLOURS if bar.is_section else CRITERION_COLOURS
         (patch,) = axes.bar(
@@ -115,9 +154,24 @@ def chart1(card: Scorecard) -> MplFigure:
             linewidth=0.6,
         )
         patch.set_gid(f"chart1-{bar.key}")
+        error = bar.error
+        if error is not None:
+            drawn = axes.errorbar(
+                position,
+                bar.percent,
+                yerr=[[error[0]], [error[1]]],
+                fmt="none",
+                ecolor="#222222",
+                elinewidth=0.8,
+                capsize=3,
+                label=None if labelled else f"{level_text(level or 0.0)} interval",
+            )
+            labelled = True
+            for artist in drawn.lines[2]:
+                artist.set_gid(f"errorbar-{bar.key}")
         axes.annotate(
             percent(bar.score),
-            (position, bar.percent),
+            (position, bar.percent + (error[1] if error else 0.0)),
             xytext=(0, 3),
             textcoords="offset points",
             ha="center",
@@ -210,11 +264,28 @@ def _alt(bars: Sequence[Bar], card: Scorecard) -> str:
     return "Bar chart of scores: " + "; ".join(parts) + "."
 
 
+def _interval_cell(bar: Bar) -> str | None:
+    if bar.low is None or bar.high is None:
+        return None
+    return f"{percent(Fraction(bar.low))} to {percent(Fraction(bar.high))}"
+
+
 def chart1_table(card: Scorecard) -> Table:
     """The numbers Chart 1 draws, as a table (for text, Markdown and screen readers)."""
+    bars = chart1_bars(card)
+    if not any(bar.error for bar in bars):
+        return Table(
+            (Column("bar", "Bar", nowrap=True), Column("score", "Score", "right")),
+            tuple((bar.label, percent(bar.score)) for bar in bars),
+            caption=CAPTION,
+        )
     return Table(
-        (Column("bar", "Bar", nowrap=True), Column("score", "Score", "right")),
-        tuple((bar.label, percent(bar.score)) for bar in chart1_bars(card)),
+        (
+            Column("bar", "Bar", nowrap=True),
+            Column("score", "Score", "right"),
+            Column("interval", "Interval (error bar)", "right", nowrap=True),
+        ),
+        tuple((bar.label, percent(bar.score), _interval_cell(bar)) for bar in bars),
         caption=CAPTION,
     )
 

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from casework.compare import Comparison, FigureChange, FigureValue, OutcomeChange, RuleSummary
+from casework.intervals import level_text
 from casework.io import LoadResult
 from casework.report.document import (
     Block,
@@ -292,6 +293,74 @@ def _question_section(summary: RuleSummary, changes: list[OutcomeChange]) -> Sec
     )
 
 
+def _noise_text(figure: FigureChange, percent: bool) -> str | None:
+    noise = figure.noise
+    if noise is None:
+        return None
+    ends = [Fraction(noise.low), Fraction(noise.high)]
+    if percent:
+        low, high = (f"{round_half_up(end * 100, 1)}" for end in ends)
+        return f"{low} to {high} points"
+    low, high = (f"{round_half_up(end, 2)}" for end in ends)
+    return f"{low} to {high}"
+
+
+def _figure_blocks(
+    comparison: Comparison,
+    figures: tuple[FigureChange, ...],
+    shares: Callable[[FigureChange], bool],
+) -> tuple[Block, ...]:
+    if not figures:
+        return (Paragraph(f"No figure moved ({plural(len(comparison.figures), 'figure')})."),)
+    noisy = [f for f in figures if f.noise is not None]
+    columns = [
+        Column("group", "Group", nowrap=True),
+        Column("name", "Figure", nowrap=True),
+        Column("baseline", "Baseline", "right"),
+        Column("variant", "Variant", "right"),
+        Column("delta", "Change", "right"),
+    ]
+    if noisy:
+        level = level_text(noisy[0].noise.level if noisy[0].noise else 0.0)
+        columns += [
+            Column("noise", f"Change, {level} interval", "right", nowrap=True),
+            Column("beyond_noise", "Beyond sampling noise"),
+        ]
+    rows = []
+    for f in figures:
+        row: tuple[str | None, ...] = (
+            f.group,
+            f.name,
+            figure_text(f.before, percent=shares(f)),
+            figure_text(f.after, percent=shares(f)),
+            _delta_text(f, shares(f)),
+        )
+        if noisy:
+            beyond = f.beyond_noise
+            verdict = None if beyond is None else ("yes" if beyond else "no")
+            row += (_noise_text(f, shares(f)), verdict)
+        rows.append(row)
+    blocks: list[Block] = [
+        Table(tuple(columns), tuple(rows)),
+        Paragraph(
+            "Proportions are shown as percentages to one place and other "
+            "fractions to two, rounded half-up; each change is the difference "
+            "of the figures as shown. The JSON form holds them exactly."
+        ),
+    ]
+    if noisy:
+        blocks.append(
+            Paragraph(
+                "A change is beyond sampling noise when its interval leaves out zero: the "
+                "cases were resampled with replacement and each resample scored under both "
+                "rule sets (a paired bootstrap), so the interval is of the change itself, as "
+                "it would come out on other samples of the same size (docs: scoring, How sure "
+                "each score is)."
+            )
+        )
+    return tuple(blocks)
+
+
 def comparison_report(
     comparison: Comparison,
     *,
@@ -357,39 +426,7 @@ def comparison_report(
     if comparison.figures:
         figures = comparison.figures if unchanged else comparison.changed_figures()
         blocks.append(
-            Section(
-                "Score and target changes",
-                (
-                    Table(
-                        (
-                            Column("group", "Group", nowrap=True),
-                            Column("name", "Figure", nowrap=True),
-                            Column("baseline", "Baseline", "right"),
-                            Column("variant", "Variant", "right"),
-                            Column("delta", "Change", "right"),
-                        ),
-                        tuple(
-                            (
-                                f.group,
-                                f.name,
-                                figure_text(f.before, percent=shares(f)),
-                                figure_text(f.after, percent=shares(f)),
-                                _delta_text(f, shares(f)),
-                            )
-                            for f in figures
-                        ),
-                    ),
-                    Paragraph(
-                        "Proportions are shown as percentages to one place and other "
-                        "fractions to two, rounded half-up; each change is the difference "
-                        "of the figures as shown. The JSON form holds them exactly."
-                    ),
-                )
-                if figures
-                else (
-                    Paragraph(f"No figure moved ({plural(len(comparison.figures), 'figure')})."),
-                ),
-            )
+            Section("Score and target changes", _figure_blocks(comparison, figures, shares))
         )
 
     shown = shared if unchanged else moved

@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
 from casework.compare import Comparison
+from casework.intervals import BandChances, Interval
 from casework.performance import TargetReport
 from casework.report.comparison import (
     CHANGE_COLUMNS,
@@ -197,21 +198,52 @@ def _float(value: Fraction | None) -> float:
     return float("nan") if value is None else float(value)
 
 
+def _float_or_nan(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
 def question_frame(card: Scorecard) -> DataFrame:
     """One row per question of a scorecard (columns as
     :data:`~casework.report.inspection.QUESTION_COLUMNS`): the counts, flags,
-    ``proportion`` as a float (NaN with no relevant case) and ``display`` (half-up)."""
+    ``proportion`` as a float (NaN with no relevant case), ``display`` (half-up) and
+    ``interval_low`` / ``interval_high`` (the Wilson interval; NaN with none)."""
     pd = require_pandas()
-    rows = [{**row, "proportion": _float(row["proportion"])} for row in question_records(card)]
+    rows = [
+        {
+            **row,
+            "proportion": _float(row["proportion"]),
+            "interval_low": _float_or_nan(row["interval_low"]),
+            "interval_high": _float_or_nan(row["interval_high"]),
+        }
+        for row in question_records(card)
+    ]
     columns = [column.key for column in QUESTION_COLUMNS]
     return cast("DataFrame", pd.DataFrame(rows, columns=columns))
+
+
+def _ends(interval: Interval | None) -> dict[str, float]:
+    if interval is None:
+        return {"low": float("nan"), "high": float("nan")}
+    return {"low": interval.low, "high": interval.high}
+
+
+def _band_columns(chances: BandChances | None) -> dict[str, Any]:
+    share = None if chances is None else chances.published_share
+    return {
+        "same_band": float("nan") if share is None else share,
+        "band_flag": None if chances is None else chances.unstable,
+    }
 
 
 def criterion_frame(card: Scorecard) -> DataFrame:
     """One row per criterion: ``criterion``, ``section``, ``title``, ``score`` (float),
     ``display``, ``individual`` (mean of the questions), ``summary`` (the summary
-    question's proportion), ``basis``, ``band``, ``conclusion``."""
+    question's proportion), ``basis``, ``band``, ``conclusion``; and how sure the
+    score is (:mod:`casework.intervals`; NaN / None with intervals off): ``low`` and
+    ``high`` (the bootstrap interval), ``same_band`` (share of resamples giving the
+    published band) and ``band_flag`` (True when that share is under the threshold)."""
     pd = require_pandas()
+    intervals = card.intervals
     rows = [
         {
             "criterion": c.id,
@@ -224,19 +256,23 @@ def criterion_frame(card: Scorecard) -> DataFrame:
             "basis": c.basis,
             "band": c.band.key if c.band else None,
             "conclusion": c.conclusion,
+            **_ends(intervals.criterion(c.id) if intervals else None),
+            **_band_columns(intervals.band(c.id) if intervals else None),
         }
         for c in card.criteria
     ]
     columns = ["criterion", "section", "title", "score", "display", "individual", "summary"]
-    columns += ["basis", "band", "conclusion"]
+    columns += ["basis", "band", "conclusion", "low", "high", "same_band", "band_flag"]
     return cast("DataFrame", pd.DataFrame(rows, columns=columns))
 
 
 def section_frame(card: Scorecard) -> DataFrame:
     """One row per scored section, and one for the RoH thread: ``section``
     (``"1"``..``"3"``, ``"roh_thread"``), ``title``, ``score`` (float), ``display``,
-    ``criteria`` (how many were averaged; questions, for the thread)."""
+    ``criteria`` (how many were averaged; questions, for the thread), ``low`` and
+    ``high`` (the bootstrap interval; NaN with intervals off)."""
     pd = require_pandas()
+    intervals = card.intervals
     rows = [
         {
             "section": str(s.number),
@@ -244,6 +280,7 @@ def section_frame(card: Scorecard) -> DataFrame:
             "score": _float(s.score),
             "display": s.display,
             "criteria": len(s.criteria),
+            **_ends(intervals.section(s.number) if intervals else None),
         }
         for s in card.sections
     ]
@@ -255,9 +292,10 @@ def section_frame(card: Scorecard) -> DataFrame:
             "score": _float(thread.score),
             "display": None if thread.score is None else percent(thread.score),
             "criteria": len(thread.questions),
+            **_ends(intervals.roh_thread if intervals else None),
         }
     )
-    columns = ["section", "title", "score", "display", "criteria"]
+    columns = ["section", "title", "score", "display", "criteria", "low", "high"]
     return cast("DataFrame", pd.DataFrame(rows, columns=columns))
 
 
@@ -317,7 +355,9 @@ def _figure_cell(value: Any) -> Any:
 def figure_change_frame(comparison: Comparison) -> DataFrame:
     """One row per figure compared: ``group``, ``name``, ``baseline`` and ``variant``
     (floats for fractions, ints for counts, words for verdicts, None where there is no
-    figure), ``delta`` (float; NaN for words or a missing side) and ``changed`` (bool)."""
+    figure), ``delta`` (float; NaN for words or a missing side), ``changed`` (bool),
+    ``noise_low`` and ``noise_high`` (the paired bootstrap interval of the change; NaN
+    without one) and ``beyond_noise`` (True, False, or None without an interval)."""
     pd = require_pandas()
     rows = [
         {
@@ -327,12 +367,17 @@ def figure_change_frame(comparison: Comparison) -> DataFrame:
             "variant": _figure_cell(figure.after),
             "delta": _float(None if figure.delta is None else Fraction(figure.delta)),
             "changed": figure.changed,
+            "noise_low": figure.noise.low if figure.noise else float("nan"),
+            "noise_high": figure.noise.high if figure.noise else float("nan"),
+            "beyond_noise": figure.beyond_noise,
         }
         for figure in comparison.figures
     ]
     columns = ["group", "name", "baseline", "variant", "delta", "changed"]
+    columns += ["noise_low", "noise_high", "beyond_noise"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["baseline"] = frame["baseline"].astype(object)
     frame["variant"] = frame["variant"].astype(object)
     frame["changed"] = frame["changed"].astype(bool)
+    frame["beyond_noise"] = frame["beyond_noise"].astype(object)
     return cast("DataFrame", frame)

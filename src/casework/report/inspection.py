@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from casework.intervals import Interval, ScoreIntervals, level_text, share_text
 from casework.io import LoadResult
 from casework.report.charts import chart1_figure
 from casework.report.document import (
@@ -36,7 +37,7 @@ from casework.report.document import (
 )
 from casework.report.output import Report, record_counts
 from casework.scoring import CriterionScore, QuestionScore, Scorecard
-from casework.text import long_date, percent
+from casework.text import long_date, percent, plural
 
 __all__ = [
     "QUESTION_COLUMNS",
@@ -71,6 +72,8 @@ QUESTION_COLUMNS: tuple[Column, ...] = (
     Column("not_evidenced", "Not evidenced"),
     Column("proportion", "Proportion"),
     Column("display", "Shown as"),
+    Column("interval_low", "Interval low"),
+    Column("interval_high", "Interval high"),
 )
 
 
@@ -113,36 +116,56 @@ def _highlight_text(question: QuestionScore) -> str:
     return f"{question.id} {question.question} Sufficient in {_share(question)}."
 
 
-def _question_rows(questions: Iterable[QuestionScore]) -> tuple[tuple[str | int | None, ...], ...]:
+def _interval_text(interval: Interval | None) -> str | None:
+    return None if interval is None else interval.display
+
+
+def _level_text(intervals: ScoreIntervals) -> str:
+    return level_text(intervals.options.level)
+
+
+def _question_rows(
+    questions: Iterable[QuestionScore], intervals: ScoreIntervals | None
+) -> tuple[tuple[str | int | None, ...], ...]:
     rows = []
     for q in questions:
         above, relevant = q.counts
         label = f"{q.question} (summary)" if q.summary else q.question
-        rows.append(
-            (
-                q.id,
-                label,
-                above,
-                relevant,
-                percent(q.proportion) if q.proportion is not None else None,
-                "RoH" if q.roh else None,
-            )
+        row: tuple[str | int | None, ...] = (
+            q.id,
+            label,
+            above,
+            relevant,
+            percent(q.proportion) if q.proportion is not None else None,
         )
+        if intervals is not None:
+            row += (_interval_text(intervals.question(q.id)),)
+        rows.append((*row, "RoH" if q.roh else None))
     return tuple(rows)
 
 
-_QUESTION_TABLE = (
-    Column("id", "Id", nowrap=True),
-    Column("question", "Question"),
-    Column("above", "Sufficient", "right"),
-    Column("relevant", "Relevant", "right"),
-    Column("proportion", "%", "right"),
-    Column("roh", "Thread"),
-)
+def _question_table(intervals: ScoreIntervals | None) -> tuple[Column, ...]:
+    interval = (
+        (Column("interval", f"{_level_text(intervals)} interval", "right", nowrap=True),)
+        if intervals is not None
+        else ()
+    )
+    return (
+        Column("id", "Id", nowrap=True),
+        Column("question", "Question"),
+        Column("above", "Sufficient", "right"),
+        Column("relevant", "Relevant", "right"),
+        Column("proportion", "%", "right"),
+        *interval,
+        Column("roh", "Thread"),
+    )
 
 
 def _criterion_section(
-    criterion: CriterionScore, strengths_from: Fraction, improvements_below: Fraction
+    criterion: CriterionScore,
+    strengths_from: Fraction,
+    improvements_below: Fraction,
+    intervals: ScoreIntervals | None,
 ) -> Section:
     title = criterion.criterion.title if criterion.criterion else ""
     score = criterion.display or "no score"
@@ -154,14 +177,30 @@ def _criterion_section(
         facts.append(("Conclusion", criterion.conclusion))
     if criterion.basis != "weighted":
         facts.append(("Basis", criterion.basis.replace("_", " ")))
+    if intervals is not None:
+        interval = intervals.criterion(criterion.id)
+        if interval is not None:
+            facts.append((f"{_level_text(intervals)} interval", interval.display))
+        chances = intervals.band(criterion.id)
+        if chances is not None and chances.text:
+            facts.append(("Conclusion band on resampling", chances.text))
+            if chances.unstable:
+                facts.append(
+                    (
+                        "Band flag",
+                        f"the published band holds in fewer than "
+                        f"{percent(Fraction(chances.threshold))} of resamples",
+                    )
+                )
     blocks.append(Facts(tuple(facts)))
     listed = [*criterion.questions, *([criterion.summary] if criterion.summary else [])]
-    blocks.append(Table(_QUESTION_TABLE, _question_rows(listed)))
+    table = _question_table(intervals)
+    blocks.append(Table(table, _question_rows(listed, intervals)))
     if criterion.descriptive:
         blocks.append(
             Table(
-                _QUESTION_TABLE,
-                _question_rows(criterion.descriptive),
+                table,
+                _question_rows(criterion.descriptive, intervals),
                 caption="Context (counted, not scored)",
             )
         )
@@ -182,30 +221,50 @@ def _criterion_section(
     )
 
 
+def _band_cell(intervals: ScoreIntervals, criterion_id: str) -> str | None:
+    chances = intervals.band(criterion_id)
+    share = None if chances is None else chances.published_share
+    if chances is None or share is None:
+        return None
+    text = f"{share_text(share)} of resamples"
+    if chances.unstable:
+        return f"{text} (flag: under {percent(Fraction(chances.threshold))})"
+    return text
+
+
 def _summary_of_scores(card: Scorecard, chart: bool) -> Section:
     blocks: list[Block] = [chart1_figure(card, draw=chart)]
-    scores = Table(
-        (
-            Column("criterion", "Criterion", nowrap=True),
-            Column("title", "Title"),
-            Column("score", "Score", "right"),
-            Column("conclusion", "Conclusion"),
-        ),
-        tuple(
-            (
-                c.id,
-                c.criterion.title if c.criterion else None,
-                c.display,
-                c.conclusion,
-            )
-            for c in card.criteria
+    intervals = card.intervals
+    columns = [
+        Column("criterion", "Criterion", nowrap=True),
+        Column("title", "Title"),
+        Column("score", "Score", "right"),
+    ]
+    if intervals is not None:
+        columns.append(
+            Column("interval", f"{_level_text(intervals)} interval", "right", nowrap=True)
         )
-        + tuple(
-            (f"Section {s.number}", SECTION_TITLES.get(s.number), s.display, None)
-            for s in card.sections
-        ),
-        caption="Criterion and section scores",
-    )
+    columns.append(Column("conclusion", "Conclusion"))
+    if intervals is not None:
+        columns.append(Column("band_share", "Same conclusion in"))
+    rows: list[tuple[str | int | None, ...]] = []
+    for c in card.criteria:
+        row: list[str | int | None] = [c.id, c.criterion.title if c.criterion else None, c.display]
+        if intervals is not None:
+            row.append(_interval_text(intervals.criterion(c.id)))
+        row.append(c.conclusion)
+        if intervals is not None:
+            row.append(_band_cell(intervals, c.id))
+        rows.append(tuple(row))
+    for sec in card.sections:
+        row = [f"Section {sec.number}", SECTION_TITLES.get(sec.number), sec.display]
+        if intervals is not None:
+            row.append(_interval_text(intervals.section(sec.number)))
+        row.append(None)
+        if intervals is not None:
+            row.append(None)
+        rows.append(tuple(row))
+    scores = Table(tuple(columns), tuple(rows), caption="Criterion and section scores")
     blocks.append(scores)
     if card.section4:
         blocks.append(
@@ -230,22 +289,52 @@ def _summary_of_scores(card: Scorecard, chart: bool) -> Section:
     if thread.threshold is not None:
         flagged = "yes" if thread.below_threshold else "no"
         thread_rows.append((f"Below the threshold of {percent(thread.threshold)}", flagged))
-    blocks.append(
-        Table(
-            (Column("item", "Risk of Harm thread"), Column("value", "Value", "right")),
-            tuple(thread_rows),
-            caption="Table 2: Risk of Harm thread",
+    thread_columns = [Column("item", "Risk of Harm thread"), Column("value", "Value", "right")]
+    if intervals is not None:
+        # The interval in a column of its own, beside the score it is of.
+        thread_columns.append(
+            Column("interval", f"{_level_text(intervals)} interval", "right", nowrap=True)
         )
+        shown = _interval_text(intervals.roh_thread)
+        thread_rows = [(*row, shown if i == 0 else None) for i, row in enumerate(thread_rows)]
+    blocks.append(
+        Table(tuple(thread_columns), tuple(thread_rows), caption="Table 2: Risk of Harm thread")
     )
+    if intervals is not None:
+        blocks.append(Paragraph(_method_text(intervals)))
     return Section("Summary of scores", tuple(blocks), id="summary")
+
+
+def _method_text(intervals: ScoreIntervals) -> str:
+    options = intervals.options
+    unstable = intervals.unstable()
+    flagged = (
+        f" Flagged: {', '.join(unstable)} (the published conclusion holds in fewer than "
+        f"{percent(Fraction(options.band_threshold))} of resamples)."
+        if unstable
+        else ""
+    )
+    return (
+        f"How sure each score is: {_level_text(intervals)} intervals. Questions: Wilson score "
+        f"intervals. Criteria, sections and the RoH thread: percentile bootstrap over the "
+        f"{plural(intervals.cases, 'case')} of the sample ({options.resamples:,} resamples, "
+        f'seed {options.seed}), each case keeping all its answers; "Same conclusion in" is '
+        f"the share of resamples giving the published conclusion.{flagged} The intervals cover "
+        "sampling variation only: not disagreement between assessors, and not the effect of "
+        "cases added to the sample to meet minimum numbers, which were not drawn at random "
+        "(docs: scoring, How sure each score is)."
+    )
 
 
 def question_records(card: Scorecard) -> list[dict[str, Any]]:
     """One row per question of the scorecard, keyed as :data:`QUESTION_COLUMNS`.
 
     Counts are ints, flags bools, ``proportion`` an exact ``Fraction`` (``None``
-    with no relevant case), ``display`` the half-up percentage.
+    with no relevant case), ``display`` the half-up percentage, ``interval_low`` and
+    ``interval_high`` the Wilson interval as floats (``None`` with no relevant case or
+    with intervals turned off).
     """
+    intervals = card.intervals
     return [
         {
             "criterion": q.criterion,
@@ -264,8 +353,11 @@ def question_records(card: Scorecard) -> list[dict[str, Any]]:
             "not_evidenced": len(q.not_evidenced),
             "proportion": q.proportion,
             "display": None if q.proportion is None else percent(q.proportion),
+            "interval_low": None if interval is None else interval.low,
+            "interval_high": None if interval is None else interval.high,
         }
         for q in card.questions
+        for interval in (intervals.question(q.id) if intervals is not None else None,)
     ]
 
 
@@ -320,7 +412,10 @@ def inspection_report(
         blocks.append(
             Section(
                 f"Section {section.number}: {title}: {section.display or 'no score'}",
-                tuple(_criterion_section(c, strengths_from, improvements_below) for c in criteria),
+                tuple(
+                    _criterion_section(c, strengths_from, improvements_below, card.intervals)
+                    for c in criteria
+                ),
                 id=f"section-{section.number}",
             )
         )

@@ -1,0 +1,795 @@
+"""How sure each score is: confidence intervals and band chances for a :class:`Scorecard`.
+
+An inspection scores a sample of about 110 cases (004:951); another sample of
+the same size from the same caseload would give other figures. This module
+says how far they could plausibly move (docs/scoring.md#how-sure-each-score-is):
+
+* per **question**, a Wilson score interval for its proportion (above the line
+  over relevant cases);
+* per **criterion**, **section** and for the **RoH thread**, a percentile
+  bootstrap interval: the sample's cases are drawn again with replacement,
+  ``resamples`` times from a fixed ``seed``, each drawn case bringing all its
+  answers with it, and every figure is recomputed exactly as
+  :func:`~casework.score_inspection` computes it (same options, same A7
+  renormalisation when a question has no relevant case in a resample);
+* per **criterion**, the share of resamples in which its conclusion band is
+  each band ("good in 38% of resamples, priority in 62%"), and a flag where
+  the published band holds in fewer than ``band_threshold`` of them.
+
+Nothing here reads the clock or global random state: the draws come from
+:class:`random.Random` seeded with ``seed``, over the cases ordered by their
+answers, so one sample gives one answer whatever the order of its file and
+whatever its case references (a pseudonymised sample gives the same intervals). The
+counting is vectorised with numpy when it is installed (it comes with the
+``report`` and ``dataframe`` extras); without it a pure-Python path gives
+bit-for-bit the same figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import math
+import random
+import sys
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from casework.text import round_half_up
+
+if TYPE_CHECKING:
+    from casework.scoring import BandTable, CriterionScore, QuestionScore, Scorecard
+
+__all__ = [
+    "BandChances",
+    "Interval",
+    "IntervalOptions",
+    "ScoreIntervals",
+    "bootstrap_figures",
+    "difference_intervals",
+    "level_text",
+    "resample_weights",
+    "score_intervals",
+    "share_text",
+    "wilson_interval",
+]
+
+Engine = Literal["auto", "numpy", "python"]
+Method = Literal["wilson", "bootstrap"]
+
+#: A float score this close below a band's bound counts as reaching it: figures
+#: are exact fractions and the floats carrying them may fall a rounding error short.
+BOUND_TOLERANCE = 1e-9
+
+
+def _level(_instance: object, _attribute: object, value: float) -> None:
+    if not 0 < value < 1:
+        raise ValueError(f"the confidence level must be between 0 and 1, not {value}")
+
+
+def _share(_instance: object, _attribute: object, value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ValueError(f"band_threshold must be between 0 and 1, not {value}")
+
+
+def _positive(_instance: object, _attribute: object, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"resamples must be at least 1, not {value}")
+
+
+def _to_float(value: float | Fraction | str) -> float:
+    if isinstance(value, str):
+        text = value.strip()
+        return float(Fraction(text[:-1]) / 100) if text.endswith("%") else float(Fraction(text))
+    return float(value)
+
+
+@attrs.frozen
+class IntervalOptions:
+    """How the intervals are computed (docs/scoring.md#how-sure-each-score-is).
+
+    None of these comes from the sources: the report prints no interval.
+    """
+
+    level: float = attrs.field(default=0.95, converter=_to_float, validator=_level)
+    """Confidence level of every interval (95% by default)."""
+    resamples: int = attrs.field(default=2000, validator=_positive)
+    """Bootstrap resamples of the case sample."""
+    seed: int = 0
+    """Seed of the bootstrap draws: the same sample and seed give the same intervals."""
+    band_threshold: float = attrs.field(default=0.8, converter=_to_float, validator=_share)
+    """A criterion's band is flagged when it holds in fewer than this share of resamples."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "level": self.level,
+            "resamples": self.resamples,
+            "seed": self.seed,
+            "band_threshold": self.band_threshold,
+        }
+
+
+def _pct(value: float) -> str:
+    return f"{round_half_up(Fraction(value) * 100)}"
+
+
+def level_text(level: float) -> str:
+    """A confidence level as a percentage: ``0.95`` -> ``"95%"``, ``0.975`` -> ``"97.5%"``."""
+    return f"{round_half_up(Fraction(level) * 100, 1).normalize():f}%"
+
+
+def share_text(share: float) -> str:
+    """A share of resamples as a whole percentage, never rounded to 0% or 100% unless it is."""
+    if 0 < share < 0.005:
+        return "under 1%"
+    if 0.995 <= share < 1:
+        return "over 99%"
+    return f"{_pct(share)}%"
+
+
+@attrs.frozen
+class Interval:
+    """A confidence interval for one figure (a proportion, 0 to 1), and how it was found."""
+
+    low: float
+    high: float
+    level: float
+    method: Method
+
+    @property
+    def display(self) -> str:
+        """``"52% to 71%"``: both ends as whole percentages, half-up."""
+        return f"{_pct(self.low)}% to {_pct(self.high)}%"
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies inside the interval (ends included)."""
+        return self.low <= value <= self.high
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "low": self.low,
+            "high": self.high,
+            "level": self.level,
+            "method": self.method,
+            "display": self.display,
+        }
+
+
+@attrs.frozen
+class BandChances:
+    """How often each conclusion band came out for a criterion over the resamples."""
+
+    published: str | None
+    """The band of the sample's own score (a band key), ``None`` with no score."""
+    shares: tuple[tuple[str, float], ...]
+    """``(band key, share of resamples)``, in the band table's order, bands never seen left
+    out; ``("none", share)`` last when some resamples leave the criterion with no score."""
+    threshold: float
+
+    @property
+    def published_share(self) -> float | None:
+        """The share of resamples giving the published band."""
+        if self.published is None:
+            return None
+        return dict(self.shares).get(self.published, 0.0)
+
+    @property
+    def unstable(self) -> bool | None:
+        """Whether the published band holds in fewer than ``threshold`` of the resamples."""
+        share = self.published_share
+        return None if share is None else share < self.threshold
+
+    @property
+    def text(self) -> str:
+        """``"priority in 62% of resamples, good in 38%"``: most frequent first."""
+        ordered = sorted(self.shares, key=lambda item: -item[1])
+        parts = [
+            f"{'no score' if key == 'none' else key} in {share_text(share)}"
+            for key, share in ordered
+        ]
+        if not parts:
+            return ""
+        parts[0] += " of resamples"
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "published": self.published,
+            "shares": dict(self.shares),
+            "published_share": self.published_share,
+            "threshold": self.threshold,
+            "unstable": self.unstable,
+            "text": self.text,
+        }
+
+
+@attrs.frozen
+class ScoreIntervals:
+    """Every interval of a scorecard, and the band chances of its criteria."""
+
+    options: IntervalOptions
+    cases: int
+    """The sample size resampled."""
+    questions: Mapping[str, Interval]
+    """Wilson intervals by question id (questions with a relevant case)."""
+    criteria: Mapping[str, Interval]
+    """Bootstrap intervals by criterion id (criteria with a score)."""
+    bands: Mapping[str, BandChances]
+    """Band chances by criterion id."""
+    sections: Mapping[int, Interval]
+    """Bootstrap intervals by section number."""
+    roh_thread: Interval | None
+
+    def question(self, question_id: str) -> Interval | None:
+        """A question's interval, ``None`` when it has no relevant case."""
+        return self.questions.get(question_id)
+
+    def criterion(self, criterion_id: str) -> Interval | None:
+        """A criterion's interval, ``None`` when it has no score."""
+        return self.criteria.get(criterion_id)
+
+    def section(self, number: int) -> Interval | None:
+        """A section's interval, ``None`` when it has no score."""
+        return self.sections.get(number)
+
+    def band(self, criterion_id: str) -> BandChances | None:
+        """A criterion's band chances."""
+        return self.bands.get(criterion_id)
+
+    def unstable(self) -> tuple[str, ...]:
+        """Criteria whose published band holds in fewer than ``band_threshold`` of resamples."""
+        return tuple(cid for cid, chances in self.bands.items() if chances.unstable)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "options": self.options.to_dict(),
+            "cases": self.cases,
+            "methods": {
+                "questions": "wilson",
+                "criteria": "bootstrap",
+                "sections": "bootstrap",
+                "roh_thread": "bootstrap",
+            },
+            "questions": {key: value.to_dict() for key, value in self.questions.items()},
+            "criteria": {
+                key: {
+                    "interval": value.to_dict(),
+                    "bands": chances.to_dict() if (chances := self.bands.get(key)) else None,
+                }
+                for key, value in self.criteria.items()
+            },
+            "sections": {str(key): value.to_dict() for key, value in self.sections.items()},
+            "roh_thread": self.roh_thread.to_dict() if self.roh_thread else None,
+        }
+
+
+# ---------------------------------------------------------------- Wilson
+
+
+def _z(level: float) -> float:
+    return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def wilson_interval(above: int, relevant: int, level: float = 0.95) -> Interval | None:
+    """The Wilson score interval for ``above`` of ``relevant`` cases; ``None`` with none.
+
+    ``p = above / relevant``, ``z`` the normal quantile for ``level``::
+
+        centre = (p + z²/2n) / (1 + z²/n)
+        half   = z / (1 + z²/n) x sqrt(p(1 - p)/n + z²/4n²)
+    """
+    if not 0 <= above <= relevant:
+        raise ValueError(f"{above} above the line of {relevant} relevant cases")
+    if relevant == 0:
+        return None
+    z = _z(level)
+    n = relevant
+    p = above / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    # At 0 and at all cases the interval reaches 0 (or 1) exactly; floats would miss it.
+    low = 0.0 if above == 0 else max(0.0, centre - half)
+    high = 1.0 if above == relevant else min(1.0, centre + half)
+    return Interval(low, high, level, "wilson")
+
+
+# ---------------------------------------------------------------- the design
+
+
+@attrs.frozen
+class _Part:
+    columns: tuple[int, ...]
+    """One column (a question, or an all-of group as one question), or the members of a
+    mean-of group."""
+
+
+@attrs.frozen
+class _CriterionPlan:
+    id: str
+    parts: tuple[_Part, ...]
+    summary: int | None
+    bounds: tuple[float, ...]
+    """Float lower bounds of bands 1.. (band 0 starts at 0), already shifted for
+    ``band_on="displayed"``."""
+    keys: tuple[str, ...]
+
+
+@attrs.frozen
+class _Design:
+    """What a scorecard's figures are made of, as columns of case indices."""
+
+    cases: tuple[str, ...]
+    columns: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    """Per column: indices of the cases above the line, and of those below it."""
+    questions: tuple[tuple[str, int], ...]
+    criteria: tuple[_CriterionPlan, ...]
+    sections: tuple[tuple[int, tuple[int, ...]], ...]
+    """Section number and the positions of its criteria in ``criteria``."""
+    thread: tuple[int, ...]
+    pooled: bool
+    summary_as_question: bool
+    weight: float
+
+
+def _bounds(bands: BandTable, displayed: bool) -> tuple[float, ...]:
+    out = []
+    for bound, _band in bands.bands[1:]:
+        # displayed: round_half_up(100 s) >= ceil(100 b)  <=>  100 s >= ceil(100 b) - 1/2
+        edge = (Fraction(math.ceil(bound * 100)) - Fraction(1, 2)) / 100 if displayed else bound
+        out.append(float(edge) - BOUND_TOLERANCE)
+    return tuple(out)
+
+
+def _design(card: Scorecard, cases: Sequence[str]) -> _Design:
+    from casework.scoring import GroupScore  # noqa: PLC0415  (scoring imports this module)
+
+    index = {ref: i for i, ref in enumerate(cases)}
+    columns: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    seen: dict[int, int] = {}
+
+    def column(question: QuestionScore) -> int:
+        key = id(question)
+        if key not in seen:
+            seen[key] = len(columns)
+            columns.append(
+                (
+                    tuple(index[ref] for ref in question.above),
+                    tuple(index[ref] for ref in question.below),
+                )
+            )
+        return seen[key]
+
+    by_id = {q.id: q for q in card.questions}
+    questions = tuple((q.id, column(q)) for q in card.questions)
+    displayed = card.options.band_on == "displayed"
+    bounds = _bounds(card.bands, displayed)
+    keys = tuple(band.key for _bound, band in card.bands.bands)
+    plans: list[_CriterionPlan] = []
+    # Means are summed in question-id order, so one sample gives the same floats
+    # whatever order its findings came in.
+    for crit in card.criteria:
+        parts: list[_Part] = []
+        for part in sorted(crit.parts, key=lambda item: item.id):
+            if isinstance(part, GroupScore):
+                if part.combined is not None:
+                    parts.append(_Part((column(part.combined),)))
+                else:
+                    members = sorted(part.members, key=lambda member: member.id)
+                    parts.append(_Part(tuple(column(by_id[m.id]) for m in members)))
+            else:
+                parts.append(_Part((column(by_id[part.id]),)))
+        summary = column(by_id[crit.summary.id]) if crit.summary is not None else None
+        plans.append(_CriterionPlan(crit.id, tuple(parts), summary, bounds, keys))
+    positions = {crit.id: i for i, crit in enumerate(card.criteria)}
+    sections = tuple((s.number, tuple(positions[cid] for cid in s.criteria)) for s in card.sections)
+    thread = tuple(
+        column(by_id[q.id]) for q in sorted(card.roh_thread.questions, key=lambda q: q.id)
+    )
+    return _Design(
+        cases=tuple(cases),
+        columns=tuple(columns),
+        questions=questions,
+        criteria=tuple(plans),
+        sections=sections,
+        thread=thread,
+        pooled=card.options.weighting == "pooled",
+        summary_as_question=card.options.combine == "summary_as_question",
+        weight=float(card.options.individual_weight),
+    )
+
+
+# ---------------------------------------------------------------- vector arithmetic
+
+# A vector holds one figure per resample: a list of floats (pure Python) or a numpy
+# array. NaN stands for "no figure" (no relevant case in that resample). Every
+# operation is done element by element in the same order on both paths, so they
+# give the same floats.
+
+Vector = Any
+
+
+class _Python:
+    name = "python"
+
+    def tally(
+        self, weights: Sequence[Sequence[int]], columns: Sequence[tuple[tuple[int, ...], ...]]
+    ) -> list[tuple[Vector, Vector]]:
+        # Each case's multiplicities over all rows packed side by side into one integer,
+        # a fixed-width field per row: adding the integers of a column's cases adds
+        # every row at once. A row's counts sum to the sample size, so no field
+        # overflows into the next.
+        rows = len(weights)
+        size = len(weights[0]) if rows else 0
+        code = "H" if size < 1 << 16 else "Q"
+        width = array(code).itemsize * rows
+        packed = [
+            int.from_bytes(array(code, case).tobytes(), sys.byteorder)
+            for case in zip(*weights, strict=True)
+        ]
+
+        def unpack(value: int) -> list[float]:
+            fields = array(code)
+            fields.frombytes(value.to_bytes(width, sys.byteorder))
+            return [float(count) for count in fields]
+
+        out: list[tuple[Vector, Vector]] = []
+        for above, below in columns:
+            up = sum(packed[i] for i in above)
+            down = sum(packed[i] for i in below)
+            out.append((unpack(up), unpack(up + down)))
+        return out
+
+    def ratio(self, above: Vector, relevant: Vector) -> Vector:
+        return [a / r if r else math.nan for a, r in zip(above, relevant, strict=True)]
+
+    def add(self, vectors: Sequence[Vector]) -> Vector:
+        total = [0.0] * len(vectors[0])
+        for vector in vectors:
+            total = [t + v for t, v in zip(total, vector, strict=True)]
+        return total
+
+    def nanmean(self, vectors: Sequence[Vector], size: int) -> Vector:
+        if not vectors:
+            return [math.nan] * size
+        out = []
+        for values in zip(*vectors, strict=True):
+            total, count = 0.0, 0
+            for value in values:
+                if not math.isnan(value):
+                    total += value
+                    count += 1
+            out.append(total / count if count else math.nan)
+        return out
+
+    def combine(self, individual: Vector, summary: Vector, weight: float) -> Vector:
+        rest = 1 - weight
+        out = []
+        for i, s in zip(individual, summary, strict=True):
+            if math.isnan(i):
+                out.append(s)
+            elif math.isnan(s):
+                out.append(i)
+            else:
+                out.append(weight * i + rest * s)
+        return out
+
+    def subtract(self, after: Vector, before: Vector) -> Vector:
+        return [a - b for a, b in zip(after, before, strict=True)]
+
+    def values(self, vector: Vector) -> list[float]:
+        return list(vector)
+
+
+class _Numpy:
+    name = "numpy"
+
+    def __init__(self, np: Any) -> None:
+        self.np = np
+
+    def tally(
+        self, weights: Sequence[Sequence[int]], columns: Sequence[tuple[tuple[int, ...], ...]]
+    ) -> list[tuple[Vector, Vector]]:
+        np = self.np
+        # Counts are small whole numbers, exact in float64: the products go through BLAS.
+        matrix = np.asarray(weights, dtype=np.float64)
+        n = matrix.shape[1]
+        ups = np.zeros((n, len(columns)))
+        relevant = np.zeros((n, len(columns)))
+        for j, (above, below) in enumerate(columns):
+            ups[list(above), j] = 1.0
+            relevant[list(above) + list(below), j] = 1.0
+        up_counts = matrix @ ups
+        totals = matrix @ relevant
+        return [(up_counts[:, j], totals[:, j]) for j in range(len(columns))]
+
+    def ratio(self, above: Vector, relevant: Vector) -> Vector:
+        np = self.np
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(relevant > 0, above / np.where(relevant > 0, relevant, 1), np.nan)
+
+    def add(self, vectors: Sequence[Vector]) -> Vector:
+        total = self.np.zeros(len(vectors[0]))
+        for vector in vectors:
+            total = total + vector
+        return total
+
+    def nanmean(self, vectors: Sequence[Vector], size: int) -> Vector:
+        np = self.np
+        total = np.zeros(size)
+        count = np.zeros(size, dtype=np.int64)
+        for vector in vectors:
+            ok = ~np.isnan(vector)
+            total = total + np.where(ok, vector, 0.0)
+            count = count + ok
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+
+    def combine(self, individual: Vector, summary: Vector, weight: float) -> Vector:
+        np = self.np
+        both = weight * individual + (1 - weight) * summary
+        alone = np.where(np.isnan(summary), individual, both)
+        return np.where(np.isnan(individual), summary, alone)
+
+    def subtract(self, after: Vector, before: Vector) -> Vector:
+        return after - before
+
+    def values(self, vector: Vector) -> list[float]:
+        return list(vector.tolist())
+
+
+def _backend(engine: Engine) -> _Python | _Numpy:
+    if engine == "python":
+        return _Python()
+    try:
+        np = importlib.import_module("numpy")
+    except ImportError:
+        if engine == "numpy":
+            raise ImportError('the numpy engine needs numpy: pip install "numpy"') from None
+        return _Python()
+    return _Numpy(np)
+
+
+# ---------------------------------------------------------------- figures per resample
+
+
+def _evaluate(
+    design: _Design,
+    weights: Sequence[Sequence[int]],
+    backend: _Python | _Numpy,
+    *,
+    questions: bool = True,
+) -> dict[str, Vector]:
+    """Every figure of the design under each row of case multiplicities, by figure name
+    (the names of :func:`casework.compare.inspection_figures`)."""
+    size = len(weights)
+    tallies = backend.tally(weights, design.columns)
+    proportions = [backend.ratio(up, total) for up, total in tallies]
+    out: dict[str, Vector] = {}
+    if questions:
+        for question_id, col in design.questions:
+            out[f"question {question_id}"] = proportions[col]
+    scores: list[Vector] = []
+    for plan in design.criteria:
+        part_values = [
+            proportions[part.columns[0]]
+            if len(part.columns) == 1
+            else backend.nanmean([proportions[c] for c in part.columns], size)
+            for part in plan.parts
+        ]
+        summary = proportions[plan.summary] if plan.summary is not None else None
+        if design.summary_as_question:
+            scored = [*part_values, *([summary] if summary is not None else [])]
+            score = backend.nanmean(scored, size)
+        else:
+            if not plan.parts:
+                individual = backend.nanmean([], size)
+            elif design.pooled:
+                cols = [c for part in plan.parts for c in part.columns]
+                individual = backend.ratio(
+                    backend.add([tallies[c][0] for c in cols]),
+                    backend.add([tallies[c][1] for c in cols]),
+                )
+            else:
+                individual = backend.nanmean(part_values, size)
+            score = backend.combine(
+                individual,
+                summary if summary is not None else backend.nanmean([], size),
+                design.weight,
+            )
+        scores.append(score)
+        out[f"criterion {plan.id}"] = score
+    for number, members in design.sections:
+        out[f"section {number}"] = backend.nanmean([scores[i] for i in members], size)
+    if design.pooled and design.thread:
+        out["RoH thread"] = backend.ratio(
+            backend.add([tallies[c][0] for c in design.thread]),
+            backend.add([tallies[c][1] for c in design.thread]),
+        )
+    else:
+        out["RoH thread"] = backend.nanmean([proportions[c] for c in design.thread], size)
+    return out
+
+
+def resample_weights(cases: int, resamples: int, seed: int) -> list[list[int]]:
+    """Case multiplicities of each bootstrap resample: ``resamples`` rows of ``cases``
+    counts summing to ``cases``, drawn with replacement by :class:`random.Random` (``seed``)."""
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(resamples):
+        row = [0] * cases
+        for drawn in rng.choices(range(cases), k=cases):
+            row[drawn] += 1
+        rows.append(row)
+    return rows
+
+
+def bootstrap_figures(
+    card: Scorecard,
+    weights: Sequence[Sequence[int]],
+    *,
+    cases: Sequence[str] | None = None,
+    engine: Engine = "auto",
+) -> dict[str, list[float]]:
+    """Every figure of ``card`` recomputed on weighted copies of its sample.
+
+    Each row of ``weights`` gives, per case (``cases``, by default the card's cases
+    sorted), how many times it is in that copy; a case counts with all its answers.
+    Figures are named as :func:`casework.compare.inspection_figures` names them
+    (``"criterion 1.2"``, ``"section 1"``, ``"RoH thread"``, ``"question 1.2.p"``),
+    each a list with one float per row (NaN where the figure has no relevant case).
+    A row of ones gives the card's own figures.
+    """
+    order = tuple(sorted(card.cases)) if cases is None else tuple(cases)
+    if any(len(row) != len(order) for row in weights):
+        raise ValueError(f"each row of weights needs one count per case ({len(order)})")
+    backend = _backend(engine)
+    found = _evaluate(_design(card, order), weights, backend)
+    return {name: backend.values(vector) for name, vector in found.items()}
+
+
+# ---------------------------------------------------------------- intervals
+
+
+def _canonical_order(*cards: Scorecard) -> tuple[str, ...]:
+    """The cases in the order the draws are made in: by their answers, question by
+    question, then by reference.
+
+    Cases with the same answers everywhere are interchangeable, so the figures
+    depend neither on the order of the file nor on the references themselves: a
+    pseudonymised sample gives the same intervals as the original.
+    """
+    positions = ("above", "below", "unanswered", "not_applicable")
+    signature: dict[str, list[int]] = {ref: [] for card in cards for ref in card.cases}
+    for card in cards:
+        for question in sorted(card.questions, key=lambda q: q.id):
+            where = {
+                ref: code for code, name in enumerate(positions) for ref in getattr(question, name)
+            }
+            for ref, codes in signature.items():
+                codes.append(where.get(ref, len(positions)))
+    return tuple(sorted(signature, key=lambda ref: (signature[ref], ref)))
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    """Linear interpolation between order statistics (type 7, numpy's default)."""
+    h = (len(ordered) - 1) * q
+    low = math.floor(h)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+
+
+def _percentile_interval(values: Iterable[float], level: float) -> Interval | None:
+    ordered = sorted(v for v in values if not math.isnan(v))
+    if not ordered:
+        return None
+    alpha = 1 - level
+    return Interval(
+        _quantile(ordered, alpha / 2), _quantile(ordered, 1 - alpha / 2), level, "bootstrap"
+    )
+
+
+def _band_chances(
+    crit: CriterionScore, plan: _CriterionPlan, values: Sequence[float], threshold: float
+) -> BandChances:
+    counts = [0] * len(plan.keys)
+    missing = 0
+    for value in values:
+        if math.isnan(value):
+            missing += 1
+            continue
+        counts[bisect.bisect_right(plan.bounds, value)] += 1
+    total = len(values)
+    shares = [(key, count / total) for key, count in zip(plan.keys, counts, strict=True) if count]
+    if missing:
+        shares.append(("none", missing / total))
+    return BandChances(crit.band.key if crit.band else None, tuple(shares), threshold)
+
+
+def score_intervals(
+    card: Scorecard, options: IntervalOptions | None = None, *, engine: Engine = "auto"
+) -> ScoreIntervals:
+    """Every interval of a scorecard and the band chances of its criteria.
+
+    ``card.intervals`` gives the same, with the options the card was scored with.
+    """
+    chosen = options or IntervalOptions()
+    order = _canonical_order(card)
+    weights = resample_weights(len(order), chosen.resamples, chosen.seed)
+    backend = _backend(engine)
+    design = _design(card, order)
+    found = _evaluate(design, weights, backend, questions=False)
+    values = {name: backend.values(vector) for name, vector in found.items()}
+    questions = {
+        q.id: interval
+        for q in card.questions
+        if (interval := wilson_interval(len(q.above), q.relevant, chosen.level)) is not None
+    }
+    criteria: dict[str, Interval] = {}
+    bands: dict[str, BandChances] = {}
+    for crit, plan in zip(card.criteria, design.criteria, strict=True):
+        if crit.score is None:
+            continue
+        series = values[f"criterion {crit.id}"]
+        interval = _percentile_interval(series, chosen.level)
+        if interval is not None:
+            criteria[crit.id] = interval
+        bands[crit.id] = _band_chances(crit, plan, series, chosen.band_threshold)
+    sections = {
+        s.number: interval
+        for s in card.sections
+        if s.score is not None
+        and (interval := _percentile_interval(values[f"section {s.number}"], chosen.level))
+    }
+    thread = None
+    if card.roh_thread.score is not None:
+        thread = _percentile_interval(values["RoH thread"], chosen.level)
+    return ScoreIntervals(
+        options=chosen,
+        cases=len(order),
+        questions=questions,
+        criteria=criteria,
+        bands=bands,
+        sections=sections,
+        roh_thread=thread,
+    )
+
+
+def difference_intervals(
+    before: Scorecard,
+    after: Scorecard,
+    options: IntervalOptions | None = None,
+    *,
+    engine: Engine = "auto",
+) -> dict[str, Interval]:
+    """Paired bootstrap intervals of ``after - before`` for every figure both cards have.
+
+    Both scorecards are of the same cases (a rule change, :func:`casework.compare`):
+    each resample draws the cases once and scores them under both, so the interval
+    is of the change itself. An interval that leaves out 0 is a change beyond
+    sampling noise at the chosen level. Named as
+    :func:`casework.compare.inspection_figures` names figures.
+    """
+    chosen = options or IntervalOptions()
+    order = _canonical_order(before, after)
+    weights = resample_weights(len(order), chosen.resamples, chosen.seed)
+    backend = _backend(engine)
+    old = _evaluate(_design(before, order), weights, backend)
+    new = _evaluate(_design(after, order), weights, backend)
+    out: dict[str, Interval] = {}
+    for name in old.keys() & new.keys():
+        interval = _percentile_interval(
+            backend.values(backend.subtract(new[name], old[name])), chosen.level
+        )
+        if interval is not None:
+            out[name] = interval
+    return dict(sorted(out.items()))
