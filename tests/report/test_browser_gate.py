@@ -1,4 +1,4 @@
-"""The browser tests' gate: skipped with a reason without Chromium, a failure when CI requires it."""
+"""The browser tests' gate: a skip with the reason without Chromium, a failure in CI."""
 
 from __future__ import annotations
 
