@@ -34,6 +34,7 @@ __all__ = [
     "chart1_figure",
     "chart1_table",
     "png_bytes",
+    "require_matplotlib",
     "save_chart",
     "svg_text",
 ]
@@ -85,6 +86,12 @@ def _matplotlib() -> Any:
     except ImportError:
         raise ImportError('charts need matplotlib: pip install "casework[report]"') from None
     return matplotlib
+
+
+def require_matplotlib() -> None:
+    """Raise ``ImportError`` with the install hint when matplotlib is missing (so a command
+    can check before doing any work)."""
+    _matplotlib()
 
 
 def chart1(card: Scorecard) -> MplFigure:

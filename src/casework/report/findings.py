@@ -12,7 +12,7 @@ from casework.io import LoadResult
 from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
-from casework.text import long_date, percent
+from casework.text import long_date, percent, printable
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -288,5 +288,6 @@ def validation_report(result: LoadResult, *, source: str) -> Report:
             Section("Rejected records", (table,)),
         ),
     )
-    text = "\n".join([f"{source}: {result.summary()}", *(f"  {e}" for e in result.errors)]) + "\n"
+    lines = [f"{source}: {result.summary()}", *(f"  {e}" for e in result.errors)]
+    text = "\n".join(printable(line) for line in lines) + "\n"
     return Report(document, data, table, text=text)
