@@ -409,18 +409,21 @@ _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)%?")
 def csv_cell(cell: Cell) -> str | int:
     """A cell as CSV holds it: empty for nothing; text a spreadsheet would run as a formula
     (``=HYPERLINK(...)``, ``+1+cmd``, ``@SUM(...)``) gets a leading ``'`` so it is shown as
-    text. Plain numbers (``-3``, ``+2.5%``) stay as they are.
+    text. Plain numbers (``-3``, ``+2.5%``) stay as they are. Control characters are shown
+    as escapes (:func:`casework.text.printable`), as in every other format.
 
-        >>> csv_cell('=HYPERLINK("http://x")')
-        '\'=HYPERLINK("http://x")'
+        >>> print(csv_cell('=HYPERLINK("http://x")'))
+        '=HYPERLINK("http://x")
         >>> csv_cell("-3"), csv_cell("EX-0001"), csv_cell(None)
         ('-3', 'EX-0001', '')
     """
     if cell is None:
         return ""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
+    if not isinstance(cell, str):
+        return cell
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + printable(cell)
+    return printable(cell)
 
 
 def table_csv(table: Table) -> str:
