@@ -286,3 +286,11 @@ def test_the_console_script_also_prints_one_line() -> None:
     assert result.returncode == EXIT_USAGE
     assert len(result.stderr.splitlines()) == 1
     assert "expected one of weighted" in result.stderr
+
+
+def test_casework_alone_shows_the_help() -> None:
+    result = invoke()
+    assert result.exit_code == EXIT_OK
+    assert result.stdout.startswith("Usage: ")
+    assert "Exit status:" in result.stdout
+    assert result.stderr == ""

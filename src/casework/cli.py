@@ -132,6 +132,14 @@ _REPORT_BUG = (
 )
 
 
+#: click 8.2+ raises this for a group called with no command (older versions show the help).
+_NO_ARGUMENTS: tuple[type[click.UsageError], ...] = tuple(
+    found
+    for found in (getattr(click.exceptions, "NoArgsIsHelpError", None),)
+    if isinstance(found, type) and issubclass(found, click.UsageError)
+)
+
+
 class _Casework(click.Group):
     """The command group, run so that no traceback reaches a user.
 
@@ -155,6 +163,9 @@ class _Casework(click.Group):
         self.debug = False
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGUMENTS as exc:  # `casework` alone: the help, as --help shows it
+            click.echo(exc.format_message())
+            sys.exit(EXIT_OK)
         except click.UsageError as exc:
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             _fail(exc.format_message() + where, exc.exit_code)
