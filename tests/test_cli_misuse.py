@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from casework import WorkingCalendar
+from casework import WorkingCalendar, cli
+from casework.calendar import CalendarError
 from casework.cli import EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from casework.model import Case
+from casework.rules import Finding, RuleError, RuleSet
 from tests.conftest import EXAMPLES, console_script
 
 CASES = str(EXAMPLES / "cases.json")
@@ -294,3 +297,28 @@ def test_casework_alone_shows_the_help() -> None:
     assert result.stdout.startswith("Usage: ")
     assert "Exit status:" in result.stdout
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("cause", "code", "expected"),
+    [
+        (CalendarError("1907-05-01 is outside the years"), EXIT_INPUT, "outside the years"),
+        (KeyError("Jane Doe"), EXIT_BUG, "bug in casework"),
+    ],
+)
+def test_a_rule_that_raises_is_one_line_naming_the_rule_and_case(
+    monkeypatch: pytest.MonkeyPatch, cause: Exception, code: int, expected: str
+) -> None:
+    def failing(case: Case, rules: RuleSet, **_: object) -> list[Finding]:
+        try:
+            raise cause
+        except Exception as exc:
+            message = f"rule R.x raised {type(exc).__name__} on case {case.reference}: {exc}"
+            raise RuleError(message) from exc
+
+    monkeypatch.setattr(cli, "evaluate_case", failing)
+    line = one_error_line(invoke("findings", CASES), code)
+    assert line.startswith(f"Error: rule R.x raised {type(cause).__name__} on case EX-0001: ")
+    assert expected in line
+    assert "Jane Doe" not in line
+    assert "1907" not in line

@@ -70,6 +70,7 @@ from casework.rules import (
     Outcome,
     Rule,
     RuleDefinitionError,
+    RuleError,
     RuleSet,
     evaluate_case,
 )
@@ -183,6 +184,12 @@ class _Casework(click.Group):
                 raise
             _fail(f"unexpected {type(exc).__name__}: {_REPORT_BUG}", EXIT_BUG)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+class _BugError(click.ClickException):
+    """A bug found where it happened (a rule that raised): one line, exit :data:`EXIT_BUG`."""
+
+    exit_code = EXIT_BUG
 
 
 def _fail(message: str, code: int) -> None:
@@ -597,14 +604,24 @@ def _evaluate_cases(
         for case in chosen:
             try:
                 found.extend(evaluate_case(case, rules, as_of=assessed_on, calendar=calendar))
-            except CalendarError:
-                raise click.ClickException(
-                    f"case {case.reference}: a date is outside the years the working-day "
-                    f"calendar covers ({calendar.first_year}-{calendar.last_year})"
-                ) from None
+            except RuleError as exc:
+                raise _rule_failure(exc, calendar) from None
         return Findings(tuple(found))
 
     return _with_progress(cases, progress, "Evaluating", evaluate_all)
+
+
+def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickException:
+    """The one-line error for a rule that raised: a date outside the calendar is the input's
+    problem (exit 1); anything else is a bug (exit 3). Only the rule, the exception's kind and
+    the case reference are named: the exception's message could quote the record."""
+    where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case EX-0001"
+    if isinstance(exc.__cause__, CalendarError):
+        return click.ClickException(
+            f"{where}: a date of the case is outside the years the working-day calendar "
+            f"covers ({calendar.first_year}-{calendar.last_year})"
+        )
+    return _BugError(f"{where}: {_REPORT_BUG}")
 
 
 def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None:
@@ -1244,11 +1261,8 @@ def diff(
                 figures=figures,
             ),
         )
-    except CalendarError:
-        raise click.ClickException(
-            "a date of a case is outside the years the working-day calendar covers "
-            f"({calendar.first_year}-{calendar.last_year})"
-        ) from None
+    except RuleError as exc:
+        raise _rule_failure(exc, calendar) from None
     comparison = select_questions(comparison, rule_patterns)
     if names is not None:
         comparison = pseudonymise_comparison(comparison, names)
