@@ -685,10 +685,10 @@ def resolve_ruleset(
         return found
     known = ", ".join(available_rulesets())
     guess = difflib.get_close_matches(reference, available_rulesets(), n=1)
-    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+    hint = f"; did you mean {guess[0]!r}?" if guess else ""
     raise OverlayError(
-        f"no rule set {reference!r}{hint}: give a registered name ({known}), "
-        "'package.module:attribute', or an overlay file (.toml, .yaml)"
+        f"no rule set {reference!r}: give a registered name ({known}), "
+        f"'package.module:attribute', or an overlay file (.toml, .yaml){hint}"
     )
 
 
