@@ -86,6 +86,7 @@ from casework.scoring import ScoringOptions, exact_fraction, score_inspection
 from casework.text import one_line
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_BUG",
     "EXIT_INPUT",
     "EXIT_INTERRUPTED",
@@ -98,8 +99,9 @@ __all__ = [
 EXIT_OK = 0
 """Every record was read and the command did its work."""
 EXIT_INPUT = 1
-"""The input has problems: some records were rejected (the output covers the rest), or the
-file cannot be read as a case file at all (no output)."""
+"""The input has problems: some records were rejected (the output covers the rest), the
+file cannot be read as a case file at all (no output), or a date of the cases is outside
+the working-day calendar's years."""
 EXIT_USAGE = 2
 """The command was given wrongly: an unknown option, a bad date, a missing file, a filter
 that matches nothing, a missing optional extra (with the install hint)."""
@@ -107,6 +109,8 @@ EXIT_BUG = 3
 """An unexpected error: a bug in casework. One line on stderr; ``--debug`` shows the traceback."""
 EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C)."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of standard output went away (``casework ... | head``), as a shell reports it."""
 
 PROGRESS_THRESHOLD = 200
 """Cases from which a progress bar is shown on a terminal (``--progress`` forces it)."""
@@ -117,8 +121,9 @@ T = TypeVar("T")
 _EXIT_CODES = """\b
 Exit status:
   0  every record read; the command did its work
-  1  some records were rejected (the output covers the others), or the
-     file cannot be read as a case file
+  1  some records were rejected (the output covers the others), the
+     file cannot be read as a case file, or its dates are outside the
+     working-day calendar's years
   2  bad usage: unknown option or rule set, an overlay file that cannot
      be read or applied, bad date, missing file or folder, a --case or
      --rule that matches nothing, a missing optional extra
@@ -178,7 +183,7 @@ class _Casework(click.Group):
             # The reader went away (`casework ... | head`): stop quietly, as a pipe expects.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(EXIT_INPUT)
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if self.debug:
                 raise
