@@ -4,12 +4,19 @@ Every command that prints a report takes ``--format`` (text, markdown, html,
 json, csv) and ``--output FILE``; rendering is done by :mod:`casework.report`,
 so the command line prints exactly what the library returns. Progress goes to
 stderr, and only on a terminal (or with ``--progress``), never into the output.
+
+No traceback reaches a user: every mistake is one line on stderr and a
+documented exit status (``EXIT_*``); an unexpected error is one line too, with
+``--debug`` (or ``CASEWORK_DEBUG=1``) to see its traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import fnmatch
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
@@ -19,7 +26,7 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from casework.calendar import WorkingCalendar
+from casework.calendar import CalendarError, WorkingCalendar
 from casework.compare import (
     QuestionClashError,
     Scorer,
@@ -56,10 +63,19 @@ from casework.report import (
     target_report,
     validation_report,
 )
-from casework.report.charts import save_chart
+from casework.report.charts import require_matplotlib, save_chart
 from casework.report.comparison import proportion_figures
 from casework.report.sample import sample_report
-from casework.rules import Findings, Outcome, Rule, RuleDefinitionError, RuleSet, evaluate_case
+from casework.rules import (
+    Finding,
+    Findings,
+    Outcome,
+    Rule,
+    RuleDefinitionError,
+    RuleError,
+    RuleSet,
+    evaluate_case,
+)
 from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
 from casework.rules.ruleset import resolve_ruleset
 from casework.rules.targets import (
@@ -77,17 +93,35 @@ from casework.sampling import (
     SampleType,
     sample_cases,
 )
-from casework.scoring import ScoringOptions, score_inspection
+from casework.scoring import ScoringOptions, exact_fraction, score_inspection
+from casework.text import one_line
 
-__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "PROGRESS_THRESHOLD", "main"]
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_BUG",
+    "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "PROGRESS_THRESHOLD",
+    "main",
+]
 
 EXIT_OK = 0
 """Every record was read and the command did its work."""
 EXIT_INPUT = 1
-"""The input has problems: some records were rejected (the output covers the rest), or the
-file cannot be read as a case file at all (no output)."""
+"""The input has problems: some records were rejected (the output covers the rest), the
+file cannot be read as a case file at all (no output), or a date of the cases is outside
+the working-day calendar's years."""
 EXIT_USAGE = 2
-"""The command was given wrongly: an unknown option, a bad date, a missing file."""
+"""The command was given wrongly: an unknown option, a bad date, a missing file, a filter
+that matches nothing, a missing optional extra (with the install hint)."""
+EXIT_BUG = 3
+"""An unexpected error: a bug in casework. One line on stderr; ``--debug`` shows the traceback."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C)."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of standard output went away (``casework ... | head``), as a shell reports it."""
 
 PROGRESS_THRESHOLD = 200
 """Cases from which a progress bar is shown on a terminal (``--progress`` forces it)."""
@@ -98,10 +132,91 @@ T = TypeVar("T")
 _EXIT_CODES = """\b
 Exit status:
   0  every record read; the command did its work
-  1  some records were rejected (the output covers the others), or the
-     file cannot be read as a case file
+  1  some records were rejected (the output covers the others), the
+     file cannot be read as a case file, or its dates are outside the
+     working-day calendar's years
   2  bad usage: unknown option or rule set, an overlay file that cannot
-     be read or applied, bad date, missing file"""
+     be read or applied, bad date, missing file or folder, a --case or
+     --rule that matches nothing, a missing optional extra
+  3  an unexpected error (a bug in casework: --debug shows the traceback)"""
+
+DEBUG_ENV = "CASEWORK_DEBUG"
+"""Environment variable: set to 1, an unexpected error shows its traceback (as ``--debug``)."""
+
+_REPORT_BUG = (
+    "this is a bug in casework; please report it with the command you ran (not the case file); "
+    f"--debug or {DEBUG_ENV}=1 shows the traceback"
+)
+
+
+#: click 8.2+ raises this for a group called with no command (older versions show the help).
+_NO_ARGUMENTS: tuple[type[click.UsageError], ...] = tuple(
+    found
+    for found in (getattr(click.exceptions, "NoArgsIsHelpError", None),)
+    if isinstance(found, type) and issubclass(found, click.UsageError)
+)
+
+
+class _Casework(click.Group):
+    """The command group, run so that no traceback reaches a user.
+
+    Every error is one line on stderr (``Error: ...``) and an exit status: the
+    exception's own for a usage or input mistake, :data:`EXIT_BUG` for anything
+    unexpected (its message is not shown: it may quote a record).
+    """
+
+    debug = False
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        self.debug = False
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGUMENTS as exc:  # `casework` alone: the help, as --help shows it
+            click.echo(exc.format_message())
+            sys.exit(EXIT_OK)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            _fail(exc.format_message() + where, exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("interrupted", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`casework ... | head`): stop quietly, as a pipe expects.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
+        except Exception as exc:
+            if self.debug:
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {_REPORT_BUG}", EXIT_BUG)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+class _BugError(click.ClickException):
+    """A bug found where it happened (a rule that raised): one line, exit :data:`EXIT_BUG`."""
+
+    exit_code = EXIT_BUG
+
+
+def _fail(message: str, code: int) -> None:
+    """Print ``message`` as one line on stderr and exit with ``code``."""
+    click.echo(f"Error: {one_line(message)}", err=True)
+    sys.exit(code)
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and isinstance(ctx.command, _Casework):
+        ctx.command.debug = True
 
 
 # ---------------------------------------------------------------------- options
@@ -116,12 +231,43 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``known``, or nothing."""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _calendar() -> WorkingCalendar:
+    return WorkingCalendar.england_and_wales()
+
+
+def _covered(day: dt.date, calendar: WorkingCalendar) -> bool:
+    return calendar.covers(day)
+
+
+def _parse_assessment_date(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> dt.date | None:
+    """An assessment date, which must be in a year the working-day calendar covers."""
+    day = _parse_date(ctx, param, value)
+    if day is not None:
+        calendar = _calendar()
+        if not _covered(day, calendar):
+            raise click.BadParameter(
+                f"{value} is outside the years the working-day calendar covers "
+                f"({calendar.first_year}-{calendar.last_year})"
+            )
+    return day
+
+
 def _named_ruleset(name: str) -> RuleSet:
     try:
         return ruleset(name)
     except KeyError:
-        known = ", ".join(available_rulesets())
-        raise click.BadParameter(f"no rule set named {name!r}; known: {known}") from None
+        known = available_rulesets()
+        raise click.BadParameter(
+            f"no rule set named {name!r}{_did_you_mean(name, known)}; known: {', '.join(known)}"
+        ) from None
 
 
 def _parse_ruleset(
@@ -130,16 +276,13 @@ def _parse_ruleset(
     return None if value is None else _named_ruleset(value)
 
 
-def _parse_any_ruleset(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> RuleSet | None:
-    """A shipped rule set's name, an overlay file, or ``package.module:attribute``."""
-    if value is None:
-        return None
+def _any_ruleset(value: str, option: str, *, allow_code: bool) -> RuleSet:
+    """A shipped rule set's name, an overlay file, or (with ``--allow-code``)
+    ``package.module:attribute``."""
     try:
-        return resolve_ruleset(value)
+        return resolve_ruleset(value, allow_code=allow_code)
     except RuleDefinitionError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def _parse_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
@@ -170,8 +313,10 @@ def _parse_target_set(
     try:
         return target_set(value)
     except KeyError:
-        names = ", ".join(available_target_sets())
-        raise click.BadParameter(f"no target set named {value!r}; known: {names}") from None
+        names = available_target_sets()
+        raise click.BadParameter(
+            f"no target set named {value!r}{_did_you_mean(value, names)}; known: {', '.join(names)}"
+        ) from None
 
 
 def _supplied_figures(targets: TargetSet, pairs: Sequence[str]) -> dict[str, str]:
@@ -239,7 +384,8 @@ def _fraction_text(text: str) -> Fraction:
 def _scoring_options(pairs: Sequence[str]) -> ScoringOptions:
     """``NAME=VALUE`` pairs as :class:`ScoringOptions` (docs/scoring.md#options)."""
     defaults = ScoringOptions()
-    names = [field.name for field in attrs.fields(ScoringOptions)]
+    fields = attrs.fields_dict(ScoringOptions)
+    names = list(fields)
     values: dict[str, Any] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -256,15 +402,22 @@ def _scoring_options(pairs: Sequence[str]) -> ScoringOptions:
                     raise ValueError("expected true or false")
                 values[name] = text.lower() in {"true", "yes"}
             elif name in {"individual_weight", "reinspection_threshold"}:
-                values[name] = _fraction_text(text)
+                values[name] = exact_fraction(text)
             else:
+                choices = getattr(fields[name].validator, "options", None)
+                if choices is not None and text not in choices:
+                    raise ValueError(f"expected one of {', '.join(map(str, choices))}")
                 values[name] = text
         except (ValueError, ZeroDivisionError) as exc:
-            raise click.BadParameter(f"{pair!r}: {exc}", param_hint="'--option'") from None
+            message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "bad value"
+            if name in {"individual_weight", "reinspection_threshold"} and "between" not in message:
+                message = "expected a share such as 80%, 0.8 or 4/5"
+            raise click.BadParameter(f"{pair!r}: {message}", param_hint="'--option'") from None
     try:
         return ScoringOptions(**values)
     except (ValueError, TypeError) as exc:
-        raise click.BadParameter(str(exc), param_hint="'--option'") from None
+        message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "bad value"
+        raise click.BadParameter(message, param_hint="'--option'") from None
 
 
 def _interval_choice(
@@ -360,8 +513,22 @@ def ruleset_option(help: str) -> Callable[[F], F]:
     )
 
 
-def as_of_option(help: str) -> Callable[[F], F]:
-    return click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help=help)
+def as_of_option(help: str, *, assessment: bool = True) -> Callable[[F], F]:
+    """``--as-of``; an assessment date must be in the working-day calendar's years."""
+    callback = _parse_assessment_date if assessment else _parse_date
+    return click.option("--as-of", callback=callback, metavar="YYYY-MM-DD", help=help)
+
+
+def _writable_file(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A file to write: its folder must exist (checked before any work is done)."""
+    if value is not None:
+        folder = value.parent
+        if not folder.is_dir():
+            raise click.BadParameter(
+                f"cannot write {value.name!r}: the folder {str(folder)!r} does not exist",
+                param_hint=f"'--{param.name}'" if param.name else None,
+            )
+    return value
 
 
 def output_options(function: F) -> F:
@@ -370,6 +537,7 @@ def output_options(function: F) -> F:
         "--output",
         "-o",
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        callback=_writable_file,
         help="Write the report to this file instead of standard output. "
         "Its suffix (.txt .md .html .json .csv) sets the format unless --format is given.",
     )(function)
@@ -424,8 +592,18 @@ def _emit(report: Report, format_: Format | None, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, lambda: output.write_text(text, encoding="utf-8"), "'--output'")
         click.echo(f"Wrote {output}", err=True)
+
+
+def _write(path: Path, write: Callable[[], object], option: str) -> None:
+    """``write()`` to ``path``; an operating-system error is a usage error naming the file."""
+    try:
+        write()
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot write {path.name!r}: {exc.strerror or type(exc).__name__}", param_hint=option
+        ) from None
 
 
 def _load(file: Path, as_of: dt.date | None) -> LoadResult:
@@ -433,6 +611,36 @@ def _load(file: Path, as_of: dt.date | None) -> LoadResult:
         return load_cases(file, as_of=as_of)
     except (CaseFileError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _check_cases(case_refs: Sequence[str], result: LoadResult, file: Path) -> None:
+    """Every ``--case`` names an accepted case of the file (a filter that matches nothing
+    is a mistake, exit 2)."""
+    known = {case.reference for case in result.cases}
+    for ref in case_refs:
+        if ref not in known:
+            raise click.BadParameter(
+                f"{ref!r}: no accepted case of {file.name} has this reference"
+                f"{_did_you_mean(ref, known)}",
+                param_hint="'--case'",
+            )
+
+
+def _check_patterns(patterns: Sequence[str], names: Iterable[str], what: str) -> None:
+    """Every ``--rule`` pattern matches something (exit 2 when one matches nothing)."""
+    known = sorted(set(names))
+    for pattern in patterns:
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in known):
+            raise click.BadParameter(
+                f"{pattern!r} matches no {what}{_did_you_mean(pattern, known)}",
+                param_hint="'--rule'",
+            )
+
+
+def _note_empty(count: int, filtered: bool, what: str) -> None:
+    """Say on stderr when filters left nothing (the report itself shows none)."""
+    if filtered and not count:
+        click.echo(f"note: no {what} matches the filters given", err=True)
 
 
 def _warn_rejected(file: Path, result: LoadResult) -> None:
@@ -449,7 +657,15 @@ def _assessment_date(as_of: dt.date | None, cases: Sequence[Case]) -> dt.date:
         return as_of
     dates = {case.as_of for case in cases}
     if len(dates) == 1:
-        return dates.pop()
+        day = dates.pop()
+        calendar = _calendar()
+        if not _covered(day, calendar):
+            raise click.ClickException(
+                f"the cases are recorded as at {day.isoformat()}, outside the years the "
+                f"working-day calendar covers ({calendar.first_year}-{calendar.last_year}); "
+                "give --as-of YYYY-MM-DD"
+            )
+        return day
     if not dates:
         raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
     raise click.UsageError(
@@ -501,24 +717,49 @@ def _evaluate_file(
     """
     result, assessed_on = _read_cases(file, as_of)
     rules = choose(assessed_on)
-    calendar = WorkingCalendar.england_and_wales()
+    return result, _evaluate_cases(result.cases, rules, assessed_on, progress)
 
-    def evaluate_all(cases: Iterable[Case]) -> Findings:
-        return Findings(
-            tuple(
-                finding
-                for case in cases
-                for finding in evaluate_case(case, rules, as_of=assessed_on, calendar=calendar)
-            )
+
+def _evaluate_cases(
+    cases: Sequence[Case], rules: RuleSet, assessed_on: dt.date, progress: bool | None
+) -> Findings:
+    calendar = _calendar()
+
+    def evaluate_all(chosen: Iterable[Case]) -> Findings:
+        found: list[Finding] = []
+        for case in chosen:
+            try:
+                found.extend(evaluate_case(case, rules, as_of=assessed_on, calendar=calendar))
+            except RuleError as exc:
+                raise _rule_failure(exc, calendar) from None
+        return Findings(tuple(found))
+
+    return _with_progress(cases, progress, "Evaluating", evaluate_all)
+
+
+def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickException:
+    """The one-line error for a rule that raised: a date outside the calendar is the input's
+    problem (exit 1); anything else is a bug (exit 3). Only the rule, the exception's kind and
+    the case reference are named: the exception's message could quote the record."""
+    where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case EX-0001"
+    if isinstance(exc.__cause__, CalendarError):
+        return click.ClickException(
+            f"{where}: a date of the case is outside the years the working-day calendar "
+            f"covers ({calendar.first_year}-{calendar.last_year})"
         )
-
-    return result, _with_progress(result.cases, progress, "Evaluating", evaluate_all)
+    return _BugError(f"{where}: {_REPORT_BUG}")
 
 
 def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None:
     """The pseudonyms asked for, if any."""
     if key_file is not None:
-        key = key_file.read_bytes().strip()
+        try:
+            key = key_file.read_bytes().strip()
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot read {key_file.name!r}: {exc.strerror or type(exc).__name__}",
+                param_hint="'--pseudonym-key-file'",
+            ) from None
         if not key:
             raise click.BadParameter("the key file is empty", param_hint="'--pseudonym-key-file'")
         return KeyedPseudonyms(key)
@@ -535,10 +776,19 @@ def _pseudonymised(findings: Findings, pseudonymise_: bool, key_file: Path | Non
 
 
 @click.group(
+    cls=_Casework,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=_EXIT_CODES,
 )
 @click.version_option(package_name="casework")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    envvar=DEBUG_ENV,
+    callback=_set_debug,
+    help=f"Show the traceback of an unexpected error (also {DEBUG_ENV}=1).",
+)
 def main() -> None:
     """Assess probation cases against National Standards, national targets and
     HMI Probation Offender Management Inspection criteria.
@@ -569,7 +819,9 @@ def main() -> None:
 
 @main.command(epilog=_EXIT_CODES)
 @case_file_argument
-@as_of_option("Date to read records as at, for records that do not give their own as_of.")
+@as_of_option(
+    "Date to read records as at, for records that do not give their own as_of.", assessment=False
+)
 @output_options
 def validate(
     file: Path, as_of: dt.date | None, format_: Format | None, output: Path | None
@@ -663,7 +915,19 @@ def findings(
       casework findings cases.json --format csv -o findings.csv
       casework findings cases.json --pseudonymise -o findings.html
     """
-    result, found = _evaluate_file(file, as_of, lambda day: _chosen_ruleset(rules, day), progress)
+    result, assessed_on = _read_cases(file, as_of)
+    chosen = _chosen_ruleset(rules, assessed_on)
+    _check_cases(case_refs, result, file)
+    _check_patterns(rule_patterns, (rule.id for rule in chosen), f"rule of {chosen.label}")
+    known_criteria = {rule.criterion for rule in chosen if rule.criterion}
+    for wanted in criteria:
+        if not any(c == wanted or c.startswith(f"{wanted}.") for c in known_criteria):
+            raise click.BadParameter(
+                f"{wanted!r}: {chosen.label} has no question of this criterion",
+                param_hint="'--criterion'",
+            )
+    cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
+    found = _evaluate_cases(cases, chosen, assessed_on, progress)
     found = select_findings(
         found,
         outcomes=outcomes,
@@ -672,6 +936,8 @@ def findings(
         cases=case_refs,
         roh=True if roh_only else None,
     )
+    filtered = bool(outcomes or rule_patterns or criteria or case_refs or roh_only)
+    _note_empty(len(found), filtered, "finding")
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     report = findings_report(found, source=file.name, load=result)
     _emit(report, format_, output)
@@ -706,7 +972,9 @@ def findings(
     "--chart",
     "chart_file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Also save Chart 1 (criterion and section scores) to this .png or .svg file.",
+    callback=_writable_file,
+    help="Also save Chart 1 (criterion and section scores) to this .png or .svg file "
+    '(needs matplotlib: pip install "casework[report]").',
 )
 @click.option(
     "--strengths-from",
@@ -775,8 +1043,13 @@ def score(
     """
     scoring = _scoring_options(options)
     chosen_intervals = _interval_choice(intervals, level, resamples, seed, band_threshold)
-    if chart_file is not None and chart_file.suffix.lower() not in {".png", ".svg"}:
-        raise click.BadParameter("a chart is saved as .png or .svg", param_hint="'--chart'")
+    if chart_file is not None:
+        if chart_file.suffix.lower() not in {".png", ".svg"}:
+            raise click.BadParameter("a chart is saved as .png or .svg", param_hint="'--chart'")
+        try:  # before any work: a missing extra is a usage error with the install hint
+            require_matplotlib()
+        except ImportError as exc:
+            raise click.UsageError(f"--chart: {exc}") from None
     inspection = _load_inspection(inspection_file)
     chosen_as_of = as_of or (inspection.as_of if inspection else None)
     chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
@@ -789,8 +1062,11 @@ def score(
         raise click.UsageError(
             f"rule set {chosen.name!r} has no inspection questions to score; use omi-2007"
         )
+    warning = card.evidence_warning()
+    if warning:
+        click.echo(f"warning: {file.name}: {warning}", err=True)
     if chart_file is not None:
-        save_chart(card, chart_file)
+        _write(chart_file, lambda: save_chart(card, chart_file), "'--chart'")
         click.echo(f"Wrote {chart_file}", err=True)
     report = inspection_report(
         card,
@@ -1193,19 +1469,26 @@ def _figure_scorers(
 @click.option(
     "--baseline",
     "-b",
+    "baseline_ref",
     required=True,
-    callback=_parse_any_ruleset,
     metavar="RULESET",
     help="The rule set as it is: a shipped name (see `casework rulesets`), an overlay file "
-    "(.toml, .yaml) or package.module:attribute.",
+    "(.toml, .yaml), or package.module:attribute with --allow-code.",
 )
 @click.option(
     "--variant",
     "-v",
+    "variant_ref",
     required=True,
-    callback=_parse_any_ruleset,
     metavar="RULESET",
     help="The rule set as it would be, given the same way.",
+)
+@click.option(
+    "--allow-code",
+    is_flag=True,
+    help="Let -b/-v name Python code (package.module:attribute) and overlay files add or "
+    "replace rules by reference: this imports and runs that code. Off by default, so a "
+    "rule set named on the command line is data only.",
 )
 @as_of_option("Assessment date for both. [default: the cases' own as_of, when they all share one]")
 @click.option(
@@ -1276,8 +1559,9 @@ def _figure_scorers(
 def diff(
     *,
     file: Path,
-    baseline: RuleSet,
-    variant: RuleSet,
+    baseline_ref: str,
+    variant_ref: str,
+    allow_code: bool,
     as_of: dt.date | None,
     how: str,
     pairs: tuple[str, ...],
@@ -1316,28 +1600,40 @@ def diff(
         --targets 2007-08
       casework diff omi-sample.json -b omi-2007 -v five-day-breach-action.toml --scores \\
         --no-intervals
+      casework diff cases.json -b national-standards-2007 -v mypackage.rules:pilot --allow-code
     """
+    baseline = _any_ruleset(baseline_ref, "'--baseline'", allow_code=allow_code)
+    variant = _any_ruleset(variant_ref, "'--variant'", allow_code=allow_code)
     match, paired_by = _pairing(baseline, variant, how, pairs)
     noise = _interval_choice(intervals, level, resamples, seed, "80%")
     figures = _figure_scorers(baseline, variant, scores, target_set_, period, noise=noise)
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    result, assessed_on = _read_cases(file, as_of)
-    cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
-    calendar = WorkingCalendar.england_and_wales()
-    comparison = _with_progress(
-        cases,
-        progress,
-        "Comparing",
-        lambda chosen: compare(
-            chosen,
-            baseline,
-            variant,
-            as_of=assessed_on,
-            calendar=calendar,
-            match=match,
-            figures=figures,
-        ),
+    _check_patterns(
+        rule_patterns,
+        (name for rs in (baseline, variant) for rule in rs for name in (rule.id, match(rule))),
+        "question of either rule set",
     )
+    result, assessed_on = _read_cases(file, as_of)
+    _check_cases(case_refs, result, file)
+    cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
+    calendar = _calendar()
+    try:
+        comparison = _with_progress(
+            cases,
+            progress,
+            "Comparing",
+            lambda chosen: compare(
+                chosen,
+                baseline,
+                variant,
+                as_of=assessed_on,
+                calendar=calendar,
+                match=match,
+                figures=figures,
+            ),
+        )
+    except RuleError as exc:
+        raise _rule_failure(exc, calendar) from None
     comparison = select_questions(comparison, rule_patterns)
     if names is not None:
         comparison = pseudonymise_comparison(comparison, names)

@@ -24,7 +24,9 @@ documented in docs/scoring.md.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
 __all__ = [
+    "FEW_ASSESSED",
     "GOOD",
     "PRIORITY",
     "URGENT",
@@ -56,6 +59,7 @@ __all__ = [
     "SectionScore",
     "ThreadScore",
     "combine_criterion",
+    "exact_fraction",
     "mean",
     "score_inspection",
 ]
@@ -66,8 +70,43 @@ Groups = Literal["separate", "all_of", "mean_of"]
 NotEvidenced = Literal["below_the_line", "unanswered"]
 BandOn = Literal["displayed", "exact"]
 
+#: Below this share of applicable case-answers assessed, a scorecard warns that its scores
+#: rest on too few answers (a reporting choice, not the inspectorate's:
+#: docs/decisions.md#few-assessed).
+FEW_ASSESSED = Fraction(1, 2)
+
 #: The case-sample sections whose questions may be in the RoH thread (004:1002).
 THREAD_SECTIONS = frozenset({1, 2})
+
+
+def exact_fraction(value: object) -> Fraction:
+    """A share as an exact fraction, read the way a person wrote it.
+
+    A float is read by its shortest decimal form (``0.8`` is four fifths, not
+    the binary float nearest it, which is a little more); text may be a
+    decimal (``"0.65"``), a fraction (``"13/20"``) or a percentage (``"65%"``).
+
+        >>> exact_fraction(0.8), exact_fraction("65%"), exact_fraction(0.65) == Fraction(13, 20)
+        (Fraction(4, 5), Fraction(13, 20), True)
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, not {value!r}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite number, not {value!r}")
+        return Fraction(repr(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            return Fraction(text[:-1].strip()) / 100
+        return Fraction(text)
+    if isinstance(value, int | Fraction | Decimal):
+        return Fraction(value)
+    raise TypeError(f"expected a number, not {type(value).__name__}")
+
+
+def _optional_fraction(value: object) -> Fraction | None:
+    return None if value is None else exact_fraction(value)
 
 
 def _weight(_instance: object, _attribute: object, value: Fraction) -> None:
@@ -80,7 +119,7 @@ class ScoringOptions:
     """The readings the report leaves open (docs/scoring.md), defaulting to the most faithful."""
 
     individual_weight: Fraction = attrs.field(
-        default=Fraction(4, 5), converter=Fraction, validator=_weight
+        default=Fraction(4, 5), converter=exact_fraction, validator=_weight
     )
     """Weight of the individual questions; the summary gets the rest (80/20, 004:998)."""
     combine: Combine = attrs.field(
@@ -106,7 +145,7 @@ class ScoringOptions:
     )
     """A13: band the displayed (rounded) score, or the exact one."""
     reinspection_threshold: Fraction | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Fraction)
+        default=None, converter=_optional_fraction
     )
     """A12: a RoH thread score below this is flagged; the report prints no threshold."""
 
@@ -547,6 +586,30 @@ class Scorecard:
             if found.number == number:
                 return found
         raise KeyError(f"no section {number!r} in the scorecard")
+
+    @property
+    def assessed(self) -> tuple[int, int]:
+        """``(assessed, applicable)``: over the scored questions, the case-answers above or
+        below the line, and those plus the applicable ones that could not be assessed
+        (inspector answers missing, facts missing)."""
+        scored = [q for q in self.questions if q.scored]
+        assessed = sum(q.relevant for q in scored)
+        return assessed, assessed + sum(len(q.unanswered) for q in scored)
+
+    def evidence_warning(self, below: Fraction = FEW_ASSESSED) -> str | None:
+        """A one-line warning when fewer than ``below`` of the applicable case-answers could be
+        assessed (a sample without inspector answers scores only its computed questions,
+        which can read as good); ``None`` otherwise."""
+        assessed, applicable = self.assessed
+        if not applicable:
+            return "no question could be assessed on any case: these scores rest on no answer"
+        if Fraction(assessed, applicable) >= below:
+            return None
+        return (
+            f"only {assessed} of {applicable} applicable case-answers "
+            f"({percent(Fraction(assessed, applicable))}) could be assessed; the rest have no "
+            "inspector answer or lack the facts, so these scores rest on few answers"
+        )
 
     def cases_below(self, question_id: str) -> tuple[str, ...]:
         """Which cases fell below the line on a question (``"1.2.p"``, ``"1.2.summary"``)?"""

@@ -36,6 +36,7 @@ from casework.calendar import WorkingCalendar
 from casework.model.case import Case
 from casework.rules.engine import Finding, Findings, evaluate_case
 from casework.rules.ruleset import RuleSet
+from casework.text import csv_cell
 
 __all__ = [
     "DEFAULT_CHUNK",
@@ -179,9 +180,10 @@ def findings_csv_header() -> list[str]:
 
 
 def findings_csv_rows(findings: Iterable[Finding]) -> Iterator[list[str]]:
-    """Findings as CSV cells, exactly as ``casework findings -f csv`` writes them."""
+    """Findings as CSV cells, exactly as ``casework findings -f csv`` writes them: cells a
+    spreadsheet would run as formulas neutralised (:func:`casework.text.csv_cell`)."""
     for finding in findings:
-        yield ["" if cell is None else cell for cell in finding_cells(finding)]
+        yield [str(csv_cell(cell)) for cell in finding_cells(finding)]
 
 
 class FindingsWriter:

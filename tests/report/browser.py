@@ -3,14 +3,22 @@
 Debian's ``chromium`` (``apt-get install -y chromium``; ``.ci/run`` installs it
 when missing). Flags as this machine needs them: no sandbox as root, and no
 background networking, since nothing outside is reachable.
+
+On a machine without Chromium the browser tests are skipped with the reason
+(the README's test command needs only Python). ``.ci/run`` sets
+``CASEWORK_REQUIRE_BROWSER=1``, which turns that skip into a failure, so CI
+always runs them.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+import pytest
 
 FLAGS = (
     "--headless",
@@ -25,9 +33,28 @@ FLAGS = (
 )
 
 
+REQUIRE_BROWSER = "CASEWORK_REQUIRE_BROWSER"
+"""Environment variable: set to 1 (as ``.ci/run`` does), a missing Chromium fails the tests."""
+
+MISSING = "headless tests need Debian's chromium: apt-get install -y chromium"
+
+
+def find_chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require_chromium() -> None:
+    """Skip the calling test when Chromium is missing, or fail it when CI requires it."""
+    if find_chromium() is not None:
+        return
+    if os.environ.get(REQUIRE_BROWSER, "") not in {"", "0"}:
+        pytest.fail(f"{MISSING} ({REQUIRE_BROWSER} is set)", pytrace=False)
+    pytest.skip(f"{MISSING} (set {REQUIRE_BROWSER}=1 to make this a failure)")
+
+
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "headless tests need Debian's chromium: apt-get install -y chromium"
+    found = find_chromium()
+    assert found, MISSING
     return found
 
 

@@ -11,7 +11,13 @@ from matplotlib import image
 
 from casework.report import findings_report
 from casework.rules import Findings
-from tests.report.browser import dom, screenshot
+from tests.report.browser import dom, require_chromium, screenshot
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    """Skipped with the reason where Chromium is missing; a failure where CI requires it."""
+    require_chromium()
 
 
 def _screenshots(tmp_path: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,48 @@ def test_rule_sets_by_reference() -> None:
         resolve_ruleset("tests.testing.test_overlays:extra_rule")
     with pytest.raises(OverlayError, match="no rule set 'nope'"):
         resolve_ruleset("nope")
+
+
+def test_an_overlay_files_base_never_names_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*_args: object) -> None:
+        raise AssertionError("os.abort was called")
+
+    monkeypatch.setattr(os, "abort", never)
+    (tmp_path / "abort.toml").write_text('name = "x"\nbase = "os:abort"\n', encoding="utf-8")
+    (tmp_path / "abort.yaml").write_text("name: x\nbase: 'os:abort'\n", encoding="utf-8")
+    for name in ("abort.toml", "abort.yaml"):
+        with pytest.raises(OverlayError, match="base: 'os:abort' names Python code"):
+            resolve_ruleset(str(tmp_path / name))
+    with pytest.raises(OverlayError, match="names Python code"):
+        Overlay.from_mapping({"name": "x", "base": "os:abort"})
+    # the Python API still takes a RuleSet by reference
+    assert Overlay(name="x", base="casework.rules.standards:national_standards_2005").apply()
+
+
+def test_overlay_files_that_name_each_other_in_a_loop(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('name = "a"\nbase = "b.yaml"\n', encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("name: b\nbase: a.toml\n", encoding="utf-8")
+    (tmp_path / "self.toml").write_text('name = "s"\nbase = "self.toml"\n', encoding="utf-8")
+    for name in ("a.toml", "self.toml"):
+        with pytest.raises(OverlayError, match="name each other in a loop"):
+            resolve_ruleset(name, relative_to=tmp_path)
+
+
+def test_without_allow_code_nothing_is_imported(tmp_path: Path) -> None:
+    (tmp_path / "adds.toml").write_text(
+        f'name = "x"\nbase = "{NS07}"\nadd = ["tests.testing.test_overlays:extra_rule"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(OverlayError, match=r"adds.toml: add\[0\]: .* is Python code"):
+        resolve_ruleset(str(tmp_path / "adds.toml"), allow_code=False)
+    with pytest.raises(OverlayError, match=r"package\.module:attribute is Python code"):
+        resolve_ruleset("casework.rules.standards:national_standards_2005", allow_code=False)
+    assert resolve_ruleset(NS07, allow_code=False).name == NS07
+    assert "T.extra" in resolve_ruleset(str(tmp_path / "adds.toml"))
+
+
+def test_a_misspelt_rule_set_gets_did_you_mean() -> None:
+    with pytest.raises(OverlayError, match="did you mean 'national-standards-2007'"):
+        resolve_ruleset("national-standard-2007")

@@ -40,6 +40,7 @@ __all__ = [
     "chart1_title",
     "fieldwork_month",
     "png_bytes",
+    "require_matplotlib",
     "save_chart",
     "svg_text",
 ]
@@ -126,6 +127,12 @@ def _matplotlib() -> Any:
     except ImportError:
         raise ImportError('charts need matplotlib: pip install "casework[report]"') from None
     return matplotlib
+
+
+def require_matplotlib() -> None:
+    """Raise ``ImportError`` with the install hint when matplotlib is missing (so a command
+    can check before doing any work)."""
+    _matplotlib()
 
 
 def chart1(card: Scorecard) -> MplFigure:

@@ -31,6 +31,8 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from casework.text import csv_cell, printable
+
 __all__ = [
     "Block",
     "BulletList",
@@ -42,6 +44,7 @@ __all__ = [
     "Paragraph",
     "Section",
     "Table",
+    "csv_cell",
     "iter_blocks",
     "render_html",
     "render_markdown",
@@ -144,7 +147,8 @@ class Document:
 
 
 def _shown(cell: Cell) -> str:
-    return "-" if cell is None else str(cell)
+    """A cell as printed: a dash for nothing, control characters as escapes."""
+    return "-" if cell is None else printable(str(cell))
 
 
 # ---------------------------------------------------------------------- text
@@ -152,7 +156,8 @@ def _shown(cell: Cell) -> str:
 
 def render_text(document: Document, *, width: int = TEXT_WIDTH) -> str:
     """Plain text for a terminal: underlined headings, aligned tables wrapped to ``width``."""
-    lines = [document.title, "=" * len(document.title)]
+    title = printable(document.title)
+    lines = [title, "=" * len(title)]
     for block in document.blocks:
         lines.extend(["", *_text_block(block, width, depth=1)])
     return "\n".join(lines).rstrip() + "\n"
@@ -161,38 +166,41 @@ def render_text(document: Document, *, width: int = TEXT_WIDTH) -> str:
 def _text_block(block: Block, width: int, depth: int) -> list[str]:
     if isinstance(block, Section):
         rule = "-" if depth == 1 else "~"
-        lines = [block.title, rule * len(block.title)]
+        title = printable(block.title)
+        lines = [title, rule * len(title)]
         for inner in block.blocks:
             lines.extend(["", *_text_block(inner, width, depth + 1)])
         return lines
     if isinstance(block, Paragraph):
-        return textwrap.wrap(block.text, width) or [""]
+        return textwrap.wrap(printable(block.text), width) or [""]
     if isinstance(block, Facts):
-        label_width = max((len(label) for label, _ in block.items), default=0) + 1
-        return [f"{label + ':':<{label_width}} {value}" for label, value in block.items]
+        items = [(printable(label), printable(value)) for label, value in block.items]
+        label_width = max((len(label) for label, _ in items), default=0) + 1
+        return [f"{label + ':':<{label_width}} {value}" for label, value in items]
     if isinstance(block, BulletList):
-        lines = [block.title] if block.title else []
+        lines = [printable(block.title)] if block.title else []
         for item in block.items or (block.empty,):
-            wrapped = textwrap.wrap(item, width - 2) or [""]
+            wrapped = textwrap.wrap(printable(item), width - 2) or [""]
             lines.extend([f"* {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])])
         return lines
     if isinstance(block, Figure):
         if block.table is not None:
             return _text_table(block.table, width)
         caption = f"{block.caption}: " if block.caption else ""
-        return textwrap.wrap(f"[Chart] {caption}{block.alt}", width)
+        return textwrap.wrap(printable(f"[Chart] {caption}{block.alt}"), width)
     return _text_table(block, width)
 
 
 def _text_table(table: Table, width: int) -> list[str]:
     texts = [[_shown(cell) for cell in row] for row in table.rows]
+    labels = [printable(column.label) for column in table.columns]
     widths = [
-        max([len(column.label), *(len(row[i]) for row in texts)])
+        max([len(labels[i]), *(len(row[i]) for row in texts)])
         for i, column in enumerate(table.columns)
     ]
     gap = 2
     # Narrow the widest text column, one character at a time, until the table fits.
-    floors = [max(len(column.label), 12) for column in table.columns]
+    floors = [max(len(label), 12) for label in labels]
     while sum(widths) + gap * (len(widths) - 1) > width:
         narrowable = [
             i
@@ -204,9 +212,8 @@ def _text_table(table: Table, width: int) -> list[str]:
         widths[max(narrowable, key=lambda i: widths[i])] -= 1
     lines = []
     if table.caption:
-        lines.append(table.caption)
-    header = [column.label for column in table.columns]
-    lines.append(_text_row(header, table.columns, widths, gap)[0])
+        lines.append(printable(table.caption))
+    lines.append(_text_row(labels, table.columns, widths, gap)[0])
     lines.append((" " * gap).join("-" * w for w in widths).rstrip())
     for row in texts:
         lines.extend(_text_row(row, table.columns, widths, gap))
@@ -236,7 +243,7 @@ _MD_SPECIAL = str.maketrans({"<": "&lt;", ">": "&gt;"} | {c: f"\\{c}" for c in "
 
 
 def _md(text: str) -> str:
-    return text.translate(_MD_SPECIAL)
+    return printable(text).translate(_MD_SPECIAL)
 
 
 def render_markdown(document: Document) -> str:
@@ -331,12 +338,17 @@ td.v-not-met::before, td.v-worse::before { content: "\\2718\\00a0"; }
 """.strip()
 
 
+def _esc(text: str) -> str:
+    """HTML-escaped, control characters shown as escapes."""
+    return html.escape(printable(text))
+
+
 def render_html(document: Document, *, standalone: bool = True) -> str:
     """HTML: a complete, self-contained page (styles inline, charts embedded, no links out).
 
     With ``standalone=False``, just the body's content (for a notebook cell).
     """
-    body = [f"<h1>{html.escape(document.title)}</h1>"]
+    body = [f"<h1>{_esc(document.title)}</h1>"]
     blocks = _with_ids(document.blocks)
     sections = [block for block in blocks if isinstance(block, Section)]
     for block in blocks:
@@ -350,7 +362,7 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(document.title)}</title>\n"
+        f"<title>{_esc(document.title)}</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{content}\n</body>\n</html>\n"
     )
 
@@ -385,7 +397,7 @@ def _contents(sections: Sequence[Section]) -> list[str]:
 
 
 def _html_block(block: Block, level: int) -> list[str]:
-    esc = html.escape
+    esc = _esc
     if isinstance(block, Section):
         tag = f"h{min(level, 6)}"
         anchor = f' id="{esc(block.id)}"' if block.id else ""
@@ -419,7 +431,7 @@ def _html_block(block: Block, level: int) -> list[str]:
 
 
 def _html_table(table: Table) -> list[str]:
-    esc = html.escape
+    esc = _esc
 
     def cls(column: Column, cell: Cell = None) -> str:
         if column.verdict and cell is not None:
@@ -450,11 +462,14 @@ def _html_table(table: Table) -> list[str]:
 
 
 def table_csv(table: Table) -> str:
-    """The table as CSV: a header of column keys, then one line per row (empty for none)."""
+    """The table as CSV: a header of column keys, then one line per row (empty for none).
+
+    Cells that a spreadsheet would run as formulas are neutralised (:func:`csv_cell`).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(column.key for column in table.columns)
-    writer.writerows(("" if cell is None else cell for cell in row) for row in table.rows)
+    writer.writerow(csv_cell(column.key) for column in table.columns)
+    writer.writerows((csv_cell(cell) for cell in row) for row in table.rows)
     return buffer.getvalue()
 
 

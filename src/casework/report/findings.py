@@ -13,7 +13,7 @@ from casework.report.document import Column, Document, Facts, Paragraph, Section
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.stream import finding_cells
-from casework.text import long_date, percent
+from casework.text import long_date, percent, printable
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -259,5 +259,6 @@ def validation_report(result: LoadResult, *, source: str) -> Report:
             Section("Rejected records", (table,)),
         ),
     )
-    text = "\n".join([f"{source}: {result.summary()}", *(f"  {e}" for e in result.errors)]) + "\n"
+    lines = [f"{source}: {result.summary()}", *(f"  {e}" for e in result.errors)]
+    text = "\n".join(printable(line) for line in lines) + "\n"
     return Report(document, data, table, text=text)

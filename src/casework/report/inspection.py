@@ -36,7 +36,7 @@ from casework.report.document import (
     Table,
 )
 from casework.report.output import Report, record_counts
-from casework.scoring import CriterionScore, QuestionScore, Scorecard
+from casework.scoring import FEW_ASSESSED, CriterionScore, QuestionScore, Scorecard
 from casework.text import long_date, percent, plural
 
 __all__ = [
@@ -377,6 +377,7 @@ def inspection_report(
     chart: bool = True,
     strengths_from: Fraction = Fraction(3, 4),
     improvements_below: Fraction = Fraction(2, 3),
+    few_assessed: Fraction = FEW_ASSESSED,
 ) -> Report:
     """An inspection report from a scorecard (:func:`casework.score_inspection`).
 
@@ -388,6 +389,9 @@ def inspection_report(
             or without matplotlib, the chart's numbers are shown as a table.
         strengths_from, improvements_below: which questions are listed as
             strengths and areas for improvement (:func:`highlights`).
+        few_assessed: when fewer than this share of the applicable case-answers
+            could be assessed, the report opens with a warning
+            (:meth:`Scorecard.evidence_warning`); it is also in the data.
     """
     inspection = card.inspection
     facts: list[tuple[str, str]] = []
@@ -405,7 +409,9 @@ def inspection_report(
     if load is not None:
         facts.append(("Records", load.summary()))
     facts.append(("Cases", str(len(card.cases))))
-    blocks: list[Block] = [Facts(tuple(facts)), _summary_of_scores(card, chart)]
+    warning = card.evidence_warning(few_assessed)
+    blocks: list[Block] = [Paragraph(f"Warning: {warning}.")] if warning else []
+    blocks.extend([Facts(tuple(facts)), _summary_of_scores(card, chart)])
     for section in card.sections:
         criteria = [c for c in card.criteria if c.section == section.number]
         title = SECTION_TITLES.get(section.number, f"Section {section.number}")
@@ -439,7 +445,7 @@ def inspection_report(
     title = "Offender Management Inspection"
     if inspection is not None:
         title = f"{title}: {inspection.area}"
-    data: dict[str, Any] = {"kind": "inspection", "source": source}
+    data: dict[str, Any] = {"kind": "inspection", "source": source, "evidence_warning": warning}
     if load is not None:
         data["records"] = record_counts(load)
     data["highlights"] = {

@@ -18,6 +18,7 @@ Overlays can also be written as small TOML or YAML files
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import importlib
 import re
 import tomllib
@@ -378,7 +379,7 @@ class Overlay:
     # ------------------------------------------------------------ reading
 
     @classmethod
-    def from_file(cls, path: str | Path) -> Overlay:
+    def from_file(cls, path: str | Path, *, allow_code: bool = True) -> Overlay:
         """An overlay from a ``.toml``, ``.yaml`` or ``.yml`` file.
 
         ::
@@ -394,6 +395,10 @@ class Overlay:
             victim_contact_limit = "6 weeks"  # or a duration in words
 
         A ``base`` or ``parameter_files`` that is a path is read relative to the file.
+        The ``base`` of a file is a registered rule set's name or another overlay
+        file, never ``package.module:attribute``: reading data never calls code.
+        With ``allow_code=False`` the rules of ``replace`` and ``add`` (which are
+        imported) are refused too (the command line without ``--allow-code``).
         """
         file = Path(path)
         try:
@@ -415,7 +420,9 @@ class Overlay:
             raise OverlayError(f"{file.name}: not valid {suffix[1:].upper()}: {first}") from None
         if not isinstance(data, Mapping):
             raise OverlayError(f"{file.name}: expected a table of overlay fields")
-        return cls.from_mapping(data, origin=file.name, relative_to=file.parent)
+        return cls.from_mapping(
+            data, origin=file.name, relative_to=file.parent, allow_code=allow_code
+        )
 
     @classmethod
     def from_mapping(
@@ -424,11 +431,14 @@ class Overlay:
         *,
         origin: str = "overlay",
         relative_to: Path | None = None,
+        allow_code: bool = True,
     ) -> Overlay:
         """An overlay from plain data (a parsed file, or an inline mapping in a scenario file).
 
         Rules in ``replace`` and ``add`` are ``"package.module:attribute"``
-        references; ``parameter_files`` are TOML parameter files.
+        references (refused with ``allow_code=False``); ``parameter_files`` are
+        TOML parameter files. ``base`` is a registered rule set's name or an
+        overlay file: data never names code to call.
         """
         unknown = sorted(set(data) - _OVERLAY_KEYS)
         if unknown:
@@ -441,6 +451,12 @@ class Overlay:
             raise OverlayError(f"{origin}: name: the variant needs a name")
         texts = {key: _optional_text(data, key, origin) for key in _TEXT_KEYS}
         base = texts["base"]
+        if base is not None and not _is_path(base) and ":" in base:
+            raise OverlayError(
+                f"{origin}: base: {base!r} names Python code; an overlay's base is a shipped "
+                "rule set's name or another overlay file (.toml, .yaml); a RuleSet from "
+                "package.module:attribute is for the Python API (Overlay.apply)"
+            )
         if base is not None and relative_to is not None and _is_path(base):
             base = str(relative_to / base)
         parameters = data.get("parameters", {})
@@ -449,6 +465,13 @@ class Overlay:
         parameters_on = data.get("parameters_on")
         if parameters_on is not None:
             parameters_on = _as_date(parameters_on, f"{origin}: parameters_on")
+        if not allow_code:
+            for key in ("replace", "add"):
+                for i, ref in enumerate(_string_list(data, key, origin)):
+                    raise OverlayError(
+                        f"{origin}: {key}[{i}]: {ref!r} is Python code, which is imported only "
+                        "when code is allowed (the command line's --allow-code)"
+                    )
         files = _string_list(data, "parameter_files", origin)
         table = None
         if files:
@@ -629,14 +652,22 @@ def _shown(parameters: ParameterSet, name: str) -> str:
         return "no value"
 
 
-def resolve_ruleset(reference: RuleSet | str, *, relative_to: str | Path | None = None) -> RuleSet:
+def resolve_ruleset(
+    reference: RuleSet | str,
+    *,
+    relative_to: str | Path | None = None,
+    allow_code: bool = True,
+) -> RuleSet:
     """A rule set from a reference as scenario files and the command line write it.
 
     * a :class:`RuleSet`, returned as is;
     * a registered name (``"national-standards-2007"``);
-    * ``"package.module:attribute"``: a RuleSet, or a function of no arguments returning one;
+    * ``"package.module:attribute"``: a RuleSet, or a function of no arguments returning one
+      (refused with ``allow_code=False``);
     * a path to an overlay file (``.toml``, ``.yaml``, ``.yml``), applied to its ``base``
-      (relative paths are read from ``relative_to`` when given).
+      (relative paths are read from ``relative_to`` when given). Its ``base`` is a
+      registered name or another overlay file; with ``allow_code=False`` its
+      ``replace`` and ``add`` rules (imported code) are refused too.
     """
     if isinstance(reference, RuleSet):
         return reference
@@ -648,7 +679,12 @@ def resolve_ruleset(reference: RuleSet | str, *, relative_to: str | Path | None 
         path = Path(reference)
         if relative_to is not None and not path.is_absolute():
             path = Path(relative_to) / path
-        return Overlay.from_file(path).apply()
+        return _overlay_file(path, allow_code=allow_code, chain=())
+    if ":" in reference and not allow_code:
+        raise OverlayError(
+            f"rule set {reference!r}: package.module:attribute is Python code, which is loaded "
+            "only when code is allowed (the command line's --allow-code)"
+        )
     if ":" in reference:
         found = _import(reference, f"rule set {reference!r}")
         if callable(found) and not isinstance(found, RuleSet):
@@ -659,10 +695,36 @@ def resolve_ruleset(reference: RuleSet | str, *, relative_to: str | Path | None 
             )
         return found
     known = ", ".join(available_rulesets())
+    guess = difflib.get_close_matches(reference, available_rulesets(), n=1)
+    hint = f"; did you mean {guess[0]!r}?" if guess else ""
     raise OverlayError(
         f"no rule set {reference!r}: give a registered name ({known}), "
-        "'package.module:attribute', or an overlay file (.toml, .yaml)"
+        f"'package.module:attribute', or an overlay file (.toml, .yaml){hint}"
     )
+
+
+MAX_OVERLAY_CHAIN = 32
+"""How many overlay files may stand on one another (``base = "other.toml"``)."""
+
+
+def _overlay_file(path: Path, *, allow_code: bool, chain: tuple[Path, ...]) -> RuleSet:
+    """The variant an overlay file describes, reading its chain of overlay-file bases.
+
+    A chain that comes back to a file it has read, or is longer than
+    :data:`MAX_OVERLAY_CHAIN`, is an :class:`OverlayError`.
+    """
+    here = path.resolve()
+    if here in chain:
+        raise OverlayError(f"{path.name}: base: the overlay files name each other in a loop")
+    if len(chain) >= MAX_OVERLAY_CHAIN:
+        raise OverlayError(
+            f"{path.name}: base: more than {MAX_OVERLAY_CHAIN} overlay files stand on one another"
+        )
+    overlay = Overlay.from_file(path, allow_code=allow_code)
+    if overlay.base is not None and _is_path(overlay.base):
+        base = _overlay_file(Path(overlay.base), allow_code=allow_code, chain=(*chain, here))
+        return overlay.apply(base)
+    return overlay.apply()
 
 
 def _call_factory(factory: Callable[..., object], reference: str) -> object:
