@@ -18,10 +18,10 @@ import fnmatch
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import attrs
 import click
@@ -40,7 +40,7 @@ from casework.intervals import IntervalOptions
 from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
 from casework.model import Case
 from casework.model.inspection import Inspection, InspectionFileError, load_inspection
-from casework.performance import Period, target_performance
+from casework.performance import Period, TargetTally
 from casework.report import (
     FORMATS,
     Column,
@@ -94,6 +94,14 @@ from casework.sampling import (
     sample_cases,
 )
 from casework.scoring import ScoringOptions, exact_fraction, score_inspection
+from casework.stream import (
+    DEFAULT_CHUNK,
+    FindingsWriter,
+    MixedDatesError,
+    StreamedRead,
+    StreamFormat,
+    chunked,
+)
 from casework.text import one_line
 
 __all__ = [
@@ -533,20 +541,47 @@ def _writable_file(_ctx: click.Context, param: click.Parameter, value: Path | No
 
 def output_options(function: F) -> F:
     """``--format`` and ``--output``: how and where a report is written."""
+    return _output_options(FORMATS)(function)
+
+
+#: Formats ``casework findings`` writes a chunk at a time, to a file (docs/performance.md).
+STREAM_FORMATS: tuple[StreamFormat, ...] = ("jsonl", "parquet")
+_STREAM_SUFFIXES: dict[str, StreamFormat] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+
+
+def _output_options(formats: Sequence[str]) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        return _with_output_options(function, formats)
+
+    return decorate
+
+
+def _with_output_options(function: F, formats: Sequence[str]) -> F:
+    streamed = any(f in STREAM_FORMATS for f in formats)
+    suffixes = ".txt .md .html .json .csv" + (" .jsonl .parquet" if streamed else "")
     function = click.option(
         "--output",
         "-o",
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
         callback=_writable_file,
         help="Write the report to this file instead of standard output. "
-        "Its suffix (.txt .md .html .json .csv) sets the format unless --format is given.",
+        f"Its suffix ({suffixes}) sets the format unless --format is given.",
     )(function)
     return click.option(
         "--format",
         "-f",
         "format_",
-        type=click.Choice(FORMATS),
-        help="Output format. [default: text, or from the --output suffix]",
+        type=click.Choice(formats),
+        help="Output format. [default: text, or from the --output suffix]"
+        + (
+            " jsonl and parquet, and csv to a file, are written a chunk of cases at a time."
+            if streamed
+            else ""
+        ),
     )(function)
 
 
@@ -643,7 +678,7 @@ def _note_empty(count: int, filtered: bool, what: str) -> None:
         click.echo(f"note: no {what} matches the filters given", err=True)
 
 
-def _warn_rejected(file: Path, result: LoadResult) -> None:
+def _warn_rejected(file: Path, result: LoadResult | StreamedRead) -> None:
     if result.errors:
         click.echo(
             f"warning: {file.name}: {result.summary()}; the output covers the accepted cases. "
@@ -884,7 +919,7 @@ def validate(
 @click.option("--roh", "roh_only", is_flag=True, help="Only questions in the Risk of Harm thread.")
 @pseudonym_options
 @progress_option
-@output_options
+@_output_options((*FORMATS, *STREAM_FORMATS))
 def findings(
     *,
     file: Path,
@@ -898,7 +933,7 @@ def findings(
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
-    format_: Format | None,
+    format_: str | None,
     output: Path | None,
 ) -> None:
     """Evaluate a rule set on every case in FILE: one row per case and question.
@@ -914,18 +949,30 @@ def findings(
       casework findings cases.json --rule 'NS07.oasys-*' --case EX-0003
       casework findings cases.json --format csv -o findings.csv
       casework findings cases.json --pseudonymise -o findings.html
+      casework findings caseload.jsonl --as-of 2008-03-31 -o findings.parquet
+
+    Large files: jsonl and parquet (and csv, written to a file) are written a chunk
+    of cases at a time, so memory does not grow with the file.
     """
+    streamed = _stream_format(format_, output)
+    if streamed is not None:
+        _stream_findings(
+            file,
+            output,
+            streamed,
+            rules=rules,
+            as_of=as_of,
+            outcomes=outcomes,
+            rule_patterns=rule_patterns,
+            criteria=criteria,
+            case_refs=case_refs,
+            roh_only=roh_only,
+            names=_pseudonyms(pseudonymise_, pseudonym_key_file),
+        )
     result, assessed_on = _read_cases(file, as_of)
     chosen = _chosen_ruleset(rules, assessed_on)
     _check_cases(case_refs, result, file)
-    _check_patterns(rule_patterns, (rule.id for rule in chosen), f"rule of {chosen.label}")
-    known_criteria = {rule.criterion for rule in chosen if rule.criterion}
-    for wanted in criteria:
-        if not any(c == wanted or c.startswith(f"{wanted}.") for c in known_criteria):
-            raise click.BadParameter(
-                f"{wanted!r}: {chosen.label} has no question of this criterion",
-                param_hint="'--criterion'",
-            )
+    _check_rule_filters(chosen, rule_patterns, criteria)
     cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
     found = _evaluate_cases(cases, chosen, assessed_on, progress)
     found = select_findings(
@@ -940,8 +987,129 @@ def findings(
     _note_empty(len(found), filtered, "finding")
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
     report = findings_report(found, source=file.name, load=result)
-    _emit(report, format_, output)
+    _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+def _check_rule_filters(
+    chosen: RuleSet, rule_patterns: Sequence[str], criteria: Sequence[str]
+) -> None:
+    """Every ``--rule`` pattern and ``--criterion`` names something in the rule set (exit 2)."""
+    _check_patterns(rule_patterns, (rule.id for rule in chosen), f"rule of {chosen.label}")
+    known_criteria = {rule.criterion for rule in chosen if rule.criterion}
+    for wanted in criteria:
+        if not any(c == wanted or c.startswith(f"{wanted}.") for c in known_criteria):
+            raise click.BadParameter(
+                f"{wanted!r}: {chosen.label} has no question of this criterion",
+                param_hint="'--criterion'",
+            )
+
+
+def _stream_format(format_: str | None, output: Path | None) -> StreamFormat | None:
+    """The format to write a chunk at a time, if the one asked for streams: jsonl and
+    parquet always, csv when written to a file."""
+    chosen = format_
+    if chosen is None and output is not None:
+        chosen = _STREAM_SUFFIXES.get(output.suffix.lower(), format_for_path_or_none(output))
+    if chosen == "parquet" and output is None:
+        raise click.BadParameter(
+            "Parquet is written to a file: give --output FILE.parquet", param_hint="'--format'"
+        )
+    if chosen in STREAM_FORMATS or (chosen == "csv" and output is not None):
+        return cast(StreamFormat, chosen)
+    return None
+
+
+def format_for_path_or_none(path: Path) -> str | None:
+    """The report format a suffix names, or ``None``."""
+    try:
+        return format_for_path(path)
+    except ValueError:
+        return None
+
+
+def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
+    try:
+        yield from reading.cases()
+    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except MixedDatesError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _assessed(reading: StreamedRead) -> dt.date:
+    """The assessment date a streamed read settled on (a usage error if none could be)."""
+    if reading.assessed_on is None:
+        raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
+    return reading.assessed_on
+
+
+def _stream_findings(
+    file: Path,
+    output: Path | None,
+    streamed: StreamFormat,
+    *,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    outcomes: Sequence[str],
+    rule_patterns: Sequence[str],
+    criteria: Sequence[str],
+    case_refs: Sequence[str],
+    roh_only: bool,
+    names: Pseudonyms | None,
+) -> NoReturn:
+    """``casework findings`` a chunk of cases at a time, written as it goes.
+
+    Output goes to ``FILE.part`` and is renamed when complete: a run stopped by an error
+    leaves no partial file behind.
+    """
+    reading = StreamedRead(file, as_of)
+    wanted = set(case_refs)
+    seen: set[str] = set()
+    chosen: RuleSet | None = None
+    count = 0
+    partial = None if output is None else output.with_name(output.name + ".part")
+    try:
+        with FindingsWriter(partial, streamed, stream=None if partial else sys.stdout) as writer:
+            for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
+                if chosen is None:
+                    chosen = _chosen_ruleset(rules, _assessed(reading))
+                    _check_rule_filters(chosen, rule_patterns, criteria)
+                asked = chunk
+                if wanted:
+                    seen.update(case.reference for case in chunk if case.reference in wanted)
+                    asked = [case for case in chunk if case.reference in wanted]
+                found = select_findings(
+                    _evaluate_cases(asked, chosen, _assessed(reading), progress=False),
+                    outcomes=outcomes,
+                    rules=rule_patterns,
+                    criteria=criteria,
+                    cases=case_refs,
+                    roh=True if roh_only else None,
+                )
+                if names is not None:
+                    found = pseudonymise(found, names)
+                writer.write(found)
+                count += len(found)
+        if chosen is None and as_of is None:
+            _assessed(reading)
+        for ref in case_refs:
+            if ref not in seen:
+                raise click.BadParameter(
+                    f"{ref!r}: no accepted case of {file.name} has this reference",
+                    param_hint="'--case'",
+                )
+    except BaseException:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise
+    if partial is not None and output is not None:
+        _write(output, lambda: partial.replace(output), "'--output'")
+        click.echo(f"Wrote {output} ({count} findings)", err=True)
+    filtered = bool(outcomes or rule_patterns or criteria or case_refs or roh_only)
+    _note_empty(count, filtered, "finding")
+    _warn_rejected(file, reading)
+    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
 
 @main.command(epilog=_EXIT_CODES)
@@ -1365,19 +1533,26 @@ def targets(
             param_hint="'--area'",
         )
     chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
-    result, found = _evaluate_file(file, as_of, lambda _day: targets.ruleset, progress)
-    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    performance = target_performance(
-        found,
-        targets,
-        period=chosen_period,
-        area=area,
-        near_miss=tolerance,
-        figures=supplied,
-        national_share=national_share,
-    )
-    _emit(target_report(performance, source=file.name, load=result), format_, output)
-    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
+    reading = StreamedRead(file, as_of)
+    tally = TargetTally.start(targets, period=chosen_period, area=area)
+    calendar = _calendar()
+    for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
+        day = _assessed(reading)
+        if names is None:  # the OASys measures by their columnar kernels
+            try:
+                tally.add_cases(chunk, as_of=day, calendar=calendar)
+            except RuleError as exc:
+                raise _rule_failure(exc, calendar) from None
+        else:
+            found = _evaluate_cases(chunk, tally.ruleset, day, progress=False)
+            tally.add(pseudonymise(found, names))
+    if as_of is None:
+        _assessed(reading)
+    _warn_rejected(file, reading)
+    performance = tally.report(near_miss=tolerance, figures=supplied, national_share=national_share)
+    _emit(target_report(performance, source=file.name, load=reading), format_, output)
+    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
 
 def _rule_id(rule: Rule) -> str:

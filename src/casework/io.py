@@ -108,6 +108,11 @@ class LoadResult:
         return len(self.cases) + len(self.errors)
 
     @property
+    def accepted(self) -> int:
+        """Number of cases accepted: ``len(cases)``."""
+        return len(self.cases)
+
+    @property
     def ok(self) -> bool:
         """Whether every record was accepted."""
         return not self.errors

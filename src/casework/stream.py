@@ -29,10 +29,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Self, TypeVar
 
+import attrs
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from casework.calendar import WorkingCalendar
+from casework.io import CaseError, iter_cases
 from casework.model.case import Case
 from casework.rules.engine import Finding, Findings, evaluate_case
 from casework.rules.ruleset import RuleSet
@@ -42,7 +44,9 @@ __all__ = [
     "DEFAULT_CHUNK",
     "FINDINGS_SCHEMA",
     "FindingsWriter",
+    "MixedDatesError",
     "StreamFormat",
+    "StreamedRead",
     "chunked",
     "evaluate_chunks",
     "evidence_text",
@@ -184,6 +188,63 @@ def findings_csv_rows(findings: Iterable[Finding]) -> Iterator[list[str]]:
     spreadsheet would run as formulas neutralised (:func:`casework.text.csv_cell`)."""
     for finding in findings:
         yield [str(csv_cell(cell)) for cell in finding_cells(finding)]
+
+
+@attrs.define
+class StreamedRead:
+    """A case file read a record at a time: the cases are handed on, only counts are kept.
+
+    :meth:`cases` yields each accepted case once; rejected records are kept (they are
+    few, and reports list them). The assessment date is the one given, or the cases'
+    own when they all share one: a case recorded as at another date stops the read
+    with :class:`MixedDatesError`. Reports take it where they take a
+    :class:`~casework.LoadResult` (``records``, ``accepted``, ``errors``, ``summary()``).
+    """
+
+    source: str | Path
+    as_of: dt.date | None = None
+    assessed_on: dt.date | None = None
+    accepted: int = 0
+    errors: list[CaseError] = attrs.Factory(list)
+
+    @property
+    def records(self) -> int:
+        """Records read so far: accepted + rejected."""
+        return self.accepted + len(self.errors)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every record read so far was accepted."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line, as :meth:`casework.LoadResult.summary` words it."""
+        return (
+            f"{self.records} records read: {self.accepted} cases accepted, "
+            f"{len(self.errors)} rejected"
+        )
+
+    def cases(self) -> Iterator[Case]:
+        """Each accepted case, in file order (JSON Lines files are read line by line)."""
+        for item in iter_cases(self.source, as_of=self.as_of):
+            if not isinstance(item, Case):
+                self.errors.append(item)
+                continue
+            self.accepted += 1
+            if self.as_of is not None:
+                self.assessed_on = self.as_of
+            elif self.assessed_on is None:
+                self.assessed_on = item.as_of
+            elif item.as_of != self.assessed_on:
+                raise MixedDatesError(
+                    "the cases are recorded as at more than one date; "
+                    "give --as-of YYYY-MM-DD for the assessment date"
+                )
+            yield item
+
+
+class MixedDatesError(ValueError):
+    """A streamed file's cases are recorded as at different dates and no date was given."""
 
 
 class FindingsWriter:

@@ -26,6 +26,7 @@ from casework.report.document import (
     render_text,
     table_csv,
 )
+from casework.stream import StreamedRead
 
 __all__ = ["FORMATS", "Format", "Report", "format_for_path", "record_counts"]
 
@@ -55,10 +56,10 @@ def format_for_path(path: str | Path) -> Format:
         ) from None
 
 
-def record_counts(load: LoadResult) -> dict[str, int]:
+def record_counts(load: LoadResult | StreamedRead) -> dict[str, int]:
     """How many records a case file held, and how many were accepted and rejected (the
     ``records`` field of every report made from a file)."""
-    return {"read": load.records, "accepted": len(load.cases), "rejected": len(load.errors)}
+    return {"read": load.records, "accepted": load.accepted, "rejected": len(load.errors)}
 
 
 @attrs.frozen(repr=False)

@@ -19,6 +19,7 @@ from casework.report.document import (
 )
 from casework.report.output import Report, record_counts
 from casework.rules.targets.measure import Aggregation, TargetStatus
+from casework.stream import StreamedRead
 from casework.text import long_date, plural
 
 __all__ = ["STATUS_WORDS", "TARGET_COLUMNS", "target_records", "target_report", "unit_records"]
@@ -178,7 +179,10 @@ def unit_records(report: TargetReport) -> list[dict[str, Any]]:
 
 
 def target_report(
-    report: TargetReport, *, source: str | None = None, load: LoadResult | None = None
+    report: TargetReport,
+    *,
+    source: str | None = None,
+    load: LoadResult | StreamedRead | None = None,
 ) -> Report:
     """A target performance report: a table like the published one, then each miss explained.
 
