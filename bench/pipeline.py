@@ -118,6 +118,9 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
     return {
         "validate": [*cw, "validate", str(path), "-f", "json", "-o", str(out / "v.json")],
         "findings csv": [*cw, "findings", str(path), *rules, "-f", "csv", "-o", str(out / "f.csv")],
+        "findings parquet": [
+            *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "f.parquet"),
+        ],
         "targets": [
             *cw, "targets", str(path), "--set", "2007-08", "--period", "2007-04-01..2008-03-31",
             "--as-of", AS_OF.isoformat(), "-f", "json", "-o", str(out / "t.json"),

@@ -58,7 +58,7 @@ __all__ = [
 
 #: Cases per chunk: large enough to amortise per-chunk costs, small enough to keep
 #: a chunk's findings (about 30 per case for the National Standards) in a few MB.
-DEFAULT_CHUNK = 2_000
+DEFAULT_CHUNK = 1_000
 
 StreamFormat = Literal["csv", "jsonl", "parquet"]
 
