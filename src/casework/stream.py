@@ -203,6 +203,8 @@ class StreamedRead:
 
     source: str | Path
     as_of: dt.date | None = None
+    one_date: bool = True
+    """Whether the cases must share one assessment date (not for validation alone)."""
     assessed_on: dt.date | None = None
     accepted: int = 0
     errors: list[CaseError] = attrs.Factory(list)
@@ -235,7 +237,7 @@ class StreamedRead:
                 self.assessed_on = self.as_of
             elif self.assessed_on is None:
                 self.assessed_on = item.as_of
-            elif item.as_of != self.assessed_on:
+            elif item.as_of != self.assessed_on and self.one_date:
                 raise MixedDatesError(
                     "the cases are recorded as at more than one date; "
                     "give --as-of YYYY-MM-DD for the assessment date"

@@ -12,7 +12,7 @@ from casework.io import LoadResult
 from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
-from casework.stream import finding_cells
+from casework.stream import StreamedRead, finding_cells
 from casework.text import long_date, percent, printable
 
 __all__ = [
@@ -219,12 +219,12 @@ def _findings_table(findings: Findings) -> Table:
     return Table(FINDING_COLUMNS, tuple(finding_cells(f) for f in findings))
 
 
-def validation_report(result: LoadResult, *, source: str) -> Report:
+def validation_report(result: LoadResult | StreamedRead, *, source: str) -> Report:
     """The outcome of reading a case file: a summary and every rejected record, located."""
     data = {
         "file": source,
         "records": result.records,
-        "accepted": len(result.cases),
+        "accepted": result.accepted,
         "rejected": len(result.errors),
         "errors": [
             {
