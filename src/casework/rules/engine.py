@@ -601,6 +601,10 @@ def evaluate_case(
 
     A rule with :attr:`Rule.units` gives one finding per unit (in unit order);
     every other rule gives exactly one.
+
+    Facts as known on ``as_of``: a record whose own ``as_of`` is later is
+    evaluated as it stood on ``as_of`` (:meth:`Case.as_at`); every rule on a
+    case sentenced after ``as_of`` is not applicable.
     """
     if options and options.get(IN_FORCE_BY, "trigger") not in IN_FORCE_READINGS:
         raise ValueError(f"option {IN_FORCE_BY} must be one of {', '.join(IN_FORCE_READINGS)}")
@@ -612,10 +616,25 @@ def evaluate_case(
         options=dict(options or {}),
         record_as_of=case.as_of,
     )
+    if as_of < case.sentence.sentenced_on:
+        return tuple(_finding(case, rule, ctx, ruleset, _not_begun(case)) for rule in ruleset.rules)
+    if as_of < case.as_of:
+        case = case.as_at(as_of)
+        ctx = attrs.evolve(ctx, record_as_of=as_of)
     return tuple(
         _finding(case, rule, ctx, ruleset, verdict)
         for rule in ruleset.rules
         for verdict in _verdicts(case, rule, ctx)
+    )
+
+
+def _not_begun(case: Case) -> Verdict:
+    from casework.text import long_date  # noqa: PLC0415
+
+    return not_applicable(
+        f"Not applicable: the case was sentenced on {long_date(case.sentence.sentenced_on)}, "
+        "after the assessment date.",
+        Evidence("sentence", case.sentence.sentenced_on),
     )
 
 
