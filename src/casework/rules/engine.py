@@ -624,7 +624,7 @@ def evaluate_case(
     return tuple(
         _finding(case, rule, ctx, ruleset, verdict)
         for rule in ruleset.rules
-        for verdict in _verdicts(case, rule, ctx)
+        for verdict in _verdicts(case, rule, ctx, in_force=ruleset.by_clock)
     )
 
 
@@ -672,16 +672,19 @@ def verdict_for(case: Case, rule: Rule, ctx: Context) -> Verdict:
     A missing fact or parameter becomes "cannot assess"; any other exception is
     a bug and raises :class:`RuleError` naming the rule and the case. Rules that
     build on another rule (an inspection question computed by a National
-    Standards rule) call this to reuse it whole. A rule that answers per unit
+    Standards rule) call this to reuse it whole: the reusing rule's own in-force
+    dates apply, not those of the rule reused. A rule that answers per unit
     (:attr:`Rule.units`) has no single verdict for a case: ``RuleDefinitionError``.
     """
     if rule.units is not None:
         raise RuleDefinitionError(f"rule {rule.id} answers per unit, not once per case")
-    (verdict,) = _verdicts(case, rule, ctx)
+    (verdict,) = _verdicts(case, rule, ctx, in_force=False)
     return verdict
 
 
-def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
+def _verdicts(
+    case: Case, rule: Rule, ctx: Context, *, in_force: bool = True
+) -> tuple[Verdict, ...]:
     try:
         if not rule.applies_to(case, ctx):
             reason = f"Not applicable: the question applies to {rule.applies_to.description}."
@@ -690,7 +693,8 @@ def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
                 return (not_applicable(reason),)
             return (not_applicable(f"{reason} {detail.reason}", *detail.evidence),)
         if rule.units is None:
-            return (_in_force(rule, rule.check(case, ctx), ctx),)
+            verdict = rule.check(case, ctx)
+            return (_in_force(rule, verdict, ctx) if in_force else verdict,)
         verdicts = tuple(rule.units(case, ctx))
     except MissingFactError as missing:
         return (missing.verdict(),)
@@ -709,6 +713,8 @@ def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
         ) from exc
     if not verdicts:
         raise RuleError(f"rule {rule.id} gave no verdict for case {case.reference}")
+    if not in_force:
+        return verdicts
     return tuple(_in_force(rule, verdict, ctx) for verdict in verdicts)
 
 

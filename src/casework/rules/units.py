@@ -141,7 +141,11 @@ def psr_delivery(ctx: Context, psr: Psr) -> Verdict:
 
 def _deciding(verdict: Verdict, verdicts: Sequence[tuple[str, Verdict]]) -> Verdict:
     """``verdict`` with the deadline fields of the first unit with its outcome."""
-    first = next(v for _, v in verdicts if v.outcome is verdict.outcome)
+    first = (
+        next(v for _, v in verdicts if v.outcome is verdict.outcome and v.basis is verdict.basis)
+        if any(v.basis is verdict.basis for _, v in verdicts)
+        else next(v for _, v in verdicts if v.outcome is verdict.outcome)
+    )
     return attrs.evolve(
         verdict,
         trigger=first.trigger,
@@ -178,7 +182,7 @@ def combine(verdicts: Sequence[tuple[str, Verdict]], *, none: str) -> Verdict:
         if any(v.basis is Basis.NOT_YET_DUE for _, v in verdicts)
         else (Basis.OUT_OF_SCOPE)
     )
-    return Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence)
+    return _deciding(Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence), verdicts)
 
 
 def unit_label(noun: str, day: dt.date) -> str:

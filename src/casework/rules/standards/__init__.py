@@ -146,6 +146,7 @@ def national_standards_2005() -> RuleSet:
         rules=RULES_2005,
         in_force_from=NS2005_FROM,
         in_force_to=NS2005_TO,
+        by_clock=True,
     )
 
 
@@ -158,6 +159,7 @@ def national_standards_2007() -> RuleSet:
         family="national-standards",
         rules=RULES_2007,
         in_force_from=NS2007_FROM,
+        by_clock=True,
     )
 
 
@@ -233,6 +235,7 @@ def national_standards() -> RuleSet:
             for rule in rules
         ),
         in_force_from=NS2005_FROM,
+        by_clock=True,
         description="Every rule of the 2005 and 2007 sets; a deadline whose clock started "
         "before 30 September 2007 is judged by the 2005 standard, one that started on or "
         "after it by the 2007 standard. Each finding's `standard` says which applied.",
