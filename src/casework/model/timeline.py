@@ -60,6 +60,17 @@ def _prune(value: Any, day: dt.date) -> Any:
     return value
 
 
+def _not_yet(value: Any, pruned: Any) -> bool:
+    """A record with dates of its own, every one after the day: it had not happened yet.
+
+    A record with no date of its own (MAPPA arrangements, whose levels are dated) stays.
+    """
+    if not isinstance(value, BaseModel):
+        return False
+    own = [getattr(value, name) for name in type(value).model_fields]
+    return any(isinstance(v, dt.date) for v in own) and not dates_in(pruned)
+
+
 def _prune_model(model: BaseModel, day: dt.date) -> Any:
     fields = type(model).model_fields
     values: dict[str, Any] = {}
@@ -71,9 +82,8 @@ def _prune_model(model: BaseModel, day: dt.date) -> Any:
             if info.is_required():
                 return _DROP
             pruned = info.get_default(call_default_factory=True)
-        elif isinstance(value, BaseModel) and dates_in(value) and not dates_in(pruned):
-            # an optional part whose every date is later (a screening completed after the day)
-            pruned = None if not info.is_required() else pruned
+        elif _not_yet(value, pruned) and not info.is_required():
+            pruned = None  # an optional part whose own dates are all later (a screening)
         if pruned is not value:
             changed = True
         values[name] = pruned
@@ -105,8 +115,8 @@ def case_as_at(case: Case, day: dt.date) -> Case:
         pruned = _prune(value, day)
         if pruned is _DROP:
             pruned = info.get_default(call_default_factory=True)
-        elif isinstance(value, BaseModel) and dates_in(value) and not dates_in(pruned):
-            pruned = None if not info.is_required() else pruned
+        elif _not_yet(value, pruned) and not info.is_required():
+            pruned = None
         values[name] = pruned
     sentence = values["sentence"]
     if case.sentence.kind is SentenceKind.LICENCE and sentence.released_on is None:

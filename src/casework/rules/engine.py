@@ -199,6 +199,9 @@ class Context:
     options: dict[str, Any] = attrs.field(factory=dict, hash=False)
     record_as_of: dt.date | None = None
     """The date the case record describes the case as at: facts after it are unknown."""
+    by_clock: bool = False
+    """Whether deadlines are held to their rules' in-force dates on the day the clock started
+    (:attr:`RuleSet.by_clock`)."""
 
     def param(self, name: str) -> Parameter:
         """The parameter in force for this rule set; raises if the sources give none."""
@@ -615,6 +618,7 @@ def evaluate_case(
         ruleset=ruleset.name,
         options=dict(options or {}),
         record_as_of=case.as_of,
+        by_clock=ruleset.by_clock,
     )
     if as_of < case.sentence.sentenced_on:
         return tuple(_finding(case, rule, ctx, ruleset, _not_begun(case)) for rule in ruleset.rules)

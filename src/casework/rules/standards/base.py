@@ -254,7 +254,7 @@ class _Interval:
 def _counted(ctx: Context, interval: _Interval, due: dt.date, window: InForce | None) -> bool:
     """Whether an interval falls under the rule's standard: in force on the day its clock
     started, or (option ``in_force_by="due"``) on the day it fell due."""
-    if window is None:
+    if window is None or not ctx.by_clock:
         return True
     day = due if ctx.option(IN_FORCE_BY, "trigger") == "due" else interval.start
     start, end = window["in_force_from"], window["in_force_to"]
