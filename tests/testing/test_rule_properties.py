@@ -206,6 +206,16 @@ def _out_of_scope(finding: Finding) -> bool:
     return (finding.outcome, finding.basis) == (Outcome.NOT_APPLICABLE, Basis.OUT_OF_SCOPE)
 
 
+def _not_in_force(rules: RuleSet, finding: Finding) -> bool:
+    """The set holds deadlines to their rules' in-force dates and this one's clock started
+    outside them (docs/decisions.md#standard-by-clock-start)."""
+    return (rules.by_clock and "not in force" in finding.reason) or (
+        rules.by_clock
+        and finding.trigger is not None
+        and not rules.rule(finding.rule_id).in_force_on(finding.trigger)
+    )
+
+
 def _inspector_said_not_applicable(case: Case, finding: Finding) -> bool:
     """The inspector recorded the question (or, for a summary, the criterion) as not applicable."""
     if finding.criterion is None:
@@ -237,7 +247,11 @@ def scope_problems(
             yield rule.id, f"population false, but {answers[0].reason}"
         elif in_scope:
             for finding in answers:
-                if _out_of_scope(finding) and not _inspector_said_not_applicable(case, finding):
+                if (
+                    _out_of_scope(finding)
+                    and not _inspector_said_not_applicable(case, finding)
+                    and not _not_in_force(rules, finding)
+                ):
                     yield rule.id, f"population true, but {finding.reason}"
 
 

@@ -82,7 +82,7 @@ def _prune_model(model: BaseModel, day: dt.date) -> Any:
             if info.is_required():
                 return _DROP
             pruned = info.get_default(call_default_factory=True)
-        elif _not_yet(value, pruned) and not info.is_required():
+        elif _not_yet(value, pruned) and not info.is_required() and info.default is None:
             pruned = None  # an optional part whose own dates are all later (a screening)
         if pruned is not value:
             changed = True
@@ -115,7 +115,7 @@ def case_as_at(case: Case, day: dt.date) -> Case:
         pruned = _prune(value, day)
         if pruned is _DROP:
             pruned = info.get_default(call_default_factory=True)
-        elif _not_yet(value, pruned) and not info.is_required():
+        elif _not_yet(value, pruned) and not info.is_required() and info.default is None:
             pruned = None
         values[name] = pruned
     sentence = values["sentence"]
