@@ -308,3 +308,33 @@ def test_where_and_get_take_the_field_names_and_say_what_is_unknown(
         findings.where(case_ref="T-9999")
     with pytest.raises(UnknownFindingError, match=r"no rule 'NS09\.nothing'"):
         findings.get("T-0001", "NS09.nothing")
+
+
+def test_a_review_that_only_re_scores_is_an_roh_review(calendar: WorkingCalendar) -> None:
+    # 002:879: RoH reviews measured by OASys "reviewed and re-scored". Initial OASys
+    # 1 March 2007 + 16 weeks = 21 June; a re-score on 20 June is on time.
+    case = make_case(
+        as_of="2007-07-02",
+        sentence={"sentenced_on": "2007-02-01"},
+        tiers=[{"tier": 2, "on": "2007-02-01"}],
+        roh=[{"level": "high", "on": "2007-02-01"}],
+        assessments=[
+            oasys("2007-03-01", id="A1"),
+            {
+                "id": "R1",
+                "purpose": "review",
+                "trigger": "scheduled",
+                "reviews": "A1",
+                "completed_on": "2007-06-20",
+            },
+        ],
+    )
+    got = run(case, "national-standards-2005", D(2007, 7, 2), calendar).get(
+        "T-0001", "NS05.roh-review-interval"
+    )
+    assert got.outcome is Outcome.MET, got.reason
+    assert (got.due, got.done) == (D(2007, 6, 21), D(2007, 6, 20))
+    plan = run(case, "national-standards-2005", D(2007, 7, 2), calendar).get(
+        "T-0001", "NS05.plan-review-interval"
+    )
+    assert plan.outcome is Outcome.NOT_MET  # a re-score is not a sentence plan review

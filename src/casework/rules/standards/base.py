@@ -159,10 +159,19 @@ def roh_at_least_on(level: RohLevel, day: dt.date, case: Case) -> bool:
 
 
 def roh_date(assessment: OasysAssessment) -> dt.date | None:
-    """When RoH was assessed in an assessment: its earliest completed RoH part."""
+    """When RoH was assessed in an assessment: its earliest completed RoH part.
+
+    A review that records only a re-score (the assessment completed, no RoH part dated)
+    is an RoH review dated by its completion: 002:879 measures the 16-week RoH review
+    (002:659) by OASys being "reviewed and re-scored" (docs/decisions.md#rescore-review).
+    """
     days = [assessment.part_completed_on(part) for part in ROH_PARTS]
     known = [day for day in days if day is not None]
-    return min(known) if known else None
+    if known:
+        return min(known)
+    if assessment.purpose is AssessmentPurpose.REVIEW:
+        return assessment.completed_on
+    return None
 
 
 def plan_date(assessment: OasysAssessment) -> dt.date | None:
