@@ -338,3 +338,35 @@ def test_a_review_that_only_re_scores_is_an_roh_review(calendar: WorkingCalendar
         "T-0001", "NS05.plan-review-interval"
     )
     assert plan.outcome is Outcome.NOT_MET  # a re-score is not a sentence plan review
+
+
+def test_the_deadline_is_in_every_output(calendar: WorkingCalendar) -> None:
+    import csv
+    import io
+
+    from casework.report import findings_report
+    from casework.report.dataframe import findings_frame
+
+    findings = run(late_oasys(), "national-standards-2007", D(2007, 4, 30), calendar).where(
+        rule_id="NS07.oasys-tier4"
+    )
+    (record,) = findings.to_records()
+    assert {k: record[k] for k in ("trigger", "due", "done", "late_by", "late_unit")} == {
+        "trigger": "2007-04-02",
+        "due": "2007-04-11",
+        "done": "2007-04-20",
+        "late_by": 7,
+        "late_unit": "working days",
+    }
+    report = findings_report(findings)
+    (row,) = csv.DictReader(io.StringIO(report.render("csv")))
+    assert (row["trigger_label"], row["due"], row["done"], row["late_by"]) == (
+        "sentence",
+        "2007-04-11",
+        "2007-04-20",
+        "7",
+    )
+    assert "7 working days" in report.render("text")
+    frame = findings_frame(findings)
+    assert str(frame["due"].iloc[0].date()) == "2007-04-11"
+    assert int(frame["late_by"].iloc[0]) == 7
