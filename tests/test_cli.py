@@ -173,7 +173,7 @@ def test_pseudonymised_findings(examples: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--ruleset", "nope"), "no rule set named 'nope'; known: national-standards-2005"),
+        (("--ruleset", "nope"), "no rule set named 'nope'; known: national-standards, "),
         (("--as-of", "15/10/2007"), "is not a date"),
         (("--outcome", "failed"), "'failed' is not one of"),
         (("--as-of", "2001-01-01"), "no national-standards rule set is in force on 2001-01-01"),
@@ -628,7 +628,8 @@ def test_diff_of_the_2005_and_2007_standards(examples: Path) -> None:
     assert data["records"] == {"read": 6, "accepted": 6, "rejected": 0}
     # by hand: EX-0004's initial RoH assessment was on 10 May 2007; 16 weeks on (2005) is
     # 30 August, passed by 15 October; in 2007 the interval runs 4 months from the first
-    # review's due date, 8 September, to 8 January 2008: not yet due
+    # review's due date, 8 September, to 8 January 2008; but that clock started before the
+    # 2007 standards came into force on 30 September: no 2007 deadline
     (review,) = [c for c in data["changes"] if c["question"] == "roh-review-interval"]
     assert review["case_ref"] == "EX-0004"
     assert (review["baseline"]["outcome"], review["variant"]["outcome"]) == (
@@ -636,7 +637,8 @@ def test_diff_of_the_2005_and_2007_standards(examples: Path) -> None:
         "not_applicable",
     )
     assert "due on 30 August 2007 (16 weeks after" in review["baseline"]["reason"]
-    assert "due by 8 January 2008 (4 months after" in review["variant"]["reason"]
+    assert "clock started before 30 September 2007" in review["variant"]["reason"]
+    assert "the first on 8 September 2007" in review["variant"]["reason"]
 
 
 def test_diff_text_pairs_the_questions_and_lists_one_sided_ones(examples: Path) -> None:

@@ -85,6 +85,13 @@ FINDINGS_SCHEMA = pa.schema(
         pa.field("ruleset", _CATEGORY, nullable=False),
         pa.field("ruleset_version", _CATEGORY, nullable=False),
         pa.field("as_of", pa.date32(), nullable=False),
+        pa.field("trigger", pa.date32()),
+        pa.field("trigger_label", _CATEGORY),
+        pa.field("due", pa.date32()),
+        pa.field("done", pa.date32()),
+        pa.field("late_by", pa.int32()),
+        pa.field("late_unit", _CATEGORY),
+        pa.field("standard", _CATEGORY),
     ]
 )
 
@@ -135,7 +142,10 @@ def evidence_text(finding: Finding) -> str:
 
 
 def finding_cells(finding: Finding) -> tuple[str | None, ...]:
-    """One finding as the cells of a findings table row (CSV), in :data:`FINDINGS_SCHEMA` order."""
+    """One finding as the cells of a findings table row (CSV), in :data:`FINDINGS_SCHEMA` order.
+
+    Dates are ISO strings; ``None`` is an empty cell.
+    """
     return (
         finding.case_ref,
         finding.rule_id,
@@ -153,7 +163,18 @@ def finding_cells(finding: Finding) -> tuple[str | None, ...]:
         finding.ruleset,
         finding.ruleset_version,
         finding.as_of.isoformat(),
+        _iso(finding.trigger),
+        finding.trigger_label,
+        _iso(finding.due),
+        _iso(finding.done),
+        None if finding.late_by is None else str(finding.late_by),
+        finding.late_unit,
+        finding.standard,
     )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 _ROH = FINDINGS_SCHEMA.get_field_index("roh")
@@ -169,6 +190,10 @@ def findings_batch(findings: Sequence[Finding]) -> pa.RecordBatch:
     )
     columns[_ROH] = [finding.roh for finding in findings]
     columns[_AS_OF] = [finding.as_of for finding in findings]
+    for name in ("trigger", "due", "done", "late_by"):
+        columns[FINDINGS_SCHEMA.get_field_index(name)] = [
+            getattr(finding, name) for finding in findings
+        ]
     arrays = []
     for field, values in zip(FINDINGS_SCHEMA, columns, strict=True):
         if pa.types.is_dictionary(field.type):

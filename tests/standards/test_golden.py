@@ -204,7 +204,7 @@ GOLDEN = [
         lambda: order(D(2006, 5, 8), D(2006, 8, 1), roh=roh("medium", D(2006, 5, 10))),
         Outcome.NOT_MET,
         "No risk management plan is recorded, although the case is medium RoH (since 10 May "
-        "2006) and every case not assessed as low RoH needs one.",
+        "2006) and every case not assessed as low RoH needs one; it was due by 17 May 2006.",
     ),
     Golden(
         "NS05.mappa-level",
@@ -512,9 +512,10 @@ GOLDEN = [
     ),
     Golden(
         "NS07.full-analysis-where-screened",
+        # 15 working days from the screening on 10 September: due 1 October, passed on the 2nd
         lambda: order(
             D(2007, 9, 3),
-            D(2007, 10, 1),
+            D(2007, 10, 2),
             assessments=[
                 {
                     "id": "A",

@@ -105,7 +105,10 @@ SAMPLE_CASES = st.one_of(
 
 _CA = Outcome.CANNOT_ASSESS
 _PPO_KNOWN = "PPO status is always known: no PPO period recorded is not a PPO"
-_DEADLINE = "a deadline check always decides once its clock has started"
+_DEADLINE = (
+    "a deadline check always decides once its clock has started, on the record's own as_of "
+    "(evaluated later, a deadline after it cannot be assessed: _beyond_the_record)"
+)
 _FROM_RECORD = "descriptive, counted from the record, which always holds the fact"
 _AREA = "an area-level finding in the report, not asked of cases"
 _EVERY_CASE = "asked of every case"
@@ -219,6 +222,25 @@ def _out_of_scope(finding: Finding) -> bool:
     return (finding.outcome, finding.basis) == (Outcome.NOT_APPLICABLE, Basis.OUT_OF_SCOPE)
 
 
+def _beyond_the_record(case: Case, as_of: dt.date, finding: Finding) -> bool:
+    """Cannot assess a deadline that fell after the record's own as_of (evaluated later)."""
+    return (
+        finding.outcome is Outcome.CANNOT_ASSESS
+        and as_of > case.as_of
+        and "the record describes the case only up to" in finding.reason
+    )
+
+
+def _not_in_force(rules: RuleSet, finding: Finding) -> bool:
+    """The set holds deadlines to their rules' in-force dates and this one's clock started
+    outside them (docs/decisions.md#standard-by-clock-start)."""
+    return (rules.by_clock and "not in force" in finding.reason) or (
+        rules.by_clock
+        and finding.trigger is not None
+        and not rules.rule(finding.rule_id).in_force_on(finding.trigger)
+    )
+
+
 def _inspector_said_not_applicable(case: Case, finding: Finding) -> bool:
     """The inspector recorded the question (or, for a summary, the criterion) as not applicable."""
     if finding.criterion is None:
@@ -250,7 +272,11 @@ def scope_problems(
             yield rule.id, f"population false, but {answers[0].reason}"
         elif in_scope:
             for finding in answers:
-                if _out_of_scope(finding) and not _inspector_said_not_applicable(case, finding):
+                if (
+                    _out_of_scope(finding)
+                    and not _inspector_said_not_applicable(case, finding)
+                    and not _not_in_force(rules, finding)
+                ):
                     yield rule.id, f"population true, but {finding.reason}"
 
 
@@ -270,7 +296,7 @@ def test_no_rule_raises_scope_follows_the_population_and_never_holds(
         never = [
             (f.rule_id, f.outcome, f.reason)
             for f in findings
-            if f.outcome in NEVER.get(f.rule_id, {})
+            if f.outcome in NEVER.get(f.rule_id, {}) and not _beyond_the_record(case, as_of, f)
         ]
         assert never == [], f"{rules.label}: outcomes NEVER says no case gives"
 

@@ -15,7 +15,9 @@ It keeps the witnesses that still serve, draws cases from the strategies
 (``SAMPLE_CASES``) for what is missing, searches for any outcome still missing, and
 writes the fewest cases that cover everything found (existing ones first, so the
 file changes little). Outcomes no case gave are printed: add them to ``NEVER`` with a
-reason, or extend the strategies so they come up.
+reason, extend the strategies so they come up, or append a hand-built synthetic case
+(``W-048`` gives ``NS07.rmp-before-release`` met: a release on or after 30 September
+2007 with an RMP done for it, which the strategies did not draw).
 """
 
 from __future__ import annotations

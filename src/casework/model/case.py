@@ -297,6 +297,17 @@ class Case(Record):
         """The assessment with this id, if any."""
         return next((a for a in self.assessments if a.id == assessment_id), None)
 
+    def as_at(self, day: dt.date) -> Case:
+        """The record as it stood on ``day``: every dated fact after it dropped.
+
+        ``day`` must be on or before the record's ``as_of`` and not before the
+        sentence (:class:`~casework.model.timeline.NotBegunError`). See
+        :mod:`casework.model.timeline` for what is kept and what is dropped.
+        """
+        from casework.model.timeline import case_as_at  # noqa: PLC0415
+
+        return case_as_at(self, day)
+
     def in_community_on(self, day: dt.date) -> bool:
         """Whether the offender was under supervision in the community on ``day``."""
         kind = self.sentence.kind

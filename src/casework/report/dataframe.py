@@ -79,6 +79,13 @@ FINDING_FRAME_COLUMNS = (
     "ruleset",
     "ruleset_version",
     "as_of",
+    "trigger",
+    "trigger_label",
+    "due",
+    "done",
+    "late_by",
+    "late_unit",
+    "standard",
 )
 
 
@@ -94,6 +101,10 @@ def _categories(pd: Any, values: list[str], kind: type[Outcome] | type[Basis]) -
     return pd.Categorical(values, categories=[member.value for member in kind])
 
 
+def _days(pd: Any, values: list[Any]) -> Any:
+    return pd.to_datetime(pd.Series(values, dtype=object))
+
+
 def findings_frame(findings: Iterable[Finding]) -> DataFrame:
     """One row per case and question (per unit, for rules that answer per unit).
 
@@ -102,7 +113,9 @@ def findings_frame(findings: Iterable[Finding]) -> DataFrame:
     ``outcome`` and ``basis`` (categoricals, in the order of
     :class:`~casework.rules.Outcome` and :class:`~casework.rules.Basis`),
     ``reason``, ``kind``, ``roh`` (bool), ``source`` (``"; "``-joined),
-    ``ruleset``, ``ruleset_version``, ``as_of`` (datetime64).
+    ``ruleset``, ``ruleset_version``, ``as_of`` (datetime64), and the deadline as
+    data: ``trigger``, ``due``, ``done`` (datetime64, NaT where none), ``trigger_label``,
+    ``late_by`` (nullable Int64), ``late_unit`` and ``standard``.
     """
     pd = require_pandas()
     items = list(findings)
@@ -123,6 +136,13 @@ def findings_frame(findings: Iterable[Finding]) -> DataFrame:
             "ruleset": [f.ruleset for f in items],
             "ruleset_version": [f.ruleset_version for f in items],
             "as_of": pd.to_datetime(pd.Series([f.as_of for f in items], dtype=object)),
+            "trigger": _days(pd, [f.trigger for f in items]),
+            "trigger_label": [f.trigger_label for f in items],
+            "due": _days(pd, [f.due for f in items]),
+            "done": _days(pd, [f.done for f in items]),
+            "late_by": pd.array([f.late_by for f in items], dtype="Int64"),
+            "late_unit": [f.late_unit for f in items],
+            "standard": [f.standard for f in items],
         },
         columns=list(FINDING_FRAME_COLUMNS),
     )

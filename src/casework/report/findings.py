@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
@@ -19,6 +20,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "OUTCOME_WORDS",
     "findings_report",
+    "late_text",
     "outcome_label",
     "select_findings",
     "validation_report",
@@ -51,6 +53,13 @@ FINDING_COLUMNS: tuple[Column, ...] = (
     Column("ruleset", "Rule set"),
     Column("ruleset_version", "Version"),
     Column("as_of", "As of"),
+    Column("trigger", "Trigger"),
+    Column("trigger_label", "Trigger is"),
+    Column("due", "Due"),
+    Column("done", "Done"),
+    Column("late_by", "Late by"),
+    Column("late_unit", "Late unit"),
+    Column("standard", "Standard"),
 )
 
 
@@ -196,9 +205,23 @@ def findings_report(
             Column("case_ref", "Case", nowrap=True),
             Column("rule_id", "Rule", nowrap=True),
             Column("outcome", "Outcome"),
+            Column("due", "Due", nowrap=True),
+            Column("done", "Done", nowrap=True),
+            Column("late", "Late", nowrap=True),
             Column("reason", "Reason"),
         ),
-        tuple((f.case_ref, f.rule_id, outcome_label(f), f.reason) for f in items),
+        tuple(
+            (
+                f.case_ref,
+                f.rule_id,
+                outcome_label(f),
+                _iso(f.due),
+                _iso(f.done),
+                late_text(f),
+                f.reason,
+            )
+            for f in items
+        ),
     )
     note = Paragraph(
         "Met % is met out of met and not met: findings not applicable or that cannot be "
@@ -213,6 +236,17 @@ def findings_report(
         ),
     )
     return Report(document, data, _findings_table(items))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def late_text(finding: Finding) -> str | None:
+    """How late, with its unit ("3 working days"), or ``None``."""
+    if finding.late_by is None:
+        return None
+    return f"{finding.late_by} {finding.late_unit or 'days'}"
 
 
 def _findings_table(findings: Findings) -> Table:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVERY_CASE",
+    "IN_FORCE_BY",
+    "IN_FORCE_READINGS",
     "Basis",
     "Context",
     "Evidence",
@@ -41,11 +43,13 @@ __all__ = [
     "RuleDefinitionError",
     "RuleError",
     "RuleKind",
+    "UnknownFindingError",
     "Verdict",
     "cannot_assess",
     "contradictory",
     "evaluate",
     "evaluate_case",
+    "in_force_day",
     "iter_findings",
     "met",
     "not_applicable",
@@ -138,6 +142,20 @@ class Verdict:
     reason: str
     evidence: tuple[Evidence, ...] = ()
     unit: str | None = None
+    trigger: dt.date | None = None
+    """The date the clock started (sentence, release, the previous review), for deadlines."""
+    trigger_label: str | None = None
+    """The trigger in words: "sentence", "release", "the previous RoH review"."""
+    due: dt.date | None = None
+    """The date the thing was due by."""
+    done: dt.date | None = None
+    """When it was done, if it was (on or before as_of)."""
+    late_by: int | None = None
+    """How late it was done (or is, at as_of, if not done); ``None`` if on time or not due."""
+    late_unit: str | None = None
+    """The unit of ``late_by``: "working days" or "days"."""
+    standard: str | None = None
+    """The version of the standard applied ("2005", "2007"), where a rule set says."""
 
 
 def met(reason: str, *evidence: Evidence, basis: Basis = Basis.COMPUTED) -> Verdict:
@@ -179,6 +197,11 @@ class Context:
     parameters: ParameterSet
     ruleset: str = ""
     options: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    record_as_of: dt.date | None = None
+    """The date the case record describes the case as at: facts after it are unknown."""
+    by_clock: bool = False
+    """Whether deadlines are held to their rules' in-force dates on the day the clock started
+    (:attr:`RuleSet.by_clock`)."""
 
     def param(self, name: str) -> Parameter:
         """The parameter in force for this rule set; raises if the sources give none."""
@@ -268,6 +291,16 @@ class MissingFactError(LookupError):
     def verdict(self) -> Verdict:
         """The "cannot assess" verdict for the missing fact."""
         return cannot_assess(f"Cannot assess: {self}.")
+
+
+class UnknownFindingError(KeyError):
+    """Asked for a case or rule that has no finding: says which, and what there is.
+
+    A ``LookupError``; also a ``KeyError``, for code written against older versions.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class RuleError(RuntimeError):
@@ -403,6 +436,20 @@ class Finding:
     """The unit inside the case (a breach, a victim) for rules that answer per unit."""
     group: str | None = None
     """The rule's group, for questions reported as parts of one compound indicator."""
+    trigger: dt.date | None = None
+    """Deadlines: the date the clock started (sentence, release, the previous review)."""
+    trigger_label: str | None = None
+    """Deadlines: the trigger in words ("sentence", "release", "the previous RoH review")."""
+    due: dt.date | None = None
+    """Deadlines: the date it was due by."""
+    done: dt.date | None = None
+    """Deadlines: when it was done, if it was."""
+    late_by: int | None = None
+    """Deadlines: how late (done late, or overdue at as_of); ``None`` when not late."""
+    late_unit: str | None = None
+    """Deadlines: the unit of ``late_by``, "working days" or "days"."""
+    standard: str | None = None
+    """The version of the standard applied ("2005", "2007"), set by the National Standards sets."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (stable field names, documented in docs/findings.md)."""
@@ -423,7 +470,18 @@ class Finding:
             "as_of": self.as_of.isoformat(),
             "unit": self.unit,
             "group": self.group,
+            "trigger": _iso(self.trigger),
+            "trigger_label": self.trigger_label,
+            "due": _iso(self.due),
+            "done": _iso(self.done),
+            "late_by": self.late_by,
+            "late_unit": self.late_unit,
+            "standard": self.standard,
         }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 @attrs.frozen
@@ -450,32 +508,70 @@ class Findings(Sequence[Finding]):
     def where(
         self,
         *,
-        case: str | None = None,
-        rule: str | None = None,
+        case_ref: str | None = None,
+        rule_id: str | None = None,
         outcome: Outcome | str | None = None,
         criterion: str | None = None,
         roh: bool | None = None,
+        case: str | None = None,
+        rule: str | None = None,
     ) -> Findings:
-        """The findings matching every condition given."""
+        """The findings matching every condition given.
+
+        ``case_ref`` and ``rule_id`` are :class:`Finding`'s field names; ``case`` and
+        ``rule`` are older aliases. A case or rule with no finding at all here raises
+        :class:`UnknownFindingError` (a ``LookupError``) rather than giving nothing.
+        """
+        wanted_case = _alias("case_ref", case_ref, "case", case)
+        wanted_rule = _alias("rule_id", rule_id, "rule", rule)
+        self._known(wanted_case, wanted_rule)
         wanted = Outcome(outcome) if outcome is not None else None
         return Findings(
             tuple(
                 finding
                 for finding in self.items
-                if (case is None or finding.case_ref == case)
-                and (rule is None or finding.rule_id == rule)
+                if (wanted_case is None or finding.case_ref == wanted_case)
+                and (wanted_rule is None or finding.rule_id == wanted_rule)
                 and (wanted is None or finding.outcome is wanted)
                 and (criterion is None or finding.criterion == criterion)
                 and (roh is None or finding.roh == roh)
             )
         )
 
-    def get(self, case: str, rule: str) -> Finding:
-        """The finding for one case and rule; ``KeyError`` if there is none."""
+    def get(
+        self,
+        case_ref: str | None = None,
+        rule_id: str | None = None,
+        *,
+        case: str | None = None,
+        rule: str | None = None,
+    ) -> Finding:
+        """The finding for one case and rule; :class:`UnknownFindingError` if there is none.
+
+        A rule that answers per unit has several findings for one case: the first is
+        returned (use :meth:`where` for all of them).
+        """
+        wanted_case = _alias("case_ref", case_ref, "case", case)
+        wanted_rule = _alias("rule_id", rule_id, "rule", rule)
+        if wanted_case is None or wanted_rule is None:
+            raise TypeError("get() needs case_ref and rule_id")
         for finding in self.items:
-            if finding.case_ref == case and finding.rule_id == rule:
+            if finding.case_ref == wanted_case and finding.rule_id == wanted_rule:
                 return finding
-        raise KeyError((case, rule))
+        self._known(wanted_case, wanted_rule)
+        raise UnknownFindingError(f"no finding for rule {wanted_rule!r} on case {wanted_case!r}")
+
+    def _known(self, case_ref: str | None, rule_id: str | None) -> None:
+        if case_ref is not None and all(f.case_ref != case_ref for f in self.items):
+            raise UnknownFindingError(
+                f"no case {case_ref!r} among these findings ({_count_distinct(self.items)} cases)"
+            )
+        if rule_id is not None and all(f.rule_id != rule_id for f in self.items):
+            rules = sorted({f.rule_id for f in self.items})
+            shown = ", ".join(rules[:8]) + (", ..." if len(rules) > 8 else "")
+            raise UnknownFindingError(
+                f"no rule {rule_id!r} among these findings (rules: {shown or 'none'})"
+            )
 
     def counts(self) -> Counter[Outcome]:
         """How many findings have each outcome."""
@@ -484,6 +580,16 @@ class Findings(Sequence[Finding]):
     def to_records(self) -> list[dict[str, Any]]:
         """Every finding as a plain dict."""
         return [finding.to_dict() for finding in self.items]
+
+
+def _alias(name: str, value: str | None, alias: str, old: str | None) -> str | None:
+    if value is not None and old is not None and value != old:
+        raise TypeError(f"give {name} or {alias}, not both")
+    return value if value is not None else old
+
+
+def _count_distinct(items: Iterable[Finding]) -> int:
+    return len({finding.case_ref for finding in items})
 
 
 def evaluate_case(
@@ -498,18 +604,41 @@ def evaluate_case(
 
     A rule with :attr:`Rule.units` gives one finding per unit (in unit order);
     every other rule gives exactly one.
+
+    Facts as known on ``as_of``: a record whose own ``as_of`` is later is
+    evaluated as it stood on ``as_of`` (:meth:`Case.as_at`); every rule on a
+    case sentenced after ``as_of`` is not applicable.
     """
+    if options and options.get(IN_FORCE_BY, "trigger") not in IN_FORCE_READINGS:
+        raise ValueError(f"option {IN_FORCE_BY} must be one of {', '.join(IN_FORCE_READINGS)}")
     ctx = Context(
         as_of=as_of,
         calendar=calendar,
         parameters=ruleset.parameters,
         ruleset=ruleset.name,
         options=dict(options or {}),
+        record_as_of=case.as_of,
+        by_clock=ruleset.by_clock,
     )
+    if as_of < case.sentence.sentenced_on:
+        return tuple(_finding(case, rule, ctx, ruleset, _not_begun(case)) for rule in ruleset.rules)
+    if as_of < case.as_of:
+        case = case.as_at(as_of)
+        ctx = attrs.evolve(ctx, record_as_of=as_of)
     return tuple(
         _finding(case, rule, ctx, ruleset, verdict)
         for rule in ruleset.rules
-        for verdict in _verdicts(case, rule, ctx)
+        for verdict in _verdicts(case, rule, ctx, in_force=ruleset.by_clock)
+    )
+
+
+def _not_begun(case: Case) -> Verdict:
+    from casework.text import long_date  # noqa: PLC0415
+
+    return not_applicable(
+        f"Not applicable: the case was sentenced on {long_date(case.sentence.sentenced_on)}, "
+        "after the assessment date.",
+        Evidence("sentence", case.sentence.sentenced_on),
     )
 
 
@@ -531,6 +660,13 @@ def _finding(case: Case, rule: Rule, ctx: Context, ruleset: RuleSet, verdict: Ve
         as_of=ctx.as_of,
         unit=verdict.unit,
         group=rule.group,
+        trigger=verdict.trigger,
+        trigger_label=verdict.trigger_label,
+        due=verdict.due,
+        done=verdict.done,
+        late_by=verdict.late_by,
+        late_unit=verdict.late_unit,
+        standard=verdict.standard,
     )
 
 
@@ -540,16 +676,19 @@ def verdict_for(case: Case, rule: Rule, ctx: Context) -> Verdict:
     A missing fact or parameter becomes "cannot assess"; any other exception is
     a bug and raises :class:`RuleError` naming the rule and the case. Rules that
     build on another rule (an inspection question computed by a National
-    Standards rule) call this to reuse it whole. A rule that answers per unit
+    Standards rule) call this to reuse it whole: the reusing rule's own in-force
+    dates apply, not those of the rule reused. A rule that answers per unit
     (:attr:`Rule.units`) has no single verdict for a case: ``RuleDefinitionError``.
     """
     if rule.units is not None:
         raise RuleDefinitionError(f"rule {rule.id} answers per unit, not once per case")
-    (verdict,) = _verdicts(case, rule, ctx)
+    (verdict,) = _verdicts(case, rule, ctx, in_force=False)
     return verdict
 
 
-def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
+def _verdicts(
+    case: Case, rule: Rule, ctx: Context, *, in_force: bool = True
+) -> tuple[Verdict, ...]:
     try:
         if not rule.applies_to(case, ctx):
             reason = f"Not applicable: the question applies to {rule.applies_to.description}."
@@ -558,7 +697,8 @@ def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
                 return (not_applicable(reason),)
             return (not_applicable(f"{reason} {detail.reason}", *detail.evidence),)
         if rule.units is None:
-            return (rule.check(case, ctx),)
+            verdict = rule.check(case, ctx)
+            return (_in_force(rule, verdict, ctx) if in_force else verdict,)
         verdicts = tuple(rule.units(case, ctx))
     except MissingFactError as missing:
         return (missing.verdict(),)
@@ -577,7 +717,62 @@ def _verdicts(case: Case, rule: Rule, ctx: Context) -> tuple[Verdict, ...]:
         ) from exc
     if not verdicts:
         raise RuleError(f"rule {rule.id} gave no verdict for case {case.reference}")
-    return verdicts
+    if not in_force:
+        return verdicts
+    return tuple(_in_force(rule, verdict, ctx) for verdict in verdicts)
+
+
+#: The evaluation option that says which day of a deadline decides the standard it falls under.
+IN_FORCE_BY = "in_force_by"
+#: ``in_force_by`` values: the day the clock started (the default), or the day it fell due.
+IN_FORCE_READINGS = ("trigger", "due")
+
+
+def in_force_day(verdict: Verdict, ctx: Context) -> dt.date | None:
+    """The day that decides which standard a deadline falls under (``in_force_by``)."""
+    if ctx.option(IN_FORCE_BY, "trigger") == "due" and verdict.due is not None:
+        return verdict.due
+    return verdict.trigger
+
+
+def _in_force(rule: Rule, verdict: Verdict, ctx: Context) -> Verdict:
+    """A deadline whose clock started outside the rule's in-force dates is not applicable.
+
+    No deadline is set under a standard not yet (or no longer) in force on the day its
+    clock started (docs/decisions.md#standard-by-clock-start); with the option
+    ``in_force_by="due"``, on the day it fell due instead.
+    """
+    day = in_force_day(verdict, ctx)
+    if day is None or rule.in_force_on(day):
+        return verdict
+    label = verdict.trigger_label or "the trigger"
+    if day != verdict.trigger:
+        label = f"the deadline ({label})"
+    if day < rule.in_force_from:
+        when = f"before the rule came into force on {_long(rule.in_force_from)}"
+    else:
+        when = f"after the rule ceased to be in force on {_long(rule.in_force_to or day)}"
+    return Verdict(
+        Outcome.NOT_APPLICABLE,
+        Basis.OUT_OF_SCOPE,
+        f"Not applicable: the clock started with {label} on {_long(day)}, {when}."
+        if day == verdict.trigger
+        else f"Not applicable: {label} fell due on {_long(day)}, {when}.",
+        (
+            Evidence(label, day),
+            Evidence("rule in force from", rule.in_force_from),
+            Evidence("rule in force to", rule.in_force_to),
+        ),
+        unit=verdict.unit,
+        trigger=day,
+        trigger_label=verdict.trigger_label,
+    )
+
+
+def _long(day: dt.date) -> str:
+    from casework.text import long_date  # noqa: PLC0415
+
+    return long_date(day)
 
 
 def iter_findings(

@@ -17,6 +17,7 @@ __all__ = ["available_rulesets", "ruleset", "ruleset_in_force"]
 
 #: rule set name -> (module, factory function name)
 _FACTORIES: dict[str, tuple[str, str]] = {
+    "national-standards": ("casework.rules.standards", "national_standards"),
     "national-standards-2005": ("casework.rules.standards", "national_standards_2005"),
     "national-standards-2007": ("casework.rules.standards", "national_standards_2007"),
     "nps-2005-06": ("casework.rules.targets.sets", "nps_2005_06"),

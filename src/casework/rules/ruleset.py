@@ -80,6 +80,10 @@ class RuleSet:
     """The rule set this one was derived from by an :class:`Overlay`, if any."""
     changes: tuple[str, ...] = ()
     """What the overlay changed, in words ("oasys_tier1to3_limit: 15 working days -> 10 ...")."""
+    by_clock: bool = False
+    """Whether each deadline is checked against its rule's in-force dates on the day its clock
+    started (the National Standards sets; docs/decisions.md#standard-by-clock-start). The
+    target and inspection sets choose their cases by period and sample instead."""
 
     def __attrs_post_init__(self) -> None:
         seen: set[str] = set()
@@ -189,6 +193,7 @@ def build_ruleset(
     parameters_on: dt.date | None = None,
     table: ParameterTable | None = None,
     description: str = "",
+    by_clock: bool = False,
 ) -> RuleSet:
     """Assemble a rule set, resolving parameters as at ``parameters_on`` (default: its start)."""
     resolved = (table or ParameterTable.default()).resolve(parameters_on or in_force_from)
@@ -202,6 +207,7 @@ def build_ruleset(
         in_force_from=in_force_from,
         in_force_to=in_force_to,
         description=description,
+        by_clock=by_clock,
     )
 
 
@@ -346,6 +352,7 @@ class Overlay:
                 description=self.description or chosen.description,
                 derived_from=chosen,
                 changes=(*changes, *parameter_changes),
+                by_clock=chosen.by_clock,
             )
         except RuleDefinitionError as exc:
             raise OverlayError(self._where("") + f": {exc}") from None

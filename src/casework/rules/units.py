@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
+
 from casework.model import Case
 from casework.model.supervision import Breach, Psr, Victim
 from casework.rules.engine import (
@@ -25,7 +27,7 @@ from casework.rules.engine import (
     not_met,
     not_yet_due,
 )
-from casework.rules.timing import deadline_check
+from casework.rules.timing import as_deadline, beyond_record, deadline_check, record_ends
 from casework.text import long_date
 
 __all__ = [
@@ -94,25 +96,64 @@ def psr_delivery(ctx: Context, psr: Psr) -> Verdict:
             Evidence("requested", psr.requested_on),
         )
     evidence = [Evidence("requested", psr.requested_on), Evidence("due by", psr.due_on)]
-    if psr.delivered_on is not None:
-        evidence.append(Evidence("delivered", psr.delivered_on))
-        if psr.delivered_on <= psr.due_on:
-            return met(
-                f"Report delivered on {long_date(psr.delivered_on)}, on or before the agreed "
+    delivered = psr.delivered_on
+    days_late = (delivered if delivered is not None else ctx.as_of) - psr.due_on
+    if delivered is not None:
+        evidence.append(Evidence("delivered", delivered))
+        if delivered <= psr.due_on:
+            verdict = met(
+                f"Report delivered on {long_date(delivered)}, on or before the agreed "
                 f"date of {long_date(psr.due_on)}.",
                 *evidence,
             )
-        late = (psr.delivered_on - psr.due_on).days
-        return not_met(
-            f"Report delivered on {long_date(psr.delivered_on)}, {late} day"
-            f"{'' if late == 1 else 's'} after the agreed date of {long_date(psr.due_on)}.",
+        else:
+            late = days_late.days
+            verdict = not_met(
+                f"Report delivered on {long_date(delivered)}, {late} day"
+                f"{'' if late == 1 else 's'} after the agreed date of {long_date(psr.due_on)}.",
+                *evidence,
+            )
+    elif ctx.as_of <= psr.due_on:
+        verdict = not_yet_due(
+            f"Not yet due: the report is due by {long_date(psr.due_on)}.", *evidence
+        )
+    elif beyond_record(ctx, psr.due_on):
+        verdict = cannot_assess(
+            f"Cannot assess: the report was due by {long_date(psr.due_on)}, but "
+            f"{record_ends(ctx)}.",
             *evidence,
         )
-    if ctx.as_of <= psr.due_on:
-        return not_yet_due(f"Not yet due: the report is due by {long_date(psr.due_on)}.", *evidence)
-    return not_met(
-        f"Report not delivered by {long_date(ctx.as_of)}: it was due on {long_date(psr.due_on)}.",
-        *evidence,
+    else:
+        verdict = not_met(
+            f"Report not delivered by {long_date(ctx.as_of)}: it was due on "
+            f"{long_date(psr.due_on)}.",
+            *evidence,
+        )
+    return as_deadline(
+        verdict,
+        trigger=psr.requested_on,
+        trigger_label="request",
+        due=psr.due_on,
+        done=delivered,
+        days_late=days_late.days if verdict.outcome is Outcome.NOT_MET else None,
+    )
+
+
+def _deciding(verdict: Verdict, verdicts: Sequence[tuple[str, Verdict]]) -> Verdict:
+    """``verdict`` with the deadline fields of the first unit with its outcome."""
+    first = (
+        next(v for _, v in verdicts if v.outcome is verdict.outcome and v.basis is verdict.basis)
+        if any(v.basis is verdict.basis for _, v in verdicts)
+        else next(v for _, v in verdicts if v.outcome is verdict.outcome)
+    )
+    return attrs.evolve(
+        verdict,
+        trigger=first.trigger,
+        trigger_label=first.trigger_label,
+        due=first.due,
+        done=first.done,
+        late_by=first.late_by,
+        late_unit=first.late_unit,
     )
 
 
@@ -130,18 +171,18 @@ def combine(verdicts: Sequence[tuple[str, Verdict]], *, none: str) -> Verdict:
     reason = " ".join(f"{label}: {verdict.reason}" for label, verdict in verdicts)
     evidence = tuple(item for _, verdict in verdicts for item in verdict.evidence)
     if Outcome.NOT_MET in outcomes:
-        return Verdict(Outcome.NOT_MET, Basis.COMPUTED, reason, evidence)
+        return _deciding(Verdict(Outcome.NOT_MET, Basis.COMPUTED, reason, evidence), verdicts)
     if Outcome.CANNOT_ASSESS in outcomes:
         basis = next(v.basis for _, v in verdicts if v.outcome is Outcome.CANNOT_ASSESS)
-        return Verdict(Outcome.CANNOT_ASSESS, basis, reason, evidence)
+        return _deciding(Verdict(Outcome.CANNOT_ASSESS, basis, reason, evidence), verdicts)
     if Outcome.MET in outcomes:
-        return Verdict(Outcome.MET, Basis.COMPUTED, reason, evidence)
+        return _deciding(Verdict(Outcome.MET, Basis.COMPUTED, reason, evidence), verdicts)
     basis = (
         Basis.NOT_YET_DUE
         if any(v.basis is Basis.NOT_YET_DUE for _, v in verdicts)
         else (Basis.OUT_OF_SCOPE)
     )
-    return Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence)
+    return _deciding(Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence), verdicts)
 
 
 def unit_label(noun: str, day: dt.date) -> str:

@@ -16,7 +16,13 @@ reports, transfers, home visits, contact), :mod:`~casework.rules.standards.consi
 
 from __future__ import annotations
 
-from casework.rules.engine import Rule
+import datetime as dt
+
+import attrs
+
+from casework.model import Case
+from casework.rules.engine import Context, Outcome, Population, Rule, Verdict, not_applicable
+from casework.rules.parameters import ParameterSet
 from casework.rules.ruleset import RuleSet, build_ruleset
 from casework.rules.standards.base import NS2005_FROM, NS2005_TO, NS2007_FROM, TARGETS_2007_FROM
 from casework.rules.standards.consistency import (
@@ -67,6 +73,7 @@ from casework.rules.standards.supervision import (
     victim_contact_2005,
     victim_contact_2007,
 )
+from casework.text import long_date
 
 __all__ = [
     "NS2005_FROM",
@@ -75,6 +82,7 @@ __all__ = [
     "RULES_2005",
     "RULES_2007",
     "TARGETS_2007_FROM",
+    "national_standards",
     "national_standards_2005",
     "national_standards_2007",
 ]
@@ -138,6 +146,7 @@ def national_standards_2005() -> RuleSet:
         rules=RULES_2005,
         in_force_from=NS2005_FROM,
         in_force_to=NS2005_TO,
+        by_clock=True,
     )
 
 
@@ -150,4 +159,84 @@ def national_standards_2007() -> RuleSet:
         family="national-standards",
         rules=RULES_2007,
         in_force_from=NS2007_FROM,
+        by_clock=True,
+    )
+
+
+# ---------------------------------------------------------------- across the change
+
+#: Each version of the standards: its label, the first and last day it was in force.
+VERSIONS: tuple[tuple[str, dt.date, dt.date | None, tuple[Rule, ...]], ...] = (
+    ("2005", NS2005_FROM, NS2005_TO, RULES_2005),
+    ("2007", NS2007_FROM, None, RULES_2007),
+)
+
+
+def _reading(parameters: ParameterSet, on: dt.date) -> ParameterSet:
+    """The same parameters (and overrides) read as at ``on``."""
+    return attrs.evolve(parameters, on=on)
+
+
+def _under(rule: Rule, standard: str, start: dt.date, end: dt.date | None) -> Rule:
+    """``rule`` as the across-the-change set asks it: parameters read as at its standard's
+    start, in force no later than its standard, and its findings saying which standard.
+
+    A finding with a deadline is judged by the standard in force on the day its clock
+    started (the engine's in-force check on ``trigger``); one without (a standing
+    requirement such as a recorded MAPPA level) by the standard in force on the day the
+    case started (sentence, or release for a licence).
+    """
+    last = end if rule.in_force_to is None else min(end or rule.in_force_to, rule.in_force_to)
+    under = attrs.evolve(rule, in_force_to=last)
+
+    def local(ctx: Context) -> Context:
+        return attrs.evolve(ctx, parameters=_reading(ctx.parameters, start))
+
+    def labelled(case: Case, verdict: Verdict) -> Verdict:
+        if verdict.trigger is None and verdict.outcome is not Outcome.NOT_APPLICABLE:
+            kind, day = case.start_event
+            if not under.in_force_on(day):
+                return not_applicable(
+                    f"Not applicable: the case started with {kind} on {long_date(day)}, when the "
+                    f"{standard} standard was not in force."
+                )
+        return attrs.evolve(verdict, standard=standard)
+
+    def check(case: Case, ctx: Context) -> Verdict:
+        return labelled(case, rule.check(case, local(ctx)))
+
+    population = Population(
+        rule.applies_to.description,
+        lambda case, ctx: rule.applies_to(case, local(ctx)),
+        lambda case, ctx: rule.applies_to.outside(case, local(ctx)),
+    )
+    units = rule.units
+    return attrs.evolve(
+        under,
+        check=check,
+        applies_to=population,
+        units=None
+        if units is None
+        else (lambda case, ctx: [labelled(case, verdict) for verdict in units(case, local(ctx))]),
+    )
+
+
+def national_standards() -> RuleSet:
+    """National Standards across the change: each deadline under the standard in force on the
+    day its clock started (docs/decisions.md#standard-by-clock-start)."""
+    return build_ruleset(
+        name="national-standards",
+        version="0.1",
+        title="National Standards (2005 and 2007, by the date each clock started)",
+        family="national-standards-across",
+        rules=tuple(
+            _under(rule, standard, start, end)
+            for standard, start, end, rules in VERSIONS
+            for rule in rules
+        ),
+        in_force_from=NS2005_FROM,
+        by_clock=True,
+        description="Every rule of the 2005 and 2007 sets; a deadline whose clock started "
+        "before 30 September 2007 is judged by the 2005 standard, one that started on or "
+        "after it by the 2007 standard. Each finding's `standard` says which applied.",
     )

@@ -27,6 +27,7 @@ from casework.model import (
     SentenceKind,
 )
 from casework.rules.engine import (
+    IN_FORCE_BY,
     Basis,
     Context,
     Evidence,
@@ -158,10 +159,19 @@ def roh_at_least_on(level: RohLevel, day: dt.date, case: Case) -> bool:
 
 
 def roh_date(assessment: OasysAssessment) -> dt.date | None:
-    """When RoH was assessed in an assessment: its earliest completed RoH part."""
+    """When RoH was assessed in an assessment: its earliest completed RoH part.
+
+    A review that records only a re-score (the assessment completed, no RoH part dated)
+    is an RoH review dated by its completion: 002:879 measures the 16-week RoH review
+    (002:659) by OASys being "reviewed and re-scored" (docs/decisions.md#rescore-review).
+    """
     days = [assessment.part_completed_on(part) for part in ROH_PARTS]
     known = [day for day in days if day is not None]
-    return min(known) if known else None
+    if known:
+        return min(known)
+    if assessment.purpose is AssessmentPurpose.REVIEW:
+        return assessment.completed_on
+    return None
 
 
 def plan_date(assessment: OasysAssessment) -> dt.date | None:
@@ -250,6 +260,36 @@ class _Interval:
         return (self.done if self.done is not None else as_of) > self.due
 
 
+def _counted(ctx: Context, interval: _Interval, due: dt.date, window: InForce | None) -> bool:
+    """Whether an interval falls under the rule's standard: in force on the day its clock
+    started, or (option ``in_force_by="due"``) on the day it fell due."""
+    if window is None or not ctx.by_clock:
+        return True
+    day = due if ctx.option(IN_FORCE_BY, "trigger") == "due" else interval.start
+    start, end = window["in_force_from"], window["in_force_to"]
+    return start <= day and (end is None or day <= end)
+
+
+def _outside_window(window: InForce) -> str:
+    start, end = window["in_force_from"], window["in_force_to"]
+    if end is None:
+        return f"before {long_date(start)}, when this standard came into force"
+    return f"after {long_date(end)}, the last day this standard was in force"
+
+
+def _with_deadline(verdict: Verdict, source: Verdict) -> Verdict:
+    """``verdict`` carrying ``source``'s deadline fields (the interval that decided it)."""
+    return attrs.evolve(
+        verdict,
+        trigger=source.trigger,
+        trigger_label=source.trigger_label,
+        due=source.due,
+        done=source.done,
+        late_by=source.late_by,
+        late_unit=source.late_unit,
+    )
+
+
 def periodic_check(
     ctx: Context,
     *,
@@ -259,6 +299,7 @@ def periodic_check(
     limit: str | Parameter,
     words: Wording,
     ended: dt.date | None = None,
+    window: InForce | None = None,
 ) -> Verdict:
     """Was something done at least every ``limit``, counting from ``anchor``?
 
@@ -266,24 +307,29 @@ def periodic_check(
     ``done`` date after it, from each to the next, and from the last to
     ``as_of`` (not yet due while its deadline has not passed). An interval
     whose deadline falls after ``ended`` (the order or licence ended) is not
-    counted. Not met if any interval was late; met if at least one fell due
-    and all were on time; otherwise not yet due.
+    counted, nor (with ``window``, the rule's in-force dates) one whose clock
+    started while another standard was in force (docs/decisions.md#straddling-cycle).
+    Not met if any interval was late; met if at least one fell due and all were
+    on time; cannot assess if one fell due after the record's own ``as_of``;
+    otherwise not yet due.
 
     ``words`` says what is counted and how each interval's sentence opens.
     Each interval's facts are in the evidence, labelled "interval N: ...";
-    the sentence names the late intervals, or else the latest on-time one.
+    the sentence names the late intervals, or else the latest on-time one. The
+    verdict's deadline fields are those of the interval that decided it.
     """
     parameter = ctx.param(limit) if isinstance(limit, str) else limit
     duration = parameter.duration
-    intervals: list[_Interval] = []
+    every: list[_Interval] = []
     start, start_label = anchor, anchor_label
     for day in sorted({day for day in done if day > anchor}):
         due = ctx.calendar.add(start, duration)
-        intervals.append(_Interval(len(intervals) + 1, start, start_label, due, day))
+        every.append(_Interval(len(every) + 1, start, start_label, due, day))
         start, start_label = day, words.previous_label
     next_due = ctx.calendar.add(start, duration)
     if ended is None or next_due <= ended:
-        intervals.append(_Interval(len(intervals) + 1, start, start_label, next_due, None))
+        every.append(_Interval(len(every) + 1, start, start_label, next_due, None))
+    intervals = [interval for interval in every if _counted(ctx, interval, interval.due, window)]
 
     def check(interval: _Interval) -> Verdict:
         return deadline_check(
@@ -296,7 +342,9 @@ def periodic_check(
             missing_label=words.missing_label,
         )
 
-    late = {i.number: check(i) for i in intervals if i.late(ctx.as_of)}
+    checked = {i.number: check(i) for i in intervals}
+    late = {n: v for n, v in checked.items() if v.outcome is Outcome.NOT_MET}
+    unknown = {n: v for n, v in checked.items() if v.outcome is Outcome.CANNOT_ASSESS}
     evidence = [Evidence("time limit", str(duration), parameter.source)]
     done_label = words.done_label.lower()
     for interval in intervals:
@@ -308,7 +356,7 @@ def periodic_check(
         evidence.append(Evidence(prefix + "due by", interval.due, parameter.source))
         if interval.done is not None:
             evidence.append(Evidence(prefix + done_label, interval.done))
-    if not intervals:
+    if not every:
         return not_applicable(
             f"Not applicable: supervision ended on {long_date(ended or anchor)}, before "
             f"any {words.noun} fell due ({duration} after {anchor_label} on "
@@ -316,6 +364,21 @@ def periodic_check(
             *evidence,
             basis=Basis.OUT_OF_SCOPE,
         )
+    if not intervals:
+        assert window is not None  # only the window leaves intervals out
+        by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
+        days = [i.due if by_due else i.start for i in every]
+        what = "fell due" if by_due else "clock started"
+        return not_applicable(
+            f"Not applicable: every {words.noun} interval's {what} "
+            f"{_outside_window(window)} (the first on {long_date(days[0])}, the last on "
+            f"{long_date(days[-1])}); no deadline is set under a standard not in force.",
+            *evidence,
+            Evidence("intervals under another standard", len(every)),
+            basis=Basis.OUT_OF_SCOPE,
+        )
+    if len(intervals) < len(every):
+        evidence.append(Evidence("intervals under another standard", len(every) - len(intervals)))
     if late:
         lead = (
             f"{len(late)} of {len(intervals)} intervals {'was' if len(late) == 1 else 'were'} "
@@ -324,19 +387,32 @@ def periodic_check(
             else ""
         )
         reasons = " ".join(verdict.reason for verdict in late.values())
-        return Verdict(Outcome.NOT_MET, Basis.COMPUTED, lead + reasons, tuple(evidence))
+        first = next(iter(late.values()))
+        return _with_deadline(
+            Verdict(Outcome.NOT_MET, Basis.COMPUTED, lead + reasons, tuple(evidence)), first
+        )
+    if unknown:
+        first = next(iter(unknown.values()))
+        return _with_deadline(
+            Verdict(first.outcome, first.basis, first.reason, tuple(evidence)), first
+        )
     on_time = [interval for interval in intervals if interval.done is not None]
     if not on_time:
-        (pending,) = intervals
-        verdict = check(pending)
-        return Verdict(verdict.outcome, verdict.basis, verdict.reason, tuple(evidence))
+        pending = checked[intervals[-1].number]
+        return _with_deadline(
+            Verdict(pending.outcome, pending.basis, pending.reason, tuple(evidence)), pending
+        )
     lead = f"{len(on_time)} {words.noun}s, all on time. The latest: " if len(on_time) > 1 else ""
     pending_text = (
         f" The next is due by {long_date(next_due)}." if intervals[-1].done is None else ""
     )
-    return Verdict(
-        Outcome.MET,
-        Basis.COMPUTED,
-        f"{lead}{check(on_time[-1]).reason}{pending_text}",
-        tuple(evidence),
+    latest = checked[on_time[-1].number]
+    return _with_deadline(
+        Verdict(
+            Outcome.MET,
+            Basis.COMPUTED,
+            f"{lead}{latest.reason}{pending_text}",
+            tuple(evidence),
+        ),
+        latest,
     )

@@ -7,21 +7,24 @@ appears in both rule sets under its own id and shares one body.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from casework.model import Case, FullAnalysis, OasysAssessment, OasysPart, RohLevel
+from casework.model import Case, FullAnalysis, OasysAssessment, OasysPart, RohLevel, Tier
 from casework.rules.engine import (
     Context,
     Evidence,
     MissingFactError,
+    Outcome,
     Population,
     Verdict,
     met,
     not_met,
+    not_yet_due,
     rule,
 )
-from casework.rules.population import HAS_MAPPA
+from casework.rules.population import HAS_MAPPA, tier_at_start
 from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007
+from casework.rules.timing import as_deadline
 from casework.rules.units import combine, unit_label
 from casework.text import long_date
 
@@ -34,6 +37,46 @@ __all__ = [
     "rmp_where_not_low_2005",
     "rmp_where_not_low_2007",
 ]
+
+
+WindowLimit = Callable[[Case], str]
+"""The time-limit parameter within which the record must hold what the standard requires."""
+
+
+def window_2005(_case: Case) -> str:
+    """2005: RoH assessment and RMP within 5 working days (001:371)."""
+    return "oasys_high_roh_limit"
+
+
+def window_2007(case: Case) -> str:
+    """2007: the OASys limit for the case at its start: PPO, Tier 4 or Tiers 1-3 (003:697-701).
+
+    A case with no tier recorded is given the longest, the Tier 1-3 limit
+    (docs/decisions.md#consistency-windows).
+    """
+    start = case.start_event[1]
+    if case.is_ppo_on(start):
+        return "oasys_ppo_limit"
+    if tier_at_start(case) is Tier.TIER_4:
+        return "oasys_tier4_limit"
+    return "oasys_tier1to3_limit"
+
+
+_WINDOW_PARAMETERS_2005 = ("oasys_high_roh_limit",)
+_WINDOW_PARAMETERS_2007 = ("oasys_ppo_limit", "oasys_tier4_limit", "oasys_tier1to3_limit")
+
+
+def _window(
+    ctx: Context, case: Case, limit: WindowLimit, anchor: dt.date, label: str
+) -> tuple[dt.date, Evidence, Evidence]:
+    """When the window for the record to hold it closes: ``limit`` after ``anchor``."""
+    parameter = ctx.param(limit(case))
+    due = ctx.calendar.add(anchor, parameter.duration)
+    return (
+        due,
+        Evidence("time limit", str(parameter.duration), parameter.source),
+        Evidence("due by", due, parameter.source),
+    )
 
 
 def _screened_in(case: Case) -> list[tuple[OasysAssessment, dt.date]]:
@@ -99,19 +142,66 @@ def _analysis_for(
     )
 
 
-def _full_analysis_where_screened(case: Case, ctx: Context) -> Verdict:
-    analyses = [
-        (assessment, analysis, assessment.latest_date)
-        for assessment in case.assessments
-        if (analysis := assessment.full_analysis) is not None
-    ]
-    return combine(
-        [
-            (unit_label("Screening", on), _analysis_for(analyses, assessment, on))
-            for assessment, on in _screened_in(case)
-        ],
-        none="No screening called for a full analysis.",
+def _analysis_in_window(
+    ctx: Context,
+    case: Case,
+    *,
+    limit: WindowLimit,
+    analyses: Sequence[tuple[OasysAssessment, FullAnalysis, dt.date | None]],
+    screened: OasysAssessment,
+    on: dt.date,
+) -> Verdict:
+    """The analysis for one screening; while its window is open and none is done, not yet due."""
+    verdict = _analysis_for(analyses, screened, on)
+    due, limit_evidence, due_evidence = _window(ctx, case, limit, on, "screening")
+    if verdict.outcome is Outcome.NOT_MET and ctx.as_of <= due:
+        verdict = not_yet_due(
+            f"Not yet due: a full RoH analysis (or countersigned exemption) is due by "
+            f"{long_date(due)}, {limit_evidence.value} after the screening on {long_date(on)}; "
+            f"none by {long_date(ctx.as_of)}.",
+            *verdict.evidence,
+            limit_evidence,
+            due_evidence,
+        )
+    done = next(
+        (
+            item.value
+            for item in verdict.evidence
+            if isinstance(item.value, dt.date)
+            and item.label in {"full analysis completed", "exemption countersigned"}
+        ),
+        None,
     )
+    return as_deadline(
+        verdict,
+        trigger=on,
+        trigger_label="screening",
+        due=due,
+        done=done if isinstance(done, dt.date) else None,
+    )
+
+
+def _full_analysis_where_screened(limit: WindowLimit) -> Callable[[Case, Context], Verdict]:
+    def check(case: Case, ctx: Context) -> Verdict:
+        analyses = [
+            (assessment, analysis, assessment.latest_date)
+            for assessment in case.assessments
+            if (analysis := assessment.full_analysis) is not None
+        ]
+        return combine(
+            [
+                (
+                    unit_label("Screening", on),
+                    _analysis_in_window(
+                        ctx, case, limit=limit, analyses=analyses, screened=assessment, on=on
+                    ),
+                )
+                for assessment, on in _screened_in(case)
+            ],
+            none="No screening called for a full analysis.",
+        )
+
+    return check
 
 
 _ANALYSIS_QUESTION = (
@@ -120,7 +210,8 @@ _ANALYSIS_QUESTION = (
 )
 _ANALYSIS_NOTES = (
     "The analysis may be in the screening's assessment or a later one. Timeliness is the "
-    "OASys rules' question; this one asks only whether it exists."
+    "OASys rules' question; this one asks only whether it exists, once the OASys time limit "
+    "from the screening has passed (not yet due until then; docs/decisions.md#consistency-windows)."
 )
 
 full_analysis_where_screened_2005 = rule(
@@ -132,8 +223,9 @@ full_analysis_where_screened_2005 = rule(
     roh=True,
     group="consistency",
     notes=_ANALYSIS_NOTES,
+    parameters=_WINDOW_PARAMETERS_2005,
     **IN_FORCE_2005,
-)(_full_analysis_where_screened)
+)(_full_analysis_where_screened(window_2005))
 
 full_analysis_where_screened_2007 = rule(
     "NS07.full-analysis-where-screened",
@@ -144,8 +236,9 @@ full_analysis_where_screened_2007 = rule(
     roh=True,
     group="consistency",
     notes=_ANALYSIS_NOTES,
+    parameters=_WINDOW_PARAMETERS_2007,
     **IN_FORCE_2007,
-)(_full_analysis_where_screened)
+)(_full_analysis_where_screened(window_2007))
 
 
 def _level_now(case: Case, ctx: Context) -> tuple[RohLevel, dt.date]:
@@ -161,31 +254,68 @@ NOT_LOW_ROH = Population(
 )
 
 
-def _rmp_where_not_low(case: Case, ctx: Context) -> Verdict:
-    level, since = _level_now(case, ctx)
-    words = level.value.replace("_", " ")
-    evidence = [Evidence("RoH level", level.value), Evidence("RoH level since", since)]
-    plans = [
-        day
-        for assessment in case.assessments
-        if (day := assessment.part_completed_on(OasysPart.RMP)) is not None and day <= ctx.as_of
-    ]
-    if plans:
-        latest = max(plans)
-        return met(
-            f"Risk management plan completed on {long_date(latest)}; the case is {words} RoH "
-            f"(since {long_date(since)}).",
-            *evidence,
-            Evidence("risk management plan completed", latest),
+def _rmp_where_not_low(limit: WindowLimit) -> Callable[[Case, Context], Verdict]:
+    def check(case: Case, ctx: Context) -> Verdict:
+        level, since = _level_now(case, ctx)
+        words = level.value.replace("_", " ")
+        kind, start = case.start_event
+        anchor, label = (since, "the RoH level") if since > start else (start, kind)
+        due, limit_evidence, due_evidence = _window(ctx, case, limit, anchor, label)
+        evidence = [
+            Evidence("RoH level", level.value),
+            Evidence("RoH level since", since),
+            limit_evidence,
+            due_evidence,
+        ]
+        plans = [
+            day
+            for assessment in case.assessments
+            if (day := assessment.part_completed_on(OasysPart.RMP)) is not None and day <= ctx.as_of
+        ]
+
+        def deadline(verdict: Verdict, done: dt.date | None) -> Verdict:
+            return as_deadline(verdict, trigger=anchor, trigger_label=label, due=due, done=done)
+
+        if plans:
+            latest = max(plans)
+            return deadline(
+                met(
+                    f"Risk management plan completed on {long_date(latest)}; the case is {words} "
+                    f"RoH (since {long_date(since)}).",
+                    *evidence,
+                    Evidence("risk management plan completed", latest),
+                ),
+                latest,
+            )
+        if ctx.as_of <= due:
+            return deadline(
+                not_yet_due(
+                    f"Not yet due: a risk management plan is due by {long_date(due)} "
+                    f"({limit_evidence.value} after {label} on {long_date(anchor)}); the case is "
+                    f"{words} RoH (since {long_date(since)}).",
+                    *evidence,
+                ),
+                None,
+            )
+        return deadline(
+            not_met(
+                f"No risk management plan is recorded, although the case is {words} RoH (since "
+                f"{long_date(since)}) and every case not assessed as low RoH needs one; it was "
+                f"due by {long_date(due)}.",
+                *evidence,
+            ),
+            None,
         )
-    return not_met(
-        f"No risk management plan is recorded, although the case is {words} RoH (since "
-        f"{long_date(since)}) and every case not assessed as low RoH needs one.",
-        *evidence,
-    )
+
+    return check
 
 
 _RMP_QUESTION = "Case not assessed as low RoH: has a risk management plan been completed?"
+_RMP_NOTES = (
+    "The RoH level in force on as_of decides; any RMP completed by as_of counts. Not yet due "
+    "until the OASys time limit from the start (or from the date the level was set, if later) "
+    "has passed (docs/decisions.md#consistency-windows)."
+)
 
 rmp_where_not_low_2005 = rule(
     "NS05.rmp-where-not-low",
@@ -195,9 +325,10 @@ rmp_where_not_low_2005 = rule(
     applies_to=NOT_LOW_ROH,
     roh=True,
     group="consistency",
-    notes="The RoH level in force on as_of decides; any RMP completed by as_of counts.",
+    notes=_RMP_NOTES,
+    parameters=_WINDOW_PARAMETERS_2005,
     **IN_FORCE_2005,
-)(_rmp_where_not_low)
+)(_rmp_where_not_low(window_2005))
 
 rmp_where_not_low_2007 = rule(
     "NS07.rmp-where-not-low",
@@ -207,9 +338,10 @@ rmp_where_not_low_2007 = rule(
     applies_to=NOT_LOW_ROH,
     roh=True,
     group="consistency",
-    notes="The RoH level in force on as_of decides; any RMP completed by as_of counts.",
+    notes=_RMP_NOTES,
+    parameters=_WINDOW_PARAMETERS_2007,
     **IN_FORCE_2007,
-)(_rmp_where_not_low)
+)(_rmp_where_not_low(window_2007))
 
 
 def _mappa_level(case: Case, ctx: Context) -> Verdict:

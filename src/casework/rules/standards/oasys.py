@@ -26,7 +26,7 @@ from casework.rules.standards.base import (
     TARGETS_2007_FROM,
     is_release_assessment,
 )
-from casework.rules.timing import deadline_check
+from casework.rules.timing import as_deadline, deadline_check, known_until
 from casework.text import long_date
 
 __all__ = [
@@ -256,10 +256,16 @@ def rmp_before_release_2007(case: Case, ctx: Context) -> Verdict:
         when = (
             "the day of release" if done == released else f"before release on {long_date(released)}"
         )
-        return met(
-            f"Risk management plan completed on {long_date(done)}, {when}.",
-            *evidence,
-            Evidence("risk management plan completed", done),
+        return as_deadline(
+            met(
+                f"Risk management plan completed on {long_date(done)}, {when}.",
+                *evidence,
+                Evidence("risk management plan completed", done),
+            ),
+            trigger=released,
+            trigger_label="release",
+            due=released,
+            done=done,
         )
     later = [
         day
@@ -268,14 +274,28 @@ def rmp_before_release_2007(case: Case, ctx: Context) -> Verdict:
     ]
     if later:
         done = min(later)
-        return not_met(
-            f"Risk management plan completed on {long_date(done)}, after release on "
-            f"{long_date(released)}; it was due before release.",
-            *evidence,
-            Evidence("risk management plan completed", done),
-            Evidence("days late", (done - released).days),
+        return as_deadline(
+            not_met(
+                f"Risk management plan completed on {long_date(done)}, after release on "
+                f"{long_date(released)}; it was due before release.",
+                *evidence,
+                Evidence("risk management plan completed", done),
+                Evidence("days late", (done - released).days),
+            ),
+            trigger=released,
+            trigger_label="release",
+            due=released,
+            done=done,
+            days_late=(done - released).days,
         )
-    return not_met(
-        f"No risk management plan completed before release on {long_date(released)}.",
-        *evidence,
+    return as_deadline(
+        not_met(
+            f"No risk management plan completed before release on {long_date(released)}.",
+            *evidence,
+        ),
+        trigger=released,
+        trigger_label="release",
+        due=released,
+        done=None,
+        days_late=(known_until(ctx) - released).days,
     )

@@ -38,6 +38,7 @@ from casework.rules.standards.base import (
     IN_FORCE_2007,
     ORDERS_AND_LICENCES,
     DateOf,
+    InForce,
     Wording,
     is_release_assessment,
     lasting_until,
@@ -48,7 +49,7 @@ from casework.rules.standards.base import (
     start_assessment_date,
     supervision_ended,
 )
-from casework.rules.timing import deadline_check
+from casework.rules.timing import as_deadline, deadline_check, known_until
 from casework.rules.units import combine, unit_label
 from casework.text import long_date
 
@@ -216,10 +217,11 @@ def roh_review_interval_2005(case: Case, ctx: Context) -> Verdict:
         limit="roh_review_interval_weeks",
         words=ROH_REVIEWS,
         ended=supervision_ended(case),
+        window=IN_FORCE_2005,
     )
 
 
-def _plan_review_check(limit: str) -> Callable[[Case, Context], Verdict]:
+def _plan_review_check(limit: str, window: InForce) -> Callable[[Case, Context], Verdict]:
     def check(case: Case, ctx: Context) -> Verdict:
         anchor, label = _cycle_anchor(case, plan_date, "the initial sentence plan")
         return periodic_check(
@@ -230,6 +232,7 @@ def _plan_review_check(limit: str) -> Callable[[Case, Context], Verdict]:
             limit=limit,
             words=PLAN_REVIEWS,
             ended=supervision_ended(case),
+            window=window,
         )
 
     return check
@@ -249,7 +252,7 @@ plan_review_interval_2005 = rule(
     notes="Every interval is checked, from the initial sentence plan (or the start, if there is "
     "none) to as_of. A review is an assessment with purpose 'review' and a sentence plan.",
     **IN_FORCE_2005,
-)(_plan_review_check("plan_review_interval_weeks"))
+)(_plan_review_check("plan_review_interval_weeks", IN_FORCE_2005))
 
 roh_review_event_2005 = rule(
     "NS05.roh-review-event",
@@ -391,6 +394,7 @@ def roh_review_interval_2007(case: Case, ctx: Context) -> Verdict:
         limit="roh_review_interval_months",
         words=ROH_REVIEWS,
         ended=supervision_ended(case),
+        window=IN_FORCE_2007,
     )
 
 
@@ -475,18 +479,38 @@ def roh_review_pre_release_2007(case: Case, ctx: Context) -> Verdict:
         when = (
             "the day of release" if done == released else f"before release on {long_date(released)}"
         )
-        return met(
-            f"RoH reviewed on {long_date(done)}, {when}.", *evidence, Evidence("reviewed", done)
+        return as_deadline(
+            met(
+                f"RoH reviewed on {long_date(done)}, {when}.", *evidence, Evidence("reviewed", done)
+            ),
+            trigger=released,
+            trigger_label="release",
+            due=released,
+            done=done,
         )
     if days:
-        return not_met(
-            f"RoH reviewed for release only on {long_date(days[0])}, after release on "
-            f"{long_date(released)}; it was due in preparation for release.",
-            *evidence,
-            Evidence("reviewed", days[0]),
+        return as_deadline(
+            not_met(
+                f"RoH reviewed for release only on {long_date(days[0])}, after release on "
+                f"{long_date(released)}; it was due in preparation for release.",
+                *evidence,
+                Evidence("reviewed", days[0]),
+            ),
+            trigger=released,
+            trigger_label="release",
+            due=released,
+            done=days[0],
+            days_late=(days[0] - released).days,
         )
-    return not_met(
-        f"RoH not reviewed in preparation for release on {long_date(released)}.", *evidence
+    return as_deadline(
+        not_met(
+            f"RoH not reviewed in preparation for release on {long_date(released)}.", *evidence
+        ),
+        trigger=released,
+        trigger_label="release",
+        due=released,
+        done=None,
+        days_late=(known_until(ctx) - released).days,
     )
 
 
@@ -518,4 +542,4 @@ plan_review_interval_2007 = rule(
     "To check for a review every 4 months, supply plan_review_interval_months = 4 "
     "(docs/decisions.md#ns07-plan-review-interval).",
     **IN_FORCE_2007,
-)(_plan_review_check("plan_review_interval_months"))
+)(_plan_review_check("plan_review_interval_months", IN_FORCE_2007))

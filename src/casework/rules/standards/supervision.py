@@ -563,6 +563,7 @@ def appointment_frequency_2007(case: Case, ctx: Context) -> Verdict:
         limit="appointment_interval_limit",
         words=_APPOINTMENTS,
         ended=supervision_ended(case),
+        window=IN_FORCE_2007,
     )
 
 
@@ -629,4 +630,5 @@ def upw_frequency_2007(case: Case, ctx: Context) -> Verdict:
         limit="upw_session_interval_limit",
         words=_UPW_SESSIONS,
         ended=ended,
+        window=IN_FORCE_2007,
     )
