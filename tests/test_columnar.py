@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
-from casework.columnar import KERNELS, NO_DAY, CaseColumns, from_day_number, rule_columns
+from casework.columnar import (
+    KERNELS,
+    LATE_UNITS,
+    NO_DAY,
+    CaseColumns,
+    from_day_number,
+    rule_columns,
+)
 from casework.model import Case
 from casework.rules import Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
@@ -21,29 +28,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import case_records
 
 WITNESSES = Path(__file__).parent / "testing" / "data" / "outcome-witnesses.jsonl"
-SETS = ("national-standards-2005", "national-standards-2007", "nps-2007-08", "nps-2005-06")
+SETS = (
+    "national-standards-2005",
+    "national-standards-2007",
+    "national-standards",
+    "nps-2007-08",
+    "nps-2005-06",
+)
 
 
 def _kernel_rules() -> list[tuple[str, str]]:
     return [(name, rule.id) for name in SETS for rule in ruleset(name) if rule.id in KERNELS]
 
 
-def _evidence(finding: Finding, *labels: str) -> object:
-    for item in finding.evidence:
-        if item.label in labels or any(item.label.endswith(label) for label in labels):
-            return item.value
-    return None
-
-
 def _scalar_view(finding: Finding) -> tuple[object, ...]:
-    late = _evidence(finding, " late", "overdue at as_of")
     return (
         finding.outcome,
         finding.basis,
-        _evidence(finding, "sentence", "release"),
-        _evidence(finding, "due by"),
-        _evidence(finding, "oasys completed"),
-        -1 if late is None else late,
+        finding.trigger,
+        finding.due,
+        finding.done,
+        -1 if finding.late_by is None else finding.late_by,
+        finding.late_unit,
     )
 
 
@@ -63,6 +69,7 @@ def _check(cases: list[Case], rules: RuleSet, rule_id: str, as_of: dt.date,
             from_day_number(answered.due[row]),
             from_day_number(answered.done[row]),
             int(answered.late_by[row]),
+            LATE_UNITS[answered.late_unit[row]],
         )
         assert got == expected, (finding.case_ref, rule_id, finding.reason)
         assert answered.finding(row) == finding
@@ -121,3 +128,27 @@ def test_rules_without_a_kernel_are_answered_case_by_case(
                       calendar=calendar)  # fmt: skip
     assert answered.outcomes() == [f.outcome for f in scalar]
     assert (answered.due == NO_DAY).all()
+
+
+def test_a_rule_with_the_same_id_but_another_body_is_not_given_the_kernel(
+    generated: list[Case], calendar: WorkingCalendar
+) -> None:
+    """An overlay's replacement keeps the id but not the body: it is answered case by case."""
+    import attrs
+
+    from casework.columnar import _kernel_for
+    from casework.rules import met
+
+    rules = ruleset("national-standards-2007")
+    original = rules.rule("NS07.oasys-tier4")
+    assert _kernel_for(original) is not None
+    replaced = attrs.evolve(original, check=lambda _case, _ctx: met("Always met."))
+    assert _kernel_for(replaced) is None
+    variant = rules.derive("always-met", replace=[replaced])
+    columns = CaseColumns.from_cases(generated[:30])
+    answered = rule_columns(
+        columns, variant, "NS07.oasys-tier4", as_of=dt.date(2009, 3, 31), calendar=calendar
+    )
+    scalar = evaluate(generated[:30], variant.only(["NS07.oasys-tier4"]),
+                      as_of=dt.date(2009, 3, 31), calendar=calendar)  # fmt: skip
+    assert answered.outcomes() == [f.outcome for f in scalar]

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from casework.calendar import Duration, TimeUnit, WorkingCalendar
 from casework.model import AssessmentPurpose, Case, ReviewTrigger, Tier
 from casework.rules.engine import (
+    IN_FORCE_BY,
     Basis,
     Context,
     Finding,
@@ -43,6 +44,7 @@ from casework.rules.engine import (
 from casework.rules.oasys import FullAnalysisRule
 from casework.rules.population import tier_at_start
 from casework.rules.ruleset import RuleSet
+from casework.rules.standards import oasys
 
 __all__ = [
     "KERNELS",
@@ -55,6 +57,10 @@ __all__ = [
 
 Days = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
+
+#: ``RuleColumns.late_unit`` codes, as :attr:`Finding.late_unit` words them.
+LATE_UNITS: tuple[str | None, ...] = (None, "working days", "days")
+_LATE_CODE = {unit: code for code, unit in enumerate(LATE_UNITS)}
 
 #: A missing day in a day-number column.
 NO_DAY = np.iinfo(np.int64).min
@@ -104,6 +110,7 @@ class CaseColumns:
     tier_at_start: npt.NDArray[np.int8] = attrs.field(repr=False)
     """Tier at the start (1-4), 0 when no tier is recorded."""
     record_as_of: Days = attrs.field(repr=False)
+    sentenced: Days = attrs.field(repr=False)
     # One row per assessment:
     owner: npt.NDArray[np.intp] = attrs.field(repr=False)
     """The row of the case each assessment belongs to."""
@@ -127,7 +134,7 @@ class CaseColumns:
     @classmethod
     def from_cases(cls, cases: Sequence[Case]) -> CaseColumns:
         """Columns for a chunk of validated cases (one pass over each case)."""
-        start, released, ppo, tier, record_as_of = [], [], [], [], []
+        start, released, ppo, tier, record_as_of, sentenced = [], [], [], [], [], []
         owner, purpose, for_release, latest = [], [], [], []
         assessment, screening, screened_in, analysis, rmp, plan = [], [], [], [], [], []
         for row, case in enumerate(cases):
@@ -138,6 +145,7 @@ class CaseColumns:
             found: Tier | None = tier_at_start(case)
             tier.append(0 if found is None else int(found))
             record_as_of.append(day_number(case.as_of))
+            sentenced.append(day_number(case.sentence.sentenced_on))
             for item in case.assessments:
                 owner.append(row)
                 purpose.append(_PURPOSE_CODE[item.purpose])
@@ -177,6 +185,7 @@ class CaseColumns:
             ppo_at_start=np.asarray(ppo, dtype=bool),
             tier_at_start=np.asarray(tier, dtype=np.int8),
             record_as_of=_days(record_as_of),
+            sentenced=_days(sentenced),
             owner=np.asarray(owner, dtype=np.intp),
             purpose=np.asarray(purpose, dtype=np.int8),
             for_release=np.asarray(for_release, dtype=bool),
@@ -225,7 +234,8 @@ class RuleColumns:
     """One rule's answers for a chunk of cases, as columns (one row per case).
 
     ``trigger``, ``due`` and ``done`` are day numbers (:data:`NO_DAY` where there is
-    none); ``late_by`` counts in ``late_unit`` (working days or days), -1 when not late.
+    none); ``late_by`` counts in ``late_unit`` (codes of :data:`LATE_UNITS`), -1 and 0
+    when not late.
     """
 
     rule: Rule
@@ -236,7 +246,7 @@ class RuleColumns:
     due: Days = attrs.field(repr=False)
     done: Days = attrs.field(repr=False)
     late_by: Days = attrs.field(repr=False)
-    late_unit: str | None
+    late_unit: npt.NDArray[np.int8] = attrs.field(repr=False)
     context: Context = attrs.field(repr=False)
     ruleset: RuleSet = attrs.field(repr=False)
 
@@ -289,21 +299,9 @@ class OasysKernel:
     limit: str
     full_analysis: FullAnalysisRule
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    def completion(self, columns: CaseColumns) -> tuple[Days, Mask]:
+        """Per case: when the required parts were all complete, and whether any is missing."""
         n = len(columns)
-        outcome = np.full(n, _OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8)
-        basis = np.full(n, _BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
-        tiers = columns.tier_at_start
-        if self.population == "ppo":
-            member = columns.ppo_at_start
-            no_tier = np.zeros(n, dtype=bool)
-        else:
-            wanted = [4] if self.population == "not_ppo_tier4" else [1, 2, 3]
-            no_tier = ~columns.ppo_at_start & (tiers == 0)
-            member = ~columns.ppo_at_start & np.isin(tiers, wanted)
-        outcome[no_tier] = _OUTCOME_CODE[Outcome.CANNOT_ASSESS]
-        basis[no_tier] = _BASIS_CODE[Basis.MISSING_DATA]
-
         chosen = columns.candidates()
         parts = [
             columns.earliest(columns.assessment, chosen),
@@ -324,6 +322,24 @@ class OasysKernel:
         done = np.maximum.reduce(parts)
         done = np.where(needs_analysis, np.maximum(done, analysis), done)
         done = np.where(missing, NO_DAY, done)
+        return done, missing
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        n = len(columns)
+        outcome = np.full(n, _OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8)
+        basis = np.full(n, _BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
+        tiers = columns.tier_at_start
+        if self.population == "ppo":
+            member = columns.ppo_at_start
+            no_tier = np.zeros(n, dtype=bool)
+        else:
+            wanted = [4] if self.population == "not_ppo_tier4" else [1, 2, 3]
+            no_tier = ~columns.ppo_at_start & (tiers == 0)
+            member = ~columns.ppo_at_start & np.isin(tiers, wanted)
+        outcome[no_tier] = _OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+        basis[no_tier] = _BASIS_CODE[Basis.MISSING_DATA]
+
+        done, missing = self.completion(columns)
 
         duration: Duration = ctx.param(self.limit).duration
         due = (
@@ -332,23 +348,26 @@ class OasysKernel:
         as_of = day_number(ctx.as_of)
         met = ~missing & (done <= due)
         pending = missing & (as_of <= due)
-        answer = np.where(
-            met,
-            _OUTCOME_CODE[Outcome.MET],
-            np.where(
-                pending, _OUTCOME_CODE[Outcome.NOT_APPLICABLE], _OUTCOME_CODE[Outcome.NOT_MET]
-            ),
-        ).astype(np.int8)
-        why = np.where(pending, _BASIS_CODE[Basis.NOT_YET_DUE], _BASIS_CODE[Basis.COMPUTED]).astype(
-            np.int8
-        )
+        # Due after the record's own as_of, nothing recorded: the record cannot say.
+        beyond = missing & ~pending & (columns.record_as_of < due) & (due < as_of)
+        answer = np.full(n, _OUTCOME_CODE[Outcome.NOT_MET], dtype=np.int8)
+        answer[met] = _OUTCOME_CODE[Outcome.MET]
+        answer[pending] = _OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+        answer[beyond] = _OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+        why = np.full(n, _BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
+        why[pending] = _BASIS_CODE[Basis.NOT_YET_DUE]
+        why[beyond] = _BASIS_CODE[Basis.MISSING_DATA]
         outcome[member] = answer[member]
         basis[member] = why[member]
-        late_at = np.where(missing, as_of, done)
-        late = member & ~met & ~pending
+        known = np.minimum(as_of, columns.record_as_of)
+        late_at = np.where(missing, known, done)
+        late = member & ~met & ~pending & ~beyond
         late_by = np.full(n, -1, dtype=np.int64)
+        late_unit = np.zeros(n, dtype=np.int8)
         if late.any():
-            late_by[late] = _lateness(ctx.calendar, due[late], late_at[late], duration.unit)
+            counted, in_days = _lateness(ctx.calendar, due[late], late_at[late], duration.unit)
+            late_by[late] = counted
+            late_unit[late] = np.where(in_days, _LATE_CODE["days"], _LATE_CODE["working days"])
         return {
             "outcome": outcome,
             "basis": basis,
@@ -356,18 +375,22 @@ class OasysKernel:
             "due": np.where(member, due, NO_DAY),
             "done": np.where(member, done, NO_DAY),
             "late_by": late_by,
-            "late_unit": "working days" if duration.unit is TimeUnit.WORKING_DAYS else "days",
+            "late_unit": late_unit,
         }
 
 
-def _lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -> Days:
-    """:func:`casework.rules.timing.lateness` for columns: working days where any passed,
-    else calendar days (late on a weekend or holiday straight after the due date)."""
+def _lateness(
+    calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit
+) -> tuple[Days, Mask]:
+    """:func:`casework.rules.timing.lateness` for columns: the count, and whether it is in
+    calendar days (a calendar-day limit, or late on a weekend or holiday straight after a
+    working-day due date, when no working day has passed)."""
     calendar_days = done - due
     if unit is not TimeUnit.WORKING_DAYS:
-        return calendar_days
+        return calendar_days, np.ones(len(due), dtype=bool)
     working = calendar.working_days_between_many(due, done)
-    return np.where(working > 0, working, calendar_days)
+    in_days: Mask = working <= 0
+    return np.where(in_days, calendar_days, working), in_days
 
 
 #: Rule ids with a columnar kernel, and the kernel.
@@ -377,6 +400,24 @@ KERNELS: dict[str, Callable[[CaseColumns, Context], dict[str, Any]]] = {
     "NS07.oasys-tier4": OasysKernel("not_ppo_tier4", "oasys_tier4_limit", "always"),
     "NS07.oasys-tier1-3": OasysKernel("not_ppo_tier1to3", "oasys_tier1to3_limit", "if_screened_in"),
 }
+
+
+def _kernel_for(rule: Rule) -> Callable[[CaseColumns, Context], dict[str, Any]] | None:
+    """The kernel of ``rule``, if it is the very rule the kernel was written for.
+
+    A rule with the same id but another body (an overlay's replacement, or the
+    across-the-change set's wrapper, which reads each standard's own parameters) is
+    answered case by case.
+    """
+    kernel = KERNELS.get(rule.id)
+    if kernel is None:
+        return None
+    originals = {
+        item.id: item.check
+        for item in vars(oasys).values()
+        if isinstance(item, Rule) and item.id in KERNELS
+    }
+    return kernel if originals.get(rule.id) is rule.check else None
 
 
 def rule_columns(
@@ -402,15 +443,20 @@ def rule_columns(
         parameters=ruleset.parameters,
         ruleset=ruleset.name,
         options=dict(options or {}),
+        by_clock=ruleset.by_clock,
     )
-    kernel = KERNELS.get(rule_id)
+    kernel = _kernel_for(rule)
     if kernel is not None:
         try:
             answered = kernel(columns, ctx)
         except MissingFactError:  # pragma: no cover - kernels read no optional fact
             answered = None
         if answered is not None:
-            return RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
+            result = RuleColumns(
+                rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered
+            )
+            special = np.flatnonzero(_special_rows(columns, rule, result, ctx))
+            return _patched(result, special) if special.size else result
     return _scalar_columns(columns, ruleset, rule, ctx)
 
 
@@ -425,17 +471,45 @@ def _scalar_columns(
             case, only, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
         )
     ]
-    n = len(findings)
     return RuleColumns(
-        rule=rule,
-        columns=columns,
-        outcome=np.asarray([_OUTCOME_CODE[f.outcome] for f in findings], dtype=np.int8),
-        basis=np.asarray([_BASIS_CODE[f.basis] for f in findings], dtype=np.int8),
-        trigger=np.full(n, NO_DAY, dtype=np.int64),
-        due=np.full(n, NO_DAY, dtype=np.int64),
-        done=np.full(n, NO_DAY, dtype=np.int64),
-        late_by=np.full(n, -1, dtype=np.int64),
-        late_unit=None,
-        context=ctx,
-        ruleset=ruleset,
+        rule=rule, columns=columns, context=ctx, ruleset=ruleset, **_from_findings(findings)
     )
+
+
+def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
+    """The columns of findings made case by case (one per case)."""
+    return {
+        "outcome": np.asarray([_OUTCOME_CODE[f.outcome] for f in findings], dtype=np.int8),
+        "basis": np.asarray([_BASIS_CODE[f.basis] for f in findings], dtype=np.int8),
+        "trigger": _days([day_number(f.trigger) for f in findings]),
+        "due": _days([day_number(f.due) for f in findings]),
+        "done": _days([day_number(f.done) for f in findings]),
+        "late_by": _days([-1 if f.late_by is None else f.late_by for f in findings]),
+        "late_unit": np.asarray([_LATE_CODE[f.late_unit] for f in findings], dtype=np.int8),
+    }
+
+
+def _special_rows(columns: CaseColumns, rule: Rule, answered: RuleColumns, ctx: Context) -> Mask:
+    """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
+    (``Case.as_at``), a case sentenced after ``as_of``, and, where the rule set holds
+    deadlines to their rules' in-force dates, a clock outside them."""
+    as_of = day_number(ctx.as_of)
+    special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
+    if ctx.by_clock:
+        by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
+        day = answered.due if by_due else answered.trigger
+        first = day_number(rule.in_force_from)
+        last = day_number(rule.in_force_to) if rule.in_force_to is not None else _LATEST
+        special |= (day != NO_DAY) & ((day < first) | (day > last))
+    return special
+
+
+def _patched(answered: RuleColumns, rows: npt.NDArray[np.intp]) -> RuleColumns:
+    """``answered`` with these rows answered by the scalar rule."""
+    fixed = _from_findings([answered.finding(int(row)) for row in rows])
+    changes = {}
+    for name, values in fixed.items():
+        column = getattr(answered, name).copy()
+        column[rows] = values
+        changes[name] = column
+    return attrs.evolve(answered, **changes)
