@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from pydantic import Field
 
-from casework.model.base import Day, FreeText, Period, Record
+from casework.model.base import BirthDay, Day, FreeText, Period, Record
 from casework.model.enums import DiversityNeed, Sex
 
 
 class PersonalDetails(Record):
-    """Identifying details. No rule reads them; reports and errors leave them out."""
+    """Identifying details. No rule reads them; reports, errors and ``repr`` leave them out."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"name", "date_of_birth", "crn", "pnc"})
 
     name: FreeText | None = None
     """The offender's name."""
-    date_of_birth: Day | None = None
+    date_of_birth: BirthDay | None = None
     """Date of birth."""
     crn: str | None = Field(default=None, max_length=32)
     """Case record number in the area's case management system."""
@@ -25,6 +28,8 @@ class PersonalDetails(Record):
 
 class Offender(Record):
     """Non-identifying facts about the offender that decide which questions apply."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"disabilities"})
 
     sex: Sex | None = None
     """Sex as recorded (RM 2000 does not apply to women, 002:323)."""
