@@ -38,6 +38,8 @@ class Limits:
     """Most values YAML aliases may add to a document beyond the values written out."""
     max_parse_depth: int = 200
     """Deepest nesting a parser is allowed to follow before the whole file is refused."""
+    max_problems: int = 50
+    """Most problems listed for one record; the rest are counted in one last problem."""
 
 
 class KeyedDict(dict[str, Any]):

@@ -263,7 +263,7 @@ def _checked_record(
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        return CaseError(number, case_ref, problems_from(exc, data))
+        return CaseError(number, case_ref, problems_from(exc, data, limits.max_problems))
     except Exception as exc:
         problem = Problem(
             "(record)",
@@ -328,7 +328,7 @@ def _os_reason(exc: OSError) -> str:
 def _read_text(path: Path, fmt: Format, limits: Limits) -> str:
     try:
         with path.open("rb") as stream:
-            data = stream.read(limits.max_document_bytes + 1)
+            data = _read_upto(stream, limits.max_document_bytes + 1)
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
     if len(data) > limits.max_document_bytes:
@@ -347,6 +347,19 @@ def _read_text(path: Path, fmt: Format, limits: Limits) -> str:
             "file.not_utf8",
             line,
         ) from None
+
+
+def _read_upto(stream: IO[bytes], size: int) -> bytes:
+    """At most ``size`` bytes, read in chunks (``read(size)`` would allocate ``size`` at once)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < size:
+        chunk = stream.read(min(1 << 20, size - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _parse_document(text: str, fmt: Format, name: str, limits: Limits) -> object:

@@ -53,6 +53,7 @@ CODES: Mapping[str, str] = {
     "record.too_large": "the record holds more values than the record limit",
     "record.duplicate_reference": "the case reference is used by an earlier record",
     "record.unchecked": "the record could not be checked (a defect in casework: please report)",
+    "record.more_problems": "more problems than the listing limit; the rest are counted",
     # fields
     "field.missing": "a required field is absent",
     "field.unknown": "a field the format does not have",
@@ -250,8 +251,28 @@ def _suggestion(name: object) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def problems_from(exc: ValidationError, data: object) -> tuple[Problem, ...]:
-    """Each error of a pydantic validation as a located, coded, private :class:`Problem`."""
+def problems_from(
+    exc: ValidationError, data: object, limit: int | None = None
+) -> tuple[Problem, ...]:
+    """Each error of a pydantic validation as a located, coded, private :class:`Problem`.
+
+    With ``limit``, at most that many are listed and one last problem
+    (``record.more_problems``) counts the rest.
+    """
+    problems = _all_problems(exc, data)
+    if limit is None or len(problems) <= limit:
+        return problems
+    rest = len(problems) - limit
+    more = Problem(
+        "(record)",
+        "fewer problems",
+        f"{_plural(rest, 'more problem')} not listed",
+        "record.more_problems",
+    )
+    return (*problems[:limit], more)
+
+
+def _all_problems(exc: ValidationError, data: object) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     for error in exc.errors(include_url=False, include_input=True):
         context = error.get("ctx") or {}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from casework.model.base import Day, Identifier, Record, dates_in
+from casework._limits import Limits
+from casework.model.base import CodedError, Day, Identifier, Record, dates_in
 from casework.model.enums import Answer, AssessmentPurpose, RohLevel, SentenceKind, Tier
 from casework.model.offender import Offender, PersonalDetails
 from casework.model.risk import Mappa, OasysAssessment, RohRecord, SignificantEvent, TierRecord
@@ -28,8 +29,10 @@ from casework.model.supervision import (
     TransferIn,
     Victim,
 )
+from casework.problems import structure_problem
 
 Loc = tuple[str | int, ...]
+_LIMITS = Limits()
 
 
 class ContradictionError(ValueError):
@@ -134,6 +137,16 @@ class Case(Record):
     """Inspector answers and summary judgements."""
 
     # ------------------------------------------------------------ validation
+
+    @model_validator(mode="before")
+    @classmethod
+    def _within_limits(cls, data: Any) -> Any:
+        # Checked before pydantic sees the data: a value nested thousands deep would make
+        # pydantic's own error formatting raise RecursionError for a Case built directly.
+        problem = structure_problem(data, _LIMITS, "json")
+        if problem is not None:
+            raise CodedError(problem.code, f"expected {problem.expected} at {problem.field}")
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

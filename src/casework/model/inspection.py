@@ -167,6 +167,6 @@ def load_inspection(path: str | os.PathLike[str], *, limits: Limits | None = Non
     try:
         return Inspection.model_validate(data)
     except ValidationError as exc:
-        problems = problems_from(exc, data)
+        problems = problems_from(exc, data, chosen.max_problems)
         text = "; ".join(str(problem) for problem in problems)
         raise InspectionFileError(f"{source.name}: {text}", problems) from None
