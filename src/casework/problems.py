@@ -311,6 +311,7 @@ def _expected(error: Mapping[str, Any]) -> str:
     if kind == "enum":
         return f"one of {error['ctx']['expected']}"
     message = message.removeprefix("Value error, ").removeprefix("expected ")
+    message = message.removeprefix("Input should be ").removeprefix("input should be ")
     return message[0].lower() + message[1:] if message else kind
 
 

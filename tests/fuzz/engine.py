@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import logging
 import random
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from casework.problems import CODES
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("jsonl", "json", "yaml", "memory")
 CANARY_WORD = "Qzcanary"
+_IDENTIFIER = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}\s*$")
 
 
 def _rich_record() -> dict[str, Any]:
@@ -234,7 +236,14 @@ def mutate_record(rng: random.Random, record: dict[str, Any], token: str) -> tup
         names.append(kind)
         try:
             if kind == "replace":
-                value = _set(value, path, _wrong_value(rng, token))
+                new = _wrong_value(rng, token)
+                if path == ("reference",) and isinstance(new, str) and _IDENTIFIER.match(new):
+                    # The case reference is the record's own label: errors show a valid one
+                    # by design (reports can pseudonymise it). A name that is a valid
+                    # reference is indistinguishable from one, so the canary planted there
+                    # is one that is not (it has spaces); every other field gets both.
+                    new = token
+                value = _set(value, path, new)
             elif kind == "delete":
                 value = _delete(value, path)
             elif kind == "add":
@@ -246,7 +255,9 @@ def mutate_record(rng: random.Random, record: dict[str, Any], token: str) -> tup
             elif kind == "swap":
                 other = rng.choice(paths)
                 a, b = _get(value, path), _get(value, other)
-                if not (isinstance(a, dict | list) and isinstance(b, dict | list)):
+                if path != ("reference",) and not (
+                    isinstance(a, dict | list) and isinstance(b, dict | list)
+                ):
                     value = _set(value, path, copy.deepcopy(b))
             elif kind == "wrap":
                 value = _set(value, path, [_get(value, path)])
