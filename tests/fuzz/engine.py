@@ -478,6 +478,7 @@ class Tally:
     unchecked: int = 0
     unknown_codes: int = 0
     codes: Counter[str] = attrs.Factory(Counter)
+    file_codes: Counter[str] = attrs.Factory(Counter)
     failures: list[str] = attrs.Factory(list)
 
     def add(self, other: Tally) -> None:
@@ -501,6 +502,7 @@ class Tally:
             "echoed_canaries": self.echoed,
             "unchecked_records": self.unchecked,
             "unknown_codes": self.unknown_codes,
+            "files_rejected_whole_by_code": dict(self.file_codes.most_common()),
             "top_codes": dict(self.codes.most_common(12)),
         }
 
@@ -537,6 +539,7 @@ def check_batch(batch: Batch, folder: Path) -> Tally:
                 tally.records_in_rejected_files += batch.records
                 texts.append(str(exc))
                 tally.codes[exc.code] += 1
+                tally.file_codes[f"{batch.fmt}:{exc.code}"] += 1
                 if exc.code not in CODES:
                     tally.unknown_codes += 1
                 if batch.fmt in ("jsonl", "memory") and exc.code != "file.empty":
