@@ -78,7 +78,9 @@ def main() -> int:
     bad = check({**RECORD, "tiers": [{"tier": 5, "on": "2007-08-06"}]}, as_of)
     print(json.dumps(bad, indent=2))
     assert not bad["ok"]
-    assert bad["problems"] == ["tiers[0].tier: expected one of 1, 2, 3 or 4; found 5"]
+    assert bad["problems"] == [
+        "tiers[0].tier: expected one of 1, 2, 3 or 4; found a whole number of 1 digit"
+    ]
     return 0
 
 

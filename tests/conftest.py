@@ -43,7 +43,7 @@ def console_script() -> list[str]:
 
 @pytest.fixture(scope="session")
 def calendar() -> WorkingCalendar:
-    """England & Wales bank holidays, 1995-2035."""
+    """England & Wales bank holidays, 1974-2051 (the default years)."""
     return WorkingCalendar.england_and_wales()
 
 

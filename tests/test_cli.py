@@ -29,7 +29,8 @@ def test_validate_a_file_with_bad_records(examples: Path) -> None:
     assert result.returncode == 1
     assert "11 records read: 2 cases accepted, 9 rejected" in result.stdout
     assert (
-        "record 3 (BAD-03): tiers[0].tier: expected one of 1, 2, 3 or 4; found 5" in result.stdout
+        "record 3 (BAD-03): tiers[0].tier: expected one of 1, 2, 3 or 4; "
+        "found a whole number of 1 digit" in result.stdout
     )
     assert "Synthetic Person Seven" not in result.stdout
 
@@ -39,6 +40,7 @@ def test_validate_as_json(examples: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["records"] == payload["accepted"] + payload["rejected"] == 11
     assert payload["errors"][0]["problems"][0]["field"] == "sentence.released_on"
+    assert payload["errors"][0]["problems"][0]["code"] == "release.before_sentence"
 
 
 @pytest.mark.parametrize(
@@ -306,10 +308,11 @@ def test_a_progress_bar_on_a_terminal_for_large_files_only(tmp_path: Path) -> No
 def test_validate_in_every_format(examples: Path) -> None:
     bad = str(examples / "bad-cases.jsonl")
     rows = list(csv.DictReader(io.StringIO(run("validate", bad, "-f", "csv").stdout)))
-    assert rows[0].keys() == {"record", "case_ref", "field", "expected", "found"}
+    assert rows[0].keys() == {"record", "case_ref", "field", "expected", "found", "code"}
+    assert {row["code"] for row in rows} >= {"release.before_sentence", "json.invalid"}
     assert {row["record"] for row in rows} == {"2", "3", "4", "5", "6", "7", "8", "9", "10"}
     assert (
-        "| Record | Case | Field | Expected | Found |"
+        "| Record | Case | Field | Expected | Found | Code |"
         in run("validate", bad, "-f", "markdown").stdout
     )
     assert "<table>" in run("validate", bad, "-f", "html").stdout

@@ -25,33 +25,60 @@ def test_mixed_file_accounts_for_every_record(examples: Path) -> None:
     assert result.records == _line_count(path) == 11
     assert [c.reference for c in result.cases] == ["BAD-01", "GOOD-11"]
     located = {
-        (e.record, e.case_ref): [(p.field, p.expected) for p in e.problems] for e in result.errors
+        (e.record, e.case_ref): [(p.field, p.expected, p.code) for p in e.problems]
+        for e in result.errors
     }
     assert located == {
-        (2, "BAD-02"): [("sentence.released_on", "a release on or after the date of sentence")],
-        (3, "BAD-03"): [("tiers[0].tier", "one of 1, 2, 3 or 4")],
+        (2, "BAD-02"): [
+            (
+                "sentence.released_on",
+                "a release on or after the date of sentence",
+                "release.before_sentence",
+            )
+        ],
+        (3, "BAD-03"): [("tiers[0].tier", "one of 1, 2, 3 or 4", "field.not_allowed")],
         (4, "BAD-04"): [
             (
                 "sentence.kind",
                 "one of 'community_order', 'suspended_sentence_order', 'custody' or 'licence'",
+                "field.not_allowed",
             )
         ],
         (5, "BAD-05"): [
-            ("assessments[1]", "a review dated on or after the assessment it reviews (A1)")
+            (
+                "assessments[1]",
+                "a review dated on or after the assessment it reviews (assessments[0])",
+                "review.before_reviewed",
+            )
         ],
-        (6, "BAD-06"): [("inductions[0].on", "a date on or before the record's as_of")],
-        (7, "BAD-07"): [("personal.date_of_birth", "a date as YYYY-MM-DD")],
-        (8, None): [("(record)", "one JSON object per line")],
-        (9, "BAD-01"): [("reference", "a case reference not used by another record")],
-        (10, "BAD-10"): [("nickname", "no such field (unknown fields are rejected)")],
+        (6, "BAD-06"): [
+            ("inductions[0].on", "a date on or before the record's as_of", "date.after_as_of")
+        ],
+        (7, "BAD-07"): [("personal.date_of_birth", "a date as YYYY-MM-DD", "date.invalid")],
+        (8, None): [("(record)", "one JSON object per line", "json.invalid")],
+        (9, "BAD-01"): [
+            (
+                "reference",
+                "a case reference not used by another record",
+                "record.duplicate_reference",
+            )
+        ],
+        (10, "BAD-10"): [
+            (
+                "<name of 8 characters>",
+                "no such field (unknown fields are rejected)",
+                "field.unknown",
+            )
+        ],
     }
 
 
 def test_errors_say_what_was_found_but_never_personal_details(examples: Path) -> None:
     result = load_cases(examples / "bad-cases.jsonl")
     text = "\n".join(str(error) for error in result.errors)
-    assert "found 5" in text  # the tier
-    assert "found '2007-05-01'" in text  # the release date
+    assert "found a whole number of 1 digit" in text  # the tier
+    assert "found a date" in text  # the release date
+    assert "found text of 10 characters" in text  # the date of birth typed as 31/12/1979
     for secret in ("Synthetic Person Seven", "31/12/1979", "Synthetic"):
         assert secret not in text
 

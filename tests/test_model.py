@@ -98,7 +98,7 @@ def test_a_review_dated_before_the_assessment_it_reviews() -> None:
     )
     (problem,) = _contradictions(data)
     assert problem[0] == ("assessments", 1)
-    assert "reviews (A1)" in problem[1]
+    assert "reviews (assessments[0])" in problem[1]
 
 
 def test_a_review_of_an_unknown_assessment() -> None:

@@ -40,8 +40,11 @@ __all__ = [
     "add_weeks",
 ]
 
-_DEFAULT_FIRST_YEAR = 1995
-_DEFAULT_LAST_YEAR = 2035
+# The years a case date may fall in (casework.model.base.FIRST_YEAR-LAST_YEAR, 1975-2050)
+# plus one either side, so a deadline computed from any valid date is covered
+# (decision: supported-years; tests/test_calendar.py checks the two agree).
+_DEFAULT_FIRST_YEAR = 1974
+_DEFAULT_LAST_YEAR = 2051
 _SATURDAY = 5
 
 

@@ -8,9 +8,11 @@ A case file is one of:
   stream in constant memory by :func:`iter_cases`;
 * YAML holding either of the JSON shapes.
 
-Reading never stops at a bad record. Each record becomes a :class:`~casework.Case`
-or a :class:`CaseError` saying where it went wrong; errors never echo names,
-dates of birth or free text.
+Reading never stops at a bad record, whatever the bytes. Each record becomes a
+:class:`~casework.Case` or a :class:`CaseError` saying where it went wrong, with a
+stable code per problem; errors describe values by kind and size and never echo
+names, dates of birth or free text. Limits on nesting, number size, alias
+expansion and size (:class:`~casework.Limits`) keep hostile files cheap to refuse.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, TypeAlias
@@ -28,14 +31,18 @@ from pydantic import ValidationError
 
 from casework import yaml
 from casework._display import html_summary, short
-from casework.model.case import Case, ContradictionError, Loc
+from casework._limits import KeyedDict, Limits, OversizeNumber
+from casework.model.case import Case
+from casework.problems import Problem, describe, problems_from, structure_problem
 
 __all__ = [
     "CaseError",
     "CaseFileError",
+    "Limits",
     "LoadResult",
     "Problem",
     "case_file_schema",
+    "case_from_request",
     "dump_cases",
     "dumps_cases",
     "iter_cases",
@@ -53,29 +60,22 @@ _SUFFIXES: dict[str, Format] = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
-
-#: Fields whose values are never shown in an error: identifying details and free text.
-_WITHHELD_FIELDS = frozenset({"personal", "text", "description", "disabilities", "from_area"})
-_MAX_FOUND = 60
+_BOM = b"\xef\xbb\xbf"
+_DEFAULT_LIMITS = Limits()
+_TOP_LEVEL_KEYS = ("as_of", "cases", "casework")
 
 
 class CaseFileError(ValueError):
-    """The file as a whole cannot be read (not the format it claims, or not a list of records)."""
+    """The file as a whole cannot be read (not the format it claims, or not a list of records).
 
+    ``code`` is the stable code of the problem (docs/case-files.md); ``line`` the
+    line it was found on, when known. The message never quotes the file's content.
+    """
 
-@attrs.frozen
-class Problem:
-    """One thing wrong with a record: where, what was expected, what was found."""
-
-    field: str
-    """Dotted path to the field, such as ``sentence.released_on`` or ``assessments[1].reviews``."""
-    expected: str
-    """What a valid record has there."""
-    found: str
-    """What the record has there, or a note that the value is withheld."""
-
-    def __str__(self) -> str:
-        return f"{self.field}: expected {self.expected}; found {self.found}"
+    def __init__(self, message: str, code: str = "file.unreadable", line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.line = line
 
 
 @attrs.frozen
@@ -88,6 +88,16 @@ class CaseError:
     """The record's case reference, when it has a readable one."""
     problems: tuple[Problem, ...]
     """What is wrong, field by field."""
+
+    @property
+    def code(self) -> str:
+        """The code of the first problem (each problem has its own)."""
+        return self.problems[0].code if self.problems else "field.invalid"
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The code of every problem, in order."""
+        return tuple(problem.code for problem in self.problems)
 
     def __str__(self) -> str:
         ref = f" ({self.case_ref})" if self.case_ref else ""
@@ -169,7 +179,11 @@ class LoadResult:
 
 
 def load_cases(
-    source: Source, *, format: Format | None = None, as_of: dt.date | None = None
+    source: Source,
+    *,
+    format: Format | None = None,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
 ) -> LoadResult:
     """Read every record of a case file (or a list of dicts).
 
@@ -178,18 +192,20 @@ def load_cases(
             file, or a sequence of mappings already parsed.
         format: the file format, when the suffix does not say.
         as_of: the date records without their own ``as_of`` are read as at.
+        limits: how deep, long and large input may be (:class:`~casework.Limits`).
 
     Returns:
         a :class:`LoadResult` with the valid cases and one :class:`CaseError`
         per rejected record.
 
     Raises:
-        CaseFileError: the file is not valid JSON / YAML as a whole, or does not
-            hold a list of records. (A bad line in JSON Lines is a record error.)
+        CaseFileError: the file cannot be opened, is not valid JSON / YAML / UTF-8
+            as a whole, is over the size limit, holds no records or does not hold
+            a list of records. (A bad line in JSON Lines is a record error.)
     """
     cases: list[Case] = []
     errors: list[CaseError] = []
-    for item in iter_cases(source, format=format, as_of=as_of):
+    for item in iter_cases(source, format=format, as_of=as_of, limits=limits):
         if isinstance(item, Case):
             cases.append(item)
         else:
@@ -198,7 +214,11 @@ def load_cases(
 
 
 def iter_cases(
-    source: Source, *, format: Format | None = None, as_of: dt.date | None = None
+    source: Source,
+    *,
+    format: Format | None = None,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
 ) -> Iterator[Case | CaseError]:
     """Yield a :class:`~casework.Case` or a :class:`CaseError` per record, in order.
 
@@ -207,11 +227,12 @@ def iter_cases(
     is rejected, naming the record that used it first.
     """
     seen: dict[str, int] = {}
-    for number, raw, parse_problem in _raw_records(source, format, as_of):
+    syntax = "yaml" if _format_of(source, format) == "yaml" else "json"
+    for number, raw, parse_problem, record_as_of in _raw_records(source, format, as_of, limits):
         if parse_problem is not None:
             yield CaseError(number, None, (parse_problem,))
             continue
-        item = parse_record(raw, number, as_of=None)
+        item = _checked_record(raw, number, record_as_of, limits, syntax)
         if isinstance(item, Case):
             first = seen.setdefault(item.reference, number)
             if first != number:
@@ -219,183 +240,360 @@ def iter_cases(
                     "reference",
                     "a case reference not used by another record",
                     f"the reference of record {first}",
+                    "record.duplicate_reference",
                 )
                 yield CaseError(number, item.reference, (problem,))
                 continue
         yield item
 
 
-def parse_record(raw: object, number: int = 1, *, as_of: dt.date | None = None) -> Case | CaseError:
+def parse_record(
+    raw: object,
+    number: int = 1,
+    *,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
+) -> Case | CaseError:
     """Validate one record; return the case or a located error (never raises on bad data)."""
-    case_ref = _case_ref(raw)
+    return _checked_record(raw, number, as_of, limits, "json")
+
+
+def case_from_request(
+    body: bytes | str | Mapping[str, Any],
+    *,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
+) -> Case | CaseError:
+    """A case from a web request's body (JSON bytes or text, or a parsed mapping), never raising.
+
+    For services: returns the :class:`~casework.Case`, or a :class:`CaseError`
+    whose problems (field, expected, found, code) are safe to send back to the
+    caller, since they describe values by kind and size and never echo them.
+    Pydantic's own errors for a ``Case`` built directly (say, a FastAPI body
+    parameter) include the input in ``errors()``; use this instead.
+
+    >>> case_from_request(b'{"reference": "R-1"}').codes
+    ('field.missing', 'field.missing')
+    """
+    if isinstance(body, Mapping):
+        return _checked_record(body, 1, as_of, limits, "json")
+    raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+    if len(raw) > limits.max_record_bytes:
+        problem = Problem(
+            "(record)",
+            f"a record of at most {limits.max_record_bytes} bytes",
+            f"{len(raw)} bytes",
+            "json.too_large",
+        )
+        return CaseError(1, None, (problem,))
+    number, record, parse_problem = _json_line(1, raw.removeprefix(_BOM), limits)
+    if parse_problem is not None:
+        return CaseError(number, None, (parse_problem,))
+    return _checked_record(record, 1, as_of, limits, "json")
+
+
+def _checked_record(
+    raw: object, number: int, as_of: dt.date | str | None, limits: Limits, syntax: str
+) -> Case | CaseError:
     if not isinstance(raw, Mapping):
-        found = "a JSON array" if isinstance(raw, list) else type(raw).__name__
-        return CaseError(number, None, (Problem("(record)", "an object (mapping)", found),))
+        found = describe(raw)
+        problem = Problem("(record)", "an object (mapping)", found, "record.not_object")
+        return CaseError(number, None, (problem,))
+    limit_problem = structure_problem(raw, limits, syntax)
+    if limit_problem is not None:
+        return CaseError(number, None, (limit_problem,))
+    case_ref = _case_ref(raw)
     data = dict(raw)
     if as_of is not None and "as_of" not in data:
         data["as_of"] = as_of
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        return CaseError(number, case_ref, _problems(exc, data))
-
-
-def _raw_records(
-    source: Source, format: Format | None, as_of: dt.date | None
-) -> Iterator[tuple[int, object, Problem | None]]:
-    """Yield ``(record number, raw record, problem)``, filling in a file-level ``as_of``."""
-    if not isinstance(source, str | os.PathLike):
-        yield from _numbered(list(source), as_of)
-        return
-    path = Path(source)
-    fmt = format or _SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise CaseFileError(
-            f"{path.name}: cannot tell the format from the suffix {path.suffix!r}; "
-            "use .json, .jsonl, .ndjson, .yaml or .yml, or pass format="
+        return CaseError(number, case_ref, problems_from(exc, data, limits.max_problems))
+    except Exception as exc:
+        problem = Problem(
+            "(record)",
+            "a record casework can check",
+            f"an internal error ({type(exc).__name__})",
+            "record.unchecked",
         )
-    if fmt == "jsonl":
-        with path.open(encoding="utf-8") as stream:
-            yield from _jsonl_records(stream, as_of)
-        return
-    text = path.read_text(encoding="utf-8")
-    try:
-        document = json.loads(text) if fmt == "json" else yaml.load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise CaseFileError(f"{path.name}: not valid {fmt.upper()}: {_short(exc)}") from None
-    records, file_as_of = _unwrap(document, path.name)
-    yield from _numbered(records, file_as_of or as_of)
+        return CaseError(number, case_ref, (problem,))
 
 
-def _jsonl_records(
-    stream: IO[str], as_of: dt.date | None
-) -> Iterator[tuple[int, object, Problem | None]]:
-    for line_number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problem = Problem(
-                "(record)", "one JSON object per line", f"invalid JSON ({_short(exc)})"
-            )
-            yield line_number, None, problem
-            continue
-        yield line_number, _with_as_of(raw, as_of), None
-
-
-def _numbered(
-    records: Iterable[object], as_of: dt.date | str | None
-) -> Iterator[tuple[int, object, Problem | None]]:
-    for number, raw in enumerate(records, start=1):
-        yield number, _with_as_of(raw, as_of), None
-
-
-def _with_as_of(raw: object, as_of: dt.date | str | None) -> object:
-    if as_of is not None and isinstance(raw, Mapping) and "as_of" not in raw:
-        return {**raw, "as_of": as_of}
-    return raw
-
-
-def _unwrap(document: object, name: str) -> tuple[list[object], dt.date | str | None]:
-    if isinstance(document, list):
-        return document, None
-    if isinstance(document, Mapping) and isinstance(document.get("cases"), list):
-        extra = set(document) - {"as_of", "cases", "casework"}
-        if extra:
-            raise CaseFileError(
-                f"{name}: unexpected top-level keys {sorted(extra)}; "
-                "a case file is a list of records or {as_of, cases}"
-            )
-        file_as_of = document.get("as_of")
-        if file_as_of is not None and not isinstance(file_as_of, str | dt.date):
-            raise CaseFileError(f"{name}: top-level as_of must be a date (YYYY-MM-DD)")
-        return list(document["cases"]), file_as_of
-    raise CaseFileError(f"{name}: expected a list of case records or an object with 'cases'")
-
-
-def _case_ref(raw: object) -> str | None:
-    if isinstance(raw, Mapping):
-        ref = raw.get("reference")
-        if isinstance(ref, str) and 0 < len(ref) <= 64:
-            return ref
+def _format_of(source: Source, format: Format | None) -> Format | None:
+    if format is not None:
+        return format
+    if isinstance(source, str | os.PathLike):
+        return _SUFFIXES.get(Path(source).suffix.lower())
     return None
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
+Raw: TypeAlias = tuple[int, object, Problem | None, dt.date | str | None]
 
 
-# ---------------------------------------------------------------------- errors
-
-
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(record)"
-
-
-def _problems(exc: ValidationError, data: Mapping[str, Any]) -> tuple[Problem, ...]:
-    problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
-        context = error.get("ctx") or {}
-        cause = context.get("error")
-        if isinstance(cause, ContradictionError):
-            for loc, expected in cause.problems:
-                problems.append(Problem(_dotted(loc), expected, _found(loc, _lookup(data, loc))))
-            continue
-        loc = tuple(part for part in error["loc"] if not _is_validator_tag(part))
-        found = (
-            "a field of that name (value withheld)"
-            if error["type"] == "extra_forbidden"
-            else _found(loc, error.get("input"))
+def _raw_records(
+    source: Source, format: Format | None, as_of: dt.date | None, limits: Limits
+) -> Iterator[Raw]:
+    """Yield ``(record number, raw record, problem, as_of for the record)``."""
+    if not isinstance(source, str | os.PathLike):
+        for number, given in enumerate(list(source), start=1):
+            yield number, given, None, as_of
+        return
+    path = Path(source)
+    fmt = _format_of(source, format)
+    if fmt is None:
+        raise CaseFileError(
+            f"{path.name}: cannot tell the format from the suffix; "
+            "use .json, .jsonl, .ndjson, .yaml or .yml, or pass format=",
+            "file.format_unknown",
         )
-        problems.append(Problem(_dotted(loc), _expected(error), found))
-    return tuple(problems)
+    if fmt == "jsonl":
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
+        with stream:
+            count = 0
+            for item in _jsonl_records(stream, limits):
+                count += 1
+                yield (*item, as_of)
+        if count == 0:
+            raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
+        return
+    text = _read_text(path, fmt, limits)
+    document = _parse_document(text, fmt, path.name, limits)
+    records, file_as_of = _unwrap(document, path.name, fmt)
+    for number, raw in enumerate(records, start=1):
+        yield number, raw, None, file_as_of or as_of
 
 
-def _is_validator_tag(part: str | int) -> bool:
-    # pydantic inserts function-validator names into locations of Annotated types
-    return isinstance(part, str) and part.startswith("function-")
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
-def _expected(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    message: str = error["msg"]
-    if kind == "missing":
-        return "a value (this field is required)"
-    if kind == "extra_forbidden":
-        return "no such field (unknown fields are rejected)"
-    if kind == "enum":
-        return f"one of {error['ctx']['expected']}"
-    message = message.removeprefix("Value error, ").removeprefix("expected ")
-    return message[0].lower() + message[1:] if message else kind
+def _read_text(path: Path, fmt: Format, limits: Limits) -> str:
+    try:
+        with path.open("rb") as stream:
+            data = _read_upto(stream, limits.max_document_bytes + 1)
+    except OSError as exc:
+        raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
+    if len(data) > limits.max_document_bytes:
+        raise CaseFileError(
+            f"{path.name}: larger than {limits.max_document_bytes} bytes, the limit for a "
+            f"{fmt.upper()} file (JSON Lines files are streamed and have no size limit)",
+            "file.too_large",
+        )
+    data = data.removeprefix(_BOM)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CaseFileError(
+            f"{path.name}: line {line} is not UTF-8 text; save the file as UTF-8",
+            "file.not_utf8",
+            line,
+        ) from None
 
 
-def _found(loc: Loc, value: object) -> str:
-    if any(part in _WITHHELD_FIELDS for part in loc):
-        return "(value withheld: personal details or free text)"
-    if value is None:
-        return "nothing"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return f"a list of {len(value)}"
-    text = value.isoformat() if isinstance(value, dt.date) else repr(value)
-    return text if len(text) <= _MAX_FOUND else text[: _MAX_FOUND - 3] + "..."
+def _read_upto(stream: IO[bytes], size: int) -> bytes:
+    """At most ``size`` bytes, read in chunks (``read(size)`` would allocate ``size`` at once)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < size:
+        chunk = stream.read(min(1 << 20, size - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
-def _lookup(data: object, loc: Loc) -> object:
-    for part in loc:
-        if isinstance(part, int) and isinstance(data, list | tuple) and part < len(data):
-            data = data[part]
-        elif isinstance(part, str) and isinstance(data, Mapping):
-            data = data.get(part)
-        else:
-            return None
-    return data
+def _parse_document(text: str, fmt: Format, name: str, limits: Limits) -> object:
+    if not text.strip():
+        raise CaseFileError(f"{name}: holds no records (an empty file)", "file.empty")
+    if fmt == "json":
+        try:
+            return _json_loads(text, limits)
+        except json.JSONDecodeError as exc:
+            raise CaseFileError(
+                f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                "json.invalid",
+                exc.lineno,
+            ) from None
+        except RecursionError:
+            line = _deep_line(text, limits.max_parse_depth)
+            raise CaseFileError(
+                f"{name}: not readable: nested more than {limits.max_parse_depth} deep "
+                f"(line {line})",
+                "json.too_deep",
+                line,
+            ) from None
+    try:
+        return yaml.load(text, limits=limits)
+    except yaml.YAMLLimitError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        raise CaseFileError(f"{name}: not readable: {exc}{where}", exc.code, exc.line) from None
+    except yaml.YAMLError as exc:
+        at = _yaml_line(exc)
+        where = f" (line {at})" if at else ""
+        raise CaseFileError(
+            f"{name}: not valid YAML: {_yaml_reason(exc)}{where}", "yaml.invalid", at
+        ) from None
+    except RecursionError:
+        raise CaseFileError(f"{name}: not readable: nested too deep", "yaml.too_deep") from None
+
+
+def _yaml_line(exc: Exception) -> int | None:
+    mark = getattr(exc, "problem_mark", None)
+    return int(mark.line) + 1 if mark is not None else None
+
+
+def _yaml_reason(exc: Exception) -> str:
+    # PyYAML quotes what it found (an alias's name, a tag); the quotes are not shown.
+    reason = str(getattr(exc, "problem", None) or type(exc).__name__)
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "(...)", reason).splitlines()[0][:120]
+
+
+def _deep_line(text: str, depth_limit: int) -> int:
+    """The line on which JSON nesting first passes ``depth_limit`` (strings skipped)."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > depth_limit:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in "]}":
+            depth -= 1
+    return 1
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) == len(pairs):
+        return data
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key, _ in pairs:
+        if key in seen:
+            repeated.append(key)
+        seen.add(key)
+    marked = KeyedDict(data)
+    marked.duplicates = tuple(repeated)
+    return marked
+
+
+def _json_loads(text: str | bytes, limits: Limits) -> object:
+    def parse_int(digits: str) -> object:
+        if len(digits.lstrip("-")) > limits.max_number_digits:
+            return OversizeNumber(len(digits.lstrip("-")))
+        return int(digits)
+
+    return json.loads(text, object_pairs_hook=_pairs, parse_int=parse_int)
+
+
+def _json_line(number: int, line: bytes, limits: Limits) -> tuple[int, object, Problem | None]:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        problem = Problem(
+            "(record)", "a line of UTF-8 text", "bytes that are not UTF-8", "json.not_utf8"
+        )
+        return number, None, problem
+    try:
+        return number, _json_loads(text, limits), None
+    except json.JSONDecodeError as exc:
+        found = f"invalid JSON ({exc.msg}, column {exc.colno})"
+        return number, None, Problem("(record)", "one JSON object per line", found, "json.invalid")
+    except RecursionError:
+        problem = Problem(
+            "(record)",
+            f"nesting at most {limits.max_depth} deep",
+            "deeper nesting",
+            "json.too_deep",
+        )
+        return number, None, problem
+
+
+def _jsonl_records(
+    stream: IO[bytes], limits: Limits
+) -> Iterator[tuple[int, object, Problem | None]]:
+    """One item per non-blank line; a bad line costs that line only."""
+    number = 0
+    while True:
+        line = stream.readline(limits.max_record_bytes + 1)
+        if not line:
+            return
+        number += 1
+        if number == 1:
+            line = line.removeprefix(_BOM)
+        if len(line) > limits.max_record_bytes and not line.endswith(b"\n"):
+            length = len(line)
+            while line and not line.endswith(b"\n"):  # skip the rest of the line
+                line = stream.readline(1 << 16)
+                length += len(line)
+            problem = Problem(
+                "(record)",
+                f"a line of at most {limits.max_record_bytes} bytes",
+                f"a line of {length} bytes",
+                "json.too_large",
+            )
+            yield number, None, problem
+            continue
+        if not line.strip():
+            continue
+        yield _json_line(number, line, limits)
+
+
+def _unwrap(document: object, name: str, fmt: Format) -> tuple[list[object], dt.date | str | None]:
+    if isinstance(document, list):
+        if not document:
+            raise CaseFileError(f"{name}: holds no records (an empty list)", "file.empty")
+        return document, None
+    if isinstance(document, Mapping) and "cases" in document:
+        if isinstance(document, KeyedDict) and document.duplicates:
+            keys = sorted({key for key in document.duplicates if key in _TOP_LEVEL_KEYS})
+            which = f" ({', '.join(keys)})" if keys else ""
+            raise CaseFileError(
+                f"{name}: a top-level key is written twice{which}; only one can be read",
+                "file.duplicate_key",
+            )
+        if not isinstance(document["cases"], list):
+            raise CaseFileError(
+                f"{name}: expected a list of case records under 'cases'; "
+                f"found {describe(document['cases'])}",
+                "file.shape",
+            )
+        extra = [key for key in document if key not in _TOP_LEVEL_KEYS]
+        if extra:
+            raise CaseFileError(
+                f"{name}: unexpected top-level keys ({len(extra)} besides as_of, cases and "
+                "casework); a case file is a list of records or {as_of, cases}",
+                "file.unexpected_keys",
+            )
+        file_as_of = document.get("as_of")
+        if file_as_of is not None and not isinstance(file_as_of, str | dt.date):
+            raise CaseFileError(
+                f"{name}: top-level as_of must be a date (YYYY-MM-DD)", "file.as_of"
+            )
+        if not document["cases"]:
+            raise CaseFileError(f"{name}: holds no records (an empty list)", "file.empty")
+        return list(document["cases"]), file_as_of
+    raise CaseFileError(
+        f"{name}: expected a list of case records or an object with 'cases'; "
+        f"found {describe(document)}",
+        "file.shape",
+    )
+
+
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$")
+
+
+def _case_ref(raw: Mapping[Any, Any]) -> str | None:
+    ref = raw.get("reference")
+    if isinstance(ref, str) and _REFERENCE.match(ref.strip()):
+        return ref.strip()
+    return None
 
 
 # ---------------------------------------------------------------------- writing

@@ -6,7 +6,8 @@ import datetime as dt
 import functools
 import re
 import typing
-from typing import Annotated, Any, Literal, Self
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -14,27 +15,66 @@ from casework.model.enums import ROH_LEVEL_ALIASES, RohLevel
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+#: First and last year a case date may fall in (decision: supported-years). The default
+#: :class:`~casework.WorkingCalendar` covers these years plus one either side, so every
+#: deadline the rules compute from a valid date is a day the calendar knows.
+FIRST_YEAR = 1975
+LAST_YEAR = 2050
+#: Dates of birth may be older than any case date.
+FIRST_BIRTH_YEAR = 1900
+
+
+class CodedError(ValueError):
+    """A rejection with a stable ``code`` (``"date.out_of_range"``) beside its message.
+
+    Validators raise it; loaders read the code from the error pydantic wraps it in.
+    The message says what was expected and never shows the value found.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def _day_in(value: object, first: int, last: int) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise CodedError("date.with_time", "expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str) and len(value) <= 40 and _ISO_DAY.match(value.strip()):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise CodedError(
+                "date.impossible", "expected a real calendar date (YYYY-MM-DD)"
+            ) from None
+    else:
+        raise CodedError("date.invalid", "expected a date as YYYY-MM-DD")
+    if not first <= day.year <= last:
+        raise CodedError("date.out_of_range", f"expected a date in the years {first}-{last}")
+    return day
+
 
 def _parse_day(value: object) -> object:
-    """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string, nothing else.
+    """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string in the supported years.
 
     pydantic's lax mode would also take integers (as Unix time) and datetimes;
-    on a case file either is a clerk's mistake, so they are rejected here.
+    on a case file either is a clerk's mistake, so they are rejected here. A
+    year outside :data:`FIRST_YEAR` to :data:`LAST_YEAR` (a typo such as 1907)
+    is rejected too: no calendar the rules count with could place it.
     """
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError("expected a real calendar date (YYYY-MM-DD)") from None
-    raise ValueError("expected a date as YYYY-MM-DD")
+    return _day_in(value, FIRST_YEAR, LAST_YEAR)
+
+
+def _parse_birth_day(value: object) -> object:
+    return _day_in(value, FIRST_BIRTH_YEAR, LAST_YEAR)
 
 
 #: A calendar day. Accepts ``datetime.date`` or ``"YYYY-MM-DD"``.
 Day = Annotated[dt.date, BeforeValidator(_parse_day)]
+
+#: A date of birth: like :data:`Day`, from the year :data:`FIRST_BIRTH_YEAR`.
+BirthDay = Annotated[dt.date, BeforeValidator(_parse_birth_day)]
 
 
 def _parse_roh(value: object) -> object:
@@ -74,8 +114,20 @@ Identifier = Annotated[
 FreeText = Annotated[str, Field(max_length=2000)]
 
 
+class _Withheld:
+    """Stands in for a personal or free-text value in ``repr`` and ``str``."""
+
+    def __repr__(self) -> str:
+        return "<withheld>"
+
+
 class Record(BaseModel):
-    """Base of every case-file type: immutable, unknown fields rejected."""
+    """Base of every case-file type: immutable, unknown fields rejected.
+
+    ``repr()`` and ``str()`` show the fields listed in ``_withheld`` (names,
+    dates of birth, free text) as ``<withheld>``, so a case printed in a test
+    failure, a notebook or a log never shows who it is about.
+    """
 
     model_config = ConfigDict(
         frozen=True,
@@ -85,6 +137,15 @@ class Record(BaseModel):
         # Error messages must never echo what was typed: it may be a name or a date of birth.
         hide_input_in_errors=True,
     )
+
+    _withheld: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            if name in self._withheld and value not in (None, ()):
+                yield name, _Withheld()
+            else:
+                yield name, value
 
 
 class Period(Record):
@@ -98,7 +159,7 @@ class Period(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end is not None and self.end < self.start:
-            raise ValueError("expected end on or after start")
+            raise CodedError("period.end_before_start", "expected end on or after start")
         return self
 
     def contains(self, day: dt.date) -> bool:

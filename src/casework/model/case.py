@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from casework.model.base import Day, Identifier, Record, dates_in
+from casework._limits import Limits
+from casework.model.base import CodedError, Day, Identifier, Record, dates_in
 from casework.model.enums import Answer, AssessmentPurpose, RohLevel, SentenceKind, Tier
 from casework.model.offender import Offender, PersonalDetails
 from casework.model.risk import Mappa, OasysAssessment, RohRecord, SignificantEvent, TierRecord
@@ -28,19 +29,26 @@ from casework.model.supervision import (
     TransferIn,
     Victim,
 )
+from casework.problems import structure_problem
 
 Loc = tuple[str | int, ...]
+_LIMITS = Limits()
 
 
 class ContradictionError(ValueError):
     """Facts in one case record that cannot all be true.
 
     ``problems`` holds each contradiction as ``(field path, what was expected)``
-    so that loaders can report every one at its own location.
+    so that loaders can report every one at its own location; ``codes`` holds
+    the stable code of each, in the same order (docs/case-files.md lists them).
     """
 
-    def __init__(self, problems: Sequence[tuple[Loc, str]]) -> None:
-        self.problems: tuple[tuple[Loc, str], ...] = tuple(problems)
+    def __init__(self, problems: Sequence[tuple[Loc, str, str]]) -> None:
+        self.coded: tuple[tuple[Loc, str, str], ...] = tuple(problems)
+        self.problems: tuple[tuple[Loc, str], ...] = tuple(
+            (loc, message) for loc, _, message in self.coded
+        )
+        self.codes: tuple[str, ...] = tuple(code for _, code, _ in self.coded)
         text = "; ".join(f"{_dotted(loc)}: {message}" for loc, message in self.problems)
         super().__init__(text)
 
@@ -75,7 +83,7 @@ class Case(Record):
     know the future. Identifying details live in ``personal`` and nowhere else.
     """
 
-    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         """What ``repr()`` and ``str()`` show: the reference, dates and how much the record
         holds; never the personal details or any free text (a case may be printed in a log)."""
         yield "reference", self.reference
@@ -170,76 +178,126 @@ class Case(Record):
 
     # ------------------------------------------------------------ validation
 
+    @model_validator(mode="before")
+    @classmethod
+    def _within_limits(cls, data: Any) -> Any:
+        # Checked before pydantic sees the data: a value nested thousands deep would make
+        # pydantic's own error formatting raise RecursionError for a Case built directly.
+        problem = structure_problem(data, _LIMITS, "json")
+        if problem is not None:
+            raise CodedError(problem.code, f"expected {problem.expected} at {problem.field}")
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems = [*self._future_dates(), *self._sentence_problems(), *self._assessment_problems()]
         problems.extend(self._history_problems())
         problems.extend(self._event_order_problems())
+        problems.extend(self._personal_problems())
         if problems:
             raise ContradictionError(problems)
         return self
 
-    def _future_dates(self) -> Iterable[tuple[Loc, str]]:
+    def _future_dates(self) -> Iterable[tuple[Loc, str, str]]:
         for loc, day in dates_in(self):
             if loc != ("as_of",) and day > self.as_of:
-                yield loc, "a date on or before the record's as_of"
+                yield loc, "date.after_as_of", "a date on or before the record's as_of"
 
-    def _sentence_problems(self) -> Iterable[tuple[Loc, str]]:
+    def _sentence_problems(self) -> Iterable[tuple[Loc, str, str]]:
         sentence = self.sentence
         released = sentence.released_on
         if sentence.kind is SentenceKind.LICENCE and released is None:
-            yield ("sentence", "released_on"), "a release date for a licence case"
+            yield (
+                ("sentence", "released_on"),
+                "licence.no_release",
+                "a release date for a licence case",
+            )
         if sentence.kind is not SentenceKind.LICENCE and released is not None:
             yield (
                 ("sentence", "released_on"),
+                "release.not_licence",
                 f"no release date for a {sentence.kind.value} case "
                 "(a released case is a licence case)",
             )
         if released is not None and released < sentence.sentenced_on:
-            yield ("sentence", "released_on"), "a release on or after the date of sentence"
+            yield (
+                ("sentence", "released_on"),
+                "release.before_sentence",
+                "a release on or after the date of sentence",
+            )
         if sentence.starts_on is not None and sentence.starts_on < sentence.sentenced_on:
-            yield ("sentence", "starts_on"), "a start on or after the date of sentence"
+            yield (
+                ("sentence", "starts_on"),
+                "start.before_sentence",
+                "a start on or after the date of sentence",
+            )
         if sentence.ends_on is not None and sentence.ends_on < sentence.sentenced_on:
-            yield ("sentence", "ends_on"), "an end on or after the date of sentence"
+            yield (
+                ("sentence", "ends_on"),
+                "end.before_sentence",
+                "an end on or after the date of sentence",
+            )
         if sentence.termination is not None and sentence.termination.on < sentence.sentenced_on:
             yield (
                 ("sentence", "termination", "on"),
+                "termination.before_sentence",
                 "a termination on or after the date of sentence",
             )
         for index, breach in enumerate(self.breaches):
             if breach.failed_on < sentence.sentenced_on:
-                yield ("breaches", index, "failed_on"), "a failure to comply on or after sentence"
+                yield (
+                    ("breaches", index, "failed_on"),
+                    "breach.before_sentence",
+                    "a failure to comply on or after sentence",
+                )
         for index, recall in enumerate(self.recalls):
             if released is None or recall.on < released:
-                yield ("recalls", index, "on"), "a recall after release on licence"
+                yield (
+                    ("recalls", index, "on"),
+                    "recall.before_release",
+                    "a recall after release on licence",
+                )
 
-    def _assessment_problems(self) -> Iterable[tuple[Loc, str]]:
+    def _assessment_problems(self) -> Iterable[tuple[Loc, str, str]]:
         by_id: dict[str, int] = {}
         for index, assessment in enumerate(self.assessments):
             if assessment.id in by_id:
-                yield ("assessments", index, "id"), "an id not used by another assessment"
+                yield (
+                    ("assessments", index, "id"),
+                    "assessment.duplicate_id",
+                    "an id not used by another assessment",
+                )
             by_id.setdefault(assessment.id, index)
         for index, assessment in enumerate(self.assessments):
             if assessment.purpose is not AssessmentPurpose.REVIEW or assessment.reviews is None:
                 continue
             target = by_id.get(assessment.reviews)
             if target is None or target == index:
-                yield ("assessments", index, "reviews"), "the id of another assessment in this case"
+                yield (
+                    ("assessments", index, "reviews"),
+                    "review.unknown_assessment",
+                    "the id of another assessment in this case",
+                )
                 continue
             review_day = _first_date(assessment)
             reviewed_day = _first_date(self.assessments[target])
             if review_day is not None and reviewed_day is not None and review_day < reviewed_day:
                 yield (
                     ("assessments", index),
-                    f"a review dated on or after the assessment it reviews ({assessment.reviews})",
+                    "review.before_reviewed",
+                    f"a review dated on or after the assessment it reviews (assessments[{target}])",
                 )
         seen_victims: set[str] = set()
         for index, victim in enumerate(self.victims):
             if victim.id in seen_victims:
-                yield ("victims", index, "id"), "an id not used by another victim"
+                yield (
+                    ("victims", index, "id"),
+                    "victim.duplicate_id",
+                    "an id not used by another victim",
+                )
             seen_victims.add(victim.id)
 
-    def _history_problems(self) -> Iterable[tuple[Loc, str]]:
+    def _history_problems(self) -> Iterable[tuple[Loc, str, str]]:
         histories = {
             "tiers": [record.on for record in self.tiers],
             "roh": [record.on for record in self.roh],
@@ -248,19 +306,38 @@ class Case(Record):
             seen: set[dt.date] = set()
             for index, day in enumerate(days):
                 if day in seen:
-                    yield (name, index, "on"), "one record per date"
+                    code = "tier.duplicate_date" if name == "tiers" else "roh.duplicate_date"
+                    yield (name, index, "on"), code, "one record per date"
                 seen.add(day)
 
-    def _event_order_problems(self) -> Iterable[tuple[Loc, str]]:
+    def _event_order_problems(self) -> Iterable[tuple[Loc, str, str]]:
         transfer = self.transfer_in
         if transfer is not None:
             for field in ("first_appointment_on", "first_contact_on", "home_visit_on"):
                 day = getattr(transfer, field)
                 if day is not None and day < transfer.notified_on:
-                    yield ("transfer_in", field), "a date on or after notified_on"
+                    yield (
+                        ("transfer_in", field),
+                        "transfer.before_notification",
+                        "a date on or after notified_on",
+                    )
         for index, move in enumerate(self.custody_moves):
             if move.om_notified_on is not None and move.om_notified_on < move.on:
-                yield ("custody_moves", index, "om_notified_on"), "a date on or after the move"
+                yield (
+                    ("custody_moves", index, "om_notified_on"),
+                    "custody_move.notified_before_move",
+                    "a date on or after the move",
+                )
+
+    def _personal_problems(self) -> Iterable[tuple[Loc, str, str]]:
+        personal = self.personal
+        born = personal.date_of_birth if personal is not None else None
+        if born is not None and born > self.sentence.sentenced_on:
+            yield (
+                ("personal", "date_of_birth"),
+                "birth.after_sentence",
+                "a date of birth before the date of sentence",
+            )
 
     # ------------------------------------------------------------ accessors
 

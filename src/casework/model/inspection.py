@@ -19,15 +19,15 @@ An inspection file (JSON or YAML) holds one :class:`Inspection`::
 from __future__ import annotations
 
 import enum
-import json
 import os
 from pathlib import Path
-from typing import Final, Literal, Self
+from typing import ClassVar, Final, Literal, Self
 
 from pydantic import Field, ValidationError, model_validator
 
-from casework import yaml
-from casework.model.base import Day, FreeText, Identifier, Period, Record
+from casework._limits import Limits
+from casework.model.base import CodedError, Day, FreeText, Identifier, Period, Record
+from casework.problems import Problem, describe, problems_from, structure_problem
 
 __all__ = [
     "Inspection",
@@ -70,6 +70,8 @@ Section4Criterion = Literal["4.1", "4.2", "4.3", "4.4", "4.5", "4.6"]
 class Section4Assessment(Record):
     """The grade recorded for one section 4 criterion, with the evidence for it."""
 
+    _withheld: ClassVar[frozenset[str]] = frozenset({"strengths", "improvements"})
+
     criterion: Section4Criterion
     """Criterion id, ``"4.1"`` to ``"4.6"``."""
     grade: Section4Grade
@@ -101,12 +103,20 @@ class Inspection(Record):
         seen: set[str] = set()
         for assessment in self.section4:
             if assessment.criterion in seen:
-                raise ValueError(f"expected one grade per criterion; {assessment.criterion} twice")
+                raise CodedError(
+                    "inspection.duplicate_criterion",
+                    f"expected one grade per criterion; {assessment.criterion} twice",
+                )
             seen.add(assessment.criterion)
         if self.fieldwork.end is None:
-            raise ValueError("expected the fieldwork's last day (fieldwork.end)")
+            raise CodedError(
+                "inspection.fieldwork_open", "expected the fieldwork's last day (fieldwork.end)"
+            )
         if self.published_on is not None and self.published_on < self.fieldwork.end:
-            raise ValueError("expected published_on on or after the end of fieldwork")
+            raise CodedError(
+                "inspection.published_before_fieldwork",
+                "expected published_on on or after the end of fieldwork",
+            )
         return self
 
     def grade(self, criterion: str) -> Section4Grade | None:
@@ -116,26 +126,47 @@ class Inspection(Record):
 
 
 class InspectionFileError(ValueError):
-    """An inspection file that cannot be read, with every problem located."""
+    """An inspection file that cannot be read, with every problem located.
+
+    ``problems`` holds each problem (field, expected, found, code) and ``code``
+    the first one's code; values are described by kind and size, never shown.
+    """
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = (), code: str = "") -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.code = code or (problems[0].code if problems else "file.unreadable")
 
 
-def load_inspection(path: str | os.PathLike[str]) -> Inspection:
+def load_inspection(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Inspection:
     """Read an inspection file (``.json``, ``.yaml`` or ``.yml``).
+
+    The file is read with the same limits and checks as a case file
+    (:class:`~casework.Limits`): not UTF-8, too large, too deep, keys written
+    twice, impossible dates are each a located error, never a crash.
 
     Raises:
         InspectionFileError: naming each field that is wrong (values are not echoed).
     """
+    from casework import io as case_io  # noqa: PLC0415  (casework.io imports the model)
+
+    chosen = limits or Limits()
     source = Path(path)
-    text = source.read_text(encoding="utf-8")
+    fmt: case_io.Format = "yaml" if source.suffix.lower() in {".yaml", ".yml"} else "json"
     try:
-        data = yaml.load(text) if source.suffix in {".yaml", ".yml"} else json.loads(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InspectionFileError(f"{source.name}: not valid JSON or YAML: {exc}") from None
+        text = case_io._read_text(source, fmt, chosen)
+        data = case_io._parse_document(text, fmt, source.name, chosen)
+    except case_io.CaseFileError as exc:
+        raise InspectionFileError(str(exc), code=exc.code) from None
+    if not isinstance(data, dict):
+        problem = Problem("(file)", "an object (mapping)", describe(data), "file.shape")
+        raise InspectionFileError(f"{source.name}: {problem}", (problem,))
+    limit = structure_problem(data, chosen, fmt)
+    if limit is not None:
+        raise InspectionFileError(f"{source.name}: {limit}", (limit,))
     try:
         return Inspection.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '(file)'}: {error['msg']}"
-            for error in exc.errors(include_url=False)
-        )
-        raise InspectionFileError(f"{source.name}: {problems}") from None
+        problems = problems_from(exc, data, chosen.max_problems)
+        text = "; ".join(str(problem) for problem in problems)
+        raise InspectionFileError(f"{source.name}: {text}", problems) from None

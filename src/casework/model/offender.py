@@ -3,36 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from typing import ClassVar
 
 from pydantic import Field
 
-from casework.model.base import Day, FreeText, Period, Record
+from casework.model.base import BirthDay, Day, FreeText, Period, Record
 from casework.model.enums import DiversityNeed, Sex
 
 
 class PersonalDetails(Record):
-    """Identifying details. No rule reads them; reports and errors leave them out."""
+    """Identifying details. No rule reads them; reports, errors and ``repr`` leave them out."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"name", "date_of_birth", "crn", "pnc"})
 
     name: FreeText | None = None
     """The offender's name."""
-    date_of_birth: Day | None = None
+    date_of_birth: BirthDay | None = None
     """Date of birth."""
     crn: str | None = Field(default=None, max_length=32)
     """Case record number in the area's case management system."""
     pnc: str | None = Field(default=None, max_length=32)
     """Police National Computer number."""
 
-    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
-        """``repr()`` and ``str()`` say which details are held, never what they are."""
-        for name in type(self).model_fields:
-            if getattr(self, name) is not None:
-                yield name, "withheld"
-
 
 class Offender(Record):
     """Non-identifying facts about the offender that decide which questions apply."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"disabilities"})
 
     sex: Sex | None = None
     """Sex as recorded (RM 2000 does not apply to women, 002:323)."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 
-from casework.model.base import Day, FreeText, Identifier, Record, RohLevelInput
+from casework.model.base import CodedError, Day, FreeText, Identifier, Record, RohLevelInput
 from casework.model.enums import (
     AssessmentPurpose,
     EventKind,
@@ -63,6 +63,13 @@ class Mappa(Record):
     """MAPPA category, where recorded."""
     levels: tuple[MappaLevelRecord, ...] = ()
     """Level history; empty where the level was never recorded (a consistency failure)."""
+
+    @model_validator(mode="after")
+    def _one_level_per_date(self) -> Self:
+        days = [record.on for record in self.levels]
+        if len(set(days)) != len(days):
+            raise CodedError("mappa.duplicate_date", "expected one MAPPA level per date")
+        return self
 
     def level_on(self, day: dt.date) -> MappaLevel | None:
         """The level in force on ``day``, if any."""
@@ -141,12 +148,13 @@ class OasysAssessment(Record):
     @model_validator(mode="after")
     def _review_fields(self) -> Self:
         if self.purpose is AssessmentPurpose.REVIEW and self.trigger is None:
-            raise ValueError("expected a trigger for a review")
+            raise CodedError("review.no_trigger", "expected a trigger for a review")
         if self.purpose is not AssessmentPurpose.REVIEW and (
             self.trigger is not None or self.reviews is not None
         ):
-            raise ValueError(
-                "expected no trigger and no reviews except on a review (purpose 'review')"
+            raise CodedError(
+                "assessment.review_fields",
+                "expected no trigger and no reviews except on a review (purpose 'review')",
             )
         return self
 
@@ -182,6 +190,8 @@ class OasysAssessment(Record):
 
 class SignificantEvent(Record):
     """A significant incident, change or acute risk factor (002:658-660; 004:515, 004:520)."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"description"})
 
     on: Day
     """When it happened."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from casework.model.base import Day, FreeText, Identifier, Record
+from casework.model.base import CodedError, Day, FreeText, Identifier, Record
 from casework.model.enums import (
     LicenceConditionKind,
     OffenceCategory,
@@ -40,9 +41,24 @@ class Requirement(Record):
     retained_until: Day | None = None
     """DRR/DTTO: last day the offender was still on the order and in treatment (N12, 003:711)."""
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if (
+            self.commenced_on is not None
+            and self.completed_on is not None
+            and self.completed_on < self.commenced_on
+        ):
+            raise CodedError(
+                "requirement.completed_before_start",
+                "expected completed_on on or after commenced_on",
+            )
+        return self
+
 
 class LicenceCondition(Record):
     """One condition of a licence."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"text"})
 
     kind: LicenceConditionKind
     """Which condition."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 
-from casework.model.base import Day, FreeText, Identifier, Record
+from casework.model.base import CodedError, Day, FreeText, Identifier, Record
 from casework.model.enums import (
     AccommodationStatus,
     BreachResolution,
@@ -38,9 +38,11 @@ class Psr(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.due_on is not None and self.due_on < self.requested_on:
-            raise ValueError("expected due_on on or after requested_on")
+            raise CodedError("psr.due_before_request", "expected due_on on or after requested_on")
         if self.delivered_on is not None and self.delivered_on < self.requested_on:
-            raise ValueError("expected delivered_on on or after requested_on")
+            raise CodedError(
+                "psr.delivered_before_request", "expected delivered_on on or after requested_on"
+            )
         return self
 
 
@@ -72,9 +74,13 @@ class Breach(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.action_on is not None and self.action_on < self.failed_on:
-            raise ValueError("expected action_on on or after failed_on")
+            raise CodedError(
+                "breach.action_before_failure", "expected action_on on or after failed_on"
+            )
         if self.resolved_on is not None and self.resolved_on < self.failed_on:
-            raise ValueError("expected resolved_on on or after failed_on")
+            raise CodedError(
+                "breach.resolved_before_failure", "expected resolved_on on or after failed_on"
+            )
         return self
 
 
@@ -99,6 +105,8 @@ class Victim(Record):
 
 class TransferIn(Record):
     """A case transferred in from another area (004:496)."""
+
+    _withheld: ClassVar[frozenset[str]] = frozenset({"from_area"})
 
     notified_on: Day
     """When the receiving area was notified."""
@@ -145,7 +153,9 @@ class ApprovedPremisesResidence(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.left_on is not None and self.left_on < self.arrived_on:
-            raise ValueError("expected left_on on or after arrived_on")
+            raise CodedError(
+                "premises.left_before_arrival", "expected left_on on or after arrived_on"
+            )
         return self
 
 
@@ -162,6 +172,19 @@ class Intervention(Record):
     """When it was completed."""
     in_custody: bool = False
     """Delivered in custody."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if (
+            self.started_on is not None
+            and self.completed_on is not None
+            and self.completed_on < self.started_on
+        ):
+            raise CodedError(
+                "intervention.completed_before_start",
+                "expected completed_on on or after started_on",
+            )
+        return self
 
 
 class Recall(Record):
@@ -194,6 +217,12 @@ class OmAssignment(Record):
     end: Day | None = None
     """Last day, if it has ended."""
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise CodedError("om_assignment.end_before_start", "expected end on or after start")
+        return self
+
 
 class EmploymentEpisode(Record):
     """A job or vocational training started during supervision (001:592; 003:707)."""
@@ -204,6 +233,14 @@ class EmploymentEpisode(Record):
     """First day."""
     ended_on: Day | None = None
     """Last day, if it has ended."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise CodedError(
+                "employment.end_before_start", "expected ended_on on or after started_on"
+            )
+        return self
 
 
 class Accommodation(Record):

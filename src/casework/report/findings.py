@@ -265,7 +265,7 @@ def validation_report(result: LoadResult | StreamedRead, *, source: str) -> Repo
                 "record": error.record,
                 "case_ref": error.case_ref,
                 "problems": [
-                    {"field": p.field, "expected": p.expected, "found": p.found}
+                    {"field": p.field, "expected": p.expected, "found": p.found, "code": p.code}
                     for p in error.problems
                 ],
             }
@@ -279,9 +279,10 @@ def validation_report(result: LoadResult | StreamedRead, *, source: str) -> Repo
             Column("field", "Field"),
             Column("expected", "Expected"),
             Column("found", "Found"),
+            Column("code", "Code"),
         ),
         tuple(
-            (error.record, error.case_ref, p.field, p.expected, p.found)
+            (error.record, error.case_ref, p.field, p.expected, p.found, p.code)
             for error in result.errors
             for p in error.problems
         ),

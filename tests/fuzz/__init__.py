@@ -1,0 +1,1 @@
+"""Fuzzing the readers: mutated records in, every one accounted for, nothing personal out."""
