@@ -49,10 +49,12 @@ def html_summary(
     noun: str,
     numeric: Sequence[str] = (),
     limit: int = HTML_ROWS,
+    total: int | None = None,
 ) -> str:
     """A compact HTML display: a bold title, facts on one line, the first ``limit`` rows.
 
-    Every value is escaped; ``numeric`` names the columns aligned right.
+    Every value is escaped; ``numeric`` names the columns aligned right. ``total`` is the
+    number of rows in all, when only the first ones are given.
     """
     esc = html.escape
     lines = [f'<div class="casework-repr">{_STYLE}', f"<p><strong>{esc(title)}</strong></p>"]
@@ -76,12 +78,13 @@ def html_summary(
         for row in rows[:limit]
     ]
     lines.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
-    more = len(rows) - limit
-    total = f"{len(rows)} {noun}"
+    count = len(rows) if total is None else total
+    more = count - min(limit, len(rows))
+    described = f"{count} {noun}"
     lines.append(
-        f'<p class="more">… {more} more; {esc(total)} in all</p>'
+        f'<p class="more">… {more} more; {esc(described)} in all</p>'
         if more > 0
-        else f'<p class="more">{esc(total)}</p>'
+        else f'<p class="more">{esc(described)}</p>'
     )
     lines.append("</div>")
     return "\n".join(lines)

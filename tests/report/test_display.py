@@ -73,7 +73,7 @@ def test_a_case_never_shows_its_personal_details() -> None:
     assert repr(case).startswith("Case(reference='P-0001', as_of=")
     assert "personal='withheld'" in repr(case)
     assert repr(case.personal) == (
-        "PersonalDetails(name='withheld', date_of_birth='withheld', pnc='withheld')"
+        "PersonalDetails(name=<withheld>, date_of_birth=<withheld>, crn=None, pnc=<withheld>)"
     )
     assert "held, not shown" in case._repr_html_()
 
@@ -158,3 +158,27 @@ def test_a_comparison_shows_the_figures_that_moved_before_the_changes(diff: Comp
     assert page.index("<td>targets: N03</td>") < page.index("<strong>Changes</strong>")
     assert '<td class="num">0.60</td><td class="num">0.20</td>' in page
     assert "1 of 1 figures moved" in repr(moved)
+
+
+def test_findings_show_a_summary_not_every_finding() -> None:
+    import datetime as dt
+
+    from casework import WorkingCalendar, load_cases
+    from casework.rules import evaluate
+    from tests.conftest import EXAMPLES
+
+    cases = load_cases(EXAMPLES / "cases.json").cases
+    found = evaluate(
+        cases,
+        "national-standards-2007",
+        as_of=dt.date(2007, 10, 15),
+        calendar=WorkingCalendar.england_and_wales(),
+    )
+    text = repr(found)
+    assert text.startswith(f"<Findings: {len(found)} findings, 6 cases, 27 rules: ")
+    page = found._repr_html_()
+    assert page.count("<tr>") == 11  # the header and the first ten findings
+    assert f"{len(found) - 10} more; {len(found)} findings in all" in page
+    assert found.to_arrow().num_rows == len(found)
+    frame = found.to_pandas()
+    assert list(frame["case_ref"]) == [f.case_ref for f in found]

@@ -581,6 +581,48 @@ class Findings(Sequence[Finding]):
         """Every finding as a plain dict."""
         return [finding.to_dict() for finding in self.items]
 
+    def _summary(self) -> str:
+        counts = self.counts()
+        cases = len({finding.case_ref for finding in self.items})
+        rules = len({finding.rule_id for finding in self.items})
+        outcomes = ", ".join(
+            f"{counts[outcome]} {outcome.value.replace('_', ' ')}" for outcome in Outcome
+        )
+        return f"{len(self.items)} findings, {cases} cases, {rules} rules: {outcomes}"
+
+    def __repr__(self) -> str:
+        return f"<Findings: {self._summary()}>"
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the counts, then the first findings."""
+        from casework._display import html_summary, short  # noqa: PLC0415
+
+        return html_summary(
+            "Findings",
+            (("Outcomes", self._summary()),),
+            ("Case", "Rule", "Outcome", "Reason"),
+            [
+                (f.case_ref, f.rule_id, f.outcome.value, short(f.reason, 90))
+                for f in self.items[:10]
+            ],
+            noun="findings",
+            total=len(self.items),
+        )
+
+    def to_pandas(self) -> Any:
+        """One row per finding (``casework.report.dataframe.findings_frame``); needs pandas."""
+        from casework.report.dataframe import findings_frame  # noqa: PLC0415 (imports this)
+
+        return findings_frame(self.items)
+
+    def to_arrow(self) -> Any:
+        """The findings as a ``pyarrow.Table`` with ``casework.stream.FINDINGS_SCHEMA``."""
+        import pyarrow as pa  # noqa: PLC0415
+
+        from casework.stream import findings_batch  # noqa: PLC0415 (imports this)
+
+        return pa.Table.from_batches([findings_batch(self.items)])
+
 
 def _alias(name: str, value: str | None, alias: str, old: str | None) -> str | None:
     if value is not None and old is not None and value != old:
