@@ -13,7 +13,7 @@ from casework.rules.ruleset import resolve_ruleset
 from tests.conftest import EXAMPLES
 
 #: Options whose value is a file the command writes, not one it reads.
-WRITES = {"-o", "--output", "--chart", ">"}
+WRITES = {"-o", "--output", "--chart", "--cases", ">"}
 SUFFIXES = {".json", ".jsonl", ".yaml", ".yml", ".toml", ".csv"}
 
 

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
 from casework.performance import Period, target_performance
@@ -61,8 +59,7 @@ def test_split_file_cuts_at_line_ends_and_numbers_lines(case_file: Path) -> None
         split_file(case_file, 0)
 
 
-@settings(max_examples=6)
-@given(parts=st.integers(min_value=1, max_value=9))
+@pytest.mark.parametrize("parts", [1, 2, 3, 5, 9])
 def test_any_number_of_parts_gives_the_single_pass_result(
     case_file: Path, job: Job, calendar: WorkingCalendar, parts: int
 ) -> None:
@@ -100,3 +97,23 @@ def test_the_calendar_pickles_by_value(calendar: WorkingCalendar) -> None:
         calendar.last_year,
         calendar.name,
     )
+
+
+def test_a_record_batch_gives_the_findings_of_its_valid_records(
+    examples: Path, calendar: WorkingCalendar
+) -> None:
+    import pyarrow as pa
+
+    from casework import dumps_cases
+    from casework.scale import evaluate_batch
+    from casework.stream import FINDINGS_SCHEMA
+
+    cases = load_cases(examples / "cases.json").cases
+    lines = [*dumps_cases(cases, format="jsonl").splitlines(), "{not json", '{"reference": "X"}']
+    batch = pa.RecordBatch.from_pydict({"record": lines})
+    as_of = dt.date(2007, 10, 15)
+    out = evaluate_batch(batch, "national-standards-2007", as_of=as_of, calendar=calendar)
+    whole = evaluate(cases, "national-standards-2007", as_of=as_of, calendar=calendar)
+    assert out.schema == FINDINGS_SCHEMA
+    assert out.column("case_ref").to_pylist() == [f.case_ref for f in whole]
+    assert out.column("reason").to_pylist() == [f.reason for f in whole]

@@ -123,7 +123,7 @@ class WorkingCalendar:
     to everything that counts days. It is immutable and cheap to share.
     """
 
-    holidays: Mapping[dt.date, str] = attrs.field(converter=_frozen_mapping)
+    holidays: Mapping[dt.date, str] = attrs.field(converter=_frozen_mapping, repr=False)
     first_year: int
     last_year: int
     name: str = "custom"

@@ -951,7 +951,7 @@ def findings(
       casework findings cases.json --rule 'NS07.oasys-*' --case EX-0003
       casework findings cases.json --format csv -o findings.csv
       casework findings cases.json --pseudonymise -o findings.html
-      casework findings caseload.jsonl --as-of 2008-03-31 -o findings.parquet
+      casework findings cases.json --as-of 2007-10-15 -o findings.parquet
 
     Large files: jsonl and parquet (and csv, written to a file) are written a chunk
     of cases at a time, so memory does not grow with the file.
@@ -1388,9 +1388,9 @@ def sample(
 
     \b
     Examples:
-      casework sample caseload.json --seed 7 --cases omi-sample.json
-      casework sample caseload.json --as-of 2007-10-15 --minimum ppo=15 -o sample.html
-      casework sample caseload.json --per-manager 3 --managed-months 4-8 --format json
+      casework sample omi-sample.json --seed 7 --cases drawn.json
+      casework sample omi-sample.json --as-of 2007-10-15 --minimum ppo=15 -o sample.html
+      casework sample omi-sample.json --per-manager 3 --managed-months 4-8 --format json
     """
     if max_size is not None and max_size < size:
         raise click.BadParameter(

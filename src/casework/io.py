@@ -46,6 +46,7 @@ __all__ = [
     "dump_cases",
     "dumps_cases",
     "iter_cases",
+    "iter_jsonl_cases",
     "load_cases",
     "parse_record",
 ]
@@ -245,6 +246,24 @@ def iter_cases(
                 yield CaseError(number, item.reference, (problem,))
                 continue
         yield item
+
+
+def iter_jsonl_cases(
+    stream: IO[bytes],
+    *,
+    first_line: int = 1,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
+) -> Iterator[tuple[int, Case | CaseError]]:
+    """Each line of a JSON Lines byte stream, numbered from ``first_line``, with its case
+    or located error, as :func:`iter_cases` reads a ``.jsonl`` file (for a part of a
+    file: ``casework.scale``). References are not checked for repeats: the caller, who
+    sees the whole file, does that."""
+    for number, raw, problem in _jsonl_records(stream, limits, first_line):
+        if problem is not None:
+            yield number, CaseError(number, None, (problem,))
+            continue
+        yield number, _checked_record(raw, number, as_of, limits, "json")
 
 
 def parse_record(
@@ -516,10 +535,10 @@ def _json_line(number: int, line: bytes, limits: Limits) -> tuple[int, object, P
 
 
 def _jsonl_records(
-    stream: IO[bytes], limits: Limits
+    stream: IO[bytes], limits: Limits, first: int = 1
 ) -> Iterator[tuple[int, object, Problem | None]]:
-    """One item per non-blank line; a bad line costs that line only."""
-    number = 0
+    """One item per non-blank line, numbered from ``first``; a bad line costs that line only."""
+    number = first - 1
     while True:
         line = stream.readline(limits.max_record_bytes + 1)
         if not line:

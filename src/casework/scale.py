@@ -18,8 +18,8 @@ batches, :func:`evaluate_batch`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
-from casework.io import CaseError, Problem, parse_record
+from casework.io import CaseError, Problem, iter_jsonl_cases
 from casework.model.case import Case
 from casework.performance import Period, TargetTally
 from casework.rules.registry import ruleset as named_ruleset
@@ -150,30 +150,10 @@ class PartResult:
         return self.accepted + len(self.errors)
 
 
-def _records(path: Path, span: Span) -> Iterator[tuple[int, object, Problem | None]]:
-    with path.open("rb") as stream:
-        stream.seek(span.start)
-        data = stream.read(span.end - span.start)
-    for offset, raw_line in enumerate(data.split(b"\n")):
-        number = span.first_line + offset
-        if not raw_line.strip():
-            continue
-        try:
-            yield number, json.loads(raw_line.decode("utf-8")), None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            found = (
-                "text that is not UTF-8"
-                if isinstance(exc, UnicodeDecodeError)
-                else (f"invalid JSON ({str(exc).splitlines()[0][:120]})")
-            )
-            yield number, None, Problem("(record)", "one JSON object per line", found)
-
-
 def _duplicate(number: int, first: int, reference: str) -> CaseError:
+    expected = "a case reference not used by another record"
     problem = Problem(
-        "reference",
-        "a case reference not used by another record",
-        f"the reference of record {first}",
+        "reference", expected, f"the reference of record {first}", "record.duplicate_reference"
     )
     return CaseError(number, reference, (problem,))
 
@@ -197,11 +177,10 @@ def run_part(
     seen: dict[str, int] = {}
 
     def cases() -> Iterator[Case]:
-        for number, raw, problem in _records(target, span):
-            if problem is not None:
-                errors.append(CaseError(number, None, (problem,)))
-                continue
-            item = parse_record(raw, number)
+        with target.open("rb") as stream:
+            stream.seek(span.start)
+            part = io.BytesIO(stream.read(span.end - span.start))
+        for number, item in iter_jsonl_cases(part, first_line=span.first_line):
             if isinstance(item, CaseError):
                 errors.append(item)
                 continue
@@ -347,15 +326,15 @@ def evaluate_batch(
     ``map_batches`` (docs/performance.md).
     """
     rules = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
-    cases = []
-    for number, text in enumerate(batch.column("record").to_pylist(), start=1):
-        try:
-            raw = json.loads(text) if text is not None else None
-        except json.JSONDecodeError:
-            continue
-        item = parse_record(raw, number)
-        if isinstance(item, Case):
-            cases.append(item)
+    records = [
+        (text or "").replace("\n", " ").encode("utf-8", "surrogatepass")
+        for text in batch.column("record").to_pylist()
+    ]
+    cases = [
+        item
+        for _, item in iter_jsonl_cases(io.BytesIO(b"\n".join(records)))
+        if isinstance(item, Case)
+    ]
     found = [
         finding
         for chunk in evaluate_chunks(
