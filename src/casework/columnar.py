@@ -437,14 +437,7 @@ def rule_columns(
     rule = ruleset.rule(rule_id)
     if rule.units is not None:
         raise ValueError(f"rule {rule_id} answers per unit; it has no columnar form yet")
-    ctx = Context(
-        as_of=as_of,
-        calendar=calendar,
-        parameters=ruleset.parameters,
-        ruleset=ruleset.name,
-        options=dict(options or {}),
-        by_clock=ruleset.by_clock,
-    )
+    ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
     kernel = _kernel_for(rule)
     if kernel is not None:
         try:

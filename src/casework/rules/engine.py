@@ -203,6 +203,27 @@ class Context:
     """Whether deadlines are held to their rules' in-force dates on the day the clock started
     (:attr:`RuleSet.by_clock`)."""
 
+    @classmethod
+    def of(
+        cls,
+        ruleset: RuleSet,
+        *,
+        as_of: dt.date,
+        calendar: WorkingCalendar,
+        options: dict[str, Any] | None = None,
+        record_as_of: dt.date | None = None,
+    ) -> Context:
+        """The context a rule set's rules are asked in."""
+        return cls(
+            as_of=as_of,
+            calendar=calendar,
+            parameters=ruleset.parameters,
+            ruleset=ruleset.name,
+            options=dict(options or {}),
+            record_as_of=record_as_of,
+            by_clock=ruleset.by_clock,
+        )
+
     def param(self, name: str) -> Parameter:
         """The parameter in force for this rule set; raises if the sources give none."""
         return self.parameters.get(name)
@@ -653,14 +674,8 @@ def evaluate_case(
     """
     if options and options.get(IN_FORCE_BY, "trigger") not in IN_FORCE_READINGS:
         raise ValueError(f"option {IN_FORCE_BY} must be one of {', '.join(IN_FORCE_READINGS)}")
-    ctx = Context(
-        as_of=as_of,
-        calendar=calendar,
-        parameters=ruleset.parameters,
-        ruleset=ruleset.name,
-        options=dict(options or {}),
-        record_as_of=case.as_of,
-        by_clock=ruleset.by_clock,
+    ctx = Context.of(
+        ruleset, as_of=as_of, calendar=calendar, options=options, record_as_of=case.as_of
     )
     if as_of < case.sentence.sentenced_on:
         return tuple(_finding(case, rule, ctx, ruleset, _not_begun(case)) for rule in ruleset.rules)
