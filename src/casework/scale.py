@@ -22,7 +22,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 import pyarrow as pa
@@ -150,6 +150,26 @@ class PartResult:
         return self.accepted + len(self.errors)
 
 
+class _Window(io.RawIOBase):
+    """The bytes of one part of a file, read from the file as they are asked for."""
+
+    def __init__(self, stream: IO[bytes], span: Span) -> None:
+        super().__init__()
+        stream.seek(span.start)
+        self._stream = stream
+        self._left = span.end - span.start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._stream.read(min(len(view), self._left))
+        view[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+
 def _duplicate(number: int, first: int, reference: str) -> CaseError:
     expected = "a case reference not used by another record"
     problem = Problem(
@@ -164,8 +184,8 @@ def run_part(
     """Read, validate and evaluate one part of a JSON Lines file.
 
     ``reject`` maps line numbers to the earlier line whose reference they repeat
-    (found by :func:`merge_parts` across parts); those records are rejected as a
-    single pass over the whole file would reject them.
+    (found by :func:`repeats_across`); those records are rejected as a single pass
+    over the whole file would reject them. The part is read a line at a time.
     """
     target = Path(path)
     rules = job.rules()
@@ -177,10 +197,11 @@ def run_part(
     seen: dict[str, int] = {}
 
     def cases() -> Iterator[Case]:
-        with target.open("rb") as stream:
-            stream.seek(span.start)
-            part = io.BytesIO(stream.read(span.end - span.start))
-        for number, item in iter_jsonl_cases(part, first_line=span.first_line):
+        with target.open("rb") as stream, io.BufferedReader(_Window(stream, span)) as part:
+            yield from checked(iter_jsonl_cases(part, first_line=span.first_line))
+
+    def checked(items: Iterator[tuple[int, Case | CaseError]]) -> Iterator[Case]:
+        for number, item in items:
             if isinstance(item, CaseError):
                 errors.append(item)
                 continue
