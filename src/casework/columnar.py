@@ -22,6 +22,7 @@ that transparently), so any rule set can be evaluated this way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -34,6 +35,7 @@ from casework.model import AssessmentPurpose, Case, ReviewTrigger, Tier
 from casework.rules.engine import (
     IN_FORCE_BY,
     Basis,
+    CheckFn,
     Context,
     Finding,
     MissingFactError,
@@ -410,14 +412,19 @@ def _kernel_for(rule: Rule) -> Callable[[CaseColumns, Context], dict[str, Any]] 
     answered case by case.
     """
     kernel = KERNELS.get(rule.id)
-    if kernel is None:
+    if kernel is None or _kernel_bodies().get(rule.id) is not rule.check:
         return None
-    originals = {
+    return kernel
+
+
+@functools.cache
+def _kernel_bodies() -> dict[str, CheckFn]:
+    """The bodies of the rules the kernels were written for, by rule id (read once)."""
+    return {
         item.id: item.check
         for item in vars(oasys).values()
         if isinstance(item, Rule) and item.id in KERNELS
     }
-    return kernel if originals.get(rule.id) is rule.check else None
 
 
 def rule_columns(

@@ -49,6 +49,8 @@ __all__ = [
     "iter_jsonl_cases",
     "load_cases",
     "parse_record",
+    "read_summary",
+    "repeated_reference",
 ]
 
 Format: TypeAlias = Literal["json", "jsonl", "yaml"]
@@ -130,10 +132,7 @@ class LoadResult:
 
     def summary(self) -> str:
         """One line: records read, accepted and rejected."""
-        return (
-            f"{self.records} records read: {len(self.cases)} cases accepted, "
-            f"{len(self.errors)} rejected"
-        )
+        return read_summary(len(self.cases), len(self.errors))
 
     def __repr__(self) -> str:
         return f"<LoadResult: {self.summary()}>"
@@ -237,13 +236,7 @@ def iter_cases(
         if isinstance(item, Case):
             first = seen.setdefault(item.reference, number)
             if first != number:
-                problem = Problem(
-                    "reference",
-                    "a case reference not used by another record",
-                    f"the reference of record {first}",
-                    "record.duplicate_reference",
-                )
-                yield CaseError(number, item.reference, (problem,))
+                yield repeated_reference(number, first, item.reference)
                 continue
         yield item
 
@@ -264,6 +257,23 @@ def iter_jsonl_cases(
             yield number, CaseError(number, None, (problem,))
             continue
         yield number, _checked_record(raw, number, as_of, limits, "json")
+
+
+def read_summary(accepted: int, rejected: int) -> str:
+    """One line: records read, accepted and rejected (``LoadResult.summary`` and reads that
+    keep only counts say it the same way)."""
+    return f"{accepted + rejected} records read: {accepted} cases accepted, {rejected} rejected"
+
+
+def repeated_reference(number: int, first: int, reference: str) -> CaseError:
+    """The rejection of record ``number``, whose case reference record ``first`` used."""
+    problem = Problem(
+        "reference",
+        "a case reference not used by another record",
+        f"the reference of record {first}",
+        "record.duplicate_reference",
+    )
+    return CaseError(number, reference, (problem,))
 
 
 def parse_record(

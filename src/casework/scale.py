@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
-from casework.io import CaseError, Problem, iter_jsonl_cases
+from casework.io import CaseError, iter_jsonl_cases, repeated_reference
 from casework.model.case import Case
 from casework.performance import Period, TargetTally
 from casework.rules.registry import ruleset as named_ruleset
@@ -170,14 +170,6 @@ class _Window(io.RawIOBase):
         return len(data)
 
 
-def _duplicate(number: int, first: int, reference: str) -> CaseError:
-    expected = "a case reference not used by another record"
-    problem = Problem(
-        "reference", expected, f"the reference of record {first}", "record.duplicate_reference"
-    )
-    return CaseError(number, reference, (problem,))
-
-
 def run_part(
     path: str | Path, span: Span, job: Job, *, reject: Mapping[int, int] | None = None
 ) -> PartResult:
@@ -211,7 +203,7 @@ def run_part(
             else:
                 first = seen.setdefault(item.reference, number)
             if first != number:
-                errors.append(_duplicate(number, first, item.reference))
+                errors.append(repeated_reference(number, first, item.reference))
                 continue
             references.append(item.reference)
             lines.append(number)

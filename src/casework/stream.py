@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from casework.calendar import WorkingCalendar
-from casework.io import CaseError, iter_cases
+from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
 from casework.rules.engine import Finding, Findings, evaluate_case
 from casework.rules.ruleset import RuleSet
@@ -246,10 +246,7 @@ class StreamedRead:
 
     def summary(self) -> str:
         """One line, as :meth:`casework.LoadResult.summary` words it."""
-        return (
-            f"{self.records} records read: {self.accepted} cases accepted, "
-            f"{len(self.errors)} rejected"
-        )
+        return read_summary(self.accepted, len(self.errors))
 
     def cases(self) -> Iterator[Case]:
         """Each accepted case, in file order (JSON Lines files are read line by line)."""
