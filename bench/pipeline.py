@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import holidays as holidays_package
 
 from casework import WorkingCalendar, load_cases
+from casework.columnar import evaluate_columns
 from casework.performance import Period, target_performance
 from casework.rules import evaluate, ruleset
 from evaluate import UNSTATED
@@ -145,6 +146,15 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
     ns07 = ruleset("national-standards-2007").with_parameters(UNSTATED, note="benchmark value")
     _, evaluate_ns = timed(lambda: evaluate(loaded.cases, ns07, as_of=AS_OF, calendar=calendar))
     rows.append(("evaluate national-standards-2007", evaluate_ns, cases))
+    _, columns_ns = timed(
+        lambda: evaluate_columns(loaded.cases, ns07, as_of=AS_OF, calendar=calendar), repeat
+    )
+    rows.append(("evaluate_columns national-standards-2007", columns_ns, cases))
+    oasys_only = ns07.only(["NS07.oasys-ppo", "NS07.oasys-tier4", "NS07.oasys-tier1-3"])
+    _, columns_oasys = timed(
+        lambda: evaluate_columns(loaded.cases, oasys_only, as_of=AS_OF, calendar=calendar), repeat
+    )
+    rows.append(("evaluate_columns NS07 OASys rules (kernels)", columns_oasys, cases))
     sample = loaded.cases[:omi_cases]
     _, evaluate_omi = timed(lambda: evaluate(sample, "omi-2007", as_of=AS_OF, calendar=calendar))
     rows.append(("evaluate omi-2007", evaluate_omi, len(sample)))

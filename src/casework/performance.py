@@ -49,7 +49,7 @@ from dateutil.relativedelta import relativedelta
 
 from casework._display import arrow_table, html_summary, short
 from casework.calendar import WorkingCalendar
-from casework.columnar import KERNELS, CaseColumns, RuleColumns, day_number, rule_columns
+from casework.columnar import CaseColumns, RuleColumns, day_number, kernel_for, rule_columns
 from casework.model import Case
 from casework.rules.engine import Basis, Finding, Outcome, evaluate
 from casework.rules.ruleset import RuleSet
@@ -1014,7 +1014,7 @@ class TargetTally:
         """Evaluate and count one chunk of cases.
 
         Measures counted by their start whose rule has a columnar kernel
-        (:data:`casework.columnar.KERNELS`: the OASys timeliness targets) are answered
+        (:func:`casework.columnar.kernel_for`: the OASys timeliness targets) are answered
         for the whole chunk at once, and a sentence is written only for the units a
         report lists; every other measure's rule is evaluated case by case. The
         report is the same either way (tests/targets/test_tally.py).
@@ -1022,7 +1022,8 @@ class TargetTally:
         columnar = {
             measure_id
             for measure_id, anchor in self.anchors.items()
-            if anchor.name == "start" and self.targets.measure(measure_id).rule_id in KERNELS
+            if anchor.name == "start"
+            and self._per_case_kernel(self.targets.measure(measure_id).rule_id)
         }
         others = [measure_id for measure_id in self.anchors if measure_id not in columnar]
         rules = self.targets.ruleset
@@ -1056,6 +1057,13 @@ class TargetTally:
                 )
             self.latest = as_of if self.latest is None else max(self.latest, as_of)
         self.chunks += 1
+
+    def _per_case_kernel(self, rule_id: str | None) -> bool:
+        """Whether the rule has a columnar kernel answering once per case."""
+        if rule_id is None:
+            return False
+        rule = self.targets.ruleset.rule(rule_id)
+        return rule.units is None and kernel_for(rule) is not None
 
     def merge(self, other: TargetTally) -> TargetTally:
         """The tally of both parts together (neither part is changed)."""

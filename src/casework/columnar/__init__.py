@@ -1,0 +1,69 @@
+"""Rules over whole columns: a chunk of cases as arrays, and kernels that answer for all of it.
+
+The scalar engine (:mod:`casework.rules.engine`) asks each rule of each case in
+turn and writes the sentence as it goes. Here a chunk of cases becomes columns
+once (:class:`CaseColumns`: one row per case, one per OASys assessment, and entity
+tables built on first use; dates as day numbers), and a rule with a *kernel*
+answers for every case of the chunk in a few array operations, giving per case (or
+unit) the outcome, the basis and the key dates (trigger, due, done, lateness) as
+columns (:class:`RuleColumns`). :func:`evaluate_columns` does this for a whole rule
+set (:class:`FindingColumns`). Nothing is written in words until asked:
+:meth:`RuleColumns.finding` builds one answer's :class:`~casework.rules.Finding` by
+running the scalar rule, so every sentence is word for word the scalar engine's.
+
+:data:`KERNELS` lists the rules with a kernel. Each kernel is the scalar rule's
+second form: tests/columnar/ proves, over generated cases and the stored witness
+cases, that the two agree on outcome, basis and dates for every case. Rules
+without a kernel are answered by the scalar engine, so any rule set can be
+evaluated this way.
+"""
+
+from casework.columnar import oasys
+from casework.columnar.columns import (
+    NO_DAY,
+    TABLES,
+    CaseColumns,
+    Days,
+    Mask,
+    Table,
+    day_number,
+    from_day_number,
+    table,
+)
+from casework.columnar.core import (
+    KERNELS,
+    LATE_UNITS,
+    FindingColumns,
+    Kernel,
+    RuleColumns,
+    evaluate_columns,
+    kernel_for,
+    lateness,
+    register,
+    rule_columns,
+)
+from casework.columnar.oasys import OasysKernel
+
+__all__ = [
+    "KERNELS",
+    "LATE_UNITS",
+    "NO_DAY",
+    "TABLES",
+    "CaseColumns",
+    "Days",
+    "FindingColumns",
+    "Kernel",
+    "Mask",
+    "OasysKernel",
+    "RuleColumns",
+    "Table",
+    "day_number",
+    "evaluate_columns",
+    "from_day_number",
+    "kernel_for",
+    "lateness",
+    "oasys",
+    "register",
+    "rule_columns",
+    "table",
+]

@@ -1,0 +1,233 @@
+"""A chunk of cases as columns: the facts every kernel reads, read once per chunk.
+
+:class:`CaseColumns` has one row per case and one per OASys assessment as fixed
+columns; other entities (reviews, breaches, contacts, ...) are *tables* built on
+first use by a builder registered with :func:`table` and shared by every kernel of
+the chunk. Dates are day numbers (days since 1970-01-01), :data:`NO_DAY` where
+there is none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from casework.model import AssessmentPurpose, Case, ReviewTrigger, Tier
+from casework.rules.population import tier_at_start
+
+__all__ = [
+    "NO_DAY",
+    "TABLES",
+    "CaseColumns",
+    "Days",
+    "Mask",
+    "Table",
+    "day_number",
+    "days",
+    "from_day_number",
+    "table",
+]
+
+Days = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+Table = dict[str, npt.NDArray[np.generic]]
+"""An entity table: equal-length columns by name, one of them ``owner``, the row of
+the case each entity belongs to."""
+
+#: A missing day in a day-number column.
+NO_DAY = np.iinfo(np.int64).min
+LATEST = np.iinfo(np.int64).max
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def day_number(day: dt.date | None) -> int:
+    """A date as a day number (days since 1970-01-01); :data:`NO_DAY` for ``None``."""
+    return NO_DAY if day is None else day.toordinal() - _EPOCH
+
+
+def from_day_number(number: int) -> dt.date | None:
+    """The date of a day number; ``None`` for :data:`NO_DAY`."""
+    return None if number == NO_DAY else dt.date.fromordinal(int(number) + _EPOCH)
+
+
+def days(values: Sequence[int]) -> Days:
+    """Day numbers as a column."""
+    return np.asarray(values, dtype=np.int64)
+
+
+Builder = Callable[[Sequence[Case]], Table]
+"""Builds one entity table from a chunk's cases."""
+
+#: Builders of entity tables by name (:func:`table`).
+TABLES: dict[str, Builder] = {}
+
+
+def table(name: str) -> Callable[[Builder], Builder]:
+    """Register the builder of the entity table ``name`` (one pass over a chunk's cases)."""
+
+    def register(build: Builder) -> Builder:
+        if name in TABLES:
+            raise ValueError(f"a columnar table named {name!r} is already registered")
+        TABLES[name] = build
+        return build
+
+    return register
+
+
+_PURPOSES = tuple(AssessmentPurpose)
+_PURPOSE_CODE = {purpose: code for code, purpose in enumerate(_PURPOSES)}
+_FOR_RELEASE_TRIGGERS = frozenset({ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE})
+
+
+@attrs.frozen
+class CaseColumns:
+    """A chunk of cases as columns: one row per case, one per OASys assessment.
+
+    Built once per chunk (:meth:`from_cases`) and shared by every kernel, so the
+    facts of a case are read once however many rules ask about it.
+    """
+
+    cases: tuple[Case, ...] = attrs.field(repr=False)
+    references: tuple[str, ...] = attrs.field(repr=False)
+    start: Days = attrs.field(repr=False)
+    """Day number of the event that starts the clock: release for licences, else sentence."""
+    released: Mask = attrs.field(repr=False)
+    """Whether the clock starts at release (a licence case)."""
+    ppo_at_start: Mask = attrs.field(repr=False)
+    tier_at_start: npt.NDArray[np.int8] = attrs.field(repr=False)
+    """Tier at the start (1-4), 0 when no tier is recorded."""
+    record_as_of: Days = attrs.field(repr=False)
+    sentenced: Days = attrs.field(repr=False)
+    # One row per assessment:
+    owner: npt.NDArray[np.intp] = attrs.field(repr=False)
+    """The row of the case each assessment belongs to."""
+    purpose: npt.NDArray[np.int8] = attrs.field(repr=False)
+    for_release: Mask = attrs.field(repr=False)
+    """Purpose ``release``, or a review triggered by release or pre-release."""
+    latest: Days = attrs.field(repr=False)
+    """The latest completion date of any part (:attr:`OasysAssessment.latest_date`)."""
+    assessment: Days = attrs.field(repr=False)
+    screening: Days = attrs.field(repr=False)
+    screened_in: Mask = attrs.field(repr=False)
+    """The screening (if completed) called for a full analysis."""
+    full_analysis: Days = attrs.field(repr=False)
+    """Completion of the full analysis, or the countersigned exemption standing in for it."""
+    rmp: Days = attrs.field(repr=False)
+    sentence_plan: Days = attrs.field(repr=False)
+    _tables: dict[str, Table] = attrs.field(factory=dict, repr=False, eq=False, alias="_tables")
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    def table(self, name: str) -> Table:
+        """The entity table ``name`` of this chunk (built on first use by the builder
+        registered with :func:`table`, then kept for every other kernel)."""
+        found = self._tables.get(name)
+        if found is None:
+            try:
+                build = TABLES[name]
+            except KeyError:
+                raise KeyError(f"no columnar table named {name!r}") from None
+            found = self._tables[name] = build(self.cases)
+        return found
+
+    @classmethod
+    def from_cases(cls, cases: Sequence[Case]) -> CaseColumns:
+        """Columns for a chunk of validated cases (one pass over each case)."""
+        start, released, ppo, tier, record_as_of, sentenced = [], [], [], [], [], []
+        owner, purpose, for_release, latest = [], [], [], []
+        assessment, screening, screened_in, analysis, rmp, plan = [], [], [], [], [], []
+        for row, case in enumerate(cases):
+            kind, day = case.start_event
+            start.append(day_number(day))
+            released.append(kind == "release")
+            ppo.append(case.is_ppo_on(day))
+            found: Tier | None = tier_at_start(case)
+            tier.append(0 if found is None else int(found))
+            record_as_of.append(day_number(case.as_of))
+            sentenced.append(day_number(case.sentence.sentenced_on))
+            for item in case.assessments:
+                owner.append(row)
+                purpose.append(_PURPOSE_CODE[item.purpose])
+                for_release.append(
+                    item.purpose is AssessmentPurpose.RELEASE
+                    or (
+                        item.purpose is AssessmentPurpose.REVIEW
+                        and item.trigger in _FOR_RELEASE_TRIGGERS
+                    )
+                )
+                screen, full = item.screening, item.full_analysis
+                risk_plan, sentence_plan = item.rmp, item.sentence_plan
+                stamps = (
+                    day_number(item.completed_on),
+                    day_number(screen.completed_on if screen else None),
+                    day_number(full.completed_on if full else None),
+                    day_number(risk_plan.completed_on if risk_plan else None),
+                    day_number(sentence_plan.completed_on if sentence_plan else None),
+                )
+                latest.append(max(stamps))  # NO_DAY is below every day: None when none
+                assessment.append(stamps[0])
+                screening.append(stamps[1])
+                screened_in.append(
+                    bool(screen and screen.completed_on and screen.full_analysis_required)
+                )
+                if full is not None and full.completed_on is None and full.exempted:
+                    analysis.append(day_number(full.exemption_countersigned_on))
+                else:
+                    analysis.append(stamps[2])
+                rmp.append(stamps[3])
+                plan.append(stamps[4])
+        return cls(
+            cases=tuple(cases),
+            references=tuple(case.reference for case in cases),
+            start=days(start),
+            released=np.asarray(released, dtype=bool),
+            ppo_at_start=np.asarray(ppo, dtype=bool),
+            tier_at_start=np.asarray(tier, dtype=np.int8),
+            record_as_of=days(record_as_of),
+            sentenced=days(sentenced),
+            owner=np.asarray(owner, dtype=np.intp),
+            purpose=np.asarray(purpose, dtype=np.int8),
+            for_release=np.asarray(for_release, dtype=bool),
+            latest=days(latest),
+            assessment=days(assessment),
+            screening=days(screening),
+            screened_in=np.asarray(screened_in, dtype=bool),
+            full_analysis=days(analysis),
+            rmp=days(rmp),
+            sentence_plan=days(plan),
+        )
+
+    # ------------------------------------------------------------ OASys completion
+
+    def candidates(self) -> Mask:
+        """Assessments that count towards the start's OASys (``casework.rules.oasys``)."""
+        start = self.start[self.owner]
+        after_start = (self.latest != NO_DAY) & (self.latest >= start)
+        by_release = self.for_release | after_start
+        at_start = (self.purpose == _PURPOSE_CODE[AssessmentPurpose.PSR]) | (
+            self.purpose == _PURPOSE_CODE[AssessmentPurpose.START]
+        )
+        by_sentence = at_start | (
+            after_start & (self.purpose != _PURPOSE_CODE[AssessmentPurpose.TERMINATION])
+        )
+        chosen: Mask = np.where(self.released[self.owner], by_release, by_sentence)
+        return chosen
+
+    def earliest(self, part: Days, chosen: Mask) -> Days:
+        """Per case: the earliest day of ``part`` among the chosen assessments, or NO_DAY."""
+        out = np.full(len(self), LATEST, dtype=np.int64)
+        keep = chosen & (part != NO_DAY)
+        np.minimum.at(out, self.owner[keep], part[keep])
+        out[out == LATEST] = NO_DAY
+        return out
+
+    def any_of(self, flag: Mask, chosen: Mask) -> Mask:
+        """Per case: whether any chosen assessment has ``flag``."""
+        out = np.zeros(len(self), dtype=bool)
+        out[self.owner[chosen & flag]] = True
+        return out

@@ -1,0 +1,418 @@
+"""Rules over whole columns: kernels, their answers as columns, a whole rule set at once.
+
+A *kernel* answers one rule for a whole chunk (:class:`~casework.columnar.columns.CaseColumns`)
+in a few array operations, giving per answer the outcome, the basis and the key dates
+(trigger, due, done, lateness) as columns (:class:`RuleColumns`). A rule answers once
+per case, or, with :attr:`Rule.units`, once per unit (a breach, a victim): ``row``
+says which case each answer belongs to. Nothing is written in words until asked:
+:meth:`RuleColumns.finding` builds one answer's :class:`~casework.rules.Finding` by
+running the scalar rule, so every sentence is word for word the scalar engine's.
+
+Each kernel is registered (:func:`register`) against the very :class:`Rule` it is
+the second form of, and is used only for that rule's body: a rule with the same id
+but another body (an overlay's replacement, the across-the-change set's wrapper) is
+answered case by case. tests/columnar/ proves, over generated cases and the stored
+witness cases, that kernel and scalar rule agree on outcome, basis and dates for
+every case of every shipped rule set (:func:`evaluate_columns` against
+:func:`casework.rules.evaluate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from casework.calendar import TimeUnit, WorkingCalendar
+from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, day_number, days
+from casework.model import Case
+from casework.rules.engine import (
+    IN_FORCE_BY,
+    Basis,
+    CheckFn,
+    Context,
+    Finding,
+    Outcome,
+    Rule,
+    evaluate_case,
+)
+from casework.rules.ruleset import RuleSet
+
+__all__ = [
+    "KERNELS",
+    "LATE_UNITS",
+    "FindingColumns",
+    "Kernel",
+    "RuleColumns",
+    "evaluate_columns",
+    "kernel_for",
+    "lateness",
+    "register",
+    "rule_columns",
+]
+
+#: ``RuleColumns.late_unit`` codes, as :attr:`Finding.late_unit` words them.
+LATE_UNITS: tuple[str | None, ...] = (None, "working days", "days")
+LATE_CODE = {unit: code for code, unit in enumerate(LATE_UNITS)}
+
+OUTCOMES = tuple(Outcome)
+BASES = tuple(Basis)
+OUTCOME_CODE = {outcome: code for code, outcome in enumerate(OUTCOMES)}
+BASIS_CODE = {basis: code for code, basis in enumerate(BASES)}
+
+Kernel = Callable[[CaseColumns, Context], dict[str, Any]]
+"""A kernel: the chunk and the context in; columns ``outcome``, ``basis`` (codes of
+:data:`OUTCOMES` / :data:`BASES`), ``trigger``, ``due``, ``done`` (day numbers),
+``late_by`` (-1 when not late) and ``late_unit`` (codes of :data:`LATE_UNITS`) out;
+for a rule that answers per unit also ``row`` (the case row of each answer, in
+ascending order, units in the scalar rule's order within a case) and ``unit`` (each
+answer's unit label)."""
+
+#: Rule ids with a columnar kernel, and the kernel (:func:`register`).
+KERNELS: dict[str, Kernel] = {}
+_BODIES: dict[str, CheckFn] = {}
+
+
+def register(rule: Rule, kernel: Kernel) -> None:
+    """Make ``kernel`` the columnar form of ``rule`` (for that body only)."""
+    if rule.id in KERNELS:
+        raise ValueError(f"rule {rule.id} already has a kernel")
+    KERNELS[rule.id] = kernel
+    _BODIES[rule.id] = rule.check
+
+
+def kernel_for(rule: Rule) -> Kernel | None:
+    """The kernel of ``rule``, if it is the very rule the kernel was written for."""
+    kernel = KERNELS.get(rule.id)
+    if kernel is None or _BODIES.get(rule.id) is not rule.check:
+        return None
+    return kernel
+
+
+@attrs.frozen
+class RuleColumns:
+    """One rule's answers for a chunk of cases, as columns.
+
+    One row per case, or for a rule that answers per unit one per unit, ``row``
+    giving the case. ``trigger``, ``due`` and ``done`` are day numbers
+    (:data:`~casework.columnar.columns.NO_DAY` where there is none); ``late_by``
+    counts in ``late_unit`` (codes of :data:`LATE_UNITS`), -1 and 0 when not late.
+    """
+
+    rule: Rule
+    columns: CaseColumns = attrs.field(repr=False)
+    outcome: npt.NDArray[np.int8] = attrs.field(repr=False)
+    basis: npt.NDArray[np.int8] = attrs.field(repr=False)
+    trigger: Days = attrs.field(repr=False)
+    due: Days = attrs.field(repr=False)
+    done: Days = attrs.field(repr=False)
+    late_by: Days = attrs.field(repr=False)
+    late_unit: npt.NDArray[np.int8] = attrs.field(repr=False)
+    context: Context = attrs.field(repr=False)
+    ruleset: RuleSet = attrs.field(repr=False)
+    row: npt.NDArray[np.intp] = attrs.field(repr=False)
+    """The case row of each answer."""
+    unit: tuple[str | None, ...] = attrs.field(repr=False)
+    """Each answer's unit (``None`` for a rule that answers once per case)."""
+
+    def __len__(self) -> int:
+        return len(self.outcome)
+
+    def outcomes(self) -> list[Outcome]:
+        """The outcome of each answer."""
+        return [OUTCOMES[code] for code in self.outcome]
+
+    def bases(self) -> list[Basis]:
+        """The basis of each answer's outcome."""
+        return [BASES[code] for code in self.basis]
+
+    def mask(self, outcome: Outcome, basis: Basis | None = None) -> Mask:
+        """Answers with this outcome (and basis)."""
+        chosen: Mask = self.outcome == OUTCOME_CODE[outcome]
+        if basis is not None:
+            chosen &= self.basis == BASIS_CODE[basis]
+        return chosen
+
+    def finding(self, index: int) -> Finding:
+        """One answer's finding, explained: the scalar rule's own, word for word."""
+        case_row = int(self.row[index])
+        only = self.ruleset.only([self.rule.id])
+        found = evaluate_case(
+            self.columns.cases[case_row],
+            only,
+            as_of=self.context.as_of,
+            calendar=self.context.calendar,
+            options=self.context.options,
+        )
+        first = int(np.searchsorted(self.row, case_row, side="left"))
+        return found[index - first]
+
+
+def lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -> tuple[Days, Mask]:
+    """:func:`casework.rules.timing.lateness` for columns: the count, and whether it is in
+    calendar days (a calendar-day limit, or late on a weekend or holiday straight after a
+    working-day due date, when no working day has passed)."""
+    calendar_days = done - due
+    if unit is not TimeUnit.WORKING_DAYS:
+        return calendar_days, np.ones(len(due), dtype=bool)
+    working = calendar.working_days_between_many(due, done)
+    in_days: Mask = working <= 0
+    return np.where(in_days, calendar_days, working), in_days
+
+
+def rule_columns(
+    columns: CaseColumns,
+    ruleset: RuleSet,
+    rule_id: str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+) -> RuleColumns:
+    """One rule's answers for a chunk: by its kernel where it has one, else case by case."""
+    rule = ruleset.rule(rule_id)
+    ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
+    kernel = kernel_for(rule)
+    if kernel is None:
+        return _scalar_columns(columns, ruleset, rule, ctx)
+    return _by_kernel(columns, ruleset, rule, ctx, kernel)
+
+
+def _by_kernel(
+    columns: CaseColumns, ruleset: RuleSet, rule: Rule, ctx: Context, kernel: Kernel
+) -> RuleColumns:
+    answered = kernel(columns, ctx)
+    if "row" not in answered:
+        answered["row"] = np.arange(len(columns), dtype=np.intp)
+        answered["unit"] = (None,) * len(columns)
+    else:
+        answered["unit"] = tuple(answered["unit"])
+    result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
+    special = np.flatnonzero(_special_rows(columns, rule, result, ctx))
+    return _patched(result, special) if special.size else result
+
+
+def _scalar_columns(
+    columns: CaseColumns, ruleset: RuleSet, rule: Rule, ctx: Context
+) -> RuleColumns:
+    only = ruleset.only([rule.id])
+    rows: list[int] = []
+    findings: list[Finding] = []
+    for row, case in enumerate(columns.cases):
+        found = evaluate_case(
+            case, only, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
+        )
+        findings.extend(found)
+        rows.extend([row] * len(found))
+    return RuleColumns(
+        rule=rule,
+        columns=columns,
+        context=ctx,
+        ruleset=ruleset,
+        row=np.asarray(rows, dtype=np.intp),
+        **_from_findings(findings),
+    )
+
+
+def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
+    """The columns of findings made case by case."""
+    return {
+        "outcome": np.asarray([OUTCOME_CODE[f.outcome] for f in findings], dtype=np.int8),
+        "basis": np.asarray([BASIS_CODE[f.basis] for f in findings], dtype=np.int8),
+        "trigger": days([day_number(f.trigger) for f in findings]),
+        "due": days([day_number(f.due) for f in findings]),
+        "done": days([day_number(f.done) for f in findings]),
+        "late_by": days([-1 if f.late_by is None else f.late_by for f in findings]),
+        "late_unit": np.asarray([LATE_CODE[f.late_unit] for f in findings], dtype=np.int8),
+        "unit": tuple(f.unit for f in findings),
+    }
+
+
+def _special_rows(columns: CaseColumns, rule: Rule, answered: RuleColumns, ctx: Context) -> Mask:
+    """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
+    (``Case.as_at``), a case sentenced after ``as_of``, and, where the rule set holds
+    deadlines to their rules' in-force dates, a clock outside them. One flag per case."""
+    as_of = day_number(ctx.as_of)
+    special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
+    if ctx.by_clock:
+        by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
+        day = answered.due if by_due else answered.trigger
+        first = day_number(rule.in_force_from)
+        last = day_number(rule.in_force_to) if rule.in_force_to is not None else LATEST
+        outside = (day != NO_DAY) & ((day < first) | (day > last))
+        special[answered.row[outside]] = True
+    return special
+
+
+def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
+    """``answered`` with every answer of these cases given by the scalar rule instead."""
+    only = answered.ruleset.only([answered.rule.id])
+    ctx = answered.context
+    rows: list[int] = []
+    findings: list[Finding] = []
+    for row in cases:
+        found = evaluate_case(
+            answered.columns.cases[int(row)],
+            only,
+            as_of=ctx.as_of,
+            calendar=ctx.calendar,
+            options=ctx.options,
+        )
+        findings.extend(found)
+        rows.extend([int(row)] * len(found))
+    fixed = _from_findings(findings)
+    keep = ~np.isin(answered.row, cases)
+    row = np.concatenate([answered.row[keep], np.asarray(rows, dtype=np.intp)])
+    order = np.argsort(row, kind="stable")
+    changes: dict[str, Any] = {"row": row[order]}
+    for name, values in fixed.items():
+        if name == "unit":
+            kept = [unit for unit, k in zip(answered.unit, keep, strict=True) if k]
+            joined = [*kept, *values]
+            changes[name] = tuple(joined[int(i)] for i in order)
+        else:
+            column = getattr(answered, name)
+            changes[name] = np.concatenate([column[keep], values]).astype(column.dtype)[order]
+    return attrs.evolve(answered, **changes)
+
+
+@attrs.frozen
+class FindingColumns:
+    """Every rule of a rule set on a chunk of cases, as columns (:func:`evaluate_columns`).
+
+    ``by_rule`` holds each rule's :class:`RuleColumns` in rule order. Outcome, basis
+    and dates are columns; sentences are written only when asked
+    (:meth:`findings`, :meth:`RuleColumns.finding`).
+    """
+
+    columns: CaseColumns = attrs.field(repr=False)
+    ruleset: RuleSet = attrs.field(repr=False)
+    by_rule: tuple[RuleColumns, ...] = attrs.field(repr=False)
+
+    def __len__(self) -> int:
+        return sum(len(answered) for answered in self.by_rule)
+
+    def __repr__(self) -> str:
+        return (
+            f"FindingColumns({len(self.columns)} cases, {len(self.by_rule)} rules, "
+            f"{len(self)} findings, ruleset={self.ruleset.name!r})"
+        )
+
+    def rule(self, rule_id: str) -> RuleColumns:
+        """One rule's answers."""
+        for answered in self.by_rule:
+            if answered.rule.id == rule_id:
+                return answered
+        raise KeyError(f"rule {rule_id} is not in rule set {self.ruleset.name}")
+
+    def findings(self) -> Iterator[Finding]:
+        """Every finding, explained, in the scalar engine's order (case by case, rules
+        in order): each sentence written now, word for word the scalar engine's."""
+        ctx = self.by_rule[0].context if self.by_rule else None
+        if ctx is None:
+            return
+        for case in self.columns.cases:
+            yield from evaluate_case(
+                case, self.ruleset, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
+            )
+
+    def to_arrow(self) -> pa.Table:
+        """Outcome, basis and dates of every finding, in the scalar engine's order
+        (case by case, rules in rule order, units in order): ``case_ref``, ``rule_id``,
+        ``unit``, ``outcome``, ``basis``, ``trigger``, ``due``, ``done``, ``late_by``,
+        ``late_unit``."""
+        if not self.by_rule:
+            return pa.table({})
+        rows = np.concatenate([answered.row for answered in self.by_rule])
+        rank = np.concatenate(
+            [np.full(len(a), i, dtype=np.int32) for i, a in enumerate(self.by_rule)]
+        )
+        order = np.lexsort((rank, rows))  # stable: units keep their order
+        references = np.asarray(self.columns.references, dtype=object)
+
+        def joined(name: str) -> npt.NDArray[Any]:
+            return np.concatenate([getattr(a, name) for a in self.by_rule])[order]
+
+        def dates(name: str) -> pa.Array:
+            values = joined(name)
+            missing = values == NO_DAY
+            stamps = np.where(missing, 0, values).astype(np.int32)
+            return pa.array(stamps, pa.int32(), mask=missing).cast(pa.date32())
+
+        units = [unit for a in self.by_rule for unit in a.unit]
+        late_by = joined("late_by")
+        return pa.table(
+            {
+                "case_ref": pa.array(references[rows[order]], pa.string()),
+                "rule_id": pa.DictionaryArray.from_arrays(
+                    pa.array(rank[order]), pa.array([a.rule.id for a in self.by_rule])
+                ),
+                "unit": pa.array([units[int(i)] for i in order], pa.string()),
+                "outcome": pa.DictionaryArray.from_arrays(
+                    pa.array(joined("outcome")), pa.array([o.value for o in OUTCOMES])
+                ),
+                "basis": pa.DictionaryArray.from_arrays(
+                    pa.array(joined("basis")), pa.array([b.value for b in BASES])
+                ),
+                "trigger": dates("trigger"),
+                "due": dates("due"),
+                "done": dates("done"),
+                "late_by": pa.array(late_by.astype(np.int32), pa.int32(), mask=late_by < 0),
+                "late_unit": pa.array(
+                    [LATE_UNITS[code] for code in joined("late_unit")], pa.string()
+                ),
+            }
+        )
+
+
+def evaluate_columns(
+    cases: Sequence[Case] | CaseColumns,
+    ruleset: RuleSet,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+) -> FindingColumns:
+    """Every rule of ``ruleset`` on a chunk of cases, as columns.
+
+    Rules with a kernel answer for the whole chunk at once; the others are asked
+    case by case, all of them in one pass over each case. The answers equal
+    :func:`casework.rules.evaluate`'s on outcome, basis and dates
+    (tests/columnar/test_evaluate_columns.py).
+    """
+    columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
+    ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
+    kernels = {rule.id: kernel for rule in ruleset.rules if (kernel := kernel_for(rule))}
+    scalar = [rule.id for rule in ruleset.rules if rule.id not in kernels]
+    by_scalar: dict[str, list[Finding]] = {rule_id: [] for rule_id in scalar}
+    rows: dict[str, list[int]] = {rule_id: [] for rule_id in scalar}
+    if scalar:
+        only = ruleset.only(scalar)
+        for row, case in enumerate(columns.cases):
+            for finding in evaluate_case(
+                case, only, as_of=as_of, calendar=calendar, options=options
+            ):
+                by_scalar[finding.rule_id].append(finding)
+                rows[finding.rule_id].append(row)
+    answers = []
+    for rule in ruleset.rules:
+        kernel = kernels.get(rule.id)
+        if kernel is not None:
+            answers.append(_by_kernel(columns, ruleset, rule, ctx, kernel))
+        else:
+            answers.append(
+                RuleColumns(
+                    rule=rule,
+                    columns=columns,
+                    context=ctx,
+                    ruleset=ruleset,
+                    row=np.asarray(rows[rule.id], dtype=np.intp),
+                    **_from_findings(by_scalar[rule.id]),
+                )
+            )
+    return FindingColumns(columns=columns, ruleset=ruleset, by_rule=tuple(answers))

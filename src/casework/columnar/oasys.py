@@ -1,0 +1,123 @@
+"""The OASys start-of-sentence timeliness kernels (NS07/NS05 OASys rules behind N01-N03)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+
+from casework.calendar import Duration
+from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, day_number
+from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, lateness, register
+from casework.rules.engine import Basis, Context, Outcome
+from casework.rules.oasys import FullAnalysisRule
+from casework.rules.standards import oasys
+
+__all__ = ["OasysKernel"]
+
+Population = Literal["ppo", "not_ppo_tier4", "not_ppo_tier1to3"]
+
+
+@attrs.frozen
+class OasysKernel:
+    """The OASys start-of-sentence timeliness rules (003:697-701, 001:441), on columns.
+
+    The same reading as :func:`casework.rules.oasys.oasys_completion` and
+    :func:`casework.rules.timing.deadline_check`: the required parts' earliest
+    completion among the counting assessments, the last of them the completion;
+    met when on or before the due date, not yet due when the due date has not
+    passed by ``as_of`` and the work is not done, not met otherwise.
+    """
+
+    population: Population
+    limit: str
+    full_analysis: FullAnalysisRule
+
+    def completion(self, columns: CaseColumns) -> tuple[Days, Mask]:
+        """Per case: when the required parts were all complete, and whether any is missing."""
+        n = len(columns)
+        chosen = columns.candidates()
+        parts = [
+            columns.earliest(columns.assessment, chosen),
+            columns.earliest(columns.screening, chosen),
+            columns.earliest(columns.sentence_plan, chosen),
+        ]
+        if self.full_analysis == "always":
+            needs_analysis = np.ones(n, dtype=bool)
+        elif self.full_analysis == "never":
+            needs_analysis = np.zeros(n, dtype=bool)
+        else:
+            needs_analysis = columns.any_of(columns.screened_in, chosen)
+        analysis = columns.earliest(columns.full_analysis, chosen)
+        missing = np.zeros(n, dtype=bool)
+        for part in parts:
+            missing |= part == NO_DAY
+        missing |= needs_analysis & (analysis == NO_DAY)
+        done = np.maximum.reduce(parts)
+        done = np.where(needs_analysis, np.maximum(done, analysis), done)
+        done = np.where(missing, NO_DAY, done)
+        return done, missing
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        n = len(columns)
+        outcome = np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8)
+        basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
+        tiers = columns.tier_at_start
+        if self.population == "ppo":
+            member = columns.ppo_at_start
+            no_tier = np.zeros(n, dtype=bool)
+        else:
+            wanted = [4] if self.population == "not_ppo_tier4" else [1, 2, 3]
+            no_tier = ~columns.ppo_at_start & (tiers == 0)
+            member = ~columns.ppo_at_start & np.isin(tiers, wanted)
+        outcome[no_tier] = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+        basis[no_tier] = BASIS_CODE[Basis.MISSING_DATA]
+
+        done, missing = self.completion(columns)
+
+        duration: Duration = ctx.param(self.limit).duration
+        due = (
+            ctx.calendar.add_many(columns.start, duration).astype("datetime64[D]").astype(np.int64)
+        )
+        as_of = day_number(ctx.as_of)
+        met = ~missing & (done <= due)
+        pending = missing & (as_of <= due)
+        # Due after the record's own as_of, nothing recorded: the record cannot say.
+        beyond = missing & ~pending & (columns.record_as_of < due) & (due < as_of)
+        answer = np.full(n, OUTCOME_CODE[Outcome.NOT_MET], dtype=np.int8)
+        answer[met] = OUTCOME_CODE[Outcome.MET]
+        answer[pending] = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+        answer[beyond] = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+        why = np.full(n, BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
+        why[pending] = BASIS_CODE[Basis.NOT_YET_DUE]
+        why[beyond] = BASIS_CODE[Basis.MISSING_DATA]
+        outcome[member] = answer[member]
+        basis[member] = why[member]
+        known = np.minimum(as_of, columns.record_as_of)
+        late_at = np.where(missing, known, done)
+        late = member & ~met & ~pending & ~beyond
+        late_by = np.full(n, -1, dtype=np.int64)
+        late_unit = np.zeros(n, dtype=np.int8)
+        if late.any():
+            counted, in_days = lateness(ctx.calendar, due[late], late_at[late], duration.unit)
+            late_by[late] = counted
+            late_unit[late] = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"])
+        return {
+            "outcome": outcome,
+            "basis": basis,
+            "trigger": np.where(member, columns.start, NO_DAY),
+            "due": np.where(member, due, NO_DAY),
+            "done": np.where(member, done, NO_DAY),
+            "late_by": late_by,
+            "late_unit": late_unit,
+        }
+
+
+register(oasys.oasys_ppo_2007, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))
+register(oasys.oasys_ppo_2005, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))
+register(oasys.oasys_tier4_2007, OasysKernel("not_ppo_tier4", "oasys_tier4_limit", "always"))
+register(
+    oasys.oasys_tier1to3_2007,
+    OasysKernel("not_ppo_tier1to3", "oasys_tier1to3_limit", "if_screened_in"),
+)
