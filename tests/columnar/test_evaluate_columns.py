@@ -37,10 +37,10 @@ COLUMNS = ["case_ref", "rule_id", "unit", "outcome", "basis", "trigger", "due", 
 SETS = tuple(name for name in available_rulesets() if name != "omi-2007")
 
 
-def _scalar_table(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar
-                  ) -> pa.Table:  # fmt: skip
+def _scalar_table(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
+                  options: dict[str, str] | None = None) -> pa.Table:  # fmt: skip
     rules = _rules(name)
-    found = evaluate(cases, rules, as_of=as_of, calendar=calendar)
+    found = evaluate(cases, rules, as_of=as_of, calendar=calendar, options=options)
     table = pa.Table.from_batches([findings_batch(list(found))]).select(COLUMNS)
     return _plain(table)
 
@@ -65,9 +65,12 @@ def _rules(name: str) -> RuleSet:
     return rules.with_parameters(values, note="test value") if values else rules
 
 
-def _check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar) -> None:
-    expected = _scalar_table(cases, name, as_of, calendar)
-    got = _plain(evaluate_columns(cases, _rules(name), as_of=as_of, calendar=calendar).to_arrow())
+def _check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
+           options: dict[str, str] | None = None) -> None:  # fmt: skip
+    expected = _scalar_table(cases, name, as_of, calendar, options)
+    answered = evaluate_columns(cases, _rules(name), as_of=as_of, calendar=calendar,
+                                options=options)  # fmt: skip
+    got = _plain(answered.to_arrow())
     assert got.num_rows == expected.num_rows
     for column in COLUMNS:
         left, right = got.column(column).to_pylist(), expected.column(column).to_pylist()
@@ -92,6 +95,13 @@ def test_every_shipped_rule_set_on_columns_equals_the_scalar_engine(
 ) -> None:
     for as_of in (dt.date(2008, 1, 15), dt.date(2012, 1, 1)):
         _check(fixed_cases, name, as_of, calendar)
+
+
+@pytest.mark.parametrize("name", ["national-standards", "national-standards-2007"])
+def test_the_in_force_reading_by_due_date_on_columns_equals_the_scalar_engine(
+    fixed_cases: list[Case], calendar: WorkingCalendar, name: str
+) -> None:
+    _check(fixed_cases, name, dt.date(2012, 1, 1), calendar, {"in_force_by": "due"})
 
 
 @settings(max_examples=20)
