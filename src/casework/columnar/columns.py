@@ -59,6 +59,16 @@ def days(values: Sequence[int]) -> Days:
     return np.asarray(values, dtype=np.int64)
 
 
+def ordinals(values: Sequence[dt.date | None]) -> Days:
+    """Dates (``None`` for none) as a day-number column."""
+    epoch, none = _EPOCH, NO_DAY
+    return np.fromiter(
+        (none if day is None else day.toordinal() - epoch for day in values),
+        dtype=np.int64,
+        count=len(values),
+    )
+
+
 Builder = Callable[[Sequence[Case]], Table]
 """Builds one entity table from a chunk's cases."""
 
@@ -137,69 +147,88 @@ class CaseColumns:
 
     @classmethod
     def from_cases(cls, cases: Sequence[Case]) -> CaseColumns:
-        """Columns for a chunk of validated cases (one pass over each case)."""
+        """Columns for a chunk of validated cases (one pass over each case).
+
+        The pass only reads fields into lists; every derived column (latest part,
+        release purpose, exemptions) is then worked out on whole arrays.
+        """
         start, released, ppo, tier, record_as_of, sentenced = [], [], [], [], [], []
-        owner, purpose, for_release, latest = [], [], [], []
-        assessment, screening, screened_in, analysis, rmp, plan = [], [], [], [], [], []
-        for row, case in enumerate(cases):
+        counts: list[int] = []
+        purpose: list[int] = []
+        release_trigger: list[bool] = []
+        screened_in: list[bool] = []
+        assessment: list[dt.date | None] = []
+        screening: list[dt.date | None] = []
+        analysis: list[dt.date | None] = []
+        exemption: list[dt.date | None] = []
+        rmp: list[dt.date | None] = []
+        plan: list[dt.date | None] = []
+        purpose_code, release_triggers = _PURPOSE_CODE, _FOR_RELEASE_TRIGGERS
+        for case in cases:
             kind, day = case.start_event
-            start.append(day_number(day))
+            start.append(day)
             released.append(kind == "release")
             ppo.append(case.is_ppo_on(day))
             found: Tier | None = tier_at_start(case)
             tier.append(0 if found is None else int(found))
-            record_as_of.append(day_number(case.as_of))
-            sentenced.append(day_number(case.sentence.sentenced_on))
-            for item in case.assessments:
-                owner.append(row)
-                purpose.append(_PURPOSE_CODE[item.purpose])
-                for_release.append(
-                    item.purpose is AssessmentPurpose.RELEASE
-                    or (
-                        item.purpose is AssessmentPurpose.REVIEW
-                        and item.trigger in _FOR_RELEASE_TRIGGERS
-                    )
-                )
-                screen, full = item.screening, item.full_analysis
-                risk_plan, sentence_plan = item.rmp, item.sentence_plan
-                stamps = (
-                    day_number(item.completed_on),
-                    day_number(screen.completed_on if screen else None),
-                    day_number(full.completed_on if full else None),
-                    day_number(risk_plan.completed_on if risk_plan else None),
-                    day_number(sentence_plan.completed_on if sentence_plan else None),
-                )
-                latest.append(max(stamps))  # NO_DAY is below every day: None when none
-                assessment.append(stamps[0])
-                screening.append(stamps[1])
-                screened_in.append(
-                    bool(screen and screen.completed_on and screen.full_analysis_required)
-                )
-                if full is not None and full.completed_on is None and full.exempted:
-                    analysis.append(day_number(full.exemption_countersigned_on))
+            record_as_of.append(case.as_of)
+            sentenced.append(case.sentence.sentenced_on)
+            items = case.assessments
+            counts.append(len(items))
+            for item in items:
+                purpose.append(purpose_code[item.purpose])
+                release_trigger.append(item.trigger in release_triggers)
+                assessment.append(item.completed_on)
+                screen = item.screening
+                if screen is None:
+                    screening.append(None)
+                    screened_in.append(False)
                 else:
-                    analysis.append(stamps[2])
-                rmp.append(stamps[3])
-                plan.append(stamps[4])
+                    screening.append(screen.completed_on)
+                    screened_in.append(
+                        screen.completed_on is not None and screen.full_analysis_required is True
+                    )
+                full = item.full_analysis
+                if full is None:
+                    analysis.append(None)
+                    exemption.append(None)
+                else:
+                    analysis.append(full.completed_on)
+                    exemption.append(
+                        full.exemption_countersigned_on
+                        if full.completed_on is None and full.exempted
+                        else None
+                    )
+                risk_plan, sentence_plan = item.rmp, item.sentence_plan
+                rmp.append(None if risk_plan is None else risk_plan.completed_on)
+                plan.append(None if sentence_plan is None else sentence_plan.completed_on)
+        purposes = np.asarray(purpose, dtype=np.int8)
+        parts = [ordinals(column) for column in (assessment, screening, analysis, rmp, plan)]
+        exempted = ordinals(exemption)
         return cls(
             cases=tuple(cases),
             references=tuple(case.reference for case in cases),
-            start=days(start),
+            start=ordinals(start),
             released=np.asarray(released, dtype=bool),
             ppo_at_start=np.asarray(ppo, dtype=bool),
             tier_at_start=np.asarray(tier, dtype=np.int8),
-            record_as_of=days(record_as_of),
-            sentenced=days(sentenced),
-            owner=np.asarray(owner, dtype=np.intp),
-            purpose=np.asarray(purpose, dtype=np.int8),
-            for_release=np.asarray(for_release, dtype=bool),
-            latest=days(latest),
-            assessment=days(assessment),
-            screening=days(screening),
+            record_as_of=ordinals(record_as_of),
+            sentenced=ordinals(sentenced),
+            owner=np.repeat(np.arange(len(counts), dtype=np.intp), counts),
+            purpose=purposes,
+            for_release=(purposes == _PURPOSE_CODE[AssessmentPurpose.RELEASE])
+            | (
+                (purposes == _PURPOSE_CODE[AssessmentPurpose.REVIEW])
+                & np.asarray(release_trigger, dtype=bool)
+            ),
+            # NO_DAY is below every day: the latest is NO_DAY when no part has a date.
+            latest=np.maximum.reduce(parts) if parts[0].size else parts[0],
+            assessment=parts[0],
+            screening=parts[1],
             screened_in=np.asarray(screened_in, dtype=bool),
-            full_analysis=days(analysis),
-            rmp=days(rmp),
-            sentence_plan=days(plan),
+            full_analysis=np.where(exempted != NO_DAY, exempted, parts[2]),
+            rmp=parts[3],
+            sentence_plan=parts[4],
         )
 
     # ------------------------------------------------------------ OASys completion
