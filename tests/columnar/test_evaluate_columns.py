@@ -13,7 +13,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,64 +21,11 @@ from casework import WorkingCalendar, load_cases
 from casework.columnar import CaseColumns, evaluate_columns
 from casework.model import Case
 from casework.rules import available_rulesets, evaluate, ruleset
-from casework.rules.ruleset import RuleSet
-from casework.stream import findings_batch
 from casework.testing import strategies as cs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from evaluate import UNSTATED
 from generate import case_records
-
-WITNESSES = Path(__file__).parents[1] / "testing" / "data" / "outcome-witnesses.jsonl"
-COLUMNS = ["case_ref", "rule_id", "unit", "outcome", "basis", "trigger", "due", "done", "late_by",
-           "late_unit"]  # fmt: skip
-#: Rule sets the property runs on; omi-2007 is large, so only in the fixed-case test.
-SETS = tuple(name for name in available_rulesets() if name != "omi-2007")
-
-
-def _scalar_table(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
-                  options: dict[str, str] | None = None) -> pa.Table:  # fmt: skip
-    rules = _rules(name)
-    found = evaluate(cases, rules, as_of=as_of, calendar=calendar, options=options)
-    table = pa.Table.from_batches([findings_batch(list(found))]).select(COLUMNS)
-    return _plain(table)
-
-
-def _plain(table: pa.Table) -> pa.Table:
-    """Dictionary columns decoded, so both sides compare as plain values."""
-    return pa.table(
-        {
-            name: (column.dictionary_decode() if pa.types.is_dictionary(column.type) else column)
-            for name, column in zip(
-                table.column_names, (c.combine_chunks() for c in table.columns), strict=True
-            )
-        }
-    )
-
-
-def _rules(name: str) -> RuleSet:
-    """The shipped set, with the benchmark's values for timescales the sources leave unstated."""
-    rules = ruleset(name)
-    known = set(rules.parameters.names())
-    values = {key: value for key, value in UNSTATED.items() if key in known}
-    return rules.with_parameters(values, note="test value") if values else rules
-
-
-def _check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
-           options: dict[str, str] | None = None) -> None:  # fmt: skip
-    expected = _scalar_table(cases, name, as_of, calendar, options)
-    answered = evaluate_columns(cases, _rules(name), as_of=as_of, calendar=calendar,
-                                options=options)  # fmt: skip
-    got = _plain(answered.to_arrow())
-    assert got.num_rows == expected.num_rows
-    for column in COLUMNS:
-        left, right = got.column(column).to_pylist(), expected.column(column).to_pylist()
-        if left != right:
-            at = next(i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b)
-            pytest.fail(
-                f"{name} {column} differs at row {at}: columns {left[at]!r}, scalar {right[at]!r}"
-                f" (case {expected.column('case_ref')[at]}, rule {expected.column('rule_id')[at]})"
-            )
+from tests.columnar.compare import SETS, WITNESSES, check, rules_for
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +40,14 @@ def test_every_shipped_rule_set_on_columns_equals_the_scalar_engine(
     fixed_cases: list[Case], calendar: WorkingCalendar, name: str
 ) -> None:
     for as_of in (dt.date(2008, 1, 15), dt.date(2012, 1, 1)):
-        _check(fixed_cases, name, as_of, calendar)
+        check(fixed_cases, name, as_of, calendar)
 
 
 @pytest.mark.parametrize("name", ["national-standards", "national-standards-2007"])
 def test_the_in_force_reading_by_due_date_on_columns_equals_the_scalar_engine(
     fixed_cases: list[Case], calendar: WorkingCalendar, name: str
 ) -> None:
-    _check(fixed_cases, name, dt.date(2012, 1, 1), calendar, {"in_force_by": "due"})
+    check(fixed_cases, name, dt.date(2012, 1, 1), calendar, {"in_force_by": "due"})
 
 
 @settings(max_examples=20)
@@ -114,13 +60,13 @@ def test_on_generated_cases_columns_equal_the_scalar_engine(
     cases: list[Case], name: str, offset: int, calendar: WorkingCalendar
 ) -> None:
     as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
-    _check(cases, name, as_of, calendar)
+    check(cases, name, as_of, calendar)
 
 
 def test_findings_are_the_scalar_engines_word_for_word(
     fixed_cases: list[Case], calendar: WorkingCalendar
 ) -> None:
-    rules = _rules("national-standards-2007")
+    rules = rules_for("national-standards-2007")
     as_of = dt.date(2009, 3, 31)
     answered = evaluate_columns(fixed_cases[:40], rules, as_of=as_of, calendar=calendar)
     scalar = evaluate(fixed_cases[:40], rules, as_of=as_of, calendar=calendar)

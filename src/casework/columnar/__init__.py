@@ -18,7 +18,7 @@ without a kernel are answered by the scalar engine, so any rule set can be
 evaluated this way.
 """
 
-from casework.columnar import oasys
+from casework.columnar import oasys, omi
 from casework.columnar.columns import (
     NO_DAY,
     TABLES,
@@ -63,6 +63,7 @@ __all__ = [
     "kernel_for",
     "lateness",
     "oasys",
+    "omi",
     "register",
     "rule_columns",
     "table",

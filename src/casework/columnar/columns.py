@@ -10,7 +10,8 @@ there is none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -129,6 +130,8 @@ class CaseColumns:
     rmp: Days = attrs.field(repr=False)
     sentence_plan: Days = attrs.field(repr=False)
     _tables: dict[str, Table] = attrs.field(factory=dict, repr=False, eq=False, alias="_tables")
+    memo: dict[Hashable, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    """Answers kernels share within the chunk (populations, lookups), by key."""
 
     def __len__(self) -> int:
         return len(self.cases)

@@ -32,11 +32,13 @@ from casework.calendar import TimeUnit, WorkingCalendar
 from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, day_number, days
 from casework.model import Case
 from casework.rules.engine import (
+    EVERY_CASE,
     IN_FORCE_BY,
     Basis,
     CheckFn,
     Context,
     Finding,
+    MissingFactError,
     Outcome,
     Rule,
     evaluate_case,
@@ -46,12 +48,14 @@ from casework.rules.ruleset import RuleSet
 __all__ = [
     "KERNELS",
     "LATE_UNITS",
+    "PROVIDERS",
     "FindingColumns",
     "Kernel",
     "RuleColumns",
     "evaluate_columns",
     "kernel_for",
     "lateness",
+    "population",
     "register",
     "rule_columns",
 ]
@@ -71,7 +75,8 @@ Kernel = Callable[[CaseColumns, Context], dict[str, Any]]
 ``late_by`` (-1 when not late) and ``late_unit`` (codes of :data:`LATE_UNITS`) out;
 for a rule that answers per unit also ``row`` (the case row of each answer, in
 ascending order, units in the scalar rule's order within a case) and ``unit`` (each
-answer's unit label)."""
+answer's unit label); optionally ``special``, one flag per case, for cases the
+kernel leaves to the scalar rule."""
 
 #: Rule ids with a columnar kernel, and the kernel (:func:`register`).
 KERNELS: dict[str, Kernel] = {}
@@ -86,12 +91,65 @@ def register(rule: Rule, kernel: Kernel) -> None:
     _BODIES[rule.id] = rule.check
 
 
+Provider = Callable[[Rule], Kernel | None]
+"""Gives the kernel of a whole family of rules, recognised by their body (the judged
+OMI questions: one kernel reading the answers table), or ``None``."""
+
+#: Kernel providers, asked in turn for a rule that has no kernel of its own.
+PROVIDERS: list[Provider] = []
+
+
 def kernel_for(rule: Rule) -> Kernel | None:
     """The kernel of ``rule``, if it is the very rule the kernel was written for."""
     kernel = KERNELS.get(rule.id)
-    if kernel is None or _BODIES.get(rule.id) is not rule.check:
-        return None
-    return kernel
+    if kernel is not None:
+        return kernel if _BODIES.get(rule.id) is rule.check else None
+    for provider in PROVIDERS:
+        kernel = provider(rule)
+        if kernel is not None:
+            return kernel
+    return None
+
+
+def case_contexts(columns: CaseColumns, ctx: Context) -> list[Context]:
+    """Per case, the context the scalar engine asks its rules in (the record's own
+    ``as_of`` known), made once per chunk and context."""
+    key = ("contexts", id(ctx))
+    found = columns.memo.get(key)
+    if found is None:
+        found = columns.memo[key] = (
+            [attrs.evolve(ctx, record_as_of=case.as_of) for case in columns.cases],
+            ctx,
+        )
+    contexts: list[Context] = found[0]
+    return contexts
+
+
+def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Mask]:
+    """Per case: whether ``rule`` applies (its :attr:`Rule.applies_to`), and whether the
+    test needed a fact the case lacks (the scalar engine answers those cases).
+
+    The test is the population's own, asked of each case with the context the scalar
+    engine gives it; the answer is kept for the chunk and shared by every rule with
+    the same population object.
+    """
+    test = rule.applies_to
+    if test is EVERY_CASE:
+        n = len(columns)
+        return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    key = ("population", id(test), id(ctx))
+    found = columns.memo.get(key)
+    if found is None:
+        applies = np.zeros(len(columns), dtype=bool)
+        missing = np.zeros(len(columns), dtype=bool)
+        for row, (case, own) in enumerate(zip(columns.cases, case_contexts(columns, ctx),
+                                              strict=True)):  # fmt: skip
+            try:
+                applies[row] = test(case, own)
+            except MissingFactError:
+                missing[row] = True
+        found = columns.memo[key] = (applies, missing, test, ctx)  # keeps the ids alive
+    return found[0], found[1]
 
 
 @attrs.frozen
@@ -192,10 +250,14 @@ def _by_kernel(
         answered["unit"] = (None,) * len(columns)
     else:
         answered["unit"] = tuple(answered["unit"])
+    own: Mask | None = answered.pop("special", None)
     if ctx.by_clock:
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
-    special = np.flatnonzero(_special_rows(columns, ctx))
+    special_rows = _special_rows(columns, ctx)
+    if own is not None:
+        special_rows |= own
+    special = np.flatnonzero(special_rows)
     return _patched(result, special) if special.size else result
 
 

@@ -57,8 +57,11 @@ __all__ = [
     "OMI_FROM",
     "Answering",
     "Computation",
+    "DescriptiveCheck",
+    "JudgedCheck",
     "Question",
     "area",
+    "area_check",
     "computed",
     "descriptive",
     "judged",
@@ -172,7 +175,7 @@ class Question:
             case Answering.DESCRIPTIVE:
                 return _descriptive_check(self)
             case Answering.AREA:
-                return _area_check
+                return area_check
             case Answering.JUDGED:
                 return _judged_check(self.id)
 
@@ -209,11 +212,23 @@ def judged_verdict(answer: Answer | None, *, what: str = "question") -> Verdict:
 _J = Basis.JUDGED
 
 
-def _judged_check(question_id: str) -> CheckFn:
-    def check(case: Case, _ctx: Context) -> Verdict:
-        return judged_verdict(case.judgements.answers.get(question_id))
+@attrs.frozen
+class JudgedCheck:
+    """The body of a judged question: the inspector's answer, as recorded.
 
-    return check
+    A class, not a closure, so the columnar engine can recognise the body and
+    answer every judged question of a chunk from the answers table
+    (``casework.columnar.omi``).
+    """
+
+    question_id: str
+
+    def __call__(self, case: Case, _ctx: Context) -> Verdict:
+        return judged_verdict(case.judgements.answers.get(self.question_id))
+
+
+def _judged_check(question_id: str) -> CheckFn:
+    return JudgedCheck(question_id)
 
 
 # ---------------------------------------------------------------- computed
@@ -262,8 +277,16 @@ def _computed_check(question: Question) -> CheckFn:
 # ---------------------------------------------------------------- descriptive and area
 
 
-def _descriptive_check(question: Question) -> CheckFn:
-    def check(case: Case, _ctx: Context) -> Verdict:
+@attrs.frozen
+class DescriptiveCheck:
+    """The body of a descriptive question: the record's fact where it can say, else the
+    inspector's answer; counted, never scored. A class, not a closure, so the columnar
+    engine can recognise it (``casework.columnar.omi``)."""
+
+    question: Question
+
+    def __call__(self, case: Case, _ctx: Context) -> Verdict:
+        question = self.question
         value = question.fact(case) if question.fact is not None else None
         if value is None:
             answer = case.judgements.answers.get(question.id)
@@ -281,10 +304,13 @@ def _descriptive_check(question: Question) -> CheckFn:
             basis=Basis.DESCRIPTIVE,
         )
 
-    return check
+
+def _descriptive_check(question: Question) -> CheckFn:
+    return DescriptiveCheck(question)
 
 
-def _area_check(_case: Case, _ctx: Context) -> Verdict:
+def area_check(_case: Case, _ctx: Context) -> Verdict:
+    """The body of an area-level item: not asked of cases."""
     return not_applicable("An area-level finding: not asked of cases.")
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from casework.model import Case
 from casework.rules.engine import (
     Basis,
@@ -31,7 +33,7 @@ from casework.rules.engine import (
 from casework.rules.omi2007.criteria import Criterion
 from casework.rules.omi2007.question import OMI_FROM, judged_verdict
 
-__all__ = ["DERIVE_SUMMARIES", "ROH_SUMMARIES", "summary_id", "summary_rule"]
+__all__ = ["DERIVE_SUMMARIES", "ROH_SUMMARIES", "SummaryCheck", "summary_id", "summary_rule"]
 
 #: Values of the ``derive_summaries`` evaluation option; ``None`` (the default) derives nothing.
 DERIVE_SUMMARIES = ("all", "majority")
@@ -61,18 +63,28 @@ def summary_rule(criterion: Criterion, members: Sequence[Rule]) -> Rule:
     )
 
 
-def _summary_check(criterion_id: str, members: tuple[Rule, ...]) -> CheckFn:
-    def check(case: Case, ctx: Context) -> Verdict:
-        answer = case.judgements.summaries.get(criterion_id)
+@attrs.frozen
+class SummaryCheck:
+    """The body of a criterion's summary question: the inspector's summary judgement, or,
+    with the option ``derive_summaries``, one derived from the members' answers. A
+    class, not a closure, so the columnar engine can recognise it."""
+
+    criterion_id: str
+    members: tuple[Rule, ...] = attrs.field(eq=False, repr=False)
+
+    def __call__(self, case: Case, ctx: Context) -> Verdict:
+        answer = case.judgements.summaries.get(self.criterion_id)
         mode = ctx.option("derive_summaries")
         if answer is not None or mode is None:
             return judged_verdict(answer, what="summary question")
         if mode not in DERIVE_SUMMARIES:
             raise ValueError(f"option derive_summaries={mode!r} is not one of {DERIVE_SUMMARIES}")
-        verdicts = [(member.id, verdict_for(case, member, ctx)) for member in members]
+        verdicts = [(member.id, verdict_for(case, member, ctx)) for member in self.members]
         return _derive(mode, verdicts)
 
-    return check
+
+def _summary_check(criterion_id: str, members: tuple[Rule, ...]) -> CheckFn:
+    return SummaryCheck(criterion_id, members)
 
 
 def _ids(verdicts: Sequence[tuple[str, Verdict]], outcome: Outcome) -> list[str]:

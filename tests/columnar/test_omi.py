@@ -1,0 +1,76 @@
+"""The judged OMI questions on columns: the inspector's answers, after each population."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casework import WorkingCalendar, load_cases
+from casework.columnar import kernel_for
+from casework.model import Case
+from casework.rules import ruleset
+from casework.rules.omi2007 import QUESTIONS as QUESTIONS_OF_CATALOGUE
+from casework.rules.omi2007.question import Answering, JudgedCheck
+from casework.testing import strategies as cs
+from tests.columnar.compare import check
+
+SAMPLE = Path(__file__).parents[2] / "examples" / "omi-sample.json"
+QUESTIONS, CRITERIA = cs.questions_of("omi-2007")
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[Case]:
+    return list(load_cases(SAMPLE).cases)
+
+
+def test_every_omi_rule_but_the_computed_questions_has_a_kernel() -> None:
+    rules = ruleset("omi-2007")
+    judged = [rule for rule in rules if isinstance(rule.check, JudgedCheck)]
+    assert len(judged) == 191
+    without = [rule.id for rule in rules if kernel_for(rule) is None]
+    computed = [q.id for q in QUESTIONS_OF_CATALOGUE if q.answering is Answering.COMPUTED]
+    assert sorted(without) == sorted(computed)
+    assert len(without) == 22
+
+
+@pytest.mark.parametrize("mode", ["all", "majority"])
+def test_summaries_derived_from_answers_are_left_to_the_scalar_rule(
+    sample: list[Case], calendar: WorkingCalendar, mode: str
+) -> None:
+    unsummarised = [
+        case.model_copy(update={"judgements": case.judgements.model_copy(update={"summaries": {}})})
+        for case in sample[:30]
+    ]
+    as_of = max(case.as_of for case in sample)
+    check(unsummarised, "omi-2007", as_of, calendar, {"derive_summaries": mode})
+
+
+def test_the_sample_on_columns_equals_the_scalar_engine(
+    sample: list[Case], calendar: WorkingCalendar
+) -> None:
+    answered = {case.judgements.answers.get("1.1.a") for case in sample}
+    assert len(answered) > 1  # the sample records answers, so the test reads them
+    as_of = max(case.as_of for case in sample)
+    for day in (as_of, as_of + dt.timedelta(days=200)):
+        check(sample, "omi-2007", day, calendar)
+
+
+@settings(max_examples=15)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=4),
+    answers=st.lists(cs.judgements(QUESTIONS, CRITERIA), min_size=4, max_size=4),
+    offset=st.integers(min_value=-30, max_value=400),
+)
+def test_generated_cases_with_answers_on_columns_equal_the_scalar_engine(
+    cases: list[Case], answers: list[object], offset: int, calendar: WorkingCalendar
+) -> None:
+    judged = [
+        case.model_copy(update={"judgements": given})
+        for case, given in zip(cases, answers, strict=False)
+    ]
+    as_of = max(case.as_of for case in judged) + dt.timedelta(days=offset)
+    check(judged, "omi-2007", as_of, calendar)
