@@ -156,8 +156,13 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
     )
     rows.append(("evaluate_columns NS07 OASys rules (kernels)", columns_oasys, cases))
     sample = loaded.cases[:omi_cases]
-    _, evaluate_omi = timed(lambda: evaluate(sample, "omi-2007", as_of=AS_OF, calendar=calendar))
+    omi = ruleset("omi-2007")
+    _, evaluate_omi = timed(lambda: evaluate(sample, omi, as_of=AS_OF, calendar=calendar))
     rows.append(("evaluate omi-2007", evaluate_omi, len(sample)))
+    _, columns_omi = timed(
+        lambda: evaluate_columns(sample, omi, as_of=AS_OF, calendar=calendar), repeat
+    )
+    rows.append(("evaluate_columns omi-2007", columns_omi, len(sample)))
 
     period = Period.financial_year(2007)
 

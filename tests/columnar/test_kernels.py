@@ -23,6 +23,7 @@ from casework.model import Case
 from casework.rules import Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
 from casework.testing import strategies as cs
+from casework.testing.builders import make_case
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from generate import case_records
@@ -152,3 +153,29 @@ def test_a_rule_with_the_same_id_but_another_body_is_not_given_the_kernel(
     scalar = evaluate(generated[:30], variant.only(["NS07.oasys-tier4"]),
                       as_of=dt.date(2009, 3, 31), calendar=calendar)  # fmt: skip
     assert answered.outcomes() == [f.outcome for f in scalar]
+
+
+def test_work_not_done_by_a_record_ending_on_the_due_day_is_late_by_zero_working_days(
+    calendar: WorkingCalendar,
+) -> None:
+    """Found by the OMI property: a PPO licence released on Saturday 15 March 2008 is due
+    on Tuesday 25 March (5 working days, Easter Monday 24 March a holiday); the record
+    ends on 25 March with the OASys not done. Evaluated later, the scalar rule says not
+    met, 0 working days late; the kernel once said 0 calendar days."""
+    case = make_case(
+        reference="EDGE-1",
+        as_of=dt.date(2008, 3, 25),
+        sentence={"kind": "licence", "sentenced_on": "2005-09-12", "custodial_months": 26,
+                  "released_on": "2008-03-15"},
+        tiers=[{"tier": 1, "on": "2008-03-15"}],
+        offender={"ppo": [{"start": "2004-09-13", "end": None}]},
+    )  # fmt: skip
+    _check([case], ruleset("national-standards-2007"), "NS07.oasys-ppo", dt.date(2009, 7, 6),
+           calendar)  # fmt: skip
+    finding = evaluate([case], ruleset("national-standards-2007").only(["NS07.oasys-ppo"]),
+                       as_of=dt.date(2009, 7, 6), calendar=calendar)[0]  # fmt: skip
+    assert (finding.due, finding.late_by, finding.late_unit) == (
+        dt.date(2008, 3, 25),
+        0,
+        "working days",
+    )

@@ -214,12 +214,13 @@ class RuleColumns:
 def lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -> tuple[Days, Mask]:
     """:func:`casework.rules.timing.lateness` for columns: the count, and whether it is in
     calendar days (a calendar-day limit, or late on a weekend or holiday straight after a
-    working-day due date, when no working day has passed)."""
+    working-day due date, when no working day has passed; a record that ends on the due
+    day with the work not done is 0 working days late, as the scalar rule says)."""
     calendar_days = done - due
     if unit is not TimeUnit.WORKING_DAYS:
         return calendar_days, np.ones(len(due), dtype=bool)
     working = calendar.working_days_between_many(due, done)
-    in_days: Mask = working <= 0
+    in_days: Mask = (working <= 0) & (done > due)
     return np.where(in_days, calendar_days, working), in_days
 
 

@@ -20,11 +20,25 @@ import attrs
 import numpy as np
 
 from casework.columnar.columns import NO_DAY, CaseColumns, Mask
-from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, PROVIDERS, Kernel, population
+from casework.columnar.core import (
+    BASIS_CODE,
+    OUTCOME_CODE,
+    PROVIDERS,
+    Kernel,
+    kernel_for,
+    population,
+)
 from casework.model import Answer
 from casework.rules.engine import Basis, Context, MissingFactError, Outcome, Rule
-from casework.rules.omi2007.question import DescriptiveCheck, JudgedCheck, area_check
+from casework.rules.omi2007.question import (
+    COMPUTED_ANSWERS,
+    ComputedCheck,
+    DescriptiveCheck,
+    JudgedCheck,
+    area_check,
+)
 from casework.rules.omi2007.summary import SummaryCheck
+from casework.rules.parameters import MissingParameterError
 
 __all__ = ["AreaKernel", "DescriptiveKernel", "JudgedKernel", "SummaryKernel"]
 
@@ -145,8 +159,60 @@ class AreaKernel:
         return _undated(outcome, basis, missing)
 
 
+@attrs.frozen
+class ComputedKernel:
+    """A computed question: the reused rule's kernel, run with the inspection's own
+    parameters, weighed against the recorded answer as ``computed_answers`` says
+    (:class:`~casework.rules.omi2007.question.ComputedCheck`)."""
+
+    check: ComputedCheck
+    reused: Kernel = attrs.field(eq=False, repr=False)
+    rule: Rule = attrs.field(eq=False, repr=False)
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        question = self.check.question
+        computation = question.computation
+        assert computation is not None
+        n = len(columns)
+        mode = ctx.option("computed_answers", COMPUTED_ANSWERS[0])
+        if mode not in COMPUTED_ANSWERS:
+            raise ValueError(f"option computed_answers={mode!r} is not one of {COMPUTED_ANSWERS}")
+        applies, missing = population(columns, self.rule, ctx)
+        try:
+            computed = self.reused(columns, computation.context(ctx))
+        except (MissingFactError, MissingParameterError):
+            return {**_undated(np.zeros(n), np.zeros(n), np.ones(n, dtype=bool))}
+        if "row" in computed:  # a rule answering per unit is not reused by any question
+            return {**_undated(np.zeros(n), np.zeros(n), np.ones(n, dtype=bool))}
+        recorded = [case.judgements.answers.get(question.id) for case in columns.cases]
+        codes = np.fromiter((_CODE[answer] for answer in recorded), dtype=np.int8, count=n)
+        answered = codes != _CODE[None]
+        if mode == "compute":
+            judged = np.zeros(n, dtype=bool)
+        elif mode == "judgement_first":
+            judged = answered
+        else:
+            cannot = computed["outcome"] == OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+            judged = answered & cannot
+        judged_or_out = judged | ~applies
+        outcome = np.where(judged, _OUTCOME[codes], computed["outcome"])
+        basis = np.where(judged, _BASIS[codes], computed["basis"])
+        outcome = np.where(applies, outcome, OUTCOME_CODE[Outcome.NOT_APPLICABLE])
+        basis = np.where(applies, basis, BASIS_CODE[Basis.OUT_OF_SCOPE])
+        answer = _undated(outcome, basis, missing | computed.get("special", False))
+        for name in ("trigger", "due", "done"):
+            answer[name] = np.where(judged_or_out, NO_DAY, computed[name])
+        answer["late_by"] = np.where(judged_or_out, -1, computed["late_by"])
+        answer["late_unit"] = np.where(judged_or_out, 0, computed["late_unit"]).astype(np.int8)
+        return answer
+
+
 def _omi(rule: Rule) -> Kernel | None:
     check = rule.check
+    if isinstance(check, ComputedCheck):
+        computation = check.question.computation
+        reused = kernel_for(computation.rule) if computation is not None else None
+        return None if reused is None else ComputedKernel(check, reused, rule)
     if isinstance(check, JudgedCheck):
         return JudgedKernel(check.question_id, rule)
     if isinstance(check, SummaryCheck):

@@ -57,6 +57,7 @@ __all__ = [
     "OMI_FROM",
     "Answering",
     "Computation",
+    "ComputedCheck",
     "DescriptiveCheck",
     "JudgedCheck",
     "Question",
@@ -234,12 +235,18 @@ def _judged_check(question_id: str) -> CheckFn:
 # ---------------------------------------------------------------- computed
 
 
-def _computed_check(question: Question) -> CheckFn:
-    computation = question.computation
-    if computation is None:
-        raise ValueError(f"computed question {question.id} has no computation")
+@attrs.frozen
+class ComputedCheck:
+    """The body of a computed question: the reused National Standards rule's verdict,
+    weighed against the inspector's answer as the option ``computed_answers`` says.
+    A class, not a closure, so the columnar engine can recognise it."""
 
-    def check(case: Case, ctx: Context) -> Verdict:
+    question: Question
+
+    def __call__(self, case: Case, ctx: Context) -> Verdict:
+        question = self.question
+        computation = question.computation
+        assert computation is not None  # checked when the body is made
         mode = ctx.option("computed_answers", COMPUTED_ANSWERS[0])
         if mode not in COMPUTED_ANSWERS:
             raise ValueError(f"option computed_answers={mode!r} is not one of {COMPUTED_ANSWERS}")
@@ -271,7 +278,11 @@ def _computed_check(question: Question) -> CheckFn:
             )
         return attrs.evolve(computed, evidence=evidence)
 
-    return check
+
+def _computed_check(question: Question) -> CheckFn:
+    if question.computation is None:
+        raise ValueError(f"computed question {question.id} has no computation")
+    return ComputedCheck(question)
 
 
 # ---------------------------------------------------------------- descriptive and area
