@@ -7,6 +7,7 @@ validated with ``jsonschema``; a field added to an output and not to its schema 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import subprocess
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from click.testing import CliRunner
@@ -23,7 +25,7 @@ from casework.cli import main
 from casework.report.findings import FINDING_COLUMNS
 from casework.rules import Finding
 from casework.schemas import FINDING_FIELDS, available_output_schemas, output_schema
-from casework.stream import FINDINGS_SCHEMA, findings_csv_header
+from casework.stream import FINDINGS_SCHEMA, evidence_text, finding_cells, findings_csv_header
 from casework.testing import strategies as cs
 from tests.conftest import console_script
 
@@ -265,3 +267,33 @@ def test_the_case_file_schema_accepts_the_example_files(examples: Path) -> None:
     assert "as_of" not in data["cases"][0]
     del data["as_of"]
     assert errors("case-file", data)
+
+
+@settings(max_examples=30, deadline=None)
+@given(cs.findings())
+def test_table_cells_line_up_with_the_fields(finding: Finding) -> None:
+    """finding_cells (CSV, Arrow) gives each field in FINDING_FIELDS order."""
+    finding = attrs.evolve(
+        finding,
+        unit="breach 2",
+        group="2.2.ongoing-planning",
+        trigger=dt.date(2007, 5, 8),
+        trigger_label="sentence",
+        due=dt.date(2007, 5, 15),
+        done=dt.date(2007, 5, 22),
+        late_by=5,
+        late_unit="working days",
+        standard="2007",
+    )
+    record = finding.to_dict()
+    cells = dict(zip((field.name for field in FINDING_FIELDS), finding_cells(finding), strict=True))
+    for name, cell in cells.items():
+        value = record[name]
+        if name == "evidence":
+            assert cell == evidence_text(finding)
+        elif name == "source":
+            assert cell == "; ".join(value)
+        elif isinstance(value, bool):
+            assert cell == str(value).lower()
+        else:
+            assert cell == (None if value is None else str(value)), name
