@@ -37,7 +37,7 @@ from casework.compare import (
     target_figures,
 )
 from casework.intervals import IntervalOptions
-from casework.io import CaseFileError, LoadResult, case_file_schema, load_cases
+from casework.io import CaseFileError, LoadResult, load_cases
 from casework.model import Case
 from casework.model.inspection import Inspection, InspectionFileError, load_inspection
 from casework.performance import Period, TargetTally
@@ -93,6 +93,7 @@ from casework.sampling import (
     SampleType,
     sample_cases,
 )
+from casework.schemas import available_output_schemas, output_schema
 from casework.scoring import ScoringOptions, exact_fraction, score_inspection
 from casework.stream import (
     DEFAULT_CHUNK,
@@ -1883,14 +1884,26 @@ def rules(names: tuple[str, ...], format_: Format | None, output: Path | None) -
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of a case file.
+@click.option(
+    "--output",
+    "what",
+    type=click.Choice(available_output_schemas()),
+    default="case-file",
+    show_default=True,
+    help="Whose schema: the case file read, or a JSON output (finding: one line of "
+    "findings --format jsonl; findings, inspection, targets, comparison: the --format json "
+    "of findings, score, targets and diff).",
+)
+def schema(what: str) -> None:
+    """Print the JSON Schema of a case file, or of one of casework's JSON outputs.
 
     \b
-    Example:
+    Examples:
       casework schema > case-file.schema.json
+      casework schema --output findings > findings.schema.json
+      casework schema --output inspection
     """
-    click.echo(json.dumps(case_file_schema(), indent=2))
+    click.echo(json.dumps(output_schema(what), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":  # pragma: no cover

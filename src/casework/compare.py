@@ -45,7 +45,7 @@ from casework._display import arrow_table, html_summary
 from casework.calendar import WorkingCalendar
 from casework.intervals import Interval, IntervalOptions, difference_intervals
 from casework.model import Case
-from casework.rules.engine import Finding, Findings, Outcome, Rule, evaluate_case
+from casework.rules.engine import Finding, Findings, Outcome, Rule, _alias, evaluate_case
 from casework.rules.ruleset import RuleSet, resolve_ruleset
 from casework.text import long_date, plural, round_half_up
 
@@ -372,21 +372,42 @@ class Comparison:
         """References of the cases with at least one change, in case order."""
         return tuple(dict.fromkeys(change.case_ref for change in self.changes))
 
+    @property
+    def questions(self) -> tuple[RuleSummary, ...]:
+        """One summary per question asked by either rule set (``questions`` in JSON; also
+        :attr:`rules`)."""
+        return self.rules
+
     def where(
-        self, *, question: str | None = None, case: str | None = None
+        self,
+        *,
+        case_ref: str | None = None,
+        rule_id: str | None = None,
+        key: str | None = None,
+        unit: str | None = None,
+        question: str | None = None,
+        case: str | None = None,
     ) -> tuple[OutcomeChange, ...]:
-        """The changes on one question (key or either side's rule id) and/or one case."""
+        """The changes matching every condition given (the names of docs/vocabulary.md).
+
+        ``case_ref``: the case; ``rule_id``: either side's rule id; ``key``: the question
+        both findings answer (what they were paired by); ``unit``: the unit in the case.
+        Older aliases: ``case`` for ``case_ref``; ``question`` matches a key or either
+        side's rule id.
+        """
+        wanted_case = _alias("case_ref", case_ref, "case", case)
+
+        def rule_ids(change: OutcomeChange) -> set[str]:
+            return {f.rule_id for f in (change.before, change.after) if f is not None}
+
         return tuple(
             change
             for change in self.changes
-            if (case is None or change.case_ref == case)
-            and (
-                question is None
-                or question == change.key
-                or any(
-                    f is not None and f.rule_id == question for f in (change.before, change.after)
-                )
-            )
+            if (wanted_case is None or change.case_ref == wanted_case)
+            and (rule_id is None or rule_id in rule_ids(change))
+            and (key is None or change.key == key)
+            and (unit is None or change.unit == unit)
+            and (question is None or question == change.key or question in rule_ids(change))
         )
 
     def changed_figures(self) -> tuple[FigureChange, ...]:

@@ -680,6 +680,11 @@ def case_file_schema() -> dict[str, Any]:
     case_schema = Case.model_json_schema(ref_template="#/$defs/{model}")
     defs = case_schema.pop("$defs", {})
     defs["Case"] = case_schema
+    # Under {as_of, cases} a record may leave out its own as_of (the file's applies).
+    defs["CaseInFile"] = {
+        **case_schema,
+        "required": [key for key in case_schema.get("required", ()) if key != "as_of"],
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "casework case file",
@@ -692,11 +697,15 @@ def case_file_schema() -> dict[str, Any]:
             {
                 "type": "object",
                 "properties": {
+                    "casework": {"type": "string", "description": "the file format, case-file/1"},
                     "as_of": {"type": "string", "format": "date"},
-                    "cases": {"type": "array", "items": {"$ref": "#/$defs/Case"}},
+                    "cases": {"type": "array", "items": {"$ref": "#/$defs/CaseInFile"}},
                 },
                 "required": ["cases"],
                 "additionalProperties": False,
+                "if": {"required": ["as_of"]},
+                "then": {},
+                "else": {"properties": {"cases": {"items": {"required": ["as_of"]}}}},
             },
         ],
         "$defs": defs,

@@ -38,6 +38,7 @@ from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
 from casework.rules.engine import Finding, Findings, evaluate_case
 from casework.rules.ruleset import RuleSet
+from casework.schemas import FINDING_FIELDS
 from casework.text import csv_cell
 
 __all__ = [
@@ -66,32 +67,20 @@ T = TypeVar("T")
 
 _CATEGORY = pa.dictionary(pa.int32(), pa.string())
 
-#: Columns of a findings record batch, in order (documented in docs/json.md).
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "category": _CATEGORY,
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "int": pa.int32(),
+}
+
+#: Columns of a findings record batch, in order: made from
+#: :data:`casework.schemas.FINDING_FIELDS` (documented in docs/json.md).
 FINDINGS_SCHEMA = pa.schema(
     [
-        pa.field("case_ref", pa.string(), nullable=False),
-        pa.field("rule_id", _CATEGORY, nullable=False),
-        pa.field("unit", pa.string()),
-        pa.field("criterion", _CATEGORY),
-        pa.field("group", _CATEGORY),
-        pa.field("question", _CATEGORY, nullable=False),
-        pa.field("outcome", _CATEGORY, nullable=False),
-        pa.field("basis", _CATEGORY, nullable=False),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("evidence", pa.string(), nullable=False),
-        pa.field("source", _CATEGORY, nullable=False),
-        pa.field("kind", _CATEGORY, nullable=False),
-        pa.field("roh", pa.bool_(), nullable=False),
-        pa.field("ruleset", _CATEGORY, nullable=False),
-        pa.field("ruleset_version", _CATEGORY, nullable=False),
-        pa.field("as_of", pa.date32(), nullable=False),
-        pa.field("trigger", pa.date32()),
-        pa.field("trigger_label", _CATEGORY),
-        pa.field("due", pa.date32()),
-        pa.field("done", pa.date32()),
-        pa.field("late_by", pa.int32()),
-        pa.field("late_unit", _CATEGORY),
-        pa.field("standard", _CATEGORY),
+        pa.field(field.name, _ARROW_TYPES[field.arrow], nullable=field.nullable)
+        for field in FINDING_FIELDS
     ]
 )
 

@@ -13,6 +13,7 @@ from casework.io import LoadResult
 from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
+from casework.schemas import FINDING_FIELDS
 from casework.stream import StreamedRead, finding_cells
 from casework.text import long_date, percent, printable
 
@@ -35,31 +36,10 @@ OUTCOME_WORDS = {
 }
 _PLAIN_BASES = {Basis.COMPUTED, Basis.OUT_OF_SCOPE, Basis.MISSING_DATA}
 
-#: Columns of the long findings table (CSV), in order. Documented in docs/json.md.
-FINDING_COLUMNS: tuple[Column, ...] = (
-    Column("case_ref", "Case"),
-    Column("rule_id", "Rule"),
-    Column("unit", "Unit"),
-    Column("criterion", "Criterion"),
-    Column("group", "Group"),
-    Column("question", "Question"),
-    Column("outcome", "Outcome"),
-    Column("basis", "Basis"),
-    Column("reason", "Reason"),
-    Column("evidence", "Evidence"),
-    Column("source", "Source"),
-    Column("kind", "Kind"),
-    Column("roh", "RoH"),
-    Column("ruleset", "Rule set"),
-    Column("ruleset_version", "Version"),
-    Column("as_of", "As of"),
-    Column("trigger", "Trigger"),
-    Column("trigger_label", "Trigger is"),
-    Column("due", "Due"),
-    Column("done", "Done"),
-    Column("late_by", "Late by"),
-    Column("late_unit", "Late unit"),
-    Column("standard", "Standard"),
+#: Columns of the long findings table (CSV), in order: made from
+#: :data:`casework.schemas.FINDING_FIELDS`. Documented in docs/json.md.
+FINDING_COLUMNS: tuple[Column, ...] = tuple(
+    Column(field.name, field.label) for field in FINDING_FIELDS
 )
 
 

@@ -534,14 +534,17 @@ class Findings(Sequence[Finding]):
         outcome: Outcome | str | None = None,
         criterion: str | None = None,
         roh: bool | None = None,
+        unit: str | None = None,
+        group: str | None = None,
         case: str | None = None,
         rule: str | None = None,
     ) -> Findings:
         """The findings matching every condition given.
 
-        ``case_ref`` and ``rule_id`` are :class:`Finding`'s field names; ``case`` and
-        ``rule`` are older aliases. A case or rule with no finding at all here raises
-        :class:`UnknownFindingError` (a ``LookupError``) rather than giving nothing.
+        Each keyword is the :class:`Finding` field it matches (docs/vocabulary.md);
+        ``case`` and ``rule`` are older aliases of ``case_ref`` and ``rule_id``. A case
+        or rule with no finding at all here raises :class:`UnknownFindingError` (a
+        ``LookupError``) rather than giving nothing.
         """
         wanted_case = _alias("case_ref", case_ref, "case", case)
         wanted_rule = _alias("rule_id", rule_id, "rule", rule)
@@ -556,6 +559,8 @@ class Findings(Sequence[Finding]):
                 and (wanted is None or finding.outcome is wanted)
                 and (criterion is None or finding.criterion == criterion)
                 and (roh is None or finding.roh == roh)
+                and (unit is None or finding.unit == unit)
+                and (group is None or finding.group == group)
             )
         )
 
