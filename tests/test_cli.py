@@ -252,7 +252,7 @@ def test_progress_never_mixes_into_the_output(tmp_path: Path) -> None:
     path = _many_cases(tmp_path, 5)
     result = run(*FINDINGS, str(path), "--progress", "--format", "json")
     assert result.returncode == 0
-    assert "Evaluating 5 cases" in result.stderr
+    assert "evaluated 5 of 5 cases" in result.stderr
     assert len(json.loads(result.stdout)["findings"]) == _expected_findings(path)
     quiet = run(*FINDINGS, str(path), "--format", "json")
     assert quiet.stderr == ""
@@ -882,7 +882,7 @@ def test_diff_progress_goes_to_stderr(tmp_path: Path) -> None:
     path = _many_cases(tmp_path, 5)
     result = run(*NS05_NS07, str(path), "--progress", "-f", "json")
     assert result.returncode == 0, result.stderr
-    assert "Comparing 5 cases" in result.stderr
+    assert "compared 5 of 5 cases" in result.stderr
     assert json.loads(result.stdout)["cases"] == 5
 
 
