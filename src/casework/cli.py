@@ -949,6 +949,15 @@ def validate(
     help="Only this case reference (repeatable).",
 )
 @click.option("--roh", "roh_only", is_flag=True, help="Only questions in the Risk of Harm thread.")
+@click.option(
+    "--detail",
+    "--all",
+    "detail",
+    is_flag=True,
+    help="Text: every finding with its outcome, dates and reason. [default: counts per rule, "
+    "then per case the rules not met or that cannot be assessed] Other formats always hold "
+    "every finding.",
+)
 @pseudonym_options
 @progress_option
 @_output_options((*FORMATS, *STREAM_FORMATS))
@@ -962,6 +971,7 @@ def findings(
     criteria: tuple[str, ...],
     case_refs: tuple[str, ...],
     roh_only: bool,
+    detail: bool,
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -972,11 +982,14 @@ def findings(
 
     Each finding has an outcome (met, not_met, not_applicable, cannot_assess),
     one plain sentence about the case, and the facts and source lines relied on.
+    As text, the counts per rule and the rules each case does not meet are shown;
+    --detail shows every finding.
     Records that cannot be read are left out with a warning on stderr (exit 1).
 
     \b
     Examples:
       casework findings cases.json --ruleset national-standards-2007 --as-of 2007-10-15
+      casework findings cases.json --detail
       casework findings cases.json --outcome not_met --outcome cannot_assess
       casework findings cases.json --rule 'NS07.oasys-*' --case EX-0003
       casework findings cases.json --format csv -o findings.csv
@@ -1018,7 +1031,8 @@ def findings(
     filtered = bool(outcomes or rule_patterns or criteria or case_refs or roh_only)
     _note_empty(len(found), filtered, "finding")
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    report = findings_report(found, source=file.name, load=result)
+    shown = format_ or (format_for_path_or_none(output) if output is not None else "text")
+    report = findings_report(found, source=file.name, load=result, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
