@@ -36,6 +36,8 @@ from casework.text import printable
 
 __all__ = ["Bar", "print_document", "progress_bar"]
 
+_UNBOUNDED = 10_000
+
 _VERDICT_STYLES = {
     "met": "green",
     "achieved": "green",
@@ -149,8 +151,14 @@ def _rich_cell(cell: str | int | None, column: Column) -> Text:
 def _print_wide(console: Console, renderable: RichTable) -> None:
     """Print at the console's width, or wider when that would break a word or an id."""
 
-    needed = Measurement.get(console, console.options, renderable).minimum
-    console.print(renderable, width=max(console.width, needed), crop=False)
+    unbounded = console.options.update_width(_UNBOUNDED)
+    needed = Measurement.get(console, unbounded, renderable).minimum
+    width = console.width
+    console.width = max(width, needed)  # print() alone never goes past the console's width
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width
 
 
 class Bar:

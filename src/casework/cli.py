@@ -887,9 +887,14 @@ def main() -> None:
 @as_of_option(
     "Date to read records as at, for records that do not give their own as_of.", assessment=False
 )
+@progress_option
 @output_options
 def validate(
-    file: Path, as_of: dt.date | None, format_: Format | None, output: Path | None
+    file: Path,
+    as_of: dt.date | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
 ) -> None:
     """Check every record of FILE: each is accepted or rejected with a located reason.
 
