@@ -675,7 +675,8 @@ def _load(file: Path, as_of: dt.date | None) -> LoadResult:
 def _reading_progress(file: Path) -> console.Progress:
     """Progress of reading FILE's records (``loaded 5,000 of ~20,000 records``)."""
     choice = console.progress_choice()
-    total = None if choice is False else console.estimate_records(file)
+    shown = choice if choice is not None else console.is_terminal(sys.stderr)
+    total = console.estimate_records(file) if shown else None
     return console.Progress(
         f"Reading {file.name}", "loaded", "records", total=total, approximate=True, choice=choice
     )
