@@ -610,8 +610,8 @@ def progress_option(function: F) -> F:
         " /--quiet",
         default=None,
         callback=console.remember_progress,
-        help="Show progress of reading and evaluating on stderr: a bar on a terminal, a line "
-        "every few seconds and a last line otherwise. --quiet is --no-progress. "
+        help="Show progress of reading and evaluating on stderr: a bar on a terminal; off one, "
+        "a line every few seconds and a last line. --quiet is --no-progress. "
         f"[default: on a terminal, for {PROGRESS_THRESHOLD} records or cases or more]",
     )(function)
 
