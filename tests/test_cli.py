@@ -134,7 +134,9 @@ def test_findings_filters(examples: Path) -> None:
 
 @pytest.mark.parametrize("format_", ["text", "markdown", "html"])
 def test_findings_for_people(examples: Path, format_: str) -> None:
-    result = run(*FINDINGS, str(examples / "cases.json"), "--format", format_, "--case", "EX-0003")
+    result = run(
+        *FINDINGS, str(examples / "cases.json"), "-f", format_, "--case", "EX-0003", "--detail"
+    )
     assert result.returncode == 0, result.stderr
     assert "EX-0003" in result.stdout
     assert "EX-0001" not in result.stdout
