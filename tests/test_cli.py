@@ -134,7 +134,9 @@ def test_findings_filters(examples: Path) -> None:
 
 @pytest.mark.parametrize("format_", ["text", "markdown", "html"])
 def test_findings_for_people(examples: Path, format_: str) -> None:
-    result = run(*FINDINGS, str(examples / "cases.json"), "--format", format_, "--case", "EX-0003")
+    result = run(
+        *FINDINGS, str(examples / "cases.json"), "-f", format_, "--case", "EX-0003", "--detail"
+    )
     assert result.returncode == 0, result.stderr
     assert "EX-0003" in result.stdout
     assert "EX-0001" not in result.stdout
@@ -252,7 +254,7 @@ def test_progress_never_mixes_into_the_output(tmp_path: Path) -> None:
     path = _many_cases(tmp_path, 5)
     result = run(*FINDINGS, str(path), "--progress", "--format", "json")
     assert result.returncode == 0
-    assert "Evaluating 5 cases" in result.stderr
+    assert "evaluated 5 of 5 cases" in result.stderr
     assert len(json.loads(result.stdout)["findings"]) == _expected_findings(path)
     quiet = run(*FINDINGS, str(path), "--format", "json")
     assert quiet.stderr == ""
@@ -882,7 +884,7 @@ def test_diff_progress_goes_to_stderr(tmp_path: Path) -> None:
     path = _many_cases(tmp_path, 5)
     result = run(*NS05_NS07, str(path), "--progress", "-f", "json")
     assert result.returncode == 0, result.stderr
-    assert "Comparing 5 cases" in result.stderr
+    assert "compared 5 of 5 cases" in result.stderr
     assert json.loads(result.stdout)["cases"] == 5
 
 

@@ -26,6 +26,7 @@ from typing import Any, NoReturn, TypeVar, cast
 import attrs
 import click
 
+from casework import console
 from casework.calendar import CalendarError, WorkingCalendar
 from casework.compare import (
     QuestionClashError,
@@ -37,7 +38,7 @@ from casework.compare import (
     target_figures,
 )
 from casework.intervals import IntervalOptions
-from casework.io import CaseFileError, LoadResult, load_cases
+from casework.io import CaseError, CaseFileError, LoadResult, iter_cases
 from casework.model import Case
 from casework.model.inspection import Inspection, InspectionFileError, load_inspection
 from casework.performance import Period, TargetTally
@@ -132,8 +133,9 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 """The reader of standard output went away (``casework ... | head``), as a shell reports it."""
 
-PROGRESS_THRESHOLD = 200
-"""Cases from which a progress bar is shown on a terminal (``--progress`` forces it)."""
+PROGRESS_THRESHOLD = console.PROGRESS_THRESHOLD
+"""Records or cases from which a progress bar is shown on a terminal (``--progress``
+forces it)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -563,6 +565,7 @@ def _output_options(formats: Sequence[str]) -> Callable[[F], F]:
 
 def _with_output_options(function: F, formats: Sequence[str]) -> F:
     streamed = any(f in STREAM_FORMATS for f in formats)
+    function = console.width_option(function)
     suffixes = ".txt .md .html .json .csv" + (" .jsonl .parquet" if streamed else "")
     function = click.option(
         "--output",
@@ -605,9 +608,12 @@ def pseudonym_options(function: F) -> F:
 def progress_option(function: F) -> F:
     return click.option(
         "--progress/--no-progress",
+        " /--quiet",
         default=None,
-        help=f"Show a progress bar on stderr. [default: on a terminal, for {PROGRESS_THRESHOLD} "
-        "cases or more]",
+        callback=console.remember_progress,
+        help="Show progress of reading and evaluating on stderr: a bar on a terminal; off one, "
+        "a line every few seconds and a last line. --quiet is --no-progress. "
+        f"[default: on a terminal, for {PROGRESS_THRESHOLD} records or cases or more]",
     )(function)
 
 
@@ -621,8 +627,16 @@ def _emit(report: Report, format_: Format | None, output: Path | None) -> None:
             format_ = format_for_path(output) if output is not None else "text"
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    if (
+        output is None
+        and format_ == "text"
+        and report.text is None
+        and console.is_terminal(sys.stdout)
+    ):  # drawn with rich on a terminal; plain text in a pipe or a file
+        console.print_document(report.document, sys.stdout, console.text_width(sys.stdout))
+        return
     try:
-        text = report.render(format_)
+        text = report.render(format_, width=console.text_width(sys.stdout, to_file=bool(output)))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output is None:
@@ -643,10 +657,30 @@ def _write(path: Path, write: Callable[[], object], option: str) -> None:
 
 
 def _load(file: Path, as_of: dt.date | None) -> LoadResult:
+    """Read every record of FILE (as :func:`~casework.load_cases` does), showing progress."""
+    cases: list[Case] = []
+    errors: list[CaseError] = []
     try:
-        return load_cases(file, as_of=as_of)
+        with _reading_progress(file) as progress:
+            for item in iter_cases(file, as_of=as_of):
+                if isinstance(item, Case):
+                    cases.append(item)
+                else:
+                    errors.append(item)
+                progress.advance()
     except (CaseFileError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
+    return LoadResult(tuple(cases), tuple(errors))
+
+
+def _reading_progress(file: Path) -> console.Progress:
+    """Progress of reading FILE's records (``loaded 5,000 of ~20,000 records``)."""
+    choice = console.progress_choice()
+    shown = choice if choice is not None else console.is_terminal(sys.stderr)
+    total = console.estimate_records(file) if shown else None
+    return console.Progress(
+        f"Reading {file.name}", "loaded", "records", total=total, approximate=True, choice=choice
+    )
 
 
 def _check_cases(case_refs: Sequence[str], result: LoadResult, file: Path) -> None:
@@ -731,14 +765,11 @@ def _with_progress(
 ) -> T:
     """``work(cases)``, iterating under a progress bar on stderr when one is wanted: on a
     terminal for large files, or when asked."""
-    stderr = sys.stderr
-    show = (
-        progress if progress is not None else stderr.isatty() and len(cases) >= PROGRESS_THRESHOLD
-    )
-    with click.progressbar(
-        cases, label=f"{verb} {len(cases)} cases", file=stderr, hidden=not show
+    done = {"Evaluating": "evaluated", "Comparing": "compared"}.get(verb, verb.lower())
+    with console.Progress(
+        f"{verb} {len(cases)} cases", done, "cases", total=len(cases), choice=progress
     ) as bar:
-        return work(bar)
+        return work(console.track(cases, bar))
 
 
 def _evaluate_file(
@@ -858,9 +889,14 @@ def main() -> None:
 @as_of_option(
     "Date to read records as at, for records that do not give their own as_of.", assessment=False
 )
+@progress_option
 @output_options
 def validate(
-    file: Path, as_of: dt.date | None, format_: Format | None, output: Path | None
+    file: Path,
+    as_of: dt.date | None,
+    progress: bool | None,
+    format_: Format | None,
+    output: Path | None,
 ) -> None:
     """Check every record of FILE: each is accepted or rejected with a located reason.
 
@@ -920,6 +956,15 @@ def validate(
     help="Only this case reference (repeatable).",
 )
 @click.option("--roh", "roh_only", is_flag=True, help="Only questions in the Risk of Harm thread.")
+@click.option(
+    "--detail",
+    "--all",
+    "detail",
+    is_flag=True,
+    help="Text: every finding with its outcome, dates and reason. [default: counts per rule, "
+    "then per case the rules not met or that cannot be assessed] Other formats always hold "
+    "every finding.",
+)
 @pseudonym_options
 @progress_option
 @_output_options((*FORMATS, *STREAM_FORMATS))
@@ -933,6 +978,7 @@ def findings(
     criteria: tuple[str, ...],
     case_refs: tuple[str, ...],
     roh_only: bool,
+    detail: bool,
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -943,11 +989,14 @@ def findings(
 
     Each finding has an outcome (met, not_met, not_applicable, cannot_assess),
     one plain sentence about the case, and the facts and source lines relied on.
+    As text, the counts per rule and the rules each case does not meet are shown;
+    --detail shows every finding.
     Records that cannot be read are left out with a warning on stderr (exit 1).
 
     \b
     Examples:
       casework findings cases.json --ruleset national-standards-2007 --as-of 2007-10-15
+      casework findings cases.json --detail
       casework findings cases.json --outcome not_met --outcome cannot_assess
       casework findings cases.json --rule 'NS07.oasys-*' --case EX-0003
       casework findings cases.json --format csv -o findings.csv
@@ -989,7 +1038,8 @@ def findings(
     filtered = bool(outcomes or rule_patterns or criteria or case_refs or roh_only)
     _note_empty(len(found), filtered, "finding")
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    report = findings_report(found, source=file.name, load=result)
+    shown = format_ or (format_for_path_or_none(output) if output is not None else "text")
+    report = findings_report(found, source=file.name, load=result, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
 
@@ -1033,7 +1083,11 @@ def format_for_path_or_none(path: Path) -> str | None:
 
 def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
     try:
-        yield from reading.cases()
+        with _reading_progress(Path(reading.source)) as progress:
+            for case in reading.cases():
+                progress.update(reading.records)
+                yield case
+            progress.update(reading.records)
     except (CaseFileError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     except MixedDatesError as exc:
@@ -1853,8 +1907,8 @@ def rulesets(format_: Format | None, output: Path | None) -> None:
     )
     table = Table(
         (
-            Column("name", "Name"),
-            Column("version", "Version"),
+            Column("name", "Name", nowrap=True),
+            Column("version", "Version", nowrap=True),
             Column("title", "Title"),
             Column("in_force_from", "In force from"),
             Column("in_force_to", "In force to"),

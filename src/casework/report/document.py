@@ -58,7 +58,8 @@ Cell: TypeAlias = str | int | None
 Align = Literal["left", "right"]
 
 TEXT_WIDTH = 100
-"""Width of plain-text output: tables wrap their widest text column to fit."""
+"""Default width of plain-text output: tables wrap their widest text column to fit (the
+command line uses the terminal's width, ``COLUMNS`` or ``--width`` instead)."""
 
 
 @attrs.frozen
@@ -172,7 +173,7 @@ def _text_block(block: Block, width: int, depth: int) -> list[str]:
             lines.extend(["", *_text_block(inner, width, depth + 1)])
         return lines
     if isinstance(block, Paragraph):
-        return textwrap.wrap(printable(block.text), width) or [""]
+        return _wrap(printable(block.text), width) or [""]
     if isinstance(block, Facts):
         items = [(printable(label), printable(value)) for label, value in block.items]
         label_width = max((len(label) for label, _ in items), default=0) + 1
@@ -180,14 +181,14 @@ def _text_block(block: Block, width: int, depth: int) -> list[str]:
     if isinstance(block, BulletList):
         lines = [printable(block.title)] if block.title else []
         for item in block.items or (block.empty,):
-            wrapped = textwrap.wrap(printable(item), width - 2) or [""]
+            wrapped = _wrap(printable(item), width - 2) or [""]
             lines.extend([f"* {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])])
         return lines
     if isinstance(block, Figure):
         if block.table is not None:
             return _text_table(block.table, width)
         caption = f"{block.caption}: " if block.caption else ""
-        return textwrap.wrap(printable(f"[Chart] {caption}{block.alt}"), width)
+        return _wrap(printable(f"[Chart] {caption}{block.alt}"), width)
     return _text_table(block, width)
 
 
@@ -199,8 +200,13 @@ def _text_table(table: Table, width: int) -> list[str]:
         for i, column in enumerate(table.columns)
     ]
     gap = 2
-    # Narrow the widest text column, one character at a time, until the table fits.
-    floors = [max(len(label), 12) for label in labels]
+    # Narrow the widest text column, one character at a time, until the table fits. A
+    # column is never narrower than its longest word: cells wrap between words only, so an
+    # identifier or a name is never broken (a table that cannot fit runs wider instead).
+    floors = [
+        max(len(label), 12, *(_longest_word(row[i]) for row in texts))
+        for i, label in enumerate(labels)
+    ]
     while sum(widths) + gap * (len(widths) - 1) > width:
         narrowable = [
             i
@@ -222,10 +228,23 @@ def _text_table(table: Table, width: int) -> list[str]:
     return lines
 
 
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, broken at spaces only: never inside a word,
+    never at a hyphen (``rom-east-of-england-2007-08`` stays whole)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 def _text_row(
     cells: Sequence[str], columns: Sequence[Column], widths: Sequence[int], gap: int
 ) -> list[str]:
-    wrapped = [textwrap.wrap(cell, w) or [""] for cell, w in zip(cells, widths, strict=True)]
+    wrapped = [
+        ([cell] if column.nowrap else _wrap(cell, w)) or [""]
+        for cell, column, w in zip(cells, columns, widths, strict=True)
+    ]
     height = max(len(parts) for parts in wrapped)
     lines = []
     for index in range(height):

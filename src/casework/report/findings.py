@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from casework.io import LoadResult
-from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
+from casework.report.document import Block, Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.schemas import FINDING_FIELDS
@@ -104,8 +104,14 @@ def findings_report(
     source: str | None = None,
     load: LoadResult | None = None,
     title: str | None = None,
+    detail: bool = True,
 ) -> Report:
     """Findings as a report: a summary per rule, then one row per case and question.
+
+    With ``detail=False`` the document (text, Markdown, HTML) is the short form the
+    command line prints by default: the counts per rule (not yet due apart from the other
+    not applicable), then per case the rules not met and those that cannot be assessed.
+    The data (JSON) and the table (CSV) are the same either way.
 
     Args:
         findings: findings from :func:`~casework.rules.evaluate` (pseudonymise
@@ -113,6 +119,7 @@ def findings_report(
         source: the name of the case file, shown and kept in the data.
         load: the load result, to say how many records were read and rejected.
         title: a title instead of ``Findings: <rule set>``.
+        detail: every finding with its reason (``True``), or the grouped summary.
     """
     items = Findings(tuple(findings))
     ruleset = _single(f.ruleset for f in items)
@@ -180,7 +187,7 @@ def findings_report(
             for rule in rules
         ),
     )
-    detail = Table(
+    every = Table(
         (
             Column("case_ref", "Case", nowrap=True),
             Column("rule_id", "Rule", nowrap=True),
@@ -207,15 +214,84 @@ def findings_report(
         "Met % is met out of met and not met: findings not applicable or that cannot be "
         "assessed are left out of it."
     )
-    document = Document(
-        title or (f"Findings: {ruleset}" if ruleset else "Findings"),
-        (
+    heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
+    if detail:
+        blocks: tuple[Block, ...] = (
             Facts(tuple(facts)),
             Section("Summary by rule", (summary, note)),
-            Section("Findings", (detail,)),
+            Section("Findings", (every,)),
+        )
+    else:
+        blocks = (
+            Facts(tuple(facts)),
+            Section("Summary by rule", (_grouped_summary(by_rule), note)),
+            Section(
+                "Not met and cannot assess, by case",
+                (
+                    _by_case(items, case_refs),
+                    Paragraph(
+                        "Every finding with its outcome, dates and reason: casework findings "
+                        "--detail (or findings_report(..., detail=True))."
+                    ),
+                ),
+            ),
+        )
+    return Report(Document(heading, blocks), data, _findings_table(items))
+
+
+def _grouped_summary(by_rule: Mapping[str, list[Finding]]) -> Table:
+    """One line of counts per rule: met, not met, not yet due, other not applicable,
+    cannot assess (the questions are in the detail, and in ``casework rules``)."""
+    rows = []
+    for rule_id, group in by_rule.items():
+        counts = _counts(group)
+        not_yet_due = sum(f.basis is Basis.NOT_YET_DUE for f in group)
+        rows.append(
+            (
+                rule_id,
+                counts[Outcome.MET],
+                counts[Outcome.NOT_MET],
+                not_yet_due,
+                counts[Outcome.NOT_APPLICABLE] - not_yet_due,
+                counts[Outcome.CANNOT_ASSESS],
+                _met_share(counts),
+            )
+        )
+    return Table(
+        (
+            Column("rule_id", "Rule", nowrap=True),
+            Column("met", "Met", "right"),
+            Column("not_met", "Not met", "right"),
+            Column("not_yet_due", "Not yet due", "right"),
+            Column("not_applicable", "N/A", "right"),
+            Column("cannot_assess", "Cannot assess", "right"),
+            Column("met_share", "Met %", "right"),
+        ),
+        tuple(rows),
+    )
+
+
+def _by_case(items: Findings, case_refs: list[str]) -> Table:
+    """Per case, the rules not met and the rules that cannot be assessed (ids only)."""
+    not_met: dict[str, list[str]] = {ref: [] for ref in case_refs}
+    cannot: dict[str, list[str]] = {ref: [] for ref in case_refs}
+    for finding in items:
+        if finding.outcome is Outcome.NOT_MET:
+            not_met[finding.case_ref].append(finding.rule_id)
+        elif finding.outcome is Outcome.CANNOT_ASSESS:
+            cannot[finding.case_ref].append(finding.rule_id)
+    return Table(
+        (
+            Column("case_ref", "Case", nowrap=True),
+            Column("not_met", "Not met"),
+            Column("cannot_assess", "Cannot assess"),
+        ),
+        tuple(
+            (ref, ", ".join(not_met[ref]) or None, ", ".join(cannot[ref]) or None)
+            for ref in case_refs
+            if not_met[ref] or cannot[ref]
         ),
     )
-    return Report(document, data, _findings_table(items))
 
 
 def _iso(day: dt.date | None) -> str | None:

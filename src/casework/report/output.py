@@ -17,6 +17,7 @@ import attrs
 
 from casework.io import LoadResult
 from casework.report.document import (
+    TEXT_WIDTH,
     Document,
     Figure,
     Table,
@@ -75,10 +76,11 @@ class Report:
     text: str | None = attrs.field(default=None, repr=False)
     """Plain text to print instead of rendering the document (a compact, grep-able form)."""
 
-    def render(self, format: Format = "text") -> str:
-        """The report as ``text``, ``markdown``, ``html``, ``json`` or ``csv``."""
+    def render(self, format: Format = "text", *, width: int = TEXT_WIDTH) -> str:
+        """The report as ``text``, ``markdown``, ``html``, ``json`` or ``csv``; plain text
+        is wrapped to ``width`` columns (between words: identifiers are never broken)."""
         if format == "text":
-            return self.text if self.text is not None else render_text(self.document)
+            return self.text if self.text is not None else render_text(self.document, width=width)
         if format == "markdown":
             return render_markdown(self.document)
         if format == "html":
