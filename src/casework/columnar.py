@@ -495,6 +495,8 @@ def _special_rows(columns: CaseColumns, rule: Rule, answered: RuleColumns, ctx: 
     deadlines to their rules' in-force dates, a clock outside them."""
     as_of = day_number(ctx.as_of)
     special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
+    if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
+        special |= True  # not yet in force on the assessment date: the scalar rule says so
     if ctx.by_clock:
         by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
         day = answered.due if by_due else answered.trigger
