@@ -232,12 +232,16 @@ def _beyond_the_record(case: Case, as_of: dt.date, finding: Finding) -> bool:
 
 
 def _not_in_force(rules: RuleSet, finding: Finding) -> bool:
-    """The set holds deadlines to their rules' in-force dates and this one's clock started
-    outside them (docs/decisions.md#standard-by-clock-start)."""
-    return (rules.by_clock and "not in force" in finding.reason) or (
-        rules.by_clock
-        and finding.trigger is not None
-        and not rules.rule(finding.rule_id).in_force_on(finding.trigger)
+    """The set holds its rules to their in-force dates and this finding falls outside them:
+    a clock that started outside them (docs/decisions.md#standard-by-clock-start), or, read
+    by the assessment date, a rule not yet in force then (#in-force-every-set)."""
+    if not rules.by_clock:
+        return False
+    rule = rules.rule(finding.rule_id)
+    if rules.in_force_by == "as_of":
+        return finding.as_of < rule.in_force_from
+    return "not in force" in finding.reason or (
+        finding.trigger is not None and not rule.in_force_on(finding.trigger)
     )
 
 
@@ -262,6 +266,12 @@ def scope_problems(
         found[finding.rule_id].append(finding)
     for rule in rules.rules:
         answers = found[rule.id]
+        if rules.by_clock and rules.in_force_by == "as_of" and as_of < rule.in_force_from:
+            # not yet in force on the assessment date: one not-applicable finding, whatever
+            # the population (docs/decisions.md#in-force-every-set)
+            if not (len(answers) == 1 and _out_of_scope(answers[0])):
+                yield rule.id, f"not in force on {as_of}, but {answers[0].reason}"
+            continue
         try:
             in_scope: bool | None = rule.applies_to(case, ctx)
         except (MissingFactError, MissingParameterError):
@@ -296,7 +306,9 @@ def test_no_rule_raises_scope_follows_the_population_and_never_holds(
         never = [
             (f.rule_id, f.outcome, f.reason)
             for f in findings
-            if f.outcome in NEVER.get(f.rule_id, {}) and not _beyond_the_record(case, as_of, f)
+            if f.outcome in NEVER.get(f.rule_id, {})
+            and not _beyond_the_record(case, as_of, f)
+            and not (f.outcome is Outcome.NOT_APPLICABLE and _not_in_force(rules, f))
         ]
         assert never == [], f"{rules.label}: outcomes NEVER says no case gives"
 

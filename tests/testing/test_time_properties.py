@@ -3,10 +3,11 @@
 * evaluating as at an earlier day reads the record as it stood that day:
   ``evaluate(case, as_of=d) == evaluate(case.as_at(d), as_of=d)``;
 * ``as_at`` keeps no fact after the day and reading twice is reading once;
-* no deadline is set under a rule not in force on the day its clock started, in
-  every set that holds deadlines to it (the National Standards sets); the target and
-  inspection sets choose their cases by period and sample
-  (docs/decisions.md#standard-by-clock-start) and are held to the first two.
+* every shipped set enforces its rules' in-force dates: no deadline is set under a
+  rule not in force on the day its clock started (the National Standards and target
+  sets, docs/decisions.md#standard-by-clock-start), and ``omi-2007``, read by the
+  assessment date, answers nothing under a question not yet in force on it
+  (docs/decisions.md#in-force-every-set); each set read the other way too.
 
 Few examples per run (a 25th of the profile's, at least 5): each evaluates every shipped set.
 """
@@ -16,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casework.model import Case
 from casework.model.base import dates_in
-from casework.rules import available_rulesets, evaluate, ruleset
-from casework.rules.engine import Context, in_force_day
+from casework.rules import Outcome, available_rulesets, evaluate, ruleset
+from casework.rules.engine import IN_FORCE_BY, IN_FORCE_READINGS, Context, in_force_day
 from casework.testing import default_calendar
 from casework.testing.timeline import cases_with_earlier_days
 
@@ -51,19 +53,25 @@ def test_reading_as_at_twice_is_reading_once(drawn: tuple[Case, dt.date]) -> Non
 
 
 @FEW
-@given(cases_with_earlier_days())
-def test_no_deadline_under_a_rule_not_in_force_when_its_clock_started(
-    drawn: tuple[Case, dt.date],
+@given(cases_with_earlier_days(), st.sampled_from([None, *IN_FORCE_READINGS]))
+def test_no_deadline_under_a_rule_not_in_force(
+    drawn: tuple[Case, dt.date], reading: str | None
 ) -> None:
     case, day = drawn
+    options = None if reading is None else {IN_FORCE_BY: reading}
     for rules in SHIPPED:
-        if not rules.by_clock:
-            continue
-        ctx = Context(day, CALENDAR, rules.parameters, rules.name)
-        for finding in evaluate(case, rules, as_of=day, calendar=CALENDAR):
+        assert rules.by_clock, rules.name
+        ctx = Context.of(rules, as_of=day, calendar=CALENDAR, options=options)
+        assert ctx.by_clock != ctx.by_assessment_date, rules.name
+        for finding in evaluate(case, rules, as_of=day, calendar=CALENDAR, options=options):
+            rule = rules.rule(finding.rule_id)
+            if ctx.by_assessment_date:
+                if not rule.in_force_from <= day:
+                    assert finding.outcome is Outcome.NOT_APPLICABLE, finding
+                    assert "after the assessment date" in finding.reason, finding
+                continue
             if finding.due is None:
                 continue
-            rule = rules.rule(finding.rule_id)
             started = in_force_day(finding, ctx)  # type: ignore[arg-type]
             assert started is not None, finding
             assert rule.in_force_on(started), (rules.name, finding.rule_id, finding.reason)

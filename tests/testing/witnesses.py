@@ -47,7 +47,12 @@ def marks(case: Case) -> set[Mark]:
     found: set[Mark] = set()
     for rules in properties.RULESETS:
         findings = evaluate(case, rules, as_of=case.as_of, calendar=properties.CALENDAR)
-        found |= {(f.rule_id, f.outcome.value) for f in findings}
+        # a rule not yet in force on the assessment date says so, whatever it would answer
+        found |= {
+            (f.rule_id, f.outcome.value)
+            for f in findings
+            if not (rules.in_force_by == "as_of" and properties._not_in_force(rules, f))
+        }
         problems = properties.scope_problems(case, rules, case.as_of, findings)
         found |= {(rule_id, SCOPED) for rule_id, _ in problems}
     return found

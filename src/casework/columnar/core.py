@@ -256,6 +256,8 @@ def _by_kernel(
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
     special_rows = _special_rows(columns, ctx)
+    if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
+        special_rows[:] = True  # not yet in force on the assessment date: the scalar rule says so
     if own is not None:
         special_rows |= own
     special = np.flatnonzero(special_rows)
@@ -268,7 +270,7 @@ def _hold_to_in_force(answered: dict[str, Any], rule: Rule, ctx: Context) -> Non
     in-force dates is not applicable, its day kept as the trigger."""
     trigger, due = answered["trigger"], answered["due"]
     day = trigger
-    if ctx.option(IN_FORCE_BY, "trigger") == "due":
+    if ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due":
         day = np.where(due != NO_DAY, due, trigger)
     first = day_number(rule.in_force_from)
     last = day_number(rule.in_force_to) if rule.in_force_to is not None else LATEST

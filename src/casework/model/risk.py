@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -144,6 +144,36 @@ class OasysAssessment(Record):
     """When a manager countersigned the assessment (002:752, 002:304)."""
     countersigned_by: StaffRole | None = None
     """Role of the countersigning manager."""
+    parts_with_assessment: bool = False
+    """Every part recorded in this assessment with no date of its own was completed with
+    the assessment, on its ``completed_on`` (one date written once; an exempted full
+    analysis is not completed). Read when the record is loaded, so every reader (rules,
+    columns, exports) sees the parts dated (docs/decisions.md#assessment-parts)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parts_dated_by_the_assessment(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("parts_with_assessment") is not True:
+            return data
+        completed = data.get("completed_on")
+        if completed is None:
+            return data  # started, not completed: nor are its undated parts
+        filled = dict(data)
+        for part in _PARTS:
+            value = filled.get(part)
+            if isinstance(value, dict):
+                if value.get("completed_on") is None and not value.get("exempted"):
+                    filled[part] = {**value, "completed_on": completed}
+            elif (
+                isinstance(value, Record)
+                and getattr(value, "completed_on", None) is None
+                and not getattr(value, "exempted", False)
+            ):
+                filled[part] = {
+                    **value.model_dump(exclude_defaults=True),
+                    "completed_on": completed,
+                }
+        return filled
 
     @model_validator(mode="after")
     def _review_fields(self) -> Self:
@@ -186,6 +216,10 @@ class OasysAssessment(Record):
         dates = [self.part_completed_on(part) for part in OasysPart]
         known = [day for day in dates if day is not None]
         return max(known) if known else None
+
+
+#: The parts of an assessment that carry their own completion date.
+_PARTS = ("screening", "full_analysis", "rmp", "sentence_plan")
 
 
 class SignificantEvent(Record):

@@ -201,7 +201,14 @@ class Context:
     """The date the case record describes the case as at: facts after it are unknown."""
     by_clock: bool = False
     """Whether deadlines are held to their rules' in-force dates on the day the clock started
-    (:attr:`RuleSet.by_clock`)."""
+    (or fell due): the rule set enforces in-force dates (:attr:`RuleSet.by_clock`) and the
+    reading in force (:attr:`in_force_by`) is ``"trigger"`` or ``"due"``."""
+    in_force_by: str = "trigger"
+    """Which day decides whether a rule is in force: the option ``in_force_by`` if given, else
+    the rule set's own reading (:attr:`RuleSet.in_force_by`)."""
+    by_assessment_date: bool = False
+    """Whether rules are held to their in-force dates on the assessment date instead: the rule
+    set enforces in-force dates and the reading is ``"as_of"``."""
 
     @classmethod
     def of(
@@ -214,14 +221,20 @@ class Context:
         record_as_of: dt.date | None = None,
     ) -> Context:
         """The context a rule set's rules are asked in."""
+        chosen = dict(options or {})
+        reading = chosen.get(IN_FORCE_BY, ruleset.in_force_by)
+        if reading not in IN_FORCE_READINGS:
+            raise ValueError(f"option {IN_FORCE_BY} must be one of {', '.join(IN_FORCE_READINGS)}")
         return cls(
             as_of=as_of,
             calendar=calendar,
             parameters=ruleset.parameters,
             ruleset=ruleset.name,
-            options=dict(options or {}),
+            options=chosen,
             record_as_of=record_as_of,
-            by_clock=ruleset.by_clock,
+            by_clock=ruleset.by_clock and reading != "as_of",
+            in_force_by=reading,
+            by_assessment_date=ruleset.by_clock and reading == "as_of",
         )
 
     def param(self, name: str) -> Parameter:
@@ -677,8 +690,6 @@ def evaluate_case(
     evaluated as it stood on ``as_of`` (:meth:`Case.as_at`); every rule on a
     case sentenced after ``as_of`` is not applicable.
     """
-    if options and options.get(IN_FORCE_BY, "trigger") not in IN_FORCE_READINGS:
-        raise ValueError(f"option {IN_FORCE_BY} must be one of {', '.join(IN_FORCE_READINGS)}")
     ctx = Context.of(
         ruleset, as_of=as_of, calendar=calendar, options=options, record_as_of=case.as_of
     )
@@ -690,7 +701,26 @@ def evaluate_case(
     return tuple(
         _finding(case, rule, ctx, ruleset, verdict)
         for rule in ruleset.rules
-        for verdict in _verdicts(case, rule, ctx, in_force=ruleset.by_clock)
+        for verdict in (
+            (_not_yet_in_force(rule, ctx),)
+            if ctx.by_assessment_date and ctx.as_of < rule.in_force_from
+            else _verdicts(case, rule, ctx, in_force=ctx.by_clock)
+        )
+    )
+
+
+def _not_yet_in_force(rule: Rule, ctx: Context) -> Verdict:
+    """Read by the assessment date (``in_force_by="as_of"``), a rule that had not come into
+    force by then answers nothing (docs/decisions.md#in-force-every-set)."""
+    return Verdict(
+        Outcome.NOT_APPLICABLE,
+        Basis.OUT_OF_SCOPE,
+        f"Not applicable: the rule came into force on {_long(rule.in_force_from)}, after the "
+        f"assessment date ({_long(ctx.as_of)}).",
+        (
+            Evidence("assessment date", ctx.as_of),
+            Evidence("rule in force from", rule.in_force_from),
+        ),
     )
 
 
@@ -786,13 +816,14 @@ def _verdicts(
 
 #: The evaluation option that says which day of a deadline decides the standard it falls under.
 IN_FORCE_BY = "in_force_by"
-#: ``in_force_by`` values: the day the clock started (the default), or the day it fell due.
-IN_FORCE_READINGS = ("trigger", "due")
+#: ``in_force_by`` values: the day the clock started (the default), the day it fell due, or
+#: the assessment date (docs/decisions.md#in-force-every-set).
+IN_FORCE_READINGS = ("trigger", "due", "as_of")
 
 
 def in_force_day(verdict: Verdict, ctx: Context) -> dt.date | None:
     """The day that decides which standard a deadline falls under (``in_force_by``)."""
-    if ctx.option(IN_FORCE_BY, "trigger") == "due" and verdict.due is not None:
+    if ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due" and verdict.due is not None:
         return verdict.due
     return verdict.trigger
 
@@ -824,6 +855,7 @@ def _in_force(rule: Rule, verdict: Verdict, ctx: Context) -> Verdict:
             Evidence(label, day),
             Evidence("rule in force from", rule.in_force_from),
             Evidence("rule in force to", rule.in_force_to),
+            *(item for item in verdict.evidence if item.label == "unit"),
         ),
         unit=verdict.unit,
         trigger=day,

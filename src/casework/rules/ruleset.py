@@ -31,7 +31,7 @@ import attrs
 
 from casework import yaml
 from casework.calendar import Duration, TimeUnit
-from casework.rules.engine import Rule, RuleDefinitionError
+from casework.rules.engine import IN_FORCE_READINGS, Rule, RuleDefinitionError
 from casework.rules.parameters import (
     MissingParameterError,
     Parameter,
@@ -80,10 +80,24 @@ class RuleSet:
     """The rule set this one was derived from by an :class:`Overlay`, if any."""
     changes: tuple[str, ...] = ()
     """What the overlay changed, in words ("oasys_tier1to3_limit: 15 working days -> 10 ...")."""
-    by_clock: bool = False
-    """Whether each deadline is checked against its rule's in-force dates on the day its clock
-    started (the National Standards sets; docs/decisions.md#standard-by-clock-start). The
-    target and inspection sets choose their cases by period and sample instead."""
+    by_clock: bool = True
+    """Whether the rules' in-force dates are enforced (every shipped set;
+    docs/decisions.md#standard-by-clock-start, #in-force-every-set): on the day each
+    deadline's clock started, or by the set's own reading (:attr:`in_force_by`). ``False``
+    asks every rule of every case whatever its dates."""
+    in_force_by: str = attrs.field(default="trigger")
+    """The set's own reading of which day decides whether a rule is in force (the option
+    ``in_force_by`` overrides it): ``"trigger"``, the day the deadline's clock started (the
+    National Standards and target sets); ``"due"``, the day it fell due; ``"as_of"``, the
+    assessment date (``omi-2007``: the inspection judged every sampled case by the
+    standards of its fieldwork; docs/decisions.md#in-force-every-set)."""
+
+    @in_force_by.validator
+    def _known_reading(self, _: object, value: str) -> None:
+        if value not in IN_FORCE_READINGS:
+            raise RuleDefinitionError(
+                f"rule set {self.name!r}: in_force_by must be one of {', '.join(IN_FORCE_READINGS)}"
+            )
 
     def __attrs_post_init__(self) -> None:
         seen: set[str] = set()
@@ -193,7 +207,8 @@ def build_ruleset(
     parameters_on: dt.date | None = None,
     table: ParameterTable | None = None,
     description: str = "",
-    by_clock: bool = False,
+    by_clock: bool = True,
+    in_force_by: str = "trigger",
 ) -> RuleSet:
     """Assemble a rule set, resolving parameters as at ``parameters_on`` (default: its start)."""
     resolved = (table or ParameterTable.default()).resolve(parameters_on or in_force_from)
@@ -208,6 +223,7 @@ def build_ruleset(
         in_force_to=in_force_to,
         description=description,
         by_clock=by_clock,
+        in_force_by=in_force_by,
     )
 
 
@@ -353,6 +369,7 @@ class Overlay:
                 derived_from=chosen,
                 changes=(*changes, *parameter_changes),
                 by_clock=chosen.by_clock,
+                in_force_by=chosen.in_force_by,
             )
         except RuleDefinitionError as exc:
             raise OverlayError(self._where("") + f": {exc}") from None

@@ -1,6 +1,7 @@
 """Helpers for test suites that check cases and rules.
 
-* case builders (:func:`make_case`, :func:`oasys`, :func:`review`, ...) and
+* case builders (:func:`make_case`, :func:`oasys`, :func:`review`, ...), :func:`short_form`
+  (a case as a short case file writes it) and
   :func:`work_done_earlier` for monotonicity properties;
 * golden scenario files and the pytest plugin that runs them
   (:mod:`casework.testing.scenarios`, :mod:`casework.testing.plugin`);
@@ -18,6 +19,7 @@ from casework.testing.builders import (
     merge,
     oasys,
     review,
+    short_form,
 )
 from casework.testing.transforms import work_done_earlier
 
@@ -30,5 +32,6 @@ __all__ = [
     "merge",
     "oasys",
     "review",
+    "short_form",
     "work_done_earlier",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "merge",
     "oasys",
     "review",
+    "short_form",
 ]
 
 #: The case every builder starts from: a Tier 2 community order sentenced on
@@ -94,6 +95,7 @@ def oasys(
     missing: Iterable[str] = (),
     full_analysis_required: bool = False,
     dates: Mapping[str, Day] | None = None,
+    one_date: bool = False,
     **fields: Any,
 ) -> dict[str, Any]:
     """An OASys assessment with every part completed ``on`` one day, as case facts.
@@ -106,27 +108,42 @@ def oasys(
         missing: parts not done (see :data:`OASYS_PARTS`).
         full_analysis_required: what the screening said.
         dates: a different completion day for some parts, ``{"sentence_plan": "2007-06-20"}``.
+        one_date: write the day once, on the assessment, with ``parts_with_assessment``
+            (the short form of a case file; docs/case-files.md): the parts done with it
+            carry no date of their own, those in ``dates`` keep theirs. The case reads the
+            same either way.
         fields: any other assessment field (``ogrs2``, ``countersigned_on`` ...).
 
     >>> oasys("2007-06-08", missing=["rmp"])["sentence_plan"]
     {'completed_on': '2007-06-08'}
+    >>> oasys("2007-06-08", missing=["full_analysis", "rmp"], one_date=True)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'id': 'A1', 'purpose': 'start', 'completed_on': '2007-06-08', 'parts_with_assessment': True,
+     'screening': {'full_analysis_required': False}, 'sentence_plan': {}}
     """
     absent = set(missing)
     unknown = (absent | set(dates or {})) - set(OASYS_PARTS)
     if unknown:
         raise ValueError(f"unknown OASys parts {sorted(unknown)}; parts are {OASYS_PARTS}")
+    if one_date and "assessment" in absent:
+        raise ValueError("one_date writes the date on the assessment: it cannot be missing")
     day = {part: _iso((dates or {}).get(part, on)) for part in OASYS_PARTS}
+
+    def dated(part: str) -> dict[str, Any]:
+        if one_date and part not in (dates or {}):
+            return {}
+        return {"completed_on": day[part]}
+
     facts: dict[str, Any] = {"id": id, "purpose": purpose}
     if "assessment" not in absent:
         facts["completed_on"] = day["assessment"]
+    if one_date:
+        facts["parts_with_assessment"] = True
     if "screening" not in absent:
-        facts["screening"] = {
-            "completed_on": day["screening"],
-            "full_analysis_required": full_analysis_required,
-        }
+        facts["screening"] = dated("screening") | {"full_analysis_required": full_analysis_required}
     for part in ("full_analysis", "rmp", "sentence_plan"):
         if part not in absent:
-            facts[part] = {"completed_on": day[part]}
+            facts[part] = dated(part)
     return facts | fields
 
 
@@ -139,6 +156,7 @@ def review(
     missing: Iterable[str] = (),
     full_analysis_required: bool = False,
     dates: Mapping[str, Day] | None = None,
+    one_date: bool = False,
     **fields: Any,
 ) -> dict[str, Any]:
     """A review of assessment ``of`` with every part completed ``on``, as case facts.
@@ -155,9 +173,43 @@ def review(
         missing=missing,
         full_analysis_required=full_analysis_required,
         dates=dates,
+        one_date=one_date,
         **fields,
     )
     return facts | {"trigger": trigger, "reviews": of}
+
+
+def short_form(case: Case) -> Case:
+    """``case`` as a case file would write it shortly: in every completed assessment, each
+    part completed on the assessment's own day loses its date and the assessment says
+    ``parts_with_assessment`` (docs/decisions.md#assessment-parts). Read back, it is the
+    same case but for that flag (a part started and not completed keeps it that way only
+    in an assessment that is not shortened).
+
+    >>> long = make_case(assessments=[oasys("2007-06-08")])
+    >>> short = short_form(long)
+    >>> (
+    ...     short.assessments[0].parts_with_assessment,
+    ...     short.assessments[0].rmp == long.assessments[0].rmp,
+    ... )
+    (True, True)
+    """
+    data = case.model_dump(mode="json", exclude_defaults=True)
+    for assessment in data.get("assessments", ()):
+        completed = assessment.get("completed_on")
+        if completed is None:
+            continue
+        parts = [
+            assessment.get(part) for part in ("screening", "full_analysis", "rmp", "sentence_plan")
+        ]
+        recorded = [part for part in parts if part is not None]
+        if any(part.get("completed_on") is None and not part.get("exempted") for part in recorded):
+            continue  # a part started and not completed: only the long form says so
+        for part in recorded:
+            if part.get("completed_on") == completed:
+                del part["completed_on"]
+        assessment["parts_with_assessment"] = True
+    return Case.model_validate(data)
 
 
 def _iso(day: Day) -> str:

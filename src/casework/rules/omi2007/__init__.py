@@ -113,6 +113,7 @@ def omi_2007() -> RuleSet:
         rules=_rules(),
         in_force_from=OMI_FROM,
         parameters_on=PARAMETERS_ON,
+        in_force_by="as_of",
         description=(
             "Questions reported for general criteria 1.1 to 3.2 of the OMI report on Devon & "
             "Cornwall (January 2008), answered from inspector judgements and case facts."

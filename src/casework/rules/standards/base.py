@@ -265,7 +265,7 @@ def _counted(ctx: Context, interval: _Interval, due: dt.date, window: InForce | 
     started, or (option ``in_force_by="due"``) on the day it fell due."""
     if window is None or not ctx.by_clock:
         return True
-    day = due if ctx.option(IN_FORCE_BY, "trigger") == "due" else interval.start
+    day = due if ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due" else interval.start
     start, end = window["in_force_from"], window["in_force_to"]
     return start <= day and (end is None or day <= end)
 
@@ -366,7 +366,7 @@ def periodic_check(
         )
     if not intervals:
         assert window is not None  # only the window leaves intervals out
-        by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
+        by_due = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due"
         days = [i.due if by_due else i.start for i in every]
         what = "fell due" if by_due else "clock started"
         return not_applicable(

@@ -62,7 +62,8 @@ ANCHORS: Mapping[str, Anchor] = _table(
         "failure", "the unacceptable failure to comply", ("the unacceptable failure to comply",)
     ),
     Anchor("resolution", "the resolution of the breach", ("breach resolved",)),
-    Anchor("request", "the court's request for the report", ("requested",)),
+    # "request" labels the clock's start on a report answered not applicable by its in-force date
+    Anchor("request", "the court's request for the report", ("requested", "request")),
     Anchor("appointment", "the date of the appointment", ("appointment",)),
     Anchor("completion", "the completion of the requirement", ("completed",)),
     Anchor("commencement", "the commencement of the requirement", ("commenced",)),

@@ -30,6 +30,7 @@ def target_ruleset(name: str, family: str) -> RuleSet:
         rules=[target_rule(rule_id) for rule_id in ids],
         in_force_from=targets.period_start,
         in_force_to=targets.period_end,
+        in_force_by="trigger",
         description=f"The rules behind the figures of the target set {targets.name!r}.",
     )
 
