@@ -16,6 +16,11 @@
   };
   const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
   const label = (el) => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 60);
+  const lines = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+  };
   const body = document.body.getBoundingClientRect();
   const right = body.right - px(getComputedStyle(document.body).paddingRight);
   const out = {
@@ -25,8 +30,7 @@
     wider_than_page: [], overflowing: [], faint: [], small: [],
     sections: [...document.querySelectorAll('body > section')].map((s) => s.id),
     contents: [...document.querySelectorAll('nav.contents a')].map((a) => a.getAttribute('href')),
-    h1: document.querySelector('h1').getBoundingClientRect().height,
-    h1_font: px(getComputedStyle(document.querySelector('h1')).fontSize),
+    h1_lines: lines(document.querySelector('h1')),
     tables: document.querySelectorAll('table').length,
     images: [], verdicts: [], numbers: {right: 0, other: []}, bars: {},
   };
@@ -52,8 +56,8 @@
         const range = document.createRange();
         range.setStart(node, word.index);
         range.setEnd(node, word.index + word[0].length);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.bottom)));
-        if (lines.size > 1) out.broken_ids.push(label(el) + ' (' + word[0] + ')');
+        const rows = new Set([...range.getClientRects()].map((r) => Math.round(r.bottom)));
+        if (rows.size > 1) out.broken_ids.push(label(el) + ' (' + word[0] + ')');
       }
     }
   }
@@ -69,11 +73,8 @@
     out.bars[group.id.slice(7)] = group.querySelector('path').getBoundingClientRect().height;
   }
   for (const td of document.querySelectorAll('td.verdict')) {
-    const words = document.createRange();
-    words.selectNodeContents(td);
-    const lines = new Set([...words.getClientRects()].map((r) => Math.round(r.bottom))).size;
     const color = rgb(getComputedStyle(td).color).slice(0, 3);
-    out.verdicts.push({text: td.textContent.trim(), background: background(td), color, lines});
+    out.verdicts.push({text: td.textContent.trim(), background: background(td), color, lines: lines(td)});
   }
   for (const td of document.querySelectorAll('td.num')) {
     if (getComputedStyle(td).textAlign === 'right') out.numbers.right += 1;
