@@ -113,6 +113,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
         os.chdir(cwd)
     for name in COMMANDS:
         html = (work / f"{name}.html").read_text(encoding="utf-8")
+        assert "@media print {" in html, "the page has print styles to check"
         screen = work / f"{name}-measured.html"
         screen.write_text(html.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
         # the print styles applied on screen, at the printed page's width
