@@ -13,8 +13,13 @@ They run in a fresh folder holding the example data files (``cases.json``,
 ``bad-cases.jsonl``, ``omi-sample.json``... and ``examples/``; ``cases.jsonl`` and
 ``cases.yaml`` hold the cases of ``cases.json``), with ``date``, ``dt``,
 ``calendar`` (England and Wales), ``cases`` (the cases of ``cases.json``) and
-``as_of`` (15 October 2007, their date) already defined. A block preceded by
-``<!-- docs-test: skip -->`` is a sketch and is not run.
+``as_of`` (15 October 2007, their date) already defined.
+
+Every block of every page is accounted for (``test_every_block_is_run_or_says_why_not``):
+run as above, or a JSON shape checked against the command's output, or output shown
+(``text``, no language), or marked on the line before it with ``<!-- docs-test: skip:
+REASON -->`` (a sketch that cannot run here, and why) or ``<!-- docs-test: checked by
+tests/FILE.py -->`` (run by that test).
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ from tests.conftest import EXAMPLES, ROOT
 DOCS = ROOT / "docs"
 PAGES = [*sorted(DOCS.rglob("*.md")), ROOT / "README.md"]
 FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
-SKIP = "<!-- docs-test: skip -->"
+ANY_FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+MARKER = re.compile(r"<!-- docs-test: (skip|checked by|shape of)(?::? (.*?))? -->$")
+"""The comment on the line before a block that says how it is checked, when it is not run
+as its language says: ``skip: REASON`` (not run here, and why), ``checked by PATH`` (a
+test file that runs it), ``shape of: COMMAND`` (a JSON shape that COMMAND's output has)."""
 PRELUDE = """
 import datetime as dt
 from datetime import date
@@ -68,12 +77,18 @@ def _snippet(match: re.Match[str]) -> str:
     return "\n".join(line for line in lines if not line.startswith("# --8<-- ["))
 
 
+def _marker(text: str, start: int) -> re.Match[str] | None:
+    """The docs-test comment on the line just before the block starting at ``start``."""
+    before = text[:start].rstrip().rsplit("\n", 1)[-1]
+    return MARKER.fullmatch(before.strip())
+
+
 def _blocks(page: Path, languages: set[str]) -> list[tuple[str, str, int]]:
+    """The blocks in these languages that are run as their language says (no marker)."""
     text = page.read_text(encoding="utf-8")
     found = []
     for match in FENCE.finditer(text):
-        before = text[: match.start()].rstrip()
-        if match.group(1) in languages and not before.endswith(SKIP):
+        if match.group(1) in languages and _marker(text, match.start()) is None:
             line = text.count("\n", 0, match.start()) + 2
             found.append((match.group(1), SNIPPET.sub(_snippet, match.group(2)), line))
     return found
@@ -296,3 +311,113 @@ def test_shell_examples_run(page: Path, sandbox: Path) -> None:
             assert result.stdout.strip() or all(
                 (sandbox / name).stat().st_size > 0 for name in written
             ), where
+
+
+RUN = {"python", "pycon", "console"}
+"""Languages whose blocks run as they are (the tests above)."""
+OUTPUT = {"", "text"}
+"""Output shown on a page: nothing to run, so it must hold no command or prompt."""
+
+
+def _why_not_run(page: Path, text: str, match: re.Match[str], run_files: str) -> str | None:
+    """None when the block is run or checked; else what is wrong with it."""
+    language, code = match.group(1), match.group(2)
+    marker = _marker(text, match.start())
+    if marker is not None:
+        kind, detail = marker.group(1), (marker.group(2) or "").strip()
+        if kind == "skip":
+            return None if detail else "a skipped block must give its reason (skip: REASON)"
+        if kind == "checked by":
+            test = ROOT / detail
+            if not (detail.startswith("tests/") and test.is_file()):
+                return f"{detail!r} is not a test file"
+            mentions = test.read_text(encoding="utf-8")
+            return None if page.name in mentions else f"{detail} does not read {page.name}"
+        return None if language == "json" and detail.startswith("casework ") else "shape of?"
+    if language in RUN:
+        return None
+    if language == "sh":
+        lines = [line for line in code.splitlines() if line.strip()]
+        if all(line.startswith("casework ") for line in lines):
+            return None  # test_shell_examples_run, and tests/test_project.py for the README
+        return "a shell line that is not a casework command: run it or mark it"
+    if language in OUTPUT:
+        prompts = [line for line in code.splitlines() if line.startswith(("$ ", ">>> "))]
+        return (
+            f"output holding commands {prompts}: make it a console or pycon block"
+            if (prompts)
+            else None
+        )
+    included = SNIPPET.fullmatch(code.strip())
+    if included and included.group(1) in run_files:
+        return None  # a file shown whole, which a run block of the page uses
+    return f"a {language} block neither run nor marked"
+
+
+def test_every_block_is_run_or_says_why_not() -> None:
+    """Nothing is left out silently: every fenced block of README.md and docs/ is run,
+    checked by a named test, output, or marked as a sketch with the reason."""
+    problems = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        matches = list(ANY_FENCE.finditer(text))
+        run_files = "\n".join(m.group(2) for m in matches if m.group(1) in RUN | {"sh"})
+        for match in matches:
+            why = _why_not_run(page, text, match, run_files)
+            if why is not None:
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{page.relative_to(ROOT)}:{line}: {why}")
+        stale = re.findall(r"<!-- docs-test: (?!skip: \S|checked by |shape of: )[^>]*-->", text)
+        problems += [f"{page.relative_to(ROOT)}: unknown or incomplete marker {m}" for m in stale]
+    assert problems == []
+
+
+def _shapes() -> list[Any]:
+    found = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for match in ANY_FENCE.finditer(text):
+            marker = _marker(text, match.start())
+            if marker is not None and marker.group(1) == "shape of":
+                line = text.count("\n", 0, match.start()) + 2
+                where = f"{page.relative_to(ROOT)}:{line}"
+                found.append(pytest.param(marker.group(2), match.group(2), id=where))
+    return found
+
+
+def _missing_keys(shown: Any, actual: Any, path: str = "$") -> list[str]:
+    """Keys the page shows that the real output lacks, at any depth (the page may leave
+    some out and shorten lists; it may not invent)."""
+    if isinstance(shown, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: an object on the page, {type(actual).__name__} in the output"]
+        missing = [f"{path}.{key}" for key in shown if key not in actual]
+        for key in shown.keys() & actual.keys():
+            missing += _missing_keys(shown[key], actual[key], f"{path}.{key}")
+        return missing
+    if isinstance(shown, list) and shown and isinstance(shown[0], dict):
+        if not (isinstance(actual, list) and actual):
+            return [f"{path}: a list of objects on the page, not in the output"]
+        union: dict[str, Any] = {}
+        for item in actual:
+            if isinstance(item, dict):
+                union = {**item, **union}
+        return [m for item in shown for m in _missing_keys(item, union, f"{path}[]")]
+    return []
+
+
+@pytest.mark.parametrize(("command", "shown"), _shapes())
+def test_json_shapes_are_what_the_command_prints(command: str, shown: str, sandbox: Path) -> None:
+    from click.testing import CliRunner
+
+    from casework.cli import main
+
+    words = shlex.split(command, comments=True)
+    status = re.search(r"#\s*exit status (\d+)", command)
+    result = CliRunner().invoke(main, words[1:], catch_exceptions=False)
+    assert result.exit_code == (int(status.group(1)) if status else 0), result.stderr
+    import json
+
+    page, actual = json.loads(shown), json.loads(result.stdout)
+    assert _missing_keys(page, actual) == []
+    assert page.get("kind", actual.get("kind")) == actual.get("kind")

@@ -13,6 +13,8 @@ import nbformat
 from tests.conftest import EXAMPLES
 
 NOTEBOOK = EXAMPLES / "score-sample.ipynb"
+RESULT_TYPES = ("Scorecard", "Findings", "LoadResult", "TargetReport", "Comparison", "Case")
+"""The result types issue 13 asks to show as rich displays in a notebook."""
 
 
 def _jupyter() -> str:
@@ -64,12 +66,19 @@ def test_the_notebook_runs_headless_and_shows_each_result_as_html(tmp_path: Path
     )
 
     def shown(line: str) -> dict[str, str]:
-        """The rich output of the cell whose last line is ``line``."""
-        (output,) = by_source[line]
+        """The rich output (the value of the last line) of the cell whose last line is ``line``."""
+        (output,) = [out for out in by_source[line] if out.output_type == "execute_result"]
         return dict(output["data"])
 
     # each result type: a compact HTML summary and a one-line text repr
+    for name in RESULT_TYPES:
+        plain_starts = (f"<{name} ", f"<{name}:", f"{name}(")
+        results = [item for item in data if item.get("text/plain", "").startswith(plain_starts)]
+        assert results, f"no cell shows a {name}"
+        for item in results:
+            assert '<div class="casework-repr">' in item.get("text/html", ""), name
     for line, title, plain in (
+        ("findings", "Findings", "<Findings: 27242 findings, 106 cases"),
         ("loaded", "Cases loaded", "<LoadResult: 106 records read"),
         ("loaded.cases[0]", "Case ", "Case(reference="),
         ("card", "Scorecard: omi-2007", "<Scorecard omi-2007"),

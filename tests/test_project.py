@@ -39,8 +39,10 @@ def test_changelog_keeps_a_criteria_section() -> None:
 
 
 def _readme_cli_lines() -> list[str]:
-    """Every ``casework ...`` line of the README's command blocks after the first two."""
-    lines = []
+    """Every ``casework ...`` line of the README's command blocks after the first two, and
+    the command the first one runs once installed (``... && .venv/bin/casework score ...``)."""
+    run = _readme_commands()[0].rsplit("&& .venv/bin/", 1)[-1]
+    lines = [run] if run.startswith("casework ") else []
     for block in _readme_commands()[2:]:
         for line in block.splitlines():
             command = line.split("  #", 1)[0].strip()

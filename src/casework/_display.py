@@ -24,8 +24,10 @@ HTML_ROWS = 10
 _STYLE = (
     "<style>"
     ".casework-repr table{border-collapse:collapse;font-size:.85em}"
-    ".casework-repr th,.casework-repr td{padding:.15em .6em;text-align:left}"
-    ".casework-repr td.num,.casework-repr th.num{text-align:right}"
+    # table.casework outranks JupyterLab's right-aligned cells (":not(...).jp-... td")
+    ".casework-repr table.casework th,.casework-repr table.casework td"
+    "{padding:.15em .6em;text-align:left}"
+    ".casework-repr table.casework td.num,.casework-repr table.casework th.num{text-align:right}"
     ".casework-repr thead th{border-bottom:1px solid #999}"
     ".casework-repr p{margin:.2em 0}"
     ".casework-repr .more{color:#666;font-style:italic}"
@@ -77,7 +79,10 @@ def html_summary(
         + "</tr>"
         for row in rows[:limit]
     ]
-    lines.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    lines.append(
+        f'<table class="casework"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
     count = len(rows) if total is None else total
     more = count - min(limit, len(rows))
     described = f"{count} {noun}"

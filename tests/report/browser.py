@@ -81,3 +81,25 @@ def dom(page: Path) -> str:
     result = _run(page, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
+
+
+def render(
+    page: Path,
+    *,
+    png: Path | None = None,
+    pdf: Path | None = None,
+    width: int = 1200,
+    height: int = 1600,
+) -> str:
+    """One Chromium run: the page's DOM after rendering at ``width`` x ``height``, and its
+    screenshot to ``png`` and/or its print to ``pdf`` (A4 by the page's ``@page`` rule)."""
+    extra = ["--dump-dom", f"--window-size={width},{height}"]
+    if png is not None:
+        extra.append(f"--screenshot={png}")
+    if pdf is not None:
+        extra += [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"]
+    result = _run(page, *extra)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for made in (png, pdf):
+        assert made is None or made.exists(), f"chromium made no {made}: {result.stderr[-2000:]}"
+    return result.stdout

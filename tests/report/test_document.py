@@ -186,3 +186,25 @@ def test_a_page_has_a_linked_contents_list_and_print_styles() -> None:
     assert "<nav" not in render_html(document, standalone=False)  # not in a notebook cell
     one = render_html(Document("One", (Section("Only", (Paragraph("x"),)),)))
     assert "<nav" not in one  # a single section needs no contents
+
+
+def test_html_keeps_ids_and_versions_in_titles_and_facts_on_one_line() -> None:
+    """A browser may break after a hyphen: ``proposal-`` / ``1``. Words with a hyphen or an
+    ``@`` are kept whole; other words still wrap, and everything is still escaped."""
+    page = render_html(
+        Document(
+            "Comparison: nps-2007-08@2007-08.1 and <x>-y",
+            (
+                Facts((("Variant", "twenty-day-resolution@proposal-1"),)),
+                Section("a-b and c", (Paragraph("text"),)),
+            ),
+        )
+    )
+    nobr = '<span class="nobr">'
+    assert (
+        f"<h1>Comparison: {nobr}nps-2007-08@2007-08.1</span> and {nobr}&lt;x&gt;-y</span></h1>"
+        in page
+    )
+    assert f"<dd>{nobr}twenty-day-resolution@proposal-1</span></dd>" in page
+    assert f"<h2>{nobr}a-b</span> and c</h2>" in page
+    assert "td.id, .nobr { white-space: nowrap; }" in page

@@ -274,7 +274,7 @@ def _question_section(summary: RuleSummary, changes: list[OutcomeChange]) -> Sec
     table = Table(
         (
             Column("case_ref", "Case", nowrap=True),
-            Column("change", "Outcome"),
+            Column("change", "Outcome", nowrap=True),
             Column("baseline_reason", "Baseline reason"),
             Column("variant_reason", "Variant reason"),
         ),

@@ -320,7 +320,7 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border: 1px solid #c8ccd2; padding: .3rem .5rem; vertical-align: top; text-align: left; }
 th { background: #eef2f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.id { white-space: nowrap; }
+td.id, .nobr { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f8f9fb; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
 dl.facts dt { font-weight: 600; }
@@ -367,7 +367,7 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
 
     With ``standalone=False``, just the body's content (for a notebook cell).
     """
-    body = [f"<h1>{_esc(document.title)}</h1>"]
+    body = [f"<h1>{_unbroken(document.title)}</h1>"]
     blocks = _with_ids(document.blocks)
     sections = [block for block in blocks if isinstance(block, Section)]
     for block in blocks:
@@ -383,6 +383,15 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_esc(document.title)}</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{content}\n</body>\n</html>\n"
+    )
+
+
+def _unbroken(text: str) -> str:
+    """Escaped, each word holding a hyphen or an ``@`` kept on one line: a browser may
+    break after a hyphen, which splits an id or a version (``proposal-`` / ``1``)."""
+    return " ".join(
+        f'<span class="nobr">{_esc(word)}</span>' if ("-" in word or "@" in word) else _esc(word)
+        for word in text.split(" ")
     )
 
 
@@ -420,7 +429,7 @@ def _html_block(block: Block, level: int) -> list[str]:
     if isinstance(block, Section):
         tag = f"h{min(level, 6)}"
         anchor = f' id="{esc(block.id)}"' if block.id else ""
-        out = [f"<section{anchor}>", f"<{tag}>{esc(block.title)}</{tag}>"]
+        out = [f"<section{anchor}>", f"<{tag}>{_unbroken(block.title)}</{tag}>"]
         for inner in block.blocks:
             out.extend(_html_block(inner, level + 1))
         out.append("</section>")
@@ -428,7 +437,7 @@ def _html_block(block: Block, level: int) -> list[str]:
     if isinstance(block, Paragraph):
         return [f"<p>{esc(block.text)}</p>"]
     if isinstance(block, Facts):
-        items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in block.items)
+        items = "".join(f"<dt>{esc(k)}</dt><dd>{_unbroken(v)}</dd>" for k, v in block.items)
         return [f'<dl class="facts">{items}</dl>']
     if isinstance(block, BulletList):
         lead = [f'<p class="list-title">{esc(block.title)}</p>'] if block.title else []

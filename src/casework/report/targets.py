@@ -88,8 +88,14 @@ def _period_text(period: Period) -> str:
 
 def _target_shown(result: TargetResult) -> str | None:
     if result.assessment is not None:
-        return result.assessment.target_display
+        return _grouped(result.assessment.target_display)
     return None
+
+
+def _grouped(shown: str | None) -> str | None:
+    """A whole number in thousands (``46300`` as ``46,300``, as the sources print it);
+    percentages, means and words unchanged."""
+    return f"{int(shown):,}" if shown is not None and shown.isdigit() else shown
 
 
 def _units(title: str, refs: tuple[UnitRef, ...]) -> BulletList:
@@ -240,7 +246,7 @@ def target_report(
             (
                 r.measure,
                 r.label,
-                r.figure_display,
+                _grouped(r.figure_display),
                 _target_shown(r),
                 STATUS_WORDS[r.status],
                 _counted(r),
