@@ -39,6 +39,8 @@ from casework.model.case import Case
 __all__ = ["FastReader", "fast_reader"]
 
 _UNSET = msgspec.UNSET
+#: The limits the Case model checks itself (Case._within_limits), whatever the loader's.
+_DEFAULT_LIMITS = Limits()
 _new = object.__new__
 _set = object.__setattr__
 
@@ -385,18 +387,21 @@ class FastReader:
         self.max_depth = builder.max_depth
         #: Most digits a whole number the fast path accepts can have.
         self.max_digits = builder.max_digits
+        self._fits: dict[Limits, bool] = {}
         self._first_as_of = dt.date(base.FIRST_YEAR, 1, 1)
         self._last_as_of = dt.date(base.LAST_YEAR, 12, 31)
 
     def fits(self, limits: Limits) -> bool:
         """Whether every record the fast path accepts is within these limits (and the
         model's own), so that the limits need not be checked value by value."""
-        default = Limits()
-        return (
-            self.max_depth <= min(limits.max_depth, default.max_depth)
-            and self.max_digits <= min(limits.max_number_digits, default.max_number_digits)
-            and not limits.max_record_values < 2
-        )
+        known = self._fits.get(limits)
+        if known is None:
+            known = self._fits[limits] = self.max_depth <= min(
+                limits.max_depth, _DEFAULT_LIMITS.max_depth
+            ) and self.max_digits <= min(
+                limits.max_number_digits, _DEFAULT_LIMITS.max_number_digits
+            )
+        return known
 
     def read(self, text: str, as_of: dt.date | None, limits: Limits) -> Case | None:
         """The case in one line of JSON text, or ``None`` when pydantic must decide.
@@ -406,7 +411,7 @@ class FastReader:
         """
         # Each value starts at its own character, so a record has at most len(text)
         # values: within the limit (the Case validator counts an as_of added, +1).
-        if len(text) + 1 > min(limits.max_record_values, Limits().max_record_values):
+        if len(text) + 1 > min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values):
             return None
         try:
             struct: Any = self._decoder.decode(text)
