@@ -298,3 +298,15 @@ def test_whole_files_read_alike(tmp_path: Path) -> None:
     assert fast.errors == slow.errors
     for a, b in zip(fast.cases, slow.cases, strict=True):
         assert_same(a, b)
+
+
+def test_a_defect_in_a_model_check_is_reported_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Case) -> list[Any]:
+        raise KeyError("a defect")
+
+    monkeypatch.setattr(Case, "_contradictions", broken)
+    line = json.dumps(_example()).encode()
+    assert assert_read_alike(line) == 0
+    (_, error) = _read(line, fast=True, as_of=AS_OF, limits=DEFAULT)[0]
+    assert isinstance(error, CaseError)
+    assert error.code == "record.unchecked"

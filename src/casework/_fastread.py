@@ -307,7 +307,7 @@ class _Builder:
             for index, check in enumerate(plan.after):
                 namespace[f"A_{key}_{index}"] = check
                 lines.append(f"        A_{key}_{index}(o)")
-            lines.append("    except ValueError:")
+            lines.append("    except Exception:")  # whatever it is, pydantic says it
             lines.append("        raise Fallback from None")
         lines.append("    return o")
         return lines
@@ -415,9 +415,7 @@ class FastReader:
             return None
         try:
             struct: Any = self._decoder.decode(text)
-        except msgspec.ValidationError:
-            return None
-        except msgspec.DecodeError:
+        except Exception:  # msgspec.DecodeError (or anything): pydantic will say what
             return None
         record_as_of = struct.as_of
         added = 0
@@ -432,7 +430,7 @@ class FastReader:
         ctx = _Context(record_as_of)
         try:
             case = self._build(struct, ctx)
-        except _FallbackError:
+        except Exception:  # _FallbackError (or anything): pydantic will say what
             return None
         if ctx.keys != len(_KEY_END.findall(text)) + added:
             return None  # a key written twice (msgspec keeps the last), or a \" before a colon
