@@ -1,6 +1,7 @@
 """The whole pipeline, timed side by side in one run, with each command's peak memory.
 
     python bench/pipeline.py --cases 10000            # every figure, one size
+    python bench/pipeline.py --cases 10000 --reading  # json.loads and load_cases only
     python bench/pipeline.py --memory 10000,100000    # peak RSS of each command by size
     python bench/pipeline.py --memory 1000,10000 --chart docs/img/performance.png
 
@@ -8,7 +9,9 @@ Generates a JSON Lines file of synthetic cases (``bench/generate.py``, seeded;
 kept under ``bench/.data/``), then measures, on that file:
 
 * bare ``json.loads`` of each line: the yardstick every other step is a multiple of;
-* ``load_cases`` (validation into :class:`~casework.Case`);
+* ``load_cases`` (validation into :class:`~casework.Case`), and the same with every
+  record validated by pydantic (the fast path of ``casework._fastread`` turned off,
+  as before it);
 * ``evaluate`` of ``national-standards-2007`` (unstated timescales supplied as in
   ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded;
 * N01-N03 by ``target_performance`` from the file, against the hand-written pandas
@@ -24,6 +27,7 @@ Figures and how they were reached are in docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -32,7 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import holidays as holidays_package
 
 from casework import WorkingCalendar, load_cases
+from casework._fastread import FastReader
 from casework.columnar import evaluate_columns
 from casework.performance import Period, target_performance
 from casework.rules import evaluate, ruleset
@@ -67,6 +72,18 @@ def case_file(cases: int, seed: int) -> Path:
                 stream.write("\n")
         partial.rename(path)
     return path
+
+
+@contextlib.contextmanager
+def pydantic_only() -> Iterator[None]:
+    """Reading without the fast path (casework._fastread), as before it: every record
+    validated by the pydantic ``Case`` model."""
+    fits = FastReader.fits
+    FastReader.fits = lambda self, limits: False  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        FastReader.fits = fits  # type: ignore[method-assign]
 
 
 def timed(work: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
@@ -133,7 +150,7 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
+def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bool) -> None:
     path = case_file(cases, seed)
     calendar = WorkingCalendar.england_and_wales()
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -141,8 +158,14 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
 
     _, loads = timed(lambda: [json.loads(line) for line in lines], repeat)
     rows.append(("json.loads per line", loads, cases))
-    loaded, load = timed(lambda: load_cases(path))
+    loaded, load = timed(lambda: load_cases(path), repeat)
     rows.append(("load_cases (validation)", load, cases))
+    with pydantic_only():
+        _, load_pydantic = timed(lambda: load_cases(path), repeat)
+    rows.append(("load_cases, every record through pydantic", load_pydantic, cases))
+    if reading_only:
+        _print_rows(cases, seed, repeat, rows, loads)
+        return
     ns07 = ruleset("national-standards-2007").with_parameters(UNSTATED, note="benchmark value")
     _, evaluate_ns = timed(lambda: evaluate(loaded.cases, ns07, as_of=AS_OF, calendar=calendar))
     rows.append(("evaluate national-standards-2007", evaluate_ns, cases))
@@ -192,15 +215,7 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
     rows.append(("N01-N03: target_performance from the file", casework_time, cases))
     rows.append(("N01-N03: hand-written pandas script", script_time, cases))
 
-    print(
-        f"casework pipeline bench: {cases:,} synthetic cases (seed {seed}), as_of {AS_OF}, "
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, medians of {repeat}"
-    )
-    print(f"  {'step':<44} {'seconds':>9} {'cases/s':>10} {'x json.loads':>13}")
-    per_case_loads = loads / cases
-    for name, seconds, count in rows:
-        ratio = (seconds / count) / per_case_loads
-        print(f"  {name:<44} {seconds:>9.2f} {count / seconds:>10,.0f} {ratio:>13.1f}")
+    _print_rows(cases, seed, repeat, rows, loads)
     print(f"  N01-N03 casework / pandas script: {casework_time / script_time:.1f}x")
     same = mine == script
     print(f"  N01-N03 figures equal: {same} ({', '.join(f'{k} {v}' for k, v in mine.items())})")
@@ -214,6 +229,20 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int) -> None:
         seconds, peak, code = run_command(args)
         ratio = seconds / loads
         print(f"  {name:<44} {seconds:>9.2f} {peak:>10,.0f} {ratio:>13.1f}  (exit {code})")
+
+
+def _print_rows(
+    cases: int, seed: int, repeat: int, rows: list[tuple[str, float, int]], loads: float
+) -> None:
+    print(
+        f"casework pipeline bench: {cases:,} synthetic cases (seed {seed}), as_of {AS_OF}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, medians of {repeat}"
+    )
+    print(f"  {'step':<44} {'seconds':>9} {'cases/s':>10} {'x json.loads':>13}")
+    per_case_loads = loads / cases
+    for name, seconds, count in rows:
+        ratio = (seconds / count) / per_case_loads
+        print(f"  {name:<44} {seconds:>9.2f} {count / seconds:>10,.0f} {ratio:>13.1f}")
 
 
 def memory(sizes: list[int], seed: int, chart: Path | None) -> None:
@@ -258,11 +287,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--omi-cases", type=int, default=2_000, help="cases for omi-2007 (2,000)")
     parser.add_argument("--memory", metavar="SIZES", help="comma-separated file sizes")
     parser.add_argument("--chart", type=Path, help="with --memory: write a PNG chart here")
+    parser.add_argument(
+        "--reading", action="store_true", help="only json.loads and load_cases (both ways)"
+    )
     args = parser.parse_args(argv)
     if args.memory:
         memory([int(size) for size in args.memory.split(",")], args.seed, args.chart)
     else:
-        figures(args.cases, args.seed, args.repeat, args.omi_cases)
+        figures(args.cases, args.seed, args.repeat, args.omi_cases, args.reading)
     return 0
 
 

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from casework import yaml
 from casework._display import html_summary, short
+from casework._fastread import fast_reader
 from casework._limits import KeyedDict, Limits, OversizeNumber
 from casework.model.case import Case
 from casework.problems import Problem, describe, problems_from, structure_problem
@@ -232,7 +233,10 @@ def iter_cases(
         if parse_problem is not None:
             yield CaseError(number, None, (parse_problem,))
             continue
-        item = _checked_record(raw, number, record_as_of, limits, syntax)
+        if isinstance(raw, _Accepted):
+            item: Case | CaseError = raw.case
+        else:
+            item = _checked_record(raw, number, record_as_of, limits, syntax)
         if isinstance(item, Case):
             first = seen.setdefault(item.reference, number)
             if first != number:
@@ -252,9 +256,12 @@ def iter_jsonl_cases(
     or located error, as :func:`iter_cases` reads a ``.jsonl`` file (for a part of a
     file: ``casework.scale``). References are not checked for repeats: the caller, who
     sees the whole file, does that."""
-    for number, raw, problem in _jsonl_records(stream, limits, first_line):
+    for number, raw, problem in _jsonl_records(stream, limits, first_line, as_of):
         if problem is not None:
             yield number, CaseError(number, None, (problem,))
+            continue
+        if isinstance(raw, _Accepted):
+            yield number, raw.case
             continue
         yield number, _checked_record(raw, number, as_of, limits, "json")
 
@@ -315,9 +322,11 @@ def case_from_request(
             "json.too_large",
         )
         return CaseError(1, None, (problem,))
-    number, record, parse_problem = _json_line(1, raw.removeprefix(_BOM), limits)
+    number, record, parse_problem = _json_line(1, raw.removeprefix(_BOM), limits, as_of)
     if parse_problem is not None:
         return CaseError(number, None, (parse_problem,))
+    if isinstance(record, _Accepted):
+        return record.case
     return _checked_record(record, 1, as_of, limits, "json")
 
 
@@ -383,7 +392,7 @@ def _raw_records(
             raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
         with stream:
             count = 0
-            for item in _jsonl_records(stream, limits):
+            for item in _jsonl_records(stream, limits, 1, as_of):
                 count += 1
                 yield (*item, as_of)
         if count == 0:
@@ -521,7 +530,17 @@ def _json_loads(text: str | bytes, limits: Limits) -> object:
     return json.loads(text, object_pairs_hook=_pairs, parse_int=parse_int)
 
 
-def _json_line(number: int, line: bytes, limits: Limits) -> tuple[int, object, Problem | None]:
+@attrs.frozen
+class _Accepted:
+    """A record the fast path read and checked (decision: fast-reader): no pydantic needed."""
+
+    case: Case
+
+
+def _json_line(
+    number: int, line: bytes, limits: Limits, as_of: dt.date | None = None
+) -> tuple[int, object, Problem | None]:
+    """The record on one line (or, when the fast path accepts it, its case), or the problem."""
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
@@ -529,6 +548,11 @@ def _json_line(number: int, line: bytes, limits: Limits) -> tuple[int, object, P
             "(record)", "a line of UTF-8 text", "bytes that are not UTF-8", "json.not_utf8"
         )
         return number, None, problem
+    reader = fast_reader()
+    if reader.fits(limits):
+        case = reader.read(text, as_of, limits)
+        if case is not None:
+            return number, _Accepted(case), None
     try:
         return number, _json_loads(text, limits), None
     except json.JSONDecodeError as exc:
@@ -545,7 +569,7 @@ def _json_line(number: int, line: bytes, limits: Limits) -> tuple[int, object, P
 
 
 def _jsonl_records(
-    stream: IO[bytes], limits: Limits, first: int = 1
+    stream: IO[bytes], limits: Limits, first: int = 1, as_of: dt.date | None = None
 ) -> Iterator[tuple[int, object, Problem | None]]:
     """One item per non-blank line, numbered from ``first``; a bad line costs that line only."""
     number = first - 1
@@ -571,7 +595,7 @@ def _jsonl_records(
             continue
         if not line.strip():
             continue
-        yield _json_line(number, line, limits)
+        yield _json_line(number, line, limits, as_of)
 
 
 def _unwrap(document: object, name: str, fmt: Format) -> tuple[list[object], dt.date | str | None]:

@@ -190,13 +190,19 @@ class Case(Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        problems = [*self._future_dates(), *self._sentence_problems(), *self._assessment_problems()]
-        problems.extend(self._history_problems())
-        problems.extend(self._event_order_problems())
-        problems.extend(self._personal_problems())
+        problems = [*self._future_dates(), *self._contradictions()]
         if problems:
             raise ContradictionError(problems)
         return self
+
+    def _contradictions(self) -> list[tuple[Loc, str, str]]:
+        """Every contradiction but dates after ``as_of`` (the fast reader checks those as it
+        reads each date, then runs this: casework._fastread)."""
+        problems = [*self._sentence_problems(), *self._assessment_problems()]
+        problems.extend(self._history_problems())
+        problems.extend(self._event_order_problems())
+        problems.extend(self._personal_problems())
+        return problems
 
     def _future_dates(self) -> Iterable[tuple[Loc, str, str]]:
         for loc, day in dates_in(self):
