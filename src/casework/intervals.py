@@ -568,10 +568,10 @@ class _NumpyCodes(_Numpy):
     grow as cases x columns x 8 bytes. Counts are whole numbers, exact in float64 in
     whatever order they are added, so every figure is the one :class:`_Numpy` gives."""
 
-    def __init__(self, np: Any, codes: Any, block: int = CASE_BLOCK) -> None:
+    def __init__(self, np: Any, codes: Any, block: int | None = None) -> None:
         super().__init__(np)
         self.codes = codes
-        self.block = block
+        self.block = block or CASE_BLOCK
 
     def tally(
         self, weights: Sequence[Sequence[int]], columns: Sequence[tuple[tuple[int, ...], ...]]
@@ -615,7 +615,7 @@ def _canonical_positions(np: Any, card: Scorecard, index: dict[str, int]) -> Any
 
 
 def _compact_figures(
-    card: Scorecard, options: IntervalOptions, np: Any, *, block_cells: int = BLOCK_CELLS
+    card: Scorecard, options: IntervalOptions, np: Any
 ) -> tuple[_Design, dict[str, list[float]]]:
     """The bootstrap figures of ``card`` (as :func:`_evaluate` gives them on every resample),
     a block of resamples at a time from the codes of its cases: memory holds the codes
@@ -632,7 +632,7 @@ def _compact_figures(
         codes[rank[_positions(np, question.above, cases, index)], j] = 0
         codes[rank[_positions(np, question.below, cases, index)], j] = 1
     backend = _NumpyCodes(np, codes)
-    rows = max(1, block_cells // max(1, len(cases)))
+    rows = max(1, BLOCK_CELLS // max(1, len(cases)))
     values: dict[str, list[float]] = {}
     block: list[Any] = []
 
