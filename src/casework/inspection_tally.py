@@ -226,16 +226,22 @@ class InspectionTally:
         questions = []
         ordered = sorted(self.questions.items(), key=lambda item: item[1].first)
         for rule_id, question in ordered:
-            raw = np.zeros(len(refs), dtype=np.uint8)
-            raw[: len(question.codes)] = np.frombuffer(bytes(question.codes), dtype=np.uint8)
-            outcome = raw & _OUTCOME
+            raw = np.frombuffer(bytes(question.codes), dtype=np.uint8)
+            if raw.size < len(refs):
+                raw = np.concatenate([raw, np.zeros(len(refs) - raw.size, dtype=np.uint8)])
+            outcome, mask = raw, _OUTCOME
             if unanswered:
-                outcome = np.where(raw & _NOT_EVIDENCED, np.uint8(3), outcome).astype(np.uint8)
+                outcome = np.where(raw & _NOT_EVIDENCED, np.uint8(3), raw & _OUTCOME)
+                outcome, mask = outcome.astype(np.uint8), 0xFF
             lists = {
-                name: CaseRefs(refs, outcome, (code,))
-                for name, code in (("above", 1), ("below", 2), ("unanswered", 3))
+                name: CaseRefs(refs, outcome, (code,), mask)
+                for name, code in (
+                    ("above", 1),
+                    ("below", 2),
+                    ("unanswered", 3),
+                    ("not_applicable", 4),
+                )
             }
-            lists["not_applicable"] = CaseRefs(refs, outcome, (4,))
             lists["not_evidenced"] = CaseRefs(refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED)
             w = question.wording
             fields: dict[str, Any] = (

@@ -45,8 +45,9 @@ _SUFFIXES: dict[str, Format] = {
 }
 
 
-#: JSON pieces joined before each write.
-_PIECES = 8192
+#: Characters of JSON joined before each write (a piece may itself be long: a warning
+#: listing every unanswered case is one string).
+_PIECES = 1 << 16
 
 
 def format_for_path(path: str | Path) -> Format:
@@ -110,11 +111,14 @@ class Report:
             return
         encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=plain)
         pieces: list[str] = []
+        size = 0
         for piece in encoder.iterencode(self.data):
             pieces.append(piece)
-            if len(pieces) >= _PIECES:
+            size += len(piece)
+            if size >= _PIECES:
                 stream.write("".join(pieces))
                 pieces.clear()
+                size = 0
         pieces.append("\n")
         stream.write("".join(pieces))
 
