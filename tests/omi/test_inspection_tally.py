@@ -21,6 +21,7 @@ from casework._caserefs import CaseRefs, Lines
 from casework.inspection_tally import InspectionTally
 from casework.intervals import IntervalOptions, score_intervals
 from casework.model.inspection import load_inspection
+from casework.report.dataframe import case_question_frame
 from casework.report.inspection import inspection_report
 from casework.rules import evaluate, ruleset
 from casework.rules.engine import Finding, Outcome
@@ -133,6 +134,7 @@ def test_compact_sequences_read_as_tuples(by_case: list[list[Finding]]) -> None:
     assert compact.warnings == plain.warnings
     assert compact.warnings[0] == plain.warnings[0]
     assert compact.cases_below("1.1.a") == plain.cases_below("1.1.a")
+    assert case_question_frame(compact).equals(case_question_frame(plain))
     assert mine.above != ("no such case",)
     assert compact.warnings != ("no such line",)
 
