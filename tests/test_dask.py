@@ -13,6 +13,7 @@ from distributed import Client, LocalCluster
 
 from casework import WorkingCalendar
 from casework.dask_runner import run_file_on_dask
+from casework.intervals import IntervalOptions
 from casework.performance import Period
 from casework.scale import Job, run_file
 
@@ -63,3 +64,21 @@ def test_a_client_is_required(calendar: WorkingCalendar, tmp_path: Path) -> None
     job = Job("nps-2007-08", AS_OF, calendar)
     with pytest.raises(TypeError, match=r"distributed\.Client"):
         run_file_on_dask(tmp_path / "x.jsonl", job, client=object())
+
+
+def test_two_workers_score_as_one_process(
+    client: Client, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    records = [json.dumps(record) for record in case_records(11, 40, AS_OF)]
+    path = tmp_path / "sample.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    job = Job("omi-2007", AS_OF, calendar, score=True, chunk_size=5)
+    local = run_file(path, job, parts=1)
+    distributed = run_file_on_dask(path, job, client=client, parts=3)
+    assert local.inspection is not None
+    assert distributed.inspection is not None
+    assert distributed.inspection.cases == 40
+    few = IntervalOptions(resamples=30)
+    card = distributed.inspection.scorecard(intervals=few)
+    assert card == local.inspection.scorecard(intervals=few)
+    assert card.intervals == local.inspection.scorecard(intervals=few).intervals

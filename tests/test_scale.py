@@ -11,9 +11,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from casework import WorkingCalendar, load_cases
+from casework import WorkingCalendar, load_cases, score_inspection
+from casework.intervals import IntervalOptions
 from casework.performance import Period, target_performance
-from casework.rules import evaluate
+from casework.rules import evaluate, ruleset
 from casework.scale import Job, run_file, split_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -117,3 +118,24 @@ def test_a_record_batch_gives_the_findings_of_its_valid_records(
     assert out.schema == FINDINGS_SCHEMA
     assert out.column("case_ref").to_pylist() == [f.case_ref for f in whole]
     assert out.column("reason").to_pylist() == [f.reason for f in whole]
+
+
+def test_a_scoring_job_in_parts_gives_the_one_pass_scorecard(
+    case_file: Path, calendar: WorkingCalendar
+) -> None:
+    job = Job("omi-2007", AS_OF, calendar, score=True, chunk_size=9)
+    few = IntervalOptions(resamples=40, seed=1)
+    cases = load_cases(case_file).cases
+    expected = score_inspection(
+        evaluate(cases, ruleset("omi-2007"), as_of=AS_OF, calendar=calendar), intervals=few
+    )
+    whole = run_file(case_file, job, parts=1)
+    parts = run_file(case_file, job, parts=4)
+    assert len(parts.parts) == 4
+    for result in (whole, parts):
+        assert result.inspection is not None
+        card = result.inspection.scorecard(intervals=few)
+        assert card.cases == tuple(case.reference for case in cases)
+        assert card == expected
+        assert card.intervals == expected.intervals
+    assert pickle.loads(pickle.dumps(parts.parts[1])).inspection == parts.parts[1].inspection

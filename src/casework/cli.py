@@ -37,6 +37,7 @@ from casework.compare import (
     question_keys,
     target_figures,
 )
+from casework.inspection_tally import InspectionTally
 from casework.intervals import IntervalOptions
 from casework.io import CaseError, CaseFileError, LoadResult, iter_cases
 from casework.model import Case
@@ -95,7 +96,7 @@ from casework.sampling import (
     sample_cases,
 )
 from casework.schemas import available_output_schemas, output_schema
-from casework.scoring import ScoringOptions, exact_fraction, score_inspection
+from casework.scoring import ScoringOptions, exact_fraction
 from casework.stream import (
     DEFAULT_CHUNK,
     FindingsWriter,
@@ -1278,10 +1279,19 @@ def score(
     inspection = _load_inspection(inspection_file)
     chosen_as_of = as_of or (inspection.as_of if inspection else None)
     chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
-    result, found = _evaluate_file(file, chosen_as_of, lambda _day: chosen, progress)
-    found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    card = score_inspection(
-        found, inspection=inspection, options=scoring, intervals=chosen_intervals
+    # A chunk of cases at a time: the tally keeps a byte per case and question, never the
+    # findings (docs/performance.md).
+    names = _pseudonyms(pseudonymise_, pseudonym_key_file)
+    reading = StreamedRead(file, chosen_as_of)
+    tally = InspectionTally()
+    for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
+        found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
+        tally.add(found if names is None else pseudonymise(found, names))
+    if chosen_as_of is None:
+        _assessed(reading)
+    _warn_rejected(file, reading)
+    card = tally.scorecard(
+        inspection=inspection, options=scoring, intervals=chosen_intervals, compact=True
     )
     if not card.criteria:
         raise click.UsageError(
@@ -1296,12 +1306,41 @@ def score(
     report = inspection_report(
         card,
         source=file.name,
-        load=result,
+        load=reading,
         strengths_from=strengths_from,
         improvements_below=improvements_below,
     )
-    _emit(report, format_, output)
-    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+    _emit_scorecard(report, format_, output)
+    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
+
+
+#: Cases evaluated at a time by ``score``: omi-2007 gives about 260 findings a case, so a
+#: chunk of 200 cases holds about 50,000 findings.
+SCORE_CHUNK = 200
+
+
+def _emit_scorecard(report: Report, format_: Format | None, output: Path | None) -> None:
+    """:func:`_emit`, but JSON is written a piece at a time (it lists every case of every
+    question: on a caseload, far more than the rest of the report)."""
+    chosen = format_
+    if chosen is None and output is not None:
+        try:
+            chosen = format_for_path(output)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    if chosen != "json":
+        _emit(report, format_, output)
+        return
+    if output is None:
+        report.write(sys.stdout, "json")
+        return
+
+    def save() -> None:
+        with output.open("w", encoding="utf-8") as stream:
+            report.write(stream, "json")
+
+    _write(output, save, "'--output'")
+    click.echo(f"Wrote {output}", err=True)
 
 
 def _load_inspection(path: Path | None) -> Inspection | None:

@@ -9,10 +9,11 @@ Needs the ``dask`` extra (``pip install 'casework[dask]'``). ::
     with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:
         result = run_file_on_dask("caseload.jsonl", job, client=client)
     report = result.tally.report()
+    card = result.inspection.scorecard()  # with Job(..., score=True)
 
 Each part runs :func:`casework.scale.run_part` on a worker; the parts come back
 as small :class:`~casework.scale.PartResult` objects (counts, rejected records,
-references, a target tally) and merge on the client, exactly as
+references, a target tally, inspection counts) and merge on the client, exactly as
 :func:`casework.scale.run_file` merges them in one process: the results are
 identical (tests/test_dask.py). Findings, if asked for, are written by the
 workers as one Parquet file per part, together a Parquet dataset.

@@ -33,13 +33,14 @@ import math
 import random
 import sys
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from casework._caserefs import CaseRefs
 from casework.text import round_half_up
 
 if TYPE_CHECKING:
@@ -350,16 +351,24 @@ def _bounds(bands: BandTable, displayed: bool) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _design(card: Scorecard, cases: Sequence[str]) -> _Design:
+def _design(
+    card: Scorecard, cases: Sequence[str], *, sources: list[QuestionScore] | None = None
+) -> _Design:
+    """The design of ``card`` over ``cases``; with ``sources``, the columns are left empty
+    and the question behind each column is appended to ``sources`` instead."""
     from casework.scoring import GroupScore  # noqa: PLC0415  (scoring imports this module)
 
-    index = {ref: i for i, ref in enumerate(cases)}
+    index = {ref: i for i, ref in enumerate(cases)} if sources is None else {}
     columns: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     seen: dict[int, int] = {}
 
     def column(question: QuestionScore) -> int:
         key = id(question)
         if key not in seen:
+            if sources is not None:
+                seen[key] = len(sources)
+                sources.append(question)
+                return seen[key]
             seen[key] = len(columns)
             columns.append(
                 (
@@ -547,6 +556,101 @@ class _Numpy:
         return list(vector.tolist())
 
 
+#: Cells (resamples x cases) of the case multiplicities held at a time by the numpy path
+#: (8 bytes each), and cases counted at a time against the columns' codes.
+BLOCK_CELLS = 1 << 21
+CASE_BLOCK = 4096
+
+
+class _NumpyCodes(_Numpy):
+    """numpy, counting against a matrix of codes (one byte per case and column: 0 above
+    the line, 1 below it, 2 neither), a block of cases at a time, so memory does not
+    grow as cases x columns x 8 bytes. Counts are whole numbers, exact in float64 in
+    whatever order they are added, so every figure is the one :class:`_Numpy` gives."""
+
+    def __init__(self, np: Any, codes: Any, block: int | None = None) -> None:
+        super().__init__(np)
+        self.codes = codes
+        self.block = block or CASE_BLOCK
+
+    def tally(
+        self, weights: Sequence[Sequence[int]], columns: Sequence[tuple[tuple[int, ...], ...]]
+    ) -> list[tuple[Vector, Vector]]:
+        np = self.np
+        matrix = np.asarray(weights, dtype=np.float64)
+        width = self.codes.shape[1]
+        ups = np.zeros((matrix.shape[0], width))
+        totals = np.zeros((matrix.shape[0], width))
+        for start in range(0, self.codes.shape[0], self.block):
+            codes = self.codes[start : start + self.block]
+            part = matrix[:, start : start + self.block]
+            ups += part @ (codes == 0).astype(np.float64)
+            totals += part @ (codes <= 1).astype(np.float64)
+        return [(ups[:, j], totals[:, j]) for j in range(width)]
+
+
+def _positions(np: Any, refs: Sequence[str], cases: Sequence[str], index: dict[str, int]) -> Any:
+    """Where ``refs`` are in ``cases`` (``index`` filled on first need)."""
+    if isinstance(refs, CaseRefs) and refs.refs is cases:
+        return refs.positions()
+    if not index:
+        index.update((ref, i) for i, ref in enumerate(cases))
+    return np.fromiter((index[ref] for ref in refs), dtype=np.int64, count=len(refs))
+
+
+def _canonical_positions(np: Any, card: Scorecard, index: dict[str, int]) -> Any:
+    """:func:`_canonical_order` of one card, as the positions of its cases in
+    ``card.cases``: a byte per case and question, sorted with ``numpy.lexsort``."""
+    cases = card.cases
+    size = len(cases)
+    keys = []
+    for question in sorted(card.questions, key=lambda q: q.id):
+        codes = np.full(size, 4, dtype=np.uint8)
+        for code, name in enumerate(("above", "below", "unanswered", "not_applicable")):
+            codes[_positions(np, getattr(question, name), cases, index)] = code
+        keys.append(codes)
+    by_ref = np.empty(size, dtype=np.int64)
+    by_ref[sorted(range(size), key=cases.__getitem__)] = np.arange(size)
+    return np.lexsort((by_ref, *reversed(keys)))
+
+
+def _compact_figures(
+    card: Scorecard, options: IntervalOptions, np: Any
+) -> tuple[_Design, dict[str, list[float]]]:
+    """The bootstrap figures of ``card`` (as :func:`_evaluate` gives them on every resample),
+    a block of resamples at a time from the codes of its cases: memory holds the codes
+    (a byte per case and column) and one block of case multiplicities."""
+    index: dict[str, int] = {}
+    cases = card.cases
+    order = _canonical_positions(np, card, index)
+    rank = np.empty(len(cases), dtype=np.int64)
+    rank[order] = np.arange(len(cases))
+    sources: list[QuestionScore] = []
+    design = _design(card, (), sources=sources)
+    codes = np.full((len(cases), len(sources)), 2, dtype=np.uint8)
+    for j, question in enumerate(sources):
+        codes[rank[_positions(np, question.above, cases, index)], j] = 0
+        codes[rank[_positions(np, question.below, cases, index)], j] = 1
+    backend = _NumpyCodes(np, codes)
+    rows = max(1, BLOCK_CELLS // max(1, len(cases)))
+    values: dict[str, list[float]] = {}
+    block: list[Any] = []
+
+    def run() -> None:
+        found = _evaluate(design, np.stack(block).astype(np.float64), backend, questions=False)
+        for name, vector in found.items():
+            values.setdefault(name, []).extend(backend.values(vector))
+        block.clear()
+
+    for draws in _draws(len(cases), options.resamples, options.seed):
+        block.append(np.bincount(draws, minlength=len(cases)))
+        if len(block) == rows:
+            run()
+    if block:
+        run()
+    return design, values
+
+
 def _backend(engine: Engine) -> _Python | _Numpy:
     if engine == "python":
         return _Python()
@@ -623,14 +727,20 @@ def _evaluate(
 def resample_weights(cases: int, resamples: int, seed: int) -> list[list[int]]:
     """Case multiplicities of each bootstrap resample: ``resamples`` rows of ``cases``
     counts summing to ``cases``, drawn with replacement by :class:`random.Random` (``seed``)."""
-    rng = random.Random(seed)
     rows = []
-    for _ in range(resamples):
+    for draws in _draws(cases, resamples, seed):
         row = [0] * cases
-        for drawn in rng.choices(range(cases), k=cases):
+        for drawn in draws:
             row[drawn] += 1
         rows.append(row)
     return rows
+
+
+def _draws(cases: int, resamples: int, seed: int) -> Iterator[list[int]]:
+    """The cases drawn (with replacement) for each resample, one resample at a time."""
+    rng = random.Random(seed)
+    for _ in range(resamples):
+        yield rng.choices(range(cases), k=cases)
 
 
 def bootstrap_figures(
@@ -723,12 +833,15 @@ def score_intervals(
     ``card.intervals`` gives the same, with the options the card was scored with.
     """
     chosen = options or IntervalOptions()
-    order = _canonical_order(card)
-    weights = resample_weights(len(order), chosen.resamples, chosen.seed)
     backend = _backend(engine)
-    design = _design(card, order)
-    found = _evaluate(design, weights, backend, questions=False)
-    values = {name: backend.values(vector) for name, vector in found.items()}
+    if isinstance(backend, _Numpy) and card.cases:
+        design, values = _compact_figures(card, chosen, backend.np)
+    else:
+        order = _canonical_order(card)
+        weights = resample_weights(len(order), chosen.resamples, chosen.seed)
+        design = _design(card, order)
+        found = _evaluate(design, weights, backend, questions=False)
+        values = {name: backend.values(vector) for name, vector in found.items()}
     questions = {
         q.id: interval
         for q in card.questions
@@ -755,7 +868,7 @@ def score_intervals(
         thread = _percentile_interval(values["RoH thread"], chosen.level)
     return ScoreIntervals(
         options=chosen,
-        cases=len(order),
+        cases=len(card.cases),
         questions=questions,
         criteria=criteria,
         bands=bands,

@@ -3,7 +3,8 @@
 A JSON Lines case file is cut into byte ranges at line ends (:func:`split_file`).
 Each part is read, validated and evaluated on its own (:func:`run_part`), giving
 a :class:`PartResult`: the records accepted and rejected (located by their line
-number in the whole file), the references seen, a target tally, and, if asked,
+number in the whole file), the references seen, a target tally, inspection
+counts (:class:`~casework.inspection_tally.InspectionTally`) and, if asked,
 the part's findings written as Parquet. :func:`merge_parts` puts the parts
 together: case references repeated across parts are found exactly (Arrow
 ``value_counts``) and the parts holding a repeat are run again with it rejected,
@@ -29,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
+from casework.inspection_tally import InspectionTally
 from casework.io import CaseError, iter_jsonl_cases, repeated_reference
 from casework.model.case import Case
 from casework.performance import Period, TargetTally
@@ -99,7 +101,8 @@ class Job:
     """What to do with each part: the rule set, the date, and what to keep.
 
     ``targets`` (a target set name) tallies target figures for ``period``;
-    ``findings_dir`` writes each part's findings as ``part-NNNNN.parquet`` there.
+    ``findings_dir`` writes each part's findings as ``part-NNNNN.parquet`` there;
+    ``score`` counts inspection answers for a scorecard.
     """
 
     ruleset: str | RuleSet
@@ -111,6 +114,9 @@ class Job:
     area: str | None = None
     findings_dir: str | None = None
     chunk_size: int = DEFAULT_CHUNK
+    score: bool = False
+    """Count inspection answers (an :class:`~casework.inspection_tally.InspectionTally`
+    per part, merged): for an ``omi-2007`` job, the scorecard of the whole file."""
 
     def rules(self) -> RuleSet:
         """The rule set (the target set's own when only targets are asked for)."""
@@ -143,6 +149,8 @@ class PartResult:
     findings: int
     tally: TargetTally | None = None
     parquet: str | None = None
+    inspection: InspectionTally | None = None
+    """The part's inspection counts, if the job scores."""
 
     @property
     def records(self) -> int:
@@ -182,6 +190,7 @@ def run_part(
     target = Path(path)
     rules = job.rules()
     tally = job.tally(span.index)
+    inspection = InspectionTally(partition=span.index) if job.score else None
     repeats = dict(reject or {})
     errors: list[CaseError] = []
     references: list[str] = []
@@ -227,6 +236,8 @@ def run_part(
             count += len(chunk)
             if tally is not None:
                 tally.add(chunk)
+            if inspection is not None:
+                inspection.add(chunk)
             if writer is not None:
                 writer.write(chunk)
     finally:
@@ -241,6 +252,7 @@ def run_part(
         findings=count,
         tally=tally,
         parquet=parquet,
+        inspection=inspection,
     )
 
 
@@ -274,6 +286,8 @@ class RunResult:
 
     parts: tuple[PartResult, ...]
     tally: TargetTally | None
+    inspection: InspectionTally | None = None
+    """The inspection counts of the whole file (``Job(score=True)``): ``.scorecard()``."""
 
     @property
     def accepted(self) -> int:
@@ -307,7 +321,13 @@ def merge_parts(parts: Iterable[PartResult]) -> RunResult:
         tally = tallies[0]
         for other in tallies[1:]:
             tally = tally.merge(other)
-    return RunResult(ordered, tally)
+    counted = [part.inspection for part in ordered if part.inspection is not None]
+    inspection = None
+    if counted:
+        inspection = counted[0]
+        for more in counted[1:]:
+            inspection = inspection.merge(more)
+    return RunResult(ordered, tally, inspection)
 
 
 def run_file(path: str | Path, job: Job, *, parts: int = 1) -> RunResult:

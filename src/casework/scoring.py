@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from casework._caserefs import Lines
 from casework._display import arrow_table, html_summary, short
 from casework.intervals import IntervalOptions, ScoreIntervals, score_intervals
 from casework.model.inspection import Inspection, Section4Grade
@@ -256,6 +257,12 @@ def _exact(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _listed(items: Sequence[str]) -> Any:
+    """A list of a tuple's items; a compact sequence as it is (JSON writes it with
+    ``default=casework._caserefs.plain``, a case list at a time)."""
+    return list(items) if isinstance(items, tuple | list) else items
+
+
 def _figure(value: Fraction | None) -> dict[str, Any]:
     return {"exact": _exact(value), "display": None if value is None else percent(value)}
 
@@ -271,15 +278,15 @@ class QuestionScore:
     kind: RuleKind
     roh: bool
     group: str | None
-    above: tuple[str, ...] = ()
+    above: Sequence[str] = ()
     """Cases above the line (met)."""
-    below: tuple[str, ...] = ()
+    below: Sequence[str] = ()
     """Cases below the line (not met, including not evidenced)."""
-    unanswered: tuple[str, ...] = ()
+    unanswered: Sequence[str] = ()
     """Applicable cases that could not be assessed: left out of the proportion, never scored."""
-    not_applicable: tuple[str, ...] = ()
+    not_applicable: Sequence[str] = ()
     """Cases outside the question's population, or not yet due."""
-    not_evidenced: tuple[str, ...] = ()
+    not_evidenced: Sequence[str] = ()
     """Cases answered ``not_evidenced`` (in ``below``, or ``unanswered`` by option)."""
 
     @property
@@ -332,10 +339,10 @@ class QuestionScore:
             "not_evidenced": len(self.not_evidenced),
             "proportion": _figure(self.proportion),
             "cases": {
-                "above": list(self.above),
-                "below": list(self.below),
-                "unanswered": list(self.unanswered),
-                "not_applicable": list(self.not_applicable),
+                "above": _listed(self.above),
+                "below": _listed(self.below),
+                "unanswered": _listed(self.unanswered),
+                "not_applicable": _listed(self.not_applicable),
             },
         }
 
@@ -437,9 +444,9 @@ class CriterionScore:
 
     def cases_below(self) -> dict[str, tuple[str, ...]]:
         """Per question (and the summary), the cases below the line."""
-        found = {q.id: q.below for q in self.questions}
+        found = {q.id: tuple(q.below) for q in self.questions}
         if self.summary is not None:
-            found[self.summary.id] = self.summary.below
+            found[self.summary.id] = tuple(self.summary.below)
         return found
 
     def to_dict(self) -> dict[str, Any]:
@@ -549,7 +556,9 @@ class Scorecard:
     bands: BandTable
     rulesets: tuple[str, ...]
     inspection: Inspection | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: Sequence[str] = ()
+    """Tuples, or compact sequences (:meth:`casework.inspection_tally.InspectionTally.scorecard`
+    with ``compact=True``) that compare equal to them."""
     interval_options: IntervalOptions | None = None
     """How :attr:`intervals` are computed; ``None``: no intervals (``intervals=False``)."""
     _cache: dict[str, ScoreIntervals] = attrs.field(
@@ -613,11 +622,11 @@ class Scorecard:
 
     def cases_below(self, question_id: str) -> tuple[str, ...]:
         """Which cases fell below the line on a question (``"1.2.p"``, ``"1.2.summary"``)?"""
-        return self.question(question_id).below
+        return tuple(self.question(question_id).below)
 
     def cases_above(self, question_id: str) -> tuple[str, ...]:
         """Which cases were above the line on a question?"""
-        return self.question(question_id).above
+        return tuple(self.question(question_id).above)
 
     def _facts(self) -> list[tuple[str, str]]:
         facts = []
@@ -684,7 +693,7 @@ class Scorecard:
             "roh_thread": self.roh_thread.to_dict(),
             "section4": [s.to_dict() for s in self.section4],
             "questions": [q.to_dict() for q in self.questions],
-            "warnings": list(self.warnings),
+            "warnings": _listed(self.warnings),
             "intervals": intervals.to_dict() if (intervals := self.intervals) else None,
         }
 
@@ -747,7 +756,8 @@ class _Tally:
 def _all_of(group: str, members: Sequence[QuestionScore], cases: Sequence[str]) -> QuestionScore:
     """A group as one question: below if any part is, unanswered if any part is, else above."""
     sets = {
-        name: [set(getattr(m, name)) for m in members] for name in ("above", "below", "unanswered")
+        name: [set(getattr(m, name)) for m in members]
+        for name in ("above", "below", "unanswered", "not_applicable")
     }
     above: list[str] = []
     below: list[str] = []
@@ -760,7 +770,7 @@ def _all_of(group: str, members: Sequence[QuestionScore], cases: Sequence[str]) 
             unanswered.append(case)
         elif any(case in s for s in sets["above"]):
             above.append(case)
-        elif any(case in m.not_applicable for m in members):
+        elif any(case in s for s in sets["not_applicable"]):
             not_applicable.append(case)
     first = members[0]
     return QuestionScore(
@@ -960,22 +970,58 @@ def score_inspection(
         rulesets.setdefault(f"{finding.ruleset}@{finding.ruleset_version}")
         latest = finding.as_of if latest is None else max(latest, finding.as_of)
     questions = tuple(t.score() for t in tallies.values())
-    warnings = [
-        f"question {q.id}: {len(q.unanswered)} applicable case(s) not assessed "
-        f"(left out of the proportion): {', '.join(q.unanswered)}"
-        for q in questions
-        if q.unanswered and q.scored
+    return assemble_scorecard(
+        questions,
+        tuple(cases),
+        tuple(rulesets),
+        latest,
+        inspection=inspection,
+        options=chosen,
+        bands=bands,
+        intervals=intervals,
+    )
+
+
+def _unanswered_warning(question: QuestionScore) -> str | tuple[str, Sequence[str]]:
+    head = (
+        f"question {question.id}: {len(question.unanswered)} applicable case(s) not assessed "
+        "(left out of the proportion): "
+    )
+    if isinstance(question.unanswered, tuple):
+        return head + ", ".join(question.unanswered)
+    return head, question.unanswered
+
+
+def assemble_scorecard(
+    questions: tuple[QuestionScore, ...],
+    cases: tuple[str, ...],
+    rulesets: tuple[str, ...],
+    latest: dt.date | None,
+    *,
+    inspection: Inspection | None,
+    options: ScoringOptions,
+    bands: BandTable | None,
+    intervals: IntervalOptions | bool,
+) -> Scorecard:
+    """A scorecard from its questions' case lists (in first-seen order), the cases and rule
+    sets in first-seen order and the latest ``as_of``: the step after the findings are
+    tallied, shared by :func:`score_inspection` and
+    :class:`casework.inspection_tally.InspectionTally`."""
+    chosen = options
+    notes: list[str | tuple[str, Sequence[str]]] = [
+        _unanswered_warning(q) for q in questions if q.unanswered and q.scored
     ]
     on = inspection.as_of if inspection else (latest or OMI_FROM)
     table = bands or BandTable.default(on)
     by_criterion: dict[str, list[QuestionScore]] = {}
     for q in questions:
         by_criterion.setdefault(q.criterion, []).append(q)
-    case_list = tuple(cases)
+    warnings: list[str] = []
     criteria = tuple(
-        _criterion(cid, qs, options=chosen, bands=table, cases=case_list, warnings=warnings)
+        _criterion(cid, qs, options=chosen, bands=table, cases=cases, warnings=warnings)
         for cid, qs in sorted(by_criterion.items(), key=lambda item: _order(item[0]))
     )
+    notes.extend(warnings)
     section4 = _section4(inspection)
     return Scorecard(
         questions=questions,
@@ -983,12 +1029,16 @@ def score_inspection(
         sections=_sections(criteria),
         roh_thread=_thread(questions, chosen),
         section4=section4,
-        cases=case_list,
+        cases=cases,
         options=chosen,
         bands=table,
-        rulesets=tuple(rulesets),
+        rulesets=rulesets,
         inspection=inspection,
-        warnings=tuple(warnings),
+        warnings=(
+            tuple(note for note in notes if isinstance(note, str))
+            if all(isinstance(note, str) for note in notes)
+            else Lines(notes)
+        ),
         interval_options=_interval_options(intervals),
     )
 

@@ -328,8 +328,9 @@ def case_question_frame(card: Scorecard) -> DataFrame:
     not_applicable: a categorical), ``not_evidenced`` (bool)."""
     pd = require_pandas()
     rows = [
-        (case_ref, q.criterion, q.id, position, case_ref in q.not_evidenced)
+        (case_ref, q.criterion, q.id, position, case_ref in not_evidenced)
         for q in card.questions
+        for not_evidenced in (set(q.not_evidenced),)
         for position in POSITIONS
         for case_ref in getattr(q, position)
     ]

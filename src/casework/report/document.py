@@ -110,7 +110,8 @@ class Facts:
 class BulletList:
     """A bulleted list, with an optional lead-in line."""
 
-    items: tuple[str, ...]
+    items: Sequence[str]
+    """The items (a tuple, or a sequence whose lines are made when read)."""
     title: str = ""
     empty: str = "None."
 

@@ -37,6 +37,7 @@ from casework.report.document import (
 )
 from casework.report.output import Report, record_counts
 from casework.scoring import FEW_ASSESSED, CriterionScore, QuestionScore, Scorecard
+from casework.stream import StreamedRead
 from casework.text import long_date, percent, plural
 
 __all__ = [
@@ -373,7 +374,7 @@ def inspection_report(
     card: Scorecard,
     *,
     source: str | None = None,
-    load: LoadResult | None = None,
+    load: LoadResult | StreamedRead | None = None,
     chart: bool = True,
     strengths_from: Fraction = Fraction(3, 4),
     improvements_below: Fraction = Fraction(2, 3),

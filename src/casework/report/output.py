@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, get_args
+from typing import Any, Literal, TextIO, TypeAlias, get_args
 
 import attrs
 
+from casework._caserefs import plain
 from casework.io import LoadResult
 from casework.report.document import (
     TEXT_WIDTH,
@@ -43,6 +44,11 @@ _SUFFIXES: dict[str, Format] = {
     ".json": "json",
     ".csv": "csv",
 }
+
+
+#: Characters of JSON joined before each write (a piece may itself be long: a warning
+#: listing every unanswered case is one string).
+_PIECES = 1 << 16
 
 
 def format_for_path(path: str | Path) -> Format:
@@ -86,7 +92,7 @@ class Report:
         if format == "html":
             return render_html(self.document)
         if format == "json":
-            return json.dumps(self.data, indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(self.data, indent=2, ensure_ascii=False, default=plain) + "\n"
         if format == "csv":
             if self.table is None:
                 raise ValueError(f"{self.document.title!r} has no table to write as CSV")
@@ -95,8 +101,28 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The plain data (a copy), as JSON would hold it."""
-        result: dict[str, Any] = json.loads(json.dumps(self.data))
+        result: dict[str, Any] = json.loads(json.dumps(self.data, default=plain))
         return result
+
+    def write(self, stream: TextIO, format: Format = "text") -> None:
+        """Write the report to ``stream``, as :meth:`render` gives it; JSON is written a piece
+        at a time, never whole in memory (a caseload's scorecard lists every case of every
+        question)."""
+        if format != "json":
+            stream.write(self.render(format))
+            return
+        encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=plain)
+        pieces: list[str] = []
+        size = 0
+        for piece in encoder.iterencode(self.data):
+            pieces.append(piece)
+            size += len(piece)
+            if size >= _PIECES:
+                stream.write("".join(pieces))
+                pieces.clear()
+                size = 0
+        pieces.append("\n")
+        stream.write("".join(pieces))
 
     def save(self, path: str | Path, format: Format | None = None) -> Path:
         """Write the report to ``path``, in ``format`` or the one its suffix names."""

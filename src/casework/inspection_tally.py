@@ -1,0 +1,286 @@
+"""Inspection counts a chunk of findings at a time: scoring a caseload in flat memory.
+
+:func:`casework.score_inspection` keeps every finding it is given until it has
+seen them all. :class:`InspectionTally` takes the findings of an ``omi-2007``
+evaluation a chunk at a time (as :func:`casework.stream.evaluate_chunks` yields
+them) and keeps only what a scorecard is made of: per question, its wording and
+one byte per case (the outcome, and whether the answer was "not evidenced");
+per case, its reference and its place in the input. :meth:`InspectionTally.scorecard`
+gives exactly the :class:`~casework.Scorecard` ``score_inspection`` gives for the
+same findings, intervals included (tests/omi/test_inspection_tally.py).
+
+Tallies **merge**: ``a.merge(b)`` is the tally of both parts, associative and
+commutative. Every case keeps its place as ``(partition, chunk, position)``, so
+a merged scorecard lists cases in input order, as one pass does; the bootstrap
+draws over the cases ordered by their answers, so its intervals are the same too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import numpy as np
+
+from casework._caserefs import CaseRefs
+from casework.intervals import IntervalOptions
+from casework.model.inspection import Inspection
+from casework.rules.engine import Finding, Outcome, RuleKind
+from casework.scoring import (
+    BandTable,
+    QuestionScore,
+    Scorecard,
+    ScoringOptions,
+    assemble_scorecard,
+)
+
+__all__ = ["InspectionTally"]
+
+Key = tuple[int, int, int]
+"""A place in the input: (partition, chunk, position of the finding in the chunk)."""
+
+#: One byte per case and question: the outcome (1-4, 0 when the case has no finding
+#: for the question) and a flag for a "not evidenced" answer.
+_CODES = {
+    Outcome.MET: 1,
+    Outcome.NOT_MET: 2,
+    Outcome.CANNOT_ASSESS: 3,
+    Outcome.NOT_APPLICABLE: 4,
+}
+_NOT_EVIDENCED = 8
+_OUTCOME = 7
+
+
+def _is_not_evidenced(finding: Finding) -> bool:
+    return any(e.label == "answer" and e.value == "not_evidenced" for e in finding.evidence)
+
+
+@attrs.frozen
+class _Wording:
+    """What a question's first finding says about it (the scorecard's question fields)."""
+
+    criterion: str
+    question: str
+    source: tuple[str, ...]
+    kind: RuleKind
+    roh: bool
+    group: str | None
+
+
+@attrs.define
+class _Question:
+    first: Key
+    wording: _Wording
+    codes: bytearray = attrs.Factory(bytearray)
+    """One code per case of the tally (cases added later than the last finding: 0)."""
+
+
+@attrs.define
+class InspectionTally:
+    """An inspection's findings counted a chunk at a time; mergeable.
+
+    ::
+
+        tally = InspectionTally()
+        for chunk in evaluate_chunks(cases, ruleset("omi-2007"), as_of=day, calendar=calendar):
+            tally.add(chunk)
+        card = tally.scorecard(inspection=inspection)
+
+    Each chunk holds whole cases: a case's findings come together, as
+    :func:`~casework.rules.evaluate` gives them (a case found again after another
+    case's findings is a :class:`ValueError`, as is a second finding of one case for
+    one question). ``partition`` orders this tally's cases before a later
+    partition's when tallies merge.
+    """
+
+    partition: int = 0
+    chunks: int = 0
+    refs: list[str] = attrs.Factory(list)
+    """Case references, in the order first seen by this tally."""
+    keys: list[Key] = attrs.Factory(list)
+    """Each case's place in the input (of its first finding)."""
+    questions: dict[str, _Question] = attrs.Factory(dict)
+    rulesets: dict[str, Key] = attrs.Factory(dict)
+    latest: dt.date | None = None
+    _index: dict[str, int] = attrs.field(factory=dict, alias="_index", repr=False)
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Count one chunk of findings (findings with no criterion are left out)."""
+        current: str | None = None
+        for position, finding in enumerate(findings):
+            if finding.criterion is None:
+                continue
+            key = (self.partition, self.chunks, position)
+            case = finding.case_ref
+            index = self._index.get(case)
+            if index is None:
+                index = self._index[case] = len(self.refs)
+                self.refs.append(case)
+                self.keys.append(key)
+            elif case != current:
+                raise ValueError(
+                    f"the findings of case {case} are not together: tally a case's findings "
+                    "in one chunk, as evaluate gives them"
+                )
+            current = case
+            question = self.questions.get(finding.rule_id)
+            if question is None:
+                question = self.questions[finding.rule_id] = _Question(key, _wording(finding))
+            codes = question.codes
+            if len(codes) <= index:
+                codes.extend(bytes(index + 1 - len(codes)))
+            elif codes[index]:
+                raise ValueError(
+                    f"case {case} has two findings for question {finding.rule_id}: "
+                    "score one evaluation at a time"
+                )
+            codes[index] = _CODES[finding.outcome] | (
+                _NOT_EVIDENCED if _is_not_evidenced(finding) else 0
+            )
+            self.rulesets.setdefault(f"{finding.ruleset}@{finding.ruleset_version}", key)
+            self.latest = finding.as_of if self.latest is None else max(self.latest, finding.as_of)
+        self.chunks += 1
+
+    @property
+    def cases(self) -> int:
+        """Cases counted."""
+        return len(self.refs)
+
+    def merge(self, other: InspectionTally) -> InspectionTally:
+        """The tally of both parts together (neither part is changed)."""
+        for case in sorted(set(self._index) & set(other._index), key=self._index.__getitem__):
+            mine, theirs = self._index[case], other._index[case]
+            for rule_id, question in self.questions.items():
+                there = other.questions.get(rule_id)
+                if there is not None and _code(question.codes, mine) and _code(there.codes, theirs):
+                    raise ValueError(
+                        f"case {case} has two findings for question {rule_id}: "
+                        "score one evaluation at a time"
+                    )
+            raise ValueError(
+                f"the findings of case {case} are not together: tally a case's findings in one part"
+            )
+        keys = [*self.keys, *other.keys]
+        refs = [*self.refs, *other.refs]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        where = np.empty(len(keys), dtype=np.int64)
+        where[order] = np.arange(len(keys))
+        split = len(self.keys)
+        questions: dict[str, _Question] = {}
+        for rule_id in {*self.questions, *other.questions}:
+            parts = [
+                (tally.questions.get(rule_id), positions)
+                for tally, positions in ((self, where[:split]), (other, where[split:]))
+            ]
+            column = np.zeros(len(keys), dtype=np.uint8)
+            firsts = []
+            for found, positions in parts:
+                if found is None:
+                    continue
+                codes = np.frombuffer(bytes(found.codes), dtype=np.uint8)
+                column[positions[: codes.size]] = codes
+                firsts.append((found.first, found.wording))
+            first, wording = min(firsts, key=lambda item: item[0])
+            questions[rule_id] = _Question(first, wording, bytearray(column.tobytes()))
+        rulesets = dict(self.rulesets)
+        for name, key in other.rulesets.items():
+            rulesets[name] = min(key, rulesets.get(name, key))
+        latest = [day for day in (self.latest, other.latest) if day is not None]
+        merged_refs = [refs[i] for i in order]
+        return InspectionTally(
+            partition=min(self.partition, other.partition),
+            chunks=self.chunks + other.chunks,
+            refs=merged_refs,
+            keys=[keys[i] for i in order],
+            questions=dict(sorted(questions.items(), key=lambda item: item[1].first)),
+            rulesets=dict(sorted(rulesets.items(), key=lambda item: item[1])),
+            latest=max(latest, default=None),
+            _index={ref: i for i, ref in enumerate(merged_refs)},
+        )
+
+    def scorecard(
+        self,
+        *,
+        inspection: Inspection | None = None,
+        options: ScoringOptions | None = None,
+        bands: BandTable | None = None,
+        intervals: IntervalOptions | bool = True,
+        compact: bool = False,
+        **overrides: Any,
+    ) -> Scorecard:
+        """The scorecard of what has been tallied: exactly ``score_inspection``'s for the same
+        findings (arguments as for :func:`casework.score_inspection`).
+
+        ``compact=True`` lists each question's cases as :class:`~casework._caserefs.CaseRefs`
+        (one byte per case and question, read when asked for) and the warnings as lines
+        made when read: for a caseload, where tuples of references would hold eight bytes
+        per case and question. The scorecard compares equal to the one with tuples; its
+        ``to_dict()`` holds those sequences, written by ``json.dumps(...,
+        default=casework._caserefs.plain)`` (reports do this).
+        """
+        chosen = attrs.evolve(options or ScoringOptions(), **overrides)
+        refs = tuple(self.refs)
+        unanswered = chosen.not_evidenced == "unanswered"
+        questions = []
+        ordered = sorted(self.questions.items(), key=lambda item: item[1].first)
+        for rule_id, question in ordered:
+            raw = np.frombuffer(bytes(question.codes), dtype=np.uint8)
+            if raw.size < len(refs):
+                raw = np.concatenate([raw, np.zeros(len(refs) - raw.size, dtype=np.uint8)])
+            outcome, mask = raw, _OUTCOME
+            if unanswered:
+                outcome = np.where(raw & _NOT_EVIDENCED, np.uint8(3), raw & _OUTCOME)
+                outcome, mask = outcome.astype(np.uint8), 0xFF
+            lists = {
+                name: CaseRefs(refs, outcome, (code,), mask)
+                for name, code in (
+                    ("above", 1),
+                    ("below", 2),
+                    ("unanswered", 3),
+                    ("not_applicable", 4),
+                )
+            }
+            lists["not_evidenced"] = CaseRefs(refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED)
+            w = question.wording
+            fields: dict[str, Any] = (
+                lists if compact else {name: tuple(value) for name, value in lists.items()}
+            )
+            questions.append(
+                QuestionScore(
+                    id=rule_id,
+                    criterion=w.criterion,
+                    question=w.question,
+                    source=w.source,
+                    kind=w.kind,
+                    roh=w.roh,
+                    group=w.group,
+                    **fields,
+                )
+            )
+        return assemble_scorecard(
+            tuple(questions),
+            refs,
+            tuple(name for name, _ in sorted(self.rulesets.items(), key=lambda item: item[1])),
+            self.latest,
+            inspection=inspection,
+            options=chosen,
+            bands=bands,
+            intervals=intervals,
+        )
+
+
+def _code(codes: bytearray, index: int) -> int:
+    return codes[index] if index < len(codes) else 0
+
+
+def _wording(finding: Finding) -> _Wording:
+    return _Wording(
+        criterion=finding.criterion or "",
+        question=finding.question,
+        source=finding.source,
+        kind=finding.kind,
+        roh=finding.roh,
+        group=finding.group,
+    )
