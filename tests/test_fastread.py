@@ -220,6 +220,23 @@ def test_what_the_fast_path_leaves_to_pydantic_is_read_as_before(change: Any) ->
     assert_read_alike(line.encode() + b"\n")
 
 
+def test_an_assessment_written_once_is_dated_by_pydantic_as_before() -> None:
+    """``parts_with_assessment`` dates the undated parts in a before-validator: such a
+    record takes pydantic, and reads with every part dated."""
+    record = _example()
+    day = record["sentence"]["sentenced_on"]
+    record["assessments"] = [
+        {"id": "A1", "purpose": "start", "completed_on": day, "parts_with_assessment": True,
+         "screening": {"full_analysis_required": False}, "sentence_plan": {"kind": "initial"}}
+    ]  # fmt: skip
+    line = json.dumps(record)
+    assert _fast_accepts(line) is None
+    assert_read_alike(line.encode() + b"\n")
+    (read,) = _read(line.encode() + b"\n", fast=True, as_of=None, limits=Limits())
+    case = next(item for item in read if isinstance(item, Case))
+    assert case.assessments[0].screening.completed_on.isoformat() == day
+
+
 def test_old_dates_of_birth_are_read_by_the_fast_path() -> None:
     record = _example()
     record["personal"] = {"date_of_birth": "1900-01-01"}

@@ -35,6 +35,7 @@ from pydantic.fields import FieldInfo
 from casework._limits import Limits
 from casework.model import base
 from casework.model.case import Case
+from casework.model.risk import OasysAssessment
 
 __all__ = ["FastReader", "fast_reader"]
 
@@ -57,6 +58,13 @@ _KEY_END = re.compile(r'"[ \t\r\n]*:')
 
 class _FallbackError(Exception):
     """The record is not one the fast path can accept: validate it with pydantic."""
+
+
+def _parts_not_dated_by_the_assessment(assessment: OasysAssessment) -> None:
+    """An assessment whose undated parts take its date (``parts_with_assessment``) is
+    dated by the model's own before-validator: the record goes to pydantic."""
+    if assessment.parts_with_assessment:
+        raise _FallbackError
 
 
 class UnsupportedModelError(TypeError):
@@ -148,6 +156,10 @@ class _Builder:
                 continue  # the limits: FastReader.fits and the Struct's shape
             if model is Case and name == "_consistent":
                 plan.after.append(_contradictions)  # dates after as_of: checked while reading
+                continue
+            if model is OasysAssessment and name == "_parts_dated_by_the_assessment":
+                # It changes only a record that asks for it: such a record takes pydantic.
+                plan.after.append(_parts_not_dated_by_the_assessment)
                 continue
             if mode != "after":
                 raise UnsupportedModelError(f"{model.__name__}.{name}: {mode} validators")
