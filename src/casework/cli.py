@@ -28,6 +28,7 @@ import click
 
 from casework import console
 from casework.calendar import CalendarError, WorkingCalendar
+from casework.columnar import FindingColumns, evaluate_columns
 from casework.compare import (
     QuestionClashError,
     Scorer,
@@ -37,7 +38,7 @@ from casework.compare import (
     question_keys,
     target_figures,
 )
-from casework.inspection_tally import InspectionTally
+from casework.inspection_tally import InspectionTally, countable_on_columns
 from casework.intervals import IntervalOptions
 from casework.io import CaseError, CaseFileError, LoadResult, iter_cases
 from casework.model import Case
@@ -805,6 +806,16 @@ def _evaluate_cases(
     return _with_progress(cases, progress, "Evaluating", evaluate_all)
 
 
+def _evaluate_columns(cases: Sequence[Case], rules: RuleSet, assessed_on: dt.date
+                      ) -> FindingColumns:  # fmt: skip
+    """A chunk evaluated on columns (kernels where a rule has one, else case by case)."""
+    calendar = _calendar()
+    try:
+        return evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar)
+    except RuleError as exc:
+        raise _rule_failure(exc, calendar) from None
+
+
 def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickException:
     """The one-line error for a rule that raised: a date outside the calendar is the input's
     problem (exit 1); anything else is a bug (exit 3). Only the rule, the exception's kind and
@@ -1284,7 +1295,12 @@ def score(
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
     reading = StreamedRead(file, chosen_as_of)
     tally = InspectionTally()
+    # On columns where the questions are the OMI families; pseudonyms rewrite findings.
+    on_columns = names is None and countable_on_columns(chosen)
     for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
+        if on_columns:
+            tally.add_columns(_evaluate_columns(chunk, chosen, _assessed(reading)))
+            continue
         found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
         tally.add(found if names is None else pseudonymise(found, names))
     if chosen_as_of is None:

@@ -18,16 +18,28 @@ draws over the cases ordered by their answers, so its intervals are the same too
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from casework._caserefs import CaseRefs
+from casework.columnar import CaseColumns, FindingColumns, RuleColumns
+from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, OUTCOMES
 from casework.intervals import IntervalOptions
+from casework.model import Answer, Case
 from casework.model.inspection import Inspection
-from casework.rules.engine import Finding, Outcome, RuleKind
+from casework.rules.engine import Basis, Finding, Outcome, Rule, RuleKind
+from casework.rules.omi2007.question import (
+    ComputedCheck,
+    DescriptiveCheck,
+    JudgedCheck,
+    area_check,
+)
+from casework.rules.omi2007.summary import SummaryCheck
+from casework.rules.ruleset import RuleSet
 from casework.scoring import (
     BandTable,
     QuestionScore,
@@ -36,7 +48,7 @@ from casework.scoring import (
     assemble_scorecard,
 )
 
-__all__ = ["InspectionTally"]
+__all__ = ["InspectionTally", "countable_on_columns"]
 
 Key = tuple[int, int, int]
 """A place in the input: (partition, chunk, position of the finding in the chunk)."""
@@ -51,6 +63,11 @@ _CODES = {
 }
 _NOT_EVIDENCED = 8
 _OUTCOME = 7
+#: The tally's outcome code by the columns' outcome code.
+_OUTCOME_LUT = np.zeros(len(OUTCOMES), dtype=np.uint8)
+for _outcome, _code_of in _CODES.items():
+    _OUTCOME_LUT[OUTCOME_CODE[_outcome]] = _code_of
+_FAMILIES = (JudgedCheck, SummaryCheck, DescriptiveCheck, ComputedCheck)
 
 
 def _is_not_evidenced(finding: Finding) -> bool:
@@ -142,6 +159,86 @@ class InspectionTally:
             self.rulesets.setdefault(f"{finding.ruleset}@{finding.ruleset_version}", key)
             self.latest = finding.as_of if self.latest is None else max(self.latest, finding.as_of)
         self.chunks += 1
+
+    def add_columns(self, answered: FindingColumns) -> None:
+        """Count one chunk evaluated on columns (:func:`casework.columnar.evaluate_columns`):
+        the same counts, keys and wording as :meth:`add` of the same findings, with no
+        :class:`Finding` made. Only rule sets whose inspection questions are the OMI
+        families can be counted so (:func:`countable_on_columns`): the "not evidenced"
+        flag is read from the recorded answer where the finding was judged."""
+        if not countable_on_columns(answered.ruleset):
+            raise ValueError(
+                f"rule set {answered.ruleset.name} has inspection questions of its own making; "
+                "count its findings with add()"
+            )
+        by_rule = answered.by_rule
+        columns = answered.columns
+        sizes = [len(a) for a in by_rule]
+        starts = np.cumsum([0, *sizes])
+        rows = np.concatenate([a.row for a in by_rule]) if by_rule else np.zeros(0, np.intp)
+        rank = np.concatenate([np.full(n, i, dtype=np.int32) for i, n in enumerate(sizes)])
+        order = np.lexsort((rank, rows))
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        asked = [i for i, a in enumerate(by_rule) if a.rule.criterion is not None]
+        none = np.iinfo(np.int64).max
+        first = np.full(len(columns), none, dtype=np.int64)
+        for i in asked:
+            np.minimum.at(first, by_rule[i].row, position[starts[i] : starts[i + 1]])
+        index_of = self._register(columns, first, none)
+        cases = columns.cases
+        for i in asked:
+            a = by_rule[i]
+            rule = a.rule
+            if not len(a):
+                continue
+            indices = index_of[a.row]
+            if np.unique(indices).size != indices.size:
+                raise ValueError(
+                    f"a case has two findings for question {rule.id}: "
+                    "score one evaluation at a time"
+                )
+            question = self.questions.get(rule.id)
+            if question is None:
+                key = (self.partition, self.chunks, int(position[starts[i]]))
+                question = self.questions[rule.id] = _Question(key, _rule_wording(rule))
+            codes = question.codes
+            top = int(indices.max()) + 1
+            if len(codes) < top:
+                codes.extend(bytes(top - len(codes)))
+            view = np.frombuffer(codes, dtype=np.uint8)
+            taken = np.flatnonzero(view[indices])
+            if taken.size:
+                del view
+                raise ValueError(
+                    f"case {self.refs[int(indices[taken[0]])]} has two findings for question "
+                    f"{rule.id}: score one evaluation at a time"
+                )
+            view[indices] = _column_codes(a, cases)
+            del view
+        if asked and first.min() != none:
+            key = (self.partition, self.chunks, int(first.min()))
+            ruleset = answered.ruleset
+            self.rulesets.setdefault(f"{ruleset.name}@{ruleset.version}", key)
+            as_of = by_rule[0].context.as_of
+            self.latest = as_of if self.latest is None else max(self.latest, as_of)
+        self.chunks += 1
+
+    def _register(self, columns: CaseColumns, first: npt.NDArray[np.int64], none: int
+                  ) -> npt.NDArray[np.int64]:  # fmt: skip
+        """Each case of the chunk with a finding to count, in order: its index in the tally."""
+        index_of = np.full(len(columns), -1, dtype=np.int64)
+        for row in np.flatnonzero(first != none):
+            ref = columns.references[row]
+            if ref in self._index:
+                raise ValueError(
+                    f"the findings of case {ref} are not together: tally a case's findings "
+                    "in one chunk, as evaluate gives them"
+                )
+            index_of[row] = self._index[ref] = len(self.refs)
+            self.refs.append(ref)
+            self.keys.append((self.partition, self.chunks, int(first[row])))
+        return index_of
 
     @property
     def cases(self) -> int:
@@ -273,6 +370,49 @@ class InspectionTally:
 
 def _code(codes: bytearray, index: int) -> int:
     return codes[index] if index < len(codes) else 0
+
+
+def _column_codes(answered: RuleColumns, cases: Sequence[Case]) -> npt.NDArray[np.uint8]:
+    """The tally's code of each answer: the outcome, and the flag for a judged answer
+    recorded as "not evidenced" (what :meth:`InspectionTally.add` reads in the evidence)."""
+    rule = answered.rule
+    recorded = (
+        [case.judgements.summaries.get(rule.check.criterion_id) for case in cases]
+        if isinstance(rule.check, SummaryCheck)
+        else [case.judgements.answers.get(rule.id) for case in cases]
+    )
+    not_evidenced = np.asarray([answer is Answer.NOT_EVIDENCED for answer in recorded],
+                               dtype=bool)[answered.row]  # fmt: skip
+    flagged = (
+        (answered.basis == BASIS_CODE[Basis.JUDGED])
+        & (answered.outcome == OUTCOME_CODE[Outcome.NOT_MET])
+        & not_evidenced
+    )
+    codes: npt.NDArray[np.uint8] = _OUTCOME_LUT[answered.outcome] | np.where(
+        flagged, np.uint8(_NOT_EVIDENCED), np.uint8(0)
+    )
+    return codes
+
+
+def _rule_wording(rule: Rule) -> _Wording:
+    return _Wording(
+        criterion=rule.criterion or "",
+        question=rule.question,
+        source=rule.source,
+        kind=rule.kind,
+        roh=rule.roh,
+        group=rule.group,
+    )
+
+
+def countable_on_columns(ruleset: RuleSet) -> bool:
+    """Whether every inspection question of ``ruleset`` is of an OMI family whose "not
+    evidenced" answers :meth:`InspectionTally.add_columns` can tell from the record."""
+    return all(
+        isinstance(rule.check, _FAMILIES) or rule.check is area_check
+        for rule in ruleset.rules
+        if rule.criterion is not None
+    )
 
 
 def _wording(finding: Finding) -> _Wording:

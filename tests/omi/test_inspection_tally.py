@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import casework.intervals as intervals_module
 from casework import WorkingCalendar, load_cases, score_inspection
 from casework._caserefs import CaseRefs, Lines
+from casework.columnar import evaluate_columns
 from casework.inspection_tally import InspectionTally
 from casework.intervals import IntervalOptions, score_intervals
 from casework.model.inspection import load_inspection
@@ -191,3 +192,58 @@ def test_findings_with_no_criterion_are_left_out(calendar: WorkingCalendar) -> N
     assert len(others) > 0
     assert tally.cases == 0
     assert tally.scorecard(intervals=False).criteria == ()
+
+
+@pytest.mark.parametrize("chunk", [7, 106])
+@pytest.mark.parametrize("options", [{}, {"computed_answers": "compute"}])
+def test_counting_columns_equals_counting_findings(
+    by_case: list[list[Finding]], calendar: WorkingCalendar, chunk: int, options: dict[str, str]
+) -> None:
+    """``add_columns`` of a chunk evaluated on columns keeps exactly what ``add`` of its
+    findings keeps: every byte, key, wording and the scorecard, "not evidenced" included."""
+    cases = list(load_cases(EXAMPLES / "omi-sample.json").cases)
+    rules = ruleset("omi-2007")
+    by_findings, by_columns = InspectionTally(), InspectionTally()
+    for start in range(0, len(cases), chunk):
+        part = cases[start : start + chunk]
+        by_findings.add(evaluate(part, rules, as_of=AS_OF, calendar=calendar, options=options))
+        by_columns.add_columns(
+            evaluate_columns(part, rules, as_of=AS_OF, calendar=calendar, options=options)
+        )
+    assert by_columns.refs == by_findings.refs
+    assert by_columns.keys == by_findings.keys
+    assert by_columns.rulesets == by_findings.rulesets
+    assert by_columns.latest == by_findings.latest
+    assert by_columns.questions == by_findings.questions
+    flagged = sum(byte & 8 != 0 for q in by_columns.questions.values() for byte in q.codes)
+    assert flagged > 0  # the sample records "not evidenced" answers, so the flag is read
+    for unanswered in ("below_the_line", "unanswered"):
+        assert by_columns.scorecard(intervals=FEW, not_evidenced=unanswered) == (
+            by_findings.scorecard(intervals=FEW, not_evidenced=unanswered)
+        )
+
+
+def test_a_case_counted_twice_on_columns_is_refused(calendar: WorkingCalendar) -> None:
+    cases = list(load_cases(EXAMPLES / "omi-sample.json").cases)[:3]
+    tally = InspectionTally()
+    answered = evaluate_columns(cases, ruleset("omi-2007"), as_of=AS_OF, calendar=calendar)
+    tally.add_columns(answered)
+    with pytest.raises(ValueError, match="not together"):
+        tally.add_columns(answered)
+
+
+def test_rule_sets_with_questions_of_their_own_are_counted_from_findings(
+    calendar: WorkingCalendar,
+) -> None:
+    from casework.inspection_tally import countable_on_columns
+    from casework.rules import met
+
+    rules = ruleset("omi-2007")
+    own = attrs.evolve(rules.rule("1.1.a"), check=lambda _case, _ctx: met("Always."))
+    variant = rules.derive("always", replace=[own])
+    assert countable_on_columns(rules)
+    assert not countable_on_columns(variant)
+    cases = list(load_cases(EXAMPLES / "omi-sample.json").cases)[:2]
+    answered = evaluate_columns(cases, variant, as_of=AS_OF, calendar=calendar)
+    with pytest.raises(ValueError, match="questions of its own making"):
+        InspectionTally().add_columns(answered)
