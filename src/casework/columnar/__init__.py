@@ -18,7 +18,7 @@ without a kernel are answered by the scalar engine, so any rule set can be
 evaluated this way.
 """
 
-from casework.columnar import oasys
+from casework.columnar import oasys, supervision
 from casework.columnar.columns import (
     NO_DAY,
     TABLES,
@@ -65,5 +65,6 @@ __all__ = [
     "oasys",
     "register",
     "rule_columns",
+    "supervision",
     "table",
 ]
