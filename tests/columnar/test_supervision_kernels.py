@@ -39,6 +39,10 @@ RULES = (
     "transfer-rmp-review",
     "breach-action",
     "breach-resolution",
+    "rmp-release-high-roh",
+    "rmp-before-release",
+    "rmp-where-not-low",
+    "mappa-level",
 )
 SETS = ("national-standards-2007", "national-standards-2005")
 
@@ -209,6 +213,24 @@ def _edge_cases() -> list[Case]:
             ],
         ),
         _case("E-22", breaches=[{"failed_on": "2008-03-28"}, {"failed_on": "2008-03-27"}]),
+        # Release assessments: an RMP on the day of release, one after it, none at all.
+        _case(
+            "E-23",
+            sentence=licence,
+            roh=[{"level": "medium", "on": "2007-12-21"}],
+            assessments=[{"id": "A1", "purpose": "release", "rmp": {"completed_on": "2007-12-21"}}],
+        ),
+        _case(
+            "E-24",
+            sentence=licence,
+            assessments=[{"id": "A1", "purpose": "release", "rmp": {"completed_on": "2008-01-02"}}],
+        ),
+        _case("E-25", sentence=licence, mappa={"levels": []}),
+        _case(
+            "E-26",
+            roh=[{"level": "low", "on": "2007-12-18"}],
+            mappa={"levels": [{"level": 2, "on": "2007-12-20"}]},
+        ),
     ]
 
 

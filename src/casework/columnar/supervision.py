@@ -27,7 +27,7 @@ from casework.rules.engine import Basis, Context, Outcome
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
 
-__all__ = ["Answers", "deadline", "first_of_units", "lateness"]
+__all__ = ["Answers", "add", "deadline", "first_of_units", "lateness", "table_of"]
 
 Codes = npt.NDArray[np.int8]
 Rows = npt.NDArray[np.intp]
@@ -200,7 +200,7 @@ def _simple(
 Facts = dict[str, npt.NDArray[Any]]
 
 
-def _facts(columns: CaseColumns, name: str) -> Facts:
+def table_of(columns: CaseColumns, name: str) -> Facts:
     """An entity table of the chunk, its columns loosely typed."""
     return cast(Facts, columns.table(name))
 
@@ -222,7 +222,7 @@ def case_facts(cases: Sequence[Case]) -> Table:
     kind, allocated, inducted = [], [], []
     psr, psr_requested, psr_due, psr_delivered = [], [], [], []
     transfer, notified, appointment, contact = [], [], [], []
-    roh_start, roh_transfer, roh_last = [], [], []
+    roh_start, roh_transfer, roh_last, roh_last_on = [], [], [], []
     months, category, mappa, mappa_levels = [], [], [], []
     for case in cases:
         sentence = case.sentence
@@ -266,6 +266,7 @@ def case_facts(cases: Sequence[Case]) -> Table:
         roh_start.append(-1 if at_start is None else ROH_RANK[at_start.level])
         roh_transfer.append(-1 if on_notice is None else ROH_RANK[on_notice.level])
         roh_last.append(-1 if latest is None else ROH_RANK[latest.level])
+        roh_last_on.append(NO_DAY if latest is None else _day(latest.on))
         months.append(-1 if sentence.custodial_months is None else sentence.custodial_months)
         category.append(
             0
@@ -291,6 +292,7 @@ def case_facts(cases: Sequence[Case]) -> Table:
         "roh_start": np.asarray(roh_start, dtype=np.int8),
         "roh_transfer": np.asarray(roh_transfer, dtype=np.int8),
         "roh_last": np.asarray(roh_last, dtype=np.int8),
+        "roh_last_on": _column(roh_last_on),
         "custodial_months": _column(months),
         "offence": np.asarray(category, dtype=np.int8),
         "mappa": np.asarray(mappa, dtype=bool),
@@ -382,7 +384,7 @@ def _plain_deadline(
     """A kernel for a rule that is one :func:`deadline` for a population."""
 
     def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        facts = _facts(columns, "sup.case")
+        facts = table_of(columns, "sup.case")
         answers = Answers(len(columns))
         rows = np.flatnonzero(population(facts, columns))
         _simple(
@@ -421,8 +423,8 @@ transfer_first_appointment = _plain_deadline(
 
 def transfer_home_visit(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """NS07.transfer-home-visit: the first home visit on or after notification."""
-    facts = _facts(columns, "sup.case")
-    visits = _facts(columns, "sup.home_visits")
+    facts = table_of(columns, "sup.case")
+    visits = table_of(columns, "sup.home_visits")
     answers = Answers(len(columns))
     rows = np.flatnonzero(facts["transfer"])
     done = first_on_or_after(visits["owner"], visits["on"], facts["notified"])
@@ -441,7 +443,7 @@ def transfer_home_visit(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 def transfer_rmp_review(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """NS07.transfer-rmp-review: high RoH at notification, the first RMP on or after it,
     within the limit of the first contact."""
-    facts = _facts(columns, "sup.case")
+    facts = table_of(columns, "sup.case")
     answers = Answers(len(columns))
     level = np.where(facts["roh_transfer"] >= 0, facts["roh_transfer"], facts["roh_start"])
     moved = facts["transfer"]
@@ -467,7 +469,7 @@ def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """NS07.home-visit-high-roh: orders and licences, high RoH at start, not living in
     approved premises from the start to the due date; the first home visit on or after
     the start."""
-    facts = _facts(columns, "sup.case")
+    facts = table_of(columns, "sup.case")
     answers = Answers(len(columns))
     kind = facts["kind"]
     served = np.isin(kind, COMMUNITY) | (kind == LICENCE)
@@ -480,7 +482,7 @@ def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         return answers.result()
     due = np.full(len(columns), NO_DAY, dtype=np.int64)
     due[high] = add(ctx.calendar, columns.start[high], duration)
-    places = _facts(columns, "sup.premises")
+    places = table_of(columns, "sup.premises")
     owner = places["owner"]
     inside = (
         (due[owner] != NO_DAY)
@@ -490,7 +492,7 @@ def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     away = np.zeros(len(columns), dtype=bool)
     away[owner[inside]] = True
     rows = high[~away[high]]
-    visits = _facts(columns, "sup.home_visits")
+    visits = table_of(columns, "sup.home_visits")
     done = first_on_or_after(visits["owner"], visits["on"], columns.start)
     answers.put(
         rows,
@@ -501,7 +503,7 @@ def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 
 def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """NS07.psr-delivery: delivered by the date agreed with the court, late in days."""
-    facts = _facts(columns, "sup.case")
+    facts = table_of(columns, "sup.case")
     answers = Answers(len(columns))
     has = facts["psr"]
     due = facts["psr_due"]
@@ -541,8 +543,8 @@ def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """NS07.victim-contact: every statutory victim contacted within the limit of sentence;
     a sentence recorded as not qualifying for statutory contact is a contradiction."""
-    facts = _facts(columns, "sup.case")
-    victims = _facts(columns, "sup.victims")
+    facts = table_of(columns, "sup.case")
+    victims = table_of(columns, "sup.victims")
     answers = Answers(len(columns))
     member = np.zeros(len(columns), dtype=bool)
     member[victims["owner"]] = True
@@ -582,7 +584,7 @@ def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 
 def _each_breach(limit: str, done: str) -> Callable[[CaseColumns, Context], dict[str, Any]]:
     def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        found = _facts(columns, "sup.breaches")
+        found = table_of(columns, "sup.breaches")
         answers = Answers(len(columns))
         owner = found["owner"]
         if not len(owner):
