@@ -43,6 +43,8 @@ RULES = (
     "rmp-before-release",
     "rmp-where-not-low",
     "mappa-level",
+    "appointment-frequency",
+    "upw-frequency",
 )
 SETS = ("national-standards-2007", "national-standards-2005")
 
@@ -151,7 +153,7 @@ def _edge_cases() -> list[Case]:
         ),
         _case(
             "E-10",
-            sentence=licence,
+            sentence={**licence, "sentenced_on": "2007-10-01"},
             victims=[
                 {"id": "V1", "statutory": True, "contacted_on": "2008-03-01"},
                 {"id": "V2", "statutory": True, "contact_offered_on": "2008-01-20"},
@@ -213,6 +215,89 @@ def _edge_cases() -> list[Case]:
             ],
         ),
         _case("E-22", breaches=[{"failed_on": "2008-03-28"}, {"failed_on": "2008-03-27"}]),
+        # Appointments across the 2007 standards' start, a gap too long, supervision ending
+        # before the first fell due, unpaid work only, and unpaid work sessions.
+        _case(
+            "E-27",
+            as_of="2008-02-29",
+            sentence={
+                "kind": "community_order",
+                "sentenced_on": "2007-09-03",
+                "requirements": [{"kind": "supervision", "months": 12}],
+            },
+            contacts=[
+                {"on": d}
+                for d in (
+                    "2007-09-20",
+                    "2007-10-08",
+                    "2007-10-08",
+                    "2007-10-30",
+                    "2007-12-20",
+                    "2008-01-02",
+                )
+            ],
+        ),
+        _case(
+            "E-28",
+            as_of="2008-01-31",
+            sentence={
+                "kind": "community_order",
+                "sentenced_on": "2007-12-18",
+                "termination": {"on": "2008-01-03", "reason": "revoked_breach"},
+            },
+        ),
+        _case(
+            "E-29",
+            sentence={
+                "kind": "community_order",
+                "sentenced_on": "2007-10-01",
+                "requirements": [
+                    {
+                        "kind": "unpaid_work",
+                        "hours": 100,
+                        "commenced_on": "2007-10-10",
+                        "completed_on": "2008-02-01",
+                    }
+                ],
+            },
+            contacts=[
+                {"on": d, "kind": "unpaid_work_session"}
+                for d in ("2007-10-13", "2007-10-27", "2007-11-24", "2008-01-26")
+            ],
+        ),
+        _case(
+            "E-30",
+            sentence={
+                "kind": "suspended_sentence_order",
+                "sentenced_on": "2007-11-01",
+                "requirements": [
+                    {"kind": "unpaid_work", "hours": 60},
+                    {"kind": "curfew", "months": 3},
+                ],
+            },
+            contacts=[
+                {"on": "2007-11-10", "kind": "unpaid_work_session"},
+                {"on": "2007-11-12", "kind": "programme_session"},
+                {"on": "2007-11-20"},
+            ],
+        ),
+        # Weekly appointments and unpaid work sessions: on time throughout.
+        _case(
+            "E-31",
+            sentence={
+                "kind": "community_order",
+                "sentenced_on": "2007-12-18",
+                "requirements": [
+                    {"kind": "unpaid_work", "hours": 40},
+                    {"kind": "supervision", "months": 6},
+                ],
+            },
+            contacts=[
+                {"on": (dt.date(2007, 12, 20) + dt.timedelta(weeks=w)).isoformat(), "kind": k}
+                for w in range(14)
+                for k in ("office", "unpaid_work_session")
+            ],
+        ),
         # Release assessments: an RMP on the day of release, one after it, none at all.
         _case(
             "E-23",
@@ -267,6 +352,24 @@ def test_late_on_the_due_day_itself_counts_working_days(calendar: WorkingCalenda
     count, unit = lateness(calendar, due, at, TimeUnit.WORKING_DAYS)
     assert count.tolist() == [0, 2, 1]
     assert [LATE_UNITS[u] for u in unit] == ["working days", "days", "working days"]
+
+
+@pytest.mark.parametrize("rule_id", ["NS07.appointment-frequency", "NS07.upw-frequency"])
+def test_intervals_held_to_the_standard_by_due_date_agree(calendar: WorkingCalendar,
+                                                          rule_id: str) -> None:  # fmt: skip
+    rules = _rules("national-standards-2007", True)
+    cases = _edge_cases()
+    for as_of in (dt.date(2007, 10, 10), dt.date(2008, 3, 31)):
+        columns = CaseColumns.from_cases(cases)
+        options = {"in_force_by": "due"}
+        got = rule_columns(columns, rules, rule_id, as_of=as_of, calendar=calendar,
+                           options=options)  # fmt: skip
+        scalar = evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar,
+                          options=options)  # fmt: skip
+        assert got.outcomes() == [f.outcome for f in scalar]
+        assert got.bases() == [f.basis for f in scalar]
+        assert [from_day_number(d) for d in got.trigger] == [f.trigger for f in scalar]
+        assert [from_day_number(d) for d in got.due] == [f.due for f in scalar]
 
 
 @settings(max_examples=40, deadline=None)

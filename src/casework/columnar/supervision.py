@@ -12,6 +12,7 @@ one row per case; ``sup.home_visits``, ``sup.breaches``, ``sup.victims``,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -22,10 +23,20 @@ from casework.calendar import Duration, TimeUnit, WorkingCalendar
 from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, Table, table
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
-from casework.model import Case, OffenceCategory, RohLevel, SentenceKind, StaffRole
-from casework.rules.engine import Basis, Context, Outcome
+from casework.model import (
+    Case,
+    ContactKind,
+    OffenceCategory,
+    RequirementKind,
+    RohLevel,
+    SentenceKind,
+    StaffRole,
+)
+from casework.model.risk import RohRecord
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
+from casework.rules.standards.base import IN_FORCE_2007, InForce
 
 __all__ = ["Answers", "add", "deadline", "first_of_units", "lateness", "table_of"]
 
@@ -216,6 +227,30 @@ def _column(values: list[int]) -> Days:
 # ---------------------------------------------------------------- tables
 
 
+def _roh_records(
+    case: Case, start: dt.date
+) -> tuple[RohRecord | None, RohRecord | None, RohRecord | None]:
+    """The RoH records in force at start (``population.roh_at_start``), on notification of
+    a transfer (``Case.roh_on``), and the latest."""
+    moved = case.transfer_in
+    before = after = latest = on_notice = None
+    for record in case.roh:
+        if record.on <= start:
+            if before is None or record.on > before.on:
+                before = record
+        elif after is None or record.on < after.on:
+            after = record
+        if latest is None or record.on > latest.on:
+            latest = record
+        if (
+            moved is not None
+            and record.on <= moved.notified_on
+            and (on_notice is None or record.on > on_notice.on)
+        ):
+            on_notice = record
+    return before or after, on_notice, latest
+
+
 @table("sup.case")
 def case_facts(cases: Sequence[Case]) -> Table:
     """One row per case: the facts these rules read, in one pass."""
@@ -224,6 +259,7 @@ def case_facts(cases: Sequence[Case]) -> Table:
     transfer, notified, appointment, contact = [], [], [], []
     roh_start, roh_transfer, roh_last, roh_last_on = [], [], [], []
     months, category, mappa, mappa_levels = [], [], [], []
+    ended, upw_only, upw, upw_start, upw_end = [], [], [], [], []
     for case in cases:
         sentence = case.sentence
         kind.append(_KIND[sentence.kind])
@@ -246,23 +282,7 @@ def case_facts(cases: Sequence[Case]) -> Table:
             start = sentence.released_on
         else:
             start = sentence.starts_on or sentence.sentenced_on
-        before = after = latest = None
-        on_notice = None
-        for record in case.roh:
-            if record.on <= start:
-                if before is None or record.on > before.on:
-                    before = record
-            elif after is None or record.on < after.on:
-                after = record
-            if latest is None or record.on > latest.on:
-                latest = record
-            if (
-                moved is not None
-                and record.on <= moved.notified_on
-                and (on_notice is None or record.on > on_notice.on)
-            ):
-                on_notice = record
-        at_start = before or after
+        at_start, on_notice, latest = _roh_records(case, start)
         roh_start.append(-1 if at_start is None else ROH_RANK[at_start.level])
         roh_transfer.append(-1 if on_notice is None else ROH_RANK[on_notice.level])
         roh_last.append(-1 if latest is None else ROH_RANK[latest.level])
@@ -275,6 +295,21 @@ def case_facts(cases: Sequence[Case]) -> Table:
         )
         mappa.append(case.mappa is not None)
         mappa_levels.append(case.mappa is not None and bool(case.mappa.levels))
+        # Supervision's end, and the unpaid work cycle (supervision._unpaid_work_cycle).
+        end = sentence.termination.on if sentence.termination else None
+        ended.append(_day(end))
+        requirements = sentence.requirements
+        unpaid = [r for r in requirements if r.kind is RequirementKind.UNPAID_WORK]
+        upw_only.append(bool(requirements) and len(unpaid) == len(requirements))
+        upw.append(bool(unpaid))
+        first = unpaid[0] if unpaid else None
+        upw_start.append(
+            NO_DAY
+            if first is None
+            else _day(first.commenced_on or sentence.starts_on or sentence.sentenced_on)
+        )
+        ends = [d for d in (first.completed_on if first else None, end) if d is not None]
+        upw_end.append(_first(ends))
     n = len(cases)
     return {
         "owner": np.arange(n, dtype=np.intp),
@@ -297,6 +332,32 @@ def case_facts(cases: Sequence[Case]) -> Table:
         "offence": np.asarray(category, dtype=np.int8),
         "mappa": np.asarray(mappa, dtype=bool),
         "mappa_levels": np.asarray(mappa_levels, dtype=bool),
+        "ended": _column(ended),
+        "upw_only": np.asarray(upw_only, dtype=bool),
+        "upw": np.asarray(upw, dtype=bool),
+        "upw_start": _column(upw_start),
+        "upw_end": _column(upw_end),
+    }
+
+
+_CONTACT = {kind: code for code, kind in enumerate(ContactKind)}
+_UPW_SESSION = _CONTACT[ContactKind.UNPAID_WORK_SESSION]
+_PROGRAMME_SESSION = _CONTACT[ContactKind.PROGRAMME_SESSION]
+
+
+@table("sup.contacts")
+def contacts(cases: Sequence[Case]) -> Table:
+    """One row per contact: its day and kind (codes of ``ContactKind`` in order)."""
+    owner, on, kind = [], [], []
+    for row, case in enumerate(cases):
+        for contact in case.contacts:
+            owner.append(row)
+            on.append(_day(contact.on))
+            kind.append(_CONTACT[contact.kind])
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "on": _column(on),
+        "kind": np.asarray(kind, dtype=np.int8),
     }
 
 
@@ -607,6 +668,156 @@ breach_action = _each_breach("breach_action_limit", "action")
 breach_resolution = _each_breach("breach_resolution_limit", "resolved")
 
 
+def periodic(
+    ctx: Context,
+    rows: Rows,
+    *,
+    anchor: Days,
+    ended: Days,
+    owner: Rows,
+    on: Days,
+    duration: Duration,
+    record_as_of: Days,
+    window: InForce,
+) -> dict[str, Any]:
+    """:func:`casework.rules.standards.base.periodic_check` for the cases ``rows``: the
+    answer of each (an :class:`Answers`-shaped dict over ``rows``).
+
+    Intervals run from ``anchor`` to the first distinct ``on`` day after it, from each to
+    the next, and from the last to a final one still open (left out when it falls due
+    after ``ended``); with ``ctx.by_clock``, only intervals whose clock started (or,
+    ``in_force_by="due"``, fell due) within ``window`` count. Not met if any counted
+    interval was late (the first decides the dates), else cannot assess if the open one
+    fell due beyond the record, else met if any was done (the latest decides), else the
+    open one (not yet due); no interval counted: not applicable.
+    """
+    n = len(anchor)
+    member = np.zeros(n, dtype=bool)
+    member[rows] = True
+    keep = member[owner] & (on > anchor[owner])
+    owner, on = owner[keep], on[keep]
+    order = np.lexsort((on, owner))
+    owner, on = owner[order], on[order]
+    fresh = np.ones(len(owner), dtype=bool)
+    fresh[1:] = (owner[1:] != owner[:-1]) | (on[1:] != on[:-1])
+    owner, on = owner[fresh], on[fresh]
+    first = np.ones(len(owner), dtype=bool)
+    first[1:] = owner[1:] != owner[:-1]
+    start = np.where(first, anchor[owner], np.roll(on, 1))
+    # The open interval, from the last day done (or the anchor).
+    last = anchor.copy()
+    last[owner] = on  # the last of each case's days wins (ascending)
+    open_due = np.full(n, NO_DAY, dtype=np.int64)
+    open_due[rows] = add(ctx.calendar, last[rows], duration)
+    still = member & ((ended == NO_DAY) | (open_due <= ended))
+    finals = np.flatnonzero(still)
+    unit_owner = np.concatenate([owner, finals]).astype(np.intp)
+    unit_start = np.concatenate([start, last[finals]])
+    unit_done = np.concatenate([on, np.full(len(finals), NO_DAY, dtype=np.int64)])
+    is_final = np.concatenate([np.zeros(len(owner), bool), np.ones(len(finals), bool)])
+    order = np.lexsort((is_final, unit_owner))
+    unit_owner, unit_start, unit_done = unit_owner[order], unit_start[order], unit_done[order]
+    answered = deadline(ctx, unit_start, unit_done, duration, record_as_of[unit_owner])
+    counted = np.ones(len(unit_owner), dtype=bool)
+    if ctx.by_clock:
+        by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
+        day = answered["due"] if by_due else unit_start
+        counted = day >= _day(window["in_force_from"])
+        if window["in_force_to"] is not None:
+            counted &= day <= _day(window["in_force_to"])
+    units = np.flatnonzero(counted)
+    outcome = answered["outcome"][units]
+    position = np.arange(len(units))
+    order = np.lexsort(
+        (np.where(outcome == _MET, -position, position), _PRIORITY[outcome], unit_owner[units])
+    )
+    cases, chosen = np.unique(unit_owner[units][order], return_index=True)
+    deciding = units[order[chosen]]
+    result = {name: values[deciding] for name, values in answered.items()}
+    result["rows"] = cases.astype(np.intp)
+    return result
+
+
+def _frequency(
+    ctx: Context,
+    answers: Answers,
+    members: Rows,
+    *,
+    limit: str,
+    anchor: Days,
+    ended: Days,
+    owner: Rows,
+    on: Days,
+    record_as_of: Days,
+) -> None:
+    """The periodic rules: members whose supervision ended before the first one fell due
+    are outside the population (``lasting_until``); the rest answer :func:`periodic`."""
+    duration = _limit(ctx, limit)
+    if duration is None:
+        answers.mark(members, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return
+    first_due = add(ctx.calendar, anchor[members], duration)
+    end = ended[members]
+    rows = members[(end == NO_DAY) | (first_due <= end)]
+    answered = periodic(
+        ctx,
+        rows,
+        anchor=anchor,
+        ended=ended,
+        owner=owner,
+        on=on,
+        duration=duration,
+        record_as_of=record_as_of,
+        window=IN_FORCE_2007,
+    )
+    answers.put(answered.pop("rows"), answered)
+
+
+def appointment_frequency(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.appointment-frequency: orders and licences, not unpaid work only; every gap
+    between appointments (contacts other than unpaid work and programme sessions)."""
+    found = table_of(columns, "sup.case")
+    seen = table_of(columns, "sup.contacts")
+    answers = Answers(len(columns))
+    kind = found["kind"]
+    members = np.flatnonzero((np.isin(kind, COMMUNITY) | (kind == LICENCE)) & ~found["upw_only"])
+    appointment = (seen["kind"] != _UPW_SESSION) & (seen["kind"] != _PROGRAMME_SESSION)
+    _frequency(
+        ctx,
+        answers,
+        members,
+        limit="appointment_interval_limit",
+        anchor=columns.start,
+        ended=found["ended"],
+        owner=seen["owner"][appointment],
+        on=seen["on"][appointment],
+        record_as_of=columns.record_as_of,
+    )
+    return answers.result()
+
+
+def upw_frequency(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.upw-frequency: orders with unpaid work; every gap between work sessions from the
+    requirement's commencement (or the start of sentence) to its completion or the end."""
+    found = table_of(columns, "sup.case")
+    seen = table_of(columns, "sup.contacts")
+    answers = Answers(len(columns))
+    members = np.flatnonzero(np.isin(found["kind"], COMMUNITY) & found["upw"])
+    session = seen["kind"] == _UPW_SESSION
+    _frequency(
+        ctx,
+        answers,
+        members,
+        limit="upw_session_interval_limit",
+        anchor=found["upw_start"],
+        ended=found["upw_end"],
+        owner=seen["owner"][session],
+        on=seen["on"][session],
+        record_as_of=columns.record_as_of,
+    )
+    return answers.result()
+
+
 for _rule, _kernel in (
     (supervision.allocation_2007, allocation),
     (supervision.induction_2007, induction),
@@ -622,5 +833,7 @@ for _rule, _kernel in (
     (supervision.breach_action_2005, breach_action),
     (supervision.breach_resolution_2007, breach_resolution),
     (supervision.breach_resolution_2005, breach_resolution),
+    (supervision.appointment_frequency_2007, appointment_frequency),
+    (supervision.upw_frequency_2007, upw_frequency),
 ):
     register(_rule, _kernel)
