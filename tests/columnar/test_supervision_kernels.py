@@ -45,6 +45,7 @@ RULES = (
     "mappa-level",
     "appointment-frequency",
     "upw-frequency",
+    "full-analysis-where-screened",
 )
 SETS = ("national-standards-2007", "national-standards-2005")
 
@@ -296,6 +297,46 @@ def _edge_cases() -> list[Case]:
                 {"on": (dt.date(2007, 12, 20) + dt.timedelta(weeks=w)).isoformat(), "kind": k}
                 for w in range(14)
                 for k in ("office", "unpaid_work_session")
+            ],
+        ),
+        # Screenings calling for a full analysis: done later, exempted (countersigned or
+        # not), none yet, and two screenings on one day.
+        _case(
+            "E-32",
+            assessments=[
+                {
+                    "id": "A1",
+                    "purpose": "start",
+                    "completed_on": "2007-12-20",
+                    "screening": {"completed_on": "2007-12-19", "full_analysis_required": True},
+                },
+                {
+                    "id": "A2",
+                    "purpose": "review",
+                    "trigger": "scheduled",
+                    "reviews": "A1",
+                    "screening": {"completed_on": "2008-02-01", "full_analysis_required": True},
+                    "full_analysis": {"exempted": True, "exemption_countersigned_on": "2008-02-05"},
+                },
+                {
+                    "id": "A3",
+                    "purpose": "review",
+                    "trigger": "scheduled",
+                    "reviews": "A1",
+                    "screening": {"completed_on": "2008-02-01", "full_analysis_required": True},
+                    "full_analysis": {"exempted": True},
+                },
+            ],
+        ),
+        _case(
+            "E-33",
+            tiers=[{"tier": 4, "on": "2007-12-18"}],
+            assessments=[
+                {
+                    "id": "A1",
+                    "purpose": "start",
+                    "screening": {"completed_on": "2008-03-20", "full_analysis_required": True},
+                },
             ],
         ),
         # Release assessments: an RMP on the day of release, one after it, none at all.
