@@ -425,3 +425,13 @@ def test_generated_cases_agree(cases: list[Case], pick: tuple[str, str], supplie
     name, rule_id = pick
     as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
     _check(cases, _rules(name, supplied), rule_id, as_of, calendar)
+
+
+def test_oasys_kernel_counts_a_record_ending_on_the_due_day_in_working_days(
+    calendar: WorkingCalendar,
+) -> None:
+    """core.lateness as timing.lateness: nothing done by a record that ends on the due
+    day is late by 0 working days (not 0 calendar days)."""
+    case = _case("L-01", as_of="2007-12-27", tiers=[{"tier": 4, "on": "2007-12-18"}])
+    _check([case], ruleset("national-standards-2007"), "NS07.oasys-tier4",
+           dt.date(2008, 3, 31), calendar)  # fmt: skip
