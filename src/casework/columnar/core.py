@@ -192,9 +192,35 @@ def _by_kernel(
         answered["unit"] = (None,) * len(columns)
     else:
         answered["unit"] = tuple(answered["unit"])
+    if ctx.by_clock:
+        _out_of_force(rule, answered, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
     special = np.flatnonzero(_special_rows(columns, rule, result, ctx))
     return _patched(result, special) if special.size else result
+
+
+def _out_of_force(rule: Rule, answered: dict[str, Any], ctx: Context) -> None:
+    """The engine's ``_in_force`` on columns: an answer whose clock started (or, with
+    ``in_force_by="due"``, fell due) outside the rule's in-force dates is not applicable,
+    out of scope, its trigger that day and no other date."""
+    trigger, due = answered["trigger"], answered["due"]
+    by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
+    day = np.where(due != NO_DAY, due, trigger) if by_due else trigger
+    last = day_number(rule.in_force_to) if rule.in_force_to is not None else LATEST
+    outside = (day != NO_DAY) & ((day < day_number(rule.in_force_from)) | (day > last))
+    if not outside.any():
+        return
+    answered["outcome"] = np.where(
+        outside, OUTCOME_CODE[Outcome.NOT_APPLICABLE], answered["outcome"]
+    ).astype(np.int8)
+    answered["basis"] = np.where(outside, BASIS_CODE[Basis.OUT_OF_SCOPE], answered["basis"]).astype(
+        np.int8
+    )
+    answered["trigger"] = np.where(outside, day, trigger)
+    for name in ("due", "done"):
+        answered[name] = np.where(outside, NO_DAY, answered[name])
+    answered["late_by"] = np.where(outside, -1, answered["late_by"])
+    answered["late_unit"] = np.where(outside, 0, answered["late_unit"]).astype(np.int8)
 
 
 def _scalar_columns(
@@ -235,17 +261,11 @@ def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
 
 def _special_rows(columns: CaseColumns, rule: Rule, answered: RuleColumns, ctx: Context) -> Mask:
     """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
-    (``Case.as_at``), a case sentenced after ``as_of``, and, where the rule set holds
-    deadlines to their rules' in-force dates, a clock outside them. One flag per case."""
+    (``Case.as_at``) and a case sentenced after ``as_of``. One flag per case. (A clock
+    outside the rule's in-force dates is answered on columns: :func:`_out_of_force`.)"""
+    del rule, answered  # the same for every rule
     as_of = day_number(ctx.as_of)
     special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
-    if ctx.by_clock:
-        by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
-        day = answered.due if by_due else answered.trigger
-        first = day_number(rule.in_force_from)
-        last = day_number(rule.in_force_to) if rule.in_force_to is not None else LATEST
-        outside = (day != NO_DAY) & ((day < first) | (day > last))
-        special[answered.row[outside]] = True
     return special
 
 
