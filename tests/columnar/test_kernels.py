@@ -14,7 +14,6 @@ from casework import WorkingCalendar, load_cases
 from casework.columnar import (
     KERNELS,
     LATE_UNITS,
-    NO_DAY,
     CaseColumns,
     from_day_number,
     rule_columns,
@@ -121,14 +120,19 @@ def test_kernels_agree_with_the_scalar_rules_on_generated_cases(
 def test_rules_without_a_kernel_are_answered_case_by_case(
     generated: list[Case], calendar: WorkingCalendar
 ) -> None:
-    rules = ruleset("national-standards-2007")
-    other = next(rule.id for rule in rules if rule.id not in KERNELS and rule.units is None)
+    # Any rule with no kernel will do (National Standards first, then the inspection set).
+    rules, other = next(
+        (rules, rule.id)
+        for rules in (ruleset("national-standards-2007"), ruleset("omi-2007"))
+        for rule in rules
+        if rule.id not in KERNELS and rule.units is None
+    )
     columns = CaseColumns.from_cases(generated[:20])
     answered = rule_columns(columns, rules, other, as_of=dt.date(2009, 3, 31), calendar=calendar)
     scalar = evaluate(generated[:20], rules.only([other]), as_of=dt.date(2009, 3, 31),
                       calendar=calendar)  # fmt: skip
     assert answered.outcomes() == [f.outcome for f in scalar]
-    assert (answered.due == NO_DAY).all()
+    assert [from_day_number(day) for day in answered.due] == [f.due for f in scalar]
 
 
 def test_a_rule_with_the_same_id_but_another_body_is_not_given_the_kernel(

@@ -1,0 +1,259 @@
+"""Kernels for the risk management plan rules of :mod:`casework.rules.standards.oasys`
+(``NS07.rmp-release-high-roh``, ``NS07.rmp-before-release``) and the consistency rules of
+:mod:`casework.rules.standards.consistency` (``NS07.rmp-where-not-low``,
+``NS07.mappa-level``, ``NS07.full-analysis-where-screened``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Table, table
+from casework.columnar.columns import day_number as _day
+from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
+from casework.columnar.supervision import (
+    LICENCE,
+    ROH_RANK,
+    Answers,
+    add,
+    deadline,
+    first_of_units,
+    table_of,
+)
+from casework.model import Case, RohLevel
+from casework.rules.engine import Basis, Context, Outcome
+from casework.rules.parameters import MissingParameterError
+from casework.rules.standards import consistency, oasys
+
+__all__ = [
+    "analyses",
+    "full_analysis_where_screened",
+    "mappa_level",
+    "rmp_before_release",
+    "rmp_release_high_roh",
+    "rmp_where_not_low",
+]
+
+
+def _licence_at_least(columns: CaseColumns, answers: Answers, level: RohLevel) -> Any:
+    """Licence cases whose RoH at start was ``level`` or higher (no RoH: cannot assess)."""
+    found = table_of(columns, "sup.case")
+    licence = found["kind"] == LICENCE
+    rank = found["roh_start"]
+    answers.mark(licence & (rank < 0), Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    return np.flatnonzero(licence & (rank >= ROH_RANK[level]))
+
+
+def rmp_release_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.rmp-release-high-roh: the earliest RMP counting for the release (as
+    :func:`casework.rules.oasys.oasys_completion` chooses them) within the limit of release."""
+    answers = Answers(len(columns))
+    rows = _licence_at_least(columns, answers, RohLevel.HIGH)
+    try:
+        duration = ctx.param("rmp_release_limit").duration
+    except MissingParameterError:
+        answers.mark(rows, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return answers.result()
+    done = columns.earliest(columns.rmp, columns.candidates())
+    answers.put(
+        rows,
+        deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows]),
+    )
+    return answers.result()
+
+
+def rmp_before_release(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.rmp-before-release: an RMP done for the release on or before the day of release;
+    else not met, late by the days to the first RMP after release (or to as_of)."""
+    answers = Answers(len(columns))
+    rows = _licence_at_least(columns, answers, RohLevel.MEDIUM)
+    released = columns.start
+    on_or_before = columns.for_release & (columns.rmp <= released[columns.owner])
+    before = columns.earliest(columns.rmp, on_or_before)[rows]
+    after = columns.earliest(columns.rmp, columns.rmp > released[columns.owner])[rows]
+    released = released[rows]
+    met = before != NO_DAY
+    done = np.where(met, before, after)
+    known = np.minimum(_day(ctx.as_of), columns.record_as_of[rows])
+    days_late = np.where(done != NO_DAY, done, known) - released
+    late = ~met & (days_late > 0)
+    outcome = np.where(met, OUTCOME_CODE[Outcome.MET], OUTCOME_CODE[Outcome.NOT_MET])
+    answers.put(
+        rows,
+        {
+            "outcome": outcome,
+            "basis": BASIS_CODE[Basis.COMPUTED],
+            "trigger": released,
+            "due": released,
+            "done": done,
+            "late_by": np.where(late, days_late, -1),
+            "late_unit": np.where(late, LATE_CODE["days"], 0),
+        },
+    )
+    return answers.result()
+
+
+_WINDOWS = ("oasys_ppo_limit", "oasys_tier4_limit", "oasys_tier1to3_limit")
+
+
+def rmp_where_not_low(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.rmp-where-not-low: the RoH level in force on as_of is not low; any RMP counts;
+    not yet due until the OASys limit for the case (PPO, Tier 4, else Tiers 1-3) from the
+    start, or from the date the level was set if later."""
+    found = table_of(columns, "sup.case")
+    answers = Answers(len(columns))
+    rank, since = found["roh_last"], found["roh_last_on"]
+    answers.mark(rank < 0, Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    member = rank > ROH_RANK[RohLevel.LOW]
+    window = np.where(columns.ppo_at_start, 0, np.where(columns.tier_at_start == 4, 1, 2))
+    anchor = np.where(since > columns.start, since, columns.start)
+    due = np.full(len(columns), NO_DAY, dtype=np.int64)
+    for code, name in enumerate(_WINDOWS):
+        chosen = np.flatnonzero(member & (window == code))
+        if not chosen.size:
+            continue
+        try:
+            duration = ctx.param(name).duration
+        except MissingParameterError:
+            answers.mark(chosen, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+            member[chosen] = False
+            continue
+        due[chosen] = add(ctx.calendar, anchor[chosen], duration)
+    rows = np.flatnonzero(member)
+    latest = np.full(len(columns), NO_DAY, dtype=np.int64)
+    np.maximum.at(latest, columns.owner, columns.rmp)
+    done, due = latest[rows], due[rows]
+    has = done != NO_DAY
+    pending = ~has & (_day(ctx.as_of) <= due)
+    outcome = np.full(len(rows), OUTCOME_CODE[Outcome.NOT_MET], dtype=np.int8)
+    outcome[has] = OUTCOME_CODE[Outcome.MET]
+    outcome[pending] = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+    basis = np.where(pending, BASIS_CODE[Basis.NOT_YET_DUE], BASIS_CODE[Basis.COMPUTED])
+    answers.put(
+        rows,
+        {"outcome": outcome, "basis": basis, "trigger": anchor[rows], "due": due, "done": done},
+    )
+    return answers.result()
+
+
+def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
+    """NS07.mappa-level: a MAPPA case has a level recorded (by as_of: every record is)."""
+    found = table_of(columns, "sup.case")
+    answers = Answers(len(columns))
+    answers.mark(found["mappa"], Outcome.NOT_MET, Basis.COMPUTED)
+    answers.mark(found["mappa_levels"], Outcome.MET, Basis.COMPUTED)
+    return answers.result()
+
+
+@table("sup.analyses")
+def analyses(cases: Sequence[Case]) -> Table:
+    """One row per assessment (as ``CaseColumns`` orders them): whether it holds a full
+    analysis, its completion, and a claimed exemption's countersignature."""
+    has, completed, exempted, countersigned = [], [], [], []
+    for case in cases:
+        for item in case.assessments:
+            full = item.full_analysis
+            has.append(full is not None)
+            completed.append(_day(full.completed_on) if full else NO_DAY)
+            exempted.append(bool(full and full.exempted))
+            countersigned.append(
+                _day(full.exemption_countersigned_on) if full and full.exempted else NO_DAY
+            )
+    return {
+        "has": np.asarray(has, dtype=bool),
+        "completed": np.asarray(completed, dtype=np.int64),
+        "exempted": np.asarray(exempted, dtype=bool),
+        "countersigned": np.asarray(countersigned, dtype=np.int64),
+    }
+
+
+def _window_due(columns: CaseColumns, ctx: Context, owner: Any, anchor: Days) -> tuple[Days, Any]:
+    """The OASys limit for each owner's case (PPO, Tier 4, else Tiers 1-3) after ``anchor``,
+    and which owners have no value for it."""
+    window = np.where(columns.ppo_at_start, 0, np.where(columns.tier_at_start == 4, 1, 2))[owner]
+    due = np.full(len(owner), NO_DAY, dtype=np.int64)
+    unset = np.zeros(len(owner), dtype=bool)
+    for code, name in enumerate(_WINDOWS):
+        chosen = np.flatnonzero(window == code)
+        if not chosen.size:
+            continue
+        try:
+            duration = ctx.param(name).duration
+        except MissingParameterError:
+            unset[chosen] = True
+            continue
+        due[chosen] = add(ctx.calendar, anchor[chosen], duration)
+    return due, unset
+
+
+def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.full-analysis-where-screened: for every screening that called for one (in date
+    order), a full analysis completed (else an exemption countersigned) in its assessment or
+    one done since; not yet due until the OASys limit from the screening has passed."""
+    answers = Answers(len(columns))
+    found = table_of(columns, "sup.analyses")
+    screened = np.flatnonzero(columns.screened_in)
+    if not screened.size:
+        return answers.result()
+    screened = screened[
+        np.lexsort((screened, columns.screening[screened], columns.owner[screened]))
+    ]
+    owner = columns.owner[screened]
+    on = columns.screening[screened]
+    # Every assessment of each screening's case: (unit, assessment) pairs.
+    counts = np.bincount(columns.owner, minlength=len(columns))
+    firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_unit = counts[owner]
+    unit = np.repeat(np.arange(len(screened)), per_unit)
+    offset = np.arange(unit.size) - np.repeat(np.cumsum(per_unit) - per_unit, per_unit)
+    other = firsts[owner[unit]] + offset
+    relevant = found["has"][other] & (
+        (other == screened[unit])
+        | ((columns.latest[other] != NO_DAY) & (columns.latest[other] >= on[unit]))
+    )
+    completed = np.full(len(screened), LATEST, dtype=np.int64)
+    take = relevant & (found["completed"][other] != NO_DAY)
+    np.minimum.at(completed, unit[take], found["completed"][other][take])
+    signed = np.full(len(screened), LATEST, dtype=np.int64)
+    take = relevant & found["exempted"][other] & (found["countersigned"][other] != NO_DAY)
+    np.minimum.at(signed, unit[take], found["countersigned"][other][take])
+    done = np.where(completed != LATEST, completed, signed)
+    met = done != LATEST
+    done = np.where(met, done, NO_DAY)
+    due, unset = _window_due(columns, ctx, owner, on)
+    no_value = np.zeros(len(columns), dtype=bool)
+    no_value[owner[unset]] = True
+    pending = ~met & (_day(ctx.as_of) <= due)
+    outcome = np.full(len(screened), OUTCOME_CODE[Outcome.NOT_MET], dtype=np.int8)
+    outcome[met] = OUTCOME_CODE[Outcome.MET]
+    outcome[pending] = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+    basis = np.where(pending, BASIS_CODE[Basis.NOT_YET_DUE], BASIS_CODE[Basis.COMPUTED])
+    keep = ~no_value[owner]
+    cases, first = first_of_units(owner[keep], outcome[keep])
+    chosen = np.flatnonzero(keep)[first]
+    answers.put(
+        cases,
+        {
+            "outcome": outcome[chosen],
+            "basis": basis[chosen],
+            "trigger": on[chosen],
+            "due": due[chosen],
+            "done": done[chosen],
+        },
+    )
+    answers.mark(no_value, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+    return answers.result()
+
+
+for _rule, _kernel in (
+    (oasys.rmp_release_high_roh_2007, rmp_release_high_roh),
+    (oasys.rmp_release_high_roh_2005, rmp_release_high_roh),
+    (oasys.rmp_before_release_2007, rmp_before_release),
+    (consistency.rmp_where_not_low_2007, rmp_where_not_low),
+    (consistency.mappa_level_2007, mappa_level),
+    (consistency.mappa_level_2005, mappa_level),
+    (consistency.full_analysis_where_screened_2007, full_analysis_where_screened),
+):
+    register(_rule, _kernel)

@@ -1,0 +1,839 @@
+"""Kernels for the other National Standards deadlines: allocation, induction, reports,
+victims, transfers, home visits, breaches (:mod:`casework.rules.standards.supervision`).
+
+Each kernel is the columnar form of one scalar rule and reads the same facts the
+same way: :func:`deadline` is :func:`casework.rules.timing.deadline_check` for a
+column of deadlines, :func:`first_of_units` is the choice
+:func:`casework.rules.units.combine` makes among a case's units (breaches,
+victims). The facts come from entity tables built once per chunk (``sup.case``
+one row per case; ``sup.home_visits``, ``sup.breaches``, ``sup.victims``,
+``sup.premises`` one row per entity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from casework.calendar import Duration, TimeUnit, WorkingCalendar
+from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, Table, table
+from casework.columnar.columns import day_number as _day
+from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
+from casework.model import (
+    Case,
+    ContactKind,
+    OffenceCategory,
+    RequirementKind,
+    RohLevel,
+    SentenceKind,
+    StaffRole,
+)
+from casework.model.risk import RohRecord
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome
+from casework.rules.parameters import MissingParameterError, ParameterError
+from casework.rules.standards import supervision
+from casework.rules.standards.base import IN_FORCE_2007, InForce
+
+__all__ = ["Answers", "add", "deadline", "first_of_units", "lateness", "table_of"]
+
+Codes = npt.NDArray[np.int8]
+Rows = npt.NDArray[np.intp]
+
+_NA = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+_MET = OUTCOME_CODE[Outcome.MET]
+_NOT_MET = OUTCOME_CODE[Outcome.NOT_MET]
+_CANNOT = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+
+_KIND = {kind: code for code, kind in enumerate(SentenceKind)}
+COMMUNITY = (_KIND[SentenceKind.COMMUNITY_ORDER], _KIND[SentenceKind.SUSPENDED_SENTENCE_ORDER])
+LICENCE = _KIND[SentenceKind.LICENCE]
+CUSTODY = _KIND[SentenceKind.CUSTODY]
+#: RoH levels as ranks (low 0 ... very high 3); -1 where none is recorded.
+ROH_RANK = {level: level.rank for level in RohLevel}
+_OFFENDER_MANAGERS = frozenset({StaffRole.PO, StaffRole.PSO, StaffRole.TPO, StaffRole.SPO})
+_STATUTORY = frozenset({OffenceCategory.SERIOUS_SEXUAL, OffenceCategory.SERIOUS_VIOLENT})
+
+
+# ---------------------------------------------------------------- answers and deadlines
+
+
+class Answers:
+    """A kernel's answer columns, every case not applicable (out of scope) until set."""
+
+    def __init__(self, n: int) -> None:
+        self.outcome = np.full(n, _NA, dtype=np.int8)
+        self.basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
+        self.trigger = np.full(n, NO_DAY, dtype=np.int64)
+        self.due = np.full(n, NO_DAY, dtype=np.int64)
+        self.done = np.full(n, NO_DAY, dtype=np.int64)
+        self.late_by = np.full(n, -1, dtype=np.int64)
+        self.late_unit = np.zeros(n, dtype=np.int8)
+
+    def mark(self, rows: Mask | Rows, outcome: Outcome, basis: Basis) -> None:
+        """These cases answer ``outcome`` on ``basis``, with no deadline."""
+        self.outcome[rows] = OUTCOME_CODE[outcome]
+        self.basis[rows] = BASIS_CODE[basis]
+
+    def put(self, rows: Rows, answered: dict[str, Any]) -> None:
+        """These cases answer as ``answered`` (columns as :func:`deadline` gives them)."""
+        for name, values in answered.items():
+            getattr(self, name)[rows] = values
+
+    def result(self) -> dict[str, Any]:
+        """The kernel's columns."""
+        return {
+            "outcome": self.outcome,
+            "basis": self.basis,
+            "trigger": self.trigger,
+            "due": self.due,
+            "done": self.done,
+            "late_by": self.late_by,
+            "late_unit": self.late_unit,
+        }
+
+
+def add(calendar: WorkingCalendar, days: Days, duration: Duration) -> Days:
+    """``calendar.add`` for a column of day numbers (NO_DAY stays NO_DAY)."""
+    moved = calendar.add_many(days.astype("datetime64[D]"), duration)
+    result: Days = np.asarray(moved, dtype="datetime64[D]").astype(np.int64)
+    return result
+
+
+def lateness(calendar: WorkingCalendar, due: Days, at: Days, unit: TimeUnit) -> tuple[Days, Codes]:
+    """:func:`casework.rules.timing.lateness` for columns: the count and its unit's code.
+
+    A working-day limit counts working days, except when none has passed although
+    ``at`` is after ``due`` (late on a weekend or holiday straight after the due
+    date): then calendar days. ``at`` on the due day is 0 working days.
+    """
+    calendar_days = at - due
+    if unit is not TimeUnit.WORKING_DAYS:
+        return calendar_days, np.full(len(due), LATE_CODE["days"], dtype=np.int8)
+    working = calendar.working_days_between_many(due, at)
+    in_days = (working <= 0) & (at > due)
+    units = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"]).astype(np.int8)
+    return np.where(in_days, calendar_days, working), units
+
+
+def deadline(
+    ctx: Context, anchor: Days, done: Days, duration: Duration, record_as_of: Days
+) -> dict[str, Any]:
+    """:func:`casework.rules.timing.deadline_check` for a column of deadlines.
+
+    ``anchor`` starts each clock (day 0), ``done`` is when the work was done
+    (NO_DAY if not), ``record_as_of`` the day each record describes its case up to.
+    Met when done on or before the due date; not yet due while the due date has
+    not passed and nothing is done; cannot assess when it fell due after the
+    record's own as_of; else not met, late by the count to the day done (or the
+    day the record is known to).
+    """
+    as_of = _day(ctx.as_of)
+    due = add(ctx.calendar, anchor, duration)
+    has = done != NO_DAY
+    met = has & (done <= due)
+    pending = ~has & (as_of <= due)
+    beyond = ~has & ~pending & (record_as_of < due) & (due < as_of)
+    late = ~met & ~pending & ~beyond
+    outcome = np.full(len(anchor), _NOT_MET, dtype=np.int8)
+    outcome[met] = _MET
+    outcome[pending] = _NA
+    outcome[beyond] = _CANNOT
+    basis = np.full(len(anchor), BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
+    basis[pending] = BASIS_CODE[Basis.NOT_YET_DUE]
+    basis[beyond] = BASIS_CODE[Basis.MISSING_DATA]
+    late_by = np.full(len(anchor), -1, dtype=np.int64)
+    late_unit = np.zeros(len(anchor), dtype=np.int8)
+    if late.any():
+        at = np.where(has, done, np.minimum(as_of, record_as_of))[late]
+        late_by[late], late_unit[late] = lateness(ctx.calendar, due[late], at, duration.unit)
+    return {
+        "outcome": outcome,
+        "basis": basis,
+        "trigger": anchor,
+        "due": due,
+        "done": done,
+        "late_by": late_by,
+        "late_unit": late_unit,
+    }
+
+
+#: Which outcome decides a combined answer (:func:`casework.rules.units.combine`): lowest first.
+_PRIORITY = np.zeros(len(OUTCOME_CODE), dtype=np.int8)
+_PRIORITY[_NOT_MET], _PRIORITY[_CANNOT], _PRIORITY[_MET], _PRIORITY[_NA] = 0, 1, 2, 3
+
+
+def first_of_units(owner: Rows, outcome: Codes) -> tuple[Rows, Rows]:
+    """For units in case order (``owner`` ascending, units in order within a case): the
+    cases with any unit, and the unit that decides each one's combined answer.
+
+    :func:`~casework.rules.units.combine` answers not met if any unit is, else cannot
+    assess if any is, else met if any is, else not applicable, and takes the basis
+    and dates of the first unit with that outcome. (Every unit here is a deadline,
+    so a not-applicable unit is not yet due and the bases agree.)
+    """
+    position = np.arange(len(owner))
+    order = np.lexsort((position, _PRIORITY[outcome], owner))
+    cases, first = np.unique(owner[order], return_index=True)
+    return cases.astype(np.intp), order[first].astype(np.intp)
+
+
+def _limit(ctx: Context, name: str) -> Duration | None:
+    """A time-limit parameter's duration, or None when the sources give none."""
+    try:
+        duration: Duration = ctx.param(name).duration
+    except MissingParameterError:
+        return None
+    return duration
+
+
+def _simple(
+    answers: Answers,
+    ctx: Context,
+    rows: Rows,
+    *,
+    limit: str,
+    anchor: Days,
+    done: Days,
+    record_as_of: Days,
+) -> None:
+    """Cases ``rows`` answer a plain deadline (NO_PARAMETER when the limit has no value)."""
+    duration = _limit(ctx, limit)
+    if duration is None:
+        answers.mark(rows, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return
+    answers.put(rows, deadline(ctx, anchor[rows], done[rows], duration, record_as_of[rows]))
+
+
+Facts = dict[str, npt.NDArray[Any]]
+
+
+def table_of(columns: CaseColumns, name: str) -> Facts:
+    """An entity table of the chunk, its columns loosely typed."""
+    return cast(Facts, columns.table(name))
+
+
+def _first(days: Sequence[Any]) -> int:
+    return _day(min(days)) if days else NO_DAY
+
+
+def _column(values: list[int]) -> Days:
+    return np.asarray(values, dtype=np.int64)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _roh_records(
+    case: Case, start: dt.date
+) -> tuple[RohRecord | None, RohRecord | None, RohRecord | None]:
+    """The RoH records in force at start (``population.roh_at_start``), on notification of
+    a transfer (``Case.roh_on``), and the latest."""
+    moved = case.transfer_in
+    before = after = latest = on_notice = None
+    for record in case.roh:
+        if record.on <= start:
+            if before is None or record.on > before.on:
+                before = record
+        elif after is None or record.on < after.on:
+            after = record
+        if latest is None or record.on > latest.on:
+            latest = record
+        if (
+            moved is not None
+            and record.on <= moved.notified_on
+            and (on_notice is None or record.on > on_notice.on)
+        ):
+            on_notice = record
+    return before or after, on_notice, latest
+
+
+@table("sup.case")
+def case_facts(cases: Sequence[Case]) -> Table:
+    """One row per case: the facts these rules read, in one pass."""
+    kind, allocated, inducted = [], [], []
+    psr, psr_requested, psr_due, psr_delivered = [], [], [], []
+    transfer, notified, appointment, contact = [], [], [], []
+    roh_start, roh_transfer, roh_last, roh_last_on = [], [], [], []
+    months, category, mappa, mappa_levels = [], [], [], []
+    ended, upw_only, upw, upw_start, upw_end = [], [], [], [], []
+    for case in cases:
+        sentence = case.sentence
+        kind.append(_KIND[sentence.kind])
+        allocated.append(
+            _first([a.start for a in case.om_assignments if a.role in _OFFENDER_MANAGERS])
+        )
+        inducted.append(_first([i.on for i in case.inductions if i.full]))
+        report = case.psr
+        psr.append(report is not None)
+        psr_requested.append(_day(report.requested_on) if report else NO_DAY)
+        psr_due.append(_day(report.due_on) if report else NO_DAY)
+        psr_delivered.append(_day(report.delivered_on) if report else NO_DAY)
+        moved = case.transfer_in
+        transfer.append(moved is not None)
+        notified.append(_day(moved.notified_on) if moved else NO_DAY)
+        appointment.append(_day(moved.first_appointment_on) if moved else NO_DAY)
+        contact.append(_day(moved.first_contact_on) if moved else NO_DAY)
+        # RoH at start (population.roh_at_start), on notification, and the latest.
+        if sentence.kind is SentenceKind.LICENCE and sentence.released_on is not None:
+            start = sentence.released_on
+        else:
+            start = sentence.starts_on or sentence.sentenced_on
+        at_start, on_notice, latest = _roh_records(case, start)
+        roh_start.append(-1 if at_start is None else ROH_RANK[at_start.level])
+        roh_transfer.append(-1 if on_notice is None else ROH_RANK[on_notice.level])
+        roh_last.append(-1 if latest is None else ROH_RANK[latest.level])
+        roh_last_on.append(NO_DAY if latest is None else _day(latest.on))
+        months.append(-1 if sentence.custodial_months is None else sentence.custodial_months)
+        category.append(
+            0
+            if sentence.offence_category is None
+            else (1 if sentence.offence_category in _STATUTORY else 2)
+        )
+        mappa.append(case.mappa is not None)
+        mappa_levels.append(case.mappa is not None and bool(case.mappa.levels))
+        # Supervision's end, and the unpaid work cycle (supervision._unpaid_work_cycle).
+        end = sentence.termination.on if sentence.termination else None
+        ended.append(_day(end))
+        requirements = sentence.requirements
+        unpaid = [r for r in requirements if r.kind is RequirementKind.UNPAID_WORK]
+        upw_only.append(bool(requirements) and len(unpaid) == len(requirements))
+        upw.append(bool(unpaid))
+        first = unpaid[0] if unpaid else None
+        upw_start.append(
+            NO_DAY
+            if first is None
+            else _day(first.commenced_on or sentence.starts_on or sentence.sentenced_on)
+        )
+        ends = [d for d in (first.completed_on if first else None, end) if d is not None]
+        upw_end.append(_first(ends))
+    n = len(cases)
+    return {
+        "owner": np.arange(n, dtype=np.intp),
+        "kind": np.asarray(kind, dtype=np.int8),
+        "allocated": _column(allocated),
+        "inducted": _column(inducted),
+        "psr": np.asarray(psr, dtype=bool),
+        "psr_requested": _column(psr_requested),
+        "psr_due": _column(psr_due),
+        "psr_delivered": _column(psr_delivered),
+        "transfer": np.asarray(transfer, dtype=bool),
+        "notified": _column(notified),
+        "first_appointment": _column(appointment),
+        "first_contact": _column(contact),
+        "roh_start": np.asarray(roh_start, dtype=np.int8),
+        "roh_transfer": np.asarray(roh_transfer, dtype=np.int8),
+        "roh_last": np.asarray(roh_last, dtype=np.int8),
+        "roh_last_on": _column(roh_last_on),
+        "custodial_months": _column(months),
+        "offence": np.asarray(category, dtype=np.int8),
+        "mappa": np.asarray(mappa, dtype=bool),
+        "mappa_levels": np.asarray(mappa_levels, dtype=bool),
+        "ended": _column(ended),
+        "upw_only": np.asarray(upw_only, dtype=bool),
+        "upw": np.asarray(upw, dtype=bool),
+        "upw_start": _column(upw_start),
+        "upw_end": _column(upw_end),
+    }
+
+
+_CONTACT = {kind: code for code, kind in enumerate(ContactKind)}
+_UPW_SESSION = _CONTACT[ContactKind.UNPAID_WORK_SESSION]
+_PROGRAMME_SESSION = _CONTACT[ContactKind.PROGRAMME_SESSION]
+
+
+@table("sup.contacts")
+def contacts(cases: Sequence[Case]) -> Table:
+    """One row per contact: its day and kind (codes of ``ContactKind`` in order)."""
+    owner, on, kind = [], [], []
+    for row, case in enumerate(cases):
+        for contact in case.contacts:
+            owner.append(row)
+            on.append(_day(contact.on))
+            kind.append(_CONTACT[contact.kind])
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "on": _column(on),
+        "kind": np.asarray(kind, dtype=np.int8),
+    }
+
+
+@table("sup.home_visits")
+def home_visits(cases: Sequence[Case]) -> Table:
+    """One row per home visit: a home visit record, or the transfer's own."""
+    owner, on = [], []
+    for row, case in enumerate(cases):
+        for visit in case.home_visits:
+            owner.append(row)
+            on.append(_day(visit.on))
+        moved = case.transfer_in
+        if moved is not None and moved.home_visit_on is not None:
+            owner.append(row)
+            on.append(_day(moved.home_visit_on))
+    return {"owner": np.asarray(owner, dtype=np.intp), "on": _column(on)}
+
+
+@table("sup.premises")
+def premises(cases: Sequence[Case]) -> Table:
+    """One row per residence in approved premises (``left`` LATEST while there)."""
+    owner, arrived, left = [], [], []
+    for row, case in enumerate(cases):
+        for residence in case.approved_premises:
+            owner.append(row)
+            arrived.append(_day(residence.arrived_on))
+            left.append(LATEST if residence.left_on is None else _day(residence.left_on))
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "arrived": _column(arrived),
+        "left": _column(left),
+    }
+
+
+@table("sup.breaches")
+def breaches(cases: Sequence[Case]) -> Table:
+    """One row per breach, each case's in the order of failure (as the rules take them)."""
+    owner, failed, action, resolved = [], [], [], []
+    for row, case in enumerate(cases):
+        for breach in sorted(case.breaches, key=lambda breach: breach.failed_on):
+            owner.append(row)
+            failed.append(_day(breach.failed_on))
+            action.append(_day(breach.action_on))
+            resolved.append(_day(breach.resolved_on))
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "failed": _column(failed),
+        "action": _column(action),
+        "resolved": _column(resolved),
+    }
+
+
+@table("sup.victims")
+def statutory_victims(cases: Sequence[Case]) -> Table:
+    """One row per victim eligible for statutory contact, in record order, with the
+    first contact offered or made."""
+    owner, contacted = [], []
+    for row, case in enumerate(cases):
+        for victim in case.victims:
+            if victim.statutory:
+                owner.append(row)
+                days = [d for d in (victim.contact_offered_on, victim.contacted_on) if d]
+                contacted.append(_first(days))
+    return {"owner": np.asarray(owner, dtype=np.intp), "contacted": _column(contacted)}
+
+
+def first_on_or_after(owner: Rows, on: Days, day: Days) -> Days:
+    """Per case: the first of its ``on`` days on or after its ``day``, NO_DAY if none."""
+    out = np.full(len(day), LATEST, dtype=np.int64)
+    keep = (day[owner] != NO_DAY) & (on >= day[owner])
+    np.minimum.at(out, owner[keep], on[keep])
+    out[out == LATEST] = NO_DAY
+    return out
+
+
+# ---------------------------------------------------------------- kernels
+
+
+def _plain_deadline(
+    population: Callable[[Facts, CaseColumns], Mask],
+    limit: str,
+    anchor: Callable[[Facts, CaseColumns], Days],
+    done: Callable[[Facts, CaseColumns], Days],
+) -> Callable[[CaseColumns, Context], dict[str, Any]]:
+    """A kernel for a rule that is one :func:`deadline` for a population."""
+
+    def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        facts = table_of(columns, "sup.case")
+        answers = Answers(len(columns))
+        rows = np.flatnonzero(population(facts, columns))
+        _simple(
+            answers,
+            ctx,
+            rows,
+            limit=limit,
+            anchor=anchor(facts, columns),
+            done=done(facts, columns),
+            record_as_of=columns.record_as_of,
+        )
+        return answers.result()
+
+    return kernel
+
+
+allocation = _plain_deadline(
+    lambda facts, _c: np.isin(facts["kind"], COMMUNITY),
+    "allocation_limit",
+    lambda _f, columns: columns.sentenced,
+    lambda facts, _c: facts["allocated"],
+)
+induction = _plain_deadline(
+    lambda facts, _c: np.ones(len(facts["owner"]), dtype=bool),
+    "induction_limit",
+    lambda _f, columns: columns.start,
+    lambda facts, _c: facts["inducted"],
+)
+transfer_first_appointment = _plain_deadline(
+    lambda facts, _c: facts["transfer"],
+    "transfer_first_appointment_limit",
+    lambda facts, _c: facts["notified"],
+    lambda facts, _c: facts["first_appointment"],
+)
+
+
+def transfer_home_visit(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.transfer-home-visit: the first home visit on or after notification."""
+    facts = table_of(columns, "sup.case")
+    visits = table_of(columns, "sup.home_visits")
+    answers = Answers(len(columns))
+    rows = np.flatnonzero(facts["transfer"])
+    done = first_on_or_after(visits["owner"], visits["on"], facts["notified"])
+    _simple(
+        answers,
+        ctx,
+        rows,
+        limit="transfer_home_visit_limit",
+        anchor=facts["notified"],
+        done=done,
+        record_as_of=columns.record_as_of,
+    )
+    return answers.result()
+
+
+def transfer_rmp_review(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.transfer-rmp-review: high RoH at notification, the first RMP on or after it,
+    within the limit of the first contact."""
+    facts = table_of(columns, "sup.case")
+    answers = Answers(len(columns))
+    level = np.where(facts["roh_transfer"] >= 0, facts["roh_transfer"], facts["roh_start"])
+    moved = facts["transfer"]
+    answers.mark(moved & (level < 0), Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    member = moved & (level >= ROH_RANK[RohLevel.HIGH])
+    no_contact = member & (facts["first_contact"] == NO_DAY)
+    answers.mark(no_contact, Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    rows = np.flatnonzero(member & ~no_contact)
+    done = first_on_or_after(columns.owner, columns.rmp, facts["notified"])
+    _simple(
+        answers,
+        ctx,
+        rows,
+        limit="transfer_rmp_review_limit",
+        anchor=facts["first_contact"],
+        done=done,
+        record_as_of=columns.record_as_of,
+    )
+    return answers.result()
+
+
+def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.home-visit-high-roh: orders and licences, high RoH at start, not living in
+    approved premises from the start to the due date; the first home visit on or after
+    the start."""
+    facts = table_of(columns, "sup.case")
+    answers = Answers(len(columns))
+    kind = facts["kind"]
+    served = np.isin(kind, COMMUNITY) | (kind == LICENCE)
+    level = facts["roh_start"]
+    answers.mark(served & (level < 0), Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    high = np.flatnonzero(served & (level >= ROH_RANK[RohLevel.HIGH]))
+    duration = _limit(ctx, "home_visit_limit")
+    if duration is None:
+        answers.mark(high, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return answers.result()
+    due = np.full(len(columns), NO_DAY, dtype=np.int64)
+    due[high] = add(ctx.calendar, columns.start[high], duration)
+    places = table_of(columns, "sup.premises")
+    owner = places["owner"]
+    inside = (
+        (due[owner] != NO_DAY)
+        & (places["arrived"] <= due[owner])
+        & (places["left"] >= columns.start[owner])
+    )
+    away = np.zeros(len(columns), dtype=bool)
+    away[owner[inside]] = True
+    rows = high[~away[high]]
+    visits = table_of(columns, "sup.home_visits")
+    done = first_on_or_after(visits["owner"], visits["on"], columns.start)
+    answers.put(
+        rows,
+        deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows]),
+    )
+    return answers.result()
+
+
+def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.psr-delivery: delivered by the date agreed with the court, late in days."""
+    facts = table_of(columns, "sup.case")
+    answers = Answers(len(columns))
+    has = facts["psr"]
+    due = facts["psr_due"]
+    answers.mark(has & (due == NO_DAY), Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
+    rows = np.flatnonzero(has & (due != NO_DAY))
+    as_of = _day(ctx.as_of)
+    due, delivered = due[rows], facts["psr_delivered"][rows]
+    record = columns.record_as_of[rows]
+    has_done = delivered != NO_DAY
+    met = has_done & (delivered <= due)
+    pending = ~has_done & (as_of <= due)
+    beyond = ~has_done & ~pending & (record < due) & (due < as_of)
+    late = ~met & ~pending & ~beyond
+    outcome = np.full(len(rows), _NOT_MET, dtype=np.int8)
+    outcome[met] = _MET
+    outcome[pending] = _NA
+    outcome[beyond] = _CANNOT
+    basis = np.full(len(rows), BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
+    basis[pending] = BASIS_CODE[Basis.NOT_YET_DUE]
+    basis[beyond] = BASIS_CODE[Basis.MISSING_DATA]
+    days_late = np.where(has_done, delivered, as_of) - due
+    answers.put(
+        rows,
+        {
+            "outcome": outcome,
+            "basis": basis,
+            "trigger": facts["psr_requested"][rows],
+            "due": due,
+            "done": delivered,
+            "late_by": np.where(late, days_late, -1),
+            "late_unit": np.where(late, LATE_CODE["days"], 0).astype(np.int8),
+        },
+    )
+    return answers.result()
+
+
+def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.victim-contact: every statutory victim contacted within the limit of sentence;
+    a sentence recorded as not qualifying for statutory contact is a contradiction."""
+    facts = table_of(columns, "sup.case")
+    victims = table_of(columns, "sup.victims")
+    answers = Answers(len(columns))
+    member = np.zeros(len(columns), dtype=bool)
+    member[victims["owner"]] = True
+    try:
+        scheme = ctx.param("statutory_victim_custody_months")
+    except MissingParameterError:
+        answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return answers.result()
+    shortest = scheme.value
+    if not isinstance(shortest, int):
+        raise ParameterError(f"{scheme.name} must be a whole number of months")
+    kind, months = facts["kind"], facts["custodial_months"]
+    conflict = member & (
+        ((kind != CUSTODY) & (kind != LICENCE))
+        | ((months >= 0) & (months < shortest))
+        | (facts["offence"] == 2)
+    )
+    answers.mark(conflict, Outcome.CANNOT_ASSESS, Basis.CONTRADICTORY)
+    duration = _limit(ctx, "victim_contact_limit")
+    if duration is None:
+        answers.mark(member & ~conflict, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return answers.result()
+    owner = victims["owner"]
+    units = np.flatnonzero(~conflict[owner])
+    owner = owner[units]
+    answered = deadline(
+        ctx,
+        columns.sentenced[owner],
+        victims["contacted"][units],
+        duration,
+        columns.record_as_of[owner],
+    )
+    cases, first = first_of_units(owner, answered["outcome"])
+    answers.put(cases, {name: values[first] for name, values in answered.items()})
+    return answers.result()
+
+
+def _each_breach(limit: str, done: str) -> Callable[[CaseColumns, Context], dict[str, Any]]:
+    def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        found = table_of(columns, "sup.breaches")
+        answers = Answers(len(columns))
+        owner = found["owner"]
+        if not len(owner):
+            return answers.result()
+        duration = _limit(ctx, limit)
+        if duration is None:
+            answers.mark(owner, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+            return answers.result()
+        answered = deadline(
+            ctx, found["failed"], found[done], duration, columns.record_as_of[owner]
+        )
+        cases, first = first_of_units(owner, answered["outcome"])
+        answers.put(cases, {name: values[first] for name, values in answered.items()})
+        return answers.result()
+
+    return kernel
+
+
+breach_action = _each_breach("breach_action_limit", "action")
+breach_resolution = _each_breach("breach_resolution_limit", "resolved")
+
+
+def periodic(
+    ctx: Context,
+    rows: Rows,
+    *,
+    anchor: Days,
+    ended: Days,
+    owner: Rows,
+    on: Days,
+    duration: Duration,
+    record_as_of: Days,
+    window: InForce,
+) -> dict[str, Any]:
+    """:func:`casework.rules.standards.base.periodic_check` for the cases ``rows``: the
+    answer of each (an :class:`Answers`-shaped dict over ``rows``).
+
+    Intervals run from ``anchor`` to the first distinct ``on`` day after it, from each to
+    the next, and from the last to a final one still open (left out when it falls due
+    after ``ended``); with ``ctx.by_clock``, only intervals whose clock started (or,
+    ``in_force_by="due"``, fell due) within ``window`` count. Not met if any counted
+    interval was late (the first decides the dates), else cannot assess if the open one
+    fell due beyond the record, else met if any was done (the latest decides), else the
+    open one (not yet due); no interval counted: not applicable.
+    """
+    n = len(anchor)
+    member = np.zeros(n, dtype=bool)
+    member[rows] = True
+    keep = member[owner] & (on > anchor[owner])
+    owner, on = owner[keep], on[keep]
+    order = np.lexsort((on, owner))
+    owner, on = owner[order], on[order]
+    fresh = np.ones(len(owner), dtype=bool)
+    fresh[1:] = (owner[1:] != owner[:-1]) | (on[1:] != on[:-1])
+    owner, on = owner[fresh], on[fresh]
+    first = np.ones(len(owner), dtype=bool)
+    first[1:] = owner[1:] != owner[:-1]
+    start = np.where(first, anchor[owner], np.roll(on, 1))
+    # The open interval, from the last day done (or the anchor).
+    last = anchor.copy()
+    last[owner] = on  # the last of each case's days wins (ascending)
+    open_due = np.full(n, NO_DAY, dtype=np.int64)
+    open_due[rows] = add(ctx.calendar, last[rows], duration)
+    still = member & ((ended == NO_DAY) | (open_due <= ended))
+    finals = np.flatnonzero(still)
+    unit_owner = np.concatenate([owner, finals]).astype(np.intp)
+    unit_start = np.concatenate([start, last[finals]])
+    unit_done = np.concatenate([on, np.full(len(finals), NO_DAY, dtype=np.int64)])
+    is_final = np.concatenate([np.zeros(len(owner), bool), np.ones(len(finals), bool)])
+    order = np.lexsort((is_final, unit_owner))
+    unit_owner, unit_start, unit_done = unit_owner[order], unit_start[order], unit_done[order]
+    answered = deadline(ctx, unit_start, unit_done, duration, record_as_of[unit_owner])
+    counted = np.ones(len(unit_owner), dtype=bool)
+    if ctx.by_clock:
+        by_due = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due"
+        day = answered["due"] if by_due else unit_start
+        counted = day >= _day(window["in_force_from"])
+        if window["in_force_to"] is not None:
+            counted &= day <= _day(window["in_force_to"])
+    units = np.flatnonzero(counted)
+    outcome = answered["outcome"][units]
+    position = np.arange(len(units))
+    order = np.lexsort(
+        (np.where(outcome == _MET, -position, position), _PRIORITY[outcome], unit_owner[units])
+    )
+    cases, chosen = np.unique(unit_owner[units][order], return_index=True)
+    deciding = units[order[chosen]]
+    result = {name: values[deciding] for name, values in answered.items()}
+    result["rows"] = cases.astype(np.intp)
+    return result
+
+
+def _frequency(
+    ctx: Context,
+    answers: Answers,
+    members: Rows,
+    *,
+    limit: str,
+    anchor: Days,
+    ended: Days,
+    owner: Rows,
+    on: Days,
+    record_as_of: Days,
+) -> None:
+    """The periodic rules: members whose supervision ended before the first one fell due
+    are outside the population (``lasting_until``); the rest answer :func:`periodic`."""
+    duration = _limit(ctx, limit)
+    if duration is None:
+        answers.mark(members, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+        return
+    first_due = add(ctx.calendar, anchor[members], duration)
+    end = ended[members]
+    rows = members[(end == NO_DAY) | (first_due <= end)]
+    answered = periodic(
+        ctx,
+        rows,
+        anchor=anchor,
+        ended=ended,
+        owner=owner,
+        on=on,
+        duration=duration,
+        record_as_of=record_as_of,
+        window=IN_FORCE_2007,
+    )
+    answers.put(answered.pop("rows"), answered)
+
+
+def appointment_frequency(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.appointment-frequency: orders and licences, not unpaid work only; every gap
+    between appointments (contacts other than unpaid work and programme sessions)."""
+    found = table_of(columns, "sup.case")
+    seen = table_of(columns, "sup.contacts")
+    answers = Answers(len(columns))
+    kind = found["kind"]
+    members = np.flatnonzero((np.isin(kind, COMMUNITY) | (kind == LICENCE)) & ~found["upw_only"])
+    appointment = (seen["kind"] != _UPW_SESSION) & (seen["kind"] != _PROGRAMME_SESSION)
+    _frequency(
+        ctx,
+        answers,
+        members,
+        limit="appointment_interval_limit",
+        anchor=columns.start,
+        ended=found["ended"],
+        owner=seen["owner"][appointment],
+        on=seen["on"][appointment],
+        record_as_of=columns.record_as_of,
+    )
+    return answers.result()
+
+
+def upw_frequency(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """NS07.upw-frequency: orders with unpaid work; every gap between work sessions from the
+    requirement's commencement (or the start of sentence) to its completion or the end."""
+    found = table_of(columns, "sup.case")
+    seen = table_of(columns, "sup.contacts")
+    answers = Answers(len(columns))
+    members = np.flatnonzero(np.isin(found["kind"], COMMUNITY) & found["upw"])
+    session = seen["kind"] == _UPW_SESSION
+    _frequency(
+        ctx,
+        answers,
+        members,
+        limit="upw_session_interval_limit",
+        anchor=found["upw_start"],
+        ended=found["upw_end"],
+        owner=seen["owner"][session],
+        on=seen["on"][session],
+        record_as_of=columns.record_as_of,
+    )
+    return answers.result()
+
+
+for _rule, _kernel in (
+    (supervision.allocation_2007, allocation),
+    (supervision.induction_2007, induction),
+    (supervision.psr_delivery_2007, psr_delivery),
+    (supervision.psr_delivery_2005, psr_delivery),
+    (supervision.victim_contact_2007, victim_contact),
+    (supervision.victim_contact_2005, victim_contact),
+    (supervision.home_visit_high_roh_2007, home_visit_high_roh),
+    (supervision.transfer_first_appointment_2007, transfer_first_appointment),
+    (supervision.transfer_home_visit_2007, transfer_home_visit),
+    (supervision.transfer_rmp_review_2007, transfer_rmp_review),
+    (supervision.breach_action_2007, breach_action),
+    (supervision.breach_action_2005, breach_action),
+    (supervision.breach_resolution_2007, breach_resolution),
+    (supervision.breach_resolution_2005, breach_resolution),
+    (supervision.appointment_frequency_2007, appointment_frequency),
+    (supervision.upw_frequency_2007, upw_frequency),
+):
+    register(_rule, _kernel)
