@@ -71,7 +71,9 @@ Kernel = Callable[[CaseColumns, Context], dict[str, Any]]
 ``late_by`` (-1 when not late) and ``late_unit`` (codes of :data:`LATE_UNITS`) out;
 for a rule that answers per unit also ``row`` (the case row of each answer, in
 ascending order, units in the scalar rule's order within a case) and ``unit`` (each
-answer's unit label)."""
+answer's unit label). A kernel with an attribute ``holds_in_force`` set to true holds
+its answers to its rule's in-force dates itself, as the engine does (a clock outside
+them: not applicable); otherwise those cases are answered by the scalar rule."""
 
 #: Rule ids with a columnar kernel, and the kernel (:func:`register`).
 KERNELS: dict[str, Kernel] = {}
@@ -193,7 +195,8 @@ def _by_kernel(
     else:
         answered["unit"] = tuple(answered["unit"])
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
-    special = np.flatnonzero(_special_rows(columns, rule, result, ctx))
+    clock = not getattr(kernel, "holds_in_force", False)
+    special = np.flatnonzero(_special_rows(columns, rule, result, ctx, clock=clock))
     return _patched(result, special) if special.size else result
 
 
@@ -233,13 +236,16 @@ def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
     }
 
 
-def _special_rows(columns: CaseColumns, rule: Rule, answered: RuleColumns, ctx: Context) -> Mask:
+def _special_rows(
+    columns: CaseColumns, rule: Rule, answered: RuleColumns, ctx: Context, *, clock: bool = True
+) -> Mask:
     """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
     (``Case.as_at``), a case sentenced after ``as_of``, and, where the rule set holds
-    deadlines to their rules' in-force dates, a clock outside them. One flag per case."""
+    deadlines to their rules' in-force dates, a clock outside them (unless ``clock`` is
+    false: a kernel with ``holds_in_force`` set answers those itself). One flag per case."""
     as_of = day_number(ctx.as_of)
     special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
-    if ctx.by_clock:
+    if ctx.by_clock and clock:
         by_due = ctx.option(IN_FORCE_BY, "trigger") == "due"
         day = answered.due if by_due else answered.trigger
         first = day_number(rule.in_force_from)

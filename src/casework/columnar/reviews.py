@@ -27,8 +27,8 @@ decided it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -39,13 +39,19 @@ from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, T
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
 from casework.model import AssessmentPurpose, Case, ReviewTrigger, RohLevel, SentenceKind
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
 from casework.rules.parameters import MissingParameterError
 from casework.rules.population import roh_at_start
 from casework.rules.standards import reviews
 from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007, InForce
 
-__all__ = ["EventKernel", "FirstReviewKernel", "PeriodicKernel", "PreReleaseKernel"]
+__all__ = [
+    "EventKernel",
+    "FirstReviewKernel",
+    "HeldInForce",
+    "PeriodicKernel",
+    "PreReleaseKernel",
+]
 
 _MET = OUTCOME_CODE[Outcome.MET]
 _NOT_MET = OUTCOME_CODE[Outcome.NOT_MET]
@@ -191,6 +197,26 @@ class _Answers:
         """Cases ``rows`` answered by the ``pick``-th entries of ``answers`` (:func:`_deadline`)."""
         for name in ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit"):
             getattr(self, name)[rows] = answers[name][pick]
+
+    def hold_in_force(self, rule: Rule, ctx: Context) -> None:
+        """Answers whose clock started outside the rule's in-force dates made not applicable
+        (the engine's ``_in_force``): by the trigger, or with ``in_force_by="due"`` by the
+        due date where there is one. Only where the rule set holds deadlines to them."""
+        if not ctx.by_clock:
+            return
+        day = self.trigger
+        if ctx.option(IN_FORCE_BY, "trigger") == "due":
+            day = np.where(self.due != NO_DAY, self.due, self.trigger)
+        last = LATEST if rule.in_force_to is None else _day(rule.in_force_to)
+        outside = (day != NO_DAY) & ((day < _day(rule.in_force_from)) | (day > last))
+        if not outside.any():
+            return
+        self.only(outside, _NA, _OUT_OF_SCOPE)
+        self.trigger = np.where(outside, day, self.trigger)
+        self.due[outside] = NO_DAY
+        self.done[outside] = NO_DAY
+        self.late_by[outside] = -1
+        self.late_unit[outside] = 0
 
     def result(self) -> dict[str, Any]:
         return {
@@ -344,7 +370,7 @@ class FirstReviewKernel:
     limit: str
     cycle: bool
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
         n = len(columns)
         answers = _Answers(n)
         facts = columns.table("review_cases")
@@ -358,7 +384,7 @@ class FirstReviewKernel:
         duration = _duration(ctx, self.limit)
         if duration is None:
             answers.only(member, _CANNOT, _NO_PARAMETER)
-            return answers.result()
+            return answers
         anchor: Days = {
             "start_date": _col(facts, "start_date"),
             "release": columns.start,
@@ -378,7 +404,7 @@ class FirstReviewKernel:
         done = _first_after(owner, day, n, anchor)
         found = _deadline(ctx, columns.record_as_of[rows], anchor[rows], done[rows], duration)
         answers.take(rows, found, np.arange(rows.size))
-        return answers.result()
+        return answers
 
 
 # ---------------------------------------------------------------- in preparation for release
@@ -389,7 +415,7 @@ class PreReleaseKernel:
     """Was RoH reviewed in preparation for release: an RoH part of a release assessment
     completed on or before release (NS07.roh-review-pre-release)."""
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
         n = len(columns)
         answers = _Answers(n)
         member = columns.table("review_cases")["kind"] == LICENCE
@@ -421,7 +447,7 @@ class PreReleaseKernel:
         late = np.where(ready | (late <= 0), -1, late)
         answers.late_by[rows] = late
         answers.late_unit[rows] = np.where(late > 0, LATE_CODE["days"], 0)
-        return answers.result()
+        return answers
 
 
 # ---------------------------------------------------------------- after significant events
@@ -435,7 +461,7 @@ class EventKernel:
 
     high_roh: bool
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
         n = len(columns)
         answers = _Answers(n)
         member = np.ones(n, dtype=bool)
@@ -454,7 +480,7 @@ class EventKernel:
         duration = _duration(ctx, "roh_review_event_limit")
         if duration is None:
             answers.only(member, _CANNOT, _NO_PARAMETER)
-            return answers.result()
+            return answers
         keep = member[owner]
         owner, on = owner[keep], on[keep]
         order = np.lexsort((on, owner))
@@ -481,7 +507,7 @@ class EventKernel:
             pick[fill] = first[fill]
         rows = np.flatnonzero(pick >= 0)
         answers.take(rows, found, pick[rows])
-        return answers.result()
+        return answers
 
 
 # ---------------------------------------------------------------- periodic checks
@@ -504,7 +530,7 @@ class PeriodicKernel:
     window: InForce
     high_roh: bool = False
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
         n = len(columns)
         answers = _Answers(n)
         facts = columns.table("review_cases")
@@ -517,7 +543,7 @@ class PeriodicKernel:
         duration = _duration(ctx, self.limit)
         if duration is None:
             answers.only(member, _CANNOT, _NO_PARAMETER)
-            return answers.result()
+            return answers
         owner, day = _reviews(columns, self.date_of, cycle=True, member=member)
         anchor = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
         rows = np.flatnonzero(member)
@@ -552,7 +578,7 @@ class PeriodicKernel:
             pick[fill] = then[fill]
         chosen = np.flatnonzero(pick >= 0)
         answers.take(chosen, found, pick[chosen])
-        return answers.result()
+        return answers
 
     def _anchor(
         self,
@@ -610,34 +636,54 @@ class PeriodicKernel:
 
 # ---------------------------------------------------------------- registration
 
-register(
+
+@attrs.frozen
+class HeldInForce:
+    """A review kernel for its rule, its answers held to the rule's in-force dates as the
+    engine holds the scalar rule's (so those cases need not be asked case by case)."""
+
+    rule: Rule
+    kernel: Callable[[CaseColumns, Context], _Answers]
+    holds_in_force: ClassVar[bool] = True
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        answers = self.kernel(columns, ctx)
+        answers.hold_in_force(self.rule, ctx)
+        return answers.result()
+
+
+def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], _Answers]) -> None:
+    register(rule, HeldInForce(rule, kernel))
+
+
+_register(
     reviews.roh_review_first_2007,
     FirstReviewKernel("community", "start_date", "roh_review_first_limit", cycle=True),
 )
-register(
+_register(
     reviews.roh_review_release_2007,
     FirstReviewKernel("licence", "release", "roh_review_release_limit", cycle=True),
 )
-register(
+_register(
     reviews.roh_review_custody_2007,
     FirstReviewKernel("custodial", "sentence", "roh_review_custody_limit", cycle=False),
 )
-register(reviews.roh_review_pre_release_2007, PreReleaseKernel())
-register(reviews.roh_review_event_2007, EventKernel(high_roh=False))
-register(reviews.roh_review_event_2005, EventKernel(high_roh=True))
-register(
+_register(reviews.roh_review_pre_release_2007, PreReleaseKernel())
+_register(reviews.roh_review_event_2007, EventKernel(high_roh=False))
+_register(reviews.roh_review_event_2005, EventKernel(high_roh=True))
+_register(
     reviews.roh_review_interval_2007,
     PeriodicKernel("roh_review_interval_months", "roh", "after_first", IN_FORCE_2007),
 )
-register(
+_register(
     reviews.roh_review_interval_2005,
     PeriodicKernel("roh_review_interval_weeks", "roh", "cycle", IN_FORCE_2005, high_roh=True),
 )
-register(
+_register(
     reviews.plan_review_interval_2007,
     PeriodicKernel("plan_review_interval_months", "plan", "cycle", IN_FORCE_2007),
 )
-register(
+_register(
     reviews.plan_review_interval_2005,
     PeriodicKernel("plan_review_interval_weeks", "plan", "cycle", IN_FORCE_2005),
 )
