@@ -35,10 +35,19 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration, TimeUnit
-from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, Table, table
+from casework.columnar.columns import (
+    _PURPOSE_CODE,
+    LATEST,
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Mask,
+    Table,
+    table,
+)
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
-from casework.model import AssessmentPurpose, Case, ReviewTrigger, RohLevel, SentenceKind
+from casework.model import AssessmentPurpose, Case, RohLevel, SentenceKind
 from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
 from casework.rules.parameters import MissingParameterError
 from casework.rules.population import roh_at_start
@@ -76,7 +85,6 @@ _KIND = {
     SentenceKind.CUSTODY: CUSTODY,
     SentenceKind.LICENCE: LICENCE,
 }
-_RELEASE_TRIGGERS = frozenset({ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE})
 _AT_START = frozenset({AssessmentPurpose.PSR, AssessmentPurpose.START})
 _HIGH = RohLevel.HIGH.rank
 
@@ -112,38 +120,42 @@ def _roh_at_start(cases: Sequence[Case]) -> Table:
     }
 
 
-@table("review_assessments")
-def _review_assessments(cases: Sequence[Case]) -> Table:
-    """Per OASys assessment: its RoH date (:func:`~casework.rules.standards.base.roh_date`),
-    sentence plan date, and whether it is a review, done for release, done at the start."""
-    owner, roh, plan, review, release, at_start = [], [], [], [], [], []
-    for row, case in enumerate(cases):
-        for item in case.assessments:
-            purpose = item.purpose
-            is_review = purpose is AssessmentPurpose.REVIEW
-            parts = [
-                part.completed_on
-                for part in (item.screening, item.full_analysis, item.rmp)
-                if part is not None and part.completed_on is not None
-            ]
-            roh_on = _day(min(parts) if parts else item.completed_on if is_review else None)
-            plan_part = item.sentence_plan
-            owner.append(row)
-            roh.append(roh_on)
-            plan.append(_day(plan_part.completed_on if plan_part is not None else None))
-            review.append(is_review)
-            release.append(
-                purpose is AssessmentPurpose.RELEASE
-                or (is_review and item.trigger in _RELEASE_TRIGGERS)
-            )
-            at_start.append(purpose in _AT_START)
+@table("full_analysis_done")
+def _full_analysis_done(cases: Sequence[Case]) -> Table:
+    """Per OASys assessment (in :class:`CaseColumns`' order): when its full analysis was
+    completed, NO_DAY when not (an exemption does not count: ``part_completed_on``)."""
+    done = [
+        _day(item.full_analysis.completed_on) if item.full_analysis is not None else NO_DAY
+        for case in cases
+        for item in case.assessments
+    ]
+    owner = [row for row, case in enumerate(cases) for _ in case.assessments]
     return {
         "owner": np.asarray(owner, dtype=np.intp),
-        "roh": np.asarray(roh, dtype=np.int64),
-        "plan": np.asarray(plan, dtype=np.int64),
-        "review": np.asarray(review, dtype=bool),
-        "release": np.asarray(release, dtype=bool),
-        "at_start": np.asarray(at_start, dtype=bool),
+        "on": np.asarray(done, dtype=np.int64),
+    }
+
+
+_REVIEW = _PURPOSE_CODE[AssessmentPurpose.REVIEW]
+_AT_START_CODES = [_PURPOSE_CODE[purpose] for purpose in _AT_START]
+
+
+def _assessments(columns: CaseColumns) -> dict[str, Any]:
+    """Per OASys assessment: its RoH date (:func:`~casework.rules.standards.base.roh_date`:
+    the earliest RoH part, or a review's completion when it has none), its sentence plan
+    date, and whether it is a review, done for release, done at the start."""
+    full: Days = _col(columns.table("full_analysis_done"), "on")
+    parts = np.stack([columns.screening, full, columns.rmp])
+    earliest = np.where(parts == NO_DAY, LATEST, parts).min(axis=0)
+    review = columns.purpose == _REVIEW
+    roh = np.where(earliest != LATEST, earliest, np.where(review, columns.assessment, NO_DAY))
+    return {
+        "owner": columns.owner,
+        "roh": roh,
+        "plan": columns.sentence_plan,
+        "review": review,
+        "release": columns.for_release,
+        "at_start": np.isin(columns.purpose, _AT_START_CODES),
     }
 
 
@@ -161,7 +173,7 @@ def _significant_events(cases: Sequence[Case]) -> Table:
 # ---------------------------------------------------------------- shared steps
 
 
-def _col(found: Table, name: str) -> Any:
+def _col(found: Table | dict[str, Any], name: str) -> Any:
     """A table column, typed by the caller (day numbers, flags, rows or codes)."""
     return found[name]
 
@@ -298,7 +310,7 @@ def _reviews(
 ) -> tuple[Rows, Days]:
     """Distinct review days of the member cases by ``date_of``, sorted by case then day
     (:func:`~casework.rules.standards.base.review_dates`)."""
-    found = columns.table("review_assessments")
+    found = _assessments(columns)
     owner: Rows = _col(found, "owner")
     day: Days = _col(found, date_of)
     keep = found["review"] & (day != NO_DAY)
@@ -420,7 +432,7 @@ class PreReleaseKernel:
         answers = _Answers(n)
         member = columns.table("review_cases")["kind"] == LICENCE
         released = columns.start
-        found = columns.table("review_assessments")
+        found = _assessments(columns)
         owner: Rows = _col(found, "owner")
         roh: Days = _col(found, "roh")
         keep = found["release"] & (roh != NO_DAY)
@@ -609,7 +621,7 @@ class PeriodicKernel:
                     rows = np.flatnonzero(none)
                     anchor[rows] = _add(ctx, start[rows], first)
             return anchor
-        assessed = columns.table("review_assessments")
+        assessed = _assessments(columns)
         by: Rows = _col(assessed, "owner")
         on: Days = _col(assessed, self.date_of)
         initial = np.where(columns.released[by], assessed["release"], assessed["at_start"])
