@@ -19,7 +19,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar
-from casework.columnar import KERNELS, LATE_UNITS, CaseColumns, from_day_number, rule_columns
+from casework.calendar import TimeUnit
+from casework.columnar import (
+    KERNELS,
+    LATE_UNITS,
+    CaseColumns,
+    day_number,
+    from_day_number,
+    lateness,
+    rule_columns,
+)
+from casework.columnar.columns import days
 from casework.columnar.reviews import HeldInForce
 from casework.model import Case
 from casework.rules import Basis, Outcome, evaluate, ruleset
@@ -296,6 +306,16 @@ def test_review_kernels_agree_with_their_rules_on_generated_cases(  # noqa: PLR0
     options = None if option is None else {"in_force_by": option}
     chosen = _supplied(rules) if supply else rules
     _compare(cases, chosen, rule_id, as_of, calendar, options=options)
+
+
+def test_columnar_lateness_on_the_due_day_counts_working_days(calendar: WorkingCalendar) -> None:
+    """``timing.lateness``: known only up to the due day itself is 0 working days late
+    (not 0 calendar days); a Saturday straight after a Friday due date is 1 day late."""
+    due = days([day_number(D(2008, 2, 15))] * 3)
+    at = days([day_number(D(2008, 2, 15)), day_number(D(2008, 2, 16)), day_number(D(2008, 2, 18))])
+    count, in_days = lateness(calendar, due, at, TimeUnit.WORKING_DAYS)
+    assert count.tolist() == [0, 1, 1]
+    assert in_days.tolist() == [False, True, False]
 
 
 def test_every_review_rule_has_its_kernel() -> None:

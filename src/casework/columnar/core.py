@@ -163,7 +163,7 @@ def lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -
     if unit is not TimeUnit.WORKING_DAYS:
         return calendar_days, np.ones(len(due), dtype=bool)
     working = calendar.working_days_between_many(due, done)
-    in_days: Mask = working <= 0
+    in_days: Mask = (working <= 0) & (done > due)  # on the due day: 0 working days
     return np.where(in_days, calendar_days, working), in_days
 
 
