@@ -18,7 +18,7 @@ without a kernel are answered by the scalar engine, so any rule set can be
 evaluated this way.
 """
 
-from casework.columnar import oasys, omi, rmp, supervision
+from casework.columnar import oasys, omi, reviews, rmp, supervision
 from casework.columnar.columns import (
     NO_DAY,
     TABLES,
@@ -65,6 +65,7 @@ __all__ = [
     "oasys",
     "omi",
     "register",
+    "reviews",
     "rmp",
     "rule_columns",
     "supervision",

@@ -76,7 +76,9 @@ Kernel = Callable[[CaseColumns, Context], dict[str, Any]]
 for a rule that answers per unit also ``row`` (the case row of each answer, in
 ascending order, units in the scalar rule's order within a case) and ``unit`` (each
 answer's unit label); optionally ``special``, one flag per case, for cases the
-kernel leaves to the scalar rule."""
+kernel leaves to the scalar rule. A kernel with an attribute ``holds_in_force`` set
+to true holds its answers to its rule's in-force dates itself, as the engine does;
+for any other, the core does it on its columns."""
 
 #: Rule ids with a columnar kernel, and the kernel (:func:`register`).
 KERNELS: dict[str, Kernel] = {}
@@ -252,7 +254,7 @@ def _by_kernel(
     else:
         answered["unit"] = tuple(answered["unit"])
     own: Mask | None = answered.pop("special", None)
-    if ctx.by_clock:
+    if ctx.by_clock and not getattr(kernel, "holds_in_force", False):
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
     special_rows = _special_rows(columns, ctx)

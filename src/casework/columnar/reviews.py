@@ -1,0 +1,701 @@
+"""The RoH and sentence plan review kernels (:mod:`casework.rules.standards.reviews`).
+
+Each kernel is the columnar form of one body in ``reviews.py`` and reads it the
+same way (docs/national-standards.md#reviews):
+
+* a review is an OASys assessment with purpose ``review``, an *RoH review* dated by
+  its earliest RoH part (or, with none, its completion: a re-score), a *sentence plan
+  review* dated by its sentence plan; for a licence case a review triggered by
+  (preparing for) release starts the licence's cycle and is left out of it
+  (:func:`~casework.rules.standards.base.review_dates`);
+* a first review (``NS07.roh-review-first``, ``-release``, ``-custody``) is the
+  first review after the anchor, met when on or before the due date
+  (:func:`~casework.rules.timing.deadline_check`);
+* a periodic check (``NS07.roh-review-interval``, ``NS07/NS05.plan-review-interval``,
+  ``NS05.roh-review-interval``) checks every interval from the anchor to the first
+  review, between reviews and from the last to ``as_of``
+  (:func:`~casework.rules.standards.base.periodic_check`): not met at the first late
+  interval, cannot assess at the first one due after the record ends, else met at
+  the latest on-time review, else not yet due;
+* a review after events (``NS07/NS05.roh-review-event``) checks each significant
+  event since sentence and answers as :func:`~casework.rules.units.combine` does.
+
+Each answers once per case (none of these rules has :attr:`Rule.units`), with the
+trigger, due and done dates of the scalar finding: the interval or event that
+decided it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from casework.calendar import Duration, TimeUnit
+from casework.columnar.columns import (
+    _PURPOSE_CODE,
+    LATEST,
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Mask,
+    Table,
+    table,
+)
+from casework.columnar.columns import day_number as _day
+from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
+from casework.model import AssessmentPurpose, Case, RohLevel, SentenceKind
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
+from casework.rules.parameters import MissingParameterError
+from casework.rules.population import roh_at_start
+from casework.rules.standards import reviews
+from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007, InForce
+
+__all__ = [
+    "EventKernel",
+    "FirstReviewKernel",
+    "HeldInForce",
+    "PeriodicKernel",
+    "PreReleaseKernel",
+]
+
+_MET = OUTCOME_CODE[Outcome.MET]
+_NOT_MET = OUTCOME_CODE[Outcome.NOT_MET]
+_NA = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+_CANNOT = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+_COMPUTED = BASIS_CODE[Basis.COMPUTED]
+_OUT_OF_SCOPE = BASIS_CODE[Basis.OUT_OF_SCOPE]
+_NOT_YET_DUE = BASIS_CODE[Basis.NOT_YET_DUE]
+_MISSING_DATA = BASIS_CODE[Basis.MISSING_DATA]
+_NO_PARAMETER = BASIS_CODE[Basis.NO_PARAMETER]
+
+Codes = npt.NDArray[np.int8]
+Rows = npt.NDArray[np.intp]
+
+# ---------------------------------------------------------------- tables
+
+#: ``review_cases["kind"]`` codes.
+COMMUNITY, CUSTODY, LICENCE = 1, 2, 3
+_KIND = {
+    SentenceKind.COMMUNITY_ORDER: COMMUNITY,
+    SentenceKind.SUSPENDED_SENTENCE_ORDER: COMMUNITY,
+    SentenceKind.CUSTODY: CUSTODY,
+    SentenceKind.LICENCE: LICENCE,
+}
+_AT_START = frozenset({AssessmentPurpose.PSR, AssessmentPurpose.START})
+_HIGH = RohLevel.HIGH.rank
+
+
+@table("review_cases")
+def _review_cases(cases: Sequence[Case]) -> Table:
+    """Per case: sentence kind, commencement, release and termination (day numbers)."""
+    kind, start, released, ended = [], [], [], []
+    for case in cases:
+        sentence = case.sentence
+        kind.append(_KIND[sentence.kind])
+        start.append(_day(sentence.starts_on or sentence.sentenced_on))
+        released.append(_day(sentence.released_on))
+        termination = sentence.termination
+        ended.append(_day(termination.on if termination is not None else None))
+    return {
+        "owner": np.arange(len(cases), dtype=np.intp),
+        "kind": np.asarray(kind, dtype=np.int8),
+        "start_date": np.asarray(start, dtype=np.int64),
+        "released": np.asarray(released, dtype=np.int64),
+        "ended": np.asarray(ended, dtype=np.int64),
+    }
+
+
+@table("roh_at_start")
+def _roh_at_start(cases: Sequence[Case]) -> Table:
+    """Per case: the rank of the RoH level the case started with, -1 when none is recorded
+    (:func:`~casework.rules.population.roh_at_start`)."""
+    levels = [roh_at_start(case) for case in cases]
+    return {
+        "owner": np.arange(len(cases), dtype=np.intp),
+        "rank": np.asarray([-1 if lv is None else lv.rank for lv in levels], dtype=np.int8),
+    }
+
+
+@table("full_analysis_done")
+def _full_analysis_done(cases: Sequence[Case]) -> Table:
+    """Per OASys assessment (in :class:`CaseColumns`' order): when its full analysis was
+    completed, NO_DAY when not (an exemption does not count: ``part_completed_on``)."""
+    done = [
+        _day(item.full_analysis.completed_on) if item.full_analysis is not None else NO_DAY
+        for case in cases
+        for item in case.assessments
+    ]
+    owner = [row for row, case in enumerate(cases) for _ in case.assessments]
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "on": np.asarray(done, dtype=np.int64),
+    }
+
+
+_REVIEW = _PURPOSE_CODE[AssessmentPurpose.REVIEW]
+_AT_START_CODES = [_PURPOSE_CODE[purpose] for purpose in _AT_START]
+
+
+def _assessments(columns: CaseColumns) -> dict[str, Any]:
+    """Per OASys assessment: its RoH date (:func:`~casework.rules.standards.base.roh_date`:
+    the earliest RoH part, or a review's completion when it has none), its sentence plan
+    date, and whether it is a review, done for release, done at the start."""
+    full: Days = _col(columns.table("full_analysis_done"), "on")
+    parts = np.stack([columns.screening, full, columns.rmp])
+    earliest = np.where(parts == NO_DAY, LATEST, parts).min(axis=0)
+    review = columns.purpose == _REVIEW
+    roh = np.where(earliest != LATEST, earliest, np.where(review, columns.assessment, NO_DAY))
+    return {
+        "owner": columns.owner,
+        "roh": roh,
+        "plan": columns.sentence_plan,
+        "review": review,
+        "release": columns.for_release,
+        "at_start": np.isin(columns.purpose, _AT_START_CODES),
+    }
+
+
+@table("significant_events")
+def _significant_events(cases: Sequence[Case]) -> Table:
+    """Per significant incident, change or acute risk factor: its day."""
+    owner, on = [], []
+    for row, case in enumerate(cases):
+        for event in case.events:
+            owner.append(row)
+            on.append(_day(event.on))
+    return {"owner": np.asarray(owner, dtype=np.intp), "on": np.asarray(on, dtype=np.int64)}
+
+
+# ---------------------------------------------------------------- shared steps
+
+
+def _col(found: Table | dict[str, Any], name: str) -> Any:
+    """A table column, typed by the caller (day numbers, flags, rows or codes)."""
+    return found[name]
+
+
+@attrs.define
+class _Answers:
+    """One answer per case, not applicable (out of scope) with no dates until set."""
+
+    n: int
+    outcome: Codes = attrs.field(init=False)
+    basis: Codes = attrs.field(init=False)
+    trigger: Days = attrs.field(init=False)
+    due: Days = attrs.field(init=False)
+    done: Days = attrs.field(init=False)
+    late_by: Days = attrs.field(init=False)
+    late_unit: Codes = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.outcome = np.full(self.n, _NA, dtype=np.int8)
+        self.basis = np.full(self.n, _OUT_OF_SCOPE, dtype=np.int8)
+        self.trigger = np.full(self.n, NO_DAY, dtype=np.int64)
+        self.due = np.full(self.n, NO_DAY, dtype=np.int64)
+        self.done = np.full(self.n, NO_DAY, dtype=np.int64)
+        self.late_by = np.full(self.n, -1, dtype=np.int64)
+        self.late_unit = np.zeros(self.n, dtype=np.int8)
+
+    def only(self, rows: Mask | Rows, outcome: int, basis: int) -> None:
+        """These cases: ``outcome`` / ``basis`` with no dates (a population's answer)."""
+        self.outcome[rows] = outcome
+        self.basis[rows] = basis
+
+    def take(self, rows: Rows, answers: dict[str, Any], pick: Rows) -> None:
+        """Cases ``rows`` answered by the ``pick``-th entries of ``answers`` (:func:`_deadline`)."""
+        for name in ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit"):
+            getattr(self, name)[rows] = answers[name][pick]
+
+    def hold_in_force(self, rule: Rule, ctx: Context) -> None:
+        """Answers whose clock started outside the rule's in-force dates made not applicable
+        (the engine's ``_in_force``): by the trigger, or with ``in_force_by="due"`` by the
+        due date where there is one. Only where the rule set holds deadlines to them."""
+        if not ctx.by_clock:
+            return
+        day = self.trigger
+        if ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due":
+            day = np.where(self.due != NO_DAY, self.due, self.trigger)
+        last = LATEST if rule.in_force_to is None else _day(rule.in_force_to)
+        outside = (day != NO_DAY) & ((day < _day(rule.in_force_from)) | (day > last))
+        if not outside.any():
+            return
+        self.only(outside, _NA, _OUT_OF_SCOPE)
+        self.trigger = np.where(outside, day, self.trigger)
+        self.due[outside] = NO_DAY
+        self.done[outside] = NO_DAY
+        self.late_by[outside] = -1
+        self.late_unit[outside] = 0
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "basis": self.basis,
+            "trigger": self.trigger,
+            "due": self.due,
+            "done": self.done,
+            "late_by": self.late_by,
+            "late_unit": self.late_unit,
+        }
+
+
+def _add(ctx: Context, days: Days, duration: Duration) -> Days:
+    """:meth:`WorkingCalendar.add` for day numbers (NO_DAY stays NO_DAY)."""
+    if days.size == 0:
+        return days.copy()
+    added = ctx.calendar.add_many(days.astype("datetime64[D]"), duration)
+    result: Days = np.asarray(added, dtype="datetime64[D]").astype(np.int64)
+    return result
+
+
+def _late(ctx: Context, due: Days, at: Days, unit: TimeUnit) -> tuple[Days, Codes]:
+    """:func:`casework.rules.timing.lateness` for columns: the count and its unit's code.
+
+    A working-day limit is late by working days, except when ``at`` is after ``due``
+    with no working day between (a weekend or holiday straight after): calendar days.
+    """
+    if unit is not TimeUnit.WORKING_DAYS:
+        return at - due, np.full(due.size, LATE_CODE["days"], dtype=np.int8)
+    working = np.asarray(ctx.calendar.working_days_between_many(due, at), dtype=np.int64)
+    in_days = (working <= 0) & (at > due)
+    count = np.where(in_days, at - due, working)
+    code = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"]).astype(np.int8)
+    return count, code
+
+
+def _deadline(
+    ctx: Context, record_as_of: Days, anchor: Days, done: Days, duration: Duration
+) -> dict[str, Any]:
+    """:func:`casework.rules.timing.deadline_check` for columns, one entry per deadline.
+
+    ``record_as_of`` is the record's own as_of for each deadline; ``done`` NO_DAY where
+    the work was not done.
+    """
+    as_of = _day(ctx.as_of)
+    due = _add(ctx, anchor, duration)
+    has = done != NO_DAY
+    met = has & (done <= due)
+    pending = ~has & (as_of <= due)
+    beyond = ~has & ~pending & (record_as_of < due) & (due < as_of)
+    late = ~met & ~pending & ~beyond
+    outcome = np.full(due.size, _NOT_MET, dtype=np.int8)
+    outcome[met] = _MET
+    outcome[pending] = _NA
+    outcome[beyond] = _CANNOT
+    basis = np.full(due.size, _COMPUTED, dtype=np.int8)
+    basis[pending] = _NOT_YET_DUE
+    basis[beyond] = _MISSING_DATA
+    late_by = np.full(due.size, -1, dtype=np.int64)
+    late_unit = np.zeros(due.size, dtype=np.int8)
+    if late.any():
+        known = np.minimum(as_of, record_as_of)
+        at = np.where(has, done, known)
+        late_by[late], late_unit[late] = _late(ctx, due[late], at[late], duration.unit)
+    return {
+        "outcome": outcome,
+        "basis": basis,
+        "trigger": anchor,
+        "due": due,
+        "done": done,
+        "late_by": late_by,
+        "late_unit": late_unit,
+    }
+
+
+def _reviews(
+    columns: CaseColumns, date_of: Literal["roh", "plan"], *, cycle: bool, member: Mask
+) -> tuple[Rows, Days]:
+    """Distinct review days of the member cases by ``date_of``, sorted by case then day
+    (:func:`~casework.rules.standards.base.review_dates`)."""
+    found = _assessments(columns)
+    owner: Rows = _col(found, "owner")
+    day: Days = _col(found, date_of)
+    keep = found["review"] & (day != NO_DAY)
+    if owner.size:
+        keep &= member[owner]
+    if cycle:
+        licence = columns.table("review_cases")["kind"] == LICENCE
+        if owner.size:
+            keep &= ~(licence[owner] & found["release"])
+    owner, day = owner[keep], day[keep]
+    order = np.lexsort((day, owner))
+    owner, day = owner[order], day[order]
+    distinct = np.ones(owner.size, dtype=bool)
+    distinct[1:] = (owner[1:] != owner[:-1]) | (day[1:] != day[:-1])
+    return owner[distinct], day[distinct]
+
+
+def _first_after(owner: Rows, day: Days, n: int, after: Days, *, inclusive: bool = False) -> Days:
+    """Per case: the first of its (sorted) days after ``after`` (on or after with
+    ``inclusive``), NO_DAY when none."""
+    later = day >= after[owner] if inclusive else day > after[owner]
+    out = np.full(n, LATEST, dtype=np.int64)
+    np.minimum.at(out, owner[later], day[later])
+    out[out == LATEST] = NO_DAY
+    return out
+
+
+def _first(owner: Rows, flag: Mask, n: int) -> Rows:
+    """Per case: the index of its first entry with ``flag`` (entries in case order), -1 if none."""
+    out = np.full(n, np.iinfo(np.intp).max, dtype=np.intp)
+    index = np.flatnonzero(flag)
+    np.minimum.at(out, owner[index], index)
+    out[out == np.iinfo(np.intp).max] = -1
+    return out
+
+
+def _last(owner: Rows, flag: Mask, n: int) -> Rows:
+    """Per case: the index of its last entry with ``flag``, -1 if none."""
+    out = np.full(n, -1, dtype=np.intp)
+    index = np.flatnonzero(flag)
+    np.maximum.at(out, owner[index], index)
+    return out
+
+
+def _lasting(ended: Days, due: Days) -> Mask:
+    """Not ended before ``due`` (:func:`~casework.rules.standards.base.lasting_until`)."""
+    lasting: Mask = (ended == NO_DAY) | (due <= ended)
+    return lasting
+
+
+def _duration(ctx: Context, name: str) -> Duration | None:
+    """The time limit ``name``, or ``None`` when the sources give it no value."""
+    try:
+        return ctx.param(name).duration
+    except MissingParameterError:
+        return None
+
+
+# ---------------------------------------------------------------- first reviews
+
+
+@attrs.frozen
+class FirstReviewKernel:
+    """Was RoH reviewed within ``limit`` of the anchor: the first review after it
+    (``_first_review`` in reviews.py: NS07.roh-review-first, -release, -custody)."""
+
+    population: Literal["community", "licence", "custodial"]
+    anchor: Literal["start_date", "release", "sentence"]
+    limit: str
+    cycle: bool
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+        n = len(columns)
+        answers = _Answers(n)
+        facts = columns.table("review_cases")
+        kind = facts["kind"]
+        if self.population == "community":
+            member: Mask = kind == COMMUNITY
+        elif self.population == "licence":
+            member = kind == LICENCE
+        else:
+            member = (kind == CUSTODY) | (kind == LICENCE)
+        duration = _duration(ctx, self.limit)
+        if duration is None:
+            answers.only(member, _CANNOT, _NO_PARAMETER)
+            return answers
+        anchor: Days = {
+            "start_date": _col(facts, "start_date"),
+            "release": columns.start,
+            "sentence": columns.sentenced,
+        }[self.anchor]
+        rows = np.flatnonzero(member)
+        due = _add(ctx, anchor[rows], duration)
+        ended: Days = _col(facts, "ended")
+        keep = _lasting(ended[rows], due)
+        if self.population == "custodial":
+            released: Days = _col(facts, "released")[rows]
+            keep &= (released == NO_DAY) | (released > due)
+        rows = rows[keep]
+        member = np.zeros(n, dtype=bool)
+        member[rows] = True
+        owner, day = _reviews(columns, "roh", cycle=self.cycle, member=member)
+        done = _first_after(owner, day, n, anchor)
+        found = _deadline(ctx, columns.record_as_of[rows], anchor[rows], done[rows], duration)
+        answers.take(rows, found, np.arange(rows.size))
+        return answers
+
+
+# ---------------------------------------------------------------- in preparation for release
+
+
+@attrs.frozen
+class PreReleaseKernel:
+    """Was RoH reviewed in preparation for release: an RoH part of a release assessment
+    completed on or before release (NS07.roh-review-pre-release)."""
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+        n = len(columns)
+        answers = _Answers(n)
+        member = columns.table("review_cases")["kind"] == LICENCE
+        released = columns.start
+        found = _assessments(columns)
+        owner: Rows = _col(found, "owner")
+        roh: Days = _col(found, "roh")
+        keep = found["release"] & (roh != NO_DAY)
+        if owner.size:
+            keep &= member[owner]
+        owner, roh = owner[keep], roh[keep]
+        before = roh <= released[owner]
+        latest_before = np.full(n, NO_DAY, dtype=np.int64)
+        np.maximum.at(latest_before, owner[before], roh[before])
+        earliest = np.full(n, LATEST, dtype=np.int64)
+        np.minimum.at(earliest, owner, roh)
+        earliest[earliest == LATEST] = NO_DAY
+        rows = np.flatnonzero(member)
+        answers.outcome[rows] = _NOT_MET
+        answers.basis[rows] = _COMPUTED
+        answers.trigger[rows] = released[rows]
+        answers.due[rows] = released[rows]
+        ready = latest_before[rows] != NO_DAY
+        answers.outcome[rows[ready]] = _MET
+        done = np.where(ready, latest_before[rows], earliest[rows])
+        answers.done[rows] = done
+        known = np.minimum(_day(ctx.as_of), columns.record_as_of[rows])
+        late = np.where(done != NO_DAY, done, known) - released[rows]
+        late = np.where(ready | (late <= 0), -1, late)
+        answers.late_by[rows] = late
+        answers.late_unit[rows] = np.where(late > 0, LATE_CODE["days"], 0)
+        return answers
+
+
+# ---------------------------------------------------------------- after significant events
+
+
+@attrs.frozen
+class EventKernel:
+    """Was RoH reviewed within ``roh_review_event_limit`` of every significant event since
+    sentence (``reviews_after_events``: NS07.roh-review-event, and NS05's for high or very
+    high RoH cases)."""
+
+    high_roh: bool
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+        n = len(columns)
+        answers = _Answers(n)
+        member = np.ones(n, dtype=bool)
+        if self.high_roh:
+            rank: Codes = _col(columns.table("roh_at_start"), "rank")
+            answers.only(rank < 0, _CANNOT, _MISSING_DATA)
+            member = rank >= _HIGH
+        events = columns.table("significant_events")
+        owner: Rows = _col(events, "owner")
+        on: Days = _col(events, "on")
+        since = on >= columns.sentenced[owner]
+        owner, on = owner[since], on[since]
+        has_event = np.zeros(n, dtype=bool)
+        has_event[owner] = True
+        member &= has_event
+        duration = _duration(ctx, "roh_review_event_limit")
+        if duration is None:
+            answers.only(member, _CANNOT, _NO_PARAMETER)
+            return answers
+        keep = member[owner]
+        owner, on = owner[keep], on[keep]
+        order = np.lexsort((on, owner))
+        owner, on = owner[order], on[order]
+        by, day = _reviews(columns, "roh", cycle=False, member=member)
+        # The first review on or after each event: search (case, day) keys.
+        shift = np.int64(1) << np.int64(31)
+        keys = (by.astype(np.int64) << np.int64(32)) + (day + shift)
+        wanted = (owner.astype(np.int64) << np.int64(32)) + (on + shift)
+        at = np.searchsorted(keys, wanted, side="left")
+        inside = at < keys.size
+        same = np.zeros(owner.size, dtype=bool)
+        same[inside] = by[at[inside]] == owner[inside]
+        done = np.full(owner.size, NO_DAY, dtype=np.int64)
+        done[same] = day[at[same]]
+        found = _deadline(ctx, columns.record_as_of[owner], on, done, duration)
+        # combine(): not met, else cannot assess, else met, else not yet due: the first
+        # event with the case's outcome decides its dates.
+        outcome = found["outcome"]
+        pick = np.full(n, -1, dtype=np.intp)
+        for code in (_NOT_MET, _CANNOT, _MET, _NA):
+            first = _first(owner, outcome == code, n)
+            fill = (pick < 0) & (first >= 0)
+            pick[fill] = first[fill]
+        rows = np.flatnonzero(pick >= 0)
+        answers.take(rows, found, pick[rows])
+        return answers
+
+
+# ---------------------------------------------------------------- periodic checks
+
+
+@attrs.frozen
+class PeriodicKernel:
+    """Was it done at least every ``limit`` from the anchor
+    (:func:`~casework.rules.standards.base.periodic_check`)?
+
+    ``anchor`` ``"after_first"``: the first RoH review after the start, or the date it
+    was due (NS07.roh-review-interval); ``"cycle"``: the initial assessment's date by
+    ``date_of`` if after the start, else the start (``_cycle_anchor``: the NS05 RoH
+    review and both plan review rules).
+    """
+
+    limit: str
+    date_of: Literal["roh", "plan"]
+    anchor: Literal["after_first", "cycle"]
+    window: InForce
+    high_roh: bool = False
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+        n = len(columns)
+        answers = _Answers(n)
+        facts = columns.table("review_cases")
+        kind = facts["kind"]
+        member: Mask = (kind == COMMUNITY) | (kind == LICENCE)
+        if self.high_roh:
+            rank: Codes = _col(columns.table("roh_at_start"), "rank")
+            answers.only(member & (rank < 0), _CANNOT, _MISSING_DATA)
+            member &= rank >= _HIGH
+        duration = _duration(ctx, self.limit)
+        if duration is None:
+            answers.only(member, _CANNOT, _NO_PARAMETER)
+            return answers
+        owner, day = _reviews(columns, self.date_of, cycle=True, member=member)
+        anchor = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
+        rows = np.flatnonzero(member)
+        ended: Days = _col(facts, "ended")
+        first_due = _add(ctx, anchor[rows], duration)
+        rows = rows[_lasting(ended[rows], first_due)]
+        member = np.zeros(n, dtype=bool)
+        member[rows] = True
+        # Every interval starts at a point (the anchor, then each review after it) and
+        # ends at the next point of the case; the last is open, to as_of.
+        later = member[owner] & (day > anchor[owner])
+        point_owner = np.concatenate([rows, owner[later]])
+        point_day = np.concatenate([anchor[rows], day[later]])
+        order = np.lexsort((point_day, point_owner))
+        point_owner, point_day = point_owner[order], point_day[order]
+        last = np.ones(point_owner.size, dtype=bool)
+        last[:-1] = point_owner[1:] != point_owner[:-1]
+        done = np.full(point_owner.size, NO_DAY, dtype=np.int64)
+        done[:-1] = np.where(last[:-1], NO_DAY, point_day[1:])
+        due = _add(ctx, point_day, duration)
+        keep = ~last | _lasting(ended[point_owner], due)
+        point_owner, point_day, done = point_owner[keep], point_day[keep], done[keep]
+        found = _deadline(ctx, columns.record_as_of[point_owner], point_day, done, duration)
+        counted = self._counted(ctx, found)
+        outcome = found["outcome"]
+        pick = _first(point_owner, counted & (outcome == _NOT_MET), n)
+        unknown = _first(point_owner, counted & (outcome == _CANNOT), n)
+        on_time = _last(point_owner, counted & (outcome == _MET), n)
+        pending = _last(point_owner, counted, n)
+        for then in (unknown, on_time, pending):
+            fill = (pick < 0) & (then >= 0)
+            pick[fill] = then[fill]
+        chosen = np.flatnonzero(pick >= 0)
+        answers.take(chosen, found, pick[chosen])
+        return answers
+
+    def _anchor(
+        self,
+        columns: CaseColumns,
+        ctx: Context,
+        answers: _Answers,
+        member: Mask,
+        *,
+        owner: Rows,
+        day: Days,
+    ) -> Days:
+        """Per case: where the cycle starts. A member whose anchor needs a parameter with
+        no value is answered (cannot assess) and dropped from ``member``."""
+        n = len(columns)
+        start = columns.start
+        if self.anchor == "after_first":
+            anchor = _first_after(owner, day, n, start)
+            firsts = {
+                True: _duration(ctx, "roh_review_release_limit"),
+                False: _duration(ctx, "roh_review_first_limit"),
+            }
+            for released, first in firsts.items():
+                none = member & (anchor == NO_DAY) & (columns.released == released)
+                if first is None:
+                    answers.only(none, _CANNOT, _NO_PARAMETER)
+                    member &= ~none
+                else:
+                    rows = np.flatnonzero(none)
+                    anchor[rows] = _add(ctx, start[rows], first)
+            return anchor
+        assessed = _assessments(columns)
+        by: Rows = _col(assessed, "owner")
+        on: Days = _col(assessed, self.date_of)
+        initial = np.where(columns.released[by], assessed["release"], assessed["at_start"])
+        initial &= on != NO_DAY
+        first_on = np.full(n, LATEST, dtype=np.int64)
+        np.minimum.at(first_on, by[initial], on[initial])
+        chosen: Days = np.where((first_on != LATEST) & (first_on > start), first_on, start)
+        return chosen
+
+    def _counted(self, ctx: Context, found: dict[str, Any]) -> Mask:
+        """Intervals under this standard: in force on the day the clock started (or, with
+        ``in_force_by="due"``, fell due), where the rule set holds deadlines to it."""
+        clock: Days = found["trigger"]
+        if not ctx.by_clock:
+            return np.ones(clock.size, dtype=bool)
+        if ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due":
+            clock = found["due"]
+        counted: Mask = clock >= _day(self.window["in_force_from"])
+        end = self.window["in_force_to"]
+        if end is not None:
+            counted &= clock <= _day(end)
+        return counted
+
+
+# ---------------------------------------------------------------- registration
+
+
+@attrs.frozen
+class HeldInForce:
+    """A review kernel for its rule, its answers held to the rule's in-force dates as the
+    engine holds the scalar rule's (so those cases need not be asked case by case)."""
+
+    rule: Rule
+    kernel: Callable[[CaseColumns, Context], _Answers]
+    holds_in_force: ClassVar[bool] = True
+
+    def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        answers = self.kernel(columns, ctx)
+        answers.hold_in_force(self.rule, ctx)
+        return answers.result()
+
+
+def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], _Answers]) -> None:
+    register(rule, HeldInForce(rule, kernel))
+
+
+_register(
+    reviews.roh_review_first_2007,
+    FirstReviewKernel("community", "start_date", "roh_review_first_limit", cycle=True),
+)
+_register(
+    reviews.roh_review_release_2007,
+    FirstReviewKernel("licence", "release", "roh_review_release_limit", cycle=True),
+)
+_register(
+    reviews.roh_review_custody_2007,
+    FirstReviewKernel("custodial", "sentence", "roh_review_custody_limit", cycle=False),
+)
+_register(reviews.roh_review_pre_release_2007, PreReleaseKernel())
+_register(reviews.roh_review_event_2007, EventKernel(high_roh=False))
+_register(reviews.roh_review_event_2005, EventKernel(high_roh=True))
+_register(
+    reviews.roh_review_interval_2007,
+    PeriodicKernel("roh_review_interval_months", "roh", "after_first", IN_FORCE_2007),
+)
+_register(
+    reviews.roh_review_interval_2005,
+    PeriodicKernel("roh_review_interval_weeks", "roh", "cycle", IN_FORCE_2005, high_roh=True),
+)
+_register(
+    reviews.plan_review_interval_2007,
+    PeriodicKernel("plan_review_interval_months", "plan", "cycle", IN_FORCE_2007),
+)
+_register(
+    reviews.plan_review_interval_2005,
+    PeriodicKernel("plan_review_interval_weeks", "plan", "cycle", IN_FORCE_2005),
+)
