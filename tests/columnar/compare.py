@@ -18,6 +18,9 @@ from casework.stream import findings_batch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from evaluate import UNSTATED
+from generate import case_records
+
+__all__ = ["SETS", "WITNESSES", "case_records", "check", "rules_for"]
 
 WITNESSES = Path(__file__).parents[1] / "testing" / "data" / "outcome-witnesses.jsonl"
 COLUMNS = ["case_ref", "rule_id", "unit", "outcome", "basis", "trigger", "due", "done", "late_by",

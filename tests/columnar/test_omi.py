@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
-from casework.columnar import kernel_for
+from casework.columnar import evaluate_columns, kernel_for
 from casework.model import Case
 from casework.rules import ruleset
 from casework.rules.omi2007 import QUESTIONS as QUESTIONS_OF_CATALOGUE
 from casework.rules.omi2007.question import COMPUTED_ANSWERS, Answering, JudgedCheck
 from casework.testing import strategies as cs
-from tests.columnar.compare import check
+from tests.columnar.compare import case_records, check
 
 SAMPLE = Path(__file__).parents[2] / "examples" / "omi-sample.json"
 QUESTIONS, CRITERIA = cs.questions_of("omi-2007")
@@ -89,3 +89,17 @@ def test_generated_cases_with_answers_on_columns_equal_the_scalar_engine(
     ]
     as_of = max(case.as_of for case in judged) + dt.timedelta(days=offset)
     check(judged, "omi-2007", as_of, calendar, {"computed_answers": mode})
+
+
+def test_a_population_that_needs_a_parameter_with_no_value_is_left_to_the_scalar_rule(
+    calendar: WorkingCalendar,
+) -> None:
+    """2.4.i reuses NS07.appointment-frequency, whose population reads the appointment
+    interval, which the sources do not state: asked of a case without it, the scalar
+    engine answers "cannot assess" (no parameter), and so must the columns."""
+    as_of = dt.date(2010, 6, 30)
+    cases = [Case.model_validate(r) for r in case_records(3, 70, as_of)]
+    rules = ruleset("omi-2007")
+    answered = evaluate_columns(cases, rules.only(["2.4.i"]), as_of=as_of, calendar=calendar)
+    assert "no_parameter" in answered.to_arrow().column("basis").to_pylist()
+    check(cases, "omi-2007", as_of, calendar)

@@ -43,6 +43,7 @@ from casework.rules.engine import (
     Rule,
     evaluate_case,
 )
+from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
 
 __all__ = [
@@ -129,7 +130,8 @@ def case_contexts(columns: CaseColumns, ctx: Context) -> list[Context]:
 
 def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Mask]:
     """Per case: whether ``rule`` applies (its :attr:`Rule.applies_to`), and whether the
-    test needed a fact the case lacks (the scalar engine answers those cases).
+    test needed a fact the case lacks or a parameter with no value (the scalar engine
+    answers those cases).
 
     The test is the population's own, asked of each case with the context the scalar
     engine gives it; the answer is kept for the chunk and shared by every rule with
@@ -148,8 +150,8 @@ def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Ma
                                               strict=True)):  # fmt: skip
             try:
                 applies[row] = test(case, own)
-            except MissingFactError:
-                missing[row] = True
+            except (MissingFactError, MissingParameterError):
+                missing[row] = True  # the scalar engine says what is missing
         found = columns.memo[key] = (applies, missing, test, ctx)  # keeps the ids alive
     return found[0], found[1]
 
