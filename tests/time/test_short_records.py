@@ -181,3 +181,26 @@ def test_a_short_record_gives_the_same_findings_as_the_long_one(case: Case) -> N
     a, b = CaseColumns.from_cases([short]), CaseColumns.from_cases([case])
     for name in ("assessment", "screening", "full_analysis", "rmp", "sentence_plan", "latest"):
         assert (getattr(a, name) == getattr(b, name)).all(), name
+
+
+def test_the_example_in_docs_case_files_reads_as_it_says() -> None:
+    """docs/case-files.md's short assessment: the undated parts take the assessment's
+    date, the sentence plan keeps its own."""
+    import re
+
+    import yaml
+
+    page = (Path(__file__).parents[2] / "docs" / "case-files.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(assessments:\n.*?)```", page, re.S)
+    assert block is not None
+    case = make_case(**yaml.safe_load(block.group(1)))
+    (assessment,) = case.assessments
+    day = dt.date(2007, 6, 8)
+    assert assessment.screening is not None
+    assert assessment.screening.completed_on == day
+    assert assessment.full_analysis is not None
+    assert assessment.full_analysis.completed_on == day
+    assert assessment.rmp is not None
+    assert assessment.rmp.completed_on == day
+    assert assessment.sentence_plan is not None
+    assert assessment.sentence_plan.completed_on == dt.date(2007, 6, 20)
