@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -332,3 +333,22 @@ def test_a_rule_that_raises_is_one_line_naming_the_rule_and_case(
     assert expected in line
     assert "Jane Doe" not in line
     assert "1907" not in line
+
+
+def test_a_reader_that_goes_away_early_ends_the_run_quietly_with_the_broken_pipe_status() -> None:
+    """`casework findings ... | head`: the listing (several MB) is far longer than a pipe
+    holds, the reader stops after one line; click's own handling exits 1, ours 141."""
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    command = [sys.executable, "-m", "casework", "findings", str(examples / "omi-sample.json"),
+               "--detail"]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a shell runs it
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
+        assert run.stdout is not None
+        assert run.stderr is not None
+        first = run.stdout.readline()
+        run.stdout.close()
+        errors = run.stderr.read()
+        code = run.wait(timeout=120)
+    assert first.strip()
+    assert code == cli.EXIT_BROKEN_PIPE
+    assert errors == b""

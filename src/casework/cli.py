@@ -180,6 +180,13 @@ class _Casework(click.Group):
 
     debug = False
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            # click turns an EPIPE into exit status 1; ours is EXIT_BROKEN_PIPE
+            raise _ReaderGoneError from exc
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -203,7 +210,7 @@ class _Casework(click.Group):
             _fail(exc.format_message(), exc.exit_code)
         except click.Abort:
             _fail("interrupted", EXIT_INTERRUPTED)
-        except BrokenPipeError:
+        except (BrokenPipeError, _ReaderGoneError):
             # The reader went away (`casework ... | head`): stop quietly, as a pipe expects.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -213,6 +220,10 @@ class _Casework(click.Group):
                 raise
             _fail(f"unexpected {type(exc).__name__}: {_REPORT_BUG}", EXIT_BUG)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+class _ReaderGoneError(Exception):
+    """The reader of standard output went away (a broken pipe), raised past click."""
 
 
 class _BugError(click.ClickException):
