@@ -30,7 +30,7 @@ from casework.columnar import (
     rule_columns,
 )
 from casework.columnar.columns import days
-from casework.columnar.reviews import HeldInForce
+from casework.columnar.reviews import ReviewKernel
 from casework.model import Case
 from casework.rules import Basis, Outcome, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
@@ -46,7 +46,7 @@ REVIEW_RULES = tuple(
     (rules.name, rule.id)
     for rules in (NS07, NS05)
     for rule in rules
-    if isinstance(KERNELS.get(rule.id), HeldInForce)
+    if isinstance(KERNELS.get(rule.id), ReviewKernel)
 )
 
 

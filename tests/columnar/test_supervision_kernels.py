@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from casework import WorkingCalendar
 from casework.columnar import KERNELS, LATE_UNITS, CaseColumns, from_day_number, rule_columns
-from casework.columnar.supervision import lateness
+from casework.columnar.core import late_codes
 from casework.model import Case
 from casework.rules import evaluate, ruleset
 from casework.rules.ruleset import RuleSet
@@ -390,7 +390,7 @@ def test_late_on_the_due_day_itself_counts_working_days(calendar: WorkingCalenda
 
     due = np.asarray([day_number(dt.date(2008, 1, 11))] * 3, dtype=np.int64)
     at = np.asarray([day_number(dt.date(2008, 1, d)) for d in (11, 13, 14)], dtype=np.int64)
-    count, unit = lateness(calendar, due, at, TimeUnit.WORKING_DAYS)
+    count, unit = late_codes(calendar, due, at, TimeUnit.WORKING_DAYS)
     assert count.tolist() == [0, 2, 1]
     assert [LATE_UNITS[u] for u in unit] == ["working days", "days", "working days"]
 

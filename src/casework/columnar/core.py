@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from casework.calendar import TimeUnit, WorkingCalendar
+from casework.calendar import Duration, TimeUnit, WorkingCalendar
 from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, day_number, days
 from casework.model import Case
 from casework.rules.engine import (
@@ -53,8 +53,11 @@ __all__ = [
     "FindingColumns",
     "Kernel",
     "RuleColumns",
+    "add_duration",
+    "deadline",
     "evaluate_columns",
     "kernel_for",
+    "late_codes",
     "lateness",
     "population",
     "register",
@@ -77,9 +80,8 @@ Kernel = Callable[[CaseColumns, Context], dict[str, Any]]
 for a rule that answers per unit also ``row`` (the case row of each answer, in
 ascending order, units in the scalar rule's order within a case) and ``unit`` (each
 answer's unit label); optionally ``special``, one flag per case, for cases the
-kernel leaves to the scalar rule. A kernel with an attribute ``holds_in_force`` set
-to true holds its answers to its rule's in-force dates itself, as the engine does;
-for any other, the core does it on its columns."""
+kernel leaves to the scalar rule. The core holds every kernel's answers to its
+rule's in-force dates, on its columns, as the engine does."""
 
 #: Rule ids with a columnar kernel, and the kernel (:func:`register`).
 KERNELS: dict[str, Kernel] = {}
@@ -228,6 +230,66 @@ def lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -
     return np.where(in_days, calendar_days, working), in_days
 
 
+def late_codes(
+    calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit
+) -> tuple[Days, npt.NDArray[np.int8]]:
+    """:func:`lateness`, its unit as a code of :data:`LATE_UNITS`."""
+    counted, in_days = lateness(calendar, due, done, unit)
+    codes = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"]).astype(np.int8)
+    return counted, codes
+
+
+def add_duration(calendar: WorkingCalendar, days: Days, duration: Duration) -> Days:
+    """:meth:`WorkingCalendar.add` for a column of day numbers."""
+    if days.size == 0:
+        return days.copy()
+    moved = calendar.add_many(days.astype("datetime64[D]"), duration)
+    result: Days = np.asarray(moved, dtype="datetime64[D]").astype(np.int64)
+    return result
+
+
+def deadline(
+    ctx: Context, anchor: Days, done: Days, duration: Duration, record_as_of: Days
+) -> dict[str, Any]:
+    """:func:`casework.rules.timing.deadline_check` for a column of deadlines.
+
+    ``anchor`` starts each clock (day 0), ``done`` is when the work was done
+    (NO_DAY if not), ``record_as_of`` the day each record describes its case up to.
+    Met when done on or before the due date; not yet due while the due date has
+    not passed and nothing is done; cannot assess when it fell due after the
+    record's own as_of; else not met, late by the count to the day done (or the
+    day the record is known to).
+    """
+    as_of = day_number(ctx.as_of)
+    due = add_duration(ctx.calendar, anchor, duration)
+    has = done != NO_DAY
+    met = has & (done <= due)
+    pending = ~has & (as_of <= due)
+    beyond = ~has & ~pending & (record_as_of < due) & (due < as_of)
+    late = ~met & ~pending & ~beyond
+    outcome = np.full(len(anchor), OUTCOME_CODE[Outcome.NOT_MET], dtype=np.int8)
+    outcome[met] = OUTCOME_CODE[Outcome.MET]
+    outcome[pending] = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+    outcome[beyond] = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+    basis = np.full(len(anchor), BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
+    basis[pending] = BASIS_CODE[Basis.NOT_YET_DUE]
+    basis[beyond] = BASIS_CODE[Basis.MISSING_DATA]
+    late_by = np.full(len(anchor), -1, dtype=np.int64)
+    late_unit = np.zeros(len(anchor), dtype=np.int8)
+    if late.any():
+        at = np.where(has, done, np.minimum(as_of, record_as_of))[late]
+        late_by[late], late_unit[late] = late_codes(ctx.calendar, due[late], at, duration.unit)
+    return {
+        "outcome": outcome,
+        "basis": basis,
+        "trigger": anchor,
+        "due": due,
+        "done": done,
+        "late_by": late_by,
+        "late_unit": late_unit,
+    }
+
+
 def rule_columns(
     columns: CaseColumns,
     ruleset: RuleSet,
@@ -256,7 +318,7 @@ def _by_kernel(
     else:
         answered["unit"] = tuple(answered["unit"])
     own: Mask | None = answered.pop("special", None)
-    if ctx.by_clock and not getattr(kernel, "holds_in_force", False):
+    if ctx.by_clock:
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
     special_rows = _special_rows(columns, ctx)

@@ -8,8 +8,8 @@ import attrs
 import numpy as np
 
 from casework.calendar import Duration
-from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, day_number
-from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, lateness, register
+from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask
+from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, deadline, register
 from casework.rules.engine import Basis, Context, Outcome
 from casework.rules.oasys import FullAnalysisRule
 from casework.rules.standards import oasys
@@ -74,44 +74,23 @@ class OasysKernel:
         outcome[no_tier] = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
         basis[no_tier] = BASIS_CODE[Basis.MISSING_DATA]
 
-        done, missing = self.completion(columns)
+        done, _ = self.completion(columns)  # done is NO_DAY where a part is missing
 
         duration: Duration = ctx.param(self.limit).duration
-        due = (
-            ctx.calendar.add_many(columns.start, duration).astype("datetime64[D]").astype(np.int64)
-        )
-        as_of = day_number(ctx.as_of)
-        met = ~missing & (done <= due)
-        pending = missing & (as_of <= due)
-        # Due after the record's own as_of, nothing recorded: the record cannot say.
-        beyond = missing & ~pending & (columns.record_as_of < due) & (due < as_of)
-        answer = np.full(n, OUTCOME_CODE[Outcome.NOT_MET], dtype=np.int8)
-        answer[met] = OUTCOME_CODE[Outcome.MET]
-        answer[pending] = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
-        answer[beyond] = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
-        why = np.full(n, BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
-        why[pending] = BASIS_CODE[Basis.NOT_YET_DUE]
-        why[beyond] = BASIS_CODE[Basis.MISSING_DATA]
-        outcome[member] = answer[member]
-        basis[member] = why[member]
-        known = np.minimum(as_of, columns.record_as_of)
-        late_at = np.where(missing, known, done)
-        late = member & ~met & ~pending & ~beyond
-        late_by = np.full(n, -1, dtype=np.int64)
-        late_unit = np.zeros(n, dtype=np.int8)
-        if late.any():
-            counted, in_days = lateness(ctx.calendar, due[late], late_at[late], duration.unit)
-            late_by[late] = counted
-            late_unit[late] = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"])
-        return {
+        rows = np.flatnonzero(member)
+        found = deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows])
+        answered: dict[str, Any] = {
             "outcome": outcome,
             "basis": basis,
-            "trigger": np.where(member, columns.start, NO_DAY),
-            "due": np.where(member, due, NO_DAY),
-            "done": np.where(member, done, NO_DAY),
-            "late_by": late_by,
-            "late_unit": late_unit,
+            "trigger": np.full(n, NO_DAY, dtype=np.int64),
+            "due": np.full(n, NO_DAY, dtype=np.int64),
+            "done": np.full(n, NO_DAY, dtype=np.int64),
+            "late_by": np.full(n, -1, dtype=np.int64),
+            "late_unit": np.zeros(n, dtype=np.int8),
         }
+        for name, values in found.items():
+            answered[name][rows] = values
+        return answered
 
 
 register(oasys.oasys_ppo_2007, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))

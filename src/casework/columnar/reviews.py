@@ -28,13 +28,13 @@ decided it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from casework.calendar import Duration, TimeUnit
+from casework.calendar import Duration
 from casework.columnar.columns import (
     _PURPOSE_CODE,
     LATEST,
@@ -46,7 +46,14 @@ from casework.columnar.columns import (
     table,
 )
 from casework.columnar.columns import day_number as _day
-from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
+from casework.columnar.core import (
+    BASIS_CODE,
+    LATE_CODE,
+    OUTCOME_CODE,
+    add_duration,
+    deadline,
+    register,
+)
 from casework.model import AssessmentPurpose, Case, RohLevel, SentenceKind
 from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
 from casework.rules.parameters import MissingParameterError
@@ -57,9 +64,9 @@ from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007, InForce
 __all__ = [
     "EventKernel",
     "FirstReviewKernel",
-    "HeldInForce",
     "PeriodicKernel",
     "PreReleaseKernel",
+    "ReviewKernel",
 ]
 
 _MET = OUTCOME_CODE[Outcome.MET]
@@ -206,29 +213,10 @@ class _Answers:
         self.basis[rows] = basis
 
     def take(self, rows: Rows, answers: dict[str, Any], pick: Rows) -> None:
-        """Cases ``rows`` answered by the ``pick``-th entries of ``answers`` (:func:`_deadline`)."""
+        """Cases ``rows`` answered by the ``pick``-th entries of ``answers``
+        (:func:`~casework.columnar.core.deadline`)."""
         for name in ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit"):
             getattr(self, name)[rows] = answers[name][pick]
-
-    def hold_in_force(self, rule: Rule, ctx: Context) -> None:
-        """Answers whose clock started outside the rule's in-force dates made not applicable
-        (the engine's ``_in_force``): by the trigger, or with ``in_force_by="due"`` by the
-        due date where there is one. Only where the rule set holds deadlines to them."""
-        if not ctx.by_clock:
-            return
-        day = self.trigger
-        if ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due":
-            day = np.where(self.due != NO_DAY, self.due, self.trigger)
-        last = LATEST if rule.in_force_to is None else _day(rule.in_force_to)
-        outside = (day != NO_DAY) & ((day < _day(rule.in_force_from)) | (day > last))
-        if not outside.any():
-            return
-        self.only(outside, _NA, _OUT_OF_SCOPE)
-        self.trigger = np.where(outside, day, self.trigger)
-        self.due[outside] = NO_DAY
-        self.done[outside] = NO_DAY
-        self.late_by[outside] = -1
-        self.late_unit[outside] = 0
 
     def result(self) -> dict[str, Any]:
         return {
@@ -240,69 +228,6 @@ class _Answers:
             "late_by": self.late_by,
             "late_unit": self.late_unit,
         }
-
-
-def _add(ctx: Context, days: Days, duration: Duration) -> Days:
-    """:meth:`WorkingCalendar.add` for day numbers (NO_DAY stays NO_DAY)."""
-    if days.size == 0:
-        return days.copy()
-    added = ctx.calendar.add_many(days.astype("datetime64[D]"), duration)
-    result: Days = np.asarray(added, dtype="datetime64[D]").astype(np.int64)
-    return result
-
-
-def _late(ctx: Context, due: Days, at: Days, unit: TimeUnit) -> tuple[Days, Codes]:
-    """:func:`casework.rules.timing.lateness` for columns: the count and its unit's code.
-
-    A working-day limit is late by working days, except when ``at`` is after ``due``
-    with no working day between (a weekend or holiday straight after): calendar days.
-    """
-    if unit is not TimeUnit.WORKING_DAYS:
-        return at - due, np.full(due.size, LATE_CODE["days"], dtype=np.int8)
-    working = np.asarray(ctx.calendar.working_days_between_many(due, at), dtype=np.int64)
-    in_days = (working <= 0) & (at > due)
-    count = np.where(in_days, at - due, working)
-    code = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"]).astype(np.int8)
-    return count, code
-
-
-def _deadline(
-    ctx: Context, record_as_of: Days, anchor: Days, done: Days, duration: Duration
-) -> dict[str, Any]:
-    """:func:`casework.rules.timing.deadline_check` for columns, one entry per deadline.
-
-    ``record_as_of`` is the record's own as_of for each deadline; ``done`` NO_DAY where
-    the work was not done.
-    """
-    as_of = _day(ctx.as_of)
-    due = _add(ctx, anchor, duration)
-    has = done != NO_DAY
-    met = has & (done <= due)
-    pending = ~has & (as_of <= due)
-    beyond = ~has & ~pending & (record_as_of < due) & (due < as_of)
-    late = ~met & ~pending & ~beyond
-    outcome = np.full(due.size, _NOT_MET, dtype=np.int8)
-    outcome[met] = _MET
-    outcome[pending] = _NA
-    outcome[beyond] = _CANNOT
-    basis = np.full(due.size, _COMPUTED, dtype=np.int8)
-    basis[pending] = _NOT_YET_DUE
-    basis[beyond] = _MISSING_DATA
-    late_by = np.full(due.size, -1, dtype=np.int64)
-    late_unit = np.zeros(due.size, dtype=np.int8)
-    if late.any():
-        known = np.minimum(as_of, record_as_of)
-        at = np.where(has, done, known)
-        late_by[late], late_unit[late] = _late(ctx, due[late], at[late], duration.unit)
-    return {
-        "outcome": outcome,
-        "basis": basis,
-        "trigger": anchor,
-        "due": due,
-        "done": done,
-        "late_by": late_by,
-        "late_unit": late_unit,
-    }
 
 
 def _reviews(
@@ -403,7 +328,7 @@ class FirstReviewKernel:
             "sentence": columns.sentenced,
         }[self.anchor]
         rows = np.flatnonzero(member)
-        due = _add(ctx, anchor[rows], duration)
+        due = add_duration(ctx.calendar, anchor[rows], duration)
         ended: Days = _col(facts, "ended")
         keep = _lasting(ended[rows], due)
         if self.population == "custodial":
@@ -414,7 +339,7 @@ class FirstReviewKernel:
         member[rows] = True
         owner, day = _reviews(columns, "roh", cycle=self.cycle, member=member)
         done = _first_after(owner, day, n, anchor)
-        found = _deadline(ctx, columns.record_as_of[rows], anchor[rows], done[rows], duration)
+        found = deadline(ctx, anchor[rows], done[rows], duration, columns.record_as_of[rows])
         answers.take(rows, found, np.arange(rows.size))
         return answers
 
@@ -508,7 +433,7 @@ class EventKernel:
         same[inside] = by[at[inside]] == owner[inside]
         done = np.full(owner.size, NO_DAY, dtype=np.int64)
         done[same] = day[at[same]]
-        found = _deadline(ctx, columns.record_as_of[owner], on, done, duration)
+        found = deadline(ctx, on, done, duration, columns.record_as_of[owner])
         # combine(): not met, else cannot assess, else met, else not yet due: the first
         # event with the case's outcome decides its dates.
         outcome = found["outcome"]
@@ -560,7 +485,7 @@ class PeriodicKernel:
         anchor = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
         rows = np.flatnonzero(member)
         ended: Days = _col(facts, "ended")
-        first_due = _add(ctx, anchor[rows], duration)
+        first_due = add_duration(ctx.calendar, anchor[rows], duration)
         rows = rows[_lasting(ended[rows], first_due)]
         member = np.zeros(n, dtype=bool)
         member[rows] = True
@@ -575,10 +500,10 @@ class PeriodicKernel:
         last[:-1] = point_owner[1:] != point_owner[:-1]
         done = np.full(point_owner.size, NO_DAY, dtype=np.int64)
         done[:-1] = np.where(last[:-1], NO_DAY, point_day[1:])
-        due = _add(ctx, point_day, duration)
+        due = add_duration(ctx.calendar, point_day, duration)
         keep = ~last | _lasting(ended[point_owner], due)
         point_owner, point_day, done = point_owner[keep], point_day[keep], done[keep]
-        found = _deadline(ctx, columns.record_as_of[point_owner], point_day, done, duration)
+        found = deadline(ctx, point_day, done, duration, columns.record_as_of[point_owner])
         counted = self._counted(ctx, found)
         outcome = found["outcome"]
         pick = _first(point_owner, counted & (outcome == _NOT_MET), n)
@@ -619,7 +544,7 @@ class PeriodicKernel:
                     member &= ~none
                 else:
                     rows = np.flatnonzero(none)
-                    anchor[rows] = _add(ctx, start[rows], first)
+                    anchor[rows] = add_duration(ctx.calendar, start[rows], first)
             return anchor
         assessed = _assessments(columns)
         by: Rows = _col(assessed, "owner")
@@ -650,22 +575,19 @@ class PeriodicKernel:
 
 
 @attrs.frozen
-class HeldInForce:
-    """A review kernel for its rule, its answers held to the rule's in-force dates as the
-    engine holds the scalar rule's (so those cases need not be asked case by case)."""
+class ReviewKernel:
+    """A review kernel registered for its rule: its answers as the kernel's columns (the
+    core holds them to the rule's in-force dates, as for every kernel)."""
 
     rule: Rule
     kernel: Callable[[CaseColumns, Context], _Answers]
-    holds_in_force: ClassVar[bool] = True
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        answers = self.kernel(columns, ctx)
-        answers.hold_in_force(self.rule, ctx)
-        return answers.result()
+        return self.kernel(columns, ctx).result()
 
 
 def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], _Answers]) -> None:
-    register(rule, HeldInForce(rule, kernel))
+    register(rule, ReviewKernel(rule, kernel))
 
 
 _register(

@@ -12,13 +12,18 @@ import numpy as np
 
 from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Table, table
 from casework.columnar.columns import day_number as _day
-from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
+from casework.columnar.core import (
+    BASIS_CODE,
+    LATE_CODE,
+    OUTCOME_CODE,
+    add_duration,
+    deadline,
+    register,
+)
 from casework.columnar.supervision import (
     LICENCE,
     ROH_RANK,
     Answers,
-    add,
-    deadline,
     first_of_units,
     table_of,
 )
@@ -120,7 +125,7 @@ def rmp_where_not_low(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
             answers.mark(chosen, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             member[chosen] = False
             continue
-        due[chosen] = add(ctx.calendar, anchor[chosen], duration)
+        due[chosen] = add_duration(ctx.calendar, anchor[chosen], duration)
     rows = np.flatnonzero(member)
     latest = np.full(len(columns), NO_DAY, dtype=np.int64)
     np.maximum.at(latest, columns.owner, columns.rmp)
@@ -184,7 +189,7 @@ def _window_due(columns: CaseColumns, ctx: Context, owner: Any, anchor: Days) ->
         except MissingParameterError:
             unset[chosen] = True
             continue
-        due[chosen] = add(ctx.calendar, anchor[chosen], duration)
+        due[chosen] = add_duration(ctx.calendar, anchor[chosen], duration)
     return due, unset
 
 

@@ -19,10 +19,17 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from casework.calendar import Duration, TimeUnit, WorkingCalendar
+from casework.calendar import Duration
 from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, Table, table
 from casework.columnar.columns import day_number as _day
-from casework.columnar.core import BASIS_CODE, LATE_CODE, OUTCOME_CODE, register
+from casework.columnar.core import (
+    BASIS_CODE,
+    LATE_CODE,
+    OUTCOME_CODE,
+    add_duration,
+    deadline,
+    register,
+)
 from casework.model import (
     Case,
     ContactKind,
@@ -38,7 +45,7 @@ from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
 from casework.rules.standards.base import IN_FORCE_2007, InForce
 
-__all__ = ["Answers", "add", "deadline", "first_of_units", "lateness", "table_of"]
+__all__ = ["Answers", "first_of_units", "table_of"]
 
 Codes = npt.NDArray[np.int8]
 Rows = npt.NDArray[np.intp]
@@ -94,71 +101,6 @@ class Answers:
             "late_by": self.late_by,
             "late_unit": self.late_unit,
         }
-
-
-def add(calendar: WorkingCalendar, days: Days, duration: Duration) -> Days:
-    """``calendar.add`` for a column of day numbers (NO_DAY stays NO_DAY)."""
-    moved = calendar.add_many(days.astype("datetime64[D]"), duration)
-    result: Days = np.asarray(moved, dtype="datetime64[D]").astype(np.int64)
-    return result
-
-
-def lateness(calendar: WorkingCalendar, due: Days, at: Days, unit: TimeUnit) -> tuple[Days, Codes]:
-    """:func:`casework.rules.timing.lateness` for columns: the count and its unit's code.
-
-    A working-day limit counts working days, except when none has passed although
-    ``at`` is after ``due`` (late on a weekend or holiday straight after the due
-    date): then calendar days. ``at`` on the due day is 0 working days.
-    """
-    calendar_days = at - due
-    if unit is not TimeUnit.WORKING_DAYS:
-        return calendar_days, np.full(len(due), LATE_CODE["days"], dtype=np.int8)
-    working = calendar.working_days_between_many(due, at)
-    in_days = (working <= 0) & (at > due)
-    units = np.where(in_days, LATE_CODE["days"], LATE_CODE["working days"]).astype(np.int8)
-    return np.where(in_days, calendar_days, working), units
-
-
-def deadline(
-    ctx: Context, anchor: Days, done: Days, duration: Duration, record_as_of: Days
-) -> dict[str, Any]:
-    """:func:`casework.rules.timing.deadline_check` for a column of deadlines.
-
-    ``anchor`` starts each clock (day 0), ``done`` is when the work was done
-    (NO_DAY if not), ``record_as_of`` the day each record describes its case up to.
-    Met when done on or before the due date; not yet due while the due date has
-    not passed and nothing is done; cannot assess when it fell due after the
-    record's own as_of; else not met, late by the count to the day done (or the
-    day the record is known to).
-    """
-    as_of = _day(ctx.as_of)
-    due = add(ctx.calendar, anchor, duration)
-    has = done != NO_DAY
-    met = has & (done <= due)
-    pending = ~has & (as_of <= due)
-    beyond = ~has & ~pending & (record_as_of < due) & (due < as_of)
-    late = ~met & ~pending & ~beyond
-    outcome = np.full(len(anchor), _NOT_MET, dtype=np.int8)
-    outcome[met] = _MET
-    outcome[pending] = _NA
-    outcome[beyond] = _CANNOT
-    basis = np.full(len(anchor), BASIS_CODE[Basis.COMPUTED], dtype=np.int8)
-    basis[pending] = BASIS_CODE[Basis.NOT_YET_DUE]
-    basis[beyond] = BASIS_CODE[Basis.MISSING_DATA]
-    late_by = np.full(len(anchor), -1, dtype=np.int64)
-    late_unit = np.zeros(len(anchor), dtype=np.int8)
-    if late.any():
-        at = np.where(has, done, np.minimum(as_of, record_as_of))[late]
-        late_by[late], late_unit[late] = lateness(ctx.calendar, due[late], at, duration.unit)
-    return {
-        "outcome": outcome,
-        "basis": basis,
-        "trigger": anchor,
-        "due": due,
-        "done": done,
-        "late_by": late_by,
-        "late_unit": late_unit,
-    }
 
 
 #: Which outcome decides a combined answer (:func:`casework.rules.units.combine`): lowest first.
@@ -542,7 +484,7 @@ def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         answers.mark(high, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
         return answers.result()
     due = np.full(len(columns), NO_DAY, dtype=np.int64)
-    due[high] = add(ctx.calendar, columns.start[high], duration)
+    due[high] = add_duration(ctx.calendar, columns.start[high], duration)
     places = table_of(columns, "sup.premises")
     owner = places["owner"]
     inside = (
@@ -708,7 +650,7 @@ def periodic(
     last = anchor.copy()
     last[owner] = on  # the last of each case's days wins (ascending)
     open_due = np.full(n, NO_DAY, dtype=np.int64)
-    open_due[rows] = add(ctx.calendar, last[rows], duration)
+    open_due[rows] = add_duration(ctx.calendar, last[rows], duration)
     still = member & ((ended == NO_DAY) | (open_due <= ended))
     finals = np.flatnonzero(still)
     unit_owner = np.concatenate([owner, finals]).astype(np.intp)
@@ -756,7 +698,7 @@ def _frequency(
     if duration is None:
         answers.mark(members, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
         return
-    first_due = add(ctx.calendar, anchor[members], duration)
+    first_due = add_duration(ctx.calendar, anchor[members], duration)
     end = ended[members]
     rows = members[(end == NO_DAY) | (first_due <= end)]
     answered = periodic(
