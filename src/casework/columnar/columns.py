@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from casework.columnar.raw import NO_DAY, RawTables, raw_from_cases
 from casework.model import AssessmentPurpose, Case, ReviewTrigger, Tier
 from casework.rules.population import tier_at_start
 
@@ -30,6 +31,7 @@ __all__ = [
     "day_number",
     "days",
     "from_day_number",
+    "raw_table",
     "table",
 ]
 
@@ -39,8 +41,6 @@ Table = dict[str, npt.NDArray[np.generic]]
 """An entity table: equal-length columns by name, one of them ``owner``, the row of
 the case each entity belongs to."""
 
-#: A missing day in a day-number column.
-NO_DAY = np.iinfo(np.int64).min
 LATEST = np.iinfo(np.int64).max
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -72,9 +72,13 @@ def ordinals(values: Sequence[dt.date | None]) -> Days:
 
 Builder = Callable[[Sequence[Case]], Table]
 """Builds one entity table from a chunk's cases."""
+RawBuilder = Callable[["CaseColumns"], Table]
+"""Builds one entity table from a chunk's raw tables (:attr:`CaseColumns.raw`) and
+columns, with array operations only."""
 
-#: Builders of entity tables by name (:func:`table`).
-TABLES: dict[str, Builder] = {}
+#: Builders of entity tables by name (:func:`table`, :func:`raw_table`).
+TABLES: dict[str, Builder | RawBuilder] = {}
+_FROM_RAW: set[str] = set()
 
 
 def table(name: str) -> Callable[[Builder], Builder]:
@@ -89,6 +93,22 @@ def table(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
+def raw_table(name: str) -> Callable[[RawBuilder], RawBuilder]:
+    """Register the builder of the entity table ``name`` from the chunk's raw tables
+    (``columns.raw``, :mod:`casework.columnar.raw`) and other tables of the chunk."""
+
+    def register(build: RawBuilder) -> RawBuilder:
+        if name in TABLES:
+            raise ValueError(f"a columnar table named {name!r} is already registered")
+        TABLES[name] = build
+        _FROM_RAW.add(name)
+        return build
+
+    return register
+
+
+_RAW = ("casework.columnar.raw",)
+"""The memo key of a chunk's raw tables."""
 _PURPOSES = tuple(AssessmentPurpose)
 _PURPOSE_CODE = {purpose: code for code, purpose in enumerate(_PURPOSES)}
 _FOR_RELEASE_TRIGGERS = frozenset({ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE})
@@ -145,7 +165,18 @@ class CaseColumns:
                 build = TABLES[name]
             except KeyError:
                 raise KeyError(f"no columnar table named {name!r}") from None
-            found = self._tables[name] = build(self.cases)
+            if name in _FROM_RAW:
+                found = self._tables[name] = build(self)  # type: ignore[arg-type]
+            else:
+                found = self._tables[name] = build(self.cases)  # type: ignore[arg-type]
+        return found
+
+    @property
+    def raw(self) -> RawTables:
+        """The chunk's raw tables (:mod:`casework.columnar.raw`), read once."""
+        found = self.memo.get(_RAW)
+        if found is None:
+            found = self.memo[_RAW] = raw_from_cases(self.cases)
         return found
 
     @classmethod

@@ -46,10 +46,10 @@ import numpy.typing as npt
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from casework.columnar.columns import NO_DAY
 from casework.model import Case
 
 __all__ = [
+    "NO_DAY",
     "NO_INT",
     "Column",
     "Kind",
@@ -66,6 +66,8 @@ __all__ = [
 RawTable = dict[str, npt.NDArray[Any]]
 """Equal-length columns by name; every table but ``"case"`` has ``owner`` and ``position``."""
 
+#: A missing day in a day-number column.
+NO_DAY = np.iinfo(np.int64).min
 #: A missing whole number in an ``int64`` column.
 NO_INT = np.iinfo(np.int64).min
 _EPOCH = dt.date(1970, 1, 1).toordinal()
