@@ -24,8 +24,10 @@ the model; tests/columnar/test_checks.py proves them equal, code by code, over
 generated records broken on purpose, the benchmark cases and the witness cases.
 
 The raw tables must hold the record's own ``as_of`` (the reader fills in the one
-given for records without it); dates the model would move (an assessment's
-``parts_with_assessment``) are read as written.
+given for records without it; a case without one has every date after it). The
+undated parts of an assessment with ``parts_with_assessment`` may be left undated,
+as written: the model dates them by the assessment's completion, which gives every
+check the same answer (the assessment is known by that date either way).
 """
 
 from __future__ import annotations
