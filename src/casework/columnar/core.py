@@ -119,17 +119,24 @@ def kernel_for(rule: Rule) -> Kernel | None:
     return None
 
 
-def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
-    """The context the scalar engine asks its rules of case ``row`` in (the record's own
-    ``as_of`` known), made on first use and kept for the chunk and context."""
+def _contexts(columns: CaseColumns, ctx: Context) -> dict[dt.date, Context]:
+    """The contexts made from ``ctx`` for this chunk, by the record's ``as_of`` (few)."""
     key = ("contexts", id(ctx))
     found = columns.memo.get(key)
     if found is None:
         found = columns.memo[key] = ({}, ctx)  # keeps the id alive
-    made: dict[int, Context] = found[0]
-    own = made.get(row)
+    made: dict[dt.date, Context] = found[0]
+    return made
+
+
+def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
+    """The context the scalar engine asks its rules of case ``row`` in (the record's own
+    ``as_of`` known), made on first use and kept for the chunk and context."""
+    made = _contexts(columns, ctx)
+    day = columns.cases[row].as_of
+    own = made.get(day)
     if own is None:
-        own = made[row] = attrs.evolve(ctx, record_as_of=columns.cases[row].as_of)
+        own = made[day] = attrs.evolve(ctx, record_as_of=day)
     return own
 
 
@@ -210,9 +217,14 @@ def _population_codes(
         known = np.zeros(n, dtype=bool)
     else:
         codes, known = found[0].copy(), found[1].copy()
+    cases, contexts = columns.cases, _contexts(columns, ctx)
     for row in np.flatnonzero(wanted & ~known).tolist():
+        case = cases[row]
+        own_ctx = contexts.get(case.as_of)
+        if own_ctx is None:
+            own_ctx = case_context(columns, ctx, row)
         try:
-            codes[row] = YES if test(columns.cases[row], case_context(columns, ctx, row)) else NO
+            codes[row] = YES if test(case, own_ctx) else NO
         except MissingFactError:
             codes[row] = NO_FACT
         except MissingParameterError:
@@ -388,21 +400,33 @@ def _by_kernel(
 ) -> RuleColumns:
     answered = kernel(columns, ctx)
     if "row" not in answered:
-        answered["row"] = np.arange(len(columns), dtype=np.intp)
-        answered["unit"] = (None,) * len(columns)
+        answered["row"], answered["unit"] = _once_per_case(columns)
     else:
         answered["unit"] = tuple(answered["unit"])
     own: Mask | None = answered.pop("special", None)
     if ctx.by_clock:
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
-    special_rows = _special_rows(columns, ctx)
     if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
-        special_rows[:] = True  # not yet in force on the assessment date: the scalar rule says so
-    if own is not None:
-        special_rows |= own
-    special = np.flatnonzero(special_rows)
+        # Not yet in force on the assessment date: the scalar rule says so.
+        special = np.arange(len(columns), dtype=np.intp)
+    else:
+        special = _special_cases(columns, ctx)
+        if own is not None and own.any():
+            special = np.union1d(special, np.flatnonzero(own))
     return _patched(result, special) if special.size else result
+
+
+def _once_per_case(columns: CaseColumns) -> tuple[npt.NDArray[np.intp], tuple[None, ...]]:
+    """``row`` and ``unit`` of a rule answering once per case: made once per chunk, shared
+    by every such rule (read-only)."""
+    found = columns.memo.get("core.once_per_case")
+    if found is None:
+        rows = np.arange(len(columns), dtype=np.intp)
+        rows.flags.writeable = False
+        found = columns.memo["core.once_per_case"] = (rows, (None,) * len(columns))
+    shared: tuple[npt.NDArray[np.intp], tuple[None, ...]] = found
+    return shared
 
 
 def _hold_to_in_force(answered: dict[str, Any], rule: Rule, ctx: Context) -> None:
@@ -467,11 +491,18 @@ def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
     }
 
 
-def _special_rows(columns: CaseColumns, ctx: Context) -> Mask:
+def _special_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
     """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
-    (``Case.as_at``) and a case sentenced after ``as_of``. One flag per case."""
-    as_of = day_number(ctx.as_of)
-    special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
+    (``Case.as_at``) and a case sentenced after ``as_of``. Their rows, ascending, found
+    once per chunk and date."""
+    key = ("core.special", ctx.as_of)
+    found = columns.memo.get(key)
+    if found is None:
+        as_of = day_number(ctx.as_of)
+        found = np.flatnonzero((as_of < columns.record_as_of) | (as_of < columns.sentenced))
+        found.flags.writeable = False
+        columns.memo[key] = found
+    special: npt.NDArray[np.intp] = found
     return special
 
 

@@ -56,6 +56,7 @@ from casework.model import (
 )
 from casework.rules import population as base_population
 from casework.rules.engine import Basis, Context, MissingFactError, Outcome, Population, Rule
+from casework.rules.omi2007 import QUESTIONS
 from casework.rules.omi2007 import population as omi_population
 from casework.rules.omi2007 import section1 as omi_section1
 from casework.rules.omi2007.computed import Computation, standards_rule
@@ -180,7 +181,8 @@ _FLAGS = (
     "curfew_or_exclusion", "additional_conditions", "restrictive_intervention",
     "activity_in_prison", "screened", "full_analysis", "rmp", "events", "significant_change",
     "event_since_sentence", "recalled", "roh_recall", "custody_moved", "victims",
-    "statutory_victim", "victim_contacted",
+    "statutory_victim", "victim_contacted", "psr_proposal", "rescored_recorded",
+    "reconvicted_or_cautioned",
 )  # fmt: skip
 
 
@@ -195,7 +197,8 @@ def facts_table(cases: Sequence[Case]) -> Table:
     ``mappa``; ``breaches``; ``transfer_in``; ``approved_premises``;
     ``child_safeguarding_concern``; ``offender.self_harm_risk``, ``.drug_misuse``,
     ``.skills_for_life_need``, ``.diversity_needs``, ``.disabilities``;
-    ``outcomes.oasys_rescored``; ``interventions[].kind`` and ``.in_custody``;
+    ``outcomes.oasys_rescored``, ``.reconvicted_on``, ``.cautioned_on``;
+    ``interventions[].kind`` and ``.in_custody``;
     ``assessments[].screening.completed_on``, ``.full_analysis.completed_on``,
     ``.rmp.completed_on``; ``events[].kind`` and ``.on``; ``recalls[].roh_related``;
     ``custody_moves``; ``victims[].statutory``, ``.contacted_on``, ``.face_to_face_on``;
@@ -230,6 +233,7 @@ def facts_table(cases: Sequence[Case]) -> Table:
         event_kinds = {event.kind for event in events}
         victims = case.victims
         recalls = case.recalls
+        outcomes = case.outcomes
         om_count.append(len({assignment.staff for assignment in case.om_assignments}))
         facts.append(
             (
@@ -245,7 +249,7 @@ def facts_table(cases: Sequence[Case]) -> Table:
                 offender.skills_for_life_need is True,
                 bool(_LITERACY & needs),
                 disability in needs or bool(offender.disabilities),
-                case.outcomes.oasys_rescored is True,
+                outcomes.oasys_rescored is True,
                 upw in requirements,
                 requirements == {upw},
                 bool(requirements & _DRR),
@@ -270,6 +274,9 @@ def facts_table(cases: Sequence[Case]) -> Table:
                 bool(victims),
                 any(v.statutory for v in victims),
                 any(v.statutory and (v.contacted_on or v.face_to_face_on) for v in victims),
+                psr is not None and psr.proposal is not None,
+                outcomes.oasys_rescored is not None,
+                outcomes.reconvicted_on is not None or outcomes.cautioned_on is not None,
             )
         )
     flags = np.asarray(facts, dtype=bool).reshape(n, len(_FLAGS))
@@ -670,6 +677,59 @@ class SummaryKernel:
 #: What a descriptive question's fact says of a case (``Question.fact``).
 _UNSAID, _FALSE, _TRUE, _FACT_MISSING, _FACT_RAISED = -1, 0, 1, 2, 3
 
+FactColumns = Callable[[CaseColumns], npt.NDArray[np.int8]]
+
+
+def _said(flag: npt.NDArray[Any], known: npt.NDArray[Any] | None = None) -> npt.NDArray[np.int8]:
+    said = np.where(flag, _TRUE, _FALSE).astype(np.int8)
+    return said if known is None else np.where(known, said, _UNSAID).astype(np.int8)
+
+
+def _flag(name: str) -> FactColumns:
+    return lambda columns: _said(columns.table("omi.facts")[name].astype(bool))
+
+
+def _none_of_plan_criteria(columns: CaseColumns) -> npt.NDArray[np.int8]:
+    """1.5.o from the answers to 1.5.l, 1.5.m and 1.5.n (``section1._none_of_plan_criteria``)."""
+    answers = [answer_codes(columns, "omi.answers", qid) for qid in ("1.5.l", "1.5.m", "1.5.n")]
+    below = (_CODE[Answer.NO], _CODE[Answer.NOT_EVIDENCED])
+    any_yes = np.logical_or.reduce([codes == _CODE[Answer.YES] for codes in answers])
+    all_below = np.logical_and.reduce([np.isin(codes, below) for codes in answers])
+    return np.where(any_yes, _FALSE, np.where(all_below, _TRUE, _UNSAID)).astype(np.int8)
+
+
+def _facts(columns: CaseColumns) -> Table:
+    return columns.table("omi.facts")
+
+
+def _om_counts(columns: CaseColumns) -> npt.NDArray[np.int64]:
+    return np.asarray(_facts(columns)["om_count"], dtype=np.int64)
+
+
+#: The record's fact of descriptive questions on columns, by question id: -1 where the
+#: fact cannot say, else 0 or 1. Used only for the very fact each was written for.
+_FACT_COLUMNS: dict[str, FactColumns] = {
+    "1.1.b": lambda c: _said(_facts(c)["psr_community"], _facts(c)["psr_proposal"]),
+    "1.1.c": lambda c: _said(np.isin(_facts(c)["kind"], [_KIND_CODE[k] for k in _COMMUNITY_KINDS])),
+    "1.2.a": _flag("screened"),
+    "1.2.z": _flag("rmp"),
+    "1.5.o": _none_of_plan_criteria,
+    "2.1.z": _flag("custody_moved"),
+    "2.1.ab": _flag("transfer_in"),
+    "2.3.i": _flag("victim_contacted"),
+    "2.6.k": _flag("additional_conditions"),
+    "3.1.d": _flag("reconvicted_or_cautioned"),
+    "3.1.v": lambda c: _said(_facts(c)["rescored"], _facts(c)["rescored_recorded"]),
+    "3.2.d": lambda c: _said(_om_counts(c) >= 3, _om_counts(c) > 0),
+}
+_BY_FACT: dict[Callable[[Case], bool | None], FactColumns] = {}
+_BY_ID = {asked.id: asked for asked in QUESTIONS}
+for _question_id, _columns_of in _FACT_COLUMNS.items():
+    _fact_fn = _BY_ID[_question_id].fact
+    if _fact_fn is None:
+        raise RuntimeError(f"question {_question_id} has no fact to answer on columns")
+    _BY_FACT[_fact_fn] = _columns_of
+
 
 @attrs.frozen
 class DescriptiveKernel:
@@ -683,7 +743,10 @@ class DescriptiveKernel:
         codes = population_codes(columns, self.rule.applies_to, ctx)
         answers = answer_codes(columns, "omi.answers", question.id)
         said = np.full(len(columns), _UNSAID, dtype=np.int8)
-        if question.fact is not None:  # asked of the cases in the population only
+        on_columns = _BY_FACT.get(question.fact) if question.fact is not None else None
+        if on_columns is not None:
+            said = on_columns(columns)
+        elif question.fact is not None:  # asked of the cases in the population only
             for row in np.flatnonzero(codes == YES):
                 try:
                     value = question.fact(columns.cases[row])
