@@ -33,7 +33,8 @@ from casework.columnar.core import (
     YES,
     population_codes,
 )
-from casework.model import Answer, Case
+from casework.model import Answer, Case, RiskGroup, RohLevel
+from casework.model.risk import RohRecord
 from casework.rules import ruleset
 from casework.rules.engine import (
     EVERY_CASE,
@@ -46,10 +47,10 @@ from casework.rules.engine import (
 )
 from casework.rules.omi2007 import QUESTIONS
 from casework.rules.omi2007.computed import Computation
-from casework.rules.omi2007.population import HIGH_ROH, PPO_DRUGS_ON_LICENCE, answered
+from casework.rules.omi2007.population import HIGH_ROH, PPO_DRUGS_ON_LICENCE, answered, risk_to
 from casework.rules.omi2007.question import OMI_FROM, DescriptiveCheck, JudgedCheck
 from casework.rules.parameters import MissingParameterError
-from casework.rules.population import LICENCE, tiers_at_start
+from casework.rules.population import LICENCE, roh_at_least_at_start, tiers_at_start
 from casework.rules.ruleset import build_ruleset
 from casework.testing import strategies as cs
 from tests.columnar.compare import WITNESSES, case_records, rules_for
@@ -268,3 +269,32 @@ def test_population_codes_are_kept_for_the_chunk(
     first = population_codes(columns, HIGH_ROH, ctx)
     assert population_codes(columns, HIGH_ROH.named("the same test"), ctx) is first
     assert np.array_equal(first, population_codes(columns, HIGH_ROH, ctx))
+
+
+@pytest.mark.parametrize("day_of", ["as_of", "start"])
+def test_a_roh_record_made_on_the_day_itself_is_the_one_on_file(
+    cases: list[Case], calendar: WorkingCalendar, day_of: str
+) -> None:
+    """The record of the very day read (``as_of`` for the current level, the start for
+    the level at start) is the one in force: low before it, high on it, low after."""
+    as_of = dt.date(2010, 6, 30)
+    chunk = []
+    for case in cases[:25]:
+        day = as_of if day_of == "as_of" else case.start_event[1]
+        records = (
+            RohRecord(level=RohLevel.LOW, on=day - dt.timedelta(days=30)),
+            RohRecord(level=RohLevel.HIGH, on=day, risk_to={RiskGroup.CHILDREN: RohLevel.HIGH}),
+            RohRecord(level=RohLevel.LOW, on=day + dt.timedelta(days=1)),
+        )
+        known = max(case.as_of, day + dt.timedelta(days=1))
+        chunk.append(case.model_copy(update={"roh": records, "as_of": known}))
+    test = HIGH_ROH if day_of == "as_of" else roh_at_least_at_start(RohLevel.HIGH)
+    columns = CaseColumns.from_cases(chunk)
+    ctx = Context.of(ruleset("omi-2007"), as_of=as_of, calendar=calendar)
+    codes = population_codes(columns, test, ctx).tolist()
+    expected = [scalar_code(test, case, ctx) for case in chunk]
+    assert codes == expected
+    assert YES in codes
+    if day_of == "as_of":
+        children = population_codes(columns, risk_to(RiskGroup.CHILDREN), ctx).tolist()
+        assert children == codes
