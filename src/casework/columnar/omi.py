@@ -174,6 +174,7 @@ _DRR = frozenset({RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO})
 _SIGNIFICANT = frozenset({EventKind.SIGNIFICANT_CHANGE, EventKind.SIGNIFICANT_INCIDENT})
 _LITERACY = frozenset({DiversityNeed.LITERACY, DiversityNeed.DYSLEXIA})
 
+_NONE: frozenset[Any] = frozenset()
 _FLAGS = (
     "psr", "psr_community", "mappa", "breach", "transfer_in", "ap_resident",
     "child_safeguarding", "self_harm", "drug_misuse", "sfl_need", "literacy", "disability",
@@ -221,20 +222,23 @@ def facts_table(cases: Sequence[Case]) -> Table:
         sentenced = sentence.sentenced_on
         start.append(sentence.starts_on or sentenced)
         released.append(sentence.released_on)
-        requirements = {req.kind for req in sentence.requirements}
+        requirements = (
+            {req.kind for req in sentence.requirements} if sentence.requirements else _NONE
+        )
         conditions = sentence.licence_conditions
         offender = case.offender
-        needs = set(offender.diversity_needs)
+        needs = set(offender.diversity_needs) if offender.diversity_needs else _NONE
         psr = case.psr
         interventions = case.interventions
-        intervention_kinds = {item.kind for item in interventions}
+        intervention_kinds = {item.kind for item in interventions} if interventions else _NONE
         assessments = case.assessments
         events = case.events
-        event_kinds = {event.kind for event in events}
+        event_kinds = {event.kind for event in events} if events else _NONE
         victims = case.victims
         recalls = case.recalls
         outcomes = case.outcomes
-        om_count.append(len({assignment.staff for assignment in case.om_assignments}))
+        assignments = case.om_assignments
+        om_count.append(len({a.staff for a in assignments}) if assignments else 0)
         facts.append(
             (
                 psr is not None,
@@ -255,25 +259,29 @@ def facts_table(cases: Sequence[Case]) -> Table:
                 bool(requirements & _DRR),
                 programme in requirements or accredited in intervention_kinds,
                 bool(requirements & _CURFEW_OR_EXCLUSION)
-                or any(c.kind in _RESTRICTIVE for c in conditions),
-                any(c.additional for c in conditions),
+                or (bool(conditions) and any(c.kind in _RESTRICTIVE for c in conditions)),
+                bool(conditions) and any(c.additional for c in conditions),
                 restrictive in intervention_kinds,
-                any(item.in_custody for item in interventions),
-                any(a.screening is not None and a.screening.completed_on for a in assessments),
-                any(
+                bool(interventions) and any(item.in_custody for item in interventions),
+                bool(assessments)
+                and any(a.screening is not None and a.screening.completed_on for a in assessments),
+                bool(assessments)
+                and any(
                     a.full_analysis is not None and a.full_analysis.completed_on
                     for a in assessments
                 ),
-                any(a.rmp is not None and a.rmp.completed_on for a in assessments),
+                bool(assessments)
+                and any(a.rmp is not None and a.rmp.completed_on for a in assessments),
                 bool(events),
                 bool(event_kinds & _SIGNIFICANT),
-                any(event.on >= sentenced for event in events),
+                bool(events) and any(event.on >= sentenced for event in events),
                 bool(recalls),
-                any(recall.roh_related for recall in recalls),
+                bool(recalls) and any(recall.roh_related for recall in recalls),
                 bool(case.custody_moves),
                 bool(victims),
-                any(v.statutory for v in victims),
-                any(v.statutory and (v.contacted_on or v.face_to_face_on) for v in victims),
+                bool(victims) and any(v.statutory for v in victims),
+                bool(victims)
+                and any(v.statutory and (v.contacted_on or v.face_to_face_on) for v in victims),
                 psr is not None and psr.proposal is not None,
                 outcomes.oasys_rescored is not None,
                 outcomes.reconvicted_on is not None or outcomes.cautioned_on is not None,
