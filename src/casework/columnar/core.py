@@ -40,6 +40,8 @@ from casework.rules.engine import (
     Finding,
     MissingFactError,
     Outcome,
+    Population,
+    Predicate,
     Rule,
     evaluate_case,
 )
@@ -60,6 +62,7 @@ __all__ = [
     "late_codes",
     "lateness",
     "population",
+    "population_codes",
     "register",
     "rule_columns",
 ]
@@ -116,46 +119,130 @@ def kernel_for(rule: Rule) -> Kernel | None:
     return None
 
 
-def case_contexts(columns: CaseColumns, ctx: Context) -> list[Context]:
-    """Per case, the context the scalar engine asks its rules in (the record's own
-    ``as_of`` known), made once per chunk and context."""
+def _contexts(columns: CaseColumns, ctx: Context) -> dict[dt.date, Context]:
+    """The contexts made from ``ctx`` for this chunk, by the record's ``as_of`` (few)."""
     key = ("contexts", id(ctx))
     found = columns.memo.get(key)
     if found is None:
-        found = columns.memo[key] = (
-            [attrs.evolve(ctx, record_as_of=case.as_of) for case in columns.cases],
-            ctx,
-        )
-    contexts: list[Context] = found[0]
-    return contexts
+        found = columns.memo[key] = ({}, ctx)  # keeps the id alive
+    made: dict[dt.date, Context] = found[0]
+    return made
+
+
+def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
+    """The context the scalar engine asks its rules of case ``row`` in (the record's own
+    ``as_of`` known), made on first use and kept for the chunk and context."""
+    made = _contexts(columns, ctx)
+    day = columns.cases[row].as_of
+    own = made.get(day)
+    if own is None:
+        own = made[day] = attrs.evolve(ctx, record_as_of=day)
+    return own
+
+
+#: Per case, what a population test answers (:func:`population_codes`): no, yes, a fact
+#: missing (``MissingFactError``), a parameter with no value (``MissingParameterError``),
+#: or anything else raised (left to the scalar rule, which reports it).
+NO, YES, NO_FACT, NO_PARAMETER, RAISED = 0, 1, 2, 3, 4
+
+Codes = npt.NDArray[np.int8]
+PopulationColumns = Callable[[CaseColumns, Context], Codes]
+"""The columnar form of one population: its codes (:data:`YES`, :data:`NO`, ...) per case."""
+FormColumns = Callable[..., Codes]
+"""The columnar form of a family of populations: called with the chunk, the context, the
+arguments of the population's :attr:`~casework.rules.engine.Population.form` and
+``where=`` (the cases it must be exact on, ``None`` for all)."""
+
+#: Columnar forms of particular populations, by their test (kept by ``named``).
+POPULATION_TESTS: dict[Predicate, PopulationColumns] = {}
+#: Columnar forms of families of populations, by the key of their ``form``.
+POPULATION_FORMS: dict[str, FormColumns] = {}
+
+
+def population_codes(
+    columns: CaseColumns, test: Population, ctx: Context, where: Mask | None = None
+) -> Codes:
+    """Per case, what the population ``test`` answers with the context the scalar engine
+    gives it: :data:`YES`, :data:`NO`, :data:`NO_FACT`, :data:`NO_PARAMETER` or
+    :data:`RAISED`; exact on the cases of ``where`` (every case when ``None``), anything
+    elsewhere.
+
+    Decided on columns where the population has a columnar form (:data:`POPULATION_TESTS`,
+    :data:`POPULATION_FORMS`) or is made of populations that have (``&``, ``|``, ``~``:
+    the second part asked only of the cases the first leaves open, as the test does);
+    else asked of each case of ``where``. Kept for the chunk and context, and shared by
+    every rule with the same test.
+    """
+    if test.test is EVERY_CASE.test:
+        return np.full(len(columns), YES, dtype=np.int8)
+    key = ("population", id(test.test), id(ctx))
+    found = columns.memo.get(key)
+    if found is not None:
+        known: Mask | None = found[1]
+        if known is None or (where is not None and not (where & ~known).any()):
+            codes: Codes = found[0]
+            return codes
+    codes, known = _population_codes(columns, test, ctx, where, found)
+    columns.memo[key] = (codes, known, test, ctx)  # keeps the ids alive
+    return codes
+
+
+def _population_codes(
+    columns: CaseColumns, test: Population, ctx: Context, where: Mask | None, found: Any
+) -> tuple[Codes, Mask | None]:
+    own = POPULATION_TESTS.get(test.test)
+    if own is not None:
+        return own(columns, ctx), None
+    form = test.form
+    if form is not None:
+        kind = form[0]
+        if kind in ("and", "or"):  # the second asked where the first says yes (and) / no (or)
+            first = population_codes(columns, form[1], ctx, where)
+            open_ = first == (YES if kind == "and" else NO)
+            if where is not None:
+                open_ &= where
+            second = population_codes(columns, form[2], ctx, open_)
+            return np.where(open_, second, first).astype(np.int8), where
+        if kind == "not":
+            inner = population_codes(columns, form[1], ctx, where)
+            return np.where(inner <= YES, YES - inner, inner).astype(np.int8), where
+        family = POPULATION_FORMS.get(kind)
+        if family is not None:
+            return family(columns, ctx, *form[1:], where=where), where
+    # Asked of each case: only of those wanted and not asked before.
+    n = len(columns)
+    wanted = np.ones(n, dtype=bool) if where is None else where
+    if found is None:
+        codes = np.zeros(n, dtype=np.int8)
+        known = np.zeros(n, dtype=bool)
+    else:
+        codes, known = found[0].copy(), found[1].copy()
+    cases, contexts = columns.cases, _contexts(columns, ctx)
+    for row in np.flatnonzero(wanted & ~known).tolist():
+        case = cases[row]
+        own_ctx = contexts.get(case.as_of)
+        if own_ctx is None:
+            own_ctx = case_context(columns, ctx, row)
+        try:
+            codes[row] = YES if test(case, own_ctx) else NO
+        except MissingFactError:
+            codes[row] = NO_FACT
+        except MissingParameterError:
+            codes[row] = NO_PARAMETER
+        except Exception:  # the scalar rule reports it, named
+            codes[row] = RAISED
+    known |= wanted
+    return codes, None if known.all() else known
 
 
 def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Mask]:
     """Per case: whether ``rule`` applies (its :attr:`Rule.applies_to`), and whether the
-    test needed a fact the case lacks or a parameter with no value (the scalar engine
-    answers those cases).
-
-    The test is the population's own, asked of each case with the context the scalar
-    engine gives it; the answer is kept for the chunk and shared by every rule with
-    the same population object.
-    """
-    test = rule.applies_to
-    if test is EVERY_CASE:
-        n = len(columns)
-        return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    key = ("population", id(test), id(ctx))
-    found = columns.memo.get(key)
-    if found is None:
-        applies = np.zeros(len(columns), dtype=bool)
-        missing = np.zeros(len(columns), dtype=bool)
-        for row, (case, own) in enumerate(zip(columns.cases, case_contexts(columns, ctx),
-                                              strict=True)):  # fmt: skip
-            try:
-                applies[row] = test(case, own)
-            except (MissingFactError, MissingParameterError):
-                missing[row] = True  # the scalar engine says what is missing
-        found = columns.memo[key] = (applies, missing, test, ctx)  # keeps the ids alive
-    return found[0], found[1]
+    test could not say (a fact missing, a parameter with no value, anything else raised:
+    the scalar engine answers those cases). See :func:`population_codes`."""
+    codes = population_codes(columns, rule.applies_to, ctx)
+    applies: Mask = codes == YES
+    missing: Mask = codes >= NO_FACT
+    return applies, missing
 
 
 @attrs.frozen
@@ -313,21 +400,33 @@ def _by_kernel(
 ) -> RuleColumns:
     answered = kernel(columns, ctx)
     if "row" not in answered:
-        answered["row"] = np.arange(len(columns), dtype=np.intp)
-        answered["unit"] = (None,) * len(columns)
+        answered["row"], answered["unit"] = _once_per_case(columns)
     else:
         answered["unit"] = tuple(answered["unit"])
     own: Mask | None = answered.pop("special", None)
     if ctx.by_clock:
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
-    special_rows = _special_rows(columns, ctx)
     if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
-        special_rows[:] = True  # not yet in force on the assessment date: the scalar rule says so
-    if own is not None:
-        special_rows |= own
-    special = np.flatnonzero(special_rows)
+        # Not yet in force on the assessment date: the scalar rule says so.
+        special = np.arange(len(columns), dtype=np.intp)
+    else:
+        special = _special_cases(columns, ctx)
+        if own is not None and own.any():
+            special = np.union1d(special, np.flatnonzero(own))
     return _patched(result, special) if special.size else result
+
+
+def _once_per_case(columns: CaseColumns) -> tuple[npt.NDArray[np.intp], tuple[None, ...]]:
+    """``row`` and ``unit`` of a rule answering once per case: made once per chunk, shared
+    by every such rule (read-only)."""
+    found = columns.memo.get("core.once_per_case")
+    if found is None:
+        rows = np.arange(len(columns), dtype=np.intp)
+        rows.flags.writeable = False
+        found = columns.memo["core.once_per_case"] = (rows, (None,) * len(columns))
+    shared: tuple[npt.NDArray[np.intp], tuple[None, ...]] = found
+    return shared
 
 
 def _hold_to_in_force(answered: dict[str, Any], rule: Rule, ctx: Context) -> None:
@@ -392,11 +491,18 @@ def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
     }
 
 
-def _special_rows(columns: CaseColumns, ctx: Context) -> Mask:
+def _special_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
     """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
-    (``Case.as_at``) and a case sentenced after ``as_of``. One flag per case."""
-    as_of = day_number(ctx.as_of)
-    special: Mask = (as_of < columns.record_as_of) | (as_of < columns.sentenced)
+    (``Case.as_at``) and a case sentenced after ``as_of``. Their rows, ascending, found
+    once per chunk and date."""
+    key = ("core.special", ctx.as_of)
+    found = columns.memo.get(key)
+    if found is None:
+        as_of = day_number(ctx.as_of)
+        found = np.flatnonzero((as_of < columns.record_as_of) | (as_of < columns.sentenced))
+        found.flags.writeable = False
+        columns.memo[key] = found
+    special: npt.NDArray[np.intp] = found
     return special
 
 

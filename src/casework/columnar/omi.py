@@ -2,34 +2,64 @@
 
 A judged question's answer is the inspector's, as recorded
 (:class:`~casework.rules.omi2007.question.JudgedCheck`, 004 Appendix 3): one kernel
-answers every judged question of a chunk from the cases' answers, after the
-question's population (asked of each case once per population and chunk, shared
-by every question with that population). Summary questions read the summary
-judgements the same way (a summary derived from the members' answers, under the
-option ``derive_summaries``, is left to the scalar rule); descriptive items read
-the record's fact, else the answer; area-level items are asked of no case. That
-is 243 of the 257 omi-2007 rules; the computed questions are answered case by
-case.
+answers every judged question of a chunk from the answers table (``omi.answers``,
+made once per chunk into one column of answer codes per question), after the
+question's population. Populations are decided on columns
+(:func:`~casework.columnar.core.population_codes`): every population the catalogue
+uses has a columnar form here, read from the ``omi.facts``, ``omi.roh`` and answers
+tables, each decided once per chunk and shared by every question that asks it; a
+case whose population lacks a fact is answered "cannot assess" here, as the scalar
+engine answers it. Summary questions read the summary judgements the same way (a
+summary derived from the members' answers, under the option ``derive_summaries``,
+is left to the scalar rule); descriptive items read the record's fact, else the
+answer; area-level items are asked of no case; computed questions run the reused
+rule's kernel with the inspection's own parameters. That is all 257 omi-2007 rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
-from casework.columnar.columns import NO_DAY, CaseColumns, Mask
+from casework.columnar.columns import NO_DAY, CaseColumns, Mask, Table, ordinals, table
 from casework.columnar.core import (
     BASIS_CODE,
+    NO,
+    NO_FACT,
+    NO_PARAMETER,
     OUTCOME_CODE,
+    POPULATION_FORMS,
+    POPULATION_TESTS,
     PROVIDERS,
+    YES,
+    Codes,
     Kernel,
     kernel_for,
-    population,
+    population_codes,
 )
-from casework.model import Answer
-from casework.rules.engine import Basis, Context, MissingFactError, Outcome, Rule
+from casework.model import (
+    Answer,
+    Case,
+    DiversityNeed,
+    EventKind,
+    InterventionKind,
+    LicenceConditionKind,
+    RequirementKind,
+    RiskGroup,
+    RohLevel,
+    SentenceKind,
+    Tier,
+)
+from casework.rules import population as base_population
+from casework.rules.engine import Basis, Context, MissingFactError, Outcome, Population, Rule
+from casework.rules.omi2007 import QUESTIONS
+from casework.rules.omi2007 import population as omi_population
+from casework.rules.omi2007 import section1 as omi_section1
+from casework.rules.omi2007.computed import Computation, standards_rule
 from casework.rules.omi2007.question import (
     COMPUTED_ANSWERS,
     ComputedCheck,
@@ -39,8 +69,22 @@ from casework.rules.omi2007.question import (
 )
 from casework.rules.omi2007.summary import SummaryCheck
 from casework.rules.parameters import MissingParameterError
+from casework.rules.standards import base as standards_base
+from casework.rules.standards import supervision as standards_supervision
 
-__all__ = ["AreaKernel", "DescriptiveKernel", "JudgedKernel", "SummaryKernel"]
+__all__ = [
+    "AreaKernel",
+    "ComputedKernel",
+    "DescriptiveKernel",
+    "JudgedKernel",
+    "SummaryKernel",
+    "answer_codes",
+    "answers_table",
+    "computation_context",
+    "facts_table",
+    "roh_table",
+    "summaries_table",
+]
 
 #: (outcome, basis) of each recorded answer, as ``judged_verdict`` gives them.
 _ANSWERED = {
@@ -54,34 +98,560 @@ _KEYS = tuple(_ANSWERED)
 _CODE = {answer: code for code, answer in enumerate(_KEYS)}
 _OUTCOME = np.asarray([OUTCOME_CODE[_ANSWERED[key][0]] for key in _KEYS], dtype=np.int8)
 _BASIS = np.asarray([BASIS_CODE[_ANSWERED[key][1]] for key in _KEYS], dtype=np.int8)
+_UNANSWERED = _CODE[None]
+
+# ---------------------------------------------------------------- answers
+
+
+def _answers(cases: Sequence[Case], which: str) -> Table:
+    owner: list[int] = []
+    ids: list[str] = []
+    codes: list[int] = []
+    code = _CODE
+    for row, case in enumerate(cases):
+        recorded: dict[str, Answer] = getattr(case.judgements, which)
+        for question_id, answer in recorded.items():
+            owner.append(row)
+            ids.append(question_id)
+            codes.append(code[answer])
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "question": np.asarray(ids, dtype=object),
+        "answer": np.asarray(codes, dtype=np.int8),
+    }
+
+
+@table("omi.answers")
+def answers_table(cases: Sequence[Case]) -> Table:
+    """One row per recorded answer: ``owner``, ``question`` (the question id) and
+    ``answer`` (a code of the answers: 1 yes, 2 no, 3 not evidenced, 4 not applicable).
+    Reads ``case.judgements.answers``."""
+    return _answers(cases, "answers")
+
+
+@table("omi.summaries")
+def summaries_table(cases: Sequence[Case]) -> Table:
+    """One row per recorded summary judgement: ``owner``, ``question`` (the criterion
+    id) and ``answer``, as :func:`answers_table`. Reads ``case.judgements.summaries``."""
+    return _answers(cases, "summaries")
+
+
+def answer_codes(columns: CaseColumns, name: str, question_id: str) -> Codes:
+    """Per case, the code of the answer recorded for ``question_id`` in the table ``name``
+    (``omi.answers`` or ``omi.summaries``): 0 where none is. The table is made once per
+    chunk into one column per question."""
+    key = ("omi.answer_codes", name)
+    found = columns.memo.get(key)
+    if found is None:
+        answers = columns.table(name)
+        ids, where = np.unique(answers["question"].astype(str), return_inverse=True)
+        matrix = np.zeros((len(ids), len(columns)), dtype=np.int8)
+        matrix[where.reshape(-1), answers["owner"]] = answers["answer"]
+        matrix.flags.writeable = False
+        none = np.zeros(len(columns), dtype=np.int8)
+        none.flags.writeable = False
+        found = columns.memo[key] = ({str(qid): i for i, qid in enumerate(ids)}, matrix, none)
+    index, matrix, none = found
+    at = index.get(question_id)
+    result: Codes = none if at is None else matrix[at]
+    return result
+
+
+# ---------------------------------------------------------------- facts the populations read
+
+_KINDS = tuple(SentenceKind)
+_KIND_CODE = {kind: code for code, kind in enumerate(_KINDS)}
+_COMMUNITY_KINDS = frozenset({SentenceKind.COMMUNITY_ORDER, SentenceKind.SUSPENDED_SENTENCE_ORDER})
+_RESTRICTIVE = frozenset(
+    {
+        LicenceConditionKind.CURFEW,
+        LicenceConditionKind.EXCLUSION_ZONE,
+        LicenceConditionKind.ELECTRONIC_MONITORING,
+    }
+)
+_CURFEW_OR_EXCLUSION = frozenset({RequirementKind.CURFEW, RequirementKind.EXCLUSION})
+_DRR = frozenset({RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO})
+_SIGNIFICANT = frozenset({EventKind.SIGNIFICANT_CHANGE, EventKind.SIGNIFICANT_INCIDENT})
+_LITERACY = frozenset({DiversityNeed.LITERACY, DiversityNeed.DYSLEXIA})
+
+_NONE: frozenset[Any] = frozenset()
+_FLAGS = (
+    "psr", "psr_community", "mappa", "breach", "transfer_in", "ap_resident",
+    "child_safeguarding", "self_harm", "drug_misuse", "sfl_need", "literacy", "disability",
+    "rescored", "unpaid_work", "upw_only", "drr", "accredited_programme",
+    "curfew_or_exclusion", "additional_conditions", "restrictive_intervention",
+    "activity_in_prison", "screened", "full_analysis", "rmp", "events", "significant_change",
+    "event_since_sentence", "recalled", "roh_recall", "custody_moved", "victims",
+    "statutory_victim", "victim_contacted", "psr_proposal", "rescored_recorded",
+    "reconvicted_or_cautioned",
+)  # fmt: skip
+
+
+@table("omi.facts")
+def facts_table(cases: Sequence[Case]) -> Table:
+    """One row per case: the facts the OMI populations are decided on.
+
+    ``kind`` (sentence kind code), ``start`` and ``released`` (day numbers), ``om_count``
+    and one flag per fact of :data:`_FLAGS`. Reads ``sentence.kind``, ``.sentenced_on``,
+    ``.starts_on``, ``.released_on``, ``.requirements[].kind``,
+    ``.licence_conditions[].kind`` and ``.additional``; ``psr`` and ``psr.proposal``;
+    ``mappa``; ``breaches``; ``transfer_in``; ``approved_premises``;
+    ``child_safeguarding_concern``; ``offender.self_harm_risk``, ``.drug_misuse``,
+    ``.skills_for_life_need``, ``.diversity_needs``, ``.disabilities``;
+    ``outcomes.oasys_rescored``, ``.reconvicted_on``, ``.cautioned_on``;
+    ``interventions[].kind`` and ``.in_custody``;
+    ``assessments[].screening.completed_on``, ``.full_analysis.completed_on``,
+    ``.rmp.completed_on``; ``events[].kind`` and ``.on``; ``recalls[].roh_related``;
+    ``custody_moves``; ``victims[].statutory``, ``.contacted_on``, ``.face_to_face_on``;
+    ``om_assignments[].staff``.
+    """
+    n = len(cases)
+    kind: list[int] = []
+    start: list[Any] = []
+    released: list[Any] = []
+    om_count: list[int] = []
+    facts: list[tuple[bool, ...]] = []
+    kind_code, community = _KIND_CODE, _COMMUNITY_KINDS
+    upw, programme = RequirementKind.UNPAID_WORK, RequirementKind.ACCREDITED_PROGRAMME
+    accredited = InterventionKind.ACCREDITED_PROGRAMME
+    restrictive = InterventionKind.RESTRICTIVE
+    disability = DiversityNeed.DISABILITY
+    for case in cases:
+        sentence = case.sentence
+        kind.append(kind_code[sentence.kind])
+        sentenced = sentence.sentenced_on
+        start.append(sentence.starts_on or sentenced)
+        released.append(sentence.released_on)
+        requirements = (
+            {req.kind for req in sentence.requirements} if sentence.requirements else _NONE
+        )
+        conditions = sentence.licence_conditions
+        offender = case.offender
+        needs = set(offender.diversity_needs) if offender.diversity_needs else _NONE
+        psr = case.psr
+        interventions = case.interventions
+        intervention_kinds = {item.kind for item in interventions} if interventions else _NONE
+        assessments = case.assessments
+        events = case.events
+        event_kinds = {event.kind for event in events} if events else _NONE
+        victims = case.victims
+        recalls = case.recalls
+        outcomes = case.outcomes
+        assignments = case.om_assignments
+        om_count.append(len({a.staff for a in assignments}) if assignments else 0)
+        facts.append(
+            (
+                psr is not None,
+                psr is not None and psr.proposal in community,
+                case.mappa is not None,
+                bool(case.breaches),
+                case.transfer_in is not None,
+                bool(case.approved_premises),
+                case.child_safeguarding_concern,
+                offender.self_harm_risk,
+                offender.drug_misuse,
+                offender.skills_for_life_need is True,
+                bool(_LITERACY & needs),
+                disability in needs or bool(offender.disabilities),
+                outcomes.oasys_rescored is True,
+                upw in requirements,
+                requirements == {upw},
+                bool(requirements & _DRR),
+                programme in requirements or accredited in intervention_kinds,
+                bool(requirements & _CURFEW_OR_EXCLUSION)
+                or (bool(conditions) and any(c.kind in _RESTRICTIVE for c in conditions)),
+                bool(conditions) and any(c.additional for c in conditions),
+                restrictive in intervention_kinds,
+                bool(interventions) and any(item.in_custody for item in interventions),
+                bool(assessments)
+                and any(a.screening is not None and a.screening.completed_on for a in assessments),
+                bool(assessments)
+                and any(
+                    a.full_analysis is not None and a.full_analysis.completed_on
+                    for a in assessments
+                ),
+                bool(assessments)
+                and any(a.rmp is not None and a.rmp.completed_on for a in assessments),
+                bool(events),
+                bool(event_kinds & _SIGNIFICANT),
+                bool(events) and any(event.on >= sentenced for event in events),
+                bool(recalls),
+                bool(recalls) and any(recall.roh_related for recall in recalls),
+                bool(case.custody_moves),
+                bool(victims),
+                bool(victims) and any(v.statutory for v in victims),
+                bool(victims)
+                and any(v.statutory and (v.contacted_on or v.face_to_face_on) for v in victims),
+                psr is not None and psr.proposal is not None,
+                outcomes.oasys_rescored is not None,
+                outcomes.reconvicted_on is not None or outcomes.cautioned_on is not None,
+            )
+        )
+    flags = np.asarray(facts, dtype=bool).reshape(n, len(_FLAGS))
+    return {
+        "owner": np.arange(n, dtype=np.intp),
+        "kind": np.asarray(kind, dtype=np.int8),
+        "start": ordinals(start),
+        "released": ordinals(released),
+        "om_count": np.asarray(om_count, dtype=np.int64),
+        **{name: flags[:, i].copy() for i, name in enumerate(_FLAGS)},
+    }
+
+
+_GROUPS = tuple(RiskGroup)
+_RANKS = {level: level.rank for level in RohLevel}
+
+
+@table("omi.roh")
+def roh_table(cases: Sequence[Case]) -> Table:
+    """One row per RoH record, in the case's order: ``owner``, ``on`` (day number),
+    ``rank`` (0 low to 3 very high) and a flag ``risk_to.<group>`` per risk group
+    assessed. Reads ``case.roh[].on``, ``.level`` and ``.risk_to``."""
+    owner: list[int] = []
+    on: list[Any] = []
+    rank: list[int] = []
+    risk: dict[RiskGroup, list[bool]] = {group: [] for group in _GROUPS}
+    for row, case in enumerate(cases):
+        for record in case.roh:
+            owner.append(row)
+            on.append(record.on)
+            rank.append(_RANKS[RohLevel(record.level)])
+            for group in _GROUPS:
+                risk[group].append(group in record.risk_to)
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "on": ordinals(on),
+        "rank": np.asarray(rank, dtype=np.int8),
+        **{f"risk_to.{group.value}": np.asarray(risk[group], dtype=bool) for group in _GROUPS},
+    }
+
+
+def _roh_record(columns: CaseColumns, day: Any) -> npt.NDArray[np.intp]:
+    """Per case, the row in ``omi.roh`` of the record in force on ``day`` (one day, or one
+    per case): the latest on or before it (the first of them listed), else the first
+    after it; -1 where the case has none."""
+    roh = columns.table("omi.roh")
+    owner, on = roh["owner"], roh["on"]
+    position = np.arange(len(owner), dtype=np.intp)
+    chosen = np.full(len(columns), -1, dtype=np.intp)
+    if not len(owner):
+        return chosen
+    # The first record of the earliest day, for cases with nothing on file by the day ...
+    order = np.lexsort((position, on, owner))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = owner[order][1:] != owner[order][:-1]
+    chosen[owner[order[first]]] = order[first]
+    # ... else the first record listed of the latest day on or before it.
+    order = np.lexsort((-position, on, owner))
+    limit = day if np.ndim(day) == 0 else np.asarray(day)[owner[order]]
+    order = order[on[order] <= limit]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = owner[order][:-1] != owner[order][1:]
+    chosen[owner[order[last]]] = order[last]
+    return chosen
+
+
+def _roh_now(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
+    """Per case, the row in ``omi.roh`` of the record on file at ``as_of``, as
+    ``population.roh_now`` reads it; -1 where none."""
+    key = ("omi.roh_now", ctx.as_of)
+    found = columns.memo.get(key)
+    if found is None:
+        found = columns.memo[key] = _roh_record(columns, ordinals([ctx.as_of])[0])
+    result: npt.NDArray[np.intp] = found
+    return result
+
+
+def _roh_at_start(columns: CaseColumns) -> npt.NDArray[np.intp]:
+    """Per case, the row in ``omi.roh`` of the record the case started with, as
+    ``population.roh_at_start`` reads it; -1 where none."""
+    found = columns.memo.get("omi.roh_at_start")
+    if found is None:
+        found = columns.memo["omi.roh_at_start"] = _roh_record(columns, columns.start)
+    result: npt.NDArray[np.intp] = found
+    return result
+
+
+# ---------------------------------------------------------------- populations on columns
+
+
+def _codes(flag: Mask) -> Codes:
+    return np.where(flag, YES, NO).astype(np.int8)
+
+
+def _missing_unless(known: Mask, flag: Mask) -> Codes:
+    return np.where(known, _codes(flag), NO_FACT).astype(np.int8)
+
+
+def _fact(name: str) -> Callable[[CaseColumns, Context], Codes]:
+    def codes(columns: CaseColumns, _ctx: Context) -> Codes:
+        return _codes(columns.table("omi.facts")[name].astype(bool))
+
+    return codes
+
+
+def _kinds(*kinds: SentenceKind) -> Callable[[CaseColumns, Context], Codes]:
+    wanted = [_KIND_CODE[kind] for kind in kinds]
+
+    def codes(columns: CaseColumns, _ctx: Context) -> Codes:
+        return _codes(np.isin(columns.table("omi.facts")["kind"], wanted))
+
+    return codes
+
+
+def _in_community(columns: CaseColumns, ctx: Context) -> Codes:
+    facts = columns.table("omi.facts")
+    as_of = ordinals([ctx.as_of])[0]
+    kind, released = facts["kind"], facts["released"]
+    licence = kind == _KIND_CODE[SentenceKind.LICENCE]
+    custody = kind == _KIND_CODE[SentenceKind.CUSTODY]
+    on_licence = (released != NO_DAY) & (released <= as_of)
+    return _codes(np.where(licence, on_licence, ~custody & (facts["start"] <= as_of)))
+
+
+def _om_count(columns: CaseColumns, _ctx: Context) -> Codes:
+    counts: npt.NDArray[np.int64] = columns.table("omi.facts")["om_count"].astype(np.int64)
+    return _codes(counts >= 3)
+
+
+def _area_level(columns: CaseColumns, _ctx: Context) -> Codes:
+    return np.full(len(columns), NO, dtype=np.int8)
+
+
+def _ppo(columns: CaseColumns, _ctx: Context) -> Codes:
+    return _codes(columns.ppo_at_start)
+
+
+def _not_ppo(columns: CaseColumns, _ctx: Context) -> Codes:
+    return _codes(~columns.ppo_at_start)
+
+
+_F, _B = omi_population, base_population
+_BY_TEST: tuple[tuple[Population, Callable[[CaseColumns, Context], Codes]], ...] = (
+    (_B.COMMUNITY_SENTENCE, _kinds(*_COMMUNITY_KINDS)),
+    (_B.LICENCE, _kinds(SentenceKind.LICENCE)),
+    (_B.CUSTODY, _kinds(SentenceKind.CUSTODY)),
+    (_B.IN_COMMUNITY, _in_community),
+    (_B.PPO_AT_START, _ppo),
+    (_B.NOT_PPO_AT_START, _not_ppo),
+    (_B.HAS_MAPPA, _fact("mappa")),
+    (_B.HAS_PSR, _fact("psr")),
+    (_B.HAS_BREACH, _fact("breach")),
+    (_B.TRANSFERRED_IN, _fact("transfer_in")),
+    (_F.PSR_PROPOSING_COMMUNITY, _fact("psr_community")),
+    (_F.CUSTODIAL, _kinds(SentenceKind.CUSTODY, SentenceKind.LICENCE)),
+    (_F.UNPAID_WORK, _fact("unpaid_work")),
+    (_F._UPW_ONLY, _fact("upw_only")),
+    (_F.DRR, _fact("drr")),
+    (_F.ACCREDITED_PROGRAMME, _fact("accredited_programme")),
+    (_F.CURFEW_OR_EXCLUSION, _fact("curfew_or_exclusion")),
+    (_F.ADDITIONAL_LICENCE_CONDITIONS, _fact("additional_conditions")),
+    (_F._DRUG_MISUSE, _fact("drug_misuse")),
+    (_F.AP_RESIDENT, _fact("ap_resident")),
+    (_F.CHILD_SAFEGUARDING, _fact("child_safeguarding")),
+    (_F.SELF_HARM, _fact("self_harm")),
+    (_F.SCREENED, _fact("screened")),
+    (_F.FULL_ANALYSIS, _fact("full_analysis")),
+    (_F.RMP, _fact("rmp")),
+    (_F.SIGNIFICANT_CHANGE, _fact("significant_change")),
+    (_F.ROH_CHANGE, _fact("events")),
+    (_F.ROH_RECALL, _fact("roh_recall")),
+    (_F.RECALLED, _fact("recalled")),
+    (_F.CUSTODY_MOVED, _fact("custody_moved")),
+    (_F.ACTIVITY_IN_PRISON, _fact("activity_in_prison")),
+    (_F.STATUTORY_VICTIM, _fact("statutory_victim")),
+    (_F.VICTIM_CONTACTED, _fact("victim_contacted")),
+    (_F.SFL_NEED, _fact("sfl_need")),
+    (_F.LITERACY, _fact("literacy")),
+    (_F.DISABILITY, _fact("disability")),
+    (_F.RESCORED, _fact("rescored")),
+    (_F.THREE_OR_MORE_OMS, _om_count),
+    (_F.AREA_LEVEL, _area_level),
+)
+for _population, _columnar in _BY_TEST:
+    POPULATION_TESTS[_population.test] = _columnar
+
+
+def _delegated(to: Callable[[], Population]) -> Callable[[CaseColumns, Context], Codes]:
+    """A population whose test asks another population's (looked up when asked)."""
+
+    def codes(columns: CaseColumns, ctx: Context) -> Codes:
+        return population_codes(columns, to(), ctx)
+
+    return codes
+
+
+_BY_TEST_STANDARDS: tuple[tuple[Population, Callable[[CaseColumns, Context], Codes]], ...] = (
+    (standards_base.CUSTODIAL, _kinds(SentenceKind.CUSTODY, SentenceKind.LICENCE)),
+    (standards_base.HAS_SIGNIFICANT_EVENT, _fact("event_since_sentence")),
+    (standards_supervision.HAS_STATUTORY_VICTIM, _fact("statutory_victim")),
+    (
+        omi_section1._NEEDS_RELEASE_RMP,
+        _delegated(lambda: standards_rule("NS07.rmp-before-release").applies_to),
+    ),
+)
+for _population, _columnar in _BY_TEST_STANDARDS:
+    POPULATION_TESTS[_population.test] = _columnar
+_VICTIM_SAFETY = (
+    _F.VICTIM_SAFETY,
+    lambda columns, _ctx: _codes(
+        columns.table("omi.facts")["victims"]
+        | columns.table("omi.facts")["child_safeguarding"]
+        | columns.table("omi.facts")["additional_conditions"]
+        | columns.table("omi.facts")["restrictive_intervention"]
+    ),
+)
+POPULATION_TESTS[_VICTIM_SAFETY[0].test] = _VICTIM_SAFETY[1]
 
 
 def _answered(
-    columns: CaseColumns, rule: Rule, ctx: Context, answers: list[Answer | None],
-    special: Mask | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """Columns for answers as ``judged_verdict`` reads them, inside the rule's population."""
-    n = len(columns)
-    applies, missing = population(columns, rule, ctx)
-    codes = np.fromiter((_CODE[answer] for answer in answers), dtype=np.int8, count=n)
-    outcome = np.where(applies, _OUTCOME[codes], OUTCOME_CODE[Outcome.NOT_APPLICABLE])
-    basis = np.where(applies, _BASIS[codes], BASIS_CODE[Basis.OUT_OF_SCOPE])
-    return _undated(outcome, basis, missing if special is None else missing | special)
+    columns: CaseColumns, _ctx: Context, question_id: str, wanted: Any, **_: Any
+) -> Codes:
+    codes = answer_codes(columns, "omi.answers", question_id)
+    chosen = [_CODE[answer] for answer in wanted]
+    return _missing_unless(codes != _UNANSWERED, np.isin(codes, chosen))
 
 
-def _undated(outcome: Any, basis: Any, special: Mask) -> dict[str, Any]:
-    n = len(outcome)
-    none = np.full(n, NO_DAY, dtype=np.int64)
+def _on_file(
+    columns: CaseColumns, ctx: Context, name: str, *, at_start: bool = False
+) -> tuple[Mask, Any]:
+    """Per case: whether a RoH record is on file (at ``as_of``, or at the start), and the
+    column ``name`` of it."""
+    chosen = _roh_at_start(columns) if at_start else _roh_now(columns, ctx)
+    values = columns.table("omi.roh")[name]
+    known: Mask = chosen >= 0
+    if not values.size:
+        return known, np.zeros(len(columns), dtype=values.dtype)
+    return known, values[np.maximum(chosen, 0)]
+
+
+def _roh_at_least(columns: CaseColumns, ctx: Context, level: RohLevel, **_: Any) -> Codes:
+    known, rank = _on_file(columns, ctx, "rank")
+    return _missing_unless(known, rank >= level.rank)
+
+
+def _roh_at_least_at_start(columns: CaseColumns, ctx: Context, level: RohLevel, **_: Any) -> Codes:
+    known, rank = _on_file(columns, ctx, "rank", at_start=True)
+    return _missing_unless(known, rank >= level.rank)
+
+
+def _risk_to(columns: CaseColumns, ctx: Context, group: RiskGroup, **_: Any) -> Codes:
+    known, risk = _on_file(columns, ctx, f"risk_to.{group.value}")
+    return _missing_unless(known, risk)
+
+
+def _tiers_at_start(
+    columns: CaseColumns, _ctx: Context, wanted: frozenset[Tier], **_: Any
+) -> Codes:
+    tier = columns.tier_at_start
+    return _missing_unless(tier != 0, np.isin(tier, [int(t) for t in wanted]))
+
+
+def computation_context(columns: CaseColumns, computation: Computation, ctx: Context) -> Context:
+    """``computation.context(ctx)``, made once per chunk and context, so every question
+    computed by the same rule shares its populations and lookups."""
+    key = ("omi.computation", id(computation), id(ctx))
+    found = columns.memo.get(key)
+    if found is None:
+        found = columns.memo[key] = (computation.context(ctx), computation, ctx)
+    made: Context = found[0]
+    return made
+
+
+def _computed(
+    columns: CaseColumns,
+    ctx: Context,
+    own: Population,
+    computation: Computation,
+    where: Mask | None = None,
+) -> Codes:
+    """A computed question's population: its own, then the reused rule's, where a case the
+    rule cannot place (a fact missing) is left to the rule (``Question.population``)."""
+    first = population_codes(columns, own, ctx, where)
+    open_ = first == YES if where is None else (first == YES) & where
+    reused = population_codes(
+        columns,
+        computation.rule.applies_to,
+        computation_context(columns, computation, ctx),
+        open_,
+    )
+    within = np.where(reused == NO_FACT, YES, reused)
+    return np.where(first == YES, within, first).astype(np.int8)
+
+
+POPULATION_FORMS.update(
+    {
+        "answered": _answered,
+        "roh_at_least": _roh_at_least,
+        "roh_at_least_at_start": _roh_at_least_at_start,
+        "risk_to": _risk_to,
+        "tiers_at_start": _tiers_at_start,
+        "computed": _computed,
+    }
+)
+
+# ---------------------------------------------------------------- kernels
+
+
+def _shared(columns: CaseColumns) -> tuple[Any, Any, Any]:
+    """The columns every undated answer shares: no day, not late, no unit (read-only)."""
+    found = columns.memo.get("omi.undated")
+    if found is None:
+        n = len(columns)
+        none = np.full(n, NO_DAY, dtype=np.int64)
+        late = np.full(n, -1, dtype=np.int64)
+        unit = np.zeros(n, dtype=np.int8)
+        for column in (none, late, unit):
+            column.flags.writeable = False
+        found = columns.memo["omi.undated"] = (none, late, unit)
+    return found
+
+
+def _undated(columns: CaseColumns, outcome: Any, basis: Any, special: Mask) -> dict[str, Any]:
+    none, late, unit = _shared(columns)
     return {
         "outcome": np.asarray(outcome, dtype=np.int8),
         "basis": np.asarray(basis, dtype=np.int8),
         "trigger": none,
         "due": none,
         "done": none,
-        "late_by": np.full(n, -1, dtype=np.int64),
-        "late_unit": np.zeros(n, dtype=np.int8),
+        "late_by": late,
+        "late_unit": unit,
         "special": special,
     }
+
+
+_NOT_APPLICABLE = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
+_OUT_OF_SCOPE = BASIS_CODE[Basis.OUT_OF_SCOPE]
+_CANNOT = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+
+
+def _outside(codes: Codes, outcome: Any, basis: Any) -> tuple[Any, Any]:
+    """``outcome`` and ``basis`` where the population says yes; not applicable where it
+    says no; cannot assess where it lacks a fact or a parameter, as the engine says."""
+    outcome = np.where(codes == YES, outcome, _NOT_APPLICABLE)
+    basis = np.where(codes == YES, basis, _OUT_OF_SCOPE)
+    lacking = codes == NO_FACT
+    outcome = np.where(lacking | (codes == NO_PARAMETER), _CANNOT, outcome)
+    basis = np.where(lacking, BASIS_CODE[Basis.MISSING_DATA], basis)
+    basis = np.where(codes == NO_PARAMETER, BASIS_CODE[Basis.NO_PARAMETER], basis)
+    return outcome, basis
+
+
+def _raised(codes: Codes) -> Mask:
+    """Cases whose population raised something else: the scalar rule reports it."""
+    raised: Mask = codes > NO_PARAMETER
+    return raised
+
+
+def _judged(
+    columns: CaseColumns, rule: Rule, ctx: Context, answers: Codes, special: Mask | None = None
+) -> dict[str, Any]:
+    """Columns for answers as ``judged_verdict`` reads them, inside the rule's population."""
+    codes = population_codes(columns, rule.applies_to, ctx)
+    outcome, basis = _outside(codes, _OUTCOME[answers], _BASIS[answers])
+    raised = _raised(codes)
+    return _undated(columns, outcome, basis, raised if special is None else raised | special)
 
 
 @attrs.frozen
@@ -92,8 +662,8 @@ class JudgedKernel:
     rule: Rule = attrs.field(eq=False, repr=False)
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        answers = [case.judgements.answers.get(self.question_id) for case in columns.cases]
-        return _answered(columns, self.rule, ctx, answers)
+        answers = answer_codes(columns, "omi.answers", self.question_id)
+        return _judged(columns, self.rule, ctx, answers)
 
 
 @attrs.frozen
@@ -105,11 +675,68 @@ class SummaryKernel:
     rule: Rule = attrs.field(eq=False, repr=False)
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        answers = [case.judgements.summaries.get(self.criterion_id) for case in columns.cases]
-        derive = np.zeros(len(columns), dtype=bool)
+        answers = answer_codes(columns, "omi.summaries", self.criterion_id)
+        derive = None
         if ctx.option("derive_summaries") is not None:
-            derive = np.asarray([answer is None for answer in answers], dtype=bool)
-        return _answered(columns, self.rule, ctx, answers, derive)
+            derive = answers == _UNANSWERED
+        return _judged(columns, self.rule, ctx, answers, derive)
+
+
+#: What a descriptive question's fact says of a case (``Question.fact``).
+_UNSAID, _FALSE, _TRUE, _FACT_MISSING, _FACT_RAISED = -1, 0, 1, 2, 3
+
+FactColumns = Callable[[CaseColumns], npt.NDArray[np.int8]]
+
+
+def _said(flag: npt.NDArray[Any], known: npt.NDArray[Any] | None = None) -> npt.NDArray[np.int8]:
+    said = np.where(flag, _TRUE, _FALSE).astype(np.int8)
+    return said if known is None else np.where(known, said, _UNSAID).astype(np.int8)
+
+
+def _flag(name: str) -> FactColumns:
+    return lambda columns: _said(columns.table("omi.facts")[name].astype(bool))
+
+
+def _none_of_plan_criteria(columns: CaseColumns) -> npt.NDArray[np.int8]:
+    """1.5.o from the answers to 1.5.l, 1.5.m and 1.5.n (``section1._none_of_plan_criteria``)."""
+    answers = [answer_codes(columns, "omi.answers", qid) for qid in ("1.5.l", "1.5.m", "1.5.n")]
+    below = (_CODE[Answer.NO], _CODE[Answer.NOT_EVIDENCED])
+    any_yes = np.logical_or.reduce([codes == _CODE[Answer.YES] for codes in answers])
+    all_below = np.logical_and.reduce([np.isin(codes, below) for codes in answers])
+    return np.where(any_yes, _FALSE, np.where(all_below, _TRUE, _UNSAID)).astype(np.int8)
+
+
+def _facts(columns: CaseColumns) -> Table:
+    return columns.table("omi.facts")
+
+
+def _om_counts(columns: CaseColumns) -> npt.NDArray[np.int64]:
+    return np.asarray(_facts(columns)["om_count"], dtype=np.int64)
+
+
+#: The record's fact of descriptive questions on columns, by question id: -1 where the
+#: fact cannot say, else 0 or 1. Used only for the very fact each was written for.
+_FACT_COLUMNS: dict[str, FactColumns] = {
+    "1.1.b": lambda c: _said(_facts(c)["psr_community"], _facts(c)["psr_proposal"]),
+    "1.1.c": lambda c: _said(np.isin(_facts(c)["kind"], [_KIND_CODE[k] for k in _COMMUNITY_KINDS])),
+    "1.2.a": _flag("screened"),
+    "1.2.z": _flag("rmp"),
+    "1.5.o": _none_of_plan_criteria,
+    "2.1.z": _flag("custody_moved"),
+    "2.1.ab": _flag("transfer_in"),
+    "2.3.i": _flag("victim_contacted"),
+    "2.6.k": _flag("additional_conditions"),
+    "3.1.d": _flag("reconvicted_or_cautioned"),
+    "3.1.v": lambda c: _said(_facts(c)["rescored"], _facts(c)["rescored_recorded"]),
+    "3.2.d": lambda c: _said(_om_counts(c) >= 3, _om_counts(c) > 0),
+}
+_BY_FACT: dict[Callable[[Case], bool | None], FactColumns] = {}
+_BY_ID = {asked.id: asked for asked in QUESTIONS}
+for _question_id, _columns_of in _FACT_COLUMNS.items():
+    _fact_fn = _BY_ID[_question_id].fact
+    if _fact_fn is None:
+        raise RuntimeError(f"question {_question_id} has no fact to answer on columns")
+    _BY_FACT[_fact_fn] = _columns_of
 
 
 @attrs.frozen
@@ -121,28 +748,36 @@ class DescriptiveKernel:
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         question = self.check.question
-        n = len(columns)
-        applies, shared = population(columns, self.rule, ctx)
-        missing = shared.copy()  # the population's own answer is shared by other rules
-        outcome = np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8)
-        basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
-        for row in np.flatnonzero(applies):
-            case = columns.cases[row]
-            try:
-                value = question.fact(case) if question.fact is not None else None
-            except MissingFactError:
-                missing[row] = True
-                continue
-            answer = case.judgements.answers.get(question.id)
-            if value is None and (answer is None or answer is Answer.NOT_APPLICABLE):
-                code = _CODE[answer]
-                outcome[row], basis[row] = _OUTCOME[code], _BASIS[code]
-                continue
-            if value is None:
-                value = answer is Answer.YES
-            outcome[row] = OUTCOME_CODE[Outcome.MET if value else Outcome.NOT_MET]
-            basis[row] = BASIS_CODE[Basis.DESCRIPTIVE]
-        return _undated(outcome, basis, missing)
+        codes = population_codes(columns, self.rule.applies_to, ctx)
+        answers = answer_codes(columns, "omi.answers", question.id)
+        said = np.full(len(columns), _UNSAID, dtype=np.int8)
+        on_columns = _BY_FACT.get(question.fact) if question.fact is not None else None
+        if on_columns is not None:
+            said = on_columns(columns)
+        elif question.fact is not None:  # asked of the cases in the population only
+            for row in np.flatnonzero(codes == YES):
+                try:
+                    value = question.fact(columns.cases[row])
+                except MissingFactError:
+                    said[row] = _FACT_MISSING
+                except Exception:  # the scalar rule reports it, named
+                    said[row] = _FACT_RAISED
+                else:
+                    if value is not None:
+                        said[row] = _TRUE if value else _FALSE
+        unsaid = said == _UNSAID
+        judged = unsaid & ((answers == _UNANSWERED) | (answers == _CODE[Answer.NOT_APPLICABLE]))
+        counted = np.where(unsaid, answers == _CODE[Answer.YES], said == _TRUE)
+        outcome = np.where(
+            counted, OUTCOME_CODE[Outcome.MET], OUTCOME_CODE[Outcome.NOT_MET]
+        ).astype(np.int8)
+        outcome = np.where(judged, _OUTCOME[answers], outcome)
+        basis = np.where(judged, _BASIS[answers], BASIS_CODE[Basis.DESCRIPTIVE])
+        missing = said == _FACT_MISSING
+        outcome = np.where(missing, _CANNOT, outcome)
+        basis = np.where(missing, BASIS_CODE[Basis.MISSING_DATA], basis)
+        outcome, basis = _outside(codes, outcome, basis)
+        return _undated(columns, outcome, basis, _raised(codes) | (said == _FACT_RAISED))
 
 
 @attrs.frozen
@@ -152,11 +787,9 @@ class AreaKernel:
     rule: Rule = attrs.field(eq=False, repr=False)
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        n = len(columns)
-        _, missing = population(columns, self.rule, ctx)
-        outcome = np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8)
-        basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
-        return _undated(outcome, basis, missing)
+        codes = population_codes(columns, self.rule.applies_to, ctx)
+        outcome, basis = _outside(codes, _NOT_APPLICABLE, _OUT_OF_SCOPE)
+        return _undated(columns, outcome, basis, _raised(codes))
 
 
 @attrs.frozen
@@ -177,29 +810,28 @@ class ComputedKernel:
         mode = ctx.option("computed_answers", COMPUTED_ANSWERS[0])
         if mode not in COMPUTED_ANSWERS:
             raise ValueError(f"option computed_answers={mode!r} is not one of {COMPUTED_ANSWERS}")
-        applies, missing = population(columns, self.rule, ctx)
+        everyone = np.ones(n, dtype=bool)  # left to the scalar rule
+        codes = population_codes(columns, self.rule.applies_to, ctx)
         try:
-            computed = self.reused(columns, computation.context(ctx))
+            computed = self.reused(columns, computation_context(columns, computation, ctx))
         except (MissingFactError, MissingParameterError):
-            return {**_undated(np.zeros(n), np.zeros(n), np.ones(n, dtype=bool))}
+            return _undated(columns, np.zeros(n), np.zeros(n), everyone)
         if "row" in computed:  # a rule answering per unit is not reused by any question
-            return {**_undated(np.zeros(n), np.zeros(n), np.ones(n, dtype=bool))}
-        recorded = [case.judgements.answers.get(question.id) for case in columns.cases]
-        codes = np.fromiter((_CODE[answer] for answer in recorded), dtype=np.int8, count=n)
-        answered = codes != _CODE[None]
+            return _undated(columns, np.zeros(n), np.zeros(n), everyone)
+        answers = answer_codes(columns, "omi.answers", question.id)
+        answered = answers != _UNANSWERED
         if mode == "compute":
             judged = np.zeros(n, dtype=bool)
         elif mode == "judgement_first":
             judged = answered
         else:
-            cannot = computed["outcome"] == OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+            cannot = computed["outcome"] == _CANNOT
             judged = answered & cannot
-        judged_or_out = judged | ~applies
-        outcome = np.where(judged, _OUTCOME[codes], computed["outcome"])
-        basis = np.where(judged, _BASIS[codes], computed["basis"])
-        outcome = np.where(applies, outcome, OUTCOME_CODE[Outcome.NOT_APPLICABLE])
-        basis = np.where(applies, basis, BASIS_CODE[Basis.OUT_OF_SCOPE])
-        answer = _undated(outcome, basis, missing | computed.get("special", False))
+        judged_or_out = judged | (codes != YES)
+        outcome = np.where(judged, _OUTCOME[answers], computed["outcome"])
+        basis = np.where(judged, _BASIS[answers], computed["basis"])
+        outcome, basis = _outside(codes, outcome, basis)
+        answer = _undated(columns, outcome, basis, _raised(codes) | computed.get("special", False))
         for name in ("trigger", "due", "done"):
             answer[name] = np.where(judged_or_out, NO_DAY, computed[name])
         answer["late_by"] = np.where(judged_or_out, -1, computed["late_by"])

@@ -274,6 +274,11 @@ class Population:
     description: str
     test: Predicate = attrs.field(eq=False, repr=False)
     detail: Detail | None = attrs.field(default=None, eq=False, repr=False)
+    form: tuple[Any, ...] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    """How the population is made, for an engine that decides it for many cases at once
+    (``casework.columnar``): ``("and", a, b)``, ``("or", a, b)``, ``("not", a)``, or a
+    family's own key and arguments (``("answered", "1.1.f", answers)``); ``None`` where
+    only the test says. It never changes what the test answers."""
 
     def __call__(self, case: Case, ctx: Context) -> bool:
         return self.test(case, ctx)
@@ -289,20 +294,26 @@ class Population:
             lambda case, ctx: (
                 self.outside(case, ctx) if not self.test(case, ctx) else other.outside(case, ctx)
             ),
+            form=("and", self, other),
         )
 
     def __or__(self, other: Population) -> Population:
         return Population(
             f"{self.description} or {other.description}",
             lambda case, ctx: self.test(case, ctx) or other.test(case, ctx),
+            form=("or", self, other),
         )
 
     def __invert__(self) -> Population:
-        return Population(f"not ({self.description})", lambda case, ctx: not self.test(case, ctx))
+        return Population(
+            f"not ({self.description})",
+            lambda case, ctx: not self.test(case, ctx),
+            form=("not", self),
+        )
 
     def named(self, description: str) -> Population:
         """The same test (and detail) under a better description."""
-        return Population(description, self.test, self.detail)
+        return Population(description, self.test, self.detail, form=self.form)
 
 
 EVERY_CASE = Population("every case", lambda _case, _ctx: True)

@@ -110,7 +110,7 @@ def tiers_at_start(*tiers: int) -> Population:
             raise MissingFactError("no tier is recorded for the case")
         return tier in wanted
 
-    return Population(f"Tier {label} cases", test)
+    return Population(f"Tier {label} cases", test, form=("tiers_at_start", wanted))
 
 
 def roh_at_least_at_start(level: RohLevel) -> Population:
@@ -128,4 +128,4 @@ def roh_at_least_at_start(level: RohLevel) -> Population:
             raise MissingFactError("no RoH level is recorded for the case")
         return current.at_least(level)
 
-    return Population(words[level], test)
+    return Population(words[level], test, form=("roh_at_least_at_start", level))

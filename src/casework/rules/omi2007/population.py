@@ -122,7 +122,11 @@ def roh_now(case: Case, ctx: Context) -> RohLevel:
 
 def roh_at_least(level: RohLevel, description: str) -> Population:
     """Cases whose RoH level on file at ``as_of`` is ``level`` or higher."""
-    return Population(description, lambda case, ctx: roh_now(case, ctx).at_least(level))
+    return Population(
+        description,
+        lambda case, ctx: roh_now(case, ctx).at_least(level),
+        form=("roh_at_least", level),
+    )
 
 
 def risk_to(group: RiskGroup) -> Population:
@@ -131,6 +135,7 @@ def risk_to(group: RiskGroup) -> Population:
     return Population(
         f"cases where a risk to {words} is assessed",
         lambda case, ctx: group in _latest_roh(case, ctx).risk_to,
+        form=("risk_to", group),
     )
 
 
@@ -153,7 +158,11 @@ def answered(question_id: str, *answers: Answer) -> Population:
             )
         return answer in wanted
 
-    return Population(f"cases where question {question_id} was answered {words}", test)
+    return Population(
+        f"cases where question {question_id} was answered {words}",
+        test,
+        form=("answered", question_id, wanted),
+    )
 
 
 def _ap_resident(case: Case) -> bool:
@@ -223,9 +232,10 @@ ADDITIONAL_LICENCE_CONDITIONS = _fact(
     "cases with additional licence requirements",
     lambda case: case.sentence.has_additional_licence_conditions,
 )
-PPO_DRUGS_ON_LICENCE = (
-    PPO_AT_START & LICENCE & _fact("drug misuse", lambda case: case.offender.drug_misuse)
-).named("PPOs with drug issues released on licence")
+_DRUG_MISUSE = _fact("drug misuse", lambda case: case.offender.drug_misuse)
+PPO_DRUGS_ON_LICENCE = (PPO_AT_START & LICENCE & _DRUG_MISUSE).named(
+    "PPOs with drug issues released on licence"
+)
 BREACH = HAS_BREACH.named("cases where breach action was required")
 
 # ---------------------------------------------------------------- risk

@@ -167,6 +167,7 @@ class Question:
                 if not self.applies_to(case, ctx)
                 else reused.outside(case, computation.context(ctx))
             ),
+            form=("computed", self.applies_to, computation),
         )
 
     def _check(self) -> CheckFn:
