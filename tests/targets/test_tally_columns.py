@@ -64,7 +64,7 @@ def _golden() -> list[Case]:
 def cases(examples: Path) -> list[Case]:
     hand = list(load_cases(examples / "targets-cases.yaml").cases)
     witnesses = list(load_cases(WITNESSES).cases)
-    synthetic = [Case.model_validate(r) for r in case_records(23, 80, dt.date(2008, 4, 11))]
+    synthetic = [Case.model_validate(r) for r in case_records(23, 30, dt.date(2008, 4, 11))]
     return [*hand, *_golden(), *witnesses, *synthetic]
 
 
@@ -77,7 +77,7 @@ def _chunks(cases: Sequence[Case], size: int) -> list[Sequence[Case]]:
 
 
 def _by_findings(
-    cases: Sequence[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
+    cases: Sequence[Case], name: str, *, as_of: dt.date, calendar: WorkingCalendar,
     area: str | None, size: int, partition: int = 0,
 ) -> TargetTally:  # fmt: skip
     tally = TargetTally.start(name, period=PERIOD, area=area, partition=partition)
@@ -87,7 +87,7 @@ def _by_findings(
 
 
 def _by_columns(
-    cases: Sequence[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
+    cases: Sequence[Case], name: str, *, as_of: dt.date, calendar: WorkingCalendar,
     area: str | None, size: int, partition: int = 0,
 ) -> TargetTally:  # fmt: skip
     tally = TargetTally.start(name, period=PERIOD, area=area, partition=partition)
@@ -107,8 +107,9 @@ def test_columns_give_the_findings_report_byte_for_byte(
     cases: list[Case], calendar: WorkingCalendar, name: str, as_of: dt.date
 ) -> None:
     for area in _areas(name):
-        expected = _json(_by_findings(cases, name, as_of, calendar, area, 64).report())
-        got = _by_columns(cases, name, as_of, calendar, area, 64).report()
+        how = {"as_of": as_of, "calendar": calendar, "area": area, "size": 64}
+        expected = _json(_by_findings(cases, name, **how).report())
+        got = _by_columns(cases, name, **how).report()
         assert _json(got) == expected, (name, area)
         counts = [r.counts.total for r in got if r.counts is not None]
         assert sum(counts) > 0  # the figures are not all empty
@@ -154,7 +155,7 @@ def test_findings_of_a_national_standards_set_count_as_findings(
     assert got.report()["N02"].counts.in_scope > 0  # type: ignore[union-attr]
 
 
-@settings(max_examples=15)
+@settings(max_examples=8)
 @given(data=st.data())
 def test_a_merge_of_column_tallies_of_any_split_equals_the_whole(
     cases: list[Case], calendar: WorkingCalendar, data: st.DataObject
@@ -163,12 +164,13 @@ def test_a_merge_of_column_tallies_of_any_split_equals_the_whole(
     area = data.draw(st.sampled_from(_areas(name)), label="area")
     as_of = DATES[1]
     some = cases[:: data.draw(st.integers(2, 5), label="step")]
-    whole = _json(_by_findings(some, name, as_of, calendar, area, len(some)).report())
+    how = {"as_of": as_of, "calendar": calendar, "area": area}
+    whole = _json(_by_findings(some, name, size=len(some), **how).report())
     cuts = sorted(data.draw(st.sets(st.integers(1, len(some) - 1), max_size=4), label="cuts"))
     bounds = [0, *cuts, len(some)]
     size = data.draw(st.integers(3, 40), label="chunk size")
     tallies = [
-        _by_columns(some[a:b], name, as_of, calendar, area, size, partition=index)
+        _by_columns(some[a:b], name, size=size, partition=index, **how)
         for index, (a, b) in enumerate(itertools.pairwise(bounds))
     ]
     order = data.draw(st.permutations(range(len(tallies))), label="merge order")
@@ -178,18 +180,17 @@ def test_a_merge_of_column_tallies_of_any_split_equals_the_whole(
     assert _json(merged.report()) == whole
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(
     generated=st.lists(cs.cases(), min_size=1, max_size=8, unique_by=lambda case: case.reference),
     name=st.sampled_from(SETS),
-    offset=st.integers(min_value=-60, max_value=500),
-    size=st.integers(1, 5),
-    by_area=st.booleans(),
+    # days after the latest record, chunk size, by area or pooled
+    setup=st.tuples(st.integers(-60, 500), st.integers(1, 5), st.booleans()),
 )
 def test_on_generated_cases_columns_give_the_findings_report(
-    calendar: WorkingCalendar, generated: list[Case], name: str, offset: int, size: int,
-    by_area: bool,
-) -> None:  # fmt: skip
+    calendar: WorkingCalendar, generated: list[Case], name: str, setup: tuple[int, int, bool]
+) -> None:
+    offset, size, by_area = setup
     as_of = max(case.as_of for case in generated) + dt.timedelta(days=offset)
     area = _areas(name)[1] if by_area else None
     period = Period(dt.date(1990, 1, 1), dt.date(2030, 12, 31))  # every generated date in it
