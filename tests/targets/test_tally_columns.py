@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from casework.performance import Period, TargetReport, TargetTally, target_perfo
 from casework.report.targets import target_report
 from casework.rules import evaluate, ruleset
 from casework.rules.targets.catalogue import target_set
+from casework.scale import Job, run_file
 from casework.testing import CASE_DEFAULTS, merge
 from casework.testing import strategies as cs
 from casework.testing.scenarios import load_scenarios
@@ -200,3 +202,23 @@ def test_on_generated_cases_columns_give_the_findings_report(
         expected.add(evaluate(chunk, expected.ruleset, as_of=as_of, calendar=calendar))
         got.add_columns(evaluate_columns(chunk, got.ruleset, as_of=as_of, calendar=calendar))
     assert _json(got.report()) == _json(expected.report())
+
+
+def test_a_file_run_in_parts_on_columns_gives_the_findings_report(
+    calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    """``casework.scale`` (and so Dask) counts each part on columns; merged, the parts give
+    the report of the whole file's findings."""
+    as_of = DATES[1]
+    path = tmp_path / "cases.jsonl"
+    records = [json.dumps(record) for record in case_records(31, 90, as_of)]
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    loaded = load_cases(path).cases
+    for name in SETS:
+        job = Job(name, as_of, calendar, targets=name, period=PERIOD, chunk_size=16)
+        result = run_file(path, job, parts=3)
+        assert result.tally is not None
+        findings = evaluate(loaded, target_set(name).ruleset, as_of=as_of, calendar=calendar)
+        expected = target_performance(findings, name, period=PERIOD)
+        assert _json(result.tally.report()) == _json(expected)
+        assert result.findings == len(findings)
