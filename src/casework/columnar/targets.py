@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from casework.calendar import Duration
-from casework.columnar.columns import NO_DAY, CaseColumns, Table, table
+from casework.columnar import supervision
+from casework.columnar.columns import NO_DAY, CaseColumns, Days, Table, table
 from casework.columnar.columns import day_number as _day
-from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, register
+from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, deadline, register
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
@@ -36,6 +38,7 @@ __all__ = [
     "compliance",
     "six_months_without_breach",
     "successful_completion",
+    "victim_contact",
 ]
 
 
@@ -268,11 +271,75 @@ def case_dates(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
     }
 
 
+@table("tgt.victims")
+def victim_table(cases: Sequence[Case]) -> Table:
+    """One row per victim eligible for statutory contact, in record order: the unit label
+    ``TGT.victim-contact`` gives it and the first contact offered or made (NO_DAY if none)."""
+    owner: list[int] = []
+    label: list[str] = []
+    contacted: list[int] = []
+    for row, case in enumerate(cases):
+        if not case.victims:
+            continue
+        for text, victim in targets._statutory_victims(case):
+            owner.append(row)
+            label.append(text)
+            days = [d for d in (victim.contact_offered_on, victim.contacted_on) if d]
+            contacted.append(_day(min(days)) if days else NO_DAY)
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "label": np.asarray(label, dtype=object),
+        "contacted": np.asarray(contacted, dtype=np.int64),
+    }
+
+
+def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.victim-contact``: one answer per statutory victim, each a deadline from sentence
+    (:func:`casework.rules.units.victim_contact`); a case whose sentence rules statutory
+    contact out answers once, as ``NS07.victim-contact`` does (its kernel says which), and a
+    case with no such victim once, out of scope."""
+    n = len(columns)
+    try:
+        duration: Duration = ctx.param("victim_contact_limit").duration
+        ctx.param("statutory_victim_custody_months")
+    except MissingParameterError:
+        return _left_to_scalar(n)
+    victims = columns.table("tgt.victims")
+    owner = cast(npt.NDArray[np.intp], victims["owner"])
+    member = np.zeros(n, dtype=bool)
+    member[owner] = True
+    scheme = supervision.victim_contact(columns, ctx)
+    conflict = member & (scheme["basis"] == BASIS_CODE[Basis.CONTRADICTORY])
+    # One answer per case outside the population or ruled out, one per victim otherwise.
+    single = np.flatnonzero(~member | conflict)
+    answered = _answers(len(single))
+    _put(answered, conflict[single], _CANNOT, Basis.CONTRADICTORY)
+    units = np.flatnonzero(~conflict[owner])
+    unit_owner = owner[units]
+    per_unit = deadline(
+        ctx,
+        columns.sentenced[unit_owner],
+        cast(Days, victims["contacted"])[units],
+        duration,
+        columns.record_as_of[unit_owner],
+    )
+    rows = np.concatenate([single, unit_owner]).astype(np.intp)
+    order = np.argsort(rows, kind="stable")  # victims keep their record order
+    out: dict[str, Any] = {
+        name: np.concatenate([answered[name], per_unit[name]])[order] for name in per_unit
+    }
+    labels = np.concatenate([np.full(len(single), None, dtype=object), victims["label"][units]])
+    out["row"] = rows[order]
+    out["unit"] = labels[order].tolist()
+    return out
+
+
 for _rule, _kernel in (
     (targets.case_dates, case_dates),
     (targets.successful_completion, successful_completion),
     (targets.compliance, compliance),
     (targets.accommodation_at_end, accommodation_at_end),
     (targets.six_months_without_breach, six_months_without_breach),
+    (targets.victim_contact, victim_contact),
 ):
     register(_rule, _kernel)
