@@ -24,6 +24,7 @@ from casework.model import Case
 from casework.rules import evaluate
 from casework.rules.ruleset import RuleSet
 from casework.rules.targets.catalogue import target_set
+from casework.testing import oasys
 from casework.testing import strategies as cs
 from tests.columnar.test_supervision_kernels import _check
 
@@ -34,6 +35,7 @@ RULES = (
     "TGT.accommodation-at-end",
     "TGT.six-months-without-breach",
     "TGT.victim-contact",
+    "NS05.oasys-high-roh",
 )
 SETS = ("nps-2005-06", "nps-2007-08", "rom-east-of-england-2007-08")
 
@@ -78,6 +80,16 @@ def _housed(at_start: str, at_end: str) -> dict[str, str]:
 def _breach(failed: str, action: str, resolved: str, resolution: str) -> dict[str, str]:
     return {"failed_on": failed, "action_on": action, "resolved_on": resolved,
             "resolution": resolution}  # fmt: skip
+
+
+def _high_roh(assessment: dict[str, Any], **parts: Any) -> dict[str, Any]:
+    return {
+        "sentence": {"kind": "community_order", "sentenced_on": "2006-06-01"},
+        "tiers": [{"tier": 3, "on": "2006-06-01"}],
+        "roh": [{"level": "high", "on": "2006-06-01"}],
+        "assessments": [assessment],
+        **parts,
+    }
 
 
 def _victim(id: str, statutory: bool = True) -> dict[str, Any]:
@@ -191,6 +203,12 @@ def _edge_cases() -> list[Case]:
             sentence=_custody(24, "serious_sexual"),
             victims=[{"id": "V9", "statutory": False}],
         ),
+        # High RoH at the start (2005-06 PT1): 1 June 2006 + 5 working days = 8 June 2006.
+        _case("E-23", **_high_roh(oasys("2006-06-08"))),
+        _case("E-24", **_high_roh(oasys("2006-06-09"))),
+        _case("E-25", **_high_roh(oasys("2006-06-05", missing=["rmp"]))),
+        _case("E-26", **_high_roh(oasys("2006-06-05"), roh=[])),  # RoH not recorded
+        _case("E-27", **_high_roh(oasys("2006-06-05"), roh=[{"level": "low", "on": "2006-06-01"}])),
     ]
 
 

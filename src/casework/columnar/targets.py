@@ -20,7 +20,14 @@ from casework.calendar import Duration
 from casework.columnar import supervision
 from casework.columnar.columns import NO_DAY, CaseColumns, Days, Table, table
 from casework.columnar.columns import day_number as _day
-from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, deadline, register
+from casework.columnar.core import (
+    BASIS_CODE,
+    OUTCOME_CODE,
+    add_duration,
+    deadline,
+    population,
+    register,
+)
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
@@ -30,12 +37,14 @@ from casework.model import (
 )
 from casework.rules.engine import Basis, Context, Outcome
 from casework.rules.parameters import MissingParameterError
+from casework.rules.standards import oasys as standards_oasys
 from casework.rules.targets import rules as targets
 
 __all__ = [
     "accommodation_at_end",
     "case_dates",
     "compliance",
+    "oasys_high_roh",
     "six_months_without_breach",
     "successful_completion",
     "victim_contact",
@@ -334,6 +343,41 @@ def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     return out
 
 
+def oasys_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``NS05.oasys-high-roh`` (the 2005-06 target PT1): high RoH at the start; the
+    assessment, screening, sentence plan, RMP and full analysis complete within the limit
+    of the start, read as :class:`~casework.columnar.oasys.OasysKernel` reads the NS07
+    OASys rules. A case whose RoH at the start cannot be read is left to the scalar rule."""
+    n = len(columns)
+    try:
+        duration: Duration = ctx.param("oasys_high_roh_limit").duration
+    except MissingParameterError:
+        return _left_to_scalar(n)
+    applies, missing = population(columns, standards_oasys.oasys_high_roh_2005, ctx)
+    chosen = columns.candidates()
+    parts = [
+        columns.earliest(part, chosen)
+        for part in (
+            columns.assessment,
+            columns.screening,
+            columns.sentence_plan,
+            columns.rmp,
+            columns.full_analysis,
+        )
+    ]
+    absent = np.zeros(n, dtype=bool)
+    for part in parts:
+        absent |= part == NO_DAY
+    done = np.where(absent, NO_DAY, np.maximum.reduce(parts))
+    rows = np.flatnonzero(applies & ~missing)
+    answered = _answers(n)
+    found = deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows])
+    for name, values in found.items():
+        answered[name][rows] = values
+    answered["special"] = missing
+    return answered
+
+
 for _rule, _kernel in (
     (targets.case_dates, case_dates),
     (targets.successful_completion, successful_completion),
@@ -341,5 +385,6 @@ for _rule, _kernel in (
     (targets.accommodation_at_end, accommodation_at_end),
     (targets.six_months_without_breach, six_months_without_breach),
     (targets.victim_contact, victim_contact),
+    (standards_oasys.oasys_high_roh_2005, oasys_high_roh),
 ):
     register(_rule, _kernel)
