@@ -1662,9 +1662,11 @@ def targets(
     calendar = _calendar()
     for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
         day = _assessed(reading)
-        if names is None:  # the OASys measures by their columnar kernels
-            try:
-                tally.add_cases(chunk, as_of=day, calendar=calendar)
+        if names is None:  # on columns: a sentence only for the units the report lists
+            try:  # a listed unit's sentence is written by its rule while counting
+                tally.add_columns(
+                    evaluate_columns(chunk, tally.ruleset, as_of=day, calendar=calendar)
+                )
             except RuleError as exc:
                 raise _rule_failure(exc, calendar) from None
         else:

@@ -45,13 +45,22 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
 from casework._display import arrow_table, html_summary, short
 from casework.calendar import WorkingCalendar
-from casework.columnar import CaseColumns, RuleColumns, day_number, kernel_for, rule_columns
+from casework.columnar import (
+    NO_DAY,
+    FindingColumns,
+    RuleColumns,
+    day_number,
+    evaluate_columns,
+    from_day_number,
+)
+from casework.columnar.core import BASIS_CODE, add_duration, special_rows
 from casework.model import Case
-from casework.rules.engine import Basis, Finding, Outcome, evaluate
+from casework.rules.engine import Basis, Finding, Outcome
 from casework.rules.ruleset import RuleSet
 from casework.rules.targets.anchors import ANCHORS, Anchor, anchor_date, evidence_value
 from casework.rules.targets.catalogue import target_set as named_target_set
@@ -544,22 +553,29 @@ class _Pool:
             self.not_met.append(_Unit.of(key, finding))
 
     def add_columns(
-        self, answered: RuleColumns, in_area: Any, period: Period, chunk: tuple[int, int]
+        self,
+        answered: RuleColumns,
+        in_area: Any,
+        day: Any,
+        period: Period,
+        chunk: tuple[int, int],
     ) -> None:
-        """Count a kernel's answers for a chunk, placing each case by its start."""
-        start = answered.columns.start
+        """Count a kernel's answers for a chunk: ``in_area`` and ``day`` (the anchor's day
+        number, NO_DAY when none) per answer; only the units a report lists are written."""
         first, last = day_number(period.start), day_number(period.end)
-        placed = in_area & (start >= first) & (start <= last)
-        self.outside += int((in_area & ~placed).sum())
+        dated = in_area & (day != NO_DAY)
+        placed = dated & (day >= first) & (day <= last)
+        self.unplaced += int((in_area & ~dated).sum())
+        self.outside += int((dated & ~placed).sum())
         pending = answered.mask(Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE)
         excluded = answered.mask(Outcome.NOT_APPLICABLE) & ~pending
         met = answered.mask(Outcome.MET)
         self.excluded += int((placed & excluded).sum())
         self.met_count += int((placed & met).sum())
         listed = placed & ~excluded & ~met
-        for row in np.flatnonzero(listed):
-            finding = answered.finding(int(row))
-            unit = _Unit.of((*chunk, int(row)), finding)
+        for index in np.flatnonzero(listed):
+            finding = answered.finding(int(index))
+            unit = _Unit.of((*chunk, int(index)), finding)
             if finding.outcome is Outcome.NOT_APPLICABLE:
                 self.pending.append(unit)
             elif finding.outcome is Outcome.CANNOT_ASSESS:
@@ -900,6 +916,85 @@ def _in_area(
     ]
 
 
+#: Aggregations counted on columns: each unit met or not, no value of its own needed.
+_ON_COLUMNS = frozenset({Aggregation.PROPORTION, Aggregation.VOLUME})
+
+
+class _CaseFacts:
+    """Per case of a chunk, what its ``TGT.case`` finding records and a tally reads: the
+    area and the case-level anchor days (start, sentence, termination, six-month point).
+
+    Read from the columns; the cases the kernels leave to the scalar engine (a record read
+    as it stood earlier, a case sentenced after ``as_of``) and any case whose ``TGT.case``
+    answer is not the usual one are read from that finding, so every value is the one
+    :meth:`TargetTally.add` reads from the findings.
+    """
+
+    def __init__(self, header: RuleColumns) -> None:
+        self.header = header
+        columns, ctx = header.columns, header.context
+        self.facts = columns.table("tgt.case")
+        if header.scalar is not None:
+            own = np.ones(len(columns), dtype=bool)
+        else:
+            own = special_rows(columns, ctx) | (header.basis != BASIS_CODE[Basis.DESCRIPTIVE])
+        self.own = np.flatnonzero(own)
+        self._days: dict[str, npt.NDArray[np.int64]] = {}
+        self._areas: npt.NDArray[Any] | None = None
+
+    @classmethod
+    def of(cls, header: RuleColumns) -> _CaseFacts:
+        if not np.array_equal(header.row, np.arange(len(header.columns))):
+            raise ValueError(f"{CASE_RULE_ID} must answer once for every case")
+        return cls(header)
+
+    def _recorded(self, row: int, label: str) -> object:
+        return evidence_value(self.header.finding(row), (label,))
+
+    def in_area(self, area: str | None) -> npt.NDArray[np.bool_]:
+        """Per case: whether it counts for ``area`` (every case when ``None``)."""
+        n = len(self.header.columns)
+        if area is None:
+            return np.ones(n, dtype=bool)
+        if self._areas is None:
+            areas = self.facts["area"].copy()
+            for row in self.own:
+                areas[row] = self._recorded(int(row), "area")  # type: ignore[assignment]
+            self._areas = areas
+        chosen: npt.NDArray[np.bool_] = self._areas == area
+        return chosen
+
+    def days(self, label: str) -> npt.NDArray[np.int64]:
+        """Per case: the day number of the ``TGT.case`` date ``label`` (NO_DAY if none)."""
+        found = self._days.get(label)
+        if found is not None:
+            return found
+        columns, ctx = self.header.columns, self.header.context
+        if label == "start":
+            found = columns.start.copy()
+        elif label == "sentence":
+            found = columns.sentenced.copy()
+        elif label == "terminated":
+            found = self.facts["terminated"].astype(np.int64)
+        elif label == "six-month point":
+            if ctx.parameters.has_value("breach_free_period"):
+                period = ctx.param("breach_free_period").duration
+                found = add_duration(ctx.calendar, columns.start, period)
+            else:
+                found = np.full(len(columns), NO_DAY, dtype=np.int64)
+        else:
+            raise ValueError(f"{CASE_RULE_ID} records no date {label!r}")
+        for row in self.own:
+            value = self._recorded(int(row), label)
+            found[row] = day_number(value) if isinstance(value, dt.date) else NO_DAY
+        self._days[label] = found
+        return found
+
+    def date(self, label: str, row: int) -> dt.date | None:
+        """The ``TGT.case`` date ``label`` of one case."""
+        return from_day_number(int(self.days(label)[row]))
+
+
 @attrs.define
 class TargetTally:
     """A target set's findings for one period (and area), tallied a chunk at a time.
@@ -1003,6 +1098,55 @@ class TargetTally:
                 pool.add((self.partition, self.chunks, position), finding, day, self.period)
         self.chunks += 1
 
+    def add_columns(self, answered: FindingColumns) -> None:
+        """Count one chunk evaluated on columns (:func:`casework.columnar.evaluate_columns`
+        of :attr:`ruleset`, whole cases): the same counts and units :meth:`add` of the
+        chunk's findings gives (tests/targets/test_tally_columns.py).
+
+        Each measure is counted with masks on its rule's outcome and basis columns, the
+        cases placed in the period by the day of the measure's anchor (start, sentence,
+        termination, six-month point: the dates ``TGT.case`` records, read from the
+        columns) and in the area by the case's own; a sentence is written only for the
+        units a report lists (not met, pending, cannot assess). A measure whose figure
+        needs more than the columns hold (a mean of working days, a change in
+        accommodation, a unit's own anchor date, a rule with no kernel) is counted from
+        that rule's findings alone (:meth:`RuleColumns.findings`).
+        """
+        if CASE_RULE_ID not in answered.ruleset:  # no case dates: findings as they are
+            self.add(answered.findings())
+            return
+        header = answered.rule(CASE_RULE_ID)
+        ctx = header.context
+        if len(answered.columns):
+            self.latest = ctx.as_of if self.latest is None else max(self.latest, ctx.as_of)
+        facts = _CaseFacts.of(header)
+        by_rule = {found.rule.id: found for found in answered.by_rule}
+        chunk = (self.partition, self.chunks)
+        for measure_id, anchor in self.anchors.items():
+            measure = self.targets.measure(measure_id)
+            found = by_rule.get(measure.rule_id or "")
+            if found is None:
+                continue
+            pool = self.pools[measure_id]
+            in_area = facts.in_area(self.area)[found.row]
+            if (
+                found.scalar is None
+                and anchor.case_label is not None
+                and measure.aggregation in _ON_COLUMNS
+            ):
+                days = facts.days(anchor.case_label)[found.row]
+                pool.add_columns(found, in_area, days, self.period, chunk)
+                continue
+            findings = found.findings()
+            for index in np.flatnonzero(in_area):
+                finding = findings[int(index)]
+                if anchor.case_label is not None:
+                    day = facts.date(anchor.case_label, int(found.row[index]))
+                else:
+                    day = anchor_date(anchor, finding, None)
+                pool.add((*chunk, int(index)), finding, day, self.period)
+        self.chunks += 1
+
     def add_cases(
         self,
         cases: Sequence[Case],
@@ -1011,59 +1155,15 @@ class TargetTally:
         calendar: WorkingCalendar,
         options: Mapping[str, Any] | None = None,
     ) -> None:
-        """Evaluate and count one chunk of cases.
-
-        Measures counted by their start whose rule has a columnar kernel
-        (:func:`casework.columnar.kernel_for`: the OASys timeliness targets) are answered
-        for the whole chunk at once, and a sentence is written only for the units a
-        report lists; every other measure's rule is evaluated case by case. The
-        report is the same either way (tests/targets/test_tally.py).
-        """
-        columnar = {
-            measure_id
-            for measure_id, anchor in self.anchors.items()
-            if anchor.name == "start"
-            and self._per_case_kernel(self.targets.measure(measure_id).rule_id)
-        }
-        others = [measure_id for measure_id in self.anchors if measure_id not in columnar]
-        rules = self.targets.ruleset
-        if others:
-            needed = {self.targets.measure(measure_id).rule_id for measure_id in others}
-            subset = rules.only({CASE_RULE_ID, *(rule for rule in needed if rule is not None)})
-            findings = evaluate(
-                cases, subset, as_of=as_of, calendar=calendar, options=dict(options or {})
+        """Evaluate one chunk of cases on columns (:func:`casework.columnar.evaluate_columns`:
+        kernels where a rule has one, else case by case) and count it (:meth:`add_columns`).
+        The report is the one :meth:`add` of the chunk's findings gives
+        (tests/targets/test_tally_columns.py)."""
+        self.add_columns(
+            evaluate_columns(
+                cases, self.ruleset, as_of=as_of, calendar=calendar, options=dict(options or {})
             )
-            chunk = self.chunks
-            self.add(findings)
-            self.chunks = chunk  # the kernel measures below share this chunk number
-        if columnar:
-            columns = CaseColumns.from_cases(cases)
-            in_area = np.asarray(
-                [self.area is None or case.area == self.area for case in cases], dtype=bool
-            )
-            for measure_id in sorted(columnar):
-                rule_id = self.targets.measure(measure_id).rule_id
-                assert rule_id is not None
-                answered = rule_columns(
-                    columns,
-                    rules,
-                    rule_id,
-                    as_of=as_of,
-                    calendar=calendar,
-                    options=dict(options or {}),
-                )
-                self.pools[measure_id].add_columns(
-                    answered, in_area, self.period, (self.partition, self.chunks)
-                )
-            self.latest = as_of if self.latest is None else max(self.latest, as_of)
-        self.chunks += 1
-
-    def _per_case_kernel(self, rule_id: str | None) -> bool:
-        """Whether the rule has a columnar kernel answering once per case."""
-        if rule_id is None:
-            return False
-        rule = self.targets.ruleset.rule(rule_id)
-        return rule.units is None and kernel_for(rule) is not None
+        )
 
     def merge(self, other: TargetTally) -> TargetTally:
         """The tally of both parts together (neither part is changed)."""

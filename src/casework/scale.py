@@ -30,13 +30,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
-from casework.inspection_tally import InspectionTally
+from casework.columnar import evaluate_columns
+from casework.inspection_tally import InspectionTally, countable_on_columns
 from casework.io import CaseError, iter_jsonl_cases, repeated_reference
 from casework.model.case import Case
 from casework.performance import Period, TargetTally
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.ruleset import RuleSet
-from casework.stream import DEFAULT_CHUNK, FindingsWriter, evaluate_chunks, findings_batch
+from casework.rules.targets.rules import CASE_RULE_ID
+from casework.stream import DEFAULT_CHUNK, FindingsWriter, chunked, evaluate_chunks, findings_batch
 
 __all__ = [
     "Job",
@@ -223,23 +225,8 @@ def run_part(
     if job.findings_dir is not None:
         parquet = str(Path(job.findings_dir) / f"part-{span.index:05d}.parquet")
         writer = FindingsWriter(parquet, "parquet").__enter__()
-    count = 0
     try:
-        for chunk in evaluate_chunks(
-            cases(),
-            rules,
-            as_of=job.as_of,
-            calendar=job.calendar,
-            options=dict(job.options),
-            chunk_size=job.chunk_size,
-        ):
-            count += len(chunk)
-            if tally is not None:
-                tally.add(chunk)
-            if inspection is not None:
-                inspection.add(chunk)
-            if writer is not None:
-                writer.write(chunk)
+        count = _evaluate(cases(), rules, job, tally, inspection, writer)
     finally:
         if writer is not None:
             writer.__exit__(None, None, None)
@@ -254,6 +241,60 @@ def run_part(
         parquet=parquet,
         inspection=inspection,
     )
+
+
+def _evaluate(  # noqa: PLR0917
+    cases: Iterator[Case],
+    rules: RuleSet,
+    job: Job,
+    tally: TargetTally | None,
+    inspection: InspectionTally | None,
+    writer: FindingsWriter | None,
+) -> int:
+    """Evaluate a part's cases a chunk at a time and keep what the job asks: the number
+    of findings. Counts alone are kept on columns (a sentence written only for the units
+    a report lists); findings written out are evaluated case by case."""
+    count = 0
+    options = dict(job.options)
+    if writer is None and _countable_on_columns(rules, tally, inspection):
+        for part in chunked(cases, job.chunk_size):
+            answered = evaluate_columns(
+                part, rules, as_of=job.as_of, calendar=job.calendar, options=options
+            )
+            count += len(answered)
+            if tally is not None:
+                tally.add_columns(answered)
+            if inspection is not None:
+                inspection.add_columns(answered)
+        return count
+    for chunk in evaluate_chunks(
+        cases,
+        rules,
+        as_of=job.as_of,
+        calendar=job.calendar,
+        options=options,
+        chunk_size=job.chunk_size,
+    ):
+        count += len(chunk)
+        if tally is not None:
+            tally.add(chunk)
+        if inspection is not None:
+            inspection.add(chunk)
+        if writer is not None:
+            writer.write(chunk)
+    return count
+
+
+def _countable_on_columns(
+    rules: RuleSet, tally: TargetTally | None, inspection: InspectionTally | None
+) -> bool:
+    """Whether what the job keeps can be counted from finding columns: a target tally of a
+    rule set with the ``TGT.case`` dates, inspection counts of the OMI question families."""
+    if tally is None and inspection is None:
+        return False
+    if tally is not None and CASE_RULE_ID not in rules:
+        return False
+    return inspection is None or countable_on_columns(rules)
 
 
 def repeats_across(parts: Sequence[PartResult]) -> dict[int, dict[int, int]]:

@@ -18,7 +18,7 @@ without a kernel are answered by the scalar engine, so any rule set can be
 evaluated this way.
 """
 
-from casework.columnar import oasys, omi, reviews, rmp, supervision
+from casework.columnar import oasys, omi, reviews, rmp, supervision, targets
 from casework.columnar.columns import (
     NO_DAY,
     TABLES,
@@ -70,4 +70,5 @@ __all__ = [
     "rule_columns",
     "supervision",
     "table",
+    "targets",
 ]

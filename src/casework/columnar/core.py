@@ -65,6 +65,7 @@ __all__ = [
     "population_codes",
     "register",
     "rule_columns",
+    "special_rows",
 ]
 
 #: ``RuleColumns.late_unit`` codes, as :attr:`Finding.late_unit` words them.
@@ -270,6 +271,10 @@ class RuleColumns:
     """The case row of each answer."""
     unit: tuple[str | None, ...] = attrs.field(repr=False)
     """Each answer's unit (``None`` for a rule that answers once per case)."""
+    scalar: tuple[Finding, ...] | None = attrs.field(default=None, repr=False, eq=False)
+    """The findings themselves, one per answer, when the rule was answered case by case
+    (no kernel): kept for the chunk so a reader that needs the words (a target tally's
+    fallback) need not evaluate the rule again."""
 
     def __len__(self) -> int:
         return len(self.outcome)
@@ -291,6 +296,8 @@ class RuleColumns:
 
     def finding(self, index: int) -> Finding:
         """One answer's finding, explained: the scalar rule's own, word for word."""
+        if self.scalar is not None:
+            return self.scalar[index]
         case_row = int(self.row[index])
         only = self.ruleset.only([self.rule.id])
         found = evaluate_case(
@@ -302,6 +309,26 @@ class RuleColumns:
         )
         first = int(np.searchsorted(self.row, case_row, side="left"))
         return found[index - first]
+
+    def findings(self) -> tuple[Finding, ...]:
+        """Every answer's finding, explained, in answer order (the scalar rule's own: kept
+        when the rule was answered case by case, else each case asked again now)."""
+        if self.scalar is not None:
+            return self.scalar
+        only = self.ruleset.only([self.rule.id])
+        ctx = self.context
+        found: list[Finding] = []
+        for case_row in np.unique(self.row):
+            found.extend(
+                evaluate_case(
+                    self.columns.cases[int(case_row)],
+                    only,
+                    as_of=ctx.as_of,
+                    calendar=ctx.calendar,
+                    options=ctx.options,
+                )
+            )
+        return tuple(found)
 
 
 def lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -> tuple[Days, Mask]:
@@ -473,6 +500,7 @@ def _scalar_columns(
         context=ctx,
         ruleset=ruleset,
         row=np.asarray(rows, dtype=np.intp),
+        scalar=tuple(findings),
         **_from_findings(findings),
     )
 
@@ -489,6 +517,14 @@ def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
         "late_unit": np.asarray([LATE_CODE[f.late_unit] for f in findings], dtype=np.int8),
         "unit": tuple(f.unit for f in findings),
     }
+
+
+def special_rows(columns: CaseColumns, ctx: Context) -> Mask:
+    """Cases every kernel leaves to the scalar rule (one flag per case): a record read as
+    it stood earlier (``Case.as_at``) and a case sentenced after ``as_of``."""
+    flags = np.zeros(len(columns), dtype=bool)
+    flags[_special_cases(columns, ctx)] = True
+    return flags
 
 
 def _special_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
@@ -669,6 +705,7 @@ def evaluate_columns(
                     context=ctx,
                     ruleset=ruleset,
                     row=np.asarray(rows[rule.id], dtype=np.intp),
+                    scalar=tuple(by_scalar[rule.id]),
                     **_from_findings(by_scalar[rule.id]),
                 )
             )

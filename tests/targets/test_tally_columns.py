@@ -1,0 +1,224 @@
+"""Target figures counted on finding columns equal those counted from findings, byte for byte.
+
+:meth:`TargetTally.add_columns` counts a chunk evaluated on columns
+(:func:`casework.columnar.evaluate_columns`) with masks on the outcome and basis
+columns and writes a sentence only for the units a report lists;
+:meth:`TargetTally.add` reads every finding. For every shipped target set, pooled and
+by area, at evaluation dates before, within and after the records (so that records
+read as they stood earlier, and cases sentenced after the date, are in the chunks),
+the two give the same report, compared as the ``targets`` command's JSON. The cases
+are the examples, the golden target scenarios, the stored witness cases, benchmark
+cases and generated ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casework import WorkingCalendar, load_cases, yaml
+from casework.columnar import evaluate_columns
+from casework.model import Case
+from casework.performance import Period, TargetReport, TargetTally, target_performance
+from casework.report.targets import target_report
+from casework.rules import evaluate, ruleset
+from casework.rules.targets.catalogue import target_set
+from casework.scale import Job, run_file
+from casework.testing import CASE_DEFAULTS, merge
+from casework.testing import strategies as cs
+from casework.testing.scenarios import load_scenarios
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from generate import case_records
+
+HERE = Path(__file__).resolve().parent
+WITNESSES = HERE.parent / "testing" / "data" / "outcome-witnesses.jsonl"
+SETS = ("nps-2005-06", "nps-2007-08", "rom-east-of-england-2007-08")
+PERIOD = Period.financial_year(2007)
+#: Before most records' own date, in the middle, and long after.
+DATES = (dt.date(2007, 9, 3), dt.date(2008, 4, 11), dt.date(2011, 1, 4))
+
+
+def _golden() -> list[Case]:
+    """Every case of the golden target scenarios, each with a reference of its own."""
+    out = []
+    for path in sorted((HERE / "golden").glob("*.yaml")):
+        document = yaml.load(path.read_text(encoding="utf-8"))
+        for number, scenario in enumerate(document["scenarios"]):
+            facts = {**scenario["case"], "as_of": scenario["as_of"].isoformat()}
+            record = {**merge(CASE_DEFAULTS, facts), "reference": f"{path.stem}-{number}"}
+            out.append(Case.model_validate(record))
+    for path in sorted((HERE.parent / "scenarios").glob("scenarios_[nr]*.yaml")):
+        for number, found in enumerate(load_scenarios(path).scenarios):
+            out.append(found.case.model_copy(update={"reference": f"{path.stem}-{number}"}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def cases(examples: Path) -> list[Case]:
+    hand = list(load_cases(examples / "targets-cases.yaml").cases)
+    witnesses = list(load_cases(WITNESSES).cases)
+    synthetic = [Case.model_validate(r) for r in case_records(23, 30, dt.date(2008, 4, 11))]
+    return [*hand, *_golden(), *witnesses, *synthetic]
+
+
+def _json(report: TargetReport) -> str:
+    return target_report(report, source="cases.jsonl").render("json")
+
+
+def _chunks(cases: Sequence[Case], size: int) -> list[Sequence[Case]]:
+    return [cases[i : i + size] for i in range(0, len(cases), size)]
+
+
+def _by_findings(
+    cases: Sequence[Case], name: str, *, as_of: dt.date, calendar: WorkingCalendar,
+    area: str | None, size: int, partition: int = 0,
+) -> TargetTally:  # fmt: skip
+    tally = TargetTally.start(name, period=PERIOD, area=area, partition=partition)
+    for chunk in _chunks(cases, size):
+        tally.add(evaluate(chunk, tally.ruleset, as_of=as_of, calendar=calendar))
+    return tally
+
+
+def _by_columns(
+    cases: Sequence[Case], name: str, *, as_of: dt.date, calendar: WorkingCalendar,
+    area: str | None, size: int, partition: int = 0,
+) -> TargetTally:  # fmt: skip
+    tally = TargetTally.start(name, period=PERIOD, area=area, partition=partition)
+    for chunk in _chunks(cases, size):
+        tally.add_columns(evaluate_columns(chunk, tally.ruleset, as_of=as_of, calendar=calendar))
+    return tally
+
+
+def _areas(name: str) -> list[str | None]:
+    areas = target_set(name).areas
+    return [None, areas[2]] if areas else [None, "Essex"]
+
+
+@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("as_of", DATES, ids=str)
+def test_columns_give_the_findings_report_byte_for_byte(
+    cases: list[Case], calendar: WorkingCalendar, name: str, as_of: dt.date
+) -> None:
+    for area in _areas(name):
+        how = {"as_of": as_of, "calendar": calendar, "area": area, "size": 64}
+        expected = _json(_by_findings(cases, name, **how).report())
+        got = _by_columns(cases, name, **how).report()
+        assert _json(got) == expected, (name, area)
+        counts = [r.counts.total for r in got if r.counts is not None]
+        assert sum(counts) > 0  # the figures are not all empty
+
+
+def test_target_performance_and_add_cases_count_on_columns(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """From cases, target_performance evaluates on columns; the report is the findings' one."""
+    as_of = DATES[1]
+    for name in SETS:
+        findings = evaluate(cases, target_set(name).ruleset, as_of=as_of, calendar=calendar)
+        from_findings = target_performance(findings, name, period=PERIOD)
+        from_cases = target_performance(cases, name, period=PERIOD, as_of=as_of,
+                                        calendar=calendar)  # fmt: skip
+        assert _json(from_cases) == _json(from_findings)
+
+
+def test_a_measure_subset_counts_on_columns(cases: list[Case], calendar: WorkingCalendar) -> None:
+    as_of = DATES[1]
+    chosen = ["N01", "N02", "N03", "N05", "N13"]
+    whole = target_performance(cases, "nps-2007-08", period=PERIOD, as_of=as_of,
+                               calendar=calendar)  # fmt: skip
+    some = target_performance(cases, "nps-2007-08", period=PERIOD, as_of=as_of,
+                              calendar=calendar, measures=chosen)  # fmt: skip
+    assert [r.measure for r in some] == chosen
+    for result in some:
+        assert result.to_dict() == whole[result.measure].to_dict()
+
+
+def test_findings_of_a_national_standards_set_count_as_findings(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """Without the TGT.case dates the columns are read as findings: the OASys targets from a
+    National Standards evaluation, as from its findings."""
+    as_of = DATES[1]
+    rules = ruleset("national-standards-2007")
+    expected = TargetTally.start("nps-2007-08", period=PERIOD)
+    expected.add(evaluate(cases, rules, as_of=as_of, calendar=calendar))
+    got = TargetTally.start("nps-2007-08", period=PERIOD)
+    got.add_columns(evaluate_columns(cases, rules, as_of=as_of, calendar=calendar))
+    assert _json(got.report()) == _json(expected.report())
+    assert got.report()["N02"].counts.in_scope > 0  # type: ignore[union-attr]
+
+
+@settings(max_examples=8)
+@given(data=st.data())
+def test_a_merge_of_column_tallies_of_any_split_equals_the_whole(
+    cases: list[Case], calendar: WorkingCalendar, data: st.DataObject
+) -> None:
+    name = data.draw(st.sampled_from(SETS), label="target set")
+    area = data.draw(st.sampled_from(_areas(name)), label="area")
+    as_of = DATES[1]
+    some = cases[:: data.draw(st.integers(2, 5), label="step")]
+    how = {"as_of": as_of, "calendar": calendar, "area": area}
+    whole = _json(_by_findings(some, name, size=len(some), **how).report())
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(some) - 1), max_size=4), label="cuts"))
+    bounds = [0, *cuts, len(some)]
+    size = data.draw(st.integers(3, 40), label="chunk size")
+    tallies = [
+        _by_columns(some[a:b], name, size=size, partition=index, **how)
+        for index, (a, b) in enumerate(itertools.pairwise(bounds))
+    ]
+    order = data.draw(st.permutations(range(len(tallies))), label="merge order")
+    merged = tallies[order[0]]
+    for index in order[1:]:
+        merged = merged.merge(tallies[index])
+    assert _json(merged.report()) == whole
+
+
+@settings(max_examples=15)
+@given(
+    generated=st.lists(cs.cases(), min_size=1, max_size=8, unique_by=lambda case: case.reference),
+    name=st.sampled_from(SETS),
+    # days after the latest record, chunk size, by area or pooled
+    setup=st.tuples(st.integers(-60, 500), st.integers(1, 5), st.booleans()),
+)
+def test_on_generated_cases_columns_give_the_findings_report(
+    calendar: WorkingCalendar, generated: list[Case], name: str, setup: tuple[int, int, bool]
+) -> None:
+    offset, size, by_area = setup
+    as_of = max(case.as_of for case in generated) + dt.timedelta(days=offset)
+    area = _areas(name)[1] if by_area else None
+    period = Period(dt.date(1990, 1, 1), dt.date(2030, 12, 31))  # every generated date in it
+    expected = TargetTally.start(name, period=period, area=area)
+    got = TargetTally.start(name, period=period, area=area)
+    for chunk in _chunks(generated, size):
+        expected.add(evaluate(chunk, expected.ruleset, as_of=as_of, calendar=calendar))
+        got.add_columns(evaluate_columns(chunk, got.ruleset, as_of=as_of, calendar=calendar))
+    assert _json(got.report()) == _json(expected.report())
+
+
+def test_a_file_run_in_parts_on_columns_gives_the_findings_report(
+    calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    """``casework.scale`` (and so Dask) counts each part on columns; merged, the parts give
+    the report of the whole file's findings."""
+    as_of = DATES[1]
+    path = tmp_path / "cases.jsonl"
+    records = [json.dumps(record) for record in case_records(31, 90, as_of)]
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    loaded = load_cases(path).cases
+    for name in SETS:
+        job = Job(name, as_of, calendar, targets=name, period=PERIOD, chunk_size=16)
+        result = run_file(path, job, parts=3)
+        assert result.tally is not None
+        findings = evaluate(loaded, target_set(name).ruleset, as_of=as_of, calendar=calendar)
+        expected = target_performance(findings, name, period=PERIOD)
+        assert _json(result.tally.report()) == _json(expected)
+        assert result.findings == len(findings)
