@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from casework import load_cases
 from casework.columnar import CaseColumns, day_number
+from casework.columnar.core import OUTCOME_CODE
 from casework.columnar.group import (
     any_per_owner,
     count_per_owner,
@@ -24,10 +25,13 @@ from casework.columnar.group import (
     first_per_owner,
     latest_per_owner,
     min_day,
+    order_by_owner,
     take,
 )
 from casework.columnar.raw import NO_DAY
+from casework.columnar.supervision import _deciding_units
 from casework.model import Case
+from casework.rules.engine import Outcome
 from casework.rules.population import roh_at_start
 from casework.testing import strategies as cs
 from tests.columnar.compare import WITNESSES, case_records
@@ -182,3 +186,42 @@ def test_min_day_ignores_missing_days(pairs: list[tuple[int, int]]) -> None:
     b = np.asarray([p[1] for p in pairs], dtype=np.int64)
     expected = [min([d for d in p if d != NO_DAY], default=NO_DAY) for p in pairs]
     assert min_day(a, b).tolist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(found=_tables(), spread=st.booleans())
+def test_ordering_by_owner_is_lexsorts(
+    found: tuple[int, list[int], list[int], list[bool]], spread: bool
+) -> None:
+    """One stable sort of a combined key, or lexsort itself when the keys are too far
+    apart to combine (NO_DAY among them)."""
+    _, owner, key, _ = found
+    o, k, _ = _arrays(owner, key, [])
+    if not spread:
+        k = np.where(k == NO_DAY, 1, k)
+    assert order_by_owner(o, k).tolist() == np.lexsort((k, o)).tolist()
+
+
+_WORST_FIRST = (Outcome.NOT_MET, Outcome.CANNOT_ASSESS, Outcome.MET, Outcome.NOT_APPLICABLE)
+
+
+@given(
+    units=st.lists(st.tuples(st.integers(0, 3), st.sampled_from(_WORST_FIRST)), max_size=12).map(
+        lambda units: sorted(units, key=lambda unit: unit[0])
+    )
+)
+def test_the_deciding_interval_is_the_worst_first_and_the_last_met(
+    units: list[tuple[int, Outcome]],
+) -> None:
+    owner = np.asarray([u[0] for u in units], dtype=np.intp)
+    outcome = np.asarray([OUTCOME_CODE[u[1]] for u in units], dtype=np.int8)
+    expected_cases, expected_units = [], []
+    for case in sorted({u[0] for u in units}):
+        mine = [i for i, u in enumerate(units) if u[0] == case]
+        worst = min(_WORST_FIRST.index(units[i][1]) for i in mine)
+        tied = [i for i in mine if _WORST_FIRST.index(units[i][1]) == worst]
+        expected_cases.append(case)
+        expected_units.append(tied[-1] if _WORST_FIRST[worst] is Outcome.MET else tied[0])
+    cases, chosen = _deciding_units(owner, outcome)
+    assert cases.tolist() == expected_cases
+    assert chosen.tolist() == expected_units

@@ -48,6 +48,7 @@ from casework.columnar.group import (
     first_per_owner,
     latest_per_owner,
     min_day,
+    order_by_owner,
     take,
 )
 from casework.columnar.raw import NO_INT, code_of, codes_of
@@ -621,7 +622,7 @@ def periodic(
     member[rows] = True
     keep = member[owner] & (on > anchor[owner])
     owner, on = owner[keep], on[keep]
-    order = np.lexsort((on, owner))
+    order = order_by_owner(owner, on)
     owner, on = owner[order], on[order]
     fresh = np.ones(len(owner), dtype=bool)
     fresh[1:] = (owner[1:] != owner[:-1]) | (on[1:] != on[:-1])
@@ -639,8 +640,9 @@ def periodic(
     unit_owner = np.concatenate([owner, finals]).astype(np.intp)
     unit_start = np.concatenate([start, last[finals]])
     unit_done = np.concatenate([on, np.full(len(finals), NO_DAY, dtype=np.int64)])
-    is_final = np.concatenate([np.zeros(len(owner), bool), np.ones(len(finals), bool)])
-    order = np.lexsort((is_final, unit_owner))
+    # Each case's intervals, then its open one: a stable sort by case keeps the
+    # intervals (the first run) before the open one, and merges two ordered runs.
+    order = np.argsort(unit_owner, kind="stable")
     unit_owner, unit_start, unit_done = unit_owner[order], unit_start[order], unit_done[order]
     answered = deadline(ctx, unit_start, unit_done, duration, record_as_of[unit_owner])
     counted = np.ones(len(unit_owner), dtype=bool)
@@ -651,16 +653,31 @@ def periodic(
         if window["in_force_to"] is not None:
             counted &= day <= _day(window["in_force_to"])
     units = np.flatnonzero(counted)
-    outcome = answered["outcome"][units]
-    position = np.arange(len(units))
-    order = np.lexsort(
-        (np.where(outcome == _MET, -position, position), _PRIORITY[outcome], unit_owner[units])
-    )
-    cases, chosen = np.unique(unit_owner[units][order], return_index=True)
-    deciding = units[order[chosen]]
-    result = {name: values[deciding] for name, values in answered.items()}
-    result["rows"] = cases.astype(np.intp)
+    cases, deciding = _deciding_units(unit_owner[units], answered["outcome"][units])
+    result = {name: values[units[deciding]] for name, values in answered.items()}
+    result["rows"] = cases
     return result
+
+
+def _deciding_units(owner: Rows, outcome: Codes) -> tuple[Rows, Rows]:
+    """For intervals in case order (``owner`` ascending, in order within a case): the
+    cases with any, and the interval that decides each one's answer (by outcome
+    priority; the first of its outcome, but the *last* met one).
+
+    One key per interval, smallest deciding: the priority of its outcome, then its
+    position (counted down for met ones), minimised over each case's run.
+    """
+    m = len(owner)
+    if not m:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    position = np.arange(m, dtype=np.int64)
+    met = outcome == _MET
+    key = _PRIORITY[outcome].astype(np.int64) * m + np.where(met, m - 1 - position, position)
+    starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+    best = np.minimum.reduceat(key, starts)
+    band, within = np.divmod(best, m)
+    chosen = np.where(band == _PRIORITY[_MET], m - 1 - within, within)
+    return owner[starts].astype(np.intp), chosen.astype(np.intp)
 
 
 def _frequency(
