@@ -5,22 +5,32 @@ Each kernel is the columnar form of one scalar rule and reads the same facts the
 same way: :func:`deadline` is :func:`casework.rules.timing.deadline_check` for a
 column of deadlines, :func:`first_of_units` is the choice
 :func:`casework.rules.units.combine` makes among a case's units (breaches,
-victims). The facts come from entity tables built once per chunk (``sup.case``
-one row per case; ``sup.home_visits``, ``sup.breaches``, ``sup.victims``,
-``sup.premises`` one row per entity).
+victims). The facts come from entity tables built once per chunk from its raw
+tables with array operations (:func:`~casework.columnar.columns.raw_table`;
+``sup.case`` one row per case; ``sup.contacts``, ``sup.home_visits``,
+``sup.breaches``, ``sup.victims``, ``sup.premises`` one row per entity): no
+``Case`` object is read. tests/columnar/test_supervision_tables.py proves each equal,
+column by column, to the same table read from ``Case`` objects one by one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration
-from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, Table, table
+from casework.columnar.columns import (
+    LATEST,
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Mask,
+    Table,
+    raw_table,
+)
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
     BASIS_CODE,
@@ -30,8 +40,19 @@ from casework.columnar.core import (
     deadline,
     register,
 )
+from casework.columnar.group import (
+    any_per_owner,
+    count_per_owner,
+    earliest_day,
+    earliest_per_owner,
+    first_per_owner,
+    latest_per_owner,
+    min_day,
+    order_by_owner,
+    take,
+)
+from casework.columnar.raw import NO_INT, code_of, codes_of
 from casework.model import (
-    Case,
     ContactKind,
     OffenceCategory,
     RequirementKind,
@@ -39,7 +60,6 @@ from casework.model import (
     SentenceKind,
     StaffRole,
 )
-from casework.model.risk import RohRecord
 from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
@@ -158,212 +178,176 @@ def table_of(columns: CaseColumns, name: str) -> Facts:
     return cast(Facts, columns.table(name))
 
 
-def _first(days: Sequence[Any]) -> int:
-    return _day(min(days)) if days else NO_DAY
-
-
-def _column(values: list[int]) -> Days:
-    return np.asarray(values, dtype=np.int64)
-
-
 # ---------------------------------------------------------------- tables
 
-
-def _roh_records(
-    case: Case, start: dt.date
-) -> tuple[RohRecord | None, RohRecord | None, RohRecord | None]:
-    """The RoH records in force at start (``population.roh_at_start``), on notification of
-    a transfer (``Case.roh_on``), and the latest."""
-    moved = case.transfer_in
-    before = after = latest = on_notice = None
-    for record in case.roh:
-        if record.on <= start:
-            if before is None or record.on > before.on:
-                before = record
-        elif after is None or record.on < after.on:
-            after = record
-        if latest is None or record.on > latest.on:
-            latest = record
-        if (
-            moved is not None
-            and record.on <= moved.notified_on
-            and (on_notice is None or record.on > on_notice.on)
-        ):
-            on_notice = record
-    return before or after, on_notice, latest
+#: RoH rank (:attr:`RohLevel.rank`) by the level's code in a raw column.
+_RANK_OF_CODE = np.asarray([level.rank for level in RohLevel], dtype=np.int8)
+_OFFENDER_MANAGER_CODES = codes_of(*_OFFENDER_MANAGERS)
+_STATUTORY_CODES = codes_of(*_STATUTORY)
+_UNPAID_WORK = code_of(RequirementKind.UNPAID_WORK)
 
 
-@table("sup.case")
-def case_facts(cases: Sequence[Case]) -> Table:
-    """One row per case: the facts these rules read, in one pass."""
-    kind, allocated, inducted = [], [], []
-    psr, psr_requested, psr_due, psr_delivered = [], [], [], []
-    transfer, notified, appointment, contact = [], [], [], []
-    roh_start, roh_transfer, roh_last, roh_last_on = [], [], [], []
-    months, category, mappa, mappa_levels = [], [], [], []
-    ended, upw_only, upw, upw_start, upw_end = [], [], [], [], []
-    for case in cases:
-        sentence = case.sentence
-        kind.append(_KIND[sentence.kind])
-        allocated.append(
-            _first([a.start for a in case.om_assignments if a.role in _OFFENDER_MANAGERS])
-        )
-        inducted.append(_first([i.on for i in case.inductions if i.full]))
-        report = case.psr
-        psr.append(report is not None)
-        psr_requested.append(_day(report.requested_on) if report else NO_DAY)
-        psr_due.append(_day(report.due_on) if report else NO_DAY)
-        psr_delivered.append(_day(report.delivered_on) if report else NO_DAY)
-        moved = case.transfer_in
-        transfer.append(moved is not None)
-        notified.append(_day(moved.notified_on) if moved else NO_DAY)
-        appointment.append(_day(moved.first_appointment_on) if moved else NO_DAY)
-        contact.append(_day(moved.first_contact_on) if moved else NO_DAY)
-        # RoH at start (population.roh_at_start), on notification, and the latest.
-        if sentence.kind is SentenceKind.LICENCE and sentence.released_on is not None:
-            start = sentence.released_on
-        else:
-            start = sentence.starts_on or sentence.sentenced_on
-        at_start, on_notice, latest = _roh_records(case, start)
-        roh_start.append(-1 if at_start is None else ROH_RANK[at_start.level])
-        roh_transfer.append(-1 if on_notice is None else ROH_RANK[on_notice.level])
-        roh_last.append(-1 if latest is None else ROH_RANK[latest.level])
-        roh_last_on.append(NO_DAY if latest is None else _day(latest.on))
-        months.append(-1 if sentence.custodial_months is None else sentence.custodial_months)
-        category.append(
-            0
-            if sentence.offence_category is None
-            else (1 if sentence.offence_category in _STATUTORY else 2)
-        )
-        mappa.append(case.mappa is not None)
-        mappa_levels.append(case.mappa is not None and bool(case.mappa.levels))
-        # Supervision's end, and the unpaid work cycle (supervision._unpaid_work_cycle).
-        end = sentence.termination.on if sentence.termination else None
-        ended.append(_day(end))
-        requirements = sentence.requirements
-        unpaid = [r for r in requirements if r.kind is RequirementKind.UNPAID_WORK]
-        upw_only.append(bool(requirements) and len(unpaid) == len(requirements))
-        upw.append(bool(unpaid))
-        first = unpaid[0] if unpaid else None
-        upw_start.append(
-            NO_DAY
-            if first is None
-            else _day(first.commenced_on or sentence.starts_on or sentence.sentenced_on)
-        )
-        ends = [d for d in (first.completed_on if first else None, end) if d is not None]
-        upw_end.append(_first(ends))
-    n = len(cases)
+def _ranks(level: npt.NDArray[np.int16], rows: Rows) -> Codes:
+    """The RoH rank of the chosen ``roh`` rows, -1 where none was chosen."""
+    ranks = _RANK_OF_CODE[level] if len(level) else np.zeros(0, dtype=np.int8)
+    return cast(Codes, take(ranks, rows, -1))
+
+
+def _roh_facts(columns: CaseColumns, transfer: Mask, notified: Days) -> Table:
+    """The RoH in force at start (``population.roh_at_start``: the latest record on or
+    before the start, else the first after it), on notification of a transfer
+    (``Case.roh_on``) and the latest, as ranks, and the latest's day."""
+    n = len(columns)
+    roh = columns.raw["roh"]
+    owner, on, level = roh["owner"], roh["on"], roh["level"]
+    start = columns.start[owner]
+    before = latest_per_owner(owner, on, n, on <= start)
+    after = earliest_per_owner(owner, on, n, on > start)
+    at_start = np.where(before >= 0, before, after)
+    on_notice = latest_per_owner(owner, on, n, transfer[owner] & (on <= notified[owner]))
+    latest = latest_per_owner(owner, on, n)
+    return {
+        "roh_start": _ranks(level, at_start),
+        "roh_transfer": _ranks(level, on_notice),
+        "roh_last": _ranks(level, latest),
+        "roh_last_on": take(on, latest, NO_DAY),
+    }
+
+
+def _unpaid_work(columns: CaseColumns, ended: Days) -> Table:
+    """Whether every requirement (at least one) is unpaid work, whether any is, and the
+    unpaid work cycle of the first (``supervision._unpaid_work_cycle``): from its
+    commencement (or the start of sentence) to its completion or the end of
+    supervision, whichever is first."""
+    n = len(columns)
+    case = columns.raw["case"]
+    found = columns.raw["sentence.requirements"]
+    owner = found["owner"]
+    unpaid = found["kind"] == _UNPAID_WORK
+    total = count_per_owner(owner, n)
+    upw = count_per_owner(owner, n, unpaid)
+    first = first_per_owner(owner, n, unpaid)
+    commenced = take(found["commenced_on"], first, NO_DAY)
+    begun = case["sentence.starts_on"]
+    begun = np.where(begun != NO_DAY, begun, case["sentence.sentenced_on"])
+    begun = np.where(commenced != NO_DAY, commenced, begun)
+    return {
+        "upw_only": (total > 0) & (upw == total),
+        "upw": upw > 0,
+        "upw_start": np.where(first >= 0, begun, NO_DAY),
+        "upw_end": min_day(take(found["completed_on"], first, NO_DAY), ended),
+    }
+
+
+@raw_table("sup.case")
+def case_facts(columns: CaseColumns) -> Table:
+    """One row per case: the facts these rules read."""
+    n = len(columns)
+    raw = columns.raw
+    case = raw["case"]
+    staff = raw["om_assignments"]
+    inductions = raw["inductions"]
+    transfer = case["transfer_in"].astype(bool)
+    notified = case["transfer_in.notified_on"]
+    months = case["sentence.custodial_months"]
+    category = case["sentence.offence_category"]
+    ended = case["sentence.termination.on"]
+    offence = np.where(np.isin(category, _STATUTORY_CODES), 1, 2)
     return {
         "owner": np.arange(n, dtype=np.intp),
-        "kind": np.asarray(kind, dtype=np.int8),
-        "allocated": _column(allocated),
-        "inducted": _column(inducted),
-        "psr": np.asarray(psr, dtype=bool),
-        "psr_requested": _column(psr_requested),
-        "psr_due": _column(psr_due),
-        "psr_delivered": _column(psr_delivered),
-        "transfer": np.asarray(transfer, dtype=bool),
-        "notified": _column(notified),
-        "first_appointment": _column(appointment),
-        "first_contact": _column(contact),
-        "roh_start": np.asarray(roh_start, dtype=np.int8),
-        "roh_transfer": np.asarray(roh_transfer, dtype=np.int8),
-        "roh_last": np.asarray(roh_last, dtype=np.int8),
-        "roh_last_on": _column(roh_last_on),
-        "custodial_months": _column(months),
-        "offence": np.asarray(category, dtype=np.int8),
-        "mappa": np.asarray(mappa, dtype=bool),
-        "mappa_levels": np.asarray(mappa_levels, dtype=bool),
-        "ended": _column(ended),
-        "upw_only": np.asarray(upw_only, dtype=bool),
-        "upw": np.asarray(upw, dtype=bool),
-        "upw_start": _column(upw_start),
-        "upw_end": _column(upw_end),
+        "kind": case["sentence.kind"].astype(np.int8),
+        "allocated": earliest_day(
+            staff["owner"], staff["start"], n, np.isin(staff["role"], _OFFENDER_MANAGER_CODES)
+        ),
+        "inducted": earliest_day(inductions["owner"], inductions["on"], n, inductions["full"]),
+        "psr": case["psr"].astype(bool),
+        "psr_requested": case["psr.requested_on"],
+        "psr_due": case["psr.due_on"],
+        "psr_delivered": case["psr.delivered_on"],
+        "transfer": transfer,
+        "notified": notified,
+        "first_appointment": case["transfer_in.first_appointment_on"],
+        "first_contact": case["transfer_in.first_contact_on"],
+        **_roh_facts(columns, transfer, notified),
+        "custodial_months": np.where(months == NO_INT, -1, months).astype(np.int64),
+        "offence": np.where(category < 0, 0, offence).astype(np.int8),
+        "mappa": case["mappa"].astype(bool),
+        "mappa_levels": any_per_owner(raw["mappa.levels"]["owner"], n) & case["mappa"],
+        "ended": ended,
+        **_unpaid_work(columns, ended),
     }
 
 
-_CONTACT = {kind: code for code, kind in enumerate(ContactKind)}
-_UPW_SESSION = _CONTACT[ContactKind.UNPAID_WORK_SESSION]
-_PROGRAMME_SESSION = _CONTACT[ContactKind.PROGRAMME_SESSION]
+_UPW_SESSION = code_of(ContactKind.UNPAID_WORK_SESSION)
+_PROGRAMME_SESSION = code_of(ContactKind.PROGRAMME_SESSION)
 
 
-@table("sup.contacts")
-def contacts(cases: Sequence[Case]) -> Table:
+def _owners(column: npt.NDArray[Any]) -> Rows:
+    return column.astype(np.intp, copy=False)
+
+
+@raw_table("sup.contacts")
+def contacts(columns: CaseColumns) -> Table:
     """One row per contact: its day and kind (codes of ``ContactKind`` in order)."""
-    owner, on, kind = [], [], []
-    for row, case in enumerate(cases):
-        for contact in case.contacts:
-            owner.append(row)
-            on.append(_day(contact.on))
-            kind.append(_CONTACT[contact.kind])
+    found = columns.raw["contacts"]
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "on": _column(on),
-        "kind": np.asarray(kind, dtype=np.int8),
+        "owner": _owners(found["owner"]),
+        "on": found["on"],
+        "kind": found["kind"].astype(np.int8),
     }
 
 
-@table("sup.home_visits")
-def home_visits(cases: Sequence[Case]) -> Table:
-    """One row per home visit: a home visit record, or the transfer's own."""
-    owner, on = [], []
-    for row, case in enumerate(cases):
-        for visit in case.home_visits:
-            owner.append(row)
-            on.append(_day(visit.on))
-        moved = case.transfer_in
-        if moved is not None and moved.home_visit_on is not None:
-            owner.append(row)
-            on.append(_day(moved.home_visit_on))
-    return {"owner": np.asarray(owner, dtype=np.intp), "on": _column(on)}
+@raw_table("sup.home_visits")
+def home_visits(columns: CaseColumns) -> Table:
+    """One row per home visit: each case's home visit records, then the transfer's own."""
+    raw = columns.raw
+    visits = raw["home_visits"]
+    moved = raw["case"]["transfer_in.home_visit_on"]
+    # An absent transfer's home visit is NO_DAY, as is a transfer's without one.
+    cases = np.flatnonzero(moved != NO_DAY).astype(np.intp)
+    owner = np.concatenate([_owners(visits["owner"]), cases])
+    on = np.concatenate([visits["on"], moved[cases]])
+    order = np.argsort(owner, kind="stable")
+    return {"owner": owner[order], "on": on[order]}
 
 
-@table("sup.premises")
-def premises(cases: Sequence[Case]) -> Table:
+@raw_table("sup.premises")
+def premises(columns: CaseColumns) -> Table:
     """One row per residence in approved premises (``left`` LATEST while there)."""
-    owner, arrived, left = [], [], []
-    for row, case in enumerate(cases):
-        for residence in case.approved_premises:
-            owner.append(row)
-            arrived.append(_day(residence.arrived_on))
-            left.append(LATEST if residence.left_on is None else _day(residence.left_on))
+    found = columns.raw["approved_premises"]
+    left = found["left_on"]
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "arrived": _column(arrived),
-        "left": _column(left),
+        "owner": _owners(found["owner"]),
+        "arrived": found["arrived_on"],
+        "left": np.where(left == NO_DAY, LATEST, left),
     }
 
 
-@table("sup.breaches")
-def breaches(cases: Sequence[Case]) -> Table:
-    """One row per breach, each case's in the order of failure (as the rules take them)."""
-    owner, failed, action, resolved = [], [], [], []
-    for row, case in enumerate(cases):
-        for breach in sorted(case.breaches, key=lambda breach: breach.failed_on):
-            owner.append(row)
-            failed.append(_day(breach.failed_on))
-            action.append(_day(breach.action_on))
-            resolved.append(_day(breach.resolved_on))
+@raw_table("sup.breaches")
+def breaches(columns: CaseColumns) -> Table:
+    """One row per breach, each case's in the order of failure (as the rules take them;
+    breaches failing the same day in record order)."""
+    found = columns.raw["breaches"]
+    owner, failed = found["owner"], found["failed_on"]
+    order = np.lexsort((np.arange(len(owner)), failed, owner))
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "failed": _column(failed),
-        "action": _column(action),
-        "resolved": _column(resolved),
+        "owner": _owners(owner[order]),
+        "failed": failed[order],
+        "action": found["action_on"][order],
+        "resolved": found["resolved_on"][order],
     }
 
 
-@table("sup.victims")
-def statutory_victims(cases: Sequence[Case]) -> Table:
+@raw_table("sup.victims")
+def statutory_victims(columns: CaseColumns) -> Table:
     """One row per victim eligible for statutory contact, in record order, with the
     first contact offered or made."""
-    owner, contacted = [], []
-    for row, case in enumerate(cases):
-        for victim in case.victims:
-            if victim.statutory:
-                owner.append(row)
-                days = [d for d in (victim.contact_offered_on, victim.contacted_on) if d]
-                contacted.append(_first(days))
-    return {"owner": np.asarray(owner, dtype=np.intp), "contacted": _column(contacted)}
+    found = columns.raw["victims"]
+    rows = np.flatnonzero(found["statutory"])
+    return {
+        "owner": _owners(found["owner"][rows]),
+        "contacted": min_day(found["contact_offered_on"][rows], found["contacted_on"][rows]),
+    }
 
 
 def first_on_or_after(owner: Rows, on: Days, day: Days) -> Days:
@@ -638,7 +622,7 @@ def periodic(
     member[rows] = True
     keep = member[owner] & (on > anchor[owner])
     owner, on = owner[keep], on[keep]
-    order = np.lexsort((on, owner))
+    order = order_by_owner(owner, on)
     owner, on = owner[order], on[order]
     fresh = np.ones(len(owner), dtype=bool)
     fresh[1:] = (owner[1:] != owner[:-1]) | (on[1:] != on[:-1])
@@ -656,8 +640,9 @@ def periodic(
     unit_owner = np.concatenate([owner, finals]).astype(np.intp)
     unit_start = np.concatenate([start, last[finals]])
     unit_done = np.concatenate([on, np.full(len(finals), NO_DAY, dtype=np.int64)])
-    is_final = np.concatenate([np.zeros(len(owner), bool), np.ones(len(finals), bool)])
-    order = np.lexsort((is_final, unit_owner))
+    # Each case's intervals, then its open one: a stable sort by case keeps the
+    # intervals (the first run) before the open one, and merges two ordered runs.
+    order = np.argsort(unit_owner, kind="stable")
     unit_owner, unit_start, unit_done = unit_owner[order], unit_start[order], unit_done[order]
     answered = deadline(ctx, unit_start, unit_done, duration, record_as_of[unit_owner])
     counted = np.ones(len(unit_owner), dtype=bool)
@@ -668,16 +653,31 @@ def periodic(
         if window["in_force_to"] is not None:
             counted &= day <= _day(window["in_force_to"])
     units = np.flatnonzero(counted)
-    outcome = answered["outcome"][units]
-    position = np.arange(len(units))
-    order = np.lexsort(
-        (np.where(outcome == _MET, -position, position), _PRIORITY[outcome], unit_owner[units])
-    )
-    cases, chosen = np.unique(unit_owner[units][order], return_index=True)
-    deciding = units[order[chosen]]
-    result = {name: values[deciding] for name, values in answered.items()}
-    result["rows"] = cases.astype(np.intp)
+    cases, deciding = _deciding_units(unit_owner[units], answered["outcome"][units])
+    result = {name: values[units[deciding]] for name, values in answered.items()}
+    result["rows"] = cases
     return result
+
+
+def _deciding_units(owner: Rows, outcome: Codes) -> tuple[Rows, Rows]:
+    """For intervals in case order (``owner`` ascending, in order within a case): the
+    cases with any, and the interval that decides each one's answer (by outcome
+    priority; the first of its outcome, but the *last* met one).
+
+    One key per interval, smallest deciding: the priority of its outcome, then its
+    position (counted down for met ones), minimised over each case's run.
+    """
+    m = len(owner)
+    if not m:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    position = np.arange(m, dtype=np.int64)
+    met = outcome == _MET
+    key = _PRIORITY[outcome].astype(np.int64) * m + np.where(met, m - 1 - position, position)
+    starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+    best = np.minimum.reduceat(key, starts)
+    band, within = np.divmod(best, m)
+    chosen = np.where(band == _PRIORITY[_MET], m - 1 - within, within)
+    return owner[starts].astype(np.intp), chosen.astype(np.intp)
 
 
 def _frequency(
