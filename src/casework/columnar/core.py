@@ -38,12 +38,10 @@ from casework.rules.engine import (
     CheckFn,
     Context,
     Finding,
-    MissingFactError,
     Outcome,
     Rule,
     evaluate_case,
 )
-from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
 
 __all__ = [
@@ -116,18 +114,25 @@ def kernel_for(rule: Rule) -> Kernel | None:
     return None
 
 
-def case_contexts(columns: CaseColumns, ctx: Context) -> list[Context]:
-    """Per case, the context the scalar engine asks its rules in (the record's own
-    ``as_of`` known), made once per chunk and context."""
+def case_contexts(
+    columns: CaseColumns, ctx: Context, rows: npt.NDArray[np.intp] | None = None
+) -> list[Context]:
+    """Per case (of ``rows``, else of the chunk), the context the scalar engine asks its
+    rules in (the record's own ``as_of`` known); each made once per chunk and context,
+    and only for the cases asked about (those the scalar engine answers)."""
     key = ("contexts", id(ctx))
     found = columns.memo.get(key)
     if found is None:
-        found = columns.memo[key] = (
-            [attrs.evolve(ctx, record_as_of=case.as_of) for case in columns.cases],
-            ctx,
-        )
-    contexts: list[Context] = found[0]
-    return contexts
+        found = columns.memo[key] = ({}, ctx)  # keeps ctx alive, so the id stays its own
+    made: dict[int, Context] = found[0]
+    wanted = range(len(columns)) if rows is None else (int(row) for row in rows)
+    out = []
+    for row in wanted:
+        own = made.get(row)
+        if own is None:
+            own = made[row] = attrs.evolve(ctx, record_as_of=columns.cases[row].as_of)
+        out.append(own)
+    return out
 
 
 def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Mask]:
@@ -135,10 +140,14 @@ def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Ma
     test needed a fact the case lacks or a parameter with no value (the scalar engine
     answers those cases).
 
-    The test is the population's own, asked of each case with the context the scalar
-    engine gives it; the answer is kept for the chunk and shared by every rule with
-    the same population object.
+    By the population's kernel where it has one (:mod:`casework.columnar.populations`:
+    parts combined with ``&``, ``|``, ``~`` each by theirs), else by the population's
+    own test asked of each case with the context the scalar engine gives it (only of
+    the cases whose answer is needed). The answer is kept for the chunk and shared by
+    every rule with the same population object.
     """
+    from casework.columnar.populations import population_masks  # noqa: PLC0415
+
     test = rule.applies_to
     if test is EVERY_CASE:
         n = len(columns)
@@ -146,14 +155,7 @@ def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Ma
     key = ("population", id(test), id(ctx))
     found = columns.memo.get(key)
     if found is None:
-        applies = np.zeros(len(columns), dtype=bool)
-        missing = np.zeros(len(columns), dtype=bool)
-        for row, (case, own) in enumerate(zip(columns.cases, case_contexts(columns, ctx),
-                                              strict=True)):  # fmt: skip
-            try:
-                applies[row] = test(case, own)
-            except (MissingFactError, MissingParameterError):
-                missing[row] = True  # the scalar engine says what is missing
+        applies, missing = population_masks(columns, test, ctx)
         found = columns.memo[key] = (applies, missing, test, ctx)  # keeps the ids alive
     return found[0], found[1]
 
