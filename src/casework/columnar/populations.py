@@ -36,7 +36,13 @@ import numpy.typing as npt
 from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, day_number
 from casework.columnar.core import case_contexts
 from casework.columnar.raw import code_of, codes_of
-from casework.model import RequirementKind, RohLevel, SentenceKind
+from casework.model import (
+    AssessmentPurpose,
+    RequirementKind,
+    ReviewTrigger,
+    RohLevel,
+    SentenceKind,
+)
 from casework.rules import population as pops
 from casework.rules.engine import EVERY_CASE, Context, MissingFactError, Population
 from casework.rules.parameters import MissingParameterError
@@ -722,6 +728,18 @@ def _register_dues(reviews: types.ModuleType, supervision: types.ModuleType) -> 
         )
         return both, row < 0
 
+    register_days(reviews._roh_cycle_anchor, lambda c, _ctx: _cycle_anchor(c, _roh_dates(c)))
+    register_days(
+        reviews._plan_cycle_anchor,
+        lambda c, _ctx: _cycle_anchor(c, c.raw["assessments"]["sentence_plan.completed_on"]),
+    )
+    (leaf,) = [
+        p
+        for p in _leaves(_rule("NS07.roh-review-interval").applies_to)
+        if p.description == "not ended"
+    ]
+    register_days(_cells(_cells(leaf.test)["due"])["anchor"], _after_the_first_review)
+
     anchors: dict[str, DayKernel] = {
         "NS07.roh-review-first": start_date_days,
         "NS07.roh-review-release": start_event_days,
@@ -746,6 +764,79 @@ def _register_dues(reviews: types.ModuleType, supervision: types.ModuleType) -> 
     register_days(cells["due"], after(upw_start, "upw_session_interval_limit"))
     register_days(cells["ended_on"], upw_end)
     del supervision  # the rules are found through the rule set
+
+
+_ASSESSMENT_PURPOSE = {purpose: code_of(purpose) for purpose in AssessmentPurpose}
+
+
+def _release_assessments(columns: CaseColumns) -> Mask:
+    """``base.is_release_assessment`` per assessment row of the raw table."""
+    found = columns.raw["assessments"]
+    purpose = found["purpose"]
+    by_trigger = np.isin(
+        found["trigger"], codes_of(ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE)
+    )
+    release: Mask = (purpose == _ASSESSMENT_PURPOSE[AssessmentPurpose.RELEASE]) | (
+        (purpose == _ASSESSMENT_PURPOSE[AssessmentPurpose.REVIEW]) & by_trigger
+    )
+    return release
+
+
+def _roh_dates(columns: CaseColumns) -> Days:
+    """``base.roh_date`` per assessment: the earliest RoH part, else a review's completion."""
+    found = columns.raw["assessments"]
+    earliest = np.full(len(found["owner"]), np.iinfo(np.int64).max, dtype=np.int64)
+    for name in ("screening.completed_on", "full_analysis.completed_on", "rmp.completed_on"):
+        day = found[name]
+        earliest = np.where(day != NO_DAY, np.minimum(earliest, day), earliest)
+    review = found["purpose"] == _ASSESSMENT_PURPOSE[AssessmentPurpose.REVIEW]
+    fallback = np.where(review, found["completed_on"], NO_DAY)
+    return np.where(earliest != np.iinfo(np.int64).max, earliest, fallback)
+
+
+def _first_per_case(columns: CaseColumns, days: Days, keep: Mask) -> Days:
+    """Per case: the earliest of ``days`` among the kept rows of the assessments, or NO_DAY."""
+    owner = columns.raw["assessments"]["owner"].astype(np.intp)
+    out = np.full(len(columns), np.iinfo(np.int64).max, dtype=np.int64)
+    chosen = keep & (days != NO_DAY)
+    np.minimum.at(out, owner[chosen], days[chosen])
+    return np.where(out == np.iinfo(np.int64).max, NO_DAY, out)
+
+
+def _cycle_anchor(columns: CaseColumns, days: Days) -> tuple[Days, Mask]:
+    """``reviews._cycle_anchor``: the assessment done for the sentence or release, if after
+    the start, else the start."""
+    purpose = columns.raw["assessments"]["purpose"]
+    owner = columns.raw["assessments"]["owner"].astype(np.intp)
+    at_start = np.isin(
+        purpose,
+        codes_of(AssessmentPurpose.PSR, AssessmentPurpose.START),
+    )
+    initial = _first_per_case(
+        columns, days, np.where(columns.released[owner], _release_assessments(columns), at_start)
+    )
+    start = columns.start
+    later = (initial != NO_DAY) & (initial > start)
+    return np.where(later, initial, start), np.zeros(len(columns), dtype=bool)
+
+
+def _after_the_first_review(columns: CaseColumns, ctx: Context) -> tuple[Days, Mask]:
+    """``reviews._after_the_first_review(...)[0]``: the first RoH review after the start,
+    else the date the first review was due."""
+    found = columns.raw["assessments"]
+    owner = found["owner"].astype(np.intp)
+    licence = _case(columns, "sentence.kind") == _LICENCE
+    review = (found["purpose"] == _ASSESSMENT_PURPOSE[AssessmentPurpose.REVIEW]) & ~(
+        licence[owner] & _release_assessments(columns)
+    )
+    days = _roh_dates(columns)
+    first = _first_per_case(columns, days, review & (days > columns.start[owner]))
+    release, release_missing = _param_days(columns, ctx, columns.start, "roh_review_release_limit")
+    sentence, sentence_missing = _param_days(columns, ctx, columns.start, "roh_review_first_limit")
+    due = np.where(columns.released, release, sentence)
+    due_missing = np.where(columns.released, release_missing, sentence_missing)
+    none = first == NO_DAY
+    return np.where(none, due, first), none & due_missing
 
 
 def _rule(rule_id: str) -> Any:
