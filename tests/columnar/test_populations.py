@@ -80,6 +80,7 @@ def check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalenda
     rules = rules_for(name)
     ctx = Context.of(rules, as_of=as_of, calendar=calendar, options=options)
     columns = CaseColumns.from_cases(cases)
+    assert columns.raw  # the kernels answer when the raw tables are at hand
     for rule in populations_of(rules):
         applies, missing = population(columns, rule, ctx)
         want_applies, want_missing = scalar(cases, rule.applies_to, ctx)
@@ -131,6 +132,7 @@ def test_missing_parameters_give_missing_for_the_cases_that_ask_them(
     rules = ruleset("national-standards-2007")
     ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
     columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
     asked = 0
     for rule in rules.rules:
         applies, missing = population(columns, rule, ctx)
@@ -181,6 +183,7 @@ def test_a_population_with_a_kernel_is_answered_by_it_without_a_case_context(
     rules = rules_for("national-standards-2007")
     ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
     columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
     for rule_id in ("NS07.oasys-tier4", "NS07.home-visit-high-roh", "NS07.upw-frequency"):
         population(columns, rules.rule(rule_id), ctx)
     made = columns.memo.get(("contexts", id(ctx)))
@@ -202,6 +205,7 @@ def test_a_part_without_a_kernel_is_asked_only_where_its_answer_counts(
     rules = rules_for("national-standards-2007")
     ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
     columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
     for combined in (pops.LICENCE & part, pops.LICENCE | part, ~(part & pops.LICENCE)):
         asked.clear()
         rule = attrs.evolve(rules.rules[0], applies_to=combined)
@@ -274,3 +278,19 @@ def test_populations_on_the_edges_equal_their_scalar_tests(
     cases = on_the_edges(fixed_cases[-25:], calendar)
     check(cases, name, dt.date(2012, 1, 1), calendar)
     check(cases, name, dt.date(2009, 3, 31), calendar, {"in_force_by": "due"})
+
+
+def test_without_the_raw_tables_at_hand_the_tests_are_asked_and_no_raw_table_is_read(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    rules = rules_for("national-standards-2007")
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    with_raw = CaseColumns.from_cases(fixed_cases)
+    assert with_raw.raw
+    for rule in populations_of(rules):
+        applies, missing = population(columns, rule, ctx)
+        assert not cp.raw_at_hand(columns)
+        by_kernel = cp.population_masks(with_raw, rule.applies_to, ctx)
+        assert np.array_equal(applies, by_kernel[0]), rule.id
+        assert np.array_equal(missing, by_kernel[1]), rule.id

@@ -143,8 +143,9 @@ def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Ma
     By the population's kernel where it has one (:mod:`casework.columnar.populations`:
     parts combined with ``&``, ``|``, ``~`` each by theirs), else by the population's
     own test asked of each case with the context the scalar engine gives it (only of
-    the cases whose answer is needed). The answer is kept for the chunk and shared by
-    every rule with the same population object.
+    the cases whose answer is needed). The kernels read the chunk's raw tables, so they
+    answer when those are at hand (``populations.population_masks``). The answer is
+    kept for the chunk and shared by every rule with the same population object.
     """
     from casework.columnar.populations import population_masks  # noqa: PLC0415
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, day_number
+from casework.columnar.columns import _RAW, NO_DAY, CaseColumns, Days, Mask, day_number
 from casework.columnar.core import case_contexts
 from casework.columnar.raw import code_of, codes_of
 from casework.model import (
@@ -52,6 +52,7 @@ __all__ = [
     "PopulationKernel",
     "kernel_of",
     "population_masks",
+    "raw_at_hand",
     "register_days",
     "register_population",
 ]
@@ -263,12 +264,28 @@ def _leaf_for(test: Callable[..., bool]) -> _Leaf | None:
 
 
 def population_masks(
-    columns: CaseColumns, population: Population, ctx: Context
+    columns: CaseColumns, population: Population, ctx: Context, *, kernels: bool | None = None
 ) -> tuple[Mask, Mask]:
     """Per case of the chunk: whether ``population`` applies, and whether its scalar test
-    would raise for a missing fact or parameter (then ``applies`` is False)."""
+    would raise for a missing fact or parameter (then ``applies`` is False).
+
+    By the kernels (``kernels=True``), or by the population's test asked of every case
+    (``False``). By default the kernels are used when the chunk's raw tables are at hand
+    (:func:`raw_at_hand`): reading them from ``Case`` objects (the reference reader)
+    costs more than asking the tests, so until a chunk comes with its raw tables
+    (read from the records) the tests are asked, as before (docs/decisions.md#population-kernels).
+    """
     every = np.ones(len(columns), dtype=bool)
+    if kernels is None:
+        kernels = raw_at_hand(columns)
+    if not kernels:
+        return _scalar(columns, population.test, ctx, every)
     return _masks(columns, population.test, ctx, every)
+
+
+def raw_at_hand(columns: CaseColumns) -> bool:
+    """Whether the chunk's raw tables (:attr:`CaseColumns.raw`) are already read."""
+    return _RAW in columns.memo
 
 
 def _masks(
