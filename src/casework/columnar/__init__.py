@@ -18,7 +18,7 @@ without a kernel are answered by the scalar engine, so any rule set can be
 evaluated this way.
 """
 
-from casework.columnar import oasys, omi, reviews, rmp, supervision, targets
+from casework.columnar import oasys, omi, populations, reviews, rmp, supervision, targets
 from casework.columnar.columns import (
     NO_DAY,
     TABLES,
@@ -64,6 +64,7 @@ __all__ = [
     "lateness",
     "oasys",
     "omi",
+    "populations",
     "register",
     "reviews",
     "rmp",

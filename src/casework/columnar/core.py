@@ -210,9 +210,12 @@ def _population_codes(
         family = POPULATION_FORMS.get(kind)
         if family is not None:
             return family(columns, ctx, *form[1:], where=where), where
-    # Asked of each case: only of those wanted and not asked before.
     n = len(columns)
     wanted = np.ones(n, dtype=bool) if where is None else where
+    by_kernels = _by_population_kernels(columns, test, ctx, wanted)
+    if by_kernels is not None:
+        return by_kernels, where
+    # Asked of each case: only of those wanted and not asked before.
     if found is None:
         codes = np.zeros(n, dtype=np.int8)
         known = np.zeros(n, dtype=bool)
@@ -234,6 +237,25 @@ def _population_codes(
             codes[row] = RAISED
     known |= wanted
     return codes, None if known.all() else known
+
+
+def _by_population_kernels(
+    columns: CaseColumns, test: Population, ctx: Context, wanted: Mask
+) -> Codes | None:
+    """The codes of ``test`` from the National Standards and targets population kernels
+    (:mod:`casework.columnar.populations`) when the chunk's raw tables are at hand; a
+    case the kernels say lacks a fact or parameter is left to the scalar rule
+    (:data:`RAISED`), which says which. ``None`` when the kernels cannot answer."""
+    from casework.columnar import populations  # noqa: PLC0415  (it imports this module)
+
+    if not populations.raw_at_hand(columns) or not populations.answers(test):
+        return None
+    try:
+        applies, missing = populations.masks(columns, test, ctx, wanted)
+    except Exception:  # a part asked case by case raised: ask each case, as below
+        return None
+    codes: Codes = np.where(missing, RAISED, np.where(applies, YES, NO)).astype(np.int8)
+    return codes
 
 
 def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Mask]:

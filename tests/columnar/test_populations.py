@@ -1,0 +1,299 @@
+"""Populations as columns equal their scalar tests, case by case.
+
+Every population of the National Standards and targets rule sets (and the
+populations the registered factories make) is answered for a whole chunk by
+:func:`casework.columnar.core.population` (kernels, parts combined as ``&``, ``|``,
+``~`` combine) and, case by case, by the population's own test with the context the
+scalar engine gives it: whether it applies and whether the test raises for a missing
+fact or parameter must be the same for every case, on the witness, benchmark and
+generated cases, at several evaluation dates and in-force readings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casework import WorkingCalendar, load_cases
+from casework.columnar import CaseColumns
+from casework.columnar import populations as cp
+from casework.columnar.core import population
+from casework.model import Case, RohLevel, RohRecord, Termination, TerminationReason
+from casework.rules import population as pops
+from casework.rules import ruleset
+from casework.rules.engine import EVERY_CASE, Context, MissingFactError, Population, Rule
+from casework.rules.parameters import MissingParameterError
+from casework.rules.ruleset import RuleSet
+from casework.testing import strategies as cs
+from tests.columnar.compare import WITNESSES, case_records, rules_for
+
+SETS = (
+    "national-standards-2007",
+    "national-standards-2005",
+    "national-standards",
+    "nps-2005-06",
+    "nps-2007-08",
+    "rom-east-of-england-2007-08",
+)
+OPTIONS: tuple[dict[str, str] | None, ...] = (
+    None,
+    {"in_force_by": "due"},
+    {"in_force_by": "as_of"},
+)
+#: Populations made by the registered factories, beyond those the rule sets use.
+MADE = (
+    pops.tiers_at_start(1),
+    pops.tiers_at_start(2, 3),
+    pops.tiers_at_start(1, 2, 3, 4),
+    *(pops.roh_at_least_at_start(level) for level in RohLevel),
+    pops.IN_COMMUNITY,
+    pops.CUSTODY,
+    ~pops.HAS_PSR | pops.CUSTODY,
+)
+
+
+def scalar(cases: list[Case], test: Population, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """The population's own test asked of each case, as the scalar engine asks it."""
+    applies = np.zeros(len(cases), dtype=bool)
+    missing = np.zeros(len(cases), dtype=bool)
+    for row, case in enumerate(cases):
+        try:
+            applies[row] = test(case, attrs.evolve(ctx, record_as_of=case.as_of))
+        except (MissingFactError, MissingParameterError):
+            missing[row] = True
+    return applies, missing
+
+
+def populations_of(rules: RuleSet) -> list[Rule]:
+    """The rules of a set with a population of their own, and rules for the made ones."""
+    made = [attrs.evolve(rules.rules[0], applies_to=p) for p in MADE]
+    return [rule for rule in rules.rules if rule.applies_to is not EVERY_CASE] + made
+
+
+def check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
+          options: dict[str, str] | None = None) -> None:  # fmt: skip
+    rules = rules_for(name)
+    ctx = Context.of(rules, as_of=as_of, calendar=calendar, options=options)
+    columns = CaseColumns.from_cases(cases)
+    assert columns.raw  # the kernels answer when the raw tables are at hand
+    for rule in populations_of(rules):
+        applies, missing = population(columns, rule, ctx)
+        want_applies, want_missing = scalar(cases, rule.applies_to, ctx)
+        wrong = np.flatnonzero((applies != want_applies) | (missing != want_missing))
+        assert not wrong.size, (
+            f"{name} {rule.id} ({rule.applies_to.description}) on {as_of} {options}: cases "
+            f"{[cases[i].reference for i in wrong[:5]]}: columns {applies[wrong[:5]]} "
+            f"{missing[wrong[:5]]}, scalar {want_applies[wrong[:5]]} {want_missing[wrong[:5]]}"
+        )
+
+
+@pytest.fixture(scope="module")
+def fixed_cases() -> list[Case]:
+    witnesses = list(load_cases(WITNESSES).cases)
+    generated = [Case.model_validate(r) for r in case_records(11, 150, dt.date(2009, 3, 31))]
+    return [*witnesses, *generated]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_populations_on_columns_equal_their_scalar_tests(
+    fixed_cases: list[Case], calendar: WorkingCalendar, name: str
+) -> None:
+    for as_of in (dt.date(2007, 6, 1), dt.date(2008, 1, 15)):
+        check(fixed_cases, name, as_of, calendar)
+    for options in OPTIONS:
+        check(fixed_cases, name, dt.date(2012, 1, 1), calendar, options)
+
+
+@settings(max_examples=40)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=8),
+    name=st.sampled_from(SETS),
+    offset=st.integers(min_value=-400, max_value=400),
+    options=st.sampled_from(OPTIONS),
+)
+def test_on_generated_cases_populations_equal_their_scalar_tests(
+    cases: list[Case], name: str, offset: int, options: dict[str, str] | None,
+    calendar: WorkingCalendar,
+) -> None:  # fmt: skip
+    as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
+    check(cases, name, as_of, calendar, options)
+
+
+def test_missing_parameters_give_missing_for_the_cases_that_ask_them(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """Without the unstated timescales the benchmark supplies, the cases whose test asks
+    for them are missing, on columns as in the scalar test."""
+    rules = ruleset("national-standards-2007")
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
+    asked = 0
+    for rule in rules.rules:
+        applies, missing = population(columns, rule, ctx)
+        want = scalar(fixed_cases, rule.applies_to, ctx)
+        assert np.array_equal(applies, want[0]), rule.id
+        assert np.array_equal(missing, want[1]), rule.id
+        asked += int(missing.sum())
+    assert asked  # some population here does ask for an unstated parameter
+
+
+def leaves(test: object) -> list[object]:
+    code = getattr(test, "__code__", None)
+    if test is EVERY_CASE.test:
+        return []
+    if code is cp._AND or code is cp._OR:
+        cells = cp._cells(test)  # type: ignore[arg-type]
+        return [*leaves(cells["self"].test), *leaves(cells["other"].test)]
+    if code is cp._NOT:
+        return leaves(cp._cells(test)["self"].test)  # type: ignore[arg-type]
+    if code is cp._UNDER:
+        return leaves(cp._cells(test)["rule"].applies_to.test)  # type: ignore[arg-type]
+    if code is cp._UNIT_RULE:
+        cells = cp._cells(test)  # type: ignore[arg-type]
+        return [*leaves(cells["applies_to"].test), ("units", cells["units"])]
+    return [test]
+
+
+def has_kernel(part: object) -> bool:
+    if isinstance(part, tuple):
+        return cp._units_kernel(part[1]) is not None
+    return cp._leaf_for(part) is not None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_part_of_every_population_has_a_kernel(name: str) -> None:
+    without = [
+        rule.id
+        for rule in rules_for(name).rules
+        for part in leaves(rule.applies_to.test)
+        if not has_kernel(part)
+    ]
+    assert without == []
+
+
+def test_a_population_with_a_kernel_is_answered_by_it_without_a_case_context(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    rules = rules_for("national-standards-2007")
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
+    for rule_id in ("NS07.oasys-tier4", "NS07.home-visit-high-roh", "NS07.upw-frequency"):
+        population(columns, rules.rule(rule_id), ctx)
+    made = columns.memo.get(("contexts", id(ctx)))
+    assert made is None or made[0] == {}
+
+
+def test_a_part_without_a_kernel_is_asked_only_where_its_answer_counts(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    asked: list[str] = []
+
+    def odd(case: Case, _ctx: Context) -> bool:
+        asked.append(case.reference)
+        if case.reference.endswith("7"):
+            raise MissingFactError("a missing fact")
+        return len(case.reference) % 2 == 1
+
+    part = Population("odd references", odd)
+    rules = rules_for("national-standards-2007")
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
+    for combined in (pops.LICENCE & part, pops.LICENCE | part, ~(part & pops.LICENCE)):
+        asked.clear()
+        rule = attrs.evolve(rules.rules[0], applies_to=combined)
+        applies, missing = population(columns, rule, ctx)
+        want = scalar(fixed_cases, combined, ctx)
+        assert np.array_equal(applies, want[0])
+        assert np.array_equal(missing, want[1])
+    licences = {case.reference for case in fixed_cases if case.sentence.kind == "licence"}
+    # A fresh chunk: answers of a part asked case by case are kept for the chunk.
+    columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
+    asked.clear()
+    population(columns, attrs.evolve(rules.rules[0], applies_to=pops.LICENCE & part), ctx)
+    assert set(asked) == licences
+
+
+def test_registering_a_kernel_twice_is_refused() -> None:
+    with pytest.raises(ValueError, match="has a kernel"):
+        cp.register_population(pops.LICENCE, lambda c, _ctx: (np.ones(len(c), bool),) * 2)
+    with pytest.raises(ValueError, match="has a kernel"):
+        cp.register_population(pops.tiers_at_start, lambda wanted: None)
+
+
+def on_the_edges(cases: list[Case], calendar: WorkingCalendar) -> list[Case]:
+    """Variants of ``cases`` whose facts fall on, and a day either side of, the days the
+    populations compare: the order ends, the offender is released, a breach is acted on,
+    an RoH level is recorded (twice on one day), on each due date the tests compute."""
+    limits = rules_for("national-standards-2007").parameters
+    targets = rules_for("rom-east-of-england-2007-08").parameters
+    durations = [
+        limits.get(name).duration
+        for name in (
+            "roh_review_first_limit",
+            "appointment_interval_limit",
+            "upw_session_interval_limit",
+            "roh_review_custody_limit",
+            "home_visit_limit",
+        )
+    ] + [targets.get("breach_free_period").duration]
+    reasons = list(TerminationReason)
+    out: list[Case] = []
+    for number, case in enumerate(cases):
+        start = case.start_event[1]
+        for duration in durations:
+            due = calendar.add(start, duration)
+            for step in (-1, 0, 1):
+                day = due + dt.timedelta(days=step)
+                ended = Termination(on=day, reason=reasons[(number + step) % len(reasons)])
+                sentence = case.sentence.model_copy(update={"termination": ended})
+                breaches = (
+                    tuple(b.model_copy(update={"action_on": day}) for b in case.breaches[:1])
+                    + case.breaches[1:]
+                )
+                out.append(case.model_copy(update={"sentence": sentence, "breaches": breaches}))
+                if case.sentence.kind in ("custody", "licence"):
+                    released = case.sentence.model_copy(update={"released_on": day})
+                    out.append(case.model_copy(update={"sentence": released}))
+        levels = list(RohLevel)
+        tied = (
+            RohRecord(level=levels[number % 4], on=start),
+            RohRecord(level=levels[(number + 2) % 4], on=start),
+            RohRecord(level=levels[(number + 1) % 4], on=start + dt.timedelta(days=3)),
+        )
+        out.append(case.model_copy(update={"roh": tied}))
+        out.append(case.model_copy(update={"roh": tied[2:]}))
+    return out
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_populations_on_the_edges_equal_their_scalar_tests(
+    fixed_cases: list[Case], calendar: WorkingCalendar, name: str
+) -> None:
+    cases = on_the_edges(fixed_cases[-25:], calendar)
+    check(cases, name, dt.date(2012, 1, 1), calendar)
+    check(cases, name, dt.date(2009, 3, 31), calendar, {"in_force_by": "due"})
+
+
+def test_without_the_raw_tables_at_hand_the_tests_are_asked_and_no_raw_table_is_read(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    rules = rules_for("national-standards-2007")
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    with_raw = CaseColumns.from_cases(fixed_cases)
+    assert with_raw.raw
+    for rule in populations_of(rules):
+        applies, missing = population(columns, rule, ctx)
+        assert not cp.raw_at_hand(columns)
+        by_kernel = cp.population_masks(with_raw, rule.applies_to, ctx)
+        assert np.array_equal(applies, by_kernel[0]), rule.id
+        assert np.array_equal(missing, by_kernel[1]), rule.id
