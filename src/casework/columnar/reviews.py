@@ -152,20 +152,27 @@ _AT_START_CODES = [_PURPOSE_CODE[purpose] for purpose in _AT_START]
 def _assessments(columns: CaseColumns) -> dict[str, Any]:
     """Per OASys assessment: its RoH date (:func:`~casework.rules.standards.base.roh_date`:
     the earliest RoH part, or a review's completion when it has none), its sentence plan
-    date, and whether it is a review, done for release, done at the start."""
+    date, and whether it is a review, done for release, done at the start. Worked out
+    once per chunk."""
+    key = (__name__, "assessments")
+    found: dict[str, Any] | None = columns.memo.get(key)
+    if found is not None:
+        return found
     full: Days = _col(columns.table("full_analysis_done"), "on")
-    parts = np.stack([columns.screening, full, columns.rmp])
-    earliest = np.where(parts == NO_DAY, LATEST, parts).min(axis=0)
+    earliest = np.full(full.size, LATEST, dtype=np.int64)
+    for part in (columns.screening, full, columns.rmp):
+        earliest = np.where((part != NO_DAY) & (part < earliest), part, earliest)
     review = columns.purpose == _REVIEW
     roh = np.where(earliest != LATEST, earliest, np.where(review, columns.assessment, NO_DAY))
-    return {
+    found = columns.memo[key] = {
         "owner": columns.owner,
-        "roh": roh,
+        "roh": _frozen(roh),
         "plan": columns.sentence_plan,
-        "review": review,
+        "review": _frozen(review),
         "release": columns.for_release,
-        "at_start": np.isin(columns.purpose, _AT_START_CODES),
+        "at_start": _frozen(np.isin(columns.purpose, _AT_START_CODES)),
     }
+    return found
 
 
 @raw_table("significant_events")
@@ -233,22 +240,47 @@ def _reviews(
 ) -> tuple[Rows, Days]:
     """Distinct review days of the member cases by ``date_of``, sorted by case then day
     (:func:`~casework.rules.standards.base.review_dates`)."""
-    found = _assessments(columns)
-    owner: Rows = _col(found, "owner")
-    day: Days = _col(found, date_of)
-    keep = found["review"] & (day != NO_DAY)
+    owner, day = _all_reviews(columns, date_of, cycle=cycle)
     if owner.size:
-        keep &= member[owner]
-    if cycle:
+        keep = member[owner]
+        owner, day = owner[keep], day[keep]
+    return owner, day
+
+
+#: Day numbers shifted to be non-negative in the low 32 bits of a (case, day) sort key.
+_SHIFT = np.int64(1) << np.int64(31)
+
+
+def _all_reviews(
+    columns: CaseColumns, date_of: Literal["roh", "plan"], *, cycle: bool
+) -> tuple[Rows, Days]:
+    """:func:`_reviews` of every case, worked out once per chunk (a case's reviews do not
+    depend on which cases a rule asks about)."""
+    key = (__name__, "reviews", date_of, cycle)
+    found: tuple[Rows, Days] | None = columns.memo.get(key)
+    if found is not None:
+        return found
+    assessed = _assessments(columns)
+    owner: Rows = _col(assessed, "owner")
+    day: Days = _col(assessed, date_of)
+    keep = assessed["review"] & (day != NO_DAY)
+    if cycle and owner.size:
         licence = columns.table("review_cases")["kind"] == LICENCE
-        if owner.size:
-            keep &= ~(licence[owner] & found["release"])
+        keep &= ~(licence[owner] & assessed["release"])
     owner, day = owner[keep], day[keep]
-    order = np.lexsort((day, owner))
+    # One sort on a (case, day) key; equal keys are equal entries, so no tie to keep.
+    order = np.argsort((owner.astype(np.int64) << np.int64(32)) + (day + _SHIFT))
     owner, day = owner[order], day[order]
     distinct = np.ones(owner.size, dtype=bool)
     distinct[1:] = (owner[1:] != owner[:-1]) | (day[1:] != day[:-1])
-    return owner[distinct], day[distinct]
+    found = columns.memo[key] = (_frozen(owner[distinct]), _frozen(day[distinct]))
+    return found
+
+
+def _frozen(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``values``, read-only: shared by every kernel of the chunk."""
+    values.flags.writeable = False
+    return values
 
 
 def _first_after(owner: Rows, day: Days, n: int, after: Days, *, inclusive: bool = False) -> Days:
@@ -422,9 +454,8 @@ class EventKernel:
         owner, on = owner[order], on[order]
         by, day = _reviews(columns, "roh", cycle=False, member=member)
         # The first review on or after each event: search (case, day) keys.
-        shift = np.int64(1) << np.int64(31)
-        keys = (by.astype(np.int64) << np.int64(32)) + (day + shift)
-        wanted = (owner.astype(np.int64) << np.int64(32)) + (on + shift)
+        keys = (by.astype(np.int64) << np.int64(32)) + (day + _SHIFT)
+        wanted = (owner.astype(np.int64) << np.int64(32)) + (on + _SHIFT)
         at = np.searchsorted(keys, wanted, side="left")
         inside = at < keys.size
         same = np.zeros(owner.size, dtype=bool)
@@ -492,7 +523,9 @@ class PeriodicKernel:
         later = member[owner] & (day > anchor[owner])
         point_owner = np.concatenate([rows, owner[later]])
         point_day = np.concatenate([anchor[rows], day[later]])
-        order = np.lexsort((point_day, point_owner))
+        # Both parts are in case order and a case's reviews are after its anchor, in day
+        # order: a stable sort by case alone puts each case's points in day order.
+        order = np.argsort(point_owner, kind="stable")
         point_owner, point_day = point_owner[order], point_day[order]
         last = np.ones(point_owner.size, dtype=bool)
         last[:-1] = point_owner[1:] != point_owner[:-1]
