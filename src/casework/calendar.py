@@ -445,17 +445,51 @@ def _as_days(numbers: Any, present: Any) -> Any:
 
 
 def add_months_many(days: Any, months: int) -> Any:
-    """:func:`add_months` for a ``datetime64[D]`` column (month-end clamping; NaT stays NaT)."""
+    """:func:`add_months` for a ``datetime64[D]`` column (month-end clamping; NaT stays NaT).
+
+    Civil dates are worked out from day numbers with integer arithmetic on whole
+    columns (the proleptic Gregorian calendar, as ``datetime.date``), several times
+    quicker than numpy's conversions between days and months.
+    """
     values = np.asarray(days, dtype="datetime64[D]")
     present = ~np.isnat(values)
-    month = values.astype("datetime64[M]")
-    day_of_month = (values - month.astype("datetime64[D]")).astype(np.int64)
-    target = month + np.timedelta64(months, "M")
-    length = (
-        (target + np.timedelta64(1, "M")).astype("datetime64[D]") - target.astype("datetime64[D]")
-    ).astype(np.int64)
-    result = target.astype("datetime64[D]") + np.minimum(day_of_month, length - 1).astype(
-        "timedelta64[D]"
-    )
+    year, month, day = _civil(np.where(present, values.view(np.int64), 0))
+    year, month = np.divmod(year * 12 + (month - 1) + months, 12)
+    month += 1
+    length = _MONTH_LENGTHS[month - 1] + ((month == 2) & _leap(year))
+    result = _day_numbers(year, month, np.minimum(day, length)).astype("datetime64[D]")
     result[~present] = np.datetime64("NaT")
     return result
+
+
+_MONTH_LENGTHS = np.asarray(_MONTH_DAYS, dtype=np.int64)
+_UNIX_SHIFT = 719_468
+"""Days from 0000-03-01 to 1970-01-01: the day-number algorithms count years from March."""
+
+
+def _leap(year: Any) -> Any:
+    return (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+
+
+def _civil(numbers: Any) -> tuple[Any, Any, Any]:
+    """Year, month (1-12) and day of each day number (days since 1970-01-01)."""
+    shifted = numbers + _UNIX_SHIFT
+    era = shifted // 146_097  # 400-year cycles (floor division: days before 0000-03-01 too)
+    of_era = shifted - era * 146_097
+    year_of_era = (of_era - of_era // 1_460 + of_era // 36_524 - of_era // 146_096) // 365
+    of_year = of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    from_march = (5 * of_year + 2) // 153
+    day = of_year - (153 * from_march + 2) // 5 + 1
+    month = np.where(from_march < 10, from_march + 3, from_march - 9)
+    year = year_of_era + era * 400 + (month <= 2)
+    return year, month, day
+
+
+def _day_numbers(year: Any, month: Any, day: Any) -> Any:
+    """Day numbers (days since 1970-01-01) of civil dates: :func:`_civil` undone."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + of_year
+    return era * 146_097 + of_era - _UNIX_SHIFT
