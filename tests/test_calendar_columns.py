@@ -81,6 +81,52 @@ def test_month_end_clamping_matches_add_months() -> None:
     assert _dates(add_months_many(_column(days), 4)) == expected
 
 
+def _late_in_month(year: int, month: int, day: int) -> dt.date:
+    """The ``day`` (28-31) of the month, or its last day when it has fewer."""
+    while True:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+#: Any day of years 101-9899, or of 1790-2310 (around the looked-up years 1800-2299), a
+#: third of them the 28th to 31st (where clamping happens).
+ANY_DAY = st.one_of(
+    st.dates(min_value=dt.date(101, 1, 1), max_value=dt.date(9899, 12, 31)),
+    st.dates(min_value=dt.date(1790, 1, 1), max_value=dt.date(2310, 12, 31)),
+    st.builds(
+        _late_in_month,
+        st.integers(min_value=101, max_value=9899),
+        st.integers(min_value=1, max_value=12),
+        st.integers(min_value=28, max_value=31),
+    ),
+)
+
+
+@given(
+    days=st.lists(ANY_DAY, min_size=1, max_size=40),
+    months=st.one_of(st.integers(-40, 40), st.integers(min_value=-1200, max_value=1200)),
+)
+def test_add_months_many_equals_add_months_on_any_day(days: list[dt.date], months: int) -> None:
+    # Looked up for 1800-2299, by integer arithmetic elsewhere: leap days, month ends.
+    assert _dates(add_months_many(_column(days), months)) == [add_months(d, months) for d in days]
+
+
+@pytest.mark.parametrize("months", [-1, 0, 1, 13, -13])
+def test_add_months_many_across_the_edges_of_the_looked_up_years(months: int) -> None:
+    days = [
+        dt.date(1799, 12, 31),
+        dt.date(1800, 1, 1),
+        dt.date(1800, 1, 31),
+        dt.date(1800, 2, 28),
+        dt.date(2299, 12, 31),
+        dt.date(2300, 1, 1),
+        dt.date(2299, 1, 31),
+    ]
+    assert _dates(add_months_many(_column(days), months)) == [add_months(d, months) for d in days]
+
+
 def test_missing_days_stay_missing(calendar: WorkingCalendar) -> None:
     column = np.array(["2007-12-21", "NaT"], dtype="datetime64[D]")
     # 21 December 2007 was a Friday; 25 and 26 December were bank holidays.

@@ -26,6 +26,7 @@ __all__ = [
     "count_per_owner",
     "earliest_day",
     "earliest_per_owner",
+    "first_by_keys",
     "first_per_owner",
     "latest_per_owner",
     "min_day",
@@ -145,3 +146,23 @@ def order_by_owner(owner: npt.NDArray[Any], key: npt.NDArray[Any]) -> Rows:
         return np.lexsort((key, owner)).astype(np.intp)
     combined = owner.astype(np.int64) * span + (key.astype(np.int64) - low)
     return np.argsort(combined, kind="stable").astype(np.intp)
+
+
+def first_by_keys(n: int, owner: npt.NDArray[np.integer], *keys: npt.NDArray[np.generic]) -> Rows:
+    """Per owner (``0 .. n-1``): the row of its first entity when its entities are sorted
+    by ``keys`` (the first key first, each ascending), ties kept in row order; ``-1`` for
+    an owner with none.
+
+    ``max(records, key=...)`` of the first maximal record is ``first_by_keys(n, owner,
+    -value)``; ``min(...)`` of the first minimal one is ``first_by_keys(n, owner, value)``.
+    """
+    out = np.full(n, -1, dtype=np.intp)
+    if not len(owner):
+        return out
+    # np.lexsort sorts by its last key first: owner, then keys in order, then row.
+    order = np.lexsort((np.arange(len(owner)), *reversed(keys), owner))
+    sorted_owner = owner[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_owner[1:] != sorted_owner[:-1]
+    out[sorted_owner[first]] = order[first]
+    return out

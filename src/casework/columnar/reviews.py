@@ -27,7 +27,7 @@ decided it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -43,7 +43,7 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
-    table,
+    raw_table,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
@@ -54,10 +54,11 @@ from casework.columnar.core import (
     deadline,
     register,
 )
-from casework.model import AssessmentPurpose, Case, RohLevel, SentenceKind
+from casework.columnar.group import first_by_keys
+from casework.columnar.raw import code_of
+from casework.model import AssessmentPurpose, RohLevel, SentenceKind
 from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
 from casework.rules.parameters import MissingParameterError
-from casework.rules.population import roh_at_start
 from casework.rules.standards import reviews
 from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007, InForce
 
@@ -96,51 +97,52 @@ _AT_START = frozenset({AssessmentPurpose.PSR, AssessmentPurpose.START})
 _HIGH = RohLevel.HIGH.rank
 
 
-@table("review_cases")
-def _review_cases(cases: Sequence[Case]) -> Table:
-    """Per case: sentence kind, commencement, release and termination (day numbers)."""
-    kind, start, released, ended = [], [], [], []
-    for case in cases:
-        sentence = case.sentence
-        kind.append(_KIND[sentence.kind])
-        start.append(_day(sentence.starts_on or sentence.sentenced_on))
-        released.append(_day(sentence.released_on))
-        termination = sentence.termination
-        ended.append(_day(termination.on if termination is not None else None))
+_KIND_OF_CODE = np.zeros(len(SentenceKind), dtype=np.int8)
+for _member, _code in _KIND.items():
+    _KIND_OF_CODE[code_of(_member)] = _code
+#: RoH level codes (raw columns) as ranks (low 0 ... very high 3).
+_RANK_OF_CODE = np.asarray([level.rank for level in RohLevel], dtype=np.int8)
+
+
+@raw_table("review_cases")
+def _review_cases(columns: CaseColumns) -> Table:
+    """Per case: sentence kind, commencement (``Sentence.start_date``: ``starts_on``, else
+    the date of sentence), release and termination (day numbers)."""
+    case = columns.raw["case"]
+    starts: Days = case["sentence.starts_on"]
+    ended = np.where(case["sentence.termination"], case["sentence.termination.on"], NO_DAY)
     return {
-        "owner": np.arange(len(cases), dtype=np.intp),
-        "kind": np.asarray(kind, dtype=np.int8),
-        "start_date": np.asarray(start, dtype=np.int64),
-        "released": np.asarray(released, dtype=np.int64),
-        "ended": np.asarray(ended, dtype=np.int64),
+        "owner": np.arange(len(columns), dtype=np.intp),
+        "kind": _KIND_OF_CODE[case["sentence.kind"]],
+        "start_date": np.where(starts != NO_DAY, starts, case["sentence.sentenced_on"]),
+        "released": case["sentence.released_on"],
+        "ended": ended,
     }
 
 
-@table("roh_at_start")
-def _roh_at_start(cases: Sequence[Case]) -> Table:
+@raw_table("roh_at_start")
+def _roh_at_start(columns: CaseColumns) -> Table:
     """Per case: the rank of the RoH level the case started with, -1 when none is recorded
-    (:func:`~casework.rules.population.roh_at_start`)."""
-    levels = [roh_at_start(case) for case in cases]
-    return {
-        "owner": np.arange(len(cases), dtype=np.intp),
-        "rank": np.asarray([-1 if lv is None else lv.rank for lv in levels], dtype=np.int8),
-    }
+    (:func:`~casework.rules.population.roh_at_start`: the latest record on or before the
+    start, else the earliest after it; the model allows one record per date)."""
+    roh = columns.raw["roh"]
+    owner: Rows = roh["owner"]
+    on: Days = roh["on"]
+    after = on > columns.start[owner]
+    pick = first_by_keys(len(columns), owner, after, np.where(after, on, -on))
+    rank = np.full(len(columns), -1, dtype=np.int8)
+    found = pick >= 0
+    rank[found] = _RANK_OF_CODE[roh["level"][pick[found]]]
+    return {"owner": np.arange(len(columns), dtype=np.intp), "rank": rank}
 
 
-@table("full_analysis_done")
-def _full_analysis_done(cases: Sequence[Case]) -> Table:
+@raw_table("full_analysis_done")
+def _full_analysis_done(columns: CaseColumns) -> Table:
     """Per OASys assessment (in :class:`CaseColumns`' order): when its full analysis was
     completed, NO_DAY when not (an exemption does not count: ``part_completed_on``)."""
-    done = [
-        _day(item.full_analysis.completed_on) if item.full_analysis is not None else NO_DAY
-        for case in cases
-        for item in case.assessments
-    ]
-    owner = [row for row, case in enumerate(cases) for _ in case.assessments]
-    return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "on": np.asarray(done, dtype=np.int64),
-    }
+    assessments = columns.raw["assessments"]
+    done = np.where(assessments["full_analysis"], assessments["full_analysis.completed_on"], NO_DAY)
+    return {"owner": assessments["owner"].astype(np.intp, copy=False), "on": done}
 
 
 _REVIEW = _PURPOSE_CODE[AssessmentPurpose.REVIEW]
@@ -150,31 +152,34 @@ _AT_START_CODES = [_PURPOSE_CODE[purpose] for purpose in _AT_START]
 def _assessments(columns: CaseColumns) -> dict[str, Any]:
     """Per OASys assessment: its RoH date (:func:`~casework.rules.standards.base.roh_date`:
     the earliest RoH part, or a review's completion when it has none), its sentence plan
-    date, and whether it is a review, done for release, done at the start."""
+    date, and whether it is a review, done for release, done at the start. Worked out
+    once per chunk."""
+    key = (__name__, "assessments")
+    found: dict[str, Any] | None = columns.memo.get(key)
+    if found is not None:
+        return found
     full: Days = _col(columns.table("full_analysis_done"), "on")
-    parts = np.stack([columns.screening, full, columns.rmp])
-    earliest = np.where(parts == NO_DAY, LATEST, parts).min(axis=0)
+    earliest = np.full(full.size, LATEST, dtype=np.int64)
+    for part in (columns.screening, full, columns.rmp):
+        earliest = np.where((part != NO_DAY) & (part < earliest), part, earliest)
     review = columns.purpose == _REVIEW
     roh = np.where(earliest != LATEST, earliest, np.where(review, columns.assessment, NO_DAY))
-    return {
+    found = columns.memo[key] = {
         "owner": columns.owner,
-        "roh": roh,
+        "roh": _frozen(roh),
         "plan": columns.sentence_plan,
-        "review": review,
+        "review": _frozen(review),
         "release": columns.for_release,
-        "at_start": np.isin(columns.purpose, _AT_START_CODES),
+        "at_start": _frozen(np.isin(columns.purpose, _AT_START_CODES)),
     }
+    return found
 
 
-@table("significant_events")
-def _significant_events(cases: Sequence[Case]) -> Table:
+@raw_table("significant_events")
+def _significant_events(columns: CaseColumns) -> Table:
     """Per significant incident, change or acute risk factor: its day."""
-    owner, on = [], []
-    for row, case in enumerate(cases):
-        for event in case.events:
-            owner.append(row)
-            on.append(_day(event.on))
-    return {"owner": np.asarray(owner, dtype=np.intp), "on": np.asarray(on, dtype=np.int64)}
+    events = columns.raw["events"]
+    return {"owner": events["owner"].astype(np.intp, copy=False), "on": events["on"]}
 
 
 # ---------------------------------------------------------------- shared steps
@@ -235,22 +240,47 @@ def _reviews(
 ) -> tuple[Rows, Days]:
     """Distinct review days of the member cases by ``date_of``, sorted by case then day
     (:func:`~casework.rules.standards.base.review_dates`)."""
-    found = _assessments(columns)
-    owner: Rows = _col(found, "owner")
-    day: Days = _col(found, date_of)
-    keep = found["review"] & (day != NO_DAY)
+    owner, day = _all_reviews(columns, date_of, cycle=cycle)
     if owner.size:
-        keep &= member[owner]
-    if cycle:
+        keep = member[owner]
+        owner, day = owner[keep], day[keep]
+    return owner, day
+
+
+#: Day numbers shifted to be non-negative in the low 32 bits of a (case, day) sort key.
+_SHIFT = np.int64(1) << np.int64(31)
+
+
+def _all_reviews(
+    columns: CaseColumns, date_of: Literal["roh", "plan"], *, cycle: bool
+) -> tuple[Rows, Days]:
+    """:func:`_reviews` of every case, worked out once per chunk (a case's reviews do not
+    depend on which cases a rule asks about)."""
+    key = (__name__, "reviews", date_of, cycle)
+    found: tuple[Rows, Days] | None = columns.memo.get(key)
+    if found is not None:
+        return found
+    assessed = _assessments(columns)
+    owner: Rows = _col(assessed, "owner")
+    day: Days = _col(assessed, date_of)
+    keep = assessed["review"] & (day != NO_DAY)
+    if cycle and owner.size:
         licence = columns.table("review_cases")["kind"] == LICENCE
-        if owner.size:
-            keep &= ~(licence[owner] & found["release"])
+        keep &= ~(licence[owner] & assessed["release"])
     owner, day = owner[keep], day[keep]
-    order = np.lexsort((day, owner))
+    # One sort on a (case, day) key; equal keys are equal entries, so no tie to keep.
+    order = np.argsort((owner.astype(np.int64) << np.int64(32)) + (day + _SHIFT))
     owner, day = owner[order], day[order]
     distinct = np.ones(owner.size, dtype=bool)
     distinct[1:] = (owner[1:] != owner[:-1]) | (day[1:] != day[:-1])
-    return owner[distinct], day[distinct]
+    found = columns.memo[key] = (_frozen(owner[distinct]), _frozen(day[distinct]))
+    return found
+
+
+def _frozen(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``values``, read-only: shared by every kernel of the chunk."""
+    values.flags.writeable = False
+    return values
 
 
 def _first_after(owner: Rows, day: Days, n: int, after: Days, *, inclusive: bool = False) -> Days:
@@ -424,9 +454,8 @@ class EventKernel:
         owner, on = owner[order], on[order]
         by, day = _reviews(columns, "roh", cycle=False, member=member)
         # The first review on or after each event: search (case, day) keys.
-        shift = np.int64(1) << np.int64(31)
-        keys = (by.astype(np.int64) << np.int64(32)) + (day + shift)
-        wanted = (owner.astype(np.int64) << np.int64(32)) + (on + shift)
+        keys = (by.astype(np.int64) << np.int64(32)) + (day + _SHIFT)
+        wanted = (owner.astype(np.int64) << np.int64(32)) + (on + _SHIFT)
         at = np.searchsorted(keys, wanted, side="left")
         inside = at < keys.size
         same = np.zeros(owner.size, dtype=bool)
@@ -494,7 +523,9 @@ class PeriodicKernel:
         later = member[owner] & (day > anchor[owner])
         point_owner = np.concatenate([rows, owner[later]])
         point_day = np.concatenate([anchor[rows], day[later]])
-        order = np.lexsort((point_day, point_owner))
+        # Both parts are in case order and a case's reviews are after its anchor, in day
+        # order: a stable sort by case alone puts each case's points in day order.
+        order = np.argsort(point_owner, kind="stable")
         point_owner, point_day = point_owner[order], point_day[order]
         last = np.ones(point_owner.size, dtype=bool)
         last[:-1] = point_owner[1:] != point_owner[:-1]

@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Table, table
+from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Table, raw_table
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
     BASIS_CODE,
@@ -27,7 +26,7 @@ from casework.columnar.supervision import (
     first_of_units,
     table_of,
 )
-from casework.model import Case, RohLevel
+from casework.model import RohLevel
 from casework.rules.engine import Basis, Context, Outcome
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
@@ -152,25 +151,21 @@ def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
     return answers.result()
 
 
-@table("sup.analyses")
-def analyses(cases: Sequence[Case]) -> Table:
+@raw_table("sup.analyses")
+def analyses(columns: CaseColumns) -> Table:
     """One row per assessment (as ``CaseColumns`` orders them): whether it holds a full
     analysis, its completion, and a claimed exemption's countersignature."""
-    has, completed, exempted, countersigned = [], [], [], []
-    for case in cases:
-        for item in case.assessments:
-            full = item.full_analysis
-            has.append(full is not None)
-            completed.append(_day(full.completed_on) if full else NO_DAY)
-            exempted.append(bool(full and full.exempted))
-            countersigned.append(
-                _day(full.exemption_countersigned_on) if full and full.exempted else NO_DAY
-            )
+    found = columns.raw["assessments"]
+    has = found["full_analysis"]
+    exempted = has & found["full_analysis.exempted"]
     return {
-        "has": np.asarray(has, dtype=bool),
-        "completed": np.asarray(completed, dtype=np.int64),
-        "exempted": np.asarray(exempted, dtype=bool),
-        "countersigned": np.asarray(countersigned, dtype=np.int64),
+        "owner": found["owner"].astype(np.intp, copy=False),
+        "has": has,
+        "completed": np.where(has, found["full_analysis.completed_on"], NO_DAY),
+        "exempted": exempted,
+        "countersigned": np.where(
+            exempted, found["full_analysis.exemption_countersigned_on"], NO_DAY
+        ),
     }
 
 
