@@ -127,7 +127,7 @@ class DescriptiveKernel:
         outcome = np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8)
         basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
         for row in np.flatnonzero(applies):
-            case = columns.cases[row]
+            case = columns.cases[int(row)]
             try:
                 value = question.fact(case) if question.fact is not None else None
             except MissingFactError:
