@@ -483,6 +483,8 @@ class RawWriter:
         self._values = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
         self.count = 0
         """Records written."""
+        self.records: list[tuple[Any, dt.date] | None] = []
+        """Per record written: its Struct and date when read from text, else ``None``."""
 
     def write_text(self, text: str, as_of: dt.date | None) -> bool:
         """Write the record in one line of JSON text; ``False`` (nothing written) when the
@@ -509,12 +511,14 @@ class RawWriter:
             self._truncate()  # a key written twice (msgspec keeps the last), or \" before a colon
             return False
         self.count += 1
+        self.records.append((struct, record_as_of))
         return True
 
     def write_case(self, case: Any) -> None:
         """Write a validated ``Case`` (or any object with the model's fields and values)."""
         self._write(case, case.as_of, False)
         self.count += 1
+        self.records.append(None)
 
     def _truncate(self) -> None:
         """Take out a record written in part: every table back to the rows before it."""

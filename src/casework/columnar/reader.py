@@ -244,7 +244,7 @@ def _jsonl_chunk(
     keep = np.ones(len(items), dtype=bool)
     # The model's checks the writer does not make (the contradiction checks, each nested
     # model's own): a record they refuse is read the per-record way for its error.
-    for row in np.flatnonzero(_contradicted(raw, cases)).tolist():
+    for row in np.flatnonzero(_contradicted(raw, writer.records)).tolist():
         item = cases.item(row)
         found = (
             item
@@ -274,17 +274,20 @@ def _jsonl_chunk(
     )
 
 
-def _contradicted(raw: RawTables, cases: LazyCases) -> Mask:
+def _contradicted(raw: RawTables, records: Sequence[tuple[Any, dt.date] | None]) -> Mask:
     """Rows whose record the model's own checks refuse beyond what the raw writer checks:
     the contradiction checks (``Case._contradictions``) and each nested model's ``after``
-    validators (periods in order, ...).
+    validators (periods in order, ...). ``records`` are the writer's, row for row (a
+    record's Struct and date, ``None`` for a ``Case`` already validated).
 
-    Interim: each record is built by the fast reader, which runs them (the built case is
-    kept for the chunk). The columnar checks on ``raw`` replace this function.
+    Interim: each record's case is built from its Struct by the fast reader, which runs
+    them, and dropped (kept, a chunk's cases would cost the garbage collector several
+    times the building). The same checks as column operations on ``raw`` replace this.
     """
-    out = np.zeros(len(cases), dtype=bool)
-    for row in range(len(cases)):
-        if cases.fast_case(row) is None:
+    out = np.zeros(len(records), dtype=bool)
+    built = fast_reader().built
+    for row, record in enumerate(records):
+        if record is not None and built(*record) is None:
             out[row] = True
     return out
 
