@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import holidays as holidays_package
 
-from casework import WorkingCalendar, load_cases
+from casework import LoadResult, WorkingCalendar, load_cases
 from casework._fastread import FastReader
 from casework.columnar import evaluate_columns
 from casework.columnar.rawread import RawWriter
@@ -168,12 +168,11 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bool) -> None:
-    path = case_file(cases, seed)
-    calendar = WorkingCalendar.england_and_wales()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    rows: list[tuple[str, float, int]] = []
-
+def reading(
+    path: Path, lines: list[str], repeat: int, rows: list[tuple[str, float, int]]
+) -> tuple[float, LoadResult]:
+    """The reading rows: json.loads, load_cases both ways, the columnar reader."""
+    cases = len(lines)
     _, loads = timed(lambda: [json.loads(line) for line in lines], repeat)
     rows.append(("json.loads per line", loads, cases))
     loaded, load = timed(lambda: load_cases(path), repeat)
@@ -185,6 +184,16 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bo
     rows.append(("raw writer: decode + raw tables", written, cases))
     _, chunked = timed(lambda: list(read_column_chunks(path)), repeat)
     rows.append(("read_column_chunks (+ model checks, from_raw)", chunked, cases))
+    return loads, loaded
+
+
+def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bool) -> None:
+    path = case_file(cases, seed)
+    calendar = WorkingCalendar.england_and_wales()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows: list[tuple[str, float, int]] = []
+
+    loads, loaded = reading(path, lines, repeat, rows)
     if reading_only:
         _print_rows(cases, seed, repeat, rows, loads)
         return
