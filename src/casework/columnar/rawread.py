@@ -61,6 +61,7 @@ __all__ = ["RawWriter", "raw_from_records", "raw_writer"]
 _UNSET = msgspec.UNSET
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _DEFAULT_LIMITS = Limits()
+_SPACED_KEY = re.compile(r'"[ \t\r\n]+:')
 _FIRST_AS_OF = dt.date(base.FIRST_YEAR, 1, 1)
 _LAST_AS_OF = dt.date(base.LAST_YEAR, 12, 31)
 
@@ -82,6 +83,15 @@ class _Source:
         self.names[name] = value
         self._ids[id(value)] = name
         return name
+
+
+def _is_leaf(model: type[BaseModel]) -> bool:
+    """Whether every field of ``model`` is a plain value (no nested model, list or mapping)."""
+    for info in model.model_fields.values():
+        annotation, _ = _strip(info.annotation)
+        if _is_model(annotation) or typing.get_origin(annotation) in (tuple, dict):
+            return False
+    return True
 
 
 def _ident(text: str) -> str:
@@ -270,22 +280,15 @@ class _Generator:
         if optional:
             columns.append(Column(column, Kind.BOOL, presence=True))
         start = len(columns)
-        function = self.fresh(f"n_{_ident(table)}__{_ident(column)}")
-        body = self.fields(model, table, f"{column}.", columns, var="s")
-        self.functions.append(
-            [
-                f"def {function}(s, as_of, strict, row):",
-                "    k = 0",
-                *(f"    {line}" for line in body),
-                "    return k",
-            ]
-        )
+        var = self.fresh("s")
+        # Inlined: a function per nested model costs a call per object.
+        body = self.fields(model, table, f"{column}.", columns, var=var)
         absent = [
             f"{self.append(table, col.name)}({self.src.const('D', self.none_of(col))})"
             for col in columns[start:]
         ]
         presence = [f"{self.append(table, column)}(True)"] if optional else []
-        present = [*presence, f"k += {function}(v, as_of, strict, row)"]
+        present = [*presence, f"{var} = v", *body]
         if optional:
             present = [
                 "if v is None:",
@@ -302,7 +305,8 @@ class _Generator:
             if factory is not model or factory not in self.plans:
                 raise TypeError(f"{column}: an unsupported default")
             empty = self.src.const("E", self.plans[model].struct())
-            default = [*presence, f"{function}({empty}, as_of, strict, row)"]
+            # its fields at their defaults, none of them a key of the record
+            default = [*presence, "k0 = k", f"{var} = {empty}", *body, "k = k0"]
         else:
             if not optional or info.default is not None:
                 raise TypeError(f"{column}: an unsupported default")
@@ -337,7 +341,9 @@ class _Generator:
         item, _ = _strip(annotation.__args__[0])
         child = self.child_name(table, column)
         self.no_default(info, column)
-        if _is_model(item):
+        if _is_model(item) and _is_leaf(item):
+            write = ["if v:", *(f"    {line}" for line in self.leaf(item, child, table))]
+        elif _is_model(item):
             function = self.table(item, child, table)
             write = [
                 "if v:",
@@ -417,6 +423,72 @@ class _Generator:
         ]
         return self.unless_unset(info, required, write, [])
 
+    def leaf(self, model: type[BaseModel], name: str, parent: str) -> list[str]:
+        """The rows of a list of models with plain fields only, a column at a time
+        (list comprehensions: several times faster than a statement per value)."""
+        columns = [Column("owner", Kind.INT), Column("position", Kind.INT)]
+        lines = [
+            "n = len(v)",
+            f"{self.extend(name, 'owner')}([row] * n)",
+            f"{self.extend(name, 'position')}(range(n))",
+        ]
+        for field, info in model.model_fields.items():
+            annotation, optional = _strip(info.annotation)
+            kind, enum_type = _scalar_kind(annotation, optional)
+            columns.append(Column(field, kind, enum_type))
+            spec = self.spec_of(model, field)
+            lines.append(f"c = [x.{field} for x in v]")
+            if info.is_required():
+                lines.append("k += n")
+            else:
+                default = self.src.const("D", _default(info)())
+                lines += [
+                    "u = c.count(UNSET)",
+                    "k += n - u",
+                    "if u:",
+                    f"    c = [{default} if y is UNSET else y for y in c]",
+                ]
+            inner = spec[1] if spec[0] == "optional" else spec
+            present = "c" if spec[0] != "optional" else "[y for y in c if y is not None]"
+            if inner[0] == "text":
+                lines += [
+                    f"for y in {present}:",
+                    "    if y.strip() != y:",
+                    "        raise Fallback",
+                ]
+            elif inner[0] == "day":
+                first = self.src.const("FIRST", dt.date(inner[1], 1, 1))
+                lines += [
+                    f"d = {present}",
+                    f"if d and (min(d) < {first} or max(d) > as_of):",
+                    "    raise Fallback",
+                ]
+            lines.append(f"{self.extend(name, field)}({self.encoded(kind, enum_type, optional)})")
+        self.tables[name] = TableLayout(name, parent, tuple(columns))
+        self.src.names[f"L_{_ident(name)}"] = "owner"
+        return lines
+
+    def encoded(self, kind: Kind, enum_type: type[enum.Enum] | None, optional: bool) -> str:
+        """An expression: the encoded values of list ``c``."""
+        if kind is Kind.DAY:
+            value = "y.toordinal() - EPOCH"
+        elif kind is Kind.ENUM:
+            assert enum_type is not None
+            value = f"{self.src.const('CODES', _enum_codes(enum_type))}[y]"
+        elif kind is Kind.OPTIONAL_BOOL:
+            value = "(1 if y else 0)"
+        elif kind is Kind.INT and optional:
+            value = "y"
+        else:
+            return "c"  # bool, whole numbers and text as they are (None for no text)
+        none = {Kind.DAY: "NO_DAY", Kind.ENUM: "-1", Kind.OPTIONAL_BOOL: "-1", Kind.INT: "NO_INT"}
+        if optional:
+            return f"[{none[kind]} if y is None else {value} for y in c]"
+        return f"[{value} for y in c]"
+
+    def extend(self, table: str, column: str) -> str:
+        return f"X_{_ident(table)}__{_ident(column)}"
+
     @staticmethod
     def no_default(info: Any, column: str) -> None:
         default = _default(info)()
@@ -434,9 +506,9 @@ class _Generator:
         lists = {name: f"L_{_ident(name)}" for name in tables}
         outer = ["def bind(columns):"]
         for table, column in columns:
-            outer.append(
-                f"    {self.append(table, column)} = columns[{table!r}][{column!r}].append"
-            )
+            values = f"columns[{table!r}][{column!r}]"
+            outer.append(f"    {self.append(table, column)} = {values}.append")
+            outer.append(f"    {self.extend(table, column)} = {values}.extend")
         for name, local in lists.items():
             first = self.src.names.pop(local)
             outer.append(f"    {local} = columns[{name!r}][{first!r}]")
@@ -507,7 +579,10 @@ class RawWriter:
         except Exception:  # _FallbackError (or anything): the per-record way will say what
             self._truncate()
             return False
-        if keys != len(_KEY_END.findall(text)):
+        # (the keys counted as the fast reader counts them: _KEY_END; without blanks
+        # before a colon, that is the number of '":')
+        written = text.count('":') if _SPACED_KEY.search(text) is None else None
+        if keys != (len(_KEY_END.findall(text)) if written is None else written):
             self._truncate()  # a key written twice (msgspec keeps the last), or \" before a colon
             return False
         self.count += 1
