@@ -85,15 +85,6 @@ class _Source:
         return name
 
 
-def _is_leaf(model: type[BaseModel]) -> bool:
-    """Whether every field of ``model`` is a plain value (no nested model, list or mapping)."""
-    for info in model.model_fields.values():
-        annotation, _ = _strip(info.annotation)
-        if _is_model(annotation) or typing.get_origin(annotation) in (tuple, dict):
-            return False
-    return True
-
-
 def _ident(text: str) -> str:
     return re.sub(r"\W", "_", text)
 
@@ -341,9 +332,7 @@ class _Generator:
         item, _ = _strip(annotation.__args__[0])
         child = self.child_name(table, column)
         self.no_default(info, column)
-        if _is_model(item) and _is_leaf(item):
-            write = ["if v:", *(f"    {line}" for line in self.leaf(item, child, table))]
-        elif _is_model(item):
+        if _is_model(item):
             function = self.table(item, child, table)
             write = [
                 "if v:",
@@ -423,72 +412,6 @@ class _Generator:
         ]
         return self.unless_unset(info, required, write, [])
 
-    def leaf(self, model: type[BaseModel], name: str, parent: str) -> list[str]:
-        """The rows of a list of models with plain fields only, a column at a time
-        (list comprehensions: several times faster than a statement per value)."""
-        columns = [Column("owner", Kind.INT), Column("position", Kind.INT)]
-        lines = [
-            "n = len(v)",
-            f"{self.extend(name, 'owner')}([row] * n)",
-            f"{self.extend(name, 'position')}(range(n))",
-        ]
-        for field, info in model.model_fields.items():
-            annotation, optional = _strip(info.annotation)
-            kind, enum_type = _scalar_kind(annotation, optional)
-            columns.append(Column(field, kind, enum_type))
-            spec = self.spec_of(model, field)
-            lines.append(f"c = [x.{field} for x in v]")
-            if info.is_required():
-                lines.append("k += n")
-            else:
-                default = self.src.const("D", _default(info)())
-                lines += [
-                    "u = c.count(UNSET)",
-                    "k += n - u",
-                    "if u:",
-                    f"    c = [{default} if y is UNSET else y for y in c]",
-                ]
-            inner = spec[1] if spec[0] == "optional" else spec
-            present = "c" if spec[0] != "optional" else "[y for y in c if y is not None]"
-            if inner[0] == "text":
-                lines += [
-                    f"for y in {present}:",
-                    "    if y.strip() != y:",
-                    "        raise Fallback",
-                ]
-            elif inner[0] == "day":
-                first = self.src.const("FIRST", dt.date(inner[1], 1, 1))
-                lines += [
-                    f"d = {present}",
-                    f"if d and (min(d) < {first} or max(d) > as_of):",
-                    "    raise Fallback",
-                ]
-            lines.append(f"{self.extend(name, field)}({self.encoded(kind, enum_type, optional)})")
-        self.tables[name] = TableLayout(name, parent, tuple(columns))
-        self.src.names[f"L_{_ident(name)}"] = "owner"
-        return lines
-
-    def encoded(self, kind: Kind, enum_type: type[enum.Enum] | None, optional: bool) -> str:
-        """An expression: the encoded values of list ``c``."""
-        if kind is Kind.DAY:
-            value = "y.toordinal() - EPOCH"
-        elif kind is Kind.ENUM:
-            assert enum_type is not None
-            value = f"{self.src.const('CODES', _enum_codes(enum_type))}[y]"
-        elif kind is Kind.OPTIONAL_BOOL:
-            value = "(1 if y else 0)"
-        elif kind is Kind.INT and optional:
-            value = "y"
-        else:
-            return "c"  # bool, whole numbers and text as they are (None for no text)
-        none = {Kind.DAY: "NO_DAY", Kind.ENUM: "-1", Kind.OPTIONAL_BOOL: "-1", Kind.INT: "NO_INT"}
-        if optional:
-            return f"[{none[kind]} if y is None else {value} for y in c]"
-        return f"[{value} for y in c]"
-
-    def extend(self, table: str, column: str) -> str:
-        return f"X_{_ident(table)}__{_ident(column)}"
-
     @staticmethod
     def no_default(info: Any, column: str) -> None:
         default = _default(info)()
@@ -508,7 +431,6 @@ class _Generator:
         for table, column in columns:
             values = f"columns[{table!r}][{column!r}]"
             outer.append(f"    {self.append(table, column)} = {values}.append")
-            outer.append(f"    {self.extend(table, column)} = {values}.extend")
         for name, local in lists.items():
             first = self.src.names.pop(local)
             outer.append(f"    {local} = columns[{name!r}][{first!r}]")
