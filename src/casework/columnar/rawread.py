@@ -93,7 +93,9 @@ class _Generator:
     """Writes the functions of the writer from the model, the fast reader's plans
     (the checks of each field) and the raw layout (the columns)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, checking: bool = True) -> None:
+        self.checking = checking
+        """Whether the functions make the fast reader's checks (not for a ``Case``)."""
         self.builder = _Builder()
         self.builder.plan(Case, 1)
         self.plans: dict[type[BaseModel], _Plan] = self.builder.plans
@@ -190,7 +192,7 @@ class _Generator:
                 kind, enum_type = _scalar_kind(annotation, optional)
                 columns.append(Column(column, kind, enum_type))
                 write = self.scalar("v", kind, enum_type, spec, self.append(table, column))
-                if parts_once and name == "parts_with_assessment":
+                if parts_once and name == "parts_with_assessment" and self.checking:
                     write = ["if strict and v:", "    raise Fallback", *write]
                 lines += self.unless_unset(
                     info,
@@ -216,7 +218,7 @@ class _Generator:
         ]
 
     def check(self, var: str, spec: tuple[Any, ...]) -> list[str]:
-        kind = spec[0]
+        kind = spec[0] if self.checking else None
         if kind == "text":
             return [f"if {var}.strip() != {var}:", "    raise Fallback"]
         if kind == "day":
@@ -441,8 +443,12 @@ class _Generator:
 
 
 @functools.cache
-def _compiled() -> tuple[Callable[[dict[str, dict[str, list[Any]]]], Any], dict[str, TableLayout]]:
-    generator = _Generator()
+def _compiled(
+    checking: bool = True,
+) -> tuple[Callable[[dict[str, dict[str, list[Any]]]], Any], dict[str, TableLayout]]:
+    """The writer's ``bind(columns)`` and layout; ``checking``: with the fast reader's
+    checks (for Structs), or without them (for validated ``Case`` objects)."""
+    generator = _Generator(checking=checking)
     source, tables = generator.compile()
     namespace: dict[str, Any] = {
         "UNSET": _UNSET,
@@ -471,6 +477,7 @@ class RawWriter:
             name: {column.name: [] for column in table.columns} for name, table in tables.items()
         }
         self._write = bind(self.columns)
+        self._write_case = _compiled(checking=False)[0](self.columns)
         reader = _reader()
         self._decode = reader._decoder.decode
         self.fast = reader.fits(limits)
@@ -513,7 +520,7 @@ class RawWriter:
 
     def write_case(self, case: Any) -> None:
         """Write a validated ``Case`` (or any object with the model's fields and values)."""
-        self._write(case, case.as_of, False)
+        self._write_case(case, case.as_of, False)
         self.count += 1
         self.records.append(None)
 
