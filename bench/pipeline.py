@@ -12,6 +12,9 @@ kept under ``bench/.data/``), then measures, on that file:
 * ``load_cases`` (validation into :class:`~casework.Case`), and the same with every
   record validated by pydantic (the fast path of ``casework._fastread`` turned off,
   as before it);
+* the columnar reader: the generated raw-table writer alone (decode + raw tables,
+  ``casework.columnar.rawread``), and ``read_column_chunks`` (writer, the model's
+  remaining checks, ``CaseColumns.from_raw``; ``Case`` objects not built);
 * ``evaluate`` of ``national-standards-2007`` (unstated timescales supplied as in
   ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded;
 * N01-N03 by ``target_performance`` from the file, against the hand-written pandas
@@ -44,9 +47,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import holidays as holidays_package
 
-from casework import WorkingCalendar, load_cases
+from casework import LoadResult, WorkingCalendar, load_cases
 from casework._fastread import FastReader
 from casework.columnar import evaluate_columns
+from casework.columnar.rawread import RawWriter
+from casework.columnar.reader import read_column_chunks
 from casework.performance import Period, target_performance
 from casework.rules import evaluate, ruleset
 from evaluate import UNSTATED
@@ -84,6 +89,19 @@ def pydantic_only() -> Iterator[None]:
         yield
     finally:
         FastReader.fits = fits  # type: ignore[method-assign]
+
+
+def raw_tables(lines: list[str], size: int = 1_000) -> int:
+    """Decode each line and write the raw tables of a chunk at a time (the generated
+    writer alone: no model checks, no ``Case``); the records left to pydantic."""
+    left = 0
+    for start in range(0, len(lines), size):
+        writer = RawWriter()
+        for line in lines[start : start + size]:
+            if not writer.write_text(line, None):
+                left += 1
+        writer.tables()
+    return left
 
 
 def timed(work: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
@@ -150,12 +168,11 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bool) -> None:
-    path = case_file(cases, seed)
-    calendar = WorkingCalendar.england_and_wales()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    rows: list[tuple[str, float, int]] = []
-
+def reading(
+    path: Path, lines: list[str], repeat: int, rows: list[tuple[str, float, int]]
+) -> tuple[float, LoadResult]:
+    """The reading rows: json.loads, load_cases both ways, the columnar reader."""
+    cases = len(lines)
     _, loads = timed(lambda: [json.loads(line) for line in lines], repeat)
     rows.append(("json.loads per line", loads, cases))
     loaded, load = timed(lambda: load_cases(path), repeat)
@@ -163,6 +180,20 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bo
     with pydantic_only():
         _, load_pydantic = timed(lambda: load_cases(path), repeat)
     rows.append(("load_cases, every record through pydantic", load_pydantic, cases))
+    _, written = timed(lambda: raw_tables(lines), repeat)
+    rows.append(("raw writer: decode + raw tables", written, cases))
+    _, chunked = timed(lambda: list(read_column_chunks(path)), repeat)
+    rows.append(("read_column_chunks (+ model checks, from_raw)", chunked, cases))
+    return loads, loaded
+
+
+def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bool) -> None:
+    path = case_file(cases, seed)
+    calendar = WorkingCalendar.england_and_wales()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows: list[tuple[str, float, int]] = []
+
+    loads, loaded = reading(path, lines, repeat, rows)
     if reading_only:
         _print_rows(cases, seed, repeat, rows, loads)
         return

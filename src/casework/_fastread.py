@@ -448,6 +448,19 @@ class FastReader:
             return None  # a key written twice (msgspec keeps the last), or a \" before a colon
         return case if isinstance(case, Case) else None
 
+    def built(self, struct: Any, record_as_of: dt.date) -> Case | None:
+        """The case of a record already decoded into its Struct and read by the raw-table
+        writer (``casework.columnar.rawread``), or ``None`` when a check made while
+        building refuses it (the model's ``after`` validators: contradictions, each nested
+        model's own). ``record_as_of`` is the record's date (its own, or the one given)."""
+        if struct.as_of is _UNSET:
+            struct = msgspec.structs.replace(struct, as_of=record_as_of)
+        try:
+            case = self._build(struct, _Context(record_as_of))
+        except Exception:  # _FallbackError (or anything): pydantic will say what
+            return None
+        return case if isinstance(case, Case) else None
+
 
 _READER: FastReader | None = None
 

@@ -28,7 +28,7 @@ import click
 
 from casework import console
 from casework.calendar import CalendarError, WorkingCalendar
-from casework.columnar import FindingColumns, evaluate_columns
+from casework.columnar import CaseColumns, FindingColumns, evaluate_columns
 from casework.compare import (
     QuestionClashError,
     Scorer,
@@ -817,8 +817,8 @@ def _evaluate_cases(
     return _with_progress(cases, progress, "Evaluating", evaluate_all)
 
 
-def _evaluate_columns(cases: Sequence[Case], rules: RuleSet, assessed_on: dt.date
-                      ) -> FindingColumns:  # fmt: skip
+def _evaluate_columns(cases: Sequence[Case] | CaseColumns, rules: RuleSet,
+                      assessed_on: dt.date) -> FindingColumns:  # fmt: skip
     """A chunk evaluated on columns (kernels where a rule has one, else case by case)."""
     calendar = _calendar()
     try:
@@ -934,8 +934,8 @@ def validate(
       casework validate bad-cases.jsonl --format json | jq '.errors[].problems'
     """
     reading = StreamedRead(file, as_of, one_date=False)
-    for _case in _streamed_cases(reading):
-        pass  # read a record at a time: only the rejected records are kept
+    for _columns in _streamed_columns(reading, DEFAULT_CHUNK):
+        pass  # read a chunk at a time into columns: only the rejected records are kept
     _emit(validation_report(reading, source=file.name), format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
@@ -1110,6 +1110,20 @@ def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
             for case in reading.cases():
                 progress.update(reading.records)
                 yield case
+            progress.update(reading.records)
+    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except MixedDatesError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _streamed_columns(reading: StreamedRead, size: int) -> Iterator[CaseColumns]:
+    """The accepted records of a streamed read a chunk at a time as columns."""
+    try:
+        with _reading_progress(Path(reading.source)) as progress:
+            for columns in reading.column_chunks(size):
+                progress.update(reading.records)
+                yield columns
             progress.update(reading.records)
     except (CaseFileError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -1307,13 +1321,13 @@ def score(
     reading = StreamedRead(file, chosen_as_of)
     tally = InspectionTally()
     # On columns where the questions are the OMI families; pseudonyms rewrite findings.
-    on_columns = names is None and countable_on_columns(chosen)
-    for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
-        if on_columns:
-            tally.add_columns(_evaluate_columns(chunk, chosen, _assessed(reading)))
-            continue
-        found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
-        tally.add(found if names is None else pseudonymise(found, names))
+    if names is None and countable_on_columns(chosen):
+        for columns in _streamed_columns(reading, SCORE_CHUNK):
+            tally.add_columns(_evaluate_columns(columns, chosen, _assessed(reading)))
+    else:
+        for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
+            found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
+            tally.add(found if names is None else pseudonymise(found, names))
     if chosen_as_of is None:
         _assessed(reading)
     _warn_rejected(file, reading)

@@ -572,6 +572,17 @@ def _jsonl_records(
     stream: IO[bytes], limits: Limits, first: int = 1, as_of: dt.date | None = None
 ) -> Iterator[tuple[int, object, Problem | None]]:
     """One item per non-blank line, numbered from ``first``; a bad line costs that line only."""
+    for number, line, problem in _jsonl_lines(stream, limits, first):
+        if problem is not None:
+            yield number, None, problem
+        else:
+            yield _json_line(number, line, limits, as_of)
+
+
+def _jsonl_lines(
+    stream: IO[bytes], limits: Limits, first: int = 1
+) -> Iterator[tuple[int, bytes, Problem | None]]:
+    """Each non-blank line, numbered from ``first``, or the problem of a line too long."""
     number = first - 1
     while True:
         line = stream.readline(limits.max_record_bytes + 1)
@@ -591,11 +602,24 @@ def _jsonl_records(
                 f"a line of {length} bytes",
                 "json.too_large",
             )
-            yield number, None, problem
+            yield number, b"", problem
             continue
         if not line.strip():
             continue
-        yield _json_line(number, line, limits, as_of)
+        yield number, line, None
+
+
+def _line_result(
+    number: int, line: bytes, limits: Limits, as_of: dt.date | None
+) -> Case | CaseError:
+    """One JSON Lines record read the per-record way: its case or located error, as
+    :func:`iter_jsonl_cases` gives it (references not checked for repeats)."""
+    number, raw, problem = _json_line(number, line, limits, as_of)
+    if problem is not None:
+        return CaseError(number, None, (problem,))
+    if isinstance(raw, _Accepted):
+        return raw.case
+    return _checked_record(raw, number, as_of, limits, "json")
 
 
 def _unwrap(document: object, name: str, fmt: Format) -> tuple[list[object], dt.date | str | None]:

@@ -30,10 +30,12 @@ from types import TracebackType
 from typing import IO, Any, Literal, Self, TypeVar
 
 import attrs
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from casework.calendar import WorkingCalendar
+from casework.columnar.columns import CaseColumns, day_number, from_day_number
 from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
 from casework.rules.engine import Finding, Findings, evaluate_case
@@ -254,6 +256,31 @@ class StreamedRead:
                     "give --as-of YYYY-MM-DD for the assessment date"
                 )
             yield item
+
+    def column_chunks(self, size: int = DEFAULT_CHUNK) -> Iterator[CaseColumns]:
+        """The accepted records a chunk at a time as columns
+        (:func:`casework.columnar.reader.read_column_chunks`; ``Case`` objects built only
+        when asked for), counted and dated as :meth:`cases` counts and dates them."""
+        from casework.columnar.reader import read_column_chunks  # noqa: PLC0415
+
+        for chunk in read_column_chunks(self.source, as_of=self.as_of, size=size):
+            self.errors.extend(chunk.errors)
+            columns = chunk.columns
+            if not len(columns):
+                continue
+            self.accepted += len(columns)
+            if self.as_of is not None:
+                self.assessed_on = self.as_of
+            else:
+                dates = columns.record_as_of
+                if self.assessed_on is None:
+                    self.assessed_on = from_day_number(int(dates[0]))
+                if self.one_date and bool(np.any(dates != day_number(self.assessed_on))):
+                    raise MixedDatesError(
+                        "the cases are recorded as at more than one date; "
+                        "give --as-of YYYY-MM-DD for the assessment date"
+                    )
+            yield columns
 
 
 class MixedDatesError(ValueError):

@@ -43,6 +43,7 @@ from casework.columnar.core import (
     rule_columns,
 )
 from casework.columnar.oasys import OasysKernel
+from casework.columnar.reader import ColumnChunk, read_column_chunks
 
 __all__ = [
     "KERNELS",
@@ -50,6 +51,7 @@ __all__ = [
     "NO_DAY",
     "TABLES",
     "CaseColumns",
+    "ColumnChunk",
     "Days",
     "FindingColumns",
     "Kernel",
@@ -65,6 +67,7 @@ __all__ = [
     "oasys",
     "omi",
     "populations",
+    "read_column_chunks",
     "register",
     "reviews",
     "rmp",

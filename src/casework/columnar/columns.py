@@ -17,9 +17,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.raw import NO_DAY, RawTables, raw_from_cases
-from casework.model import AssessmentPurpose, Case, ReviewTrigger, Tier
-from casework.rules.population import tier_at_start
+from casework.columnar.raw import NO_DAY, RawTable, RawTables, code_of, codes_of, raw_from_cases
+from casework.model import AssessmentPurpose, Case, ReviewTrigger, SentenceKind, Tier
 
 __all__ = [
     "NO_DAY",
@@ -111,7 +110,37 @@ _RAW = ("casework.columnar.raw",)
 """The memo key of a chunk's raw tables."""
 _PURPOSES = tuple(AssessmentPurpose)
 _PURPOSE_CODE = {purpose: code for code, purpose in enumerate(_PURPOSES)}
-_FOR_RELEASE_TRIGGERS = frozenset({ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE})
+_FOR_RELEASE_TRIGGERS = (ReviewTrigger.RELEASE, ReviewTrigger.PRE_RELEASE)
+#: A tier's value (1-4) by its code in a raw column.
+_TIER_VALUES = np.asarray([int(tier) for tier in Tier], dtype=np.int8)
+
+
+def _ppo_on(ppo: RawTable, day: Days) -> Mask:
+    """Per case: whether a PPO period contains ``day`` (``Offender.is_ppo_on``)."""
+    owner = ppo["owner"]
+    on = day[owner]
+    end = ppo["end"]
+    inside = (ppo["start"] <= on) & ((end == NO_DAY) | (on <= end))
+    out = np.zeros(len(day), dtype=bool)
+    out[owner[inside]] = True
+    return out
+
+
+def _tier_at_start(tiers: RawTable, start: Days) -> npt.NDArray[np.int8]:
+    """Per case: the tier it started with (``casework.rules.population.tier_at_start``), 0
+    when none: the latest record on or before the start, else the first after it; of
+    records on one day, the first listed."""
+    out = np.zeros(len(start), dtype=np.int8)
+    owner = tiers["owner"]
+    if not owner.size:
+        return out
+    on = tiers["on"]
+    after = on > start[owner]
+    # Before the start: latest first; after it: earliest first; ties in list order.
+    order = np.lexsort((tiers["position"], np.where(after, on, -on), after, owner))
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    out[owner[first]] = _TIER_VALUES[tiers["tier"][first]]
+    return out
 
 
 @attrs.frozen
@@ -122,7 +151,9 @@ class CaseColumns:
     facts of a case are read once however many rules ask about it.
     """
 
-    cases: tuple[Case, ...] = attrs.field(repr=False)
+    cases: Sequence[Case] = attrs.field(repr=False)
+    """The chunk's cases; from a reader, built one by one only when indexed
+    (:class:`casework.columnar.reader.LazyCases`): never iterate them in a kernel."""
     references: tuple[str, ...] = attrs.field(repr=False)
     start: Days = attrs.field(repr=False)
     """Day number of the event that starts the clock: release for licences, else sentence."""
@@ -181,89 +212,75 @@ class CaseColumns:
 
     @classmethod
     def from_cases(cls, cases: Sequence[Case]) -> CaseColumns:
-        """Columns for a chunk of validated cases (one pass over each case).
+        """Columns for a chunk of validated cases: their raw tables through the generated
+        writer (:func:`casework.columnar.rawread.raw_from_records`), then :meth:`from_raw`."""
+        from casework.columnar.rawread import raw_from_records  # noqa: PLC0415
 
-        The pass only reads fields into lists; every derived column (latest part,
-        release purpose, exemptions) is then worked out on whole arrays.
+        kept = cases if isinstance(cases, tuple) else tuple(cases)
+        return cls.from_raw(raw_from_records(kept), kept)
+
+    @classmethod
+    def from_raw(cls, raw: RawTables, cases: Sequence[Case]) -> CaseColumns:
+        """Columns for a chunk from its raw tables (:mod:`casework.columnar.raw`), with
+        array operations only; ``cases`` are the chunk's cases, row for row (a lazy
+        sequence from a reader: it is not read here).
+
+        Each column re-derives a fact of the model (``Case.start_event``,
+        ``Case.is_ppo_on``, ``tier_at_start``, ``OasysAssessment.latest_date``, ...);
+        tests/columnar/test_from_raw.py proves them equal to the model's.
         """
-        start, released, ppo, tier, record_as_of, sentenced = [], [], [], [], [], []
-        counts: list[int] = []
-        purpose: list[int] = []
-        release_trigger: list[bool] = []
-        screened_in: list[bool] = []
-        assessment: list[dt.date | None] = []
-        screening: list[dt.date | None] = []
-        analysis: list[dt.date | None] = []
-        exemption: list[dt.date | None] = []
-        rmp: list[dt.date | None] = []
-        plan: list[dt.date | None] = []
-        purpose_code, release_triggers = _PURPOSE_CODE, _FOR_RELEASE_TRIGGERS
-        for case in cases:
-            kind, day = case.start_event
-            start.append(day)
-            released.append(kind == "release")
-            ppo.append(case.is_ppo_on(day))
-            found: Tier | None = tier_at_start(case)
-            tier.append(0 if found is None else int(found))
-            record_as_of.append(case.as_of)
-            sentenced.append(case.sentence.sentenced_on)
-            items = case.assessments
-            counts.append(len(items))
-            for item in items:
-                purpose.append(purpose_code[item.purpose])
-                release_trigger.append(item.trigger in release_triggers)
-                assessment.append(item.completed_on)
-                screen = item.screening
-                if screen is None:
-                    screening.append(None)
-                    screened_in.append(False)
-                else:
-                    screening.append(screen.completed_on)
-                    screened_in.append(
-                        screen.completed_on is not None and screen.full_analysis_required is True
-                    )
-                full = item.full_analysis
-                if full is None:
-                    analysis.append(None)
-                    exemption.append(None)
-                else:
-                    analysis.append(full.completed_on)
-                    exemption.append(
-                        full.exemption_countersigned_on
-                        if full.completed_on is None and full.exempted
-                        else None
-                    )
-                risk_plan, sentence_plan = item.rmp, item.sentence_plan
-                rmp.append(None if risk_plan is None else risk_plan.completed_on)
-                plan.append(None if sentence_plan is None else sentence_plan.completed_on)
-        purposes = np.asarray(purpose, dtype=np.int8)
-        parts = [ordinals(column) for column in (assessment, screening, analysis, rmp, plan)]
-        exempted = ordinals(exemption)
-        return cls(
-            cases=tuple(cases),
-            references=tuple(case.reference for case in cases),
-            start=ordinals(start),
-            released=np.asarray(released, dtype=bool),
-            ppo_at_start=np.asarray(ppo, dtype=bool),
-            tier_at_start=np.asarray(tier, dtype=np.int8),
-            record_as_of=ordinals(record_as_of),
-            sentenced=ordinals(sentenced),
-            owner=np.repeat(np.arange(len(counts), dtype=np.intp), counts),
+        case = raw["case"]
+        kind = case["sentence.kind"]
+        released_on = case["sentence.released_on"]
+        sentenced = case["sentence.sentenced_on"]
+        starts_on = case["sentence.starts_on"]
+        # Case.start_event: release for a licence case with a release date, else the
+        # sentence's start (Sentence.start_date: starts_on, or the date of sentence).
+        released = (kind == code_of(SentenceKind.LICENCE)) & (released_on != NO_DAY)
+        start = np.where(released, released_on, np.where(starts_on != NO_DAY, starts_on, sentenced))
+        items = raw["assessments"]
+        purposes = items["purpose"].astype(np.int8)
+        # Parts of an absent model hold NO_DAY (raw tables), as the model's None.
+        screening = items["screening.completed_on"]
+        analysis = items["full_analysis.completed_on"]
+        exempted = np.where(
+            (analysis == NO_DAY) & items["full_analysis.exempted"],
+            items["full_analysis.exemption_countersigned_on"],
+            NO_DAY,
+        )
+        parts = [
+            items["completed_on"],
+            screening,
+            analysis,
+            items["rmp.completed_on"],
+            items["sentence_plan.completed_on"],
+        ]
+        trigger = items["trigger"]
+        release_trigger = np.isin(trigger, codes_of(*_FOR_RELEASE_TRIGGERS))
+        columns = cls(
+            cases=cases,
+            references=tuple(case["reference"].tolist()),
+            start=start.astype(np.int64),
+            released=released,
+            ppo_at_start=_ppo_on(raw["offender.ppo"], start),
+            tier_at_start=_tier_at_start(raw["tiers"], start),
+            record_as_of=case["as_of"],
+            sentenced=sentenced,
+            owner=items["owner"].astype(np.intp),
             purpose=purposes,
             for_release=(purposes == _PURPOSE_CODE[AssessmentPurpose.RELEASE])
-            | (
-                (purposes == _PURPOSE_CODE[AssessmentPurpose.REVIEW])
-                & np.asarray(release_trigger, dtype=bool)
-            ),
+            | ((purposes == _PURPOSE_CODE[AssessmentPurpose.REVIEW]) & release_trigger),
             # NO_DAY is below every day: the latest is NO_DAY when no part has a date.
-            latest=np.maximum.reduce(parts) if parts[0].size else parts[0],
+            latest=np.maximum.reduce(parts),
             assessment=parts[0],
-            screening=parts[1],
-            screened_in=np.asarray(screened_in, dtype=bool),
-            full_analysis=np.where(exempted != NO_DAY, exempted, parts[2]),
+            screening=screening,
+            screened_in=(screening != NO_DAY) & items["screening.full_analysis_required"],
+            full_analysis=np.where(exempted != NO_DAY, exempted, analysis),
             rmp=parts[3],
             sentence_plan=parts[4],
         )
+        columns.memo[_RAW] = raw
+        return columns
 
     # ------------------------------------------------------------ OASys completion
 

@@ -757,7 +757,7 @@ class DescriptiveKernel:
         elif question.fact is not None:  # asked of the cases in the population only
             for row in np.flatnonzero(codes == YES):
                 try:
-                    value = question.fact(columns.cases[row])
+                    value = question.fact(columns.cases[int(row)])
                 except MissingFactError:
                     said[row] = _FACT_MISSING
                 except Exception:  # the scalar rule reports it, named

@@ -1,0 +1,316 @@
+"""Case files read into columns a chunk at a time (decision: columnar-reader).
+
+:func:`read_column_chunks` reads a case file into :class:`ColumnChunk`\\s: the
+accepted records of each chunk as :class:`~casework.columnar.CaseColumns` (raw
+tables written straight from the decoded records, ``casework.columnar.rawread``;
+``Case`` objects built only when asked for, :class:`LazyCases`), and the located
+errors of the rejected ones. Every record is accounted for exactly as
+:func:`casework.iter_cases` accounts for it: the same records accepted, the same
+errors word for word, a repeated case reference rejected naming the record that
+used it first.
+
+JSON Lines files take the fast way; JSON and YAML documents (read whole anyway)
+and lists of mappings go through :func:`casework.iter_cases` and
+:meth:`CaseColumns.from_cases`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from casework._fastread import fast_reader
+from casework._limits import Limits
+from casework.columnar.checks import contradicted
+from casework.columnar.columns import CaseColumns, Mask
+from casework.columnar.raw import RawTables
+from casework.columnar.rawread import RawWriter
+from casework.io import (
+    CaseError,
+    CaseFileError,
+    Format,
+    Source,
+    _format_of,
+    _jsonl_lines,
+    _line_result,
+    _os_reason,
+    iter_cases,
+    repeated_reference,
+)
+from casework.model.case import Case
+
+__all__ = ["DEFAULT_SIZE", "ColumnChunk", "LazyCases", "read_column_chunks", "select_cases"]
+
+#: Records per chunk.
+DEFAULT_SIZE = 1_000
+_DEFAULT_LIMITS = Limits()
+
+
+class LazyCases(Sequence[Case]):
+    """A chunk's cases, each built from its record (the line's text, kept with the
+    chunk) only when indexed, then kept. Iterating builds every one: kernels never do."""
+
+    def __init__(
+        self,
+        items: list[str | Case],
+        numbers: Sequence[int],
+        as_of: dt.date | None,
+        limits: Limits,
+    ) -> None:
+        self._items = items
+        self._numbers = numbers
+        self._as_of = as_of
+        self._limits = limits
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Case]: ...
+
+    def __getitem__(self, index: int | slice) -> Case | Sequence[Case]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        item = self._items[index]
+        if isinstance(item, Case):
+            return item
+        case = self.fast_case(index)
+        if case is None:  # (not after the reader's checks: the per-record way says why)
+            found = _line_result(
+                self._numbers[index], item.encode("utf-8"), self._limits, self._as_of
+            )
+            if not isinstance(found, Case):
+                raise ValueError(f"record {self._numbers[index]} is not a valid case")
+            case = self._items[index] = found
+        return case
+
+    def fast_case(self, index: int) -> Case | None:
+        """The case of row ``index`` when the fast reader accepts its record (kept), else
+        ``None``."""
+        item = self._items[index]
+        if isinstance(item, Case):
+            return item
+        reader = fast_reader()
+        case = reader.read(item, self._as_of, self._limits) if reader.fits(self._limits) else None
+        if case is not None:
+            self._items[index] = case
+        return case
+
+    def item(self, index: int) -> str | Case:
+        """Row ``index``'s record text, or its case once built."""
+        return self._items[index]
+
+    def taken(self, rows: npt.NDArray[np.intp]) -> LazyCases:
+        """The cases of these rows, in this order."""
+        return LazyCases(
+            [self._items[row] for row in rows.tolist()],
+            [self._numbers[row] for row in rows.tolist()],
+            self._as_of,
+            self._limits,
+        )
+
+
+@attrs.frozen
+class ColumnChunk:
+    """A chunk of a case file's records: the accepted ones as columns, the others' errors."""
+
+    columns: CaseColumns
+    """The accepted records, in file order (``columns.cases`` is lazy)."""
+    numbers: npt.NDArray[np.int64]
+    """The record number of each accepted case (row for row)."""
+    errors: tuple[CaseError, ...]
+    """The rejected records' located errors, in file order (``error.record`` its number)."""
+
+    @property
+    def records(self) -> int:
+        """Records in the chunk: accepted + rejected."""
+        return len(self.columns) + len(self.errors)
+
+
+def read_column_chunks(
+    source: Source,
+    *,
+    format: Format | None = None,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
+    size: int = DEFAULT_SIZE,
+) -> Iterator[ColumnChunk]:
+    """Read a case file into chunks of columns, in file order.
+
+    Contract (for ``validate``, ``score``, ``targets``, ``findings`` and other readers):
+
+    * each chunk covers ``size`` consecutive records (the last may cover fewer),
+      blank lines of JSON Lines not counted; together the chunks account for every
+      record exactly once, as :func:`casework.iter_cases` does: a record accepted
+      there is a row of some chunk's ``columns`` (``numbers`` gives its record
+      number), a record rejected there is in that chunk's ``errors`` with the same
+      :class:`~casework.CaseError` (equal, word for word);
+    * a case reference used by an earlier record of the source is rejected
+      (``record.duplicate_reference``, naming the first), across chunks;
+    * ``columns.raw`` holds the chunk's raw tables (read from the records, not from
+      ``Case`` objects) and ``columns.cases`` builds a ``Case`` only when indexed: a
+      caller that needs every case should keep to columns and raw tables;
+    * ``as_of`` and ``limits`` mean what they mean for :func:`casework.load_cases`;
+      a file that cannot be read at all raises :class:`~casework.CaseFileError`
+      (on the first ``next``) as :func:`casework.iter_cases` does;
+    * memory is one chunk's plus the references seen (for the repeat check).
+    """
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    if isinstance(source, str | os.PathLike) and _format_of(source, format) == "jsonl":
+        yield from _jsonl_chunks(Path(source), as_of, limits, size)
+        return
+    number = 0
+    for items in _batched(iter_cases(source, format=format, as_of=as_of, limits=limits), size):
+        cases: list[Case] = []
+        numbers: list[int] = []
+        errors: list[CaseError] = []
+        for item in items:
+            number += 1
+            if isinstance(item, Case):
+                cases.append(item)
+                numbers.append(number)
+            else:
+                errors.append(item)
+        yield ColumnChunk(
+            CaseColumns.from_cases(tuple(cases)), np.asarray(numbers, np.int64), tuple(errors)
+        )
+
+
+def _batched(items: Any, size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _jsonl_chunks(
+    path: Path, as_of: dt.date | None, limits: Limits, size: int
+) -> Iterator[ColumnChunk]:
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
+    seen: dict[str, int] = {}
+    read = 0
+    with stream:
+        for lines in _batched(_jsonl_lines(stream, limits), size):
+            read += len(lines)
+            yield _jsonl_chunk(lines, as_of, limits, seen)
+    if read == 0:
+        raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
+
+
+def _jsonl_chunk(
+    lines: list[tuple[int, bytes, Any]],
+    as_of: dt.date | None,
+    limits: Limits,
+    seen: dict[str, int],
+) -> ColumnChunk:
+    writer = RawWriter(limits)
+    items: list[str | Case] = []
+    numbers: list[int] = []
+    errors: list[CaseError] = []
+    for number, line, problem in lines:
+        if problem is not None:
+            errors.append(CaseError(number, None, (problem,)))
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and writer.write_text(text, as_of):
+            items.append(text)
+            numbers.append(number)
+            continue
+        found = _line_result(number, line, limits, as_of)
+        if isinstance(found, Case):
+            writer.write_case(found)
+            items.append(found)
+            numbers.append(number)
+        else:
+            errors.append(found)
+    raw = writer.tables()
+    cases = LazyCases(items, numbers, as_of, limits)
+    keep = np.ones(len(items), dtype=bool)
+    # The model's checks the writer does not make (the contradiction checks, each nested
+    # model's own): a record they refuse is read the per-record way for its error.
+    for row in np.flatnonzero(_contradicted(raw)).tolist():
+        item = cases.item(row)
+        found = (
+            item
+            if isinstance(item, Case)
+            else _line_result(numbers[row], item.encode("utf-8"), limits, as_of)
+        )
+        if isinstance(found, CaseError):
+            errors.append(found)
+            keep[row] = False
+    references = raw["case"]["reference"]
+    for row in np.flatnonzero(keep).tolist():
+        reference = references[row]
+        first = seen.setdefault(reference, numbers[row])
+        if first != numbers[row]:
+            errors.append(repeated_reference(numbers[row], first, reference))
+            keep[row] = False
+    if not keep.all():
+        rows = np.flatnonzero(keep)
+        raw = select_cases(raw, keep)
+        cases = cases.taken(rows)
+        numbers = [numbers[row] for row in rows.tolist()]
+        errors.sort(key=lambda error: error.record)
+    elif errors:
+        errors.sort(key=lambda error: error.record)
+    return ColumnChunk(
+        CaseColumns.from_raw(raw, cases), np.asarray(numbers, dtype=np.int64), tuple(errors)
+    )
+
+
+def _contradicted(raw: RawTables) -> Mask:
+    """Rows whose record the model's own checks refuse beyond what the raw writer checks:
+    the contradiction checks (``Case._contradictions``) and each nested model's ``after``
+    validators (periods in order, ...), as column operations
+    (:func:`casework.columnar.checks.contradicted`, proved equal to the model's checks
+    in tests/columnar/test_checks.py). A flagged record is read the per-record way,
+    which gives the model's located error."""
+    return contradicted(raw)
+
+
+def select_cases(raw: RawTables, keep: Mask) -> RawTables:
+    """The raw tables of the kept cases (one flag per case row), owners renumbered."""
+    kept: dict[str, Mask] = {"case": keep}
+    renumber: dict[str, npt.NDArray[np.int64]] = {"case": np.cumsum(keep) - 1}
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in raw.tables.items():
+        if name == "case":
+            mask = keep
+        else:
+            parent = _parent(raw, name)
+            owner = table["owner"]
+            mask = kept[parent][owner]
+        kept[name] = mask
+        renumber[name] = np.cumsum(mask) - 1
+        columns = {column: values[mask] for column, values in table.items()}
+        if name != "case":
+            columns["owner"] = renumber[_parent(raw, name)][table["owner"][mask]].astype(
+                table["owner"].dtype
+            )
+        out[name] = columns
+    return RawTables(out)
+
+
+def _parent(raw: RawTables, name: str) -> str:
+    from casework.columnar.raw import layout  # noqa: PLC0415
+
+    parent = layout()[name].parent
+    assert parent is not None
+    return parent
