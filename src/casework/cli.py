@@ -29,6 +29,7 @@ import click
 from casework import console
 from casework.calendar import CalendarError, WorkingCalendar
 from casework.columnar import FindingColumns, evaluate_columns
+from casework.columnar.core import FindingTable
 from casework.compare import (
     QuestionClashError,
     Scorer,
@@ -63,6 +64,7 @@ from casework.report import (
     ruleset_reference,
     select_findings,
     select_questions,
+    select_table,
     target_report,
     validation_report,
 )
@@ -827,6 +829,15 @@ def _evaluate_columns(cases: Sequence[Case], rules: RuleSet, assessed_on: dt.dat
         raise _rule_failure(exc, calendar) from None
 
 
+def _explained_columns(cases: Sequence[Case], rules: RuleSet, assessed_on: dt.date) -> FindingTable:
+    """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`)."""
+    calendar = _calendar()
+    try:
+        return evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar).explain()
+    except RuleError as exc:
+        raise _rule_failure(exc, calendar) from None
+
+
 def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickException:
     """The one-line error for a rule that raised: a date outside the calendar is the input's
     problem (exit 1); anything else is a bug (exit 3). Only the rule, the exception's kind and
@@ -1159,16 +1170,26 @@ def _stream_findings(
                 if wanted:
                     seen.update(case.reference for case in chunk if case.reference in wanted)
                     asked = [case for case in chunk if case.reference in wanted]
-                found = select_findings(
-                    _evaluate_cases(asked, chosen, _assessed(reading), progress=False),
-                    outcomes=outcomes,
-                    rules=rule_patterns,
-                    criteria=criteria,
-                    cases=case_refs,
-                    roh=True if roh_only else None,
-                )
-                if names is not None:
-                    found = pseudonymise(found, names)
+                chosen_filters: dict[str, Any] = {
+                    "outcomes": outcomes,
+                    "rules": rule_patterns,
+                    "criteria": criteria,
+                    "cases": case_refs,
+                    "roh": True if roh_only else None,
+                }
+                found: Findings | FindingTable
+                if names is None:  # on columns, explained from plain values
+                    found = select_table(
+                        _explained_columns(asked, chosen, _assessed(reading)), **chosen_filters
+                    )
+                else:
+                    found = pseudonymise(
+                        select_findings(
+                            _evaluate_cases(asked, chosen, _assessed(reading), progress=False),
+                            **chosen_filters,
+                        ),
+                        names,
+                    )
                 writer.write(found)
                 count += len(found)
         if chosen is None and as_of is None:
