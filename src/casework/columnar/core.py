@@ -54,10 +54,12 @@ from casework.rules.engine import (
     Verdict,
     evaluate_case,
     no_parameter,
+    out_of_force,
     out_of_scope,
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
+from casework.rules.timing import DeadlineLabels, deadline_words
 
 __all__ = [
     "KERNELS",
@@ -72,6 +74,8 @@ __all__ = [
     "Wording",
     "add_duration",
     "deadline",
+    "deadline_said",
+    "deadline_wording",
     "evaluate_columns",
     "kernel_for",
     "late_codes",
@@ -216,6 +220,92 @@ class Wording:
     words: WordsFn
     at: npt.NDArray[np.intp]
     values: dict[str, Sequence[Any]] = attrs.Factory(dict)
+    constants: dict[str, Any] = attrs.Factory(dict)
+    """Values the same for every answer."""
+
+    def label(self, index: int) -> str | None:
+        """The trigger in words of the ``index``-th worded answer, if the wording says."""
+        if "anchor_label" in self.constants:
+            return str(self.constants["anchor_label"])
+        if "anchor_label" in self.values:
+            return str(self.values["anchor_label"][index])
+        return None
+
+    def placed(self, rows: npt.NDArray[np.intp]) -> Wording:
+        """The same wording for answers placed at ``rows`` (``at`` read through it): for a
+        kernel that answers a subset of its cases, then puts them in place."""
+        return attrs.evolve(self, at=np.asarray(rows, dtype=np.intp)[self.at])
+
+
+def deadline_wording(
+    ctx: Context,
+    limit: str,
+    *,
+    anchor_label: str | Sequence[str],
+    labels: DeadlineLabels,
+    size: int,
+    extra: Sequence[tuple[Evidence, ...]] | None = None,
+) -> Wording | None:
+    """The :class:`Wording` of ``size`` answers of :func:`deadline` (positions 0 to
+    ``size - 1``; :meth:`Wording.placed` puts them where the kernel does): the scalar
+    rule's :func:`~casework.rules.timing.deadline_check` words, from the same
+    labels. ``anchor_label`` and ``extra`` are one for all or one per answer. ``None``
+    when the limit has no value (those answers are worded as a missing parameter)."""
+    try:
+        parameter = ctx.param(limit)
+    except MissingParameterError:
+        return None
+    constants: dict[str, Any] = {
+        "limit": str(parameter.duration),
+        "source": parameter.source,
+        **labels.words(),
+    }
+    values: dict[str, Sequence[Any]] = {}
+    if isinstance(anchor_label, str):
+        constants["anchor_label"] = anchor_label
+    else:
+        values["anchor_label"] = anchor_label
+    if extra is not None:
+        values["extra"] = extra
+    return Wording(deadline_said, np.arange(size, dtype=np.intp), values, constants)
+
+
+_DEADLINE_BASES = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA})
+
+
+def deadline_said(
+    answer: Answer,
+    *,
+    anchor_label: str,
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+    extra: tuple[Evidence, ...] = (),
+) -> Explained | None:
+    """One :func:`deadline` answer in words (:func:`~casework.rules.timing.deadline_words`),
+    ``None`` for an answer that is not a decided deadline."""
+    if answer.basis not in _DEADLINE_BASES or answer.trigger is None or answer.due is None:
+        return None
+    if answer.outcome is Outcome.NOT_MET and answer.late_by is None:
+        return None
+    reason, evidence = deadline_words(
+        answer.outcome,
+        anchor=answer.trigger,
+        anchor_label=anchor_label,
+        limit=limit,
+        source=source,
+        due=answer.due,
+        done=answer.done,
+        late_by=answer.late_by,
+        late_unit=answer.late_unit,
+        as_of=answer.as_of,
+        record_as_of=answer.record_as_of,
+        done_label=done_label,
+        missing_label=missing_label,
+        extra=extra,
+    )
+    return reason, evidence, anchor_label
 
 
 @attrs.frozen
@@ -355,10 +445,24 @@ class RuleColumns:
         slot[wording.at] = np.arange(len(wording.at))
         usable = pending & (origin >= 0)
         usable[usable] &= slot[origin[usable]] >= 0
-        usable &= self.basis != BASIS_CODE[Basis.OUT_OF_SCOPE]
+        held = usable & (self.basis == BASIS_CODE[Basis.OUT_OF_SCOPE])
+        usable &= ~held
+        ctx = self.context
+        if held.any() and self.rule.units is None and ctx.by_clock:
+            by_trigger = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "trigger"
+            for i in np.flatnonzero(held & (self.trigger != NO_DAY)).tolist() if by_trigger else ():
+                label = wording.label(int(slot[origin[i]]))
+                day = from_day_number(self.trigger[i])
+                if label is None or day is None:
+                    continue
+                # held to the in-force dates on the day its clock started (_hold_to_in_force)
+                verdict = out_of_force(self.rule, day, trigger=day, trigger_label=label)
+                reasons[i], evidence[i], labels[i] = verdict.reason, verdict.evidence, label
+                worded[i] = True
         as_of = self.context.as_of
         names = list(wording.values)
         columns = [wording.values[name] for name in names]
+        constants = wording.constants
         record = self.columns.record_as_of
         for i in np.flatnonzero(usable).tolist():
             j = int(slot[origin[i]])
@@ -374,7 +478,8 @@ class RuleColumns:
                 as_of=as_of,
                 record_as_of=from_day_number(record[self.row[i]]),
             )
-            said = wording.words(answer, **{n: c[j] for n, c in zip(names, columns, strict=True)})
+            values = {n: c[j] for n, c in zip(names, columns, strict=True)}
+            said = wording.words(answer, **constants, **values)
             if said is not None:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True

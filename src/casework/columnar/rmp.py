@@ -18,6 +18,7 @@ from casework.columnar.core import (
     OUTCOME_CODE,
     add_duration,
     deadline,
+    deadline_wording,
     register,
 )
 from casework.columnar.supervision import (
@@ -65,6 +66,16 @@ def rmp_release_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     answers.put(
         rows,
         deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows]),
+    )
+    answers.word(
+        rows,
+        deadline_wording(
+            ctx,
+            "rmp_release_limit",
+            anchor_label="release",
+            labels=oasys.RMP_RELEASE_LABELS,
+            size=len(rows),
+        ),
     )
     return answers.result()
 

@@ -57,6 +57,7 @@ __all__ = [
     "not_applicable",
     "not_met",
     "not_yet_due",
+    "out_of_force",
     "out_of_scope",
     "rule",
     "verdict_for",
@@ -906,8 +907,29 @@ def _in_force(rule: Rule, verdict: Verdict, ctx: Context) -> Verdict:
     day = in_force_day(verdict, ctx)
     if day is None or rule.in_force_on(day):
         return verdict
-    label = verdict.trigger_label or "the trigger"
-    if day != verdict.trigger:
+    return out_of_force(
+        rule,
+        day,
+        trigger=verdict.trigger,
+        trigger_label=verdict.trigger_label,
+        unit=verdict.unit,
+        unit_evidence=tuple(item for item in verdict.evidence if item.label == "unit"),
+    )
+
+
+def out_of_force(
+    rule: Rule,
+    day: dt.date,
+    *,
+    trigger: dt.date | None,
+    trigger_label: str | None,
+    unit: str | None = None,
+    unit_evidence: tuple[Evidence, ...] = (),
+) -> Verdict:
+    """The verdict on a deadline whose day (``day``: the day its clock started, ``trigger``,
+    or the day it fell due) is outside ``rule``'s in-force dates: the one wording of it."""
+    label = trigger_label or "the trigger"
+    if day != trigger:
         label = f"the deadline ({label})"
     if day < rule.in_force_from:
         when = f"before the rule came into force on {_long(rule.in_force_from)}"
@@ -917,17 +939,17 @@ def _in_force(rule: Rule, verdict: Verdict, ctx: Context) -> Verdict:
         Outcome.NOT_APPLICABLE,
         Basis.OUT_OF_SCOPE,
         f"Not applicable: the clock started with {label} on {_long(day)}, {when}."
-        if day == verdict.trigger
+        if day == trigger
         else f"Not applicable: {label} fell due on {_long(day)}, {when}.",
         (
             Evidence(label, day),
             Evidence("rule in force from", rule.in_force_from),
             Evidence("rule in force to", rule.in_force_to),
-            *(item for item in verdict.evidence if item.label == "unit"),
+            *unit_evidence,
         ),
-        unit=verdict.unit,
+        unit=unit,
         trigger=day,
-        trigger_label=verdict.trigger_label,
+        trigger_label=trigger_label,
     )
 
 

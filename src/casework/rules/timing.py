@@ -19,6 +19,7 @@ from casework.rules.parameters import Parameter
 from casework.text import long_date, plural
 
 __all__ = [
+    "DeadlineLabels",
     "as_deadline",
     "beyond_record",
     "deadline_check",
@@ -27,6 +28,20 @@ __all__ = [
     "lateness",
     "record_ends",
 ]
+
+
+@attrs.frozen
+class DeadlineLabels:
+    """How a deadline's sentence opens, done or not ("Completed" / "Not completed"): given
+    to :func:`deadline_check` by a rule and to :func:`deadline_words` by its kernel's
+    wording, so both say the same."""
+
+    done_label: str = "Completed"
+    missing_label: str = "Not completed"
+
+    def words(self) -> dict[str, str]:
+        """As keywords of :func:`deadline_check` and :func:`deadline_words`."""
+        return {"done_label": self.done_label, "missing_label": self.missing_label}
 
 
 def lateness(ctx: Context, due: dt.date, done: dt.date, unit: TimeUnit) -> tuple[int, str, str]:
@@ -192,6 +207,7 @@ def deadline_check(
     done_label: str = "Completed",
     missing_label: str = "Not completed",
     extra: tuple[Evidence, ...] = (),
+    labels: DeadlineLabels | None = None,
 ) -> Verdict:
     """Was something done within a time limit of a trigger event?
 
@@ -204,6 +220,8 @@ def deadline_check(
         done_label: how the sentence opens when it was done ("Completed").
         missing_label: how it opens when it was not ("Not completed").
         extra: more evidence to attach.
+        labels: ``done_label`` and ``missing_label`` together (a rule's
+            :class:`DeadlineLabels`, shared with its kernel), in their place.
 
     "Within N working days of X" is met when done on or before
     ``add_working_days(X, N)``; a deadline after ``as_of`` with nothing done is
@@ -212,6 +230,8 @@ def deadline_check(
     carries the deadline as data: ``trigger``, ``trigger_label``, ``due``,
     ``done``, ``late_by`` and ``late_unit``; its words are :func:`deadline_words`'.
     """
+    if labels is not None:
+        done_label, missing_label = labels.done_label, labels.missing_label
     parameter = ctx.param(limit) if isinstance(limit, str) else limit
     duration: Duration = parameter.duration
     due = ctx.calendar.add(anchor, duration)

@@ -26,11 +26,13 @@ from casework.rules.standards.base import (
     TARGETS_2007_FROM,
     is_release_assessment,
 )
-from casework.rules.timing import as_deadline, deadline_check, known_until
+from casework.rules.timing import DeadlineLabels, as_deadline, deadline_check, known_until
 from casework.text import long_date
 
 __all__ = [
+    "RMP_RELEASE_LABELS",
     "oasys_high_roh_2005",
+    "oasys_labels",
     "oasys_ppo_2005",
     "oasys_ppo_2007",
     "oasys_tier1to3_2007",
@@ -53,16 +55,24 @@ def _oasys_on_time(
 ) -> Verdict:
     completion = oasys_completion(case, parts=parts, full_analysis=full_analysis)
     kind, start = completion.start
-    described = completion.describe()
+    labels, extra = oasys_labels(completion.describe())
     return deadline_check(
         ctx,
         done=completion.completed_on,
         anchor=start,
         anchor_label=kind,
         limit=limit,
-        done_label="OASys completed",
-        missing_label=f"OASys not complete ({described})",
-        extra=(Evidence("parts", described),),
+        extra=extra,
+        labels=labels,
+    )
+
+
+def oasys_labels(described: str) -> tuple[DeadlineLabels, tuple[Evidence, ...]]:
+    """How an OASys deadline is worded, given its parts in words
+    (:func:`casework.rules.oasys.describe_parts`): its labels and its extra evidence."""
+    return (
+        DeadlineLabels("OASys completed", f"OASys not complete ({described})"),
+        (Evidence("parts", described),),
     )
 
 
@@ -177,6 +187,12 @@ _HIGH_ROH_LICENCE = (LICENCE & roh_at_least_at_start(RohLevel.HIGH)).named(
 )
 
 
+#: How the RMP-within-the-limit-of-release deadline is worded.
+RMP_RELEASE_LABELS = DeadlineLabels(
+    "Risk management plan completed", "No risk management plan completed"
+)
+
+
 def _rmp_within_limit_of_release(case: Case, ctx: Context) -> Verdict:
     completion = oasys_completion(case, parts=(OasysPart.RMP,), full_analysis="never")
     _, released = completion.start
@@ -186,8 +202,7 @@ def _rmp_within_limit_of_release(case: Case, ctx: Context) -> Verdict:
         anchor=released,
         anchor_label="release",
         limit="rmp_release_limit",
-        done_label="Risk management plan completed",
-        missing_label="No risk management plan completed",
+        labels=RMP_RELEASE_LABELS,
     )
 
 
