@@ -417,7 +417,8 @@ class RuleColumns:
             reasons[i], evidence[i] = verdict.reason, verdict.evidence
         done = outside.copy()
         pending = ~outside & ~special[asked] & ~missing[asked]
-        no_value = pending & (self.basis == BASIS_CODE[Basis.NO_PARAMETER])
+        # A parameter missing in the population's test or the rule's body: the same verdict.
+        no_value = ~outside & ~special[asked] & (self.basis == BASIS_CODE[Basis.NO_PARAMETER])
         pending &= ~no_value
         unset = _missing_parameter(rule, ctx) if no_value.any() else None
         if unset is not None:
