@@ -16,6 +16,9 @@ from casework.columnar.core import (
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    Answer,
+    Explained,
+    Wording,
     add_duration,
     deadline,
     deadline_wording,
@@ -80,6 +83,19 @@ def rmp_release_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     return answers.result()
 
 
+_RELEASE = {"anchor_label": "release"}
+
+
+def _before_release_said(answer: Answer, *, anchor_label: str) -> Explained | None:
+    """An ``NS07.rmp-before-release`` answer in words (the rule's own template)."""
+    if answer.basis is not Basis.COMPUTED or answer.trigger is None:
+        return None
+    reason, evidence = oasys.rmp_before_release_words(
+        answer.outcome, released=answer.trigger, done=answer.done
+    )
+    return reason, evidence, anchor_label
+
+
 def rmp_before_release(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """NS07.rmp-before-release: an RMP done for the release on or before the day of release;
     else not met, late by the days to the first RMP after release (or to as_of)."""
@@ -108,6 +124,7 @@ def rmp_before_release(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
             "late_unit": np.where(late, LATE_CODE["days"], 0),
         },
     )
+    answers.word(rows, Wording(_before_release_said, np.arange(len(rows)), {}, _RELEASE))
     return answers.result()
 
 
