@@ -35,6 +35,8 @@ from casework.columnar.core import (
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    Answer,
+    Explained,
     Wording,
     add_duration,
     deadline,
@@ -51,6 +53,7 @@ from casework.model import (
     StaffRole,
 )
 from casework.model.risk import RohRecord
+from casework.rules import units
 from casework.rules.engine import IN_FORCE_BY, Basis, Context, Evidence, Outcome
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
@@ -601,7 +604,25 @@ def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
             "late_unit": np.where(late, LATE_CODE["days"], 0).astype(np.int8),
         },
     )
+    reported = np.flatnonzero(has)
+    requested = [from_day_number(day) for day in facts["psr_requested"][reported].tolist()]
+    answers.word(reported, Wording(_psr_said, np.arange(len(reported)), {"requested": requested}))
     return answers.result()
+
+
+def _psr_said(answer: Answer, *, requested: dt.date | None) -> Explained | None:
+    """A PSR delivery answer in words (the rule's own template, ``units.psr_words``)."""
+    if answer.basis is Basis.OUT_OF_SCOPE:
+        return None
+    reason, evidence = units.psr_words(
+        answer.outcome,
+        requested=requested,
+        due=answer.due,
+        delivered=answer.done,
+        as_of=answer.as_of,
+        record_as_of=answer.record_as_of,
+    )
+    return reason, evidence, None if answer.due is None else "request"
 
 
 def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:

@@ -27,6 +27,7 @@ __all__ = [
     "known_until",
     "lateness",
     "record_ends",
+    "record_ends_words",
 ]
 
 
@@ -102,10 +103,11 @@ def beyond_record(ctx: Context, due: dt.date) -> bool:
 
 def record_ends(ctx: Context) -> str:
     """The sentence that says how far the record goes."""
-    return _record_ends(ctx.as_of, ctx.record_as_of)
+    return record_ends_words(ctx.as_of, ctx.record_as_of)
 
 
-def _record_ends(as_of: dt.date, record_as_of: dt.date | None) -> str:
+def record_ends_words(as_of: dt.date, record_as_of: dt.date | None) -> str:
+    """:func:`record_ends` from plain values."""
     end = record_as_of or as_of
     return (
         f"the record describes the case only up to {long_date(end)}, before evaluation "
@@ -174,7 +176,7 @@ def deadline_words(
     if outcome is Outcome.CANNOT_ASSESS:
         return (
             f"Cannot assess: due by {long_date(due)} ({terms}), but "
-            f"{_record_ends(as_of, record_as_of)}.",
+            f"{record_ends_words(as_of, record_as_of)}.",
             (*evidence, *extra),
         )
     count, unit = _late(late_by, late_unit)
