@@ -606,11 +606,19 @@ def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     )
     reported = np.flatnonzero(has)
     requested = [from_day_number(day) for day in facts["psr_requested"][reported].tolist()]
-    answers.word(reported, Wording(_psr_said, np.arange(len(reported)), {"requested": requested}))
+    answers.word(
+        reported,
+        Wording(
+            _psr_said,
+            np.arange(len(reported)),
+            {"requested": requested},
+            {"anchor_label": "request"},
+        ),
+    )
     return answers.result()
 
 
-def _psr_said(answer: Answer, *, requested: dt.date | None) -> Explained | None:
+def _psr_said(answer: Answer, *, requested: dt.date | None, anchor_label: str) -> Explained | None:
     """A PSR delivery answer in words (the rule's own template, ``units.psr_words``)."""
     if answer.basis is Basis.OUT_OF_SCOPE:
         return None
@@ -622,7 +630,7 @@ def _psr_said(answer: Answer, *, requested: dt.date | None) -> Explained | None:
         as_of=answer.as_of,
         record_as_of=answer.record_as_of,
     )
-    return reason, evidence, None if answer.due is None else "request"
+    return reason, evidence, None if answer.due is None else anchor_label
 
 
 def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
