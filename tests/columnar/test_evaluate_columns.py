@@ -47,8 +47,11 @@ def test_every_shipped_rule_set_on_columns_equals_the_scalar_engine(
 def test_without_the_unstated_timescales_columns_equal_the_scalar_engine(
     fixed_cases: list[Case], calendar: WorkingCalendar
 ) -> None:
-    # As `casework findings` runs them: the unstated timescales cannot assess (no_parameter).
+    # As `casework findings` runs them: the unstated timescales cannot assess (no_parameter);
+    # an OMI question computed by a National Standards rule words that its own way.
     check(fixed_cases, "national-standards-2007", dt.date(2010, 6, 30), calendar, supplied=False)
+    witnesses = list(load_cases(WITNESSES).cases)
+    check(witnesses, "omi-2007", dt.date(2010, 6, 30), calendar, supplied=False)
 
 
 @pytest.mark.parametrize("name", ["national-standards", "national-standards-2007"])

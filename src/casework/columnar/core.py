@@ -417,8 +417,12 @@ class RuleColumns:
             reasons[i], evidence[i] = verdict.reason, verdict.evidence
         done = outside.copy()
         pending = ~outside & ~special[asked] & ~missing[asked]
-        # A parameter missing in the population's test or the rule's body: the same verdict.
+        # A parameter missing in the population's test or the rule's body: the engine's
+        # verdict, for a rule with its own kernel (a family's rule, such as an OMI question
+        # computed by another rule, may word it itself).
         no_value = ~outside & ~special[asked] & (self.basis == BASIS_CODE[Basis.NO_PARAMETER])
+        if _BODIES.get(rule.id) is not rule.check:
+            no_value[:] = False
         pending &= ~no_value
         unset = _missing_parameter(rule, ctx) if no_value.any() else None
         if unset is not None:
@@ -791,6 +795,38 @@ class FindingTable:
                    trigger=none, trigger_label=[], due=none, done=none, late_by=none,
                    late_unit=code, standard=[])  # fmt: skip
 
+    def findings(self) -> Iterator[Finding]:
+        """Each finding as a :class:`Finding`."""
+        ruleset = self.ruleset
+        for i, rank in enumerate(self.rank.tolist()):
+            rule = self.rules[rank]
+            late_by = int(self.late_by[i])
+            yield Finding(
+                case_ref=self.case_ref[i],
+                rule_id=rule.id,
+                question=rule.question,
+                outcome=OUTCOMES[self.outcome[i]],
+                basis=BASES[self.basis[i]],
+                reason=self.reason[i],
+                evidence=self.evidence[i],
+                source=rule.source,
+                kind=rule.kind,
+                roh=rule.roh,
+                criterion=rule.criterion,
+                ruleset=ruleset.name,
+                ruleset_version=ruleset.version,
+                as_of=self.as_of,
+                unit=self.unit[i],
+                group=rule.group,
+                trigger=from_day_number(self.trigger[i]),
+                trigger_label=self.trigger_label[i],
+                due=from_day_number(self.due[i]),
+                done=from_day_number(self.done[i]),
+                late_by=None if late_by < 0 else late_by,
+                late_unit=LATE_UNITS[self.late_unit[i]],
+                standard=self.standard[i],
+            )
+
     def take(self, chosen: npt.NDArray[np.intp]) -> FindingTable:
         """These findings only, in this order."""
         picked = chosen.tolist()
@@ -835,14 +871,9 @@ class FindingColumns:
 
     def findings(self) -> Iterator[Finding]:
         """Every finding, explained, in the scalar engine's order (case by case, rules
-        in order): each sentence written now, word for word the scalar engine's."""
-        ctx = self.by_rule[0].context if self.by_rule else None
-        if ctx is None:
-            return
-        for case in self.columns.cases:
-            yield from evaluate_case(
-                case, self.ruleset, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
-            )
+        in order): each sentence written now (:meth:`explain`), word for word the scalar
+        engine's."""
+        yield from self.explain().findings()
 
     def explain(self) -> FindingTable:
         """Every finding, explained, as columns in the scalar engine's order (case by case,
