@@ -244,14 +244,9 @@ def table_csv_rows(table: FindingTable) -> Iterator[tuple[str, ...]]:
     cells = _TableCells(table)
     columns = []
     for field in FINDINGS_SCHEMA:
-        seen: dict[Any, str] = {}
-        values = []
-        for value in cells.cell(field.name):
-            shown = seen.get(value)
-            if shown is None:
-                shown = seen[value] = str(csv_cell(value))
-            values.append(shown)
-        columns.append(values)
+        values = cells.cell(field.name)
+        shown = {value: str(csv_cell(value)) for value in set(values)}  # each value once
+        columns.append([shown[value] for value in values])
     return zip(*columns, strict=True)
 
 
