@@ -29,6 +29,7 @@ import click
 from casework import console
 from casework.calendar import CalendarError, WorkingCalendar
 from casework.columnar import CaseColumns, FindingColumns, evaluate_columns
+from casework.columnar.core import FindingTable
 from casework.compare import (
     QuestionClashError,
     Scorer,
@@ -63,6 +64,7 @@ from casework.report import (
     ruleset_reference,
     select_findings,
     select_questions,
+    select_table,
     target_report,
     validation_report,
 )
@@ -827,6 +829,17 @@ def _evaluate_columns(cases: Sequence[Case] | CaseColumns, rules: RuleSet,
         raise _rule_failure(exc, calendar) from None
 
 
+def _explained_columns(
+    cases: Sequence[Case] | CaseColumns, rules: RuleSet, assessed_on: dt.date
+) -> FindingTable:
+    """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`)."""
+    calendar = _calendar()
+    try:
+        return evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar).explain()
+    except RuleError as exc:
+        raise _rule_failure(exc, calendar) from None
+
+
 def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickException:
     """The one-line error for a rule that raised: a date outside the calendar is the input's
     problem (exit 1); anything else is a bug (exit 3). Only the rule, the exception's kind and
@@ -1165,24 +1178,43 @@ def _stream_findings(
     partial = None if output is None else output.with_name(output.name + ".part")
     try:
         with FindingsWriter(partial, streamed, stream=None if partial else sys.stdout) as writer:
-            for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
+            # On columns read straight from the records, unless cases are picked by
+            # reference or pseudonymised (then chunks of cases, as Finding objects).
+            on_columns = names is None and not wanted
+            chunks: Iterator[CaseColumns] | Iterator[list[Case]] = (
+                _streamed_columns(reading, DEFAULT_CHUNK)
+                if on_columns
+                else chunked(_streamed_cases(reading), DEFAULT_CHUNK)
+            )
+            for chunk in chunks:
                 if chosen is None:
                     chosen = _chosen_ruleset(rules, _assessed(reading))
                     _check_rule_filters(chosen, rule_patterns, criteria)
-                asked = chunk
-                if wanted:
+                asked: Sequence[Case] | CaseColumns = chunk
+                if wanted and not isinstance(chunk, CaseColumns):
                     seen.update(case.reference for case in chunk if case.reference in wanted)
                     asked = [case for case in chunk if case.reference in wanted]
-                found = select_findings(
-                    _evaluate_cases(asked, chosen, _assessed(reading), progress=False),
-                    outcomes=outcomes,
-                    rules=rule_patterns,
-                    criteria=criteria,
-                    cases=case_refs,
-                    roh=True if roh_only else None,
-                )
-                if names is not None:
-                    found = pseudonymise(found, names)
+                chosen_filters: dict[str, Any] = {
+                    "outcomes": outcomes,
+                    "rules": rule_patterns,
+                    "criteria": criteria,
+                    "cases": case_refs,
+                    "roh": True if roh_only else None,
+                }
+                found: Findings | FindingTable
+                if names is None:  # on columns, explained from plain values
+                    found = select_table(
+                        _explained_columns(asked, chosen, _assessed(reading)), **chosen_filters
+                    )
+                else:
+                    assert not isinstance(asked, CaseColumns)
+                    found = pseudonymise(
+                        select_findings(
+                            _evaluate_cases(asked, chosen, _assessed(reading), progress=False),
+                            **chosen_filters,
+                        ),
+                        names,
+                    )
                 writer.write(found)
                 count += len(found)
         if chosen is None and as_of is None:
@@ -1674,17 +1706,18 @@ def targets(
     reading = StreamedRead(file, as_of)
     tally = TargetTally.start(targets, period=chosen_period, area=area)
     calendar = _calendar()
-    for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
-        day = _assessed(reading)
-        if names is None:  # on columns: a sentence only for the units the report lists
-            try:  # a listed unit's sentence is written by its rule while counting
+    if names is None:  # on columns read straight from the records
+        for columns in _streamed_columns(reading, DEFAULT_CHUNK):
+            day = _assessed(reading)
+            try:  # a sentence only for the units the report lists, written while counting
                 tally.add_columns(
-                    evaluate_columns(chunk, tally.ruleset, as_of=day, calendar=calendar)
+                    evaluate_columns(columns, tally.ruleset, as_of=day, calendar=calendar)
                 )
             except RuleError as exc:
                 raise _rule_failure(exc, calendar) from None
-        else:
-            found = _evaluate_cases(chunk, tally.ruleset, day, progress=False)
+    else:
+        for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
+            found = _evaluate_cases(chunk, tally.ruleset, _assessed(reading), progress=False)
             tally.add(pseudonymise(found, names))
     if as_of is None:
         _assessed(reading)

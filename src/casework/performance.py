@@ -934,7 +934,7 @@ class _CaseFacts:
         self.header = header
         columns, ctx = header.columns, header.context
         self.facts = columns.table("tgt.case")
-        if header.scalar is not None:
+        if header.found is not None:
             own = np.ones(len(columns), dtype=bool)
         else:
             own = special_rows(columns, ctx) | (header.basis != BASIS_CODE[Basis.DESCRIPTIVE])
@@ -1130,7 +1130,7 @@ class TargetTally:
             pool = self.pools[measure_id]
             in_area = facts.in_area(self.area)[found.row]
             if (
-                found.scalar is None
+                found.found is None
                 and anchor.case_label is not None
                 and measure.aggregation in _ON_COLUMNS
             ):

@@ -24,21 +24,30 @@ import datetime as dt
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, Self, TypeVar
+from typing import IO, Any, Literal, Self, TypeVar, cast
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from casework.calendar import WorkingCalendar
-from casework.columnar.columns import CaseColumns, day_number, from_day_number
+from casework.columnar.columns import NO_DAY, CaseColumns, day_number, from_day_number
+from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, FindingTable
 from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
-from casework.rules.engine import Finding, Findings, evaluate_case
+from casework.rules.engine import (
+    Evidence,
+    Finding,
+    Findings,
+    Rule,
+    evaluate_case,
+    finding_record,
+)
 from casework.rules.ruleset import RuleSet
 from casework.schemas import FINDING_FIELDS
 from casework.text import csv_cell
@@ -52,11 +61,15 @@ __all__ = [
     "StreamedRead",
     "chunked",
     "evaluate_chunks",
+    "evidence_line",
     "evidence_text",
     "finding_cells",
     "findings_batch",
     "findings_csv_header",
     "findings_csv_rows",
+    "table_batch",
+    "table_csv_rows",
+    "table_records",
 ]
 
 #: Cases per chunk: large enough to amortise per-chunk costs, small enough to keep
@@ -124,8 +137,13 @@ def evaluate_chunks(
 
 def evidence_text(finding: Finding) -> str:
     """The evidence as one line: ``label: value (source); ...`` (as the CSV shows it)."""
+    return evidence_line(finding.evidence)
+
+
+def evidence_line(evidence: Iterable[Evidence]) -> str:
+    """Evidence as one line: ``label: value (source); ...`` (as the CSV shows it)."""
     parts = []
-    for item in finding.evidence:
+    for item in evidence:
         value = item.to_dict()["value"]
         source = f" ({item.source})" if item.source else ""
         parts.append(f"{item.label}: {value}{source}")
@@ -192,6 +210,146 @@ def findings_batch(findings: Sequence[Finding]) -> pa.RecordBatch:
         else:
             arrays.append(pa.array(values, type=field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=FINDINGS_SCHEMA)
+
+
+def table_batch(table: FindingTable) -> pa.RecordBatch:
+    """Findings written from columns (:meth:`casework.columnar.FindingColumns.explain`) as
+    an Arrow record batch with :data:`FINDINGS_SCHEMA`: equal to :func:`findings_batch` of
+    the same findings, made without a :class:`Finding`."""
+    cells = _TableCells(table)
+    arrays = []
+    for field in FINDINGS_SCHEMA:
+        name = field.name
+        if name in ("trigger", "due", "done"):
+            arrays.append(_dates(getattr(table, name)))
+        elif name == "late_by":
+            late = table.late_by
+            arrays.append(pa.array(late.astype(np.int32), pa.int32(), mask=late < 0))
+        elif name == "as_of":
+            arrays.append(pa.array([table.as_of] * len(table), pa.date32()))
+        elif name == "roh":
+            arrays.append(pa.array(cells.by_rule([rule.roh for rule in table.rules]), pa.bool_()))
+        else:
+            values = cells.text(name)
+            if pa.types.is_dictionary(field.type):
+                arrays.append(pa.array(values, type=pa.string()).dictionary_encode())
+            else:
+                arrays.append(pa.array(values, type=field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=FINDINGS_SCHEMA)
+
+
+def table_csv_rows(table: FindingTable) -> Iterator[tuple[str, ...]]:
+    """Findings written from columns as CSV cells, exactly as :func:`findings_csv_rows`
+    writes the same findings."""
+    cells = _TableCells(table)
+    columns = []
+    for field in FINDINGS_SCHEMA:
+        values = cells.cell(field.name)
+        shown = {value: str(csv_cell(value)) for value in set(values)}  # each value once
+        columns.append([shown[value] for value in values])
+    return zip(*columns, strict=True)
+
+
+def table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
+    """Findings written from columns as JSON records, exactly as
+    :meth:`Finding.to_dict` gives the same findings."""
+    cells = _TableCells(table)
+    names = [
+        "case_ref", "rule_id", "question", "outcome", "basis", "reason", "source", "kind",
+        "criterion", "ruleset", "ruleset_version", "unit", "group", "trigger_label",
+        "late_unit", "standard",
+    ]  # fmt: skip
+    columns = {name: cells.text(name) for name in names}
+    columns["source"] = cells.by_rule([rule.source for rule in table.rules])
+    columns["roh"] = cells.by_rule([rule.roh for rule in table.rules])
+    for name in ("trigger", "due", "done"):
+        columns[name] = cells.iso(getattr(table, name))
+    columns["late_by"] = [None if late < 0 else late for late in table.late_by.tolist()]
+    as_of = table.as_of.isoformat()
+    evidence = table.evidence
+    for i in range(len(table)):
+        values = {name: column[i] for name, column in columns.items()}
+        yield finding_record(evidence=evidence[i], as_of=as_of, **values)
+
+
+class _TableCells:
+    """The fields of a :class:`FindingTable` as lists of plain values, one per finding."""
+
+    def __init__(self, table: FindingTable) -> None:
+        self.table = table
+        self._ranks = table.rank.tolist()
+
+    def by_rule(self, values: Sequence[T]) -> list[T]:
+        """A value of each finding's rule."""
+        return [values[rank] for rank in self._ranks]
+
+    def iso(self, day_numbers: npt.NDArray[np.int64]) -> list[str | None]:
+        """Day numbers as ISO dates (``None`` for none)."""
+        known: dict[int, str | None] = {}
+        shown = []
+        for number in day_numbers.tolist():
+            text = known.get(number)
+            if text is None and number not in known:
+                day = from_day_number(number)
+                text = known[number] = None if day is None else day.isoformat()
+            shown.append(text)
+        return shown
+
+    def text(self, name: str) -> list[Any]:
+        """A field as text (``None`` for none), as :func:`finding_cells` gives it."""
+        table, rules = self.table, self.table.rules
+        if name in _PER_RULE:
+            return self.by_rule([_PER_RULE[name](rule) for rule in rules])
+        if name in ("ruleset", "ruleset_version"):
+            value = table.ruleset.name if name == "ruleset" else table.ruleset.version
+            return [value] * len(table)
+        if name == "outcome":
+            return [_OUTCOME_VALUES[code] for code in table.outcome.tolist()]
+        if name == "basis":
+            return [_BASIS_VALUES[code] for code in table.basis.tolist()]
+        if name == "late_unit":
+            return [LATE_UNITS[code] for code in table.late_unit.tolist()]
+        if name == "evidence":
+            lines: dict[int, str] = {}
+            shown = []
+            for items in table.evidence:
+                line = lines.get(id(items))
+                if line is None:
+                    line = lines[id(items)] = evidence_line(items)
+                shown.append(line)
+            return shown
+        values: list[Any] = getattr(table, name)
+        return values
+
+    def cell(self, name: str) -> list[Any]:
+        """A field as :func:`finding_cells` gives it (dates as ISO text)."""
+        if name in ("trigger", "due", "done"):
+            return self.iso(getattr(self.table, name))
+        if name == "as_of":
+            return [self.table.as_of.isoformat()] * len(self.table)
+        if name == "roh":
+            return self.by_rule(["true" if rule.roh else "false" for rule in self.table.rules])
+        if name == "late_by":
+            return [None if late < 0 else str(late) for late in self.table.late_by.tolist()]
+        return self.text(name)
+
+
+_PER_RULE: dict[str, Callable[[Rule], Any]] = {
+    "rule_id": lambda rule: rule.id,
+    "criterion": lambda rule: rule.criterion,
+    "group": lambda rule: rule.group,
+    "question": lambda rule: rule.question,
+    "source": lambda rule: "; ".join(rule.source),
+    "kind": lambda rule: rule.kind.value,
+}
+_OUTCOME_VALUES = [outcome.value for outcome in OUTCOMES]
+_BASIS_VALUES = [basis.value for basis in BASES]
+
+
+def _dates(day_numbers: npt.NDArray[np.int64]) -> pa.Array:
+    missing = day_numbers == NO_DAY
+    stamps = np.where(missing, 0, day_numbers).astype(np.int32)
+    return pa.array(stamps, pa.int32(), mask=missing).cast(pa.date32())
 
 
 def findings_csv_header() -> list[str]:
@@ -334,17 +492,28 @@ class FindingsWriter:
             self._csv.writerow(findings_csv_header())
         return self
 
-    def write(self, findings: Sequence[Finding]) -> None:
-        """Append one chunk of findings."""
+    def write(self, findings: Sequence[Finding] | FindingTable) -> None:
+        """Append one chunk of findings: :class:`Finding` objects, or a chunk's findings
+        as columns (:meth:`casework.columnar.FindingColumns.explain`), written the same."""
+        table = findings if isinstance(findings, FindingTable) else None
+        listed = cast(Sequence[Finding], findings)
         if self._parquet is not None:
-            self._parquet.write_batch(findings_batch(findings))
+            batch = table_batch(table) if table is not None else findings_batch(listed)
+            self._parquet.write_batch(batch)
         elif self._csv is not None:
-            self._csv.writerows(findings_csv_rows(findings))
+            self._csv.writerows(
+                table_csv_rows(table) if table is not None else findings_csv_rows(listed)
+            )
         else:
             assert self._text is not None
+            records = (
+                table_records(table)
+                if table is not None
+                else (finding.to_dict() for finding in listed)
+            )
             buffer = io.StringIO()
-            for finding in findings:
-                buffer.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+            for record in records:
+                buffer.write(json.dumps(record, ensure_ascii=False))
                 buffer.write("\n")
             self._text.write(buffer.getvalue())
         self.count += len(findings)

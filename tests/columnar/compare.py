@@ -1,4 +1,5 @@
-"""Columns against the scalar engine, finding by finding (shared by tests/columnar)."""
+"""Columns against the scalar engine, finding by finding (shared by tests/columnar): outcome,
+basis and dates, and every field written from columns, reasons and evidence word for word."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from casework.columnar import evaluate_columns
 from casework.model import Case
 from casework.rules import available_rulesets, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
-from casework.stream import findings_batch
+from casework.stream import findings_batch, table_batch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from evaluate import UNSTATED
@@ -30,11 +31,12 @@ SETS = tuple(name for name in available_rulesets() if name != "omi-2007")
 
 
 def scalar_table(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
-                  options: dict[str, str] | None = None) -> pa.Table:  # fmt: skip
-    rules = rules_for(name)
+                  options: dict[str, str] | None = None, *,
+                  supplied: bool = True) -> pa.Table:  # fmt: skip
+    """Every field of the scalar engine's findings (FINDINGS_SCHEMA), dictionaries decoded."""
+    rules = rules_for(name) if supplied else ruleset(name)
     found = evaluate(cases, rules, as_of=as_of, calendar=calendar, options=options)
-    table = pa.Table.from_batches([findings_batch(list(found))]).select(COLUMNS)
-    return plain(table)
+    return plain(pa.Table.from_batches([findings_batch(list(found))]))
 
 
 def plain(table: pa.Table) -> pa.Table:
@@ -58,13 +60,25 @@ def rules_for(name: str) -> RuleSet:
 
 
 def check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,
-           options: dict[str, str] | None = None) -> None:  # fmt: skip
-    expected = scalar_table(cases, name, as_of, calendar, options)
-    answered = evaluate_columns(cases, rules_for(name), as_of=as_of, calendar=calendar,
+           options: dict[str, str] | None = None, *, supplied: bool = True) -> None:  # fmt: skip
+    """Columns equal the scalar engine: outcome, basis and dates (:meth:`to_arrow`), and
+    every field written, reason and evidence word for word (:meth:`explain`).
+
+    ``supplied``: the benchmark's values for unstated timescales (else those rules
+    cannot assess: no parameter)."""
+    expected = scalar_table(cases, name, as_of, calendar, options, supplied=supplied)
+    rules = rules_for(name) if supplied else ruleset(name)
+    answered = evaluate_columns(cases, rules, as_of=as_of, calendar=calendar,
                                 options=options)  # fmt: skip
-    got = plain(answered.to_arrow())
+    same(name, plain(answered.to_arrow()), expected, COLUMNS)
+    written = plain(pa.Table.from_batches([table_batch(answered.explain())]))
+    same(name, written, expected, expected.column_names)
+
+
+def same(name: str, got: pa.Table, expected: pa.Table, columns: list[str]) -> None:
+    """The tables agree on these columns, row by row (the first difference is named)."""
     assert got.num_rows == expected.num_rows
-    for column in COLUMNS:
+    for column in columns:
         left, right = got.column(column).to_pylist(), expected.column(column).to_pylist()
         if left != right:
             at = next(i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b)

@@ -1,4 +1,5 @@
-"""A whole rule set on columns equals the scalar engine: outcome, basis and dates, in order.
+"""A whole rule set on columns equals the scalar engine: outcome, basis, dates, and every
+finding's reason and evidence word for word (FindingColumns.explain), in order.
 
 Every shipped rule set, on the stored witness cases, benchmark cases and generated
 cases, at several evaluation dates: :func:`evaluate_columns` (kernels where a rule
@@ -41,6 +42,16 @@ def test_every_shipped_rule_set_on_columns_equals_the_scalar_engine(
 ) -> None:
     for as_of in (dt.date(2008, 1, 15), dt.date(2012, 1, 1)):
         check(fixed_cases, name, as_of, calendar)
+
+
+def test_without_the_unstated_timescales_columns_equal_the_scalar_engine(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    # As `casework findings` runs them: the unstated timescales cannot assess (no_parameter);
+    # an OMI question computed by a National Standards rule words that its own way.
+    check(fixed_cases, "national-standards-2007", dt.date(2010, 6, 30), calendar, supplied=False)
+    witnesses = list(load_cases(WITNESSES).cases)
+    check(witnesses, "omi-2007", dt.date(2010, 6, 30), calendar, supplied=False)
 
 
 @pytest.mark.parametrize("name", ["national-standards", "national-standards-2007"])

@@ -29,7 +29,16 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from casework.calendar import Duration, TimeUnit, WorkingCalendar
-from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Mask, day_number, days
+from casework.columnar.columns import (
+    LATEST,
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Mask,
+    day_number,
+    days,
+    from_day_number,
+)
 from casework.model import Case
 from casework.rules.engine import (
     EVERY_CASE,
@@ -37,26 +46,38 @@ from casework.rules.engine import (
     Basis,
     CheckFn,
     Context,
+    Evidence,
     Finding,
     MissingFactError,
     Outcome,
     Population,
     Predicate,
     Rule,
+    Verdict,
     evaluate_case,
+    no_parameter,
+    out_of_force,
+    out_of_scope,
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
+from casework.rules.timing import DeadlineLabels, deadline_words
 
 __all__ = [
     "KERNELS",
     "LATE_UNITS",
     "PROVIDERS",
+    "Answer",
+    "Explained",
     "FindingColumns",
+    "FindingTable",
     "Kernel",
     "RuleColumns",
+    "Wording",
     "add_duration",
     "deadline",
+    "deadline_said",
+    "deadline_wording",
     "evaluate_columns",
     "kernel_for",
     "late_codes",
@@ -84,8 +105,10 @@ Kernel = Callable[[CaseColumns, Context], dict[str, Any]]
 for a rule that answers per unit also ``row`` (the case row of each answer, in
 ascending order, units in the scalar rule's order within a case) and ``unit`` (each
 answer's unit label); optionally ``special``, one flag per case, for cases the
-kernel leaves to the scalar rule. The core holds every kernel's answers to its
-rule's in-force dates, on its columns, as the engine does."""
+kernel leaves to the scalar rule; optionally ``wording``, a :class:`Wording` that
+puts its answers in words from plain values (else they are explained by asking the
+scalar rule again). The core holds every kernel's answers to its rule's in-force
+dates, on its columns, as the engine does."""
 
 #: Rule ids with a columnar kernel, and the kernel (:func:`register`).
 KERNELS: dict[str, Kernel] = {}
@@ -269,6 +292,133 @@ def population(columns: CaseColumns, rule: Rule, ctx: Context) -> tuple[Mask, Ma
 
 
 @attrs.frozen
+class Answer:
+    """One answer of a kernel as plain values, as a :class:`Wording` is given it."""
+
+    outcome: Outcome
+    basis: Basis
+    trigger: dt.date | None
+    due: dt.date | None
+    done: dt.date | None
+    late_by: int | None
+    late_unit: str | None
+    as_of: dt.date
+    """The evaluation's as_of."""
+    record_as_of: dt.date | None
+    """The date the case record describes the case as at."""
+
+
+Explained = tuple[str, tuple[Evidence, ...], str | None]
+"""An answer in words: ``(reason, evidence, trigger_label)``."""
+
+WordsFn = Callable[..., Explained | None]
+
+
+@attrs.frozen
+class Wording:
+    """How a kernel's answers are put in words without asking the rule again.
+
+    ``at`` lists the kernel answers (positions in its columns) that have values;
+    ``values`` holds, per name, one value for each of them (aligned with ``at``).
+    ``words(answer, **values)`` gets one :class:`Answer` and that answer's values and
+    gives ``(reason, evidence, trigger_label)``, made by the very template the
+    scalar rule calls (:func:`casework.rules.timing.deadline_words`): word for word
+    the scalar engine's by construction. It gives ``None`` for an answer it does not
+    word; that one, and any answer not in ``at``, the scalar rule explains.
+    """
+
+    words: WordsFn
+    at: npt.NDArray[np.intp]
+    values: dict[str, Sequence[Any]] = attrs.Factory(dict)
+    constants: dict[str, Any] = attrs.Factory(dict)
+    """Values the same for every answer."""
+
+    def label(self, index: int) -> str | None:
+        """The trigger in words of the ``index``-th worded answer, if the wording says."""
+        if "anchor_label" in self.constants:
+            return str(self.constants["anchor_label"])
+        if "anchor_label" in self.values:
+            return str(self.values["anchor_label"][index])
+        return None
+
+    def placed(self, rows: npt.NDArray[np.intp]) -> Wording:
+        """The same wording for answers placed at ``rows`` (``at`` read through it): for a
+        kernel that answers a subset of its cases, then puts them in place."""
+        return attrs.evolve(self, at=np.asarray(rows, dtype=np.intp)[self.at])
+
+
+def deadline_wording(
+    ctx: Context,
+    limit: str,
+    *,
+    anchor_label: str | Sequence[str],
+    labels: DeadlineLabels,
+    size: int,
+    extra: Sequence[tuple[Evidence, ...]] | None = None,
+) -> Wording | None:
+    """The :class:`Wording` of ``size`` answers of :func:`deadline` (positions 0 to
+    ``size - 1``; :meth:`Wording.placed` puts them where the kernel does): the scalar
+    rule's :func:`~casework.rules.timing.deadline_check` words, from the same
+    labels. ``anchor_label`` and ``extra`` are one for all or one per answer. ``None``
+    when the limit has no value (those answers are worded as a missing parameter)."""
+    try:
+        parameter = ctx.param(limit)
+    except MissingParameterError:
+        return None
+    constants: dict[str, Any] = {
+        "limit": str(parameter.duration),
+        "source": parameter.source,
+        **labels.words(),
+    }
+    values: dict[str, Sequence[Any]] = {}
+    if isinstance(anchor_label, str):
+        constants["anchor_label"] = anchor_label
+    else:
+        values["anchor_label"] = anchor_label
+    if extra is not None:
+        values["extra"] = extra
+    return Wording(deadline_said, np.arange(size, dtype=np.intp), values, constants)
+
+
+_DEADLINE_BASES = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA})
+
+
+def deadline_said(
+    answer: Answer,
+    *,
+    anchor_label: str,
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+    extra: tuple[Evidence, ...] = (),
+) -> Explained | None:
+    """One :func:`deadline` answer in words (:func:`~casework.rules.timing.deadline_words`),
+    ``None`` for an answer that is not a decided deadline."""
+    if answer.basis not in _DEADLINE_BASES or answer.trigger is None or answer.due is None:
+        return None
+    if answer.outcome is Outcome.NOT_MET and answer.late_by is None:
+        return None
+    reason, evidence = deadline_words(
+        answer.outcome,
+        anchor=answer.trigger,
+        anchor_label=anchor_label,
+        limit=limit,
+        source=source,
+        due=answer.due,
+        done=answer.done,
+        late_by=answer.late_by,
+        late_unit=answer.late_unit,
+        as_of=answer.as_of,
+        record_as_of=answer.record_as_of,
+        done_label=done_label,
+        missing_label=missing_label,
+        extra=extra,
+    )
+    return reason, evidence, anchor_label
+
+
+@attrs.frozen
 class RuleColumns:
     """One rule's answers for a chunk of cases, as columns.
 
@@ -293,10 +443,12 @@ class RuleColumns:
     """The case row of each answer."""
     unit: tuple[str | None, ...] = attrs.field(repr=False)
     """Each answer's unit (``None`` for a rule that answers once per case)."""
-    scalar: tuple[Finding, ...] | None = attrs.field(default=None, repr=False, eq=False)
-    """The findings themselves, one per answer, when the rule was answered case by case
-    (no kernel): kept for the chunk so a reader that needs the words (a target tally's
-    fallback) need not evaluate the rule again."""
+    wording: Wording | None = attrs.field(default=None, repr=False)
+    """How the kernel's answers are worded from plain values, if it says."""
+    origin: npt.NDArray[np.intp] | None = attrs.field(default=None, repr=False)
+    """Each answer's position among the kernel's own answers (-1: the scalar rule's)."""
+    found: tuple[Finding, ...] | None = attrs.field(default=None, repr=False)
+    """The findings themselves, for a rule answered case by case."""
 
     def __len__(self) -> int:
         return len(self.outcome)
@@ -318,8 +470,8 @@ class RuleColumns:
 
     def finding(self, index: int) -> Finding:
         """One answer's finding, explained: the scalar rule's own, word for word."""
-        if self.scalar is not None:
-            return self.scalar[index]
+        if self.found is not None:
+            return self.found[index]
         case_row = int(self.row[index])
         only = self.ruleset.only([self.rule.id])
         found = evaluate_case(
@@ -335,8 +487,8 @@ class RuleColumns:
     def findings(self) -> tuple[Finding, ...]:
         """Every answer's finding, explained, in answer order (the scalar rule's own: kept
         when the rule was answered case by case, else each case asked again now)."""
-        if self.scalar is not None:
-            return self.scalar
+        if self.found is not None:
+            return self.found
         only = self.ruleset.only([self.rule.id])
         ctx = self.context
         found: list[Finding] = []
@@ -351,6 +503,165 @@ class RuleColumns:
                 )
             )
         return tuple(found)
+
+    def explained(self) -> tuple[list[str], list[tuple[Evidence, ...]], list[str | None],
+                                 list[str | None]]:  # fmt: skip
+        """Every answer in words: reasons, evidence, trigger labels and standards, each word
+        for word the scalar engine's.
+
+        Nothing is asked again where the words are known from plain values: a case
+        outside the rule's population gets the engine's own "not applicable" verdict
+        (:func:`casework.rules.engine.out_of_scope`, with the population's detail), a
+        missing parameter the engine's :func:`~casework.rules.engine.no_parameter`, and
+        a kernel answer its :class:`Wording`. Every other answer (cases the scalar
+        rule answered, answers the kernel does not word) is explained by the scalar
+        rule, once per case.
+        """
+        n = len(self)
+        reasons: list[str] = [""] * n
+        evidence: list[tuple[Evidence, ...]] = [()] * n
+        labels: list[str | None] = [None] * n
+        standards: list[str | None] = [None] * n
+        if self.found is not None:
+            for i, finding in enumerate(self.found):
+                reasons[i], evidence[i] = finding.reason, finding.evidence
+                labels[i], standards[i] = finding.trigger_label, finding.standard
+            return reasons, evidence, labels, standards
+        ctx, columns, rule = self.context, self.columns, self.rule
+        special = special_rows(columns, ctx)
+        if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
+            special[:] = True
+        applies, missing = population(columns, rule, ctx)
+        answers = np.bincount(self.row, minlength=len(columns))
+        asked = self.row
+        outside = ~special[asked] & ~missing[asked] & ~applies[asked] & (answers[asked] == 1)
+        constant = rule.applies_to.detail is None
+        common: Verdict | None = None
+        for i in np.flatnonzero(outside).tolist():
+            row = int(asked[i])
+            if constant and common is not None:
+                verdict = common
+            else:
+                own = case_context(columns, ctx, row)
+                verdict = out_of_scope(rule.applies_to, columns.cases[row], own)
+                common = verdict
+            reasons[i], evidence[i] = verdict.reason, verdict.evidence
+        done = outside.copy()
+        pending = ~outside & ~special[asked] & ~missing[asked]
+        # A parameter missing in the population's test or the rule's body: the engine's
+        # verdict, for a rule with its own kernel (a family's rule, such as an OMI question
+        # computed by another rule, may word it itself).
+        no_value = ~outside & ~special[asked] & (self.basis == BASIS_CODE[Basis.NO_PARAMETER])
+        if _BODIES.get(rule.id) is not rule.check:
+            no_value[:] = False
+        pending &= ~no_value
+        unset = _missing_parameter(rule, ctx) if no_value.any() else None
+        if unset is not None:
+            verdict = no_parameter(unset)
+            for i in np.flatnonzero(no_value).tolist():
+                reasons[i], evidence[i] = verdict.reason, verdict.evidence
+            done |= no_value
+        done |= self._worded(pending, reasons, evidence, labels)
+        self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
+        return reasons, evidence, labels, standards
+
+    def _worded(
+        self,
+        pending: Mask,
+        reasons: list[str],
+        evidence: list[tuple[Evidence, ...]],
+        labels: list[str | None],
+    ) -> Mask:
+        """Words the kernel's :class:`Wording` gives; which answers it worded."""
+        worded = np.zeros(len(self), dtype=bool)
+        wording, origin = self.wording, self.origin
+        if wording is None or origin is None or not len(wording.at):
+            return worded
+        slot = np.full(max(int(origin.max(initial=-1)), int(wording.at.max())) + 1, -1, np.intp)
+        slot[wording.at] = np.arange(len(wording.at))
+        usable = pending & (origin >= 0)
+        usable[usable] &= slot[origin[usable]] >= 0
+        held = usable & (self.basis == BASIS_CODE[Basis.OUT_OF_SCOPE])
+        usable &= ~held
+        ctx = self.context
+        if held.any() and self.rule.units is None and ctx.by_clock:
+            by_trigger = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "trigger"
+            for i in np.flatnonzero(held & (self.trigger != NO_DAY)).tolist() if by_trigger else ():
+                label = wording.label(int(slot[origin[i]]))
+                day = from_day_number(self.trigger[i])
+                if label is None or day is None:
+                    continue
+                # held to the in-force dates on the day its clock started (_hold_to_in_force)
+                verdict = out_of_force(self.rule, day, trigger=day, trigger_label=label)
+                reasons[i], evidence[i], labels[i] = verdict.reason, verdict.evidence, label
+                worded[i] = True
+        as_of = self.context.as_of
+        names = list(wording.values)
+        columns = [wording.values[name] for name in names]
+        constants = wording.constants
+        record = self.columns.record_as_of
+        for i in np.flatnonzero(usable).tolist():
+            j = int(slot[origin[i]])
+            late_by = int(self.late_by[i])
+            answer = Answer(
+                outcome=OUTCOMES[self.outcome[i]],
+                basis=BASES[self.basis[i]],
+                trigger=from_day_number(self.trigger[i]),
+                due=from_day_number(self.due[i]),
+                done=from_day_number(self.done[i]),
+                late_by=None if late_by < 0 else late_by,
+                late_unit=LATE_UNITS[self.late_unit[i]],
+                as_of=as_of,
+                record_as_of=from_day_number(record[self.row[i]]),
+            )
+            values = {n: c[j] for n, c in zip(names, columns, strict=True)}
+            said = wording.words(answer, **constants, **values)
+            if said is not None:
+                reasons[i], evidence[i], labels[i] = said
+                worded[i] = True
+        return worded
+
+    def _by_scalar_rule(
+        self,
+        chosen: npt.NDArray[np.intp],
+        reasons: list[str],
+        evidence: list[tuple[Evidence, ...]],
+        labels: list[str | None],
+        standards: list[str | None],
+    ) -> None:
+        """These answers explained by the scalar rule, asked once per case."""
+        if not chosen.size:
+            return
+        only = self.ruleset.only([self.rule.id])
+        ctx = self.context
+        firsts = np.searchsorted(self.row, self.row[chosen], side="left")
+        found: dict[int, tuple[Finding, ...]] = {}
+        for i, first in zip(chosen.tolist(), firsts.tolist(), strict=True):
+            row = int(self.row[i])
+            if row not in found:
+                found[row] = evaluate_case(
+                    self.columns.cases[row],
+                    only,
+                    as_of=ctx.as_of,
+                    calendar=ctx.calendar,
+                    options=ctx.options,
+                )
+            finding = found[row][i - first]
+            reasons[i], evidence[i] = finding.reason, finding.evidence
+            labels[i], standards[i] = finding.trigger_label, finding.standard
+
+
+def _missing_parameter(rule: Rule, ctx: Context) -> MissingParameterError | None:
+    """The one parameter ``rule`` declares that has no value, if exactly one has none."""
+    unset: list[MissingParameterError] = []
+    for name in rule.parameters:
+        try:
+            ctx.param(name)
+        except MissingParameterError as missing:
+            unset.append(missing)
+        except LookupError:
+            return None
+    return unset[0] if len(unset) == 1 else None
 
 
 def lateness(calendar: WorkingCalendar, due: Days, done: Days, unit: TimeUnit) -> tuple[Days, Mask]:
@@ -453,6 +764,7 @@ def _by_kernel(
     else:
         answered["unit"] = tuple(answered["unit"])
     own: Mask | None = answered.pop("special", None)
+    answered["origin"] = np.arange(len(answered["outcome"]), dtype=np.intp)
     if ctx.by_clock:
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
@@ -522,7 +834,7 @@ def _scalar_columns(
         context=ctx,
         ruleset=ruleset,
         row=np.asarray(rows, dtype=np.intp),
-        scalar=tuple(findings),
+        found=tuple(findings),
         **_from_findings(findings),
     )
 
@@ -585,6 +897,10 @@ def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
     row = np.concatenate([answered.row[keep], np.asarray(rows, dtype=np.intp)])
     order = np.argsort(row, kind="stable")
     changes: dict[str, Any] = {"row": row[order]}
+    if answered.origin is not None:
+        changes["origin"] = np.concatenate(
+            [answered.origin[keep], np.full(len(rows), -1, dtype=np.intp)]
+        )[order]
     for name, values in fixed.items():
         if name == "unit":
             kept = [unit for unit, k in zip(answered.unit, keep, strict=True) if k]
@@ -594,6 +910,93 @@ def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
             column = getattr(answered, name)
             changes[name] = np.concatenate([column[keep], values]).astype(column.dtype)[order]
     return attrs.evolve(answered, **changes)
+
+
+@attrs.frozen
+class FindingTable:
+    """Every finding of a chunk, explained, as columns in the scalar engine's order
+    (:meth:`FindingColumns.explain`): the fields of
+    :data:`casework.schemas.FINDING_FIELDS`, those of the rule (question, criterion,
+    source, ...) by ``rank``, the rule's place in ``rules``. Dates are day numbers
+    (:data:`NO_DAY` for none), ``late_by`` is -1 when not late, ``outcome``, ``basis``
+    and ``late_unit`` are codes of :data:`OUTCOMES`, :data:`BASES`, :data:`LATE_UNITS`.
+    :mod:`casework.stream` writes it as Arrow, CSV or JSON Lines, byte for byte as the
+    findings themselves are written."""
+
+    rules: tuple[Rule, ...]
+    ruleset: RuleSet
+    as_of: dt.date
+    rank: npt.NDArray[np.intp]
+    case_ref: list[str]
+    unit: list[str | None]
+    outcome: npt.NDArray[np.int8]
+    basis: npt.NDArray[np.int8]
+    reason: list[str]
+    evidence: list[tuple[Evidence, ...]]
+    trigger: Days
+    trigger_label: list[str | None]
+    due: Days
+    done: Days
+    late_by: Days
+    late_unit: npt.NDArray[np.int8]
+    standard: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.case_ref)
+
+    @classmethod
+    def empty(cls, ruleset: RuleSet) -> FindingTable:
+        """No findings."""
+        none = np.zeros(0, dtype=np.int64)
+        code = np.zeros(0, dtype=np.int8)
+        return cls(rules=(), ruleset=ruleset, as_of=dt.date.min, rank=np.zeros(0, np.intp),
+                   case_ref=[], unit=[], outcome=code, basis=code, reason=[], evidence=[],
+                   trigger=none, trigger_label=[], due=none, done=none, late_by=none,
+                   late_unit=code, standard=[])  # fmt: skip
+
+    def findings(self) -> Iterator[Finding]:
+        """Each finding as a :class:`Finding`."""
+        ruleset = self.ruleset
+        for i, rank in enumerate(self.rank.tolist()):
+            rule = self.rules[rank]
+            late_by = int(self.late_by[i])
+            yield Finding(
+                case_ref=self.case_ref[i],
+                rule_id=rule.id,
+                question=rule.question,
+                outcome=OUTCOMES[self.outcome[i]],
+                basis=BASES[self.basis[i]],
+                reason=self.reason[i],
+                evidence=self.evidence[i],
+                source=rule.source,
+                kind=rule.kind,
+                roh=rule.roh,
+                criterion=rule.criterion,
+                ruleset=ruleset.name,
+                ruleset_version=ruleset.version,
+                as_of=self.as_of,
+                unit=self.unit[i],
+                group=rule.group,
+                trigger=from_day_number(self.trigger[i]),
+                trigger_label=self.trigger_label[i],
+                due=from_day_number(self.due[i]),
+                done=from_day_number(self.done[i]),
+                late_by=None if late_by < 0 else late_by,
+                late_unit=LATE_UNITS[self.late_unit[i]],
+                standard=self.standard[i],
+            )
+
+    def take(self, chosen: npt.NDArray[np.intp]) -> FindingTable:
+        """These findings only, in this order."""
+        picked = chosen.tolist()
+        changes: dict[str, Any] = {}
+        for field in attrs.fields(FindingTable):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray):
+                changes[field.name] = value[chosen]
+            elif isinstance(value, list):
+                changes[field.name] = [value[i] for i in picked]
+        return attrs.evolve(self, **changes)
 
 
 @attrs.frozen
@@ -627,14 +1030,54 @@ class FindingColumns:
 
     def findings(self) -> Iterator[Finding]:
         """Every finding, explained, in the scalar engine's order (case by case, rules
-        in order): each sentence written now, word for word the scalar engine's."""
+        in order): each sentence written now (:meth:`explain`), word for word the scalar
+        engine's."""
+        yield from self.explain().findings()
+
+    def explain(self) -> FindingTable:
+        """Every finding, explained, as columns in the scalar engine's order (case by case,
+        rules in order, units in order): the reasons and evidence word for word the scalar
+        engine's (:meth:`RuleColumns.explained`), no :class:`Finding` made where a rule's
+        words are known from plain values."""
         ctx = self.by_rule[0].context if self.by_rule else None
-        if ctx is None:
-            return
-        for case in self.columns.cases:
-            yield from evaluate_case(
-                case, self.ruleset, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
-            )
+        if not self.by_rule or ctx is None:
+            return FindingTable.empty(self.ruleset)
+        rows = np.concatenate([answered.row for answered in self.by_rule])
+        rank = np.concatenate(
+            [np.full(len(a), i, dtype=np.intp) for i, a in enumerate(self.by_rule)]
+        )
+        order = np.lexsort((rank, rows))
+        worded = [answered.explained() for answered in self.by_rule]
+        ordered = order.tolist()
+
+        def joined_list(part: int) -> list[Any]:
+            every = [value for words in worded for value in words[part]]
+            return [every[i] for i in ordered]
+
+        def joined(name: str) -> npt.NDArray[Any]:
+            return np.concatenate([getattr(a, name) for a in self.by_rule])[order]
+
+        references = self.columns.references
+        units = [unit for a in self.by_rule for unit in a.unit]
+        return FindingTable(
+            rules=tuple(a.rule for a in self.by_rule),
+            ruleset=self.ruleset,
+            as_of=ctx.as_of,
+            rank=rank[order],
+            case_ref=[references[i] for i in rows[order].tolist()],
+            unit=[units[i] for i in ordered],
+            outcome=joined("outcome"),
+            basis=joined("basis"),
+            reason=joined_list(0),
+            evidence=joined_list(1),
+            trigger=joined("trigger"),
+            trigger_label=joined_list(2),
+            due=joined("due"),
+            done=joined("done"),
+            late_by=joined("late_by"),
+            late_unit=joined("late_unit"),
+            standard=joined_list(3),
+        )
 
     def to_arrow(self) -> pa.Table:
         """Outcome, basis and dates of every finding, in the scalar engine's order
@@ -727,7 +1170,7 @@ def evaluate_columns(
                     context=ctx,
                     ruleset=ruleset,
                     row=np.asarray(rows[rule.id], dtype=np.intp),
-                    scalar=tuple(by_scalar[rule.id]),
+                    found=tuple(by_scalar[rule.id]),
                     **_from_findings(by_scalar[rule.id]),
                 )
             )

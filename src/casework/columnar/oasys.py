@@ -6,13 +6,27 @@ from typing import Any, Literal
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from casework.calendar import Duration
-from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask
-from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, deadline, register
+from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, from_day_number
+from casework.columnar.core import (
+    BASIS_CODE,
+    OUTCOME_CODE,
+    Answer,
+    Explained,
+    Wording,
+    deadline,
+    deadline_said,
+    deadline_wording,
+    register,
+)
+from casework.columnar.supervision import start_labels
+from casework.model import OasysPart
 from casework.rules.engine import Basis, Context, Outcome
-from casework.rules.oasys import FullAnalysisRule
+from casework.rules.oasys import FullAnalysisRule, describe_parts
 from casework.rules.standards import oasys
+from casework.rules.timing import DeadlineLabels
 
 __all__ = ["OasysKernel"]
 
@@ -33,6 +47,15 @@ class OasysKernel:
     population: Population
     limit: str
     full_analysis: FullAnalysisRule
+
+    def needs_analysis(self, columns: CaseColumns) -> Mask:
+        """Per case: whether a full analysis is required."""
+        n = len(columns)
+        if self.full_analysis == "always":
+            return np.ones(n, dtype=bool)
+        if self.full_analysis == "never":
+            return np.zeros(n, dtype=bool)
+        return columns.any_of(columns.screened_in, columns.candidates())
 
     def completion(self, columns: CaseColumns) -> tuple[Days, Mask]:
         """Per case: when the required parts were all complete, and whether any is missing."""
@@ -75,6 +98,7 @@ class OasysKernel:
         basis[no_tier] = BASIS_CODE[Basis.MISSING_DATA]
 
         done, _ = self.completion(columns)  # done is NO_DAY where a part is missing
+        needs_analysis = self.needs_analysis(columns)
 
         duration: Duration = ctx.param(self.limit).duration
         rows = np.flatnonzero(member)
@@ -90,7 +114,54 @@ class OasysKernel:
         }
         for name, values in found.items():
             answered[name][rows] = values
+        answered["wording"] = self.wording(columns, ctx, rows, needs_analysis)
         return answered
+
+    def wording(
+        self, columns: CaseColumns, ctx: Context, rows: npt.NDArray[np.intp], needs_analysis: Mask
+    ) -> Wording | None:
+        """The words of the answers of cases ``rows``: the scalar rule's labels
+        (:func:`casework.rules.standards.oasys.oasys_labels`) from the parts' dates."""
+        wording = deadline_wording(
+            ctx,
+            self.limit,
+            anchor_label=start_labels(columns, rows),
+            labels=DeadlineLabels(),  # the labels depend on the parts: see _oasys_said
+            size=len(rows),
+        )
+        if wording is None:
+            return None
+        chosen = columns.candidates()
+        parts = [
+            columns.earliest(columns.assessment, chosen)[rows].tolist(),
+            columns.earliest(columns.screening, chosen)[rows].tolist(),
+            columns.earliest(columns.sentence_plan, chosen)[rows].tolist(),
+            columns.earliest(columns.full_analysis, chosen)[rows].tolist(),
+        ]
+        analysis = needs_analysis[rows].tolist()
+        days = [
+            (*found[:3], found[3] if needed else None)
+            for *found, needed in zip(*parts, analysis, strict=True)
+        ]
+        return attrs.evolve(
+            wording, words=_oasys_said, values={**wording.values, "parts": days}
+        ).placed(rows)
+
+
+_CORE = (OasysPart.ASSESSMENT, OasysPart.SCREENING, OasysPart.SENTENCE_PLAN)
+
+
+def _oasys_said(
+    answer: Answer, *, parts: tuple[int, int, int, int | None], **values: Any
+) -> Explained | None:
+    """An OASys answer in words: the parts in words (``describe_parts``) make its labels."""
+    required = [*_CORE, OasysPart.FULL_ANALYSIS] if parts[3] is not None else list(_CORE)
+    described = describe_parts(
+        (part, None if day is None else from_day_number(day))
+        for part, day in zip(required, parts, strict=False)
+    )
+    labels, extra = oasys.oasys_labels(described)
+    return deadline_said(answer, **{**values, **labels.words()}, extra=extra)
 
 
 register(oasys.oasys_ppo_2007, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))

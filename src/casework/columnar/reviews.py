@@ -50,8 +50,10 @@ from casework.columnar.core import (
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    Wording,
     add_duration,
     deadline,
+    deadline_wording,
     register,
 )
 from casework.columnar.group import first_by_keys
@@ -202,6 +204,7 @@ class _Answers:
     done: Days = attrs.field(init=False)
     late_by: Days = attrs.field(init=False)
     late_unit: Codes = attrs.field(init=False)
+    wording: Wording | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
         self.outcome = np.full(self.n, _NA, dtype=np.int8)
@@ -232,6 +235,7 @@ class _Answers:
             "done": self.done,
             "late_by": self.late_by,
             "late_unit": self.late_unit,
+            **({"wording": self.wording} if self.wording is not None else {}),
         }
 
 
@@ -371,6 +375,14 @@ class FirstReviewKernel:
         done = _first_after(owner, day, n, anchor)
         found = deadline(ctx, anchor[rows], done[rows], duration, columns.record_as_of[rows])
         answers.take(rows, found, np.arange(rows.size))
+        wording = deadline_wording(
+            ctx,
+            self.limit,
+            anchor_label=reviews.FIRST_REVIEW_ANCHORS[self.anchor],
+            labels=reviews.ROH_REVIEW_LABELS,
+            size=rows.size,
+        )
+        answers.wording = None if wording is None else wording.placed(rows)
         return answers
 
 

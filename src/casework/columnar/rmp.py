@@ -15,8 +15,12 @@ from casework.columnar.core import (
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    Answer,
+    Explained,
+    Wording,
     add_duration,
     deadline,
+    deadline_wording,
     register,
 )
 from casework.columnar.supervision import (
@@ -65,7 +69,30 @@ def rmp_release_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         rows,
         deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows]),
     )
+    answers.word(
+        rows,
+        deadline_wording(
+            ctx,
+            "rmp_release_limit",
+            anchor_label="release",
+            labels=oasys.RMP_RELEASE_LABELS,
+            size=len(rows),
+        ),
+    )
     return answers.result()
+
+
+_RELEASE = {"anchor_label": "release"}
+
+
+def _before_release_said(answer: Answer, *, anchor_label: str) -> Explained | None:
+    """An ``NS07.rmp-before-release`` answer in words (the rule's own template)."""
+    if answer.basis is not Basis.COMPUTED or answer.trigger is None:
+        return None
+    reason, evidence = oasys.rmp_before_release_words(
+        answer.outcome, released=answer.trigger, done=answer.done
+    )
+    return reason, evidence, anchor_label
 
 
 def rmp_before_release(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -96,6 +123,7 @@ def rmp_before_release(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
             "late_unit": np.where(late, LATE_CODE["days"], 0),
         },
     )
+    answers.word(rows, Wording(_before_release_said, np.arange(len(rows)), {}, _RELEASE))
     return answers.result()
 
 

@@ -15,7 +15,8 @@ column by column, to the same table read from ``Case`` objects one by one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -29,6 +30,7 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
+    from_day_number,
     raw_table,
 )
 from casework.columnar.columns import day_number as _day
@@ -36,8 +38,12 @@ from casework.columnar.core import (
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    Answer,
+    Explained,
+    Wording,
     add_duration,
     deadline,
+    deadline_wording,
     register,
 )
 from casework.columnar.group import (
@@ -60,10 +66,12 @@ from casework.model import (
     SentenceKind,
     StaffRole,
 )
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome
+from casework.rules import units
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Evidence, Outcome
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
 from casework.rules.standards.base import IN_FORCE_2007, InForce
+from casework.rules.timing import DeadlineLabels
 
 __all__ = ["Answers", "first_of_units", "table_of"]
 
@@ -99,6 +107,7 @@ class Answers:
         self.done = np.full(n, NO_DAY, dtype=np.int64)
         self.late_by = np.full(n, -1, dtype=np.int64)
         self.late_unit = np.zeros(n, dtype=np.int8)
+        self.wording: Wording | None = None
 
     def mark(self, rows: Mask | Rows, outcome: Outcome, basis: Basis) -> None:
         """These cases answer ``outcome`` on ``basis``, with no deadline."""
@@ -120,7 +129,13 @@ class Answers:
             "done": self.done,
             "late_by": self.late_by,
             "late_unit": self.late_unit,
+            **({"wording": self.wording} if self.wording is not None else {}),
         }
+
+    def word(self, rows: Rows, wording: Wording | None) -> None:
+        """The answers of cases ``rows`` (as :meth:`put`) are worded so."""
+        if wording is not None:
+            self.wording = wording.placed(rows)
 
 
 #: Which outcome decides a combined answer (:func:`casework.rules.units.combine`): lowest first.
@@ -161,13 +176,26 @@ def _simple(
     anchor: Days,
     done: Days,
     record_as_of: Days,
+    labels: DeadlineLabels,
+    anchor_label: str | Sequence[str],
+    extra: Sequence[tuple[Evidence, ...]] | None = None,
 ) -> None:
-    """Cases ``rows`` answer a plain deadline (NO_PARAMETER when the limit has no value)."""
+    """Cases ``rows`` answer a plain deadline (NO_PARAMETER when the limit has no value),
+    worded with the rule's own labels."""
     duration = _limit(ctx, limit)
     if duration is None:
         answers.mark(rows, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
         return
     answers.put(rows, deadline(ctx, anchor[rows], done[rows], duration, record_as_of[rows]))
+    wording = deadline_wording(
+        ctx, limit, anchor_label=anchor_label, labels=labels, size=len(rows), extra=extra
+    )
+    answers.word(rows, wording)
+
+
+def start_labels(columns: CaseColumns, rows: Rows) -> list[str]:
+    """What starts each case's clock, in words, as :attr:`Case.start_event` says it."""
+    return ["release" if released else "sentence" for released in columns.released[rows].tolist()]
 
 
 Facts = dict[str, npt.NDArray[Any]]
@@ -362,13 +390,16 @@ def first_on_or_after(owner: Rows, on: Days, day: Days) -> Days:
 # ---------------------------------------------------------------- kernels
 
 
-def _plain_deadline(
+def _plain_deadline(  # noqa: PLR0917 (one kernel per rule, declared in a row)
     population: Callable[[Facts, CaseColumns], Mask],
     limit: str,
     anchor: Callable[[Facts, CaseColumns], Days],
     done: Callable[[Facts, CaseColumns], Days],
+    labels: DeadlineLabels,
+    anchor_label: str | None,
 ) -> Callable[[CaseColumns, Context], dict[str, Any]]:
-    """A kernel for a rule that is one :func:`deadline` for a population."""
+    """A kernel for a rule that is one :func:`deadline` for a population (``anchor_label``
+    ``None``: the clock starts at sentence or release, as the case says)."""
 
     def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         facts = table_of(columns, "sup.case")
@@ -382,6 +413,8 @@ def _plain_deadline(
             anchor=anchor(facts, columns),
             done=done(facts, columns),
             record_as_of=columns.record_as_of,
+            labels=labels,
+            anchor_label=start_labels(columns, rows) if anchor_label is None else anchor_label,
         )
         return answers.result()
 
@@ -393,18 +426,24 @@ allocation = _plain_deadline(
     "allocation_limit",
     lambda _f, columns: columns.sentenced,
     lambda facts, _c: facts["allocated"],
+    supervision.ALLOCATION_LABELS,
+    "sentence",
 )
 induction = _plain_deadline(
     lambda facts, _c: np.ones(len(facts["owner"]), dtype=bool),
     "induction_limit",
     lambda _f, columns: columns.start,
     lambda facts, _c: facts["inducted"],
+    supervision.INDUCTION_LABELS,
+    None,
 )
 transfer_first_appointment = _plain_deadline(
     lambda facts, _c: facts["transfer"],
     "transfer_first_appointment_limit",
     lambda facts, _c: facts["notified"],
     lambda facts, _c: facts["first_appointment"],
+    supervision.FIRST_APPOINTMENT_LABELS,
+    supervision.NOTIFICATION,
 )
 
 
@@ -423,6 +462,8 @@ def transfer_home_visit(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         anchor=facts["notified"],
         done=done,
         record_as_of=columns.record_as_of,
+        labels=supervision.HOME_VISIT_LABELS,
+        anchor_label=supervision.NOTIFICATION,
     )
     return answers.result()
 
@@ -448,6 +489,12 @@ def transfer_rmp_review(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         anchor=facts["first_contact"],
         done=done,
         record_as_of=columns.record_as_of,
+        labels=supervision.RMP_REVIEW_LABELS,
+        anchor_label=supervision.FIRST_CONTACT,
+        extra=[
+            (Evidence(supervision.NOTIFICATION, from_day_number(day)),)
+            for day in facts["notified"][rows].tolist()
+        ],
     )
     return answers.result()
 
@@ -484,6 +531,16 @@ def home_visit_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     answers.put(
         rows,
         deadline(ctx, columns.start[rows], done[rows], duration, columns.record_as_of[rows]),
+    )
+    answers.word(
+        rows,
+        deadline_wording(
+            ctx,
+            "home_visit_limit",
+            anchor_label=start_labels(columns, rows),
+            labels=supervision.HOME_VISIT_LABELS,
+            size=len(rows),
+        ),
     )
     return answers.result()
 
@@ -524,7 +581,33 @@ def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
             "late_unit": np.where(late, LATE_CODE["days"], 0).astype(np.int8),
         },
     )
+    reported = np.flatnonzero(has)
+    requested = [from_day_number(day) for day in facts["psr_requested"][reported].tolist()]
+    answers.word(
+        reported,
+        Wording(
+            _psr_said,
+            np.arange(len(reported)),
+            {"requested": requested},
+            {"anchor_label": "request"},
+        ),
+    )
     return answers.result()
+
+
+def _psr_said(answer: Answer, *, requested: dt.date | None, anchor_label: str) -> Explained | None:
+    """A PSR delivery answer in words (the rule's own template, ``units.psr_words``)."""
+    if answer.basis is Basis.OUT_OF_SCOPE:
+        return None
+    reason, evidence = units.psr_words(
+        answer.outcome,
+        requested=requested,
+        due=answer.due,
+        delivered=answer.done,
+        as_of=answer.as_of,
+        record_as_of=answer.record_as_of,
+    )
+    return reason, evidence, None if answer.due is None else anchor_label
 
 
 def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from casework.report.findings import (
     findings_report,
     outcome_label,
     select_findings,
+    select_table,
     validation_report,
 )
 from casework.report.inspection import highlights, inspection_report
@@ -81,6 +82,7 @@ __all__ = [
     "sample_report",
     "select_findings",
     "select_questions",
+    "select_table",
     "table_csv",
     "target_report",
     "validation_report",

@@ -9,6 +9,9 @@ from collections.abc import Collection, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
+from casework.columnar.core import OUTCOMES, FindingTable
 from casework.io import LoadResult
 from casework.report.document import Block, Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, record_counts
@@ -24,6 +27,7 @@ __all__ = [
     "late_text",
     "outcome_label",
     "select_findings",
+    "select_table",
     "validation_report",
 ]
 
@@ -68,19 +72,67 @@ def select_findings(
     wanted = {Outcome(value) for value in outcomes}
 
     def keep(finding: Finding) -> bool:
-        criterion = finding.criterion or ""
         return (
             (not wanted or finding.outcome in wanted)
-            and (not rules or any(fnmatch.fnmatchcase(finding.rule_id, p) for p in rules))
-            and (
-                not criteria
-                or any(criterion == c or criterion.startswith(f"{c}.") for c in criteria)
+            and _rule_wanted(
+                finding.rule_id,
+                finding.criterion,
+                finding.roh,
+                rules=rules,
+                criteria=criteria,
+                roh=roh,
             )
             and (not cases or finding.case_ref in cases)
-            and (roh is None or finding.roh == roh)
         )
 
     return Findings(tuple(finding for finding in findings if keep(finding)))
+
+
+def select_table(
+    table: FindingTable,
+    *,
+    outcomes: Collection[Outcome | str] = (),
+    rules: Collection[str] = (),
+    criteria: Collection[str] = (),
+    cases: Collection[str] = (),
+    roh: bool | None = None,
+) -> FindingTable:
+    """:func:`select_findings` for findings as columns (:class:`FindingTable`)."""
+    if not (outcomes or rules or criteria or cases or roh is not None):
+        return table
+    kept_rules = np.asarray(
+        [
+            _rule_wanted(r.id, r.criterion, r.roh, rules=rules, criteria=criteria, roh=roh)
+            for r in table.rules
+        ]
+        or [False],
+        dtype=bool,
+    )
+    keep = kept_rules[table.rank]
+    if outcomes:
+        codes = [OUTCOMES.index(Outcome(value)) for value in outcomes]
+        keep &= np.isin(table.outcome, codes)
+    if cases:
+        keep &= np.asarray([ref in cases for ref in table.case_ref], dtype=bool)
+    return table.take(np.flatnonzero(keep))
+
+
+def _rule_wanted(
+    rule_id: str,
+    criterion: str | None,
+    is_roh: bool,
+    *,
+    rules: Collection[str],
+    criteria: Collection[str],
+    roh: bool | None,
+) -> bool:
+    """Whether a rule's findings pass the rule, criterion and RoH filters."""
+    within = criterion or ""
+    return (
+        (not rules or any(fnmatch.fnmatchcase(rule_id, p) for p in rules))
+        and (not criteria or any(within == c or within.startswith(f"{c}.") for c in criteria))
+        and (roh is None or is_roh == roh)
+    )
 
 
 def _counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -49,12 +49,16 @@ __all__ = [
     "contradictory",
     "evaluate",
     "evaluate_case",
+    "finding_record",
     "in_force_day",
     "iter_findings",
     "met",
+    "no_parameter",
     "not_applicable",
     "not_met",
     "not_yet_due",
+    "out_of_force",
+    "out_of_scope",
     "rule",
     "verdict_for",
 ]
@@ -498,31 +502,87 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (stable field names, documented in docs/findings.md)."""
-        return {
-            "case_ref": self.case_ref,
-            "rule_id": self.rule_id,
-            "question": self.question,
-            "outcome": self.outcome.value,
-            "basis": self.basis.value,
-            "reason": self.reason,
-            "evidence": [item.to_dict() for item in self.evidence],
-            "source": list(self.source),
-            "kind": self.kind.value,
-            "roh": self.roh,
-            "criterion": self.criterion,
-            "ruleset": self.ruleset,
-            "ruleset_version": self.ruleset_version,
-            "as_of": self.as_of.isoformat(),
-            "unit": self.unit,
-            "group": self.group,
-            "trigger": _iso(self.trigger),
-            "trigger_label": self.trigger_label,
-            "due": _iso(self.due),
-            "done": _iso(self.done),
-            "late_by": self.late_by,
-            "late_unit": self.late_unit,
-            "standard": self.standard,
-        }
+        return finding_record(
+            case_ref=self.case_ref,
+            rule_id=self.rule_id,
+            question=self.question,
+            outcome=self.outcome.value,
+            basis=self.basis.value,
+            reason=self.reason,
+            evidence=self.evidence,
+            source=self.source,
+            kind=self.kind.value,
+            roh=self.roh,
+            criterion=self.criterion,
+            ruleset=self.ruleset,
+            ruleset_version=self.ruleset_version,
+            as_of=self.as_of.isoformat(),
+            unit=self.unit,
+            group=self.group,
+            trigger=_iso(self.trigger),
+            trigger_label=self.trigger_label,
+            due=_iso(self.due),
+            done=_iso(self.done),
+            late_by=self.late_by,
+            late_unit=self.late_unit,
+            standard=self.standard,
+        )
+
+
+def finding_record(
+    *,
+    case_ref: str,
+    rule_id: str,
+    question: str,
+    outcome: str,
+    basis: str,
+    reason: str,
+    evidence: Iterable[Evidence],
+    source: Iterable[str],
+    kind: str,
+    roh: bool,
+    criterion: str | None,
+    ruleset: str,
+    ruleset_version: str,
+    as_of: str,
+    unit: str | None,
+    group: str | None,
+    trigger: str | None,
+    trigger_label: str | None,
+    due: str | None,
+    done: str | None,
+    late_by: int | None,
+    late_unit: str | None,
+    standard: str | None,
+) -> dict[str, Any]:
+    """A finding's JSON record from its plain values (enums as their values, dates as ISO
+    text): the one definition of its keys and their order (:meth:`Finding.to_dict`, and
+    findings written from columns by :mod:`casework.stream`)."""
+    return {
+        "case_ref": case_ref,
+        "rule_id": rule_id,
+        "question": question,
+        "outcome": outcome,
+        "basis": basis,
+        "reason": reason,
+        "evidence": [item.to_dict() for item in evidence],
+        "source": list(source),
+        "kind": kind,
+        "roh": roh,
+        "criterion": criterion,
+        "ruleset": ruleset,
+        "ruleset_version": ruleset_version,
+        "as_of": as_of,
+        "unit": unit,
+        "group": group,
+        "trigger": trigger,
+        "trigger_label": trigger_label,
+        "due": due,
+        "done": done,
+        "late_by": late_by,
+        "late_unit": late_unit,
+        "standard": standard,
+    }
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -794,11 +854,7 @@ def _verdicts(
 ) -> tuple[Verdict, ...]:
     try:
         if not rule.applies_to(case, ctx):
-            reason = f"Not applicable: the question applies to {rule.applies_to.description}."
-            detail = rule.applies_to.outside(case, ctx)
-            if detail is None:
-                return (not_applicable(reason),)
-            return (not_applicable(f"{reason} {detail.reason}", *detail.evidence),)
+            return (out_of_scope(rule.applies_to, case, ctx),)
         if rule.units is None:
             verdict = rule.check(case, ctx)
             return (_in_force(rule, verdict, ctx) if in_force else verdict,)
@@ -806,14 +862,7 @@ def _verdicts(
     except MissingFactError as missing:
         return (missing.verdict(),)
     except MissingParameterError as missing:
-        return (
-            cannot_assess(
-                f"Cannot assess: no value is set for {missing.name} "
-                f"({missing.description}); the sources do not state one, so it must be supplied.",
-                Evidence("parameter", missing.name),
-                basis=Basis.NO_PARAMETER,
-            ),
-        )
+        return (no_parameter(missing),)
     except Exception as exc:
         raise RuleError(
             f"rule {rule.id} raised {type(exc).__name__} on case {case.reference}: {exc}"
@@ -823,6 +872,26 @@ def _verdicts(
     if not in_force:
         return verdicts
     return tuple(_in_force(rule, verdict, ctx) for verdict in verdicts)
+
+
+def out_of_scope(population: Population, case: Case, ctx: Context) -> Verdict:
+    """The verdict on a case ``population`` leaves out: the one wording of "not applicable,
+    outside the question's population" (with the population's own detail, if it gives one)."""
+    reason = f"Not applicable: the question applies to {population.description}."
+    detail = population.outside(case, ctx)
+    if detail is None:
+        return not_applicable(reason)
+    return not_applicable(f"{reason} {detail.reason}", *detail.evidence)
+
+
+def no_parameter(missing: MissingParameterError) -> Verdict:
+    """The verdict of a rule that needs a parameter the sources give no value for."""
+    return cannot_assess(
+        f"Cannot assess: no value is set for {missing.name} "
+        f"({missing.description}); the sources do not state one, so it must be supplied.",
+        Evidence("parameter", missing.name),
+        basis=Basis.NO_PARAMETER,
+    )
 
 
 #: The evaluation option that says which day of a deadline decides the standard it falls under.
@@ -849,8 +918,29 @@ def _in_force(rule: Rule, verdict: Verdict, ctx: Context) -> Verdict:
     day = in_force_day(verdict, ctx)
     if day is None or rule.in_force_on(day):
         return verdict
-    label = verdict.trigger_label or "the trigger"
-    if day != verdict.trigger:
+    return out_of_force(
+        rule,
+        day,
+        trigger=verdict.trigger,
+        trigger_label=verdict.trigger_label,
+        unit=verdict.unit,
+        unit_evidence=tuple(item for item in verdict.evidence if item.label == "unit"),
+    )
+
+
+def out_of_force(
+    rule: Rule,
+    day: dt.date,
+    *,
+    trigger: dt.date | None,
+    trigger_label: str | None,
+    unit: str | None = None,
+    unit_evidence: tuple[Evidence, ...] = (),
+) -> Verdict:
+    """The verdict on a deadline whose day (``day``: the day its clock started, ``trigger``,
+    or the day it fell due) is outside ``rule``'s in-force dates: the one wording of it."""
+    label = trigger_label or "the trigger"
+    if day != trigger:
         label = f"the deadline ({label})"
     if day < rule.in_force_from:
         when = f"before the rule came into force on {_long(rule.in_force_from)}"
@@ -860,17 +950,17 @@ def _in_force(rule: Rule, verdict: Verdict, ctx: Context) -> Verdict:
         Outcome.NOT_APPLICABLE,
         Basis.OUT_OF_SCOPE,
         f"Not applicable: the clock started with {label} on {_long(day)}, {when}."
-        if day == verdict.trigger
+        if day == trigger
         else f"Not applicable: {label} fell due on {_long(day)}, {when}.",
         (
             Evidence(label, day),
             Evidence("rule in force from", rule.in_force_from),
             Evidence("rule in force to", rule.in_force_to),
-            *(item for item in verdict.evidence if item.label == "unit"),
+            *unit_evidence,
         ),
-        unit=verdict.unit,
+        unit=unit,
         trigger=day,
-        trigger_label=verdict.trigger_label,
+        trigger_label=trigger_label,
     )
 
 

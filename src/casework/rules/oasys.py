@@ -29,7 +29,7 @@ import attrs
 from casework.model import AssessmentPurpose, Case, OasysAssessment, OasysPart, ReviewTrigger
 from casework.text import long_date
 
-__all__ = ["FullAnalysisRule", "OasysCompletion", "oasys_completion"]
+__all__ = ["FullAnalysisRule", "OasysCompletion", "describe_parts", "oasys_completion"]
 
 FullAnalysisRule = Literal["always", "if_screened_in", "never"]
 
@@ -66,11 +66,15 @@ class OasysCompletion:
 
     def describe(self) -> str:
         """The parts in words: "assessment 3 May 2007, sentence plan not done"."""
-        pieces = [
-            f"{_PART_WORDS[part]} {long_date(day) if day else 'not done'}"
-            for part, day in self.part_dates
-        ]
-        return ", ".join(pieces)
+        return describe_parts(self.part_dates)
+
+
+def describe_parts(part_dates: Iterable[tuple[OasysPart, dt.date | None]]) -> str:
+    """Required parts and their completion dates in words (:meth:`OasysCompletion.describe`)."""
+    pieces = [
+        f"{_PART_WORDS[part]} {long_date(day) if day else 'not done'}" for part, day in part_dates
+    ]
+    return ", ".join(pieces)
 
 
 def _candidates(case: Case, start_kind: str, start: dt.date) -> list[OasysAssessment]:

@@ -19,13 +19,30 @@ from casework.rules.parameters import Parameter
 from casework.text import long_date, plural
 
 __all__ = [
+    "DeadlineLabels",
     "as_deadline",
     "beyond_record",
     "deadline_check",
+    "deadline_words",
     "known_until",
     "lateness",
     "record_ends",
+    "record_ends_words",
 ]
+
+
+@attrs.frozen
+class DeadlineLabels:
+    """How a deadline's sentence opens, done or not ("Completed" / "Not completed"): given
+    to :func:`deadline_check` by a rule and to :func:`deadline_words` by its kernel's
+    wording, so both say the same."""
+
+    done_label: str = "Completed"
+    missing_label: str = "Not completed"
+
+    def words(self) -> dict[str, str]:
+        """As keywords of :func:`deadline_check` and :func:`deadline_words`."""
+        return {"done_label": self.done_label, "missing_label": self.missing_label}
 
 
 def lateness(ctx: Context, due: dt.date, done: dt.date, unit: TimeUnit) -> tuple[int, str, str]:
@@ -86,11 +103,100 @@ def beyond_record(ctx: Context, due: dt.date) -> bool:
 
 def record_ends(ctx: Context) -> str:
     """The sentence that says how far the record goes."""
-    end = ctx.record_as_of or ctx.as_of
+    return record_ends_words(ctx.as_of, ctx.record_as_of)
+
+
+def record_ends_words(as_of: dt.date, record_as_of: dt.date | None) -> str:
+    """:func:`record_ends` from plain values."""
+    end = record_as_of or as_of
     return (
         f"the record describes the case only up to {long_date(end)}, before evaluation "
-        f"on {long_date(ctx.as_of)}"
+        f"on {long_date(as_of)}"
     )
+
+
+def deadline_words(
+    outcome: Outcome,
+    *,
+    anchor: dt.date,
+    anchor_label: str,
+    limit: str,
+    source: str | None,
+    due: dt.date,
+    done: dt.date | None,
+    late_by: int | None,
+    late_unit: str | None,
+    as_of: dt.date,
+    record_as_of: dt.date | None,
+    done_label: str = "Completed",
+    missing_label: str = "Not completed",
+    extra: tuple[Evidence, ...] = (),
+) -> tuple[str, tuple[Evidence, ...]]:
+    """The sentence and the evidence of a deadline already decided (:func:`deadline_check`).
+
+    Plain values in, words out: the one definition of a deadline's wording, called by
+    :func:`deadline_check` and, with the same values read from columns, by
+    :class:`casework.columnar.FindingColumns` (no rule asked again). ``limit`` is the
+    time limit in words (``str(duration)``), ``source`` its parameter's source;
+    ``late_by`` and ``late_unit`` are the lateness (done late, or overdue when the
+    work is not done), ``None`` when on time or not yet due.
+    """
+    terms = f"{limit} after {anchor_label} on {long_date(anchor)}"
+    evidence = [
+        Evidence(anchor_label, anchor),
+        Evidence("time limit", limit, source),
+        Evidence("due by", due, source),
+    ]
+    if done is not None:
+        evidence.append(Evidence(done_label.lower(), done))
+        if outcome is Outcome.MET:
+            if done < anchor:
+                reason = (
+                    f"{done_label} on {long_date(done)}, before {anchor_label} on "
+                    f"{long_date(anchor)}; it was due by {long_date(due)}."
+                )
+            else:
+                reason = (
+                    f"{done_label} on {long_date(done)}, on or before the due date of "
+                    f"{long_date(due)} ({terms})."
+                )
+            return reason, (*evidence, *extra)
+        count, unit = _late(late_by, late_unit)
+        evidence.append(Evidence(f"{unit} late", count))
+        return (
+            f"{done_label} on {long_date(done)}, {_late_words(count, unit)} after it was due "
+            f"on {long_date(due)} ({terms}).",
+            (*evidence, *extra),
+        )
+    if outcome is Outcome.NOT_APPLICABLE:
+        return (
+            f"Not yet due: due by {long_date(due)} ({terms}); not done by {long_date(as_of)}.",
+            (*evidence, *extra),
+        )
+    if outcome is Outcome.CANNOT_ASSESS:
+        return (
+            f"Cannot assess: due by {long_date(due)} ({terms}), but "
+            f"{record_ends_words(as_of, record_as_of)}.",
+            (*evidence, *extra),
+        )
+    count, unit = _late(late_by, late_unit)
+    evidence.append(Evidence(f"{unit} overdue at as_of", count))
+    known = as_of if record_as_of is None or record_as_of >= as_of else record_as_of
+    return (
+        f"{missing_label} by {long_date(known)}: it was due on {long_date(due)} ({terms}).",
+        (*evidence, *extra),
+    )
+
+
+def _late(late_by: int | None, late_unit: str | None) -> tuple[int, str]:
+    if late_by is None or late_unit is None:
+        raise ValueError("a late deadline needs late_by and late_unit")
+    return late_by, late_unit
+
+
+def _late_words(count: int, unit: str) -> str:
+    """The lateness in words, as :func:`lateness` gives it."""
+    return plural(count, "working day" if unit == "working days" else "day")
 
 
 def deadline_check(
@@ -103,6 +209,7 @@ def deadline_check(
     done_label: str = "Completed",
     missing_label: str = "Not completed",
     extra: tuple[Evidence, ...] = (),
+    labels: DeadlineLabels | None = None,
 ) -> Verdict:
     """Was something done within a time limit of a trigger event?
 
@@ -115,84 +222,62 @@ def deadline_check(
         done_label: how the sentence opens when it was done ("Completed").
         missing_label: how it opens when it was not ("Not completed").
         extra: more evidence to attach.
+        labels: ``done_label`` and ``missing_label`` together (a rule's
+            :class:`DeadlineLabels`, shared with its kernel), in their place.
 
     "Within N working days of X" is met when done on or before
     ``add_working_days(X, N)``; a deadline after ``as_of`` with nothing done is
     "not yet due", never a failure; one after the record's own ``as_of`` (but
     before the evaluation's) with nothing done is "cannot assess". The verdict
     carries the deadline as data: ``trigger``, ``trigger_label``, ``due``,
-    ``done``, ``late_by`` and ``late_unit``.
+    ``done``, ``late_by`` and ``late_unit``; its words are :func:`deadline_words`'.
     """
+    if labels is not None:
+        done_label, missing_label = labels.done_label, labels.missing_label
     parameter = ctx.param(limit) if isinstance(limit, str) else limit
     duration: Duration = parameter.duration
     due = ctx.calendar.add(anchor, duration)
-    terms = f"{duration} after {anchor_label} on {long_date(anchor)}"
-    evidence = [
-        Evidence(anchor_label, anchor),
-        Evidence("time limit", str(duration), parameter.source),
-        Evidence("due by", due, parameter.source),
-    ]
-
-    def verdict(
-        outcome: Outcome,
-        basis: Basis,
-        reason: str,
-        late: tuple[int, str] | None = None,
-    ) -> Verdict:
-        return Verdict(
-            outcome,
-            basis,
-            reason,
-            (*evidence, *extra),
-            trigger=anchor,
-            trigger_label=anchor_label,
-            due=due,
-            done=done,
-            late_by=late[0] if late else None,
-            late_unit=late[1] if late else None,
-        )
-
+    late: tuple[int, str] | None = None
     if done is not None:
-        evidence.append(Evidence(done_label.lower(), done))
         if done <= due:
-            if done < anchor:
-                reason = (
-                    f"{done_label} on {long_date(done)}, before {anchor_label} on "
-                    f"{long_date(anchor)}; it was due by {long_date(due)}."
-                )
-            else:
-                reason = (
-                    f"{done_label} on {long_date(done)}, on or before the due date of "
-                    f"{long_date(due)} ({terms})."
-                )
-            return verdict(Outcome.MET, Basis.COMPUTED, reason)
-        count, late, unit = lateness(ctx, due, done, duration.unit)
-        evidence.append(Evidence(f"{unit} late", count))
-        return verdict(
-            Outcome.NOT_MET,
-            Basis.COMPUTED,
-            f"{done_label} on {long_date(done)}, {late} after it was due on "
-            f"{long_date(due)} ({terms}).",
-            (count, unit),
-        )
-    if ctx.as_of <= due:
-        return verdict(
-            Outcome.NOT_APPLICABLE,
-            Basis.NOT_YET_DUE,
-            f"Not yet due: due by {long_date(due)} ({terms}); not done by {long_date(ctx.as_of)}.",
-        )
-    if beyond_record(ctx, due):
-        return verdict(
-            Outcome.CANNOT_ASSESS,
-            Basis.MISSING_DATA,
-            f"Cannot assess: due by {long_date(due)} ({terms}), but {record_ends(ctx)}.",
-        )
-    known = known_until(ctx)
-    count, _, unit = lateness(ctx, due, known, duration.unit)
-    evidence.append(Evidence(f"{unit} overdue at as_of", count))
-    return verdict(
-        Outcome.NOT_MET,
-        Basis.COMPUTED,
-        f"{missing_label} by {long_date(known)}: it was due on {long_date(due)} ({terms}).",
-        (count, unit),
+            outcome, basis = Outcome.MET, Basis.COMPUTED
+        else:
+            outcome, basis = Outcome.NOT_MET, Basis.COMPUTED
+            count, _, unit = lateness(ctx, due, done, duration.unit)
+            late = (count, unit)
+    elif ctx.as_of <= due:
+        outcome, basis = Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE
+    elif beyond_record(ctx, due):
+        outcome, basis = Outcome.CANNOT_ASSESS, Basis.MISSING_DATA
+    else:
+        outcome, basis = Outcome.NOT_MET, Basis.COMPUTED
+        count, _, unit = lateness(ctx, due, known_until(ctx), duration.unit)
+        late = (count, unit)
+    reason, evidence = deadline_words(
+        outcome,
+        anchor=anchor,
+        anchor_label=anchor_label,
+        limit=str(duration),
+        source=parameter.source,
+        due=due,
+        done=done,
+        late_by=late[0] if late else None,
+        late_unit=late[1] if late else None,
+        as_of=ctx.as_of,
+        record_as_of=ctx.record_as_of,
+        done_label=done_label,
+        missing_label=missing_label,
+        extra=extra,
+    )
+    return Verdict(
+        outcome,
+        basis,
+        reason,
+        evidence,
+        trigger=anchor,
+        trigger_label=anchor_label,
+        due=due,
+        done=done,
+        late_by=late[0] if late else None,
+        late_unit=late[1] if late else None,
     )

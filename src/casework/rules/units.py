@@ -22,12 +22,14 @@ from casework.rules.engine import (
     Outcome,
     Verdict,
     cannot_assess,
-    met,
     not_applicable,
-    not_met,
-    not_yet_due,
 )
-from casework.rules.timing import as_deadline, beyond_record, deadline_check, record_ends
+from casework.rules.timing import (
+    as_deadline,
+    beyond_record,
+    deadline_check,
+    record_ends_words,
+)
 from casework.text import long_date
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "breach_resolution",
     "combine",
     "psr_delivery",
+    "psr_words",
     "victim_contact",
 ]
 
@@ -91,52 +94,86 @@ def victim_contact(ctx: Context, case: Case, victim: Victim) -> Verdict:
 def psr_delivery(ctx: Context, psr: Psr) -> Verdict:
     """Was the report delivered by the date agreed with the court (003:715, 001:461)?"""
     if psr.due_on is None:
-        return cannot_assess(
-            "Cannot assess: no due date agreed with the court is recorded for the report.",
-            Evidence("requested", psr.requested_on),
+        reason, evidence = psr_words(
+            Outcome.CANNOT_ASSESS,
+            requested=psr.requested_on,
+            due=None,
+            delivered=psr.delivered_on,
+            as_of=ctx.as_of,
+            record_as_of=ctx.record_as_of,
         )
-    evidence = [Evidence("requested", psr.requested_on), Evidence("due by", psr.due_on)]
+        return cannot_assess(reason, *evidence)
     delivered = psr.delivered_on
     days_late = (delivered if delivered is not None else ctx.as_of) - psr.due_on
     if delivered is not None:
-        evidence.append(Evidence("delivered", delivered))
-        if delivered <= psr.due_on:
-            verdict = met(
-                f"Report delivered on {long_date(delivered)}, on or before the agreed "
-                f"date of {long_date(psr.due_on)}.",
-                *evidence,
-            )
-        else:
-            late = days_late.days
-            verdict = not_met(
-                f"Report delivered on {long_date(delivered)}, {late} day"
-                f"{'' if late == 1 else 's'} after the agreed date of {long_date(psr.due_on)}.",
-                *evidence,
-            )
+        outcome, basis = (
+            (Outcome.MET, Basis.COMPUTED)
+            if delivered <= psr.due_on
+            else (Outcome.NOT_MET, Basis.COMPUTED)
+        )
     elif ctx.as_of <= psr.due_on:
-        verdict = not_yet_due(
-            f"Not yet due: the report is due by {long_date(psr.due_on)}.", *evidence
-        )
+        outcome, basis = Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE
     elif beyond_record(ctx, psr.due_on):
-        verdict = cannot_assess(
-            f"Cannot assess: the report was due by {long_date(psr.due_on)}, but "
-            f"{record_ends(ctx)}.",
-            *evidence,
-        )
+        outcome, basis = Outcome.CANNOT_ASSESS, Basis.MISSING_DATA
     else:
-        verdict = not_met(
-            f"Report not delivered by {long_date(ctx.as_of)}: it was due on "
-            f"{long_date(psr.due_on)}.",
-            *evidence,
-        )
+        outcome, basis = Outcome.NOT_MET, Basis.COMPUTED
+    reason, evidence = psr_words(
+        outcome,
+        requested=psr.requested_on,
+        due=psr.due_on,
+        delivered=delivered,
+        as_of=ctx.as_of,
+        record_as_of=ctx.record_as_of,
+    )
     return as_deadline(
-        verdict,
+        Verdict(outcome, basis, reason, evidence),
         trigger=psr.requested_on,
         trigger_label="request",
         due=psr.due_on,
         done=delivered,
-        days_late=days_late.days if verdict.outcome is Outcome.NOT_MET else None,
+        days_late=days_late.days if outcome is Outcome.NOT_MET else None,
     )
+
+
+def psr_words(
+    outcome: Outcome,
+    *,
+    requested: dt.date | None,
+    due: dt.date | None,
+    delivered: dt.date | None,
+    as_of: dt.date,
+    record_as_of: dt.date | None,
+) -> tuple[str, tuple[Evidence, ...]]:
+    """The words of a PSR delivery answer (:func:`psr_delivery` and its kernel)."""
+    if due is None:
+        return (
+            "Cannot assess: no due date agreed with the court is recorded for the report.",
+            (Evidence("requested", requested),),
+        )
+    evidence = [Evidence("requested", requested), Evidence("due by", due)]
+    if delivered is not None:
+        evidence.append(Evidence("delivered", delivered))
+        if outcome is Outcome.MET:
+            reason = (
+                f"Report delivered on {long_date(delivered)}, on or before the agreed "
+                f"date of {long_date(due)}."
+            )
+        else:
+            late = (delivered - due).days
+            reason = (
+                f"Report delivered on {long_date(delivered)}, {late} day"
+                f"{'' if late == 1 else 's'} after the agreed date of {long_date(due)}."
+            )
+    elif outcome is Outcome.NOT_APPLICABLE:
+        reason = f"Not yet due: the report is due by {long_date(due)}."
+    elif outcome is Outcome.CANNOT_ASSESS:
+        reason = (
+            f"Cannot assess: the report was due by {long_date(due)}, but "
+            f"{record_ends_words(as_of, record_as_of)}."
+        )
+    else:
+        reason = f"Report not delivered by {long_date(as_of)}: it was due on {long_date(due)}."
+    return reason, tuple(evidence)
 
 
 def _deciding(verdict: Verdict, verdicts: Sequence[tuple[str, Verdict]]) -> Verdict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from casework.model import Case, OasysPart, RohLevel
-from casework.rules.engine import Context, Evidence, Verdict, met, not_met, rule
+from casework.rules.engine import Basis, Context, Evidence, Outcome, Verdict, rule
 from casework.rules.oasys import FullAnalysisRule, oasys_completion
 from casework.rules.population import (
     LICENCE,
@@ -26,16 +26,19 @@ from casework.rules.standards.base import (
     TARGETS_2007_FROM,
     is_release_assessment,
 )
-from casework.rules.timing import as_deadline, deadline_check, known_until
+from casework.rules.timing import DeadlineLabels, as_deadline, deadline_check, known_until
 from casework.text import long_date
 
 __all__ = [
+    "RMP_RELEASE_LABELS",
     "oasys_high_roh_2005",
+    "oasys_labels",
     "oasys_ppo_2005",
     "oasys_ppo_2007",
     "oasys_tier1to3_2007",
     "oasys_tier4_2007",
     "rmp_before_release_2007",
+    "rmp_before_release_words",
     "rmp_release_high_roh_2005",
     "rmp_release_high_roh_2007",
 ]
@@ -53,16 +56,24 @@ def _oasys_on_time(
 ) -> Verdict:
     completion = oasys_completion(case, parts=parts, full_analysis=full_analysis)
     kind, start = completion.start
-    described = completion.describe()
+    labels, extra = oasys_labels(completion.describe())
     return deadline_check(
         ctx,
         done=completion.completed_on,
         anchor=start,
         anchor_label=kind,
         limit=limit,
-        done_label="OASys completed",
-        missing_label=f"OASys not complete ({described})",
-        extra=(Evidence("parts", described),),
+        extra=extra,
+        labels=labels,
+    )
+
+
+def oasys_labels(described: str) -> tuple[DeadlineLabels, tuple[Evidence, ...]]:
+    """How an OASys deadline is worded, given its parts in words
+    (:func:`casework.rules.oasys.describe_parts`): its labels and its extra evidence."""
+    return (
+        DeadlineLabels("OASys completed", f"OASys not complete ({described})"),
+        (Evidence("parts", described),),
     )
 
 
@@ -177,6 +188,12 @@ _HIGH_ROH_LICENCE = (LICENCE & roh_at_least_at_start(RohLevel.HIGH)).named(
 )
 
 
+#: How the RMP-within-the-limit-of-release deadline is worded.
+RMP_RELEASE_LABELS = DeadlineLabels(
+    "Risk management plan completed", "No risk management plan completed"
+)
+
+
 def _rmp_within_limit_of_release(case: Case, ctx: Context) -> Verdict:
     completion = oasys_completion(case, parts=(OasysPart.RMP,), full_analysis="never")
     _, released = completion.start
@@ -186,8 +203,7 @@ def _rmp_within_limit_of_release(case: Case, ctx: Context) -> Verdict:
         anchor=released,
         anchor_label="release",
         limit="rmp_release_limit",
-        done_label="Risk management plan completed",
-        missing_label="No risk management plan completed",
+        labels=RMP_RELEASE_LABELS,
     )
 
 
@@ -243,7 +259,6 @@ rmp_release_high_roh_2007 = rule(
 )
 def rmp_before_release_2007(case: Case, ctx: Context) -> Verdict:
     released = case.start_event[1]
-    evidence = [Evidence("release", released), Evidence("due by", released, "004:380")]
     for_release = [
         day
         for assessment in case.assessments
@@ -251,51 +266,46 @@ def rmp_before_release_2007(case: Case, ctx: Context) -> Verdict:
         and (day := assessment.part_completed_on(OasysPart.RMP)) is not None
         and day <= released
     ]
-    if for_release:
-        done = min(for_release)
-        when = (
-            "the day of release" if done == released else f"before release on {long_date(released)}"
-        )
-        return as_deadline(
-            met(
-                f"Risk management plan completed on {long_date(done)}, {when}.",
-                *evidence,
-                Evidence("risk management plan completed", done),
-            ),
-            trigger=released,
-            trigger_label="release",
-            due=released,
-            done=done,
-        )
     later = [
         day
         for assessment in case.assessments
         if (day := assessment.part_completed_on(OasysPart.RMP)) is not None and day > released
     ]
-    if later:
-        done = min(later)
-        return as_deadline(
-            not_met(
-                f"Risk management plan completed on {long_date(done)}, after release on "
-                f"{long_date(released)}; it was due before release.",
+    done = min(for_release) if for_release else min(later, default=None)
+    outcome = Outcome.MET if for_release else Outcome.NOT_MET
+    reason, evidence = rmp_before_release_words(outcome, released=released, done=done)
+    return as_deadline(
+        Verdict(outcome, Basis.COMPUTED, reason, evidence),
+        trigger=released,
+        trigger_label="release",
+        due=released,
+        done=done,
+        days_late=None if for_release else ((done or known_until(ctx)) - released).days,
+    )
+
+
+def rmp_before_release_words(
+    outcome: Outcome, *, released: dt.date, done: dt.date | None
+) -> tuple[str, tuple[Evidence, ...]]:
+    """The words of ``NS07.rmp-before-release``: met (an RMP for the release by the day of
+    release), or not met, done after release or not at all (the rule and its kernel)."""
+    evidence = (Evidence("release", released), Evidence("due by", released, "004:380"))
+    if outcome is Outcome.MET and done is not None:
+        when = (
+            "the day of release" if done == released else f"before release on {long_date(released)}"
+        )
+        return (
+            f"Risk management plan completed on {long_date(done)}, {when}.",
+            (*evidence, Evidence("risk management plan completed", done)),
+        )
+    if done is not None:
+        return (
+            f"Risk management plan completed on {long_date(done)}, after release on "
+            f"{long_date(released)}; it was due before release.",
+            (
                 *evidence,
                 Evidence("risk management plan completed", done),
                 Evidence("days late", (done - released).days),
             ),
-            trigger=released,
-            trigger_label="release",
-            due=released,
-            done=done,
-            days_late=(done - released).days,
         )
-    return as_deadline(
-        not_met(
-            f"No risk management plan completed before release on {long_date(released)}.",
-            *evidence,
-        ),
-        trigger=released,
-        trigger_label="release",
-        due=released,
-        done=None,
-        days_late=(known_until(ctx) - released).days,
-    )
+    return f"No risk management plan completed before release on {long_date(released)}.", evidence

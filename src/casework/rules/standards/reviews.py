@@ -49,13 +49,15 @@ from casework.rules.standards.base import (
     start_assessment_date,
     supervision_ended,
 )
-from casework.rules.timing import as_deadline, deadline_check, known_until
+from casework.rules.timing import DeadlineLabels, as_deadline, deadline_check, known_until
 from casework.rules.units import combine, unit_label
 from casework.text import long_date
 
 __all__ = [
+    "FIRST_REVIEW_ANCHORS",
     "PLAN_REVIEWS",
     "ROH_REVIEWS",
+    "ROH_REVIEW_LABELS",
     "plan_review_interval_2005",
     "plan_review_interval_2007",
     "reviews_after_events",
@@ -81,6 +83,16 @@ PLAN_REVIEWS = Wording(
     missing_label="Sentence plan not reviewed",
     previous_label="the previous sentence plan review",
 )
+
+
+#: How an RoH review deadline opens, done or not (the rules and their kernels).
+ROH_REVIEW_LABELS = DeadlineLabels(ROH_REVIEWS.done_label, ROH_REVIEWS.missing_label)
+#: The first RoH review's trigger in words, by what starts its clock.
+FIRST_REVIEW_ANCHORS = {
+    "start_date": "the start of sentence",
+    "release": "release",
+    "sentence": "sentence",
+}
 
 
 def _cycle_anchor(case: Case, date_of: DateOf, initial: str) -> tuple[dt.date, str]:
@@ -121,8 +133,7 @@ def _first_review(
         anchor=anchor,
         anchor_label=anchor_label,
         limit=limit,
-        done_label=ROH_REVIEWS.done_label,
-        missing_label=ROH_REVIEWS.missing_label,
+        labels=ROH_REVIEW_LABELS,
     )
 
 
@@ -306,7 +317,7 @@ def roh_review_first_2007(case: Case, ctx: Context) -> Verdict:
         ctx,
         case,
         anchor=case.sentence.start_date,
-        anchor_label="the start of sentence",
+        anchor_label=FIRST_REVIEW_ANCHORS["start_date"],
         limit="roh_review_first_limit",
         cycle=True,
     )
@@ -337,7 +348,7 @@ def roh_review_release_2007(case: Case, ctx: Context) -> Verdict:
         ctx,
         case,
         anchor=case.start_event[1],
-        anchor_label="release",
+        anchor_label=FIRST_REVIEW_ANCHORS["release"],
         limit="roh_review_release_limit",
         cycle=True,
     )
@@ -447,7 +458,7 @@ def roh_review_custody_2007(case: Case, ctx: Context) -> Verdict:
         ctx,
         case,
         anchor=case.sentence.sentenced_on,
-        anchor_label="sentence",
+        anchor_label=FIRST_REVIEW_ANCHORS["sentence"],
         limit="roh_review_custody_limit",
         cycle=False,
     )

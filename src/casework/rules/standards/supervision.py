@@ -53,7 +53,7 @@ from casework.rules.standards.base import (
     roh_at_least_on,
     supervision_ended,
 )
-from casework.rules.timing import deadline_check
+from casework.rules.timing import DeadlineLabels, deadline_check
 from casework.rules.units import (
     breach_action,
     breach_resolution,
@@ -65,7 +65,14 @@ from casework.rules.units import (
 from casework.text import long_date
 
 __all__ = [
+    "ALLOCATION_LABELS",
+    "FIRST_APPOINTMENT_LABELS",
+    "FIRST_CONTACT",
     "HAS_STATUTORY_VICTIM",
+    "HOME_VISIT_LABELS",
+    "INDUCTION_LABELS",
+    "NOTIFICATION",
+    "RMP_REVIEW_LABELS",
     "allocation_2007",
     "appointment_frequency_2007",
     "breach_action_2005",
@@ -272,6 +279,19 @@ psr_delivery_2007 = rule(
 # ---------------------------------------------------------------- transfers and home visits
 
 _NOTIFICATION = "notification of the transfer"
+#: The trigger of the transfer deadlines, in words.
+NOTIFICATION = _NOTIFICATION
+#: How the supervision deadlines are worded (the rules and their kernels).
+FIRST_APPOINTMENT_LABELS = DeadlineLabels("First appointment", "No first appointment")
+HOME_VISIT_LABELS = DeadlineLabels("Home visit", "No home visit")
+ALLOCATION_LABELS = DeadlineLabels(
+    "Allocated to an offender manager", "Not allocated to an offender manager"
+)
+INDUCTION_LABELS = DeadlineLabels("Full induction", "No full induction")
+RMP_REVIEW_LABELS = DeadlineLabels(
+    "Risk management plan reviewed", "Risk management plan not reviewed"
+)
+FIRST_CONTACT = "first contact with the offender"
 
 
 def _home_visits_from(case: Case, day: dt.date) -> dt.date | None:
@@ -306,8 +326,7 @@ def transfer_first_appointment_2007(case: Case, ctx: Context) -> Verdict:
         anchor=transfer.notified_on,
         anchor_label=_NOTIFICATION,
         limit="transfer_first_appointment_limit",
-        done_label="First appointment",
-        missing_label="No first appointment",
+        labels=FIRST_APPOINTMENT_LABELS,
     )
 
 
@@ -332,8 +351,7 @@ def transfer_home_visit_2007(case: Case, ctx: Context) -> Verdict:
         anchor=notified,
         anchor_label=_NOTIFICATION,
         limit="transfer_home_visit_limit",
-        done_label="Home visit",
-        missing_label="No home visit",
+        labels=HOME_VISIT_LABELS,
     )
 
 
@@ -378,11 +396,10 @@ def transfer_rmp_review_2007(case: Case, ctx: Context) -> Verdict:
         ctx,
         done=min(plans, default=None),
         anchor=contact,
-        anchor_label="first contact with the offender",
+        anchor_label=FIRST_CONTACT,
         limit="transfer_rmp_review_limit",
-        done_label="Risk management plan reviewed",
-        missing_label="Risk management plan not reviewed",
         extra=(Evidence(_NOTIFICATION, notified),),
+        labels=RMP_REVIEW_LABELS,
     )
 
 
@@ -449,8 +466,7 @@ def home_visit_high_roh_2007(case: Case, ctx: Context) -> Verdict:
         anchor=start,
         anchor_label=kind,
         limit="home_visit_limit",
-        done_label="Home visit",
-        missing_label="No home visit",
+        labels=HOME_VISIT_LABELS,
     )
 
 
@@ -480,8 +496,7 @@ def allocation_2007(case: Case, ctx: Context) -> Verdict:
         anchor=case.sentence.sentenced_on,
         anchor_label="sentence",
         limit="allocation_limit",
-        done_label="Allocated to an offender manager",
-        missing_label="Not allocated to an offender manager",
+        labels=ALLOCATION_LABELS,
     )
 
 
@@ -506,8 +521,7 @@ def induction_2007(case: Case, ctx: Context) -> Verdict:
         anchor=start,
         anchor_label=kind,
         limit="induction_limit",
-        done_label="Full induction",
-        missing_label="No full induction",
+        labels=INDUCTION_LABELS,
     )
 
 
