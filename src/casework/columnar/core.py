@@ -244,8 +244,17 @@ def _population_codes(
         known = np.zeros(n, dtype=bool)
     else:
         codes, known = found[0].copy(), found[1].copy()
+    _ask(columns, test, ctx, np.flatnonzero(wanted & ~known), codes)
+    known |= wanted
+    return codes, None if known.all() else known
+
+
+def _ask(
+    columns: CaseColumns, test: Population, ctx: Context, rows: npt.NDArray[np.intp], codes: Codes
+) -> None:
+    """The codes of ``test`` for these cases, asked of each (the scalar test itself)."""
     cases, contexts = columns.cases, _contexts(columns, ctx)
-    for row in np.flatnonzero(wanted & ~known).tolist():
+    for row in rows.tolist():
         case = cases[row]
         own_ctx = contexts.get(case.as_of)
         if own_ctx is None:
@@ -258,17 +267,15 @@ def _population_codes(
             codes[row] = NO_PARAMETER
         except Exception:  # the scalar rule reports it, named
             codes[row] = RAISED
-    known |= wanted
-    return codes, None if known.all() else known
 
 
 def _by_population_kernels(
     columns: CaseColumns, test: Population, ctx: Context, wanted: Mask
 ) -> Codes | None:
     """The codes of ``test`` from the National Standards and targets population kernels
-    (:mod:`casework.columnar.populations`) when the chunk's raw tables are at hand; a
-    case the kernels say lacks a fact or parameter is left to the scalar rule
-    (:data:`RAISED`), which says which. ``None`` when the kernels cannot answer."""
+    (:mod:`casework.columnar.populations`) when the chunk's raw tables are at hand; the
+    few cases the kernels say lack a fact or parameter are asked of the test itself, which
+    says which. ``None`` when the kernels cannot answer."""
     from casework.columnar import populations  # noqa: PLC0415  (it imports this module)
 
     if not populations.raw_at_hand(columns) or not populations.answers(test):
@@ -277,7 +284,8 @@ def _by_population_kernels(
         applies, missing = populations.masks(columns, test, ctx, wanted)
     except Exception:  # a part asked case by case raised: ask each case, as below
         return None
-    codes: Codes = np.where(missing, RAISED, np.where(applies, YES, NO)).astype(np.int8)
+    codes: Codes = np.where(applies, YES, NO).astype(np.int8)
+    _ask(columns, test, ctx, np.flatnonzero(missing & wanted), codes)
     return codes
 
 

@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.columns import NO_DAY, CaseColumns, Mask, Table, ordinals, table
+from casework.columnar.columns import NO_DAY, CaseColumns, Mask, Table, ordinals, raw_table, table
 from casework.columnar.core import (
     BASIS_CODE,
     NO,
@@ -41,6 +41,7 @@ from casework.columnar.core import (
     kernel_for,
     population_codes,
 )
+from casework.columnar.raw import code_of
 from casework.model import (
     Answer,
     Case,
@@ -103,37 +104,35 @@ _UNANSWERED = _CODE[None]
 # ---------------------------------------------------------------- answers
 
 
-def _answers(cases: Sequence[Case], which: str) -> Table:
-    owner: list[int] = []
-    ids: list[str] = []
-    codes: list[int] = []
-    code = _CODE
-    for row, case in enumerate(cases):
-        recorded: dict[str, Answer] = getattr(case.judgements, which)
-        for question_id, answer in recorded.items():
-            owner.append(row)
-            ids.append(question_id)
-            codes.append(code[answer])
+#: The answers' codes here by their code in a raw table (``code_of``).
+_FROM_RAW = np.zeros(len(Answer), dtype=np.int8)
+for _answer in Answer:
+    _FROM_RAW[code_of(_answer)] = _CODE[_answer]
+
+
+def _answers(columns: CaseColumns, which: str) -> Table:
+    recorded = columns.raw[f"judgements.{which}"]
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "question": np.asarray(ids, dtype=object),
-        "answer": np.asarray(codes, dtype=np.int8),
+        "owner": recorded["owner"].astype(np.intp),
+        "question": recorded["key"],
+        "answer": _FROM_RAW[recorded["value"]],
     }
 
 
-@table("omi.answers")
-def answers_table(cases: Sequence[Case]) -> Table:
+@raw_table("omi.answers")
+def answers_table(columns: CaseColumns) -> Table:
     """One row per recorded answer: ``owner``, ``question`` (the question id) and
     ``answer`` (a code of the answers: 1 yes, 2 no, 3 not evidenced, 4 not applicable).
-    Reads ``case.judgements.answers``."""
-    return _answers(cases, "answers")
+    Reads the raw table ``judgements.answers``."""
+    return _answers(columns, "answers")
 
 
-@table("omi.summaries")
-def summaries_table(cases: Sequence[Case]) -> Table:
+@raw_table("omi.summaries")
+def summaries_table(columns: CaseColumns) -> Table:
     """One row per recorded summary judgement: ``owner``, ``question`` (the criterion
-    id) and ``answer``, as :func:`answers_table`. Reads ``case.judgements.summaries``."""
-    return _answers(cases, "summaries")
+    id) and ``answer``, as :func:`answers_table`. Reads the raw table
+    ``judgements.summaries``."""
+    return _answers(columns, "summaries")
 
 
 def answer_codes(columns: CaseColumns, name: str, question_id: str) -> Codes:
