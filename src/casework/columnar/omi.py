@@ -18,14 +18,14 @@ rule's kernel with the inspection's own parameters. That is all 257 omi-2007 rul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.columns import NO_DAY, CaseColumns, Mask, Table, ordinals, raw_table, table
+from casework.columnar.columns import NO_DAY, CaseColumns, Mask, Table, ordinals, raw_table
 from casework.columnar.core import (
     BASIS_CODE,
     NO,
@@ -41,7 +41,8 @@ from casework.columnar.core import (
     kernel_for,
     population_codes,
 )
-from casework.columnar.raw import code_of
+from casework.columnar.group import any_per_owner
+from casework.columnar.raw import code_of, codes_of
 from casework.model import (
     Answer,
     Case,
@@ -186,13 +187,13 @@ _FLAGS = (
 )  # fmt: skip
 
 
-@table("omi.facts")
-def facts_table(cases: Sequence[Case]) -> Table:
+@raw_table("omi.facts")
+def facts_table(columns: CaseColumns) -> Table:
     """One row per case: the facts the OMI populations are decided on.
 
     ``kind`` (sentence kind code), ``start`` and ``released`` (day numbers), ``om_count``
-    and one flag per fact of :data:`_FLAGS`. Reads ``sentence.kind``, ``.sentenced_on``,
-    ``.starts_on``, ``.released_on``, ``.requirements[].kind``,
+    and one flag per fact of :data:`_FLAGS`. Reads, from the raw tables, ``sentence.kind``,
+    ``.sentenced_on``, ``.starts_on``, ``.released_on``, ``.requirements[].kind``,
     ``.licence_conditions[].kind`` and ``.additional``; ``psr`` and ``psr.proposal``;
     ``mappa``; ``breaches``; ``transfer_in``; ``approved_premises``;
     ``child_safeguarding_concern``; ``offender.self_harm_risk``, ``.drug_misuse``,
@@ -204,124 +205,140 @@ def facts_table(cases: Sequence[Case]) -> Table:
     ``custody_moves``; ``victims[].statutory``, ``.contacted_on``, ``.face_to_face_on``;
     ``om_assignments[].staff``.
     """
-    n = len(cases)
-    kind: list[int] = []
-    start: list[Any] = []
-    released: list[Any] = []
-    om_count: list[int] = []
-    facts: list[tuple[bool, ...]] = []
-    kind_code, community = _KIND_CODE, _COMMUNITY_KINDS
-    upw, programme = RequirementKind.UNPAID_WORK, RequirementKind.ACCREDITED_PROGRAMME
-    accredited = InterventionKind.ACCREDITED_PROGRAMME
-    restrictive = InterventionKind.RESTRICTIVE
-    disability = DiversityNeed.DISABILITY
-    for case in cases:
-        sentence = case.sentence
-        kind.append(kind_code[sentence.kind])
-        sentenced = sentence.sentenced_on
-        start.append(sentence.starts_on or sentenced)
-        released.append(sentence.released_on)
-        requirements = (
-            {req.kind for req in sentence.requirements} if sentence.requirements else _NONE
+    raw = columns.raw
+    n = len(columns)
+    case = raw["case"]
+
+    def any_of(name: str, where: Mask | None = None) -> Mask:
+        return any_per_owner(raw[name]["owner"], n, where)
+
+    def kind_in(name: str, column: str, *members: Any) -> Mask:
+        return np.isin(raw[name][column], codes_of(*members))
+
+    sentenced = case["sentence.sentenced_on"]
+    starts = case["sentence.starts_on"]
+    requirements = raw["sentence.requirements"]
+    upw = requirements["kind"] == code_of(RequirementKind.UNPAID_WORK)
+    has_upw = any_of("sentence.requirements", upw)
+    conditions = raw["sentence.licence_conditions"]
+    interventions = raw["interventions"]
+    assessments = raw["assessments"]
+    events = raw["events"]
+    victims = raw["victims"]
+    statutory = victims["statutory"]
+    psr = case["psr"]
+    proposal = case["psr.proposal"]
+    staff = raw["om_assignments"]
+    if len(staff["owner"]):
+        _, staff_code = np.unique(staff["staff"].astype(str), return_inverse=True)
+        pairs = np.unique(np.stack([staff["owner"], staff_code.reshape(-1)]), axis=1)
+        om_count = np.bincount(pairs[0], minlength=n).astype(np.int64)
+    else:
+        om_count = np.zeros(n, dtype=np.int64)
+    flags: dict[str, Mask] = {
+        "psr": psr,
+        "psr_community": psr & np.isin(proposal, codes_of(*_COMMUNITY_KINDS)),
+        "mappa": case["mappa"],
+        "breach": any_of("breaches"),
+        "transfer_in": case["transfer_in"],
+        "ap_resident": any_of("approved_premises"),
+        "child_safeguarding": case["child_safeguarding_concern"],
+        "self_harm": case["offender.self_harm_risk"],
+        "drug_misuse": case["offender.drug_misuse"],
+        "sfl_need": case["offender.skills_for_life_need"] == 1,
+        "literacy": any_of(
+            "offender.diversity_needs",
+            kind_in("offender.diversity_needs", "value", *_LITERACY),
+        ),
+        "disability": any_of(
+            "offender.diversity_needs",
+            raw["offender.diversity_needs"]["value"] == code_of(DiversityNeed.DISABILITY),
         )
-        conditions = sentence.licence_conditions
-        offender = case.offender
-        needs = set(offender.diversity_needs) if offender.diversity_needs else _NONE
-        psr = case.psr
-        interventions = case.interventions
-        intervention_kinds = {item.kind for item in interventions} if interventions else _NONE
-        assessments = case.assessments
-        events = case.events
-        event_kinds = {event.kind for event in events} if events else _NONE
-        victims = case.victims
-        recalls = case.recalls
-        outcomes = case.outcomes
-        assignments = case.om_assignments
-        om_count.append(len({a.staff for a in assignments}) if assignments else 0)
-        facts.append(
-            (
-                psr is not None,
-                psr is not None and psr.proposal in community,
-                case.mappa is not None,
-                bool(case.breaches),
-                case.transfer_in is not None,
-                bool(case.approved_premises),
-                case.child_safeguarding_concern,
-                offender.self_harm_risk,
-                offender.drug_misuse,
-                offender.skills_for_life_need is True,
-                bool(_LITERACY & needs),
-                disability in needs or bool(offender.disabilities),
-                outcomes.oasys_rescored is True,
-                upw in requirements,
-                requirements == {upw},
-                bool(requirements & _DRR),
-                programme in requirements or accredited in intervention_kinds,
-                bool(requirements & _CURFEW_OR_EXCLUSION)
-                or (bool(conditions) and any(c.kind in _RESTRICTIVE for c in conditions)),
-                bool(conditions) and any(c.additional for c in conditions),
-                restrictive in intervention_kinds,
-                bool(interventions) and any(item.in_custody for item in interventions),
-                bool(assessments)
-                and any(a.screening is not None and a.screening.completed_on for a in assessments),
-                bool(assessments)
-                and any(
-                    a.full_analysis is not None and a.full_analysis.completed_on
-                    for a in assessments
-                ),
-                bool(assessments)
-                and any(a.rmp is not None and a.rmp.completed_on for a in assessments),
-                bool(events),
-                bool(event_kinds & _SIGNIFICANT),
-                bool(events) and any(event.on >= sentenced for event in events),
-                bool(recalls),
-                bool(recalls) and any(recall.roh_related for recall in recalls),
-                bool(case.custody_moves),
-                bool(victims),
-                bool(victims) and any(v.statutory for v in victims),
-                bool(victims)
-                and any(v.statutory and (v.contacted_on or v.face_to_face_on) for v in victims),
-                psr is not None and psr.proposal is not None,
-                outcomes.oasys_rescored is not None,
-                outcomes.reconvicted_on is not None or outcomes.cautioned_on is not None,
-            )
+        | any_of("offender.disabilities"),
+        "rescored": case["outcomes.oasys_rescored"] == 1,
+        "unpaid_work": has_upw,
+        "upw_only": has_upw & ~any_of("sentence.requirements", ~upw),
+        "drr": any_of("sentence.requirements", kind_in("sentence.requirements", "kind", *_DRR)),
+        "accredited_programme": any_of(
+            "sentence.requirements",
+            requirements["kind"] == code_of(RequirementKind.ACCREDITED_PROGRAMME),
         )
-    flags = np.asarray(facts, dtype=bool).reshape(n, len(_FLAGS))
+        | any_of(
+            "interventions",
+            interventions["kind"] == code_of(InterventionKind.ACCREDITED_PROGRAMME),
+        ),
+        "curfew_or_exclusion": any_of(
+            "sentence.requirements",
+            kind_in("sentence.requirements", "kind", *_CURFEW_OR_EXCLUSION),
+        )
+        | any_of(
+            "sentence.licence_conditions",
+            kind_in("sentence.licence_conditions", "kind", *_RESTRICTIVE),
+        ),
+        "additional_conditions": any_of("sentence.licence_conditions", conditions["additional"]),
+        "restrictive_intervention": any_of(
+            "interventions", interventions["kind"] == code_of(InterventionKind.RESTRICTIVE)
+        ),
+        "activity_in_prison": any_of("interventions", interventions["in_custody"]),
+        "screened": any_of("assessments", assessments["screening.completed_on"] != NO_DAY),
+        "full_analysis": any_of("assessments", assessments["full_analysis.completed_on"] != NO_DAY),
+        "rmp": any_of("assessments", assessments["rmp.completed_on"] != NO_DAY),
+        "events": any_of("events"),
+        "significant_change": any_of("events", kind_in("events", "kind", *_SIGNIFICANT)),
+        "event_since_sentence": any_of(
+            "events", events["on"] >= sentenced[events["owner"].astype(np.intp)]
+        ),
+        "recalled": any_of("recalls"),
+        "roh_recall": any_of("recalls", raw["recalls"]["roh_related"]),
+        "custody_moved": any_of("custody_moves"),
+        "victims": any_of("victims"),
+        "statutory_victim": any_of("victims", statutory),
+        "victim_contacted": any_of(
+            "victims",
+            statutory
+            & ((victims["contacted_on"] != NO_DAY) | (victims["face_to_face_on"] != NO_DAY)),
+        ),
+        "psr_proposal": psr & (proposal != -1),
+        "rescored_recorded": case["outcomes.oasys_rescored"] != -1,
+        "reconvicted_or_cautioned": (case["outcomes.reconvicted_on"] != NO_DAY)
+        | (case["outcomes.cautioned_on"] != NO_DAY),
+    }
     return {
         "owner": np.arange(n, dtype=np.intp),
-        "kind": np.asarray(kind, dtype=np.int8),
-        "start": ordinals(start),
-        "released": ordinals(released),
-        "om_count": np.asarray(om_count, dtype=np.int64),
-        **{name: flags[:, i].copy() for i, name in enumerate(_FLAGS)},
+        "kind": case["sentence.kind"].astype(np.int8),
+        "start": np.where(starts != NO_DAY, starts, sentenced),
+        "released": case["sentence.released_on"].copy(),
+        "om_count": om_count,
+        **{name: np.asarray(flags[name], dtype=bool).copy() for name in _FLAGS},
     }
 
 
 _GROUPS = tuple(RiskGroup)
 _RANKS = {level: level.rank for level in RohLevel}
+#: The rank of each RoH level by its code in a raw table.
+_RANK_OF_CODE = np.zeros(len(RohLevel), dtype=np.int8)
+for _level in RohLevel:
+    _RANK_OF_CODE[code_of(_level)] = _level.rank
 
 
-@table("omi.roh")
-def roh_table(cases: Sequence[Case]) -> Table:
+@raw_table("omi.roh")
+def roh_table(columns: CaseColumns) -> Table:
     """One row per RoH record, in the case's order: ``owner``, ``on`` (day number),
     ``rank`` (0 low to 3 very high) and a flag ``risk_to.<group>`` per risk group
-    assessed. Reads ``case.roh[].on``, ``.level`` and ``.risk_to``."""
-    owner: list[int] = []
-    on: list[Any] = []
-    rank: list[int] = []
-    risk: dict[RiskGroup, list[bool]] = {group: [] for group in _GROUPS}
-    for row, case in enumerate(cases):
-        for record in case.roh:
-            owner.append(row)
-            on.append(record.on)
-            rank.append(_RANKS[RohLevel(record.level)])
-            for group in _GROUPS:
-                risk[group].append(group in record.risk_to)
+    assessed. Reads the raw tables ``roh`` (``on``, ``level``) and ``roh.risk_to``."""
+    roh = columns.raw["roh"]
+    risk_to = columns.raw["roh.risk_to"]
+    records = len(roh["owner"])
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "on": ordinals(on),
-        "rank": np.asarray(rank, dtype=np.int8),
-        **{f"risk_to.{group.value}": np.asarray(risk[group], dtype=bool) for group in _GROUPS},
+        "owner": roh["owner"].astype(np.intp),
+        "on": roh["on"].copy(),
+        "rank": _RANK_OF_CODE[roh["level"]],
+        **{
+            f"risk_to.{group.value}": any_per_owner(
+                risk_to["owner"], records, risk_to["key"] == code_of(group)
+            )
+            for group in _GROUPS
+        },
     }
 
 
