@@ -17,7 +17,8 @@ kept under ``bench/.data/``), then measures, on that file:
   remaining checks, ``CaseColumns.from_raw``; ``Case`` objects not built);
 * ``evaluate`` of ``national-standards-2007`` (unstated timescales supplied as in
   ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded;
-* N01-N03 by ``target_performance`` from the file, against the hand-written pandas
+* N01-N03 by ``target_performance`` from the file (read into columns by
+  ``read_column_chunks``), against the hand-written pandas
   script ``bench/oasys_targets_pandas.py`` on the same file (figures checked equal);
 * the command line (``validate``, ``findings`` as CSV and Parquet, ``targets``,
   ``score``), each in its own process: wall time and peak resident memory (from
@@ -245,7 +246,7 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bo
 
     def ours() -> dict[str, Any]:
         report = target_performance(
-            load_cases(path).cases,
+            (chunk.columns for chunk in read_column_chunks(path)),
             "nps-2007-08",
             period=period,
             as_of=AS_OF,

@@ -52,6 +52,7 @@ from casework._display import arrow_table, html_summary, short
 from casework.calendar import WorkingCalendar
 from casework.columnar import (
     NO_DAY,
+    CaseColumns,
     FindingColumns,
     RuleColumns,
     day_number,
@@ -858,17 +859,19 @@ def _no_rule(measure: Measure, *, period: Period, area: str | None) -> TargetRes
     )
 
 
-def _is_cases(items: Iterable[Finding] | Iterable[Case]) -> tuple[bool, Iterable[Any]]:
+def _is_cases(
+    items: Iterable[Finding] | Iterable[Case] | Iterable[CaseColumns],
+) -> tuple[bool, Iterable[Any]]:
     iterator = iter(items)
     first = next(iterator, None)
     if first is None:
         return False, ()
     rest = itertools.chain((first,), iterator)
-    if isinstance(first, Case):
+    if isinstance(first, Case | CaseColumns):
         return True, rest
     if isinstance(first, Finding):
         return False, rest
-    raise TypeError(f"expected cases or findings, not {type(first).__name__}")
+    raise TypeError(f"expected cases, chunks of columns or findings, not {type(first).__name__}")
 
 
 def _index(
@@ -1149,7 +1152,7 @@ class TargetTally:
 
     def add_cases(
         self,
-        cases: Sequence[Case],
+        cases: Sequence[Case] | CaseColumns,
         *,
         as_of: dt.date,
         calendar: WorkingCalendar,
@@ -1239,7 +1242,7 @@ class TargetTally:
 
 
 def target_performance(
-    findings_or_cases: Iterable[Finding] | Iterable[Case] | Case,
+    findings_or_cases: Iterable[Finding] | Iterable[Case] | Iterable[CaseColumns] | Case,
     target_set: TargetSet | str,
     *,
     period: Period,
@@ -1258,7 +1261,10 @@ def target_performance(
     Args:
         findings_or_cases: findings of the target set's rule set (``evaluate(cases,
             "nps-2007-08", ...)``; findings of a National Standards rule set give the
-            OASys targets), or the cases themselves, evaluated here.
+            OASys targets), or the cases themselves, evaluated here: ``Case`` objects,
+            or chunks already read into columns (``chunk.columns for chunk in
+            casework.columnar.read_column_chunks(path)``, the fast way from a file;
+            the chunks' rejected records are the caller's to report).
         target_set: a :class:`TargetSet` or its name (``"nps-2007-08"``, or just
             ``"2007-08"`` for a national set, as on the command line).
         period: the reporting period (:class:`Period`).
@@ -1294,8 +1300,14 @@ def target_performance(
     if is_cases:
         if as_of is None or calendar is None:
             raise TypeError("target_performance needs as_of and calendar to evaluate cases")
-        for chunk in chunked(items, DEFAULT_CHUNK):
-            tally.add_cases(chunk, as_of=as_of, calendar=calendar, options=options)
+        items = iter(items)
+        first = next(items)
+        if isinstance(first, CaseColumns):  # chunks already read into columns
+            for columns in itertools.chain((first,), items):
+                tally.add_cases(columns, as_of=as_of, calendar=calendar, options=options)
+        else:
+            for chunk in chunked(itertools.chain((first,), items), DEFAULT_CHUNK):
+                tally.add_cases(chunk, as_of=as_of, calendar=calendar, options=options)
     else:
         if as_of is not None or calendar is not None or options:
             raise TypeError("as_of, calendar and options are for cases; findings carry their own")

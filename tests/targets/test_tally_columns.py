@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases, yaml
-from casework.columnar import evaluate_columns
+from casework.columnar import evaluate_columns, read_column_chunks
 from casework.model import Case
 from casework.performance import Period, TargetReport, TargetTally, target_performance
 from casework.report.targets import target_report
@@ -222,3 +222,23 @@ def test_a_file_run_in_parts_on_columns_gives_the_findings_report(
         expected = target_performance(findings, name, period=PERIOD)
         assert _json(result.tally.report()) == _json(expected)
         assert result.findings == len(findings)
+
+
+def test_target_performance_of_chunks_read_into_columns_is_the_cases_report(
+    calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    """Chunks read straight into columns (read_column_chunks) give the report the file's
+    cases give, for every chunk size."""
+    as_of = DATES[1]
+    path = tmp_path / "cases.jsonl"
+    records = [json.dumps(record) for record in case_records(37, 120, as_of)]
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    loaded = load_cases(path).cases
+    for name in SETS:
+        expected = _json(
+            target_performance(loaded, name, period=PERIOD, as_of=as_of, calendar=calendar)
+        )
+        for size in (7, 1_000):
+            chunks = (chunk.columns for chunk in read_column_chunks(path, size=size))
+            report = target_performance(chunks, name, period=PERIOD, as_of=as_of, calendar=calendar)
+            assert _json(report) == expected, (name, size)

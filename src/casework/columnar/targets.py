@@ -10,7 +10,7 @@ termination).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import enum
 from typing import Any, cast
 
 import numpy as np
@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from casework.calendar import Duration
 from casework.columnar import supervision
-from casework.columnar.columns import NO_DAY, CaseColumns, Days, Table, table
+from casework.columnar.columns import NO_DAY, CaseColumns, Days, Table, raw_table
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
     BASIS_CODE,
@@ -28,10 +28,10 @@ from casework.columnar.core import (
     population,
     register,
 )
+from casework.columnar.raw import code_of
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
-    Case,
     SentenceKind,
     TerminationReason,
 )
@@ -79,56 +79,57 @@ def _accommodation(status: AccommodationStatus) -> int:
     return _SETTLED if status is AccommodationStatus.SETTLED_AND_SUITABLE else 0
 
 
-@table("tgt.case")
-def case_table(cases: Sequence[Case]) -> Table:
+def _lookup(enum_type: type[enum.Enum], code: Any) -> npt.NDArray[np.int8]:
+    """Per raw-table code of ``enum_type`` (``code_of``), the code ``code(member)`` here."""
+    out = np.zeros(len(enum_type), dtype=np.int8)
+    for member in enum_type:
+        out[code_of(member)] = code(member)
+    return out
+
+
+_KIND_OF = _lookup(SentenceKind, _KIND.__getitem__)
+_REASON_OF = _lookup(TerminationReason, _REASON.__getitem__)
+_RESOLUTION_OF = _lookup(BreachResolution, _RESOLUTION.__getitem__)
+_ACCOMMODATION_OF = _lookup(AccommodationStatus, _accommodation)
+
+
+def _coded(lookup: npt.NDArray[np.int8], codes: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
+    """Raw enum codes (-1 for none) as codes here (-1 kept)."""
+    out: npt.NDArray[np.int8] = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(
+        np.int8
+    )
+    return out
+
+
+@raw_table("tgt.case")
+def case_table(columns: CaseColumns) -> Table:
     """One row per case: area (``None`` when not recorded), sentence kind, termination day
     and reason (-1 when not terminated), accommodation at the start and end (settled and
-    suitable 1, unknown 2, else 0)."""
-    area: list[str | None] = []
-    kind: list[int] = []
-    terminated: list[int] = []
-    reason: list[int] = []
-    at_start: list[int] = []
-    at_end: list[int] = []
-    kinds, reasons = _KIND, _REASON
-    for case in cases:
-        area.append(case.area)
-        sentence = case.sentence
-        kind.append(kinds[sentence.kind])
-        ended = sentence.termination
-        terminated.append(NO_DAY if ended is None else _day(ended.on))
-        reason.append(-1 if ended is None else reasons[ended.reason])
-        place = case.outcomes.accommodation
-        at_start.append(_accommodation(place.at_start))
-        at_end.append(_accommodation(place.at_end))
+    suitable 1, unknown 2, else 0). Read from the raw table ``case``."""
+    case = columns.raw["case"]
+    ended = case["sentence.termination"]
     return {
-        "owner": np.arange(len(cases), dtype=np.intp),
-        "area": np.asarray(area, dtype=object),
-        "kind": np.asarray(kind, dtype=np.int8),
-        "terminated": np.asarray(terminated, dtype=np.int64),
-        "reason": np.asarray(reason, dtype=np.int8),
-        "at_start": np.asarray(at_start, dtype=np.int8),
-        "at_end": np.asarray(at_end, dtype=np.int8),
+        "owner": np.arange(len(columns), dtype=np.intp),
+        "area": case["area"].copy(),
+        "kind": _coded(_KIND_OF, case["sentence.kind"]),
+        "terminated": np.where(ended, case["sentence.termination.on"], NO_DAY),
+        "reason": np.where(
+            ended, _coded(_REASON_OF, case["sentence.termination.reason"]), -1
+        ).astype(np.int8),
+        "at_start": _coded(_ACCOMMODATION_OF, case["outcomes.accommodation.at_start"]),
+        "at_end": _coded(_ACCOMMODATION_OF, case["outcomes.accommodation.at_end"]),
     }
 
 
-@table("tgt.breaches")
-def breach_table(cases: Sequence[Case]) -> Table:
+@raw_table("tgt.breaches")
+def breach_table(columns: CaseColumns) -> Table:
     """One row per breach, in record order: breach action day (NO_DAY if none) and how it
-    was resolved (-1 if not)."""
-    owner: list[int] = []
-    action: list[int] = []
-    resolution: list[int] = []
-    codes = _RESOLUTION
-    for row, case in enumerate(cases):
-        for breach in case.breaches:
-            owner.append(row)
-            action.append(_day(breach.action_on))
-            resolution.append(-1 if breach.resolution is None else codes[breach.resolution])
+    was resolved (-1 if not). Read from the raw table ``breaches``."""
+    breaches = columns.raw["breaches"]
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "action": np.asarray(action, dtype=np.int64),
-        "resolution": np.asarray(resolution, dtype=np.int8),
+        "owner": breaches["owner"].astype(np.intp),
+        "action": breaches["action_on"].copy(),
+        "resolution": _coded(_RESOLUTION_OF, breaches["resolution"]),
     }
 
 
@@ -280,16 +281,17 @@ def case_dates(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
     }
 
 
-@table("tgt.victims")
-def victim_table(cases: Sequence[Case]) -> Table:
+@raw_table("tgt.victims")
+def victim_table(columns: CaseColumns) -> Table:
     """One row per victim eligible for statutory contact, in record order: the unit label
-    ``TGT.victim-contact`` gives it and the first contact offered or made (NO_DAY if none)."""
+    ``TGT.victim-contact`` gives it and the first contact offered or made (NO_DAY if none).
+    Only the cases with a victim in the raw tables are read as ``Case`` objects (the
+    rule's own selection of eligible victims, ``_statutory_victims``, decides)."""
     owner: list[int] = []
     label: list[str] = []
     contacted: list[int] = []
-    for row, case in enumerate(cases):
-        if not case.victims:
-            continue
+    for row in np.unique(columns.raw["victims"]["owner"]).tolist():
+        case = columns.cases[row]
         for text, victim in targets._statutory_victims(case):
             owner.append(row)
             label.append(text)
