@@ -42,7 +42,7 @@ from casework.columnar.core import (
     population_codes,
 )
 from casework.columnar.group import any_per_owner
-from casework.columnar.raw import code_of, codes_of
+from casework.columnar.raw import code_of, codes_of, lookup
 from casework.model import (
     Answer,
     Case,
@@ -106,9 +106,7 @@ _UNANSWERED = _CODE[None]
 
 
 #: The answers' codes here by their code in a raw table (``code_of``).
-_FROM_RAW = np.zeros(len(Answer), dtype=np.int8)
-for _answer in Answer:
-    _FROM_RAW[code_of(_answer)] = _CODE[_answer]
+_FROM_RAW = lookup(Answer, _CODE.__getitem__)
 
 
 def _answers(columns: CaseColumns, which: str) -> Table:
@@ -316,9 +314,7 @@ def facts_table(columns: CaseColumns) -> Table:
 _GROUPS = tuple(RiskGroup)
 _RANKS = {level: level.rank for level in RohLevel}
 #: The rank of each RoH level by its code in a raw table.
-_RANK_OF_CODE = np.zeros(len(RohLevel), dtype=np.int8)
-for _level in RohLevel:
-    _RANK_OF_CODE[code_of(_level)] = _level.rank
+_RANK_OF_CODE = lookup(RohLevel, lambda level: level.rank)
 
 
 @raw_table("omi.roh")

@@ -59,6 +59,7 @@ __all__ = [
     "code_of",
     "codes_of",
     "layout",
+    "lookup",
     "raw_from_cases",
     "same_tables",
 ]
@@ -114,6 +115,15 @@ def _enum_codes(enum_type: type[enum.Enum]) -> dict[enum.Enum, int]:
 def code_of(member: enum.Enum) -> int:
     """The code of an enum member in a raw column (its index in the enum's order)."""
     return _enum_codes(type(member))[member]
+
+
+def lookup(enum_type: type[enum.Enum], value: Callable[[Any], int]) -> npt.NDArray[np.int8]:
+    """Per code of ``enum_type`` in a raw column, ``value(member)``: index it with a raw
+    column to translate the codes (``lookup(RohLevel, rank)[raw["roh"]["level"]]``)."""
+    out = np.zeros(len(_enum_codes(enum_type)), dtype=np.int8)
+    for member, code in _enum_codes(enum_type).items():
+        out[code] = value(member)
+    return out
 
 
 def codes_of(*members: enum.Enum) -> npt.NDArray[np.int16]:

@@ -10,7 +10,6 @@ termination).
 
 from __future__ import annotations
 
-import enum
 from typing import Any, cast
 
 import numpy as np
@@ -28,7 +27,7 @@ from casework.columnar.core import (
     population,
     register,
 )
-from casework.columnar.raw import code_of
+from casework.columnar.raw import lookup
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
@@ -79,23 +78,15 @@ def _accommodation(status: AccommodationStatus) -> int:
     return _SETTLED if status is AccommodationStatus.SETTLED_AND_SUITABLE else 0
 
 
-def _lookup(enum_type: type[enum.Enum], code: Any) -> npt.NDArray[np.int8]:
-    """Per raw-table code of ``enum_type`` (``code_of``), the code ``code(member)`` here."""
-    out = np.zeros(len(enum_type), dtype=np.int8)
-    for member in enum_type:
-        out[code_of(member)] = code(member)
-    return out
+_KIND_OF = lookup(SentenceKind, _KIND.__getitem__)
+_REASON_OF = lookup(TerminationReason, _REASON.__getitem__)
+_RESOLUTION_OF = lookup(BreachResolution, _RESOLUTION.__getitem__)
+_ACCOMMODATION_OF = lookup(AccommodationStatus, _accommodation)
 
 
-_KIND_OF = _lookup(SentenceKind, _KIND.__getitem__)
-_REASON_OF = _lookup(TerminationReason, _REASON.__getitem__)
-_RESOLUTION_OF = _lookup(BreachResolution, _RESOLUTION.__getitem__)
-_ACCOMMODATION_OF = _lookup(AccommodationStatus, _accommodation)
-
-
-def _coded(lookup: npt.NDArray[np.int8], codes: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
+def _coded(recode: npt.NDArray[np.int8], codes: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
     """Raw enum codes (-1 for none) as codes here (-1 kept)."""
-    out: npt.NDArray[np.int8] = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(
+    out: npt.NDArray[np.int8] = np.where(codes >= 0, recode[np.maximum(codes, 0)], -1).astype(
         np.int8
     )
     return out
