@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from casework import WorkingCalendar
-from casework.columnar import evaluate_columns
+from casework.columnar import CaseColumns, evaluate_columns
 from casework.model import Case
 from casework.rules import available_rulesets, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
@@ -21,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from evaluate import UNSTATED
 from generate import case_records
 
-__all__ = ["SETS", "WITNESSES", "case_records", "check", "rules_for"]
+__all__ = ["SETS", "WITNESSES", "case_records", "check", "check_tables", "rules_for"]
 
 WITNESSES = Path(__file__).parents[1] / "testing" / "data" / "outcome-witnesses.jsonl"
 COLUMNS = ["case_ref", "rule_id", "unit", "outcome", "basis", "trigger", "due", "done", "late_by",
@@ -86,3 +89,17 @@ def same(name: str, got: pa.Table, expected: pa.Table, columns: list[str]) -> No
                 f"{name} {column} differs at row {at}: columns {left[at]!r}, scalar {right[at]!r}"
                 f" (case {expected.column('case_ref')[at]}, rule {expected.column('rule_id')[at]})"
             )
+
+
+def check_tables(
+    cases: list[Case], oracles: dict[str, Callable[[list[Case]], dict[str, Any]]]
+) -> None:
+    """Entity tables built from the chunk's raw tables equal their ``Case``-loop oracles,
+    column by column (names, dtypes and values)."""
+    columns = CaseColumns.from_cases(cases)
+    for name, oracle in oracles.items():
+        want, got = oracle(cases), columns.table(name)
+        assert set(got) == set(want), name
+        for column, values in want.items():
+            assert got[column].dtype == values.dtype, (name, column)
+            assert np.array_equal(got[column], values), (name, column)
