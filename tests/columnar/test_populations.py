@@ -4,9 +4,10 @@ Every population of the National Standards and targets rule sets (and the
 populations the registered factories make) is answered for a whole chunk by
 :func:`casework.columnar.core.population` (kernels, parts combined as ``&``, ``|``,
 ``~`` combine) and, case by case, by the population's own test with the context the
-scalar engine gives it: whether it applies and whether the test raises for a missing
-fact or parameter must be the same for every case, on the witness, benchmark and
-generated cases, at several evaluation dates and in-force readings.
+scalar engine gives it: whether it applies and what the test raises for (a missing
+fact or a missing parameter, told apart by the kernels themselves, no test asked)
+must be the same for every case, on the witness, benchmark and generated cases, at
+several evaluation dates and in-force readings.
 """
 
 from __future__ import annotations
@@ -22,12 +23,20 @@ from hypothesis import strategies as st
 from casework import WorkingCalendar, load_cases
 from casework.columnar import CaseColumns
 from casework.columnar import populations as cp
-from casework.columnar.core import population
-from casework.model import Case, RohLevel, RohRecord, Termination, TerminationReason
+from casework.columnar.core import NO, NO_FACT, NO_PARAMETER, YES, population, population_codes
+from casework.columnar.raw import code_of
+from casework.model import (
+    Case,
+    RohLevel,
+    RohRecord,
+    SentenceKind,
+    Termination,
+    TerminationReason,
+)
 from casework.rules import population as pops
 from casework.rules import ruleset
 from casework.rules.engine import EVERY_CASE, Context, MissingFactError, Population, Rule
-from casework.rules.parameters import MissingParameterError
+from casework.rules.parameters import MissingParameterError, ParameterSet
 from casework.rules.ruleset import RuleSet
 from casework.testing import strategies as cs
 from tests.columnar.compare import WITNESSES, case_records, rules_for
@@ -57,16 +66,41 @@ MADE = (
 )
 
 
-def scalar(cases: list[Case], test: Population, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """The population's own test asked of each case, as the scalar engine asks it."""
-    applies = np.zeros(len(cases), dtype=bool)
-    missing = np.zeros(len(cases), dtype=bool)
+def scalar_codes(cases: list[Case], test: Population, ctx: Context) -> np.ndarray:
+    """The population's own test asked of each case, as the scalar engine asks it: yes,
+    no, or what it raised (a missing fact, a missing parameter) as a code."""
+    codes = np.zeros(len(cases), dtype=np.int8)
     for row, case in enumerate(cases):
         try:
-            applies[row] = test(case, attrs.evolve(ctx, record_as_of=case.as_of))
-        except (MissingFactError, MissingParameterError):
-            missing[row] = True
-    return applies, missing
+            codes[row] = YES if test(case, attrs.evolve(ctx, record_as_of=case.as_of)) else NO
+        except MissingFactError:
+            codes[row] = NO_FACT
+        except MissingParameterError:
+            codes[row] = NO_PARAMETER
+    return codes
+
+
+def scalar(cases: list[Case], test: Population, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the population's own test applies to each case, and whether it raises."""
+    codes = scalar_codes(cases, test, ctx)
+    return codes == YES, codes >= NO_FACT
+
+
+def check_codes(columns: CaseColumns, cases: list[Case], rule: Rule, ctx: Context) -> int:
+    """The population's codes on columns equal its test's, and the kernels said which of a
+    fact or a parameter each case lacks without asking the test; the cases lacking one."""
+    codes = population_codes(columns, rule.applies_to, ctx)
+    want = scalar_codes(cases, rule.applies_to, ctx)
+    wrong = np.flatnonzero(codes != want)
+    assert not wrong.size, (
+        f"{rule.id} ({rule.applies_to.description}): cases "
+        f"{[cases[i].reference for i in wrong[:5]]}: columns {codes[wrong[:5]]}, "
+        f"scalar {want[wrong[:5]]}"
+    )
+    _, lacks = cp.masks(columns, rule.applies_to, ctx, np.ones(len(cases), dtype=bool))
+    assert not (lacks == cp.ASK_TEST).any(), rule.id
+    assert np.array_equal(lacks, np.where(want >= NO_FACT, want, 0)), rule.id
+    return int((want >= NO_FACT).sum())
 
 
 def populations_of(rules: RuleSet) -> list[Rule]:
@@ -82,14 +116,10 @@ def check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalenda
     columns = CaseColumns.from_cases(cases)
     assert columns.raw  # the kernels answer when the raw tables are at hand
     for rule in populations_of(rules):
-        applies, missing = population(columns, rule, ctx)
-        want_applies, want_missing = scalar(cases, rule.applies_to, ctx)
-        wrong = np.flatnonzero((applies != want_applies) | (missing != want_missing))
-        assert not wrong.size, (
-            f"{name} {rule.id} ({rule.applies_to.description}) on {as_of} {options}: cases "
-            f"{[cases[i].reference for i in wrong[:5]]}: columns {applies[wrong[:5]]} "
-            f"{missing[wrong[:5]]}, scalar {want_applies[wrong[:5]]} {want_missing[wrong[:5]]}"
-        )
+        try:
+            check_codes(columns, cases, rule, ctx)
+        except AssertionError as failed:
+            raise AssertionError(f"{name} on {as_of} {options}: {failed}") from None
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +165,48 @@ def test_missing_parameters_give_missing_for_the_cases_that_ask_them(
     assert columns.raw
     asked = 0
     for rule in rules.rules:
-        applies, missing = population(columns, rule, ctx)
-        want = scalar(fixed_cases, rule.applies_to, ctx)
-        assert np.array_equal(applies, want[0]), rule.id
-        assert np.array_equal(missing, want[1]), rule.id
-        asked += int(missing.sum())
+        asked += check_codes(columns, fixed_cases, rule, ctx)
     assert asked  # some population here does ask for an unstated parameter
+
+
+def unstated(rules: RuleSet, name: str) -> RuleSet:
+    """``rules`` with no value for the parameter ``name``."""
+    found = rules.parameters
+    definitions = dict(found.definitions)
+    definitions[name] = attrs.evolve(definitions[name], values=())
+    overrides = {key: value for key, value in found.overrides.items() if key != name}
+    return attrs.evolve(rules, parameters=ParameterSet(found.on, definitions, overrides))
+
+
+#: Parameters the population kernels read, and a rule set whose populations read each.
+READ_BY_POPULATIONS = (
+    ("national-standards-2007", "roh_review_first_limit"),
+    ("national-standards-2007", "roh_review_release_limit"),
+    ("national-standards-2007", "roh_review_custody_limit"),
+    ("national-standards-2007", "home_visit_limit"),
+    ("national-standards-2007", "appointment_interval_limit"),
+    ("national-standards-2007", "upw_session_interval_limit"),
+    ("national-standards-2007", "plan_review_interval_months"),
+    ("rom-east-of-england-2007-08", "breach_free_period"),
+    ("rom-east-of-england-2007-08", "neutral_termination_reasons"),
+)
+
+
+@pytest.mark.parametrize(("name", "parameter"), READ_BY_POPULATIONS)
+def test_kernels_tell_a_parameter_with_no_value_from_a_missing_fact(
+    fixed_cases: list[Case], calendar: WorkingCalendar, name: str, parameter: str
+) -> None:
+    """With one parameter unstated, the cases whose test asks for it lack a parameter on
+    columns as in the test, said by the kernels (no test asked), not a missing fact."""
+    rules = unstated(rules_for(name), parameter)
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
+    lacking = 0
+    for rule in populations_of(rules):
+        check_codes(columns, fixed_cases, rule, ctx)
+        lacking += int((population_codes(columns, rule.applies_to, ctx) == NO_PARAMETER).sum())
+    assert lacking  # some population does ask for it
 
 
 def leaves(test: object) -> list[object]:
@@ -220,6 +286,39 @@ def test_a_part_without_a_kernel_is_asked_only_where_its_answer_counts(
     asked.clear()
     population(columns, attrs.evolve(rules.rules[0], applies_to=pops.LICENCE & part), ctx)
     assert set(asked) == licences
+
+
+def test_a_kernel_that_cannot_say_what_is_missing_leaves_the_test_to_say(
+    fixed_cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """A kernel giving a mask for ``missing`` (not which kind): those cases, and only
+    those, are asked of the test, which says a fact or a parameter."""
+    asked: list[str] = []
+
+    def test(case: Case, _ctx: Context) -> bool:
+        asked.append(case.reference)
+        if case.reference.endswith("3"):
+            raise MissingParameterError("a_parameter", "a parameter")
+        if case.reference.endswith("7"):
+            raise MissingFactError("a missing fact")
+        return case.sentence.kind == "licence"
+
+    def kernel(columns: CaseColumns, _ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        references = np.asarray(columns.references)
+        missing = np.char.endswith(references, "3") | np.char.endswith(references, "7")
+        return columns.raw["case"]["sentence.kind"] == code_of(SentenceKind.LICENCE), missing
+
+    part = Population("licences, but some cases raise", test)
+    cp.register_population(part, kernel)
+    rules = rules_for("national-standards-2007")
+    ctx = Context.of(rules, as_of=dt.date(2012, 1, 1), calendar=calendar)
+    columns = CaseColumns.from_cases(fixed_cases)
+    assert columns.raw
+    codes = population_codes(columns, part, ctx)
+    lacking = [case.reference for case in fixed_cases if case.reference[-1] in "37"]
+    assert sorted(asked) == sorted(lacking)
+    assert {NO_FACT, NO_PARAMETER} <= set(codes.tolist())
+    assert codes.tolist() == scalar_codes(fixed_cases, part, ctx).tolist()
 
 
 def test_registering_a_kernel_twice_is_refused() -> None:

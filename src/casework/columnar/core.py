@@ -273,19 +273,21 @@ def _by_population_kernels(
     columns: CaseColumns, test: Population, ctx: Context, wanted: Mask
 ) -> Codes | None:
     """The codes of ``test`` from the National Standards and targets population kernels
-    (:mod:`casework.columnar.populations`) when the chunk's raw tables are at hand; the
-    few cases the kernels say lack a fact or parameter are asked of the test itself, which
-    says which. ``None`` when the kernels cannot answer."""
+    (:mod:`casework.columnar.populations`) when the chunk's raw tables are at hand. The
+    kernels say which of a fact or a parameter a case lacks (:data:`NO_FACT`,
+    :data:`NO_PARAMETER`); the cases where a kernel cannot say which are asked of the
+    test itself. ``None`` when the kernels cannot answer."""
     from casework.columnar import populations  # noqa: PLC0415  (it imports this module)
 
     if not populations.raw_at_hand(columns) or not populations.answers(test):
         return None
     try:
-        applies, missing = populations.masks(columns, test, ctx, wanted)
+        applies, lacks = populations.masks(columns, test, ctx, wanted)
     except Exception:  # a part asked case by case raised: ask each case, as below
         return None
     codes: Codes = np.where(applies, YES, NO).astype(np.int8)
-    _ask(columns, test, ctx, np.flatnonzero(missing & wanted), codes)
+    codes = np.where((lacks == NO_FACT) | (lacks == NO_PARAMETER), lacks, codes).astype(np.int8)
+    _ask(columns, test, ctx, np.flatnonzero((lacks == populations.ASK_TEST) & wanted), codes)
     return codes
 
 

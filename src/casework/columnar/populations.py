@@ -2,11 +2,13 @@
 
 A rule's population (:class:`~casework.rules.engine.Population`) is a test asked of
 one case. Here a *population kernel* answers it for every case of a chunk:
-``kernel(columns, ctx) -> (applies, missing)``, two masks, ``missing`` where the
-scalar test would raise :class:`~casework.rules.engine.MissingFactError` or
-:class:`~casework.rules.parameters.MissingParameterError` (the scalar engine answers
-those cases, as it words what is missing). Kernels read the chunk's raw tables
-(:attr:`CaseColumns.raw`) and fixed columns with numpy only.
+``kernel(columns, ctx) -> (applies, missing)``: a mask, and where the scalar test
+would raise :class:`~casework.rules.engine.MissingFactError` or
+:class:`~casework.rules.parameters.MissingParameterError`. ``missing`` is either
+the codes of what is missing (:data:`Why`: 0, ``core.NO_FACT`` or
+``core.NO_PARAMETER``, exactly as the test would raise) or a mask (the kind not
+known: those cases are asked of the test, which says which). Kernels read the
+chunk's raw tables (:attr:`CaseColumns.raw`) and fixed columns with numpy only.
 
 Kernels are registered (:func:`register_population`) against the very population
 they are the second form of, or against the *factory* that makes a family of
@@ -34,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.columnar.columns import _RAW, NO_DAY, CaseColumns, Days, Mask, day_number
-from casework.columnar.core import case_context
+from casework.columnar.core import NO_FACT, NO_PARAMETER, case_context
 from casework.columnar.raw import code_of, codes_of
 from casework.model import (
     AssessmentPurpose,
@@ -57,14 +59,22 @@ __all__ = [
     "register_population",
 ]
 
-PopulationKernel = Callable[[CaseColumns, Context], tuple[Mask, Mask]]
-"""A population for a chunk: per case whether it applies, and whether the scalar
-test would raise for a missing fact or parameter."""
-DayKernel = Callable[[CaseColumns, Context], tuple[Days, Mask]]
-"""A function of a case giving a day (a due date, an end), for a chunk: the day
-numbers (NO_DAY for ``None``), and where the scalar function would raise."""
+Why = npt.NDArray[np.int8]
+"""Per case, what a test lacks: 0 nothing, ``core.NO_FACT`` (it raises
+``MissingFactError``), ``core.NO_PARAMETER`` (``MissingParameterError``) or
+:data:`ASK_TEST` (one of the two: the test itself is asked which)."""
+ASK_TEST = 5
+"""A :data:`Why` code: a fact or a parameter is missing, which one the test says."""
 
-_Leaf = Callable[[CaseColumns, Context, Mask], tuple[Mask, Mask]]
+PopulationKernel = Callable[[CaseColumns, Context], tuple[Mask, Mask | Why]]
+"""A population for a chunk: per case whether it applies, and what the scalar test
+would raise for (:data:`Why` codes, or a mask where the kind is not known)."""
+DayKernel = Callable[[CaseColumns, Context], tuple[Days, Mask | Why]]
+"""A function of a case giving a day (a due date, an end), for a chunk: the day
+numbers (NO_DAY for ``None``), and where the scalar function would raise (as for
+:data:`PopulationKernel`)."""
+
+_Leaf = Callable[[CaseColumns, Context, Mask], tuple[Mask, Mask | Why]]
 """A kernel told which cases matter (``where``); others' answers are not used."""
 
 _KERNELS: dict[int, tuple[object, _Leaf]] = {}
@@ -77,6 +87,31 @@ _UNITS: dict[int, tuple[object, Callable[[CaseColumns], Mask]]] = {}
 """Per case, whether a targets rule's units function lists any unit, by the function."""
 _UNIT_FACTORIES: dict[types.CodeType, Callable[..., Callable[[CaseColumns], Mask]]] = {}
 _DAY_FACTORIES: dict[types.CodeType, Callable[..., DayKernel | None]] = {}
+
+
+def why(missing: Mask | Why) -> Why:
+    """A kernel's ``missing`` as :data:`Why` codes (a mask: :data:`ASK_TEST` where set)."""
+    found = np.asarray(missing)
+    if found.dtype == np.bool_:
+        return np.where(found, ASK_TEST, 0).astype(np.int8)
+    return found.astype(np.int8, copy=False)
+
+
+def lacking_fact(missing: Mask) -> Why:
+    """:data:`Why` codes: a missing fact where ``missing``."""
+    return np.where(missing, NO_FACT, 0).astype(np.int8)
+
+
+def lacking_parameter(missing: Mask) -> Why:
+    """:data:`Why` codes: a parameter with no value where ``missing``."""
+    return np.where(missing, NO_PARAMETER, 0).astype(np.int8)
+
+
+def first_lacking(first: Mask | Why, then: Mask | Why) -> Why:
+    """What is missing when ``first`` is asked before ``then``: ``first``'s where it
+    lacks something, else ``then``'s."""
+    before, after = why(first), why(then)
+    return np.where(before != 0, before, after).astype(np.int8)
 
 
 def _nested(factory: Callable[..., Any], name: str) -> types.CodeType:
@@ -99,7 +134,7 @@ def _cells(function: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _ignoring_where(kernel: PopulationKernel) -> _Leaf:
-    def leaf(columns: CaseColumns, ctx: Context, _where: Mask) -> tuple[Mask, Mask]:
+    def leaf(columns: CaseColumns, ctx: Context, _where: Mask) -> tuple[Mask, Mask | Why]:
         return kernel(columns, ctx)
 
     return leaf
@@ -279,8 +314,10 @@ def population_masks(
     if kernels is None:
         kernels = raw_at_hand(columns)
     if not kernels:
-        return _scalar(columns, population.test, ctx, every)
-    return _masks(columns, population.test, ctx, every)
+        applies, lacks = _scalar(columns, population.test, ctx, every)
+    else:
+        applies, lacks = _masks(columns, population.test, ctx, every)
+    return applies, lacks != 0
 
 
 def answers(population: Population) -> bool:
@@ -295,8 +332,9 @@ def answers(population: Population) -> bool:
 
 def masks(
     columns: CaseColumns, population: Population, ctx: Context, where: Mask
-) -> tuple[Mask, Mask]:
-    """:func:`population_masks` by the kernels, exact on the cases of ``where``."""
+) -> tuple[Mask, Why]:
+    """By the kernels, exact on the cases of ``where``: per case whether ``population``
+    applies, and what its test would raise for (:data:`Why`; then it does not apply)."""
     return _masks(columns, population.test, ctx, where)
 
 
@@ -307,40 +345,40 @@ def raw_at_hand(columns: CaseColumns) -> bool:
 
 def _masks(
     columns: CaseColumns, test: Callable[..., bool], ctx: Context, where: Mask
-) -> tuple[Mask, Mask]:
+) -> tuple[Mask, Why]:
     n = len(columns)
     if test is EVERY_CASE.test:
-        return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+        return np.ones(n, dtype=bool), np.zeros(n, dtype=np.int8)
     code = getattr(test, "__code__", None)
     if code is _AND or code is _OR:
         cells = _cells(test)
         first, second = cells["self"].test, cells["other"].test
-        a, a_missing = _masks(columns, first, ctx, where)
+        a, a_lacks = _masks(columns, first, ctx, where)
         # ``a and b`` asks b only where a held; ``a or b`` only where it did not.
-        asked = where & ~a_missing & (a if code is _AND else ~a)
-        b, b_missing = _masks(columns, second, ctx, asked)
-        missing = a_missing | (asked & b_missing)
+        asked = where & (a_lacks == 0) & (a if code is _AND else ~a)
+        b, b_lacks = _masks(columns, second, ctx, asked)
+        lacks = first_lacking(a_lacks, np.where(asked, b_lacks, 0))
         applies = (a & b) if code is _AND else (a | (asked & b))
-        return applies & ~missing, missing
+        return applies & (lacks == 0), lacks
     if code is _NOT:
-        a, a_missing = _masks(columns, _cells(test)["self"].test, ctx, where)
-        return ~a & ~a_missing, a_missing
+        a, a_lacks = _masks(columns, _cells(test)["self"].test, ctx, where)
+        return ~a & (a_lacks == 0), a_lacks
     if code is not None and code is _UNDER:
         cells = _cells(test)
         return _masks(columns, cells["rule"].applies_to.test, _local(columns, cells["local"], ctx),
                       where)  # fmt: skip
     if code is not None and code is _UNIT_RULE:
         cells = _cells(test)
-        a, a_missing = _masks(columns, cells["applies_to"].test, ctx, where)
-        asked = where & ~a_missing & a
+        a, a_lacks = _masks(columns, cells["applies_to"].test, ctx, where)
+        asked = where & (a_lacks == 0) & a
         has_units = _units_kernel(cells["units"])
         if has_units is not None:
-            has, has_missing = has_units(columns), np.zeros(n, dtype=bool)
+            has, has_lacks = has_units(columns), np.zeros(n, dtype=np.int8)
         else:
-            has, has_missing = _scalar(columns, lambda case, _ctx: bool(cells["units"](case)),
-                                       ctx, asked)  # fmt: skip
-        missing = a_missing | (asked & has_missing)
-        return a & has & ~missing, missing
+            has, has_lacks = _scalar(columns, lambda case, _ctx: bool(cells["units"](case)),
+                                     ctx, asked)  # fmt: skip
+        lacks = first_lacking(a_lacks, np.where(asked, has_lacks, 0))
+        return a & has & (lacks == 0), lacks
     leaf = _leaf_for(test)
     if leaf is None:
         return _scalar(columns, test, ctx, where)
@@ -348,8 +386,8 @@ def _masks(
     found = columns.memo.get(key)
     if found is None:
         applies, missing = leaf(columns, ctx, where)
-        missing = np.asarray(missing, dtype=bool)
-        found = (np.asarray(applies, dtype=bool) & ~missing, missing, test, ctx)
+        lacks = why(missing)
+        found = (np.asarray(applies, dtype=bool) & (lacks == 0), lacks, test, ctx)
         if not _partial(leaf):
             columns.memo[key] = found  # keeps test and ctx alive, so the ids stay theirs
     return found[0], found[1]
@@ -372,19 +410,21 @@ def _local(columns: CaseColumns, local: Callable[[Context], Context], ctx: Conte
 
 def _scalar(
     columns: CaseColumns, test: Callable[..., bool], ctx: Context, where: Mask
-) -> tuple[Mask, Mask]:
+) -> tuple[Mask, Why]:
     """The scalar test, asked of the cases in ``where`` only."""
     n = len(columns)
     applies = np.zeros(n, dtype=bool)
-    missing = np.zeros(n, dtype=bool)
+    lacks = np.zeros(n, dtype=np.int8)
     rows = np.flatnonzero(where)
     for row in rows.tolist():
         own = case_context(columns, ctx, row)
         try:
             applies[row] = test(columns.cases[row], own)
-        except (MissingFactError, MissingParameterError):
-            missing[row] = True
-    return applies, missing
+        except MissingFactError:
+            lacks[row] = NO_FACT
+        except MissingParameterError:
+            lacks[row] = NO_PARAMETER
+    return applies, lacks
 
 
 # ---------------------------------------------------------------- facts from the raw tables
@@ -518,9 +558,9 @@ register_population(pops.TRANSFERRED_IN, lambda c, _ctx: _fixed(_case(c, "transf
 def _tiers(wanted: frozenset[Any], **_: Any) -> PopulationKernel:
     codes = [int(tier) for tier in wanted]
 
-    def kernel(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Mask]:
+    def kernel(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Why]:
         tier = columns.tier_at_start
-        return np.isin(tier, codes), tier == 0
+        return np.isin(tier, codes), lacking_fact(tier == 0)
 
     return kernel
 
@@ -528,9 +568,9 @@ def _tiers(wanted: frozenset[Any], **_: Any) -> PopulationKernel:
 def _roh_at_least(level: RohLevel, **_: Any) -> PopulationKernel:
     rank = code_of(level)
 
-    def kernel(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Mask]:
+    def kernel(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Why]:
         found = roh_at_start(columns)
-        return found >= rank, found == -1
+        return found >= rank, lacking_fact(found == -1)
 
     return kernel
 
@@ -550,16 +590,18 @@ def _lasting(due: Callable[..., Any], ended_on: Callable[..., Any], **_: Any) ->
         return None
     due_kernel = _day_kernel(due)
 
-    def leaf(columns: CaseColumns, ctx: Context, where: Mask) -> tuple[Mask, Mask]:
+    def leaf(columns: CaseColumns, ctx: Context, where: Mask) -> tuple[Mask, Why]:
         end, end_missing = ended(columns, ctx)
-        asked = where & ~end_missing & (end != NO_DAY)
+        end_lacks = why(end_missing)
+        asked = where & (end_lacks == 0) & (end != NO_DAY)
         if due_kernel is not None:
             due_on, due_missing = due_kernel(columns, ctx)
         else:
             due_on, due_missing = _scalar_days(columns, due, ctx, asked)
-        missing = end_missing | (asked & due_missing)
-        applies = ~end_missing & ((end == NO_DAY) | (~due_missing & (due_on <= end)))
-        return applies & ~missing, missing
+        due_lacks = why(due_missing)
+        lacks = first_lacking(end_lacks, np.where(asked, due_lacks, 0))
+        applies = (end_lacks == 0) & ((end == NO_DAY) | ((due_lacks == 0) & (due_on <= end)))
+        return applies & (lacks == 0), lacks
 
     leaf.partial = due_kernel is None  # type: ignore[attr-defined]
     return leaf
@@ -567,18 +609,20 @@ def _lasting(due: Callable[..., Any], ended_on: Callable[..., Any], **_: Any) ->
 
 def _scalar_days(
     columns: CaseColumns, function: Callable[..., Any], ctx: Context, where: Mask
-) -> tuple[Days, Mask]:
+) -> tuple[Days, Why]:
     n = len(columns)
     out = np.full(n, NO_DAY, dtype=np.int64)
-    missing = np.zeros(n, dtype=bool)
+    lacks = np.zeros(n, dtype=np.int8)
     rows = np.flatnonzero(where)
     for row in rows.tolist():
         own = case_context(columns, ctx, row)
         try:
             out[row] = day_number(function(columns.cases[row], own))
-        except (MissingFactError, MissingParameterError):
-            missing[row] = True
-    return out, missing
+        except MissingFactError:
+            lacks[row] = NO_FACT
+        except MissingParameterError:
+            lacks[row] = NO_PARAMETER
+    return out, lacks
 
 
 def _register_standards() -> None:
@@ -621,20 +665,20 @@ def _register_standards() -> None:
 
     register_population(consistency.SCREENED_IN, screened_in)
 
-    def not_low_roh(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask]:
+    def not_low_roh(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
         as_of = np.full(len(columns), day_number(ctx.as_of), dtype=np.int64)
         level = _record_on(columns, "roh", as_of, "level")
-        return level > code_of(RohLevel.LOW), level == -1
+        return level > code_of(RohLevel.LOW), lacking_fact(level == -1)
 
     register_population(consistency.NOT_LOW_ROH, not_low_roh)
 
-    def high_roh_transfer(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Mask]:
+    def high_roh_transfer(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Why]:
         moved = _case(columns, "transfer_in")
         notified = _case(columns, "transfer_in.notified_on")
         level = _record_on(columns, "roh", notified, "level")
         level = np.where(level == -1, roh_at_start(columns), level)
         missing = moved & (level == -1)
-        return moved & (level >= code_of(RohLevel.HIGH)), missing
+        return moved & (level >= code_of(RohLevel.HIGH)), lacking_fact(missing)
 
     register_population(supervision._HIGH_ROH_TRANSFER, high_roh_transfer)
 
@@ -678,7 +722,7 @@ def _register_requirements(supervision: types.ModuleType) -> None:
         found = columns.raw["sentence.requirements"]
         return _any_per_case(columns, "sentence.requirements", found["kind"] == upw_code)
 
-    def not_in_premises(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask]:
+    def not_in_premises(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
         due, missing = _param_days(columns, ctx, columns.start, "home_visit_limit")
         found = columns.raw["approved_premises"]
         owner = found["owner"].astype(np.intp)
@@ -686,15 +730,17 @@ def _register_requirements(supervision: types.ModuleType) -> None:
         there = (found["arrived_on"] <= due[owner]) & (
             (left == NO_DAY) | (left >= columns.start[owner])
         )
-        return ~_any_per_case(columns, "approved_premises", there), missing
+        return ~_any_per_case(columns, "approved_premises", there), lacking_parameter(missing)
 
-    def in_custody_when_due(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask]:
+    def in_custody_when_due(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
         due, missing = _param_days(
             columns, ctx, _case(columns, "sentence.sentenced_on"), "roh_review_custody_limit"
         )
         released = _case(columns, "sentence.released_on")
         # ``released is None or released > due``: the due date is asked only of a release.
-        return (released == NO_DAY) | (released > due), missing & (released != NO_DAY)
+        return (released == NO_DAY) | (released > due), lacking_parameter(
+            missing & (released != NO_DAY)
+        )
 
     by_description: dict[str, PopulationKernel] = {
         "not unpaid work only": lambda c, _ctx: _fixed(~upw_only(c)),
@@ -726,10 +772,11 @@ def _register_dues(reviews: types.ModuleType, supervision: types.ModuleType) -> 
         return columns.start.copy(), np.zeros(len(columns), dtype=bool)
 
     def after(anchor: DayKernel, limit: str) -> DayKernel:
-        def kernel(columns: CaseColumns, ctx: Context) -> tuple[Days, Mask]:
+        def kernel(columns: CaseColumns, ctx: Context) -> tuple[Days, Why]:
             days, missing = anchor(columns, ctx)
-            due, no_param = _param_days(columns, ctx, np.where(missing, NO_DAY, days), limit)
-            return due, missing | no_param
+            lacks = why(missing)
+            due, no_param = _param_days(columns, ctx, np.where(lacks != 0, NO_DAY, days), limit)
+            return due, first_lacking(lacks, lacking_parameter(no_param))
 
         return kernel
 
@@ -738,21 +785,23 @@ def _register_dues(reviews: types.ModuleType, supervision: types.ModuleType) -> 
         return None if found is None else after(found, limit)
 
     register_days(reviews._due, due_maker, made="<lambda>")
-    register_days(
-        reviews._custody_review_due,
-        lambda c, ctx: _param_days(
-            c, ctx, _case(c, "sentence.sentenced_on"), "roh_review_custody_limit"
-        ),
-    )
 
-    def upw_start(columns: CaseColumns, _ctx: Context) -> tuple[Days, Mask]:
+    def custody_review_due(columns: CaseColumns, ctx: Context) -> tuple[Days, Why]:
+        due, missing = _param_days(
+            columns, ctx, _case(columns, "sentence.sentenced_on"), "roh_review_custody_limit"
+        )
+        return due, lacking_parameter(missing)
+
+    register_days(reviews._custody_review_due, custody_review_due)
+
+    def upw_start(columns: CaseColumns, _ctx: Context) -> tuple[Days, Why]:
         row = _upw_requirement(columns)
         found = columns.raw["sentence.requirements"]
         commenced = _pick(found["commenced_on"], row)
         start = np.where(commenced != NO_DAY, commenced, start_date(columns))
-        return start, row < 0
+        return start, lacking_fact(row < 0)
 
-    def upw_end(columns: CaseColumns, _ctx: Context) -> tuple[Days, Mask]:
+    def upw_end(columns: CaseColumns, _ctx: Context) -> tuple[Days, Why]:
         row = _upw_requirement(columns)
         found = columns.raw["sentence.requirements"]
         completed = _pick(found["completed_on"], row)
@@ -762,7 +811,7 @@ def _register_dues(reviews: types.ModuleType, supervision: types.ModuleType) -> 
             np.minimum(completed, ended),
             np.where(completed != NO_DAY, completed, ended),
         )
-        return both, row < 0
+        return both, lacking_fact(row < 0)
 
     register_days(reviews._roh_cycle_anchor, lambda c, _ctx: _cycle_anchor(c, _roh_dates(c)))
     register_days(
@@ -856,7 +905,7 @@ def _cycle_anchor(columns: CaseColumns, days: Days) -> tuple[Days, Mask]:
     return np.where(later, initial, start), np.zeros(len(columns), dtype=bool)
 
 
-def _after_the_first_review(columns: CaseColumns, ctx: Context) -> tuple[Days, Mask]:
+def _after_the_first_review(columns: CaseColumns, ctx: Context) -> tuple[Days, Why]:
     """``reviews._after_the_first_review(...)[0]``: the first RoH review after the start,
     else the date the first review was due."""
     found = columns.raw["assessments"]
@@ -872,7 +921,7 @@ def _after_the_first_review(columns: CaseColumns, ctx: Context) -> tuple[Days, M
     due = np.where(columns.released, release, sentence)
     due_missing = np.where(columns.released, release_missing, sentence_missing)
     none = first == NO_DAY
-    return np.where(none, due, first), none & due_missing
+    return np.where(none, due, first), lacking_parameter(none & due_missing)
 
 
 def _rule(rule_id: str) -> Any:
@@ -968,16 +1017,17 @@ def _register_target_populations(rules: types.ModuleType) -> None:
         found: Mask = _case(columns, "sentence.termination").copy()
         return found
 
-    def not_neutral(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask]:
+    def not_neutral(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask | Why]:
         ended = terminated(columns)
         try:
             reasons = rules._reasons(ctx, "neutral_termination_reasons")
         except MissingParameterError:
-            return np.zeros(len(columns), dtype=bool), ended
+            # asked of the cases that ended only: the others are not ended neutrally
+            return ~ended, lacking_parameter(ended)
         reason = _case(columns, "sentence.termination.reason")
         return ~(ended & np.isin(reason, codes_of(*reasons))), np.zeros(len(columns), bool)
 
-    def reached_six_months(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask]:
+    def reached_six_months(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
         point, missing = _param_days(columns, ctx, columns.start, "breach_free_period")
         found = columns.raw["breaches"]
         owner = found["owner"].astype(np.intp)
@@ -985,7 +1035,7 @@ def _register_target_populations(rules: types.ModuleType) -> None:
         acted = _any_per_case(columns, "breaches", (action != NO_DAY) & (action <= point[owner]))
         end = _case(columns, "sentence.termination.on")
         early = terminated(columns) & (end < point) & ~acted
-        return ~early, missing
+        return ~early, lacking_parameter(missing)
 
     def started_during(kinds: Any) -> PopulationKernel:
         def kernel(columns: CaseColumns, _ctx: Context) -> tuple[Mask, Mask]:
