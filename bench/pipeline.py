@@ -16,7 +16,9 @@ kept under ``bench/.data/``), then measures, on that file:
   ``casework.columnar.rawread``), and ``read_column_chunks`` (writer, the model's
   remaining checks, ``CaseColumns.from_raw``; ``Case`` objects not built);
 * ``evaluate`` of ``national-standards-2007`` (unstated timescales supplied as in
-  ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded;
+  ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded, and
+  ``evaluate_columns`` of each on the chunks ``read_column_chunks`` gives (the whole
+  file in chunks of 1,000; for ``omi-2007`` also its first ``--omi-cases`` as one chunk);
 * N01-N03 by ``target_performance`` from the file (read into columns by
   ``read_column_chunks``), against the hand-written pandas
   script ``bench/oasys_targets_pandas.py`` on the same file (figures checked equal);
@@ -240,7 +242,9 @@ def figures(cases: int, seed: int, repeat: int, omi_cases: int, reading_only: bo
     )
     rows.append(("evaluate_columns omi-2007", columns_omi, len(sample)))
     read_omi = evaluate_read(path, omi, calendar, repeat, omi_cases)
-    rows.append(("evaluate_columns omi-2007, chunks as read", read_omi, len(sample)))
+    rows.append(("evaluate_columns omi-2007, one chunk as read", read_omi, len(sample)))
+    read_omi_all = evaluate_read(path, omi, calendar, repeat, None)
+    rows.append(("evaluate_columns omi-2007, chunks as read (1,000)", read_omi_all, cases))
 
     period = Period.financial_year(2007)
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
-from casework.columnar import evaluate_columns, kernel_for
+from casework.columnar import CaseColumns, evaluate_columns, kernel_for, omi
+from casework.columnar.core import BASES, NO, NO_FACT, NO_PARAMETER, OUTCOMES, RAISED, YES
 from casework.model import Case
 from casework.rules import ruleset
+from casework.rules.engine import Basis, Outcome
 from casework.rules.omi2007 import QUESTIONS as QUESTIONS_OF_CATALOGUE
 from casework.rules.omi2007.question import COMPUTED_ANSWERS, Answering, JudgedCheck
 from casework.testing import strategies as cs
@@ -103,3 +106,43 @@ def test_a_population_that_needs_a_parameter_with_no_value_is_left_to_the_scalar
     answered = evaluate_columns(cases, rules.only(["2.4.i"]), as_of=as_of, calendar=calendar)
     assert "no_parameter" in answered.to_arrow().column("basis").to_pylist()
     check(cases, "omi-2007", as_of, calendar)
+
+
+def test_populations_answering_alike_share_what_the_questions_read_of_them(
+    sample: list[Case],
+) -> None:
+    """What the questions read of a population's codes (inside it, the outcome and basis
+    outside it, where it raised) is made once per chunk for codes alike, whichever
+    population gave them, and is as the engine answers a case outside a population."""
+    columns = CaseColumns.from_cases(sample[:5])
+    codes = np.asarray([YES, NO, NO_FACT, NO_PARAMETER, RAISED], dtype=np.int8)
+    made = omi._population_columns(columns, codes)
+    assert omi._population_columns(columns, codes.copy()) is made
+    yes, outcome, basis, raised = made
+    assert yes.tolist() == [True, False, False, False, False]
+    assert [OUTCOMES[i] for i in outcome[1:]] == [
+        Outcome.NOT_APPLICABLE,
+        Outcome.CANNOT_ASSESS,
+        Outcome.CANNOT_ASSESS,
+        Outcome.NOT_APPLICABLE,
+    ]
+    assert [BASES[i] for i in basis[1:]] == [
+        Basis.OUT_OF_SCOPE,
+        Basis.MISSING_DATA,
+        Basis.NO_PARAMETER,
+        Basis.OUT_OF_SCOPE,
+    ]
+    assert raised.tolist() == [False, False, False, False, True]
+    other = omi._population_columns(columns, codes[::-1].copy())
+    assert other[0].tolist() == [False, False, False, False, True]
+
+
+def test_a_question_never_answered_in_the_chunk_reads_unanswered(sample: list[Case]) -> None:
+    columns = CaseColumns.from_cases(sample)
+    codes, outcome, basis = omi._judged_answers(columns, "omi.answers", "no such question")
+    assert codes.tolist() == [0] * len(sample)
+    assert {OUTCOMES[i] for i in outcome} == {Outcome.CANNOT_ASSESS}
+    assert {BASES[i] for i in basis} == {Basis.UNANSWERED}
+    recorded = omi.answer_codes(columns, "omi.answers", "1.1.a")
+    assert recorded.any()  # the sample answers it
+    assert omi._judged_answers(columns, "omi.answers", "1.1.a")[0].tolist() == recorded.tolist()

@@ -134,25 +134,40 @@ def summaries_table(columns: CaseColumns) -> Table:
     return _answers(columns, "summaries")
 
 
-def answer_codes(columns: CaseColumns, name: str, question_id: str) -> Codes:
-    """Per case, the code of the answer recorded for ``question_id`` in the table ``name``
-    (``omi.answers`` or ``omi.summaries``): 0 where none is. The table is made once per
-    chunk into one column per question."""
+def _answer_matrices(columns: CaseColumns, name: str) -> tuple[dict[str, int], Any, Any, Any]:
+    """The table ``name`` as one row per question (its index by question id) of answer
+    codes, and of the outcome and basis each answer gives (``judged_verdict``), with
+    one more row, last, for a question never answered. Made once per chunk, read-only."""
     key = ("omi.answer_codes", name)
     found = columns.memo.get(key)
     if found is None:
         answers = columns.table(name)
         ids, where = np.unique(answers["question"].astype(str), return_inverse=True)
-        matrix = np.zeros((len(ids), len(columns)), dtype=np.int8)
+        matrix = np.zeros((len(ids) + 1, len(columns)), dtype=np.int8)
         matrix[where.reshape(-1), answers["owner"]] = answers["answer"]
-        matrix.flags.writeable = False
-        none = np.zeros(len(columns), dtype=np.int8)
-        none.flags.writeable = False
-        found = columns.memo[key] = ({str(qid): i for i, qid in enumerate(ids)}, matrix, none)
-    index, matrix, none = found
-    at = index.get(question_id)
-    result: Codes = none if at is None else matrix[at]
+        outcome, basis = _OUTCOME[matrix], _BASIS[matrix]
+        for shared in (matrix, outcome, basis):
+            shared.flags.writeable = False
+        index = {str(qid): i for i, qid in enumerate(ids)}
+        found = columns.memo[key] = (index, matrix, outcome, basis)
+    made: tuple[dict[str, int], Any, Any, Any] = found
+    return made
+
+
+def answer_codes(columns: CaseColumns, name: str, question_id: str) -> Codes:
+    """Per case, the code of the answer recorded for ``question_id`` in the table ``name``
+    (``omi.answers`` or ``omi.summaries``): 0 where none is. The table is made once per
+    chunk into one column per question."""
+    index, matrix, _, _ = _answer_matrices(columns, name)
+    result: Codes = matrix[index.get(question_id, -1)]
     return result
+
+
+def _judged_answers(columns: CaseColumns, name: str, question_id: str) -> tuple[Codes, Any, Any]:
+    """:func:`answer_codes`, and the outcome and basis of each answer (read-only)."""
+    index, matrix, outcome, basis = _answer_matrices(columns, name)
+    at = index.get(question_id, -1)
+    return matrix[at], outcome[at], basis[at]
 
 
 # ---------------------------------------------------------------- facts the populations read
@@ -638,16 +653,45 @@ _OUT_OF_SCOPE = BASIS_CODE[Basis.OUT_OF_SCOPE]
 _CANNOT = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
 
 
-def _outside(codes: Codes, outcome: Any, basis: Any) -> tuple[Any, Any]:
+#: Per population code (no, yes, no fact, no parameter, raised): the outcome and basis
+#: of a case outside the population (yes: unused), as the engine gives them.
+_OUTSIDE_OUTCOME = np.asarray(
+    [_NOT_APPLICABLE, _NOT_APPLICABLE, _CANNOT, _CANNOT, _NOT_APPLICABLE], dtype=np.int8
+)
+_OUTSIDE_BASIS = np.asarray(
+    [
+        _OUT_OF_SCOPE,
+        _OUT_OF_SCOPE,
+        BASIS_CODE[Basis.MISSING_DATA],
+        BASIS_CODE[Basis.NO_PARAMETER],
+        _OUT_OF_SCOPE,
+    ],
+    dtype=np.int8,
+)
+
+
+def _population_columns(columns: CaseColumns, codes: Codes) -> tuple[Mask, Any, Any, Mask]:
+    """Of a population's codes: where it says yes, the outcome and basis of the cases
+    outside it, and where it raised; made once per chunk for each distinct column of codes
+    (many populations answer alike) and shared by the questions asking it (read-only)."""
+    key = ("omi.outside", codes.dtype.str, codes.tobytes())
+    found = columns.memo.get(key)
+    if found is None:
+        yes = codes == YES
+        outcome, basis = _OUTSIDE_OUTCOME[codes], _OUTSIDE_BASIS[codes]
+        raised = codes > NO_PARAMETER
+        for made in (yes, outcome, basis, raised):
+            made.flags.writeable = False
+        found = columns.memo[key] = (yes, outcome, basis, raised)
+    shared: tuple[Mask, Any, Any, Mask] = found
+    return shared
+
+
+def _outside(columns: CaseColumns, codes: Codes, outcome: Any, basis: Any) -> tuple[Any, Any]:
     """``outcome`` and ``basis`` where the population says yes; not applicable where it
     says no; cannot assess where it lacks a fact or a parameter, as the engine says."""
-    outcome = np.where(codes == YES, outcome, _NOT_APPLICABLE)
-    basis = np.where(codes == YES, basis, _OUT_OF_SCOPE)
-    lacking = codes == NO_FACT
-    outcome = np.where(lacking | (codes == NO_PARAMETER), _CANNOT, outcome)
-    basis = np.where(lacking, BASIS_CODE[Basis.MISSING_DATA], basis)
-    basis = np.where(codes == NO_PARAMETER, BASIS_CODE[Basis.NO_PARAMETER], basis)
-    return outcome, basis
+    yes, out_outcome, out_basis, _ = _population_columns(columns, codes)
+    return np.where(yes, outcome, out_outcome), np.where(yes, basis, out_basis)
 
 
 def _raised(codes: Codes) -> Mask:
@@ -657,12 +701,18 @@ def _raised(codes: Codes) -> Mask:
 
 
 def _judged(
-    columns: CaseColumns, rule: Rule, ctx: Context, answers: Codes, special: Mask | None = None
+    columns: CaseColumns,
+    rule: Rule,
+    ctx: Context,
+    answered: tuple[Codes, Any, Any],
+    special: Mask | None = None,
 ) -> dict[str, Any]:
-    """Columns for answers as ``judged_verdict`` reads them, inside the rule's population."""
+    """Columns for answers (codes, their outcome and basis: :func:`_judged_answers`) as
+    ``judged_verdict`` reads them, inside the rule's population."""
     codes = population_codes(columns, rule.applies_to, ctx)
-    outcome, basis = _outside(codes, _OUTCOME[answers], _BASIS[answers])
-    raised = _raised(codes)
+    yes, out_outcome, out_basis, raised = _population_columns(columns, codes)
+    outcome = np.where(yes, answered[1], out_outcome)
+    basis = np.where(yes, answered[2], out_basis)
     return _undated(columns, outcome, basis, raised if special is None else raised | special)
 
 
@@ -674,8 +724,9 @@ class JudgedKernel:
     rule: Rule = attrs.field(eq=False, repr=False)
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        answers = answer_codes(columns, "omi.answers", self.question_id)
-        return _judged(columns, self.rule, ctx, answers)
+        return _judged(
+            columns, self.rule, ctx, _judged_answers(columns, "omi.answers", self.question_id)
+        )
 
 
 @attrs.frozen
@@ -687,11 +738,11 @@ class SummaryKernel:
     rule: Rule = attrs.field(eq=False, repr=False)
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-        answers = answer_codes(columns, "omi.summaries", self.criterion_id)
+        answered = _judged_answers(columns, "omi.summaries", self.criterion_id)
         derive = None
         if ctx.option("derive_summaries") is not None:
-            derive = answers == _UNANSWERED
-        return _judged(columns, self.rule, ctx, answers, derive)
+            derive = answered[0] == _UNANSWERED
+        return _judged(columns, self.rule, ctx, answered, derive)
 
 
 #: What a descriptive question's fact says of a case (``Question.fact``).
@@ -788,7 +839,7 @@ class DescriptiveKernel:
         missing = said == _FACT_MISSING
         outcome = np.where(missing, _CANNOT, outcome)
         basis = np.where(missing, BASIS_CODE[Basis.MISSING_DATA], basis)
-        outcome, basis = _outside(codes, outcome, basis)
+        outcome, basis = _outside(columns, codes, outcome, basis)
         return _undated(columns, outcome, basis, _raised(codes) | (said == _FACT_RAISED))
 
 
@@ -800,7 +851,7 @@ class AreaKernel:
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         codes = population_codes(columns, self.rule.applies_to, ctx)
-        outcome, basis = _outside(codes, _NOT_APPLICABLE, _OUT_OF_SCOPE)
+        outcome, basis = _outside(columns, codes, _NOT_APPLICABLE, _OUT_OF_SCOPE)
         return _undated(columns, outcome, basis, _raised(codes))
 
 
@@ -842,7 +893,7 @@ class ComputedKernel:
         judged_or_out = judged | (codes != YES)
         outcome = np.where(judged, _OUTCOME[answers], computed["outcome"])
         basis = np.where(judged, _BASIS[answers], computed["basis"])
-        outcome, basis = _outside(codes, outcome, basis)
+        outcome, basis = _outside(columns, codes, outcome, basis)
         answer = _undated(columns, outcome, basis, _raised(codes) | computed.get("special", False))
         for name in ("trigger", "due", "done"):
             answer[name] = np.where(judged_or_out, NO_DAY, computed[name])
