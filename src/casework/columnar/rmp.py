@@ -5,11 +5,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
-from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Table, raw_table
+from casework.columnar.columns import (
+    LATEST,
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Table,
+    from_day_number,
+    raw_table,
+)
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
     BASIS_CODE,
@@ -23,6 +33,8 @@ from casework.columnar.core import (
     deadline_wording,
     register,
 )
+from casework.columnar.group import first_by_keys, take
+from casework.columnar.raw import lookup
 from casework.columnar.supervision import (
     LICENCE,
     ROH_RANK,
@@ -30,8 +42,8 @@ from casework.columnar.supervision import (
     first_of_units,
     table_of,
 )
-from casework.model import RohLevel
-from casework.rules.engine import Basis, Context, Outcome
+from casework.model import MappaLevel, RohLevel
+from casework.rules.engine import Basis, Context, Outcome, Verdict
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
 
@@ -167,7 +179,84 @@ def rmp_where_not_low(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         rows,
         {"outcome": outcome, "basis": basis, "trigger": anchor[rows], "due": due, "done": done},
     )
+    label = np.where(since > columns.start, 2, columns.released.astype(np.intp))[rows]
+    answers.word(
+        rows,
+        Wording(
+            _not_low_said,
+            np.arange(len(rows), dtype=np.intp),
+            _values(
+                rank=rank[rows],
+                since=since[rows],
+                window=window[rows],
+                anchor_label=_NOT_LOW_LABELS[label],
+            ),
+            {"limits": _limits(ctx)},
+        ),
+    )
     return answers.result()
+
+
+#: What starts the clock of ``rmp-where-not-low``: sentence, release, or the RoH level if later.
+_NOT_LOW_LABELS = np.asarray(["sentence", "release", "the RoH level"], dtype=object)
+#: The RoH level of each rank.
+_LEVEL_OF_RANK = {level.rank: level for level in RohLevel}
+_DECIDED = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE})
+
+
+def _values(**columns: npt.NDArray[Any]) -> dict[str, Sequence[Any]]:
+    """A :class:`Wording`'s values: columns aligned with its answers, read one at a time."""
+    return cast(dict[str, Sequence[Any]], columns)
+
+
+def _limits(ctx: Context) -> tuple[tuple[str, str | None] | None, ...]:
+    """Each OASys window's limit in words and its source (``None``: no value)."""
+    found: list[tuple[str, str | None] | None] = []
+    for name in _WINDOWS:
+        try:
+            parameter = ctx.param(name)
+        except MissingParameterError:
+            found.append(None)
+        else:
+            found.append((str(parameter.duration), parameter.source))
+    return tuple(found)
+
+
+def _said(answer: Answer, verdict: Verdict, label: str | None) -> Explained | None:
+    """The verdict's words, if it is the kernel's answer (else the scalar rule words it)."""
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, label
+
+
+def _not_low_said(
+    answer: Answer,
+    *,
+    rank: int,
+    since: int,
+    window: int,
+    anchor_label: str,
+    limits: tuple[tuple[str, str | None] | None, ...],
+) -> Explained | None:
+    """An ``NS07.rmp-where-not-low`` answer in words (the rule's own template)."""
+    limit = limits[int(window)]
+    on = from_day_number(int(since))
+    if answer.basis not in _DECIDED or limit is None or on is None:
+        return None
+    if answer.trigger is None or answer.due is None:
+        return None
+    verdict = consistency.rmp_where_not_low_verdict(
+        level=_LEVEL_OF_RANK[int(rank)],
+        since=on,
+        anchor=answer.trigger,
+        anchor_label=anchor_label,
+        due=answer.due,
+        limit=limit[0],
+        source=limit[1],
+        latest=answer.done,
+        as_of=answer.as_of,
+    )
+    return _said(answer, verdict, anchor_label)
 
 
 def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
@@ -176,7 +265,35 @@ def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
     answers = Answers(len(columns))
     answers.mark(found["mappa"], Outcome.NOT_MET, Basis.COMPUTED)
     answers.mark(found["mappa_levels"], Outcome.MET, Basis.COMPUTED)
+    rows = np.flatnonzero(found["mappa"])
+    levels = columns.raw["mappa.levels"]
+    owner, on = levels["owner"], levels["on"]
+    # The last level of the latest day (sorted by day, the last of equals, as the rule).
+    latest = first_by_keys(len(columns), owner, -on, -np.arange(len(owner)))[rows]
+    answers.word(
+        rows,
+        Wording(
+            _mappa_said,
+            np.arange(len(rows), dtype=np.intp),
+            _values(
+                level=take(_MAPPA_VALUE[levels["level"]], latest, 0), on=take(on, latest, NO_DAY)
+            ),
+        ),
+    )
     return answers.result()
+
+
+#: A MAPPA level's number by its raw code.
+_MAPPA_VALUE = lookup(MappaLevel, int)
+
+
+def _mappa_said(answer: Answer, *, level: int, on: int) -> Explained | None:
+    """An ``NS07.mappa-level`` answer in words (the rule's own template)."""
+    if answer.basis is not Basis.COMPUTED:
+        return None
+    day = from_day_number(int(on))
+    verdict = consistency.mappa_level_verdict(None if day is None else int(level), day)
+    return _said(answer, verdict, None)
 
 
 @raw_table("sup.analyses")
