@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -314,9 +315,11 @@ def analyses(columns: CaseColumns) -> Table:
     }
 
 
-def _window_due(columns: CaseColumns, ctx: Context, owner: Any, anchor: Days) -> tuple[Days, Any]:
+def _window_due(
+    columns: CaseColumns, ctx: Context, owner: Any, anchor: Days
+) -> tuple[Days, Any, Any]:
     """The OASys limit for each owner's case (PPO, Tier 4, else Tiers 1-3) after ``anchor``,
-    and which owners have no value for it."""
+    which owners have no value for it, and which limit each has (codes of ``_WINDOWS``)."""
     window = np.where(columns.ppo_at_start, 0, np.where(columns.tier_at_start == 4, 1, 2))[owner]
     due = np.full(len(owner), NO_DAY, dtype=np.int64)
     unset = np.zeros(len(owner), dtype=bool)
@@ -330,7 +333,7 @@ def _window_due(columns: CaseColumns, ctx: Context, owner: Any, anchor: Days) ->
             unset[chosen] = True
             continue
         due[chosen] = add_duration(ctx.calendar, anchor[chosen], duration)
-    return due, unset
+    return due, unset, window
 
 
 def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -364,10 +367,12 @@ def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str
     signed = np.full(len(screened), LATEST, dtype=np.int64)
     take = relevant & found["exempted"][other] & (found["countersigned"][other] != NO_DAY)
     np.minimum.at(signed, unit[take], found["countersigned"][other][take])
+    claimed = np.zeros(len(screened), dtype=bool)
+    claimed[unit[relevant & found["exempted"][other]]] = True
     done = np.where(completed != LATEST, completed, signed)
     met = done != LATEST
     done = np.where(met, done, NO_DAY)
-    due, unset = _window_due(columns, ctx, owner, on)
+    due, unset, window = _window_due(columns, ctx, owner, on)
     no_value = np.zeros(len(columns), dtype=bool)
     no_value[owner[unset]] = True
     pending = ~met & (_day(ctx.as_of) <= due)
@@ -389,7 +394,62 @@ def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str
         },
     )
     answers.mark(no_value, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+    # Every screening of a case answered is kept, in order: its units run from `first`.
+    firsts = np.searchsorted(owner, cases, side="left")
+    units = {
+        "on": on,
+        "assessment": columns.raw["assessments"]["id"][screened],
+        "completed": completed,
+        "signed": signed,
+        "claimed": claimed,
+        "due": due,
+        "window": window,
+    }
+    answers.word(
+        cases,
+        Wording(
+            _screened_said,
+            np.arange(len(cases), dtype=np.intp),
+            _values(first=firsts, stop=firsts + np.bincount(owner)[cases]),
+            {"units": units, "limits": _limits(ctx), "anchor_label": "screening"},
+        ),
+    )
     return answers.result()
+
+
+def _screened_said(
+    answer: Answer,
+    *,
+    first: int,
+    stop: int,
+    units: dict[str, npt.NDArray[Any]],
+    limits: tuple[tuple[str, str | None] | None, ...],
+    anchor_label: str,
+) -> Explained | None:
+    """An ``NS07.full-analysis-where-screened`` answer in words: each screening of the
+    case (units ``first`` to ``stop``) by the rule's own template, combined as the rule."""
+    if answer.basis not in _DECIDED:
+        return None
+    screenings: list[tuple[dt.date, Verdict]] = []
+    for u in range(int(first), int(stop)):
+        limit = limits[int(units["window"][u])]
+        on, due = from_day_number(int(units["on"][u])), from_day_number(int(units["due"][u]))
+        if limit is None or on is None or due is None:
+            return None
+        completed, signed = int(units["completed"][u]), int(units["signed"][u])
+        verdict = consistency.analysis_verdict(
+            on=on,
+            assessment=str(units["assessment"][u]),
+            completed=None if completed == LATEST else from_day_number(completed),
+            countersigned=None if signed == LATEST else from_day_number(signed),
+            claimed=bool(units["claimed"][u]),
+            due=due,
+            limit=limit[0],
+            source=limit[1],
+            as_of=answer.as_of,
+        )
+        screenings.append((on, verdict))
+    return _said(answer, consistency.screenings_verdict(screenings), anchor_label)
 
 
 for _rule, _kernel in (
