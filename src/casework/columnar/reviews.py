@@ -27,8 +27,8 @@ decided it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, cast
 
 import attrs
 import numpy as np
@@ -43,26 +43,40 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
+    from_day_number,
     raw_table,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
     LATE_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
+    OUTCOMES,
+    Answer,
+    Explained,
     Wording,
     add_duration,
     deadline,
+    deadline_said,
     deadline_wording,
     register,
 )
 from casework.columnar.group import first_by_keys
 from casework.columnar.raw import code_of
 from casework.model import AssessmentPurpose, RohLevel, SentenceKind
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule, Verdict
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import reviews
-from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007, InForce
+from casework.rules.standards.base import (
+    IN_FORCE_2005,
+    IN_FORCE_2007,
+    InForce,
+    Interval,
+    periodic_verdict,
+)
+from casework.rules.standards.base import Wording as Words
 
 __all__ = [
     "EventKernel",
@@ -426,7 +440,18 @@ class PreReleaseKernel:
         late = np.where(ready | (late <= 0), -1, late)
         answers.late_by[rows] = late
         answers.late_unit[rows] = np.where(late > 0, LATE_CODE["days"], 0)
+        answers.wording = Wording(_pre_release_said, rows, {}, {"anchor_label": "release"})
         return answers
+
+
+def _pre_release_said(answer: Answer, *, anchor_label: str) -> Explained | None:
+    """An ``NS07.roh-review-pre-release`` answer in words (the rule's own template)."""
+    if answer.basis is not Basis.COMPUTED or answer.trigger is None:
+        return None
+    reason, evidence = reviews.pre_release_words(
+        answer.outcome, released=answer.trigger, done=answer.done
+    )
+    return reason, evidence, anchor_label
 
 
 # ---------------------------------------------------------------- after significant events
@@ -523,7 +548,7 @@ class PeriodicKernel:
             answers.only(member, _CANNOT, _NO_PARAMETER)
             return answers
         owner, day = _reviews(columns, self.date_of, cycle=True, member=member)
-        anchor = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
+        anchor, labels = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
         rows = np.flatnonzero(member)
         ended: Days = _col(facts, "ended")
         first_due = add_duration(ctx.calendar, anchor[rows], duration)
@@ -558,6 +583,26 @@ class PeriodicKernel:
             pick[fill] = then[fill]
         chosen = np.flatnonzero(pick >= 0)
         answers.take(chosen, found, pick[chosen])
+        # Each case's intervals, in order, from its first point.
+        first = np.searchsorted(point_owner, chosen, side="left")
+        stop = np.searchsorted(point_owner, chosen, side="right")
+        parameter = ctx.param(self.limit)
+        answers.wording = Wording(
+            _periodic_said,
+            chosen,
+            cast(
+                dict[str, Sequence[Any]],
+                {"first": first, "stop": stop, "first_label": labels[chosen]},
+            ),
+            {
+                "parts": {**found, "counted": counted},
+                "limit": str(parameter.duration),
+                "source": parameter.source,
+                "words": reviews.ROH_REVIEWS if self.date_of == "roh" else reviews.PLAN_REVIEWS,
+                "window": self.window,
+                "by_due": ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due",
+            },
+        )
         return answers
 
     def _anchor(
@@ -569,13 +614,14 @@ class PeriodicKernel:
         *,
         owner: Rows,
         day: Days,
-    ) -> Days:
-        """Per case: where the cycle starts. A member whose anchor needs a parameter with
-        no value is answered (cannot assess) and dropped from ``member``."""
+    ) -> tuple[Days, npt.NDArray[Any]]:
+        """Per case: where the cycle starts, and that in words. A member whose anchor needs
+        a parameter with no value is answered (cannot assess) and dropped from ``member``."""
         n = len(columns)
         start = columns.start
         if self.anchor == "after_first":
             anchor = _first_after(owner, day, n, start)
+            labels = _AFTER_FIRST[(anchor == NO_DAY).astype(np.intp)]
             firsts = {
                 True: _duration(ctx, "roh_review_release_limit"),
                 False: _duration(ctx, "roh_review_first_limit"),
@@ -588,7 +634,7 @@ class PeriodicKernel:
                 else:
                     rows = np.flatnonzero(none)
                     anchor[rows] = add_duration(ctx.calendar, start[rows], first)
-            return anchor
+            return anchor, labels
         assessed = _assessments(columns)
         by: Rows = _col(assessed, "owner")
         on: Days = _col(assessed, self.date_of)
@@ -596,8 +642,11 @@ class PeriodicKernel:
         initial &= on != NO_DAY
         first_on = np.full(n, LATEST, dtype=np.int64)
         np.minimum.at(first_on, by[initial], on[initial])
-        chosen: Days = np.where((first_on != LATEST) & (first_on > start), first_on, start)
-        return chosen
+        initial_first = (first_on != LATEST) & (first_on > start)
+        chosen: Days = np.where(initial_first, first_on, start)
+        initial = _INITIAL[self.date_of]
+        code = np.where(initial_first, 2, columns.released.astype(np.intp))
+        return chosen, np.asarray(["sentence", "release", initial], dtype=object)[code]
 
     def _counted(self, ctx: Context, found: dict[str, Any]) -> Mask:
         """Intervals under this standard: in force on the day the clock started (or, with
@@ -612,6 +661,80 @@ class PeriodicKernel:
         if end is not None:
             counted &= clock <= _day(end)
         return counted
+
+
+#: The 2007 cycle's first clock in words: the first review, or the day it was due.
+_AFTER_FIRST = np.asarray(
+    ["the first RoH review", "the date the first RoH review was due"], dtype=object
+)
+#: The assessment that starts a cycle counted from the previous one, by what is reviewed.
+_INITIAL = {"roh": "the initial RoH assessment", "plan": "the initial sentence plan"}
+_DECIDED = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA})
+
+
+def _periodic_said(
+    answer: Answer,
+    *,
+    first: int,
+    stop: int,
+    first_label: str,
+    parts: dict[str, Any],
+    limit: str,
+    source: str | None,
+    words: Words,
+    window: InForce,
+    by_due: bool,
+) -> Explained | None:
+    """A periodic check's answer in words (:func:`~casework.rules.standards.base.
+    periodic_verdict`): the case's intervals ``first`` to ``stop``, each counted one worded
+    as its deadline (:func:`~casework.rules.timing.deadline_words`)."""
+    if answer.basis not in _DECIDED:
+        return None
+    every: list[Interval] = []
+    checked: dict[int, Verdict] = {}
+    for number, u in enumerate(range(int(first), int(stop)), start=1):
+        label = first_label if number == 1 else words.previous_label
+        late_by = int(parts["late_by"][u])
+        unit = Answer(
+            outcome=OUTCOMES[parts["outcome"][u]],
+            basis=BASES[parts["basis"][u]],
+            trigger=from_day_number(int(parts["trigger"][u])),
+            due=from_day_number(int(parts["due"][u])),
+            done=from_day_number(int(parts["done"][u])),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[parts["late_unit"][u]],
+            as_of=answer.as_of,
+            record_as_of=answer.record_as_of,
+        )
+        if unit.trigger is None or unit.due is None:
+            return None
+        every.append(Interval(number, unit.trigger, label, unit.due, unit.done))
+        if not parts["counted"][u]:
+            continue
+        said = deadline_said(
+            unit,
+            anchor_label=label,
+            limit=limit,
+            source=source,
+            done_label=words.done_label,
+            missing_label=words.missing_label,
+        )
+        if said is None:
+            return None
+        checked[number] = Verdict(
+            unit.outcome, unit.basis, said[0], said[1], trigger=unit.trigger,
+            trigger_label=label, due=unit.due, done=unit.done, late_by=unit.late_by,
+            late_unit=unit.late_unit,
+        )  # fmt: skip
+    if not every:
+        return None
+    verdict = periodic_verdict(
+        every, checked, limit=limit, source=source, words=words, anchor=every[0].start,
+        anchor_label=first_label, ended=None, window=window, by_due=by_due,
+    )  # fmt: skip
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, verdict.trigger_label
 
 
 # ---------------------------------------------------------------- registration
