@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration
+from casework.columnar.answers import Answers
 from casework.columnar.columns import (
     _PURPOSE_CODE,
     LATEST,
@@ -91,10 +92,7 @@ _NOT_MET = OUTCOME_CODE[Outcome.NOT_MET]
 _NA = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
 _CANNOT = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
 _COMPUTED = BASIS_CODE[Basis.COMPUTED]
-_OUT_OF_SCOPE = BASIS_CODE[Basis.OUT_OF_SCOPE]
 _NOT_YET_DUE = BASIS_CODE[Basis.NOT_YET_DUE]
-_MISSING_DATA = BASIS_CODE[Basis.MISSING_DATA]
-_NO_PARAMETER = BASIS_CODE[Basis.NO_PARAMETER]
 
 Codes = npt.NDArray[np.int8]
 Rows = npt.NDArray[np.intp]
@@ -206,53 +204,6 @@ def _col(found: Table | dict[str, Any], name: str) -> Any:
     return found[name]
 
 
-@attrs.define
-class _Answers:
-    """One answer per case, not applicable (out of scope) with no dates until set."""
-
-    n: int
-    outcome: Codes = attrs.field(init=False)
-    basis: Codes = attrs.field(init=False)
-    trigger: Days = attrs.field(init=False)
-    due: Days = attrs.field(init=False)
-    done: Days = attrs.field(init=False)
-    late_by: Days = attrs.field(init=False)
-    late_unit: Codes = attrs.field(init=False)
-    wording: Wording | None = attrs.field(init=False, default=None)
-
-    def __attrs_post_init__(self) -> None:
-        self.outcome = np.full(self.n, _NA, dtype=np.int8)
-        self.basis = np.full(self.n, _OUT_OF_SCOPE, dtype=np.int8)
-        self.trigger = np.full(self.n, NO_DAY, dtype=np.int64)
-        self.due = np.full(self.n, NO_DAY, dtype=np.int64)
-        self.done = np.full(self.n, NO_DAY, dtype=np.int64)
-        self.late_by = np.full(self.n, -1, dtype=np.int64)
-        self.late_unit = np.zeros(self.n, dtype=np.int8)
-
-    def only(self, rows: Mask | Rows, outcome: int, basis: int) -> None:
-        """These cases: ``outcome`` / ``basis`` with no dates (a population's answer)."""
-        self.outcome[rows] = outcome
-        self.basis[rows] = basis
-
-    def take(self, rows: Rows, answers: dict[str, Any], pick: Rows) -> None:
-        """Cases ``rows`` answered by the ``pick``-th entries of ``answers``
-        (:func:`~casework.columnar.core.deadline`)."""
-        for name in ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit"):
-            getattr(self, name)[rows] = answers[name][pick]
-
-    def result(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome,
-            "basis": self.basis,
-            "trigger": self.trigger,
-            "due": self.due,
-            "done": self.done,
-            "late_by": self.late_by,
-            "late_unit": self.late_unit,
-            **({"wording": self.wording} if self.wording is not None else {}),
-        }
-
-
 def _reviews(
     columns: CaseColumns, date_of: Literal["roh", "plan"], *, cycle: bool, member: Mask
 ) -> tuple[Rows, Days]:
@@ -355,9 +306,9 @@ class FirstReviewKernel:
     limit: str
     cycle: bool
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         facts = columns.table("review_cases")
         kind = facts["kind"]
         if self.population == "community":
@@ -368,7 +319,7 @@ class FirstReviewKernel:
             member = (kind == CUSTODY) | (kind == LICENCE)
         duration = _duration(ctx, self.limit)
         if duration is None:
-            answers.only(member, _CANNOT, _NO_PARAMETER)
+            answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             return answers
         anchor: Days = {
             "start_date": _col(facts, "start_date"),
@@ -408,9 +359,9 @@ class PreReleaseKernel:
     """Was RoH reviewed in preparation for release: an RoH part of a release assessment
     completed on or before release (NS07.roh-review-pre-release)."""
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         member = columns.table("review_cases")["kind"] == LICENCE
         released = columns.start
         found = _assessments(columns)
@@ -465,13 +416,13 @@ class EventKernel:
 
     high_roh: bool
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         member = np.ones(n, dtype=bool)
         if self.high_roh:
             rank: Codes = _col(columns.table("roh_at_start"), "rank")
-            answers.only(rank < 0, _CANNOT, _MISSING_DATA)
+            answers.mark(rank < 0, Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
             member = rank >= _HIGH
         events = columns.table("significant_events")
         owner: Rows = _col(events, "owner")
@@ -483,7 +434,7 @@ class EventKernel:
         member &= has_event
         duration = _duration(ctx, "roh_review_event_limit")
         if duration is None:
-            answers.only(member, _CANNOT, _NO_PARAMETER)
+            answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             return answers
         keep = member[owner]
         owner, on = owner[keep], on[keep]
@@ -533,19 +484,19 @@ class PeriodicKernel:
     window: InForce
     high_roh: bool = False
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         facts = columns.table("review_cases")
         kind = facts["kind"]
         member: Mask = (kind == COMMUNITY) | (kind == LICENCE)
         if self.high_roh:
             rank: Codes = _col(columns.table("roh_at_start"), "rank")
-            answers.only(member & (rank < 0), _CANNOT, _MISSING_DATA)
+            answers.mark(member & (rank < 0), Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
             member &= rank >= _HIGH
         duration = _duration(ctx, self.limit)
         if duration is None:
-            answers.only(member, _CANNOT, _NO_PARAMETER)
+            answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             return answers
         owner, day = _reviews(columns, self.date_of, cycle=True, member=member)
         anchor, labels = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
@@ -609,7 +560,7 @@ class PeriodicKernel:
         self,
         columns: CaseColumns,
         ctx: Context,
-        answers: _Answers,
+        answers: Answers,
         member: Mask,
         *,
         owner: Rows,
@@ -629,7 +580,7 @@ class PeriodicKernel:
             for released, first in firsts.items():
                 none = member & (anchor == NO_DAY) & (columns.released == released)
                 if first is None:
-                    answers.only(none, _CANNOT, _NO_PARAMETER)
+                    answers.mark(none, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
                     member &= ~none
                 else:
                     rows = np.flatnonzero(none)
@@ -746,13 +697,13 @@ class ReviewKernel:
     core holds them to the rule's in-force dates, as for every kernel)."""
 
     rule: Rule
-    kernel: Callable[[CaseColumns, Context], _Answers]
+    kernel: Callable[[CaseColumns, Context], Answers]
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         return self.kernel(columns, ctx).result()
 
 
-def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], _Answers]) -> None:
+def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], Answers]) -> None:
     register(rule, ReviewKernel(rule, kernel))
 
 

@@ -12,6 +12,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from casework.columnar.answers import Answers
 from casework.columnar.columns import (
     LATEST,
     NO_DAY,
@@ -39,7 +40,6 @@ from casework.columnar.raw import lookup
 from casework.columnar.supervision import (
     LICENCE,
     ROH_RANK,
-    Answers,
     first_of_units,
     table_of,
 )

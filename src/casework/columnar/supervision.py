@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration
+from casework.columnar.answers import Answers
 from casework.columnar.columns import (
     LATEST,
     NO_DAY,
@@ -98,48 +99,6 @@ _STATUTORY = frozenset({OffenceCategory.SERIOUS_SEXUAL, OffenceCategory.SERIOUS_
 
 
 # ---------------------------------------------------------------- answers and deadlines
-
-
-class Answers:
-    """A kernel's answer columns, every case not applicable (out of scope) until set."""
-
-    def __init__(self, n: int) -> None:
-        self.outcome = np.full(n, _NA, dtype=np.int8)
-        self.basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
-        self.trigger = np.full(n, NO_DAY, dtype=np.int64)
-        self.due = np.full(n, NO_DAY, dtype=np.int64)
-        self.done = np.full(n, NO_DAY, dtype=np.int64)
-        self.late_by = np.full(n, -1, dtype=np.int64)
-        self.late_unit = np.zeros(n, dtype=np.int8)
-        self.wording: Wording | None = None
-
-    def mark(self, rows: Mask | Rows, outcome: Outcome, basis: Basis) -> None:
-        """These cases answer ``outcome`` on ``basis``, with no deadline."""
-        self.outcome[rows] = OUTCOME_CODE[outcome]
-        self.basis[rows] = BASIS_CODE[basis]
-
-    def put(self, rows: Rows, answered: dict[str, Any]) -> None:
-        """These cases answer as ``answered`` (columns as :func:`deadline` gives them)."""
-        for name, values in answered.items():
-            getattr(self, name)[rows] = values
-
-    def result(self) -> dict[str, Any]:
-        """The kernel's columns."""
-        return {
-            "outcome": self.outcome,
-            "basis": self.basis,
-            "trigger": self.trigger,
-            "due": self.due,
-            "done": self.done,
-            "late_by": self.late_by,
-            "late_unit": self.late_unit,
-            **({"wording": self.wording} if self.wording is not None else {}),
-        }
-
-    def word(self, rows: Rows, wording: Wording | None) -> None:
-        """The answers of cases ``rows`` (as :meth:`put`) are worded so."""
-        if wording is not None:
-            self.wording = wording.placed(rows)
 
 
 #: Which outcome decides a combined answer (:func:`casework.rules.units.combine`): lowest first.
