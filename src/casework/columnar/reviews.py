@@ -27,14 +27,15 @@ decided it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, cast
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration
+from casework.columnar.answers import Answers
 from casework.columnar.columns import (
     _PURPOSE_CODE,
     LATEST,
@@ -43,26 +44,40 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
+    from_day_number,
     raw_table,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
     LATE_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
+    OUTCOMES,
+    Answer,
+    Explained,
     Wording,
     add_duration,
     deadline,
+    deadline_said,
     deadline_wording,
     register,
 )
 from casework.columnar.group import first_by_keys
 from casework.columnar.raw import code_of
 from casework.model import AssessmentPurpose, RohLevel, SentenceKind
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule, Verdict
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import reviews
-from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007, InForce
+from casework.rules.standards.base import (
+    IN_FORCE_2005,
+    IN_FORCE_2007,
+    InForce,
+    Interval,
+    periodic_verdict,
+)
+from casework.rules.standards.base import Wording as Words
 
 __all__ = [
     "EventKernel",
@@ -77,10 +92,7 @@ _NOT_MET = OUTCOME_CODE[Outcome.NOT_MET]
 _NA = OUTCOME_CODE[Outcome.NOT_APPLICABLE]
 _CANNOT = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
 _COMPUTED = BASIS_CODE[Basis.COMPUTED]
-_OUT_OF_SCOPE = BASIS_CODE[Basis.OUT_OF_SCOPE]
 _NOT_YET_DUE = BASIS_CODE[Basis.NOT_YET_DUE]
-_MISSING_DATA = BASIS_CODE[Basis.MISSING_DATA]
-_NO_PARAMETER = BASIS_CODE[Basis.NO_PARAMETER]
 
 Codes = npt.NDArray[np.int8]
 Rows = npt.NDArray[np.intp]
@@ -192,53 +204,6 @@ def _col(found: Table | dict[str, Any], name: str) -> Any:
     return found[name]
 
 
-@attrs.define
-class _Answers:
-    """One answer per case, not applicable (out of scope) with no dates until set."""
-
-    n: int
-    outcome: Codes = attrs.field(init=False)
-    basis: Codes = attrs.field(init=False)
-    trigger: Days = attrs.field(init=False)
-    due: Days = attrs.field(init=False)
-    done: Days = attrs.field(init=False)
-    late_by: Days = attrs.field(init=False)
-    late_unit: Codes = attrs.field(init=False)
-    wording: Wording | None = attrs.field(init=False, default=None)
-
-    def __attrs_post_init__(self) -> None:
-        self.outcome = np.full(self.n, _NA, dtype=np.int8)
-        self.basis = np.full(self.n, _OUT_OF_SCOPE, dtype=np.int8)
-        self.trigger = np.full(self.n, NO_DAY, dtype=np.int64)
-        self.due = np.full(self.n, NO_DAY, dtype=np.int64)
-        self.done = np.full(self.n, NO_DAY, dtype=np.int64)
-        self.late_by = np.full(self.n, -1, dtype=np.int64)
-        self.late_unit = np.zeros(self.n, dtype=np.int8)
-
-    def only(self, rows: Mask | Rows, outcome: int, basis: int) -> None:
-        """These cases: ``outcome`` / ``basis`` with no dates (a population's answer)."""
-        self.outcome[rows] = outcome
-        self.basis[rows] = basis
-
-    def take(self, rows: Rows, answers: dict[str, Any], pick: Rows) -> None:
-        """Cases ``rows`` answered by the ``pick``-th entries of ``answers``
-        (:func:`~casework.columnar.core.deadline`)."""
-        for name in ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit"):
-            getattr(self, name)[rows] = answers[name][pick]
-
-    def result(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome,
-            "basis": self.basis,
-            "trigger": self.trigger,
-            "due": self.due,
-            "done": self.done,
-            "late_by": self.late_by,
-            "late_unit": self.late_unit,
-            **({"wording": self.wording} if self.wording is not None else {}),
-        }
-
-
 def _reviews(
     columns: CaseColumns, date_of: Literal["roh", "plan"], *, cycle: bool, member: Mask
 ) -> tuple[Rows, Days]:
@@ -341,9 +306,9 @@ class FirstReviewKernel:
     limit: str
     cycle: bool
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         facts = columns.table("review_cases")
         kind = facts["kind"]
         if self.population == "community":
@@ -354,7 +319,7 @@ class FirstReviewKernel:
             member = (kind == CUSTODY) | (kind == LICENCE)
         duration = _duration(ctx, self.limit)
         if duration is None:
-            answers.only(member, _CANNOT, _NO_PARAMETER)
+            answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             return answers
         anchor: Days = {
             "start_date": _col(facts, "start_date"),
@@ -394,9 +359,9 @@ class PreReleaseKernel:
     """Was RoH reviewed in preparation for release: an RoH part of a release assessment
     completed on or before release (NS07.roh-review-pre-release)."""
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         member = columns.table("review_cases")["kind"] == LICENCE
         released = columns.start
         found = _assessments(columns)
@@ -426,7 +391,18 @@ class PreReleaseKernel:
         late = np.where(ready | (late <= 0), -1, late)
         answers.late_by[rows] = late
         answers.late_unit[rows] = np.where(late > 0, LATE_CODE["days"], 0)
+        answers.wording = Wording(_pre_release_said, rows, {}, {"anchor_label": "release"})
         return answers
+
+
+def _pre_release_said(answer: Answer, *, anchor_label: str) -> Explained | None:
+    """An ``NS07.roh-review-pre-release`` answer in words (the rule's own template)."""
+    if answer.basis is not Basis.COMPUTED or answer.trigger is None:
+        return None
+    reason, evidence = reviews.pre_release_words(
+        answer.outcome, released=answer.trigger, done=answer.done
+    )
+    return reason, evidence, anchor_label
 
 
 # ---------------------------------------------------------------- after significant events
@@ -440,13 +416,13 @@ class EventKernel:
 
     high_roh: bool
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         member = np.ones(n, dtype=bool)
         if self.high_roh:
             rank: Codes = _col(columns.table("roh_at_start"), "rank")
-            answers.only(rank < 0, _CANNOT, _MISSING_DATA)
+            answers.mark(rank < 0, Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
             member = rank >= _HIGH
         events = columns.table("significant_events")
         owner: Rows = _col(events, "owner")
@@ -458,7 +434,7 @@ class EventKernel:
         member &= has_event
         duration = _duration(ctx, "roh_review_event_limit")
         if duration is None:
-            answers.only(member, _CANNOT, _NO_PARAMETER)
+            answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             return answers
         keep = member[owner]
         owner, on = owner[keep], on[keep]
@@ -508,22 +484,22 @@ class PeriodicKernel:
     window: InForce
     high_roh: bool = False
 
-    def __call__(self, columns: CaseColumns, ctx: Context) -> _Answers:
+    def __call__(self, columns: CaseColumns, ctx: Context) -> Answers:
         n = len(columns)
-        answers = _Answers(n)
+        answers = Answers(n)
         facts = columns.table("review_cases")
         kind = facts["kind"]
         member: Mask = (kind == COMMUNITY) | (kind == LICENCE)
         if self.high_roh:
             rank: Codes = _col(columns.table("roh_at_start"), "rank")
-            answers.only(member & (rank < 0), _CANNOT, _MISSING_DATA)
+            answers.mark(member & (rank < 0), Outcome.CANNOT_ASSESS, Basis.MISSING_DATA)
             member &= rank >= _HIGH
         duration = _duration(ctx, self.limit)
         if duration is None:
-            answers.only(member, _CANNOT, _NO_PARAMETER)
+            answers.mark(member, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
             return answers
         owner, day = _reviews(columns, self.date_of, cycle=True, member=member)
-        anchor = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
+        anchor, labels = self._anchor(columns, ctx, answers, member, owner=owner, day=day)
         rows = np.flatnonzero(member)
         ended: Days = _col(facts, "ended")
         first_due = add_duration(ctx.calendar, anchor[rows], duration)
@@ -558,24 +534,45 @@ class PeriodicKernel:
             pick[fill] = then[fill]
         chosen = np.flatnonzero(pick >= 0)
         answers.take(chosen, found, pick[chosen])
+        # Each case's intervals, in order, from its first point.
+        first = np.searchsorted(point_owner, chosen, side="left")
+        stop = np.searchsorted(point_owner, chosen, side="right")
+        parameter = ctx.param(self.limit)
+        answers.wording = Wording(
+            _periodic_said,
+            chosen,
+            cast(
+                dict[str, Sequence[Any]],
+                {"first": first, "stop": stop, "first_label": labels[chosen]},
+            ),
+            {
+                "parts": {**found, "counted": counted},
+                "limit": str(parameter.duration),
+                "source": parameter.source,
+                "words": reviews.ROH_REVIEWS if self.date_of == "roh" else reviews.PLAN_REVIEWS,
+                "window": self.window,
+                "by_due": ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due",
+            },
+        )
         return answers
 
     def _anchor(
         self,
         columns: CaseColumns,
         ctx: Context,
-        answers: _Answers,
+        answers: Answers,
         member: Mask,
         *,
         owner: Rows,
         day: Days,
-    ) -> Days:
-        """Per case: where the cycle starts. A member whose anchor needs a parameter with
-        no value is answered (cannot assess) and dropped from ``member``."""
+    ) -> tuple[Days, npt.NDArray[Any]]:
+        """Per case: where the cycle starts, and that in words. A member whose anchor needs
+        a parameter with no value is answered (cannot assess) and dropped from ``member``."""
         n = len(columns)
         start = columns.start
         if self.anchor == "after_first":
             anchor = _first_after(owner, day, n, start)
+            labels = _AFTER_FIRST[(anchor == NO_DAY).astype(np.intp)]
             firsts = {
                 True: _duration(ctx, "roh_review_release_limit"),
                 False: _duration(ctx, "roh_review_first_limit"),
@@ -583,12 +580,12 @@ class PeriodicKernel:
             for released, first in firsts.items():
                 none = member & (anchor == NO_DAY) & (columns.released == released)
                 if first is None:
-                    answers.only(none, _CANNOT, _NO_PARAMETER)
+                    answers.mark(none, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
                     member &= ~none
                 else:
                     rows = np.flatnonzero(none)
                     anchor[rows] = add_duration(ctx.calendar, start[rows], first)
-            return anchor
+            return anchor, labels
         assessed = _assessments(columns)
         by: Rows = _col(assessed, "owner")
         on: Days = _col(assessed, self.date_of)
@@ -596,8 +593,11 @@ class PeriodicKernel:
         initial &= on != NO_DAY
         first_on = np.full(n, LATEST, dtype=np.int64)
         np.minimum.at(first_on, by[initial], on[initial])
-        chosen: Days = np.where((first_on != LATEST) & (first_on > start), first_on, start)
-        return chosen
+        initial_first = (first_on != LATEST) & (first_on > start)
+        chosen: Days = np.where(initial_first, first_on, start)
+        initial = _INITIAL[self.date_of]
+        code = np.where(initial_first, 2, columns.released.astype(np.intp))
+        return chosen, np.asarray(["sentence", "release", initial], dtype=object)[code]
 
     def _counted(self, ctx: Context, found: dict[str, Any]) -> Mask:
         """Intervals under this standard: in force on the day the clock started (or, with
@@ -614,6 +614,80 @@ class PeriodicKernel:
         return counted
 
 
+#: The 2007 cycle's first clock in words: the first review, or the day it was due.
+_AFTER_FIRST = np.asarray(
+    ["the first RoH review", "the date the first RoH review was due"], dtype=object
+)
+#: The assessment that starts a cycle counted from the previous one, by what is reviewed.
+_INITIAL = {"roh": "the initial RoH assessment", "plan": "the initial sentence plan"}
+_DECIDED = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA})
+
+
+def _periodic_said(
+    answer: Answer,
+    *,
+    first: int,
+    stop: int,
+    first_label: str,
+    parts: dict[str, Any],
+    limit: str,
+    source: str | None,
+    words: Words,
+    window: InForce,
+    by_due: bool,
+) -> Explained | None:
+    """A periodic check's answer in words (:func:`~casework.rules.standards.base.
+    periodic_verdict`): the case's intervals ``first`` to ``stop``, each counted one worded
+    as its deadline (:func:`~casework.rules.timing.deadline_words`)."""
+    if answer.basis not in _DECIDED:
+        return None
+    every: list[Interval] = []
+    checked: dict[int, Verdict] = {}
+    for number, u in enumerate(range(int(first), int(stop)), start=1):
+        label = first_label if number == 1 else words.previous_label
+        late_by = int(parts["late_by"][u])
+        unit = Answer(
+            outcome=OUTCOMES[parts["outcome"][u]],
+            basis=BASES[parts["basis"][u]],
+            trigger=from_day_number(int(parts["trigger"][u])),
+            due=from_day_number(int(parts["due"][u])),
+            done=from_day_number(int(parts["done"][u])),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[parts["late_unit"][u]],
+            as_of=answer.as_of,
+            record_as_of=answer.record_as_of,
+        )
+        if unit.trigger is None or unit.due is None:
+            return None
+        every.append(Interval(number, unit.trigger, label, unit.due, unit.done))
+        if not parts["counted"][u]:
+            continue
+        said = deadline_said(
+            unit,
+            anchor_label=label,
+            limit=limit,
+            source=source,
+            done_label=words.done_label,
+            missing_label=words.missing_label,
+        )
+        if said is None:
+            return None
+        checked[number] = Verdict(
+            unit.outcome, unit.basis, said[0], said[1], trigger=unit.trigger,
+            trigger_label=label, due=unit.due, done=unit.done, late_by=unit.late_by,
+            late_unit=unit.late_unit,
+        )  # fmt: skip
+    if not every:
+        return None
+    verdict = periodic_verdict(
+        every, checked, limit=limit, source=source, words=words, anchor=every[0].start,
+        anchor_label=first_label, ended=None, window=window, by_due=by_due,
+    )  # fmt: skip
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, verdict.trigger_label
+
+
 # ---------------------------------------------------------------- registration
 
 
@@ -623,13 +697,13 @@ class ReviewKernel:
     core holds them to the rule's in-force dates, as for every kernel)."""
 
     rule: Rule
-    kernel: Callable[[CaseColumns, Context], _Answers]
+    kernel: Callable[[CaseColumns, Context], Answers]
 
     def __call__(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         return self.kernel(columns, ctx).result()
 
 
-def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], _Answers]) -> None:
+def _register(rule: Rule, kernel: Callable[[CaseColumns, Context], Answers]) -> None:
     register(rule, ReviewKernel(rule, kernel))
 
 

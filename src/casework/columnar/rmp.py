@@ -5,11 +5,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
-from casework.columnar.columns import LATEST, NO_DAY, CaseColumns, Days, Table, raw_table
+from casework.columnar.answers import Answers
+from casework.columnar.columns import (
+    LATEST,
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Table,
+    from_day_number,
+    raw_table,
+)
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
     BASIS_CODE,
@@ -23,15 +35,16 @@ from casework.columnar.core import (
     deadline_wording,
     register,
 )
+from casework.columnar.group import first_by_keys, take
+from casework.columnar.raw import lookup
 from casework.columnar.supervision import (
     LICENCE,
     ROH_RANK,
-    Answers,
     first_of_units,
     table_of,
 )
-from casework.model import RohLevel
-from casework.rules.engine import Basis, Context, Outcome
+from casework.model import MappaLevel, RohLevel
+from casework.rules.engine import Basis, Context, Outcome, Verdict
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
 
@@ -167,7 +180,84 @@ def rmp_where_not_low(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         rows,
         {"outcome": outcome, "basis": basis, "trigger": anchor[rows], "due": due, "done": done},
     )
+    label = np.where(since > columns.start, 2, columns.released.astype(np.intp))[rows]
+    answers.word(
+        rows,
+        Wording(
+            _not_low_said,
+            np.arange(len(rows), dtype=np.intp),
+            _values(
+                rank=rank[rows],
+                since=since[rows],
+                window=window[rows],
+                anchor_label=_NOT_LOW_LABELS[label],
+            ),
+            {"limits": _limits(ctx)},
+        ),
+    )
     return answers.result()
+
+
+#: What starts the clock of ``rmp-where-not-low``: sentence, release, or the RoH level if later.
+_NOT_LOW_LABELS = np.asarray(["sentence", "release", "the RoH level"], dtype=object)
+#: The RoH level of each rank.
+_LEVEL_OF_RANK = {level.rank: level for level in RohLevel}
+_DECIDED = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE})
+
+
+def _values(**columns: npt.NDArray[Any]) -> dict[str, Sequence[Any]]:
+    """A :class:`Wording`'s values: columns aligned with its answers, read one at a time."""
+    return cast(dict[str, Sequence[Any]], columns)
+
+
+def _limits(ctx: Context) -> tuple[tuple[str, str | None] | None, ...]:
+    """Each OASys window's limit in words and its source (``None``: no value)."""
+    found: list[tuple[str, str | None] | None] = []
+    for name in _WINDOWS:
+        try:
+            parameter = ctx.param(name)
+        except MissingParameterError:
+            found.append(None)
+        else:
+            found.append((str(parameter.duration), parameter.source))
+    return tuple(found)
+
+
+def _said(answer: Answer, verdict: Verdict, label: str | None) -> Explained | None:
+    """The verdict's words, if it is the kernel's answer (else the scalar rule words it)."""
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, label
+
+
+def _not_low_said(
+    answer: Answer,
+    *,
+    rank: int,
+    since: int,
+    window: int,
+    anchor_label: str,
+    limits: tuple[tuple[str, str | None] | None, ...],
+) -> Explained | None:
+    """An ``NS07.rmp-where-not-low`` answer in words (the rule's own template)."""
+    limit = limits[int(window)]
+    on = from_day_number(int(since))
+    if answer.basis not in _DECIDED or limit is None or on is None:
+        return None
+    if answer.trigger is None or answer.due is None:
+        return None
+    verdict = consistency.rmp_where_not_low_verdict(
+        level=_LEVEL_OF_RANK[int(rank)],
+        since=on,
+        anchor=answer.trigger,
+        anchor_label=anchor_label,
+        due=answer.due,
+        limit=limit[0],
+        source=limit[1],
+        latest=answer.done,
+        as_of=answer.as_of,
+    )
+    return _said(answer, verdict, anchor_label)
 
 
 def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
@@ -176,7 +266,35 @@ def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
     answers = Answers(len(columns))
     answers.mark(found["mappa"], Outcome.NOT_MET, Basis.COMPUTED)
     answers.mark(found["mappa_levels"], Outcome.MET, Basis.COMPUTED)
+    rows = np.flatnonzero(found["mappa"])
+    levels = columns.raw["mappa.levels"]
+    owner, on = levels["owner"], levels["on"]
+    # The last level of the latest day (sorted by day, the last of equals, as the rule).
+    latest = first_by_keys(len(columns), owner, -on, -np.arange(len(owner)))[rows]
+    answers.word(
+        rows,
+        Wording(
+            _mappa_said,
+            np.arange(len(rows), dtype=np.intp),
+            _values(
+                level=take(_MAPPA_VALUE[levels["level"]], latest, 0), on=take(on, latest, NO_DAY)
+            ),
+        ),
+    )
     return answers.result()
+
+
+#: A MAPPA level's number by its raw code.
+_MAPPA_VALUE = lookup(MappaLevel, int)
+
+
+def _mappa_said(answer: Answer, *, level: int, on: int) -> Explained | None:
+    """An ``NS07.mappa-level`` answer in words (the rule's own template)."""
+    if answer.basis is not Basis.COMPUTED:
+        return None
+    day = from_day_number(int(on))
+    verdict = consistency.mappa_level_verdict(None if day is None else int(level), day)
+    return _said(answer, verdict, None)
 
 
 @raw_table("sup.analyses")
@@ -197,9 +315,11 @@ def analyses(columns: CaseColumns) -> Table:
     }
 
 
-def _window_due(columns: CaseColumns, ctx: Context, owner: Any, anchor: Days) -> tuple[Days, Any]:
+def _window_due(
+    columns: CaseColumns, ctx: Context, owner: Any, anchor: Days
+) -> tuple[Days, Any, Any]:
     """The OASys limit for each owner's case (PPO, Tier 4, else Tiers 1-3) after ``anchor``,
-    and which owners have no value for it."""
+    which owners have no value for it, and which limit each has (codes of ``_WINDOWS``)."""
     window = np.where(columns.ppo_at_start, 0, np.where(columns.tier_at_start == 4, 1, 2))[owner]
     due = np.full(len(owner), NO_DAY, dtype=np.int64)
     unset = np.zeros(len(owner), dtype=bool)
@@ -213,7 +333,7 @@ def _window_due(columns: CaseColumns, ctx: Context, owner: Any, anchor: Days) ->
             unset[chosen] = True
             continue
         due[chosen] = add_duration(ctx.calendar, anchor[chosen], duration)
-    return due, unset
+    return due, unset, window
 
 
 def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -247,10 +367,12 @@ def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str
     signed = np.full(len(screened), LATEST, dtype=np.int64)
     take = relevant & found["exempted"][other] & (found["countersigned"][other] != NO_DAY)
     np.minimum.at(signed, unit[take], found["countersigned"][other][take])
+    claimed = np.zeros(len(screened), dtype=bool)
+    claimed[unit[relevant & found["exempted"][other]]] = True
     done = np.where(completed != LATEST, completed, signed)
     met = done != LATEST
     done = np.where(met, done, NO_DAY)
-    due, unset = _window_due(columns, ctx, owner, on)
+    due, unset, window = _window_due(columns, ctx, owner, on)
     no_value = np.zeros(len(columns), dtype=bool)
     no_value[owner[unset]] = True
     pending = ~met & (_day(ctx.as_of) <= due)
@@ -272,7 +394,62 @@ def full_analysis_where_screened(columns: CaseColumns, ctx: Context) -> dict[str
         },
     )
     answers.mark(no_value, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
+    # Every screening of a case answered is kept, in order: its units run from `first`.
+    firsts = np.searchsorted(owner, cases, side="left")
+    units = {
+        "on": on,
+        "assessment": columns.raw["assessments"]["id"][screened],
+        "completed": completed,
+        "signed": signed,
+        "claimed": claimed,
+        "due": due,
+        "window": window,
+    }
+    answers.word(
+        cases,
+        Wording(
+            _screened_said,
+            np.arange(len(cases), dtype=np.intp),
+            _values(first=firsts, stop=firsts + np.bincount(owner)[cases]),
+            {"units": units, "limits": _limits(ctx), "anchor_label": "screening"},
+        ),
+    )
     return answers.result()
+
+
+def _screened_said(
+    answer: Answer,
+    *,
+    first: int,
+    stop: int,
+    units: dict[str, npt.NDArray[Any]],
+    limits: tuple[tuple[str, str | None] | None, ...],
+    anchor_label: str,
+) -> Explained | None:
+    """An ``NS07.full-analysis-where-screened`` answer in words: each screening of the
+    case (units ``first`` to ``stop``) by the rule's own template, combined as the rule."""
+    if answer.basis not in _DECIDED:
+        return None
+    screenings: list[tuple[dt.date, Verdict]] = []
+    for u in range(int(first), int(stop)):
+        limit = limits[int(units["window"][u])]
+        on, due = from_day_number(int(units["on"][u])), from_day_number(int(units["due"][u]))
+        if limit is None or on is None or due is None:
+            return None
+        completed, signed = int(units["completed"][u]), int(units["signed"][u])
+        verdict = consistency.analysis_verdict(
+            on=on,
+            assessment=str(units["assessment"][u]),
+            completed=None if completed == LATEST else from_day_number(completed),
+            countersigned=None if signed == LATEST else from_day_number(signed),
+            claimed=bool(units["claimed"][u]),
+            due=due,
+            limit=limit[0],
+            source=limit[1],
+            as_of=answer.as_of,
+        )
+        screenings.append((on, verdict))
+    return _said(answer, consistency.screenings_verdict(screenings), anchor_label)
 
 
 for _rule, _kernel in (

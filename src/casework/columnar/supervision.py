@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration
+from casework.columnar.answers import Answers
 from casework.columnar.columns import (
     LATEST,
     NO_DAY,
@@ -35,14 +36,18 @@ from casework.columnar.columns import (
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
     LATE_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
+    OUTCOMES,
     Answer,
     Explained,
     Wording,
     add_duration,
     deadline,
+    deadline_said,
     deadline_wording,
     register,
 )
@@ -67,7 +72,7 @@ from casework.model import (
     StaffRole,
 )
 from casework.rules import units
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Evidence, Outcome
+from casework.rules.engine import IN_FORCE_BY, Basis, Context, Evidence, Outcome, Verdict
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
 from casework.rules.standards.base import IN_FORCE_2007, InForce
@@ -94,48 +99,6 @@ _STATUTORY = frozenset({OffenceCategory.SERIOUS_SEXUAL, OffenceCategory.SERIOUS_
 
 
 # ---------------------------------------------------------------- answers and deadlines
-
-
-class Answers:
-    """A kernel's answer columns, every case not applicable (out of scope) until set."""
-
-    def __init__(self, n: int) -> None:
-        self.outcome = np.full(n, _NA, dtype=np.int8)
-        self.basis = np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8)
-        self.trigger = np.full(n, NO_DAY, dtype=np.int64)
-        self.due = np.full(n, NO_DAY, dtype=np.int64)
-        self.done = np.full(n, NO_DAY, dtype=np.int64)
-        self.late_by = np.full(n, -1, dtype=np.int64)
-        self.late_unit = np.zeros(n, dtype=np.int8)
-        self.wording: Wording | None = None
-
-    def mark(self, rows: Mask | Rows, outcome: Outcome, basis: Basis) -> None:
-        """These cases answer ``outcome`` on ``basis``, with no deadline."""
-        self.outcome[rows] = OUTCOME_CODE[outcome]
-        self.basis[rows] = BASIS_CODE[basis]
-
-    def put(self, rows: Rows, answered: dict[str, Any]) -> None:
-        """These cases answer as ``answered`` (columns as :func:`deadline` gives them)."""
-        for name, values in answered.items():
-            getattr(self, name)[rows] = values
-
-    def result(self) -> dict[str, Any]:
-        """The kernel's columns."""
-        return {
-            "outcome": self.outcome,
-            "basis": self.basis,
-            "trigger": self.trigger,
-            "due": self.due,
-            "done": self.done,
-            "late_by": self.late_by,
-            "late_unit": self.late_unit,
-            **({"wording": self.wording} if self.wording is not None else {}),
-        }
-
-    def word(self, rows: Rows, wording: Wording | None) -> None:
-        """The answers of cases ``rows`` (as :meth:`put`) are worded so."""
-        if wording is not None:
-            self.wording = wording.placed(rows)
 
 
 #: Which outcome decides a combined answer (:func:`casework.rules.units.combine`): lowest first.
@@ -638,21 +601,39 @@ def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         answers.mark(member & ~conflict, Outcome.CANNOT_ASSESS, Basis.NO_PARAMETER)
         return answers.result()
     owner = victims["owner"]
-    units = np.flatnonzero(~conflict[owner])
-    owner = owner[units]
+    units_ = np.flatnonzero(~conflict[owner])
+    owner = owner[units_]
     answered = deadline(
         ctx,
         columns.sentenced[owner],
-        victims["contacted"][units],
+        victims["contacted"][units_],
         duration,
         columns.record_as_of[owner],
     )
     cases, first = first_of_units(owner, answered["outcome"])
     answers.put(cases, {name: values[first] for name, values in answered.items()})
+    ids = columns.raw["victims"]["id"][np.flatnonzero(columns.raw["victims"]["statutory"])]
+    answers.word(
+        cases,
+        units_wording(
+            ctx,
+            "victim_contact_limit",
+            answered,
+            owner,
+            cases,
+            labels=units.VICTIM_CONTACT_LABELS,
+            anchor_label="sentence",
+            noun="Victim",
+            names=ids[units_],
+            extra="victim",
+        ),
+    )
     return answers.result()
 
 
-def _each_breach(limit: str, done: str) -> Callable[[CaseColumns, Context], dict[str, Any]]:
+def _each_breach(
+    limit: str, done: str, labels: DeadlineLabels
+) -> Callable[[CaseColumns, Context], dict[str, Any]]:
     def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
         found = table_of(columns, "sup.breaches")
         answers = Answers(len(columns))
@@ -668,13 +649,105 @@ def _each_breach(limit: str, done: str) -> Callable[[CaseColumns, Context], dict
         )
         cases, first = first_of_units(owner, answered["outcome"])
         answers.put(cases, {name: values[first] for name, values in answered.items()})
+        wording = units_wording(
+            ctx, limit, answered, owner, cases, labels=labels, anchor_label=units.FAILURE,
+            noun="Breach",
+        )  # fmt: skip
+        answers.word(cases, wording)
         return answers.result()
 
     return kernel
 
 
-breach_action = _each_breach("breach_action_limit", "action")
-breach_resolution = _each_breach("breach_resolution_limit", "resolved")
+breach_action = _each_breach("breach_action_limit", "action", units.BREACH_ACTION_LABELS)
+breach_resolution = _each_breach(
+    "breach_resolution_limit", "resolved", units.BREACH_RESOLUTION_LABELS
+)
+
+
+def units_wording(
+    ctx: Context,
+    limit: str,
+    answered: dict[str, Any],
+    owner: Rows,
+    cases: Rows,
+    *,
+    labels: DeadlineLabels,
+    anchor_label: str,
+    noun: str,
+    names: npt.NDArray[Any] | None = None,
+    extra: str | None = None,
+) -> Wording | None:
+    """The :class:`Wording` of a rule over units (breaches, victims), each a
+    :func:`deadline` (``answered``, units in case order, ``owner`` their case), answered
+    for ``cases``: each unit worded by :func:`~casework.rules.timing.deadline_words`
+    with the rule's labels, labelled "{noun} of {trigger}" (or "{noun} {name}"), and
+    combined as :func:`casework.rules.units.combine` combines them. ``extra``: the label
+    of an evidence item holding each unit's name."""
+    wording = deadline_wording(ctx, limit, anchor_label=anchor_label, labels=labels, size=0)
+    if wording is None:
+        return None
+    firsts = np.searchsorted(owner, cases, side="left")
+    stops = np.searchsorted(owner, cases, side="right")
+    constants = {
+        **wording.constants,
+        "parts": answered,
+        "noun": noun,
+        "names": names,
+        "extra_label": extra,
+    }
+    values = cast(dict[str, Sequence[Any]], {"first": firsts, "stop": stops})
+    return Wording(_units_said, np.arange(len(cases), dtype=np.intp), values, constants)
+
+
+def _units_said(
+    answer: Answer,
+    *,
+    first: int,
+    stop: int,
+    parts: dict[str, Any],
+    noun: str,
+    names: npt.NDArray[Any] | None,
+    extra_label: str | None,
+    anchor_label: str,
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+) -> Explained | None:
+    """A combined answer over units in words (:func:`units_wording`)."""
+    verdicts: list[tuple[str, Verdict]] = []
+    for u in range(int(first), int(stop)):
+        late_by = int(parts["late_by"][u])
+        unit = Answer(
+            outcome=OUTCOMES[parts["outcome"][u]],
+            basis=BASES[parts["basis"][u]],
+            trigger=from_day_number(int(parts["trigger"][u])),
+            due=from_day_number(int(parts["due"][u])),
+            done=from_day_number(int(parts["done"][u])),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[parts["late_unit"][u]],
+            as_of=answer.as_of,
+            record_as_of=answer.record_as_of,
+        )
+        name = None if names is None else str(names[u])
+        said = deadline_said(
+            unit,
+            anchor_label=anchor_label,
+            limit=limit,
+            source=source,
+            done_label=done_label,
+            missing_label=missing_label,
+            extra=() if extra_label is None else (Evidence(extra_label, name),),
+        )
+        if said is None or unit.trigger is None:
+            return None
+        label = f"{noun} {name}" if name is not None else units.unit_label(noun, unit.trigger)
+        verdicts.append((label, Verdict(unit.outcome, unit.basis, said[0], said[1])))
+    verdict = units.combine(verdicts, none="")
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, anchor_label
 
 
 def periodic(

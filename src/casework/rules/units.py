@@ -25,6 +25,7 @@ from casework.rules.engine import (
     not_applicable,
 )
 from casework.rules.timing import (
+    DeadlineLabels,
     as_deadline,
     beyond_record,
     deadline_check,
@@ -33,6 +34,10 @@ from casework.rules.timing import (
 from casework.text import long_date
 
 __all__ = [
+    "BREACH_ACTION_LABELS",
+    "BREACH_RESOLUTION_LABELS",
+    "FAILURE",
+    "VICTIM_CONTACT_LABELS",
     "breach_action",
     "breach_resolution",
     "combine",
@@ -41,7 +46,12 @@ __all__ = [
     "victim_contact",
 ]
 
-_FAILURE = "the unacceptable failure to comply"
+#: What starts a breach's clocks, in words.
+FAILURE = "the unacceptable failure to comply"
+#: How the sentences of the unit deadlines open (the rules and their kernels' wordings).
+BREACH_ACTION_LABELS = DeadlineLabels("Breach action taken", "No breach action taken")
+BREACH_RESOLUTION_LABELS = DeadlineLabels("Breach resolved", "Breach not resolved")
+VICTIM_CONTACT_LABELS = DeadlineLabels("Victim contact offered", "No victim contact offered")
 
 
 def breach_action(ctx: Context, breach: Breach) -> Verdict:
@@ -50,10 +60,9 @@ def breach_action(ctx: Context, breach: Breach) -> Verdict:
         ctx,
         done=breach.action_on,
         anchor=breach.failed_on,
-        anchor_label=_FAILURE,
+        anchor_label=FAILURE,
         limit="breach_action_limit",
-        done_label="Breach action taken",
-        missing_label="No breach action taken",
+        labels=BREACH_ACTION_LABELS,
     )
 
 
@@ -63,10 +72,9 @@ def breach_resolution(ctx: Context, breach: Breach) -> Verdict:
         ctx,
         done=breach.resolved_on,
         anchor=breach.failed_on,
-        anchor_label=_FAILURE,
+        anchor_label=FAILURE,
         limit="breach_resolution_limit",
-        done_label="Breach resolved",
-        missing_label="Breach not resolved",
+        labels=BREACH_RESOLUTION_LABELS,
     )
 
 
@@ -85,8 +93,7 @@ def victim_contact(ctx: Context, case: Case, victim: Victim) -> Verdict:
         anchor=case.sentence.sentenced_on,
         anchor_label="sentence",
         limit="victim_contact_limit",
-        done_label="Victim contact offered",
-        missing_label="No victim contact offered",
+        labels=VICTIM_CONTACT_LABELS,
         extra=(Evidence("victim", victim.id),),
     )
 

@@ -12,7 +12,7 @@ start of the licence's cycle, not a review within it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypedDict
 
 import attrs
@@ -55,10 +55,12 @@ __all__ = [
     "TARGETS_2007_FROM",
     "DateOf",
     "InForce",
+    "Interval",
     "Wording",
     "is_release_assessment",
     "lasting_until",
     "periodic_check",
+    "periodic_verdict",
     "plan_date",
     "review_dates",
     "roh_at_least_on",
@@ -249,7 +251,10 @@ def _relabel(number: int, evidence: Iterable[Evidence]) -> list[Evidence]:
 
 
 @attrs.frozen
-class _Interval:
+class Interval:
+    """One interval of a periodic check: its number (from 1), when and by what its clock
+    started, when it fell due, and the day it was done (``None``: the open one, to as_of)."""
+
     number: int
     start: dt.date
     start_label: str
@@ -260,7 +265,7 @@ class _Interval:
         return (self.done if self.done is not None else as_of) > self.due
 
 
-def _counted(ctx: Context, interval: _Interval, due: dt.date, window: InForce | None) -> bool:
+def _counted(ctx: Context, interval: Interval, due: dt.date, window: InForce | None) -> bool:
     """Whether an interval falls under the rule's standard: in force on the day its clock
     started, or (option ``in_force_by="due"``) on the day it fell due."""
     if window is None or not ctx.by_clock:
@@ -320,19 +325,18 @@ def periodic_check(
     """
     parameter = ctx.param(limit) if isinstance(limit, str) else limit
     duration = parameter.duration
-    every: list[_Interval] = []
+    every: list[Interval] = []
     start, start_label = anchor, anchor_label
     for day in sorted({day for day in done if day > anchor}):
         due = ctx.calendar.add(start, duration)
-        every.append(_Interval(len(every) + 1, start, start_label, due, day))
+        every.append(Interval(len(every) + 1, start, start_label, due, day))
         start, start_label = day, words.previous_label
     next_due = ctx.calendar.add(start, duration)
     if ended is None or next_due <= ended:
-        every.append(_Interval(len(every) + 1, start, start_label, next_due, None))
+        every.append(Interval(len(every) + 1, start, start_label, next_due, None))
     intervals = [interval for interval in every if _counted(ctx, interval, interval.due, window)]
-
-    def check(interval: _Interval) -> Verdict:
-        return deadline_check(
+    checked = {
+        interval.number: deadline_check(
             ctx,
             done=interval.done,
             anchor=interval.start,
@@ -341,11 +345,44 @@ def periodic_check(
             done_label=words.done_label,
             missing_label=words.missing_label,
         )
+        for interval in intervals
+    }
+    return periodic_verdict(
+        every,
+        checked,
+        limit=str(duration),
+        source=parameter.source,
+        words=words,
+        anchor=anchor,
+        anchor_label=anchor_label,
+        ended=ended,
+        window=window,
+        by_due=ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due",
+    )
 
-    checked = {i.number: check(i) for i in intervals}
+
+def periodic_verdict(
+    every: Sequence[Interval],
+    checked: Mapping[int, Verdict],
+    *,
+    limit: str,
+    source: str | None,
+    words: Wording,
+    anchor: dt.date,
+    anchor_label: str,
+    ended: dt.date | None,
+    window: InForce | None,
+    by_due: bool,
+) -> Verdict:
+    """The answer of :func:`periodic_check` from plain values (the rules and their kernels'
+    wording): ``every`` interval in order, ``checked`` the deadline verdict of each interval
+    counted under the standard (by number, in order), ``limit`` the time limit in words
+    and ``source`` its source; ``by_due``: intervals are held to the standard by the day
+    they fell due (``in_force_by="due"``)."""
+    intervals = [interval for interval in every if interval.number in checked]
     late = {n: v for n, v in checked.items() if v.outcome is Outcome.NOT_MET}
     unknown = {n: v for n, v in checked.items() if v.outcome is Outcome.CANNOT_ASSESS}
-    evidence = [Evidence("time limit", str(duration), parameter.source)]
+    evidence = [Evidence("time limit", limit, source)]
     done_label = words.done_label.lower()
     for interval in intervals:
         if interval.number in late:
@@ -353,20 +390,19 @@ def periodic_check(
             continue
         prefix = f"interval {interval.number}: "
         evidence.append(Evidence(prefix + interval.start_label, interval.start))
-        evidence.append(Evidence(prefix + "due by", interval.due, parameter.source))
+        evidence.append(Evidence(prefix + "due by", interval.due, source))
         if interval.done is not None:
             evidence.append(Evidence(prefix + done_label, interval.done))
     if not every:
         return not_applicable(
             f"Not applicable: supervision ended on {long_date(ended or anchor)}, before "
-            f"any {words.noun} fell due ({duration} after {anchor_label} on "
+            f"any {words.noun} fell due ({limit} after {anchor_label} on "
             f"{long_date(anchor)}).",
             *evidence,
             basis=Basis.OUT_OF_SCOPE,
         )
     if not intervals:
         assert window is not None  # only the window leaves intervals out
-        by_due = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "due"
         days = [i.due if by_due else i.start for i in every]
         what = "fell due" if by_due else "clock started"
         return not_applicable(
@@ -403,8 +439,9 @@ def periodic_check(
             Verdict(pending.outcome, pending.basis, pending.reason, tuple(evidence)), pending
         )
     lead = f"{len(on_time)} {words.noun}s, all on time. The latest: " if len(on_time) > 1 else ""
+    # Only the open interval (to as_of) has nothing done; it is the last, due at the next due.
     pending_text = (
-        f" The next is due by {long_date(next_due)}." if intervals[-1].done is None else ""
+        f" The next is due by {long_date(intervals[-1].due)}." if intervals[-1].done is None else ""
     )
     latest = checked[on_time[-1].number]
     return _with_deadline(

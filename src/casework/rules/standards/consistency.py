@@ -30,12 +30,16 @@ from casework.text import long_date
 
 __all__ = [
     "SCREENED_IN",
+    "analysis_verdict",
     "full_analysis_where_screened_2005",
     "full_analysis_where_screened_2007",
     "mappa_level_2005",
     "mappa_level_2007",
+    "mappa_level_verdict",
     "rmp_where_not_low_2005",
     "rmp_where_not_low_2007",
+    "rmp_where_not_low_verdict",
+    "screenings_verdict",
 ]
 
 
@@ -103,42 +107,90 @@ def _analysis_for(
     analyses: Sequence[tuple[OasysAssessment, FullAnalysis, dt.date | None]],
     screened: OasysAssessment,
     on: dt.date,
-) -> Verdict:
-    """Was a full analysis done for this screening (in its assessment, or in a later one)?"""
+) -> tuple[dt.date | None, dt.date | None, bool]:
+    """The full analysis for this screening (in its assessment, or in a later one): the
+    earliest completed, the earliest countersigned exemption, whether one was claimed."""
     relevant = [
         analysis
         for assessment, analysis, latest in analyses
         if assessment is screened or (latest is not None and latest >= on)
     ]
-    evidence = [Evidence("screening", on), Evidence("assessment", screened.id)]
     completed = [a.completed_on for a in relevant if a.completed_on is not None]
-    if completed:
-        done = min(completed)
-        return met(
-            f"Full RoH analysis completed on {long_date(done)}.",
-            *evidence,
-            Evidence("full analysis completed", done),
-        )
     countersigned = [
         a.exemption_countersigned_on
         for a in relevant
         if a.exempted and a.exemption_countersigned_on is not None
     ]
-    if countersigned:
-        day = min(countersigned)
-        return met(
-            f"Exemption from the full analysis countersigned by an SPO on {long_date(day)}.",
+    return (
+        min(completed) if completed else None,
+        min(countersigned) if countersigned else None,
+        any(a.exempted for a in relevant),
+    )
+
+
+def analysis_verdict(
+    *,
+    on: dt.date,
+    assessment: str,
+    completed: dt.date | None,
+    countersigned: dt.date | None,
+    claimed: bool,
+    due: dt.date,
+    limit: str,
+    source: str | None,
+    as_of: dt.date,
+) -> Verdict:
+    """One screening's answer from plain values (the rule and its kernel's wording): met by
+    the earliest full analysis completed, else by the earliest countersigned exemption;
+    else not met (an exemption claimed but not countersigned, or nothing), not yet due
+    while the window (``limit`` after the screening, due ``due``) is open."""
+    evidence = [Evidence("screening", on), Evidence("assessment", assessment)]
+    if completed is not None:
+        verdict = met(
+            f"Full RoH analysis completed on {long_date(completed)}.",
             *evidence,
-            Evidence("exemption countersigned", day, "002:278"),
+            Evidence("full analysis completed", completed),
         )
-    if any(a.exempted for a in relevant):
-        return not_met(
+    elif countersigned is not None:
+        verdict = met(
+            f"Exemption from the full analysis countersigned by an SPO on "
+            f"{long_date(countersigned)}.",
+            *evidence,
+            Evidence("exemption countersigned", countersigned, "002:278"),
+        )
+    elif claimed:
+        verdict = not_met(
             "An exemption from the full analysis was claimed but not countersigned by an SPO.",
             *evidence,
             Evidence("exemption countersigned", None, "002:278"),
         )
-    return not_met(
-        "No full RoH analysis completed, although the screening called for one.", *evidence
+    else:
+        verdict = not_met(
+            "No full RoH analysis completed, although the screening called for one.", *evidence
+        )
+    if verdict.outcome is Outcome.NOT_MET and as_of <= due:
+        verdict = not_yet_due(
+            f"Not yet due: a full RoH analysis (or countersigned exemption) is due by "
+            f"{long_date(due)}, {limit} after the screening on {long_date(on)}; "
+            f"none by {long_date(as_of)}.",
+            *verdict.evidence,
+            Evidence("time limit", limit, source),
+            Evidence("due by", due, source),
+        )
+    return as_deadline(
+        verdict,
+        trigger=on,
+        trigger_label="screening",
+        due=due,
+        done=completed if completed is not None else countersigned,
+    )
+
+
+def screenings_verdict(screenings: Sequence[tuple[dt.date, Verdict]]) -> Verdict:
+    """The case's answer from its screenings' (:func:`analysis_verdict`), in date order."""
+    return combine(
+        [(unit_label("Screening", on), verdict) for on, verdict in screenings],
+        none="No screening called for a full analysis.",
     )
 
 
@@ -152,32 +204,18 @@ def _analysis_in_window(
     on: dt.date,
 ) -> Verdict:
     """The analysis for one screening; while its window is open and none is done, not yet due."""
-    verdict = _analysis_for(analyses, screened, on)
-    due, limit_evidence, due_evidence = _window(ctx, case, limit, on, "screening")
-    if verdict.outcome is Outcome.NOT_MET and ctx.as_of <= due:
-        verdict = not_yet_due(
-            f"Not yet due: a full RoH analysis (or countersigned exemption) is due by "
-            f"{long_date(due)}, {limit_evidence.value} after the screening on {long_date(on)}; "
-            f"none by {long_date(ctx.as_of)}.",
-            *verdict.evidence,
-            limit_evidence,
-            due_evidence,
-        )
-    done = next(
-        (
-            item.value
-            for item in verdict.evidence
-            if isinstance(item.value, dt.date)
-            and item.label in {"full analysis completed", "exemption countersigned"}
-        ),
-        None,
-    )
-    return as_deadline(
-        verdict,
-        trigger=on,
-        trigger_label="screening",
+    completed, countersigned, claimed = _analysis_for(analyses, screened, on)
+    due, limit_evidence, _ = _window(ctx, case, limit, on, "screening")
+    return analysis_verdict(
+        on=on,
+        assessment=screened.id,
+        completed=completed,
+        countersigned=countersigned,
+        claimed=claimed,
         due=due,
-        done=done if isinstance(done, dt.date) else None,
+        limit=str(limit_evidence.value),
+        source=limit_evidence.source,
+        as_of=ctx.as_of,
     )
 
 
@@ -188,17 +226,16 @@ def _full_analysis_where_screened(limit: WindowLimit) -> Callable[[Case, Context
             for assessment in case.assessments
             if (analysis := assessment.full_analysis) is not None
         ]
-        return combine(
+        return screenings_verdict(
             [
                 (
-                    unit_label("Screening", on),
+                    on,
                     _analysis_in_window(
                         ctx, case, limit=limit, analyses=analyses, screened=assessment, on=on
                     ),
                 )
                 for assessment, on in _screened_in(case)
-            ],
-            none="No screening called for a full analysis.",
+            ]
         )
 
     return check
@@ -254,57 +291,84 @@ NOT_LOW_ROH = Population(
 )
 
 
+def rmp_where_not_low_verdict(
+    *,
+    level: RohLevel,
+    since: dt.date,
+    anchor: dt.date,
+    anchor_label: str,
+    due: dt.date,
+    limit: str,
+    source: str | None,
+    latest: dt.date | None,
+    as_of: dt.date,
+) -> Verdict:
+    """The answer of ``rmp-where-not-low`` from plain values (the rule and its kernel's
+    wording): the RoH ``level`` in force ``since``, the latest RMP by as_of (``latest``),
+    due ``limit`` after ``anchor`` (the start, or the day the level was set if later)."""
+    words = level.value.replace("_", " ")
+    evidence = [
+        Evidence("RoH level", level.value),
+        Evidence("RoH level since", since),
+        Evidence("time limit", limit, source),
+        Evidence("due by", due, source),
+    ]
+
+    def deadline(verdict: Verdict, done: dt.date | None) -> Verdict:
+        return as_deadline(verdict, trigger=anchor, trigger_label=anchor_label, due=due, done=done)
+
+    if latest is not None:
+        return deadline(
+            met(
+                f"Risk management plan completed on {long_date(latest)}; the case is {words} "
+                f"RoH (since {long_date(since)}).",
+                *evidence,
+                Evidence("risk management plan completed", latest),
+            ),
+            latest,
+        )
+    if as_of <= due:
+        return deadline(
+            not_yet_due(
+                f"Not yet due: a risk management plan is due by {long_date(due)} "
+                f"({limit} after {anchor_label} on {long_date(anchor)}); the case is "
+                f"{words} RoH (since {long_date(since)}).",
+                *evidence,
+            ),
+            None,
+        )
+    return deadline(
+        not_met(
+            f"No risk management plan is recorded, although the case is {words} RoH (since "
+            f"{long_date(since)}) and every case not assessed as low RoH needs one; it was "
+            f"due by {long_date(due)}.",
+            *evidence,
+        ),
+        None,
+    )
+
+
 def _rmp_where_not_low(limit: WindowLimit) -> Callable[[Case, Context], Verdict]:
     def check(case: Case, ctx: Context) -> Verdict:
         level, since = _level_now(case, ctx)
-        words = level.value.replace("_", " ")
         kind, start = case.start_event
         anchor, label = (since, "the RoH level") if since > start else (start, kind)
-        due, limit_evidence, due_evidence = _window(ctx, case, limit, anchor, label)
-        evidence = [
-            Evidence("RoH level", level.value),
-            Evidence("RoH level since", since),
-            limit_evidence,
-            due_evidence,
-        ]
+        due, limit_evidence, _ = _window(ctx, case, limit, anchor, label)
         plans = [
             day
             for assessment in case.assessments
             if (day := assessment.part_completed_on(OasysPart.RMP)) is not None and day <= ctx.as_of
         ]
-
-        def deadline(verdict: Verdict, done: dt.date | None) -> Verdict:
-            return as_deadline(verdict, trigger=anchor, trigger_label=label, due=due, done=done)
-
-        if plans:
-            latest = max(plans)
-            return deadline(
-                met(
-                    f"Risk management plan completed on {long_date(latest)}; the case is {words} "
-                    f"RoH (since {long_date(since)}).",
-                    *evidence,
-                    Evidence("risk management plan completed", latest),
-                ),
-                latest,
-            )
-        if ctx.as_of <= due:
-            return deadline(
-                not_yet_due(
-                    f"Not yet due: a risk management plan is due by {long_date(due)} "
-                    f"({limit_evidence.value} after {label} on {long_date(anchor)}); the case is "
-                    f"{words} RoH (since {long_date(since)}).",
-                    *evidence,
-                ),
-                None,
-            )
-        return deadline(
-            not_met(
-                f"No risk management plan is recorded, although the case is {words} RoH (since "
-                f"{long_date(since)}) and every case not assessed as low RoH needs one; it was "
-                f"due by {long_date(due)}.",
-                *evidence,
-            ),
-            None,
+        return rmp_where_not_low_verdict(
+            level=level,
+            since=since,
+            anchor=anchor,
+            anchor_label=label,
+            due=due,
+            limit=str(limit_evidence.value),
+            source=limit_evidence.source,
+            latest=max(plans) if plans else None,
+            as_of=ctx.as_of,
         )
 
     return check
@@ -351,12 +415,20 @@ def _mappa_level(case: Case, ctx: Context) -> Verdict:
         (rec for rec in case.mappa.levels if rec.on <= ctx.as_of), key=lambda rec: rec.on
     )
     if not records:
-        return not_met("No MAPPA level is recorded for this MAPPA case.")
+        return mappa_level_verdict(None, None)
     current = records[-1]
+    return mappa_level_verdict(int(current.level), current.on)
+
+
+def mappa_level_verdict(level: int | None, on: dt.date | None) -> Verdict:
+    """The answer of ``mappa-level`` from the latest level recorded by as_of and its day
+    (``None``: none recorded), for the rule and its kernel's wording."""
+    if level is None or on is None:
+        return not_met("No MAPPA level is recorded for this MAPPA case.")
     return met(
-        f"MAPPA level {int(current.level)} recorded on {long_date(current.on)}.",
-        Evidence("MAPPA level", int(current.level)),
-        Evidence("recorded", current.on),
+        f"MAPPA level {level} recorded on {long_date(on)}.",
+        Evidence("MAPPA level", level),
+        Evidence("recorded", on),
     )
 
 

@@ -21,13 +21,13 @@ from collections.abc import Callable
 
 from casework.model import Case, EventKind, RohLevel, SignificantEvent
 from casework.rules.engine import (
+    Basis,
     Context,
     Evidence,
+    Outcome,
     Population,
     Verdict,
-    met,
     not_applicable,
-    not_met,
     rule,
 )
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, roh_at_least_at_start
@@ -60,6 +60,7 @@ __all__ = [
     "ROH_REVIEW_LABELS",
     "plan_review_interval_2005",
     "plan_review_interval_2007",
+    "pre_release_words",
     "reviews_after_events",
     "roh_review_custody_2007",
     "roh_review_event_2005",
@@ -478,7 +479,6 @@ def roh_review_custody_2007(case: Case, ctx: Context) -> Verdict:
 )
 def roh_review_pre_release_2007(case: Case, ctx: Context) -> Verdict:
     released = case.start_event[1]
-    evidence = [Evidence("release", released), Evidence("due by", released, "004:516")]
     days = sorted(
         day
         for assessment in case.assessments
@@ -486,43 +486,44 @@ def roh_review_pre_release_2007(case: Case, ctx: Context) -> Verdict:
     )
     before = [day for day in days if day <= released]
     if before:
-        done = before[-1]
-        when = (
-            "the day of release" if done == released else f"before release on {long_date(released)}"
-        )
-        return as_deadline(
-            met(
-                f"RoH reviewed on {long_date(done)}, {when}.", *evidence, Evidence("reviewed", done)
-            ),
-            trigger=released,
-            trigger_label="release",
-            due=released,
-            done=done,
-        )
-    if days:
-        return as_deadline(
-            not_met(
-                f"RoH reviewed for release only on {long_date(days[0])}, after release on "
-                f"{long_date(released)}; it was due in preparation for release.",
-                *evidence,
-                Evidence("reviewed", days[0]),
-            ),
-            trigger=released,
-            trigger_label="release",
-            due=released,
-            done=days[0],
-            days_late=(days[0] - released).days,
-        )
+        outcome, done, days_late = Outcome.MET, before[-1], None
+    elif days:
+        outcome, done, days_late = Outcome.NOT_MET, days[0], (days[0] - released).days
+    else:
+        outcome, done, days_late = Outcome.NOT_MET, None, (known_until(ctx) - released).days
+    reason, evidence = pre_release_words(outcome, released=released, done=done)
     return as_deadline(
-        not_met(
-            f"RoH not reviewed in preparation for release on {long_date(released)}.", *evidence
-        ),
+        Verdict(outcome, Basis.COMPUTED, reason, evidence),
         trigger=released,
         trigger_label="release",
         due=released,
-        done=None,
-        days_late=(known_until(ctx) - released).days,
+        done=done,
+        days_late=days_late,
     )
+
+
+def pre_release_words(
+    outcome: Outcome, *, released: dt.date, done: dt.date | None
+) -> tuple[str, tuple[Evidence, ...]]:
+    """The words of ``NS07.roh-review-pre-release`` (the rule and its kernel): met (the
+    latest release review on or before release, ``done``), or not met, reviewed only after
+    release (the first such, ``done``) or not at all."""
+    evidence = (Evidence("release", released), Evidence("due by", released, "004:516"))
+    if outcome is Outcome.MET and done is not None:
+        when = (
+            "the day of release" if done == released else f"before release on {long_date(released)}"
+        )
+        return (
+            f"RoH reviewed on {long_date(done)}, {when}.",
+            (*evidence, Evidence("reviewed", done)),
+        )
+    if done is not None:
+        return (
+            f"RoH reviewed for release only on {long_date(done)}, after release on "
+            f"{long_date(released)}; it was due in preparation for release.",
+            (*evidence, Evidence("reviewed", done)),
+        )
+    return f"RoH not reviewed in preparation for release on {long_date(released)}.", evidence
 
 
 roh_review_event_2007 = rule(
