@@ -23,6 +23,7 @@ from casework.intervals import IntervalOptions
 from casework.performance import Period, target_performance
 from casework.rules import evaluate, met, ruleset
 from casework.scale import (
+    PLAIN_FINDINGS_SCHEMA,
     Job,
     Span,
     evaluate_batch,
@@ -226,6 +227,12 @@ def test_a_batch_may_be_a_table_of_bytes_or_hold_nothing_valid(
             calendar=calendar,
         )
     )
+    plain = evaluate_batch(
+        text, "national-standards-2007", as_of=AS_OF, calendar=calendar, plain=True
+    )
+    assert plain.schema == PLAIN_FINDINGS_SCHEMA
+    assert not any(pa.types.is_dictionary(field.type) for field in plain.schema)
+    assert plain.to_pylist() == out.to_pylist()
     for records in ([], ["{nope", None, ""]):
         empty = pa.RecordBatch.from_pydict({"record": pa.array(records, pa.string())})
         none = evaluate_batch(empty, "national-standards-2007", as_of=AS_OF, calendar=calendar)

@@ -10,10 +10,14 @@ together: case references repeated across parts are found exactly (Arrow
 ``value_counts``) and the parts holding a repeat are run again with it rejected,
 so the result is the one a single process gives, whatever the split.
 
+Each part is read straight into columns (:func:`casework.columnar.reader.read_jsonl_chunks`
+over the part's bytes), evaluated, counted and written from them, a chunk at a time.
+
 The same functions run in one process (:func:`run_file`) or on a Dask cluster
 (``casework.dask_runner``, with the ``dask`` extra); any engine that can map a
-function over parts (Spark, Ray) can call :func:`run_part` or, for record
-batches, :func:`evaluate_batch`.
+function over parts can call :func:`run_part`. Engines that hand over Arrow record
+batches (Spark's ``mapInArrow``, Ray's ``map_batches``) call :func:`evaluate_batches`
+or :func:`evaluate_batch`: case records in, findings record batches out.
 """
 
 from __future__ import annotations
@@ -38,9 +42,16 @@ from casework.io import CaseError
 from casework.performance import Period, TargetTally
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.ruleset import RuleSet
-from casework.stream import DEFAULT_CHUNK, FindingsWriter, findings_batch, table_batch
+from casework.stream import (
+    DEFAULT_CHUNK,
+    FINDINGS_SCHEMA,
+    FindingsWriter,
+    findings_batch,
+    table_batch,
+)
 
 __all__ = [
+    "PLAIN_FINDINGS_SCHEMA",
     "Job",
     "PartResult",
     "Span",
@@ -345,6 +356,7 @@ def evaluate_batch(
     as_of: dt.date,
     calendar: WorkingCalendar,
     options: Mapping[str, Any] | None = None,
+    plain: bool = False,
 ) -> pa.RecordBatch:
     """Findings for a record batch of case records: the Arrow-in, Arrow-out chunk interface.
 
@@ -355,9 +367,11 @@ def evaluate_batch(
     reason, exactly as :func:`casework.rules.evaluate` gives them for the valid records.
     Records that are not valid cases give no findings, and references are not checked
     for repeats: check the input with :func:`casework.load_cases` or :func:`run_part`,
-    which account for every record. This is the function to hand to Ray's
-    ``map_batches``; :func:`evaluate_batches` is the one for Spark's ``mapInArrow``
-    (docs/performance.md).
+    which account for every record. ``plain=True`` gives the columns Arrow
+    dictionary-encodes (the ``category`` fields) as plain strings
+    (:data:`PLAIN_FINDINGS_SCHEMA`), for an engine that takes no dictionaries (Spark).
+    This is the function to hand to Ray's ``map_batches``; :func:`evaluate_batches`
+    is the one for Spark's ``mapInArrow`` (docs/performance.md).
     """
     rules = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
     records = [
@@ -371,10 +385,30 @@ def evaluate_batch(
         ).explain()
         for chunk in read_jsonl_chunks(stream, size=max(len(records), 1), check_repeats=False)
     ]
-    if not found:
-        return findings_batch([])
-    (table,) = found
-    return table_batch(table)
+    out = table_batch(found[0]) if found else findings_batch([])
+    return _plain(out) if plain else out
+
+
+#: :data:`~casework.stream.FINDINGS_SCHEMA` with plain strings where it has Arrow
+#: dictionaries: the findings batches of ``evaluate_batch(..., plain=True)``.
+PLAIN_FINDINGS_SCHEMA = pa.schema(
+    [
+        pa.field(field.name, field.type.value_type, nullable=field.nullable)
+        if pa.types.is_dictionary(field.type)
+        else field
+        for field in FINDINGS_SCHEMA
+    ]
+)
+
+
+def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays(
+        [
+            column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
+            for column in batch.columns
+        ],
+        schema=PLAIN_FINDINGS_SCHEMA,
+    )
 
 
 def evaluate_batches(
@@ -384,10 +418,13 @@ def evaluate_batches(
     as_of: dt.date,
     calendar: WorkingCalendar,
     options: Mapping[str, Any] | None = None,
+    plain: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """:func:`evaluate_batch` of each record batch in turn: an iterator of record
     batches of case records in, an iterator of findings record batches out (one for
     each batch given), the shape Spark's ``mapInArrow`` asks for."""
     rules = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
     for batch in batches:
-        yield evaluate_batch(batch, rules, as_of=as_of, calendar=calendar, options=options)
+        yield evaluate_batch(
+            batch, rules, as_of=as_of, calendar=calendar, options=options, plain=plain
+        )
