@@ -427,7 +427,7 @@ def scale_out(cases: int, seed: int, parts: int, findings: bool) -> None:
         name = f"LocalCluster, {workers} worker{'s' if workers > 1 else ''}"
         with (
             LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster,
             Client(cluster) as client,
         ):

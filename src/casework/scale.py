@@ -198,9 +198,9 @@ def run_part(
     """Read, validate and evaluate one part of a JSON Lines file.
 
     The part is read a chunk at a time straight into columns
-    (:func:`casework.columnar.reader.read_jsonl_chunks`: no ``Case`` built for an
-    accepted record), evaluated on them (:func:`casework.columnar.evaluate_columns`),
-    counted on them (:meth:`TargetTally.add_columns`,
+    (:func:`casework.columnar.reader.read_jsonl_chunks`: a record's ``Case`` is built
+    only if a rule without a kernel, or a count, asks for it), evaluated on them
+    (:func:`casework.columnar.evaluate_columns`), counted on them (:meth:`TargetTally.add_columns`,
     :meth:`InspectionTally.add_columns`) and, with ``job.findings_dir``, written
     from them (:meth:`FindingColumns.explain`). ``reject`` maps line numbers to the
     earlier line whose reference they repeat (found by :func:`repeats_across`);
