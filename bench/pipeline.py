@@ -4,6 +4,7 @@
     python bench/pipeline.py --cases 10000 --reading  # json.loads and load_cases only
     python bench/pipeline.py --memory 10000,100000    # peak RSS of each command by size
     python bench/pipeline.py --memory 1000,10000 --chart docs/img/performance.png
+    python bench/pipeline.py --dask 500000            # 2 Dask workers against 1 and one process
 
 Generates a JSON Lines file of synthetic cases (``bench/generate.py``, seeded;
 kept under ``bench/.data/``), then measures, on that file:
@@ -25,6 +26,13 @@ kept under ``bench/.data/``), then measures, on that file:
 * the command line (``validate``, ``findings`` as CSV and Parquet, ``targets``,
   ``score``), each in its own process: wall time and peak resident memory (from
   ``wait4``), so commands are measured as a user runs them.
+
+``--dask SIZE`` runs one job on a file (``casework.scale``: the target tally of
+``nps-2007-08`` for 2007-08 and the ``omi-2007`` inspection counts, as ``targets`` and
+``score`` count them; with ``--dask-findings`` also the ``national-standards-2007``
+findings as a Parquet dataset) in one process (``run_file``), then on a Dask
+``LocalCluster`` of one worker process and of two (one thread each), and checks the
+three results are identical.
 
 The machine is noisy: ``--repeat`` takes medians; compare ratios from one run.
 Figures and how they were reached are in docs/performance.md.
@@ -338,6 +346,118 @@ def memory(sizes: list[int], seed: int, chart: Path | None) -> None:
         print(f"  chart written to {chart}")
 
 
+def _counts(tally: Any) -> tuple[Any, ...]:
+    """What an inspection tally counts, in case order: the references, and per question
+    its wording and one code per case (what a scorecard is made of)."""
+    cases = len(tally.refs)
+    questions = {
+        rule_id: (question.wording, bytes(question.codes).ljust(cases, b"\0"))
+        for rule_id, question in tally.questions.items()
+    }
+    return tuple(tally.refs), questions, tuple(tally.rulesets), tally.latest
+
+
+def _outcome(result: Any, findings: Path | None) -> dict[str, Any]:
+    """What a run of the jobs gives, to compare: records, the target report as JSON, the
+    inspection counts, and the findings read back."""
+    from casework.report.targets import target_report  # noqa: PLC0415
+
+    targets, score, found = result
+    out: dict[str, Any] = {
+        "accepted": (targets.accepted, score.accepted),
+        "rejected": (targets.errors, score.errors),
+        "targets": target_report(targets.tally.report(), source="cases").render("json"),
+        "inspection": _counts(score.inspection),
+    }
+    if findings is not None:
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        out["findings"] = pq.read_table(list(found.parquet))
+    return out
+
+
+def scale_out(cases: int, seed: int, parts: int, findings: bool) -> None:
+    """One job on one file: in one process, on a LocalCluster of 1 worker, of 2 workers."""
+    import shutil  # noqa: PLC0415
+
+    from distributed import Client, LocalCluster  # noqa: PLC0415
+
+    from casework.dask_runner import run_file_on_dask  # noqa: PLC0415
+    from casework.scale import Job, run_file  # noqa: PLC0415
+
+    path = case_file(cases, seed)
+    calendar = WorkingCalendar.england_and_wales()
+    period = Period.financial_year(2007)
+    out = DATA / "out" / "dask"
+    shutil.rmtree(out, ignore_errors=True)
+
+    def jobs(name: str) -> list[Any]:
+        chosen = [
+            Job("nps-2007-08", AS_OF, calendar, targets="nps-2007-08", period=period),
+            Job("omi-2007", AS_OF, calendar, score=True),
+        ]
+        if findings:
+            where = out / name
+            where.mkdir(parents=True)
+            chosen.append(Job("national-standards-2007", AS_OF, calendar, findings_dir=str(where)))
+        else:
+            chosen.append(None)
+        return chosen
+
+    load = os.getloadavg()
+    print(
+        f"casework scale-out bench: {cases:,} synthetic cases (seed {seed}), as_of {AS_OF}, "
+        f"{parts} parts, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+        flush=True,
+    )
+    print(f"  {'run':<36} {'seconds':>9} {'cases/s':>10} {'speed-up':>9}", flush=True)
+    results: dict[str, dict[str, Any]] = {}
+    times: dict[str, float] = {}
+
+    def record(name: str, work: Callable[[], Any]) -> None:
+        began = time.perf_counter()
+        done = work()
+        took = time.perf_counter() - began
+        times[name] = took
+        base = times.get("LocalCluster, 1 worker", took)
+        print(f"  {name:<36} {took:>9.1f} {cases / took:>10,.0f} {base / took:>8.2f}x", flush=True)
+        results[name] = _outcome(done, out / name if findings else None)
+
+    def local() -> Any:
+        return [None if job is None else run_file(path, job) for job in jobs("one process")]
+
+    for workers in (1, 2):
+        name = f"LocalCluster, {workers} worker{'s' if workers > 1 else ''}"
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            client.run(__import__, "casework.scale")  # workers start up before the timing
+
+            def on_dask(client: Any = client, name: str = name) -> Any:
+                return [
+                    None if job is None else run_file_on_dask(path, job, client=client, parts=parts)
+                    for job in jobs(name)
+                ]
+
+            record(name, on_dask)
+    record("one process (run_file)", local)
+    one, two, single = results.values()
+    same = {key: one[key] == two[key] == single[key] for key in single}
+    first, second, alone = times.values()
+    print(
+        f"  2 workers: {first / second:.2f}x as fast as 1 worker, {alone / second:.2f}x one process"
+    )
+    print(f"  identical in all three runs: {same}")
+    targets = single["accepted"][0]
+    print(f"  {targets:,} cases accepted, {len(single['rejected'][0]):,} rejected")
+    load = os.getloadavg()
+    print(f"  load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000, help="cases in the file (10,000)")
@@ -349,8 +469,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reading", action="store_true", help="only json.loads and load_cases (both ways)"
     )
+    parser.add_argument(
+        "--dask",
+        metavar="SIZE",
+        type=int,
+        help="scale-out: one job on SIZE cases, one process against 1 and 2 Dask workers",
+    )
+    parser.add_argument("--dask-parts", type=int, default=8, help="parts of the file (8)")
+    parser.add_argument(
+        "--dask-findings",
+        action="store_true",
+        help="with --dask: also write national-standards-2007 findings as a Parquet dataset",
+    )
     args = parser.parse_args(argv)
-    if args.memory:
+    if args.dask:
+        scale_out(args.dask, args.seed, args.dask_parts, args.dask_findings)
+    elif args.memory:
         memory([int(size) for size in args.memory.split(",")], args.seed, args.chart)
     else:
         figures(args.cases, args.seed, args.repeat, args.omi_cases, args.reading)

@@ -82,3 +82,30 @@ def test_two_workers_score_as_one_process(
     card = distributed.inspection.scorecard(intervals=few)
     assert card == local.inspection.scorecard(intervals=few)
     assert card.intervals == local.inspection.scorecard(intervals=few).intervals
+
+
+def test_workers_write_the_one_process_findings_as_a_parquet_dataset(
+    client: Client, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    records = [json.dumps(record) for record in case_records(13, 30, AS_OF)]
+    records[25] = records[2]  # a repeat found across parts: its part is written again
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    rules = "national-standards-2007"
+    local = run_file(path, Job(rules, AS_OF, calendar, findings_dir=str(tmp_path / "one")))
+    distributed = run_file_on_dask(
+        path,
+        Job(rules, AS_OF, calendar, findings_dir=str(tmp_path / "two")),
+        client=client,
+        parts=3,
+    )
+    assert len(distributed.parquet) == 3
+    assert [error.record for error in distributed.errors] == [26]
+    assert distributed.errors == local.errors
+    ours = pq.read_table(list(distributed.parquet))
+    assert ours.num_rows == distributed.findings == local.findings
+    assert ours.to_pylist() == pq.read_table(list(local.parquet)).to_pylist()

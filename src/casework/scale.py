@@ -10,14 +10,19 @@ together: case references repeated across parts are found exactly (Arrow
 ``value_counts``) and the parts holding a repeat are run again with it rejected,
 so the result is the one a single process gives, whatever the split.
 
+Each part is read straight into columns (:func:`casework.columnar.reader.read_jsonl_chunks`
+over the part's bytes), evaluated, counted and written from them, a chunk at a time.
+
 The same functions run in one process (:func:`run_file`) or on a Dask cluster
 (``casework.dask_runner``, with the ``dask`` extra); any engine that can map a
-function over parts (Spark, Ray) can call :func:`run_part` or, for record
-batches, :func:`evaluate_batch`.
+function over parts can call :func:`run_part`. Engines that hand over Arrow record
+batches (Spark's ``mapInArrow``, Ray's ``map_batches``) call :func:`evaluate_batches`
+or :func:`evaluate_batch`: case records in, findings record batches out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import itertools
@@ -31,20 +36,27 @@ import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
 from casework.columnar import evaluate_columns
+from casework.columnar.reader import read_jsonl_chunks
 from casework.inspection_tally import InspectionTally, countable_on_columns
-from casework.io import CaseError, iter_jsonl_cases, repeated_reference
-from casework.model.case import Case
+from casework.io import CaseError
 from casework.performance import Period, TargetTally
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.ruleset import RuleSet
-from casework.rules.targets.rules import CASE_RULE_ID
-from casework.stream import DEFAULT_CHUNK, FindingsWriter, chunked, evaluate_chunks, findings_batch
+from casework.stream import (
+    DEFAULT_CHUNK,
+    FINDINGS_SCHEMA,
+    FindingsWriter,
+    findings_batch,
+    table_batch,
+)
 
 __all__ = [
+    "PLAIN_FINDINGS_SCHEMA",
     "Job",
     "PartResult",
     "Span",
     "evaluate_batch",
+    "evaluate_batches",
     "merge_parts",
     "run_file",
     "run_part",
@@ -185,57 +197,61 @@ def run_part(
 ) -> PartResult:
     """Read, validate and evaluate one part of a JSON Lines file.
 
-    ``reject`` maps line numbers to the earlier line whose reference they repeat
-    (found by :func:`repeats_across`); those records are rejected as a single pass
-    over the whole file would reject them. The part is read a line at a time.
+    The part is read a chunk at a time straight into columns
+    (:func:`casework.columnar.reader.read_jsonl_chunks`: a record's ``Case`` is built
+    only if a rule without a kernel, or a count, asks for it), evaluated on them
+    (:func:`casework.columnar.evaluate_columns`), counted on them (:meth:`TargetTally.add_columns`,
+    :meth:`InspectionTally.add_columns`) and, with ``job.findings_dir``, written
+    from them (:meth:`FindingColumns.explain`). ``reject`` maps line numbers to the
+    earlier line whose reference they repeat (found by :func:`repeats_across`);
+    those records are rejected as a single pass over the whole file would reject them.
     """
     target = Path(path)
     rules = job.rules()
     tally = job.tally(span.index)
     inspection = InspectionTally(partition=span.index) if job.score else None
-    repeats = dict(reject or {})
+    on_columns = inspection is None or countable_on_columns(rules)
+    options = dict(job.options)
     errors: list[CaseError] = []
-    references: list[str] = []
-    lines: list[int] = []
-    seen: dict[str, int] = {}
-
-    def cases() -> Iterator[Case]:
-        with target.open("rb") as stream, io.BufferedReader(_Window(stream, span)) as part:
-            yield from checked(iter_jsonl_cases(part, first_line=span.first_line))
-
-    def checked(items: Iterator[tuple[int, Case | CaseError]]) -> Iterator[Case]:
-        for number, item in items:
-            if isinstance(item, CaseError):
-                errors.append(item)
-                continue
-            if number in repeats:
-                first = repeats[number]
-                seen.setdefault(item.reference, first)
-            else:
-                first = seen.setdefault(item.reference, number)
-            if first != number:
-                errors.append(repeated_reference(number, first, item.reference))
-                continue
-            references.append(item.reference)
-            lines.append(number)
-            yield item
-
+    references: list[pa.Array] = []
+    lines: list[pa.Array] = []
+    count = 0
     parquet = None
-    writer = None
-    if job.findings_dir is not None:
-        parquet = str(Path(job.findings_dir) / f"part-{span.index:05d}.parquet")
-        writer = FindingsWriter(parquet, "parquet").__enter__()
-    try:
-        count = _evaluate(cases(), rules, job, tally, inspection, writer)
-    finally:
-        if writer is not None:
-            writer.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:
+        writer = None
+        if job.findings_dir is not None:
+            parquet = str(Path(job.findings_dir) / f"part-{span.index:05d}.parquet")
+            writer = stack.enter_context(FindingsWriter(parquet, "parquet"))
+        stream = stack.enter_context(target.open("rb"))
+        part = stack.enter_context(io.BufferedReader(_Window(stream, span)))
+        for chunk in read_jsonl_chunks(
+            part, first_line=span.first_line, size=job.chunk_size, repeats=reject
+        ):
+            errors.extend(chunk.errors)
+            columns = chunk.columns
+            if not len(columns):
+                continue
+            references.append(pa.array(columns.raw["case"]["reference"], type=pa.string()))
+            lines.append(pa.array(chunk.numbers, type=pa.int64()))
+            answered = evaluate_columns(
+                columns, rules, as_of=job.as_of, calendar=job.calendar, options=options
+            )
+            count += len(answered)
+            if tally is not None:
+                tally.add_columns(answered)
+            if inspection is not None:
+                if on_columns:
+                    inspection.add_columns(answered)
+                else:
+                    inspection.add(answered.findings())
+            if writer is not None:
+                writer.write(answered.explain())
     return PartResult(
         span=span,
-        accepted=len(references),
+        accepted=sum(len(chunk) for chunk in references),
         errors=tuple(errors),
-        references=pa.array(references, type=pa.string()),
-        lines=pa.array(lines, type=pa.int64()),
+        references=_joined(references, pa.string()),
+        lines=_joined(lines, pa.int64()),
         findings=count,
         tally=tally,
         parquet=parquet,
@@ -243,58 +259,8 @@ def run_part(
     )
 
 
-def _evaluate(  # noqa: PLR0917
-    cases: Iterator[Case],
-    rules: RuleSet,
-    job: Job,
-    tally: TargetTally | None,
-    inspection: InspectionTally | None,
-    writer: FindingsWriter | None,
-) -> int:
-    """Evaluate a part's cases a chunk at a time and keep what the job asks: the number
-    of findings. Counts alone are kept on columns (a sentence written only for the units
-    a report lists); findings written out are evaluated case by case."""
-    count = 0
-    options = dict(job.options)
-    if writer is None and _countable_on_columns(rules, tally, inspection):
-        for part in chunked(cases, job.chunk_size):
-            answered = evaluate_columns(
-                part, rules, as_of=job.as_of, calendar=job.calendar, options=options
-            )
-            count += len(answered)
-            if tally is not None:
-                tally.add_columns(answered)
-            if inspection is not None:
-                inspection.add_columns(answered)
-        return count
-    for chunk in evaluate_chunks(
-        cases,
-        rules,
-        as_of=job.as_of,
-        calendar=job.calendar,
-        options=options,
-        chunk_size=job.chunk_size,
-    ):
-        count += len(chunk)
-        if tally is not None:
-            tally.add(chunk)
-        if inspection is not None:
-            inspection.add(chunk)
-        if writer is not None:
-            writer.write(chunk)
-    return count
-
-
-def _countable_on_columns(
-    rules: RuleSet, tally: TargetTally | None, inspection: InspectionTally | None
-) -> bool:
-    """Whether what the job keeps can be counted from finding columns: a target tally of a
-    rule set with the ``TGT.case`` dates, inspection counts of the OMI question families."""
-    if tally is None and inspection is None:
-        return False
-    if tally is not None and CASE_RULE_ID not in rules:
-        return False
-    return inspection is None or countable_on_columns(rules)
+def _joined(arrays: list[pa.Array], kind: pa.DataType) -> pa.Array:
+    return pa.concat_arrays(arrays) if arrays else pa.array([], type=kind)
 
 
 def repeats_across(parts: Sequence[PartResult]) -> dict[int, dict[int, int]]:
@@ -384,36 +350,81 @@ def run_file(path: str | Path, job: Job, *, parts: int = 1) -> RunResult:
 
 
 def evaluate_batch(
-    batch: pa.RecordBatch,
+    batch: pa.RecordBatch | pa.Table,
     ruleset: RuleSet | str,
     *,
     as_of: dt.date,
     calendar: WorkingCalendar,
     options: Mapping[str, Any] | None = None,
+    plain: bool = False,
 ) -> pa.RecordBatch:
     """Findings for a record batch of case records: the Arrow-in, Arrow-out chunk interface.
 
-    ``batch`` has a ``record`` column of JSON case records (one per row, as in a
-    JSON Lines file). Records that are not valid cases give no findings: check them
-    with :func:`casework.load_cases` or :func:`run_part`, which account for every
-    record. This is the function to hand to Spark's ``mapInArrow`` or Ray's
-    ``map_batches`` (docs/performance.md).
+    ``batch`` (a record batch, or a table) has a ``record`` column of JSON case records,
+    text or bytes, one per row as in a JSON Lines file. The records are read straight
+    into columns and evaluated on them as one chunk; the findings come back as a record
+    batch with :data:`~casework.stream.FINDINGS_SCHEMA`, in row order, each with its
+    reason, exactly as :func:`casework.rules.evaluate` gives them for the valid records.
+    Records that are not valid cases give no findings, and references are not checked
+    for repeats: check the input with :func:`casework.load_cases` or :func:`run_part`,
+    which account for every record. ``plain=True`` gives the columns Arrow
+    dictionary-encodes (the ``category`` fields) as plain strings
+    (:data:`PLAIN_FINDINGS_SCHEMA`), for an engine that takes no dictionaries (Spark).
+    This is the function to hand to Ray's ``map_batches``; :func:`evaluate_batches`
+    is the one for Spark's ``mapInArrow`` (docs/performance.md).
     """
     rules = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
     records = [
-        (text or "").replace("\n", " ").encode("utf-8", "surrogatepass")
+        (text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text or b"")
         for text in batch.column("record").to_pylist()
     ]
-    cases = [
-        item
-        for _, item in iter_jsonl_cases(io.BytesIO(b"\n".join(records)))
-        if isinstance(item, Case)
-    ]
+    stream = io.BytesIO(b"\n".join(record.replace(b"\n", b" ") for record in records))
     found = [
-        finding
-        for chunk in evaluate_chunks(
-            cases, rules, as_of=as_of, calendar=calendar, options=dict(options or {})
-        )
-        for finding in chunk
+        evaluate_columns(
+            chunk.columns, rules, as_of=as_of, calendar=calendar, options=dict(options or {})
+        ).explain()
+        for chunk in read_jsonl_chunks(stream, size=max(len(records), 1), check_repeats=False)
     ]
-    return findings_batch(found)
+    out = table_batch(found[0]) if found else findings_batch([])
+    return _plain(out) if plain else out
+
+
+#: :data:`~casework.stream.FINDINGS_SCHEMA` with plain strings where it has Arrow
+#: dictionaries: the findings batches of ``evaluate_batch(..., plain=True)``.
+PLAIN_FINDINGS_SCHEMA = pa.schema(
+    [
+        pa.field(field.name, field.type.value_type, nullable=field.nullable)
+        if pa.types.is_dictionary(field.type)
+        else field
+        for field in FINDINGS_SCHEMA
+    ]
+)
+
+
+def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays(
+        [
+            column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
+            for column in batch.columns
+        ],
+        schema=PLAIN_FINDINGS_SCHEMA,
+    )
+
+
+def evaluate_batches(
+    batches: Iterable[pa.RecordBatch],
+    ruleset: RuleSet | str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: Mapping[str, Any] | None = None,
+    plain: bool = False,
+) -> Iterator[pa.RecordBatch]:
+    """:func:`evaluate_batch` of each record batch in turn: an iterator of record
+    batches of case records in, an iterator of findings record batches out (one for
+    each batch given), the shape Spark's ``mapInArrow`` asks for."""
+    rules = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    for batch in batches:
+        yield evaluate_batch(
+            batch, rules, as_of=as_of, calendar=calendar, options=options, plain=plain
+        )

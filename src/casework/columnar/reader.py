@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import IO, Any, overload
 
 import attrs
 import numpy as np
@@ -47,7 +47,14 @@ from casework.io import (
 )
 from casework.model.case import Case
 
-__all__ = ["DEFAULT_SIZE", "ColumnChunk", "LazyCases", "read_column_chunks", "select_cases"]
+__all__ = [
+    "DEFAULT_SIZE",
+    "ColumnChunk",
+    "LazyCases",
+    "read_column_chunks",
+    "read_jsonl_chunks",
+    "select_cases",
+]
 
 #: Records per chunk.
 DEFAULT_SIZE = 1_000
@@ -314,3 +321,54 @@ def _parent(raw: RawTables, name: str) -> str:
     parent = layout()[name].parent
     assert parent is not None
     return parent
+
+
+def read_jsonl_chunks(
+    stream: IO[bytes],
+    *,
+    first_line: int = 1,
+    as_of: dt.date | None = None,
+    limits: Limits = _DEFAULT_LIMITS,
+    size: int = DEFAULT_SIZE,
+    repeats: Mapping[int, int] | None = None,
+    check_repeats: bool = True,
+) -> Iterator[ColumnChunk]:
+    """Read a JSON Lines byte stream (a whole file, a part of one: ``casework.scale``)
+    into chunks of columns, its lines numbered from ``first_line``.
+
+    The contract of :func:`read_column_chunks` for a ``.jsonl`` file, the same
+    chunks and errors, but for a stream that may be one part of a file:
+
+    * an empty stream gives no chunks (a part may hold no records);
+    * ``repeats`` maps record numbers to the number of an earlier record, outside
+      the stream, that used the same case reference (found by the caller, who sees
+      every part: :func:`casework.scale.repeats_across`). Such a record is rejected
+      naming that record, as one pass over the whole file rejects it, and so is any
+      later record of the stream with the same reference;
+    * ``check_repeats=False`` leaves references unchecked (every record is checked
+      on its own, as :func:`casework.iter_jsonl_cases` does).
+    """
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    seen: dict[str, int] = _Seen(repeats or {}) if check_repeats else _Unchecked()
+    for lines in _batched(_jsonl_lines(stream, limits, first_line), size):
+        yield _jsonl_chunk(lines, as_of, limits, seen)
+
+
+class _Seen(dict[str, int]):
+    """The references seen, each with the record that used it first: a record named in
+    ``earlier`` takes the earlier record given there as its reference's first use."""
+
+    def __init__(self, earlier: Mapping[int, int]) -> None:
+        super().__init__()
+        self._earlier = earlier
+
+    def setdefault(self, key: str, default: int, /) -> int:
+        return super().setdefault(key, self._earlier.get(default, default))
+
+
+class _Unchecked(dict[str, int]):
+    """No reference remembered: every record uses its reference first."""
+
+    def setdefault(self, key: str, default: int, /) -> int:
+        return default
