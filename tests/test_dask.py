@@ -26,8 +26,9 @@ AS_OF = dt.date(2008, 4, 11)
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
     with (
+        # dashboard on a free port: a fixed one clashes with any other cluster running
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):
