@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from casework._fastread import fast_reader
 from casework._limits import Limits
+from casework._seen import SeenReferences
 from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask
 from casework.columnar.raw import RawTables
@@ -164,7 +165,8 @@ def read_column_chunks(
     * ``as_of`` and ``limits`` mean what they mean for :func:`casework.load_cases`;
       a file that cannot be read at all raises :class:`~casework.CaseFileError`
       (on the first ``next``) as :func:`casework.iter_cases` does;
-    * memory is one chunk's plus the references seen (for the repeat check).
+    * memory is one chunk's plus, for the repeat check of a JSON Lines file, 12 bytes
+      per accepted record (:class:`casework._seen.SeenReferences`).
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
@@ -201,7 +203,7 @@ def _jsonl_chunks(
         stream = path.open("rb")
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
-    seen: dict[str, int] = {}
+    seen = SeenReferences(_references_read_back(path, as_of, limits))
     read = 0
     with stream:
         for lines in _batched(_jsonl_lines(stream, limits), size):
@@ -215,7 +217,7 @@ def _jsonl_chunk(
     lines: list[tuple[int, bytes, Any]],
     as_of: dt.date | None,
     limits: Limits,
-    seen: dict[str, int],
+    seen: SeenReferences,
 ) -> ColumnChunk:
     writer = RawWriter(limits)
     items: list[str | Case] = []
@@ -256,10 +258,11 @@ def _jsonl_chunk(
             errors.append(found)
             keep[row] = False
     references = raw["case"]["reference"]
-    for row in np.flatnonzero(keep).tolist():
-        reference = references[row]
-        first = seen.setdefault(reference, numbers[row])
-        if first != numbers[row]:
+    checked = np.flatnonzero(keep).tolist()
+    candidates = [references[row] for row in checked]
+    firsts = seen.check(candidates, [numbers[row] for row in checked])
+    for row, reference, first in zip(checked, candidates, firsts, strict=True):
+        if first is not None:
             errors.append(repeated_reference(numbers[row], first, reference))
             keep[row] = False
     if not keep.all():
@@ -273,6 +276,32 @@ def _jsonl_chunk(
     return ColumnChunk(
         CaseColumns.from_raw(raw, cases), np.asarray(numbers, dtype=np.int64), tuple(errors)
     )
+
+
+def _references_read_back(
+    path: Path, as_of: dt.date | None, limits: Limits
+) -> Callable[[Sequence[int]], dict[int, str]]:
+    """The references of accepted records of ``path`` by record number, each record read
+    back from the file the per-record way (only on a hash hit of the repeat check)."""
+
+    def reference_of(wanted: Sequence[int]) -> dict[int, str]:
+        left = set(wanted)
+        found: dict[int, str] = {}
+        with path.open("rb") as stream:
+            for number, line, _ in _jsonl_lines(stream, limits):
+                if number in left:
+                    case = _line_result(number, line, limits, as_of)
+                    if not isinstance(case, Case):  # (it was accepted when read)
+                        raise CaseFileError(f"{path.name}: changed while being read")
+                    found[number] = case.reference
+                    left.discard(number)
+                    if not left:
+                        break
+        if left:
+            raise CaseFileError(f"{path.name}: changed while being read")
+        return found
+
+    return reference_of
 
 
 def _contradicted(raw: RawTables) -> Mask:
