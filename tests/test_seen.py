@@ -98,7 +98,7 @@ def test_what_is_kept_per_record_is_two_numbers_not_a_string() -> None:
     file = _File()
     seen = SeenReferences(file.reference_of)
     total = 0
-    for start in range(0, 300_000, 1_000):  # past two runs (casework._seen.RUN)
+    for start in range(0, 300_000, 1_000):  # past several runs (casework._seen.RUN)
         refs = [f"R{n:07d}" for n in range(start, start + 1_000)]
         numbers = list(range(start + 1, start + 1_001))
         file.references.update(zip(numbers, refs, strict=True))
@@ -106,7 +106,7 @@ def test_what_is_kept_per_record_is_two_numbers_not_a_string() -> None:
         total += 1_000
     arrays = seen.arrays
     assert len(seen) == total == sum(len(hashes) for hashes, _ in arrays)
-    assert len(arrays) < 12  # a few sorted arrays, not one per chunk
+    assert len(arrays) < 20  # a few sorted arrays, not one per chunk
     for hashes, numbers in arrays:
         assert hashes.dtype == np.int64
         assert numbers.dtype == np.uint32

@@ -35,8 +35,9 @@ import numpy.typing as npt
 
 __all__ = ["RUN", "SeenReferences", "reference_hashes"]
 
-#: Entries per sorted run (1.5 MB with 4-byte record numbers).
-RUN = 1 << 17
+#: Entries from which a sorted piece becomes a run (384 kB with 4-byte record numbers):
+#: small, so that no merge copies much at once (a lookup searches every run).
+RUN = 1 << 15
 
 Hashes = npt.NDArray[np.int64]
 Numbers = npt.NDArray[np.uint32] | npt.NDArray[np.int64]
