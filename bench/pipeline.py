@@ -3,6 +3,7 @@
     python bench/pipeline.py --cases 10000            # every figure, one size
     python bench/pipeline.py --cases 10000 --reading  # json.loads and load_cases only
     python bench/pipeline.py --memory 10000,100000    # peak RSS of each command by size
+    python bench/pipeline.py --memory 1000000 --only validate,targets  # some commands
     python bench/pipeline.py --memory 1000,10000 --chart docs/img/performance.png
     python bench/pipeline.py --dask 500000            # 2 Dask workers against 1 and one process
 
@@ -312,13 +313,17 @@ def _print_rows(
         print(f"  {name:<44} {seconds:>9.2f} {count / seconds:>10,.0f} {ratio:>13.1f}")
 
 
-def memory(sizes: list[int], seed: int, chart: Path | None) -> None:
+def memory(sizes: list[int], seed: int, chart: Path | None, only: list[str] | None = None) -> None:
+    """Each command's wall time and peak RSS at each size, one command at a time (``only``:
+    these commands, such as ``validate,targets``; at a million cases each takes minutes)."""
     out = DATA / "out"
     out.mkdir(parents=True, exist_ok=True)
     table: dict[str, list[tuple[int, float, float]]] = {}
     for size in sizes:
         path = case_file(size, seed)
         for name, args in commands(path, out).items():
+            if only is not None and name not in only:
+                continue
             seconds, peak, _ = run_command(args)
             table.setdefault(name, []).append((size, seconds, peak))
             print(f"  {name:<14} {size:>9,} cases {seconds:>8.1f} s {size / seconds:>8,.0f}/s "
@@ -467,6 +472,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", metavar="SIZES", help="comma-separated file sizes")
     parser.add_argument("--chart", type=Path, help="with --memory: write a PNG chart here")
     parser.add_argument(
+        "--only",
+        metavar="COMMANDS",
+        help="with --memory: only these commands, comma-separated "
+        "(validate, findings csv, findings parquet, targets, score)",
+    )
+    parser.add_argument(
         "--reading", action="store_true", help="only json.loads and load_cases (both ways)"
     )
     parser.add_argument(
@@ -485,7 +496,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.dask:
         scale_out(args.dask, args.seed, args.dask_parts, args.dask_findings)
     elif args.memory:
-        memory([int(size) for size in args.memory.split(",")], args.seed, args.chart)
+        only = None if args.only is None else [name.strip() for name in args.only.split(",")]
+        unknown = sorted(set(only or ()) - set(commands(Path("-"), Path("-"))))
+        if unknown:
+            parser.error(f"--only: no command named {', '.join(unknown)}")
+        memory([int(size) for size in args.memory.split(",")], args.seed, args.chart, only)
     else:
         figures(args.cases, args.seed, args.repeat, args.omi_cases, args.reading)
     return 0

@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import IO, Any, Protocol, overload
 
 import attrs
 import numpy as np
@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from casework._fastread import fast_reader
 from casework._limits import Limits
+from casework._seen import SeenReferences
 from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask
 from casework.columnar.raw import RawTables
@@ -171,7 +172,8 @@ def read_column_chunks(
     * ``as_of`` and ``limits`` mean what they mean for :func:`casework.load_cases`;
       a file that cannot be read at all raises :class:`~casework.CaseFileError`
       (on the first ``next``) as :func:`casework.iter_cases` does;
-    * memory is one chunk's plus the references seen (for the repeat check).
+    * memory is one chunk's plus, for the repeat check of a JSON Lines file, 12 bytes
+      per accepted record (:class:`casework._seen.SeenReferences`).
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
@@ -195,6 +197,15 @@ def read_column_chunks(
         )
 
 
+class RepeatCheck(Protocol):
+    """The repeat check a chunk's accepted records go through (``check`` as
+    :meth:`casework._seen.SeenReferences.check`)."""
+
+    def check(self, references: Sequence[str], numbers: Sequence[int]) -> list[int | None]:
+        """Per record: ``None`` (a new reference, now remembered) or the first's number."""
+        ...  # pragma: no cover - a protocol
+
+
 def _batched(items: Any, size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
@@ -208,7 +219,7 @@ def _jsonl_chunks(
         stream = path.open("rb")
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
-    seen: dict[str, int] = {}
+    seen = SeenReferences(_references_read_back(path, as_of, limits))
     read = 0
     with stream:
         for lines in _batched(_jsonl_lines(stream, limits), size):
@@ -222,7 +233,7 @@ def _jsonl_chunk(
     lines: list[tuple[int, bytes, Any]],
     as_of: dt.date | None,
     limits: Limits,
-    seen: dict[str, int],
+    seen: RepeatCheck,
 ) -> ColumnChunk:
     writer = RawWriter(limits)
     items: list[str | Case] = []
@@ -263,10 +274,11 @@ def _jsonl_chunk(
             errors.append(found)
             keep[row] = False
     references = raw["case"]["reference"]
-    for row in np.flatnonzero(keep).tolist():
-        reference = references[row]
-        first = seen.setdefault(reference, numbers[row])
-        if first != numbers[row]:
+    checked = np.flatnonzero(keep).tolist()
+    candidates = [references[row] for row in checked]
+    firsts = seen.check(candidates, [numbers[row] for row in checked])
+    for row, reference, first in zip(checked, candidates, firsts, strict=True):
+        if first is not None:
             errors.append(repeated_reference(numbers[row], first, reference))
             keep[row] = False
     if not keep.all():
@@ -280,6 +292,32 @@ def _jsonl_chunk(
     return ColumnChunk(
         CaseColumns.from_raw(raw, cases), np.asarray(numbers, dtype=np.int64), tuple(errors)
     )
+
+
+def _references_read_back(
+    path: Path, as_of: dt.date | None, limits: Limits
+) -> Callable[[Sequence[int]], dict[int, str]]:
+    """The references of accepted records of ``path`` by record number, each record read
+    back from the file the per-record way (only on a hash hit of the repeat check)."""
+
+    def reference_of(wanted: Sequence[int]) -> dict[int, str]:
+        left = set(wanted)
+        found: dict[int, str] = {}
+        with path.open("rb") as stream:
+            for number, line, _ in _jsonl_lines(stream, limits):
+                if number in left:
+                    case = _line_result(number, line, limits, as_of)
+                    if not isinstance(case, Case):  # (it was accepted when read)
+                        raise CaseFileError(f"{path.name}: changed while being read")
+                    found[number] = case.reference
+                    left.discard(number)
+                    if not left:
+                        break
+        if left:
+            raise CaseFileError(f"{path.name}: changed while being read")
+        return found
+
+    return reference_of
 
 
 def _contradicted(raw: RawTables) -> Mask:
@@ -350,25 +388,34 @@ def read_jsonl_chunks(
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
-    seen: dict[str, int] = _Seen(repeats or {}) if check_repeats else _Unchecked()
+    seen: RepeatCheck = _PartSeen(repeats or {}) if check_repeats else _Unchecked()
     for lines in _batched(_jsonl_lines(stream, limits, first_line), size):
         yield _jsonl_chunk(lines, as_of, limits, seen)
 
 
-class _Seen(dict[str, int]):
-    """The references seen, each with the record that used it first: a record named in
-    ``earlier`` takes the earlier record given there as its reference's first use."""
+class _PartSeen:
+    """The repeat check of one part of a file (:func:`read_jsonl_chunks`): the references
+    seen in the part, each with the record that used it first; a record named in
+    ``earlier`` takes the earlier record given there as its reference's first use. A
+    part is a bounded share of a file, so its references are kept as they are (the
+    whole-file read keeps them compactly: :class:`casework._seen.SeenReferences`)."""
 
     def __init__(self, earlier: Mapping[int, int]) -> None:
-        super().__init__()
         self._earlier = earlier
+        self._first: dict[str, int] = {}
 
-    def setdefault(self, key: str, default: int, /) -> int:
-        return super().setdefault(key, self._earlier.get(default, default))
+    def check(self, references: Sequence[str], numbers: Sequence[int]) -> list[int | None]:
+        """Per record: ``None`` (its reference is new here) or the first use's number."""
+        firsts: list[int | None] = []
+        for reference, number in zip(references, numbers, strict=True):
+            first = self._first.setdefault(reference, self._earlier.get(number, number))
+            firsts.append(None if first == number else first)
+        return firsts
 
 
-class _Unchecked(dict[str, int]):
+class _Unchecked:
     """No reference remembered: every record uses its reference first."""
 
-    def setdefault(self, key: str, default: int, /) -> int:
-        return default
+    def check(self, references: Sequence[str], numbers: Sequence[int]) -> list[int | None]:
+        """``None`` for every record."""
+        return [None] * len(references)
