@@ -18,7 +18,7 @@ draws over the cases ordered by their answers, so its intervals are the same too
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -28,8 +28,8 @@ import numpy.typing as npt
 from casework._caserefs import CaseRefs
 from casework.columnar import CaseColumns, FindingColumns, RuleColumns
 from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, OUTCOMES
+from casework.columnar.omi import not_evidenced
 from casework.intervals import IntervalOptions
-from casework.model import Answer, Case
 from casework.model.inspection import Inspection
 from casework.rules.engine import Basis, Finding, Outcome, Rule, RuleKind
 from casework.rules.omi2007.question import (
@@ -186,7 +186,6 @@ class InspectionTally:
         for i in asked:
             np.minimum.at(first, by_rule[i].row, position[starts[i] : starts[i + 1]])
         index_of = self._register(columns, first, none)
-        cases = columns.cases
         for i in asked:
             a = by_rule[i]
             rule = a.rule
@@ -214,7 +213,7 @@ class InspectionTally:
                     f"case {self.refs[int(indices[taken[0]])]} has two findings for question "
                     f"{rule.id}: score one evaluation at a time"
                 )
-            view[indices] = _column_codes(a, cases)
+            view[indices] = _column_codes(a, columns)
             del view
         if asked and first.min() != none:
             key = (self.partition, self.chunks, int(first.min()))
@@ -372,21 +371,20 @@ def _code(codes: bytearray, index: int) -> int:
     return codes[index] if index < len(codes) else 0
 
 
-def _column_codes(answered: RuleColumns, cases: Sequence[Case]) -> npt.NDArray[np.uint8]:
+def _column_codes(answered: RuleColumns, columns: CaseColumns) -> npt.NDArray[np.uint8]:
     """The tally's code of each answer: the outcome, and the flag for a judged answer
-    recorded as "not evidenced" (what :meth:`InspectionTally.add` reads in the evidence)."""
+    recorded as "not evidenced" (what :meth:`InspectionTally.add` reads in the evidence),
+    read from the chunk's answers table (no :class:`~casework.Case` built)."""
     rule = answered.rule
     recorded = (
-        [case.judgements.summaries.get(rule.check.criterion_id) for case in cases]
+        not_evidenced(columns, "omi.summaries", rule.check.criterion_id)
         if isinstance(rule.check, SummaryCheck)
-        else [case.judgements.answers.get(rule.id) for case in cases]
-    )
-    not_evidenced = np.asarray([answer is Answer.NOT_EVIDENCED for answer in recorded],
-                               dtype=bool)[answered.row]  # fmt: skip
+        else not_evidenced(columns, "omi.answers", rule.id)
+    )[answered.row]
     flagged = (
         (answered.basis == BASIS_CODE[Basis.JUDGED])
         & (answered.outcome == OUTCOME_CODE[Outcome.NOT_MET])
-        & not_evidenced
+        & recorded
     )
     codes: npt.NDArray[np.uint8] = _OUTCOME_LUT[answered.outcome] | np.where(
         flagged, np.uint8(_NOT_EVIDENCED), np.uint8(0)

@@ -163,6 +163,13 @@ def answer_codes(columns: CaseColumns, name: str, question_id: str) -> Codes:
     return result
 
 
+def not_evidenced(columns: CaseColumns, name: str, question_id: str) -> Mask:
+    """Per case, whether the answer recorded for ``question_id`` in the table ``name``
+    (``omi.answers`` or ``omi.summaries``) is "not evidenced"."""
+    flags: Mask = answer_codes(columns, name, question_id) == _CODE[Answer.NOT_EVIDENCED]
+    return flags
+
+
 def _judged_answers(columns: CaseColumns, name: str, question_id: str) -> tuple[Codes, Any, Any]:
     """:func:`answer_codes`, and the outcome and basis of each answer (read-only)."""
     index, matrix, outcome, basis = _answer_matrices(columns, name)
