@@ -449,7 +449,22 @@ def _unset(values: list[Any]) -> npt.NDArray[np.bool_]:
 
 
 def _lengths(values: list[Any]) -> npt.NDArray[np.intp]:
-    return np.array([len(v) if v else 0 for v in values], dtype=np.intp)
+    """The length of each list or mapping (0 for ``UNSET`` and ``None``)."""
+    return np.fromiter(
+        map(operator.length_hint, values, itertools.repeat(0)), dtype=np.intp, count=len(values)
+    )
+
+
+def _blank(values: list[Any]) -> npt.NDArray[np.bool_]:
+    """Per value, text with blanks at an end (pydantic would strip them)."""
+    try:
+        stripped = list(map(str.strip, values))
+    except TypeError:  # (None or UNSET among them)
+        return np.array([v.__class__ is str and v.strip() != v for v in values], dtype=bool)
+    # str.strip gives the text itself when there is nothing to strip
+    if stripped == values:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter(map(operator.is_not, stripped, values), dtype=bool, count=len(values))
 
 
 def _positions(lengths: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
@@ -527,8 +542,7 @@ class _Chunk:
                 if unset.any():
                     out[unset] = value.default
             if self.strict and value.text:
-                blank = [v.__class__ is str and v.strip() != v for v in values]
-                self.fail(table, rows, np.array(blank, dtype=bool))
+                self.fail(table, rows, _blank(values))
         elif value.required:
             out = np.array(values, dtype=_DTYPES[kind])
         else:
@@ -655,8 +669,11 @@ class _Chunk:
     def listed(
         self, table: str, step: _Items | _Values | _Entries, values: list[Any], rows: _Rows | None
     ) -> None:
-        values = self.given(table, step, values, rows, ())
-        lengths = _lengths(values)
+        if step.required:
+            self.count(table, rows, 1)
+        elif self.strict:
+            self.count(table, rows, ~_unset(values))
+        lengths = _lengths(values)  # (one left out, UNSET, is empty: the model's default)
         owners = np.arange(len(values), dtype=np.intp) if rows is None else rows
         owner = np.repeat(owners, lengths)
         position = _positions(lengths)
