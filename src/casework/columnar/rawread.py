@@ -83,6 +83,8 @@ _UNSET_ORDINAL = _NO_ORDINAL + 1
 _UNSET_CODE = -2
 _UNSET_INT = int(NO_INT) + 1
 _TO_ORDINAL = dt.date.toordinal
+#: The ``id`` of what stands for an absent model (``None``, or ``UNSET``: its default).
+_ABSENT = frozenset((id(None), id(_UNSET)))
 _Rows = npt.NDArray[np.intp]
 _Array = npt.NDArray[Any]
 
@@ -652,8 +654,23 @@ class _Chunk:
                 self.put(table, Column("as_of", Kind.DAY), self.as_of, rows)
 
     def nested(self, table: str, step: _Model, values: list[Any], rows: _Rows | None) -> None:
+        if step.optional and step.empty is None:
+            # absent (None) or left out (UNSET, the default None): absent
+            if not step.required and self.strict:
+                self.count(table, rows, ~_unset(values))
+            elif step.required:
+                self.count(table, rows, 1)
+            absent = list(map(_ABSENT.__contains__, map(id, values)))
+            present = ~np.array(absent, dtype=bool)
+            self.put(table, step.columns[0], present, rows)
+            if any(absent):
+                values = list(itertools.compress(values, map(operator.not_, absent)))
+                at = np.flatnonzero(present)
+                rows = at if rows is None else rows[at]  # (the none values where absent: put)
+            self.fields(table, step.steps, values, rows)
+            return
         values = self.given(table, step, values, rows, step.empty)
-        if step.optional:
+        if step.optional:  # (the default an empty model: present unless None)
             present = np.fromiter(
                 map(operator.is_not, values, itertools.repeat(None)),
                 dtype=bool,
@@ -663,7 +680,7 @@ class _Chunk:
             if not present.all():
                 at = np.flatnonzero(present)
                 values = [values[i] for i in at.tolist()]
-                rows = at if rows is None else rows[at]  # (the none values where absent: put)
+                rows = at if rows is None else rows[at]
         self.fields(table, step.steps, values, rows)
 
     def listed(
