@@ -62,7 +62,7 @@ import holidays as holidays_package
 from casework import LoadResult, WorkingCalendar, load_cases
 from casework._fastread import FastReader
 from casework.columnar import evaluate_columns
-from casework.columnar.rawread import RawWriter
+from casework.columnar.rawread import write_lines
 from casework.columnar.reader import read_column_chunks
 from casework.performance import Period, target_performance
 from casework.rules import evaluate, ruleset
@@ -104,15 +104,12 @@ def pydantic_only() -> Iterator[None]:
 
 
 def raw_tables(lines: list[str], size: int = 1_000) -> int:
-    """Decode each line and write the raw tables of a chunk at a time (the generated
-    writer alone: no model checks, no ``Case``); the records left to pydantic."""
+    """Decode the lines and write the raw tables a chunk at a time (the writer alone:
+    no model checks, no ``Case``); the records left to pydantic."""
     left = 0
     for start in range(0, len(lines), size):
-        writer = RawWriter()
-        for line in lines[start : start + size]:
-            if not writer.write_text(line, None):
-                left += 1
-        writer.tables()
+        written = write_lines(lines[start : start + size], None)
+        left += written.taken.count(False)
     return left
 
 

@@ -1,8 +1,10 @@
-"""The raw-table writer generated from the model (casework.columnar.rawread).
+"""The raw-table writer planned from the model (casework.columnar.rawread).
 
 Its tables equal the reference reader's (``raw_from_cases``) of the cases pydantic
 reads, whether it reads a record's text (the fast way, with the fast reader's
-checks) or a validated ``Case``; a record it cannot accept leaves no trace.
+checks) or a validated ``Case``; a record it cannot accept leaves no trace. A chunk
+of lines written at once (``write_lines``) takes exactly the lines it takes one at a
+time, whatever else the chunk holds.
 """
 
 from __future__ import annotations
@@ -12,20 +14,29 @@ import json
 import random
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casework import Case, CaseError, Limits, dumps_cases
 from casework._fastread import fast_reader
 from casework.columnar.raw import layout, raw_from_cases, same_tables
-from casework.columnar.rawread import RawWriter, _compiled, raw_from_records, same_layout
+from casework.columnar.rawread import (
+    RawWriter,
+    _planned,
+    raw_from_records,
+    same_layout,
+    write_lines,
+    write_objects,
+)
+from casework.columnar.reader import select_cases
 from casework.io import _line_result
 from casework.testing import strategies as cs
 from tests.columnar.reading import AS_OF, WITNESSES, bench_records, example_records, fuzzed_lines
 
 
 def test_the_writer_lays_out_the_tables_of_the_model() -> None:
-    _, tables = _compiled()
+    tables, _ = _planned()
     assert same_layout(tables)
     assert list(tables) == list(layout())
     writer = RawWriter()
@@ -160,3 +171,73 @@ def test_limits_tighter_than_the_case_format_leave_every_record_to_the_per_recor
     assert not RawWriter(Limits(max_depth=3)).write_text(line, None)
     assert not RawWriter(Limits(max_record_values=len(line))).write_text(line, None)
     assert RawWriter(Limits()).write_text(line, None)
+
+
+def _chunk_alike(lines: list[bytes], as_of: dt.date | None) -> None:
+    """A chunk written at once takes the lines the writer takes one at a time, and its
+    tables are those of the records taken (the reference reader's, for the records the
+    per-record way accepts); Structs and ``Case`` objects written together in record
+    order give the tables of the cases."""
+    texts = []
+    for line in lines:
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    written = write_lines(texts, as_of)
+    assert written.taken == [RawWriter().write_text(text, as_of) for text in texts]
+    assert len(written.raw) == sum(written.taken) == len(written.structs)
+    taken = [text for text, took in zip(texts, written.taken, strict=True) if took]
+    found = [_line_result(n, t.encode(), Limits(), as_of) for n, t in enumerate(taken, 1)]
+    accepted = [row for row, case in enumerate(found) if isinstance(case, Case)]
+    chosen = np.zeros(len(taken), dtype=bool)
+    chosen[accepted] = True
+    cases = [found[row] for row in accepted]
+    assert same_tables(select_cases(written.raw, chosen), raw_from_cases(cases)) == []
+    # the Structs taken and the Cases of the others, mixed in record order
+    objects: list[Any] = []
+    dates: list[dt.date] = []
+    expected: list[Case] = []
+    fast = iter(zip(written.structs, written.as_of, found, strict=True))
+    for number, (text, took) in enumerate(zip(texts, written.taken, strict=True), start=1):
+        if took:
+            struct, day, case = next(fast)
+            if isinstance(case, Case):
+                objects.append(struct)
+                dates.append(day)
+                expected.append(case)
+            continue
+        case = _line_result(number, text.encode(), Limits(), as_of)
+        if isinstance(case, Case):
+            objects.append(case)
+            dates.append(case.as_of)
+            expected.append(case)
+    assert same_tables(write_objects(objects, dates), raw_from_cases(expected)) == []
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@given(rng=st.randoms(use_true_random=False), mutate=st.booleans(), encode=st.booleans())
+def test_a_chunk_of_fuzzed_lines_is_written_as_its_lines_are_one_at_a_time(
+    rng: random.Random, mutate: bool, encode: bool
+) -> None:
+    _chunk_alike(fuzzed_lines(rng, 12, mutate=mutate, encode=encode), AS_OF)
+
+
+def test_a_chunk_with_records_the_fast_way_leaves_takes_the_others() -> None:
+    records = [json.dumps(record) for record in bench_records(40)]
+    twice = records[3].replace('"reference":', '"reference": "OTHER-1", "reference":')
+    spaced = records[5].replace('"area":', '"area" :')
+    escaped = json.dumps({**json.loads(records[6]), "area": 'a \\" : b'})
+    padded = json.dumps({**json.loads(records[7]), "area": " West"})
+    late = records[8].replace('"as_of": "2010-06-30"', '"as_of": "2009-01-01"')
+    lines = [*records[:3], twice, records[4], spaced, escaped, padded, late, *records[9:]]
+    written = write_lines(lines, None)
+    assert written.taken[3] is False  # a key written twice
+    assert written.taken[7] is False  # text with a blank at an end
+    assert written.taken[8] is False  # dates after the record's as_of
+    assert written.taken[5] is True  # a key spaced from its colon is still one key
+    assert written.taken[6] is False  # \\" before a colon: one key more, as counted
+    assert sum(written.taken) == len(lines) - 4
+    _chunk_alike([line.encode() for line in lines], None)
+    for first in (twice, spaced):  # whatever line the chunk starts with
+        _chunk_alike([first.encode(), *(line.encode() for line in records[:5])], None)

@@ -1,45 +1,56 @@
-"""Raw tables written straight from decoded records (decision: columnar-reader).
+"""Raw tables written straight from decoded records (decisions: columnar-reader,
+raw-writer-by-column).
 
-:class:`RawWriter` appends each field of a record to per-column lists laid out
-exactly as :func:`casework.columnar.raw.layout`, from the fast reader's msgspec
-Structs (``casework._fastread``) or from :class:`~casework.Case` objects, with no
-model object built on the way. Like the fast reader it is *generated from the
-model* as Python source (one function per table and per flattened nested model),
-so it cannot drift from the model, and a loop over field descriptions does not
-cost several times more.
+The writer reads a chunk of records a *column at a time*: for each field of the
+model it takes that field of every record of the chunk in one list comprehension
+and turns the list into a numpy column (dates as day numbers, enum members as
+codes by one dict lookup each, text as an object array), laid out exactly as
+:func:`casework.columnar.raw.layout`. A list field's items of the whole chunk
+become the rows of its table at once (owners by ``np.repeat``), and a single
+nested model's fields are written for the records that have it and scattered
+into its parent's rows. The records are the fast reader's msgspec Structs
+(``casework._fastread``; ``msgspec.UNSET`` is the model's default) or
+:class:`~casework.Case` objects, or both in one chunk. The plan of what to write
+is derived from the model and the fast reader's plans, so it cannot drift from
+either.
 
-Reading a Struct (``strict``) it applies the fast reader's checks as it goes:
-text with blanks at an end, the year range and no date after the record's
-``as_of``, key counting (a key written twice), and an assessment written once
-(``parts_with_assessment``). A record failing one is taken out again (every
-table truncated to the rows before it) and :meth:`RawWriter.write_text` answers
-``False``: the caller reads it the per-record way (fast reader, then pydantic),
-which accepts it (then :meth:`RawWriter.write_case` writes its ``Case``) or gives
-today's located error. The model's ``after`` validators (the contradiction
-checks and each nested model's own) are not run here: the chunked reader runs
-them on the tables (``casework.columnar.reader``).
+Written from Structs (:func:`write_lines`, *strict*), it makes the fast reader's
+checks as array operations over the chunk: text with blanks at an end, the year
+ranges and no date after the record's ``as_of``, an assessment written once
+(``parts_with_assessment``), and the key count (a key written twice: the keys
+the Structs hold, counted per record from the columns, against the ``":`` of the
+record's text). A record failing one is left out of the tables and marked
+*not taken*: the caller reads it the per-record way (fast reader, then pydantic),
+which accepts it (then its ``Case`` is written with the others,
+:func:`write_objects`) or gives today's located error. The model's ``after``
+validators (the contradiction checks and each nested model's own) are not run
+here: the chunked reader runs them on the tables (``casework.columnar.reader``).
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import enum
 import functools
+import itertools
+import operator
 import re
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import msgspec
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
-from casework._fastread import _KEY_END, FastReader, _Builder, _FallbackError, _Plan
+from casework._fastread import _KEY_END, FastReader, _Builder, _Plan
 from casework._limits import Limits
 from casework.columnar.raw import (
     _DTYPES,
     NO_DAY,
+    NO_INT,
     Column,
     Kind,
     RawTables,
@@ -56,7 +67,7 @@ from casework.model import base
 from casework.model.case import Case
 from casework.model.risk import OasysAssessment
 
-__all__ = ["RawWriter", "raw_from_records", "raw_writer"]
+__all__ = ["LinesWritten", "RawWriter", "raw_from_records", "raw_writer", "write_lines"]
 
 _UNSET = msgspec.UNSET
 _EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -64,51 +75,128 @@ _DEFAULT_LIMITS = Limits()
 _SPACED_KEY = re.compile(r'"[ \t\r\n]+:')
 _FIRST_AS_OF = dt.date(base.FIRST_YEAR, 1, 1)
 _LAST_AS_OF = dt.date(base.LAST_YEAR, 12, 31)
+#: The ordinal written for a missing date: NO_DAY once the epoch is taken off.
+_NO_ORDINAL = int(NO_DAY) + _EPOCH
+#: Stand-ins for a value left out (``UNSET``) while a column is made, none of them a
+#: value: an ordinal, a code, a whole number (the model bounds every whole number).
+_UNSET_ORDINAL = _NO_ORDINAL + 1
+_UNSET_CODE = -2
+_UNSET_INT = int(NO_INT) + 1
+_TO_ORDINAL = dt.date.toordinal
+#: The ``id`` of what stands for an absent model (``None``, or ``UNSET``: its default).
+_ABSENT = frozenset((id(None), id(_UNSET)))
+_Rows = npt.NDArray[np.intp]
+_Array = npt.NDArray[Any]
 
 
-class _Source:
-    """Python source being written, with the objects it names."""
+# ---------------------------------------------------------------- the plan, from the model
+
+
+@attrs.frozen
+class _Value:
+    """A plain value: one column (or the ``key``/``value`` of a child table)."""
+
+    attribute: str
+    column: str
+    kind: Kind
+    enum: type[enum.Enum] | None
+    codes: Mapping[int, int] | None
+    """Code by ``id`` of the value, for an enum (``None``: -1) or optional bool column
+    (members, ``None``, ``True`` and ``False`` are each one object)."""
+    optional: bool
+    required: bool
+    default: Any
+    """The model's default (encoded), for a value left out."""
+    text: bool
+    """Text checked for blanks at an end (strict)."""
+    first: int | None
+    """A date's first day number allowed (strict), with no date after ``as_of``."""
+    once: bool
+    """``parts_with_assessment``: a record asking for it takes the per-record way."""
+    counted: bool = True
+    """A field of a model, whose key counts (not an item of a list or mapping)."""
+
+
+@attrs.frozen
+class _Model:
+    """A single nested model, flattened into its parent's table."""
+
+    attribute: str
+    column: str
+    steps: tuple[Any, ...]
+    optional: bool
+    required: bool
+    empty: Any
+    """What a left-out value stands for: the model's empty Struct (a default
+    factory) or ``None``."""
+    columns: tuple[Column, ...]
+    """Its columns in the parent's table (with a presence column, when optional)."""
+
+
+@attrs.frozen
+class _Items:
+    """A list of models: a child table, one row per item."""
+
+    attribute: str
+    child: str
+    steps: tuple[Any, ...]
+    required: bool
+
+
+@attrs.frozen
+class _Values:
+    """A list of plain values: a child table with a ``value`` column."""
+
+    attribute: str
+    child: str
+    value: _Value
+    required: bool
+
+
+@attrs.frozen
+class _Entries:
+    """A mapping: a child table with ``key`` and ``value`` columns."""
+
+    attribute: str
+    child: str
+    key: _Value
+    value: _Value
+    required: bool
+
+
+@attrs.frozen
+class _AsOf:
+    """The case's ``as_of``: the record's own or the date given (counted when written)."""
+
+    attribute: str
+
+
+_Step = _Value | _Model | _Items | _Values | _Entries | _AsOf
+
+
+def _codes(kind: Kind, enum_type: type[enum.Enum] | None) -> Mapping[int, int] | None:
+    if kind is Kind.ENUM:
+        assert enum_type is not None
+        codes: dict[Any, int] = {**_enum_codes(enum_type), None: -1}
+    elif kind is Kind.OPTIONAL_BOOL:
+        codes = {None: -1, False: 0, True: 1}
+    elif kind is Kind.BOOL:
+        codes = {False: 0, True: 1}
+    else:
+        return None
+    return {id(_UNSET): _UNSET_CODE, **{id(value): code for value, code in codes.items()}}
+
+
+class _Planner:
+    """Derives the steps of each table from the model and the fast reader's plans
+    (the checks of each field)."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.names: dict[str, Any] = {}
-        self._ids: dict[int, str] = {}
-
-    def const(self, prefix: str, value: Any) -> str:
-        """A name in the generated module bound to ``value``."""
-        known = self._ids.get(id(value))
-        if known is not None and self.names[known] is value:
-            return known
-        name = f"{prefix}{len(self.names)}"
-        self.names[name] = value
-        self._ids[id(value)] = name
-        return name
-
-
-def _ident(text: str) -> str:
-    return re.sub(r"\W", "_", text)
-
-
-class _Generator:
-    """Writes the functions of the writer from the model, the fast reader's plans
-    (the checks of each field) and the raw layout (the columns)."""
-
-    def __init__(self, *, checking: bool = True) -> None:
-        self.checking = checking
-        """Whether the functions make the fast reader's checks (not for a ``Case``)."""
-        self.builder = _Builder()
-        self.builder.plan(Case, 1)
-        self.plans: dict[type[BaseModel], _Plan] = self.builder.plans
-        self.src = _Source()
+        builder = _Builder()
+        builder.plan(Case, 1)
+        self.plans: dict[type[BaseModel], _Plan] = builder.plans
         self.tables: dict[str, TableLayout] = {}
-        self.columns: dict[str, list[Column]] = {}
-        self.functions: list[list[str]] = []
-        self._count = 0
-
-    # -------------------------------------------------------------- helpers
-
-    def append(self, table: str, column: str) -> str:
-        return f"A_{_ident(table)}__{_ident(column)}"
+        self.steps: dict[str, tuple[_Step, ...]] = {}
 
     def spec_of(self, model: type[BaseModel], name: str) -> tuple[Any, ...]:
         for field, spec, *_ in self.plans[model].fields:
@@ -116,147 +204,98 @@ class _Generator:
                 return spec
         raise KeyError(name)
 
-    def fresh(self, stem: str) -> str:
-        self._count += 1
-        return f"{stem}_{self._count}"
-
-    # -------------------------------------------------------------- tables
-
-    def table(self, model: type[BaseModel], name: str, parent: str | None) -> str:
-        """The function writing one object of ``model`` as a row of table ``name``."""
-        function = f"w_{_ident(name)}"
+    def table(self, model: type[BaseModel], name: str, parent: str | None) -> None:
         columns: list[Column] = (
             [] if parent is None else [Column("owner", Kind.INT), Column("position", Kind.INT)]
         )
         self.tables[name] = TableLayout(name, parent, ())  # parents before children
-        self.columns[name] = columns
-        head = (
-            [f"def {function}(s, as_of, strict):", f"    row = len(L_{_ident(name)})"]
-            if parent is None
-            else [
-                f"def {function}(s, as_of, strict, owner, position):",
-                f"    row = len(L_{_ident(name)})",
-                f"    {self.append(name, 'owner')}(owner)",
-                f"    {self.append(name, 'position')}(position)",
-            ]
-        )
-        body = self.fields(model, name, "", columns, var="s", top=parent is None)
+        steps = self.fields(model, name, "", columns)
         self.tables[name] = TableLayout(name, parent, tuple(columns))
-        first = columns[0].name
-        self.src.names[f"L_{_ident(name)}"] = first  # replaced by the list when bound
-        self.functions.append(
-            [*head, "    k = 0", *(f"    {line}" for line in body), "    return k"]
+        self.steps[name] = steps
+
+    def value(
+        self,
+        attribute: str,
+        column: str,
+        kind: Kind,
+        enum_type: type[enum.Enum] | None,
+        spec: tuple[Any, ...],
+        *,
+        optional: bool,
+        required: bool,
+        default: Any,
+        once: bool = False,
+        counted: bool = True,
+    ) -> _Value:
+        inner = spec[1] if spec[0] == "optional" else spec
+        first = None
+        if inner[0] == "day":
+            first = dt.date(inner[1], 1, 1).toordinal() - _EPOCH
+        return _Value(
+            attribute,
+            column,
+            kind,
+            enum_type,
+            _codes(kind, enum_type),
+            optional=optional or spec[0] == "optional",
+            required=required,
+            default=default,
+            text=inner[0] == "text",
+            first=first,
+            once=once,
+            counted=counted,
         )
-        return function
 
     def fields(
-        self,
-        model: type[BaseModel],
-        table: str,
-        prefix: str,
-        columns: list[Column],
-        *,
-        var: str,
-        top: bool = False,
-    ) -> list[str]:
-        """Statements writing each field of ``var`` (an object of ``model``) into ``table``,
-        adding the number of keys given to ``k``."""
-        lines: list[str] = []
-        parts_once = model is OasysAssessment
+        self, model: type[BaseModel], table: str, prefix: str, columns: list[Column]
+    ) -> tuple[_Step, ...]:
+        steps: list[_Step] = []
         for name, info in model.model_fields.items():
             annotation, optional = _strip(info.annotation)
             column = f"{prefix}{name}"
             required = info.is_required()
             spec = self.spec_of(model, name)
             origin = typing.get_origin(annotation)
-            lines.append(f"v = {var}.{name}")
-            if top and model is Case and name == "as_of":
-                # The record's own, or the date given for records without one (decided by
-                # the caller): counted as a key only when written.
+            if model is Case and table == "case" and name == "as_of":
                 columns.append(Column(column, Kind.DAY))
-                lines += [
-                    "if v is not UNSET:",
-                    "    k += 1",
-                    f"{self.append(table, column)}(as_of.toordinal() - EPOCH)",
-                ]
-                continue
-            if _is_model(annotation):
-                lines += self.nested(
-                    annotation, info, table, column, columns, optional=optional, required=required
+                steps.append(_AsOf(name))
+            elif _is_model(annotation):
+                steps.append(
+                    self.nested(
+                        annotation,
+                        info,
+                        table,
+                        column,
+                        columns,
+                        optional=optional,
+                        required=required,
+                    )
                 )
             elif origin is tuple:
-                lines += self.listed(annotation, info, table, column, spec=spec, required=required)
+                steps.append(
+                    self.listed(annotation, info, table, column, spec=spec, required=required)
+                )
             elif origin is dict:
-                lines += self.mapping(annotation, info, table, column, spec=spec, required=required)
+                steps.append(
+                    self.mapping(annotation, info, table, column, spec=spec, required=required)
+                )
             else:
                 kind, enum_type = _scalar_kind(annotation, optional)
                 columns.append(Column(column, kind, enum_type))
-                write = self.scalar("v", kind, enum_type, spec, self.append(table, column))
-                if parts_once and name == "parts_with_assessment" and self.checking:
-                    write = ["if strict and v:", "    raise Fallback", *write]
-                lines += self.unless_unset(
-                    info,
-                    required,
-                    write,
-                    [
-                        f"{self.append(table, column)}("
-                        f"{self.src.const('D', _encode(_default(info)(), kind, enum_type))})"
-                    ],
+                steps.append(
+                    self.value(
+                        name,
+                        column,
+                        kind,
+                        enum_type,
+                        spec,
+                        optional=optional,
+                        required=required,
+                        default=_encode(_default(info)(), kind, enum_type),
+                        once=model is OasysAssessment and name == "parts_with_assessment",
+                    )
                 )
-        return lines
-
-    @staticmethod
-    def unless_unset(info: Any, required: bool, write: list[str], default: list[str]) -> list[str]:
-        if required:
-            return ["k += 1", *write]
-        return [
-            "if v is UNSET:",
-            *(f"    {line}" for line in default or ["pass"]),
-            "else:",
-            "    k += 1",
-            *(f"    {line}" for line in write),
-        ]
-
-    def check(self, var: str, spec: tuple[Any, ...]) -> list[str]:
-        kind = spec[0] if self.checking else None
-        if kind == "text":
-            return [f"if {var}.strip() != {var}:", "    raise Fallback"]
-        if kind == "day":
-            first = self.src.const("FIRST", dt.date(spec[1], 1, 1))
-            return [f"if {var} < {first} or {var} > as_of:", "    raise Fallback"]
-        return []
-
-    def scalar(
-        self,
-        var: str,
-        kind: Kind,
-        enum_type: type[enum.Enum] | None,
-        spec: tuple[Any, ...],
-        append: str,
-    ) -> list[str]:
-        """Check ``var`` by ``spec`` and append its encoded value."""
-        optional = spec[0] == "optional"
-        inner = spec[1] if optional else spec
-        checks = self.check(var, inner)
-        if kind is Kind.DAY:
-            value = f"{var}.toordinal() - EPOCH"
-        elif kind is Kind.ENUM:
-            assert enum_type is not None
-            value = f"{self.src.const('CODES', _enum_codes(enum_type))}[{var}]"
-        elif kind is Kind.OPTIONAL_BOOL:
-            value = f"(1 if {var} else 0)"
-        else:
-            value = var
-        present = [*checks, f"{append}({value})"]
-        if not optional:
-            return present
-        none = {Kind.DAY: "NO_DAY", Kind.ENUM: "-1", Kind.OPTIONAL_BOOL: "-1", Kind.INT: "NO_INT"}
-        return [
-            f"if {var} is None:",
-            f"    {append}({none.get(kind, 'None')})",
-            "else:",
-            *(f"    {line}" for line in present),
-        ]
+        return tuple(steps)
 
     def nested(
         self,
@@ -268,57 +307,39 @@ class _Generator:
         *,
         optional: bool,
         required: bool,
-    ) -> list[str]:
-        """A single nested model, flattened into the parent's table."""
+    ) -> _Model:
+        start = len(columns)
         if optional:
             columns.append(Column(column, Kind.BOOL, presence=True))
-        start = len(columns)
-        var = self.fresh("s")
-        # Inlined: a function per nested model costs a call per object.
-        body = self.fields(model, table, f"{column}.", columns, var=var)
-        absent = [
-            f"{self.append(table, col.name)}({self.src.const('D', self.none_of(col))})"
-            for col in columns[start:]
-        ]
-        presence = [f"{self.append(table, column)}(True)"] if optional else []
-        present = [*presence, f"{var} = v", *body]
-        if optional:
-            present = [
-                "if v is None:",
-                f"    {self.append(table, column)}(False)",
-                *(f"    {line}" for line in absent),
-                "else:",
-                *(f"    {line}" for line in present),
-            ]
-        default: list[str] = []
+        steps = self.fields(model, table, f"{column}.", columns)
+        empty: Any = None
         factory = info.default_factory
         if required:
             pass
         elif factory is not None:
             if factory is not model or factory not in self.plans:
                 raise TypeError(f"{column}: an unsupported default")
-            empty = self.src.const("E", self.plans[model].struct())
-            # its fields at their defaults, none of them a key of the record
-            default = [*presence, "k0 = k", f"{var} = {empty}", *body, "k = k0"]
-        else:
-            if not optional or info.default is not None:
-                raise TypeError(f"{column}: an unsupported default")
-            default = [f"{self.append(table, column)}(False)", *absent]
-        return self.unless_unset(info, required, present, default)
+            empty = self.plans[model].struct()  # its fields at their defaults
+        elif not optional or info.default is not None:
+            raise TypeError(f"{column}: an unsupported default")
+        return _Model(
+            column.rsplit(".", 1)[-1],
+            column,
+            steps,
+            optional,
+            required,
+            empty,
+            tuple(columns[start:]),
+        )
 
     @staticmethod
-    def none_of(column: Column) -> Any:
-        return {
-            Kind.DAY: NO_DAY,
-            Kind.ENUM: -1,
-            Kind.BOOL: False,
-            Kind.OPTIONAL_BOOL: -1,
-            Kind.INT: int(np.iinfo(np.int64).min),
-            Kind.TEXT: None,
-        }[column.kind]
-
-    def child_name(self, table: str, column: str) -> str:
+    def child_name(table: str, column: str) -> str:
         return column if table == "case" else f"{table}.{column}"
+
+    @staticmethod
+    def no_default(info: Any, column: str) -> None:
+        if _default(info)():
+            raise TypeError(f"{column}: a list or mapping with a default that is not empty")
 
     def listed(
         self,
@@ -329,44 +350,38 @@ class _Generator:
         *,
         spec: tuple[Any, ...],
         required: bool,
-    ) -> list[str]:
-        """A list: a child table, one row per item."""
+    ) -> _Items | _Values:
         item, _ = _strip(annotation.__args__[0])
         child = self.child_name(table, column)
         self.no_default(info, column)
+        attribute = column.rsplit(".", 1)[-1]
         if _is_model(item):
-            function = self.table(item, child, table)
-            write = [
-                "if v:",
-                "    for i, x in enumerate(v):",
-                f"        k += {function}(x, as_of, strict, row, i)",
-            ]
-        else:
-            kind, enum_type = _scalar_kind(item, False)
-            self.tables[child] = TableLayout(
-                child,
-                table,
-                (
-                    Column("owner", Kind.INT),
-                    Column("position", Kind.INT),
-                    Column("value", kind, enum_type),
-                ),
-            )
-            if spec[0] == "optional":
-                spec = spec[1]
-            spec = spec[1]  # ("tuple", item spec)
-            write = [
-                "if v:",
-                "    for i, x in enumerate(v):",
-                f"        {self.append(child, 'owner')}(row)",
-                f"        {self.append(child, 'position')}(i)",
-                *(
-                    f"        {line}"
-                    for line in self.scalar("x", kind, enum_type, spec, self.append(child, "value"))
-                ),
-            ]
-            self.src.names[f"L_{_ident(child)}"] = "owner"
-        return self.unless_unset(info, required, write, [])
+            self.table(item, child, table)
+            return _Items(attribute, child, self.steps[child], required)
+        kind, enum_type = _scalar_kind(item, False)
+        self.tables[child] = TableLayout(
+            child,
+            table,
+            (
+                Column("owner", Kind.INT),
+                Column("position", Kind.INT),
+                Column("value", kind, enum_type),
+            ),
+        )
+        if spec[0] == "optional":
+            spec = spec[1]
+        value = self.value(
+            "value",
+            "value",
+            kind,
+            enum_type,
+            spec[1],
+            optional=False,
+            required=True,
+            default=None,
+            counted=False,
+        )
+        return _Values(attribute, child, value, required)
 
     def mapping(
         self,
@@ -377,10 +392,10 @@ class _Generator:
         *,
         spec: tuple[Any, ...],
         required: bool,
-    ) -> list[str]:
+    ) -> _Entries:
         key, value = (_strip(arg)[0] for arg in annotation.__args__)
-        key_kind = _scalar_kind(key, False)
-        value_kind = _scalar_kind(value, False)
+        key_kind, key_enum = _scalar_kind(key, False)
+        value_kind, value_enum = _scalar_kind(value, False)
         child = self.child_name(table, column)
         self.no_default(info, column)
         self.tables[child] = TableLayout(
@@ -389,171 +404,502 @@ class _Generator:
             (
                 Column("owner", Kind.INT),
                 Column("position", Kind.INT),
-                Column("key", key_kind[0], key_kind[1]),
-                Column("value", value_kind[0], value_kind[1]),
+                Column("key", key_kind, key_enum),
+                Column("value", value_kind, value_enum),
             ),
         )
-        self.src.names[f"L_{_ident(child)}"] = "owner"
         if spec[0] == "optional":
             spec = spec[1]
         _, key_spec, value_spec = spec
-        write = [
-            "if v:",
-            "    k += len(v)",
-            "    for i, (y, x) in enumerate(v.items()):",
-            f"        {self.append(child, 'owner')}(row)",
-            f"        {self.append(child, 'position')}(i)",
-            *(
-                f"        {line}"
-                for line in self.scalar("y", *key_kind, key_spec, self.append(child, "key"))
-            ),
-            *(
-                f"        {line}"
-                for line in self.scalar("x", *value_kind, value_spec, self.append(child, "value"))
-            ),
-        ]
-        return self.unless_unset(info, required, write, [])
-
-    @staticmethod
-    def no_default(info: Any, column: str) -> None:
-        default = _default(info)()
-        if default:
-            raise TypeError(f"{column}: a list or mapping with a default that is not empty")
-
-    # -------------------------------------------------------------- compiling
-
-    def compile(self) -> tuple[str, dict[str, TableLayout]]:
-        self.table(Case, "case", None)
-        tables = {name: self.tables[name] for name in self.tables}
-        columns = [
-            (table.name, column.name) for table in tables.values() for column in table.columns
-        ]
-        lists = {name: f"L_{_ident(name)}" for name in tables}
-        outer = ["def bind(columns):"]
-        for table, column in columns:
-            values = f"columns[{table!r}][{column!r}]"
-            outer.append(f"    {self.append(table, column)} = {values}.append")
-        for name, local in lists.items():
-            first = self.src.names.pop(local)
-            outer.append(f"    {local} = columns[{name!r}][{first!r}]")
-        for function in self.functions:
-            outer.extend(f"    {line}" for line in function)
-        outer.append("    return w_case")
-        return "\n".join(outer), tables
+        key_value = self.value(
+            "key", "key", key_kind, key_enum, key_spec, optional=False, required=True, default=None,
+            counted=False,
+        )  # fmt: skip
+        value_value = self.value(
+            "value", "value", value_kind, value_enum, value_spec, optional=False, required=True,
+            default=None, counted=False,
+        )  # fmt: skip
+        return _Entries(column.rsplit(".", 1)[-1], child, key_value, value_value, required)
 
 
 @functools.cache
-def _compiled(
-    checking: bool = True,
-) -> tuple[Callable[[dict[str, dict[str, list[Any]]]], Any], dict[str, TableLayout]]:
-    """The writer's ``bind(columns)`` and layout; ``checking``: with the fast reader's
-    checks (for Structs), or without them (for validated ``Case`` objects)."""
-    generator = _Generator(checking=checking)
-    source, tables = generator.compile()
-    namespace: dict[str, Any] = {
-        "UNSET": _UNSET,
-        "Fallback": _FallbackError,
-        "EPOCH": _EPOCH,
-        "NO_DAY": NO_DAY,
-        "NO_INT": int(np.iinfo(np.int64).min),
-        **generator.src.names,
-    }
-    exec(source, namespace)  # (source generated from the model above)
-    return namespace["bind"], tables
+def _planned() -> tuple[dict[str, TableLayout], dict[str, tuple[_Step, ...]]]:
+    """The writer's layout (equal to :func:`casework.columnar.raw.layout`; a test checks
+    it) and the steps writing each table."""
+    planner = _Planner()
+    planner.table(Case, "case", None)
+    return planner.tables, planner.steps
+
+
+# ---------------------------------------------------------------- writing a chunk
+
+
+_NONE_OF: dict[Kind, Any] = {
+    Kind.DAY: NO_DAY,
+    Kind.ENUM: -1,
+    Kind.BOOL: False,
+    Kind.OPTIONAL_BOOL: -1,
+    Kind.INT: NO_INT,
+    Kind.TEXT: None,
+}
+_is = operator.is_
+
+
+def _unset(values: list[Any]) -> npt.NDArray[np.bool_]:
+    """Per value: whether it was left out (``msgspec.UNSET``)."""
+    return np.fromiter(map(_is, values, itertools.repeat(_UNSET)), dtype=bool, count=len(values))
+
+
+def _lengths(values: list[Any]) -> npt.NDArray[np.intp]:
+    """The length of each list or mapping (0 for ``UNSET`` and ``None``)."""
+    return np.fromiter(
+        map(operator.length_hint, values, itertools.repeat(0)), dtype=np.intp, count=len(values)
+    )
+
+
+def _blank(values: list[Any]) -> npt.NDArray[np.bool_]:
+    """Per value, text with blanks at an end (pydantic would strip them)."""
+    try:
+        stripped = list(map(str.strip, values))
+    except TypeError:  # (None or UNSET among them)
+        return np.array([v.__class__ is str and v.strip() != v for v in values], dtype=bool)
+    # str.strip gives the text itself when there is nothing to strip
+    if stripped == values:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter(map(operator.is_not, stripped, values), dtype=bool, count=len(values))
+
+
+def _positions(lengths: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """0, 1, ... within each run of ``lengths``."""
+    total = int(lengths.sum())
+    starts = np.cumsum(lengths) - lengths
+    out: npt.NDArray[np.int64] = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    return out
+
+
+class _Chunk:
+    """One chunk being written: its columns, and (strict) the keys and failures found."""
+
+    def __init__(self, size: int, as_of: npt.NDArray[np.int64], strict: bool) -> None:
+        self.strict = strict
+        self.as_of = as_of
+        self.tables: dict[str, dict[str, _Array]] = {}
+        self.rows: dict[str, int] = {"case": size}
+        self.case_of: dict[str, _Rows] = {"case": np.arange(size, dtype=np.intp)}
+        self.keys: dict[str, npt.NDArray[np.int64]] = {}
+        self.failed = np.zeros(size, dtype=bool)
+        """Per case (strict): a check failed."""
+
+    # ------------------------------------------------------------ bookkeeping
+
+    def put(self, table: str, column: Column | _Value, values: _Array, rows: _Rows | None) -> None:
+        """Column ``column`` of ``table`` takes ``values`` at ``rows`` (``None``: all)."""
+        name = column.name if isinstance(column, Column) else column.column
+        kind = column.kind
+        if rows is None:
+            self.tables[table][name] = values
+            return
+        out = self.tables[table].get(name)
+        if out is None:
+            out = self.tables[table][name] = np.full(
+                self.rows[table], _NONE_OF[kind], dtype=_DTYPES[kind]
+            )
+        out[rows] = values
+
+    def count(self, table: str, rows: _Rows | None, keys: Any) -> None:
+        """Add ``keys`` (per row, or one number) to the keys given by these rows."""
+        if not self.strict:
+            return
+        if rows is None:
+            self.keys[table] += keys
+        else:
+            self.keys[table][rows] += keys
+
+    def fail(self, table: str, rows: _Rows | None, failed: npt.NDArray[np.bool_]) -> None:
+        """These rows (``failed`` per row) fail a check: their cases too."""
+        if failed.any():
+            cases = self.case_of[table] if rows is None else self.case_of[table][rows]
+            self.failed[cases[failed]] = True
+
+    # ------------------------------------------------------------ values
+
+    def encode(self, table: str, value: _Value, values: list[Any], rows: _Rows | None) -> _Array:
+        """The column of ``values`` (one left out, ``UNSET``, is the model's default),
+        checked and its keys given counted (strict)."""
+        kind = value.kind
+        unset: npt.NDArray[np.bool_] | None = None  # (None: none left out)
+        out: _Array
+        if values and values[0] is _UNSET and values.count(_UNSET) == len(values):
+            # (a field no record of the chunk gives: common, and quick to tell)
+            return np.full(len(values), value.default, dtype=_DTYPES[kind])  # (no keys)
+        if kind is Kind.DAY:
+            out, unset = self.days(table, value, values, rows)
+        elif value.codes is not None:
+            out, unset = self.coded(table, value, values, rows)
+        elif kind is Kind.TEXT:
+            out = np.empty(len(values), dtype=object)
+            out[:] = values
+            if not value.required:
+                unset = _unset(values)
+                if unset.any():
+                    out[unset] = value.default
+            if self.strict and value.text:
+                self.fail(table, rows, _blank(values))
+        elif value.required:
+            out = np.array(values, dtype=_DTYPES[kind])
+        else:
+            out = np.array(
+                [NO_INT if v is None else _UNSET_INT if v is _UNSET else v for v in values],
+                dtype=np.int64,
+            )
+            unset = out == _UNSET_INT
+            if unset.any():
+                out[unset] = value.default
+        if value.counted:
+            self.count(table, rows, 1 if unset is None else ~unset)
+        return out
+
+    def days(
+        self, table: str, value: _Value, values: list[Any], rows: _Rows | None
+    ) -> tuple[_Array, npt.NDArray[np.bool_] | None]:
+        """A day column, checked (strict): the year range, no day after ``as_of``."""
+        try:
+            ordinals = list(map(_TO_ORDINAL, values))
+        except TypeError:  # (None or UNSET among them)
+            ordinals = [
+                _NO_ORDINAL if v is None else _UNSET_ORDINAL if v is _UNSET else v.toordinal()
+                for v in values
+            ]
+        out = np.array(ordinals, dtype=np.int64)
+        unset = None if value.required else out == _UNSET_ORDINAL
+        out -= _EPOCH
+        if unset is not None and unset.any():
+            out[unset] = value.default
+        if self.strict and value.first is not None:
+            cases = self.case_of[table] if rows is None else self.case_of[table][rows]
+            late = (out != NO_DAY) & ((out < value.first) | (out > self.as_of[cases]))
+            self.fail(table, rows, late)
+        return out, unset
+
+    def coded(
+        self, table: str, value: _Value, values: list[Any], rows: _Rows | None
+    ) -> tuple[_Array, npt.NDArray[np.bool_] | None]:
+        """An enum, bool or optional bool column: a code per value."""
+        assert value.codes is not None
+        kind = value.kind
+        try:
+            codes = list(map(value.codes.__getitem__, map(id, values)))
+        except KeyError:  # not the members themselves (a Case built without validation)
+            codes = [_UNSET_CODE if v is _UNSET else _encode(v, kind, value.enum) for v in values]
+        out: _Array = np.array(codes, dtype=np.int16 if kind is Kind.ENUM else np.int8)
+        unset = None
+        if not value.required:
+            unset = out == _UNSET_CODE
+            if unset.any():
+                out[unset] = value.default
+        if kind is Kind.BOOL:
+            out = out.astype(bool)
+            if self.strict and value.once:
+                self.fail(table, rows, out)
+        return out, unset
+
+    def given(
+        self, table: str, step: Any, values: list[Any], rows: _Rows | None, default: Any
+    ) -> list[Any]:
+        """``values`` with those left out (``UNSET``) replaced by ``default``; the others
+        counted as keys given."""
+        if step.required:
+            self.count(table, rows, 1)
+            return values
+        unset = _unset(values)
+        self.count(table, rows, ~unset)
+        if unset.any():
+            return [default if v is _UNSET else v for v in values]
+        return values
+
+    # ------------------------------------------------------------ tables
+
+    def table(
+        self,
+        name: str,
+        objects: list[Any],
+        owner: _Rows,
+        position: npt.NDArray[np.int64],
+        parent: str,
+    ) -> None:
+        """Write the rows of child table ``name``: one per object, owned by ``owner``."""
+        steps = _planned()[1]
+        size = len(objects)
+        self.rows[name] = size
+        self.case_of[name] = self.case_of[parent][owner]
+        self.tables[name] = {"owner": owner.astype(np.int64), "position": position}
+        if self.strict:
+            self.keys[name] = np.zeros(size, dtype=np.int64)
+        self.fields(name, steps[name], objects, None)
+
+    def fields(
+        self, table: str, steps: tuple[_Step, ...], objects: list[Any], rows: _Rows | None
+    ) -> None:
+        """Write each field of ``objects`` (all present) at ``rows`` of ``table``."""
+        for step in steps:
+            values = list(map(operator.attrgetter(step.attribute), objects))
+            if isinstance(step, _Value):
+                self.put(table, step, self.encode(table, step, values, rows), rows)
+            elif isinstance(step, _Model):
+                self.nested(table, step, values, rows)
+            elif isinstance(step, _Items | _Values | _Entries):
+                self.listed(table, step, values, rows)
+            else:  # as_of, the record's own or the one given: counted only when written
+                self.count(table, rows, ~_unset(values))
+                self.put(table, Column("as_of", Kind.DAY), self.as_of, rows)
+
+    def nested(self, table: str, step: _Model, values: list[Any], rows: _Rows | None) -> None:
+        if step.optional and step.empty is None:
+            # absent (None) or left out (UNSET, the default None): absent
+            if not step.required and self.strict:
+                self.count(table, rows, ~_unset(values))
+            elif step.required:
+                self.count(table, rows, 1)
+            absent = list(map(_ABSENT.__contains__, map(id, values)))
+            present = ~np.array(absent, dtype=bool)
+            self.put(table, step.columns[0], present, rows)
+            if any(absent):
+                values = list(itertools.compress(values, map(operator.not_, absent)))
+                at = np.flatnonzero(present)
+                rows = at if rows is None else rows[at]  # (the none values where absent: put)
+            self.fields(table, step.steps, values, rows)
+            return
+        values = self.given(table, step, values, rows, step.empty)
+        if step.optional:  # (the default an empty model: present unless None)
+            present = np.fromiter(
+                map(operator.is_not, values, itertools.repeat(None)),
+                dtype=bool,
+                count=len(values),
+            )
+            self.put(table, step.columns[0], present, rows)
+            if not present.all():
+                at = np.flatnonzero(present)
+                values = [values[i] for i in at.tolist()]
+                rows = at if rows is None else rows[at]
+        self.fields(table, step.steps, values, rows)
+
+    def listed(
+        self, table: str, step: _Items | _Values | _Entries, values: list[Any], rows: _Rows | None
+    ) -> None:
+        if step.required:
+            self.count(table, rows, 1)
+        elif self.strict:
+            self.count(table, rows, ~_unset(values))
+        lengths = _lengths(values)  # (one left out, UNSET, is empty: the model's default)
+        owners = np.arange(len(values), dtype=np.intp) if rows is None else rows
+        owner = np.repeat(owners, lengths)
+        position = _positions(lengths)
+        if isinstance(step, _Items):
+            items = [item for v in values if v for item in v]
+            self.table(step.child, items, owner, position, table)
+            return
+        child = step.child
+        self.rows[child] = len(owner)
+        self.case_of[child] = self.case_of[table][owner]
+        self.tables[child] = {"owner": owner.astype(np.int64), "position": position}
+        if isinstance(step, _Values):
+            items = [item for v in values if v for item in v]
+            self.put(child, step.value, self.encode(child, step.value, items, None), None)
+            return
+        self.count(table, rows, lengths)  # a mapping's keys
+        keys = [key for v in values if v for key in v]
+        items = [item for v in values if v for item in v.values()]
+        self.put(child, step.key, self.encode(child, step.key, keys, None), None)
+        self.put(child, step.value, self.encode(child, step.value, items, None), None)
+
+    # ------------------------------------------------------------ the result
+
+    def case_keys(self) -> npt.NDArray[np.int64]:
+        """Per case (strict): the keys its record gives, as the fast reader counts them."""
+        size = self.rows["case"]
+        out = np.zeros(size, dtype=np.int64)
+        for name, keys in self.keys.items():
+            out += np.bincount(self.case_of[name], weights=keys, minlength=size).astype(np.int64)
+        return out
+
+    def raw(self) -> RawTables:
+        tables, _ = _planned()
+        return RawTables(
+            {
+                name: {column.name: self.tables[name][column.name] for column in table.columns}
+                for name, table in tables.items()
+            }
+        )
+
+
+def _write(objects: list[Any], as_of: list[dt.date], strict: bool) -> _Chunk:
+    _, steps = _planned()
+    days = np.array([day.toordinal() for day in as_of], dtype=np.int64) - _EPOCH
+    chunk = _Chunk(len(objects), days, strict)
+    chunk.tables["case"] = {}
+    if strict:
+        chunk.keys["case"] = np.zeros(len(objects), dtype=np.int64)
+    chunk.fields("case", steps["case"], objects, None)
+    return chunk
+
+
+def write_objects(objects: Sequence[Any], as_of: Sequence[dt.date]) -> RawTables:
+    """The raw tables of these records, in this order: ``Case`` objects, or Structs the
+    strict writer took (:attr:`LinesWritten.structs`), or both; ``as_of`` is each
+    record's date (its own, or the one given to a Struct without it). No checks."""
+    return _write(list(objects), list(as_of), strict=False).raw()
+
+
+@attrs.frozen
+class LinesWritten:
+    """The records of a chunk of lines the writer took, as raw tables."""
+
+    raw: RawTables
+    """The tables of the records taken, in line order."""
+    taken: list[bool]
+    """Per line: taken (a row of :attr:`raw`), or left to the per-record way."""
+    structs: list[Any]
+    """The Struct of each record taken (row for row)."""
+    as_of: list[dt.date]
+    """The date of each record taken: its own, or the one given."""
+
+
+def _key_counts(texts: list[str]) -> npt.NDArray[np.int64]:
+    """Per line, the keys it writes as the fast reader counts them (``_KEY_END``;
+    without blanks before a colon, that is the number of ``":``)."""
+    return np.array(
+        [
+            text.count('":') if _SPACED_KEY.search(text) is None else len(_KEY_END.findall(text))
+            for text in texts
+        ],
+        dtype=np.int64,
+    )
+
+
+def _spaced_or_counted(texts: list[str]) -> int | None:
+    """The ``":`` of all the lines together, or ``None`` where a quote is followed by a
+    blank (a key may be spaced from its colon): over the chunk's bytes at once.
+
+    Each key a Struct holds is a ``":`` of its own line (when no blank comes before the
+    colon), so the Structs' keys and the ``":`` of the chunk agree in total only if they
+    agree line by line."""
+    data = np.frombuffer("\n".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    quote = data[:-1] == _QUOTE
+    after = data[1:]
+    if (quote & (after <= _BLANK)).any():  # (blanks, and control characters)
+        return None
+    return int(np.count_nonzero(quote & (after == _COLON)))
+
+
+_QUOTE, _COLON, _BLANK = ord('"'), ord(":"), ord(" ")
+
+
+def write_lines(
+    texts: Sequence[str], as_of: dt.date | None, limits: Limits = _DEFAULT_LIMITS
+) -> LinesWritten:
+    """Write the record of each line of JSON text the fast way; a line the fast path
+    cannot accept (as :meth:`casework._fastread.FastReader.read` decides, bar the
+    model's ``after`` validators) is left out and marked not taken."""
+    reader = _reader()
+    taken = [False] * len(texts)
+    structs: list[Any] = []
+    dates: list[dt.date] = []
+    lines: list[int] = []
+    if reader.fits(limits):
+        most = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
+        decode = reader._decoder.decode
+        for index, text in enumerate(texts):
+            if len(text) + 1 > most:
+                continue
+            try:
+                struct: Any = decode(text)
+            except Exception:  # msgspec.DecodeError (or anything): pydantic will say what
+                continue
+            record_as_of = struct.as_of
+            if record_as_of is _UNSET:
+                if type(as_of) is not dt.date:
+                    continue
+                record_as_of = as_of
+            if not _FIRST_AS_OF <= record_as_of <= _LAST_AS_OF:
+                continue
+            structs.append(struct)
+            dates.append(record_as_of)
+            lines.append(index)
+    chunk = _write(structs, dates, strict=True)
+    written = [texts[index] for index in lines]
+    keys = chunk.case_keys()
+    if _spaced_or_counted(written) != int(keys.sum()):
+        # a key written twice (msgspec keeps the last), or \" before a colon
+        chunk.failed |= keys != _key_counts(written)
+    raw = chunk.raw()
+    if chunk.failed.any():
+        keep = ~chunk.failed
+        raw = select_cases(raw, keep)
+        kept = np.flatnonzero(keep).tolist()
+        structs = [structs[row] for row in kept]
+        dates = [dates[row] for row in kept]
+        lines = [lines[row] for row in kept]
+    for index in lines:
+        taken[index] = True
+    return LinesWritten(raw, taken, structs, dates)
+
+
+def select_cases(raw: RawTables, keep: npt.NDArray[np.bool_]) -> RawTables:
+    """The raw tables of the kept cases (one flag per case row), owners renumbered."""
+    tables = layout()
+    kept: dict[str, npt.NDArray[np.bool_]] = {"case": keep}
+    renumber: dict[str, npt.NDArray[np.int64]] = {"case": np.cumsum(keep) - 1}
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in raw.tables.items():
+        parent = tables[name].parent
+        mask = keep if parent is None else kept[parent][table["owner"]]
+        kept[name] = mask
+        renumber[name] = np.cumsum(mask) - 1
+        columns = {column: values[mask] for column, values in table.items()}
+        if parent is not None:
+            columns["owner"] = renumber[parent][table["owner"][mask]].astype(table["owner"].dtype)
+        out[name] = columns
+    return RawTables(out)
 
 
 class RawWriter:
-    """Per-column lists of one chunk's raw tables, written a record at a time.
+    """Records written one at a time, then their raw tables (for tests and callers with
+    one record at a time; the chunked reader writes a chunk at once, :func:`write_lines`).
 
-    :meth:`write_text` reads one line of JSON text the fast way (or answers
-    ``False``: read it the per-record way); :meth:`write_case` writes a validated
-    ``Case``; :meth:`tables` gives the raw tables of the records written.
+    :meth:`write_text` takes one line of JSON text the fast way (or answers ``False``:
+    read it the per-record way); :meth:`write_case` takes a validated ``Case``;
+    :meth:`tables` gives the raw tables of the records taken, in order.
     """
 
     def __init__(self, limits: Limits = _DEFAULT_LIMITS) -> None:
-        bind, tables = _compiled()
-        self.layout = tables
-        self.columns: dict[str, dict[str, list[Any]]] = {
-            name: {column.name: [] for column in table.columns} for name, table in tables.items()
-        }
-        self._write = bind(self.columns)
-        self._write_case = _compiled(checking=False)[0](self.columns)
-        reader = _reader()
-        self._decode = reader._decoder.decode
-        self.fast = reader.fits(limits)
-        self._values = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
-        self.count = 0
+        self.limits = limits
+        self.layout = _planned()[0]
+        self._objects: list[Any] = []
+        self._as_of: list[dt.date] = []
+
+    @property
+    def count(self) -> int:
         """Records written."""
-        self.records: list[tuple[Any, dt.date] | None] = []
-        """Per record written: its Struct and date when read from text, else ``None``."""
+        return len(self._objects)
 
     def write_text(self, text: str, as_of: dt.date | None) -> bool:
-        """Write the record in one line of JSON text; ``False`` (nothing written) when the
-        fast path cannot accept it, as :meth:`casework._fastread.FastReader.read` decides."""
-        if not self.fast or len(text) + 1 > self._values:
+        """Take the record in one line of JSON text; ``False`` (nothing taken) when the
+        fast path cannot accept it."""
+        written = write_lines([text], as_of, self.limits)
+        if not written.taken[0]:
             return False
-        try:
-            struct: Any = self._decode(text)
-        except Exception:  # msgspec.DecodeError (or anything): pydantic will say what
-            return False
-        record_as_of = struct.as_of
-        if record_as_of is _UNSET:
-            if type(as_of) is not dt.date:
-                return False
-            record_as_of = as_of
-        if not _FIRST_AS_OF <= record_as_of <= _LAST_AS_OF:
-            return False
-        try:
-            keys = self._write(struct, record_as_of, True)
-        except Exception:  # _FallbackError (or anything): the per-record way will say what
-            self._truncate()
-            return False
-        # (the keys counted as the fast reader counts them: _KEY_END; without blanks
-        # before a colon, that is the number of '":')
-        written = text.count('":') if _SPACED_KEY.search(text) is None else None
-        if keys != (len(_KEY_END.findall(text)) if written is None else written):
-            self._truncate()  # a key written twice (msgspec keeps the last), or \" before a colon
-            return False
-        self.count += 1
-        self.records.append((struct, record_as_of))
+        self._objects.extend(written.structs)
+        self._as_of.extend(written.as_of)
         return True
 
     def write_case(self, case: Any) -> None:
-        """Write a validated ``Case`` (or any object with the model's fields and values)."""
-        self._write_case(case, case.as_of, False)
-        self.count += 1
-        self.records.append(None)
-
-    def _truncate(self) -> None:
-        """Take out a record written in part: every table back to the rows before it."""
-        rows: dict[str, int] = {}
-        for name, table in self.layout.items():
-            columns = self.columns[name]
-            if table.parent is None:
-                kept = self.count
-            else:
-                kept = bisect.bisect_left(columns["owner"], rows[table.parent])
-            rows[name] = kept
-            for values in columns.values():
-                del values[kept:]
+        """Take a validated ``Case`` (or any object with the model's fields and values)."""
+        self._objects.append(case)
+        self._as_of.append(case.as_of)
 
     def tables(self) -> RawTables:
-        """The raw tables of the records written (:func:`casework.columnar.raw.layout`)."""
-        out: dict[str, dict[str, Any]] = {}
-        for name, table in self.layout.items():
-            columns = self.columns[name]
-            out[name] = {
-                column.name: _array(columns[column.name], column.kind) for column in table.columns
-            }
-        return RawTables(out)
-
-
-def _array(values: list[Any], kind: Kind) -> Any:
-    if kind is Kind.TEXT:
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        return out
-    return np.array(values, dtype=_DTYPES[kind])
+        """The raw tables of the records taken (:func:`casework.columnar.raw.layout`)."""
+        return write_objects(self._objects, self._as_of)
 
 
 @functools.cache
@@ -564,17 +910,15 @@ def _reader() -> FastReader:
 
 
 def raw_writer(limits: Limits = _DEFAULT_LIMITS) -> RawWriter:
-    """A new writer (its lists empty)."""
+    """A new writer (nothing written)."""
     return RawWriter(limits)
 
 
 def raw_from_records(cases: Iterable[Any]) -> RawTables:
-    """The raw tables of validated cases through the generated writer (the fast
-    equivalent of :func:`casework.columnar.raw.raw_from_cases` for ``Case`` objects)."""
-    writer = RawWriter()
-    for case in cases:
-        writer.write_case(case)
-    return writer.tables()
+    """The raw tables of validated cases through the writer (the fast equivalent of
+    :func:`casework.columnar.raw.raw_from_cases` for ``Case`` objects)."""
+    objects = list(cases)
+    return write_objects(objects, [case.as_of for case in objects])
 
 
 def same_layout(tables: Mapping[str, TableLayout]) -> bool:

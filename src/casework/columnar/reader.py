@@ -33,7 +33,7 @@ from casework._seen import SeenReferences
 from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask
 from casework.columnar.raw import RawTables
-from casework.columnar.rawread import RawWriter
+from casework.columnar.rawread import select_cases, write_lines, write_objects
 from casework.io import (
     CaseError,
     CaseFileError,
@@ -235,30 +235,7 @@ def _jsonl_chunk(
     limits: Limits,
     seen: RepeatCheck,
 ) -> ColumnChunk:
-    writer = RawWriter(limits)
-    items: list[str | Case] = []
-    numbers: list[int] = []
-    errors: list[CaseError] = []
-    for number, line, problem in lines:
-        if problem is not None:
-            errors.append(CaseError(number, None, (problem,)))
-            continue
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and writer.write_text(text, as_of):
-            items.append(text)
-            numbers.append(number)
-            continue
-        found = _line_result(number, line, limits, as_of)
-        if isinstance(found, Case):
-            writer.write_case(found)
-            items.append(found)
-            numbers.append(number)
-        else:
-            errors.append(found)
-    raw = writer.tables()
+    raw, items, numbers, errors = _written(lines, as_of, limits)
     cases = LazyCases(items, numbers, as_of, limits)
     keep = np.ones(len(items), dtype=bool)
     # The model's checks the writer does not make (the contradiction checks, each nested
@@ -320,6 +297,66 @@ def _references_read_back(
     return reference_of
 
 
+def _written(
+    lines: list[tuple[int, bytes, Any]], as_of: dt.date | None, limits: Limits
+) -> tuple[RawTables, list[str | Case], list[int], list[CaseError]]:
+    """The chunk's accepted records (raw tables, the line's text or its ``Case``, the
+    record number) and the others' errors, before the model's remaining checks."""
+    # The lines the fast way may take, written a chunk at once (rawread.write_lines);
+    # the others, and those it does not take, are read the per-record way.
+    items: list[str | Case] = []
+    numbers: list[int] = []
+    errors: list[CaseError] = []
+    texts: list[str] = []
+    text_numbers: list[int] = []
+    text_lines: list[bytes] = []
+    slow: dict[int, Case | CaseError] = {}
+    for number, line, problem in lines:
+        if problem is not None:
+            errors.append(CaseError(number, None, (problem,)))
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            slow[number] = _line_result(number, line, limits, as_of)
+            continue
+        text_numbers.append(number)
+        text_lines.append(line)
+    written = write_lines(texts, as_of, limits)
+    for number, line, taken in zip(text_numbers, text_lines, written.taken, strict=True):
+        if not taken:
+            slow[number] = _line_result(number, line, limits, as_of)
+    raw = written.raw
+    if slow:
+        objects: list[Any] = []
+        dates: list[dt.date] = []
+        fast = iter(zip(written.structs, written.as_of, strict=True))
+        by_number = dict(zip(text_numbers, texts, strict=True))
+        for number, _, problem in lines:
+            if problem is not None:
+                continue
+            result = slow.get(number)
+            if result is None:
+                struct, day = next(fast)
+                objects.append(struct)
+                dates.append(day)
+                items.append(by_number[number])
+                numbers.append(number)
+            elif isinstance(result, Case):
+                objects.append(result)
+                dates.append(result.as_of)
+                items.append(result)
+                numbers.append(number)
+            else:
+                errors.append(result)
+        if len(objects) != len(raw):  # a Case read the per-record way among them
+            raw = write_objects(objects, dates)
+    else:
+        items.extend(texts)
+        numbers.extend(text_numbers)
+    return raw, items, numbers, errors
+
+
 def _contradicted(raw: RawTables) -> Mask:
     """Rows whose record the model's own checks refuse beyond what the raw writer checks:
     the contradiction checks (``Case._contradictions``) and each nested model's ``after``
@@ -328,37 +365,6 @@ def _contradicted(raw: RawTables) -> Mask:
     in tests/columnar/test_checks.py). A flagged record is read the per-record way,
     which gives the model's located error."""
     return contradicted(raw)
-
-
-def select_cases(raw: RawTables, keep: Mask) -> RawTables:
-    """The raw tables of the kept cases (one flag per case row), owners renumbered."""
-    kept: dict[str, Mask] = {"case": keep}
-    renumber: dict[str, npt.NDArray[np.int64]] = {"case": np.cumsum(keep) - 1}
-    out: dict[str, dict[str, Any]] = {}
-    for name, table in raw.tables.items():
-        if name == "case":
-            mask = keep
-        else:
-            parent = _parent(raw, name)
-            owner = table["owner"]
-            mask = kept[parent][owner]
-        kept[name] = mask
-        renumber[name] = np.cumsum(mask) - 1
-        columns = {column: values[mask] for column, values in table.items()}
-        if name != "case":
-            columns["owner"] = renumber[_parent(raw, name)][table["owner"][mask]].astype(
-                table["owner"].dtype
-            )
-        out[name] = columns
-    return RawTables(out)
-
-
-def _parent(raw: RawTables, name: str) -> str:
-    from casework.columnar.raw import layout  # noqa: PLC0415
-
-    parent = layout()[name].parent
-    assert parent is not None
-    return parent
 
 
 def read_jsonl_chunks(
