@@ -53,15 +53,15 @@ from casework.rules.engine import (
     Population,
     Predicate,
     Rule,
-    Verdict,
     evaluate_case,
     no_parameter,
     out_of_force,
-    out_of_scope,
+    out_of_scope_reason,
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
 from casework.rules.timing import DeadlineLabels, deadline_words
+from casework.text import long_date
 
 __all__ = [
     "KERNELS",
@@ -82,6 +82,7 @@ __all__ = [
     "kernel_for",
     "late_codes",
     "lateness",
+    "outside_words",
     "population",
     "population_codes",
     "register",
@@ -143,13 +144,13 @@ def kernel_for(rule: Rule) -> Kernel | None:
     return None
 
 
-def _contexts(columns: CaseColumns, ctx: Context) -> dict[dt.date, Context]:
+def _contexts(columns: CaseColumns, ctx: Context) -> dict[dt.date | None, Context]:
     """The contexts made from ``ctx`` for this chunk, by the record's ``as_of`` (few)."""
     key = ("contexts", id(ctx))
     found = columns.memo.get(key)
     if found is None:
         found = columns.memo[key] = ({}, ctx)  # keeps the id alive
-    made: dict[dt.date, Context] = found[0]
+    made: dict[dt.date | None, Context] = found[0]
     return made
 
 
@@ -157,7 +158,7 @@ def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
     """The context the scalar engine asks its rules of case ``row`` in (the record's own
     ``as_of`` known), made on first use and kept for the chunk and context."""
     made = _contexts(columns, ctx)
-    day = columns.cases[row].as_of
+    day = from_day_number(int(columns.record_as_of[row]))  # the case's own, without building it
     own = made.get(day)
     if own is None:
         own = made[day] = attrs.evolve(ctx, record_as_of=day)
@@ -543,17 +544,11 @@ class RuleColumns:
         answers = np.bincount(self.row, minlength=len(columns))
         asked = self.row
         outside = ~special[asked] & ~missing[asked] & ~applies[asked] & (answers[asked] == 1)
-        constant = rule.applies_to.detail is None
-        common: Verdict | None = None
-        for i in np.flatnonzero(outside).tolist():
-            row = int(asked[i])
-            if constant and common is not None:
-                verdict = common
-            else:
-                own = case_context(columns, ctx, row)
-                verdict = out_of_scope(rule.applies_to, columns.cases[row], own)
-                common = verdict
-            reasons[i], evidence[i] = verdict.reason, verdict.evidence
+        at = np.flatnonzero(outside)
+        if at.size:
+            said, shown = outside_words(columns, rule.applies_to, ctx, asked[at])
+            for i, reason, items in zip(at.tolist(), said, shown, strict=True):
+                reasons[i], evidence[i] = reason, items
         done = outside.copy()
         pending = ~outside & ~special[asked] & ~missing[asked]
         # A parameter missing in the population's test or the rule's body: the engine's
@@ -657,6 +652,122 @@ class RuleColumns:
             finding = found[row][i - first]
             reasons[i], evidence[i] = finding.reason, finding.evidence
             labels[i], standards[i] = finding.trigger_label, finding.standard
+
+
+Detail = tuple[str, tuple[Evidence, ...]] | None
+"""What put one case outside a population, in words: the sentence and its evidence."""
+
+
+def outside_words(
+    columns: CaseColumns, population: Population, ctx: Context, rows: npt.NDArray[np.intp]
+) -> tuple[list[str], list[tuple[Evidence, ...]]]:
+    """:func:`~casework.rules.engine.out_of_scope` of the cases at ``rows`` (each left out by
+    ``population``): the reason and evidence of each, word for word the engine's, from the
+    same templates (:func:`~casework.rules.engine.out_of_scope_reason`). A population with
+    no detail gives one sentence for all; the detail of ``&`` is asked of the part that left
+    each case out, and that of :func:`~casework.rules.standards.base.lasting_until` is
+    worded from its day kernels; any other detail is asked of each case."""
+    details = _details(columns, population, ctx, rows)
+    description = population.description
+    plain = out_of_scope_reason(description)
+    reasons = [
+        plain if detail is None else out_of_scope_reason(description, detail[0])
+        for detail in details
+    ]
+    return reasons, [() if detail is None else detail[1] for detail in details]
+
+
+def _details(
+    columns: CaseColumns, population: Population, ctx: Context, rows: npt.NDArray[np.intp]
+) -> list[Detail]:
+    """:meth:`Population.outside` of the cases at ``rows``, in words."""
+    detail = population.detail
+    if detail is None:
+        return [None] * len(rows)
+    code = getattr(detail, "__code__", None)
+    if code is _AND_DETAIL:  # the first part's detail where it left the case out, else the second's
+        cells = _cells(detail)
+        first, second = cells["self"], cells["other"]
+        where = np.zeros(len(columns), dtype=bool)
+        where[rows] = True
+        by_first = population_codes(columns, first, ctx, where)[rows] != YES
+        found: list[Detail] = [None] * len(rows)
+        for part, chosen in ((first, by_first), (second, ~by_first)):
+            at = np.flatnonzero(chosen)
+            if at.size:
+                said = _details(columns, part, ctx, rows[at])
+                for k, words in zip(at.tolist(), said, strict=True):
+                    found[k] = words
+        return found
+    if code is _lasting_code():
+        lasting = _lasting_details(columns, _cells(detail), ctx, rows)
+        if lasting is not None:
+            return lasting
+    asked: list[Detail] = []
+    for row in rows.tolist():
+        verdict = population.outside(columns.cases[row], case_context(columns, ctx, row))
+        asked.append(None if verdict is None else (verdict.reason, verdict.evidence))
+    return asked
+
+
+def _cells(function: Callable[..., Any]) -> dict[str, Any]:
+    """A function's closure variables by name."""
+    closure = getattr(function, "__closure__", None) or ()
+    names = function.__code__.co_freevars
+    return {name: cell.cell_contents for name, cell in zip(names, closure, strict=True)}
+
+
+_AND_DETAIL = getattr((EVERY_CASE & EVERY_CASE).detail, "__code__", None)
+
+
+def _lasting_code() -> Any:
+    """The code of a :func:`~casework.rules.standards.base.lasting_until` population's detail."""
+    from casework.rules.standards import base  # noqa: PLC0415  (rules import the engine)
+
+    return getattr(base.lasting_until("", base.supervision_ended, what="").detail, "__code__", 0)
+
+
+def _lasting_details(
+    columns: CaseColumns, cells: dict[str, Any], ctx: Context, rows: npt.NDArray[np.intp]
+) -> list[Detail] | None:
+    """``lasting_until``'s detail for these cases from the day kernels of its end and due
+    date (:mod:`casework.columnar.populations`): "Supervision ended on ..., before ... was
+    due on ...". ``None`` when a day has no kernel or a case lacks one (asked case by case)."""
+    from casework.columnar import populations  # noqa: PLC0415  (it imports this module)
+    from casework.rules.standards.base import ended_before  # noqa: PLC0415
+
+    ended = populations._day_kernel(cells["ended_on"])
+    due_by = populations._day_kernel(cells["due"])
+    if ended is None or due_by is None:
+        return None
+    end, end_missing = ended(columns, ctx)
+    due, due_missing = due_by(columns, ctx)
+    end, due = end[rows], due[rows]
+    has_end = end != NO_DAY
+    if (end_missing[rows] | (has_end & (due_missing[rows] | (due == NO_DAY)))).any():
+        return None
+    ending, what = cells["ending"], cells["what"]
+    end_words, end_days = _dates_in_words(end)
+    due_words, due_days = _dates_in_words(due)
+    return [
+        (
+            ended_before(ending, end_words[k], what, due_words[k]),
+            (Evidence("ended", end_days[k]), Evidence("due by", due_days[k])),
+        )
+        if known
+        else None
+        for k, known in enumerate(has_end.tolist())
+    ]
+
+
+def _dates_in_words(numbers: Days) -> tuple[list[str], list[dt.date | None]]:
+    """Day numbers as :func:`~casework.text.long_date` words and as dates, each distinct day
+    converted once ("" and ``None`` for :data:`NO_DAY`)."""
+    distinct, inverse = np.unique(numbers, return_inverse=True)
+    dates = [from_day_number(int(number)) for number in distinct.tolist()]
+    words = ["" if day is None else long_date(day) for day in dates]
+    picks = inverse.reshape(-1).tolist()
+    return [words[k] for k in picks], [dates[k] for k in picks]
 
 
 def _missing_parameter(rule: Rule, ctx: Context) -> MissingParameterError | None:

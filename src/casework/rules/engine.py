@@ -59,6 +59,7 @@ __all__ = [
     "not_yet_due",
     "out_of_force",
     "out_of_scope",
+    "out_of_scope_reason",
     "rule",
     "verdict_for",
 ]
@@ -877,11 +878,20 @@ def _verdicts(
 def out_of_scope(population: Population, case: Case, ctx: Context) -> Verdict:
     """The verdict on a case ``population`` leaves out: the one wording of "not applicable,
     outside the question's population" (with the population's own detail, if it gives one)."""
-    reason = f"Not applicable: the question applies to {population.description}."
     detail = population.outside(case, ctx)
     if detail is None:
-        return not_applicable(reason)
-    return not_applicable(f"{reason} {detail.reason}", *detail.evidence)
+        return not_applicable(out_of_scope_reason(population.description))
+    return not_applicable(
+        out_of_scope_reason(population.description, detail.reason), *detail.evidence
+    )
+
+
+def out_of_scope_reason(description: str, detail: str | None = None) -> str:
+    """The sentence of :func:`out_of_scope` from plain values: the population's description
+    and, where it says what put the case outside, that sentence (the one definition, used
+    for one case and, by ``casework.columnar``, for many)."""
+    reason = f"Not applicable: the question applies to {description}."
+    return reason if detail is None else f"{reason} {detail}"
 
 
 def no_parameter(missing: MissingParameterError) -> Verdict:
