@@ -724,7 +724,8 @@ def _lasting_code() -> Any:
     """The code of a :func:`~casework.rules.standards.base.lasting_until` population's detail."""
     from casework.rules.standards import base  # noqa: PLC0415  (rules import the engine)
 
-    return getattr(base.lasting_until("", base.supervision_ended, what="").detail, "__code__", 0)
+    made = base.lasting_until("", lambda _case, _ctx: dt.date.min, what="")
+    return getattr(made.detail, "__code__", 0)
 
 
 def _lasting_details(
