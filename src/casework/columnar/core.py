@@ -60,14 +60,25 @@ from casework.rules.engine import (
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
-from casework.rules.timing import DeadlineLabels, deadline_words
+from casework.rules.timing import (
+    DEADLINE_SENTENCES,
+    DEADLINE_TERMS,
+    DeadlineLabels,
+    deadline_evidence,
+    deadline_limit_evidence,
+    deadline_words,
+    late_words,
+    record_ends_words,
+)
 from casework.text import long_date
 
 __all__ = [
     "KERNELS",
     "LATE_UNITS",
+    "MANY",
     "PROVIDERS",
     "Answer",
+    "Answers",
     "Explained",
     "FindingColumns",
     "FindingTable",
@@ -77,6 +88,7 @@ __all__ = [
     "add_duration",
     "deadline",
     "deadline_said",
+    "deadline_said_many",
     "deadline_wording",
     "evaluate_columns",
     "kernel_for",
@@ -86,6 +98,7 @@ __all__ = [
     "population",
     "population_codes",
     "register",
+    "register_many",
     "rule_columns",
     "special_rows",
 ]
@@ -324,6 +337,58 @@ WordsFn = Callable[..., Explained | None]
 
 
 @attrs.frozen
+class Answers:
+    """Many answers of a kernel as columns, as a :class:`Wording`'s bulk form
+    (:func:`register_many`) is given them: the codes and day numbers of
+    :class:`RuleColumns`, ``record_as_of`` per answer."""
+
+    outcome: npt.NDArray[np.int8]
+    basis: npt.NDArray[np.int8]
+    trigger: Days
+    due: Days
+    done: Days
+    late_by: Days
+    late_unit: npt.NDArray[np.int8]
+    as_of: dt.date
+    """The evaluation's as_of."""
+    record_as_of: Days
+    """The day each answer's case record describes the case as at."""
+
+    def __len__(self) -> int:
+        return len(self.outcome)
+
+    def answer(self, k: int) -> Answer:
+        """The ``k``-th answer as plain values (:class:`Answer`)."""
+        late_by = int(self.late_by[k])
+        return Answer(
+            outcome=OUTCOMES[self.outcome[k]],
+            basis=BASES[self.basis[k]],
+            trigger=from_day_number(self.trigger[k]),
+            due=from_day_number(self.due[k]),
+            done=from_day_number(self.done[k]),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[self.late_unit[k]],
+            as_of=self.as_of,
+            record_as_of=from_day_number(self.record_as_of[k]),
+        )
+
+
+ManyFn = Callable[..., list[Explained | None]]
+"""A wording's bulk form: given :class:`Answers` and, per name, a value for each answer
+(constants once), each answer in words or ``None``: equal to the per-answer form's."""
+
+#: Bulk forms of per-answer wording functions (:func:`register_many`), by that function.
+MANY: dict[WordsFn, ManyFn] = {}
+
+
+def register_many(words: WordsFn, many: ManyFn) -> None:
+    """Make ``many`` the bulk form of the per-answer wording function ``words``: a
+    :class:`Wording` whose ``words`` is that very function is worded a column at a time.
+    A wording function with no bulk form is asked answer by answer."""
+    MANY[words] = many
+
+
+@attrs.frozen
 class Wording:
     """How a kernel's answers are put in words without asking the rule again.
 
@@ -425,6 +490,151 @@ def deadline_said(
         extra=extra,
     )
     return reason, evidence, anchor_label
+
+
+_BRANCHES = tuple(DEADLINE_SENTENCES)
+_BRANCH_CODE = {branch: code for code, branch in enumerate(_BRANCHES)}
+
+
+def _deadline_branches(answers: Answers) -> npt.NDArray[np.int8]:
+    """Per answer, the code of its sentence in :data:`_BRANCHES`
+    (:func:`~casework.rules.timing.deadline_branch`), or -1 for an answer that is not a
+    decided deadline (:func:`deadline_said` gives ``None`` or raises: asked one by one)."""
+    outcome, basis = answers.outcome, answers.basis
+    decided = (
+        np.isin(basis, [BASIS_CODE[b] for b in _DEADLINE_BASES])
+        & (answers.trigger != NO_DAY)
+        & (answers.due != NO_DAY)
+    )
+    late = (answers.late_by >= 0) & (answers.late_unit != LATE_CODE[None])
+    has_done = answers.done != NO_DAY
+    met = outcome == OUTCOME_CODE[Outcome.MET]
+    branch = np.full(len(answers), -1, dtype=np.int8)
+    choices = {
+        "met before anchor": has_done & met & (answers.done < answers.trigger),
+        "met": has_done & met & (answers.done >= answers.trigger),
+        "late": has_done & ~met & late,
+        "not yet due": ~has_done & (outcome == OUTCOME_CODE[Outcome.NOT_APPLICABLE]),
+        "cannot assess": ~has_done & (outcome == OUTCOME_CODE[Outcome.CANNOT_ASSESS]),
+        "overdue": ~has_done
+        & ~np.isin(
+            outcome, [OUTCOME_CODE[Outcome.NOT_APPLICABLE], OUTCOME_CODE[Outcome.CANNOT_ASSESS]]
+        )
+        & late,
+    }
+    for name, chosen in choices.items():
+        branch[decided & chosen] = _BRANCH_CODE[name]
+    # deadline_said leaves a not-met answer with no lateness unworded
+    branch[(outcome == OUTCOME_CODE[Outcome.NOT_MET]) & (answers.late_by < 0)] = -1
+    return branch
+
+
+def deadline_said_many(
+    answers: Answers,
+    *,
+    anchor_label: str | Sequence[str],
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+    extra: Sequence[tuple[Evidence, ...]] | None = None,
+) -> list[Explained | None]:
+    """:func:`deadline_said` of many answers at once: each branch of
+    :func:`~casework.rules.timing.deadline_words` filled in from its template
+    (:data:`~casework.rules.timing.DEADLINE_SENTENCES`) by one comprehension, each distinct
+    day put in words once, the evidence made by
+    :func:`~casework.rules.timing.deadline_evidence`. Answers that are not decided
+    deadlines are given to :func:`deadline_said` one by one."""
+    n = len(answers)
+    said: list[Explained | None] = [None] * n
+    if not n:
+        return said
+    branch = _deadline_branches(answers)
+    labels = [anchor_label] * n if isinstance(anchor_label, str) else list(anchor_label)
+    extras: Sequence[tuple[Evidence, ...]] = [()] * n if extra is None else extra
+    for k in np.flatnonzero(branch < 0).tolist():
+        said[k] = deadline_said(
+            answers.answer(k),
+            anchor_label=labels[k],
+            limit=limit,
+            source=source,
+            done_label=done_label,
+            missing_label=missing_label,
+            extra=extras[k],
+        )
+    known = np.where(
+        (answers.record_as_of == NO_DAY) | (answers.record_as_of >= day_number(answers.as_of)),
+        day_number(answers.as_of),
+        answers.record_as_of,
+    )
+    every = np.concatenate([answers.trigger, answers.due, answers.done, known])
+    distinct, inverse = np.unique(every, return_inverse=True)
+    dates = [from_day_number(int(number)) for number in distinct.tolist()]
+    words = ["" if day is None else long_date(day) for day in dates]
+    picks = inverse.reshape(4, n)
+    as_of_words = long_date(answers.as_of)
+    limit_items: dict[int, tuple[Evidence, Evidence]] = {}
+    record_words: dict[int, str] = {}
+    for code, name in enumerate(_BRANCHES):
+        at = np.flatnonzero(branch == code)
+        if not at.size:
+            continue
+        template = DEADLINE_SENTENCES[name]
+        for k, anchor, due, done, until in zip(
+            at.tolist(),
+            picks[0, at].tolist(),
+            picks[1, at].tolist(),
+            picks[2, at].tolist(),
+            picks[3, at].tolist(),
+            strict=True,
+        ):
+            label = labels[k]
+            anchor_words = words[anchor]
+            late_by = int(answers.late_by[k])
+            late_unit = LATE_UNITS[answers.late_unit[k]]
+            fill = {
+                "anchor_label": label,
+                "anchor": anchor_words,
+                "due": words[due],
+                "done_label": done_label,
+                "missing_label": missing_label,
+                "done": words[done],
+                "terms": DEADLINE_TERMS.format(
+                    limit=limit, anchor_label=label, anchor=anchor_words
+                ),
+                "as_of": as_of_words,
+                "known": words[until],
+            }
+            if name == "late":
+                fill["late"] = late_words(late_by, late_unit or "")
+            elif name == "cannot assess":
+                record = int(answers.record_as_of[k])
+                ends = record_words.get(record)
+                if ends is None:
+                    ends = record_words[record] = record_ends_words(
+                        answers.as_of, from_day_number(record)
+                    )
+                fill["record_ends"] = ends
+            items = limit_items.get(due)
+            if items is None:
+                items = limit_items[due] = deadline_limit_evidence(limit, source, dates[due])
+            evidence = deadline_evidence(
+                name,
+                anchor_label=label,
+                anchor=dates[anchor],
+                limit=items[0],
+                due=items[1],
+                done_label=done_label,
+                done=dates[done],
+                late_by=None if late_by < 0 else late_by,
+                late_unit=late_unit,
+                extra=extras[k],
+            )
+            said[k] = (template.format(**fill), evidence, label)
+    return said
+
+
+register_many(deadline_said, deadline_said_many)
 
 
 @attrs.frozen
@@ -603,6 +813,27 @@ class RuleColumns:
         columns = [wording.values[name] for name in names]
         constants = wording.constants
         record = self.columns.record_as_of
+        many = MANY.get(wording.words)
+        if many is not None:
+            at = np.flatnonzero(usable)
+            picked = slot[origin[at]].tolist()
+            answers = Answers(
+                outcome=self.outcome[at],
+                basis=self.basis[at],
+                trigger=self.trigger[at],
+                due=self.due[at],
+                done=self.done[at],
+                late_by=self.late_by[at],
+                late_unit=self.late_unit[at],
+                as_of=as_of,
+                record_as_of=record[self.row[at]],
+            )
+            values = {n: [c[j] for j in picked] for n, c in zip(names, columns, strict=True)}
+            for i, said in zip(at.tolist(), many(answers, **constants, **values), strict=True):
+                if said is not None:
+                    reasons[i], evidence[i], labels[i] = said
+                    worded[i] = True
+            return worded
         for i in np.flatnonzero(usable).tolist():
             j = int(slot[origin[i]])
             late_by = int(self.late_by[i])
