@@ -60,6 +60,7 @@ __all__ = [
     "out_of_force",
     "out_of_scope",
     "out_of_scope_reason",
+    "plain_value",
     "rule",
     "verdict_for",
 ]
@@ -123,10 +124,11 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {"label": self.label, "value": _plain(self.value), "source": self.source}
+        return {"label": self.label, "value": plain_value(self.value), "source": self.source}
 
 
-def _plain(value: EvidenceValue) -> str | int | bool | None:
+def plain_value(value: EvidenceValue) -> str | int | bool | None:
+    """An evidence value as JSON holds it (a date as ISO text, a fraction as ``n/d``)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Fraction):
