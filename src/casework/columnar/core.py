@@ -43,6 +43,7 @@ from casework.model import Case
 from casework.rules.engine import (
     EVERY_CASE,
     IN_FORCE_BY,
+    OUT_OF_FORCE_STARTED,
     Basis,
     CheckFn,
     Context,
@@ -54,8 +55,9 @@ from casework.rules.engine import (
     Predicate,
     Rule,
     evaluate_case,
+    in_force_evidence,
     no_parameter,
-    out_of_force,
+    out_of_force_when,
     out_of_scope_reason,
 )
 from casework.rules.parameters import MissingParameterError
@@ -799,15 +801,13 @@ class RuleColumns:
         ctx = self.context
         if held.any() and self.rule.units is None and ctx.by_clock:
             by_trigger = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "trigger"
-            for i in np.flatnonzero(held & (self.trigger != NO_DAY)).tolist() if by_trigger else ():
-                label = wording.label(int(slot[origin[i]]))
-                day = from_day_number(self.trigger[i])
-                if label is None or day is None:
-                    continue
-                # held to the in-force dates on the day its clock started (_hold_to_in_force)
-                verdict = out_of_force(self.rule, day, trigger=day, trigger_label=label)
-                reasons[i], evidence[i], labels[i] = verdict.reason, verdict.evidence, label
-                worded[i] = True
+            if by_trigger:
+                at = np.flatnonzero(held & (self.trigger != NO_DAY))
+                out_of_force_words = self._out_of_force(at, slot[origin[at]], wording)
+                for i, held_words in zip(at.tolist(), out_of_force_words, strict=True):
+                    if held_words is not None:
+                        reasons[i], evidence[i], labels[i] = held_words
+                        worded[i] = True
         as_of = self.context.as_of
         names = list(wording.values)
         columns = [wording.values[name] for name in names]
@@ -854,6 +854,30 @@ class RuleColumns:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True
         return worded
+
+    def _out_of_force(
+        self, at: npt.NDArray[np.intp], slots: npt.NDArray[np.intp], wording: Wording
+    ) -> list[Explained | None]:
+        """The answers ``at`` held to the rule's in-force dates on the day their clock started
+        (:func:`_hold_to_in_force`), worded as :func:`~casework.rules.engine.out_of_force`
+        words them (its templates), each distinct day in words once; ``None`` where the
+        wording gives no trigger label (the scalar rule words those)."""
+        rule = self.rule
+        day_words, days = _dates_in_words(self.trigger[at])
+        whens: dict[dt.date, str] = {}
+        in_force = in_force_evidence(rule)
+        said: list[Explained | None] = []
+        for slot, words, day in zip(slots.tolist(), day_words, days, strict=True):
+            label = wording.label(slot)
+            if label is None or day is None:
+                said.append(None)
+                continue
+            when = whens.get(day)
+            if when is None:
+                when = whens[day] = out_of_force_when(rule, day)
+            reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
+            said.append((reason, (Evidence(label, day), *in_force), label))
+        return said
 
     def _by_scalar_rule(
         self,
