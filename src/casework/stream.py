@@ -47,6 +47,7 @@ from casework.rules.engine import (
     Rule,
     evaluate_case,
     finding_record,
+    plain_value,
 )
 from casework.rules.ruleset import RuleSet
 from casework.schemas import FINDING_FIELDS
@@ -62,6 +63,7 @@ __all__ = [
     "chunked",
     "evaluate_chunks",
     "evidence_line",
+    "evidence_lines",
     "evidence_text",
     "finding_cells",
     "findings_batch",
@@ -142,12 +144,32 @@ def evidence_text(finding: Finding) -> str:
 
 def evidence_line(evidence: Iterable[Evidence]) -> str:
     """Evidence as one line: ``label: value (source); ...`` (as the CSV shows it)."""
-    parts = []
-    for item in evidence:
-        value = item.to_dict()["value"]
-        source = f" ({item.source})" if item.source else ""
-        parts.append(f"{item.label}: {value}{source}")
-    return "; ".join(parts)
+    return "; ".join(_evidence_part(item) for item in evidence)
+
+
+def _evidence_part(item: Evidence) -> str:
+    source = f" ({item.source})" if item.source else ""
+    return f"{item.label}: {plain_value(item.value)}{source}"
+
+
+def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
+    """:func:`evidence_line` of each finding's evidence, each tuple and each item (findings
+    share them: a rule's time limit, a case's dates) written once."""
+    lines: dict[int, str] = {}
+    parts: dict[int, str] = {}
+    shown = []
+    for items in evidence:
+        line = lines.get(id(items))
+        if line is None:
+            said = []
+            for item in items:
+                part = parts.get(id(item))
+                if part is None:
+                    part = parts[id(item)] = _evidence_part(item)
+                said.append(part)
+            line = lines[id(items)] = "; ".join(said)
+        shown.append(line)
+    return shown
 
 
 def finding_cells(finding: Finding) -> tuple[str | None, ...]:
@@ -215,7 +237,9 @@ def findings_batch(findings: Sequence[Finding]) -> pa.RecordBatch:
 def table_batch(table: FindingTable) -> pa.RecordBatch:
     """Findings written from columns (:meth:`casework.columnar.FindingColumns.explain`) as
     an Arrow record batch with :data:`FINDINGS_SCHEMA`: equal to :func:`findings_batch` of
-    the same findings, made without a :class:`Finding`."""
+    the same findings, made without a :class:`Finding`. Fields of the rule and codes
+    (outcome, basis, ...) are dictionary-encoded from the rule ranks and codes, dates
+    made from day numbers."""
     cells = _TableCells(table)
     arrays = []
     for field in FINDINGS_SCHEMA:
@@ -226,27 +250,62 @@ def table_batch(table: FindingTable) -> pa.RecordBatch:
             late = table.late_by
             arrays.append(pa.array(late.astype(np.int32), pa.int32(), mask=late < 0))
         elif name == "as_of":
-            arrays.append(pa.array([table.as_of] * len(table), pa.date32()))
+            arrays.append(_dates(np.full(len(table), day_number(table.as_of), dtype=np.int64)))
         elif name == "roh":
-            arrays.append(pa.array(cells.by_rule([rule.roh for rule in table.rules]), pa.bool_()))
+            roh = np.asarray([rule.roh for rule in table.rules], dtype=bool)
+            arrays.append(pa.array(roh[table.rank] if len(table) else roh[:0], pa.bool_()))
+        elif name in _CODED:
+            values, codes = cells.coded(name)
+            arrays.append(_dictionary(values, codes))
         else:
-            values = cells.text(name)
+            texts = cells.text(name)
             if pa.types.is_dictionary(field.type):
-                arrays.append(pa.array(values, type=pa.string()).dictionary_encode())
+                arrays.append(pa.array(texts, type=pa.string()).dictionary_encode())
             else:
-                arrays.append(pa.array(values, type=field.type))
+                arrays.append(pa.array(texts, type=field.type))
     return pa.RecordBatch.from_arrays(arrays, schema=FINDINGS_SCHEMA)
+
+
+def _dictionary(values: Sequence[str | None], codes: npt.NDArray[Any]) -> pa.Array:
+    """``values[code]`` of each code, dictionary-encoded as ``dictionary_encode`` encodes the
+    same strings (distinct strings in order of first appearance, ``None`` as null)."""
+    if not len(codes):
+        return pa.array([], pa.string()).dictionary_encode()
+    seen, first = np.unique(codes, return_index=True)
+    index_of = np.full(len(values), -1, dtype=np.int32)
+    dictionary: list[str] = []
+    known: dict[str, int] = {}
+    for code in seen[np.argsort(first, kind="stable")].tolist():
+        value = values[code]
+        if value is None:
+            continue
+        index = known.get(value)
+        if index is None:
+            index = known[value] = len(dictionary)
+            dictionary.append(value)
+        index_of[code] = index
+    indices = index_of[codes]
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices, pa.int32(), mask=indices < 0), pa.array(dictionary, pa.string())
+    )
 
 
 def table_csv_rows(table: FindingTable) -> Iterator[tuple[str, ...]]:
     """Findings written from columns as CSV cells, exactly as :func:`findings_csv_rows`
-    writes the same findings."""
+    writes the same findings: fields of the rule and codes shown once per rule and code,
+    other values once per distinct value."""
     cells = _TableCells(table)
-    columns = []
+    columns: list[list[str]] = []
     for field in FINDINGS_SCHEMA:
-        values = cells.cell(field.name)
-        shown = {value: str(csv_cell(value)) for value in set(values)}  # each value once
-        columns.append([shown[value] for value in values])
+        name = field.name
+        if name in _CODED or name in ("roh", "trigger", "due", "done", "as_of", "late_by"):
+            values, codes = cells.coded(name)
+            shown = np.asarray([str(csv_cell(value)) for value in values], dtype=object)
+            columns.append(shown[codes].tolist())
+            continue
+        texts = cells.text(name)
+        known = {value: str(csv_cell(value)) for value in set(texts)}  # each value once
+        columns.append([known[value] for value in texts])
     return zip(*columns, strict=True)
 
 
@@ -273,65 +332,87 @@ def table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
 
 
 class _TableCells:
-    """The fields of a :class:`FindingTable` as lists of plain values, one per finding."""
+    """The fields of a :class:`FindingTable` as lists of plain values, one per finding, or
+    as the distinct values and each finding's code."""
 
     def __init__(self, table: FindingTable) -> None:
         self.table = table
-        self._ranks = table.rank.tolist()
+        self._ranks: list[int] | None = None
+
+    @property
+    def ranks(self) -> list[int]:
+        if self._ranks is None:
+            self._ranks = self.table.rank.tolist()
+        return self._ranks
 
     def by_rule(self, values: Sequence[T]) -> list[T]:
         """A value of each finding's rule."""
-        return [values[rank] for rank in self._ranks]
+        return [values[rank] for rank in self.ranks]
 
     def iso(self, day_numbers: npt.NDArray[np.int64]) -> list[str | None]:
         """Day numbers as ISO dates (``None`` for none)."""
-        known: dict[int, str | None] = {}
-        shown = []
-        for number in day_numbers.tolist():
-            text = known.get(number)
-            if text is None and number not in known:
-                day = from_day_number(number)
-                text = known[number] = None if day is None else day.isoformat()
-            shown.append(text)
-        return shown
+        values, codes = _iso_coded(day_numbers)
+        shown = np.asarray(values, dtype=object)
+        listed: list[str | None] = shown[codes].tolist()
+        return listed
+
+    def coded(self, name: str) -> tuple[list[Any], npt.NDArray[np.intp]]:
+        """A field as :func:`finding_cells` gives it, as its distinct values and each
+        finding's index among them (for the fields of the rule, codes and dates)."""
+        table, rules = self.table, self.table.rules
+        if name in _PER_RULE:
+            return [_PER_RULE[name](rule) for rule in rules], table.rank
+        if name == "roh":
+            return ["true" if rule.roh else "false" for rule in rules], table.rank
+        zeros = np.zeros(len(table), dtype=np.intp)
+        if name in ("ruleset", "ruleset_version"):
+            value = table.ruleset.name if name == "ruleset" else table.ruleset.version
+            return [value], zeros
+        if name == "as_of":
+            return [table.as_of.isoformat()], zeros
+        if name == "outcome":
+            return _OUTCOME_VALUES, table.outcome.astype(np.intp)
+        if name == "basis":
+            return _BASIS_VALUES, table.basis.astype(np.intp)
+        if name == "late_unit":
+            return list(LATE_UNITS), table.late_unit.astype(np.intp)
+        if name == "late_by":
+            distinct, inverse = np.unique(table.late_by, return_inverse=True)
+            counts = [None if late < 0 else str(late) for late in distinct.tolist()]
+            return counts, inverse.reshape(-1)
+        return _iso_coded(getattr(table, name))  # trigger, due, done
 
     def text(self, name: str) -> list[Any]:
         """A field as text (``None`` for none), as :func:`finding_cells` gives it."""
-        table, rules = self.table, self.table.rules
-        if name in _PER_RULE:
-            return self.by_rule([_PER_RULE[name](rule) for rule in rules])
-        if name in ("ruleset", "ruleset_version"):
-            value = table.ruleset.name if name == "ruleset" else table.ruleset.version
-            return [value] * len(table)
-        if name == "outcome":
-            return [_OUTCOME_VALUES[code] for code in table.outcome.tolist()]
-        if name == "basis":
-            return [_BASIS_VALUES[code] for code in table.basis.tolist()]
-        if name == "late_unit":
-            return [LATE_UNITS[code] for code in table.late_unit.tolist()]
+        table = self.table
+        if name in _PER_RULE or name in _CODED:
+            values, codes = self.coded(name)
+            shown = np.asarray(values, dtype=object)
+            listed: list[Any] = shown[codes].tolist()
+            return listed
         if name == "evidence":
-            lines: dict[int, str] = {}
-            shown = []
-            for items in table.evidence:
-                line = lines.get(id(items))
-                if line is None:
-                    line = lines[id(items)] = evidence_line(items)
-                shown.append(line)
-            return shown
-        values: list[Any] = getattr(table, name)
-        return values
+            return evidence_lines(table.evidence)
+        own: list[Any] = getattr(table, name)
+        return own
 
     def cell(self, name: str) -> list[Any]:
         """A field as :func:`finding_cells` gives it (dates as ISO text)."""
-        if name in ("trigger", "due", "done"):
-            return self.iso(getattr(self.table, name))
-        if name == "as_of":
-            return [self.table.as_of.isoformat()] * len(self.table)
-        if name == "roh":
-            return self.by_rule(["true" if rule.roh else "false" for rule in self.table.rules])
-        if name == "late_by":
-            return [None if late < 0 else str(late) for late in self.table.late_by.tolist()]
+        if name in ("trigger", "due", "done", "as_of", "roh", "late_by"):
+            values, codes = self.coded(name)
+            shown = np.asarray(values, dtype=object)
+            listed: list[Any] = shown[codes].tolist()
+            return listed
         return self.text(name)
+
+
+def _iso_coded(day_numbers: npt.NDArray[np.int64]) -> tuple[list[str | None], npt.NDArray[np.intp]]:
+    """Day numbers as their distinct ISO dates (``None`` for none) and each one's index."""
+    distinct, inverse = np.unique(day_numbers, return_inverse=True)
+    values = []
+    for number in distinct.tolist():
+        day = from_day_number(number)
+        values.append(None if day is None else day.isoformat())
+    return values, inverse.reshape(-1)
 
 
 _PER_RULE: dict[str, Callable[[Rule], Any]] = {
@@ -342,6 +423,9 @@ _PER_RULE: dict[str, Callable[[Rule], Any]] = {
     "source": lambda rule: "; ".join(rule.source),
     "kind": lambda rule: rule.kind.value,
 }
+#: Fields dictionary-encoded from codes (:meth:`_TableCells.coded`): those of the rule, the
+#: rule set's, outcome, basis and late_unit.
+_CODED = frozenset({*_PER_RULE, "ruleset", "ruleset_version", "outcome", "basis", "late_unit"})
 _OUTCOME_VALUES = [outcome.value for outcome in OUTCOMES]
 _BASIS_VALUES = [basis.value for basis in BASES]
 

@@ -43,6 +43,7 @@ from casework.model import Case
 from casework.rules.engine import (
     EVERY_CASE,
     IN_FORCE_BY,
+    OUT_OF_FORCE_STARTED,
     Basis,
     CheckFn,
     Context,
@@ -53,21 +54,33 @@ from casework.rules.engine import (
     Population,
     Predicate,
     Rule,
-    Verdict,
     evaluate_case,
+    in_force_evidence,
     no_parameter,
-    out_of_force,
-    out_of_scope,
+    out_of_force_when,
+    out_of_scope_reason,
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
-from casework.rules.timing import DeadlineLabels, deadline_words
+from casework.rules.timing import (
+    DEADLINE_SENTENCES,
+    DEADLINE_TERMS,
+    DeadlineLabels,
+    deadline_evidence,
+    deadline_limit_evidence,
+    deadline_words,
+    late_words,
+    record_ends_words,
+)
+from casework.text import long_date
 
 __all__ = [
     "KERNELS",
     "LATE_UNITS",
+    "MANY",
     "PROVIDERS",
     "Answer",
+    "Answers",
     "Explained",
     "FindingColumns",
     "FindingTable",
@@ -77,14 +90,17 @@ __all__ = [
     "add_duration",
     "deadline",
     "deadline_said",
+    "deadline_said_many",
     "deadline_wording",
     "evaluate_columns",
     "kernel_for",
     "late_codes",
     "lateness",
+    "outside_words",
     "population",
     "population_codes",
     "register",
+    "register_many",
     "rule_columns",
     "special_rows",
 ]
@@ -143,13 +159,13 @@ def kernel_for(rule: Rule) -> Kernel | None:
     return None
 
 
-def _contexts(columns: CaseColumns, ctx: Context) -> dict[dt.date, Context]:
+def _contexts(columns: CaseColumns, ctx: Context) -> dict[dt.date | None, Context]:
     """The contexts made from ``ctx`` for this chunk, by the record's ``as_of`` (few)."""
     key = ("contexts", id(ctx))
     found = columns.memo.get(key)
     if found is None:
         found = columns.memo[key] = ({}, ctx)  # keeps the id alive
-    made: dict[dt.date, Context] = found[0]
+    made: dict[dt.date | None, Context] = found[0]
     return made
 
 
@@ -157,7 +173,7 @@ def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
     """The context the scalar engine asks its rules of case ``row`` in (the record's own
     ``as_of`` known), made on first use and kept for the chunk and context."""
     made = _contexts(columns, ctx)
-    day = columns.cases[row].as_of
+    day = from_day_number(int(columns.record_as_of[row]))  # the case's own, without building it
     own = made.get(day)
     if own is None:
         own = made[day] = attrs.evolve(ctx, record_as_of=day)
@@ -325,6 +341,58 @@ WordsFn = Callable[..., Explained | None]
 
 
 @attrs.frozen
+class Answers:
+    """Many answers of a kernel as columns, as a :class:`Wording`'s bulk form
+    (:func:`register_many`) is given them: the codes and day numbers of
+    :class:`RuleColumns`, ``record_as_of`` per answer."""
+
+    outcome: npt.NDArray[np.int8]
+    basis: npt.NDArray[np.int8]
+    trigger: Days
+    due: Days
+    done: Days
+    late_by: Days
+    late_unit: npt.NDArray[np.int8]
+    as_of: dt.date
+    """The evaluation's as_of."""
+    record_as_of: Days
+    """The day each answer's case record describes the case as at."""
+
+    def __len__(self) -> int:
+        return len(self.outcome)
+
+    def answer(self, k: int) -> Answer:
+        """The ``k``-th answer as plain values (:class:`Answer`)."""
+        late_by = int(self.late_by[k])
+        return Answer(
+            outcome=OUTCOMES[self.outcome[k]],
+            basis=BASES[self.basis[k]],
+            trigger=from_day_number(self.trigger[k]),
+            due=from_day_number(self.due[k]),
+            done=from_day_number(self.done[k]),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[self.late_unit[k]],
+            as_of=self.as_of,
+            record_as_of=from_day_number(self.record_as_of[k]),
+        )
+
+
+ManyFn = Callable[..., list[Explained | None]]
+"""A wording's bulk form: given :class:`Answers` and, per name, a value for each answer
+(constants once), each answer in words or ``None``: equal to the per-answer form's."""
+
+#: Bulk forms of per-answer wording functions (:func:`register_many`), by that function.
+MANY: dict[WordsFn, ManyFn] = {}
+
+
+def register_many(words: WordsFn, many: ManyFn) -> None:
+    """Make ``many`` the bulk form of the per-answer wording function ``words``: a
+    :class:`Wording` whose ``words`` is that very function is worded a column at a time.
+    A wording function with no bulk form is asked answer by answer."""
+    MANY[words] = many
+
+
+@attrs.frozen
 class Wording:
     """How a kernel's answers are put in words without asking the rule again.
 
@@ -426,6 +494,151 @@ def deadline_said(
         extra=extra,
     )
     return reason, evidence, anchor_label
+
+
+_BRANCHES = tuple(DEADLINE_SENTENCES)
+_BRANCH_CODE = {branch: code for code, branch in enumerate(_BRANCHES)}
+
+
+def _deadline_branches(answers: Answers) -> npt.NDArray[np.int8]:
+    """Per answer, the code of its sentence in :data:`_BRANCHES`
+    (:func:`~casework.rules.timing.deadline_branch`), or -1 for an answer that is not a
+    decided deadline (:func:`deadline_said` gives ``None`` or raises: asked one by one)."""
+    outcome, basis = answers.outcome, answers.basis
+    decided = (
+        np.isin(basis, [BASIS_CODE[b] for b in _DEADLINE_BASES])
+        & (answers.trigger != NO_DAY)
+        & (answers.due != NO_DAY)
+    )
+    late = (answers.late_by >= 0) & (answers.late_unit != LATE_CODE[None])
+    has_done = answers.done != NO_DAY
+    met = outcome == OUTCOME_CODE[Outcome.MET]
+    branch = np.full(len(answers), -1, dtype=np.int8)
+    choices = {
+        "met before anchor": has_done & met & (answers.done < answers.trigger),
+        "met": has_done & met & (answers.done >= answers.trigger),
+        "late": has_done & ~met & late,
+        "not yet due": ~has_done & (outcome == OUTCOME_CODE[Outcome.NOT_APPLICABLE]),
+        "cannot assess": ~has_done & (outcome == OUTCOME_CODE[Outcome.CANNOT_ASSESS]),
+        "overdue": ~has_done
+        & ~np.isin(
+            outcome, [OUTCOME_CODE[Outcome.NOT_APPLICABLE], OUTCOME_CODE[Outcome.CANNOT_ASSESS]]
+        )
+        & late,
+    }
+    for name, chosen in choices.items():
+        branch[decided & chosen] = _BRANCH_CODE[name]
+    # deadline_said leaves a not-met answer with no lateness unworded
+    branch[(outcome == OUTCOME_CODE[Outcome.NOT_MET]) & (answers.late_by < 0)] = -1
+    return branch
+
+
+def deadline_said_many(
+    answers: Answers,
+    *,
+    anchor_label: str | Sequence[str],
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+    extra: Sequence[tuple[Evidence, ...]] | None = None,
+) -> list[Explained | None]:
+    """:func:`deadline_said` of many answers at once: each branch of
+    :func:`~casework.rules.timing.deadline_words` filled in from its template
+    (:data:`~casework.rules.timing.DEADLINE_SENTENCES`) by one comprehension, each distinct
+    day put in words once, the evidence made by
+    :func:`~casework.rules.timing.deadline_evidence`. Answers that are not decided
+    deadlines are given to :func:`deadline_said` one by one."""
+    n = len(answers)
+    said: list[Explained | None] = [None] * n
+    if not n:
+        return said
+    branch = _deadline_branches(answers)
+    labels = [anchor_label] * n if isinstance(anchor_label, str) else list(anchor_label)
+    extras: Sequence[tuple[Evidence, ...]] = [()] * n if extra is None else extra
+    for k in np.flatnonzero(branch < 0).tolist():
+        said[k] = deadline_said(
+            answers.answer(k),
+            anchor_label=labels[k],
+            limit=limit,
+            source=source,
+            done_label=done_label,
+            missing_label=missing_label,
+            extra=extras[k],
+        )
+    known = np.where(
+        (answers.record_as_of == NO_DAY) | (answers.record_as_of >= day_number(answers.as_of)),
+        day_number(answers.as_of),
+        answers.record_as_of,
+    )
+    every = np.concatenate([answers.trigger, answers.due, answers.done, known])
+    distinct, inverse = np.unique(every, return_inverse=True)
+    dates = [from_day_number(int(number)) for number in distinct.tolist()]
+    words = ["" if day is None else long_date(day) for day in dates]
+    picks = inverse.reshape(4, n)
+    as_of_words = long_date(answers.as_of)
+    limit_items: dict[int, tuple[Evidence, Evidence]] = {}
+    record_words: dict[int, str] = {}
+    for code, name in enumerate(_BRANCHES):
+        at = np.flatnonzero(branch == code)
+        if not at.size:
+            continue
+        template = DEADLINE_SENTENCES[name]
+        for k, anchor, due, done, until in zip(
+            at.tolist(),
+            picks[0, at].tolist(),
+            picks[1, at].tolist(),
+            picks[2, at].tolist(),
+            picks[3, at].tolist(),
+            strict=True,
+        ):
+            label = labels[k]
+            anchor_words = words[anchor]
+            late_by = int(answers.late_by[k])
+            late_unit = LATE_UNITS[answers.late_unit[k]]
+            fill = {
+                "anchor_label": label,
+                "anchor": anchor_words,
+                "due": words[due],
+                "done_label": done_label,
+                "missing_label": missing_label,
+                "done": words[done],
+                "terms": DEADLINE_TERMS.format(
+                    limit=limit, anchor_label=label, anchor=anchor_words
+                ),
+                "as_of": as_of_words,
+                "known": words[until],
+            }
+            if name == "late":
+                fill["late"] = late_words(late_by, late_unit or "")
+            elif name == "cannot assess":
+                record = int(answers.record_as_of[k])
+                ends = record_words.get(record)
+                if ends is None:
+                    ends = record_words[record] = record_ends_words(
+                        answers.as_of, from_day_number(record)
+                    )
+                fill["record_ends"] = ends
+            items = limit_items.get(due)
+            if items is None:
+                items = limit_items[due] = deadline_limit_evidence(limit, source, dates[due])
+            evidence = deadline_evidence(
+                name,
+                anchor_label=label,
+                anchor=dates[anchor],
+                limit=items[0],
+                due=items[1],
+                done_label=done_label,
+                done=dates[done],
+                late_by=None if late_by < 0 else late_by,
+                late_unit=late_unit,
+                extra=extras[k],
+            )
+            said[k] = (template.format(**fill), evidence, label)
+    return said
+
+
+register_many(deadline_said, deadline_said_many)
 
 
 @attrs.frozen
@@ -545,17 +758,11 @@ class RuleColumns:
         answers = np.bincount(self.row, minlength=len(columns))
         asked = self.row
         outside = ~special[asked] & ~missing[asked] & ~applies[asked] & (answers[asked] == 1)
-        constant = rule.applies_to.detail is None
-        common: Verdict | None = None
-        for i in np.flatnonzero(outside).tolist():
-            row = int(asked[i])
-            if constant and common is not None:
-                verdict = common
-            else:
-                own = case_context(columns, ctx, row)
-                verdict = out_of_scope(rule.applies_to, columns.cases[row], own)
-                common = verdict
-            reasons[i], evidence[i] = verdict.reason, verdict.evidence
+        at = np.flatnonzero(outside)
+        if at.size:
+            said, shown = outside_words(columns, rule.applies_to, ctx, asked[at])
+            for i, reason, items in zip(at.tolist(), said, shown, strict=True):
+                reasons[i], evidence[i] = reason, items
         done = outside.copy()
         pending = ~outside & ~special[asked] & ~missing[asked]
         # A parameter missing in the population's test or the rule's body: the engine's
@@ -596,20 +803,39 @@ class RuleColumns:
         ctx = self.context
         if held.any() and self.rule.units is None and ctx.by_clock:
             by_trigger = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "trigger"
-            for i in np.flatnonzero(held & (self.trigger != NO_DAY)).tolist() if by_trigger else ():
-                label = wording.label(int(slot[origin[i]]))
-                day = from_day_number(self.trigger[i])
-                if label is None or day is None:
-                    continue
-                # held to the in-force dates on the day its clock started (_hold_to_in_force)
-                verdict = out_of_force(self.rule, day, trigger=day, trigger_label=label)
-                reasons[i], evidence[i], labels[i] = verdict.reason, verdict.evidence, label
-                worded[i] = True
+            if by_trigger:
+                at = np.flatnonzero(held & (self.trigger != NO_DAY))
+                out_of_force_words = self._out_of_force(at, slot[origin[at]], wording)
+                for i, held_words in zip(at.tolist(), out_of_force_words, strict=True):
+                    if held_words is not None:
+                        reasons[i], evidence[i], labels[i] = held_words
+                        worded[i] = True
         as_of = self.context.as_of
         names = list(wording.values)
         columns = [wording.values[name] for name in names]
         constants = wording.constants
         record = self.columns.record_as_of
+        many = MANY.get(wording.words)
+        if many is not None:
+            at = np.flatnonzero(usable)
+            picked = slot[origin[at]].tolist()
+            answers = Answers(
+                outcome=self.outcome[at],
+                basis=self.basis[at],
+                trigger=self.trigger[at],
+                due=self.due[at],
+                done=self.done[at],
+                late_by=self.late_by[at],
+                late_unit=self.late_unit[at],
+                as_of=as_of,
+                record_as_of=record[self.row[at]],
+            )
+            values = {n: [c[j] for j in picked] for n, c in zip(names, columns, strict=True)}
+            for i, said in zip(at.tolist(), many(answers, **constants, **values), strict=True):
+                if said is not None:
+                    reasons[i], evidence[i], labels[i] = said
+                    worded[i] = True
+            return worded
         for i in np.flatnonzero(usable).tolist():
             j = int(slot[origin[i]])
             late_by = int(self.late_by[i])
@@ -630,6 +856,30 @@ class RuleColumns:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True
         return worded
+
+    def _out_of_force(
+        self, at: npt.NDArray[np.intp], slots: npt.NDArray[np.intp], wording: Wording
+    ) -> list[Explained | None]:
+        """The answers ``at`` held to the rule's in-force dates on the day their clock started
+        (:func:`_hold_to_in_force`), worded as :func:`~casework.rules.engine.out_of_force`
+        words them (its templates), each distinct day in words once; ``None`` where the
+        wording gives no trigger label (the scalar rule words those)."""
+        rule = self.rule
+        day_words, days = _dates_in_words(self.trigger[at])
+        whens: dict[dt.date, str] = {}
+        in_force = in_force_evidence(rule)
+        said: list[Explained | None] = []
+        for slot, words, day in zip(slots.tolist(), day_words, days, strict=True):
+            label = wording.label(slot)
+            if label is None or day is None:
+                said.append(None)
+                continue
+            when = whens.get(day)
+            if when is None:
+                when = whens[day] = out_of_force_when(rule, day)
+            reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
+            said.append((reason, (Evidence(label, day), *in_force), label))
+        return said
 
     def _by_scalar_rule(
         self,
@@ -659,6 +909,123 @@ class RuleColumns:
             finding = found[row][i - first]
             reasons[i], evidence[i] = finding.reason, finding.evidence
             labels[i], standards[i] = finding.trigger_label, finding.standard
+
+
+Detail = tuple[str, tuple[Evidence, ...]] | None
+"""What put one case outside a population, in words: the sentence and its evidence."""
+
+
+def outside_words(
+    columns: CaseColumns, population: Population, ctx: Context, rows: npt.NDArray[np.intp]
+) -> tuple[list[str], list[tuple[Evidence, ...]]]:
+    """:func:`~casework.rules.engine.out_of_scope` of the cases at ``rows`` (each left out by
+    ``population``): the reason and evidence of each, word for word the engine's, from the
+    same templates (:func:`~casework.rules.engine.out_of_scope_reason`). A population with
+    no detail gives one sentence for all; the detail of ``&`` is asked of the part that left
+    each case out, and that of :func:`~casework.rules.standards.base.lasting_until` is
+    worded from its day kernels; any other detail is asked of each case."""
+    details = _details(columns, population, ctx, rows)
+    description = population.description
+    plain = out_of_scope_reason(description)
+    reasons = [
+        plain if detail is None else out_of_scope_reason(description, detail[0])
+        for detail in details
+    ]
+    return reasons, [() if detail is None else detail[1] for detail in details]
+
+
+def _details(
+    columns: CaseColumns, population: Population, ctx: Context, rows: npt.NDArray[np.intp]
+) -> list[Detail]:
+    """:meth:`Population.outside` of the cases at ``rows``, in words."""
+    detail = population.detail
+    if detail is None:
+        return [None] * len(rows)
+    code = getattr(detail, "__code__", None)
+    if code is _AND_DETAIL:  # the first part's detail where it left the case out, else the second's
+        cells = _cells(detail)
+        first, second = cells["self"], cells["other"]
+        where = np.zeros(len(columns), dtype=bool)
+        where[rows] = True
+        by_first = population_codes(columns, first, ctx, where)[rows] != YES
+        found: list[Detail] = [None] * len(rows)
+        for part, chosen in ((first, by_first), (second, ~by_first)):
+            at = np.flatnonzero(chosen)
+            if at.size:
+                said = _details(columns, part, ctx, rows[at])
+                for k, words in zip(at.tolist(), said, strict=True):
+                    found[k] = words
+        return found
+    if code is _lasting_code():
+        lasting = _lasting_details(columns, _cells(detail), ctx, rows)
+        if lasting is not None:
+            return lasting
+    asked: list[Detail] = []
+    for row in rows.tolist():
+        verdict = population.outside(columns.cases[row], case_context(columns, ctx, row))
+        asked.append(None if verdict is None else (verdict.reason, verdict.evidence))
+    return asked
+
+
+def _cells(function: Callable[..., Any]) -> dict[str, Any]:
+    """A function's closure variables by name."""
+    closure = getattr(function, "__closure__", None) or ()
+    names = function.__code__.co_freevars
+    return {name: cell.cell_contents for name, cell in zip(names, closure, strict=True)}
+
+
+_AND_DETAIL = getattr((EVERY_CASE & EVERY_CASE).detail, "__code__", None)
+
+
+def _lasting_code() -> Any:
+    """The code of a :func:`~casework.rules.standards.base.lasting_until` population's detail."""
+    from casework.rules.standards import base  # noqa: PLC0415  (rules import the engine)
+
+    made = base.lasting_until("", lambda _case, _ctx: dt.date.min, what="")
+    return getattr(made.detail, "__code__", 0)
+
+
+def _lasting_details(
+    columns: CaseColumns, cells: dict[str, Any], ctx: Context, rows: npt.NDArray[np.intp]
+) -> list[Detail] | None:
+    """``lasting_until``'s detail for these cases from the day kernels of its end and due
+    date (:mod:`casework.columnar.populations`): "Supervision ended on ..., before ... was
+    due on ...". ``None`` when a day has no kernel or a case lacks one (asked case by case)."""
+    from casework.columnar import populations  # noqa: PLC0415  (it imports this module)
+    from casework.rules.standards.base import ended_before  # noqa: PLC0415
+
+    ended = populations._day_kernel(cells["ended_on"])
+    due_by = populations._day_kernel(cells["due"])
+    if ended is None or due_by is None:
+        return None
+    end, end_missing = ended(columns, ctx)
+    due, due_missing = due_by(columns, ctx)
+    end, due = end[rows], due[rows]
+    has_end = end != NO_DAY
+    if (end_missing[rows] | (has_end & (due_missing[rows] | (due == NO_DAY)))).any():
+        return None
+    ending, what = cells["ending"], cells["what"]
+    end_words, end_days = _dates_in_words(end)
+    due_words, due_days = _dates_in_words(due)
+    return [
+        (
+            ended_before(ending, end_words[k], what, due_words[k]),
+            (Evidence("ended", end_days[k]), Evidence("due by", due_days[k])),
+        )
+        if known
+        else None
+        for k, known in enumerate(has_end.tolist())
+    ]
+
+
+def _dates_in_words(numbers: Days) -> tuple[list[str], list[dt.date | None]]:
+    """Day numbers as :func:`~casework.text.long_date` words and as dates, each distinct day
+    converted once ("" and ``None`` for :data:`NO_DAY`)."""
+    distinct, inverse = np.unique(numbers, return_inverse=True)
+    dates = [from_day_number(int(number)) for number in distinct.tolist()]
+    words = ["" if day is None else long_date(day) for day in dates]
+    picks = inverse.reshape(-1).tolist()
+    return [words[k] for k in picks], [dates[k] for k in picks]
 
 
 def _missing_parameter(rule: Rule, ctx: Context) -> MissingParameterError | None:

@@ -31,6 +31,8 @@ __all__ = [
     "EVERY_CASE",
     "IN_FORCE_BY",
     "IN_FORCE_READINGS",
+    "OUT_OF_FORCE_DUE",
+    "OUT_OF_FORCE_STARTED",
     "Basis",
     "Context",
     "Evidence",
@@ -51,6 +53,7 @@ __all__ = [
     "evaluate_case",
     "finding_record",
     "in_force_day",
+    "in_force_evidence",
     "iter_findings",
     "met",
     "no_parameter",
@@ -58,7 +61,10 @@ __all__ = [
     "not_met",
     "not_yet_due",
     "out_of_force",
+    "out_of_force_when",
     "out_of_scope",
+    "out_of_scope_reason",
+    "plain_value",
     "rule",
     "verdict_for",
 ]
@@ -122,10 +128,11 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {"label": self.label, "value": _plain(self.value), "source": self.source}
+        return {"label": self.label, "value": plain_value(self.value), "source": self.source}
 
 
-def _plain(value: EvidenceValue) -> str | int | bool | None:
+def plain_value(value: EvidenceValue) -> str | int | bool | None:
+    """An evidence value as JSON holds it (a date as ISO text, a fraction as ``n/d``)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Fraction):
@@ -877,11 +884,20 @@ def _verdicts(
 def out_of_scope(population: Population, case: Case, ctx: Context) -> Verdict:
     """The verdict on a case ``population`` leaves out: the one wording of "not applicable,
     outside the question's population" (with the population's own detail, if it gives one)."""
-    reason = f"Not applicable: the question applies to {population.description}."
     detail = population.outside(case, ctx)
     if detail is None:
-        return not_applicable(reason)
-    return not_applicable(f"{reason} {detail.reason}", *detail.evidence)
+        return not_applicable(out_of_scope_reason(population.description))
+    return not_applicable(
+        out_of_scope_reason(population.description, detail.reason), *detail.evidence
+    )
+
+
+def out_of_scope_reason(description: str, detail: str | None = None) -> str:
+    """The sentence of :func:`out_of_scope` from plain values: the population's description
+    and, where it says what put the case outside, that sentence (the one definition, used
+    for one case and, by ``casework.columnar``, for many)."""
+    reason = f"Not applicable: the question applies to {description}."
+    return reason if detail is None else f"{reason} {detail}"
 
 
 def no_parameter(missing: MissingParameterError) -> Verdict:
@@ -942,25 +958,36 @@ def out_of_force(
     label = trigger_label or "the trigger"
     if day != trigger:
         label = f"the deadline ({label})"
-    if day < rule.in_force_from:
-        when = f"before the rule came into force on {_long(rule.in_force_from)}"
-    else:
-        when = f"after the rule ceased to be in force on {_long(rule.in_force_to or day)}"
+    template = OUT_OF_FORCE_STARTED if day == trigger else OUT_OF_FORCE_DUE
     return Verdict(
         Outcome.NOT_APPLICABLE,
         Basis.OUT_OF_SCOPE,
-        f"Not applicable: the clock started with {label} on {_long(day)}, {when}."
-        if day == trigger
-        else f"Not applicable: {label} fell due on {_long(day)}, {when}.",
-        (
-            Evidence(label, day),
-            Evidence("rule in force from", rule.in_force_from),
-            Evidence("rule in force to", rule.in_force_to),
-            *unit_evidence,
-        ),
+        template.format(label=label, day=_long(day), when=out_of_force_when(rule, day)),
+        (Evidence(label, day), *in_force_evidence(rule), *unit_evidence),
         unit=unit,
         trigger=day,
         trigger_label=trigger_label,
+    )
+
+
+#: The sentences of :func:`out_of_force` (the one wording, for one finding and, by
+#: ``casework.columnar``, for many): the clock started, or the deadline fell due, on ``day``.
+OUT_OF_FORCE_STARTED = "Not applicable: the clock started with {label} on {day}, {when}."
+OUT_OF_FORCE_DUE = "Not applicable: {label} fell due on {day}, {when}."
+
+
+def out_of_force_when(rule: Rule, day: dt.date) -> str:
+    """Why ``day`` is outside ``rule``'s in-force dates, in words (:func:`out_of_force`)."""
+    if day < rule.in_force_from:
+        return f"before the rule came into force on {_long(rule.in_force_from)}"
+    return f"after the rule ceased to be in force on {_long(rule.in_force_to or day)}"
+
+
+def in_force_evidence(rule: Rule) -> tuple[Evidence, Evidence]:
+    """The in-force dates of ``rule`` as :func:`out_of_force` gives them in evidence."""
+    return (
+        Evidence("rule in force from", rule.in_force_from),
+        Evidence("rule in force to", rule.in_force_to),
     )
 
 

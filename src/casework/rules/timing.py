@@ -19,12 +19,18 @@ from casework.rules.parameters import Parameter
 from casework.text import long_date, plural
 
 __all__ = [
+    "DEADLINE_SENTENCES",
+    "DEADLINE_TERMS",
     "DeadlineLabels",
     "as_deadline",
     "beyond_record",
+    "deadline_branch",
     "deadline_check",
+    "deadline_evidence",
+    "deadline_limit_evidence",
     "deadline_words",
     "known_until",
+    "late_words",
     "lateness",
     "record_ends",
     "record_ends_words",
@@ -115,6 +121,74 @@ def record_ends_words(as_of: dt.date, record_as_of: dt.date | None) -> str:
     )
 
 
+#: The terms of a deadline, as every deadline sentence gives them.
+DEADLINE_TERMS = "{limit} after {anchor_label} on {anchor}"
+
+#: The sentence of a decided deadline, one per branch of :func:`deadline_words`
+#: (:func:`deadline_branch`): the one wording, filled in here for one deadline and by
+#: ``casework.columnar`` for a column of them. Dates are in words
+#: (:func:`~casework.text.long_date`); ``terms`` is :data:`DEADLINE_TERMS`.
+DEADLINE_SENTENCES: dict[str, str] = {
+    "met before anchor": (
+        "{done_label} on {done}, before {anchor_label} on {anchor}; it was due by {due}."
+    ),
+    "met": "{done_label} on {done}, on or before the due date of {due} ({terms}).",
+    "late": "{done_label} on {done}, {late} after it was due on {due} ({terms}).",
+    "not yet due": "Not yet due: due by {due} ({terms}); not done by {as_of}.",
+    "cannot assess": "Cannot assess: due by {due} ({terms}), but {record_ends}.",
+    "overdue": "{missing_label} by {known}: it was due on {due} ({terms}).",
+}
+
+
+def deadline_branch(outcome: Outcome, anchor: dt.date, done: dt.date | None) -> str:
+    """Which sentence of :data:`DEADLINE_SENTENCES` a decided deadline takes."""
+    if done is not None:
+        if outcome is Outcome.MET:
+            return "met before anchor" if done < anchor else "met"
+        return "late"
+    if outcome is Outcome.NOT_APPLICABLE:
+        return "not yet due"
+    if outcome is Outcome.CANNOT_ASSESS:
+        return "cannot assess"
+    return "overdue"
+
+
+def deadline_evidence(
+    branch: str,
+    *,
+    anchor_label: str,
+    anchor: dt.date,
+    limit: Evidence,
+    due: Evidence,
+    done_label: str,
+    done: dt.date | None,
+    late_by: int | None,
+    late_unit: str | None,
+    extra: tuple[Evidence, ...] = (),
+) -> tuple[Evidence, ...]:
+    """The evidence of a decided deadline on ``branch`` (:func:`deadline_branch`); ``limit``
+    and ``due`` are its ``time limit`` and ``due by`` items (:func:`deadline_limit_evidence`)."""
+    if branch in ("not yet due", "cannot assess"):
+        return (Evidence(anchor_label, anchor), limit, due, *extra)
+    if branch == "overdue":
+        count, unit = _late(late_by, late_unit)
+        late = Evidence(f"{unit} overdue at as_of", count)
+        return (Evidence(anchor_label, anchor), limit, due, late, *extra)
+    finished = Evidence(done_label.lower(), done)
+    if branch == "late":
+        count, unit = _late(late_by, late_unit)
+        late = Evidence(f"{unit} late", count)
+        return (Evidence(anchor_label, anchor), limit, due, finished, late, *extra)
+    return (Evidence(anchor_label, anchor), limit, due, finished, *extra)
+
+
+def deadline_limit_evidence(
+    limit: str, source: str | None, due: dt.date
+) -> tuple[Evidence, Evidence]:
+    """A deadline's ``time limit`` and ``due by`` evidence."""
+    return Evidence("time limit", limit, source), Evidence("due by", due, source)
+
+
 def deadline_words(
     outcome: Outcome,
     *,
@@ -134,58 +208,52 @@ def deadline_words(
 ) -> tuple[str, tuple[Evidence, ...]]:
     """The sentence and the evidence of a deadline already decided (:func:`deadline_check`).
 
-    Plain values in, words out: the one definition of a deadline's wording, called by
-    :func:`deadline_check` and, with the same values read from columns, by
-    :class:`casework.columnar.FindingColumns` (no rule asked again). ``limit`` is the
-    time limit in words (``str(duration)``), ``source`` its parameter's source;
-    ``late_by`` and ``late_unit`` are the lateness (done late, or overdue when the
+    Plain values in, words out: the one definition of a deadline's wording (its branch,
+    :func:`deadline_branch`, worded by :data:`DEADLINE_SENTENCES` and
+    :func:`deadline_evidence`), called by :func:`deadline_check` and, with the same values
+    read from columns, by :class:`casework.columnar.FindingColumns` (no rule asked again).
+    ``limit`` is the time limit in words (``str(duration)``), ``source`` its parameter's
+    source; ``late_by`` and ``late_unit`` are the lateness (done late, or overdue when the
     work is not done), ``None`` when on time or not yet due.
     """
-    terms = f"{limit} after {anchor_label} on {long_date(anchor)}"
-    evidence = [
-        Evidence(anchor_label, anchor),
-        Evidence("time limit", limit, source),
-        Evidence("due by", due, source),
-    ]
+    branch = deadline_branch(outcome, anchor, done)
+    words = {
+        "anchor_label": anchor_label,
+        "anchor": long_date(anchor),
+        "due": long_date(due),
+        "done_label": done_label,
+        "missing_label": missing_label,
+        "terms": DEADLINE_TERMS.format(
+            limit=limit, anchor_label=anchor_label, anchor=long_date(anchor)
+        ),
+    }
     if done is not None:
-        evidence.append(Evidence(done_label.lower(), done))
-        if outcome is Outcome.MET:
-            if done < anchor:
-                reason = (
-                    f"{done_label} on {long_date(done)}, before {anchor_label} on "
-                    f"{long_date(anchor)}; it was due by {long_date(due)}."
-                )
-            else:
-                reason = (
-                    f"{done_label} on {long_date(done)}, on or before the due date of "
-                    f"{long_date(due)} ({terms})."
-                )
-            return reason, (*evidence, *extra)
+        words["done"] = long_date(done)
+    if branch == "late":
         count, unit = _late(late_by, late_unit)
-        evidence.append(Evidence(f"{unit} late", count))
-        return (
-            f"{done_label} on {long_date(done)}, {_late_words(count, unit)} after it was due "
-            f"on {long_date(due)} ({terms}).",
-            (*evidence, *extra),
-        )
-    if outcome is Outcome.NOT_APPLICABLE:
-        return (
-            f"Not yet due: due by {long_date(due)} ({terms}); not done by {long_date(as_of)}.",
-            (*evidence, *extra),
-        )
-    if outcome is Outcome.CANNOT_ASSESS:
-        return (
-            f"Cannot assess: due by {long_date(due)} ({terms}), but "
-            f"{record_ends_words(as_of, record_as_of)}.",
-            (*evidence, *extra),
-        )
-    count, unit = _late(late_by, late_unit)
-    evidence.append(Evidence(f"{unit} overdue at as_of", count))
-    known = as_of if record_as_of is None or record_as_of >= as_of else record_as_of
-    return (
-        f"{missing_label} by {long_date(known)}: it was due on {long_date(due)} ({terms}).",
-        (*evidence, *extra),
+        words["late"] = late_words(count, unit)
+    elif branch == "not yet due":
+        words["as_of"] = long_date(as_of)
+    elif branch == "cannot assess":
+        words["record_ends"] = record_ends_words(as_of, record_as_of)
+    elif branch == "overdue":
+        _late(late_by, late_unit)
+        known = as_of if record_as_of is None or record_as_of >= as_of else record_as_of
+        words["known"] = long_date(known)
+    limit_item, due_item = deadline_limit_evidence(limit, source, due)
+    evidence = deadline_evidence(
+        branch,
+        anchor_label=anchor_label,
+        anchor=anchor,
+        limit=limit_item,
+        due=due_item,
+        done_label=done_label,
+        done=done,
+        late_by=late_by,
+        late_unit=late_unit,
+        extra=extra,
     )
+    return DEADLINE_SENTENCES[branch].format(**words), evidence
 
 
 def _late(late_by: int | None, late_unit: str | None) -> tuple[int, str]:
@@ -194,7 +262,7 @@ def _late(late_by: int | None, late_unit: str | None) -> tuple[int, str]:
     return late_by, late_unit
 
 
-def _late_words(count: int, unit: str) -> str:
+def late_words(count: int, unit: str) -> str:
     """The lateness in words, as :func:`lateness` gives it."""
     return plural(count, "working day" if unit == "working days" else "day")
 

@@ -57,6 +57,7 @@ __all__ = [
     "InForce",
     "Interval",
     "Wording",
+    "ended_before",
     "is_release_assessment",
     "lasting_until",
     "periodic_check",
@@ -137,12 +138,18 @@ def lasting_until(
             return None
         due_on = due(case, ctx)
         return not_applicable(
-            f"{ending} on {long_date(end)}, before {what} was due on {long_date(due_on)}.",
+            ended_before(ending, long_date(end), what, long_date(due_on)),
             Evidence("ended", end),
             Evidence("due by", due_on),
         )
 
     return Population(description, test, detail)
+
+
+def ended_before(ending: str, end: str, what: str, due: str) -> str:
+    """What puts a case outside a :func:`lasting_until` population, from its dates in words
+    (the one wording, for one case and for a column of them)."""
+    return f"{ending} on {end}, before {what} was due on {due}."
 
 
 def roh_at_least_on(level: RohLevel, day: dt.date, case: Case) -> bool:

@@ -1,0 +1,201 @@
+"""The bulk wordings equal the per-answer ones: deadline sentences a column at a time
+(:func:`casework.columnar.core.deadline_said_many`) against
+:func:`~casework.rules.timing.deadline_words` one answer at a time. (The reasons of cases
+outside a population, worded in bulk by :func:`casework.columnar.core.outside_words`, are
+compared with the scalar engine's by tests/columnar/test_findings_written.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casework.columnar.columns import NO_DAY, day_number
+from casework.columnar.core import (
+    BASES,
+    LATE_UNITS,
+    MANY,
+    OUTCOMES,
+    Answers,
+    deadline_said,
+    deadline_said_many,
+)
+from casework.rules.engine import Basis, Evidence, Outcome, out_of_scope_reason
+from casework.rules.standards.base import ended_before
+from casework.rules.timing import DEADLINE_SENTENCES, deadline_branch, deadline_words
+from casework.text import long_date
+
+DAYS = st.dates(dt.date(2004, 1, 1), dt.date(2012, 12, 31))
+AS_OF = dt.date(2010, 6, 30)
+DEADLINE_BASES = [BASES.index(b) for b in (Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA)]
+
+
+@st.composite
+def answer_rows(draw: st.DrawFn) -> dict[str, Any]:
+    """One answer as columns hold it: decided deadlines mostly, odd ones too (no trigger,
+    no lateness, a basis that is not a deadline's), as a kernel may give them."""
+    trigger = draw(DAYS)
+    due = trigger + dt.timedelta(days=draw(st.integers(0, 120)))
+    done = draw(
+        st.none() | st.builds(lambda d: trigger + dt.timedelta(days=d), st.integers(-30, 300))
+    )
+    late_by, late_unit = draw(
+        st.tuples(st.just(-1), st.just(0))
+        | st.tuples(st.integers(0, 200), st.integers(1, len(LATE_UNITS) - 1))
+        | st.tuples(st.integers(-1, 200), st.integers(0, len(LATE_UNITS) - 1))
+    )
+    return {
+        "outcome": draw(st.integers(0, len(OUTCOMES) - 1)),
+        "basis": draw(st.sampled_from(DEADLINE_BASES) | st.integers(0, len(BASES) - 1)),
+        "trigger": draw(st.sampled_from([day_number(trigger)] * 4 + [NO_DAY])),
+        "due": draw(st.sampled_from([day_number(due)] * 4 + [NO_DAY])),
+        "done": day_number(done),
+        "late_by": late_by,
+        "late_unit": late_unit,
+        "record_as_of": draw(st.just(NO_DAY) | st.builds(day_number, DAYS)),
+    }
+
+
+LABELS = st.sampled_from(["sentence", "release", "the previous RoH review", "transfer in"])
+EXTRA = st.lists(
+    st.builds(Evidence, st.sampled_from(["parts", "unit"]), st.text(max_size=8)), max_size=2
+).map(tuple)
+
+
+def _columns(rows: list[dict[str, Any]]) -> Answers:
+    def column(name: str, dtype: Any) -> Any:
+        return np.asarray([row[name] for row in rows], dtype=dtype)
+
+    return Answers(
+        outcome=column("outcome", np.int8),
+        basis=column("basis", np.int8),
+        trigger=column("trigger", np.int64),
+        due=column("due", np.int64),
+        done=column("done", np.int64),
+        late_by=column("late_by", np.int64),
+        late_unit=column("late_unit", np.int8),
+        as_of=AS_OF,
+        record_as_of=column("record_as_of", np.int64),
+    )
+
+
+def _one_by_one(answers: Answers, **values: Any) -> list[Any]:
+    labels, extras = values.pop("anchor_label"), values.pop("extra")
+    return [
+        deadline_said(answers.answer(k), anchor_label=labels[k], extra=extras[k], **values)
+        for k in range(len(answers))
+    ]
+
+
+@given(
+    rows=st.lists(answer_rows(), max_size=12),
+    labels=st.data(),
+    limit=st.sampled_from(["5 working days", "15 days", "4 months"]),
+    source=st.none() | st.just("003:701"),
+    done_label=st.sampled_from(["Completed", "OASys completed", "Reviewed"]),
+    missing_label=st.sampled_from(["Not completed", "No review recorded"]),
+)
+def test_deadline_words_in_bulk_equal_one_by_one(  # noqa: PLR0917
+    rows: list[dict[str, Any]],
+    labels: st.DataObject,
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+) -> None:
+    values: dict[str, Any] = {
+        "anchor_label": labels.draw(st.lists(LABELS, min_size=len(rows), max_size=len(rows))),
+        "extra": labels.draw(st.lists(EXTRA, min_size=len(rows), max_size=len(rows))),
+        "limit": limit,
+        "source": source,
+        "done_label": done_label,
+        "missing_label": missing_label,
+    }
+    kept, refused = [], []
+    for k, row in enumerate(rows):  # deadline_words refuses a late answer with no lateness
+        try:
+            _one_by_one(_columns([row]), **{**values, "anchor_label": ["x"], "extra": [()]})
+            kept.append(k)
+        except ValueError:
+            refused.append(k)
+    for name in ("anchor_label", "extra"):
+        values[name] = [values[name][k] for k in kept]
+    answers = _columns([rows[k] for k in kept])
+    assert deadline_said_many(answers, **values) == _one_by_one(answers, **dict(values))
+    if refused:  # ... and so does the bulk form
+        one = {**values, "anchor_label": ["x"], "extra": [()]}
+        with pytest.raises(ValueError, match="late deadline"):
+            deadline_said_many(_columns([rows[refused[0]]]), **one)
+
+
+def test_every_deadline_branch_is_worded_in_bulk() -> None:
+    """One answer on each branch of deadline_words, in one column: each sentence is its
+    template's, and equal to deadline_words'."""
+    trigger, due = dt.date(2009, 8, 1), dt.date(2009, 8, 21)
+    met, not_met = Outcome.MET, Outcome.NOT_MET
+    na, ca = Outcome.NOT_APPLICABLE, Outcome.CANNOT_ASSESS
+    computed, pending, missing = Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA
+    working, days = LATE_UNITS.index("working days"), LATE_UNITS.index("days")
+    cases = [  # (outcome, basis, done, late_by, late_unit, record_as_of)
+        (met, computed, dt.date(2009, 7, 30), -1, 0, None),
+        (met, computed, dt.date(2009, 8, 20), -1, 0, None),
+        (not_met, computed, dt.date(2009, 12, 10), 78, working, None),
+        (na, pending, None, -1, 0, None),
+        (ca, missing, None, -1, 0, dt.date(2009, 8, 10)),
+        (not_met, computed, None, 3, days, dt.date(2010, 1, 5)),
+    ]
+    rows = [
+        {
+            "outcome": OUTCOMES.index(outcome), "basis": BASES.index(basis),
+            "trigger": day_number(trigger), "due": day_number(due), "done": day_number(done),
+            "late_by": late_by, "late_unit": late_unit, "record_as_of": day_number(record),
+        }
+        for outcome, basis, done, late_by, late_unit, record in cases
+    ]  # fmt: skip
+    answers = _columns(rows)
+    said = deadline_said_many(
+        answers,
+        anchor_label="sentence",
+        limit="15 working days",
+        source="003:701",
+        done_label="Completed",
+        missing_label="Not completed",
+    )
+    branches = [deadline_branch(c[0], trigger, c[2]) for c in cases]
+    assert branches == list(DEADLINE_SENTENCES)
+    for k, words in enumerate(said):
+        assert words is not None
+        one = answers.answer(k)
+        assert one.due is not None
+        reason, evidence = deadline_words(
+            one.outcome, anchor=trigger, anchor_label="sentence", limit="15 working days",
+            source="003:701", due=one.due, done=one.done, late_by=one.late_by,
+            late_unit=one.late_unit, as_of=AS_OF, record_as_of=one.record_as_of,
+        )  # fmt: skip
+        assert words == (reason, evidence, "sentence")
+    assert said[2] is not None
+    assert said[2][0] == (
+        "Completed on 10 December 2009, 78 working days after it was due on 21 August 2009 "
+        "(15 working days after sentence on 1 August 2009)."
+    )
+    assert said[4] is not None
+    assert said[4][0].startswith("Cannot assess: due by 21 August 2009")
+    assert MANY[deadline_said] is deadline_said_many
+
+
+def test_outside_a_lasting_population_worded_in_bulk() -> None:
+    """The "ended before it was due" detail, filled from its template."""
+    said = ended_before(
+        "Supervision ended", long_date(dt.date(2008, 1, 15)), "the first review",
+        long_date(dt.date(2008, 2, 1)),
+    )  # fmt: skip
+    assert said == (
+        "Supervision ended on 15 January 2008, before the first review was due on 1 February 2008."
+    )
+    assert out_of_scope_reason("licence cases") == (
+        "Not applicable: the question applies to licence cases."
+    )
