@@ -60,7 +60,7 @@ from casework.columnar import (
     from_day_number,
 )
 from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, special_rows
-from casework.columnar.targets import ANCHOR_DAYS, MEAN_VALUES
+from casework.columnar.targets import ANCHOR_DAYS, MEAN_VALUES, UNIT_WORDS
 from casework.model import Case
 from casework.rules.engine import Basis, Evidence, Finding, Outcome, evaluate_case
 from casework.rules.ruleset import RuleSet
@@ -971,11 +971,22 @@ def _explained(
 
     A rule answering once per case is explained as :meth:`RuleColumns.explained` explains
     it, on just these answers (a kernel's :class:`~casework.columnar.Wording` where it has
-    one: no ``Case`` read); a rule answering per unit by its findings."""
+    one: no ``Case`` read); a rule answering per unit by the words of its units
+    (:data:`casework.columnar.targets.UNIT_WORDS`) where they are known, else by its
+    findings."""
     if not chosen.size:
         return []
-    if answered.found is not None or answered.rule.units is not None:
+    if answered.found is not None:
         return [(found.reason, found.evidence) for found in _found_at(answered, chosen)]
+    if answered.rule.units is not None:
+        words = UNIT_WORDS.get(answered.rule.id)
+        said: list[tuple[str, tuple[Evidence, ...]] | None] = (
+            [None] * len(chosen) if words is None else words(answered, chosen)
+        )
+        left = np.asarray([i for i, s in enumerate(said) if s is None], dtype=np.intp)
+        for i, found in zip(left.tolist(), _found_at(answered, chosen[left]), strict=True):
+            said[i] = (found.reason, found.evidence)
+        return [s for s in said if s is not None]
     some = attrs.evolve(
         answered,
         outcome=answered.outcome[chosen],

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar
 from casework.columnar import KERNELS, CaseColumns, rule_columns
+from casework.columnar.targets import UNIT_WORDS
 from casework.model import Case
 from casework.rules import evaluate
 from casework.rules.ruleset import RuleSet
@@ -338,3 +340,45 @@ def test_on_generated_cases_the_target_kernels_agree(
     for rule in rules:
         if rule.id in RULES:
             _agree(cases, rules, rule.id, as_of, calendar)
+
+
+def _words_agree(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar) -> int:
+    """Every unit a kernel words (``UNIT_WORDS``) reads word for word as its finding, reason
+    and evidence; how many were worded."""
+    rules = _rules(name)
+    worded = 0
+    for rule_id, words in UNIT_WORDS.items():
+        if rule_id not in rules:
+            continue
+        answered = rule_columns(
+            CaseColumns.from_cases(cases), rules, rule_id, as_of=as_of, calendar=calendar
+        )
+        scalar = evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar)
+        said = words(answered, np.arange(len(answered), dtype=np.intp))
+        for found, mine in zip(scalar, said, strict=True):
+            if mine is not None:
+                assert mine == (found.reason, found.evidence), (found.case_ref, rule_id)
+                worded += 1
+    return worded
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_units_worded_on_columns_read_as_their_findings(
+    calendar: WorkingCalendar, name: str
+) -> None:
+    cases = _edge_cases()
+    worded = sum(_words_agree(cases, name, as_of, calendar) for as_of in DATES)
+    assert worded >= 20
+
+
+@settings(max_examples=25)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=8, unique_by=lambda case: case.reference),
+    name=st.sampled_from(SETS),
+    offset=st.integers(min_value=-60, max_value=400),
+)
+def test_on_generated_cases_units_worded_on_columns_read_as_their_findings(
+    cases: list[Case], name: str, offset: int, calendar: WorkingCalendar
+) -> None:
+    _words_agree(cases, name, max(case.as_of for case in cases) + dt.timedelta(days=offset),
+                 calendar)  # fmt: skip

@@ -29,11 +29,16 @@ from casework.columnar.columns import (
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
+    OUTCOMES,
+    Answer,
     RuleColumns,
     add_duration,
     deadline,
+    deadline_said,
     population,
     register,
 )
@@ -47,7 +52,8 @@ from casework.model import (
     SentenceKind,
     TerminationReason,
 )
-from casework.rules.engine import Basis, Context, Outcome
+from casework.rules import units as unit_checks
+from casework.rules.engine import Basis, Context, Evidence, Outcome
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import oasys as standards_oasys
 from casework.rules.targets import rules as targets
@@ -55,6 +61,8 @@ from casework.text import long_date
 
 __all__ = [
     "ANCHOR_DAYS",
+    "MEAN_VALUES",
+    "UNIT_WORDS",
     "accommodation_at_end",
     "breach_resolution",
     "case_dates",
@@ -674,4 +682,137 @@ def _working_days_to_resolution(answered: RuleColumns) -> Days:
 #: answer of the rule's kernel (-1: none), as :data:`ANCHOR_DAYS` by rule id.
 MEAN_VALUES: dict[str, Callable[[RuleColumns], Days]] = {
     "TGT.breach-resolution": _working_days_to_resolution,
+}
+
+
+# ---------------------------------------------------------------- units in words
+
+Said = tuple[str, tuple[Evidence, ...]] | None
+
+
+def _unit_said(
+    answered: RuleColumns,
+    chosen: npt.NDArray[np.intp],
+    word: Callable[[Answer, int], tuple[str, tuple[Evidence, ...]] | None],
+) -> list[Said]:
+    """The kernel's own answers of a unit rule among ``chosen`` in words, as the rule's
+    ``unit_rule`` names them (``"<unit>: <reason>"``, the unit first in the evidence);
+    ``None`` for any other (the scalar rule's, held to the in-force dates, out of scope).
+    ``word(answer, index)`` words the answer at ``index`` as the rule's body does."""
+    origin = answered.origin
+    ctx = answered.context
+    record = answered.columns.record_as_of
+    out: list[Said] = []
+    for index in chosen.tolist():
+        label = answered.unit[index]
+        basis = BASES[answered.basis[index]]
+        if origin is None or origin[index] < 0 or label is None or basis is Basis.OUT_OF_SCOPE:
+            out.append(None)
+            continue
+        row = int(answered.row[index])
+        late_by = int(answered.late_by[index])
+        answer = Answer(
+            outcome=OUTCOMES[answered.outcome[index]],
+            basis=basis,
+            trigger=from_day_number(answered.trigger[index]),
+            due=from_day_number(answered.due[index]),
+            done=from_day_number(answered.done[index]),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[answered.late_unit[index]],
+            as_of=ctx.as_of,
+            record_as_of=from_day_number(record[row]),
+        )
+        said = word(answer, index)
+        if said is None:
+            out.append(None)
+        else:
+            reason, evidence = said
+            out.append((f"{label}: {reason}", (Evidence("unit", label), *evidence)))
+    return out
+
+
+def _breach_resolution_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.breach-resolution``: the deadline's words (``units.breach_resolution``), and
+    the working days to resolution when resolved."""
+    ctx = answered.context
+    try:
+        parameter = ctx.param("breach_resolution_limit")
+    except MissingParameterError:
+        return [None] * len(chosen)
+    limit, source = str(parameter.duration), parameter.source
+    labels = unit_checks.BREACH_RESOLUTION_LABELS
+
+    def word(answer: Answer, _index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        said = deadline_said(
+            answer,
+            anchor_label=unit_checks.FAILURE,
+            limit=limit,
+            source=source,
+            done_label=labels.done_label,
+            missing_label=labels.missing_label,
+        )
+        if said is None:
+            return None
+        reason, evidence, _label = said
+        if answer.done is not None and answer.trigger is not None:
+            days = ctx.calendar.working_days_between(answer.trigger, answer.done)
+            evidence = (*evidence, Evidence("working days to resolution", days))
+        return reason, evidence
+
+    return _unit_said(answered, chosen, word)
+
+
+def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.psr-delivery``: the report's words (``units.psr_words``)."""
+    case = answered.columns.raw["case"]
+
+    def word(answer: Answer, index: int) -> tuple[str, tuple[Evidence, ...]]:
+        row = int(answered.row[index])
+        return unit_checks.psr_words(
+            answer.outcome,
+            requested=from_day_number(case["psr.requested_on"][row]),
+            due=from_day_number(case["psr.due_on"][row]),
+            delivered=from_day_number(case["psr.delivered_on"][row]),
+            as_of=answer.as_of,
+            record_as_of=answer.record_as_of,
+        )
+
+    return _unit_said(answered, chosen, word)
+
+
+def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.victim-contact``: the deadline's words (``units.victim_contact``), the victim
+    named in the evidence (its id: the unit is labelled ``Victim <id>``, ids being unique
+    within a case)."""
+    ctx = answered.context
+    try:
+        parameter = ctx.param("victim_contact_limit")
+    except MissingParameterError:
+        return [None] * len(chosen)
+    limit, source = str(parameter.duration), parameter.source
+    labels = unit_checks.VICTIM_CONTACT_LABELS
+
+    def word(answer: Answer, index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        label = answered.unit[index]
+        said = deadline_said(
+            answer,
+            anchor_label="sentence",
+            limit=limit,
+            source=source,
+            done_label=labels.done_label,
+            missing_label=labels.missing_label,
+            extra=(Evidence("victim", str(label).removeprefix("Victim ")),),
+        )
+        return None if said is None else (said[0], said[1])
+
+    return _unit_said(answered, chosen, word)
+
+
+#: The words of a unit rule's kernel answers (:func:`_unit_said`), by rule id, for the
+#: units a target report lists: the same templates the rules call, so word for word the
+#: findings' (tests/targets/test_tally_columns.py compares the reports).
+UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]] = {
+    "TGT.breach-resolution": _breach_resolution_said,
+    "TGT.psr-delivery": _psr_delivery_said,
+    "TGT.victim-contact": _victim_contact_said,
 }

@@ -25,6 +25,7 @@ from casework.rules.engine import (
     not_applicable,
 )
 from casework.rules.timing import (
+    DeadlineLabels,
     as_deadline,
     beyond_record,
     deadline_check,
@@ -33,6 +34,9 @@ from casework.rules.timing import (
 from casework.text import long_date
 
 __all__ = [
+    "BREACH_RESOLUTION_LABELS",
+    "FAILURE",
+    "VICTIM_CONTACT_LABELS",
     "breach_action",
     "breach_resolution",
     "combine",
@@ -41,7 +45,8 @@ __all__ = [
     "victim_contact",
 ]
 
-_FAILURE = "the unacceptable failure to comply"
+#: The event a breach's deadlines run from, in words.
+FAILURE = "the unacceptable failure to comply"
 
 
 def breach_action(ctx: Context, breach: Breach) -> Verdict:
@@ -50,11 +55,15 @@ def breach_action(ctx: Context, breach: Breach) -> Verdict:
         ctx,
         done=breach.action_on,
         anchor=breach.failed_on,
-        anchor_label=_FAILURE,
+        anchor_label=FAILURE,
         limit="breach_action_limit",
         done_label="Breach action taken",
         missing_label="No breach action taken",
     )
+
+
+#: How a breach resolution deadline opens, done or not (the rule and its kernel's words).
+BREACH_RESOLUTION_LABELS = DeadlineLabels("Breach resolved", "Breach not resolved")
 
 
 def breach_resolution(ctx: Context, breach: Breach) -> Verdict:
@@ -63,11 +72,14 @@ def breach_resolution(ctx: Context, breach: Breach) -> Verdict:
         ctx,
         done=breach.resolved_on,
         anchor=breach.failed_on,
-        anchor_label=_FAILURE,
+        anchor_label=FAILURE,
         limit="breach_resolution_limit",
-        done_label="Breach resolved",
-        missing_label="Breach not resolved",
+        labels=BREACH_RESOLUTION_LABELS,
     )
+
+
+#: How a victim contact deadline opens, done or not (the rule and its kernel's words).
+VICTIM_CONTACT_LABELS = DeadlineLabels("Victim contact offered", "No victim contact offered")
 
 
 def victim_contact(ctx: Context, case: Case, victim: Victim) -> Verdict:
@@ -85,8 +97,7 @@ def victim_contact(ctx: Context, case: Case, victim: Victim) -> Verdict:
         anchor=case.sentence.sentenced_on,
         anchor_label="sentence",
         limit="victim_contact_limit",
-        done_label="Victim contact offered",
-        missing_label="No victim contact offered",
+        labels=VICTIM_CONTACT_LABELS,
         extra=(Evidence("victim", victim.id),),
     )
 
