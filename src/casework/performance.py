@@ -59,9 +59,10 @@ from casework.columnar import (
     evaluate_columns,
     from_day_number,
 )
-from casework.columnar.core import BASIS_CODE, add_duration, special_rows
+from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, special_rows
+from casework.columnar.targets import ANCHOR_DAYS, MEAN_VALUES, UNIT_WORDS
 from casework.model import Case
-from casework.rules.engine import Basis, Finding, Outcome
+from casework.rules.engine import Basis, Evidence, Finding, Outcome, evaluate_case
 from casework.rules.ruleset import RuleSet
 from casework.rules.targets.anchors import ANCHORS, Anchor, anchor_date, evidence_value
 from casework.rules.targets.catalogue import target_set as named_target_set
@@ -560,9 +561,13 @@ class _Pool:
         day: Any,
         period: Period,
         chunk: tuple[int, int],
+        *,
+        values: Any = None,
     ) -> None:
         """Count a kernel's answers for a chunk: ``in_area`` and ``day`` (the anchor's day
-        number, NO_DAY when none) per answer; only the units a report lists are written."""
+        number, NO_DAY when none) per answer, and for a mean each answer's ``values`` (-1:
+        none); only the units a report lists (and for a mean, those it averages) are
+        written."""
         first, last = day_number(period.start), day_number(period.end)
         dated = in_area & (day != NO_DAY)
         placed = dated & (day >= first) & (day <= last)
@@ -573,13 +578,24 @@ class _Pool:
         met = answered.mask(Outcome.MET)
         self.excluded += int((placed & excluded).sum())
         self.met_count += int((placed & met).sum())
-        listed = placed & ~excluded & ~met
-        for index in np.flatnonzero(listed):
-            finding = answered.finding(int(index))
-            unit = _Unit.of((*chunk, int(index)), finding)
-            if finding.outcome is Outcome.NOT_APPLICABLE:
+        written = placed & ~excluded
+        if not self.keep_met:
+            written &= ~met
+        chosen = np.flatnonzero(written)
+        said = _explained(answered, chosen)
+        for index, (reason, _evidence) in zip(chosen.tolist(), said, strict=True):
+            value = None if values is None or values[index] < 0 else int(values[index])
+            ref = UnitRef(
+                answered.columns.references[int(answered.row[index])],
+                answered.unit[index],
+                reason,
+            )
+            unit = _Unit((*chunk, index), ref, value)
+            if met[index]:
+                self.met.append(unit)
+            elif pending[index]:
                 self.pending.append(unit)
-            elif finding.outcome is Outcome.CANNOT_ASSESS:
+            elif answered.outcome[index] == _CANNOT_CODE:
                 self.cannot_assess.append(unit)
             else:
                 self.not_met.append(unit)
@@ -919,8 +935,117 @@ def _in_area(
     ]
 
 
-#: Aggregations counted on columns: each unit met or not, no value of its own needed.
-_ON_COLUMNS = frozenset({Aggregation.PROPORTION, Aggregation.VOLUME})
+#: Aggregations counted on columns: each unit met or not, or (a mean) a value per unit.
+_ON_COLUMNS = frozenset({Aggregation.PROPORTION, Aggregation.VOLUME, Aggregation.MEAN})
+_CANNOT_CODE = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
+
+
+def _found_at(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Finding]:
+    """The findings of these answers (ascending), each case asked of the scalar rule once."""
+    if answered.found is not None:
+        return [answered.found[int(index)] for index in chosen]
+    only = answered.ruleset.only([answered.rule.id])
+    ctx = answered.context
+    firsts = np.searchsorted(answered.row, answered.row[chosen], side="left")
+    asked: dict[int, tuple[Finding, ...]] = {}
+    out: list[Finding] = []
+    for index, first in zip(chosen.tolist(), firsts.tolist(), strict=True):
+        row = int(answered.row[index])
+        found = asked.get(row)
+        if found is None:
+            found = asked[row] = evaluate_case(
+                answered.columns.cases[row],
+                only,
+                as_of=ctx.as_of,
+                calendar=ctx.calendar,
+                options=ctx.options,
+            )
+        out.append(found[index - first])
+    return out
+
+
+def _explained(
+    answered: RuleColumns, chosen: npt.NDArray[np.intp]
+) -> list[tuple[str, tuple[Evidence, ...]]]:
+    """Reason and evidence of these answers (ascending), word for word the findings'.
+
+    A rule answering once per case is explained as :meth:`RuleColumns.explained` explains
+    it, on just these answers (a kernel's :class:`~casework.columnar.Wording` where it has
+    one: no ``Case`` read); a rule answering per unit by the words of its units
+    (:data:`casework.columnar.targets.UNIT_WORDS`) where they are known, else by its
+    findings."""
+    if not chosen.size:
+        return []
+    if answered.found is not None:
+        return [(found.reason, found.evidence) for found in _found_at(answered, chosen)]
+    if answered.rule.units is not None:
+        words = UNIT_WORDS.get(answered.rule.id)
+        said: list[tuple[str, tuple[Evidence, ...]] | None] = (
+            [None] * len(chosen) if words is None else words(answered, chosen)
+        )
+        left = np.asarray([i for i, s in enumerate(said) if s is None], dtype=np.intp)
+        for i, found in zip(left.tolist(), _found_at(answered, chosen[left]), strict=True):
+            said[i] = (found.reason, found.evidence)
+        return [s for s in said if s is not None]
+    some = attrs.evolve(
+        answered,
+        outcome=answered.outcome[chosen],
+        basis=answered.basis[chosen],
+        trigger=answered.trigger[chosen],
+        due=answered.due[chosen],
+        done=answered.done[chosen],
+        late_by=answered.late_by[chosen],
+        late_unit=answered.late_unit[chosen],
+        row=answered.row[chosen],
+        unit=tuple(answered.unit[int(index)] for index in chosen),
+        origin=None if answered.origin is None else answered.origin[chosen],
+    )
+    reasons, evidence, _labels, _standards = some.explained()
+    return list(zip(reasons, evidence, strict=True))
+
+
+def _on_columns(
+    answered: RuleColumns, anchor: Anchor, measure: Measure, facts: _CaseFacts
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64] | None] | None:
+    """Per answer of a kernel: the anchor's day and, for a mean, the unit's value (-1:
+    none); ``None`` when the columns do not hold them (the findings are counted instead).
+
+    A case-level anchor is read from the case's dates (:class:`_CaseFacts`); a unit's own
+    from the answer's columns (:data:`casework.columnar.targets.ANCHOR_DAYS`), except for
+    the answers the scalar rule gave (``origin`` -1) and those the in-force dates held
+    (out of scope with a trigger), read from their findings as :meth:`TargetTally.add`
+    reads them."""
+    rule_id = answered.rule.id
+    by_case = anchor.case_label is not None
+    mean = measure.aggregation is Aggregation.MEAN
+    on_unit = ANCHOR_DAYS.get((rule_id, anchor.name))
+    on_value = MEAN_VALUES.get(rule_id)
+    if (not by_case and on_unit is None) or (mean and on_value is None):
+        return None
+    if anchor.case_label is not None:
+        days = facts.days(anchor.case_label)[answered.row]
+    else:
+        assert on_unit is not None
+        days = on_unit(answered)
+    values = None if on_value is None or not mean else on_value(answered)
+    if by_case and values is None:
+        return days, None
+    origin = answered.origin
+    held = (answered.basis == BASIS_CODE[Basis.OUT_OF_SCOPE]) & (answered.trigger != NO_DAY)
+    own = held if origin is None else held | (origin < 0)
+    chosen = np.flatnonzero(own)
+    if chosen.size:
+        days = days.copy()
+        values = None if values is None else values.copy()
+        for index, finding in zip(chosen.tolist(), _found_at(answered, chosen), strict=True):
+            if not by_case:
+                days[index] = day_number(anchor_date(anchor, finding, None))
+            if values is not None:
+                value = evidence_value(finding, (MEAN_VALUE_LABEL,))
+                values[index] = (
+                    value if isinstance(value, int) and not isinstance(value, bool) else -1
+                )
+    return days, values
 
 
 class _CaseFacts:
@@ -1132,13 +1257,14 @@ class TargetTally:
                 continue
             pool = self.pools[measure_id]
             in_area = facts.in_area(self.area)[found.row]
-            if (
-                found.found is None
-                and anchor.case_label is not None
-                and measure.aggregation in _ON_COLUMNS
-            ):
-                days = facts.days(anchor.case_label)[found.row]
-                pool.add_columns(found, in_area, days, self.period, chunk)
+            counted = (
+                _on_columns(found, anchor, measure, facts)
+                if found.found is None and measure.aggregation in _ON_COLUMNS
+                else None
+            )
+            if counted is not None:
+                days, values = counted
+                pool.add_columns(found, in_area, days, self.period, chunk, values=values)
                 continue
             findings = found.findings()
             for index in np.flatnonzero(in_area):

@@ -11,6 +11,7 @@ from casework.columnar.columns import NO_DAY, Table
 from casework.columnar.columns import day_number as _day
 from casework.columnar.targets import _KIND, _REASON, _RESOLUTION, _accommodation
 from casework.model import Case
+from casework.rules.targets import rules as targets
 
 
 def case_table(cases: Sequence[Case]) -> Table:
@@ -46,19 +47,44 @@ def case_table(cases: Sequence[Case]) -> Table:
 
 
 def breach_table(cases: Sequence[Case]) -> Table:
-    """One row per breach, in record order: breach action day (NO_DAY if none) and how it
-    was resolved (-1 if not)."""
+    """One row per breach, in record order: the failure to comply, the breach action and
+    the resolution day (NO_DAY if none), and how it was resolved (-1 if not)."""
     owner: list[int] = []
+    failed: list[int] = []
     action: list[int] = []
+    resolved: list[int] = []
     resolution: list[int] = []
     codes = _RESOLUTION
     for row, case in enumerate(cases):
         for breach in case.breaches:
             owner.append(row)
+            failed.append(_day(breach.failed_on))
             action.append(_day(breach.action_on))
+            resolved.append(_day(breach.resolved_on))
             resolution.append(-1 if breach.resolution is None else codes[breach.resolution])
     return {
         "owner": np.asarray(owner, dtype=np.intp),
+        "failed": np.asarray(failed, dtype=np.int64),
         "action": np.asarray(action, dtype=np.int64),
+        "resolved": np.asarray(resolved, dtype=np.int64),
         "resolution": np.asarray(resolution, dtype=np.int8),
+    }
+
+
+def victim_table(cases: Sequence[Case]) -> Table:
+    """One row per victim eligible for statutory contact, in record order: the label the
+    rule gives it (its own ``_statutory_victims``) and the first contact offered or made."""
+    owner: list[int] = []
+    label: list[str] = []
+    contacted: list[int] = []
+    for row, case in enumerate(cases):
+        for text, victim in targets._statutory_victims(case):
+            owner.append(row)
+            label.append(text)
+            days = [d for d in (victim.contact_offered_on, victim.contacted_on) if d]
+            contacted.append(_day(min(days)) if days else NO_DAY)
+    return {
+        "owner": np.asarray(owner, dtype=np.intp),
+        "label": np.asarray(label, dtype=object),
+        "contacted": np.asarray(contacted, dtype=np.int64),
     }

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar
 from casework.columnar import KERNELS, CaseColumns, rule_columns
+from casework.columnar.targets import UNIT_WORDS
 from casework.model import Case
 from casework.rules import evaluate
 from casework.rules.ruleset import RuleSet
@@ -35,6 +37,15 @@ RULES = (
     "TGT.accommodation-at-end",
     "TGT.six-months-without-breach",
     "TGT.victim-contact",
+    "TGT.breach-resolution",
+    "TGT.psr-delivery",
+    "TGT.upw-completion",
+    "TGT.employment-sustained",
+    "TGT.employment-or-training-sustained",
+    "TGT.programme-completion-general",
+    "TGT.programme-completion-sex-offender",
+    "TGT.programme-completion-domestic-violence",
+    "TGT.drr-retention",
     "NS05.oasys-high-roh",
 )
 SETS = ("nps-2005-06", "nps-2007-08", "rom-east-of-england-2007-08")
@@ -209,7 +220,83 @@ def _edge_cases() -> list[Case]:
         _case("E-25", **_high_roh(oasys("2006-06-05", missing=["rmp"]))),
         _case("E-26", **_high_roh(oasys("2006-06-05"), roh=[])),  # RoH not recorded
         _case("E-27", **_high_roh(oasys("2006-06-05"), roh=[{"level": "low", "on": "2006-06-01"}])),
+        # Reports: on time, late, no date agreed, due after some evaluation dates.
+        _case("E-28", psr=_psr("2007-05-01", "2007-05-20", "2007-05-18")),
+        _case("E-29", psr=_psr("2007-05-01", "2007-05-20", "2007-05-25")),
+        _case("E-30", psr=_psr("2007-05-01", None, None)),
+        _case("E-31", psr=_psr("2007-11-01", "2007-12-10", None), as_of="2007-12-31"),
+        # Two breaches failing the same day: numbered units.
+        _case(
+            "E-32",
+            breaches=[
+                _breach("2007-09-03", "2007-09-05", "2007-10-30", "order_continued"),
+                {"failed_on": "2007-09-03", "action_on": "2007-09-04"},
+            ],
+        ),
+        # Unpaid work completed, left undone when the order ended, running; numbered units.
+        _case("E-33", sentence={**_CO, "requirements": [_upw(100, "2007-12-01")]}),
+        _case(
+            "E-34",
+            sentence=_ended(
+                "2008-01-10", "revoked_breach", requirements=[_upw(80, None), _upw(80, None)]
+            ),
+        ),
+        _case("E-35", sentence={**_CO, "requirements": [_upw(None, None)]}),
+        # Left to the scalar rule: employment, programmes and drug requirements.
+        _case(
+            "E-36",
+            sentence={
+                **_CO,
+                "requirements": [
+                    _programme("idap", "2007-07-01", "2007-11-01"),
+                    _programme("sotp", "2007-07-01", None),
+                    _programme(None, "2007-07-01", None),
+                    _programme("think_first", None, None),
+                    {"kind": "drug_rehabilitation", "commenced_on": "2007-06-10"},
+                    {"kind": "dtto", "commenced_on": "2007-06-10", "retained_until": "2007-07-01"},
+                    {"kind": "drug_rehabilitation"},
+                ],
+            },
+            outcomes={
+                "employment": [
+                    {"kind": "employment", "started_on": "2007-07-01"},
+                    {
+                        "kind": "vocational_training",
+                        "started_on": "2007-08-01",
+                        "ended_on": "2007-08-10",
+                    },
+                ]
+            },
+        ),
+        _case(
+            "E-37",
+            sentence=_ended(
+                "2008-01-10", "completed", requirements=[_programme("sotp", "2007-07-01", None)]
+            ),
+            outcomes={
+                "employment": [
+                    {"kind": "employment", "started_on": "2007-07-01", "ended_on": "2007-07-10"}
+                ]
+            },
+        ),
     ]
+
+
+_CO = {"kind": "community_order", "sentenced_on": "2007-06-01"}
+
+
+def _psr(requested: str, due: str | None, delivered: str | None) -> dict[str, Any]:
+    return {"kind": "standard_delivery", "requested_on": requested, "due_on": due,
+            "delivered_on": delivered}  # fmt: skip
+
+
+def _upw(hours: int | None, completed: str | None) -> dict[str, Any]:
+    return {"kind": "unpaid_work", "hours": hours, "completed_on": completed}
+
+
+def _programme(name: str | None, commenced: str | None, completed: str | None) -> dict[str, Any]:
+    return {"kind": "accredited_programme", "programme": name, "commenced_on": commenced,
+            "completed_on": completed}  # fmt: skip
 
 
 DATES = (
@@ -253,3 +340,45 @@ def test_on_generated_cases_the_target_kernels_agree(
     for rule in rules:
         if rule.id in RULES:
             _agree(cases, rules, rule.id, as_of, calendar)
+
+
+def _words_agree(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar) -> int:
+    """Every unit a kernel words (``UNIT_WORDS``) reads word for word as its finding, reason
+    and evidence; how many were worded."""
+    rules = _rules(name)
+    worded = 0
+    for rule_id, words in UNIT_WORDS.items():
+        if rule_id not in rules:
+            continue
+        answered = rule_columns(
+            CaseColumns.from_cases(cases), rules, rule_id, as_of=as_of, calendar=calendar
+        )
+        scalar = evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar)
+        said = words(answered, np.arange(len(answered), dtype=np.intp))
+        for found, mine in zip(scalar, said, strict=True):
+            if mine is not None:
+                assert mine == (found.reason, found.evidence), (found.case_ref, rule_id)
+                worded += 1
+    return worded
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_units_worded_on_columns_read_as_their_findings(
+    calendar: WorkingCalendar, name: str
+) -> None:
+    cases = _edge_cases()
+    worded = sum(_words_agree(cases, name, as_of, calendar) for as_of in DATES)
+    assert worded >= 20
+
+
+@settings(max_examples=25)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=8, unique_by=lambda case: case.reference),
+    name=st.sampled_from(SETS),
+    offset=st.integers(min_value=-60, max_value=400),
+)
+def test_on_generated_cases_units_worded_on_columns_read_as_their_findings(
+    cases: list[Case], name: str, offset: int, calendar: WorkingCalendar
+) -> None:
+    _words_agree(cases, name, max(case.as_of for case in cases) + dt.timedelta(days=offset),
+                 calendar)  # fmt: skip

@@ -117,6 +117,30 @@ def test_columns_give_the_findings_report_byte_for_byte(
         assert sum(counts) > 0  # the figures are not all empty
 
 
+#: Measures counted by another anchor: a breach's failure (a mean and a proportion), and
+#: case-level dates for unit measures (sentence, termination).
+OTHER_ANCHORS = {
+    "nps-2007-08": {"N04": "failure", "N05": "failure", "N14": "sentence", "N07": "termination"},
+    "rom-east-of-england-2007-08": {"S10": "failure", "S9": "start", "S2": "sentence"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_ANCHORS))
+@pytest.mark.parametrize("as_of", DATES[1:], ids=str)
+def test_measures_counted_by_another_anchor_on_columns_give_the_findings_report(
+    cases: list[Case], calendar: WorkingCalendar, name: str, as_of: dt.date
+) -> None:
+    anchors = OTHER_ANCHORS[name]
+    expected = TargetTally.start(name, period=PERIOD, anchors=anchors)
+    got = TargetTally.start(name, period=PERIOD, anchors=anchors)
+    for chunk in _chunks(cases, 64):
+        expected.add(evaluate(chunk, expected.ruleset, as_of=as_of, calendar=calendar))
+        got.add_columns(evaluate_columns(chunk, got.ruleset, as_of=as_of, calendar=calendar))
+    report = got.report()
+    assert _json(report) == _json(expected.report())
+    assert all(report[m].counts.in_scope > 0 for m in anchors)  # type: ignore[union-attr]
+
+
 def test_target_performance_and_add_cases_count_on_columns(
     cases: list[Case], calendar: WorkingCalendar
 ) -> None:

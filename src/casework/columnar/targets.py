@@ -10,6 +10,8 @@ termination).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -17,35 +19,59 @@ import numpy.typing as npt
 
 from casework.calendar import Duration
 from casework.columnar import supervision
-from casework.columnar.columns import NO_DAY, CaseColumns, Days, Table, raw_table
+from casework.columnar.columns import (
+    NO_DAY,
+    CaseColumns,
+    Days,
+    Table,
+    from_day_number,
+    raw_table,
+)
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
+    OUTCOMES,
+    Answer,
+    RuleColumns,
     add_duration,
     deadline,
+    deadline_said,
     population,
     register,
 )
-from casework.columnar.raw import lookup
+from casework.columnar.group import min_day
+from casework.columnar.raw import NO_INT, code_of, codes_of, lookup
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
+    Programme,
+    RequirementKind,
     SentenceKind,
     TerminationReason,
 )
-from casework.rules.engine import Basis, Context, Outcome
+from casework.rules import units as unit_checks
+from casework.rules.engine import Basis, Context, Evidence, Outcome
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import oasys as standards_oasys
 from casework.rules.targets import rules as targets
+from casework.text import long_date
 
 __all__ = [
+    "ANCHOR_DAYS",
+    "MEAN_VALUES",
+    "UNIT_WORDS",
     "accommodation_at_end",
+    "breach_resolution",
     "case_dates",
     "compliance",
     "oasys_high_roh",
+    "psr_delivery",
     "six_months_without_breach",
     "successful_completion",
+    "upw_completion",
     "victim_contact",
 ]
 
@@ -114,12 +140,15 @@ def case_table(columns: CaseColumns) -> Table:
 
 @raw_table("tgt.breaches")
 def breach_table(columns: CaseColumns) -> Table:
-    """One row per breach, in record order: breach action day (NO_DAY if none) and how it
-    was resolved (-1 if not). Read from the raw table ``breaches``."""
+    """One row per breach, in record order: the failure to comply, the breach action day
+    and the resolution day (NO_DAY if none), and how it was resolved (-1 if not). Read
+    from the raw table ``breaches``."""
     breaches = columns.raw["breaches"]
     return {
         "owner": breaches["owner"].astype(np.intp),
+        "failed": breaches["failed_on"].copy(),
         "action": breaches["action_on"].copy(),
+        "resolved": breaches["resolved_on"].copy(),
         "resolution": _coded(_RESOLUTION_OF, breaches["resolution"]),
     }
 
@@ -275,24 +304,206 @@ def case_dates(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
 @raw_table("tgt.victims")
 def victim_table(columns: CaseColumns) -> Table:
     """One row per victim eligible for statutory contact, in record order: the unit label
-    ``TGT.victim-contact`` gives it and the first contact offered or made (NO_DAY if none).
-    Only the cases with a victim in the raw tables are read as ``Case`` objects (the
-    rule's own selection of eligible victims, ``_statutory_victims``, decides)."""
-    owner: list[int] = []
-    label: list[str] = []
-    contacted: list[int] = []
-    for row in np.unique(columns.raw["victims"]["owner"]).tolist():
-        case = columns.cases[row]
-        for text, victim in targets._statutory_victims(case):
-            owner.append(row)
-            label.append(text)
-            days = [d for d in (victim.contact_offered_on, victim.contacted_on) if d]
-            contacted.append(_day(min(days)) if days else NO_DAY)
+    ``TGT.victim-contact`` gives it (``Victim <id>``, numbered where two read the same,
+    as the rule's ``_statutory_victims`` labels them) and the first contact offered or
+    made (NO_DAY if none). Read from the raw table ``victims``."""
+    found = columns.raw["victims"]
+    rows = np.flatnonzero(found["statutory"])
+    owner = found["owner"][rows].astype(np.intp)
+    labels = numbered(owner, [f"Victim {ident}" for ident in found["id"][rows].tolist()])
     return {
-        "owner": np.asarray(owner, dtype=np.intp),
-        "label": np.asarray(label, dtype=object),
-        "contacted": np.asarray(contacted, dtype=np.int64),
+        "owner": owner,
+        "label": np.asarray(labels, dtype=object),
+        "contacted": min_day(found["contact_offered_on"][rows], found["contacted_on"][rows]),
     }
+
+
+def numbered(owner: npt.NDArray[np.intp], texts: Sequence[str]) -> list[str]:
+    """Unit labels as the rules' ``_labelled`` gives them: numbered ``(1)``, ``(2)`` ...
+    where two units of one case read the same."""
+    keys = list(zip(owner.tolist(), texts, strict=True))
+    repeats = Counter(keys)
+    seen: Counter[tuple[int, str]] = Counter()
+    out: list[str] = []
+    for key in keys:
+        if repeats[key] > 1:
+            seen[key] += 1
+            out.append(f"{key[1]} ({seen[key]})")
+        else:
+            out.append(key[1])
+    return out
+
+
+def _per_unit(
+    n: int,
+    member: npt.NDArray[np.bool_],
+    owner: npt.NDArray[np.intp],
+    labels: Sequence[str],
+    answered: dict[str, Any],
+) -> dict[str, Any]:
+    """A unit rule's answers: one per unit (``owner``, ``labels`` and ``answered`` aligned,
+    units in case order) for the cases of ``member``, one out-of-scope answer with no unit
+    for every other case, in case order."""
+    keep = np.flatnonzero(member[owner])
+    single = np.flatnonzero(~member)
+    outside = _answers(len(single))
+    rows = np.concatenate([single, owner[keep]]).astype(np.intp)
+    order = np.argsort(rows, kind="stable")
+    out: dict[str, Any] = {
+        name: np.concatenate([outside[name], answered[name][keep]])[order] for name in outside
+    }
+    units = np.concatenate(
+        [np.full(len(single), None, dtype=object), np.asarray(labels, dtype=object)[keep]]
+    )
+    out["row"] = rows[order]
+    out["unit"] = units[order].tolist()
+    return out
+
+
+_DAY_WORDS: dict[int, str] = {}
+
+
+def _long_date(day: int) -> str:
+    words = _DAY_WORDS.get(day)
+    if words is None:
+        date = from_day_number(day)
+        assert date is not None
+        words = _DAY_WORDS[day] = long_date(date)
+    return words
+
+
+_COMMUNITY = (_KIND[SentenceKind.COMMUNITY_ORDER], _KIND[SentenceKind.SUSPENDED_SENTENCE_ORDER])
+
+
+def breach_resolution(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.breach-resolution``: for orders (community and suspended sentence), each
+    breach in record order a deadline from its failure to comply to its resolution."""
+    n = len(columns)
+    try:
+        duration: Duration = ctx.param("breach_resolution_limit").duration
+    except MissingParameterError:
+        return _left_to_scalar(n)
+    breaches = columns.table("tgt.breaches")
+    owner = cast(npt.NDArray[np.intp], breaches["owner"])
+    member = np.zeros(n, dtype=bool)
+    member[owner] = True
+    member &= np.isin(_facts(columns)["kind"], _COMMUNITY)
+    failed = cast(Days, breaches["failed"])
+    answered = deadline(
+        ctx, failed, cast(Days, breaches["resolved"]), duration, columns.record_as_of[owner]
+    )
+    labels = numbered(owner, [f"Breach of {_long_date(day)}" for day in failed.tolist()])
+    return _per_unit(n, member, owner, labels, answered)
+
+
+def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.psr-delivery``: the report of a case that has one, its one unit, answered as
+    ``NS07.psr-delivery`` answers the case (:func:`casework.columnar.supervision.psr_delivery`)."""
+    answered = supervision.psr_delivery(columns, ctx)
+    answered.pop("wording", None)  # the NS07 words lack the unit's label
+    has = columns.raw["case"]["psr"]
+    answered["row"] = np.arange(len(columns), dtype=np.intp)
+    answered["unit"] = [_REPORT if flag else None for flag in has.tolist()]
+    return answered
+
+
+_REPORT = "Pre-sentence report"
+_UNPAID = code_of(RequirementKind.UNPAID_WORK)
+_PROGRAMMES = tuple(Programme)
+
+
+def _requirement_label(hours: int, programme: int) -> str:
+    text = "Unpaid work requirement"
+    if hours != NO_INT:
+        return f"{text} ({hours} hours)"
+    if programme >= 0:
+        return f"{text} ({_PROGRAMMES[programme].value.replace('_', ' ')})"
+    return text
+
+
+def _upw_units(
+    columns: CaseColumns,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], list[str], Days]:
+    """The unpaid work requirements in case order: which cases have one, each one's case,
+    label and completion day (NO_DAY if not completed)."""
+    found = columns.raw["sentence.requirements"]
+    rows = np.flatnonzero(found["kind"] == _UNPAID)
+    owner = found["owner"][rows].astype(np.intp)
+    member = np.zeros(len(columns), dtype=bool)
+    member[owner] = True
+    labels = numbered(
+        owner,
+        [
+            _requirement_label(hours, programme)
+            for hours, programme in zip(
+                found["hours"][rows].tolist(), found["programme"][rows].tolist(), strict=True
+            )
+        ],
+    )
+    return member, owner, labels, found["completed_on"][rows]
+
+
+def upw_completion(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.upw-completion``: each unpaid work requirement met once completed, not met
+    when the order ended first, else not yet due; no dates."""
+    member, owner, labels, completed_on = _upw_units(columns)
+    answered = _answers(len(owner))
+    completed = completed_on != NO_DAY
+    ended = _facts(columns)["terminated"][owner] != NO_DAY
+    _put(answered, completed, _MET, Basis.COMPUTED)
+    _put(answered, ~completed & ended, _NOT_MET, Basis.COMPUTED)
+    _put(answered, ~completed & ~ended, _NA, Basis.NOT_YET_DUE)
+    return _per_unit(len(columns), member, owner, labels, answered)
+
+
+def _left_when(
+    candidates: Callable[[CaseColumns], npt.NDArray[np.bool_]],
+) -> Callable[[CaseColumns, Context], dict[str, Any]]:
+    """A kernel for a rule whose cases without ``candidates`` are outside its population
+    (one answer, out of scope, no dates); the cases with them are left to the scalar rule."""
+
+    def kernel(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
+        answered = _answers(len(columns))
+        answered["special"] = candidates(columns)
+        return answered
+
+    return kernel
+
+
+def _owning(
+    table: str, column: str | None = None, codes: Any = None
+) -> Callable[[CaseColumns], npt.NDArray[np.bool_]]:
+    """Per case: whether it has a row of raw ``table`` (with ``column`` in ``codes``)."""
+
+    def having(columns: CaseColumns) -> npt.NDArray[np.bool_]:
+        found = columns.raw[table]
+        owner: npt.NDArray[np.intp] = found["owner"]
+        if column is not None:
+            owner = owner[np.isin(found[column], codes)]
+        flags = np.zeros(len(columns), dtype=bool)
+        flags[owner] = True
+        return flags
+
+    return having
+
+
+_PROGRAMME_REQUIREMENT = codes_of(RequirementKind.ACCREDITED_PROGRAMME)
+_DRUG_REQUIREMENT = codes_of(RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO)
+#: Rules asked only of cases with an employment episode, a programme or drug requirement.
+_SCALAR_WHEN = {
+    targets.employment_sustained: _owning("outcomes.employment"),
+    targets.employment_or_training_sustained: _owning("outcomes.employment"),
+    targets.programme_completion_general: _owning(
+        "sentence.requirements", "kind", _PROGRAMME_REQUIREMENT
+    ),
+    targets.programme_completion_sex_offender: _owning(
+        "sentence.requirements", "kind", _PROGRAMME_REQUIREMENT
+    ),
+    targets.programme_completion_domestic_violence: _owning(
+        "sentence.requirements", "kind", _PROGRAMME_REQUIREMENT
+    ),
+    targets.drr_retention: _owning("sentence.requirements", "kind", _DRUG_REQUIREMENT),
+}
 
 
 def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -378,6 +589,230 @@ for _rule, _kernel in (
     (targets.accommodation_at_end, accommodation_at_end),
     (targets.six_months_without_breach, six_months_without_breach),
     (targets.victim_contact, victim_contact),
+    (targets.breach_resolution, breach_resolution),
+    (targets.psr_delivery, psr_delivery),
+    (targets.upw_completion, upw_completion),
     (standards_oasys.oasys_high_roh_2005, oasys_high_roh),
+    *((rule, _left_when(having)) for rule, having in _SCALAR_WHEN.items()),
 ):
     register(_rule, _kernel)
+
+
+# ---------------------------------------------------------------- anchors of units
+
+_DEADLINE_BASES = np.asarray(
+    [BASIS_CODE[b] for b in (Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA)], np.int8
+)
+
+
+def _in_deadline(answered: RuleColumns) -> npt.NDArray[np.bool_]:
+    """Answers that are a deadline decided by the rule's body (its evidence names the
+    clock's start, and the day the work was done when it was)."""
+    decided: npt.NDArray[np.bool_] = np.isin(answered.basis, _DEADLINE_BASES)
+    decided &= answered.trigger != NO_DAY
+    return decided
+
+
+def _deadline_day(which: str) -> Callable[[RuleColumns], Days]:
+    def day(answered: RuleColumns) -> Days:
+        values: Days = getattr(answered, which)
+        return np.where(_in_deadline(answered), values, NO_DAY)
+
+    return day
+
+
+def _psr_requested(answered: RuleColumns) -> Days:
+    requested = answered.columns.raw["case"]["psr.requested_on"][answered.row]
+    has = np.asarray([unit is not None for unit in answered.unit], dtype=bool)
+    return np.where(has & (answered.basis != BASIS_CODE[Basis.OUT_OF_SCOPE]), requested, NO_DAY)
+
+
+def _upw_completed(answered: RuleColumns) -> Days:
+    columns = answered.columns
+    member, owner, labels, completed_on = _upw_units(columns)
+    carried = {**_answers(len(owner)), "done": completed_on}
+    placed = _per_unit(len(columns), member, owner, labels, carried)["done"]
+    origin = answered.origin
+    assert origin is not None
+    day = np.where(origin >= 0, placed[np.maximum(origin, 0)], NO_DAY)
+    return np.where(answered.mask(Outcome.MET), day, NO_DAY)
+
+
+def _never(answered: RuleColumns) -> Days:
+    return np.full(len(answered), NO_DAY, dtype=np.int64)
+
+
+#: For a unit-anchored measure counted on columns, the day of its anchor per answer of the
+#: rule's kernel, as :func:`casework.rules.targets.anchors.anchor_date` reads it from that
+#: answer's finding (NO_DAY: none), by (rule id, anchor name). Valid for the kernel's own
+#: answers (``origin`` >= 0) that the in-force dates did not hold (out of scope with a
+#: trigger): the others are read from their findings. tests/targets/test_tally_columns.py
+#: compares every one with the findings.
+ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
+    ("TGT.breach-resolution", "resolution"): _deadline_day("done"),
+    ("TGT.breach-resolution", "failure"): _deadline_day("trigger"),
+    ("TGT.psr-delivery", "request"): _psr_requested,
+    ("TGT.upw-completion", "completion"): _upw_completed,
+    **{
+        (rule.id, anchor): _never
+        for rule, anchor in (
+            (targets.employment_sustained, "sustained"),
+            (targets.employment_or_training_sustained, "sustained"),
+            (targets.programme_completion_general, "completion"),
+            (targets.programme_completion_sex_offender, "completion"),
+            (targets.programme_completion_domestic_violence, "completion"),
+            (targets.drr_retention, "retention_point"),
+        )
+    },
+}
+
+
+def _working_days_to_resolution(answered: RuleColumns) -> Days:
+    """``TGT.breach-resolution``'s "working days to resolution" per answer (-1: none)."""
+    resolved = _in_deadline(answered) & (answered.done != NO_DAY)
+    counted = answered.context.calendar.working_days_between_many(
+        answered.trigger[resolved], answered.done[resolved]
+    )
+    out = np.full(len(answered), -1, dtype=np.int64)
+    out[resolved] = counted
+    return out
+
+
+#: The per-unit value a mean measure averages (``performance.MEAN_VALUE_LABEL``), per
+#: answer of the rule's kernel (-1: none), as :data:`ANCHOR_DAYS` by rule id.
+MEAN_VALUES: dict[str, Callable[[RuleColumns], Days]] = {
+    "TGT.breach-resolution": _working_days_to_resolution,
+}
+
+
+# ---------------------------------------------------------------- units in words
+
+Said = tuple[str, tuple[Evidence, ...]] | None
+
+
+def _unit_said(
+    answered: RuleColumns,
+    chosen: npt.NDArray[np.intp],
+    word: Callable[[Answer, int], tuple[str, tuple[Evidence, ...]] | None],
+) -> list[Said]:
+    """The kernel's own answers of a unit rule among ``chosen`` in words, as the rule's
+    ``unit_rule`` names them (``"<unit>: <reason>"``, the unit first in the evidence);
+    ``None`` for any other (the scalar rule's, held to the in-force dates, out of scope).
+    ``word(answer, index)`` words the answer at ``index`` as the rule's body does."""
+    origin = answered.origin
+    ctx = answered.context
+    record = answered.columns.record_as_of
+    out: list[Said] = []
+    for index in chosen.tolist():
+        label = answered.unit[index]
+        basis = BASES[answered.basis[index]]
+        if origin is None or origin[index] < 0 or label is None or basis is Basis.OUT_OF_SCOPE:
+            out.append(None)
+            continue
+        row = int(answered.row[index])
+        late_by = int(answered.late_by[index])
+        answer = Answer(
+            outcome=OUTCOMES[answered.outcome[index]],
+            basis=basis,
+            trigger=from_day_number(answered.trigger[index]),
+            due=from_day_number(answered.due[index]),
+            done=from_day_number(answered.done[index]),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[answered.late_unit[index]],
+            as_of=ctx.as_of,
+            record_as_of=from_day_number(record[row]),
+        )
+        said = word(answer, index)
+        if said is None:
+            out.append(None)
+        else:
+            reason, evidence = said
+            out.append((f"{label}: {reason}", (Evidence("unit", label), *evidence)))
+    return out
+
+
+def _breach_resolution_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.breach-resolution``: the deadline's words (``units.breach_resolution``), and
+    the working days to resolution when resolved."""
+    ctx = answered.context
+    try:
+        parameter = ctx.param("breach_resolution_limit")
+    except MissingParameterError:
+        return [None] * len(chosen)
+    limit, source = str(parameter.duration), parameter.source
+    labels = unit_checks.BREACH_RESOLUTION_LABELS
+
+    def word(answer: Answer, _index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        said = deadline_said(
+            answer,
+            anchor_label=unit_checks.FAILURE,
+            limit=limit,
+            source=source,
+            done_label=labels.done_label,
+            missing_label=labels.missing_label,
+        )
+        if said is None:
+            return None
+        reason, evidence, _label = said
+        if answer.done is not None and answer.trigger is not None:
+            days = ctx.calendar.working_days_between(answer.trigger, answer.done)
+            evidence = (*evidence, Evidence("working days to resolution", days))
+        return reason, evidence
+
+    return _unit_said(answered, chosen, word)
+
+
+def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.psr-delivery``: the report's words (``units.psr_words``)."""
+    case = answered.columns.raw["case"]
+
+    def word(answer: Answer, index: int) -> tuple[str, tuple[Evidence, ...]]:
+        row = int(answered.row[index])
+        return unit_checks.psr_words(
+            answer.outcome,
+            requested=from_day_number(case["psr.requested_on"][row]),
+            due=from_day_number(case["psr.due_on"][row]),
+            delivered=from_day_number(case["psr.delivered_on"][row]),
+            as_of=answer.as_of,
+            record_as_of=answer.record_as_of,
+        )
+
+    return _unit_said(answered, chosen, word)
+
+
+def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.victim-contact``: the deadline's words (``units.victim_contact``), the victim
+    named in the evidence (its id: the unit is labelled ``Victim <id>``, ids being unique
+    within a case)."""
+    ctx = answered.context
+    try:
+        parameter = ctx.param("victim_contact_limit")
+    except MissingParameterError:
+        return [None] * len(chosen)
+    limit, source = str(parameter.duration), parameter.source
+    labels = unit_checks.VICTIM_CONTACT_LABELS
+
+    def word(answer: Answer, index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        label = answered.unit[index]
+        said = deadline_said(
+            answer,
+            anchor_label="sentence",
+            limit=limit,
+            source=source,
+            done_label=labels.done_label,
+            missing_label=labels.missing_label,
+            extra=(Evidence("victim", str(label).removeprefix("Victim ")),),
+        )
+        return None if said is None else (said[0], said[1])
+
+    return _unit_said(answered, chosen, word)
+
+
+#: The words of a unit rule's kernel answers (:func:`_unit_said`), by rule id, for the
+#: units a target report lists: the same templates the rules call, so word for word the
+#: findings' (tests/targets/test_tally_columns.py compares the reports).
+UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]] = {
+    "TGT.breach-resolution": _breach_resolution_said,
+    "TGT.psr-delivery": _psr_delivery_said,
+    "TGT.victim-contact": _victim_contact_said,
+}

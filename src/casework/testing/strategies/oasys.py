@@ -308,7 +308,7 @@ def _assessment_history(
                     draw,
                     id=next_id(),
                     purpose=AssessmentPurpose.REVIEW,
-                    base=max(day, *_assessment_dates(previous)),
+                    base=max((day, *_assessment_dates(previous))),
                     as_of=as_of,
                     calendar=calendar,
                     missing=missing,
