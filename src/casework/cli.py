@@ -44,29 +44,16 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.calendar import WorkingCalendar
     from casework.columnar import CaseColumns, FindingColumns
     from casework.columnar.core import FindingTable
-    from casework.compare import (
-        Scorer,
-    )
+    from casework.compare import Scorer
     from casework.io import CaseError, LoadResult
     from casework.model import Case
     from casework.model.inspection import Inspection
     from casework.performance import Period
-    from casework.report import (
-        Pseudonyms,
-    )
-    from casework.rules import (
-        Finding,
-        Findings,
-        Rule,
-        RuleError,
-        RuleSet,
-    )
+    from casework.report import Pseudonyms
+    from casework.rules import Finding, Findings, Rule, RuleError, RuleSet
     from casework.rules.targets import NearMiss, TargetSet
     from casework.scoring import ScoringOptions
-    from casework.stream import (
-        StreamedRead,
-        StreamFormat,
-    )
+    from casework.stream import StreamedRead, StreamFormat
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
