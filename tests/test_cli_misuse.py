@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import casework.rules
 from casework import WorkingCalendar, cli
 from casework.calendar import CalendarError
 from casework.cli import EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
@@ -256,12 +257,14 @@ def test_a_reference_cannot_forge_a_line_or_colour_the_terminal(
 def _run_with_a_bug(
     *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The real console entry point, with the validation report broken as a bug would."""
+    """The real console entry point, with the validation report broken as a bug would (the
+    command imports it from casework.report when it runs)."""
     code = (
         "import casework.cli as cli\n"
+        "import casework.report as report\n"
         "def broken(*args, **kwargs):\n"
         "    raise RuntimeError('Jane Doe, born 1970-01-01')\n"
-        "cli.validation_report = broken\n"
+        "report.validation_report = broken\n"
         "cli.main()\n"
     )
     return subprocess.run(
@@ -327,7 +330,7 @@ def test_a_rule_that_raises_is_one_line_naming_the_rule_and_case(
             message = f"rule R.x raised {type(exc).__name__} on case {case.reference}: {exc}"
             raise RuleError(message) from exc
 
-    monkeypatch.setattr(cli, "evaluate_case", failing)
+    monkeypatch.setattr(casework.rules, "evaluate_case", failing)  # the CLI imports it from there
     line = one_error_line(invoke("findings", CASES), code)
     assert line.startswith(f"Error: rule R.x raised {type(cause).__name__} on case EX-0001: ")
     assert expected in line

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-import numpy as np
-
 __all__ = ["CaseRefs", "Lines", "plain"]
 
 
@@ -51,6 +49,8 @@ class CaseRefs(Sequence[str]):
 
     def positions(self) -> Any:
         """The indices into ``refs`` of the cases listed (a numpy array)."""
+        import numpy as np  # noqa: PLC0415 (report.output imports this module: start-up)
+
         codes = self._column if self._mask == 0xFF else self._column & self._mask
         return np.flatnonzero(np.isin(codes, self._values))
 

@@ -21,74 +21,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import attrs
 import click
 
 from casework import console
-from casework.calendar import CalendarError, WorkingCalendar
-from casework.columnar import CaseColumns, FindingColumns, evaluate_columns
-from casework.columnar.core import FindingTable
-from casework.compare import (
-    QuestionClashError,
-    Scorer,
-    compare,
-    inspection_figures,
-    match_after_prefix,
-    question_keys,
-    target_figures,
-)
-from casework.inspection_tally import InspectionTally, countable_on_columns
 from casework.intervals import IntervalOptions
-from casework.io import CaseError, CaseFileError, LoadResult, iter_cases
-from casework.model import Case
-from casework.model.inspection import Inspection, InspectionFileError, load_inspection
-from casework.performance import Period, TargetTally
-from casework.report import (
-    FORMATS,
-    Column,
-    Document,
-    Format,
-    KeyedPseudonyms,
-    Pseudonyms,
-    Report,
-    SequentialPseudonyms,
-    Table,
-    comparison_report,
-    findings_report,
-    format_for_path,
-    inspection_report,
-    pseudonymise,
-    pseudonymise_comparison,
-    ruleset_reference,
-    select_findings,
-    select_questions,
-    select_table,
-    target_report,
-    validation_report,
-)
-from casework.report.charts import require_matplotlib, save_chart
-from casework.report.comparison import proportion_figures
-from casework.report.sample import sample_report
-from casework.rules import (
-    Finding,
-    Findings,
-    Outcome,
-    Rule,
-    RuleDefinitionError,
-    RuleError,
-    RuleSet,
-    evaluate_case,
-)
-from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
-from casework.rules.ruleset import resolve_ruleset
-from casework.rules.targets import (
-    NearMiss,
-    TargetSet,
-    available_target_sets,
-    target_set,
-)
+from casework.report.output import FORMATS, Format, Report, format_for_path
 from casework.sampling import (
     DEFAULT_MANAGED_MONTHS,
     DEFAULT_MAX_SIZE,
@@ -98,17 +38,22 @@ from casework.sampling import (
     SampleType,
     sample_cases,
 )
-from casework.schemas import available_output_schemas, output_schema
-from casework.scoring import ScoringOptions, exact_fraction
-from casework.stream import (
-    DEFAULT_CHUNK,
-    FindingsWriter,
-    MixedDatesError,
-    StreamedRead,
-    StreamFormat,
-    chunked,
-)
 from casework.text import one_line
+
+if TYPE_CHECKING:  # each command imports the modules it uses when it runs (start-up)
+    from casework.calendar import WorkingCalendar
+    from casework.columnar import CaseColumns, FindingColumns
+    from casework.columnar.core import FindingTable
+    from casework.compare import Scorer
+    from casework.io import CaseError, LoadResult
+    from casework.model import Case
+    from casework.model.inspection import Inspection
+    from casework.performance import Period
+    from casework.report import Pseudonyms
+    from casework.rules import Finding, Findings, Rule, RuleError, RuleSet
+    from casework.rules.targets import NearMiss, TargetSet
+    from casework.scoring import ScoringOptions
+    from casework.stream import StreamedRead, StreamFormat
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -248,6 +193,38 @@ def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None
 # ---------------------------------------------------------------------- options
 
 
+class _LazyChoice(click.Choice[str]):
+    """A :class:`click.Choice` whose choices are read when first needed (for a command's
+    help or its use), so that building the command line imports no rule or schema module."""
+
+    def __init__(self, choices: Callable[[], Iterable[str]]) -> None:
+        self._source = choices
+        self._read: tuple[str, ...] | None = None
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._read is None:
+            self._read = tuple(self._source())
+        return self._read
+
+    @choices.setter
+    def choices(self, _value: Sequence[str]) -> None:
+        """(click sets the choices given; they are read from the source instead)"""
+
+
+def _outcome_values() -> list[str]:
+    from casework.rules import Outcome
+
+    return [o.value for o in Outcome]
+
+
+def _output_schema_names() -> tuple[str, ...]:
+    from casework.schemas import available_output_schemas
+
+    return available_output_schemas()
+
+
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -264,6 +241,8 @@ def _did_you_mean(value: str, known: Iterable[str]) -> str:
 
 
 def _calendar() -> WorkingCalendar:
+    from casework.calendar import WorkingCalendar
+
     return WorkingCalendar.england_and_wales()
 
 
@@ -287,6 +266,8 @@ def _parse_assessment_date(
 
 
 def _named_ruleset(name: str) -> RuleSet:
+    from casework.rules.registry import available_rulesets, ruleset
+
     try:
         return ruleset(name)
     except KeyError:
@@ -305,6 +286,9 @@ def _parse_ruleset(
 def _any_ruleset(value: str, option: str, *, allow_code: bool) -> RuleSet:
     """A shipped rule set's name, an overlay file, or (with ``--allow-code``)
     ``package.module:attribute``."""
+    from casework.rules import RuleDefinitionError
+    from casework.rules.ruleset import resolve_ruleset
+
     try:
         return resolve_ruleset(value, allow_code=allow_code)
     except RuleDefinitionError as exc:
@@ -313,6 +297,8 @@ def _any_ruleset(value: str, option: str, *, allow_code: bool) -> RuleSet:
 
 def _parse_period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
     """``2007-04-01..2008-03-31``, a financial year ``2007-08``, or a quarter ``2007-08-Q1``."""
+    from casework.performance import Period
+
     if value is None:
         return None
     text = value.strip()
@@ -334,6 +320,8 @@ def _parse_period(_ctx: click.Context, _param: click.Parameter, value: str | Non
 def _parse_target_set(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> TargetSet | None:
+    from casework.rules.targets import available_target_sets, target_set
+
     if value is None:
         return None
     try:
@@ -370,6 +358,8 @@ def _supplied_figures(targets: TargetSet, pairs: Sequence[str]) -> dict[str, str
 def _near_miss(
     targets: TargetSet, relative: str | None, absolute: str | None, reading: str | None
 ) -> NearMiss | None:
+    from casework.rules.targets import NearMiss
+
     if sum(option is not None for option in (relative, absolute, reading)) > 1:
         raise click.UsageError("give one of --near-miss, --near-miss-points or --near-miss-reading")
     if reading is not None:
@@ -409,6 +399,8 @@ def _fraction_text(text: str) -> Fraction:
 
 def _scoring_options(pairs: Sequence[str]) -> ScoringOptions:
     """``NAME=VALUE`` pairs as :class:`ScoringOptions` (docs/scoring.md#options)."""
+    from casework.scoring import ScoringOptions, exact_fraction
+
     defaults = ScoringOptions()
     fields = attrs.fields_dict(ScoringOptions)
     names = list(fields)
@@ -673,6 +665,9 @@ def _write(path: Path, write: Callable[[], object], option: str) -> None:
 
 def _load(file: Path, as_of: dt.date | None) -> LoadResult:
     """Read every record of FILE (as :func:`~casework.load_cases` does), showing progress."""
+    from casework.io import CaseFileError, LoadResult, iter_cases
+    from casework.model import Case
+
     cases: list[Case] = []
     errors: list[CaseError] = []
     try:
@@ -760,6 +755,8 @@ def _assessment_date(as_of: dt.date | None, cases: Sequence[Case]) -> dt.date:
 
 
 def _chosen_ruleset(rules: RuleSet | None, as_of: dt.date) -> RuleSet:
+    from casework.rules.registry import ruleset_in_force
+
     if rules is not None:
         return rules
     try:
@@ -805,6 +802,8 @@ def _evaluate_file(
 def _evaluate_cases(
     cases: Sequence[Case], rules: RuleSet, assessed_on: dt.date, progress: bool | None
 ) -> Findings:
+    from casework.rules import Findings, RuleError, evaluate_case
+
     calendar = _calendar()
 
     def evaluate_all(chosen: Iterable[Case]) -> Findings:
@@ -822,6 +821,9 @@ def _evaluate_cases(
 def _evaluate_columns(cases: Sequence[Case] | CaseColumns, rules: RuleSet,
                       assessed_on: dt.date) -> FindingColumns:  # fmt: skip
     """A chunk evaluated on columns (kernels where a rule has one, else case by case)."""
+    from casework.columnar import evaluate_columns
+    from casework.rules import RuleError
+
     calendar = _calendar()
     try:
         return evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar)
@@ -833,6 +835,9 @@ def _explained_columns(
     cases: Sequence[Case] | CaseColumns, rules: RuleSet, assessed_on: dt.date
 ) -> FindingTable:
     """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`)."""
+    from casework.columnar import evaluate_columns
+    from casework.rules import RuleError
+
     calendar = _calendar()
     try:
         return evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar).explain()
@@ -844,6 +849,8 @@ def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickExcep
     """The one-line error for a rule that raised: a date outside the calendar is the input's
     problem (exit 1); anything else is a bug (exit 3). Only the rule, the exception's kind and
     the case reference are named: the exception's message could quote the record."""
+    from casework.calendar import CalendarError
+
     where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case EX-0001"
     if isinstance(exc.__cause__, CalendarError):
         return click.ClickException(
@@ -855,6 +862,8 @@ def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickExcep
 
 def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None:
     """The pseudonyms asked for, if any."""
+    from casework.report import KeyedPseudonyms, SequentialPseudonyms
+
     if key_file is not None:
         try:
             key = key_file.read_bytes().strip()
@@ -871,6 +880,8 @@ def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None
 
 def _pseudonymised(findings: Findings, pseudonymise_: bool, key_file: Path | None) -> Findings:
     """The findings with pseudonyms for case references, if asked for."""
+    from casework.report import pseudonymise
+
     names = _pseudonyms(pseudonymise_, key_file)
     return findings if names is None else pseudonymise(findings, names)
 
@@ -946,6 +957,9 @@ def validate(
       casework validate targets-cases.yaml --format csv -o problems.csv
       casework validate bad-cases.jsonl --format json | jq '.errors[].problems'
     """
+    from casework.report import validation_report
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
+
     reading = StreamedRead(file, as_of, one_date=False)
     for _columns in _streamed_columns(reading, DEFAULT_CHUNK):
         pass  # read a chunk at a time into columns: only the rejected records are kept
@@ -967,7 +981,7 @@ def validate(
     "--outcome",
     "outcomes",
     multiple=True,
-    type=click.Choice([o.value for o in Outcome]),
+    type=_LazyChoice(_outcome_values),
     help="Only findings with this outcome (repeat for several).",
 )
 @click.option(
@@ -1042,6 +1056,8 @@ def findings(
     Large files: jsonl and parquet (and csv, written to a file) are written a chunk
     of cases at a time, so memory does not grow with the file.
     """
+    from casework.report import findings_report, select_findings
+
     streamed = _stream_format(format_, output)
     if streamed is not None:
         _stream_findings(
@@ -1097,6 +1113,7 @@ def _check_rule_filters(
 def _stream_format(format_: str | None, output: Path | None) -> StreamFormat | None:
     """The format to write a chunk at a time, if the one asked for streams: jsonl and
     parquet always, csv when written to a file."""
+
     chosen = format_
     if chosen is None and output is not None:
         chosen = _STREAM_SUFFIXES.get(output.suffix.lower(), format_for_path_or_none(output))
@@ -1105,7 +1122,7 @@ def _stream_format(format_: str | None, output: Path | None) -> StreamFormat | N
             "Parquet is written to a file: give --output FILE.parquet", param_hint="'--format'"
         )
     if chosen in STREAM_FORMATS or (chosen == "csv" and output is not None):
-        return cast(StreamFormat, chosen)
+        return cast("StreamFormat", chosen)
     return None
 
 
@@ -1118,6 +1135,9 @@ def format_for_path_or_none(path: Path) -> str | None:
 
 
 def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
+    from casework.io import CaseFileError
+    from casework.stream import MixedDatesError
+
     try:
         with _reading_progress(Path(reading.source)) as progress:
             for case in reading.cases():
@@ -1132,6 +1152,9 @@ def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
 
 def _streamed_columns(reading: StreamedRead, size: int) -> Iterator[CaseColumns]:
     """The accepted records of a streamed read a chunk at a time as columns."""
+    from casework.io import CaseFileError
+    from casework.stream import MixedDatesError
+
     try:
         with _reading_progress(Path(reading.source)) as progress:
             for columns in reading.column_chunks(size):
@@ -1170,6 +1193,10 @@ def _stream_findings(
     Output goes to ``FILE.part`` and is renamed when complete: a run stopped by an error
     leaves no partial file behind.
     """
+    from casework.columnar import CaseColumns
+    from casework.report import pseudonymise, select_findings, select_table
+    from casework.stream import DEFAULT_CHUNK, FindingsWriter, StreamedRead, chunked
+
     reading = StreamedRead(file, as_of)
     wanted = set(case_refs)
     seen: set[str] = set()
@@ -1335,6 +1362,11 @@ def score(
       casework score omi-sample.json --option roh_thread_summaries=false -f json
       casework score omi-sample.json --resamples 5000 --seed 7 --level 90%
     """
+    from casework.inspection_tally import InspectionTally, countable_on_columns
+    from casework.report import inspection_report, pseudonymise
+    from casework.report.charts import require_matplotlib, save_chart
+    from casework.stream import StreamedRead, chunked
+
     scoring = _scoring_options(options)
     chosen_intervals = _interval_choice(intervals, level, resamples, seed, band_threshold)
     if chart_file is not None:
@@ -1417,6 +1449,8 @@ def _emit_scorecard(report: Report, format_: Format | None, output: Path | None)
 
 
 def _load_inspection(path: Path | None) -> Inspection | None:
+    from casework.model.inspection import InspectionFileError, load_inspection
+
     if path is None:
         return None
     try:
@@ -1559,6 +1593,8 @@ def sample(
       casework sample omi-sample.json --as-of 2007-10-15 --minimum ppo=15 -o sample.html
       casework sample omi-sample.json --per-manager 3 --managed-months 4-8 --format json
     """
+    from casework.report.sample import sample_report
+
     if max_size is not None and max_size < size:
         raise click.BadParameter(
             f"must be at least --size ({size}), got {max_size}", param_hint="'--max-size'"
@@ -1690,6 +1726,12 @@ def targets(
       casework targets targets-cases.yaml --set 2007-08 --format csv -o targets.csv
       casework targets targets-cases.yaml --set 2007-08 --national-share 0.5% --figure N15=9.5
     """
+    from casework.columnar import evaluate_columns
+    from casework.performance import Period, TargetTally
+    from casework.report import pseudonymise, target_report
+    from casework.rules import RuleError
+    from casework.stream import DEFAULT_CHUNK, StreamedRead, chunked
+
     tolerance = _near_miss(targets, near_miss_share, near_miss_points, near_miss_reading)
     supplied = _supplied_figures(targets, figures)
     if national_share == 0:
@@ -1734,6 +1776,8 @@ def _rule_id(rule: Rule) -> str:
 def _shared_keys(baseline: RuleSet, variant: RuleSet, key: Callable[[Rule], str]) -> int:
     """How many questions ``key`` pairs across the sets (-1 if it gives two rules of a set
     the same key)."""
+    from casework.compare import QuestionClashError, question_keys
+
     try:
         return len(question_keys(baseline, key).keys() & question_keys(variant, key).keys())
     except QuestionClashError:
@@ -1744,6 +1788,8 @@ def _pairing(
     baseline: RuleSet, variant: RuleSet, how: str, pairs: Sequence[str]
 ) -> tuple[Callable[[Rule], str], str]:
     """How findings are paired across the sets (for ``compare(match=)``), and that in words."""
+    from casework.compare import QuestionClashError, match_after_prefix, question_keys
+
     explicit: dict[str, str] = {}
     for pair in pairs:
         old, sep, new = (part.strip() for part in pair.partition("="))
@@ -1789,6 +1835,9 @@ def _figure_scorers(
     *,
     noise: IntervalOptions | bool,
 ) -> dict[str, Scorer]:
+    from casework.compare import inspection_figures, target_figures
+    from casework.performance import Period
+
     scorers: dict[str, Scorer] = {}
     if period is not None and targets is None:
         raise click.UsageError("--period is the reporting period of --targets; give --targets too")
@@ -1949,6 +1998,11 @@ def diff(
         --no-intervals
       casework diff cases.json -b national-standards-2007 -v mypackage.rules:pilot --allow-code
     """
+    from casework.compare import compare
+    from casework.report import comparison_report, pseudonymise_comparison, select_questions
+    from casework.report.comparison import proportion_figures
+    from casework.rules import RuleError
+
     baseline = _any_ruleset(baseline_ref, "'--baseline'", allow_code=allow_code)
     variant = _any_ruleset(variant_ref, "'--variant'", allow_code=allow_code)
     match, paired_by = _pairing(baseline, variant, how, pairs)
@@ -2008,6 +2062,9 @@ def rulesets(format_: Format | None, output: Path | None) -> None:
       casework rulesets
       casework rulesets --format json
     """
+    from casework.report import Column, Document, Table
+    from casework.rules.registry import available_rulesets, ruleset
+
     chosen = [ruleset(name) for name in available_rulesets()]
     rows = tuple(
         (
@@ -2049,6 +2106,8 @@ def rules(names: tuple[str, ...], format_: Format | None, output: Path | None) -
       casework rules --format markdown -o rules.md
       casework rules --format csv
     """
+    from casework.report import ruleset_reference
+
     _emit(ruleset_reference([_named_ruleset(name) for name in names] or None), format_, output)
 
 
@@ -2056,7 +2115,7 @@ def rules(names: tuple[str, ...], format_: Format | None, output: Path | None) -
 @click.option(
     "--output",
     "what",
-    type=click.Choice(available_output_schemas()),
+    type=_LazyChoice(_output_schema_names),
     default="case-file",
     show_default=True,
     help="Whose schema: the case file read, or a JSON output (finding: one line of "
@@ -2072,6 +2131,8 @@ def schema(what: str) -> None:
       casework schema --output findings > findings.schema.json
       casework schema --output inspection
     """
+    from casework.schemas import output_schema
+
     click.echo(json.dumps(output_schema(what), indent=2, ensure_ascii=False))
 
 

@@ -49,15 +49,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
-from typing import IO, Any, Final, Literal
+from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from casework.calendar import add_months
-from casework.io import Format as CaseFormat
-from casework.io import dump_cases
-from casework.model import Case, RohLevel, SentenceKind, StaffRole
+from casework.model.enums import RohLevel, SentenceKind, StaffRole
 from casework.text import percent, plural
+
+if TYPE_CHECKING:  # the command line reads the defaults here without the model (start-up)
+    from casework.io import Format as CaseFormat
+    from casework.model import Case
 
 __all__ = [
     "DEFAULT_BME_PREFIXES",
@@ -197,6 +198,8 @@ def ineligibility(
     managed_from: ManagedFrom = "start",
 ) -> Ineligibility | None:
     """Why ``case`` cannot be sampled on ``as_of``, or ``None`` when it is eligible."""
+    from casework.calendar import add_months  # noqa: PLC0415 (numpy: imported when used)
+
     termination = case.sentence.termination
     if termination is not None and termination.on <= as_of:
         return "ended"
@@ -447,6 +450,8 @@ class CaseSample:
 
         The format comes from the suffix (``.json``, ``.jsonl``, ``.yaml``) unless given.
         """
+        from casework.io import dump_cases  # noqa: PLC0415 (the model: imported when used)
+
         return dump_cases(self.cases, destination, format=format)
 
     def to_dict(self) -> dict[str, Any]:

@@ -136,6 +136,7 @@ class Record(BaseModel):
         use_attribute_docstrings=True,
         # Error messages must never echo what was typed: it may be a name or a date of birth.
         hide_input_in_errors=True,
+        defer_build=True,
     )
 
     _withheld: ClassVar[frozenset[str]] = frozenset()

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TextIO, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias, get_args
 
 import attrs
 
 from casework._caserefs import plain
-from casework.io import LoadResult
 from casework.report.document import (
     TEXT_WIDTH,
     Document,
@@ -28,7 +27,10 @@ from casework.report.document import (
     render_text,
     table_csv,
 )
-from casework.stream import StreamedRead
+
+if TYPE_CHECKING:  # (only annotations: the command line imports FORMATS without them)
+    from casework.io import LoadResult
+    from casework.stream import StreamedRead
 
 __all__ = ["FORMATS", "Format", "Report", "format_for_path", "record_counts"]
 

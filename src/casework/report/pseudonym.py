@@ -27,11 +27,14 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from casework.compare import Comparison
 from casework.rules.engine import Evidence, Finding, Findings
+
+if TYPE_CHECKING:  # (an annotation: pseudonymising findings needs no comparison module)
+    from casework.compare import Comparison
 
 __all__ = [
     "KeyedPseudonyms",

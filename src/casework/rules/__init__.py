@@ -1,41 +1,54 @@
 """Rules: the engine, populations, dated parameters, rule sets and the criteria themselves."""
 
-from casework.rules.engine import (
-    EVERY_CASE,
-    Basis,
-    Context,
-    Evidence,
-    Finding,
-    Findings,
-    MissingFactError,
-    Outcome,
-    Population,
-    Rule,
-    RuleDefinitionError,
-    RuleError,
-    RuleKind,
-    Verdict,
-    cannot_assess,
-    contradictory,
-    evaluate,
-    evaluate_case,
-    iter_findings,
-    met,
-    not_applicable,
-    not_met,
-    not_yet_due,
-    rule,
-    verdict_for,
-)
-from casework.rules.parameters import (
-    MissingParameterError,
-    Parameter,
-    ParameterError,
-    ParameterSet,
-    ParameterTable,
-)
-from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
-from casework.rules.ruleset import Overlay, OverlayError, RuleSet, build_ruleset, resolve_ruleset
+from typing import TYPE_CHECKING
+
+from casework._lazy import lazy_names
+
+# The public names are imported when first used (casework._lazy), so that importing one
+# module of the package does not import them all; type checkers and the API docs see them here.
+if TYPE_CHECKING:
+    from casework.rules.engine import (
+        EVERY_CASE,
+        Basis,
+        Context,
+        Evidence,
+        Finding,
+        Findings,
+        MissingFactError,
+        Outcome,
+        Population,
+        Rule,
+        RuleDefinitionError,
+        RuleError,
+        RuleKind,
+        Verdict,
+        cannot_assess,
+        contradictory,
+        evaluate,
+        evaluate_case,
+        iter_findings,
+        met,
+        not_applicable,
+        not_met,
+        not_yet_due,
+        rule,
+        verdict_for,
+    )
+    from casework.rules.parameters import (
+        MissingParameterError,
+        Parameter,
+        ParameterError,
+        ParameterSet,
+        ParameterTable,
+    )
+    from casework.rules.registry import available_rulesets, ruleset, ruleset_in_force
+    from casework.rules.ruleset import (
+        Overlay,
+        OverlayError,
+        RuleSet,
+        build_ruleset,
+        resolve_ruleset,
+    )
 
 __all__ = [
     "EVERY_CASE",
@@ -77,3 +90,55 @@ __all__ = [
     "ruleset_in_force",
     "verdict_for",
 ]
+
+lazy_names(
+    __name__,
+    {
+        "casework.rules.engine": (
+            "EVERY_CASE",
+            "Basis",
+            "Context",
+            "Evidence",
+            "Finding",
+            "Findings",
+            "MissingFactError",
+            "Outcome",
+            "Population",
+            "Rule",
+            "RuleDefinitionError",
+            "RuleError",
+            "RuleKind",
+            "Verdict",
+            "cannot_assess",
+            "contradictory",
+            "evaluate",
+            "evaluate_case",
+            "iter_findings",
+            "met",
+            "not_applicable",
+            "not_met",
+            "not_yet_due",
+            "rule",
+            "verdict_for",
+        ),
+        "casework.rules.parameters": (
+            "MissingParameterError",
+            "Parameter",
+            "ParameterError",
+            "ParameterSet",
+            "ParameterTable",
+        ),
+        "casework.rules.registry": (
+            "available_rulesets",
+            "ruleset",
+            "ruleset_in_force",
+        ),
+        "casework.rules.ruleset": (
+            "Overlay",
+            "OverlayError",
+            "RuleSet",
+            "build_ruleset",
+            "resolve_ruleset",
+        ),
+    },
+)

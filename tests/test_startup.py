@@ -1,0 +1,203 @@
+"""Start-up: the command line and ``import casework`` import only what they use.
+
+``casework --help`` and ``--version`` import no model, rule, columnar or report module
+(nor numpy, pydantic, pyarrow); each command imports its own modules when it runs.
+The packages' public names are imported on first use (casework._lazy), and every one
+still resolves to the very object of its module. Run in fresh interpreters: the test
+session has imported everything already.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import casework
+
+SRC = Path(casework.__file__).parent
+
+#: Packages whose public names are imported on first use.
+LAZY_PACKAGES = ("casework", "casework.model", "casework.report", "casework.rules")
+
+#: Imported only by the commands (and library calls) that use them.
+HEAVY = (
+    "numpy",
+    "pyarrow",
+    "pydantic",
+    "casework.calendar",
+    "casework.columnar",
+    "casework.compare",
+    "casework.io",
+    "casework.model.case",
+    "casework.performance",
+    "casework.report.comparison",
+    "casework.report.findings",
+    "casework.rules.engine",
+    "casework.rules.registry",
+    "casework.schemas",
+    "casework.scoring",
+    "casework.stream",
+)
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded: list[str] = json.loads(run.stdout.splitlines()[-1])
+    return set(loaded)
+
+
+def _heavy(loaded: set[str]) -> list[str]:
+    return [name for name in HEAVY if name in loaded]
+
+
+def test_importing_the_command_line_imports_no_heavy_module() -> None:
+    loaded = _modules_after("import casework.cli")
+    assert "casework.cli" in loaded
+    assert _heavy(loaded) == []
+
+
+@pytest.mark.parametrize("argument", ["--help", "--version"])
+def test_help_and_version_import_no_heavy_module(argument: str) -> None:
+    code = (
+        "import contextlib, io\n"
+        "from casework.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):\n"
+        f"    main([{argument!r}], prog_name='casework')\n"
+        "assert out.getvalue().strip(), 'nothing printed'\n"
+    )
+    assert _heavy(_modules_after(code)) == []
+
+
+def test_importing_casework_imports_none_of_its_public_modules() -> None:
+    loaded = _modules_after("import casework")
+    assert _heavy(loaded) == []
+    assert not {name for name in loaded if name.startswith("casework.sampling")}
+
+
+def test_a_command_imports_what_it_uses() -> None:
+    """The lazy names are there when a command runs: `findings` reads and evaluates."""
+    cases = Path(__file__).resolve().parents[1] / "examples" / "cases.json"
+    code = (
+        "import contextlib, io\n"
+        "from casework.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main(['findings', {str(cases)!r}, '-f', 'json'], prog_name='casework')\n"
+    )
+    loaded = _modules_after(code)
+    assert {"casework.rules.engine", "casework.report.findings", "numpy"} <= loaded
+    assert "casework.compare" not in loaded  # only `diff` compares
+
+
+@pytest.mark.parametrize("package", LAZY_PACKAGES)
+def test_every_public_name_resolves_to_its_modules_object(package: str) -> None:
+    module = importlib.import_module(package)
+    names: dict[str, str] = module._lazy_names
+    assert set(names) == set(module.__all__)
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert value is getattr(importlib.import_module(names[name]), name), name
+        assert name in dir(module)
+
+
+def _type_checking_imports(package: str) -> dict[str, str]:
+    """name -> module of the ``if TYPE_CHECKING:`` imports of ``package``'s __init__.py."""
+    path = SRC.parent / package.replace(".", "/") / "__init__.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                assert statement.module is not None
+                found.update((alias.name, statement.module) for alias in statement.names)
+    return found
+
+
+@pytest.mark.parametrize("package", LAZY_PACKAGES)
+def test_type_checkers_and_docs_see_the_same_names_as_the_runtime(package: str) -> None:
+    """What mypy and mkdocstrings read (the TYPE_CHECKING imports) is what is imported."""
+    module = importlib.import_module(package)
+    assert _type_checking_imports(package) == dict(module._lazy_names)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        _ = casework.no_such_name  # type: ignore[attr-defined]
+    assert not hasattr(casework.rules, "_private")
+
+
+def test_a_submodule_not_listed_is_imported_on_first_use_as_before() -> None:
+    loaded = _modules_after(
+        "import casework\nassert casework.scoring.__name__ == 'casework.scoring'"
+    )
+    assert "casework.scoring" in loaded
+
+
+COMPARE = "sys.modules['casework.compare'].compare"
+RULESET = "sys.modules['casework.rules.registry'].ruleset"
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "expected"),
+    [
+        # casework.compare is the function, also once the module of that name is imported
+        ("import casework.compare\nimport casework", "casework.compare", COMPARE),
+        ("import casework\nimport casework.compare", "casework.compare", COMPARE),
+        ("from casework.compare import compare\nimport casework", "casework.compare", COMPARE),
+        # casework.rules.ruleset is the registry's ruleset(), not the module ruleset.py
+        ("import casework.rules.ruleset", "casework.rules.ruleset", RULESET),
+        ("import casework.rules.registry", "casework.rules.ruleset", RULESET),
+        (
+            "from casework.rules import ruleset\nimport casework.rules.ruleset",
+            "casework.rules.ruleset",
+            RULESET,
+        ),
+    ],
+)
+def test_a_public_name_shared_with_a_submodule_stays_the_public_name(
+    code: str, value: str, expected: str
+) -> None:
+    """As when the packages imported every name eagerly."""
+    probe = f"import sys\n{code}\nimport casework.rules\nprint({value} is {expected})"
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert run.stdout.strip() == "True"
+
+
+def test_the_public_name_is_the_function_in_this_process_too() -> None:
+    assert isinstance(casework.compare, types.FunctionType)
+    assert casework.compare is importlib.import_module("casework.compare").compare
+    assert casework.rules.ruleset is importlib.import_module("casework.rules.registry").ruleset
+
+
+def test_lazy_choices_are_read_for_help_and_checked_on_use() -> None:
+    """`findings --outcome` and `schema --output` list their choices without importing
+    them at start-up; a wrong one is still a usage error naming the choices."""
+    from click.testing import CliRunner
+
+    from casework.cli import main
+    from casework.rules import Outcome
+    from casework.schemas import available_output_schemas
+
+    runner = CliRunner()
+    shown = runner.invoke(main, ["findings", "--help"])
+    assert shown.exit_code == 0
+    assert all(outcome.value in shown.output for outcome in Outcome)
+    wrong = runner.invoke(main, ["schema", "--output", "nothing"])
+    assert wrong.exit_code == 2
+    assert all(name in wrong.output for name in available_output_schemas())
+    right = runner.invoke(main, ["schema", "--output", "finding"])
+    assert right.exit_code == 0
+    assert json.loads(right.output)
