@@ -378,6 +378,11 @@ def _outcome(result: Any, findings: Path | None) -> dict[str, Any]:
     return out
 
 
+def _warm_up() -> None:
+    """Import the modules a part needs (on a worker, before the timing)."""
+    import casework.scale  # noqa: F401, PLC0415
+
+
 def scale_out(cases: int, seed: int, parts: int, findings: bool) -> None:
     """One job on one file: in one process, on a LocalCluster of 1 worker, of 2 workers."""
     import shutil  # noqa: PLC0415
@@ -437,7 +442,7 @@ def scale_out(cases: int, seed: int, parts: int, findings: bool) -> None:
             ) as cluster,
             Client(cluster) as client,
         ):
-            client.run(__import__, "casework.scale")  # workers start up before the timing
+            client.run(_warm_up)  # workers start up before the timing
 
             def on_dask(client: Any = client, name: str = name) -> Any:
                 return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib
 import json
+import pickle
 import subprocess
 import sys
 import types
@@ -201,3 +202,13 @@ def test_lazy_choices_are_read_for_help_and_checked_on_use() -> None:
     right = runner.invoke(main, ["schema", "--output", "finding"])
     assert right.exit_code == 0
     assert json.loads(right.output)
+
+
+@pytest.mark.parametrize(
+    "name", ["casework", "casework.model", "casework.rules", "casework.report"]
+)
+def test_a_lazy_package_pickles_by_name(name: str) -> None:
+    """A Dask worker may be sent or return the package: it pickles as a plain module does,
+    by name, and unpickles as the same module object."""
+    package = importlib.import_module(name)
+    assert pickle.loads(pickle.dumps(package)) is package

@@ -55,6 +55,11 @@ class _LazyPackage(types.ModuleType):
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *self._lazy_names})
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        # Pickled by name, as pickle and cloudpickle treat a plain module (a Dask worker
+        # that returns or is sent the package imports it again).
+        return importlib.import_module, (self.__name__,)
+
 
 def lazy_names(package: str, names: Mapping[str, Iterable[str]]) -> None:
     """Make ``package`` import each of ``names`` (module -> its names) on first use."""
