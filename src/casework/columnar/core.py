@@ -20,7 +20,7 @@ every case of every shipped rule set (:func:`evaluate_columns` against
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -332,6 +332,24 @@ class Answer:
     """The evaluation's as_of."""
     record_as_of: dt.date | None
     """The date the case record describes the case as at."""
+
+    @classmethod
+    def of_unit(cls, parts: Mapping[str, Any], u: int, whole: Answer) -> Answer:
+        """The ``u``-th row of a units table of answer columns (``outcome``, ``basis``,
+        ``trigger``, ``due``, ``done``, ``late_by``, ``late_unit``), as an answer of the
+        case ``whole`` answers for (its as_of and record date)."""
+        late_by = int(parts["late_by"][u])
+        return cls(
+            outcome=OUTCOMES[parts["outcome"][u]],
+            basis=BASES[parts["basis"][u]],
+            trigger=from_day_number(int(parts["trigger"][u])),
+            due=from_day_number(int(parts["due"][u])),
+            done=from_day_number(int(parts["done"][u])),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[parts["late_unit"][u]],
+            as_of=whole.as_of,
+            record_as_of=whole.record_as_of,
+        )
 
 
 Explained = tuple[str, tuple[Evidence, ...], str | None]

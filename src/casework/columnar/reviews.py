@@ -44,17 +44,13 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
-    from_day_number,
     raw_table,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
-    BASES,
     BASIS_CODE,
     LATE_CODE,
-    LATE_UNITS,
     OUTCOME_CODE,
-    OUTCOMES,
     Answer,
     Explained,
     Wording,
@@ -645,18 +641,7 @@ def _periodic_said(
     checked: dict[int, Verdict] = {}
     for number, u in enumerate(range(int(first), int(stop)), start=1):
         label = first_label if number == 1 else words.previous_label
-        late_by = int(parts["late_by"][u])
-        unit = Answer(
-            outcome=OUTCOMES[parts["outcome"][u]],
-            basis=BASES[parts["basis"][u]],
-            trigger=from_day_number(int(parts["trigger"][u])),
-            due=from_day_number(int(parts["due"][u])),
-            done=from_day_number(int(parts["done"][u])),
-            late_by=None if late_by < 0 else late_by,
-            late_unit=LATE_UNITS[parts["late_unit"][u]],
-            as_of=answer.as_of,
-            record_as_of=answer.record_as_of,
-        )
+        unit = Answer.of_unit(parts, u, answer)
         if unit.trigger is None or unit.due is None:
             return None
         every.append(Interval(number, unit.trigger, label, unit.due, unit.done))

@@ -36,12 +36,9 @@ from casework.columnar.columns import (
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
-    BASES,
     BASIS_CODE,
     LATE_CODE,
-    LATE_UNITS,
     OUTCOME_CODE,
-    OUTCOMES,
     Answer,
     Explained,
     Wording,
@@ -718,18 +715,7 @@ def _units_said(
     """A combined answer over units in words (:func:`units_wording`)."""
     verdicts: list[tuple[str, Verdict]] = []
     for u in range(int(first), int(stop)):
-        late_by = int(parts["late_by"][u])
-        unit = Answer(
-            outcome=OUTCOMES[parts["outcome"][u]],
-            basis=BASES[parts["basis"][u]],
-            trigger=from_day_number(int(parts["trigger"][u])),
-            due=from_day_number(int(parts["due"][u])),
-            done=from_day_number(int(parts["done"][u])),
-            late_by=None if late_by < 0 else late_by,
-            late_unit=LATE_UNITS[parts["late_unit"][u]],
-            as_of=answer.as_of,
-            record_as_of=answer.record_as_of,
-        )
+        unit = Answer.of_unit(parts, u, answer)
         name = None if names is None else str(names[u])
         said = deadline_said(
             unit,
