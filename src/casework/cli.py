@@ -1054,7 +1054,7 @@ def findings(
       casework findings cases.json --as-of 2007-10-15 -o findings.parquet
 
     Large files: jsonl and parquet (and csv, written to a file) are written a chunk
-    of cases at a time, so memory does not grow with the file.
+    of cases at a time, so memory grows only by a few bytes a case.
     """
     from casework.report import findings_report, select_findings
 
