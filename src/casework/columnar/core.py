@@ -725,6 +725,21 @@ class RuleColumns:
         first = int(np.searchsorted(self.row, case_row, side="left"))
         return found[index - first]
 
+    def answer(self, i: int) -> Answer:
+        """The ``i``-th answer as plain values, as a :class:`Wording` is given it."""
+        late_by = int(self.late_by[i])
+        return Answer(
+            outcome=OUTCOMES[self.outcome[i]],
+            basis=BASES[self.basis[i]],
+            trigger=from_day_number(self.trigger[i]),
+            due=from_day_number(self.due[i]),
+            done=from_day_number(self.done[i]),
+            late_by=None if late_by < 0 else late_by,
+            late_unit=LATE_UNITS[self.late_unit[i]],
+            as_of=self.context.as_of,
+            record_as_of=from_day_number(self.columns.record_as_of[self.row[i]]),
+        )
+
     def findings(self) -> tuple[Finding, ...]:
         """Every answer's finding, explained, in answer order (the scalar rule's own: kept
         when the rule was answered case by case, else each case asked again now)."""
@@ -856,20 +871,8 @@ class RuleColumns:
             return worded
         for i in np.flatnonzero(usable).tolist():
             j = int(slot[origin[i]])
-            late_by = int(self.late_by[i])
-            answer = Answer(
-                outcome=OUTCOMES[self.outcome[i]],
-                basis=BASES[self.basis[i]],
-                trigger=from_day_number(self.trigger[i]),
-                due=from_day_number(self.due[i]),
-                done=from_day_number(self.done[i]),
-                late_by=None if late_by < 0 else late_by,
-                late_unit=LATE_UNITS[self.late_unit[i]],
-                as_of=as_of,
-                record_as_of=from_day_number(record[self.row[i]]),
-            )
             values = {n: c[j] for n, c in zip(names, columns, strict=True)}
-            said = wording.words(answer, **constants, **values)
+            said = wording.words(self.answer(i), **constants, **values)
             if said is not None:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True

@@ -31,9 +31,7 @@ from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
     BASES,
     BASIS_CODE,
-    LATE_UNITS,
     OUTCOME_CODE,
-    OUTCOMES,
     Answer,
     RuleColumns,
     add_duration,
@@ -700,8 +698,6 @@ def _unit_said(
     ``None`` for any other (the scalar rule's, held to the in-force dates, out of scope).
     ``word(answer, index)`` words the answer at ``index`` as the rule's body does."""
     origin = answered.origin
-    ctx = answered.context
-    record = answered.columns.record_as_of
     out: list[Said] = []
     for index in chosen.tolist():
         label = answered.unit[index]
@@ -709,20 +705,7 @@ def _unit_said(
         if origin is None or origin[index] < 0 or label is None or basis is Basis.OUT_OF_SCOPE:
             out.append(None)
             continue
-        row = int(answered.row[index])
-        late_by = int(answered.late_by[index])
-        answer = Answer(
-            outcome=OUTCOMES[answered.outcome[index]],
-            basis=basis,
-            trigger=from_day_number(answered.trigger[index]),
-            due=from_day_number(answered.due[index]),
-            done=from_day_number(answered.done[index]),
-            late_by=None if late_by < 0 else late_by,
-            late_unit=LATE_UNITS[answered.late_unit[index]],
-            as_of=ctx.as_of,
-            record_as_of=from_day_number(record[row]),
-        )
-        said = word(answer, index)
+        said = word(answered.answer(index), index)
         if said is None:
             out.append(None)
         else:
