@@ -265,6 +265,7 @@ def layout() -> Mapping[str, TableLayout]:
 # ---------------------------------------------------------------- the reference reader
 
 
+#: The value of each kind of column for a value left out (the writers' too).
 _NONE_OF: dict[Kind, Any] = {
     Kind.DAY: NO_DAY,
     Kind.ENUM: -1,

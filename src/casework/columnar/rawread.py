@@ -49,6 +49,7 @@ from casework._fastread import _KEY_END, FastReader, _Builder, _Plan
 from casework._limits import Limits
 from casework.columnar.raw import (
     _DTYPES,
+    _NONE_OF,
     NO_DAY,
     NO_INT,
     Column,
@@ -434,14 +435,6 @@ def _planned() -> tuple[dict[str, TableLayout], dict[str, tuple[_Step, ...]]]:
 # ---------------------------------------------------------------- writing a chunk
 
 
-_NONE_OF: dict[Kind, Any] = {
-    Kind.DAY: NO_DAY,
-    Kind.ENUM: -1,
-    Kind.BOOL: False,
-    Kind.OPTIONAL_BOOL: -1,
-    Kind.INT: NO_INT,
-    Kind.TEXT: None,
-}
 _is = operator.is_
 
 
