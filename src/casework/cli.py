@@ -1135,31 +1135,26 @@ def format_for_path_or_none(path: Path) -> str | None:
 
 
 def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
-    from casework.io import CaseFileError
-    from casework.stream import MixedDatesError
-
-    try:
-        with _reading_progress(Path(reading.source)) as progress:
-            for case in reading.cases():
-                progress.update(reading.records)
-                yield case
-            progress.update(reading.records)
-    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except MixedDatesError as exc:
-        raise click.UsageError(str(exc)) from None
+    """The accepted records of a streamed read, case by case."""
+    return _streamed(reading, reading.cases)
 
 
 def _streamed_columns(reading: StreamedRead, size: int) -> Iterator[CaseColumns]:
     """The accepted records of a streamed read a chunk at a time as columns."""
+    return _streamed(reading, lambda: reading.column_chunks(size))
+
+
+def _streamed(reading: StreamedRead, items: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """The ``items`` a streamed read gives, with the reading's progress shown and a file
+    that cannot be read told in one line (exit 1; cases as at different dates: exit 2)."""
     from casework.io import CaseFileError
     from casework.stream import MixedDatesError
 
     try:
         with _reading_progress(Path(reading.source)) as progress:
-            for columns in reading.column_chunks(size):
+            for item in items():
                 progress.update(reading.records)
-                yield columns
+                yield item
             progress.update(reading.records)
     except (CaseFileError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
