@@ -212,3 +212,124 @@ def test_a_lazy_package_pickles_by_name(name: str) -> None:
     by name, and unpickles as the same module object."""
     package = importlib.import_module(name)
     assert pickle.loads(pickle.dumps(package)) is package
+
+
+# ------------------------------------------------ what each command leaves out
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _command_modules(*args: str) -> set[str]:
+    """The modules a fresh interpreter holds after running the command ``args``."""
+    code = (
+        "import contextlib, io\n"
+        "from casework.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main({list(args)!r}, prog_name='casework')\n"
+    )
+    return _modules_after(code)
+
+
+def test_score_written_as_json_draws_no_chart(tmp_path: Path) -> None:
+    """JSON holds the scorecard's data, not the drawing: matplotlib is not imported."""
+    out = tmp_path / "score.json"
+    loaded = _command_modules("score", str(EXAMPLES / "omi-sample.json"), "-o", str(out))
+    assert "casework.report.inspection" in loaded
+    assert json.loads(out.read_text(encoding="utf-8"))["scorecard"]
+    assert not {name for name in loaded if name.split(".")[0] == "matplotlib"}
+    assert "yaml" not in loaded  # PyYAML: only for a YAML case or overlay file
+
+
+def test_a_report_as_json_or_csv_is_the_same_with_or_without_chart1() -> None:
+    """What lets `score -f json/csv` skip drawing Chart 1: the chart is in the document."""
+    from casework import WorkingCalendar, load_cases, load_inspection, score_inspection
+    from casework.report import inspection_report
+    from casework.rules import evaluate
+
+    inspection = load_inspection(EXAMPLES / "omi-inspection.json")
+    cases = load_cases(EXAMPLES / "omi-sample.json").cases
+    found = evaluate(
+        cases, "omi-2007", as_of=inspection.as_of, calendar=WorkingCalendar.england_and_wales()
+    )
+    card = score_inspection(found, inspection=inspection)
+    drawn, undrawn = inspection_report(card, chart=True), inspection_report(card, chart=False)
+    for format_ in ("json", "csv"):
+        assert drawn.render(format_) == undrawn.render(format_)
+    assert drawn.render("html") != undrawn.render("html")  # the drawing is in the document
+
+
+def test_findings_as_csv_import_no_parquet_writer_and_no_yaml(tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    loaded = _command_modules("findings", str(EXAMPLES / "cases.json"), "-o", str(out))
+    assert out.read_text(encoding="utf-8").startswith("case_ref,")
+    assert "casework.stream" in loaded
+    assert "pyarrow.parquet" not in loaded
+    assert "yaml" not in loaded
+
+
+def test_the_program_writes_parquet_without_importing_pandas(tmp_path: Path) -> None:
+    """Run as the program (arguments from sys.argv), `findings -f parquet` keeps pyarrow
+    from importing pandas; the file is the one written when pandas is imported."""
+    from click.testing import CliRunner
+
+    from casework.cli import main
+
+    cases = str(EXAMPLES / "cases.json")
+    program = tmp_path / "program.parquet"
+    argv = ["casework", "findings", cases, "-o", str(program)]
+    loaded = _modules_after(
+        "import contextlib, sys\n"
+        f"sys.argv = {argv!r}\n"
+        "from casework.cli import main\n"
+        "with contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+    )
+    assert "pyarrow" in loaded
+    assert not {name for name in loaded if name.split(".")[0] == "pandas"}
+    called = tmp_path / "called.parquet"  # called from Python: pyarrow left as it is
+    assert CliRunner().invoke(main, ["findings", cases, "-o", str(called)]).exit_code == 0
+    assert program.read_bytes() == called.read_bytes()
+
+
+def test_shipped_tables_are_read_once() -> None:
+    """Every rule set resolves the parameter table; a target set is read once whether it
+    is asked for by its name or by its year."""
+    from casework.rules.parameters import ParameterTable
+    from casework.rules.targets import target_set
+
+    assert ParameterTable.default() is ParameterTable.default()
+    assert target_set("2007-08") is target_set("nps-2007-08")
+
+
+def test_a_command_builds_the_calendar_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`targets` checks its dates against the calendar and then evaluates with it: the
+    England and Wales bank holidays are worked out once."""
+    from click.testing import CliRunner
+
+    from casework import cli
+    from casework.calendar import WorkingCalendar
+
+    built: list[WorkingCalendar] = []
+    original = WorkingCalendar.england_and_wales
+
+    def counted() -> WorkingCalendar:
+        built.append(original())
+        return built[-1]
+
+    monkeypatch.setattr(WorkingCalendar, "england_and_wales", counted)
+    cli._calendar.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            cli.main,
+            [
+                "targets", str(EXAMPLES / "targets-cases.yaml"), "--set", "2007-08",
+                "--period", "2007-04-01..2008-03-31", "--as-of", "2008-06-30", "-f", "json",
+            ],
+        )  # fmt: skip
+    finally:
+        cli._calendar.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)
+    assert len(built) == 1

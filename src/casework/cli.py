@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import difflib
 import fnmatch
+import functools
 import gc
 import json
 import os
@@ -128,6 +129,9 @@ class _Casework(click.Group):
     """
 
     debug = False
+    program = False
+    """Run as the program, in a process of its own (arguments from ``sys.argv``), not
+    called with arguments from Python (a test, a notebook)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -147,6 +151,7 @@ class _Casework(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         self.debug = False
+        self.program = args is None
         try:
             with _few_collections():
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -267,6 +272,7 @@ def _did_you_mean(value: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+@functools.cache  # once a run: the options and the command ask for it (it cannot change)
 def _calendar() -> WorkingCalendar:
     from casework.calendar import WorkingCalendar
 
@@ -1196,6 +1202,34 @@ def _assessed(reading: StreamedRead) -> dt.date:
     return reading.assessed_on
 
 
+def _arrow_without_pandas() -> None:
+    """Spare the program, when it writes Arrow, the import of pandas (some 300 modules,
+    longer than writing a small file): pyarrow imports it on its first ``pa.array()`` to
+    ask whether the values are pandas objects, which ours never are. The first array is
+    made while pandas cannot be imported, so pyarrow notes "no pandas" for the rest of the
+    process; the arrays and the file are the same. Only in a process of its own
+    (:attr:`_Casework.program`): afterwards pyarrow would take pandas objects for plain
+    sequences (a categorical column becomes strings)."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    class NoPandas:
+        """An import finder for which pandas is not installed."""
+
+        @staticmethod
+        def find_spec(name: str, *_: object) -> None:
+            if name.partition(".")[0] == "pandas":
+                raise ModuleNotFoundError("pandas is not imported here", name=name)
+
+    blocker = NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([], pa.int32())
+    finally:
+        sys.meta_path.remove(blocker)
+
+
 def _stream_findings(
     file: Path,
     output: Path | None,
@@ -1219,6 +1253,8 @@ def _stream_findings(
     from casework.report import pseudonymise, select_findings, select_table
     from casework.stream import DEFAULT_CHUNK, FindingsWriter, StreamedRead, chunked
 
+    if streamed == "parquet" and main.program:
+        _arrow_without_pandas()
     reading = StreamedRead(file, as_of)
     wanted = set(case_refs)
     seen: set[str] = set()
@@ -1436,6 +1472,7 @@ def score(
         load=reading,
         strengths_from=strengths_from,
         improvements_below=improvements_below,
+        chart=_renders_document(format_, output),
     )
     _emit_scorecard(report, format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
@@ -1444,6 +1481,19 @@ def score(
 #: Cases evaluated at a time by ``score``: omi-2007 gives about 260 findings a case, so a
 #: chunk of 200 cases holds about 50,000 findings.
 SCORE_CHUNK = 200
+
+
+def _renders_document(format_: Format | None, output: Path | None) -> bool:
+    """Whether the report's document is written: JSON and CSV hold only its data and
+    table, so for them the inspection report does not draw Chart 1 (matplotlib is
+    neither imported nor run; the file is the same)."""
+    chosen = format_
+    if chosen is None and output is not None:
+        try:
+            chosen = format_for_path(output)
+        except ValueError:
+            return True  # a usage error, raised when the report is written
+    return chosen not in ("json", "csv")
 
 
 def _emit_scorecard(report: Report, format_: Format | None, output: Path | None) -> None:

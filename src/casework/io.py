@@ -29,7 +29,6 @@ from typing import IO, Any, Literal, TypeAlias
 import attrs
 from pydantic import ValidationError
 
-from casework import yaml
 from casework._display import html_summary, short
 from casework._fastread import fast_reader
 from casework._limits import KeyedDict, Limits, OversizeNumber
@@ -466,6 +465,8 @@ def _parse_document(text: str, fmt: Format, name: str, limits: Limits) -> object
                 "json.too_deep",
                 line,
             ) from None
+    from casework import yaml  # noqa: PLC0415  (PyYAML: imported for a YAML file only)
+
     try:
         return yaml.load(text, limits=limits)
     except yaml.YAMLLimitError as exc:
@@ -719,6 +720,8 @@ def _write(cases: Iterable[Case], stream: IO[str], fmt: Format) -> int:
         json.dump(records, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
     else:
+        from casework import yaml  # noqa: PLC0415  (PyYAML: imported for a YAML file only)
+
         yaml.dump(records, stream)
     return len(records)
 

@@ -27,13 +27,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, Self, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from casework.calendar import WorkingCalendar
 from casework.columnar.columns import NO_DAY, CaseColumns, day_number, from_day_number
@@ -52,6 +51,9 @@ from casework.rules.engine import (
 from casework.rules.ruleset import RuleSet
 from casework.schemas import FINDING_FIELDS
 from casework.text import csv_cell
+
+if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other formats)
+    import pyarrow.parquet as pq
 
 __all__ = [
     "DEFAULT_CHUNK",
@@ -565,6 +567,8 @@ class FindingsWriter:
     def __enter__(self) -> Self:
         if self.format == "parquet":
             assert self._path is not None
+            import pyarrow.parquet as pq  # noqa: PLC0415
+
             self._parquet = pq.ParquetWriter(self._path, FINDINGS_SCHEMA, compression="zstd")
             return self
         if self._text is None:

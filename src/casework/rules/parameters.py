@@ -25,6 +25,7 @@ silent or ambiguous (documented in ``docs/decisions.md`` under that slug).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import tomllib
@@ -203,14 +204,9 @@ class ParameterTable:
 
     @classmethod
     def default(cls) -> ParameterTable:
-        """The parameters shipped with casework (``casework/rules/data/*.toml``)."""
-        folder = resources.files("casework.rules") / "data"
-        texts = [
-            (entry.name, entry.read_text(encoding="utf-8"))
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-            if entry.name.endswith(".toml") and entry.name.startswith("parameters")
-        ]
-        return cls.from_texts(texts)
+        """The parameters shipped with casework (``casework/rules/data/*.toml``), read
+        once (every shipped rule set resolves them; the table cannot be changed)."""
+        return _shipped_table() if cls is ParameterTable else cls.from_texts(_shipped_texts())
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path]) -> ParameterTable:
@@ -235,6 +231,20 @@ class ParameterTable:
     def resolve(self, on: dt.date) -> ParameterSet:
         """The parameters as at ``on``."""
         return ParameterSet(on, self.definitions)
+
+
+def _shipped_texts() -> list[tuple[str, str]]:
+    folder = resources.files("casework.rules") / "data"
+    return [
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml") and entry.name.startswith("parameters")
+    ]
+
+
+@functools.cache
+def _shipped_table() -> ParameterTable:
+    return ParameterTable.from_texts(_shipped_texts())
 
 
 def _definition(origin: str, name: str, table: Any) -> ParameterDef:

@@ -29,7 +29,6 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from casework import yaml
 from casework.calendar import Duration, TimeUnit
 from casework.rules.engine import IN_FORCE_READINGS, Rule, RuleDefinitionError
 from casework.rules.parameters import (
@@ -432,6 +431,8 @@ class Overlay:
                 f"{file.name}: cannot read the overlay file ({exc.strerror})"
             ) from None
         suffix = file.suffix.lower()
+        from casework import yaml  # noqa: PLC0415  (PyYAML: imported for an overlay file only)
+
         try:
             if suffix == ".toml":
                 data: object = tomllib.loads(text)

@@ -323,7 +323,13 @@ def target_set(name: str) -> TargetSet:
     if name not in files:
         known = ", ".join(sorted(files))
         raise KeyError(f"no target set named {name!r}; known: {known}")
-    entry = files[name]
+    return _shipped_target_set(name)
+
+
+@functools.cache
+def _shipped_target_set(name: str) -> TargetSet:
+    """The shipped set ``name``, read once whichever name it was asked for by."""
+    entry = _files()[name]
     loaded = load_target_set(entry.read_text(encoding="utf-8"), entry.name)
     if loaded.name != name:
         raise TargetDataError(f"{entry.name}: the file names the set {loaded.name!r}")
