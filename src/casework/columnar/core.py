@@ -831,7 +831,9 @@ class RuleColumns:
         slot[wording.at] = np.arange(len(wording.at))
         usable = pending & (origin >= 0)
         usable[usable] &= slot[origin[usable]] >= 0
-        held = usable & (self.basis == BASIS_CODE[Basis.OUT_OF_SCOPE])
+        # Held to the rule's in-force dates (their trigger kept); a kernel's own "not
+        # applicable" (no trigger) is left to its wording.
+        held = usable & (self.basis == BASIS_CODE[Basis.OUT_OF_SCOPE]) & (self.trigger != NO_DAY)
         usable &= ~held
         ctx = self.context
         if held.any() and self.rule.units is None and ctx.by_clock:
