@@ -156,10 +156,14 @@ def _evidence_part(item: Evidence) -> str:
 
 def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
     """:func:`evidence_line` of each finding's evidence, each tuple and each item (findings
-    share them: a rule's time limit, a case's dates) written once."""
+    share them: a rule's time limit, a case's dates) written once, each distinct date put
+    in ISO form once."""
     lines: dict[int, str] = {}
     parts: dict[int, str] = {}
-    shown = []
+    iso: dict[dt.date, str] = {}
+    shown: list[str] = []
+    add = shown.append
+    date = dt.date
     for items in evidence:
         line = lines.get(id(items))
         if line is None:
@@ -167,10 +171,23 @@ def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
             for item in items:
                 part = parts.get(id(item))
                 if part is None:
-                    part = parts[id(item)] = _evidence_part(item)
+                    value = item.value
+                    if type(value) is date:
+                        text = iso.get(value)
+                        if text is None:
+                            text = iso[value] = value.isoformat()
+                        source = item.source
+                        part = (
+                            f"{item.label}: {text} ({source})"
+                            if source
+                            else (f"{item.label}: {text}")
+                        )
+                    else:
+                        part = _evidence_part(item)
+                    parts[id(item)] = part
                 said.append(part)
             line = lines[id(items)] = "; ".join(said)
-        shown.append(line)
+        add(line)
     return shown
 
 
