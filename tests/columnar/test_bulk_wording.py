@@ -21,11 +21,13 @@ from casework.columnar import CaseColumns
 from casework.columnar.columns import NO_DAY, day_number
 from casework.columnar.core import (
     BASES,
+    DETAILS,
     LATE_UNITS,
     MANY,
     OUTCOMES,
     Answers,
     Wording,
+    case_context,
     deadline_said,
     deadline_said_many,
     kernel_for,
@@ -33,6 +35,7 @@ from casework.columnar.core import (
 from casework.model import Case
 from casework.rules import evaluate
 from casework.rules.engine import Basis, Context, Evidence, Outcome, out_of_scope_reason
+from casework.rules.standards import reviews
 from casework.rules.standards.base import ended_before
 from casework.rules.timing import DEADLINE_SENTENCES, deadline_branch, deadline_words
 from casework.testing import strategies as cs
@@ -302,3 +305,36 @@ def test_intervals_all_under_another_standard_are_worded_in_bulk(
     assert finding.basis is Basis.OUT_OF_SCOPE
     assert finding.reason.startswith("Not applicable: every RoH review interval's clock")
     assert said == [(finding.reason, finding.evidence, finding.trigger_label)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(cases=st.lists(cs.cases(), min_size=1, max_size=6), released=st.booleans())
+def test_released_before_the_custody_review_worded_in_bulk(
+    cases: list[Case], released: bool, calendar: WorkingCalendar
+) -> None:
+    """Why a custodial case released early is outside NS07.roh-review-custody, from the
+    template a column at a time: the population's own detail of each case."""
+    if released:  # released a month after sentence: before the review in custody is due
+        cases = [
+            case.model_copy(
+                update={
+                    "sentence": case.sentence.model_copy(
+                        update={"released_on": case.sentence.sentenced_on + dt.timedelta(30)}
+                    )
+                }
+            )
+            for case in cases
+        ]
+    rules = rules_for("national-standards-2007")
+    as_of = max(case.as_of for case in cases)
+    ctx = Context.of(rules, as_of=as_of, calendar=calendar)
+    columns = CaseColumns.from_cases(cases)
+    rows = np.arange(len(cases), dtype=np.intp)
+    said = DETAILS[reviews._released_before_due](columns, ctx, rows)
+    expected = []
+    for row, case in enumerate(cases):
+        verdict = reviews._released_before_due(case, case_context(columns, ctx, row))
+        expected.append(None if verdict is None else (verdict.reason, verdict.evidence))
+    assert said == expected
+    if released:
+        assert all(words is not None for words in said)
