@@ -10,6 +10,7 @@ from fractions import Fraction
 
 __all__ = [
     "FORMULA_STARTS",
+    "UNPRINTABLE_CODES",
     "csv_cell",
     "long_date",
     "month_name",
@@ -39,6 +40,8 @@ _UNPRINTABLE = {
     )
 }
 
+#: The characters :func:`printable` escapes.
+UNPRINTABLE_CODES = frozenset(_UNPRINTABLE)
 
 _MONTHS = (
     "",

@@ -1,6 +1,8 @@
 """The bulk wordings equal the per-answer ones: deadline sentences a column at a time
 (:func:`casework.columnar.core.deadline_said_many`) against
-:func:`~casework.rules.timing.deadline_words` one answer at a time. (The reasons of cases
+:func:`~casework.rules.timing.deadline_words` one answer at a time, and the RoH and plan
+review intervals (``casework.columnar.reviews._periodic_said_many``) against their
+per-answer wording. (The reasons of cases
 outside a population, worded in bulk by :func:`casework.columnar.core.outside_words`, are
 compared with the scalar engine's by tests/columnar/test_findings_written.py.)"""
 
@@ -11,23 +13,35 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from casework import WorkingCalendar
+from casework.columnar import CaseColumns
 from casework.columnar.columns import NO_DAY, day_number
 from casework.columnar.core import (
     BASES,
+    DETAILS,
     LATE_UNITS,
     MANY,
     OUTCOMES,
     Answers,
+    Wording,
+    case_context,
     deadline_said,
     deadline_said_many,
+    kernel_for,
 )
-from casework.rules.engine import Basis, Evidence, Outcome, out_of_scope_reason
+from casework.model import Case
+from casework.rules import evaluate
+from casework.rules.engine import Basis, Context, Evidence, Outcome, out_of_scope_reason
+from casework.rules.standards import reviews
 from casework.rules.standards.base import ended_before
 from casework.rules.timing import DEADLINE_SENTENCES, deadline_branch, deadline_words
+from casework.testing import strategies as cs
+from casework.testing.builders import make_case, oasys, review
 from casework.text import long_date
+from tests.columnar.compare import rules_for
 
 DAYS = st.dates(dt.date(2004, 1, 1), dt.date(2012, 12, 31))
 AS_OF = dt.date(2010, 6, 30)
@@ -199,3 +213,128 @@ def test_outside_a_lasting_population_worded_in_bulk() -> None:
     assert out_of_scope_reason("licence cases") == (
         "Not applicable: the question applies to licence cases."
     )
+
+
+PERIODIC = (
+    ("national-standards-2007", "NS07.roh-review-interval"),
+    ("national-standards-2007", "NS07.plan-review-interval"),
+    ("national-standards-2005", "NS05.roh-review-interval"),
+    ("national-standards-2005", "NS05.plan-review-interval"),
+)
+
+
+def _periodic_answers(cases: list[Case], name: str, rule_id: str, as_of: dt.date, *,
+                      calendar: WorkingCalendar, options: dict[str, str] | None
+                      ) -> tuple[Answers, Wording]:  # fmt: skip
+    """A periodic kernel's worded answers as columns, and its wording."""
+    rules = rules_for(name)
+    columns = CaseColumns.from_cases(cases)
+    ctx = Context.of(rules, as_of=as_of, calendar=calendar, options=options)
+    kernel = kernel_for(rules.rule(rule_id))
+    assert kernel is not None
+    answered = kernel(columns, ctx)
+    wording = answered["wording"]
+    at = wording.at
+    answers = Answers(
+        **{name: answered[name][at] for name in ANSWER_COLUMNS},
+        as_of=as_of,
+        record_as_of=columns.record_as_of[at],
+    )
+    return answers, wording
+
+
+ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=6),
+    pick=st.sampled_from(PERIODIC),
+    offset=st.integers(min_value=-30, max_value=600),
+    option=st.sampled_from([None, "trigger", "due"]),
+)
+def test_periodic_words_in_bulk_equal_one_by_one(
+    cases: list[Case],
+    pick: tuple[str, str],
+    offset: int,
+    option: str | None,
+    calendar: WorkingCalendar,
+) -> None:
+    """The RoH and plan review intervals worded a column at a time (every interval's
+    deadline from the templates at once) say what the per-answer wording says of each."""
+    as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
+    options = None if option is None else {"in_force_by": option}
+    answers, wording = _periodic_answers(cases, *pick, as_of, calendar=calendar, options=options)
+    many = MANY[wording.words]
+    said = many(answers, **wording.constants, **wording.values)
+    one_by_one = [
+        wording.words(
+            answers.answer(k),
+            **wording.constants,
+            **{name: values[k] for name, values in wording.values.items()},
+        )
+        for k in range(len(answers))
+    ]
+    assert said == one_by_one
+
+
+def test_intervals_all_under_another_standard_are_worded_in_bulk(
+    calendar: WorkingCalendar,
+) -> None:
+    """Every 2005 interval's clock starts after the 2005 standards ended: the bulk form
+    words the "not applicable" itself, as the rule does (no Case is built for it)."""
+    case = make_case(
+        reference="EX-2005",
+        as_of="2008-06-30",
+        sentence={"kind": "community_order", "sentenced_on": "2007-10-01"},
+        tiers=[{"tier": 2, "on": "2007-10-01"}],
+        roh=[{"level": "high", "on": "2007-10-01"}],
+        assessments=[
+            oasys("2007-10-03"),
+            review("A1", "2007-11-20"),
+            review("A1", "2008-03-01"),
+        ],
+    )
+    name, rule_id = PERIODIC[2]
+    as_of = dt.date(2008, 6, 30)
+    answers, wording = _periodic_answers(
+        [case], name, rule_id, as_of, calendar=calendar, options=None
+    )
+    said = MANY[wording.words](answers, **wording.constants, **wording.values)
+    (finding,) = evaluate([case], rules_for(name).only([rule_id]), as_of=as_of, calendar=calendar)
+    assert finding.basis is Basis.OUT_OF_SCOPE
+    assert finding.reason.startswith("Not applicable: every RoH review interval's clock")
+    assert said == [(finding.reason, finding.evidence, finding.trigger_label)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(cases=st.lists(cs.cases(), min_size=1, max_size=6), released=st.booleans())
+def test_released_before_the_custody_review_worded_in_bulk(
+    cases: list[Case], released: bool, calendar: WorkingCalendar
+) -> None:
+    """Why a custodial case released early is outside NS07.roh-review-custody, from the
+    template a column at a time: the population's own detail of each case."""
+    if released:  # released a month after sentence: before the review in custody is due
+        cases = [
+            case.model_copy(
+                update={
+                    "sentence": case.sentence.model_copy(
+                        update={"released_on": case.sentence.sentenced_on + dt.timedelta(30)}
+                    )
+                }
+            )
+            for case in cases
+        ]
+    rules = rules_for("national-standards-2007")
+    as_of = max(case.as_of for case in cases)
+    ctx = Context.of(rules, as_of=as_of, calendar=calendar)
+    columns = CaseColumns.from_cases(cases)
+    rows = np.arange(len(cases), dtype=np.intp)
+    said = DETAILS[reviews._released_before_due](columns, ctx, rows)
+    expected = []
+    for row, case in enumerate(cases):
+        verdict = reviews._released_before_due(case, case_context(columns, ctx, row))
+        expected.append(None if verdict is None else (verdict.reason, verdict.evidence))
+    assert said == expected
+    if released:
+        assert all(words is not None for words in said)

@@ -100,6 +100,7 @@ __all__ = [
     "population",
     "population_codes",
     "register",
+    "register_details",
     "register_many",
     "rule_columns",
     "special_rows",
@@ -831,7 +832,9 @@ class RuleColumns:
         slot[wording.at] = np.arange(len(wording.at))
         usable = pending & (origin >= 0)
         usable[usable] &= slot[origin[usable]] >= 0
-        held = usable & (self.basis == BASIS_CODE[Basis.OUT_OF_SCOPE])
+        # Held to the rule's in-force dates (their trigger kept); a kernel's own "not
+        # applicable" (no trigger) is left to its wording.
+        held = usable & (self.basis == BASIS_CODE[Basis.OUT_OF_SCOPE]) & (self.trigger != NO_DAY)
         usable &= ~held
         ctx = self.context
         if held.any() and self.rule.units is None and ctx.by_clock:
@@ -935,6 +938,20 @@ class RuleColumns:
 Detail = tuple[str, tuple[Evidence, ...]] | None
 """What put one case outside a population, in words: the sentence and its evidence."""
 
+DetailsFn = Callable[[CaseColumns, Context, npt.NDArray[np.intp]], list[Detail] | None]
+"""A population detail's bulk form: the detail of each case at ``rows`` (each left out by the
+population), equal to the detail function's; ``None`` to have each case asked."""
+
+#: Bulk forms of population details (:func:`register_details`), by the detail function.
+DETAILS: dict[Callable[..., Any], DetailsFn] = {}
+
+
+def register_details(detail: Callable[..., Any], bulk: DetailsFn) -> None:
+    """Make ``bulk`` the columnar form of the population detail ``detail`` (a function of a
+    case and context giving a :class:`~casework.rules.engine.Verdict` or ``None``):
+    :func:`outside_words` asks it instead of each case."""
+    DETAILS[detail] = bulk
+
 
 def outside_words(
     columns: CaseColumns, population: Population, ctx: Context, rows: npt.NDArray[np.intp]
@@ -981,6 +998,11 @@ def _details(
         lasting = _lasting_details(columns, _cells(detail), ctx, rows)
         if lasting is not None:
             return lasting
+    bulk = DETAILS.get(detail)
+    if bulk is not None:
+        worded = bulk(columns, ctx, rows)
+        if worded is not None:
+            return worded
     asked: list[Detail] = []
     for row in rows.tolist():
         verdict = population.outside(columns.cases[row], case_context(columns, ctx, row))

@@ -36,7 +36,14 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.columnar.columns import _RAW, NO_DAY, CaseColumns, Days, Mask, day_number
-from casework.columnar.core import NO_FACT, NO_PARAMETER, case_context
+from casework.columnar.core import (
+    NO_FACT,
+    NO_PARAMETER,
+    Detail,
+    _dates_in_words,
+    case_context,
+    register_details,
+)
 from casework.columnar.raw import code_of, codes_of
 from casework.model import (
     AssessmentPurpose,
@@ -46,7 +53,7 @@ from casework.model import (
     SentenceKind,
 )
 from casework.rules import population as pops
-from casework.rules.engine import EVERY_CASE, Context, MissingFactError, Population
+from casework.rules.engine import EVERY_CASE, Context, Evidence, MissingFactError, Population
 from casework.rules.parameters import MissingParameterError
 
 __all__ = [
@@ -793,6 +800,30 @@ def _register_dues(reviews: types.ModuleType, supervision: types.ModuleType) -> 
         return due, lacking_parameter(missing)
 
     register_days(reviews._custody_review_due, custody_review_due)
+
+    def released_before_due(
+        columns: CaseColumns, ctx: Context, rows: npt.NDArray[np.intp]
+    ) -> list[Detail] | None:
+        """``reviews._released_before_due`` of the cases at ``rows``, from its template."""
+        released = _case(columns, "sentence.released_on")[rows]
+        due, missing = custody_review_due(columns, ctx)
+        has = released != NO_DAY
+        if (has & ((missing[rows] != 0) | (due[rows] == NO_DAY))).any():
+            return None  # asked of each case (the due date needs a parameter)
+        release_words, release_days = _dates_in_words(released)
+        due_words, _ = _dates_in_words(due[rows])
+        _, sentenced = _dates_in_words(_case(columns, "sentence.sentenced_on")[rows])
+        return [
+            (
+                reviews.RELEASED_BEFORE_DUE.format(released=release_words[k], due=due_words[k]),
+                (Evidence("sentence", sentenced[k]), Evidence("release", release_days[k])),
+            )
+            if known
+            else None
+            for k, known in enumerate(has.tolist())
+        ]
+
+    register_details(reviews._released_before_due, released_before_due)
 
     def upw_start(columns: CaseColumns, _ctx: Context) -> tuple[Days, Why]:
         row = _upw_requirement(columns)

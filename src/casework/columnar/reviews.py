@@ -44,22 +44,29 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
+    from_day_number,
     raw_table,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
     LATE_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
+    OUTCOMES,
     Answer,
     Explained,
     Wording,
     add_duration,
     deadline,
     deadline_said,
+    deadline_said_many,
     deadline_wording,
     register,
+    register_many,
 )
+from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import first_by_keys
 from casework.columnar.raw import code_of
 from casework.model import AssessmentPurpose, RohLevel, SentenceKind
@@ -530,16 +537,19 @@ class PeriodicKernel:
             pick[fill] = then[fill]
         chosen = np.flatnonzero(pick >= 0)
         answers.take(chosen, found, pick[chosen])
+        # Worded: the cases answered by an interval, and those whose every interval is
+        # under another standard (not applicable, as periodic_verdict says).
+        worded = np.unique(point_owner)
         # Each case's intervals, in order, from its first point.
-        first = np.searchsorted(point_owner, chosen, side="left")
-        stop = np.searchsorted(point_owner, chosen, side="right")
+        first = np.searchsorted(point_owner, worded, side="left")
+        stop = np.searchsorted(point_owner, worded, side="right")
         parameter = ctx.param(self.limit)
         answers.wording = Wording(
             _periodic_said,
-            chosen,
+            worded,
             cast(
                 dict[str, Sequence[Any]],
-                {"first": first, "stop": stop, "first_label": labels[chosen]},
+                {"first": first, "stop": stop, "first_label": labels[worded]},
             ),
             {
                 "parts": {**found, "counted": counted},
@@ -617,6 +627,9 @@ _AFTER_FIRST = np.asarray(
 #: The assessment that starts a cycle counted from the previous one, by what is reviewed.
 _INITIAL = {"roh": "the initial RoH assessment", "plan": "the initial sentence plan"}
 _DECIDED = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA})
+#: Bases a periodic check's answer is worded on: decided by an interval, or not applicable
+#: with every interval under another standard.
+_PERIODIC_BASES = _DECIDED | {Basis.OUT_OF_SCOPE}
 
 
 def _periodic_said(
@@ -635,7 +648,7 @@ def _periodic_said(
     """A periodic check's answer in words (:func:`~casework.rules.standards.base.
     periodic_verdict`): the case's intervals ``first`` to ``stop``, each counted one worded
     as its deadline (:func:`~casework.rules.timing.deadline_words`)."""
-    if answer.basis not in _DECIDED:
+    if answer.basis not in _PERIODIC_BASES:
         return None
     every: list[Interval] = []
     checked: dict[int, Verdict] = {}
@@ -671,6 +684,134 @@ def _periodic_said(
     if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
         return None
     return verdict.reason, verdict.evidence, verdict.trigger_label
+
+
+def _periodic_said_many(
+    answers: Answers_,
+    *,
+    first: Sequence[int],
+    stop: Sequence[int],
+    first_label: Sequence[str],
+    parts: dict[str, Any],
+    limit: str,
+    source: str | None,
+    words: Words,
+    window: InForce,
+    by_due: bool,
+) -> list[Explained | None]:
+    """:func:`_periodic_said` of many answers: every interval counted under the standard, of
+    every answer, worded at once (:func:`~casework.columnar.core.deadline_said_many`, the
+    deadline templates), each distinct day made a date once; then each answer's intervals
+    put together by :func:`~casework.rules.standards.base.periodic_verdict`, as the rule
+    does."""
+    said: list[Explained | None] = [None] * len(answers)
+    bases = np.asarray([BASIS_CODE[basis] for basis in _PERIODIC_BASES], dtype=np.int8)
+    asked = np.flatnonzero(np.isin(answers.basis, bases))
+    if not asked.size:
+        return said
+    starts = np.asarray(first, dtype=np.intp)[asked]
+    counts = np.asarray(stop, dtype=np.intp)[asked] - starts
+    # Every interval of every answer asked: its answer (``owner``), place and row in parts.
+    owner = np.repeat(np.arange(asked.size, dtype=np.intp), counts)
+    offset = np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    unit = starts[owner] + offset
+    unworded = np.zeros(asked.size, dtype=bool)
+    unworded[owner[(parts["trigger"][unit] == NO_DAY) | (parts["due"][unit] == NO_DAY)]] = True
+    labels = [str(label) for label in first_label]
+    unit_labels = [
+        labels[k] if number == 0 else words.previous_label
+        for k, number in zip(asked[owner].tolist(), offset.tolist(), strict=True)
+    ]
+    chosen = np.flatnonzero(np.asarray(parts["counted"], dtype=bool)[unit] & ~unworded[owner])
+    picked = {name: parts[name][unit[chosen]] for name in _ANSWER_COLUMNS}
+    deadlines = deadline_said_many(
+        Answers_(
+            **picked,
+            as_of=answers.as_of,
+            record_as_of=answers.record_as_of[asked[owner[chosen]]],
+        ),
+        anchor_label=[unit_labels[j] for j in chosen.tolist()],
+        limit=limit,
+        source=source,
+        done_label=words.done_label,
+        missing_label=words.missing_label,
+    )
+    unit_said: list[Explained | None] = [None] * owner.size
+    for j, deadline_words in zip(chosen.tolist(), deadlines, strict=True):
+        unit_said[j] = deadline_words
+        if deadline_words is None:
+            unworded[owner[j]] = True
+    intervals = _intervals(parts, unit, (offset + 1).tolist(), unit_labels, unit_said)
+    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    for a, k in enumerate(asked.tolist()):
+        if unworded[a] or not counts[a]:
+            continue
+        every = intervals[0][bounds[a] : bounds[a + 1]]
+        checked = {
+            verdict_of[0]: verdict_of[1]
+            for verdict_of in intervals[1][bounds[a] : bounds[a + 1]]
+            if verdict_of is not None
+        }
+        verdict = periodic_verdict(
+            every, checked, limit=limit, source=source, words=words, anchor=every[0].start,
+            anchor_label=labels[k], ended=None, window=window, by_due=by_due,
+        )  # fmt: skip
+        if (
+            verdict.outcome is OUTCOMES[answers.outcome[k]]
+            and verdict.basis is BASES[answers.basis[k]]
+        ):
+            said[k] = (verdict.reason, verdict.evidence, verdict.trigger_label)
+    return said
+
+
+_ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
+
+
+def _intervals(
+    parts: dict[str, Any],
+    unit: npt.NDArray[np.intp],
+    numbers: list[int],
+    labels: list[str],
+    said: list[Explained | None],
+) -> tuple[list[Interval], list[tuple[int, Verdict] | None]]:
+    """The :class:`Interval` of each of these units of a periodic check (``numbers`` their
+    places in their answer's, from 1, ``labels`` their anchors), and the deadline :class:`Verdict`
+    (by number) of each worded one (``said``): as :func:`_periodic_said` makes them one by
+    one, each distinct day made a date once."""
+    distinct, inverse = np.unique(
+        np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]]),
+        return_inverse=True,
+    )
+    dates = [from_day_number(int(number)) for number in distinct.tolist()]
+    picks = inverse.reshape(3, -1).tolist()
+    outcomes = parts["outcome"][unit].tolist()
+    bases = parts["basis"][unit].tolist()
+    late_by = parts["late_by"][unit].tolist()
+    late_units = parts["late_unit"][unit].tolist()
+    every: list[Interval] = []
+    checked: list[tuple[int, Verdict] | None] = []
+    for j, (number, label) in enumerate(zip(numbers, labels, strict=True)):
+        start, due, done = dates[picks[0][j]], dates[picks[1][j]], dates[picks[2][j]]
+        every.append(Interval(number, start, label, due, done))  # type: ignore[arg-type]
+        words = said[j]
+        if words is None:
+            checked.append(None)
+            continue
+        late = late_by[j]
+        checked.append(
+            (
+                number,
+                Verdict(
+                    OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1], trigger=start,
+                    trigger_label=label, due=due, done=done, late_by=None if late < 0 else late,
+                    late_unit=LATE_UNITS[late_units[j]],
+                ),
+            )
+        )  # fmt: skip
+    return every, checked
+
+
+register_many(_periodic_said, _periodic_said_many)
 
 
 # ---------------------------------------------------------------- registration

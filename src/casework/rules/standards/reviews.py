@@ -422,14 +422,18 @@ def _in_custody_when_due(case: Case, ctx: Context) -> bool:
     return released is None or released > _custody_review_due(case, ctx)
 
 
+#: Why a custodial case released early is outside NS07.roh-review-custody (dates in words):
+#: filled in by the rule's population and, a column at a time, by its columnar form.
+RELEASED_BEFORE_DUE = "Released on {released}, before a review in custody was due on {due}."
+
+
 def _released_before_due(case: Case, ctx: Context) -> Verdict | None:
     released = case.sentence.released_on
     if released is None:
         return None
     due = _custody_review_due(case, ctx)
     return not_applicable(
-        f"Released on {long_date(released)}, before a review in custody was due on "
-        f"{long_date(due)}.",
+        RELEASED_BEFORE_DUE.format(released=long_date(released), due=long_date(due)),
         Evidence("sentence", case.sentence.sentenced_on),
         Evidence("release", released),
     )
