@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.io import CaseError, LoadResult
     from casework.model import Case
     from casework.model.inspection import Inspection
-    from casework.performance import Period
+    from casework.performance import Period, TargetTally
     from casework.report import Pseudonyms
     from casework.rules import Finding, Findings, Rule, RuleError, RuleSet
     from casework.rules.targets import NearMiss, TargetSet
@@ -684,6 +684,39 @@ def _emit(report: Report, format_: Format | None, output: Path | None) -> None:
     else:
         _write(output, lambda: output.write_text(text, encoding="utf-8"), "'--output'")
         click.echo(f"Wrote {output}", err=True)
+
+
+def _emit_streamed(report: Report, format_: Format | None, output: Path | None) -> None:
+    """:func:`_emit`, but every format is written a piece at a time
+    (:meth:`~casework.report.Report.write`): a long list, made when read, is never whole
+    in memory (a target report of a caseload lists every unit not met)."""
+    if format_ is None:
+        try:
+            format_ = format_for_path(output) if output is not None else "text"
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    if format_ == "csv" and report.table is None:
+        raise click.UsageError(f"{report.document.title!r} has no table to write as CSV")
+    if (
+        output is None
+        and format_ == "text"
+        and report.text is None
+        and console.is_terminal(sys.stdout)
+    ):
+        _emit(report, format_, output)  # drawn with rich on a terminal
+        return
+    width = console.text_width(sys.stdout, to_file=bool(output))
+    if output is None:
+        report.write(sys.stdout, format_, width=width)
+        return
+    chosen = format_
+
+    def save() -> None:
+        with output.open("w", encoding="utf-8") as stream:
+            report.write(stream, chosen, width=width)
+
+    _write(output, save, "'--output'")
+    click.echo(f"Wrote {output}", err=True)
 
 
 def _write(path: Path, write: Callable[[], object], option: str) -> None:
@@ -1798,11 +1831,9 @@ def targets(
       casework targets targets-cases.yaml --set 2007-08 --format csv -o targets.csv
       casework targets targets-cases.yaml --set 2007-08 --national-share 0.5% --figure N15=9.5
     """
-    from casework.columnar import evaluate_columns
-    from casework.performance import Period, TargetTally
-    from casework.report import pseudonymise, target_report
-    from casework.rules import RuleError
-    from casework.stream import DEFAULT_CHUNK, StreamedRead, chunked
+    from casework.performance import SPILL_AFTER, Period, TargetTally
+    from casework.report import target_report
+    from casework.stream import StreamedRead
 
     tolerance = _near_miss(targets, near_miss_share, near_miss_points, near_miss_reading)
     supplied = _supplied_figures(targets, figures)
@@ -1818,7 +1849,27 @@ def targets(
     chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
     reading = StreamedRead(file, as_of)
-    tally = TargetTally.start(targets, period=chosen_period, area=area)
+    tally = TargetTally.start(targets, period=chosen_period, area=area, spill=SPILL_AFTER)
+    with tally:  # the units listed go to a temporary file past SPILL_AFTER; removed at the end
+        _tally_targets(tally, reading, names)
+        if as_of is None:
+            _assessed(reading)
+        _warn_rejected(file, reading)
+        performance = tally.report(
+            near_miss=tolerance, figures=supplied, national_share=national_share
+        )
+        report = target_report(performance, source=file.name, load=reading)
+        _emit_streamed(report, format_, output)
+    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
+
+
+def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> None:
+    """Count every chunk of the file: on columns, or (pseudonymised) on findings."""
+    from casework.columnar import evaluate_columns
+    from casework.report import pseudonymise
+    from casework.rules import RuleError
+    from casework.stream import DEFAULT_CHUNK, chunked
+
     calendar = _calendar()
     if names is None:  # on columns read straight from the records
         for columns in _streamed_columns(reading, DEFAULT_CHUNK):
@@ -1833,12 +1884,6 @@ def targets(
         for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
             found = _evaluate_cases(chunk, tally.ruleset, _assessed(reading), progress=False)
             tally.add(pseudonymise(found, names))
-    if as_of is None:
-        _assessed(reading)
-    _warn_rejected(file, reading)
-    performance = tally.report(near_miss=tolerance, figures=supplied, national_share=national_share)
-    _emit(target_report(performance, source=file.name, load=reading), format_, output)
-    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
 
 def _rule_id(rule: Rule) -> str:

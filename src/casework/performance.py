@@ -37,11 +37,14 @@ exact (``Fraction``); rounding is for display only.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import itertools
+import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 import numpy as np
@@ -49,6 +52,7 @@ import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
 from casework._display import arrow_table, html_summary, short
+from casework._spill import Block, SpillFile
 from casework.calendar import WorkingCalendar
 from casework.columnar import (
     NO_DAY,
@@ -94,6 +98,7 @@ __all__ = [
     "TargetReport",
     "TargetResult",
     "TargetTally",
+    "UnitList",
     "UnitRef",
     "target_performance",
 ]
@@ -263,10 +268,12 @@ class TargetResult:
     counts: Counts | None = None
     numerator: Fraction | None = None
     denominator: int | None = None
-    failed: tuple[UnitRef, ...] = ()
-    """Units that did not meet the rule (for a mean: units above the target)."""
-    pending_units: tuple[UnitRef, ...] = ()
-    cannot_assess_units: tuple[UnitRef, ...] = ()
+    failed: Sequence[UnitRef] = ()
+    """Units that did not meet the rule (for a mean: units above the target): a tuple, or
+    for a tally that spilled its units to disk a :class:`UnitList` reading them when
+    iterated (equal to the tuple)."""
+    pending_units: Sequence[UnitRef] = ()
+    cannot_assess_units: Sequence[UnitRef] = ()
     basis: str = "computed"
     """``computed`` from findings, ``supplied`` as a figure, or ``none``."""
     anchor: str | None = None
@@ -295,9 +302,17 @@ class TargetResult:
         """The figure as it would be printed."""
         return None if self.assessment is None else self.assessment.figure_display
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready form."""
+    def to_dict(self, *, lazy: bool = False) -> dict[str, Any]:
+        """Plain JSON-ready form; with ``lazy``, unit lists a tally spilled to disk are
+        sequences of dicts made when read (for writing a large report a piece at a time,
+        as :meth:`casework.report.Report.write` does), not lists."""
         assessment = self.assessment
+
+        def listed(refs: Sequence[UnitRef]) -> Sequence[dict[str, Any]]:
+            if lazy and isinstance(refs, UnitList):
+                return _UnitDicts(refs)
+            return [ref.to_dict() for ref in refs]
+
         return {
             "measure": self.measure,
             "label": self.label,
@@ -317,9 +332,9 @@ class TargetResult:
             "numerator": None if self.numerator is None else str(self.numerator),
             "denominator": self.denominator,
             "counts": None if self.counts is None else self.counts.to_dict(),
-            "failed": [ref.to_dict() for ref in self.failed],
-            "pending": [ref.to_dict() for ref in self.pending_units],
-            "cannot_assess": [ref.to_dict() for ref in self.cannot_assess_units],
+            "failed": listed(self.failed),
+            "pending": listed(self.pending_units),
+            "cannot_assess": listed(self.cannot_assess_units),
             "basis": self.basis,
             "anchor": self.anchor,
             "rule_id": self.rule_id,
@@ -427,8 +442,8 @@ class TargetReport:
         total = sum(weight for _, weight in weighted)
         return sum((weight * score(r) for r, weight in weighted), Fraction(0)) / total
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready form."""
+    def to_dict(self, *, lazy: bool = False) -> dict[str, Any]:
+        """Plain JSON-ready form (``lazy``: as :meth:`TargetResult.to_dict`)."""
         return {
             "target_set": self.target_set,
             "version": self.version,
@@ -439,7 +454,7 @@ class TargetReport:
             "near_miss": self.near_miss,
             "national_share": None if self.national_share is None else str(self.national_share),
             "tally": self.tally().to_dict(),
-            "results": [result.to_dict() for result in self.results],
+            "results": [result.to_dict(lazy=lazy) for result in self.results],
         }
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -496,9 +511,254 @@ class _Unit:
     def with_value(self) -> UnitRef:
         return attrs.evolve(self.ref, value=self.value)
 
+    def row(self) -> tuple[Any, ...]:
+        """The unit as plain values (how a spill file holds it)."""
+        ref = self.ref
+        return (
+            self.key,
+            ref.case_ref,
+            ref.unit,
+            ref.reason,
+            ref.value,
+            self.value,
+            self.suitable_at_start,
+        )
 
-def _sorted(units: Iterable[_Unit]) -> list[_Unit]:
-    return sorted(units, key=lambda unit: unit.key)
+    @classmethod
+    def of_row(cls, row: tuple[Any, ...]) -> _Unit:
+        key, case_ref, unit, reason, ref_value, value, suitable = row
+        return cls(key, UnitRef(case_ref, unit, reason, ref_value), value, suitable)
+
+
+def _key(unit: _Unit) -> tuple[int, int, int]:
+    return unit.key
+
+
+class _Run:
+    """Units in input order, each read when iterated: blocks of a spill file (or, once
+    pickled, the blocks' bytes), then units held in memory."""
+
+    __slots__ = ("blocks", "count", "file", "tail")
+
+    def __init__(
+        self,
+        file: SpillFile | None,
+        blocks: tuple[Block, ...] | tuple[bytes, ...],
+        tail: tuple[_Unit, ...],
+        count: int,
+    ) -> None:
+        self.file = file
+        self.blocks = blocks
+        self.tail = tail
+        self.count = count
+
+    @property
+    def on_disk(self) -> bool:
+        return self.file is not None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[_Unit]:
+        file, of_row = self.file, _Unit.of_row
+        for block in self.blocks:
+            rows = (
+                pickle.loads(block)
+                if isinstance(block, bytes)
+                else cast("SpillFile", file).read(block)
+            )
+            for row in rows:
+                yield of_row(row)
+        yield from self.tail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its blocks' bytes (a spill file is this process's own): read from
+        memory on the other side."""
+        file = self.file
+        blocks = tuple(
+            block if isinstance(block, bytes) else cast("SpillFile", file).read_bytes(block)
+            for block in self.blocks
+        )
+        return _Run, (None, blocks, self.tail, self.count)
+
+
+class _Units:
+    """The units of one pool and outcome, in input order: runs from merged tallies, then
+    this tally's own (spilled blocks, then those still held in memory)."""
+
+    __slots__ = ("blocks", "count", "file", "held", "runs")
+
+    def __init__(self, runs: tuple[_Run, ...] = ()) -> None:
+        self.runs = runs
+        self.file: SpillFile | None = None
+        self.blocks: list[Block] = []
+        self.held: list[_Unit] = []
+        self.count = sum(len(run) for run in runs)
+
+    def append(self, unit: _Unit) -> None:
+        self.held.append(unit)
+        self.count += 1
+
+    def spill(self, file: SpillFile) -> None:
+        """Write the units held in memory to ``file`` as one block."""
+        if self.held:
+            self.blocks.append(file.append([unit.row() for unit in self.held]))
+            self.file = file
+            self.held = []
+
+    def all_runs(self) -> tuple[_Run, ...]:
+        own = len(self.blocks) + len(self.held)
+        if not own:
+            return self.runs
+        count = sum(block[2] for block in self.blocks) + len(self.held)
+        return (*self.runs, _Run(self.file, tuple(self.blocks), tuple(self.held), count))
+
+    @property
+    def spilled(self) -> bool:
+        return any(run.on_disk or run.blocks for run in self.all_runs())
+
+    def files(self) -> set[SpillFile]:
+        return {run.file for run in self.all_runs() if run.file is not None}
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[_Unit]:
+        runs = self.all_runs()
+        if len(runs) == 1:
+            return iter(runs[0])
+        return heapq.merge(*runs, key=_key)
+
+    def merged(self, other: _Units) -> _Units:
+        """Both parts' units in input order; sorted runs merged as they are read (two
+        lists held in memory are merged into one)."""
+        runs = (*self.all_runs(), *other.all_runs())
+        if len(runs) > 1 and not any(run.blocks for run in runs):
+            merged = tuple(heapq.merge(*runs, key=_key))
+            runs = (_Run(None, (), merged, len(merged)),)
+        return _Units(runs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Units):
+            return NotImplemented
+        return len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Units, (self.all_runs(),)
+
+    def __repr__(self) -> str:
+        return f"<_Units {self.count}{' spilled' if self.spilled else ''}>"
+
+
+class _Kept:
+    """Which units of a mean a list keeps, by their own value: ``over`` the target (those
+    failing), or ``none`` (no value yet: pending)."""
+
+    __slots__ = ("direction", "target", "which")
+
+    def __init__(self, which: str, target: Fraction | None, direction: Direction) -> None:
+        self.which, self.target, self.direction = which, target, direction
+
+    def __call__(self, unit: _Unit) -> bool:
+        value = unit.value
+        if self.which == "none":
+            return value is None
+        return value is not None and not _within(value, self.target, self.direction)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Kept, (self.which, self.target, self.direction)
+
+
+def _within(value: int, target: Fraction | None, direction: Direction) -> bool:
+    return target is None or (value <= target if direction is Direction.LOWER else value >= target)
+
+
+_Part = tuple[_Units, _Kept | None, bool]
+
+
+class UnitList(Sequence[UnitRef]):
+    """The units a figure lists (:attr:`TargetResult.failed`, ``pending_units``,
+    ``cannot_assess_units``) of a tally that spilled them to disk: a read-only sequence
+    that reads them, in input order, each time it is iterated. It equals (and hashes as)
+    the tuple of the same units, so a report made this way equals one made in memory.
+
+    It reads the tally's spill file: iterate it before the tally is closed.
+    """
+
+    __slots__ = ("_count", "_parts")
+
+    def __init__(self, parts: tuple[_Part, ...], count: int | None = None) -> None:
+        self._parts = parts
+        self._count = count
+
+    def __iter__(self) -> Iterator[UnitRef]:
+        for units, kept, valued in self._parts:
+            for unit in units:
+                if kept is None or kept(unit):
+                    yield unit.with_value() if valued else unit.ref
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = sum(1 for _ in self)
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> UnitRef: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[UnitRef, ...]: ...
+    def __getitem__(self, index: int | slice) -> UnitRef | tuple[UnitRef, ...]:
+        if isinstance(index, slice):
+            if (index.start or 0) >= 0 and (index.stop or 0) >= 0 and (index.step or 1) > 0:
+                return tuple(itertools.islice(self, index.start, index.stop, index.step))
+            return tuple(self)[index]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("unit index out of range")
+        return next(itertools.islice(self, position, None))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str) or not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"UnitList({len(self)} units)"
+
+
+class _UnitDicts(Sequence[dict[str, Any]]):
+    """Each unit's :meth:`UnitRef.to_dict`, made when read."""
+
+    __slots__ = ("_refs",)
+
+    def __init__(self, refs: Sequence[UnitRef]) -> None:
+        self._refs = refs
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (ref.to_dict() for ref in self._refs)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [ref.to_dict() for ref in self._refs[index]]
+        return self._refs[index].to_dict()
+
+
+def _listed(parts: tuple[_Part, ...], count: int, spilled: bool) -> Sequence[UnitRef]:
+    """The units of ``parts``: a tuple when they are all in memory, else a :class:`UnitList`
+    reading them from disk when iterated."""
+    listed = UnitList(parts, count)
+    return listed if spilled else tuple(listed)
 
 
 @attrs.define
@@ -511,26 +771,24 @@ class _Pool:
     """
 
     keep_met: bool = False
-    met: list[_Unit] = attrs.Factory(list)
+    met: _Units = attrs.Factory(_Units)
     met_count: int = 0
     met_suitable: int = 0
-    not_met: list[_Unit] = attrs.Factory(list)
-    pending: list[_Unit] = attrs.Factory(list)
-    cannot_assess: list[_Unit] = attrs.Factory(list)
+    not_met: _Units = attrs.Factory(_Units)
+    pending: _Units = attrs.Factory(_Units)
+    cannot_assess: _Units = attrs.Factory(_Units)
     excluded: int = 0
     outside: int = 0
     unplaced: int = 0
 
-    def counts(self) -> Counts:
-        return Counts(
-            met=self.met_count,
-            not_met=len(self.not_met),
-            pending=len(self.pending),
-            cannot_assess=len(self.cannot_assess),
-            excluded=self.excluded,
-            outside_period=self.outside,
-            unplaced=self.unplaced,
-        )
+    def stores(self) -> tuple[_Units, ...]:
+        """The units kept one by one, by outcome."""
+        return (self.met, self.not_met, self.pending, self.cannot_assess)
+
+    @property
+    def spilled(self) -> bool:
+        """Whether some of the units are on disk."""
+        return any(units.spilled for units in self.stores())
 
     def add(
         self, key: tuple[int, int, int], finding: Finding, day: dt.date | None, period: Period
@@ -603,64 +861,100 @@ class _Pool:
     def merged(self, other: _Pool) -> _Pool:
         return _Pool(
             keep_met=self.keep_met,
-            met=_sorted((*self.met, *other.met)),
+            met=self.met.merged(other.met),
             met_count=self.met_count + other.met_count,
             met_suitable=self.met_suitable + other.met_suitable,
-            not_met=_sorted((*self.not_met, *other.not_met)),
-            pending=_sorted((*self.pending, *other.pending)),
-            cannot_assess=_sorted((*self.cannot_assess, *other.cannot_assess)),
+            not_met=self.not_met.merged(other.not_met),
+            pending=self.pending.merged(other.pending),
+            cannot_assess=self.cannot_assess.merged(other.cannot_assess),
             excluded=self.excluded + other.excluded,
             outside=self.outside + other.outside,
             unplaced=self.unplaced + other.unplaced,
         )
 
 
-def _by_value(pool: _Pool, target: Fraction | None, direction: Direction) -> _Pool:
-    """For a mean: each unit with a value meets when its own value is within the target
-    (so the units that pull the mean over are the ones listed as failing); a unit with no
+@attrs.frozen
+class _Listing:
+    """A pool as a report reads it: the counts and the units listed. For a mean the units
+    are regrouped by their own value: one within the target meets, one over it fails (so
+    the units that pull the mean over are the ones listed as failing), and one with no
     value yet (a breach placed by its failure date, not yet resolved) is pending."""
-    regrouped = attrs.evolve(
-        pool, met=[], met_count=0, met_suitable=0, not_met=[], pending=list(pool.pending)
+
+    counts: Counts
+    failed: Sequence[UnitRef]
+    pending: Sequence[UnitRef]
+    cannot_assess: Sequence[UnitRef]
+    total: int = 0
+    """A mean: the sum of the values averaged."""
+    suitable: int = 0
+    """A change: the units met or not met that were suitable at the start."""
+
+
+def _listing(measure: Measure, pool: _Pool, target: Fraction | None) -> _Listing:
+    """The pool's counts and listed units; read from disk when iterated if it spilled."""
+    spilled = pool.spilled
+    failed: tuple[_Part, ...] = ((pool.not_met, None, False),)
+    pending: tuple[_Part, ...] = ((pool.pending, None, False),)
+    met, not_met, waiting = pool.met_count, len(pool.not_met), len(pool.pending)
+    total = suitable = 0
+    if measure.aggregation is Aggregation.MEAN:
+        direction = measure.direction
+        met = not_met = 0
+        for unit in itertools.chain(pool.met, pool.not_met):
+            value = unit.value
+            if value is None:
+                waiting += 1
+                continue
+            total += value
+            if _within(value, target, direction):
+                met += 1
+            else:
+                not_met += 1
+        over, none = _Kept("over", target, direction), _Kept("none", target, direction)
+        failed = ((pool.met, over, True), (pool.not_met, over, True))
+        pending = (*pending, (pool.met, none, False), (pool.not_met, none, False))
+    elif measure.aggregation is Aggregation.CHANGE:
+        suitable = pool.met_suitable + sum(unit.suitable_at_start for unit in pool.not_met)
+    return _Listing(
+        counts=Counts(
+            met=met,
+            not_met=not_met,
+            pending=waiting,
+            cannot_assess=len(pool.cannot_assess),
+            excluded=pool.excluded,
+            outside_period=pool.outside,
+            unplaced=pool.unplaced,
+        ),
+        failed=_listed(failed, not_met, spilled),
+        pending=_listed(pending, waiting, spilled),
+        cannot_assess=_listed(
+            ((pool.cannot_assess, None, False),), len(pool.cannot_assess), spilled
+        ),
+        total=total,
+        suitable=suitable,
     )
-    for unit in (*pool.met, *pool.not_met):
-        value = unit.value
-        if value is None:
-            regrouped.pending.append(unit)
-        elif target is None or (
-            value <= target if direction is Direction.LOWER else value >= target
-        ):
-            regrouped.met.append(unit)
-            regrouped.met_count += 1
-        else:
-            regrouped.not_met.append(unit)
-    return regrouped
 
 
 def _figure(
-    measure: Measure, pool: _Pool
-) -> tuple[Fraction | None, Fraction | None, int | None, tuple[UnitRef, ...]]:
-    """(figure, numerator, denominator, failed units) for one measure's pool."""
-    failed = tuple(unit.ref for unit in pool.not_met)
+    measure: Measure, listing: _Listing
+) -> tuple[Fraction | None, Fraction | None, int | None]:
+    """(figure, numerator, denominator) for one measure's pool."""
+    met, units = listing.counts.met, listing.counts.in_scope
     match measure.aggregation:
         case Aggregation.PROPORTION:
-            met, n = pool.met_count, pool.met_count + len(pool.not_met)
-            return (Fraction(met, n) if n else None), Fraction(met), n, failed
+            return (Fraction(met, units) if units else None), Fraction(met), units
         case Aggregation.VOLUME:
-            return Fraction(pool.met_count), Fraction(pool.met_count), None, failed
+            return Fraction(met), Fraction(met), None
         case Aggregation.MEAN:
-            values = [unit.value or 0 for unit in (*pool.met, *pool.not_met)]
-            if not values:
-                return None, None, 0, ()
-            total = Fraction(sum(values))
-            over = tuple(unit.with_value() for unit in pool.not_met)
-            return total / len(values), total, len(values), over
-        case Aggregation.CHANGE:
-            units = pool.met_count + len(pool.not_met)
             if not units:
-                return None, None, 0, failed
-            at_start = pool.met_suitable + sum(unit.suitable_at_start for unit in pool.not_met)
-            change = Fraction(pool.met_count - at_start, units)
-            return change, Fraction(pool.met_count - at_start), units, failed
+                return None, None, 0
+            total = Fraction(listing.total)
+            return total / units, total, units
+        case Aggregation.CHANGE:
+            if not units:
+                return None, None, 0
+            change = Fraction(met - listing.suitable, units)
+            return change, Fraction(met - listing.suitable), units
 
 
 def _computed(
@@ -677,17 +971,16 @@ def _computed(
     national = _is_national_volume(measure, area)
     if national and target is not None and national_share is not None:
         target *= national_share
-    if measure.aggregation is Aggregation.MEAN:
-        pool = _by_value(pool, target, measure.direction)
-    figure, numerator, denominator, failed = _figure(measure, pool)
+    listing = _listing(measure, pool, target)
+    figure, numerator, denominator = _figure(measure, listing)
     common = _common(measure, period, area)
     extra: dict[str, Any] = {
-        "counts": pool.counts(),
+        "counts": listing.counts,
         "numerator": numerator,
         "denominator": denominator,
-        "failed": failed,
-        "pending_units": tuple(unit.ref for unit in pool.pending),
-        "cannot_assess_units": tuple(unit.ref for unit in pool.cannot_assess),
+        "failed": listing.failed,
+        "pending_units": listing.pending,
+        "cannot_assess_units": listing.cannot_assess,
         "anchor": anchor.name,
         "rule_id": measure.rule_id,
     }
@@ -712,7 +1005,7 @@ def _computed(
         near_miss=tolerance_for(near_miss, measure.id),
         area=area,
     )
-    reason = _explain(measure, assessment, pool, numerator, denominator)
+    reason = _explain(measure, assessment, listing.counts, numerator, denominator)
     if national and national_share is not None and measure.threshold is not None:
         reason += (
             f" The target is {_percent(national_share)} of the national target of "
@@ -799,7 +1092,7 @@ def _units(count: int | Fraction | None, unit: str) -> str:
 def _explain(
     measure: Measure,
     assessment: Assessment,
-    pool: _Pool,
+    counts: Counts,
     numerator: Fraction | None,
     denominator: int | None,
 ) -> str:
@@ -816,9 +1109,9 @@ def _explain(
     left_out = [
         f"{count} {label}"
         for count, label in (
-            (len(pool.pending), "pending"),
-            (len(pool.cannot_assess), "cannot be assessed"),
-            (pool.excluded, "excluded"),
+            (counts.pending, "pending"),
+            (counts.cannot_assess, "cannot be assessed"),
+            (counts.excluded, "excluded"),
         )
         if count
     ]
@@ -1140,6 +1433,19 @@ class TargetTally:
         for chunk in evaluate_chunks(cases, tally.ruleset, as_of=day, calendar=calendar):
             tally.add(chunk)
         report = tally.report()
+
+    **Spilling.** The units a report lists (every unit not met, pending or that cannot be
+    assessed, each with its sentence: about 400 bytes a case) are held in memory unless
+    the tally is started with ``spill``: then they are written, a chunk at a time, to a
+    temporary file (in ``spill_dir``, default :func:`tempfile.gettempdir`) and the
+    report's unit lists are :class:`UnitList` sequences that read that file when iterated
+    (equal to the tuples a tally in memory gives). ``spill=True`` spills from the first
+    chunk; ``spill=N`` once N units are held (a small caseload never touches the disk;
+    the command line uses :data:`SPILL_AFTER`). Close the tally (:meth:`close`, or use it
+    as a context manager) once its report is written to remove the file at once; else it
+    is removed when the tally and every report reading it are garbage collected. A
+    spilled tally merges with any other (their files are read in turn) and pickles with
+    its units' bytes (read from memory on the other side).
     """
 
     targets: TargetSet = attrs.field(eq=False)
@@ -1152,6 +1458,8 @@ class TargetTally:
     partition: int = 0
     chunks: int = 0
     latest: dt.date | None = None
+    spill: _Spill | None = attrs.field(default=None, eq=False)
+    """Where and when the listed units go to disk (``None``: they stay in memory)."""
 
     @classmethod
     def start(
@@ -1163,8 +1471,21 @@ class TargetTally:
         anchors: Mapping[str, str] | None = None,
         measures: Iterable[str] | None = None,
         partition: int = 0,
+        spill: bool | int = False,
+        spill_dir: str | os.PathLike[str] | None = None,
     ) -> TargetTally:
-        """An empty tally; ``partition`` orders this tally's units before a later partition's."""
+        """An empty tally; ``partition`` orders this tally's units before a later partition's.
+
+        ``spill``: write the units a report lists to a temporary file in ``spill_dir``
+        (``True``: from the first chunk; a number: once that many are held in memory;
+        ``False``, the default: never). See the class's notes on spilling.
+        """
+        if spill is not False and (isinstance(spill, bool) or spill >= 0):
+            chosen_spill = _Spill(spill_dir, 0 if spill is True else int(spill))
+        elif spill is False:
+            chosen_spill = None
+        else:
+            raise ValueError("spill is True, False or a number of units (0 or more)")
         targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
         if area is not None and targets.areas and area not in targets.areas:
             raise ValueError(
@@ -1199,7 +1520,45 @@ class TargetTally:
             },
             measures=None if chosen is None else frozenset(chosen),
             partition=partition,
+            spill=chosen_spill,
         )
+
+    def _spill_held(self) -> None:
+        """After a chunk: the units held in memory to the spill file, once it is in use
+        or they reach the spill's threshold."""
+        spill = self.spill
+        if spill is None:
+            return
+        stores = [units for pool in self.pools.values() for units in pool.stores()]
+        if spill.file is None:
+            if sum(len(units.held) for units in stores) < max(spill.after, 1):
+                return
+            spill.file = SpillFile(spill.directory)
+        for units in stores:
+            units.spill(spill.file)
+
+    def files(self) -> set[SpillFile]:
+        """The spill files the tally's units are read from (its own and merged parts')."""
+        found = {file for pool in self.pools.values() for u in pool.stores() for file in u.files()}
+        if self.spill is not None and self.spill.file is not None:
+            found.add(self.spill.file)
+        return found
+
+    @property
+    def spilled(self) -> bool:
+        """Whether some of the units listed are on disk."""
+        return any(pool.spilled for pool in self.pools.values())
+
+    def close(self) -> None:
+        """Remove the spill files now (the report's unit lists can no longer be read)."""
+        for file in self.files():
+            file.close()
+
+    def __enter__(self) -> TargetTally:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     @property
     def ruleset(self) -> RuleSet:
@@ -1225,6 +1584,7 @@ class TargetTally:
                 day = anchor_date(anchor, finding, headers.get(finding.case_ref))
                 pool.add((self.partition, self.chunks, position), finding, day, self.period)
         self.chunks += 1
+        self._spill_held()
 
     def add_columns(self, answered: FindingColumns) -> None:
         """Count one chunk evaluated on columns (:func:`casework.columnar.evaluate_columns`
@@ -1275,6 +1635,7 @@ class TargetTally:
                     day = anchor_date(anchor, finding, None)
                 pool.add((*chunk, int(index)), finding, day, self.period)
         self.chunks += 1
+        self._spill_held()
 
     def add_cases(
         self,
@@ -1365,6 +1726,26 @@ class TargetTally:
             title=self.targets.title,
             national_share=national_share,
         )
+
+
+class _Spill:
+    """Where a tally's listed units go to disk, and after how many (its file is opened at
+    the first spill; a pickled tally opens its own)."""
+
+    __slots__ = ("after", "directory", "file")
+
+    def __init__(self, directory: str | os.PathLike[str] | None, after: int) -> None:
+        self.directory = directory
+        self.after = after
+        self.file: SpillFile | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Spill, (self.directory, self.after)
+
+
+#: Units a tally of the ``targets`` command holds in memory before it spills them (about
+#: 10 MB): a small caseload never touches the disk.
+SPILL_AFTER = 25_000
 
 
 def target_performance(

@@ -26,7 +26,7 @@ import csv
 import html
 import io
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal, TypeAlias
 
 import attrs
@@ -46,6 +46,9 @@ __all__ = [
     "Table",
     "csv_cell",
     "iter_blocks",
+    "iter_html",
+    "iter_markdown",
+    "iter_text",
     "render_html",
     "render_markdown",
     "render_text",
@@ -156,41 +159,84 @@ def _shown(cell: Cell) -> str:
 # ---------------------------------------------------------------------- text
 
 
+#: A line of output: text, or pieces of text that make one line (a long list in HTML).
+Line: TypeAlias = str | Iterable[str]
+
+
+def _joined(lines: Iterable[Line]) -> Iterator[str]:
+    """``"\\n".join(lines)``, a piece at a time."""
+    first = True
+    for line in lines:
+        if not first:
+            yield "\n"
+        first = False
+        if isinstance(line, str):
+            yield line
+        else:
+            yield from line
+
+
+def _rstripped(pieces: Iterable[str]) -> Iterator[str]:
+    """``"".join(pieces).rstrip() + "\\n"``, a piece at a time (trailing white space is held
+    back until text follows it)."""
+    pending = ""
+    for piece in pieces:
+        kept = piece.rstrip()
+        if not kept:
+            pending += piece
+            continue
+        yield pending + kept
+        pending = piece[len(kept) :]
+    yield "\n"
+
+
 def render_text(document: Document, *, width: int = TEXT_WIDTH) -> str:
     """Plain text for a terminal: underlined headings, aligned tables wrapped to ``width``."""
+    return "".join(iter_text(document, width=width))
+
+
+def iter_text(document: Document, *, width: int = TEXT_WIDTH) -> Iterator[str]:
+    """:func:`render_text` a piece at a time (a long list is never whole in memory)."""
+    return _rstripped(_joined(_text_lines(document, width)))
+
+
+def _text_lines(document: Document, width: int) -> Iterator[Line]:
     title = printable(document.title)
-    lines = [title, "=" * len(title)]
+    yield from (title, "=" * len(title))
     for block in document.blocks:
-        lines.extend(["", *_text_block(block, width, depth=1)])
-    return "\n".join(lines).rstrip() + "\n"
+        yield ""
+        yield from _text_block(block, width, depth=1)
 
 
-def _text_block(block: Block, width: int, depth: int) -> list[str]:
+def _text_block(block: Block, width: int, depth: int) -> Iterator[Line]:
     if isinstance(block, Section):
         rule = "-" if depth == 1 else "~"
         title = printable(block.title)
-        lines = [title, rule * len(title)]
+        yield from (title, rule * len(title))
         for inner in block.blocks:
-            lines.extend(["", *_text_block(inner, width, depth + 1)])
-        return lines
-    if isinstance(block, Paragraph):
-        return _wrap(printable(block.text), width) or [""]
-    if isinstance(block, Facts):
+            yield ""
+            yield from _text_block(inner, width, depth + 1)
+    elif isinstance(block, Paragraph):
+        yield from _wrap(printable(block.text), width) or [""]
+    elif isinstance(block, Facts):
         items = [(printable(label), printable(value)) for label, value in block.items]
         label_width = max((len(label) for label, _ in items), default=0) + 1
-        return [f"{label + ':':<{label_width}} {value}" for label, value in items]
-    if isinstance(block, BulletList):
-        lines = [printable(block.title)] if block.title else []
+        yield from (f"{label + ':':<{label_width}} {value}" for label, value in items)
+    elif isinstance(block, BulletList):
+        if block.title:
+            yield printable(block.title)
         for item in block.items or (block.empty,):
             wrapped = _wrap(printable(item), width - 2) or [""]
-            lines.extend([f"* {wrapped[0]}", *(f"  {rest}" for rest in wrapped[1:])])
-        return lines
-    if isinstance(block, Figure):
+            yield f"* {wrapped[0]}"
+            yield from (f"  {rest}" for rest in wrapped[1:])
+    elif isinstance(block, Figure):
         if block.table is not None:
-            return _text_table(block.table, width)
-        caption = f"{block.caption}: " if block.caption else ""
-        return _wrap(printable(f"[Chart] {caption}{block.alt}"), width)
-    return _text_table(block, width)
+            yield from _text_table(block.table, width)
+        else:
+            caption = f"{block.caption}: " if block.caption else ""
+            yield from _wrap(printable(f"[Chart] {caption}{block.alt}"), width)
+    else:
+        yield from _text_table(block, width)
 
 
 def _text_table(table: Table, width: int) -> list[str]:
@@ -268,31 +314,43 @@ def _md(text: str) -> str:
 
 def render_markdown(document: Document) -> str:
     """GitHub-flavoured Markdown: ``#`` headings, pipe tables, ``*`` lists."""
-    lines = [f"# {_md(document.title)}"]
+    return "".join(iter_markdown(document))
+
+
+def iter_markdown(document: Document) -> Iterator[str]:
+    """:func:`render_markdown` a piece at a time."""
+    return _rstripped(_joined(_md_lines(document)))
+
+
+def _md_lines(document: Document) -> Iterator[Line]:
+    yield f"# {_md(document.title)}"
     for block in document.blocks:
-        lines.extend(["", *_md_block(block, level=2)])
-    return "\n".join(lines).rstrip() + "\n"
+        yield ""
+        yield from _md_block(block, level=2)
 
 
-def _md_block(block: Block, level: int) -> list[str]:
+def _md_block(block: Block, level: int) -> Iterator[Line]:
     if isinstance(block, Section):
-        lines = [f"{'#' * min(level, 6)} {_md(block.title)}"]
+        yield f"{'#' * min(level, 6)} {_md(block.title)}"
         for inner in block.blocks:
-            lines.extend(["", *_md_block(inner, level + 1)])
-        return lines
-    if isinstance(block, Paragraph):
-        return [_md(block.text)]
-    if isinstance(block, Facts):
-        return [f"* **{_md(label)}:** {_md(value)}" for label, value in block.items]
-    if isinstance(block, BulletList):
-        lines = [_md(block.title), ""] if block.title else []
-        return lines + [f"* {_md(item)}" for item in block.items or (block.empty,)]
-    if isinstance(block, Figure):
+            yield ""
+            yield from _md_block(inner, level + 1)
+    elif isinstance(block, Paragraph):
+        yield _md(block.text)
+    elif isinstance(block, Facts):
+        yield from (f"* **{_md(label)}:** {_md(value)}" for label, value in block.items)
+    elif isinstance(block, BulletList):
+        if block.title:
+            yield from (_md(block.title), "")
+        yield from (f"* {_md(item)}" for item in block.items or (block.empty,))
+    elif isinstance(block, Figure):
         if block.table is not None:
-            return _md_table(block.table)
-        caption = f"*{_md(block.caption)}.* " if block.caption else ""
-        return [f"{caption}{_md(block.alt)}"]
-    return _md_table(block)
+            yield from _md_table(block.table)
+        else:
+            caption = f"*{_md(block.caption)}.* " if block.caption else ""
+            yield f"{caption}{_md(block.alt)}"
+    else:
+        yield from _md_table(block)
 
 
 def _md_table(table: Table) -> list[str]:
@@ -368,23 +426,35 @@ def render_html(document: Document, *, standalone: bool = True) -> str:
 
     With ``standalone=False``, just the body's content (for a notebook cell).
     """
-    body = [f"<h1>{_unbroken(document.title)}</h1>"]
-    blocks = _with_ids(document.blocks)
-    sections = [block for block in blocks if isinstance(block, Section)]
-    for block in blocks:
-        if standalone and len(sections) > 1 and block is sections[0]:
-            body.extend(_contents(sections))
-        body.extend(_html_block(block, level=2))
-    content = "\n".join(body)
+    return "".join(iter_html(document, standalone=standalone))
+
+
+def iter_html(document: Document, *, standalone: bool = True) -> Iterator[str]:
+    """:func:`render_html` a piece at a time."""
     if not standalone:
-        return f'<div class="casework-report">\n{content}\n</div>'
-    return (
+        yield '<div class="casework-report">\n'
+        yield from _joined(_html_lines(document, standalone=False))
+        yield "\n</div>"
+        return
+    yield (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_esc(document.title)}</title>\n"
-        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{content}\n</body>\n</html>\n"
+        f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
     )
+    yield from _joined(_html_lines(document, standalone=True))
+    yield "\n</body>\n</html>\n"
+
+
+def _html_lines(document: Document, *, standalone: bool) -> Iterator[Line]:
+    yield f"<h1>{_unbroken(document.title)}</h1>"
+    blocks = _with_ids(document.blocks)
+    sections = [block for block in blocks if isinstance(block, Section)]
+    for block in blocks:
+        if standalone and len(sections) > 1 and block is sections[0]:
+            yield from _contents(sections)
+        yield from _html_block(block, level=2)
 
 
 def _unbroken(text: str) -> str:
@@ -425,25 +495,37 @@ def _contents(sections: Sequence[Section]) -> list[str]:
     return [f'<nav class="contents" aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>']
 
 
-def _html_block(block: Block, level: int) -> list[str]:
+def _html_block(block: Block, level: int) -> Iterator[Line]:
     esc = _esc
     if isinstance(block, Section):
         tag = f"h{min(level, 6)}"
         anchor = f' id="{esc(block.id)}"' if block.id else ""
-        out = [f"<section{anchor}>", f"<{tag}>{_unbroken(block.title)}</{tag}>"]
+        yield from (f"<section{anchor}>", f"<{tag}>{_unbroken(block.title)}</{tag}>")
         for inner in block.blocks:
-            out.extend(_html_block(inner, level + 1))
-        out.append("</section>")
-        return out
+            yield from _html_block(inner, level + 1)
+        yield "</section>"
+    elif isinstance(block, BulletList):
+        if block.title:
+            yield f'<p class="list-title">{esc(block.title)}</p>'
+        yield _html_list(block.items or (block.empty,))
+    else:
+        yield from _html_other(block)
+
+
+def _html_list(items: Iterable[str]) -> Iterator[str]:
+    """A list on one line, an item at a time."""
+    yield "<ul>"
+    yield from (f"<li>{_esc(item)}</li>" for item in items)
+    yield "</ul>"
+
+
+def _html_other(block: Block) -> list[str]:
+    esc = _esc
     if isinstance(block, Paragraph):
         return [f"<p>{esc(block.text)}</p>"]
     if isinstance(block, Facts):
         items = "".join(f"<dt>{esc(k)}</dt><dd>{_unbroken(v)}</dd>" for k, v in block.items)
         return [f'<dl class="facts">{items}</dl>']
-    if isinstance(block, BulletList):
-        lead = [f'<p class="list-title">{esc(block.title)}</p>'] if block.title else []
-        items = "".join(f"<li>{esc(item)}</li>" for item in block.items or (block.empty,))
-        return [*lead, f"<ul>{items}</ul>"]
     if isinstance(block, Figure):
         caption = f"<figcaption>{esc(block.caption)}</figcaption>" if block.caption else ""
         if block.svg:
@@ -456,6 +538,7 @@ def _html_block(block: Block, level: int) -> list[str]:
         else:
             image = f"<p>{esc(block.alt)}</p>"
         return [f"<figure>{image}{caption}</figure>"]
+    assert isinstance(block, Table)
     return _html_table(block)
 
 

@@ -8,8 +8,9 @@ table in Jupyter and as text in a terminal.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias, get_args
 
@@ -22,9 +23,10 @@ from casework.report.document import (
     Figure,
     Table,
     iter_blocks,
+    iter_html,
+    iter_markdown,
+    iter_text,
     render_html,
-    render_markdown,
-    render_text,
     table_csv,
 )
 
@@ -51,6 +53,37 @@ _SUFFIXES: dict[str, Format] = {
 #: Characters of JSON joined before each write (a piece may itself be long: a warning
 #: listing every unanswered case is one string).
 _PIECES = 1 << 16
+
+
+def _plain(value: object) -> Any:
+    """JSON ``default=``: any other sequence (a compact or spilled list) as a list."""
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return list(value)
+    return plain(value)
+
+
+class _Streamed(list[Any]):
+    """A sequence passed to the pure-Python JSON encoder (``indent`` set) as a list whose
+    items are read as they are written: :meth:`Report.pieces` never holds the whole list."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        super().__init__()
+        self._items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _streamed(value: object) -> Any:
+    """JSON ``default=`` for writing a piece at a time."""
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return _Streamed(value)
+    return plain(value)
 
 
 def format_for_path(path: str | Path) -> Format:
@@ -87,49 +120,57 @@ class Report:
     def render(self, format: Format = "text", *, width: int = TEXT_WIDTH) -> str:
         """The report as ``text``, ``markdown``, ``html``, ``json`` or ``csv``; plain text
         is wrapped to ``width`` columns (between words: identifiers are never broken)."""
-        if format == "text":
-            return self.text if self.text is not None else render_text(self.document, width=width)
-        if format == "markdown":
-            return render_markdown(self.document)
-        if format == "html":
-            return render_html(self.document)
         if format == "json":
-            return json.dumps(self.data, indent=2, ensure_ascii=False, default=plain) + "\n"
+            return json.dumps(self.data, indent=2, ensure_ascii=False, default=_plain) + "\n"
+        return "".join(self.pieces(format, width=width))
+
+    def pieces(self, format: Format = "text", *, width: int = TEXT_WIDTH) -> Iterator[str]:
+        """:meth:`render`'s text a piece at a time, read from the document and the data as
+        it is written (a long list, made when read, is never whole in memory); the CSV
+        table is one piece."""
+        if format == "text":
+            if self.text is not None:
+                return iter((self.text,))
+            return iter_text(self.document, width=width)
+        if format == "markdown":
+            return iter_markdown(self.document)
+        if format == "html":
+            return iter_html(self.document)
+        if format == "json":
+            encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=_streamed)
+            return itertools.chain(encoder.iterencode(self.data), ("\n",))
         if format == "csv":
             if self.table is None:
                 raise ValueError(f"{self.document.title!r} has no table to write as CSV")
-            return table_csv(self.table)
+            return iter((table_csv(self.table),))
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
 
     def to_dict(self) -> dict[str, Any]:
         """The plain data (a copy), as JSON would hold it."""
-        result: dict[str, Any] = json.loads(json.dumps(self.data, default=plain))
+        result: dict[str, Any] = json.loads(json.dumps(self.data, default=_plain))
         return result
 
-    def write(self, stream: TextIO, format: Format = "text") -> None:
-        """Write the report to ``stream``, as :meth:`render` gives it; JSON is written a piece
-        at a time, never whole in memory (a caseload's scorecard lists every case of every
-        question)."""
-        if format != "json":
-            stream.write(self.render(format))
-            return
-        encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=plain)
+    def write(self, stream: TextIO, format: Format = "text", *, width: int = TEXT_WIDTH) -> None:
+        """Write the report to ``stream``, as :meth:`render` gives it, a piece at a time
+        (:meth:`pieces`), never whole in memory (a caseload's scorecard lists every case of
+        every question; a target report every unit not met)."""
         pieces: list[str] = []
         size = 0
-        for piece in encoder.iterencode(self.data):
+        for piece in self.pieces(format, width=width):
             pieces.append(piece)
             size += len(piece)
             if size >= _PIECES:
                 stream.write("".join(pieces))
                 pieces.clear()
                 size = 0
-        pieces.append("\n")
         stream.write("".join(pieces))
 
     def save(self, path: str | Path, format: Format | None = None) -> Path:
         """Write the report to ``path``, in ``format`` or the one its suffix names."""
         target = Path(path)
-        target.write_text(self.render(format or format_for_path(target)), encoding="utf-8")
+        chosen = format or format_for_path(target)
+        with target.open("w", encoding="utf-8") as stream:
+            self.write(stream, chosen)
         return target
 
     def figures(self) -> tuple[Figure, ...]:

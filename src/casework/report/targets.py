@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 from casework.io import LoadResult
-from casework.performance import Period, TargetReport, TargetResult, UnitRef
+from casework.performance import Period, TargetReport, TargetResult, UnitList, UnitRef
 from casework.report.document import (
     Block,
     BulletList,
@@ -98,14 +99,41 @@ def _grouped(shown: str | None) -> str | None:
     return f"{int(shown):,}" if shown is not None and shown.isdigit() else shown
 
 
-def _units(title: str, refs: tuple[UnitRef, ...]) -> BulletList:
-    items = tuple(
-        f"{ref.case_ref}: {ref.reason}"
-        if ref.unit is None or ref.unit in ref.reason
-        else f"{ref.case_ref} ({ref.unit}): {ref.reason}"
-        for ref in refs
-    )
-    return BulletList(items, title=title)
+def _unit_line(ref: UnitRef) -> str:
+    if ref.unit is None or ref.unit in ref.reason:
+        return f"{ref.case_ref}: {ref.reason}"
+    return f"{ref.case_ref} ({ref.unit}): {ref.reason}"
+
+
+class _UnitLines(Sequence[str]):
+    """The lines of units a tally spilled to disk, made as they are read (a report of a
+    large caseload is written a piece at a time, never whole in memory)."""
+
+    __slots__ = ("_refs",)
+
+    def __init__(self, refs: Sequence[UnitRef]) -> None:
+        self._refs = refs
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def __iter__(self) -> Iterator[str]:
+        return (_unit_line(ref) for ref in self._refs)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(_unit_line(ref) for ref in self._refs[index])
+        return _unit_line(self._refs[index])
+
+
+def _units(title: str, refs: Sequence[UnitRef]) -> BulletList:
+    if isinstance(refs, UnitList):
+        return BulletList(_UnitLines(refs), title=title)
+    return BulletList(tuple(_unit_line(ref) for ref in refs), title=title)
 
 
 def _measure_section(result: TargetResult) -> Section:
@@ -286,7 +314,7 @@ def target_report(
     data: dict[str, Any] = {"kind": "targets", "source": source}
     if load is not None:
         data["records"] = record_counts(load)
-    data |= report.to_dict()
+    data |= report.to_dict(lazy=True)
     document = Document(f"Target performance: {report.target_set}", tuple(blocks))
     table = Table(TARGET_COLUMNS, tuple(tuple(row.values()) for row in target_records(report)))
     return Report(document, data, table)
