@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from casework import Case, Limits
@@ -194,7 +194,10 @@ def _dates() -> st.SearchStrategy[str]:
     mutated = st.tuples(real, st.integers(0, 9), st.sampled_from("0123456789-x /\u0660")).map(
         lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]
     )
-    return st.one_of(real, shaped, mutated)
+    days = st.tuples(st.integers(0, 2100), st.integers(0, 13), st.integers(0, 32)).map(
+        lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
+    )  # (29 to 31 days a month, leap years, month 0 and 13, day 0 and 32, year 0)
+    return st.one_of(real, shaped, mutated, days)
 
 
 def _python_day(text: str) -> int | None:
@@ -208,6 +211,10 @@ def _python_day(text: str) -> int | None:
     return day.toordinal() - dt.date(1970, 1, 1).toordinal()
 
 
+_EDGES = ["1900-02-29", "2000-02-29", "2100-02-29", "2008-02-29", "2009-02-29", "2009-04-31"]
+
+
+@example(texts=[*_EDGES, None, "0000-01-01", "2009-12-31", "2009-13-01"], cut=1)
 @given(texts=st.lists(st.one_of(st.none(), _dates()), max_size=12), cut=st.integers(0, 3))
 def test_dates_are_read_as_python_reads_them(texts: list[str | None], cut: int) -> None:
     array = pa.array(["2001-01-01"] * cut + texts, pa.string()).slice(cut)
