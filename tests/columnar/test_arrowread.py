@@ -41,10 +41,15 @@ def _texts(lines: list[bytes]) -> list[str]:
     return [line.decode("utf-8") for line in lines]
 
 
-def _exact(lines: list[bytes], as_of: dt.date | None, limits: Limits = Limits()) -> list[bool]:  # noqa: B008
+def _exact(
+    lines: list[bytes],
+    as_of: dt.date | None,
+    limits: Limits = Limits(),  # noqa: B008  (frozen)
+    reading: arrowread.Reading | None = None,
+) -> list[bool]:
     """The lines the native path takes are taken by the strict writer too, with equal
     tables; returns which it took."""
-    written = arrowread.write_lines(lines, as_of, limits)
+    written = arrowread.write_lines(lines, as_of, limits, reading=reading)
     assert len(written.taken) == len(lines)
     taken = [line for line, took in zip(lines, written.taken, strict=True) if took]
     assert written.texts == _texts(taken)
@@ -180,6 +185,18 @@ def test_records_the_strict_writer_reads_otherwise_are_left() -> None:
     # every line at once: the good ones taken, the others left
     lines = [plain, *broken.values(), plain]
     assert _exact(lines, None) == [True] + [False] * len(broken) + [True]
+
+
+def test_a_reading_parses_against_the_fields_seen_and_still_reads_any_other() -> None:
+    reading = arrowread.Reading()
+    plain = _lines(bench_records(20))
+    assert all(_exact(plain, None, reading=reading))  # (the fields these give: learnt)
+    richer = [*_lines(example_records()), *_broken().values()]
+    rich = [json.loads(line) for line in WITNESSES.read_text().splitlines() if line.strip()]
+    richer += _lines([r for r in rich if "risk_to" not in json.dumps(r) and "judgements" not in r])
+    fresh = _exact(richer, None)
+    assert _exact(richer, None, reading=reading) == fresh
+    assert _exact(plain, None, reading=reading) == [True] * len(plain)
 
 
 def test_tighter_limits_leave_every_line() -> None:

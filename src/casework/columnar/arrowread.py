@@ -70,12 +70,13 @@ from casework.columnar.rawread import (
     _positions,
     _Value,
     _Values,
+    join_cases,
     select_cases,
 )
 from casework.model import base
 from casework.model.case import Case
 
-__all__ = ["NativeWritten", "available", "write_lines"]
+__all__ = ["NativeWritten", "Reading", "available", "schema", "write_lines"]
 
 _DEFAULT_LIMITS = Limits()
 _EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -293,7 +294,9 @@ def _fits(limits: Limits) -> bool:
     ) and plan.max_digits <= min(limits.max_number_digits, _DEFAULT_LIMITS.max_number_digits)
 
 
-def _read(data: bytes, longest: int, threads: bool) -> pa.Table | None:
+def _read(
+    data: bytes, longest: int, threads: bool, schema: pa.Schema, unknown: str
+) -> pa.Table | None:
     """The records of ``data`` (whole lines), or ``None`` when Arrow refuses them."""
     block = max(longest + 2, (len(data) // 2 + longest + 2) if threads else len(data) + 1, 1 << 16)
     try:
@@ -301,15 +304,81 @@ def _read(data: bytes, longest: int, threads: bool) -> pa.Table | None:
             io.BytesIO(data),
             read_options=pj.ReadOptions(use_threads=threads, block_size=block),
             parse_options=pj.ParseOptions(
-                explicit_schema=_plan().schema, unexpected_field_behavior="ignore"
+                explicit_schema=schema, unexpected_field_behavior=unknown
             ),
         )
     except (pa.ArrowException, ValueError):
         return None
 
 
-def _parsed(lines: list[bytes], threads: bool) -> tuple[list[pa.Table], list[int]]:
-    """The tables of the lines Arrow reads, and the indexes of those lines, in order.
+_Path = tuple[str, ...]
+
+
+class Reading:
+    """One file's (or stream's) reading by this path: whether Arrow parses on its thread
+    pool, and the fields the file's records have given so far.
+
+    Arrow parses faster against a schema of the fields a file uses than against the
+    model's every field (each field of the schema costs per record). A group of lines
+    is parsed against the fields seen so far with a field not among them an error; on
+    an error, against the model's schema (a field not in it ignored: the keys are
+    counted), and the fields that group gives are added to those seen. Either way the
+    columns are the same: a field a schema leaves out is read as given by no record.
+    """
+
+    def __init__(self, *, threads: bool = False) -> None:
+        self.threads = threads
+        self._seen: set[_Path] = set()
+        self._schema: pa.Schema | None = None
+
+    def read(self, data: bytes, longest: int) -> pa.Table | None:
+        """The records of ``data``, or ``None`` when Arrow refuses them."""
+        if self._schema is not None:
+            table = _read(data, longest, self.threads, self._schema, "error")
+            if table is not None:
+                return table
+        table = _read(data, longest, self.threads, _plan().schema, "ignore")
+        if table is not None:
+            before = len(self._seen)
+            for field, column in zip(table.schema, table.columns, strict=True):
+                _given(column.combine_chunks(), (field.name,), self._seen)
+            if len(self._seen) != before or self._schema is None:
+                self._schema = pa.schema(_only(list(_plan().schema), (), self._seen))
+        return table
+
+
+def _given(array: pa.Array, path: _Path, seen: set[_Path]) -> None:
+    """Add the path of each field with a value in ``array`` (at ``path``) to ``seen``."""
+    if array.null_count == len(array):
+        return
+    seen.add(path)
+    kind = array.type
+    if pa.types.is_list(kind):
+        array = array.flatten()
+        kind = array.type
+    if pa.types.is_struct(kind):
+        for index, field in enumerate(kind):
+            _given(array.field(index), (*path, field.name), seen)
+
+
+def _only(fields: list[pa.Field], path: _Path, seen: set[_Path]) -> list[pa.Field]:
+    """The fields at ``path`` that ``seen`` holds, and theirs within them."""
+    out = []
+    for field in fields:
+        inner = (*path, field.name)
+        if inner not in seen:
+            continue
+        kind = field.type
+        if pa.types.is_list(kind) and pa.types.is_struct(kind.value_type):
+            kind = pa.list_(pa.struct(_only(list(kind.value_type), inner, seen)))
+        elif pa.types.is_struct(kind):
+            kind = pa.struct(_only(list(kind), inner, seen))
+        out.append(pa.field(field.name, kind))
+    return out
+
+
+def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[list[int]]]:
+    """The tables of the lines Arrow reads, and the indexes of each one's lines, in order.
 
     Every line starts with ``{`` and ends with ``}`` (then its line end): a line's last
     ``}`` can only end a top-level object, as the next line's ``{`` could follow
@@ -319,14 +388,14 @@ def _parsed(lines: list[bytes], threads: bool) -> tuple[list[pa.Table], list[int
     group Arrow refuses, or with more rows, is read again in halves, down to the line.
     """
     tables: list[pa.Table] = []
-    indexes: list[int] = []
+    indexes: list[list[int]] = []
 
     def read(start: int, stop: int) -> None:
         group = lines[start:stop]
-        table = _read(b"".join(group), max(map(len, group)), threads)
+        table = reading.read(b"".join(group), max(map(len, group)))
         if table is not None and table.num_rows == stop - start:
             tables.append(table)
-            indexes.extend(range(start, stop))
+            indexes.append(list(range(start, stop)))
         elif stop - start > 1:
             middle = (start + stop) // 2
             read(start, middle)
@@ -456,7 +525,10 @@ class _Writer:
             if isinstance(node, _Mapping):
                 self.empty(node.step.child, table)
                 continue
-            array = objects.field(node.step.attribute)
+            index = objects.type.get_field_index(node.step.attribute)
+            array = (
+                objects.field(index) if index >= 0 else pa.nulls(len(objects), type=node.arrow)
+            )  # (a field the schema left out: no record gives it)
             present = given & _valid(array)
             self.keys[table] += present
             if node.step.required:
@@ -651,7 +723,10 @@ def _write(table: pa.Table, lines: list[bytes], as_of: dt.date | None) -> tuple[
         [column.combine_chunks() for column in table.columns], fields=list(table.schema)
     )
     size = len(records)
-    days, stated, bad = _as_of(records.field("as_of"), as_of)
+    stated_as_of = records.type.get_field_index("as_of")
+    days, stated, bad = _as_of(
+        records.field(stated_as_of) if stated_as_of >= 0 else pa.nulls(size, pa.string()), as_of
+    )
     writer = _Writer(size, days)
     writer.failed |= bad
     writer.keys["case"] += stated
@@ -682,11 +757,13 @@ def write_lines(
     as_of: dt.date | None,
     limits: Limits = _DEFAULT_LIMITS,
     *,
-    threads: bool = False,
+    reading: Reading | None = None,
 ) -> NativeWritten:
     """Write the records of these JSON Lines (each a line's bytes, as
     ``casework.io._jsonl_lines`` gives them) that this path can take exactly; the
-    others are marked not taken. ``threads``: Arrow parses on its thread pool."""
+    others are marked not taken. ``reading``: the file's reading so far (a new one,
+    on the calling thread, when not given)."""
+    reading = Reading() if reading is None else reading
     taken = [False] * len(lines)
     if not _fits(limits):
         return NativeWritten(_nothing(), taken, [])
@@ -703,14 +780,18 @@ def write_lines(
             continue
         candidates.append(index)
     fed = [_ended(lines[index]) for index in candidates]
-    tables, read = _parsed(fed, threads)
-    if not read:
+    tables, groups = _parsed(fed, reading)
+    if not tables:
         return NativeWritten(_nothing(), taken, [])
-    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
-    raw, failed = _write(table, [fed[index] for index in read], as_of)
-    if failed.any():
-        raw = select_cases(raw, ~failed)
-    kept = [index for index, bad in zip(read, failed.tolist(), strict=True) if not bad]
+    parts = []
+    kept: list[int] = []
+    for table, group in zip(tables, groups, strict=True):
+        raw, failed = _write(table, [fed[index] for index in group], as_of)
+        if failed.any():
+            raw = select_cases(raw, ~failed)
+        parts.append(raw)
+        kept.extend(index for index, bad in zip(group, failed.tolist(), strict=True) if not bad)
+    raw = parts[0] if len(parts) == 1 else join_cases(parts, np.arange(len(kept)))
     for index in kept:
         taken[candidates[index]] = True
     return NativeWritten(raw, taken, [texts[index] for index in kept])

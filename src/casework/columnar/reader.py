@@ -233,11 +233,12 @@ def _jsonl_chunks(
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
     seen = SeenReferences(_references_read_back(path, as_of, limits))
+    reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
         for lines in _batched(_jsonl_lines(stream, limits), size):
             read += len(lines)
-            yield _jsonl_chunk(lines, as_of, limits, seen, native)
+            yield _jsonl_chunk(lines, as_of, limits, seen, native=native, reading=reading)
     if read == 0:
         raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
 
@@ -247,9 +248,11 @@ def _jsonl_chunk(
     as_of: dt.date | None,
     limits: Limits,
     seen: RepeatCheck,
+    *,
     native: Native = DEFAULT_NATIVE,
+    reading: arrowread.Reading | None = None,
 ) -> ColumnChunk:
-    raw, items, numbers, errors = _written(lines, as_of, limits, native)
+    raw, items, numbers, errors = _written(lines, as_of, limits, native, reading)
     cases = LazyCases(items, numbers, as_of, limits)
     keep = np.ones(len(items), dtype=bool)
     # The model's checks the writer does not make (the contradiction checks, each nested
@@ -316,6 +319,7 @@ def _written(
     as_of: dt.date | None,
     limits: Limits,
     native: Native = DEFAULT_NATIVE,
+    reading: arrowread.Reading | None = None,
 ) -> tuple[RawTables, list[str | Case], list[int], list[CaseError]]:
     """The chunk's accepted records (raw tables, the line's text or its ``Case``, the
     record number) and the others' errors, before the model's remaining checks.
@@ -325,9 +329,9 @@ def _written(
     if native == "off":
         return _written_by_records(lines, as_of, limits)
     candidates = [(number, line) for number, line, problem in lines if problem is None]
-    fast = arrowread.write_lines(
-        [line for _, line in candidates], as_of, limits, threads=native == "threads"
-    )
+    if reading is None:
+        reading = arrowread.Reading(threads=native == "threads")
+    fast = arrowread.write_lines([line for _, line in candidates], as_of, limits, reading=reading)
     if not any(fast.taken):
         return _written_by_records(lines, as_of, limits)
     numbers = [number for (number, _), took in zip(candidates, fast.taken, strict=True) if took]
@@ -448,8 +452,9 @@ def read_jsonl_chunks(
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
     seen: RepeatCheck = _PartSeen(repeats or {}) if check_repeats else _Unchecked()
+    reading = arrowread.Reading(threads=native == "threads")
     for lines in _batched(_jsonl_lines(stream, limits, first_line), size):
-        yield _jsonl_chunk(lines, as_of, limits, seen, native)
+        yield _jsonl_chunk(lines, as_of, limits, seen, native=native, reading=reading)
 
 
 class _PartSeen:
