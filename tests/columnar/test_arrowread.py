@@ -199,6 +199,19 @@ def test_a_reading_parses_against_the_fields_seen_and_still_reads_any_other() ->
     assert _exact(plain, None, reading=reading) == [True] * len(plain)
 
 
+def test_a_reading_of_records_it_mostly_leaves_stops_parsing_them() -> None:
+    plain = _lines(bench_records(4))
+    left = [_broken()["mapping"]] * 5
+    reading = arrowread.Reading()
+    assert _exact(plain + left, None, reading=reading) == [True] * 4 + [False] * 5
+    assert _exact(plain, None, reading=reading) == [True] * 4  # (a chunk taken: again)
+    for _ in range(arrowread.Reading.GIVE_UP):
+        assert not reading.idle
+        _exact(plain + left, None, reading=reading)
+    assert reading.idle
+    assert _exact(plain, None, reading=reading) == [False] * 4
+
+
 def test_tighter_limits_leave_every_line() -> None:
     line = json.dumps(_example()).encode() + b"\n"
     assert _exact([line], None, Limits(max_depth=3)) == [False]

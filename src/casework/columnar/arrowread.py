@@ -330,6 +330,21 @@ class Reading:
         self.threads = threads
         self._seen: set[_Path] = set()
         self._schema: pa.Schema | None = None
+        self._short = 0
+
+    #: Chunks in a row where this path takes fewer than half the lines (records with a
+    #: mapping, RoH ``risk_to`` or ``judgements``, which Arrow cannot read; or errors)
+    #: after which the reading stops parsing with Arrow: the lines would be parsed twice.
+    GIVE_UP = 2
+
+    @property
+    def idle(self) -> bool:
+        """Whether this reading has stopped parsing with Arrow (:attr:`GIVE_UP`)."""
+        return self._short >= self.GIVE_UP
+
+    def tally(self, taken: int, lines: int) -> None:
+        """Count a chunk: ``taken`` of its ``lines`` taken."""
+        self._short = self._short + 1 if 2 * taken < lines else 0
 
     def read(self, data: bytes, longest: int) -> pa.Table | None:
         """The records of ``data``, or ``None`` when Arrow refuses them."""
@@ -765,7 +780,7 @@ def write_lines(
     on the calling thread, when not given)."""
     reading = Reading() if reading is None else reading
     taken = [False] * len(lines)
-    if not _fits(limits):
+    if not _fits(limits) or reading.idle:
         return NativeWritten(_nothing(), taken, [])
     most = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
     candidates: list[int] = []
@@ -782,6 +797,7 @@ def write_lines(
     fed = [_ended(lines[index]) for index in candidates]
     tables, groups = _parsed(fed, reading)
     if not tables:
+        reading.tally(0, len(lines))
         return NativeWritten(_nothing(), taken, [])
     parts = []
     kept: list[int] = []
@@ -794,6 +810,7 @@ def write_lines(
     raw = parts[0] if len(parts) == 1 else join_cases(parts, np.arange(len(kept)))
     for index in kept:
         taken[candidates[index]] = True
+    reading.tally(len(kept), len(lines))
     return NativeWritten(raw, taken, [texts[index] for index in kept])
 
 
