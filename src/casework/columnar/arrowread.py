@@ -94,6 +94,7 @@ _KEY_END = re.compile(rb'"[ \t\r\n]*:')
 _MAYBE_SPACE = np.array([chr(byte).isspace() or byte >= 0x80 for byte in range(256)])
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 _DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_NUMPY = {pa.int32().id: np.int32, pa.int64().id: np.int64}
 
 
 class UnsupportedError(TypeError):
@@ -174,9 +175,9 @@ def _leaf(step: _Value, kind: Any) -> _Leaf:
     if raw is Kind.ENUM and isinstance(kind, mi.EnumType):
         values = [member.value for member in kind.cls]
         if all(type(value) is str for value in values):
-            return _Leaf(step, pa.string(), pa.array(values, pa.string()))
+            return _Leaf(step, pa.string(), _text_array(values))
         if all(type(value) is int for value in values):
-            return _Leaf(step, pa.int64(), pa.array(values, pa.int64()))
+            return _Leaf(step, pa.int64(), _int_array(np.array(values, dtype=np.int64)))
         raise UnsupportedError(f"{step.column}: an enum of mixed values")
     if raw in (Kind.BOOL, Kind.OPTIONAL_BOOL) and isinstance(kind, mi.BoolType):
         return _Leaf(step, pa.bool_())
@@ -303,6 +304,7 @@ def _read(
         return pj.read_json(
             io.BytesIO(data),
             read_options=pj.ReadOptions(use_threads=threads, block_size=block),
+            memory_pool=pa.system_memory_pool(),
             parse_options=pj.ParseOptions(
                 explicit_schema=schema, unexpected_field_behavior=unknown
             ),
@@ -404,8 +406,11 @@ def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[
     """
     tables: list[pa.Table] = []
     indexes: list[list[int]] = []
-
-    def read(start: int, stop: int) -> None:
+    # (a loop, not a recursive closure: a closure's cycle would keep each chunk's lines
+    # and tables until the garbage collector's oldest generation is collected)
+    spans = [(0, len(lines))] if lines else []
+    while spans:
+        start, stop = spans.pop()
         group = lines[start:stop]
         table = reading.read(b"".join(group), max(map(len, group)))
         if table is not None and table.num_rows == stop - start:
@@ -413,11 +418,7 @@ def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[
             indexes.append(list(range(start, stop)))
         elif stop - start > 1:
             middle = (start + stop) // 2
-            read(start, middle)
-            read(middle, stop)
-
-    if lines:
-        read(0, len(lines))
+            spans += [(middle, stop), (start, middle)]  # (the first half next)
     return tables, indexes
 
 
@@ -434,10 +435,56 @@ def _shaped(line: bytes) -> bool:
 # ---------------------------------------------------------------- writing the tables
 
 
+# Arrays to and from numpy through their buffers: pyarrow's own conversions (to_numpy,
+# pa.array of a list or an array) import pandas, half a second and 35 MB on first use.
+
+
+def _numbers(array: pa.Array, none: int = 0) -> _Array:
+    """The values of a numeric array as a new numpy array, ``none`` for a null."""
+    dtype = _NUMPY[array.type.id]
+    stored = np.frombuffer(array.buffers()[1], dtype=dtype, count=array.offset + len(array))
+    out = stored[array.offset :].copy()
+    if array.null_count:
+        out[~_valid(array)] = none
+    return out
+
+
+def _bits(array: pa.Array, none: bool = False) -> _Mask:
+    """The values of a boolean array as a numpy array, ``none`` for a null."""
+    stored = np.frombuffer(array.buffers()[1], dtype=np.uint8)
+    bits = np.unpackbits(stored, count=array.offset + len(array), bitorder="little")
+    out = bits[array.offset :].astype(bool)
+    if array.null_count:
+        out[~_valid(array)] = none
+    return out
+
+
+def _int_array(values: _Array) -> pa.Array:
+    return pa.Array.from_buffers(
+        pa.int64(), len(values), [None, pa.py_buffer(np.ascontiguousarray(values, np.int64))]
+    )
+
+
+def _bool_array(values: _Mask) -> pa.Array:
+    packed = np.packbits(values, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(packed)])
+
+
+def _text_array(values: Sequence[str]) -> pa.Array:
+    encoded = [value.encode("utf-8", "surrogatepass") for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(value) for value in encoded], out=offsets[1:])
+    return pa.StringArray.from_buffers(
+        len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))
+    )
+
+
 def _valid(array: pa.Array) -> _Mask:
     if array.null_count == 0:
         return np.ones(len(array), dtype=bool)
-    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    stored = np.frombuffer(array.buffers()[0], dtype=np.uint8)
+    bits = np.unpackbits(stored, count=array.offset + len(array), bitorder="little")
+    return bits[array.offset :].astype(bool)
 
 
 def _strings(array: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], _Array]:
@@ -569,7 +616,7 @@ class _Writer:
         self.fields(table, node.nodes, array, inner, present)
 
     def listed(self, table: str, node: _List, array: pa.Array, present: _Mask) -> None:
-        offsets = np.asarray(array.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+        offsets = _numbers(array.offsets).astype(np.int64)
         lengths = np.where(present, np.diff(offsets), 0)
         starts = offsets[:-1]
         values = array.values
@@ -586,7 +633,7 @@ class _Writer:
             items = values.slice(first, total)
         else:  # pragma: no cover - Arrow leaves no items under a null list
             index = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            items = values.take(pa.array(index))
+            items = values.take(_int_array(index))
         owner = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
         child = node.step.child
         self.case_of[child] = self.case_of[table][owner]
@@ -631,16 +678,16 @@ class _Writer:
         elif kind is Kind.ENUM:
             assert node.members is not None
             codes = pc.index_in(array, value_set=node.members)
-            out = np.array(codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int16)
+            out = _numbers(codes, -1).astype(np.int16)
             self.fail(table, present & (out < 0))
         elif kind is Kind.BOOL or kind is Kind.OPTIONAL_BOOL:
-            out = np.array(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+            out = _bits(array, False)
             if step.once:
                 self.fail(table, present & out)
             if kind is Kind.OPTIONAL_BOOL:
                 out = out.astype(np.int8)
         elif kind is Kind.INT:
-            out = np.array(array.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+            out = _numbers(array, 0).astype(np.int64)
             if node.ge is not None:
                 self.fail(table, present & (out < node.ge))
             if node.le is not None:
@@ -654,27 +701,24 @@ class _Writer:
         return out
 
     def text(self, table: str, node: _Leaf, array: pa.Array, present: _Mask) -> _Array:
-        out: _Array = array.to_numpy(zero_copy_only=False)
-        if out.dtype != object:  # pragma: no cover - pyarrow gives objects for strings
-            out = out.astype(object)
-        if not out.flags.writeable:
-            out = out.copy()
+        out: _Array = np.empty(len(array), dtype=object)
+        out[:] = array.to_pylist()
         _, lengths, _ = _strings(array)
         if node.min_length is not None:  # (a code point takes at least a byte)
             self.fail(table, present & (lengths < node.min_length))
         if node.max_length is not None and (present & (lengths > node.max_length)).any():
-            points = pc.utf8_length(array).fill_null(0).to_numpy(zero_copy_only=False)
+            points = _numbers(pc.utf8_length(array), 0)
             self.fail(table, present & (points > node.max_length))
         if node.pattern is not None:
             search = node.pattern.search
             unmatched = [
                 value
-                for value in pc.unique(array.filter(pa.array(present))).to_pylist()
+                for value in pc.unique(array.filter(_bool_array(present))).to_pylist()
                 if search(value) is None
             ]
             if unmatched:
-                found = pc.is_in(array, value_set=pa.array(unmatched, pa.string()))
-                self.fail(table, present & np.asarray(found.fill_null(False), dtype=bool))
+                found = pc.is_in(array, value_set=_text_array(unmatched))
+                self.fail(table, present & _bits(found, False))
         if node.step.text:
             self.fail(table, _blank_ends(array, present))
         return out
