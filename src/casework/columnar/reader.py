@@ -9,7 +9,9 @@ errors of the rejected ones. Every record is accounted for exactly as
 errors word for word, a repeated case reference rejected naming the record that
 used it first.
 
-JSON Lines files take the fast way; JSON and YAML documents (read whole anyway)
+JSON Lines files take the fast way: Arrow's JSON reader for the lines it can take
+exactly (``casework.columnar.arrowread``; decision: native-json-reader), the raw
+writer for the others; JSON and YAML documents (read whole anyway)
 and lists of mappings go through :func:`casework.iter_cases` and
 :meth:`CaseColumns.from_cases`.
 """
