@@ -917,3 +917,51 @@ def raw_from_records(cases: Iterable[Any]) -> RawTables:
 def same_layout(tables: Mapping[str, TableLayout]) -> bool:
     """Whether the writer's layout is the raw layout (a test checks it)."""
     return dict(tables) == dict(layout())
+
+
+def join_cases(parts: Sequence[RawTables], order: npt.NDArray[np.intp]) -> RawTables:
+    """The cases of several chunks' raw tables as one chunk's, case row ``i`` the case
+    ``order[i]`` of the parts one after another (``order`` a permutation), each case's
+    rows in every table with it, in order."""
+    tables = layout()
+    joined: dict[str, dict[str, Any]] = {}
+    for name, table in tables.items():
+        columns: dict[str, Any] = {}
+        for column in table.columns:
+            pieces = [part[name][column.name] for part in parts]
+            if column.name == "owner" and table.parent is not None:
+                # each part's owners come after the parent rows of the parts before it
+                starts = np.cumsum([0, *(_rows(part, table.parent) for part in parts[:-1])])
+                pieces = [piece + start for piece, start in zip(pieces, starts, strict=True)]
+            columns[column.name] = (
+                np.concatenate(pieces) if pieces else np.zeros(0, dtype=_DTYPES[column.kind])
+            )
+        joined[name] = columns
+    return _reordered(RawTables(joined), order)
+
+
+def _rows(raw: RawTables, name: str) -> int:
+    return len(next(iter(raw[name].values())))
+
+
+def _reordered(raw: RawTables, order: npt.NDArray[np.intp]) -> RawTables:
+    """The raw tables with case row ``i`` the case ``order[i]`` (a permutation)."""
+    tables = layout()
+    new_row: dict[str, npt.NDArray[np.intp]] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in raw.tables.items():
+        parent = tables[name].parent
+        if parent is None:
+            rows = np.asarray(order, dtype=np.intp)
+            owner = None
+        else:
+            owner = new_row[parent][table["owner"]]
+            rows = np.argsort(owner, kind="stable")  # (each parent's rows kept in order)
+        renumbered = np.empty(len(rows), dtype=np.intp)
+        renumbered[rows] = np.arange(len(rows), dtype=np.intp)
+        new_row[name] = renumbered
+        columns = {column: values[rows] for column, values in table.items()}
+        if owner is not None:
+            columns["owner"] = owner[rows].astype(table["owner"].dtype)
+        out[name] = columns
+    return RawTables(out)

@@ -9,7 +9,9 @@ errors of the rejected ones. Every record is accounted for exactly as
 errors word for word, a repeated case reference rejected naming the record that
 used it first.
 
-JSON Lines files take the fast way; JSON and YAML documents (read whole anyway)
+JSON Lines files take the fast way: Arrow's JSON reader for the lines it can take
+exactly (``casework.columnar.arrowread``; decision: native-json-reader), the raw
+writer for the others; JSON and YAML documents (read whole anyway)
 and lists of mappings go through :func:`casework.iter_cases` and
 :meth:`CaseColumns.from_cases`.
 """
@@ -21,7 +23,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol, overload
+from typing import IO, Any, Literal, Protocol, overload
 
 import attrs
 import numpy as np
@@ -30,10 +32,11 @@ import numpy.typing as npt
 from casework._fastread import fast_reader
 from casework._limits import Limits
 from casework._seen import SeenReferences
+from casework.columnar import arrowread
 from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask
 from casework.columnar.raw import RawTables
-from casework.columnar.rawread import select_cases, write_lines, write_objects
+from casework.columnar.rawread import join_cases, select_cases, write_lines, write_objects
 from casework.io import (
     CaseError,
     CaseFileError,
@@ -49,9 +52,11 @@ from casework.io import (
 from casework.model.case import Case
 
 __all__ = [
+    "DEFAULT_NATIVE",
     "DEFAULT_SIZE",
     "ColumnChunk",
     "LazyCases",
+    "Native",
     "read_column_chunks",
     "read_jsonl_chunks",
     "select_cases",
@@ -59,6 +64,13 @@ __all__ = [
 
 #: Records per chunk.
 DEFAULT_SIZE = 1_000
+Native = Literal["on", "threads", "off"]
+"""How JSON Lines are parsed (decision: native-json-reader): ``"on"``, Arrow's JSON
+reader on the calling thread, the lines it cannot take exactly the per-record way;
+``"threads"``, the same on Arrow's thread pool; ``"off"``, every line the per-record
+way (the strict writer, then pydantic)."""
+#: The default :data:`Native`.
+DEFAULT_NATIVE: Native = "on"
 _DEFAULT_LIMITS = Limits()
 
 
@@ -153,6 +165,7 @@ def read_column_chunks(
     as_of: dt.date | None = None,
     limits: Limits = _DEFAULT_LIMITS,
     size: int = DEFAULT_SIZE,
+    native: Native = DEFAULT_NATIVE,
 ) -> Iterator[ColumnChunk]:
     """Read a case file into chunks of columns, in file order.
 
@@ -173,12 +186,14 @@ def read_column_chunks(
       a file that cannot be read at all raises :class:`~casework.CaseFileError`
       (on the first ``next``) as :func:`casework.iter_cases` does;
     * memory is one chunk's plus, for the repeat check of a JSON Lines file, 12 bytes
-      per accepted record (:class:`casework._seen.SeenReferences`).
+      per accepted record (:class:`casework._seen.SeenReferences`);
+    * ``native`` (JSON Lines only) chooses how lines are parsed (:data:`Native`); the
+      chunks are the same whichever it is.
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
     if isinstance(source, str | os.PathLike) and _format_of(source, format) == "jsonl":
-        yield from _jsonl_chunks(Path(source), as_of, limits, size)
+        yield from _jsonl_chunks(Path(source), as_of, limits, size, native)
         return
     number = 0
     for items in _batched(iter_cases(source, format=format, as_of=as_of, limits=limits), size):
@@ -213,18 +228,19 @@ def _batched(items: Any, size: int) -> Iterator[list[Any]]:
 
 
 def _jsonl_chunks(
-    path: Path, as_of: dt.date | None, limits: Limits, size: int
+    path: Path, as_of: dt.date | None, limits: Limits, size: int, native: Native
 ) -> Iterator[ColumnChunk]:
     try:
         stream = path.open("rb")
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
     seen = SeenReferences(_references_read_back(path, as_of, limits))
+    reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
         for lines in _batched(_jsonl_lines(stream, limits), size):
             read += len(lines)
-            yield _jsonl_chunk(lines, as_of, limits, seen)
+            yield _jsonl_chunk(lines, as_of, limits, seen, native=native, reading=reading)
     if read == 0:
         raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
 
@@ -234,8 +250,11 @@ def _jsonl_chunk(
     as_of: dt.date | None,
     limits: Limits,
     seen: RepeatCheck,
+    *,
+    native: Native = DEFAULT_NATIVE,
+    reading: arrowread.Reading | None = None,
 ) -> ColumnChunk:
-    raw, items, numbers, errors = _written(lines, as_of, limits)
+    raw, items, numbers, errors = _written(lines, as_of, limits, native, reading)
     cases = LazyCases(items, numbers, as_of, limits)
     keep = np.ones(len(items), dtype=bool)
     # The model's checks the writer does not make (the contradiction checks, each nested
@@ -298,10 +317,48 @@ def _references_read_back(
 
 
 def _written(
-    lines: list[tuple[int, bytes, Any]], as_of: dt.date | None, limits: Limits
+    lines: list[tuple[int, bytes, Any]],
+    as_of: dt.date | None,
+    limits: Limits,
+    native: Native = DEFAULT_NATIVE,
+    reading: arrowread.Reading | None = None,
 ) -> tuple[RawTables, list[str | Case], list[int], list[CaseError]]:
     """The chunk's accepted records (raw tables, the line's text or its ``Case``, the
-    record number) and the others' errors, before the model's remaining checks."""
+    record number) and the others' errors, before the model's remaining checks.
+
+    The lines Arrow's JSON reader takes (``casework.columnar.arrowread``, exactly as
+    the strict writer would) are written from its columns; the others as before."""
+    if native == "off":
+        return _written_by_records(lines, as_of, limits)
+    candidates = [(number, line) for number, line, problem in lines if problem is None]
+    if reading is None:
+        reading = arrowread.Reading(threads=native == "threads")
+    fast = arrowread.write_lines([line for _, line in candidates], as_of, limits, reading=reading)
+    if not any(fast.taken):
+        return _written_by_records(lines, as_of, limits)
+    numbers = [number for (number, _), took in zip(candidates, fast.taken, strict=True) if took]
+    taken = set(numbers)
+    rest = [entry for entry in lines if entry[0] not in taken]
+    if not rest:
+        return fast.raw, list(fast.texts), numbers, []
+    raw, items, others, errors = _written_by_records(rest, as_of, limits)
+    if not others:
+        return fast.raw, list(fast.texts), numbers, errors
+    order = np.argsort(np.asarray(numbers + others, dtype=np.int64), kind="stable")
+    every: list[str | Case] = [*fast.texts, *items]
+    every_number = numbers + others
+    return (
+        join_cases([fast.raw, raw], order),
+        [every[row] for row in order.tolist()],
+        [every_number[row] for row in order.tolist()],
+        errors,
+    )
+
+
+def _written_by_records(
+    lines: list[tuple[int, bytes, Any]], as_of: dt.date | None, limits: Limits
+) -> tuple[RawTables, list[str | Case], list[int], list[CaseError]]:
+    """:func:`_written` without Arrow: the strict writer (msgspec), then pydantic."""
     # The lines the fast way may take, written a chunk at once (rawread.write_lines);
     # the others, and those it does not take, are read the per-record way.
     items: list[str | Case] = []
@@ -376,6 +433,7 @@ def read_jsonl_chunks(
     size: int = DEFAULT_SIZE,
     repeats: Mapping[int, int] | None = None,
     check_repeats: bool = True,
+    native: Native = DEFAULT_NATIVE,
 ) -> Iterator[ColumnChunk]:
     """Read a JSON Lines byte stream (a whole file, a part of one: ``casework.scale``)
     into chunks of columns, its lines numbered from ``first_line``.
@@ -390,13 +448,15 @@ def read_jsonl_chunks(
       naming that record, as one pass over the whole file rejects it, and so is any
       later record of the stream with the same reference;
     * ``check_repeats=False`` leaves references unchecked (every record is checked
-      on its own, as :func:`casework.iter_jsonl_cases` does).
+      on its own, as :func:`casework.iter_jsonl_cases` does);
+    * ``native`` as for :func:`read_column_chunks`.
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
     seen: RepeatCheck = _PartSeen(repeats or {}) if check_repeats else _Unchecked()
+    reading = arrowread.Reading(threads=native == "threads")
     for lines in _batched(_jsonl_lines(stream, limits, first_line), size):
-        yield _jsonl_chunk(lines, as_of, limits, seen)
+        yield _jsonl_chunk(lines, as_of, limits, seen, native=native, reading=reading)
 
 
 class _PartSeen:
