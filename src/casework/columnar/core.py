@@ -88,6 +88,7 @@ __all__ = [
     "RuleColumns",
     "Wording",
     "add_duration",
+    "asked_case",
     "deadline",
     "deadline_said",
     "deadline_said_many",
@@ -178,6 +179,25 @@ def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
     if own is None:
         own = made[day] = attrs.evolve(ctx, record_as_of=day)
     return own
+
+
+def asked_case(columns: CaseColumns, row: int, as_of: dt.date) -> Case:
+    """Case ``row`` as :func:`~casework.rules.engine.evaluate_case` evaluates it on
+    ``as_of``: a record whose own ``as_of`` is later as it stood that day
+    (:meth:`Case.as_at`), pruned once per chunk, day and row, however many rules ask;
+    any other case as it is. Evaluating the pruned case on ``as_of`` gives the very
+    findings the record itself gives (the engine evaluates the pruned case)."""
+    case = columns.cases[row]
+    if not (case.sentence.sentenced_on <= as_of < case.as_of):
+        return case
+    key = ("core.as_at", as_of)
+    found: dict[int, Case] | None = columns.memo.get(key)
+    if found is None:
+        found = columns.memo[key] = {}
+    pruned = found.get(row)
+    if pruned is None:
+        pruned = found[row] = case.as_at(as_of)
+    return pruned
 
 
 #: Per case, what a population test answers (:func:`population_codes`): no, yes, a fact
@@ -716,7 +736,7 @@ class RuleColumns:
         case_row = int(self.row[index])
         only = self.ruleset.only([self.rule.id])
         found = evaluate_case(
-            self.columns.cases[case_row],
+            asked_case(self.columns, case_row, self.context.as_of),
             only,
             as_of=self.context.as_of,
             calendar=self.context.calendar,
@@ -751,7 +771,7 @@ class RuleColumns:
         for case_row in np.unique(self.row):
             found.extend(
                 evaluate_case(
-                    self.columns.cases[int(case_row)],
+                    asked_case(self.columns, int(case_row), ctx.as_of),
                     only,
                     as_of=ctx.as_of,
                     calendar=ctx.calendar,
@@ -921,7 +941,7 @@ class RuleColumns:
             row = int(self.row[i])
             if row not in found:
                 found[row] = evaluate_case(
-                    self.columns.cases[row],
+                    asked_case(self.columns, row, ctx.as_of),
                     only,
                     as_of=ctx.as_of,
                     calendar=ctx.calendar,
@@ -1220,9 +1240,13 @@ def _scalar_columns(
     only = ruleset.only([rule.id])
     rows: list[int] = []
     findings: list[Finding] = []
-    for row, case in enumerate(columns.cases):
+    for row in range(len(columns)):
         found = evaluate_case(
-            case, only, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
+            asked_case(columns, row, ctx.as_of),
+            only,
+            as_of=ctx.as_of,
+            calendar=ctx.calendar,
+            options=ctx.options,
         )
         findings.extend(found)
         rows.extend([row] * len(found))
@@ -1282,7 +1306,7 @@ def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
     findings: list[Finding] = []
     for row in cases:
         found = evaluate_case(
-            answered.columns.cases[int(row)],
+            asked_case(answered.columns, int(row), ctx.as_of),
             only,
             as_of=ctx.as_of,
             calendar=ctx.calendar,
@@ -1549,9 +1573,13 @@ def evaluate_columns(
     rows: dict[str, list[int]] = {rule_id: [] for rule_id in scalar}
     if scalar:
         only = ruleset.only(scalar)
-        for row, case in enumerate(columns.cases):
+        for row in range(len(columns)):
             for finding in evaluate_case(
-                case, only, as_of=as_of, calendar=calendar, options=options
+                asked_case(columns, row, as_of),
+                only,
+                as_of=as_of,
+                calendar=calendar,
+                options=options,
             ):
                 by_scalar[finding.rule_id].append(finding)
                 rows[finding.rule_id].append(row)
