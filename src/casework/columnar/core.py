@@ -29,6 +29,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from casework.calendar import Duration, TimeUnit, WorkingCalendar
+from casework.columnar.asat import columns_as_at
 from casework.columnar.columns import (
     LATEST,
     NO_DAY,
@@ -1166,6 +1167,7 @@ def rule_columns(
 ) -> RuleColumns:
     """One rule's answers for a chunk: by its kernel where it has one, else case by case."""
     rule = ruleset.rule(rule_id)
+    columns = columns_as_at(columns, as_of)
     ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
     kernel = kernel_for(rule)
     if kernel is None:
@@ -1566,6 +1568,9 @@ def evaluate_columns(
     (tests/columnar/test_evaluate_columns.py).
     """
     columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
+    # Records recorded after as_of, as they stood on it (Case.as_at): pruned on columns
+    # once per chunk and day, then answered by the kernels as any other.
+    columns = columns_as_at(columns, as_of)
     ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
     kernels = {rule.id: kernel for rule in ruleset.rules if (kernel := kernel_for(rule))}
     scalar = [rule.id for rule in ruleset.rules if rule.id not in kernels]
