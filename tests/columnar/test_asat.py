@@ -143,3 +143,47 @@ def test_findings_at_an_earlier_as_of_are_written_as_the_scalar_engines(
         )  # fmt: skip
         assert result.exit_code == 0, result.stderr
         assert out.read_bytes() == expected.read_bytes(), format
+
+
+def test_a_review_of_an_assessment_not_yet_begun_and_a_part_dated_by_its_assessment(
+    calendar: WorkingCalendar,
+) -> None:
+    # Rare in generated cases, so built here: on 2007-04-01 the start assessment A1 had
+    # not begun (the review R1 no longer names it), P1's full analysis was not complete
+    # (its countersigned exemption was there: the part stays, dated by P1, as the model's
+    # validator dates it), and the licence case was in custody.
+    community = Case.model_validate(
+        {
+            "reference": "ASAT-1",
+            "as_of": "2008-06-30",
+            "sentence": {"kind": "community_order", "sentenced_on": "2007-01-10"},
+            "assessments": [
+                {"id": "A1", "purpose": "start", "completed_on": "2007-05-01"},
+                {"id": "R1", "purpose": "review", "trigger": "scheduled", "reviews": "A1",
+                 "completed_on": "2007-06-01", "sentence_plan": {"completed_on": "2007-03-01"}},
+                {"id": "P1", "purpose": "start", "parts_with_assessment": True,
+                 "completed_on": "2007-03-15", "full_analysis": {
+                     "completed_on": "2007-05-20", "exemption_countersigned_on": "2007-03-20"}},
+            ],
+        }
+    )  # fmt: skip
+    licence = Case.model_validate(
+        {
+            "reference": "ASAT-2",
+            "as_of": "2008-06-30",
+            "sentence": {"kind": "licence", "sentenced_on": "2007-01-10",
+                         "released_on": "2007-06-01"},
+        }
+    )  # fmt: skip
+    day = dt.date(2007, 4, 1)
+    then = community.as_at(day)
+    assert [a.id for a in then.assessments] == ["R1", "P1"]
+    assert then.assessments[0].reviews is None
+    full_analysis = then.assessments[1].full_analysis
+    assert full_analysis is not None
+    assert full_analysis.completed_on == dt.date(2007, 3, 15)
+    cases = [community, licence]
+    pruned = columns_as_at(CaseColumns.from_cases(cases), day)
+    assert same_tables(pruned.raw, raw_from_cases(_as_stood(cases, day))) == []
+    for name in ("national-standards-2007", "omi-2007"):
+        check(cases, name, day, calendar)
