@@ -1566,6 +1566,12 @@ def evaluate_columns(
     case by case, all of them in one pass over each case. The answers equal
     :func:`casework.rules.evaluate`'s on outcome, basis and dates
     (tests/columnar/test_evaluate_columns.py).
+
+    A record recorded after ``as_of`` is evaluated as it stood on ``as_of``, as the
+    engine evaluates it (:meth:`Case.as_at`): the chunk is pruned on columns
+    (:func:`casework.columnar.asat.columns_as_at`), so the answers'
+    :attr:`FindingColumns.columns` is then the pruned chunk (same rows, same
+    references), not the one passed in.
     """
     columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
     # Records recorded after as_of, as they stood on it (Case.as_at): pruned on columns
