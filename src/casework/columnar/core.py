@@ -29,6 +29,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from casework.calendar import Duration, TimeUnit, WorkingCalendar
+from casework.columnar.asat import columns_as_at
 from casework.columnar.columns import (
     LATEST,
     NO_DAY,
@@ -88,6 +89,7 @@ __all__ = [
     "RuleColumns",
     "Wording",
     "add_duration",
+    "asked_case",
     "deadline",
     "deadline_said",
     "deadline_said_many",
@@ -179,6 +181,25 @@ def case_context(columns: CaseColumns, ctx: Context, row: int) -> Context:
     if own is None:
         own = made[day] = attrs.evolve(ctx, record_as_of=day)
     return own
+
+
+def asked_case(columns: CaseColumns, row: int, as_of: dt.date) -> Case:
+    """Case ``row`` as :func:`~casework.rules.engine.evaluate_case` evaluates it on
+    ``as_of``: a record whose own ``as_of`` is later as it stood that day
+    (:meth:`Case.as_at`), pruned once per chunk, day and row, however many rules ask;
+    any other case as it is. Evaluating the pruned case on ``as_of`` gives the very
+    findings the record itself gives (the engine evaluates the pruned case)."""
+    case = columns.cases[row]
+    if not (case.sentence.sentenced_on <= as_of < case.as_of):
+        return case
+    key = ("core.as_at", as_of)
+    found: dict[int, Case] | None = columns.memo.get(key)
+    if found is None:
+        found = columns.memo[key] = {}
+    pruned = found.get(row)
+    if pruned is None:
+        pruned = found[row] = case.as_at(as_of)
+    return pruned
 
 
 #: Per case, what a population test answers (:func:`population_codes`): no, yes, a fact
@@ -717,7 +738,7 @@ class RuleColumns:
         case_row = int(self.row[index])
         only = self.ruleset.only([self.rule.id])
         found = evaluate_case(
-            self.columns.cases[case_row],
+            asked_case(self.columns, case_row, self.context.as_of),
             only,
             as_of=self.context.as_of,
             calendar=self.context.calendar,
@@ -752,7 +773,7 @@ class RuleColumns:
         for case_row in np.unique(self.row):
             found.extend(
                 evaluate_case(
-                    self.columns.cases[int(case_row)],
+                    asked_case(self.columns, int(case_row), ctx.as_of),
                     only,
                     as_of=ctx.as_of,
                     calendar=ctx.calendar,
@@ -924,7 +945,7 @@ class RuleColumns:
             row = int(self.row[i])
             if row not in found:
                 found[row] = evaluate_case(
-                    self.columns.cases[row],
+                    asked_case(self.columns, row, ctx.as_of),
                     only,
                     as_of=ctx.as_of,
                     calendar=ctx.calendar,
@@ -1168,6 +1189,7 @@ def rule_columns(
 ) -> RuleColumns:
     """One rule's answers for a chunk: by its kernel where it has one, else case by case."""
     rule = ruleset.rule(rule_id)
+    columns = columns_as_at(columns, as_of)
     ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
     kernel = kernel_for(rule)
     if kernel is None:
@@ -1242,9 +1264,13 @@ def _scalar_columns(
     only = ruleset.only([rule.id])
     rows: list[int] = []
     findings: list[Finding] = []
-    for row, case in enumerate(columns.cases):
+    for row in range(len(columns)):
         found = evaluate_case(
-            case, only, as_of=ctx.as_of, calendar=ctx.calendar, options=ctx.options
+            asked_case(columns, row, ctx.as_of),
+            only,
+            as_of=ctx.as_of,
+            calendar=ctx.calendar,
+            options=ctx.options,
         )
         findings.extend(found)
         rows.extend([row] * len(found))
@@ -1304,7 +1330,7 @@ def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
     findings: list[Finding] = []
     for row in cases:
         found = evaluate_case(
-            answered.columns.cases[int(row)],
+            asked_case(answered.columns, int(row), ctx.as_of),
             only,
             as_of=ctx.as_of,
             calendar=ctx.calendar,
@@ -1562,8 +1588,17 @@ def evaluate_columns(
     case by case, all of them in one pass over each case. The answers equal
     :func:`casework.rules.evaluate`'s on outcome, basis and dates
     (tests/columnar/test_evaluate_columns.py).
+
+    A record recorded after ``as_of`` is evaluated as it stood on ``as_of``, as the
+    engine evaluates it (:meth:`Case.as_at`): the chunk is pruned on columns
+    (:func:`casework.columnar.asat.columns_as_at`), so the answers'
+    :attr:`FindingColumns.columns` is then the pruned chunk (same rows, same
+    references), not the one passed in.
     """
     columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
+    # Records recorded after as_of, as they stood on it (Case.as_at): pruned on columns
+    # once per chunk and day, then answered by the kernels as any other.
+    columns = columns_as_at(columns, as_of)
     ctx = Context.of(ruleset, as_of=as_of, calendar=calendar, options=options)
     kernels = {rule.id: kernel for rule in ruleset.rules if (kernel := kernel_for(rule))}
     scalar = [rule.id for rule in ruleset.rules if rule.id not in kernels]
@@ -1571,9 +1606,13 @@ def evaluate_columns(
     rows: dict[str, list[int]] = {rule_id: [] for rule_id in scalar}
     if scalar:
         only = ruleset.only(scalar)
-        for row, case in enumerate(columns.cases):
+        for row in range(len(columns)):
             for finding in evaluate_case(
-                case, only, as_of=as_of, calendar=calendar, options=options
+                asked_case(columns, row, as_of),
+                only,
+                as_of=as_of,
+                calendar=calendar,
+                options=options,
             ):
                 by_scalar[finding.rule_id].append(finding)
                 rows[finding.rule_id].append(row)
