@@ -9,13 +9,14 @@ table in Jupyter and as text in a terminal.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias, get_args
 
 import attrs
 
-from casework._caserefs import plain
+from casework._caserefs import CaseRefs, Lines, plain
 from casework.report.document import (
     TEXT_WIDTH,
     Document,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # (only annotations: the command line imports FORMATS without
     from casework.io import LoadResult
     from casework.stream import StreamedRead
 
-__all__ = ["FORMATS", "Format", "Report", "format_for_path", "record_counts"]
+__all__ = ["FORMATS", "Format", "Report", "format_for_path", "iter_json", "record_counts"]
 
 Format: TypeAlias = Literal["text", "markdown", "html", "json", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -113,10 +114,9 @@ class Report:
         if format != "json":
             stream.write(self.render(format))
             return
-        encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=plain)
         pieces: list[str] = []
         size = 0
-        for piece in encoder.iterencode(self.data):
+        for piece in iter_json(self.data):
             pieces.append(piece)
             size += len(piece)
             if size >= _PIECES:
@@ -144,3 +144,76 @@ class Report:
 
     def _repr_html_(self) -> str:
         return render_html(self.document, standalone=False)
+
+
+def _float(value: float) -> str:
+    if value != value:  # noqa: PLR0124 (NaN)
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key: object) -> str:
+    if isinstance(key, str):
+        return key
+    if key is True or key is False or key is None:
+        return json.dumps(key)
+    if isinstance(key, float):
+        return _float(key)
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def iter_json(value: object, level: int = 0) -> Iterator[str]:
+    """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False, default=plain)``
+    gives it, in pieces: a compact sequence (:class:`~casework._caserefs.CaseRefs`,
+    :class:`~casework._caserefs.Lines`) is written a reference at a time, never made whole
+    (a warning listing a caseload's unanswered cases is one JSON string of many MB)."""
+    if isinstance(value, str):
+        yield encode_basestring(value)
+    elif value is None:
+        yield "null"
+    elif value is True:
+        yield "true"
+    elif value is False:
+        yield "false"
+    elif isinstance(value, int):
+        yield int.__repr__(value)
+    elif isinstance(value, float):
+        yield _float(value)
+    elif isinstance(value, Mapping):
+        if not value:
+            yield "{}"
+            return
+        inner = "\n" + "  " * (level + 1)
+        first = True
+        for key, item in value.items():
+            yield ("{" if first else ",") + inner + encode_basestring(_key(key)) + ": "
+            first = False
+            yield from iter_json(item, level + 1)
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, list | tuple | CaseRefs | Lines):
+        if not len(value):
+            yield "[]"
+            return
+        inner = "\n" + "  " * (level + 1)
+        lines = isinstance(value, Lines)
+        first = True
+        for item in value.parts() if isinstance(value, Lines) else value:
+            yield ("[" if first else ",") + inner
+            first = False
+            if lines and isinstance(item, tuple):  # a line made when read: head, references
+                head, refs = item
+                yield encode_basestring(head)[:-1]
+                joined = ""
+                for ref in refs:
+                    yield encode_basestring(joined + ref)[1:-1]
+                    joined = ", "
+                yield '"'
+            else:
+                yield from iter_json(item, level + 1)
+        yield "\n" + "  " * level + "]"
+    else:
+        yield from iter_json(plain(value), level)
