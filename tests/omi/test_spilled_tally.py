@@ -200,3 +200,35 @@ def test_json_in_pieces_is_json_dumps(value: object, refs: list[str]) -> None:
     assert "".join(iter_json(data)) == expected
     if isinstance(value, float) and math.isnan(value):
         assert "NaN" in expected
+
+
+def test_a_question_first_met_after_a_spill_lists_its_cases_alike(
+    by_case: list[list[Finding]], tmp_path: Path
+) -> None:
+    """A question no case of the first spills answers (its file padded for them), and one
+    the last cases leave out: the same lists, order of questions and scores."""
+    late = {"1.1.a", "2.3.summary"}
+    groups = [
+        [
+            f
+            for f in group
+            if not (c < 20 and f.rule_id in late) and not (c > 90 and f.rule_id == "1.2.b")
+        ]
+        for c, group in enumerate(by_case)
+    ]
+    whole = InspectionTally()
+    _fill(whole, groups, 6)
+    expected = whole.scorecard(intervals=FEW, compact=True)
+    with SpilledTally(tmp_path, spill=8) as tally:
+        _fill(tally, groups, 6)
+        card = tally.scorecard(intervals=FEW)
+        assert [q.id for q in card.questions] == [q.id for q in expected.questions]
+        assert card == expected
+        assert card.intervals == expected.intervals
+        first = groups[0][0].case_ref
+        for rule_id in (*late, "1.2.b"):
+            question = card.question(rule_id)
+            assert question.cases < len(expected.cases)
+            if rule_id in late:
+                names = ("above", "below", "unanswered", "not_applicable")
+                assert all(first not in getattr(question, name) for name in names)
