@@ -10,6 +10,7 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from unittest import mock
 
 import attrs
 import pytest
@@ -23,6 +24,7 @@ from casework.columnar import evaluate_columns
 from casework.inspection_tally import InspectionTally, SpilledTally
 from casework.intervals import IntervalOptions
 from casework.model.inspection import load_inspection
+from casework.report import output
 from casework.report.inspection import inspection_report
 from casework.report.output import iter_json
 from casework.rules import evaluate, ruleset
@@ -194,10 +196,12 @@ def test_json_in_pieces_is_json_dumps(value: object, refs: list[str]) -> None:
     import numpy as np
 
     listed = CaseRefs(tuple(refs), np.arange(len(refs), dtype=np.uint8) % 2, (1,))
-    lines = Lines(["plain line", ("head: ", listed), ("none: ", ())])
+    lines = Lines(["plain line", ("head: ", listed), ("none: ", ()), ("all: ", tuple(refs))])
     data = {"value": value, "listed": listed, "lines": lines, "empty": [], "nested": [value]}
     expected = json.dumps(data, indent=2, ensure_ascii=False, default=plain)
     assert "".join(iter_json(data)) == expected
+    with mock.patch.object(output, "_BATCH", 2):  # strings joined a batch of two at a time
+        assert "".join(iter_json(data)) == expected
     if isinstance(value, float) and math.isnan(value):
         assert "NaN" in expected
 

@@ -9,7 +9,7 @@ table in Jupyter and as text in a terminal.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias, get_args
@@ -166,6 +166,25 @@ def _key(key: object) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
+#: Strings of a list encoded and joined at a time by :func:`iter_json`.
+_BATCH = 1 << 12
+
+
+def _joined(refs: Iterable[str]) -> Iterator[str]:
+    """The inside of the JSON string ``", ".join(refs)``, a batch of references at a time
+    (JSON escapes each character alone, so the pieces join to the whole)."""
+    batch: list[str] = []
+    after = ""
+    for ref in refs:
+        batch.append(ref)
+        if len(batch) >= _BATCH:
+            yield encode_basestring(after + ", ".join(batch))[1:-1]
+            after = ", "
+            batch.clear()
+    if batch:
+        yield encode_basestring(after + ", ".join(batch))[1:-1]
+
+
 def iter_json(value: object, level: int = 0) -> Iterator[str]:
     """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False, default=plain)``
     gives it, in pieces: a compact sequence (:class:`~casework._caserefs.CaseRefs`,
@@ -195,25 +214,41 @@ def iter_json(value: object, level: int = 0) -> Iterator[str]:
             yield from iter_json(item, level + 1)
         yield "\n" + "  " * level + "}"
     elif isinstance(value, list | tuple | CaseRefs | Lines):
-        if not len(value):
-            yield "[]"
-            return
-        inner = "\n" + "  " * (level + 1)
-        lines = isinstance(value, Lines)
-        first = True
-        for item in value.parts() if isinstance(value, Lines) else value:
-            yield ("[" if first else ",") + inner
-            first = False
-            if lines and isinstance(item, tuple):  # a line made when read: head, references
-                head, refs = item
-                yield encode_basestring(head)[:-1]
-                joined = ""
-                for ref in refs:
-                    yield encode_basestring(joined + ref)[1:-1]
-                    joined = ", "
-                yield '"'
-            else:
-                yield from iter_json(item, level + 1)
-        yield "\n" + "  " * level + "]"
+        yield from _iter_list(value, level)
     else:
         yield from iter_json(plain(value), level)
+
+
+def _iter_list(value: list[Any] | tuple[Any, ...] | CaseRefs | Lines, level: int) -> Iterator[str]:
+    """A list as :func:`iter_json` writes it: strings encoded and joined a batch at a time."""
+    if not len(value):
+        yield "[]"
+        return
+    inner = "\n" + "  " * (level + 1)
+    lines = isinstance(value, Lines)
+    opened = False
+    batch: list[str] = []  # texts of consecutive strings, joined a batch at a time
+    for item in value.parts() if isinstance(value, Lines) else value:
+        if isinstance(item, str):
+            batch.append(encode_basestring(item))
+            if len(batch) >= _BATCH:
+                yield ("," if opened else "[") + inner + ("," + inner).join(batch)
+                opened = True
+                batch.clear()
+            continue
+        if batch:
+            yield ("," if opened else "[") + inner + ("," + inner).join(batch)
+            opened = True
+            batch.clear()
+        yield ("," if opened else "[") + inner
+        opened = True
+        if lines and isinstance(item, tuple):  # a line made when read: head, references
+            head, refs = item
+            yield encode_basestring(head)[:-1]
+            yield from _joined(refs)
+            yield '"'
+        else:
+            yield from iter_json(item, level + 1)
+    if batch:
+        yield ("," if opened else "[") + inner + ("," + inner).join(batch)
+    yield "\n" + "  " * level + "]"
