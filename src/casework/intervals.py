@@ -663,20 +663,10 @@ def _resampled(
     np = backend.np
     rows = max(1, BLOCK_CELLS // max(1, size))
     values: dict[str, list[float]] = {}
-    block: list[Any] = []
-
-    def run() -> None:
-        found = _evaluate(design, np.stack(block).astype(np.float64), backend, questions=False)
+    for weights in _counts(np, size, options.resamples, options.seed, rows):
+        found = _evaluate(design, weights, backend, questions=False)
         for name, vector in found.items():
             values.setdefault(name, []).extend(backend.values(vector))
-        block.clear()
-
-    for counts in _counts(np, size, options.resamples, options.seed):
-        block.append(counts)
-        if len(block) == rows:
-            run()
-    if block:
-        run()
     return values
 
 
@@ -686,17 +676,26 @@ def _resampled(
 DRAW_PIECE = 1 << 16
 
 
-def _counts(np: Any, cases: int, resamples: int, seed: int) -> Iterator[Any]:
-    """Each resample's case multiplicities (int64): :func:`_draws`' draws, counted a piece
-    at a time."""
+def _counts(np: Any, cases: int, resamples: int, seed: int, rows: int) -> Iterator[Any]:
+    """The resamples' case multiplicities, ``rows`` resamples at a time (a float64 matrix,
+    rows x cases, the same one filled again: read it before the next): :func:`_draws`'
+    draws, counted a piece at a time into the matrix (whole numbers, exact in float64)."""
     rng = random.Random(seed)
     population = range(cases)
+    matrix = np.zeros((max(1, min(rows, resamples)), cases))
+    filled = 0
     for _ in range(resamples):
-        counts = np.zeros(cases, dtype=np.int64)
+        row = matrix[filled]
+        row[:] = 0.0
         for start in range(0, cases, DRAW_PIECE):
             drawn = rng.choices(population, k=min(DRAW_PIECE, cases - start))
-            counts += np.bincount(np.array(drawn, dtype=np.int64), minlength=cases)
-        yield counts
+            np.add.at(row, np.array(drawn, dtype=np.intp), 1.0)
+        filled += 1
+        if filled == len(matrix):
+            yield matrix
+            filled = 0
+    if filled:
+        yield matrix[:filled]
 
 
 #: Cases sorted in memory at a time into the canonical order by the spilled path (a byte
@@ -768,7 +767,7 @@ def _write_refs(folder: Path, refs: Sequence[str]) -> None:
 
 
 #: Rows read from each sorted run at a time while the runs are merged.
-MERGE_ROWS = 1 << 10
+MERGE_ROWS = 1 << 8
 
 
 def _merge_runs(np: Any, runs: list[tuple[Path, int]], keys: int, width: int, out: Path) -> None:
