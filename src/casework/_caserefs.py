@@ -9,14 +9,24 @@ are made when read (the warnings listing unanswered cases).
 
 Both compare equal to a tuple (or list) holding the same items, and hash as it,
 so a scorecard made this way equals the one made with tuples.
+
+For a caseload too large to keep a byte per case and question in memory (decision:
+score-spilled-cases), :class:`SpilledRefs` reads the references from files and
+:class:`SpilledColumn` a question's codes, a block of cases at a time; a
+:class:`CaseRefs` over them holds no per-case state in memory at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, overload
 
-__all__ = ["CaseRefs", "Lines", "plain"]
+__all__ = ["BLOCK", "CaseRefs", "Lines", "SpilledColumn", "SpilledRefs", "plain", "spill_refs"]
+
+#: Cases read from a spilled file at a time (a byte of codes and ~16 bytes of
+#: reference each, plus a ``str`` per reference while a block is read).
+BLOCK = 1 << 16
 
 
 def _same(left: Sequence[Any], right: object) -> bool:
@@ -25,22 +35,160 @@ def _same(left: Sequence[Any], right: object) -> bool:
     return len(left) == len(right) and all(a == b for a, b in zip(left, right, strict=True))
 
 
+def spill_refs(refs: Sequence[str]) -> tuple[bytes, Any]:
+    """References as :class:`SpilledRefs` keeps them: their bytes, each followed by a line
+    break, and the length of each (int64 numpy array)."""
+    import numpy as np  # noqa: PLC0415
+
+    encoded = [ref.encode("utf-8") + b"\n" for ref in refs]
+    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(refs))
+
+
+class SpilledRefs(Sequence[str]):
+    """Case references kept in two files: their UTF-8 bytes one after another, each
+    followed by a line break (``refs.bin``), and each one's end offset (``ends.bin``,
+    int64); read a block at a time.
+
+    Compares equal to a tuple of the same references.
+    """
+
+    __slots__ = ("_ends", "_path", "_size")
+
+    def __init__(self, directory: Path, size: int) -> None:
+        self._path = directory / "refs.bin"
+        self._ends = directory / "ends.bin"
+        self._size = size
+
+    @property
+    def directory(self) -> Path:
+        """The folder holding the files."""
+        return self._path.parent
+
+    def __len__(self) -> int:
+        return self._size
+
+    def block(self, start: int, stop: int) -> list[str]:
+        """The references of cases ``start`` to ``stop`` (excluded)."""
+        import numpy as np  # noqa: PLC0415 (report.output imports this module: start-up)
+
+        start, stop = max(0, start), min(stop, self._size)
+        if start >= stop:
+            return []
+        first = 0 if start == 0 else start - 1
+        ends = np.fromfile(self._ends, dtype=np.int64, count=stop - first, offset=8 * first)
+        base = 0
+        if start != 0:
+            base, ends = int(ends[0]), ends[1:]
+        with self._path.open("rb") as stream:
+            stream.seek(base)
+            data = stream.read(int(ends[-1]) - base)
+        text = data.decode("utf-8")
+        if text.count("\n") == stop - start:  # no reference holds a line break
+            return text[:-1].split("\n")
+        found, at = [], 0
+        for end in (ends - base).tolist():
+            found.append(data[at : end - 1].decode("utf-8"))
+            at = end
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        for start in range(0, self._size, BLOCK):
+            yield from self.block(start, start + BLOCK)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._size)))
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("case index out of range")
+        return self.block(index, index + 1)[0]
+
+    def __eq__(self, other: object) -> bool:
+        return _same(self, other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"SpilledRefs({self._size} cases)"
+
+
+class SpilledColumn:
+    """One question's codes, a byte per case, in a file; read a block of cases at a time.
+
+    ``unanswered``: the outcome codes of the ``not_evidenced="unanswered"`` reading (a
+    code flagged "not evidenced", 8, read as unanswered, 3; others as their outcome)."""
+
+    __slots__ = ("path", "size", "unanswered")
+
+    def __init__(self, path: Path, size: int, *, unanswered: bool = False) -> None:
+        self.path = path
+        self.size = size
+        self.unanswered = unanswered
+
+    def read(self, start: int, stop: int) -> Any:
+        """The codes of cases ``start`` to ``stop`` (excluded), a numpy array."""
+        import numpy as np  # noqa: PLC0415
+
+        stop = min(stop, self.size)
+        raw = np.fromfile(self.path, dtype=np.uint8, count=max(0, stop - start), offset=start)
+        if raw.size < stop - start:  # cases after the question's last finding: 0
+            raw = np.concatenate([raw, np.zeros(stop - start - raw.size, dtype=np.uint8)])
+        if not self.unanswered:
+            return raw
+        return np.where(raw & 8, np.uint8(3), raw & 7).astype(np.uint8)
+
+
 class CaseRefs(Sequence[str]):
     """The references of the cases whose code in ``column`` is one of ``values``, in order.
 
-    ``column`` holds one code per case of ``refs`` (``column & mask`` is compared).
+    ``column`` holds one code per case of ``refs`` (``column & mask`` is compared): a
+    numpy array, or a :class:`SpilledColumn` read a block at a time. ``count``, when
+    known, spares a pass to count the cases listed.
     """
 
     __slots__ = ("_column", "_count", "_mask", "_refs", "_values")
 
     def __init__(
-        self, refs: Sequence[str], column: Any, values: tuple[int, ...], mask: int = 0xFF
+        self,
+        refs: Sequence[str],
+        column: Any,
+        values: tuple[int, ...],
+        mask: int = 0xFF,
+        count: int | None = None,
     ) -> None:
         self._refs = refs
         self._column = column
         self._values = values
         self._mask = mask
-        self._count: int | None = None
+        self._count: int | None = count
+
+    def matches(self, start: int, stop: int) -> Any:
+        """Whether each case ``start`` to ``stop`` (excluded) is listed: a numpy bool array."""
+        import numpy as np  # noqa: PLC0415
+
+        column = self._column
+        codes = (
+            column.read(start, stop) if isinstance(column, SpilledColumn) else column[start:stop]
+        )
+        if self._mask != 0xFF:
+            codes = codes & self._mask
+        return np.isin(codes, self._values)
+
+    def blocks(self) -> Iterator[tuple[int, Any]]:
+        """``(start, positions)``: the cases listed, a block of cases at a time (positions
+        counted from ``start``)."""
+        import numpy as np  # noqa: PLC0415
+
+        size = len(self._refs)
+        step = BLOCK if isinstance(self._column, SpilledColumn) else max(1, size)
+        for start in range(0, size, step):
+            yield start, np.flatnonzero(self.matches(start, start + step))
 
     @property
     def refs(self) -> Sequence[str]:
@@ -51,18 +199,28 @@ class CaseRefs(Sequence[str]):
         """The indices into ``refs`` of the cases listed (a numpy array)."""
         import numpy as np  # noqa: PLC0415 (report.output imports this module: start-up)
 
-        codes = self._column if self._mask == 0xFF else self._column & self._mask
-        return np.flatnonzero(np.isin(codes, self._values))
+        if not isinstance(self._column, SpilledColumn):
+            codes = self._column if self._mask == 0xFF else self._column & self._mask
+            return np.flatnonzero(np.isin(codes, self._values))
+        parts = [start + found for start, found in self.blocks()]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = int(self.positions().size)
+            self._count = sum(int(found.size) for _start, found in self.blocks())
         return self._count
 
     def __iter__(self) -> Iterator[str]:
         refs = self._refs
-        for position in self.positions().tolist():
-            yield refs[position]
+        if not isinstance(refs, SpilledRefs):
+            for position in self.positions().tolist():
+                yield refs[position]
+            return
+        for start, found in self.blocks():
+            if found.size:
+                block = refs.block(start, start + BLOCK)
+                for position in found.tolist():
+                    yield block[position]
 
     def __contains__(self, value: object) -> bool:
         return any(ref == value for ref in self)
@@ -106,6 +264,10 @@ class Lines(Sequence[str]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def parts(self) -> tuple[str | tuple[str, Sequence[str]], ...]:
+        """The lines as given: text, or ``(head, refs)`` to be joined when read."""
+        return self._items
 
     def __iter__(self) -> Iterator[str]:
         for item in self._items:

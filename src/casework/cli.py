@@ -1453,7 +1453,7 @@ def score(
       casework score omi-sample.json --option roh_thread_summaries=false -f json
       casework score omi-sample.json --resamples 5000 --seed 7 --level 90%
     """
-    from casework.inspection_tally import InspectionTally, countable_on_columns
+    from casework.inspection_tally import SpilledTally, countable_on_columns
     from casework.report import inspection_report, pseudonymise
     from casework.report.charts import require_matplotlib, save_chart
     from casework.stream import StreamedRead, chunked
@@ -1471,43 +1471,51 @@ def score(
     chosen_as_of = as_of or (inspection.as_of if inspection else None)
     chosen = rules or _named_ruleset(inspection.ruleset if inspection else "omi-2007")
     # A chunk of cases at a time: the tally keeps a byte per case and question, never the
-    # findings (docs/performance.md).
+    # findings, and writes them to temporary files as it goes (TMPDIR; removed when done):
+    # memory does not grow with the cases (docs/decisions.md#score-spilled-cases).
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
     reading = StreamedRead(file, chosen_as_of)
-    tally = InspectionTally()
-    # On columns where the questions are the OMI families; pseudonyms rewrite findings.
-    if names is None and countable_on_columns(chosen):
-        for columns in _streamed_columns(reading, SCORE_CHUNK):
-            tally.add_columns(_evaluate_columns(columns, chosen, _assessed(reading)))
-    else:
-        for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
-            found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
-            tally.add(found if names is None else pseudonymise(found, names))
-    if chosen_as_of is None:
-        _assessed(reading)
-    _warn_rejected(file, reading)
-    card = tally.scorecard(
-        inspection=inspection, options=scoring, intervals=chosen_intervals, compact=True
-    )
-    if not card.criteria:
-        raise click.UsageError(
-            f"rule set {chosen.name!r} has no inspection questions to score; use omi-2007"
+    try:
+        tally = SpilledTally(unique=True)  # the read refuses a repeated reference
+    except OSError as exc:
+        raise click.ClickException(f"cannot make temporary files for the scores: {exc}") from None
+    with tally:
+        try:
+            # On columns where the questions are the OMI families; pseudonyms rewrite findings.
+            if names is None and countable_on_columns(chosen):
+                for columns in _streamed_columns(reading, SCORE_CHUNK):
+                    tally.add_columns(_evaluate_columns(columns, chosen, _assessed(reading)))
+            else:
+                for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
+                    found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
+                    tally.add(found if names is None else pseudonymise(found, names))
+            if chosen_as_of is None:
+                _assessed(reading)
+            _warn_rejected(file, reading)
+            card = tally.scorecard(
+                inspection=inspection, options=scoring, intervals=chosen_intervals
+            )
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the temporary score files: {exc}") from None
+        if not card.criteria:
+            raise click.UsageError(
+                f"rule set {chosen.name!r} has no inspection questions to score; use omi-2007"
+            )
+        warning = card.evidence_warning()
+        if warning:
+            click.echo(f"warning: {file.name}: {warning}", err=True)
+        if chart_file is not None:
+            _write(chart_file, lambda: save_chart(card, chart_file), "'--chart'")
+            click.echo(f"Wrote {chart_file}", err=True)
+        report = inspection_report(
+            card,
+            source=file.name,
+            load=reading,
+            strengths_from=strengths_from,
+            improvements_below=improvements_below,
+            chart=_renders_document(format_, output),
         )
-    warning = card.evidence_warning()
-    if warning:
-        click.echo(f"warning: {file.name}: {warning}", err=True)
-    if chart_file is not None:
-        _write(chart_file, lambda: save_chart(card, chart_file), "'--chart'")
-        click.echo(f"Wrote {chart_file}", err=True)
-    report = inspection_report(
-        card,
-        source=file.name,
-        load=reading,
-        strengths_from=strengths_from,
-        improvements_below=improvements_below,
-        chart=_renders_document(format_, output),
-    )
-    _emit_scorecard(report, format_, output)
+        _emit_streamed(report, format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
 
@@ -1527,30 +1535,6 @@ def _renders_document(format_: Format | None, output: Path | None) -> bool:
         except ValueError:
             return True  # a usage error, raised when the report is written
     return chosen not in ("json", "csv")
-
-
-def _emit_scorecard(report: Report, format_: Format | None, output: Path | None) -> None:
-    """:func:`_emit`, but JSON is written a piece at a time (it lists every case of every
-    question: on a caseload, far more than the rest of the report)."""
-    chosen = format_
-    if chosen is None and output is not None:
-        try:
-            chosen = format_for_path(output)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--output'") from None
-    if chosen != "json":
-        _emit(report, format_, output)
-        return
-    if output is None:
-        report.write(sys.stdout, "json")
-        return
-
-    def save() -> None:
-        with output.open("w", encoding="utf-8") as stream:
-            report.write(stream, "json")
-
-    _write(output, save, "'--output'")
-    click.echo(f"Wrote {output}", err=True)
 
 
 def _load_inspection(path: Path | None) -> Inspection | None:

@@ -13,19 +13,29 @@ Tallies **merge**: ``a.merge(b)`` is the tally of both parts, associative and
 commutative. Every case keeps its place as ``(partition, chunk, position)``, so
 a merged scorecard lists cases in input order, as one pass does; the bootstrap
 draws over the cases ordered by their answers, so its intervals are the same too.
+
+:class:`SpilledTally` counts one pass the same way but keeps its per-case state in
+files (``casework score`` on a caseload: decision score-spilled-cases): memory does not
+grow with the number of cases, and its scorecard equals this tally's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from casework._caserefs import CaseRefs
+from casework._caserefs import BLOCK, CaseRefs, SpilledColumn, SpilledRefs, spill_refs
+from casework._seen import SeenReferences
 from casework.columnar import CaseColumns, FindingColumns, RuleColumns
 from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, OUTCOMES
 from casework.columnar.omi import not_evidenced
@@ -48,7 +58,7 @@ from casework.scoring import (
     assemble_scorecard,
 )
 
-__all__ = ["InspectionTally", "countable_on_columns"]
+__all__ = ["SPILL_CASES", "InspectionTally", "SpilledTally", "countable_on_columns"]
 
 Key = tuple[int, int, int]
 """A place in the input: (partition, chunk, position of the finding in the chunk)."""
@@ -422,3 +432,202 @@ def _wording(finding: Finding) -> _Wording:
         roh=finding.roh,
         group=finding.group,
     )
+
+
+#: Cases a :class:`SpilledTally` holds in memory before writing them to its files: a
+#: byte per question and about 300 bytes of reference, key and index each (~9 MB).
+SPILL_CASES = 1 << 14
+
+
+class SpilledTally:
+    """One pass of an inspection's findings counted as :class:`InspectionTally` counts
+    them, with the per-case state in files: memory does not grow with the cases.
+
+    ::
+
+        with SpilledTally() as tally:  # files under tempfile's directory, removed on close
+            for answered in chunks:
+                tally.add_columns(answered)
+            card = tally.scorecard(inspection=inspection)
+            ...  # read the card (its case lists and intervals read the files) before closing
+
+    Every :data:`SPILL_CASES` cases, the cases counted so far are written out: their
+    references (``refs.bin``, ``ends.bin``) and per question a byte per case
+    (``q<n>.bin``, the codes of :class:`InspectionTally`). :meth:`scorecard` lists each
+    question's cases as :class:`~casework._caserefs.CaseRefs` over those files, read a
+    block of cases at a time, and equals :meth:`InspectionTally.scorecard` of the same
+    findings (``compact=True``), intervals included. A case's findings come together in
+    one chunk, as for :class:`InspectionTally`; a reference counted again is refused
+    (checked in :class:`~casework._seen.SeenReferences`, 12 bytes a case), unless
+    ``unique``: the caller vouches that no reference comes twice (a streamed read of a
+    case file refuses a repeated reference, ``casework score`` counts what it accepts).
+
+    ``directory``: where the files go (a new directory in it; by default ``tempfile``'s,
+    which ``TMPDIR`` sets). The files are removed by :meth:`close` (or leaving the
+    ``with`` block, or when the tally is collected); the scorecard cannot be read after.
+    """
+
+    def __init__(
+        self, directory: str | Path | None = None, *, spill: int = SPILL_CASES, unique: bool = False
+    ) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="casework-score-", dir=directory))
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.root, ignore_errors=True)
+        self._spill = max(1, spill)
+        self._pending = InspectionTally()
+        self._cases = 0
+        self._questions: dict[str, tuple[int, Key, _Wording]] = {}
+        self._rulesets: dict[str, Key] = {}
+        self._latest: dt.date | None = None
+        self._seen = None if unique else SeenReferences(self._references_of)
+
+    def __enter__(self) -> SpilledTally:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the files (the scorecard made from them can no longer be read)."""
+        self._finalizer()
+
+    @property
+    def cases(self) -> int:
+        """Cases counted."""
+        return self._cases + self._pending.cases
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Count one chunk of findings (:meth:`InspectionTally.add`)."""
+        self._pending.add(findings)
+        self._spill_if_full()
+
+    def add_columns(self, answered: FindingColumns) -> None:
+        """Count one chunk evaluated on columns (:meth:`InspectionTally.add_columns`)."""
+        self._pending.add_columns(answered)
+        self._spill_if_full()
+
+    def _spill_if_full(self) -> None:
+        if self._pending.cases >= self._spill:
+            self._write()
+
+    def _references_of(self, numbers: Sequence[int]) -> dict[int, str]:
+        refs = SpilledRefs(self.root, self._cases)
+        return {number: refs[number] for number in numbers}
+
+    def _write(self) -> None:
+        """Write the cases held in memory to the files, and start afresh."""
+        pending = self._pending
+        self._pending = InspectionTally(partition=pending.partition, chunks=pending.chunks)
+        count = pending.cases
+        if not count:
+            return
+        if self._seen is not None:
+            numbers = range(self._cases, self._cases + count)
+            firsts = self._seen.check(pending.refs, numbers)
+            for ref, first in zip(pending.refs, firsts, strict=True):
+                if first is not None:
+                    raise ValueError(
+                        f"the findings of case {ref} are not together: tally a case's findings "
+                        "in one chunk, as evaluate gives them"
+                    )
+        data, lengths = spill_refs(pending.refs)
+        ends = np.cumsum(lengths)
+        if self._cases:
+            last = np.fromfile(self.root / "ends.bin", dtype=np.int64, offset=8 * (self._cases - 1))
+            ends += last[0]
+        with (self.root / "refs.bin").open("ab") as stream:
+            stream.write(data)
+        with (self.root / "ends.bin").open("ab") as stream:
+            stream.write(ends.tobytes())
+        for rule_id, question in pending.questions.items():
+            if rule_id not in self._questions:
+                number = len(self._questions)
+                self._questions[rule_id] = (number, question.first, question.wording)
+                with self._path(number).open("wb") as stream:
+                    for start in range(0, self._cases, BLOCK):
+                        stream.write(bytes(min(BLOCK, self._cases - start)))
+        for rule_id, (number, _first, _wording) in self._questions.items():
+            found = pending.questions.get(rule_id)
+            codes = bytes(found.codes) if found is not None else b""
+            with self._path(number).open("ab") as stream:
+                stream.write(codes[:count] + bytes(count - min(count, len(codes))))
+        for name, key in pending.rulesets.items():
+            self._rulesets.setdefault(name, key)
+        if pending.latest is not None:
+            self._latest = (
+                pending.latest if self._latest is None else max(self._latest, pending.latest)
+            )
+        self._cases += count
+
+    def _path(self, number: int) -> Path:
+        return self.root / f"q{number}.bin"
+
+    def scorecard(
+        self,
+        *,
+        inspection: Inspection | None = None,
+        options: ScoringOptions | None = None,
+        bands: BandTable | None = None,
+        intervals: IntervalOptions | bool = True,
+        **overrides: Any,
+    ) -> Scorecard:
+        """The scorecard of what has been tallied: :meth:`InspectionTally.scorecard` with
+        ``compact=True``, its case lists and references read from the files."""
+        self._write()
+        chosen = attrs.evolve(options or ScoringOptions(), **overrides)
+        size = self._cases
+        refs = SpilledRefs(self.root, size)
+        unanswered = chosen.not_evidenced == "unanswered"
+        questions = []
+        for rule_id, (number, _first, w) in sorted(
+            self._questions.items(), key=lambda item: item[1][1]
+        ):
+            raw = SpilledColumn(self._path(number), size)
+            outcome = SpilledColumn(self._path(number), size, unanswered=unanswered)
+            mask = 0xFF if unanswered else _OUTCOME
+            counts = np.zeros(256, dtype=np.int64)
+            flagged = 0
+            for start in range(0, size, BLOCK):
+                block = outcome.read(start, start + BLOCK)
+                counts += np.bincount(block & mask, minlength=256)
+                if unanswered:
+                    block = raw.read(start, start + BLOCK)
+                flagged += int(np.count_nonzero(block & _NOT_EVIDENCED))
+            lists = {
+                name: CaseRefs(refs, outcome, (code,), mask, count=int(counts[code]))
+                for name, code in (
+                    ("above", 1),
+                    ("below", 2),
+                    ("unanswered", 3),
+                    ("not_applicable", 4),
+                )
+            }
+            lists["not_evidenced"] = CaseRefs(
+                refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED, count=flagged
+            )
+            questions.append(
+                QuestionScore(
+                    id=rule_id,
+                    criterion=w.criterion,
+                    question=w.question,
+                    source=w.source,
+                    kind=w.kind,
+                    roh=w.roh,
+                    group=w.group,
+                    **lists,
+                )
+            )
+        return assemble_scorecard(
+            tuple(questions),
+            refs,
+            tuple(name for name, _ in sorted(self._rulesets.items(), key=lambda item: item[1])),
+            self._latest,
+            inspection=inspection,
+            options=chosen,
+            bands=bands,
+            intervals=intervals,
+        )

@@ -28,19 +28,22 @@ bit-for-bit the same figures.
 from __future__ import annotations
 
 import bisect
+import heapq
 import importlib
 import math
 import random
 import sys
+import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from casework._caserefs import CaseRefs
+from casework._caserefs import CaseRefs, SpilledRefs, spill_refs
 from casework.text import round_half_up
 
 if TYPE_CHECKING:
@@ -571,6 +574,7 @@ class _NumpyCodes(_Numpy):
     def __init__(self, np: Any, codes: Any, block: int | None = None) -> None:
         super().__init__(np)
         self.codes = codes
+        """The matrix (cases x columns), or a :class:`_CodesFile` holding it."""
         self.block = block or CASE_BLOCK
 
     def tally(
@@ -578,15 +582,33 @@ class _NumpyCodes(_Numpy):
     ) -> list[tuple[Vector, Vector]]:
         np = self.np
         matrix = np.asarray(weights, dtype=np.float64)
-        width = self.codes.shape[1]
+        rows, width = self.codes.shape
         ups = np.zeros((matrix.shape[0], width))
         totals = np.zeros((matrix.shape[0], width))
-        for start in range(0, self.codes.shape[0], self.block):
+        for start in range(0, rows, self.block):
             codes = self.codes[start : start + self.block]
             part = matrix[:, start : start + self.block]
             ups += part @ (codes == 0).astype(np.float64)
             totals += part @ (codes <= 1).astype(np.float64)
         return [(ups[:, j], totals[:, j]) for j in range(width)]
+
+
+class _CodesFile:
+    """A matrix of codes (a byte per case and column, a row per case) in a file, read a
+    block of rows at a time with ``numpy.fromfile`` (no memory map: pages touched by a
+    map count in the process's resident memory)."""
+
+    def __init__(self, np: Any, path: Path, rows: int, width: int) -> None:
+        self.np = np
+        self.path = path
+        self.shape = (rows, width)
+
+    def __getitem__(self, rows: slice) -> Any:
+        start, stop, _step = rows.indices(self.shape[0])
+        width = self.shape[1]
+        count = max(0, stop - start) * width
+        found = self.np.fromfile(self.path, dtype=self.np.uint8, count=count, offset=start * width)
+        return found.reshape(-1, width)
 
 
 def _positions(np: Any, refs: Sequence[str], cases: Sequence[str], index: dict[str, int]) -> Any:
@@ -631,24 +653,148 @@ def _compact_figures(
     for j, question in enumerate(sources):
         codes[rank[_positions(np, question.above, cases, index)], j] = 0
         codes[rank[_positions(np, question.below, cases, index)], j] = 1
-    backend = _NumpyCodes(np, codes)
-    rows = max(1, BLOCK_CELLS // max(1, len(cases)))
-    values: dict[str, list[float]] = {}
-    block: list[Any] = []
+    return design, _resampled(design, _NumpyCodes(np, codes), len(cases), options)
 
-    def run() -> None:
-        found = _evaluate(design, np.stack(block).astype(np.float64), backend, questions=False)
+
+def _resampled(
+    design: _Design, backend: _NumpyCodes, size: int, options: IntervalOptions
+) -> dict[str, list[float]]:
+    """Every figure of ``design`` on each resample, a block of resamples at a time."""
+    np = backend.np
+    rows = max(1, BLOCK_CELLS // max(1, size))
+    values: dict[str, list[float]] = {}
+    for weights in _counts(np, size, options.resamples, options.seed, rows):
+        found = _evaluate(design, weights, backend, questions=False)
         for name, vector in found.items():
             values.setdefault(name, []).extend(backend.values(vector))
-        block.clear()
+    return values
 
-    for draws in _draws(len(cases), options.resamples, options.seed):
-        block.append(np.bincount(draws, minlength=len(cases)))
-        if len(block) == rows:
-            run()
-    if block:
-        run()
-    return design, values
+
+#: Cases drawn at a time for one resample by the numpy path (a list of Python ints while
+#: drawn): :class:`random.Random.choices` with ``k`` draws is ``k`` calls of ``random()``,
+#: so drawing in pieces gives the very same cases.
+DRAW_PIECE = 1 << 16
+
+
+def _counts(np: Any, cases: int, resamples: int, seed: int, rows: int) -> Iterator[Any]:
+    """The resamples' case multiplicities, ``rows`` resamples at a time (a float64 matrix,
+    rows x cases, the same one filled again: read it before the next): :func:`_draws`'
+    draws, counted a piece at a time into the matrix (whole numbers, exact in float64)."""
+    rng = random.Random(seed)
+    population = range(cases)
+    matrix = np.zeros((max(1, min(rows, resamples)), cases))
+    filled = 0
+    for _ in range(resamples):
+        row = matrix[filled]
+        row[:] = 0.0
+        for start in range(0, cases, DRAW_PIECE):
+            drawn = rng.choices(population, k=min(DRAW_PIECE, cases - start))
+            np.add.at(row, np.array(drawn, dtype=np.intp), 1.0)
+        filled += 1
+        if filled == len(matrix):
+            yield matrix
+            filled = 0
+    if filled:
+        yield matrix[:filled]
+
+
+#: Cases sorted in memory at a time into the canonical order by the spilled path (a byte
+#: per case and question for the answers, and per column for the codes): runs of this
+#: many cases are sorted, then merged.
+RUN_CASES = 1 << 15
+
+
+def _spilled_figures(
+    card: Scorecard, options: IntervalOptions, np: Any
+) -> tuple[_Design, dict[str, list[float]]]:
+    """:func:`_compact_figures` of a card whose cases are in files
+    (:class:`~casework._caserefs.SpilledRefs`), in bounded memory: the cases are put in
+    the canonical order by an external sort (runs of :data:`RUN_CASES` sorted by their
+    answers and reference, then merged), their codes written to a file in that order
+    and read a block of cases at a time by every block of resamples."""
+    cases = card.cases
+    assert isinstance(cases, SpilledRefs)
+    size = len(cases)
+    sources: list[QuestionScore] = []
+    design = _design(card, (), sources=sources)
+    questions = sorted(card.questions, key=lambda q: q.id)
+    names = ("above", "below", "unanswered", "not_applicable")
+    width = len(sources)
+    sets: dict[int, frozenset[str]] = {}
+
+    def listed(refs: Sequence[str], start: int, stop: int, block: list[str]) -> Any:
+        if isinstance(refs, CaseRefs) and refs.refs is cases:
+            return refs.matches(start, stop)
+        members = sets.get(id(refs))
+        if members is None:  # a list made of others (a group scored as one): as strings
+            members = sets[id(refs)] = frozenset(refs)
+        return np.fromiter((ref in members for ref in block), dtype=bool, count=len(block))
+
+    with tempfile.TemporaryDirectory(prefix="bootstrap-", dir=cases.directory) as scratch:
+        folder = Path(scratch)
+        runs: list[tuple[Path, int]] = []
+        for start in range(0, size, RUN_CASES):
+            stop = min(size, start + RUN_CASES)
+            block = cases.block(start, stop)
+            keys = np.full((stop - start, len(questions)), len(names), dtype=np.uint8)
+            for j, question in enumerate(questions):
+                for code, name in enumerate(names):
+                    keys[listed(getattr(question, name), start, stop, block), j] = code
+            codes = np.full((stop - start, width), 2, dtype=np.uint8)
+            for j, question in enumerate(sources):
+                codes[listed(question.above, start, stop, block), j] = 0
+                codes[listed(question.below, start, stop, block), j] = 1
+            by_ref = np.empty(len(block), dtype=np.int64)
+            by_ref[sorted(range(len(block)), key=block.__getitem__)] = np.arange(len(block))
+            order = np.lexsort((by_ref, *reversed(list(keys.T))))
+            run = folder / f"run{len(runs)}"
+            run.mkdir()
+            keys[order].tofile(run / "keys.bin")
+            codes[order].tofile(run / "codes.bin")
+            _write_refs(run, [block[i] for i in order.tolist()])
+            runs.append((run, stop - start))
+        merged = folder / "codes.bin"
+        _merge_runs(np, runs, len(questions), width, merged)
+        backend = _NumpyCodes(np, _CodesFile(np, merged, size, width))
+        return design, _resampled(design, backend, size, options)
+
+
+def _write_refs(folder: Path, refs: Sequence[str]) -> None:
+    """References in the files :class:`~casework._caserefs.SpilledRefs` reads."""
+    data, lengths = spill_refs(refs)
+    (folder / "refs.bin").write_bytes(data)
+    lengths.cumsum().tofile(folder / "ends.bin")
+
+
+#: Rows read from each sorted run at a time while the runs are merged.
+MERGE_ROWS = 1 << 8
+
+
+def _merge_runs(np: Any, runs: list[tuple[Path, int]], keys: int, width: int, out: Path) -> None:
+    """Merge the sorted runs (by answers, then reference) into one file of codes."""
+
+    def rows(run: Path, size: int) -> Iterator[tuple[bytes, str, bytes]]:
+        refs = SpilledRefs(run, size)
+        for start in range(0, size, MERGE_ROWS):
+            count = min(MERGE_ROWS, size - start)
+            answers = np.fromfile(run / "keys.bin", np.uint8, count * keys, offset=start * keys)
+            codes = np.fromfile(run / "codes.bin", np.uint8, count * width, offset=start * width)
+            block = refs.block(start, start + count)
+            for i in range(count):
+                yield (
+                    answers[i * keys : (i + 1) * keys].tobytes(),
+                    block[i],
+                    codes[i * width : (i + 1) * width].tobytes(),
+                )
+
+    with out.open("wb") as stream:
+        pending: list[bytes] = []
+        for _answers, _ref, codes in heapq.merge(*(rows(run, size) for run, size in runs)):
+            pending.append(codes)
+            if len(pending) >= MERGE_ROWS:
+                stream.write(b"".join(pending))
+                pending.clear()
+        stream.write(b"".join(pending))
 
 
 def _backend(engine: Engine) -> _Python | _Numpy:
@@ -834,7 +980,9 @@ def score_intervals(
     """
     chosen = options or IntervalOptions()
     backend = _backend(engine)
-    if isinstance(backend, _Numpy) and card.cases:
+    if isinstance(backend, _Numpy) and isinstance(card.cases, SpilledRefs) and card.cases:
+        design, values = _spilled_figures(card, chosen, backend.np)
+    elif isinstance(backend, _Numpy) and card.cases:
         design, values = _compact_figures(card, chosen, backend.np)
     else:
         order = _canonical_order(card)

@@ -550,8 +550,9 @@ class Scorecard:
     sections: tuple[SectionScore, ...]
     roh_thread: ThreadScore
     section4: tuple[Section4Result, ...]
-    cases: tuple[str, ...]
-    """Every case with a finding, in first-seen order."""
+    cases: Sequence[str]
+    """Every case with a finding, in first-seen order: a tuple, or the references read
+    from files (:class:`casework.inspection_tally.SpilledTally`), equal to it."""
     options: ScoringOptions
     bands: BandTable
     rulesets: tuple[str, ...]
@@ -994,7 +995,7 @@ def _unanswered_warning(question: QuestionScore) -> str | tuple[str, Sequence[st
 
 def assemble_scorecard(
     questions: tuple[QuestionScore, ...],
-    cases: tuple[str, ...],
+    cases: Sequence[str],
     rulesets: tuple[str, ...],
     latest: dt.date | None,
     *,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias, get_args
 
 import attrs
 
-from casework._caserefs import plain
+from casework._caserefs import Lines, plain
 from casework.report.document import (
     TEXT_WIDTH,
     Document,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # (only annotations: the command line imports FORMATS without
     from casework.io import LoadResult
     from casework.stream import StreamedRead
 
-__all__ = ["FORMATS", "Format", "Report", "format_for_path", "record_counts"]
+__all__ = ["FORMATS", "Format", "Report", "format_for_path", "iter_json", "record_counts"]
 
 Format: TypeAlias = Literal["text", "markdown", "html", "json", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -59,30 +60,6 @@ def _plain(value: object) -> Any:
     """JSON ``default=``: any other sequence (a compact or spilled list) as a list."""
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
         return list(value)
-    return plain(value)
-
-
-class _Streamed(list[Any]):
-    """A sequence passed to the pure-Python JSON encoder (``indent`` set) as a list whose
-    items are read as they are written: :meth:`Report.pieces` never holds the whole list."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Sequence[Any]) -> None:
-        super().__init__()
-        self._items = items
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def _streamed(value: object) -> Any:
-    """JSON ``default=`` for writing a piece at a time."""
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return _Streamed(value)
     return plain(value)
 
 
@@ -137,8 +114,7 @@ class Report:
         if format == "html":
             return iter_html(self.document)
         if format == "json":
-            encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=_streamed)
-            return itertools.chain(encoder.iterencode(self.data), ("\n",))
+            return itertools.chain(iter_json(self.data), ("\n",))
         if format == "csv":
             if self.table is None:
                 raise ValueError(f"{self.document.title!r} has no table to write as CSV")
@@ -185,3 +161,111 @@ class Report:
 
     def _repr_html_(self) -> str:
         return render_html(self.document, standalone=False)
+
+
+def _float(value: float) -> str:
+    if value != value:  # noqa: PLR0124 (NaN)
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key: object) -> str:
+    if isinstance(key, str):
+        return key
+    if key is True or key is False or key is None:
+        return json.dumps(key)
+    if isinstance(key, float):
+        return _float(key)
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+#: Strings of a list encoded and joined at a time by :func:`iter_json`.
+_BATCH = 1 << 12
+
+
+def _joined(refs: Iterable[str]) -> Iterator[str]:
+    """The inside of the JSON string ``", ".join(refs)``, a batch of references at a time
+    (JSON escapes each character alone, so the pieces join to the whole)."""
+    batch: list[str] = []
+    after = ""
+    for ref in refs:
+        batch.append(ref)
+        if len(batch) >= _BATCH:
+            yield encode_basestring(after + ", ".join(batch))[1:-1]
+            after = ", "
+            batch.clear()
+    if batch:
+        yield encode_basestring(after + ", ".join(batch))[1:-1]
+
+
+def iter_json(value: object, level: int = 0) -> Iterator[str]:
+    """``value`` as ``json.dumps(value, indent=2, ensure_ascii=False, default=plain)``
+    gives it, in pieces: a compact sequence (:class:`~casework._caserefs.CaseRefs`,
+    :class:`~casework._caserefs.Lines`) is written a reference at a time, never made whole
+    (a warning listing a caseload's unanswered cases is one JSON string of many MB)."""
+    if isinstance(value, str):
+        yield encode_basestring(value)
+    elif value is None:
+        yield "null"
+    elif value is True:
+        yield "true"
+    elif value is False:
+        yield "false"
+    elif isinstance(value, int):
+        yield int.__repr__(value)
+    elif isinstance(value, float):
+        yield _float(value)
+    elif isinstance(value, Mapping):
+        if not value:
+            yield "{}"
+            return
+        inner = "\n" + "  " * (level + 1)
+        first = True
+        for key, item in value.items():
+            yield ("{" if first else ",") + inner + encode_basestring(_key(key)) + ": "
+            first = False
+            yield from iter_json(item, level + 1)
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, Sequence) and not isinstance(value, bytes):
+        yield from _iter_list(value, level)  # a list, a tuple, or a compact or spilled list
+    else:
+        yield from iter_json(plain(value), level)
+
+
+def _iter_list(value: Sequence[Any], level: int) -> Iterator[str]:
+    """A list as :func:`iter_json` writes it: strings encoded and joined a batch at a time."""
+    if not len(value):
+        yield "[]"
+        return
+    inner = "\n" + "  " * (level + 1)
+    lines = isinstance(value, Lines)
+    opened = False
+    batch: list[str] = []  # texts of consecutive strings, joined a batch at a time
+    for item in value.parts() if isinstance(value, Lines) else value:
+        if isinstance(item, str):
+            batch.append(encode_basestring(item))
+            if len(batch) >= _BATCH:
+                yield ("," if opened else "[") + inner + ("," + inner).join(batch)
+                opened = True
+                batch.clear()
+            continue
+        if batch:
+            yield ("," if opened else "[") + inner + ("," + inner).join(batch)
+            opened = True
+            batch.clear()
+        yield ("," if opened else "[") + inner
+        opened = True
+        if lines and isinstance(item, tuple):  # a line made when read: head, references
+            head, refs = item
+            yield encode_basestring(head)[:-1]
+            yield from _joined(refs)
+            yield '"'
+        else:
+            yield from iter_json(item, level + 1)
+    if batch:
+        yield ("," if opened else "[") + inner + ("," + inner).join(batch)
+    yield "\n" + "  " * level + "]"
