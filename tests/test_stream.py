@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 from pathlib import Path
 
-import attrs
-import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
-from casework.columnar import evaluate_columns
-from casework.columnar.core import FindingTable
 from casework.model import Case
 from casework.report import findings_report
 from casework.rules import evaluate, ruleset
@@ -27,8 +20,6 @@ from casework.stream import (
     chunked,
     evaluate_chunks,
     findings_batch,
-    table_csv_rows,
-    table_csv_text,
 )
 
 AS_OF = dt.date(2007, 10, 15)
@@ -114,35 +105,3 @@ def test_writer_misuse_is_a_clear_error(tmp_path: Path) -> None:
         FindingsWriter(tmp_path / "x.csv", "csv", stream=io.StringIO())
     with pytest.raises(ValueError, match="cannot stream findings as 'html'"):
         FindingsWriter(tmp_path / "x.html", "html")  # type: ignore[arg-type]
-
-
-CELL_TEXT = st.text(
-    alphabet=st.sampled_from(list(',"\n\r\t=+-@ ;x1é\x1b\u2028\u202e\x85')), max_size=8
-) | st.from_regex(r"[-+]?\d+(\.\d*)?%?", fullmatch=True)
-
-
-@given(
-    texts=st.lists(st.tuples(CELL_TEXT, st.none() | CELL_TEXT, CELL_TEXT), min_size=1),
-)
-def test_csv_lines_from_columns_are_the_csv_writers(
-    text_table: FindingTable, texts: list[tuple[str, str | None, str]]
-) -> None:
-    """Cells a spreadsheet would run, control characters, quotes, commas and line breaks
-    in the text columns: the lines made a column at a time in Arrow are, byte for byte,
-    those ``csv.writer`` writes of the same cells."""
-    picked = text_table.take(np.arange(len(texts)) % len(text_table))
-    table = attrs.evolve(
-        picked,
-        case_ref=[ref for ref, _, _ in texts],
-        unit=[unit for _, unit, _ in texts],
-        reason=[reason for _, _, reason in texts],
-    )
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table_csv_rows(table))
-    assert table_csv_text(table) == out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def text_table(cases: tuple[Case, ...], calendar: WorkingCalendar) -> FindingTable:
-    rules = ruleset("national-standards-2007")
-    return evaluate_columns(list(cases), rules, as_of=AS_OF, calendar=calendar).explain()

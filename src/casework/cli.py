@@ -1216,6 +1216,8 @@ def _streamed(reading: StreamedRead, items: Callable[[], Iterator[T]]) -> Iterat
     from casework.io import CaseFileError
     from casework.stream import MixedDatesError
 
+    if main.program:  # every command that reads a file makes Arrow arrays
+        _arrow_without_pandas()
     try:
         with _reading_progress(Path(reading.source)) as progress:
             for item in items():
@@ -1286,8 +1288,6 @@ def _stream_findings(
     from casework.report import pseudonymise, select_findings, select_table
     from casework.stream import DEFAULT_CHUNK, FindingsWriter, StreamedRead, chunked
 
-    if streamed == "parquet" and main.program:
-        _arrow_without_pandas()
     reading = StreamedRead(file, as_of)
     wanted = set(case_refs)
     seen: set[str] = set()

@@ -33,7 +33,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
 from casework.columnar.columns import NO_DAY, CaseColumns, day_number, from_day_number
@@ -51,7 +50,7 @@ from casework.rules.engine import (
 )
 from casework.rules.ruleset import RuleSet
 from casework.schemas import FINDING_FIELDS
-from casework.text import FORMULA_STARTS, UNPRINTABLE_CODES, csv_cell
+from casework.text import csv_cell
 
 if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other formats)
     import pyarrow.parquet as pq
@@ -74,7 +73,6 @@ __all__ = [
     "findings_csv_rows",
     "table_batch",
     "table_csv_rows",
-    "table_csv_text",
     "table_records",
 ]
 
@@ -328,77 +326,6 @@ def table_csv_rows(table: FindingTable) -> Iterator[tuple[str, ...]]:
         known = {value: str(csv_cell(value)) for value in set(texts)}  # each value once
         columns.append([known[value] for value in texts])
     return zip(*columns, strict=True)
-
-
-def table_csv_text(table: FindingTable) -> str:
-    """Findings written from columns as the lines of the findings CSV, byte for byte what
-    ``csv.writer`` (``lineterminator="\\n"``) writes of :func:`table_csv_rows`, a column at a
-    time: fields of the rule, codes and dates shown once per distinct value, the other
-    text columns put through :func:`~casework.text.csv_cell` and quoted by Arrow compute
-    (only the cells that start like a formula or hold a control character go through
-    Python), and each row joined in Arrow."""
-    if not len(table):
-        return ""
-    cells = _TableCells(table)
-    shown: list[pa.Array] = []
-    for field in FINDINGS_SCHEMA:
-        name = field.name
-        if name in _CODED or name in ("roh", "trigger", "due", "done", "as_of", "late_by"):
-            values, codes = cells.coded(name)
-            distinct = pa.array([_csv_quoted(str(csv_cell(value))) for value in values])
-            shown.append(distinct.take(pa.array(codes)))
-        else:
-            shown.append(_csv_column(cells.text(name)))
-    rows = pc.binary_join_element_wise(*shown, ",")
-    lines = pc.binary_join_element_wise(rows, "", "\n")
-    return _joined(lines)
-
-
-#: What makes :func:`~casework.text.csv_cell` change a cell: a formula's first character,
-#: or a character :func:`~casework.text.printable` escapes (an RE2 pattern).
-_CELL_CHANGED = (
-    "^["
-    + "".join(f"\\x{{{ord(c):x}}}" for c in FORMULA_STARTS)
-    + "]|["
-    + "".join(f"\\x{{{code:x}}}" for code in sorted(UNPRINTABLE_CODES))
-    + "]"
-)
-#: What makes ``csv.writer`` quote a cell (QUOTE_MINIMAL, delimiter ``,``, quote ``"``,
-#: line terminator ``\n``).
-_NEEDS_QUOTES = '[",\n]'
-
-
-def _csv_quoted(cell: str) -> str:
-    """One cell as ``csv.writer`` writes it (QUOTE_MINIMAL, in a row of several cells)."""
-    if '"' in cell or "," in cell or "\n" in cell:
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
-
-
-def _csv_column(texts: Sequence[str | None]) -> pa.Array:
-    """A text column's cells as ``csv.writer`` writes ``str(csv_cell(text))`` of each."""
-    column = pc.fill_null(pa.array(texts, pa.string()), "")
-    changed = pc.fill_null(pc.match_substring_regex(column, _CELL_CHANGED), False)
-    if pc.any(changed).as_py():
-        at = np.flatnonzero(changed.to_numpy(zero_copy_only=False))
-        fixed = pa.array([str(csv_cell(texts[k])) for k in at.tolist()], pa.string())
-        column = pc.replace_with_mask(column, changed, fixed)
-    quote = pc.match_substring_regex(column, _NEEDS_QUOTES)
-    if not pc.any(quote).as_py():
-        return column
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
-    return pc.if_else(quote, quoted, column)
-
-
-def _joined(lines: pa.Array) -> str:
-    """The strings of a string array (no nulls), one after another."""
-    lines = pa.concat_arrays([lines]) if lines.offset else lines
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1)
-    data = lines.buffers()[2]
-    if data is None:
-        return ""
-    text: bytes = data.to_pybytes()[int(offsets[0]) : int(offsets[-1])]
-    return text.decode("utf-8")
 
 
 def table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
@@ -679,11 +606,8 @@ class FindingsWriter:
             batch = table_batch(table) if table is not None else findings_batch(listed)
             self._parquet.write_batch(batch)
         elif self._csv is not None:
-            if table is not None:
-                assert self._text is not None
-                self._text.write(table_csv_text(table))
-            else:
-                self._csv.writerows(findings_csv_rows(listed))
+            rows = table_csv_rows(table) if table is not None else findings_csv_rows(listed)
+            self._csv.writerows(rows)
         else:
             assert self._text is not None
             records = (

@@ -10,7 +10,6 @@ from fractions import Fraction
 
 __all__ = [
     "FORMULA_STARTS",
-    "UNPRINTABLE_CODES",
     "csv_cell",
     "long_date",
     "month_name",
@@ -39,9 +38,6 @@ _UNPRINTABLE = {
         *range(0x2066, 0x206A),
     )
 }
-
-#: The characters :func:`printable` escapes.
-UNPRINTABLE_CODES = frozenset(_UNPRINTABLE)
 
 _MONTHS = (
     "",
