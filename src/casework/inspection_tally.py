@@ -353,18 +353,7 @@ class InspectionTally:
             fields: dict[str, Any] = (
                 lists if compact else {name: tuple(value) for name, value in lists.items()}
             )
-            questions.append(
-                QuestionScore(
-                    id=rule_id,
-                    criterion=w.criterion,
-                    question=w.question,
-                    source=w.source,
-                    kind=w.kind,
-                    roh=w.roh,
-                    group=w.group,
-                    **fields,
-                )
-            )
+            questions.append(_scored(rule_id, w, fields))
         return assemble_scorecard(
             tuple(questions),
             refs,
@@ -375,6 +364,20 @@ class InspectionTally:
             bands=bands,
             intervals=intervals,
         )
+
+
+def _scored(rule_id: str, wording: _Wording, lists: dict[str, Any]) -> QuestionScore:
+    """A question's score from its wording and its lists of cases."""
+    return QuestionScore(
+        id=rule_id,
+        criterion=wording.criterion,
+        question=wording.question,
+        source=wording.source,
+        kind=wording.kind,
+        roh=wording.roh,
+        group=wording.group,
+        **lists,
+    )
 
 
 def _code(codes: bytearray, index: int) -> int:
@@ -609,18 +612,7 @@ class SpilledTally:
             lists["not_evidenced"] = CaseRefs(
                 refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED, count=flagged
             )
-            questions.append(
-                QuestionScore(
-                    id=rule_id,
-                    criterion=w.criterion,
-                    question=w.question,
-                    source=w.source,
-                    kind=w.kind,
-                    roh=w.roh,
-                    group=w.group,
-                    **lists,
-                )
-            )
+            questions.append(_scored(rule_id, w, lists))
         return assemble_scorecard(
             tuple(questions),
             refs,
