@@ -1241,8 +1241,11 @@ def _arrow_without_pandas() -> None:
     """Spare the program, when it writes Arrow, the import of pandas (some 300 modules,
     longer than writing a small file): pyarrow imports it on its first ``pa.array()`` to
     ask whether the values are pandas objects, which ours never are. The first array is
-    made while pandas cannot be imported, so pyarrow notes "no pandas" for the rest of the
-    process; the arrays and the file are the same. Only in a process of its own
+    made while pandas cannot be imported, so pyarrow notes "no pandas" for the arrays made
+    afterwards from numpy buffers and lists of numbers (the Parquet path's); the arrays and
+    the file are the same. An array made from a list of Python strings asks again and
+    imports pandas (measured with pyarrow 26), so a path that makes those pays for it
+    still. Only in a process of its own
     (:attr:`_Casework.program`): afterwards pyarrow would take pandas objects for plain
     sequences (a categorical column becomes strings)."""
     if "pandas" in sys.modules:
