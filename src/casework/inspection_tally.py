@@ -339,16 +339,7 @@ class InspectionTally:
             if unanswered:
                 outcome = np.where(raw & _NOT_EVIDENCED, np.uint8(3), raw & _OUTCOME)
                 outcome, mask = outcome.astype(np.uint8), 0xFF
-            lists = {
-                name: CaseRefs(refs, outcome, (code,), mask)
-                for name, code in (
-                    ("above", 1),
-                    ("below", 2),
-                    ("unanswered", 3),
-                    ("not_applicable", 4),
-                )
-            }
-            lists["not_evidenced"] = CaseRefs(refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED)
+            lists = _case_lists(refs, raw, outcome, mask)
             w = question.wording
             fields: dict[str, Any] = (
                 lists if compact else {name: tuple(value) for name, value in lists.items()}
@@ -364,6 +355,29 @@ class InspectionTally:
             bands=bands,
             intervals=intervals,
         )
+
+
+def _case_lists(
+    refs: Sequence[str],
+    raw: Any,
+    outcome: Any,
+    mask: int,
+    *,
+    counts: npt.NDArray[np.int64] | None = None,
+    flagged: int | None = None,
+) -> dict[str, CaseRefs]:
+    """A question's cases by how they were answered (``outcome & mask``: 1 above the line,
+    2 below, 3 unanswered, 4 not applicable) and those answered "not evidenced" (the flag
+    in ``raw``), read from the codes when asked for; ``counts`` (by code) and ``flagged``
+    when already counted."""
+    lists = {
+        name: CaseRefs(
+            refs, outcome, (code,), mask, count=None if counts is None else int(counts[code])
+        )
+        for name, code in (("above", 1), ("below", 2), ("unanswered", 3), ("not_applicable", 4))
+    }
+    lists["not_evidenced"] = CaseRefs(refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED, count=flagged)
+    return lists
 
 
 def _scored(rule_id: str, wording: _Wording, lists: dict[str, Any]) -> QuestionScore:
@@ -600,18 +614,7 @@ class SpilledTally:
                 if unanswered:
                     block = raw.read(start, start + BLOCK)
                 flagged += int(np.count_nonzero(block & _NOT_EVIDENCED))
-            lists = {
-                name: CaseRefs(refs, outcome, (code,), mask, count=int(counts[code]))
-                for name, code in (
-                    ("above", 1),
-                    ("below", 2),
-                    ("unanswered", 3),
-                    ("not_applicable", 4),
-                )
-            }
-            lists["not_evidenced"] = CaseRefs(
-                refs, raw, (_NOT_EVIDENCED,), _NOT_EVIDENCED, count=flagged
-            )
+            lists = _case_lists(refs, raw, outcome, mask, counts=counts, flagged=flagged)
             questions.append(_scored(rule_id, w, lists))
         return assemble_scorecard(
             tuple(questions),
