@@ -15,6 +15,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from click.testing import CliRunner
 from hypothesis import assume, given, settings
@@ -22,9 +24,10 @@ from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
 from casework.cli import main
-from casework.columnar import CaseColumns, evaluate_columns
+from casework.columnar import CaseColumns, asat, evaluate_columns
 from casework.columnar.asat import columns_as_at, prunable
-from casework.columnar.raw import raw_from_cases, same_tables
+from casework.columnar.columns import day_number
+from casework.columnar.raw import RawTables, raw_from_cases, same_tables
 from casework.model import Case, ContradictionError
 from casework.rules import evaluate, ruleset
 from casework.stream import FindingsWriter
@@ -187,3 +190,38 @@ def test_a_review_of_an_assessment_not_yet_begun_and_a_part_dated_by_its_assessm
     assert same_tables(pruned.raw, raw_from_cases(_as_stood(cases, day))) == []
     for name in ("national-standards-2007", "omi-2007"):
         check(cases, name, day, calendar)
+
+
+def test_a_record_the_model_would_reject_once_pruned_is_left_to_the_scalar_rule(
+    later_records: list[Case], calendar: WorkingCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No record of today's model contradicts itself once pruned (Hypothesis found none);
+    # should one, the columnar engine must do what the scalar engine does: call
+    # Case.as_at, which raises. Pretend the first record is such a one.
+    earlier = [c for c in later_records if c.sentence.sentenced_on <= EARLIER < c.as_of]
+    rejected = earlier[0].reference
+    found = asat.contradicted
+
+    def flagging_the_first(raw: RawTables) -> npt.NDArray[np.bool_]:
+        flags = found(raw).copy()
+        flags[0] = True
+        return flags
+
+    as_at = Case.as_at
+
+    def raising(case: Case, day: dt.date) -> Case:
+        if case.reference == rejected:
+            raise ContradictionError([(("sentence",), "test.rejected", "rejected once pruned")])
+        return as_at(case, day)
+
+    monkeypatch.setattr(asat, "contradicted", flagging_the_first)
+    monkeypatch.setattr(Case, "as_at", raising)
+    rules = rules_for("national-standards-2007")
+    with pytest.raises(ContradictionError, match="rejected once pruned"):
+        evaluate(earlier[0], rules, as_of=EARLIER, calendar=calendar)
+    with pytest.raises(ContradictionError, match="rejected once pruned"):
+        evaluate_columns(CaseColumns.from_cases(earlier), rules, as_of=EARLIER, calendar=calendar)
+    # The others are pruned on columns, as before.
+    pruned = columns_as_at(CaseColumns.from_cases(earlier), EARLIER)
+    assert pruned.record_as_of[0] == day_number(earlier[0].as_of)
+    assert (pruned.record_as_of[1:] == day_number(EARLIER)).all()

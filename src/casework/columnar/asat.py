@@ -22,7 +22,9 @@ table holds which list are read from the model (the same walk as the raw layout)
 new field is pruned without code here. A case sentenced after the day is left as it is
 (the engine answers it "not begun"; the kernels leave it to the scalar rule), and so is
 any case this module cannot prune (a part with a default other than none whose required
-date falls after the day: none in today's model); ``columns.cases`` gives each pruned
+date falls after the day: none in today's model), and any record the model's checks would
+reject once pruned (none known: ``Case.as_at`` raises, and the scalar rule raises as the
+scalar engine does); ``columns.cases`` gives each pruned
 record's ``case.as_at(day)``, built only when indexed.
 """
 
@@ -39,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel
 
+from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask, day_number
 from casework.columnar.raw import (
     _NONE_OF,
@@ -479,10 +482,19 @@ def columns_as_at(columns: CaseColumns, day: dt.date) -> CaseColumns:
     if not cases.any():
         return columns
     number = day_number(day)
-    tables, unpruned = _prune(columns.raw, number, cases)
+    unpruned = np.zeros(len(cases), dtype=bool)
+    while True:
+        tables, cannot = _prune(columns.raw, number, cases & ~unpruned)
+        unpruned |= cannot
+        edited = dict(tables.tables)
+        _as_the_model_reads_it(edited, cases & ~unpruned, number)
+        # A pruned record the model would reject (Case.as_at raises): left to the scalar
+        # rule, which raises as the scalar engine does. None known in today's model.
+        rejected = cases & ~unpruned & contradicted(RawTables(edited))
+        if not rejected.any():
+            break
+        unpruned |= rejected
     cases = cases & ~unpruned
-    edited = dict(tables.tables)
-    _as_the_model_reads_it(edited, cases, number)
     pruned_columns = CaseColumns.from_raw(
         RawTables(edited), AsAtCases(columns.cases, cases | unpruned, day)
     )
