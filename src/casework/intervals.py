@@ -16,8 +16,9 @@ says how far they could plausibly move (docs/scoring.md#how-sure-each-score-is):
   each band ("good in 38% of resamples, priority in 62%"), and a flag where
   the published band holds in fewer than ``band_threshold`` of them.
 
-Nothing here reads the clock or global random state: the draws come from
-:class:`random.Random` seeded with ``seed``, over the cases ordered by their
+Nothing here reads the clock or global random state: the draws are those of
+:class:`random.Random` seeded with ``seed`` (made by numpy's copy of the same
+generator on the numpy path), over the cases ordered by their
 answers, so one sample gives one answer whatever the order of its file and
 whatever its case references (a pseudonymised sample gives the same intervals). The
 counting is vectorised with numpy when it is installed (it comes with the
@@ -35,7 +36,7 @@ import random
 import sys
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from statistics import NormalDist
@@ -659,43 +660,94 @@ def _compact_figures(
 def _resampled(
     design: _Design, backend: _NumpyCodes, size: int, options: IntervalOptions
 ) -> dict[str, list[float]]:
-    """Every figure of ``design`` on each resample, a block of resamples at a time."""
+    """Every figure of ``design`` on each resample, a block of resamples at a time.
+
+    Cases whose codes are the same (next to each other in the canonical order: the
+    cases are sorted by their answers) are counted as one group: a figure reads only
+    how many times each group was drawn, so the matrix of multiplicities is
+    resamples x groups, not x cases, and every count is the same whole number."""
     np = backend.np
-    rows = max(1, BLOCK_CELLS // max(1, size))
+    group_of, distinct = _groups(np, backend.codes, size)
+    grouped = _NumpyCodes(np, distinct, backend.block)
+    rows = max(1, BLOCK_CELLS // max(1, len(distinct)))
     values: dict[str, list[float]] = {}
-    for weights in _counts(np, size, options.resamples, options.seed, rows):
-        found = _evaluate(design, weights, backend, questions=False)
+    counts = _counts(np, group_of, resamples=options.resamples, seed=options.seed, rows=rows)
+    for weights in counts:
+        found = _evaluate(design, weights, grouped, questions=False)
         for name, vector in found.items():
             values.setdefault(name, []).extend(backend.values(vector))
     return values
 
 
-#: Cases drawn at a time for one resample by the numpy path (a list of Python ints while
-#: drawn): :class:`random.Random.choices` with ``k`` draws is ``k`` calls of ``random()``,
-#: so drawing in pieces gives the very same cases.
+def _groups(np: Any, codes: Any, size: int) -> tuple[Any, Any]:
+    """Runs of cases with the same codes: each case's run (the smallest unsigned type
+    that holds them) and the codes of each run (a matrix, a row per run), read a block
+    of cases at a time."""
+    starts: list[Any] = []
+    firsts: list[Any] = []
+    previous = None
+    block = max(1, CASE_BLOCK)
+    for start in range(0, size, block):
+        part = codes[start : start + block]
+        new = np.ones(len(part), dtype=bool)
+        new[1:] = (part[1:] != part[:-1]).any(axis=1)
+        if previous is not None:
+            new[0] = bool((part[0] != previous).any())
+        starts.append(new)
+        firsts.append(part[new])
+        previous = part[-1].copy()
+    width = codes.shape[1]
+    if not starts:
+        return np.zeros(0, dtype=np.uint8), np.zeros((0, width), dtype=np.uint8)
+    new = np.concatenate(starts)
+    distinct = np.concatenate(firsts).reshape(-1, width)
+    kind = next(t for t in (np.uint8, np.uint16, np.uint32) if len(distinct) <= np.iinfo(t).max)
+    return (np.cumsum(new, dtype=np.int64) - 1).astype(kind), distinct
+
+
+#: Cases drawn at a time for one resample (a float64 each while drawn).
 DRAW_PIECE = 1 << 16
 
 
-def _counts(np: Any, cases: int, resamples: int, seed: int, rows: int) -> Iterator[Any]:
-    """The resamples' case multiplicities, ``rows`` resamples at a time (a float64 matrix,
-    rows x cases, the same one filled again: read it before the next): :func:`_draws`'
-    draws, counted a piece at a time into the matrix (whole numbers, exact in float64)."""
-    rng = random.Random(seed)
-    population = range(cases)
-    matrix = np.zeros((max(1, min(rows, resamples)), cases))
+def _counts(np: Any, group_of: Any, *, resamples: int, seed: int, rows: int) -> Iterator[Any]:
+    """The resamples' group multiplicities, ``rows`` resamples at a time (a float64 matrix,
+    rows x groups, the same one filled again: read it before the next).
+
+    The draws are :func:`_draws`': :meth:`random.Random.choices` over ``range(cases)`` is
+    ``floor(random() * cases)`` per draw, and numpy's legacy ``RandomState`` is the same
+    Mersenne Twister with the same 53-bit doubles (``random_sample``), so given the state of
+    ``random.Random(seed)`` it gives the very same doubles, and the same products and
+    floors (tests/omi/test_intervals.py checks the draws equal)."""
+    cases = len(group_of)
+    groups = int(group_of.max()) + 1 if cases else 0
+    draws = _python_draws(np, seed)
+    matrix = np.zeros((max(1, min(rows, resamples)), groups))
     filled = 0
     for _ in range(resamples):
         row = matrix[filled]
         row[:] = 0.0
         for start in range(0, cases, DRAW_PIECE):
-            drawn = rng.choices(population, k=min(DRAW_PIECE, cases - start))
-            np.add.at(row, np.array(drawn, dtype=np.intp), 1.0)
+            drawn = draws(min(DRAW_PIECE, cases - start), cases)
+            row += np.bincount(group_of[drawn], minlength=groups)
         filled += 1
         if filled == len(matrix):
             yield matrix
             filled = 0
     if filled:
         yield matrix[:filled]
+
+
+def _python_draws(np: Any, seed: int) -> Callable[[int, int], Any]:
+    """``draw(k, n)``: the next ``k`` of :meth:`random.Random.choices` over ``range(n)``
+    from ``random.Random(seed)``, as a numpy array, drawn by numpy."""
+    state = random.Random(seed).getstate()[1]
+    generator = np.random.RandomState()
+    generator.set_state(("MT19937", np.asarray(state[:-1], dtype=np.uint32), state[-1]))
+
+    def draw(k: int, n: int) -> Any:
+        return np.floor(generator.random_sample(k) * float(n)).astype(np.intp)
+
+    return draw
 
 
 #: Cases sorted in memory at a time into the canonical order by the spilled path (a byte

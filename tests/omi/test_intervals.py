@@ -15,9 +15,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases, load_inspection, score_inspection
+from casework import intervals as intervals_module
 from casework.compare import compare, inspection_figures
 from casework.intervals import (
     Interval,
@@ -533,3 +537,26 @@ def test_diff_scores_say_whether_a_change_is_beyond_noise(examples: Path, tmp_pa
     assert figures["question 2.4.g"]["beyond_noise"] is True
     assert figures["question 2.4.g"]["noise"]["high"] < 0
     assert figures["criterion 1.1"]["beyond_noise"] is False
+
+
+@given(
+    seed=st.integers(min_value=0, max_value=2**80),
+    draws=st.lists(st.tuples(st.integers(1, 300), st.integers(1, 2**40)), min_size=1, max_size=6),
+)
+def test_numpy_draws_are_random_choices_draws(seed: int, draws: list[tuple[int, int]]) -> None:
+    # The numpy path draws with numpy's Mersenne Twister set to random.Random(seed)'s
+    # state: the same doubles, products and floors as random.Random.choices, piece by piece.
+    rng = random.Random(seed)
+    draw = intervals_module._python_draws(np, seed)
+    for k, n in draws:
+        assert draw(k, n).tolist() == rng.choices(range(n), k=k)
+
+
+def test_cases_with_the_same_codes_are_counted_as_one_group() -> None:
+    codes = np.array([[0, 2], [0, 2], [1, 2], [0, 2], [0, 2], [0, 2], [2, 2]], dtype=np.uint8)
+    for block in (1, 2, 3, 100):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(intervals_module, "CASE_BLOCK", block)
+            group_of, distinct = intervals_module._groups(np, codes, len(codes))
+        assert group_of.tolist() == [0, 0, 1, 2, 2, 2, 3]
+        assert distinct.tolist() == [[0, 2], [1, 2], [0, 2], [2, 2]]
