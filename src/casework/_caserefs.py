@@ -211,16 +211,22 @@ class CaseRefs(Sequence[str]):
         return self._count
 
     def __iter__(self) -> Iterator[str]:
+        for listed in self.listed():
+            yield from listed
+
+    def listed(self) -> Iterator[list[str]]:
+        """The references listed, in order, a list of them at a time (a block of cases'
+        worth when the references are spilled, else all of them)."""
         refs = self._refs
         if not isinstance(refs, SpilledRefs):
-            for position in self.positions().tolist():
-                yield refs[position]
+            positions = self.positions().tolist()
+            if positions:
+                yield list(map(refs.__getitem__, positions))
             return
         for start, found in self.blocks():
             if found.size:
                 block = refs.block(start, start + BLOCK)
-                for position in found.tolist():
-                    yield block[position]
+                yield list(map(block.__getitem__, found.tolist()))
 
     def __contains__(self, value: object) -> bool:
         return any(ref == value for ref in self)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeAlias, get_args
 
 import attrs
 
-from casework._caserefs import Lines, plain
+from casework._caserefs import CaseRefs, Lines, plain
 from casework.report.document import (
     TEXT_WIDTH,
     Document,
@@ -190,6 +190,12 @@ _BATCH = 1 << 12
 def _joined(refs: Iterable[str]) -> Iterator[str]:
     """The inside of the JSON string ``", ".join(refs)``, a batch of references at a time
     (JSON escapes each character alone, so the pieces join to the whole)."""
+    if isinstance(refs, CaseRefs):
+        after = ""
+        for listed in refs.listed():
+            yield encode_basestring(after + ", ".join(listed))[1:-1]
+            after = ", "
+        return
     batch: list[str] = []
     after = ""
     for ref in refs:
@@ -242,6 +248,17 @@ def _iter_list(value: Sequence[Any], level: int) -> Iterator[str]:
         yield "[]"
         return
     inner = "\n" + "  " * (level + 1)
+    if isinstance(value, CaseRefs):  # references only: encoded and joined a block at a time
+        opened = False
+        for listed in value.listed():
+            yield (
+                ("," if opened else "[")
+                + inner
+                + ("," + inner).join(map(encode_basestring, listed))
+            )
+            opened = True
+        yield "\n" + "  " * level + "]"
+        return
     lines = isinstance(value, Lines)
     opened = False
     batch: list[str] = []  # texts of consecutive strings, joined a batch at a time
