@@ -20,7 +20,7 @@ any other (the scalar engine evaluates ``case.as_at(as_of)``):
 What is a date, what is required, what is optional with a default of ``None`` and which
 table holds which list are read from the model (the same walk as the raw layout), so a
 new field is pruned without code here. A case sentenced after the day is left as it is
-(the engine answers it "not begun"; the kernels leave it to the scalar rule), and so is
+(the engine answers it "not begun", and so do the kernels), and so is
 any case this module cannot prune (a part with a default other than none whose required
 date falls after the day: none in today's model), and any record the model's checks would
 reject once pruned (none known: ``Case.as_at`` raises, and the scalar rule raises as the

@@ -55,9 +55,11 @@ from casework.rules.engine import (
     Population,
     Predicate,
     Rule,
+    Verdict,
     evaluate_case,
     in_force_evidence,
     no_parameter,
+    not_begun,
     out_of_force_when,
     out_of_scope_reason,
 )
@@ -833,6 +835,21 @@ class RuleColumns:
             for i in np.flatnonzero(no_value).tolist():
                 reasons[i], evidence[i] = verdict.reason, verdict.evidence
             done |= no_value
+        unbegun = np.zeros(len(columns), dtype=bool)
+        unbegun[_unbegun_cases(columns, ctx)] = True
+        unbegun = unbegun[asked]
+        if unbegun.any():
+            at = np.flatnonzero(unbegun)
+            by_day: dict[int, Verdict] = {}  # (each sentence date in words once)
+            for i, day in zip(at.tolist(), columns.sentenced[asked[at]].tolist(), strict=True):
+                unbegun_words = by_day.get(day)
+                if unbegun_words is None:
+                    sentenced_on = from_day_number(day)
+                    assert sentenced_on is not None  # (a required date)
+                    unbegun_words = by_day[day] = not_begun(sentenced_on)
+                reasons[i], evidence[i] = unbegun_words.reason, unbegun_words.evidence
+            done |= unbegun
+            pending &= ~unbegun
         done |= self._worded(pending, reasons, evidence, labels)
         self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
         return reasons, evidence, labels, standards
@@ -1210,6 +1227,7 @@ def _by_kernel(
     if ctx.by_clock:
         _hold_to_in_force(answered, rule, ctx)
     result = RuleColumns(rule=rule, columns=columns, context=ctx, ruleset=ruleset, **answered)
+    unbegun = _unbegun_cases(columns, ctx)
     if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
         # Not yet in force on the assessment date: the scalar rule says so.
         special = np.arange(len(columns), dtype=np.intp)
@@ -1217,6 +1235,9 @@ def _by_kernel(
         special = _special_cases(columns, ctx)
         if own is not None and own.any():
             special = np.union1d(special, np.flatnonzero(own))
+    if unbegun.size:  # every rule answers them alike: on columns (engine.not_begun)
+        special = np.setdiff1d(special, unbegun, assume_unique=True)
+        result = _answered_unbegun(result, unbegun)
     return _patched(result, special) if special.size else result
 
 
@@ -1300,17 +1321,16 @@ def _from_findings(findings: Sequence[Finding]) -> dict[str, Any]:
 
 
 def special_rows(columns: CaseColumns, ctx: Context) -> Mask:
-    """Cases every kernel leaves to the scalar rule (one flag per case): a record read as
-    it stood earlier (``Case.as_at``) and a case sentenced after ``as_of``."""
+    """Cases no kernel answers by its own body (one flag per case): a record read as it
+    stood earlier (``Case.as_at``: left to the scalar rule) and a case sentenced after
+    ``as_of`` (answered "not begun", :func:`_answered_unbegun`)."""
     flags = np.zeros(len(columns), dtype=bool)
     flags[_special_cases(columns, ctx)] = True
     return flags
 
 
 def _special_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
-    """Cases a kernel leaves to the scalar rule: a record read as it stood earlier
-    (``Case.as_at``) and a case sentenced after ``as_of``. Their rows, ascending, found
-    once per chunk and date."""
+    """:func:`special_rows`' cases: their rows, ascending, found once per chunk and date."""
     key = ("core.special", ctx.as_of)
     found = columns.memo.get(key)
     if found is None:
@@ -1320,6 +1340,49 @@ def _special_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
         columns.memo[key] = found
     special: npt.NDArray[np.intp] = found
     return special
+
+
+def _unbegun_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
+    """Cases sentenced after ``as_of``: every rule answers each of them once, not applicable
+    (:func:`casework.rules.engine.not_begun`). Their rows, ascending, once per chunk and
+    date."""
+    key = ("core.unbegun", ctx.as_of)
+    found = columns.memo.get(key)
+    if found is None:
+        found = np.flatnonzero(day_number(ctx.as_of) < columns.sentenced)
+        found.flags.writeable = False
+        columns.memo[key] = found
+    unbegun: npt.NDArray[np.intp] = found
+    return unbegun
+
+
+def _answered_unbegun(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
+    """``answered`` with each of these cases answered once, as the engine answers a case
+    sentenced after ``as_of``: not applicable, out of scope, no dates, no unit."""
+    keep = ~np.isin(answered.row, cases)
+    n = len(cases)
+    row = np.concatenate([answered.row[keep], cases.astype(np.intp)])
+    order = np.argsort(row, kind="stable")
+    changes: dict[str, Any] = {"row": row[order]}
+    if answered.origin is not None:
+        changes["origin"] = np.concatenate([answered.origin[keep], np.full(n, -1, dtype=np.intp)])[
+            order
+        ]
+    fixed = {
+        "outcome": np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8),
+        "basis": np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8),
+        "trigger": np.full(n, NO_DAY, dtype=np.int64),
+        "due": np.full(n, NO_DAY, dtype=np.int64),
+        "done": np.full(n, NO_DAY, dtype=np.int64),
+        "late_by": np.full(n, -1, dtype=np.int64),
+        "late_unit": np.full(n, LATE_CODE[None], dtype=np.int8),
+    }
+    for name, values in fixed.items():
+        column = getattr(answered, name)
+        changes[name] = np.concatenate([column[keep], values]).astype(column.dtype)[order]
+    joined = [unit for unit, k in zip(answered.unit, keep, strict=True) if k] + [None] * n
+    changes["unit"] = tuple(joined[int(i)] for i in order)
+    return attrs.evolve(answered, **changes)
 
 
 def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:

@@ -58,6 +58,7 @@ __all__ = [
     "met",
     "no_parameter",
     "not_applicable",
+    "not_begun",
     "not_met",
     "not_yet_due",
     "out_of_force",
@@ -803,12 +804,17 @@ def _not_yet_in_force(rule: Rule, ctx: Context) -> Verdict:
 
 
 def _not_begun(case: Case) -> Verdict:
+    return not_begun(case.sentence.sentenced_on)
+
+
+def not_begun(sentenced_on: dt.date) -> Verdict:
+    """Every rule's verdict on a case sentenced (``sentenced_on``) after the assessment date."""
     from casework.text import long_date  # noqa: PLC0415
 
     return not_applicable(
-        f"Not applicable: the case was sentenced on {long_date(case.sentence.sentenced_on)}, "
+        f"Not applicable: the case was sentenced on {long_date(sentenced_on)}, "
         "after the assessment date.",
-        Evidence("sentence", case.sentence.sentenced_on),
+        Evidence("sentence", sentenced_on),
     )
 
 
