@@ -1359,15 +1359,7 @@ def _unbegun_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
 def _answered_unbegun(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
     """``answered`` with each of these cases answered once, as the engine answers a case
     sentenced after ``as_of``: not applicable, out of scope, no dates, no unit."""
-    keep = ~np.isin(answered.row, cases)
     n = len(cases)
-    row = np.concatenate([answered.row[keep], cases.astype(np.intp)])
-    order = np.argsort(row, kind="stable")
-    changes: dict[str, Any] = {"row": row[order]}
-    if answered.origin is not None:
-        changes["origin"] = np.concatenate([answered.origin[keep], np.full(n, -1, dtype=np.intp)])[
-            order
-        ]
     fixed = {
         "outcome": np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8),
         "basis": np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE], dtype=np.int8),
@@ -1376,13 +1368,9 @@ def _answered_unbegun(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> Rul
         "done": np.full(n, NO_DAY, dtype=np.int64),
         "late_by": np.full(n, -1, dtype=np.int64),
         "late_unit": np.full(n, LATE_CODE[None], dtype=np.int8),
+        "unit": (None,) * n,
     }
-    for name, values in fixed.items():
-        column = getattr(answered, name)
-        changes[name] = np.concatenate([column[keep], values]).astype(column.dtype)[order]
-    joined = [unit for unit, k in zip(answered.unit, keep, strict=True) if k] + [None] * n
-    changes["unit"] = tuple(joined[int(i)] for i in order)
-    return attrs.evolve(answered, **changes)
+    return _replaced(answered, cases, cases.astype(np.intp), fixed)
 
 
 def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
@@ -1401,9 +1389,19 @@ def _patched(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
         )
         findings.extend(found)
         rows.extend([int(row)] * len(found))
-    fixed = _from_findings(findings)
+    return _replaced(answered, cases, np.asarray(rows, dtype=np.intp), _from_findings(findings))
+
+
+def _replaced(
+    answered: RuleColumns,
+    cases: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp],
+    fixed: dict[str, Any],
+) -> RuleColumns:
+    """``answered`` with every answer of these cases replaced by the answers ``fixed``
+    (columns by name, ``unit`` a tuple), given for the cases ``rows``; rows kept in order."""
     keep = ~np.isin(answered.row, cases)
-    row = np.concatenate([answered.row[keep], np.asarray(rows, dtype=np.intp)])
+    row = np.concatenate([answered.row[keep], rows])
     order = np.argsort(row, kind="stable")
     changes: dict[str, Any] = {"row": row[order]}
     if answered.origin is not None:
