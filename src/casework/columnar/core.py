@@ -582,13 +582,17 @@ def deadline_said_many(
     done_label: str,
     missing_label: str,
     extra: Sequence[tuple[Evidence, ...]] | None = None,
+    evidence_of: Mask | None = None,
 ) -> list[Explained | None]:
     """:func:`deadline_said` of many answers at once: each branch of
     :func:`~casework.rules.timing.deadline_words` filled in from its template
     (:data:`~casework.rules.timing.DEADLINE_SENTENCES`) by one comprehension, each distinct
     day put in words once, the evidence made by
     :func:`~casework.rules.timing.deadline_evidence`. Answers that are not decided
-    deadlines are given to :func:`deadline_said` one by one."""
+    deadlines are given to :func:`deadline_said` one by one.
+
+    ``evidence_of``: the answers whose evidence is wanted (a caller that shows only some,
+    such as the periodic checks); the decided deadlines among the others get none."""
     n = len(answers)
     said: list[Explained | None] = [None] * n
     if not n:
@@ -619,6 +623,7 @@ def deadline_said_many(
     as_of_words = long_date(answers.as_of)
     limit_items: dict[int, tuple[Evidence, Evidence]] = {}
     record_words: dict[int, str] = {}
+    shown = [True] * n if evidence_of is None else evidence_of.tolist()
     for code, name in enumerate(_BRANCHES):
         at = np.flatnonzero(branch == code)
         if not at.size:
@@ -659,6 +664,9 @@ def deadline_said_many(
                         answers.as_of, from_day_number(record)
                     )
                 fill["record_ends"] = ends
+            if not shown[k]:
+                said[k] = (template.format(**fill), (), label)
+                continue
             items = limit_items.get(due)
             if items is None:
                 items = limit_items[due] = deadline_limit_evidence(limit, source, dates[due])
