@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar
-from casework.columnar import CaseColumns
+from casework.columnar import CaseColumns, evaluate_columns
 from casework.columnar.columns import NO_DAY, day_number
 from casework.columnar.core import (
     BASES,
@@ -401,3 +401,19 @@ def test_witnesses_worded_in_bulk(calendar: WorkingCalendar) -> None:
     as_of = max(case.as_of for case in cases)
     compared = _bulk_against_one_by_one(cases, "national-standards-2007", as_of, calendar)
     assert {"NS07.breach-action", "NS07.victim-contact", "NS07.roh-review-interval"} <= compared
+
+
+@settings(max_examples=15, deadline=None)
+@given(cases=st.lists(cs.cases(), min_size=1, max_size=5))
+def test_answers_made_together_equal_one_by_one(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """:meth:`RuleColumns.answers` (each distinct day made a date once, for the wordings
+    asked answer by answer) gives each answer as :meth:`RuleColumns.answer` does."""
+    as_of = max(case.as_of for case in cases)
+    answered = evaluate_columns(
+        cases, rules_for("national-standards-2007"), as_of=as_of, calendar=calendar
+    )
+    for found in answered.by_rule:
+        at = np.arange(len(found), dtype=np.intp)[::-1]
+        assert found.answers(at) == [found.answer(i) for i in at.tolist()], found.rule.id

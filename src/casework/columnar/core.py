@@ -770,6 +770,39 @@ class RuleColumns:
             record_as_of=from_day_number(self.columns.record_as_of[self.row[i]]),
         )
 
+    def answers(self, at: npt.NDArray[np.intp]) -> list[Answer]:
+        """:meth:`answer` of each answer ``at``, each distinct day made a date once."""
+        if not at.size:
+            return []
+        days = np.concatenate(
+            [self.trigger[at], self.due[at], self.done[at], self.columns.record_as_of[self.row[at]]]
+        )
+        distinct, inverse = np.unique(days, return_inverse=True)
+        dates = [from_day_number(number) for number in distinct.tolist()]
+        picks = inverse.reshape(4, -1).tolist()
+        as_of = self.context.as_of
+        return [
+            Answer(
+                outcome=OUTCOMES[outcome],
+                basis=BASES[basis],
+                trigger=dates[trigger],
+                due=dates[due],
+                done=dates[done],
+                late_by=None if late_by < 0 else late_by,
+                late_unit=LATE_UNITS[late_unit],
+                as_of=as_of,
+                record_as_of=dates[record],
+            )
+            for outcome, basis, trigger, due, done, record, late_by, late_unit in zip(
+                self.outcome[at].tolist(),
+                self.basis[at].tolist(),
+                *picks,
+                self.late_by[at].tolist(),
+                self.late_unit[at].tolist(),
+                strict=True,
+            )
+        ]
+
     def findings(self) -> tuple[Finding, ...]:
         """Every answer's finding, explained, in answer order (the scalar rule's own: kept
         when the rule was answered case by case, else each case asked again now)."""
@@ -901,10 +934,12 @@ class RuleColumns:
                     reasons[i], evidence[i], labels[i] = said
                     worded[i] = True
             return worded
-        for i in np.flatnonzero(usable).tolist():
-            j = int(slot[origin[i]])
+        at = np.flatnonzero(usable)
+        for i, j, answer in zip(
+            at.tolist(), slot[origin[at]].tolist(), self.answers(at), strict=True
+        ):
             values = {n: c[j] for n, c in zip(names, columns, strict=True)}
-            said = wording.words(self.answer(i), **constants, **values)
+            said = wording.words(answer, **constants, **values)
             if said is not None:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True
@@ -922,16 +957,21 @@ class RuleColumns:
         whens: dict[dt.date, str] = {}
         in_force = in_force_evidence(rule)
         said: list[Explained | None] = []
+        # each (label, day) worded once: the same words, and the same evidence to write
+        known: dict[tuple[str, dt.date], Explained] = {}
         for slot, words, day in zip(slots.tolist(), day_words, days, strict=True):
             label = wording.label(slot)
             if label is None or day is None:
                 said.append(None)
                 continue
-            when = whens.get(day)
-            if when is None:
-                when = whens[day] = out_of_force_when(rule, day)
-            reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
-            said.append((reason, (Evidence(label, day), *in_force), label))
+            held = known.get((label, day))
+            if held is None:
+                when = whens.get(day)
+                if when is None:
+                    when = whens[day] = out_of_force_when(rule, day)
+                reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
+                held = known[label, day] = (reason, (Evidence(label, day), *in_force), label)
+            said.append(held)
         return said
 
     def _by_scalar_rule(

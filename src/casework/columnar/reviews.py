@@ -77,6 +77,7 @@ from casework.rules.standards.base import (
     IN_FORCE_2007,
     InForce,
     Interval,
+    IntervalRow,
     periodic_verdict,
     periodic_words,
 )
@@ -778,11 +779,12 @@ def _intervals(
     numbers: list[int],
     labels: list[str],
     said: list[Explained | None],
-) -> tuple[list[Interval], list[tuple[int, DeadlineSaid] | None]]:
-    """The :class:`Interval` of each of these units of a periodic check (``numbers`` their
-    places in their answer's, from 1, ``labels`` their anchors), and the deadline
-    (by number) of each worded one (``said``) in words (:class:`DeadlineSaid`): as
-    :func:`_periodic_said` makes them one by one, each distinct day made a date once."""
+) -> tuple[list[IntervalRow], list[tuple[int, DeadlineSaid] | None]]:
+    """The interval (:class:`~casework.rules.standards.base.IntervalRow`) of each of these
+    units of a periodic check (``numbers`` their places in their answer's, from 1,
+    ``labels`` their anchors), and the deadline (by number) of each worded one (``said``)
+    in words (:class:`DeadlineSaid`): as :func:`_periodic_said` makes them one by one, each
+    distinct day made a date once."""
     distinct, inverse = np.unique(
         np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]]),
         return_inverse=True,
@@ -791,11 +793,11 @@ def _intervals(
     picks = inverse.reshape(3, -1).tolist()
     outcomes = parts["outcome"][unit].tolist()
     bases = parts["basis"][unit].tolist()
-    every: list[Interval] = []
+    every: list[IntervalRow] = []
     checked: list[tuple[int, DeadlineSaid] | None] = []
     for j, (number, label) in enumerate(zip(numbers, labels, strict=True)):
         start, due, done = dates[picks[0][j]], dates[picks[1][j]], dates[picks[2][j]]
-        every.append(Interval(number, start, label, due, done))  # type: ignore[arg-type]
+        every.append(IntervalRow(number, start, label, due, done))  # type: ignore[arg-type]
         words = said[j]
         if words is None:
             checked.append(None)

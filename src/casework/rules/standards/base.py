@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, Protocol, TypedDict
 
 import attrs
 
@@ -56,7 +56,9 @@ __all__ = [
     "DateOf",
     "InForce",
     "Interval",
+    "IntervalRow",
     "PeriodicSaid",
+    "Spanned",
     "Wording",
     "ended_before",
     "is_release_assessment",
@@ -274,6 +276,32 @@ class Interval:
         return (self.done if self.done is not None else as_of) > self.due
 
 
+class Spanned(Protocol):
+    """What :func:`periodic_words` reads of an interval: an :class:`Interval`, or the same
+    facts as a plain row (:class:`IntervalRow`)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def start_label(self) -> str: ...
+    @property
+    def due(self) -> dt.date: ...
+    @property
+    def done(self) -> dt.date | None: ...
+
+
+class IntervalRow(NamedTuple):
+    """An interval's facts as a plain row (kernels word many intervals at once)."""
+
+    number: int
+    start: dt.date
+    start_label: str
+    due: dt.date
+    done: dt.date | None
+
+
 def _counted(ctx: Context, interval: Interval, due: dt.date, window: InForce | None) -> bool:
     """Whether an interval falls under the rule's standard: in force on the day its clock
     started, or (option ``in_force_by="due"``) on the day it fell due."""
@@ -413,7 +441,7 @@ def periodic_verdict(
 
 
 def periodic_words(
-    every: Sequence[Interval],
+    every: Sequence[Spanned],
     checked: Mapping[int, Decided],
     *,
     limit: str,
