@@ -85,8 +85,7 @@ def as_deadline(
     ``days_late`` is in calendar days ("days").
     """
     late = days_late if days_late is not None and days_late > 0 else None
-    return attrs.evolve(
-        verdict,
+    return verdict.with_deadline(
         trigger=trigger,
         trigger_label=trigger_label,
         due=due,

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import attrs
-
 from casework.model import Case
 from casework.model.supervision import Breach, Psr, Victim
 from casework.rules.engine import (
@@ -193,8 +191,7 @@ def _deciding(verdict: Verdict, verdicts: Sequence[tuple[str, Verdict]]) -> Verd
         if any(v.basis is verdict.basis for _, v in verdicts)
         else next(v for _, v in verdicts if v.outcome is verdict.outcome)
     )
-    return attrs.evolve(
-        verdict,
+    return verdict.with_deadline(
         trigger=first.trigger,
         trigger_label=first.trigger_label,
         due=first.due,

@@ -321,19 +321,13 @@ def _outside_window(window: InForce) -> str:
 
 def _with_deadline(verdict: Verdict, source: Verdict) -> Verdict:
     """``verdict`` carrying ``source``'s deadline fields (the interval that decided it)."""
-    return Verdict(
-        verdict.outcome,
-        verdict.basis,
-        verdict.reason,
-        verdict.evidence,
-        unit=verdict.unit,
+    return verdict.with_deadline(
         trigger=source.trigger,
         trigger_label=source.trigger_label,
         due=source.due,
         done=source.done,
         late_by=source.late_by,
         late_unit=source.late_unit,
-        standard=verdict.standard,
     )
 
 
