@@ -400,7 +400,13 @@ def test_witnesses_worded_in_bulk(calendar: WorkingCalendar) -> None:
     cases = [case for case in iter_cases(WITNESSES) if isinstance(case, Case)]
     as_of = max(case.as_of for case in cases)
     compared = _bulk_against_one_by_one(cases, "national-standards-2007", as_of, calendar)
-    assert {"NS07.breach-action", "NS07.victim-contact", "NS07.roh-review-interval"} <= compared
+    assert {
+        "NS07.breach-action",
+        "NS07.victim-contact",
+        "NS07.roh-review-interval",
+        "NS07.full-analysis-where-screened",
+        "NS07.oasys-tier4",
+    } <= compared
 
 
 @settings(max_examples=15, deadline=None)

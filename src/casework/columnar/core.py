@@ -579,8 +579,8 @@ def deadline_said_many(
     anchor_label: str | Sequence[str],
     limit: str,
     source: str | None,
-    done_label: str,
-    missing_label: str,
+    done_label: str | Sequence[str],
+    missing_label: str | Sequence[str],
     extra: Sequence[tuple[Evidence, ...]] | None = None,
     evidence_of: Mask | None = None,
 ) -> list[Explained | None]:
@@ -591,6 +591,7 @@ def deadline_said_many(
     :func:`~casework.rules.timing.deadline_evidence`. Answers that are not decided
     deadlines are given to :func:`deadline_said` one by one.
 
+    ``anchor_label``, ``done_label`` and ``missing_label`` are one for all or one per answer.
     ``evidence_of``: the answers whose evidence is wanted (a caller that shows only some,
     such as the periodic checks); the decided deadlines among the others get none."""
     n = len(answers)
@@ -599,6 +600,8 @@ def deadline_said_many(
         return said
     branch = _deadline_branches(answers)
     labels = [anchor_label] * n if isinstance(anchor_label, str) else list(anchor_label)
+    dones = [done_label] * n if isinstance(done_label, str) else list(done_label)
+    missing = [missing_label] * n if isinstance(missing_label, str) else list(missing_label)
     extras: Sequence[tuple[Evidence, ...]] = [()] * n if extra is None else extra
     for k in np.flatnonzero(branch < 0).tolist():
         said[k] = deadline_said(
@@ -606,8 +609,8 @@ def deadline_said_many(
             anchor_label=labels[k],
             limit=limit,
             source=source,
-            done_label=done_label,
-            missing_label=missing_label,
+            done_label=dones[k],
+            missing_label=missing[k],
             extra=extras[k],
         )
     known = np.where(
@@ -645,8 +648,8 @@ def deadline_said_many(
                 "anchor_label": label,
                 "anchor": anchor_words,
                 "due": words[due],
-                "done_label": done_label,
-                "missing_label": missing_label,
+                "done_label": dones[k],
+                "missing_label": missing[k],
                 "done": words[done],
                 "terms": DEADLINE_TERMS.format(
                     limit=limit, anchor_label=label, anchor=anchor_words
@@ -676,7 +679,7 @@ def deadline_said_many(
                 anchor=dates[anchor],
                 limit=items[0],
                 due=items[1],
-                done_label=done_label,
+                done_label=dones[k],
                 done=dates[done],
                 late_by=None if late_by < 0 else late_by,
                 late_unit=late_unit,
@@ -954,7 +957,7 @@ class RuleColumns:
         wording gives no trigger label (the scalar rule words those)."""
         rule = self.rule
         day_words, days = _dates_in_words(self.trigger[at])
-        whens: dict[dt.date, str] = {}
+        whens: dict[dt.date | None, str] = {}
         in_force = in_force_evidence(rule)
         said: list[Explained | None] = []
         # each (label, day) worded once: the same words, and the same evidence to write
@@ -966,9 +969,11 @@ class RuleColumns:
                 continue
             held = known.get((label, day))
             if held is None:
-                when = whens.get(day)
+                # every day before the rule came into force is worded alike (key None)
+                key = None if day < rule.in_force_from else day
+                when = whens.get(key)
                 if when is None:
-                    when = whens[day] = out_of_force_when(rule, day)
+                    when = whens[key] = out_of_force_when(rule, day)
                 reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
                 held = known[label, day] = (reason, (Evidence(label, day), *in_force), label)
             said.append(held)
