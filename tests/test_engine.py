@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from casework import WorkingCalendar
@@ -29,6 +30,7 @@ from casework.rules import (
     ruleset,
     ruleset_in_force,
 )
+from casework.rules.engine import Evidence
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, tiers_at_start
 from casework.rules.ruleset import build_ruleset
 from casework.rules.timing import deadline_check
@@ -410,3 +412,33 @@ def test_a_per_unit_rule_keeps_the_engine_guards(calendar: WorkingCalendar) -> N
     assert "no breach dates are recorded" in assessed[0].reason
     with pytest.raises(RuleError, match="gave no verdict"):
         evaluate(make_case(), _ruleset_of(rule_with(broken, "T.b")), as_of=AS_OF, calendar=calendar)
+
+
+def test_with_deadline_is_evolve() -> None:
+    """``Verdict.with_deadline`` (made directly, for speed) is ``attrs.evolve`` with the
+    deadline fields: every other field kept. A field added to Verdict fails here until
+    with_deadline keeps it."""
+    values = {
+        "outcome": Outcome.NOT_MET,
+        "basis": Basis.COMPUTED,
+        "reason": "Late.",
+        "evidence": (Evidence("due by", dt.date(2008, 1, 2), "004:123"),),
+        "unit": "B1",
+        "trigger": dt.date(2007, 1, 1),
+        "trigger_label": "sentence",
+        "due": dt.date(2007, 1, 15),
+        "done": dt.date(2007, 1, 20),
+        "late_by": 3,
+        "late_unit": "working days",
+        "standard": "2007",
+    }
+    verdict = Verdict(**{field.name: values[field.name] for field in attrs.fields(Verdict)})
+    deadline = {
+        "trigger": dt.date(2008, 2, 1),
+        "trigger_label": "release",
+        "due": dt.date(2008, 2, 8),
+        "done": None,
+        "late_by": None,
+        "late_unit": None,
+    }
+    assert verdict.with_deadline(**deadline) == attrs.evolve(verdict, **deadline)

@@ -155,38 +155,32 @@ def _evidence_part(item: Evidence) -> str:
 
 
 def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
-    """:func:`evidence_line` of each finding's evidence, each tuple and each item (findings
-    share them: a rule's time limit, a case's dates) written once, each distinct date put
-    in ISO form once."""
+    """:func:`evidence_line` of each finding's evidence, each tuple (findings share them: a
+    case out of scope, a rule out of force) written once, each distinct date put in ISO form
+    once. (Items are not looked up one by one: few are shared, and looking each up cost
+    more than writing it.)"""
     lines: dict[int, str] = {}
-    parts: dict[int, str] = {}
     iso: dict[dt.date, str] = {}
     shown: list[str] = []
     add = shown.append
     date = dt.date
     for items in evidence:
-        line = lines.get(id(items))
+        key = id(items)
+        line = lines.get(key)
         if line is None:
-            said = []
+            said: list[str] = []
+            put = said.append
             for item in items:
-                part = parts.get(id(item))
-                if part is None:
-                    value = item.value
-                    if type(value) is date:
-                        text = iso.get(value)
-                        if text is None:
-                            text = iso[value] = value.isoformat()
-                        source = item.source
-                        part = (
-                            f"{item.label}: {text} ({source})"
-                            if source
-                            else (f"{item.label}: {text}")
-                        )
-                    else:
-                        part = _evidence_part(item)
-                    parts[id(item)] = part
-                said.append(part)
-            line = lines[id(items)] = "; ".join(said)
+                value = item.value
+                if type(value) is date:
+                    text = iso.get(value)
+                    if text is None:
+                        text = iso[value] = value.isoformat()
+                    source = item.source
+                    put(f"{item.label}: {text} ({source})" if source else f"{item.label}: {text}")
+                else:
+                    put(_evidence_part(item))
+            line = lines[key] = "; ".join(said)
         add(line)
     return shown
 

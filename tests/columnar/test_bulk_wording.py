@@ -1,10 +1,12 @@
 """The bulk wordings equal the per-answer ones: deadline sentences a column at a time
 (:func:`casework.columnar.core.deadline_said_many`) against
 :func:`~casework.rules.timing.deadline_words` one answer at a time, and the RoH and plan
-review intervals (``casework.columnar.reviews._periodic_said_many``) against their
-per-answer wording. (The reasons of cases
-outside a population, worded in bulk by :func:`casework.columnar.core.outside_words`, are
-compared with the scalar engine's by tests/columnar/test_findings_written.py.)"""
+review intervals (``casework.columnar.reviews._periodic_said_many``) and the rules over
+units (``casework.columnar.supervision._units_said_many``) against their per-answer
+wording, with every other bulk form registered (:data:`~casework.columnar.core.MANY`).
+(The reasons of cases outside a population, worded in bulk by
+:func:`casework.columnar.core.outside_words`, are compared with the scalar engine's by
+tests/columnar/test_findings_written.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar
-from casework.columnar import CaseColumns
+from casework.columnar import CaseColumns, evaluate_columns
 from casework.columnar.columns import NO_DAY, day_number
 from casework.columnar.core import (
     BASES,
@@ -32,6 +34,7 @@ from casework.columnar.core import (
     deadline_said_many,
     kernel_for,
 )
+from casework.io import iter_cases
 from casework.model import Case
 from casework.rules import evaluate
 from casework.rules.engine import Basis, Context, Evidence, Outcome, out_of_scope_reason
@@ -41,7 +44,7 @@ from casework.rules.timing import DEADLINE_SENTENCES, deadline_branch, deadline_
 from casework.testing import strategies as cs
 from casework.testing.builders import make_case, oasys, review
 from casework.text import long_date
-from tests.columnar.compare import rules_for
+from tests.columnar.compare import WITNESSES, rules_for
 
 DAYS = st.dates(dt.date(2004, 1, 1), dt.date(2012, 12, 31))
 AS_OF = dt.date(2010, 6, 30)
@@ -338,3 +341,85 @@ def test_released_before_the_custody_review_worded_in_bulk(
     assert said == expected
     if released:
         assert all(words is not None for words in said)
+
+
+def _bulk_against_one_by_one(cases: list[Case], name: str, as_of: dt.date,
+                             calendar: WorkingCalendar) -> set[str]:  # fmt: skip
+    """Every kernel of the rule set whose wording has a bulk form (:data:`MANY`): its
+    answers worded a column at a time equal them worded one by one. The rules compared."""
+    rules = rules_for(name)
+    columns = CaseColumns.from_cases(cases)
+    ctx = Context.of(rules, as_of=as_of, calendar=calendar)
+    compared: set[str] = set()
+    for rule in rules:
+        kernel = kernel_for(rule)
+        if kernel is None:
+            continue
+        answered = kernel(columns, ctx)
+        wording = answered.get("wording")
+        if wording is None or wording.words not in MANY or not len(wording.at):
+            continue
+        at = wording.at
+        answers = Answers(
+            **{key: answered[key][at] for key in ANSWER_COLUMNS},
+            as_of=as_of,
+            record_as_of=columns.record_as_of[at],
+        )
+        said = MANY[wording.words](answers, **wording.constants, **wording.values)
+        one_by_one = [
+            wording.words(
+                answers.answer(k),
+                **wording.constants,
+                **{key: values[k] for key, values in wording.values.items()},
+            )
+            for k in range(len(answers))
+        ]
+        assert said == one_by_one, rule.id
+        compared.add(rule.id)
+    return compared
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=6),
+    name=st.sampled_from(["national-standards-2007", "national-standards-2005"]),
+    offset=st.integers(min_value=-30, max_value=600),
+)
+def test_every_bulk_wording_equals_one_by_one(
+    cases: list[Case], name: str, offset: int, calendar: WorkingCalendar
+) -> None:
+    """Each rule's answers worded by its bulk form (the deadlines, the periodic checks, the
+    rules over units: breaches, victims) say what its per-answer wording says."""
+    as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
+    _bulk_against_one_by_one(cases, name, as_of, calendar)
+
+
+def test_witnesses_worded_in_bulk(calendar: WorkingCalendar) -> None:
+    """The witness cases (every outcome of every rule) through every bulk form: each equals
+    the per-answer wording, the rules over units among them."""
+    cases = [case for case in iter_cases(WITNESSES) if isinstance(case, Case)]
+    as_of = max(case.as_of for case in cases)
+    compared = _bulk_against_one_by_one(cases, "national-standards-2007", as_of, calendar)
+    assert {
+        "NS07.breach-action",
+        "NS07.victim-contact",
+        "NS07.roh-review-interval",
+        "NS07.full-analysis-where-screened",
+        "NS07.oasys-tier4",
+    } <= compared
+
+
+@settings(max_examples=15, deadline=None)
+@given(cases=st.lists(cs.cases(), min_size=1, max_size=5))
+def test_answers_made_together_equal_one_by_one(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """:meth:`RuleColumns.answers` (each distinct day made a date once, for the wordings
+    asked answer by answer) gives each answer as :meth:`RuleColumns.answer` does."""
+    as_of = max(case.as_of for case in cases)
+    answered = evaluate_columns(
+        cases, rules_for("national-standards-2007"), as_of=as_of, calendar=calendar
+    )
+    for found in answered.by_rule:
+        at = np.arange(len(found), dtype=np.intp)[::-1]
+        assert found.answers(at) == [found.answer(i) for i in at.tolist()], found.rule.id

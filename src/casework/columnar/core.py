@@ -581,22 +581,29 @@ def deadline_said_many(
     anchor_label: str | Sequence[str],
     limit: str,
     source: str | None,
-    done_label: str,
-    missing_label: str,
+    done_label: str | Sequence[str],
+    missing_label: str | Sequence[str],
     extra: Sequence[tuple[Evidence, ...]] | None = None,
+    evidence_of: Mask | None = None,
 ) -> list[Explained | None]:
     """:func:`deadline_said` of many answers at once: each branch of
     :func:`~casework.rules.timing.deadline_words` filled in from its template
     (:data:`~casework.rules.timing.DEADLINE_SENTENCES`) by one comprehension, each distinct
     day put in words once, the evidence made by
     :func:`~casework.rules.timing.deadline_evidence`. Answers that are not decided
-    deadlines are given to :func:`deadline_said` one by one."""
+    deadlines are given to :func:`deadline_said` one by one.
+
+    ``anchor_label``, ``done_label`` and ``missing_label`` are one for all or one per answer.
+    ``evidence_of``: the answers whose evidence is wanted (a caller that shows only some,
+    such as the periodic checks); the decided deadlines among the others get none."""
     n = len(answers)
     said: list[Explained | None] = [None] * n
     if not n:
         return said
     branch = _deadline_branches(answers)
     labels = [anchor_label] * n if isinstance(anchor_label, str) else list(anchor_label)
+    dones = [done_label] * n if isinstance(done_label, str) else list(done_label)
+    missing = [missing_label] * n if isinstance(missing_label, str) else list(missing_label)
     extras: Sequence[tuple[Evidence, ...]] = [()] * n if extra is None else extra
     for k in np.flatnonzero(branch < 0).tolist():
         said[k] = deadline_said(
@@ -604,8 +611,8 @@ def deadline_said_many(
             anchor_label=labels[k],
             limit=limit,
             source=source,
-            done_label=done_label,
-            missing_label=missing_label,
+            done_label=dones[k],
+            missing_label=missing[k],
             extra=extras[k],
         )
     known = np.where(
@@ -621,6 +628,7 @@ def deadline_said_many(
     as_of_words = long_date(answers.as_of)
     limit_items: dict[int, tuple[Evidence, Evidence]] = {}
     record_words: dict[int, str] = {}
+    shown = [True] * n if evidence_of is None else evidence_of.tolist()
     for code, name in enumerate(_BRANCHES):
         at = np.flatnonzero(branch == code)
         if not at.size:
@@ -642,8 +650,8 @@ def deadline_said_many(
                 "anchor_label": label,
                 "anchor": anchor_words,
                 "due": words[due],
-                "done_label": done_label,
-                "missing_label": missing_label,
+                "done_label": dones[k],
+                "missing_label": missing[k],
                 "done": words[done],
                 "terms": DEADLINE_TERMS.format(
                     limit=limit, anchor_label=label, anchor=anchor_words
@@ -661,6 +669,9 @@ def deadline_said_many(
                         answers.as_of, from_day_number(record)
                     )
                 fill["record_ends"] = ends
+            if not shown[k]:
+                said[k] = (template.format(**fill), (), label)
+                continue
             items = limit_items.get(due)
             if items is None:
                 items = limit_items[due] = deadline_limit_evidence(limit, source, dates[due])
@@ -670,7 +681,7 @@ def deadline_said_many(
                 anchor=dates[anchor],
                 limit=items[0],
                 due=items[1],
-                done_label=done_label,
+                done_label=dones[k],
                 done=dates[done],
                 late_by=None if late_by < 0 else late_by,
                 late_unit=late_unit,
@@ -763,6 +774,39 @@ class RuleColumns:
             as_of=self.context.as_of,
             record_as_of=from_day_number(self.columns.record_as_of[self.row[i]]),
         )
+
+    def answers(self, at: npt.NDArray[np.intp]) -> list[Answer]:
+        """:meth:`answer` of each answer ``at``, each distinct day made a date once."""
+        if not at.size:
+            return []
+        days = np.concatenate(
+            [self.trigger[at], self.due[at], self.done[at], self.columns.record_as_of[self.row[at]]]
+        )
+        distinct, inverse = np.unique(days, return_inverse=True)
+        dates = [from_day_number(number) for number in distinct.tolist()]
+        picks = inverse.reshape(4, -1).tolist()
+        as_of = self.context.as_of
+        return [
+            Answer(
+                outcome=OUTCOMES[outcome],
+                basis=BASES[basis],
+                trigger=dates[trigger],
+                due=dates[due],
+                done=dates[done],
+                late_by=None if late_by < 0 else late_by,
+                late_unit=LATE_UNITS[late_unit],
+                as_of=as_of,
+                record_as_of=dates[record],
+            )
+            for outcome, basis, trigger, due, done, record, late_by, late_unit in zip(
+                self.outcome[at].tolist(),
+                self.basis[at].tolist(),
+                *picks,
+                self.late_by[at].tolist(),
+                self.late_unit[at].tolist(),
+                strict=True,
+            )
+        ]
 
     def findings(self) -> tuple[Finding, ...]:
         """Every answer's finding, explained, in answer order (the scalar rule's own: kept
@@ -910,10 +954,12 @@ class RuleColumns:
                     reasons[i], evidence[i], labels[i] = said
                     worded[i] = True
             return worded
-        for i in np.flatnonzero(usable).tolist():
-            j = int(slot[origin[i]])
+        at = np.flatnonzero(usable)
+        for i, j, answer in zip(
+            at.tolist(), slot[origin[at]].tolist(), self.answers(at), strict=True
+        ):
             values = {n: c[j] for n, c in zip(names, columns, strict=True)}
-            said = wording.words(self.answer(i), **constants, **values)
+            said = wording.words(answer, **constants, **values)
             if said is not None:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True
@@ -928,19 +974,26 @@ class RuleColumns:
         wording gives no trigger label (the scalar rule words those)."""
         rule = self.rule
         day_words, days = _dates_in_words(self.trigger[at])
-        whens: dict[dt.date, str] = {}
+        whens: dict[dt.date | None, str] = {}
         in_force = in_force_evidence(rule)
         said: list[Explained | None] = []
+        # each (label, day) worded once: the same words, and the same evidence to write
+        known: dict[tuple[str, dt.date], Explained] = {}
         for slot, words, day in zip(slots.tolist(), day_words, days, strict=True):
             label = wording.label(slot)
             if label is None or day is None:
                 said.append(None)
                 continue
-            when = whens.get(day)
-            if when is None:
-                when = whens[day] = out_of_force_when(rule, day)
-            reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
-            said.append((reason, (Evidence(label, day), *in_force), label))
+            held = known.get((label, day))
+            if held is None:
+                # every day before the rule came into force is worded alike (key None)
+                key = None if day < rule.in_force_from else day
+                when = whens.get(key)
+                if when is None:
+                    when = whens[key] = out_of_force_when(rule, day)
+                reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
+                held = known[label, day] = (reason, (Evidence(label, day), *in_force), label)
+            said.append(held)
         return said
 
     def _by_scalar_rule(

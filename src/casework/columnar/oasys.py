@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import attrs
@@ -18,12 +20,15 @@ from casework.columnar.core import (
     Wording,
     deadline,
     deadline_said,
+    deadline_said_many,
     deadline_wording,
     register,
+    register_many,
 )
+from casework.columnar.core import Answers as Answers_
 from casework.columnar.supervision import start_labels
 from casework.model import OasysPart
-from casework.rules.engine import Basis, Context, Outcome
+from casework.rules.engine import Basis, Context, Evidence, Outcome
 from casework.rules.oasys import FullAnalysisRule, describe_parts
 from casework.rules.standards import oasys
 from casework.rules.timing import DeadlineLabels
@@ -164,6 +169,41 @@ def _oasys_said(
     return deadline_said(answer, **{**values, **labels.words()}, extra=extra)
 
 
+def _oasys_said_many(
+    answers: Answers_, *, parts: Sequence[tuple[int, int, int, int | None]], **values: Any
+) -> list[Explained | None]:
+    """:func:`_oasys_said` of many answers: each answer's parts in words (each distinct day
+    made a date once) give its labels, and the deadlines are worded at once
+    (:func:`~casework.columnar.core.deadline_said_many`, with each answer's labels)."""
+    dates: dict[int, dt.date | None] = {}
+    done: list[str] = []
+    missing: list[str] = []
+    extras: list[tuple[Evidence, ...]] = []
+    for found in parts:
+        required = [*_CORE, OasysPart.FULL_ANALYSIS] if found[3] is not None else list(_CORE)
+        for day in found:
+            if day is not None and day not in dates:
+                dates[day] = from_day_number(day)
+        described = describe_parts(
+            (part, None if day is None else dates[day])
+            for part, day in zip(required, found, strict=False)
+        )
+        labels, extra = oasys.oasys_labels(described)
+        done.append(labels.done_label)
+        missing.append(labels.missing_label)
+        extras.append(extra)
+    return deadline_said_many(
+        answers,
+        **{
+            **values,
+            "done_label": done,
+            "missing_label": missing,
+        },
+        extra=extras,
+    )
+
+
+register_many(_oasys_said, _oasys_said_many)
 register(oasys.oasys_ppo_2007, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))
 register(oasys.oasys_ppo_2005, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))
 register(oasys.oasys_tier4_2007, OasysKernel("not_ppo_tier4", "oasys_tier4_limit", "always"))

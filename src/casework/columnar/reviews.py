@@ -52,7 +52,6 @@ from casework.columnar.core import (
     BASES,
     BASIS_CODE,
     LATE_CODE,
-    LATE_UNITS,
     OUTCOME_CODE,
     OUTCOMES,
     Answer,
@@ -78,9 +77,12 @@ from casework.rules.standards.base import (
     IN_FORCE_2007,
     InForce,
     Interval,
+    IntervalRow,
     periodic_verdict,
+    periodic_words,
 )
 from casework.rules.standards.base import Wording as Words
+from casework.rules.timing import DeadlineSaid
 
 __all__ = [
     "EventKernel",
@@ -702,8 +704,8 @@ def _periodic_said_many(
     """:func:`_periodic_said` of many answers: every interval counted under the standard, of
     every answer, worded at once (:func:`~casework.columnar.core.deadline_said_many`, the
     deadline templates), each distinct day made a date once; then each answer's intervals
-    put together by :func:`~casework.rules.standards.base.periodic_verdict`, as the rule
-    does."""
+    put together by :func:`~casework.rules.standards.base.periodic_words`, the words of
+    the rule's :func:`~casework.rules.standards.base.periodic_verdict`."""
     said: list[Explained | None] = [None] * len(answers)
     bases = np.asarray([BASIS_CODE[basis] for basis in _PERIODIC_BASES], dtype=np.int8)
     asked = np.flatnonzero(np.isin(answers.basis, bases))
@@ -735,6 +737,8 @@ def _periodic_said_many(
         source=source,
         done_label=words.done_label,
         missing_label=words.missing_label,
+        # only a late interval's evidence is shown (relabelled) by periodic_words
+        evidence_of=picked["outcome"] == OUTCOME_CODE[Outcome.NOT_MET],
     )
     unit_said: list[Explained | None] = [None] * owner.size
     for j, deadline_words in zip(chosen.tolist(), deadlines, strict=True):
@@ -752,7 +756,7 @@ def _periodic_said_many(
             for verdict_of in intervals[1][bounds[a] : bounds[a + 1]]
             if verdict_of is not None
         }
-        verdict = periodic_verdict(
+        verdict = periodic_words(
             every, checked, limit=limit, source=source, words=words, anchor=every[0].start,
             anchor_label=labels[k], ended=None, window=window, by_due=by_due,
         )  # fmt: skip
@@ -760,7 +764,9 @@ def _periodic_said_many(
             verdict.outcome is OUTCOMES[answers.outcome[k]]
             and verdict.basis is BASES[answers.basis[k]]
         ):
-            said[k] = (verdict.reason, verdict.evidence, verdict.trigger_label)
+            deciding = verdict.deciding
+            label = None if deciding is None else every[deciding - 1].start_label
+            said[k] = (verdict.reason, verdict.evidence, label)
     return said
 
 
@@ -773,11 +779,12 @@ def _intervals(
     numbers: list[int],
     labels: list[str],
     said: list[Explained | None],
-) -> tuple[list[Interval], list[tuple[int, Verdict] | None]]:
-    """The :class:`Interval` of each of these units of a periodic check (``numbers`` their
-    places in their answer's, from 1, ``labels`` their anchors), and the deadline :class:`Verdict`
-    (by number) of each worded one (``said``): as :func:`_periodic_said` makes them one by
-    one, each distinct day made a date once."""
+) -> tuple[list[IntervalRow], list[tuple[int, DeadlineSaid] | None]]:
+    """The interval (:class:`~casework.rules.standards.base.IntervalRow`) of each of these
+    units of a periodic check (``numbers`` their places in their answer's, from 1,
+    ``labels`` their anchors), and the deadline (by number) of each worded one (``said``)
+    in words (:class:`DeadlineSaid`): as :func:`_periodic_said` makes them one by one, each
+    distinct day made a date once."""
     distinct, inverse = np.unique(
         np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]]),
         return_inverse=True,
@@ -786,28 +793,18 @@ def _intervals(
     picks = inverse.reshape(3, -1).tolist()
     outcomes = parts["outcome"][unit].tolist()
     bases = parts["basis"][unit].tolist()
-    late_by = parts["late_by"][unit].tolist()
-    late_units = parts["late_unit"][unit].tolist()
-    every: list[Interval] = []
-    checked: list[tuple[int, Verdict] | None] = []
+    every: list[IntervalRow] = []
+    checked: list[tuple[int, DeadlineSaid] | None] = []
     for j, (number, label) in enumerate(zip(numbers, labels, strict=True)):
         start, due, done = dates[picks[0][j]], dates[picks[1][j]], dates[picks[2][j]]
-        every.append(Interval(number, start, label, due, done))  # type: ignore[arg-type]
+        every.append(IntervalRow(number, start, label, due, done))  # type: ignore[arg-type]
         words = said[j]
         if words is None:
             checked.append(None)
             continue
-        late = late_by[j]
         checked.append(
-            (
-                number,
-                Verdict(
-                    OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1], trigger=start,
-                    trigger_label=label, due=due, done=done, late_by=None if late < 0 else late,
-                    late_unit=LATE_UNITS[late_units[j]],
-                ),
-            )
-        )  # fmt: skip
+            (number, DeadlineSaid(OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1]))
+        )
     return every, checked
 
 

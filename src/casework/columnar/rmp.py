@@ -24,9 +24,11 @@ from casework.columnar.columns import (
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    OUTCOMES,
     Answer,
     Explained,
     Wording,
@@ -34,7 +36,9 @@ from casework.columnar.core import (
     deadline,
     deadline_wording,
     register,
+    register_many,
 )
+from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import first_by_keys, take
 from casework.columnar.raw import lookup
 from casework.columnar.supervision import (
@@ -47,6 +51,8 @@ from casework.model import MappaLevel, RohLevel
 from casework.rules.engine import Basis, Context, Outcome, Verdict
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
+from casework.rules.timing import DeadlineSaid
+from casework.rules.units import combined_words, unit_label
 
 __all__ = [
     "analyses",
@@ -450,6 +456,94 @@ def _screened_said(
         )
         screenings.append((on, verdict))
     return _said(answer, consistency.screenings_verdict(screenings), anchor_label)
+
+
+def _screened_said_many(
+    answers: Answers_,
+    *,
+    first: Sequence[int],
+    stop: Sequence[int],
+    units: dict[str, npt.NDArray[Any]],
+    limits: tuple[tuple[str, str | None] | None, ...],
+    anchor_label: str,
+) -> list[Explained | None]:
+    """:func:`_screened_said` of many answers: every screening's words made by
+    :func:`~casework.rules.standards.consistency.analysis_words` (no verdict per screening),
+    each day made a date once, each answer's screenings combined by
+    :func:`~casework.rules.units.combined_words` (the words of
+    :func:`~casework.rules.standards.consistency.screenings_verdict`). An answer with no
+    screening is asked one by one."""
+    n = len(answers)
+    said: list[Explained | None] = [None] * n
+    decided = np.isin(answers.basis, [BASIS_CODE[basis] for basis in _DECIDED])
+    starts = np.asarray(first, dtype=np.intp)
+    counts = np.asarray(stop, dtype=np.intp) - starts
+    for k in np.flatnonzero(decided & (counts <= 0)).tolist():
+        said[k] = _screened_said(
+            answers.answer(k), first=int(starts[k]), stop=int(starts[k] + counts[k]),
+            units=units, limits=limits, anchor_label=anchor_label,
+        )  # fmt: skip
+    counts = np.where(decided, np.maximum(counts, 0), 0)
+    owner = np.repeat(np.arange(n, dtype=np.intp), counts)
+    unit = starts[owner] + (
+        np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    distinct, inverse = np.unique(
+        np.concatenate([units["on"][unit], units["due"][unit], units["completed"][unit],
+                        units["signed"][unit]]),
+        return_inverse=True,
+    )  # fmt: skip
+    # LATEST: no analysis completed or exemption countersigned (a screening and its due
+    # day are never LATEST)
+    dates = [None if day == LATEST else from_day_number(day) for day in distinct.tolist()]
+    picks = inverse.reshape(4, -1).tolist()
+    labelled: dict[int, str] = {}
+    as_of = answers.as_of
+    screenings: list[list[tuple[str, DeadlineSaid]] | None] = [[] for _ in range(n)]
+    for k, on_at, due_at, completed_at, signed_at, window, assessment, claimed in zip(
+        owner.tolist(),
+        *picks,
+        units["window"][unit].tolist(),
+        units["assessment"][unit].tolist(),
+        units["claimed"][unit].tolist(),
+        strict=True,
+    ):
+        listed = screenings[k]
+        if listed is None:
+            continue
+        limit, on, due = limits[window], dates[on_at], dates[due_at]
+        if limit is None or on is None or due is None:
+            screenings[k] = None
+            continue
+        words = consistency.analysis_words(
+            on=on,
+            assessment=str(assessment),
+            completed=dates[completed_at],
+            countersigned=dates[signed_at],
+            claimed=bool(claimed),
+            due=due,
+            limit=limit[0],
+            source=limit[1],
+            as_of=as_of,
+        )
+        label = labelled.get(on_at)
+        if label is None:
+            label = labelled[on_at] = unit_label("Screening", on)
+        listed.append((label, words))
+    for k in np.flatnonzero(counts > 0).tolist():
+        listed = screenings[k]
+        if listed is None:
+            continue
+        combined = combined_words(listed)
+        if (
+            combined.outcome is OUTCOMES[answers.outcome[k]]
+            and combined.basis is BASES[answers.basis[k]]
+        ):
+            said[k] = (combined.reason, combined.evidence, anchor_label)
+    return said
+
+
+register_many(_screened_said, _screened_said_many)
 
 
 for _rule, _kernel in (

@@ -36,18 +36,23 @@ from casework.columnar.columns import (
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
+    BASES,
     BASIS_CODE,
     LATE_CODE,
     OUTCOME_CODE,
+    OUTCOMES,
     Answer,
     Explained,
     Wording,
     add_duration,
     deadline,
     deadline_said,
+    deadline_said_many,
     deadline_wording,
     register,
+    register_many,
 )
+from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import (
     any_per_owner,
     count_per_owner,
@@ -73,7 +78,7 @@ from casework.rules.engine import IN_FORCE_BY, Basis, Context, Evidence, Outcome
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
 from casework.rules.standards.base import IN_FORCE_2007, InForce
-from casework.rules.timing import DeadlineLabels
+from casework.rules.timing import DeadlineLabels, DeadlineSaid
 
 __all__ = ["Answers", "first_of_units", "table_of"]
 
@@ -734,6 +739,105 @@ def _units_said(
     if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
         return None
     return verdict.reason, verdict.evidence, anchor_label
+
+
+def _units_said_many(
+    answers: Answers_,
+    *,
+    first: Sequence[int],
+    stop: Sequence[int],
+    parts: dict[str, Any],
+    noun: str,
+    names: npt.NDArray[Any] | None,
+    extra_label: str | None,
+    anchor_label: str,
+    limit: str,
+    source: str | None,
+    done_label: str,
+    missing_label: str,
+) -> list[Explained | None]:
+    """:func:`_units_said` of many answers: every unit of every answer worded at once
+    (:func:`~casework.columnar.core.deadline_said_many`, the deadline templates), then each
+    answer's units combined by :func:`~casework.rules.units.combined_words`, the words of
+    :func:`~casework.rules.units.combine`. An answer with no unit is asked one by one."""
+    n = len(answers)
+    said: list[Explained | None] = [None] * n
+    starts = np.asarray(first, dtype=np.intp)
+    counts = np.asarray(stop, dtype=np.intp) - starts
+    for k in np.flatnonzero(counts <= 0).tolist():
+        said[k] = _units_said(
+            answers.answer(k), first=int(starts[k]), stop=int(starts[k] + counts[k]),
+            parts=parts, noun=noun, names=names, extra_label=extra_label,
+            anchor_label=anchor_label, limit=limit, source=source, done_label=done_label,
+            missing_label=missing_label,
+        )  # fmt: skip
+    counts = np.maximum(counts, 0)
+    # Every unit of every answer: its answer (``owner``) and its row in parts.
+    owner = np.repeat(np.arange(n, dtype=np.intp), counts)
+    unit = starts[owner] + (
+        np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    unit_names: list[str | None] = (
+        [None] * owner.size if names is None else [str(name) for name in names[unit].tolist()]
+    )
+    extras = (
+        [()] * owner.size
+        if extra_label is None
+        else [(Evidence(extra_label, name),) for name in unit_names]
+    )
+    worded = deadline_said_many(
+        Answers_(
+            **{name: parts[name][unit] for name in _ANSWER_COLUMNS},
+            as_of=answers.as_of,
+            record_as_of=answers.record_as_of[owner],
+        ),
+        anchor_label=anchor_label,
+        limit=limit,
+        source=source,
+        done_label=done_label,
+        missing_label=missing_label,
+        extra=extras,
+    )
+    triggers = parts["trigger"][unit].tolist()
+    outcomes = parts["outcome"][unit].tolist()
+    bases = parts["basis"][unit].tolist()
+    labelled: dict[int, str] = {}
+    verdicts: list[list[tuple[str, DeadlineSaid]] | None] = [[] for _ in range(n)]
+    for j, (k, words, name, trigger) in enumerate(
+        zip(owner.tolist(), worded, unit_names, triggers, strict=True)
+    ):
+        listed = verdicts[k]
+        if listed is None:
+            continue
+        if words is None or trigger == NO_DAY:
+            verdicts[k] = None
+            continue
+        if name is not None:
+            label = f"{noun} {name}"
+        else:
+            label = labelled.get(trigger, "")
+            if not label:
+                day = from_day_number(trigger)
+                assert day is not None
+                label = labelled[trigger] = units.unit_label(noun, day)
+        listed.append(
+            (label, DeadlineSaid(OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1]))
+        )
+    for k in np.flatnonzero(counts > 0).tolist():
+        listed = verdicts[k]
+        if listed is None:
+            continue
+        combined = units.combined_words(listed)
+        if (
+            combined.outcome is OUTCOMES[answers.outcome[k]]
+            and combined.basis is BASES[answers.basis[k]]
+        ):
+            said[k] = (combined.reason, combined.evidence, anchor_label)
+    return said
+
+
+_ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
+register_many(_units_said, _units_said_many)
 
 
 def periodic(

@@ -169,6 +169,33 @@ class Verdict:
     standard: str | None = None
     """The version of the standard applied ("2005", "2007"), where a rule set says."""
 
+    def with_deadline(
+        self,
+        *,
+        trigger: dt.date | None,
+        trigger_label: str | None,
+        due: dt.date | None,
+        done: dt.date | None,
+        late_by: int | None,
+        late_unit: str | None,
+    ) -> Verdict:
+        """This verdict with these deadline fields (``attrs.evolve``'s result, made directly:
+        deadlines are worded by the hundred thousand)."""
+        return Verdict(
+            self.outcome,
+            self.basis,
+            self.reason,
+            self.evidence,
+            unit=self.unit,
+            trigger=trigger,
+            trigger_label=trigger_label,
+            due=due,
+            done=done,
+            late_by=late_by,
+            late_unit=late_unit,
+            standard=self.standard,
+        )
+
 
 def met(reason: str, *evidence: Evidence, basis: Basis = Basis.COMPUTED) -> Verdict:
     """The case meets the criterion."""

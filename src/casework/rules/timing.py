@@ -10,6 +10,7 @@ done, as_of) into met / not met / not yet due, and writes the sentence:
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple, Protocol
 
 import attrs
 
@@ -22,6 +23,8 @@ __all__ = [
     "DEADLINE_SENTENCES",
     "DEADLINE_TERMS",
     "DeadlineLabels",
+    "DeadlineSaid",
+    "Decided",
     "as_deadline",
     "beyond_record",
     "deadline_branch",
@@ -82,8 +85,7 @@ def as_deadline(
     ``days_late`` is in calendar days ("days").
     """
     late = days_late if days_late is not None and days_late > 0 else None
-    return attrs.evolve(
-        verdict,
+    return verdict.with_deadline(
         trigger=trigger,
         trigger_label=trigger_label,
         due=due,
@@ -138,6 +140,30 @@ DEADLINE_SENTENCES: dict[str, str] = {
     "cannot assess": "Cannot assess: due by {due} ({terms}), but {record_ends}.",
     "overdue": "{missing_label} by {known}: it was due on {due} ({terms}).",
 }
+
+
+class Decided(Protocol):
+    """What a verdict made of deadlines reads of each one (the periodic checks, the rules
+    over units): a :class:`~casework.rules.engine.Verdict`, or its words alone
+    (:class:`DeadlineSaid`)."""
+
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def basis(self) -> Basis: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def evidence(self) -> tuple[Evidence, ...]: ...
+
+
+class DeadlineSaid(NamedTuple):
+    """A decided deadline in words, without the rest of a verdict."""
+
+    outcome: Outcome
+    basis: Basis
+    reason: str
+    evidence: tuple[Evidence, ...]
 
 
 def deadline_branch(outcome: Outcome, anchor: dt.date, done: dt.date | None) -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import attrs
-
 from casework.model import Case
 from casework.model.supervision import Breach, Psr, Victim
 from casework.rules.engine import (
@@ -26,6 +24,8 @@ from casework.rules.engine import (
 )
 from casework.rules.timing import (
     DeadlineLabels,
+    DeadlineSaid,
+    Decided,
     as_deadline,
     beyond_record,
     deadline_check,
@@ -41,6 +41,7 @@ __all__ = [
     "breach_action",
     "breach_resolution",
     "combine",
+    "combined_words",
     "psr_delivery",
     "psr_words",
     "victim_contact",
@@ -190,8 +191,7 @@ def _deciding(verdict: Verdict, verdicts: Sequence[tuple[str, Verdict]]) -> Verd
         if any(v.basis is verdict.basis for _, v in verdicts)
         else next(v for _, v in verdicts if v.outcome is verdict.outcome)
     )
-    return attrs.evolve(
-        verdict,
+    return verdict.with_deadline(
         trigger=first.trigger,
         trigger_label=first.trigger_label,
         due=first.due,
@@ -211,22 +211,28 @@ def combine(verdicts: Sequence[tuple[str, Verdict]], *, none: str) -> Verdict:
     """
     if not verdicts:
         return not_applicable(none)
+    return _deciding(Verdict(*combined_words(verdicts)), verdicts)
+
+
+def combined_words(verdicts: Sequence[tuple[str, Decided]]) -> DeadlineSaid:
+    """The outcome, basis, reason and evidence of :func:`combine` (its one definition) of
+    one or more labelled units, from each unit's words alone."""
     outcomes = {verdict.outcome for _, verdict in verdicts}
     reason = " ".join(f"{label}: {verdict.reason}" for label, verdict in verdicts)
     evidence = tuple(item for _, verdict in verdicts for item in verdict.evidence)
     if Outcome.NOT_MET in outcomes:
-        return _deciding(Verdict(Outcome.NOT_MET, Basis.COMPUTED, reason, evidence), verdicts)
+        return DeadlineSaid(Outcome.NOT_MET, Basis.COMPUTED, reason, evidence)
     if Outcome.CANNOT_ASSESS in outcomes:
         basis = next(v.basis for _, v in verdicts if v.outcome is Outcome.CANNOT_ASSESS)
-        return _deciding(Verdict(Outcome.CANNOT_ASSESS, basis, reason, evidence), verdicts)
+        return DeadlineSaid(Outcome.CANNOT_ASSESS, basis, reason, evidence)
     if Outcome.MET in outcomes:
-        return _deciding(Verdict(Outcome.MET, Basis.COMPUTED, reason, evidence), verdicts)
+        return DeadlineSaid(Outcome.MET, Basis.COMPUTED, reason, evidence)
     basis = (
         Basis.NOT_YET_DUE
         if any(v.basis is Basis.NOT_YET_DUE for _, v in verdicts)
         else (Basis.OUT_OF_SCOPE)
     )
-    return _deciding(Verdict(Outcome.NOT_APPLICABLE, basis, reason, evidence), verdicts)
+    return DeadlineSaid(Outcome.NOT_APPLICABLE, basis, reason, evidence)
 
 
 def unit_label(noun: str, day: dt.date) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypedDict
+from typing import NamedTuple, Protocol, TypedDict
 
 import attrs
 
@@ -39,7 +39,7 @@ from casework.rules.engine import (
 )
 from casework.rules.parameters import Parameter
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, roh_at_start
-from casework.rules.timing import deadline_check
+from casework.rules.timing import Decided, deadline_check
 from casework.text import long_date
 
 __all__ = [
@@ -56,12 +56,16 @@ __all__ = [
     "DateOf",
     "InForce",
     "Interval",
+    "IntervalRow",
+    "PeriodicSaid",
+    "Spanned",
     "Wording",
     "ended_before",
     "is_release_assessment",
     "lasting_until",
     "periodic_check",
     "periodic_verdict",
+    "periodic_words",
     "plan_date",
     "review_dates",
     "roh_at_least_on",
@@ -272,6 +276,32 @@ class Interval:
         return (self.done if self.done is not None else as_of) > self.due
 
 
+class Spanned(Protocol):
+    """What :func:`periodic_words` reads of an interval: an :class:`Interval`, or the same
+    facts as a plain row (:class:`IntervalRow`)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def start_label(self) -> str: ...
+    @property
+    def due(self) -> dt.date: ...
+    @property
+    def done(self) -> dt.date | None: ...
+
+
+class IntervalRow(NamedTuple):
+    """An interval's facts as a plain row (kernels word many intervals at once)."""
+
+    number: int
+    start: dt.date
+    start_label: str
+    due: dt.date
+    done: dt.date | None
+
+
 def _counted(ctx: Context, interval: Interval, due: dt.date, window: InForce | None) -> bool:
     """Whether an interval falls under the rule's standard: in force on the day its clock
     started, or (option ``in_force_by="due"``) on the day it fell due."""
@@ -291,8 +321,7 @@ def _outside_window(window: InForce) -> str:
 
 def _with_deadline(verdict: Verdict, source: Verdict) -> Verdict:
     """``verdict`` carrying ``source``'s deadline fields (the interval that decided it)."""
-    return attrs.evolve(
-        verdict,
+    return verdict.with_deadline(
         trigger=source.trigger,
         trigger_label=source.trigger_label,
         due=source.due,
@@ -300,6 +329,17 @@ def _with_deadline(verdict: Verdict, source: Verdict) -> Verdict:
         late_by=source.late_by,
         late_unit=source.late_unit,
     )
+
+
+class PeriodicSaid(NamedTuple):
+    """A periodic check's answer in words (:func:`periodic_words`)."""
+
+    outcome: Outcome
+    basis: Basis
+    reason: str
+    evidence: tuple[Evidence, ...]
+    deciding: int | None
+    """The number of the interval whose deadline fields the verdict carries, if one."""
 
 
 def periodic_check(
@@ -386,6 +426,32 @@ def periodic_verdict(
     counted under the standard (by number, in order), ``limit`` the time limit in words
     and ``source`` its source; ``by_due``: intervals are held to the standard by the day
     they fell due (``in_force_by="due"``)."""
+    said = periodic_words(
+        every, checked, limit=limit, source=source, words=words, anchor=anchor,
+        anchor_label=anchor_label, ended=ended, window=window, by_due=by_due,
+    )  # fmt: skip
+    verdict = Verdict(said.outcome, said.basis, said.reason, said.evidence)
+    return verdict if said.deciding is None else _with_deadline(verdict, checked[said.deciding])
+
+
+def periodic_words(
+    every: Sequence[Spanned],
+    checked: Mapping[int, Decided],
+    *,
+    limit: str,
+    source: str | None,
+    words: Wording,
+    anchor: dt.date,
+    anchor_label: str,
+    ended: dt.date | None,
+    window: InForce | None,
+    by_due: bool,
+) -> PeriodicSaid:
+    """The words of :func:`periodic_verdict` (its one definition), from each counted
+    interval's deadline words alone (:class:`~casework.rules.timing.DeadlineSaid`): the
+    outcome, basis, reason and evidence, and the interval whose deadline fields the verdict
+    carries (``None`` when not applicable).
+    Kernels word many answers with it, no :class:`Verdict` made per interval."""
     intervals = [interval for interval in every if interval.number in checked]
     late = {n: v for n, v in checked.items() if v.outcome is Outcome.NOT_MET}
     unknown = {n: v for n, v in checked.items() if v.outcome is Outcome.CANNOT_ASSESS}
@@ -401,24 +467,27 @@ def periodic_verdict(
         if interval.done is not None:
             evidence.append(Evidence(prefix + done_label, interval.done))
     if not every:
-        return not_applicable(
+        return PeriodicSaid(
+            Outcome.NOT_APPLICABLE,
+            Basis.OUT_OF_SCOPE,
             f"Not applicable: supervision ended on {long_date(ended or anchor)}, before "
             f"any {words.noun} fell due ({limit} after {anchor_label} on "
             f"{long_date(anchor)}).",
-            *evidence,
-            basis=Basis.OUT_OF_SCOPE,
+            tuple(evidence),
+            None,
         )
     if not intervals:
         assert window is not None  # only the window leaves intervals out
         days = [i.due if by_due else i.start for i in every]
         what = "fell due" if by_due else "clock started"
-        return not_applicable(
+        return PeriodicSaid(
+            Outcome.NOT_APPLICABLE,
+            Basis.OUT_OF_SCOPE,
             f"Not applicable: every {words.noun} interval's {what} "
             f"{_outside_window(window)} (the first on {long_date(days[0])}, the last on "
             f"{long_date(days[-1])}); no deadline is set under a standard not in force.",
-            *evidence,
-            Evidence("intervals under another standard", len(every)),
-            basis=Basis.OUT_OF_SCOPE,
+            (*evidence, Evidence("intervals under another standard", len(every))),
+            None,
         )
     if len(intervals) < len(every):
         evidence.append(Evidence("intervals under another standard", len(every) - len(intervals)))
@@ -430,33 +499,28 @@ def periodic_verdict(
             else ""
         )
         reasons = " ".join(verdict.reason for verdict in late.values())
-        first = next(iter(late.values()))
-        return _with_deadline(
-            Verdict(Outcome.NOT_MET, Basis.COMPUTED, lead + reasons, tuple(evidence)), first
+        number = next(iter(late))
+        return PeriodicSaid(
+            Outcome.NOT_MET, Basis.COMPUTED, lead + reasons, tuple(evidence), number
         )
     if unknown:
-        first = next(iter(unknown.values()))
-        return _with_deadline(
-            Verdict(first.outcome, first.basis, first.reason, tuple(evidence)), first
-        )
+        number, first = next(iter(unknown.items()))
+        return PeriodicSaid(first.outcome, first.basis, first.reason, tuple(evidence), number)
     on_time = [interval for interval in intervals if interval.done is not None]
     if not on_time:
-        pending = checked[intervals[-1].number]
-        return _with_deadline(
-            Verdict(pending.outcome, pending.basis, pending.reason, tuple(evidence)), pending
-        )
+        number = intervals[-1].number
+        pending = checked[number]
+        return PeriodicSaid(pending.outcome, pending.basis, pending.reason, tuple(evidence), number)
     lead = f"{len(on_time)} {words.noun}s, all on time. The latest: " if len(on_time) > 1 else ""
     # Only the open interval (to as_of) has nothing done; it is the last, due at the next due.
     pending_text = (
         f" The next is due by {long_date(intervals[-1].due)}." if intervals[-1].done is None else ""
     )
-    latest = checked[on_time[-1].number]
-    return _with_deadline(
-        Verdict(
-            Outcome.MET,
-            Basis.COMPUTED,
-            f"{lead}{latest.reason}{pending_text}",
-            tuple(evidence),
-        ),
-        latest,
+    number = on_time[-1].number
+    return PeriodicSaid(
+        Outcome.MET,
+        Basis.COMPUTED,
+        f"{lead}{checked[number].reason}{pending_text}",
+        tuple(evidence),
+        number,
     )

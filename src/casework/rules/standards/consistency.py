@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from casework.model import Case, FullAnalysis, OasysAssessment, OasysPart, RohLevel, Tier
 from casework.rules.engine import (
+    Basis,
     Context,
     Evidence,
     MissingFactError,
@@ -24,13 +25,14 @@ from casework.rules.engine import (
 )
 from casework.rules.population import HAS_MAPPA, tier_at_start
 from casework.rules.standards.base import IN_FORCE_2005, IN_FORCE_2007
-from casework.rules.timing import as_deadline
+from casework.rules.timing import DeadlineSaid, as_deadline
 from casework.rules.units import combine, unit_label
 from casework.text import long_date
 
 __all__ = [
     "SCREENED_IN",
     "analysis_verdict",
+    "analysis_words",
     "full_analysis_where_screened_2005",
     "full_analysis_where_screened_2007",
     "mappa_level_2005",
@@ -143,46 +145,77 @@ def analysis_verdict(
     """One screening's answer from plain values (the rule and its kernel's wording): met by
     the earliest full analysis completed, else by the earliest countersigned exemption;
     else not met (an exemption claimed but not countersigned, or nothing), not yet due
-    while the window (``limit`` after the screening, due ``due``) is open."""
-    evidence = [Evidence("screening", on), Evidence("assessment", assessment)]
-    if completed is not None:
-        verdict = met(
-            f"Full RoH analysis completed on {long_date(completed)}.",
-            *evidence,
-            Evidence("full analysis completed", completed),
-        )
-    elif countersigned is not None:
-        verdict = met(
-            f"Exemption from the full analysis countersigned by an SPO on "
-            f"{long_date(countersigned)}.",
-            *evidence,
-            Evidence("exemption countersigned", countersigned, "002:278"),
-        )
-    elif claimed:
-        verdict = not_met(
-            "An exemption from the full analysis was claimed but not countersigned by an SPO.",
-            *evidence,
-            Evidence("exemption countersigned", None, "002:278"),
-        )
-    else:
-        verdict = not_met(
-            "No full RoH analysis completed, although the screening called for one.", *evidence
-        )
-    if verdict.outcome is Outcome.NOT_MET and as_of <= due:
-        verdict = not_yet_due(
-            f"Not yet due: a full RoH analysis (or countersigned exemption) is due by "
-            f"{long_date(due)}, {limit} after the screening on {long_date(on)}; "
-            f"none by {long_date(as_of)}.",
-            *verdict.evidence,
-            Evidence("time limit", limit, source),
-            Evidence("due by", due, source),
-        )
+    while the window (``limit`` after the screening, due ``due``) is open. Its words are
+    :func:`analysis_words`'."""
+    said = analysis_words(
+        on=on, assessment=assessment, completed=completed, countersigned=countersigned,
+        claimed=claimed, due=due, limit=limit, source=source, as_of=as_of,
+    )  # fmt: skip
     return as_deadline(
-        verdict,
+        Verdict(*said),
         trigger=on,
         trigger_label="screening",
         due=due,
         done=completed if completed is not None else countersigned,
+    )
+
+
+def analysis_words(
+    *,
+    on: dt.date,
+    assessment: str,
+    completed: dt.date | None,
+    countersigned: dt.date | None,
+    claimed: bool,
+    due: dt.date,
+    limit: str,
+    source: str | None,
+    as_of: dt.date,
+) -> DeadlineSaid:
+    """The outcome, basis, reason and evidence of :func:`analysis_verdict` (their one
+    definition), without the rest of a verdict."""
+    evidence = (Evidence("screening", on), Evidence("assessment", assessment))
+    if completed is not None:
+        return DeadlineSaid(
+            Outcome.MET,
+            Basis.COMPUTED,
+            f"Full RoH analysis completed on {long_date(completed)}.",
+            (*evidence, Evidence("full analysis completed", completed)),
+        )
+    if countersigned is not None:
+        return DeadlineSaid(
+            Outcome.MET,
+            Basis.COMPUTED,
+            f"Exemption from the full analysis countersigned by an SPO on "
+            f"{long_date(countersigned)}.",
+            (*evidence, Evidence("exemption countersigned", countersigned, "002:278")),
+        )
+    if as_of <= due:
+        return DeadlineSaid(
+            Outcome.NOT_APPLICABLE,
+            Basis.NOT_YET_DUE,
+            f"Not yet due: a full RoH analysis (or countersigned exemption) is due by "
+            f"{long_date(due)}, {limit} after the screening on {long_date(on)}; "
+            f"none by {long_date(as_of)}.",
+            (
+                *evidence,
+                *((Evidence("exemption countersigned", None, "002:278"),) if claimed else ()),
+                Evidence("time limit", limit, source),
+                Evidence("due by", due, source),
+            ),
+        )
+    if claimed:
+        return DeadlineSaid(
+            Outcome.NOT_MET,
+            Basis.COMPUTED,
+            "An exemption from the full analysis was claimed but not countersigned by an SPO.",
+            (*evidence, Evidence("exemption countersigned", None, "002:278")),
+        )
+    return DeadlineSaid(
+        Outcome.NOT_MET,
+        Basis.COMPUTED,
+        "No full RoH analysis completed, although the screening called for one.",
+        evidence,
     )
 
 
