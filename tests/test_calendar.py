@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import subprocess
+import sys
+from pathlib import Path
 
 import holidays as holidays_package
 import pytest
@@ -10,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casework import CalendarError, Duration, TimeUnit, WorkingCalendar, add_months, add_weeks
+from casework import calendar as calendar_module
 from casework.calendar import check_england_and_wales
 
 D = dt.date
@@ -170,3 +175,55 @@ def test_weeks_and_months_are_calendar_arithmetic(calendar: WorkingCalendar) -> 
     assert calendar.between(D(2007, 6, 1), D(2007, 10, 1), TimeUnit.MONTHS) == 4
     assert str(Duration(1, "working_days")) == "1 working day"
     assert str(Duration(16, "weeks")) == "16 weeks"
+
+
+def test_england_and_wales_is_the_packages_gb_england_calendar() -> None:
+    """Loading the package's UK module on its own gives what ``country_holidays`` gives."""
+    cal = WorkingCalendar.england_and_wales()
+    years = range(cal.first_year, cal.last_year + 1)
+    package = holidays_package.country_holidays("GB", subdiv="ENG", years=years)
+    assert dict(cal.holidays) == {day: str(name) for day, name in package.items()}
+    assert len(cal.holidays) > 8 * len(years)
+
+
+def test_england_and_wales_imports_no_other_country() -> None:
+    """Run in a fresh interpreter: this session may have imported them all."""
+    probe = (
+        "import sys\n"
+        "from casework.calendar import WorkingCalendar\n"
+        "calendar = WorkingCalendar.england_and_wales()\n"
+        "print(sorted(name for name in sys.modules if name.startswith('holidays.countries')))\n"
+        "print(calendar.holiday_name(__import__('datetime').date(2007, 8, 27)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert run.stdout.splitlines() == ["[]", "Late Summer Bank Holiday"]
+
+
+def test_england_and_wales_falls_back_on_country_holidays(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """If the package keeps its UK calendar elsewhere, its own ``country_holidays`` is used."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def elsewhere(name: str, package: str | None = None) -> object:
+        spec = real(name, package)
+        if name == "holidays.countries" and spec is not None:
+            spec = importlib.util.spec_from_file_location(
+                name, tmp_path / "__init__.py", submodule_search_locations=[str(tmp_path)]
+            )
+        return spec
+
+    expected = dict(WorkingCalendar.england_and_wales(2006, 2009).holidays)
+    monkeypatch.setattr(importlib.util, "find_spec", elsewhere)
+    calendar_module._united_kingdom_holidays.cache_clear()
+    try:
+        fallback = calendar_module._united_kingdom_holidays()
+        assert isinstance(fallback, functools.partial)
+        assert fallback.func is holidays_package.country_holidays
+        assert dict(WorkingCalendar.england_and_wales(2006, 2009).holidays) == expected
+    finally:
+        calendar_module._united_kingdom_holidays.cache_clear()

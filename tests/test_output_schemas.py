@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import json
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
+from pydantic import BaseModel, ConfigDict, Field
 
 from casework.cli import main
+from casework.model.base import Record
 from casework.report.findings import FINDING_COLUMNS
 from casework.rules import Finding
 from casework.schemas import FINDING_FIELDS, available_output_schemas, output_schema
@@ -297,3 +300,74 @@ def test_table_cells_line_up_with_the_fields(finding: Finding) -> None:
             assert cell == str(value).lower()
         else:
             assert cell == (None if value is None else str(value)), name
+
+
+#: Every schema as ``casework schema`` prints it, one JSON text per name.
+_PRINT_SCHEMAS = (
+    "import json\n"
+    "from casework.schemas import available_output_schemas, output_schema\n"
+    "from casework.model import Case\n"
+    "schemas = {name: output_schema(name) for name in available_output_schemas()}\n"
+    "schemas['Case serialization'] = Case.model_json_schema(mode='serialization')\n"
+    "print(json.dumps(schemas, indent=2, ensure_ascii=False))\n"
+)
+
+
+def test_field_descriptions_are_what_pydantic_reads_from_the_docstrings() -> None:
+    """The schemas equal, byte for byte, those made with ``use_attribute_docstrings``.
+
+    casework reads a field's docstring when a schema is made (``Record``'s JSON Schema
+    hook), not when the class is defined; the reference turns pydantic's own reading
+    on for every model before casework is imported and takes the hook away.
+    """
+    reference = (
+        "from pydantic._internal._config import config_defaults\n"
+        "config_defaults['use_attribute_docstrings'] = True\n"
+        "from casework.model.base import Record\n"
+        "del Record.__get_pydantic_json_schema__\n"
+    )
+    printed = [
+        subprocess.run(
+            [sys.executable, "-c", prelude + _PRINT_SCHEMAS],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for prelude in ("", reference)
+    ]
+    assert printed[0].count('"description"') > 200
+    assert printed[0] == printed[1]
+
+
+def test_a_field_takes_the_docstring_of_the_class_that_declares_it() -> None:
+    """Inherited, re-declared, explicitly described and nested fields, as pydantic has them."""
+
+    def models(base: type[BaseModel]) -> type[BaseModel]:
+        class Parent(base):  # type: ignore[misc,valid-type]
+            kept: int
+            """Kept from the parent."""
+            redeclared: int
+            """The parent's word."""
+            explicit: int = Field(description="Said in Field.")
+            """Not this."""
+
+        class Child(Parent):
+            redeclared: int  # no docstring: none, as pydantic has it
+            own: str
+            """A docstring
+               over two lines.
+            """
+            parent: Parent
+            """A nested model."""
+
+        return Child
+
+    class Plain(BaseModel):
+        model_config = ConfigDict(Record.model_config, use_attribute_docstrings=True)
+
+    ours = models(Record).model_json_schema()
+    assert ours == models(Plain).model_json_schema()
+    assert ours["properties"]["kept"]["description"] == "Kept from the parent."
+    assert "description" not in ours["properties"]["redeclared"]
+    assert ours["properties"]["own"]["description"] == "A docstring\nover two lines."

@@ -25,7 +25,13 @@ import casework
 SRC = Path(casework.__file__).parent
 
 #: Packages whose public names are imported on first use.
-LAZY_PACKAGES = ("casework", "casework.model", "casework.report", "casework.rules")
+LAZY_PACKAGES = (
+    "casework",
+    "casework.columnar",
+    "casework.model",
+    "casework.report",
+    "casework.rules",
+)
 
 #: Imported only by the commands (and library calls) that use them.
 HEAVY = (
@@ -104,11 +110,19 @@ def test_a_command_imports_what_it_uses() -> None:
 def test_every_public_name_resolves_to_its_modules_object(package: str) -> None:
     module = importlib.import_module(package)
     names: dict[str, str] = module._lazy_names
-    assert set(names) == set(module.__all__)
-    for name in module.__all__:
+    submodules = set(module.__all__) - set(names)
+    assert set(names) <= set(module.__all__)
+    for name in submodules:  # imported on first use, as a submodule is
+        assert _is_submodule(package, name), name
+        assert getattr(module, name) is importlib.import_module(f"{package}.{name}")
+    for name, source in names.items():
         value = getattr(module, name)
-        assert value is getattr(importlib.import_module(names[name]), name), name
+        assert value is getattr(importlib.import_module(source), name), name
         assert name in dir(module)
+
+
+def _is_submodule(package: str, name: str) -> bool:
+    return (SRC.parent / package.replace(".", "/") / f"{name}.py").is_file()
 
 
 def _type_checking_imports(package: str) -> dict[str, str]:
@@ -205,7 +219,7 @@ def test_lazy_choices_are_read_for_help_and_checked_on_use() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["casework", "casework.model", "casework.rules", "casework.report"]
+    "name", ["casework", "casework.columnar", "casework.model", "casework.rules", "casework.report"]
 )
 def test_a_lazy_package_pickles_by_name(name: str) -> None:
     """A Dask worker may be sent or return the package: it pickles as a plain module does,
@@ -333,3 +347,36 @@ def test_a_command_builds_the_calendar_once(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)
     assert len(built) == 1
+
+
+def test_validate_imports_no_rule_and_no_kernel() -> None:
+    """Reading a case file into columns needs the model and the reader, not the rules."""
+    loaded = _command_modules("validate", str(EXAMPLES / "cases.json"))
+    assert {"casework.columnar.reader", "casework.report.findings"} <= loaded
+    kernels = ("oasys", "omi", "populations", "reviews", "rmp", "supervision", "targets")
+    assert not {f"casework.columnar.{name}" for name in kernels} & loaded
+    assert not {"casework.rules.standards", "casework.rules.omi2007", "holidays"} & loaded
+
+
+def test_a_kernel_is_found_whichever_module_was_imported_first() -> None:
+    """The kernels register when first looked up: through ``kernel_for`` or ``KERNELS``."""
+    probe = (
+        "from casework.columnar.core import kernel_for\n"
+        "from casework.rules import ruleset\n"
+        "rules = ruleset('national-standards-2007').rules\n"
+        "print(sum(kernel_for(rule) is not None for rule in rules))\n"
+        "import casework.columnar\n"
+        "print(len(casework.columnar.KERNELS))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    with_kernel, registered = map(int, run.stdout.split())
+    from casework.columnar import KERNELS, kernel_for
+    from casework.rules import ruleset
+
+    assert with_kernel == sum(
+        kernel_for(rule) is not None for rule in ruleset("national-standards-2007").rules
+    )
+    assert with_kernel > 20
+    assert registered == len(KERNELS)

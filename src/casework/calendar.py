@@ -20,7 +20,7 @@ import bisect
 import datetime as dt
 import enum
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -160,11 +160,12 @@ class WorkingCalendar:
         The package's ``GB`` calendar without a subdivision leaves out Easter
         Monday and the August bank holiday (they are not UK-wide), so the
         England subdivision is asked for and the result is checked for both.
+        The package's United Kingdom module is loaded on its own, without the
+        package's every other country (decision: command-startup).
         """
-        import holidays as holidays_package  # noqa: PLC0415  (imported only when needed)
-
         years = range(first_year, last_year + 1)
-        table = holidays_package.country_holidays("GB", subdiv="ENG", years=years)
+        united_kingdom = _united_kingdom_holidays()
+        table = united_kingdom(subdiv="ENG", years=years)
         dates = {day: str(name) for day, name in table.items()}
         check_england_and_wales(dates, years)
         return cls(dates, first_year, last_year, name="England and Wales")
@@ -362,6 +363,44 @@ class WorkingCalendar:
             return add_months_many(values, duration.amount)
         step = duration.amount * (7 if duration.unit is TimeUnit.WEEKS else 1)
         return values + np.timedelta64(step, "D")
+
+
+#: Where the ``holidays`` package keeps its United Kingdom calendar, and its class there.
+_UK_MODULE = "holidays.countries.united_kingdom"
+_UK_CLASS = "UnitedKingdom"
+
+
+@functools.cache  # the package's module, loaded once a process (it cannot change)
+def _united_kingdom_holidays() -> Callable[..., Mapping[dt.date, object]]:
+    """The ``holidays`` package's United Kingdom calendar class (``holidays.GB``).
+
+    ``holidays.country_holidays("GB")`` imports ``holidays.countries``, whose
+    ``__init__`` imports all of the package's countries (about 250 modules); the UK
+    module needs none of them, only the package's shared modules. It is loaded from
+    its file the way the importlib documentation shows ("Importing a source file
+    directly"), not entered in ``sys.modules``. If the package keeps it elsewhere, the
+    package's own ``country_holidays`` is used; tests/test_calendar.py checks that both
+    give the same days and names.
+    """
+    import importlib.util  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    import holidays  # noqa: PLC0415  (imported only when needed; its __init__ imports no country)
+
+    countries = importlib.util.find_spec("holidays.countries")
+    folders = countries.submodule_search_locations if countries is not None else None
+    path = Path(next(iter(folders)), "united_kingdom.py") if folders else None
+    spec = (
+        importlib.util.spec_from_file_location(_UK_MODULE, path)
+        if path is not None and path.is_file()
+        else None
+    )
+    if spec is None or spec.loader is None:
+        return functools.partial(holidays.country_holidays, "GB")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    entity: Callable[..., Mapping[dt.date, object]] = getattr(module, _UK_CLASS)
+    return entity
 
 
 def check_england_and_wales(holidays: Mapping[dt.date, str], years: Iterable[int]) -> None:

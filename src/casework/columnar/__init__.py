@@ -18,32 +18,39 @@ without a kernel are answered by the scalar engine, so any rule set can be
 evaluated this way.
 """
 
-from casework.columnar import oasys, omi, populations, reviews, rmp, supervision, targets
-from casework.columnar.columns import (
-    NO_DAY,
-    TABLES,
-    CaseColumns,
-    Days,
-    Mask,
-    Table,
-    day_number,
-    from_day_number,
-    table,
-)
-from casework.columnar.core import (
-    KERNELS,
-    LATE_UNITS,
-    FindingColumns,
-    Kernel,
-    RuleColumns,
-    evaluate_columns,
-    kernel_for,
-    lateness,
-    register,
-    rule_columns,
-)
-from casework.columnar.oasys import OasysKernel
-from casework.columnar.reader import ColumnChunk, read_column_chunks
+from typing import TYPE_CHECKING
+
+from casework._lazy import lazy_names
+
+# The public names are imported when first used (casework._lazy): reading a case file
+# into columns (casework.columnar.reader, `casework validate`) imports no rule and no
+# kernel. The kernels are registered when first looked up (casework.columnar._kernels).
+if TYPE_CHECKING:
+    from casework.columnar._kernels import KERNELS
+    from casework.columnar.columns import (
+        NO_DAY,
+        TABLES,
+        CaseColumns,
+        Days,
+        Mask,
+        Table,
+        day_number,
+        from_day_number,
+        table,
+    )
+    from casework.columnar.core import (
+        LATE_UNITS,
+        FindingColumns,
+        Kernel,
+        RuleColumns,
+        evaluate_columns,
+        kernel_for,
+        lateness,
+        register,
+        rule_columns,
+    )
+    from casework.columnar.oasys import OasysKernel
+    from casework.columnar.reader import ColumnChunk, read_column_chunks
 
 __all__ = [
     "KERNELS",
@@ -76,3 +83,35 @@ __all__ = [
     "table",
     "targets",
 ]
+
+
+lazy_names(
+    __name__,
+    {
+        "casework.columnar._kernels": ("KERNELS",),
+        "casework.columnar.columns": (
+            "NO_DAY",
+            "TABLES",
+            "CaseColumns",
+            "Days",
+            "Mask",
+            "Table",
+            "day_number",
+            "from_day_number",
+            "table",
+        ),
+        "casework.columnar.core": (
+            "LATE_UNITS",
+            "FindingColumns",
+            "Kernel",
+            "RuleColumns",
+            "evaluate_columns",
+            "kernel_for",
+            "lateness",
+            "register",
+            "rule_columns",
+        ),
+        "casework.columnar.oasys": ("OasysKernel",),
+        "casework.columnar.reader": ("ColumnChunk", "read_column_chunks"),
+    },
+)

@@ -154,6 +154,8 @@ PROVIDERS: list[Provider] = []
 
 def kernel_for(rule: Rule) -> Kernel | None:
     """The kernel of ``rule``, if it is the very rule the kernel was written for."""
+    import casework.columnar._kernels  # noqa: PLC0415, F401  (registers every kernel, once)
+
     kernel = KERNELS.get(rule.id)
     if kernel is not None:
         return kernel if _BODIES.get(rule.id) is rule.check else None

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import functools
+import inspect
+import itertools
 import re
+import textwrap
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from casework.model.enums import ROH_LEVEL_ALIASES, RohLevel
 
@@ -127,19 +141,41 @@ class Record(BaseModel):
     ``repr()`` and ``str()`` show the fields listed in ``_withheld`` (names,
     dates of birth, free text) as ``<withheld>``, so a case printed in a test
     failure, a notebook or a log never shows who it is about.
+
+    A field's docstring is its description in the JSON Schema, read from the
+    source when a schema is made, not when the class is (decision: command-startup).
     """
 
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
         str_strip_whitespace=True,
-        use_attribute_docstrings=True,
         # Error messages must never echo what was typed: it may be a name or a date of birth.
         hide_input_in_errors=True,
         defer_build=True,
     )
 
     _withheld: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler, /
+    ) -> JsonSchemaValue:
+        """The model's JSON Schema, each field described by its docstring.
+
+        What pydantic's ``use_attribute_docstrings`` gives, without reading every
+        model's source when the model is defined: a field without a description of its
+        own takes the docstring under it in the nearest class that declares it.
+        """
+        json_schema = handler.resolve_ref_schema(handler(core_schema))
+        properties = json_schema.get("properties", {})
+        for name, field in cls.model_fields.items():
+            key = name if field.alias is None else field.alias
+            if key in properties and "description" not in properties[key]:
+                described = _field_docstring(cls, name)
+                if described is not None:
+                    properties[key] = {**properties[key], "description": described}
+        return json_schema
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
@@ -166,6 +202,46 @@ class Period(Record):
     def contains(self, day: dt.date) -> bool:
         """Whether ``day`` falls in the period."""
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+def _field_docstring(model: type[BaseModel], name: str) -> str | None:
+    """The docstring under field ``name`` in the nearest class of ``model`` that declares it."""
+    for owner in model.__mro__:
+        if name in inspect.get_annotations(owner):
+            return _attribute_docstrings(owner).get(name)
+    return None
+
+
+@functools.cache
+def _attribute_docstrings(model: type) -> Mapping[str, str]:
+    """Field name -> the string literal right under its annotation in the class body.
+
+    Read as pydantic's ``use_attribute_docstrings`` reads them (an annotated name, then
+    a string on its own), from the class's source; none if the source is not there.
+    """
+    try:
+        source = textwrap.dedent(inspect.getsource(model))
+    except (OSError, TypeError):
+        return MappingProxyType({})
+    if source.startswith((" ", "\t")):  # a string in the class less indented than the class
+        source = f"def _wrapper():\n{source}"
+    tree: ast.stmt = ast.parse(source).body[0]
+    if isinstance(tree, ast.FunctionDef) and tree.name == "_wrapper":
+        tree = tree.body[0]
+    if not isinstance(tree, ast.ClassDef):
+        return MappingProxyType({})
+    found: dict[str, str] = {}
+    statements = tree.body
+    for statement, following in itertools.pairwise(statements):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            found[statement.target.id] = inspect.cleandoc(following.value.value)
+    return MappingProxyType(found)
 
 
 def _may_hold_dates(annotation: object) -> bool:
