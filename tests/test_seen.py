@@ -79,6 +79,32 @@ def test_the_check_equals_a_dict_of_every_reference_whatever_the_hash(
     assert len(seen) == len(accepted)
 
 
+def _top_alike_hash(references: Sequence[str]) -> np.ndarray:
+    """Hashes with the same top 4 bytes (what a run keeps in memory) whenever the
+    references are as long: the full hash, read from the file, settles most hits."""
+    return np.asarray(
+        [(len(r) << 32) | (sum(map(ord, r)) & 0xFFFF) for r in references], dtype=np.int64
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(chunks=references, hashing=st.sampled_from(["real", "tiny", "top-alike"]))
+def test_the_check_equals_a_dict_with_the_runs_on_file(
+    chunks: list[list[str]], hashing: str
+) -> None:
+    hashes = {"real": None, "tiny": _tiny_hash, "top-alike": _top_alike_hash}[hashing]
+    file = _File()
+    seen = SeenReferences(file.reference_of, hashes)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(casework._seen, "RUN", 2)  # nearly every accepted record on file
+        assert _run(chunks, seen, file) == _oracle(chunks)
+    accepted = [n for n, firsts in _numbered(chunks, _oracle(chunks)) if firsts is None]
+    assert set(file.asked) <= set(accepted)
+    assert len(seen) == len(accepted)
+    if len(accepted) >= 2:
+        assert seen._runs  # the runs were on file
+
+
 def _numbered(chunks: Sequence[Sequence[str]], firsts: list[list[int | None]]
               ) -> list[tuple[int, int | None]]:  # fmt: skip
     flat = [first for chunk in firsts for first in chunk]
@@ -94,7 +120,7 @@ def test_a_collision_is_not_taken_for_a_repeat_and_a_repeat_is_found_through_one
     assert sorted(file.asked) == [1, 2, 3]
 
 
-def test_what_is_kept_per_record_is_two_numbers_not_a_string() -> None:
+def test_what_is_kept_in_memory_per_record_is_four_bytes_not_a_string() -> None:
     file = _File()
     seen = SeenReferences(file.reference_of)
     total = 0
@@ -104,19 +130,25 @@ def test_what_is_kept_per_record_is_two_numbers_not_a_string() -> None:
         file.references.update(zip(numbers, refs, strict=True))
         assert seen.check(refs, numbers) == [None] * 1_000
         total += 1_000
-    arrays = seen.arrays
-    assert len(seen) == total == sum(len(hashes) for hashes, _ in arrays)
-    assert len(arrays) < 20  # a few sorted arrays, not one per chunk
-    for hashes, numbers in arrays:
-        assert hashes.dtype == np.int64
-        assert numbers.dtype == np.uint32
-        assert np.all(hashes[1:] >= hashes[:-1])
-    assert sum(h.nbytes + n.nbytes for h, n in arrays) == 12 * total
+    assert len(seen) == total
+    runs = [run.tags for run in seen._runs]
+    assert 4 <= len(runs) < 20  # a few sorted arrays, not one per chunk
+    for tags in runs:
+        assert tags.dtype == np.int32
+        assert np.all(tags[1:] >= tags[:-1])
+    in_runs = sum(len(tags) for tags in runs)
+    # A run keeps 4 bytes a record in memory (its hashes and numbers are in the file);
+    # the pieces not yet a run, 12 bytes a record, are fewer than 2 * RUN records.
+    assert sum(tags.nbytes for tags in runs) == 4 * in_runs
+    assert total - in_runs < 2 * casework._seen.RUN
+    assert sum(array.nbytes for array in seen.arrays) == 4 * in_runs + 12 * (total - in_runs)
     assert file.asked == []
     assert seen._known == {}
-    assert seen.check(["R0000007"], [10**6]) == [8]
+    assert seen.check(["R0000007"], [10**6]) == [8]  # found in the first run, on file
     assert file.asked == [8]
     assert seen._known == {8: "R0000007"}
+    assert seen.check(["R0299999"], [10**6 + 1]) == [300_000]  # found in a piece
+    assert seen.check(["R0300000"], [10**6 + 2]) == [None]
 
 
 def test_record_numbers_past_four_billion_are_kept_exactly() -> None:
@@ -127,7 +159,7 @@ def test_record_numbers_past_four_billion_are_kept_exactly() -> None:
     assert seen.check(["B"], [big]) == [None]
     file.references[big] = "B"
     assert seen.check(["B", "A"], [big + 1, big + 2]) == [big, 1]
-    assert all(numbers.dtype == np.int64 for _, numbers in seen.arrays)
+    assert all(numbers.dtype == np.int64 for _, numbers in seen._pieces)
 
 
 def test_the_reader_with_a_tiny_hash_rejects_exactly_todays_repeats(

@@ -5,9 +5,11 @@ used the reference first (:func:`casework.io.repeated_reference`). Keeping every
 reference seen as a ``str`` (with its record number, in a ``dict``) costs about 190
 bytes a case: 190 MB for a million cases. :class:`SeenReferences` keeps, per accepted
 case, a fixed-width hash of its reference (8 bytes: Python's own ``hash`` of the
-string) and its record number
-(4 bytes; 8 once a number passes 2**32 - 1): **12 bytes a case**, in numpy arrays, with
-no Python object per case.
+string) and its record number, in numpy arrays, with no Python object per case; and of
+those, once they are part of a run (below), only the hash's top 4 bytes stay in memory:
+**4 bytes a case** in memory, the full hashes and record numbers (16 bytes a case) in
+an anonymous temporary file (``tempfile.TemporaryFile``: gone when closed or when the
+process ends), read only on a hit of the top 4 bytes.
 
 The check stays exact. A hash is only a candidate: when a reference's hash equals the
 hash of an earlier accepted record's, that record's own reference is read back (a
@@ -15,32 +17,40 @@ callback: the JSON Lines reader re-reads the record from the file) and compared 
 string, so a hash collision between two different references is never taken for a
 repeat, and a repeat is always found (equal strings have equal hashes). References read
 back are kept (by record number) for later hits: they are as many as the distinct
-references repeated in the file, which are errors, not cases.
+references repeated in the file, which are errors, not cases. A hit of the top 4 bytes
+alone (about one lookup in 4,300 at a million cases) costs a read of the file, no more.
 
 Layout: sorted arrays of hashes with their record numbers. Each chunk's accepted
 hashes become a small sorted piece; pieces are merged as a binary counter (a piece
 merged into the one before when that is no larger), and a piece of :data:`RUN`
 entries or more becomes a run, never merged again (a run is under ``2 * RUN``
 entries, so a merge never copies more than two runs' worth: memory does not jump
-as the read goes on). A lookup is a binary search in each run and piece
-(``numpy.searchsorted``).
+as the read goes on). A run's hashes and numbers go to the file and its top 4 bytes
+of each hash stay (sorted as the hashes are). A lookup is a binary search in each run
+and piece (``numpy.searchsorted``).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+import weakref
 from collections.abc import Callable, Sequence
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = ["RUN", "SeenReferences", "reference_hashes"]
 
-#: Entries from which a sorted piece becomes a run (384 kB with 4-byte record numbers):
-#: small, so that no merge copies much at once (a lookup searches every run).
+#: Entries from which a sorted piece becomes a run (384 kB with 4-byte record numbers
+#: while a piece; 128 kB in memory as a run): small, so that no merge copies much at
+#: once (a lookup searches every run).
 RUN = 1 << 15
 
 Hashes = npt.NDArray[np.int64]
 Numbers = npt.NDArray[np.uint32] | npt.NDArray[np.int64]
+Tags = npt.NDArray[np.int32]
 _UINT32_MAX = np.iinfo(np.uint32).max
 
 
@@ -48,6 +58,22 @@ def reference_hashes(references: Sequence[str]) -> Hashes:
     """Each reference's 64-bit ``hash`` (SipHash, kept by each ``str`` once computed): a
     candidate for equality only, so its per-process seed changes nothing read."""
     return np.fromiter(map(hash, references), dtype=np.int64, count=len(references))
+
+
+def _tags(hashes: Hashes) -> Tags:
+    """A hash's top 4 bytes (an arithmetic shift: in the order of the hashes)."""
+    return (hashes >> 32).astype(np.int32)
+
+
+class _Run:
+    """A run: its tags in memory, its hashes and record numbers (int64) in the file at
+    ``offset`` (hashes first, then numbers)."""
+
+    __slots__ = ("offset", "tags")
+
+    def __init__(self, tags: Tags, offset: int) -> None:
+        self.tags = tags
+        self.offset = offset
 
 
 class SeenReferences:
@@ -73,7 +99,9 @@ class SeenReferences:
     ) -> None:
         self._reference_of = reference_of
         self._hashes = reference_hashes if hashes is None else hashes
-        self._runs: list[tuple[Hashes, Numbers]] = []
+        self._runs: list[_Run] = []
+        self._file: IO[bytes] | None = None
+        self._end = 0
         self._pieces: list[tuple[Hashes, Numbers]] = []
         self._pending = 0
         self._wide = False
@@ -81,12 +109,16 @@ class SeenReferences:
         """References read back (record number -> reference): the repeated ones only."""
 
     def __len__(self) -> int:
-        return sum(len(h) for h, _ in self._runs) + self._pending
+        return sum(len(run.tags) for run in self._runs) + self._pending
 
     @property
-    def arrays(self) -> list[tuple[Hashes, Numbers]]:
-        """The sorted runs and pieces: all that is kept per accepted record."""
-        return [*self._runs, *self._pieces]
+    def arrays(self) -> list[npt.NDArray[np.generic]]:
+        """What is kept in memory per accepted record: each run's tags, each piece's
+        hashes and numbers."""
+        kept: list[npt.NDArray[np.generic]] = [run.tags for run in self._runs]
+        for hashes, numbers in self._pieces:
+            kept += [hashes, numbers]
+        return kept
 
     def check(self, references: Sequence[str], numbers: Sequence[int]) -> list[int | None]:
         """Per record of the chunk: ``None`` (new, now remembered) or the first's number."""
@@ -131,7 +163,7 @@ class SeenReferences:
         """Rows whose hash an earlier accepted record has: the numbers of those records
         (``ordered``: the chunk's hashes sorted, ``order``: their rows)."""
         found: dict[int, list[int]] = {}
-        for kept, numbers in self.arrays:
+        for kept, numbers in self._pieces:
             at = np.searchsorted(kept, ordered)
             inside = at < len(kept)
             hit = np.zeros(len(ordered), dtype=bool)
@@ -141,7 +173,30 @@ class SeenReferences:
                 while i < len(kept) and kept[i] == ordered[place]:
                     found.setdefault(int(order[place]), []).append(int(numbers[i]))
                     i += 1
+        if not self._runs:
+            return found
+        tags = _tags(ordered)
+        for run in self._runs:
+            at = np.searchsorted(run.tags, tags)
+            inside = at < len(run.tags)
+            hit = np.zeros(len(ordered), dtype=bool)
+            hit[inside] = run.tags[at[inside]] == tags[inside]
+            for place in np.flatnonzero(hit).tolist():
+                low = int(at[place])
+                high = int(np.searchsorted(run.tags, tags[place], side="right"))
+                hashes, numbers = self._read(run, low, high)
+                for number in numbers[hashes == ordered[place]].tolist():
+                    found.setdefault(int(order[place]), []).append(number)
         return found
+
+    def _read(self, run: _Run, low: int, high: int) -> tuple[Hashes, npt.NDArray[np.int64]]:
+        """The hashes and record numbers of entries ``low`` to ``high`` of a run."""
+        assert self._file is not None
+        size = len(run.tags)
+        fd = self._file.fileno()
+        hashes = os.pread(fd, 8 * (high - low), run.offset + 8 * low)
+        numbers = os.pread(fd, 8 * (high - low), run.offset + 8 * (size + low))
+        return np.frombuffer(hashes, dtype=np.int64), np.frombuffer(numbers, dtype=np.int64)
 
     def _add(self, ordered: Hashes, numbers: npt.NDArray[np.int64]) -> None:
         """Remember these hashes (sorted) with their records' numbers."""
@@ -158,15 +213,26 @@ class SeenReferences:
             order = np.argsort(merged, kind="stable")
             pieces.append((merged[order], np.concatenate([n2, n1])[order]))
         if len(pieces[-1][0]) >= RUN:
-            run = pieces.pop()
-            self._runs.append(run)
-            self._pending -= len(run[0])
+            hashes, kept = pieces.pop()
+            self._pending -= len(hashes)
+            self._runs.append(_Run(_tags(hashes), self._write(hashes, kept)))
+
+    def _write(self, hashes: Hashes, numbers: Numbers) -> int:
+        """Append a run's hashes and numbers (int64) to the file: where they begin."""
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="casework-seen-")  # noqa: SIM115
+            weakref.finalize(self, self._file.close)
+        data = hashes.astype(np.int64).tobytes() + numbers.astype(np.int64).tobytes()
+        offset = self._end
+        os.pwrite(self._file.fileno(), data, offset)
+        self._end += len(data)
+        return offset
 
     def _narrow(self, numbers: npt.NDArray[np.int64]) -> Numbers:
         return numbers if self._wide else numbers.astype(np.uint32)
 
     def _widen(self) -> None:
-        """Record numbers past 2**32 - 1: keep them in 8 bytes from now on."""
+        """Record numbers past 2**32 - 1: keep them in 8 bytes from now on (the runs'
+        numbers are 8 bytes in the file already)."""
         self._wide = True
-        self._runs = [(h, n.astype(np.int64)) for h, n in self._runs]
         self._pieces = [(h, n.astype(np.int64)) for h, n in self._pieces]

@@ -475,7 +475,7 @@ class SpilledTally:
     block of cases at a time, and equals :meth:`InspectionTally.scorecard` of the same
     findings (``compact=True``), intervals included. A case's findings come together in
     one chunk, as for :class:`InspectionTally`; a reference counted again is refused
-    (checked in :class:`~casework._seen.SeenReferences`, 12 bytes a case), unless
+    (checked in :class:`~casework._seen.SeenReferences`, 4 bytes a case), unless
     ``unique``: the caller vouches that no reference comes twice (a streamed read of a
     case file refuses a repeated reference, ``casework score`` counts what it accepts).
 

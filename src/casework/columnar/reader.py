@@ -185,8 +185,9 @@ def read_column_chunks(
     * ``as_of`` and ``limits`` mean what they mean for :func:`casework.load_cases`;
       a file that cannot be read at all raises :class:`~casework.CaseFileError`
       (on the first ``next``) as :func:`casework.iter_cases` does;
-    * memory is one chunk's plus, for the repeat check of a JSON Lines file, 12 bytes
-      per accepted record (:class:`casework._seen.SeenReferences`);
+    * memory is one chunk's plus, for the repeat check of a JSON Lines file, 4 bytes
+      per accepted record (:class:`casework._seen.SeenReferences`; 16 more on a
+      temporary file);
     * ``native`` (JSON Lines only) chooses how lines are parsed (:data:`Native`); the
       chunks are the same whichever it is.
     """
