@@ -29,6 +29,7 @@ bit-for-bit the same figures.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import importlib
 import math
@@ -669,7 +670,7 @@ def _resampled(
     np = backend.np
     group_of, distinct = _groups(np, backend.codes, size)
     grouped = _NumpyCodes(np, distinct, backend.block)
-    rows = max(1, BLOCK_CELLS // max(1, len(distinct)))
+    rows = max(1, BLOCK_CELLS // max(1, distinct.shape[0]))
     values: dict[str, list[float]] = {}
     counts = _counts(np, group_of, resamples=options.resamples, seed=options.seed, rows=rows)
     for weights in counts:
@@ -681,28 +682,43 @@ def _resampled(
 
 def _groups(np: Any, codes: Any, size: int) -> tuple[Any, Any]:
     """Runs of cases with the same codes: each case's run (the smallest unsigned type
-    that holds them) and the codes of each run (a matrix, a row per run), read a block
-    of cases at a time."""
+    that holds them) and the codes of each run (a matrix, a row per run; for codes in a
+    file, a :class:`_CodesFile` beside it, as the number of runs grows with the cases),
+    read a block of cases at a time."""
+    width = codes.shape[1]
+    spilled = codes.path.with_name("groups.bin") if isinstance(codes, _CodesFile) else None
     starts: list[Any] = []
     firsts: list[Any] = []
+    count = 0
     previous = None
     block = max(1, CASE_BLOCK)
-    for start in range(0, size, block):
-        part = codes[start : start + block]
-        new = np.ones(len(part), dtype=bool)
-        new[1:] = (part[1:] != part[:-1]).any(axis=1)
-        if previous is not None:
-            new[0] = bool((part[0] != previous).any())
-        starts.append(new)
-        firsts.append(part[new])
-        previous = part[-1].copy()
-    width = codes.shape[1]
+    with spilled.open("wb") if spilled is not None else contextlib.nullcontext() as out:
+        for start in range(0, size, block):
+            part = codes[start : start + block]
+            new = np.ones(len(part), dtype=bool)
+            new[1:] = (part[1:] != part[:-1]).any(axis=1)
+            if previous is not None:
+                new[0] = bool((part[0] != previous).any())
+            starts.append(new)
+            found = part[new]
+            count += len(found)
+            if out is not None:
+                found.tofile(out)
+            else:
+                firsts.append(found)
+            previous = part[-1].copy()
+    if spilled is not None:
+        distinct = _CodesFile(np, spilled, count, width)
+    elif firsts:
+        distinct = np.concatenate(firsts).reshape(-1, width)
+    else:
+        distinct = np.zeros((0, width), dtype=np.uint8)
     if not starts:
-        return np.zeros(0, dtype=np.uint8), np.zeros((0, width), dtype=np.uint8)
-    new = np.concatenate(starts)
-    distinct = np.concatenate(firsts).reshape(-1, width)
-    kind = next(t for t in (np.uint8, np.uint16, np.uint32) if len(distinct) <= np.iinfo(t).max)
-    return (np.cumsum(new, dtype=np.int64) - 1).astype(kind), distinct
+        return np.zeros(0, dtype=np.uint8), distinct
+    kind = next(t for t in (np.uint8, np.uint16, np.uint32) if count <= np.iinfo(t).max)
+    numbers = np.cumsum(np.concatenate(starts), dtype=np.uint32)
+    numbers -= 1  # (the first case starts a run: no number wraps)
+    return numbers.astype(kind, copy=False), distinct
 
 
 #: Cases drawn at a time for one resample (a float64 each while drawn).

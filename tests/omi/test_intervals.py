@@ -560,3 +560,17 @@ def test_cases_with_the_same_codes_are_counted_as_one_group() -> None:
             group_of, distinct = intervals_module._groups(np, codes, len(codes))
         assert group_of.tolist() == [0, 0, 1, 2, 2, 2, 3]
         assert distinct.tolist() == [[0, 2], [1, 2], [0, 2], [2, 2]]
+
+
+def test_the_groups_of_codes_in_a_file_are_in_a_file_beside_them(tmp_path: Path) -> None:
+    codes = np.array([[0, 2], [0, 2], [1, 2], [0, 2], [0, 2], [0, 2], [2, 2]], dtype=np.uint8)
+    codes.tofile(tmp_path / "codes.bin")
+    in_file = intervals_module._CodesFile(np, tmp_path / "codes.bin", *codes.shape)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(intervals_module, "CASE_BLOCK", 3)
+        group_of, distinct = intervals_module._groups(np, in_file, len(codes))
+    assert isinstance(distinct, intervals_module._CodesFile)
+    assert distinct.path.parent == tmp_path
+    assert group_of.tolist() == [0, 0, 1, 2, 2, 2, 3]
+    assert distinct[0:4].tolist() == [[0, 2], [1, 2], [0, 2], [2, 2]]
+    assert distinct.shape == (4, 2)
