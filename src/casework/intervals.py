@@ -757,7 +757,7 @@ def _python_draws(np: Any, seed: int) -> Callable[[int, int], Any]:
     """``draw(k, n)``: the next ``k`` of :meth:`random.Random.choices` over ``range(n)``
     from ``random.Random(seed)``, as a numpy array, drawn by numpy."""
     state = random.Random(seed).getstate()[1]
-    generator = np.random.RandomState()
+    generator = np.random.RandomState(0)  # (any seed: its state is set next)
     generator.set_state(("MT19937", np.asarray(state[:-1], dtype=np.uint32), state[-1]))
 
     def draw(k: int, n: int) -> Any:
