@@ -881,9 +881,7 @@ class RuleColumns:
             for i in np.flatnonzero(no_value).tolist():
                 reasons[i], evidence[i] = verdict.reason, verdict.evidence
             done |= no_value
-        unbegun = np.zeros(len(columns), dtype=bool)
-        unbegun[_unbegun_cases(columns, ctx)] = True
-        unbegun = unbegun[asked]
+        unbegun = day_number(ctx.as_of) < columns.sentenced[asked]  # (_unbegun_cases)
         if unbegun.any():
             at = np.flatnonzero(unbegun)
             by_day: dict[int, Verdict] = {}  # (each sentence date in words once)
@@ -1386,29 +1384,34 @@ def special_rows(columns: CaseColumns, ctx: Context) -> Mask:
 
 def _special_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
     """:func:`special_rows`' cases: their rows, ascending, found once per chunk and date."""
-    key = ("core.special", ctx.as_of)
-    found = columns.memo.get(key)
-    if found is None:
-        as_of = day_number(ctx.as_of)
-        found = np.flatnonzero((as_of < columns.record_as_of) | (as_of < columns.sentenced))
-        found.flags.writeable = False
-        columns.memo[key] = found
-    special: npt.NDArray[np.intp] = found
-    return special
+    as_of = day_number(ctx.as_of)
+    return _rows_where(
+        columns,
+        ("core.special", ctx.as_of),
+        lambda: (as_of < columns.record_as_of) | (as_of < columns.sentenced),
+    )
 
 
 def _unbegun_cases(columns: CaseColumns, ctx: Context) -> npt.NDArray[np.intp]:
     """Cases sentenced after ``as_of``: every rule answers each of them once, not applicable
     (:func:`casework.rules.engine.not_begun`). Their rows, ascending, once per chunk and
     date."""
-    key = ("core.unbegun", ctx.as_of)
+    as_of = day_number(ctx.as_of)
+    return _rows_where(columns, ("core.unbegun", ctx.as_of), lambda: as_of < columns.sentenced)
+
+
+def _rows_where(
+    columns: CaseColumns, key: tuple[str, dt.date], flags: Callable[[], Mask]
+) -> npt.NDArray[np.intp]:
+    """The rows ``flags()`` marks, ascending and read-only, kept in the chunk's memo under
+    ``key``."""
     found = columns.memo.get(key)
     if found is None:
-        found = np.flatnonzero(day_number(ctx.as_of) < columns.sentenced)
+        found = np.flatnonzero(flags())
         found.flags.writeable = False
         columns.memo[key] = found
-    unbegun: npt.NDArray[np.intp] = found
-    return unbegun
+    rows: npt.NDArray[np.intp] = found
+    return rows
 
 
 def _answered_unbegun(answered: RuleColumns, cases: npt.NDArray[np.intp]) -> RuleColumns:
