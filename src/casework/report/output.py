@@ -190,22 +190,20 @@ _BATCH = 1 << 12
 def _joined(refs: Iterable[str]) -> Iterator[str]:
     """The inside of the JSON string ``", ".join(refs)``, a batch of references at a time
     (JSON escapes each character alone, so the pieces join to the whole)."""
-    if isinstance(refs, CaseRefs):
-        after = ""
-        for listed in refs.listed():
-            yield encode_basestring(after + ", ".join(listed))[1:-1]
-            after = ", "
-        return
-    batch: list[str] = []
     after = ""
-    for ref in refs:
-        batch.append(ref)
-        if len(batch) >= _BATCH:
-            yield encode_basestring(after + ", ".join(batch))[1:-1]
-            after = ", "
-            batch.clear()
-    if batch:
+    for batch in _batches(refs):
         yield encode_basestring(after + ", ".join(batch))[1:-1]
+        after = ", "
+
+
+def _batches(refs: Iterable[str]) -> Iterator[Sequence[str]]:
+    """``refs`` in batches of :data:`_BATCH` (a :class:`CaseRefs`: the lists it reads)."""
+    if isinstance(refs, CaseRefs):
+        yield from refs.listed()
+        return
+    items = iter(refs)
+    while batch := list(itertools.islice(items, _BATCH)):
+        yield batch
 
 
 def iter_json(value: object, level: int = 0) -> Iterator[str]:
