@@ -65,6 +65,7 @@ def assert_chunks_alike(
     assert errors == [item for item in expected if isinstance(item, CaseError)]
     cases = [item for item in expected if isinstance(item, Case)]
     done = 0
+    assert all(chunk.records == size for chunk in chunks[:-1])
     for chunk in chunks:
         assert chunk.records <= size
         columns = chunk.columns

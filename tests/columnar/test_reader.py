@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import Case, CaseFileError, Limits, iter_cases
+from casework.columnar import reader
 from casework.columnar.raw import raw_from_cases, same_tables
+from casework.columnar.rawread import slice_cases
 from casework.columnar.reader import LazyCases, read_column_chunks, select_cases
 from casework.stream import MixedDatesError, StreamedRead
 from tests.columnar.reading import (
@@ -133,6 +135,35 @@ def test_selected_rows_keep_their_children(tmp_path: Path) -> None:
     keep = np.arange(len(cases)) % 2 == 1
     chosen = [case for case, kept in zip(cases, keep, strict=True) if kept]
     assert same_tables(select_cases(raw_from_cases(cases), keep), raw_from_cases(chosen)) == []
+
+
+def test_a_range_of_rows_sliced_is_the_range_selected() -> None:
+    cases = [
+        item for item in iter_cases(ROOT / "examples" / "cases.json") if isinstance(item, Case)
+    ]
+    raw = raw_from_cases(cases)
+    rows = np.arange(len(cases))
+    for start in range(len(cases) + 1):
+        for stop in range(start, len(cases) + 1):
+            kept = (rows >= start) & (rows < stop)
+            assert same_tables(slice_cases(raw, start, stop), select_cases(raw, kept)) == []
+
+
+@pytest.mark.parametrize("read", [1, 4, 5, 2000])
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_chunks_are_alike_whatever_the_lines_read_at_once(
+    read: int, size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # batches of lines split into several chunks, and chunks of several batches; bad
+    # records and a reference repeated within and across batches among them
+    monkeypatch.setattr(reader, "READ_SIZE", read)
+    good = example_records()
+    repeated = {**good[1], "reference": good[0]["reference"]}
+    lines = [json.dumps(record).encode() for record in good]
+    lines[2:2] = [b'{"reference": "BAD"}', json.dumps(repeated).encode(), b"{not json"]
+    lines.append(json.dumps(repeated).encode())
+    path = write_lines(tmp_path / "cases.jsonl", lines)
+    assert_chunks_alike(path, size=size)
 
 
 def test_a_streamed_read_counts_and_dates_chunks_of_columns(tmp_path: Path) -> None:

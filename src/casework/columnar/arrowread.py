@@ -302,7 +302,7 @@ def _read(
     block = max(longest + 2, (len(data) // 2 + longest + 2) if threads else len(data) + 1, 1 << 16)
     try:
         return pj.read_json(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             read_options=pj.ReadOptions(use_threads=threads, block_size=block),
             memory_pool=pa.system_memory_pool(),
             parse_options=pj.ParseOptions(
@@ -769,6 +769,23 @@ def _text_keys(data: bytes) -> int | None:
     return int(np.count_nonzero(quote & (after == _COLON)))
 
 
+#: Lines whose keys :func:`_lines_keys` counts at once (its arrays a few of their size).
+_KEYS_AT_ONCE = 256
+
+
+def _lines_keys(lines: list[bytes]) -> int | None:
+    """:func:`_text_keys` of the lines joined, counted a few lines at a time (a key's
+    quote and colon, or a quote and a blank, are never in two lines: each line ends
+    with its line end)."""
+    total = 0
+    for start in range(0, len(lines), _KEYS_AT_ONCE):
+        keys = _text_keys(b"".join(lines[start : start + _KEYS_AT_ONCE]))
+        if keys is None:
+            return None
+        total += keys
+    return total
+
+
 def _line_keys(lines: list[bytes]) -> npt.NDArray[np.int64]:
     """Per line, its keys as the fast reader counts them (``"``, blanks, ``:``)."""
     return np.array([len(_KEY_END.findall(line)) for line in lines], dtype=np.int64)
@@ -793,7 +810,7 @@ def _write(table: pa.Table, lines: list[bytes], as_of: dt.date | None) -> tuple[
     writer.tables["case"]["as_of"] = days
     writer.fields("case", plan.nodes, records, everywhere, everywhere)
     keys = writer.case_keys()
-    total = _text_keys(b"".join(lines))
+    total = _lines_keys(lines)
     if total != int(keys.sum()):
         writer.failed |= keys != _line_keys(lines)
     return writer.raw(), writer.failed
@@ -807,8 +824,8 @@ class NativeWritten:
     """The tables of the lines taken, in line order."""
     taken: list[bool]
     """Per line: taken (a row of :attr:`raw`), or left to the strict writer's way."""
-    texts: list[str]
-    """The text of each line taken (row for row)."""
+    records: list[bytes]
+    """Each line taken (row for row), as given: valid UTF-8."""
 
 
 def write_lines(
@@ -828,13 +845,12 @@ def write_lines(
         return NativeWritten(_nothing(), taken, [])
     most = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
     candidates: list[int] = []
-    texts: list[str] = []
     for index, line in enumerate(lines):
         # (a line's characters are at most its bytes: the values limit as rawread checks it)
         if len(line) + 1 > most or not _shaped(line):
             continue
         try:
-            texts.append(line.decode("utf-8"))
+            line.decode("utf-8")  # (the text is decoded again when a case is built)
         except UnicodeDecodeError:
             continue
         candidates.append(index)
@@ -855,7 +871,7 @@ def write_lines(
     for index in kept:
         taken[candidates[index]] = True
     reading.tally(len(kept), len(lines))
-    return NativeWritten(raw, taken, [texts[index] for index in kept])
+    return NativeWritten(raw, taken, [lines[candidates[index]] for index in kept])
 
 
 def _ended(line: bytes) -> bytes:

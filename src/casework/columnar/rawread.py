@@ -919,6 +919,29 @@ def same_layout(tables: Mapping[str, TableLayout]) -> bool:
     return dict(tables) == dict(layout())
 
 
+def slice_cases(raw: RawTables, start: int, stop: int) -> RawTables:
+    """The raw tables of case rows ``start`` to ``stop`` (as ``select_cases`` with those
+    rows kept), as views of ``raw``'s columns: every table's rows are in their owners'
+    order, so a range of owners owns a range of rows."""
+    tables = layout()
+    spans: dict[str, tuple[int, int]] = {"case": (start, stop)}
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in raw.tables.items():
+        parent = tables[name].parent
+        if parent is None:
+            low, high = start, stop
+            columns = {column: values[low:high] for column, values in table.items()}
+        else:
+            first, last = spans[parent]
+            owner = table["owner"]
+            low, high = (int(at) for at in np.searchsorted(owner, (first, last)))
+            columns = {column: values[low:high] for column, values in table.items()}
+            columns["owner"] = owner[low:high] - owner.dtype.type(first)
+        spans[name] = (low, high)
+        out[name] = columns
+    return RawTables(out)
+
+
 def join_cases(parts: Sequence[RawTables], order: npt.NDArray[np.intp]) -> RawTables:
     """The cases of several chunks' raw tables as one chunk's, case row ``i`` the case
     ``order[i]`` of the parts one after another (``order`` a permutation), each case's

@@ -18,6 +18,7 @@ and lists of mappings go through :func:`casework.iter_cases` and
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import os
@@ -36,7 +37,13 @@ from casework.columnar import arrowread
 from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask
 from casework.columnar.raw import RawTables
-from casework.columnar.rawread import join_cases, select_cases, write_lines, write_objects
+from casework.columnar.rawread import (
+    join_cases,
+    select_cases,
+    slice_cases,
+    write_lines,
+    write_objects,
+)
 from casework.io import (
     CaseError,
     CaseFileError,
@@ -64,6 +71,12 @@ __all__ = [
 
 #: Records per chunk.
 DEFAULT_SIZE = 1_000
+#: Lines of a JSON Lines file parsed and written to raw tables at once, then split
+#: into chunks of the size asked (a multiple of it, or one chunk when it is larger):
+#: Arrow's reader and the raw writer cost per batch as well as per line, and the
+#: batch's lines and raw tables are all it adds to a chunk's memory
+#: (decision: read-in-batches).
+READ_SIZE = 2_000
 Native = Literal["on", "threads", "off"]
 """How JSON Lines are parsed (decision: native-json-reader): ``"on"``, Arrow's JSON
 reader on the calling thread, the lines it cannot take exactly the per-record way;
@@ -74,13 +87,21 @@ DEFAULT_NATIVE: Native = "on"
 _DEFAULT_LIMITS = Limits()
 
 
+Item = bytes | str | Case
+"""A chunk's record as kept: its line (as read), its text, or its case once built."""
+
+
+def _line_of(item: bytes | str) -> bytes:
+    return item if isinstance(item, bytes) else item.encode("utf-8")
+
+
 class LazyCases(Sequence[Case]):
-    """A chunk's cases, each built from its record (the line's text, kept with the
+    """A chunk's cases, each built from its record (its line, kept with the
     chunk) only when indexed, then kept. Iterating builds every one: kernels never do."""
 
     def __init__(
         self,
-        items: list[str | Case],
+        items: list[Item],
         numbers: Sequence[int],
         as_of: dt.date | None,
         limits: Limits,
@@ -107,9 +128,7 @@ class LazyCases(Sequence[Case]):
             return item
         case = self.fast_case(index)
         if case is None:  # (not after the reader's checks: the per-record way says why)
-            found = _line_result(
-                self._numbers[index], item.encode("utf-8"), self._limits, self._as_of
-            )
+            found = _line_result(self._numbers[index], _line_of(item), self._limits, self._as_of)
             if not isinstance(found, Case):
                 raise ValueError(f"record {self._numbers[index]} is not a valid case")
             case = self._items[index] = found
@@ -122,13 +141,14 @@ class LazyCases(Sequence[Case]):
         if isinstance(item, Case):
             return item
         reader = fast_reader()
-        case = reader.read(item, self._as_of, self._limits) if reader.fits(self._limits) else None
+        text = item.decode("utf-8") if isinstance(item, bytes) else item
+        case = reader.read(text, self._as_of, self._limits) if reader.fits(self._limits) else None
         if case is not None:
             self._items[index] = case
         return case
 
-    def item(self, index: int) -> str | Case:
-        """Row ``index``'s record text, or its case once built."""
+    def item(self, index: int) -> Item:
+        """Row ``index``'s record (its line or text), or its case once built."""
         return self._items[index]
 
     def taken(self, rows: npt.NDArray[np.intp]) -> LazyCases:
@@ -239,23 +259,56 @@ def _jsonl_chunks(
     reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
-        for lines in _batched(_jsonl_lines(stream, limits), size):
+        for lines in _batched(_jsonl_lines(stream, limits), _batch(size)):
             read += len(lines)
-            yield _jsonl_chunk(lines, as_of, limits, seen, native=native, reading=reading)
+            yield from _jsonl_split(
+                lines, size, as_of=as_of, limits=limits, seen=seen, native=native, reading=reading
+            )
     if read == 0:
         raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
 
 
-def _jsonl_chunk(
+def _batch(size: int) -> int:
+    """Lines read at once for chunks of ``size``: whole chunks, at least one."""
+    return size * max(1, READ_SIZE // size)
+
+
+def _jsonl_split(
     lines: list[tuple[int, bytes, Any]],
+    size: int,
+    *,
     as_of: dt.date | None,
     limits: Limits,
     seen: RepeatCheck,
-    *,
-    native: Native = DEFAULT_NATIVE,
-    reading: arrowread.Reading | None = None,
-) -> ColumnChunk:
+    native: Native,
+    reading: arrowread.Reading | None,
+) -> Iterator[ColumnChunk]:
+    """The chunks of ``size`` lines of a batch of lines parsed and written at once: each
+    chunk the rows, items and errors of its own lines, then checked on its own, in order
+    (the repeat check sees the chunks one after another)."""
     raw, items, numbers, errors = _written(lines, as_of, limits, native, reading)
+    firsts = [number for number, _, _ in lines[::size]]
+    # (accepted records are in record order: a chunk's are a range of rows)
+    bounds = [*np.searchsorted(np.asarray(numbers, dtype=np.int64), firsts).tolist(), len(numbers)]
+    own: list[list[CaseError]] = [[] for _ in firsts]
+    for error in errors:
+        own[bisect.bisect_right(firsts, error.record) - 1].append(error)
+    for index, (start, stop) in enumerate(itertools.pairwise(bounds)):
+        part = raw if len(firsts) == 1 else slice_cases(raw, start, stop)
+        written = (part, items[start:stop], numbers[start:stop], own[index])
+        yield _jsonl_chunk(written, as_of=as_of, limits=limits, seen=seen)
+
+
+def _jsonl_chunk(
+    written: tuple[RawTables, list[Item], list[int], list[CaseError]],
+    *,
+    as_of: dt.date | None,
+    limits: Limits,
+    seen: RepeatCheck,
+) -> ColumnChunk:
+    """A chunk's column chunk from its lines' written records (:func:`_written`): the
+    model's remaining checks and the repeat check, then the columns."""
+    raw, items, numbers, errors = written
     cases = LazyCases(items, numbers, as_of, limits)
     keep = np.ones(len(items), dtype=bool)
     # The model's checks the writer does not make (the contradiction checks, each nested
@@ -265,7 +318,7 @@ def _jsonl_chunk(
         found = (
             item
             if isinstance(item, Case)
-            else _line_result(numbers[row], item.encode("utf-8"), limits, as_of)
+            else _line_result(numbers[row], _line_of(item), limits, as_of)
         )
         if isinstance(found, CaseError):
             errors.append(found)
@@ -323,7 +376,7 @@ def _written(
     limits: Limits,
     native: Native = DEFAULT_NATIVE,
     reading: arrowread.Reading | None = None,
-) -> tuple[RawTables, list[str | Case], list[int], list[CaseError]]:
+) -> tuple[RawTables, list[Item], list[int], list[CaseError]]:
     """The chunk's accepted records (raw tables, the line's text or its ``Case``, the
     record number) and the others' errors, before the model's remaining checks.
 
@@ -341,12 +394,12 @@ def _written(
     taken = set(numbers)
     rest = [entry for entry in lines if entry[0] not in taken]
     if not rest:
-        return fast.raw, list(fast.texts), numbers, []
+        return fast.raw, list(fast.records), numbers, []
     raw, items, others, errors = _written_by_records(rest, as_of, limits)
     if not others:
-        return fast.raw, list(fast.texts), numbers, errors
+        return fast.raw, list(fast.records), numbers, errors
     order = np.argsort(np.asarray(numbers + others, dtype=np.int64), kind="stable")
-    every: list[str | Case] = [*fast.texts, *items]
+    every: list[Item] = [*fast.records, *items]
     every_number = numbers + others
     return (
         join_cases([fast.raw, raw], order),
@@ -358,11 +411,11 @@ def _written(
 
 def _written_by_records(
     lines: list[tuple[int, bytes, Any]], as_of: dt.date | None, limits: Limits
-) -> tuple[RawTables, list[str | Case], list[int], list[CaseError]]:
+) -> tuple[RawTables, list[Item], list[int], list[CaseError]]:
     """:func:`_written` without Arrow: the strict writer (msgspec), then pydantic."""
     # The lines the fast way may take, written a chunk at once (rawread.write_lines);
     # the others, and those it does not take, are read the per-record way.
-    items: list[str | Case] = []
+    items: list[Item] = []
     numbers: list[int] = []
     errors: list[CaseError] = []
     texts: list[str] = []
@@ -456,8 +509,10 @@ def read_jsonl_chunks(
         raise ValueError(f"chunk size must be at least 1, not {size}")
     seen: RepeatCheck = _PartSeen(repeats or {}) if check_repeats else _Unchecked()
     reading = arrowread.Reading(threads=native == "threads")
-    for lines in _batched(_jsonl_lines(stream, limits, first_line), size):
-        yield _jsonl_chunk(lines, as_of, limits, seen, native=native, reading=reading)
+    for lines in _batched(_jsonl_lines(stream, limits, first_line), _batch(size)):
+        yield from _jsonl_split(
+            lines, size, as_of=as_of, limits=limits, seen=seen, native=native, reading=reading
+        )
 
 
 class _PartSeen:
