@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar, cast
 
 import attrs
 import click
@@ -1026,7 +1026,7 @@ def validate(
     from casework.report import validation_report
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
-    reading = StreamedRead(file, as_of, one_date=False)
+    reading = StreamedRead(file, as_of, one_date=False, native=READ_NATIVE)
     for _columns in _streamed_columns(reading, DEFAULT_CHUNK):
         pass  # read a chunk at a time into columns: only the rejected records are kept
     _emit(validation_report(reading, source=file.name), format_, output)
@@ -1200,6 +1200,12 @@ def format_for_path_or_none(path: Path) -> str | None:
         return None
 
 
+#: How the commands parse JSON Lines (:data:`casework.columnar.reader.Native`): on
+#: Arrow's thread pool, the chunks the same as on one thread (decision: read-in-batches).
+#: A command has its process to itself; the library's default stays one thread.
+READ_NATIVE: Final = "threads"
+
+
 def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
     """The accepted records of a streamed read, case by case."""
     return _streamed(reading, reading.cases)
@@ -1291,7 +1297,7 @@ def _stream_findings(
     from casework.report import pseudonymise, select_findings, select_table
     from casework.stream import DEFAULT_CHUNK, FindingsWriter, StreamedRead, chunked
 
-    reading = StreamedRead(file, as_of)
+    reading = StreamedRead(file, as_of, native=READ_NATIVE)
     wanted = set(case_refs)
     seen: set[str] = set()
     chosen: RuleSet | None = None
@@ -1477,7 +1483,7 @@ def score(
     # findings, and writes them to temporary files as it goes (TMPDIR; removed when done):
     # memory does not grow with the cases (docs/decisions.md#score-spilled-cases).
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    reading = StreamedRead(file, chosen_as_of)
+    reading = StreamedRead(file, chosen_as_of, native=READ_NATIVE)
     try:
         tally = SpilledTally(unique=True)  # the read refuses a repeated reference
     except OSError as exc:
@@ -1835,7 +1841,7 @@ def targets(
         )
     chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    reading = StreamedRead(file, as_of)
+    reading = StreamedRead(file, as_of, native=READ_NATIVE)
     tally = TargetTally.start(targets, period=chosen_period, area=area, spill=SPILL_AFTER)
     with tally:  # the units listed go to a temporary file past SPILL_AFTER; removed at the end
         _tally_targets(tally, reading, names)

@@ -55,6 +55,8 @@ from casework.text import csv_cell
 if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other formats)
     import pyarrow.parquet as pq
 
+    from casework.columnar.reader import Native
+
 __all__ = [
     "DEFAULT_CHUNK",
     "FINDINGS_SCHEMA",
@@ -476,6 +478,9 @@ class StreamedRead:
     as_of: dt.date | None = None
     one_date: bool = True
     """Whether the cases must share one assessment date (not for validation alone)."""
+    native: Native = "on"
+    """How :meth:`column_chunks` parses JSON Lines
+    (:data:`casework.columnar.reader.Native`)."""
     assessed_on: dt.date | None = None
     accepted: int = 0
     errors: list[CaseError] = attrs.Factory(list)
@@ -518,7 +523,8 @@ class StreamedRead:
         when asked for), counted and dated as :meth:`cases` counts and dates them."""
         from casework.columnar.reader import read_column_chunks  # noqa: PLC0415
 
-        for chunk in read_column_chunks(self.source, as_of=self.as_of, size=size):
+        chunks = read_column_chunks(self.source, as_of=self.as_of, size=size, native=self.native)
+        for chunk in chunks:
             self.errors.extend(chunk.errors)
             columns = chunk.columns
             if not len(columns):
