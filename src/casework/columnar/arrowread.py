@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import re
 from collections.abc import Sequence
 from typing import Any
