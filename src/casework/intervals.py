@@ -716,9 +716,17 @@ def _groups(np: Any, codes: Any, size: int) -> tuple[Any, Any]:
     if not starts:
         return np.zeros(0, dtype=np.uint8), distinct
     kind = next(t for t in (np.uint8, np.uint16, np.uint32) if count <= np.iinfo(t).max)
-    numbers = np.cumsum(np.concatenate(starts), dtype=np.uint32)
-    numbers -= 1  # (the first case starts a run: no number wraps)
-    return numbers.astype(kind, copy=False), distinct
+    # each case's run, numbered a block at a time into the smallest type (the first case
+    # starts a run: no number wraps)
+    numbers = np.empty(size, dtype=kind)
+    done = 0
+    for start, new in zip(range(0, size, block), starts, strict=True):
+        numbered = np.cumsum(new, dtype=np.uint32)
+        numbered += done
+        numbered -= 1
+        numbers[start : start + len(new)] = numbered
+        done = int(numbered[-1]) + 1
+    return numbers, distinct
 
 
 #: Cases drawn at a time for one resample (a float64 each while drawn).

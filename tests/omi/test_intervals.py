@@ -559,7 +559,20 @@ def test_cases_with_the_same_codes_are_counted_as_one_group() -> None:
             patch.setattr(intervals_module, "CASE_BLOCK", block)
             group_of, distinct = intervals_module._groups(np, codes, len(codes))
         assert group_of.tolist() == [0, 0, 1, 2, 2, 2, 3]
+        assert group_of.dtype == np.uint8
         assert distinct.tolist() == [[0, 2], [1, 2], [0, 2], [2, 2]]
+
+
+def test_a_case_s_group_is_numbered_in_the_smallest_type_that_holds_them() -> None:
+    runs = np.repeat(np.arange(300, dtype=np.uint16), 2)  # 300 runs of two cases
+    codes = np.stack([runs % 3, runs // 3], axis=1).astype(np.uint8)
+    for block in (1, 7, 1000):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(intervals_module, "CASE_BLOCK", block)
+            group_of, distinct = intervals_module._groups(np, codes, len(codes))
+        assert group_of.dtype == np.uint16
+        assert group_of.tolist() == runs.tolist()
+        assert len(distinct) == 300
 
 
 def test_the_groups_of_codes_in_a_file_are_in_a_file_beside_them(tmp_path: Path) -> None:
