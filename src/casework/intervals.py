@@ -842,17 +842,20 @@ def _write_refs(folder: Path, refs: Sequence[str]) -> None:
     lengths.cumsum().tofile(folder / "ends.bin")
 
 
-#: Rows read from each sorted run at a time while the runs are merged.
-MERGE_ROWS = 1 << 8
+#: Rows held while the runs are merged: read from the runs, shared among them (a run's
+#: share at least one row; a million cases make 31 runs), and written at a time.
+MERGE_ROWS = 1 << 10
 
 
 def _merge_runs(np: Any, runs: list[tuple[Path, int]], keys: int, width: int, out: Path) -> None:
     """Merge the sorted runs (by answers, then reference) into one file of codes."""
 
+    share = max(1, MERGE_ROWS // max(1, len(runs)))
+
     def rows(run: Path, size: int) -> Iterator[tuple[bytes, str, bytes]]:
         refs = SpilledRefs(run, size)
-        for start in range(0, size, MERGE_ROWS):
-            count = min(MERGE_ROWS, size - start)
+        for start in range(0, size, share):
+            count = min(share, size - start)
             answers = np.fromfile(run / "keys.bin", np.uint8, count * keys, offset=start * keys)
             codes = np.fromfile(run / "codes.bin", np.uint8, count * width, offset=start * width)
             block = refs.block(start, start + count)
