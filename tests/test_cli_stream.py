@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from click.testing import CliRunner
 
-from casework import dumps_cases, load_cases
+from casework import WorkingCalendar, dumps_cases, load_cases
 from casework.cli import main
+from casework.report import (
+    SequentialPseudonyms,
+    findings_report,
+    pseudonymise,
+    select_findings,
+)
+from casework.rules import evaluate
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -81,3 +90,39 @@ def test_parquet_needs_a_file(examples: Path) -> None:
     code, _, err = invoke("findings", str(examples / "cases.json"), "--format", "parquet")
     assert code == 2
     assert "Parquet is written to a file" in err
+
+
+def test_json_is_written_a_chunk_at_a_time_as_the_whole_report(
+    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chunks of two cases; the document as findings_report of every finding writes it
+    import casework.stream
+
+    monkeypatch.setattr(casework.stream, "DEFAULT_CHUNK", 2)
+    calendar = WorkingCalendar.england_and_wales()
+    given = ("--as-of", "2007-10-15")
+    for name, extra, pseudonyms in (
+        ("cases.json", (), False),
+        ("cases.json", ("--outcome", "not_met", "--rule", "NS07.oasys-*"), False),
+        ("cases.json", ("--outcome", "cannot_assess", "--rule", "NS07.oasys-*"), False),
+        ("cases.json", ("--pseudonymise",), True),
+        ("bad-cases.jsonl", given, False),
+    ):
+        path = examples / name
+        as_of = dt.date(2007, 10, 15) if extra == given else None
+        load = load_cases(path, as_of=as_of)
+        day = as_of or load.cases[0].as_of
+        found = evaluate(load.cases, "national-standards-2007", as_of=day, calendar=calendar)
+        if "--outcome" in extra:
+            found = select_findings(found, outcomes=[extra[1]], rules=[extra[3]])
+        if pseudonyms:
+            found = pseudonymise(found, SequentialPseudonyms())
+        expected = findings_report(found, source=name, load=load).render("json")
+        out = tmp_path / "findings.json"
+        code, printed, _ = invoke("findings", str(path), *extra, "-f", "json")
+        assert code == (1 if load.errors else 0)
+        assert printed == expected
+        code, _, err = invoke("findings", str(path), *extra, "-o", str(out))
+        assert out.read_text(encoding="utf-8") == expected
+        assert f"({len(found)} findings)" in err
+    assert not list(tmp_path.glob("*.part"))

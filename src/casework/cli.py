@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TypeVar, cast
 
 import attrs
 import click
@@ -53,10 +53,11 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.model.inspection import Inspection
     from casework.performance import Period, TargetTally
     from casework.report import Pseudonyms
+    from casework.report.findings import FindingsJson
     from casework.rules import Finding, Findings, Rule, RuleError, RuleSet
     from casework.rules.targets import NearMiss, TargetSet
     from casework.scoring import ScoringOptions
-    from casework.stream import StreamedRead, StreamFormat
+    from casework.stream import FindingsWriter, StreamedRead, StreamFormat
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -1125,11 +1126,12 @@ def findings(
     from casework.report import findings_report, select_findings
 
     streamed = _stream_format(format_, output)
-    if streamed is not None:
+    shown = format_ or (format_for_path_or_none(output) if output is not None else "text")
+    if streamed is not None or shown == "json":
         _stream_findings(
             file,
             output,
-            streamed,
+            streamed or "json",
             rules=rules,
             as_of=as_of,
             outcomes=outcomes,
@@ -1156,7 +1158,6 @@ def findings(
     filtered = bool(outcomes or rule_patterns or criteria or case_refs or roh_only)
     _note_empty(len(found), filtered, "finding")
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    shown = format_ or (format_for_path_or_none(output) if output is not None else "text")
     report = findings_report(found, source=file.name, load=result, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
@@ -1277,7 +1278,7 @@ def _arrow_without_pandas() -> None:
 def _stream_findings(
     file: Path,
     output: Path | None,
-    streamed: StreamFormat,
+    streamed: StreamFormat | Literal["json"],
     *,
     rules: RuleSet | None,
     as_of: dt.date | None,
@@ -1288,14 +1289,17 @@ def _stream_findings(
     roh_only: bool,
     names: Pseudonyms | None,
 ) -> NoReturn:
-    """``casework findings`` a chunk of cases at a time, written as it goes.
+    """``casework findings`` a chunk of cases at a time, written as it goes (JSON: each
+    chunk's findings to a temporary file, the document written at the end, as
+    :class:`~casework.report.findings.FindingsJson` writes it).
 
     Output goes to ``FILE.part`` and is renamed when complete: a run stopped by an error
     leaves no partial file behind.
     """
     from casework.columnar import CaseColumns
     from casework.report import pseudonymise, select_findings, select_table
-    from casework.stream import DEFAULT_CHUNK, FindingsWriter, StreamedRead, chunked
+    from casework.report.findings import FindingsJson
+    from casework.stream import DEFAULT_CHUNK, StreamedRead, chunked
 
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
     wanted = set(case_refs)
@@ -1304,7 +1308,7 @@ def _stream_findings(
     count = 0
     partial = None if output is None else output.with_name(output.name + ".part")
     try:
-        with FindingsWriter(partial, streamed, stream=None if partial else sys.stdout) as writer:
+        with _findings_writer(streamed, output, partial) as writer:
             # On columns read straight from the records, unless cases are picked by
             # reference or pseudonymised (then chunks of cases, as Finding objects).
             on_columns = names is None and not wanted
@@ -1342,16 +1346,16 @@ def _stream_findings(
                         ),
                         names,
                     )
-                writer.write(found)
+                if isinstance(writer, FindingsJson):
+                    writer.add(found)
+                else:
+                    writer.write(found)
                 count += len(found)
-        if chosen is None and as_of is None:
-            _assessed(reading)
-        for ref in case_refs:
-            if ref not in seen:
-                raise click.BadParameter(
-                    f"{ref!r}: no accepted case of {file.name} has this reference",
-                    param_hint="'--case'",
-                )
+            if chosen is None and as_of is None:
+                _assessed(reading)
+            _check_seen(case_refs, seen, file)
+            if isinstance(writer, FindingsJson):
+                _write_findings_json(writer, partial, source=file.name, reading=reading)
     except BaseException:
         if partial is not None:
             partial.unlink(missing_ok=True)
@@ -1363,6 +1367,41 @@ def _stream_findings(
     _note_empty(count, filtered, "finding")
     _warn_rejected(file, reading)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
+
+
+def _findings_writer(
+    streamed: StreamFormat | Literal["json"], output: Path | None, partial: Path | None
+) -> FindingsWriter | FindingsJson:
+    """Where ``findings`` writes its chunks: a chunk at a time to ``partial`` (or stdout),
+    or, for JSON, to a temporary file beside the output (the document written at the
+    end)."""
+    from casework.report.findings import FindingsJson
+    from casework.stream import FindingsWriter
+
+    if streamed == "json":
+        return FindingsJson(None if output is None else output.parent)
+    return FindingsWriter(partial, streamed, stream=None if partial else sys.stdout)
+
+
+def _check_seen(case_refs: Sequence[str], seen: set[str], file: Path) -> None:
+    """Every ``--case`` was a case of the file (exit 2)."""
+    for ref in case_refs:
+        if ref not in seen:
+            raise click.BadParameter(
+                f"{ref!r}: no accepted case of {file.name} has this reference",
+                param_hint="'--case'",
+            )
+
+
+def _write_findings_json(
+    writer: FindingsJson, partial: Path | None, *, source: str, reading: StreamedRead
+) -> None:
+    """The findings' JSON document, to ``partial`` (renamed by the caller) or stdout."""
+    if partial is None:
+        writer.write(sys.stdout, source=source, load=reading)
+        return
+    with partial.open("w", encoding="utf-8") as stream:
+        writer.write(stream, source=source, load=reading)
 
 
 @main.command(epilog=_EXIT_CODES)

@@ -7,6 +7,7 @@ import io
 import json
 from collections import Counter
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,7 @@ from casework.report import (
     select_findings,
     validation_report,
 )
-from casework.report.findings import FINDING_COLUMNS
+from casework.report.findings import FINDING_COLUMNS, FindingsJson
 from casework.rules import Basis, Findings, Outcome
 from tests.conftest import EXAMPLES
 
@@ -151,3 +152,32 @@ def test_validation_report_keeps_the_json_shape_and_lists_every_problem() -> Non
     assert len(rows) == sum(len(e.problems) for e in result.errors)
     assert report.render("text").startswith("bad-cases.jsonl: 11 records read")
     assert "Synthetic Person" not in report.render("html")
+
+
+@pytest.mark.parametrize("cut", [1, 2, 5, 1000])
+@pytest.mark.parametrize("outcome", [None, Outcome.NOT_MET, "none"])
+def test_the_json_written_a_chunk_at_a_time_is_the_report_s(
+    example_findings: Findings,
+    example_load: LoadResult,
+    cut: int,
+    outcome: Outcome | str | None,
+    tmp_path: Path,
+) -> None:
+    # chunks of `cut` cases (a case's findings are never split), as the command feeds them
+    found = example_findings
+    if outcome == "none":
+        found = Findings(())
+    elif outcome is not None:
+        found = found.where(outcome=outcome)
+    refs = list(dict.fromkeys(finding.case_ref for finding in found))
+    expected = findings_report(found, source="cases.json", load=example_load).render("json")
+    with FindingsJson(tmp_path) as document:
+        for start in range(0, max(1, len(refs)), cut):
+            chosen = set(refs[start : start + cut])
+            document.add([finding for finding in found if finding.case_ref in chosen])
+        out = io.StringIO()
+        document.write(out, source="cases.json", load=example_load)
+        assert len(list(tmp_path.iterdir())) <= 1  # the findings, in one temporary file
+    assert out.getvalue() == expected
+    assert document.count == len(found)
+    assert not list(tmp_path.iterdir())  # removed on leaving

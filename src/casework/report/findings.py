@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import json
+import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from pathlib import Path
+from typing import IO, Any, Self, TextIO, cast
 
 import numpy as np
 
 from casework.columnar.core import OUTCOMES, FindingTable
 from casework.io import LoadResult
 from casework.report.document import Block, Column, Document, Facts, Paragraph, Section, Table
-from casework.report.output import Report, record_counts
+from casework.report.output import Report, _plain, json_text, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.schemas import FINDING_FIELDS
-from casework.stream import StreamedRead, finding_cells
+from casework.stream import StreamedRead, finding_cells, table_records
 from casework.text import long_date, percent, printable
 
 __all__ = [
     "FINDING_COLUMNS",
     "OUTCOME_WORDS",
+    "FindingsJson",
     "findings_report",
     "late_text",
     "outcome_label",
@@ -150,6 +155,124 @@ def _single(values: Iterable[str]) -> str | None:
     return distinct.pop() if len(distinct) == 1 else None
 
 
+def _findings_data(
+    labels: tuple[str | None, str | None, str | None],
+    *,
+    source: str | None,
+    load: LoadResult | StreamedRead | None,
+    cases: int,
+    counts: dict[str, int],
+    rules: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The data of a findings report but its findings (the last field): ``labels`` the
+    rule set, its version and the assessment date each findings share (else ``None``)."""
+    ruleset, version, as_of = labels
+    data: dict[str, Any] = {
+        "kind": "findings",
+        "source": source,
+        "ruleset": ruleset,
+        "ruleset_version": version,
+        "as_of": as_of,
+    }
+    if load is not None:
+        data["records"] = record_counts(load)
+    return data | {"cases": cases, "counts": counts, "rules": rules}
+
+
+class FindingsJson:
+    """The JSON of :func:`findings_report` made a chunk of findings at a time, in bounded
+    memory: each finding is written (as that JSON writes it, indented as an item of its
+    ``findings``) to a temporary file as it comes, and the report's totals counted; then
+    :meth:`write` writes the fields before the findings, then the file's findings. The
+    text is the same as ``findings_report(every_finding, ...).render("json")``.
+
+    Use it as a context manager (the file is removed on leaving), :meth:`add` each chunk
+    (``Finding`` objects or a chunk's :class:`~casework.columnar.FindingTable`), then
+    :meth:`write` once."""
+
+    #: Indent of the findings' items: two levels (the report, its ``findings``).
+    _ITEM = "\n    "
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self._spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 (closed on exit)
+            "w+", encoding="utf-8", dir=directory, prefix="casework-findings-"
+        )
+        self.count = 0
+        self._labels: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+        self._counts: Counter[str] = Counter()
+        self._rules: dict[str, tuple[str, Counter[str]]] = {}
+        self._cases = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._spool.close()
+
+    def add(self, findings: Sequence[Finding] | FindingTable) -> None:
+        """Count and keep one chunk's findings (the cases of a chunk are its own: a case's
+        findings are never split between chunks)."""
+        records: Iterable[dict[str, Any]] = (
+            table_records(findings)
+            if isinstance(findings, FindingTable)
+            else (finding.to_dict() for finding in findings)
+        )
+        item = self._ITEM
+        put = self._spool.write  # (a record at a time: a chunk's text is tens of MB)
+        refs: set[str] = set()
+        rulesets, versions, dates = self._labels
+        for record in records:
+            put(("," if self.count else "[") + item + json_text(record, item))
+            self.count += 1
+            outcome = record["outcome"]
+            self._counts[outcome] += 1
+            rule = self._rules.get(record["rule_id"])
+            if rule is None:
+                rule = self._rules[record["rule_id"]] = (record["question"], Counter())
+            rule[1][outcome] += 1
+            refs.add(record["case_ref"])
+            rulesets.add(record["ruleset"])
+            versions.add(record["ruleset_version"])
+            dates.add(record["as_of"])
+        self._cases += len(refs)
+
+    def write(
+        self,
+        stream: TextIO,
+        *,
+        source: str | None = None,
+        load: LoadResult | StreamedRead | None = None,
+    ) -> None:
+        """Write the report's JSON (as ``render("json")`` writes it, with its last line
+        end) to ``stream``."""
+        labels = tuple(next(iter(values)) if len(values) == 1 else None for values in self._labels)
+        rules = [
+            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
+            for rule_id, (question, counted) in self._rules.items()
+        ]
+        head = _findings_data(
+            cast(tuple[str | None, str | None, str | None], labels),
+            source=source,
+            load=load,
+            cases=self._cases,
+            counts=_outcome_counts(self._counts),
+            rules=rules,
+        ) | {"findings": []}
+        text = json.dumps(head, indent=2, ensure_ascii=False, default=_plain)
+        if not self.count:
+            stream.write(text + "\n")
+            return
+        stream.write(text.removesuffix("[]\n}"))
+        self._spool.seek(0)
+        shutil.copyfileobj(self._spool, stream)
+        stream.write("\n  ]\n}\n")
+
+
+def _outcome_counts(counted: Mapping[str, int]) -> dict[str, int]:
+    """:func:`_counts` of findings counted by outcome value."""
+    return {outcome.value: counted.get(outcome.value, 0) for outcome in Outcome}
+
+
 def findings_report(
     findings: Iterable[Finding],
     *,
@@ -188,21 +311,14 @@ def findings_report(
         for rule_id, group in by_rule.items()
     ]
 
-    data: dict[str, Any] = {
-        "kind": "findings",
-        "source": source,
-        "ruleset": ruleset,
-        "ruleset_version": version,
-        "as_of": as_of,
-    }
-    if load is not None:
-        data["records"] = record_counts(load)
-    data |= {
-        "cases": len(case_refs),
-        "counts": counts,
-        "rules": rules,
-        "findings": items.to_records(),
-    }
+    data = _findings_data(
+        (ruleset, version, as_of),
+        source=source,
+        load=load,
+        cases=len(case_refs),
+        counts=counts,
+        rules=rules,
+    ) | {"findings": items.to_records()}
 
     facts = [("Rule set", f"{ruleset} {version}" if ruleset else "(several)")]
     if as_of is not None:
