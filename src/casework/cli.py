@@ -623,7 +623,7 @@ def _with_output_options(function: F, formats: Sequence[str]) -> F:
         type=click.Choice(formats),
         help="Output format. [default: text, or from the --output suffix]"
         + (
-            " jsonl and parquet, and csv to a file, are written a chunk of cases at a time."
+            " json, jsonl and parquet, and csv to a file, are written a chunk of cases at a time."
             if streamed
             else ""
         ),
@@ -1120,8 +1120,9 @@ def findings(
       casework findings cases.json --pseudonymise -o findings.html
       casework findings cases.json --as-of 2007-10-15 -o findings.parquet
 
-    Large files: jsonl and parquet (and csv, written to a file) are written a chunk
-    of cases at a time, so memory grows only by a few bytes a case.
+    Large files: json, jsonl and parquet (and csv, written to a file) are written a
+    chunk of cases at a time, so memory grows only by a few bytes a case (json's
+    findings wait in a temporary file until the totals before them are known).
     """
     from casework.report import findings_report, select_findings
 
