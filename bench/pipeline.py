@@ -22,7 +22,8 @@ kept under ``bench/.data/``), then measures, on that file:
   as before it);
 * the columnar reader: the generated raw-table writer alone (decode + raw tables,
   ``casework.columnar.rawread``), and ``read_column_chunks`` (writer, the model's
-  remaining checks, ``CaseColumns.from_raw``; ``Case`` objects not built);
+  remaining checks, ``CaseColumns.from_raw``; ``Case`` objects not built), on the
+  calling thread (the library's default) and on Arrow's thread pool (the commands');
 * ``evaluate`` of ``national-standards-2007`` (unstated timescales supplied as in
   ``bench/evaluate.py``) and of ``omi-2007``, on cases already loaded, and
   ``evaluate_columns`` of each on the chunks ``read_column_chunks`` gives (the whole
@@ -229,6 +230,8 @@ def reading(
     rows.append(("raw writer: decode + raw tables", written, cases))
     _, chunked = timed(lambda: list(read_column_chunks(path)), repeat)
     rows.append(("read_column_chunks (+ model checks, from_raw)", chunked, cases))
+    _, threaded = timed(lambda: list(read_column_chunks(path, native="threads")), repeat)
+    rows.append(("read_column_chunks, Arrow's thread pool (commands)", threaded, cases))
     return loads, loaded
 
 
