@@ -230,9 +230,17 @@ def test_on_a_terminal_stdout_is_drawn_with_rich() -> None:
 
 
 def test_progress_lines_on_stderr_off_a_terminal(examples: Path) -> None:
-    result = invoke(*FINDINGS, str(examples / "cases.json"), "--progress", "-f", "json")
+    result = invoke(*FINDINGS, str(examples / "cases.json"), "--progress", "-f", "markdown")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == ["loaded 6 records", "evaluated 6 of 6 cases"]
+    assert result.stdout.startswith("# ")
+
+
+def test_progress_of_findings_written_a_chunk_at_a_time(examples: Path) -> None:
+    # Read and evaluated in one pass: the reading's lines are its progress.
+    result = invoke(*FINDINGS, str(examples / "cases.json"), "--progress", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["loaded 6 records"]
     assert len(json.loads(result.stdout)["findings"]) == 162
 
 
