@@ -1206,6 +1206,10 @@ def format_for_path_or_none(path: Path) -> str | None:
 #: Arrow's thread pool, the chunks the same as on one thread (decision: read-in-batches).
 #: A command has its process to itself; the library's default stays one thread.
 READ_NATIVE: Final = "threads"
+#: Lines ``targets`` parses at once: 2,000 reads it about 13% faster than the library's
+#: 1,000 at 100,000 cases (5.2 s and 5.9 s, medians of three in one run), and it holds
+#: no findings, so its peak stays low (199 MB against 167 MB; decision: read-in-batches).
+READ_TARGETS: Final = 2_000
 
 
 def _streamed_cases(reading: StreamedRead) -> Iterator[Case]:
@@ -1881,7 +1885,7 @@ def targets(
         )
     chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    reading = StreamedRead(file, as_of, native=READ_NATIVE, read_size=READ_TARGETS)
     tally = TargetTally.start(targets, period=chosen_period, area=area, spill=SPILL_AFTER)
     with tally:  # the units listed go to a temporary file past SPILL_AFTER; removed at the end
         _tally_targets(tally, reading, names)

@@ -481,6 +481,9 @@ class StreamedRead:
     native: Native = "on"
     """How :meth:`column_chunks` parses JSON Lines
     (:data:`casework.columnar.reader.Native`)."""
+    read_size: int | None = None
+    """Lines of JSON Lines :meth:`column_chunks` parses at once
+    (:func:`casework.columnar.reader.read_column_chunks`)."""
     assessed_on: dt.date | None = None
     accepted: int = 0
     errors: list[CaseError] = attrs.Factory(list)
@@ -523,7 +526,9 @@ class StreamedRead:
         when asked for), counted and dated as :meth:`cases` counts and dates them."""
         from casework.columnar.reader import read_column_chunks  # noqa: PLC0415
 
-        chunks = read_column_chunks(self.source, as_of=self.as_of, size=size, native=self.native)
+        chunks = read_column_chunks(
+            self.source, as_of=self.as_of, size=size, native=self.native, read_size=self.read_size
+        )
         for chunk in chunks:
             self.errors.extend(chunk.errors)
             columns = chunk.columns

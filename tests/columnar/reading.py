@@ -54,13 +54,16 @@ def assert_chunks_alike(
     as_of: dt.date | None = AS_OF,
     limits: Limits = Limits(),  # noqa: B008  (frozen)
     size: int = 3,
+    read_size: int | None = None,
 ) -> list[Case]:
     """The file read in chunks of columns accounts for every record as ``iter_cases``
     does: the same errors in the same order, the same cases (built lazily, equal), their
     raw tables equal the reference reader's of those cases, every record number once.
     Returns the accepted cases."""
     expected = list(iter_cases(path, as_of=as_of, limits=limits))
-    chunks = list(read_column_chunks(path, as_of=as_of, limits=limits, size=size))
+    chunks = list(
+        read_column_chunks(path, as_of=as_of, limits=limits, size=size, read_size=read_size)
+    )
     errors = [error for chunk in chunks for error in chunk.errors]
     assert errors == [item for item in expected if isinstance(item, CaseError)]
     cases = [item for item in expected if isinstance(item, Case)]

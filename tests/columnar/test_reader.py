@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -164,6 +165,31 @@ def test_chunks_are_alike_whatever_the_lines_read_at_once(
     lines.append(json.dumps(repeated).encode())
     path = write_lines(tmp_path / "cases.jsonl", lines)
     assert_chunks_alike(path, size=size)
+
+
+@pytest.mark.parametrize("read_size", [1, 5, 2000])
+def test_the_lines_read_at_once_can_be_chosen_per_read(
+    read_size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``read_size`` is what is read at once (whole chunks, at least one), not READ_SIZE,
+    # and the chunks are the same
+    batches: list[int] = []
+    batched = reader._batched
+
+    def spy(items: Any, size: int) -> Any:
+        batches.append(size)
+        return batched(items, size)
+
+    monkeypatch.setattr(reader, "_batched", spy)
+    records = example_records()
+    path = write_lines(tmp_path / "cases.jsonl", [json.dumps(r).encode() for r in records])
+    assert_chunks_alike(path, size=2, read_size=read_size)
+    assert batches[-1] == max(2, read_size - read_size % 2)
+    reading = StreamedRead(path, read_size=read_size)
+    assert sum(len(columns) for columns in reading.column_chunks(2)) == len(records)
+    assert batches[-1] == max(2, read_size - read_size % 2)
+    list(read_column_chunks(path, size=2))
+    assert batches[-1] == reader.READ_SIZE
 
 
 def test_a_streamed_read_counts_and_dates_chunks_of_columns(tmp_path: Path) -> None:

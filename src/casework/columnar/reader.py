@@ -187,6 +187,7 @@ def read_column_chunks(
     limits: Limits = _DEFAULT_LIMITS,
     size: int = DEFAULT_SIZE,
     native: Native = DEFAULT_NATIVE,
+    read_size: int | None = None,
 ) -> Iterator[ColumnChunk]:
     """Read a case file into chunks of columns, in file order.
 
@@ -210,12 +211,14 @@ def read_column_chunks(
       per accepted record (:class:`casework._seen.SeenReferences`; 16 more on a
       temporary file);
     * ``native`` (JSON Lines only) chooses how lines are parsed (:data:`Native`); the
-      chunks are the same whichever it is.
+      chunks are the same whichever it is;
+    * ``read_size`` (JSON Lines only): lines parsed at once, :data:`READ_SIZE` when
+      ``None`` (whole chunks, at least one); the chunks are the same whatever it is.
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
     if isinstance(source, str | os.PathLike) and _format_of(source, format) == "jsonl":
-        yield from _jsonl_chunks(Path(source), as_of, limits, size, native)
+        yield from _jsonl_chunks(Path(source), as_of, limits, size, native, read_size=read_size)
         return
     number = 0
     for items in _batched(iter_cases(source, format=format, as_of=as_of, limits=limits), size):
@@ -250,7 +253,13 @@ def _batched(items: Any, size: int) -> Iterator[list[Any]]:
 
 
 def _jsonl_chunks(
-    path: Path, as_of: dt.date | None, limits: Limits, size: int, native: Native
+    path: Path,
+    as_of: dt.date | None,
+    limits: Limits,
+    size: int,
+    native: Native,
+    *,
+    read_size: int | None = None,
 ) -> Iterator[ColumnChunk]:
     try:
         stream = path.open("rb")
@@ -260,7 +269,7 @@ def _jsonl_chunks(
     reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
-        for lines in _batched(_jsonl_lines(stream, limits), _batch(size)):
+        for lines in _batched(_jsonl_lines(stream, limits), _batch(size, read_size)):
             read += len(lines)
             yield from _jsonl_split(
                 lines, size, as_of=as_of, limits=limits, seen=seen, native=native, reading=reading
@@ -269,9 +278,10 @@ def _jsonl_chunks(
         raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
 
 
-def _batch(size: int) -> int:
-    """Lines read at once for chunks of ``size``: whole chunks, at least one."""
-    return size * max(1, READ_SIZE // size)
+def _batch(size: int, read_size: int | None = None) -> int:
+    """Lines read at once for chunks of ``size``: whole chunks, at least one, about
+    ``read_size`` lines (:data:`READ_SIZE` when ``None``)."""
+    return size * max(1, (READ_SIZE if read_size is None else read_size) // size)
 
 
 def _jsonl_split(
