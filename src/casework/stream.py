@@ -19,7 +19,6 @@ Ray ``map_batches``); see docs/performance.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import itertools
@@ -50,7 +49,7 @@ from casework.rules.engine import (
 )
 from casework.rules.ruleset import RuleSet
 from casework.schemas import FINDING_FIELDS
-from casework.text import csv_cell
+from casework.text import csv_cell, csv_field
 
 if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other formats)
     import pyarrow.parquet as pq
@@ -72,8 +71,10 @@ __all__ = [
     "finding_cells",
     "findings_batch",
     "findings_csv_header",
+    "findings_csv_lines",
     "findings_csv_rows",
     "table_batch",
+    "table_csv_lines",
     "table_csv_rows",
     "table_records",
 ]
@@ -305,23 +306,42 @@ def _dictionary(values: Sequence[str | None], codes: npt.NDArray[Any]) -> pa.Arr
     )
 
 
+#: Lines of CSV written at once (a piece of a chunk: about 1 MB of text).
+CSV_LINES = 2_048
+
+
 def table_csv_rows(table: FindingTable) -> Iterator[tuple[str, ...]]:
     """Findings written from columns as CSV cells, exactly as :func:`findings_csv_rows`
     writes the same findings: fields of the rule and codes shown once per rule and code,
     other values once per distinct value."""
+    return zip(*_csv_columns(table, lambda value: str(csv_cell(value))), strict=True)
+
+
+def table_csv_lines(table: FindingTable) -> Iterator[str]:
+    """Findings written from columns as the lines of ``casework findings -f csv``, each
+    ended by ``\\n``, in pieces of up to :data:`CSV_LINES` lines: the lines ``csv.writer``
+    writes for :func:`table_csv_rows`, each distinct cell quoted once and each line
+    joined in one call."""
+    rows = zip(*_csv_columns(table, csv_field), strict=True)
+    while piece := list(itertools.islice(rows, CSV_LINES)):
+        yield "\n".join(map(",".join, piece)) + "\n"
+
+
+def _csv_columns(table: FindingTable, shown: Callable[[Any], str]) -> list[list[str]]:
+    """Each field of the findings as its cells, ``shown`` once per distinct value."""
     cells = _TableCells(table)
     columns: list[list[str]] = []
     for field in FINDINGS_SCHEMA:
         name = field.name
         if name in _CODED or name in ("roh", "trigger", "due", "done", "as_of", "late_by"):
             values, codes = cells.coded(name)
-            shown = np.asarray([str(csv_cell(value)) for value in values], dtype=object)
-            columns.append(shown[codes].tolist())
+            distinct = np.asarray([shown(value) for value in values], dtype=object)
+            columns.append(distinct[codes].tolist())
             continue
         texts = cells.text(name)
-        known = {value: str(csv_cell(value)) for value in set(texts)}  # each value once
+        known = {value: shown(value) for value in set(texts)}  # each value once
         columns.append([known[value] for value in texts])
-    return zip(*columns, strict=True)
+    return columns
 
 
 def table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
@@ -463,6 +483,12 @@ def findings_csv_rows(findings: Iterable[Finding]) -> Iterator[list[str]]:
         yield [str(csv_cell(cell)) for cell in finding_cells(finding)]
 
 
+def findings_csv_lines(findings: Iterable[Finding]) -> str:
+    """Findings as the lines of ``casework findings -f csv``, each ended by ``\\n`` (the
+    lines ``csv.writer`` writes for :func:`findings_csv_rows`)."""
+    return "".join(",".join(map(csv_field, finding_cells(finding))) + "\n" for finding in findings)
+
+
 @attrs.define
 class StreamedRead:
     """A case file read a record at a time: the cases are handed on, only counts are kept.
@@ -584,7 +610,7 @@ class FindingsWriter:
         self._owned: IO[str] | None = None
         self._text: IO[str] | None = stream
         self._parquet: pq.ParquetWriter | None = None
-        self._csv: Any = None
+        self._csv = False
 
     def __enter__(self) -> Self:
         if self.format == "parquet":
@@ -598,8 +624,8 @@ class FindingsWriter:
             self._owned = self._path.open("w", encoding="utf-8", newline="")
             self._text = self._owned
         if self.format == "csv":
-            self._csv = csv.writer(self._text, lineterminator="\n")
-            self._csv.writerow(findings_csv_header())
+            self._csv = True
+            self._text.write(",".join(map(csv_field, findings_csv_header())) + "\n")
         return self
 
     def write(self, findings: Sequence[Finding] | FindingTable) -> None:
@@ -610,9 +636,12 @@ class FindingsWriter:
         if self._parquet is not None:
             batch = table_batch(table) if table is not None else findings_batch(listed)
             self._parquet.write_batch(batch)
-        elif self._csv is not None:
-            rows = table_csv_rows(table) if table is not None else findings_csv_rows(listed)
-            self._csv.writerows(rows)
+        elif self._csv:
+            assert self._text is not None
+            if table is not None:
+                self._text.writelines(table_csv_lines(table))
+            else:
+                self._text.write(findings_csv_lines(listed))
         else:
             assert self._text is not None
             records = (

@@ -11,6 +11,7 @@ from fractions import Fraction
 __all__ = [
     "FORMULA_STARTS",
     "csv_cell",
+    "csv_field",
     "long_date",
     "month_name",
     "one_line",
@@ -97,7 +98,9 @@ def printable(text: str) -> str:
         >>> printable("\\x1b[31mred")
         '\\\\x1b[31mred'
     """
-    return text.translate(_UNPRINTABLE)
+    # Every character escaped is one ``str.isprintable`` rejects (categories Cc, Cf, Zl
+    # and Zp), so printable text, nearly all of it, is returned without translating.
+    return text if text.isprintable() else text.translate(_UNPRINTABLE)
 
 
 def one_line(text: str) -> str:
@@ -131,3 +134,19 @@ def csv_cell(cell: str | int | None) -> str | int:
     if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
         return "'" + printable(cell)
     return printable(cell)
+
+
+def csv_field(cell: str | int | None) -> str:
+    """A cell as it is written in a CSV line: :func:`csv_cell`, then quoted as
+    ``csv.writer`` quotes it (minimal quoting: in double quotes, its own doubled, when it
+    holds a comma or a double quote; :func:`csv_cell` has already escaped line breaks).
+
+        >>> csv_field('Said "no", twice'), csv_field("EX-1"), csv_field(None)
+        ('"Said ""no"", twice"', 'EX-1', '')
+    """
+    shown = str(csv_cell(cell))
+    if '"' in shown:
+        return '"' + shown.replace('"', '""') + '"'
+    if "," in shown:
+        return '"' + shown + '"'
+    return shown

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework import WorkingCalendar, load_cases
+from casework import WorkingCalendar, load_cases, stream
 from casework.columnar import evaluate_columns
 from casework.columnar.core import FindingTable
 from casework.model import Case
@@ -126,3 +126,23 @@ def test_filters_on_columns_keep_what_the_finding_filters_keep(
     )
     assert len(table) == len(found)
     assert written(table, "jsonl", tmp_path) == written(list(found), "jsonl", tmp_path)
+
+
+@pytest.mark.parametrize("lines", [1, 2, 7])
+def test_csv_written_in_pieces_is_the_same(
+    examples: Path, calendar: WorkingCalendar, lines: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's CSV is written ``CSV_LINES`` lines at a time: the pieces join to the CSV
+    of the Finding objects, whatever the piece size, and each ends a line."""
+    loaded = list(load_cases(examples / "cases.json").cases)
+    as_of = loaded[0].as_of
+    rules = ruleset("national-standards-2007")
+    found = list(evaluate(loaded, rules, as_of=as_of, calendar=calendar))
+    table = evaluate_columns(loaded, rules, as_of=as_of, calendar=calendar).explain()
+    monkeypatch.setattr(stream, "CSV_LINES", lines)
+    pieces = list(stream.table_csv_lines(table))
+    assert len(pieces) == -(-len(found) // lines)
+    assert all(piece.count("\n") == len(piece.splitlines()) for piece in pieces)
+    assert "".join(pieces) == stream.findings_csv_lines(found)
+    _header, *rows = written(found, "csv", Path("unused")).decode().splitlines(keepends=True)
+    assert "".join(rows) == "".join(pieces)

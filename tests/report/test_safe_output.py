@@ -7,6 +7,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casework.report.document import (
     BulletList,
@@ -22,7 +24,7 @@ from casework.report.document import (
     render_text,
     table_csv,
 )
-from casework.text import one_line, printable
+from casework.text import _UNPRINTABLE, csv_field, one_line, printable
 
 FORGED = "EX-1\nEX-2  NS07.oasys-ppo  met"
 ANSI = "EX-3\x1b[2J\x1b[31m"
@@ -98,3 +100,37 @@ def test_printable_and_one_line() -> None:
     assert printable("plain text, 61% — fine") == "plain text, 61% — fine"
     assert printable("a\tb\r\n\x00\x7f\x9b\u2028") == "a\\tb\\r\\n\\x00\\x7f\\x9b\\u2028"
     assert one_line("first\n\n  second \x1b[0m") == "first; second \\x1b[0m"
+
+
+def test_every_character_escaped_is_one_isprintable_rejects() -> None:
+    """``printable`` returns text that ``str.isprintable`` accepts untranslated: sound only
+    while every character it escapes is one ``isprintable`` rejects."""
+    escaped = [chr(code) for code in _UNPRINTABLE]
+    assert len(escaped) > 64
+    assert not any(char.isprintable() for char in escaped)
+
+
+@given(st.text())
+def test_printable_is_the_translation_of_every_control_character(text: str) -> None:
+    assert printable(text) == text.translate(_UNPRINTABLE)
+
+
+#: Cells worth drawing: whatever text, and text built from the characters CSV and
+#: csv_cell treat apart (delimiter, quote, line breaks, formula starts, controls).
+_CELLS = st.one_of(
+    st.none(),
+    st.integers(-1000, 1000),
+    st.text(),
+    st.text(alphabet=",\"\r\n=+-@\t 'a1.%\x1b\u202e;"),
+)
+
+
+@given(st.lists(_CELLS, min_size=2, max_size=6))
+def test_a_csv_line_is_the_line_csv_writer_writes(cells: list[str | int | None]) -> None:
+    """``csv_field`` joined by commas is what ``csv.writer`` (minimal quoting) writes for
+    the cells ``csv_cell`` shows, and reads back as them."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([csv_cell(cell) for cell in cells])
+    line = ",".join(map(csv_field, cells)) + "\n"
+    assert line == out.getvalue()
+    assert next(csv.reader(io.StringIO(line))) == [str(csv_cell(cell)) for cell in cells]
