@@ -34,7 +34,13 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from casework.calendar import WorkingCalendar
-from casework.columnar.columns import NO_DAY, CaseColumns, day_number, from_day_number
+from casework.columnar.columns import (
+    NO_DAY,
+    CaseColumns,
+    day_number,
+    from_day_number,
+    unique_days,
+)
 from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, FindingTable
 from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
@@ -442,7 +448,7 @@ class _TableCells:
 
 def _iso_coded(day_numbers: npt.NDArray[np.int64]) -> tuple[list[str | None], npt.NDArray[np.intp]]:
     """Day numbers as their distinct ISO dates (``None`` for none) and each one's index."""
-    distinct, inverse = np.unique(day_numbers, return_inverse=True)
+    distinct, inverse = unique_days(day_numbers)
     values = []
     for number in distinct.tolist():
         day = from_day_number(number)

@@ -32,6 +32,7 @@ __all__ = [
     "from_day_number",
     "raw_table",
     "table",
+    "unique_days",
 ]
 
 Days = npt.NDArray[np.int64]
@@ -52,6 +53,35 @@ def day_number(day: dt.date | None) -> int:
 def from_day_number(number: int) -> dt.date | None:
     """The date of a day number; ``None`` for :data:`NO_DAY`."""
     return None if number == NO_DAY else dt.date.fromordinal(int(number) + _EPOCH)
+
+
+def unique_days(numbers: Days) -> tuple[Days, npt.NDArray[np.intp]]:
+    """``np.unique(numbers, return_inverse=True)`` of day numbers, flattened: the distinct
+    days in order (:data:`NO_DAY`, the least, first) and each number's index among them.
+
+    Found by marking a table over the span of the days, not by sorting: dates in a case
+    file span a few thousand days, and a chunk's findings hold a hundred thousand of
+    them (a wide span is sorted, as ``np.unique`` does)."""
+    flat = np.asarray(numbers, dtype=np.int64).reshape(-1)
+    missing = flat == NO_DAY
+    none = bool(missing.any())
+    real = flat[~missing] if none else flat
+    if not real.size:
+        return np.unique(flat, return_inverse=True)
+    low = int(real.min())
+    span = int(real.max()) - low + 1
+    if span > max(4 * flat.size, 1 << 16):
+        distinct, inverse = np.unique(flat, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+    present = np.zeros(span, dtype=bool)
+    present[real - low] = True
+    rank = np.cumsum(present, dtype=np.intp) - (0 if none else 1)
+    distinct = np.flatnonzero(present).astype(np.int64) + low
+    if not none:
+        return distinct, rank[real - low]
+    inverse = np.zeros(flat.size, dtype=np.intp)
+    inverse[~missing] = rank[real - low]
+    return np.concatenate([np.asarray([NO_DAY], dtype=np.int64), distinct]), inverse
 
 
 def days(values: Sequence[int]) -> Days:

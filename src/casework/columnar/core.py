@@ -39,6 +39,7 @@ from casework.columnar.columns import (
     day_number,
     days,
     from_day_number,
+    unique_days,
 )
 from casework.model import Case
 from casework.rules.engine import (
@@ -623,7 +624,7 @@ def deadline_said_many(
         answers.record_as_of,
     )
     every = np.concatenate([answers.trigger, answers.due, answers.done, known])
-    distinct, inverse = np.unique(every, return_inverse=True)
+    distinct, inverse = unique_days(every)
     dates = [from_day_number(int(number)) for number in distinct.tolist()]
     words = ["" if day is None else long_date(day) for day in dates]
     picks = inverse.reshape(4, n)
@@ -784,7 +785,7 @@ class RuleColumns:
         days = np.concatenate(
             [self.trigger[at], self.due[at], self.done[at], self.columns.record_as_of[self.row[at]]]
         )
-        distinct, inverse = np.unique(days, return_inverse=True)
+        distinct, inverse = unique_days(days)
         dates = [from_day_number(number) for number in distinct.tolist()]
         picks = inverse.reshape(4, -1).tolist()
         as_of = self.context.as_of
@@ -1155,7 +1156,7 @@ def _lasting_details(
 def _dates_in_words(numbers: Days) -> tuple[list[str], list[dt.date | None]]:
     """Day numbers as :func:`~casework.text.long_date` words and as dates, each distinct day
     converted once ("" and ``None`` for :data:`NO_DAY`)."""
-    distinct, inverse = np.unique(numbers, return_inverse=True)
+    distinct, inverse = unique_days(numbers)
     dates = [from_day_number(int(number)) for number in distinct.tolist()]
     words = ["" if day is None else long_date(day) for day in dates]
     picks = inverse.reshape(-1).tolist()

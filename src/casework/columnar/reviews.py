@@ -46,6 +46,7 @@ from casework.columnar.columns import (
     Table,
     from_day_number,
     raw_table,
+    unique_days,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
@@ -785,9 +786,8 @@ def _intervals(
     ``labels`` their anchors), and the deadline (by number) of each worded one (``said``)
     in words (:class:`DeadlineSaid`): as :func:`_periodic_said` makes them one by one, each
     distinct day made a date once."""
-    distinct, inverse = np.unique(
-        np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]]),
-        return_inverse=True,
+    distinct, inverse = unique_days(
+        np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]])
     )
     dates = [from_day_number(int(number)) for number in distinct.tolist()]
     picks = inverse.reshape(3, -1).tolist()

@@ -21,6 +21,7 @@ from casework.columnar.columns import (
     Table,
     from_day_number,
     raw_table,
+    unique_days,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
@@ -488,10 +489,9 @@ def _screened_said_many(
     unit = starts[owner] + (
         np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
     )
-    distinct, inverse = np.unique(
+    distinct, inverse = unique_days(
         np.concatenate([units["on"][unit], units["due"][unit], units["completed"][unit],
                         units["signed"][unit]]),
-        return_inverse=True,
     )  # fmt: skip
     # LATEST: no analysis completed or exemption countersigned (a screening and its due
     # day are never LATEST)
