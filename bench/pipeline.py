@@ -183,10 +183,11 @@ def casework_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "casework"]
 
 
-def commands(path: Path, out: Path) -> dict[str, list[str]]:
-    """The command lines measured, by name."""
+def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[str]]:
+    """The command lines measured, by name, each evaluating as of ``as_of``."""
     cw = casework_command()
-    rules = ["--ruleset", "national-standards-2007", "--as-of", AS_OF.isoformat()]
+    day = as_of.isoformat()
+    rules = ["--ruleset", "national-standards-2007", "--as-of", day]
     return {
         "validate": [*cw, "validate", str(path), "-f", "json", "-o", str(out / "v.json")],
         "findings csv": [*cw, "findings", str(path), *rules, "-f", "csv", "-o", str(out / "f.csv")],
@@ -195,10 +196,10 @@ def commands(path: Path, out: Path) -> dict[str, list[str]]:
         ],
         "targets": [
             *cw, "targets", str(path), "--set", "2007-08", "--period", "2007-04-01..2008-03-31",
-            "--as-of", AS_OF.isoformat(), "-f", "json", "-o", str(out / "t.json"),
+            "--as-of", day, "-f", "json", "-o", str(out / "t.json"),
         ],
         "score": [
-            *cw, "score", str(path), "--as-of", AS_OF.isoformat(), "-f", "json",
+            *cw, "score", str(path), "--as-of", day, "-f", "json",
             "-o", str(out / "s.json"),
         ],
     }  # fmt: skip
@@ -330,15 +331,23 @@ def _print_rows(
         print(f"  {name:<44} {seconds:>9.2f} {count / seconds:>10,.0f} {ratio:>13.1f}")
 
 
-def memory(sizes: list[int], seed: int, chart: Path | None, only: list[str] | None = None) -> None:
+def memory(
+    sizes: list[int],
+    seed: int,
+    chart: Path | None,
+    only: list[str] | None = None,
+    as_of: dt.date = AS_OF,
+) -> None:
     """Each command's wall time and peak RSS at each size, one command at a time (``only``:
-    these commands, such as ``validate,targets``; at a million cases each takes minutes)."""
+    these commands, such as ``validate,targets``; at a million cases each takes minutes),
+    each evaluating as of ``as_of`` (an earlier day prunes records and leaves cases not
+    yet sentenced: other paths)."""
     out = DATA / "out"
     out.mkdir(parents=True, exist_ok=True)
     table: dict[str, list[tuple[int, float, float]]] = {}
     for size in sizes:
         path = case_file(size, seed)
-        for name, args in commands(path, out).items():
+        for name, args in commands(path, out, as_of).items():
             if only is not None and name not in only:
                 continue
             seconds, peak, _ = run_command(args)
@@ -510,6 +519,13 @@ def main(argv: list[str] | None = None) -> int:
         "(validate, findings csv, findings parquet, targets, score)",
     )
     parser.add_argument(
+        "--commands-as-of",
+        metavar="YYYY-MM-DD",
+        type=dt.date.fromisoformat,
+        default=AS_OF,
+        help=f"with --memory: the commands' --as-of ({AS_OF}; the files are made as of it)",
+    )
+    parser.add_argument(
         "--reading", action="store_true", help="only json.loads and load_cases (both ways)"
     )
     parser.add_argument(
@@ -533,7 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = sorted(set(only or ()) - set(commands(Path("-"), Path("-"))))
         if unknown:
             parser.error(f"--only: no command named {', '.join(unknown)}")
-        memory([int(size) for size in args.memory.split(",")], args.seed, args.chart, only)
+        sizes = [int(size) for size in args.memory.split(",")]
+        memory(sizes, args.seed, args.chart, only, args.commands_as_of)
     else:
         figures(args.cases, args.seed, args.repeat, args.omi_cases, args.reading)
     return 0
