@@ -616,7 +616,6 @@ class FindingsWriter:
         self._owned: IO[str] | None = None
         self._text: IO[str] | None = stream
         self._parquet: pq.ParquetWriter | None = None
-        self._csv = False
 
     def __enter__(self) -> Self:
         if self.format == "parquet":
@@ -630,7 +629,6 @@ class FindingsWriter:
             self._owned = self._path.open("w", encoding="utf-8", newline="")
             self._text = self._owned
         if self.format == "csv":
-            self._csv = True
             self._text.write(",".join(map(csv_field, findings_csv_header())) + "\n")
         return self
 
@@ -642,7 +640,7 @@ class FindingsWriter:
         if self._parquet is not None:
             batch = table_batch(table) if table is not None else findings_batch(listed)
             self._parquet.write_batch(batch)
-        elif self._csv:
+        elif self.format == "csv":
             assert self._text is not None
             if table is not None:
                 self._text.writelines(table_csv_lines(table))

@@ -20,6 +20,7 @@ from casework import WorkingCalendar
 from casework.columnar import core, evaluate_columns
 from casework.model import Case
 from casework.rules import ruleset
+from casework.rules.engine import Context, MissingParameterError, Rule
 from tests.columnar.compare import case_records
 
 #: A day before several National Standards 2007 parameters have values.
@@ -49,7 +50,7 @@ def test_explained_answers_are_freed_without_the_collector(
     unset: list[str] = []
     found_unset = core._missing_parameter
 
-    def spied(rule: core.Rule, ctx: core.Context) -> core.MissingParameterError | None:
+    def spied(rule: Rule, ctx: Context) -> MissingParameterError | None:
         missing = found_unset(rule, ctx)
         if missing is not None:
             unset.append(rule.id)
