@@ -28,7 +28,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import attrs
 import pyarrow as pa
@@ -55,6 +55,7 @@ __all__ = [
     "Job",
     "PartResult",
     "Span",
+    "Window",
     "evaluate_batch",
     "evaluate_batches",
     "merge_parts",
@@ -172,8 +173,9 @@ class PartResult:
         return self.accepted + len(self.errors)
 
 
-class _Window(io.RawIOBase):
-    """The bytes of one part of a file, read from the file as they are asked for."""
+class Window(io.RawIOBase):
+    """The bytes of one part of a file, read from the file as they are asked for
+    (``io.BufferedReader(Window(stream, span))`` reads the part as a file)."""
 
     def __init__(self, stream: IO[bytes], span: Span) -> None:
         super().__init__()
@@ -223,7 +225,7 @@ def run_part(
             parquet = str(Path(job.findings_dir) / f"part-{span.index:05d}.parquet")
             writer = stack.enter_context(FindingsWriter(parquet, "parquet"))
         stream = stack.enter_context(target.open("rb"))
-        part = stack.enter_context(io.BufferedReader(_Window(stream, span)))
+        part = stack.enter_context(io.BufferedReader(Window(stream, span)))
         for chunk in read_jsonl_chunks(
             part, first_line=span.first_line, size=job.chunk_size, repeats=reject
         ):
@@ -263,7 +265,19 @@ def _joined(arrays: list[pa.Array], kind: pa.DataType) -> pa.Array:
     return pa.concat_arrays(arrays) if arrays else pa.array([], type=kind)
 
 
-def repeats_across(parts: Sequence[PartResult]) -> dict[int, dict[int, int]]:
+class Referenced(Protocol):
+    """A part's accepted references and their lines (:class:`PartResult` and
+    :class:`casework.parallel.WrittenPart` have them)."""
+
+    @property
+    def span(self) -> Span: ...  # pragma: no cover - a protocol
+    @property
+    def references(self) -> pa.Array: ...  # pragma: no cover
+    @property
+    def lines(self) -> pa.Array: ...  # pragma: no cover
+
+
+def repeats_across(parts: Sequence[Referenced]) -> dict[int, dict[int, int]]:
     """Records whose reference an earlier part already used: ``{part: {line: first line}}``."""
     if len(parts) < 2:
         return {}

@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other for
 __all__ = [
     "DEFAULT_CHUNK",
     "FINDINGS_SCHEMA",
+    "MIXED_DATES",
     "FindingsWriter",
     "MixedDatesError",
     "StreamFormat",
@@ -546,10 +547,7 @@ class StreamedRead:
             elif self.assessed_on is None:
                 self.assessed_on = item.as_of
             elif item.as_of != self.assessed_on and self.one_date:
-                raise MixedDatesError(
-                    "the cases are recorded as at more than one date; "
-                    "give --as-of YYYY-MM-DD for the assessment date"
-                )
+                raise MixedDatesError(MIXED_DATES)
             yield item
 
     def column_chunks(self, size: int = DEFAULT_CHUNK) -> Iterator[CaseColumns]:
@@ -574,15 +572,19 @@ class StreamedRead:
                 if self.assessed_on is None:
                     self.assessed_on = from_day_number(int(dates[0]))
                 if self.one_date and bool(np.any(dates != day_number(self.assessed_on))):
-                    raise MixedDatesError(
-                        "the cases are recorded as at more than one date; "
-                        "give --as-of YYYY-MM-DD for the assessment date"
-                    )
+                    raise MixedDatesError(MIXED_DATES)
             yield columns
 
 
 class MixedDatesError(ValueError):
     """A streamed file's cases are recorded as at different dates and no date was given."""
+
+
+#: What :class:`MixedDatesError` says.
+MIXED_DATES = (
+    "the cases are recorded as at more than one date; "
+    "give --as-of YYYY-MM-DD for the assessment date"
+)
 
 
 class FindingsWriter:
@@ -595,6 +597,8 @@ class FindingsWriter:
                 writer.write(chunk)
 
     ``stream`` writes CSV or JSON Lines to an open text stream instead of a path.
+    ``header=False`` leaves out the CSV header line (a part of a file written in parts:
+    :mod:`casework.parallel`).
     """
 
     def __init__(
@@ -603,6 +607,7 @@ class FindingsWriter:
         format: StreamFormat,
         *,
         stream: IO[str] | None = None,
+        header: bool = True,
     ) -> None:
         if (path is None) == (stream is None):
             raise TypeError("give a path or a stream, not both")
@@ -616,6 +621,7 @@ class FindingsWriter:
         self._owned: IO[str] | None = None
         self._text: IO[str] | None = stream
         self._parquet: pq.ParquetWriter | None = None
+        self._header = header
 
     def __enter__(self) -> Self:
         if self.format == "parquet":
@@ -628,9 +634,17 @@ class FindingsWriter:
             assert self._path is not None
             self._owned = self._path.open("w", encoding="utf-8", newline="")
             self._text = self._owned
-        if self.format == "csv":
+        if self.format == "csv" and self._header:
             self._text.write(",".join(map(csv_field, findings_csv_header())) + "\n")
         return self
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Append findings already made a record batch with :data:`FINDINGS_SCHEMA` (by
+        :func:`table_batch` in another process, say) to a Parquet file."""
+        if self._parquet is None:
+            raise ValueError("record batches are written to Parquet only")
+        self._parquet.write_batch(batch)
+        self.count += batch.num_rows
 
     def write(self, findings: Sequence[Finding] | FindingTable) -> None:
         """Append one chunk of findings: :class:`Finding` objects, or a chunk's findings
