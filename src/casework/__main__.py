@@ -2,4 +2,5 @@
 
 from casework.cli import main
 
-main()
+if __name__ == "__main__":  # not when a process of ``findings --jobs`` imports it
+    main()

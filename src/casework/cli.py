@@ -30,6 +30,8 @@ import attrs
 import click
 
 from casework import console
+from casework._process import COMMAND_GC_THRESHOLDS
+from casework._process import arrow_without_pandas as _arrow_without_pandas
 from casework.intervals import IntervalOptions
 from casework.report.output import FORMATS, Format, Report, format_for_path
 from casework.sampling import (
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.io import CaseError, LoadResult
     from casework.model import Case
     from casework.model.inspection import Inspection
+    from casework.parallel import WrittenFindings
     from casework.performance import Period, TargetTally
     from casework.report import Pseudonyms
     from casework.report.findings import FindingsJson
@@ -176,14 +179,6 @@ class _Casework(click.Group):
                 raise
             _fail(f"unexpected {type(exc).__name__}: {_REPORT_BUG}", EXIT_BUG)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-#: The cyclic garbage collector's thresholds while a command runs (``gc.set_threshold``).
-#: A command makes and drops millions of small objects a chunk at a time; at Python's
-#: default (700, 10, 10) the collector's passes took a quarter of ``findings -f parquet``
-#: (docs/decisions.md#fewer-collections). Chunks are dropped whole, so the memory that
-#: waits for a pass stays bounded (+9 MB at 10,000 cases).
-COMMAND_GC_THRESHOLDS = (20_000, 20, 20)
 
 
 @contextlib.contextmanager
@@ -790,7 +785,7 @@ def _note_empty(count: int, filtered: bool, what: str) -> None:
         click.echo(f"note: no {what} matches the filters given", err=True)
 
 
-def _warn_rejected(file: Path, result: LoadResult | StreamedRead) -> None:
+def _warn_rejected(file: Path, result: LoadResult | StreamedRead | WrittenFindings) -> None:
     if result.errors:
         click.echo(
             f"warning: {file.name}: {result.summary()}; the output covers the accepted cases. "
@@ -919,7 +914,15 @@ def _rule_failure(exc: RuleError, calendar: WorkingCalendar) -> click.ClickExcep
     from casework.calendar import CalendarError
 
     where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case EX-0001"
-    if isinstance(exc.__cause__, CalendarError):
+    return _rule_failed(where, isinstance(exc.__cause__, CalendarError), calendar)
+
+
+def _rule_failed(
+    where: str, outside_calendar: bool, calendar: WorkingCalendar
+) -> click.ClickException:
+    """:func:`_rule_failure` from its parts: where, and whether a date was outside the
+    calendar."""
+    if outside_calendar:
         return click.ClickException(
             f"{where}: a date of the case is outside the years the working-day calendar "
             f"covers ({calendar.first_year}-{calendar.last_year})"
@@ -1084,6 +1087,17 @@ def validate(
 )
 @pseudonym_options
 @progress_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Processes to use for a JSON Lines file written to --output as csv, jsonl or "
+    "parquet: the file is cut into N parts, run side by side and put together in order "
+    "(the same findings; about N times the memory).",
+)
 @_output_options((*FORMATS, *STREAM_FORMATS))
 def findings(
     *,
@@ -1099,6 +1113,7 @@ def findings(
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
+    jobs: int,
     format_: str | None,
     output: Path | None,
 ) -> None:
@@ -1119,15 +1134,34 @@ def findings(
       casework findings cases.json --format csv -o findings.csv
       casework findings cases.json --pseudonymise -o findings.html
       casework findings cases.json --as-of 2007-10-15 -o findings.parquet
+      casework findings bad-cases.jsonl --jobs 2 --as-of 2007-10-15 -o findings.csv
 
     Large files: json, jsonl and parquet (and csv, written to a file) are written a
     chunk of cases at a time, so memory grows only by a few bytes a case (json's
     findings wait in a temporary file until the totals before them are known).
+    A JSON Lines file written to a file as csv, jsonl or parquet can be run by
+    several processes (--jobs).
     """
     from casework.report import findings_report, select_findings
 
     streamed = _stream_format(format_, output)
     shown = format_ or (format_for_path_or_none(output) if output is not None else "text")
+    if jobs > 1:
+        _check_jobs(file, streamed, output, case_refs, pseudonymise_ or pseudonym_key_file)
+        assert streamed is not None
+        assert output is not None
+        _parallel_findings(
+            file,
+            output,
+            streamed,
+            jobs,
+            rules=rules,
+            as_of=as_of,
+            outcomes=outcomes,
+            rule_patterns=rule_patterns,
+            criteria=criteria,
+            roh_only=roh_only,
+        )
     if streamed is not None or shown == "json":
         _stream_findings(
             file,
@@ -1162,6 +1196,95 @@ def findings(
     report = findings_report(found, source=file.name, load=result, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+def _check_jobs(
+    file: Path,
+    streamed: str | None,
+    output: Path | None,
+    case_refs: Sequence[str],
+    pseudonymised: object,
+) -> None:
+    """``--jobs`` above 1 is for a JSON Lines file written to a file as csv, jsonl or
+    parquet, every case in it (exit 2 otherwise)."""
+    from casework.parallel import splittable
+
+    why = None
+    if not splittable(file):
+        why = f"{file.name} is not JSON Lines (.jsonl)"
+    elif output is None or streamed not in ("csv", "jsonl", "parquet"):
+        why = "the findings are not written to --output as csv, jsonl or parquet"
+    elif case_refs or pseudonymised:
+        why = "--case and --pseudonymise read one case at a time"
+    if why is not None:
+        raise click.UsageError(f"--jobs runs a JSON Lines file written to --output as csv, "
+                               f"jsonl or parquet in parts: {why}; leave --jobs out")  # fmt: skip
+
+
+def _parallel_findings(
+    file: Path,
+    output: Path,
+    streamed: StreamFormat,
+    jobs: int,
+    *,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    outcomes: Sequence[str],
+    rule_patterns: Sequence[str],
+    criteria: Sequence[str],
+    roh_only: bool,
+) -> NoReturn:
+    """``casework findings --jobs N``: the file in N parts on N processes
+    (:func:`casework.parallel.write_findings`), told as one process tells it."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from casework.io import CaseFileError
+    from casework.parallel import FindingsJob, PartRuleError, write_findings
+    from casework.stream import MixedDatesError
+
+    if rules is not None:
+        _check_rule_filters(rules, rule_patterns, criteria)
+    calendar = _calendar()
+    job = FindingsJob(
+        format=streamed,
+        calendar=calendar,
+        ruleset=None if rules is None else rules.name,
+        as_of=as_of,
+        outcomes=tuple(outcomes),
+        rules=tuple(rule_patterns),
+        criteria=tuple(criteria),
+        roh=True if roh_only else None,
+    )
+    partial = output.with_name(output.name + ".part")
+    try:
+        try:
+            written = write_findings(file, partial, job, jobs=jobs)
+        except PartRuleError as exc:
+            raise _rule_failed(exc.where, exc.outside_calendar, calendar) from None
+        except LookupError as exc:
+            raise click.UsageError(f"{exc}; name one with --ruleset") from None
+        except MixedDatesError as exc:
+            raise click.UsageError(str(exc)) from None
+        except (CaseFileError, OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenProcessPool:
+            raise click.ClickException(
+                "a process of --jobs ended before its part was done (out of memory?); "
+                "run again with fewer --jobs"
+            ) from None
+        if written.assessed_on is None:
+            raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
+        if rules is None:
+            _check_rule_filters(_chosen_ruleset(None, written.assessed_on), rule_patterns, criteria)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _write(output, lambda: partial.replace(output), "'--output'")
+    click.echo(f"Wrote {output} ({written.findings} findings)", err=True)
+    filtered = bool(outcomes or rule_patterns or criteria or roh_only)
+    _note_empty(written.findings, filtered, "finding")
+    _warn_rejected(file, written)
+    sys.exit(EXIT_OK if written.ok else EXIT_INPUT)
 
 
 def _check_rule_filters(
@@ -1247,37 +1370,6 @@ def _assessed(reading: StreamedRead) -> dt.date:
     if reading.assessed_on is None:
         raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
     return reading.assessed_on
-
-
-def _arrow_without_pandas() -> None:
-    """Spare the program, when it writes Arrow, the import of pandas (some 300 modules,
-    longer than writing a small file): pyarrow imports it on its first ``pa.array()`` to
-    ask whether the values are pandas objects, which ours never are. The first array is
-    made while pandas cannot be imported, so pyarrow notes "no pandas" for the arrays made
-    afterwards from numpy buffers and lists of numbers (the Parquet path's); the arrays and
-    the file are the same. An array made from a list of Python strings asks again and
-    imports pandas (measured with pyarrow 26), so a path that makes those pays for it
-    still. Only in a process of its own
-    (:attr:`_Casework.program`): afterwards pyarrow would take pandas objects for plain
-    sequences (a categorical column becomes strings)."""
-    if "pandas" in sys.modules:
-        return
-    import pyarrow as pa
-
-    class NoPandas:
-        """An import finder for which pandas is not installed."""
-
-        @staticmethod
-        def find_spec(name: str, *_: object) -> None:
-            if name.partition(".")[0] == "pandas":
-                raise ModuleNotFoundError("pandas is not imported here", name=name)
-
-    blocker = NoPandas()
-    sys.meta_path.insert(0, blocker)
-    try:
-        pa.array([], pa.int32())
-    finally:
-        sys.meta_path.remove(blocker)
 
 
 def _stream_findings(

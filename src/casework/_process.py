@@ -1,0 +1,59 @@
+"""Settings for a process that is casework's alone: the command line's, and each worker
+process :mod:`casework.parallel` starts. Light to import (the command line's start-up)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+__all__ = ["COMMAND_GC_THRESHOLDS", "arrow_without_pandas", "own_process"]
+
+#: The cyclic garbage collector's thresholds while a command runs (``gc.set_threshold``).
+#: A command makes and drops millions of small objects a chunk at a time; at Python's
+#: default (700, 10, 10) the collector's passes took a quarter of ``findings -f parquet``
+#: (docs/decisions.md#fewer-collections). Chunks are dropped whole, so the memory that
+#: waits for a pass stays bounded (+9 MB at 10,000 cases).
+COMMAND_GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def own_process() -> None:
+    """Set up a worker process as a command runs: the objects made so far (modules) left
+    out of the collector's passes, the passes made rare (:data:`COMMAND_GC_THRESHOLDS`),
+    and Arrow spared the import of pandas (:func:`arrow_without_pandas`). For a process
+    that ends when its work does (a pool's worker); the command line sets the same while
+    a command runs and puts them back afterwards (``casework.cli._few_collections``)."""
+    gc.freeze()
+    gc.set_threshold(*COMMAND_GC_THRESHOLDS)
+    arrow_without_pandas()
+
+
+def arrow_without_pandas() -> None:
+    """Spare the program, when it writes Arrow, the import of pandas (some 300 modules,
+    longer than writing a small file): pyarrow imports it on its first ``pa.array()`` to
+    ask whether the values are pandas objects, which ours never are. The first array is
+    made while pandas cannot be imported, so pyarrow notes "no pandas" for the arrays made
+    afterwards from numpy buffers and lists of numbers (the Parquet path's); the arrays and
+    the file are the same. An array made from a list of Python strings asks again and
+    imports pandas (measured with pyarrow 26), so a path that makes those pays for it
+    still. Only in a process of its own
+    (:attr:`casework.cli._Casework.program`, or a worker of
+    :mod:`casework.parallel`): afterwards pyarrow would take pandas objects for plain
+    sequences (a categorical column becomes strings)."""
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa  # noqa: PLC0415 (the module is light to import)
+
+    class NoPandas:
+        """An import finder for which pandas is not installed."""
+
+        @staticmethod
+        def find_spec(name: str, *_: object) -> None:
+            if name.partition(".")[0] == "pandas":
+                raise ModuleNotFoundError("pandas is not imported here", name=name)
+
+    blocker = NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([], pa.int32())
+    finally:
+        sys.meta_path.remove(blocker)
