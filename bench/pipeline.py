@@ -3,6 +3,7 @@
     python bench/pipeline.py --cases 10000            # every figure, one size
     python bench/pipeline.py --cases 10000 --reading  # json.loads and load_cases only
     python bench/pipeline.py --memory 10000,100000    # peak RSS of each command by size
+    python bench/pipeline.py --cases 100000 --interleaved 3  # commands / json.loads, medians
     python bench/pipeline.py --memory 1000000 --only validate,targets  # some commands
     python bench/pipeline.py --memory 1000,10000 --chart docs/img/performance.png
     python bench/pipeline.py --dask 500000            # 2 Dask workers against 1 and one process
@@ -31,9 +32,11 @@ kept under ``bench/.data/``), then measures, on that file:
 * N01-N03 by ``target_performance`` from the file (read into columns by
   ``read_column_chunks``), against the hand-written pandas
   script ``bench/oasys_targets_pandas.py`` on the same file (figures checked equal);
-* the command line (``validate``, ``findings`` as CSV and Parquet, ``targets``,
-  ``score``), each in its own process: wall time and peak resident memory (from
-  ``wait4``), so commands are measured as a user runs them.
+* the command line (``validate``, ``findings`` as CSV and Parquet, in one process and
+  with ``--jobs 2``, ``targets``, ``score``), each in its own process: wall time and
+  peak resident memory (from ``wait4``: with ``--jobs``, the largest of the processes,
+  not their sum), so commands are measured as a user runs them. ``--interleaved``
+  runs them in rounds with the yardstick in its own process, for medians.
 
 ``--dask SIZE`` runs one job on a file (``casework.scale``: the target tally of
 ``nps-2007-08`` for 2007-08 and the ``omi-2007`` inspection counts, as ``targets`` and
@@ -194,6 +197,13 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
         "findings parquet": [
             *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "f.parquet"),
         ],
+        "findings csv -j2": [
+            *cw, "findings", str(path), *rules, "-f", "csv", "-o", str(out / "f2.csv"), "-j", "2",
+        ],
+        "findings parquet -j2": [
+            *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "f2.parquet"),
+            "-j", "2",
+        ],
         "targets": [
             *cw, "targets", str(path), "--set", "2007-08", "--period", "2007-04-01..2008-03-31",
             "--as-of", day, "-f", "json", "-o", str(out / "t.json"),
@@ -203,6 +213,42 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
             "-o", str(out / "s.json"),
         ],
     }  # fmt: skip
+
+
+#: The yardstick (:func:`_parse_each`) in a process of its own, for :func:`interleaved`.
+_YARDSTICK = """
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as lines:
+    for line in lines:
+        json.loads(line)
+"""
+
+
+def interleaved(cases: int, seed: int, rounds: int, only: list[str] | None) -> None:
+    """The yardstick and each command, each in its own process, one after another in
+    ``rounds`` rounds (so the machine's load falls on all alike): the median of each and
+    its ratio to the yardstick's median. ``only``: these commands."""
+    path = case_file(cases, seed)
+    out = DATA / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    runs = {"json.loads (own process)": [sys.executable, "-c", _YARDSTICK, str(path)]}
+    runs |= {name: args for name, args in commands(path, out).items() if not only or name in only}
+    seen: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, args in runs.items():
+            os.sync()  # the last run's output written out first, not during this one
+            seconds, peak, _code = run_command(args)
+            seen[name].append((seconds, peak))
+    print(f"casework commands on {cases:,} cases (seed {seed}), {os.cpu_count()} CPUs, "
+          f"medians of {rounds} interleaved rounds")  # fmt: skip
+    print(f"  {'run':<26} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8}")
+    yardstick = statistics.median(s for s, _ in seen["json.loads (own process)"])
+    for name, timings in seen.items():
+        times = [s for s, _ in timings]
+        middle = statistics.median(times)
+        span = f"{min(times):.2f}-{max(times):.2f}"
+        peak = max(p for _, p in timings)
+        print(f"  {name:<26} {middle:>8.2f} {span:>14} {middle / yardstick:>13.1f} {peak:>8,.0f}")
 
 
 def _parse_each(path: Path) -> None:
@@ -515,8 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="COMMANDS",
-        help="with --memory: only these commands, comma-separated "
-        "(validate, findings csv, findings parquet, targets, score)",
+        help="with --memory or --interleaved: only these commands, comma-separated "
+        "(validate, findings csv, findings parquet, findings csv -j2, findings parquet -j2, "
+        "targets, score)",
     )
     parser.add_argument(
         "--commands-as-of",
@@ -527,6 +574,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--reading", action="store_true", help="only json.loads and load_cases (both ways)"
+    )
+    parser.add_argument(
+        "--interleaved",
+        metavar="ROUNDS",
+        type=int,
+        help="only the commands on --cases, each in its own process with json.loads, "
+        "ROUNDS rounds interleaved: medians and ratios (--only to pick commands)",
     )
     parser.add_argument(
         "--dask",
@@ -541,14 +595,16 @@ def main(argv: list[str] | None = None) -> int:
         help="with --dask: also write national-standards-2007 findings as a Parquet dataset",
     )
     args = parser.parse_args(argv)
+    only = None if args.only is None else [name.strip() for name in args.only.split(",")]
+    unknown = sorted(set(only or ()) - set(commands(Path("-"), Path("-"))))
+    if unknown:
+        parser.error(f"--only: no command named {', '.join(unknown)}")
     _compiled()
     if args.dask:
         scale_out(args.dask, args.seed, args.dask_parts, args.dask_findings)
+    elif args.interleaved:
+        interleaved(args.cases, args.seed, args.interleaved, only)
     elif args.memory:
-        only = None if args.only is None else [name.strip() for name in args.only.split(",")]
-        unknown = sorted(set(only or ()) - set(commands(Path("-"), Path("-"))))
-        if unknown:
-            parser.error(f"--only: no command named {', '.join(unknown)}")
         sizes = [int(size) for size in args.memory.split(",")]
         memory(sizes, args.seed, args.chart, only, args.commands_as_of)
     else:
