@@ -9,16 +9,21 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
 from casework.model import Case
 from casework.report import findings_report
 from casework.rules import evaluate, ruleset
+from casework.rules.engine import Evidence
 from casework.stream import (
     FINDINGS_SCHEMA,
     FindingsWriter,
     chunked,
     evaluate_chunks,
+    evidence_line,
+    evidence_lines,
     findings_batch,
 )
 
@@ -105,3 +110,25 @@ def test_writer_misuse_is_a_clear_error(tmp_path: Path) -> None:
         FindingsWriter(tmp_path / "x.csv", "csv", stream=io.StringIO())
     with pytest.raises(ValueError, match="cannot stream findings as 'html'"):
         FindingsWriter(tmp_path / "x.html", "html")  # type: ignore[arg-type]
+
+
+_VALUES = st.one_of(
+    st.dates(),
+    st.integers(),
+    st.text(max_size=8),
+    st.booleans(),
+    st.fractions(),
+    st.none(),
+    st.datetimes(),  # a date too (a subclass): written as plain_value writes it
+)
+_ITEMS = st.builds(
+    Evidence, label=st.text(max_size=6), value=_VALUES, source=st.none() | st.text(max_size=4)
+)
+
+
+@given(st.lists(st.lists(_ITEMS, max_size=4).map(tuple), max_size=6))
+def test_evidence_lines_are_each_findings_evidence_line(
+    evidence: list[tuple[Evidence, ...]],
+) -> None:
+    shared = [*evidence, *evidence[:2]]  # tuples met again are written from the first time
+    assert evidence_lines(shared) == [evidence_line(items) for items in shared]
