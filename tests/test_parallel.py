@@ -239,3 +239,20 @@ def test_a_process_that_dies_is_one_line(
     ]
     assert "Traceback" not in out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_is_told_part_by_part(
+    case_file: Path, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    told: list[int] = []
+    written = write_findings(
+        case_file, tmp_path / "f.csv", _job(calendar, "csv"), jobs=1, parts=3, done=told.append
+    )
+    assert len(told) == 3
+    assert told == sorted(told)
+    assert told[-1] == written.records == 79
+    code, _, err = invoke(
+        "findings", str(case_file), *RULES, "-o", str(tmp_path / "g.csv"), "-j", "2", "--progress"
+    )
+    assert code == EXIT_INPUT
+    assert "loaded 79 records" in err

@@ -380,3 +380,22 @@ def test_a_kernel_is_found_whichever_module_was_imported_first() -> None:
     )
     assert with_kernel > 20
     assert registered == len(KERNELS)
+
+
+def test_a_worker_of_findings_jobs_is_set_up_as_the_program() -> None:
+    """``casework.parallel``'s processes run as a command runs: the collector's passes
+    rare and the objects made before left out of them, and no pandas imported by Arrow."""
+    code = (
+        "import gc, json, sys\n"
+        "from casework.parallel import _worker\n"
+        "from casework._process import COMMAND_GC_THRESHOLDS\n"
+        "before = gc.get_freeze_count()\n"
+        "_worker()\n"
+        "import numpy as np, pyarrow as pa\n"
+        "pa.array(np.arange(3))  # asks for pandas when not set up\n"
+        "assert gc.get_threshold() == COMMAND_GC_THRESHOLDS, gc.get_threshold()\n"
+        "assert gc.get_freeze_count() > before\n"
+    )
+    loaded = _modules_after(code)
+    assert "pyarrow" in loaded
+    assert not {name for name in loaded if name.split(".")[0] == "pandas"}

@@ -32,8 +32,8 @@ def arrow_without_pandas() -> None:
     longer than writing a small file): pyarrow imports it on its first ``pa.array()`` to
     ask whether the values are pandas objects, which ours never are. The first array is
     made while pandas cannot be imported, so pyarrow notes "no pandas" for the arrays made
-    afterwards from numpy buffers and lists of numbers (the Parquet path's); the arrays and
-    the file are the same. An array made from a list of Python strings asks again and
+    afterwards from numpy buffers (the Parquet path's); the arrays and the file are the
+    same. An array made from a Python list (of strings, and of numbers too) asks again and
     imports pandas (measured with pyarrow 26), so a path that makes those pays for it
     still. Only in a process of its own
     (:attr:`casework.cli._Casework.program`, or a worker of

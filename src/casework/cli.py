@@ -1258,7 +1258,8 @@ def _parallel_findings(
     partial = output.with_name(output.name + ".part")
     try:
         try:
-            written = write_findings(file, partial, job, jobs=jobs)
+            with _reading_progress(file) as progress:
+                written = write_findings(file, partial, job, jobs=jobs, done=progress.update)
         except PartRuleError as exc:
             raise _rule_failed(exc.where, exc.outside_calendar, calendar) from None
         except LookupError as exc:

@@ -280,6 +280,7 @@ def write_findings(
     *,
     jobs: int = 2,
     parts: int | None = None,
+    done: Callable[[int], object] | None = None,
 ) -> WrittenFindings:
     """Write the findings of a JSON Lines case file to ``output`` using ``jobs`` processes.
 
@@ -291,7 +292,8 @@ def write_findings(
     Errors are those of one process: :class:`~casework.CaseFileError` for a file with no
     records, :class:`~casework.stream.MixedDatesError`, ``LookupError`` when no rule set is
     in force on the cases' date, :class:`PartRuleError` when a rule raised. On an error
-    nothing is left at ``output`` or beside it.
+    nothing is left at ``output`` or beside it. ``done``, if given, is called with the
+    records read so far each time a part is put in the output (for progress).
 
     In a script (not a notebook) call it under ``if __name__ == "__main__":``: each process
     is started afresh and imports the script's main module.
@@ -321,6 +323,8 @@ def write_findings(
                     result = run(i, reject).result()
                 results.append(result)
                 _one_date(results, job)
+                if done is not None:
+                    done(sum(written.records for written in results))
                 if outs[i] != target:
                     joined.add(outs[i])
                     outs[i].unlink()
