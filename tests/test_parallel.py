@@ -256,3 +256,9 @@ def test_progress_is_told_part_by_part(
     )
     assert code == EXIT_INPUT
     assert "loaded 79 records" in err
+
+
+def test_parts_are_four_a_process_and_at_most_part_bytes() -> None:
+    assert parallel._parts(0, 2) == 2 * parallel.PARTS_PER_JOB
+    assert parallel._parts(parallel.PART_BYTES * 8, 2) == 8
+    assert parallel._parts(parallel.PART_BYTES * 100 + 1, 2) == 101  # none over PART_BYTES

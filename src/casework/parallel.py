@@ -12,10 +12,11 @@ one per chunk of each part).
 
 Every record is still accounted for as one pass accounts for it: each part numbers
 its records by their place in the whole file, and a case reference that an earlier
-part used is found from the parts' references
-(:func:`casework.scale.repeats_across`); a part that holds one is run again with it
-rejected, naming the record that used it first. Without an assessment date the parts
-must agree on the cases' own (:class:`~casework.stream.MixedDatesError`).
+part used is found by the parent from the parts' references, held as one pass holds
+them (:class:`casework._seen.SeenReferences`, 4 bytes a case); a part that holds one
+is run again with it rejected, naming the record that used it first. Without an
+assessment date the parts must agree on the cases' own
+(:class:`~casework.stream.MixedDatesError`).
 
 Processes are started with ``spawn`` (the same on every platform; a forked copy of a
 process that has started Arrow's threads is not safe). Each holds one chunk at a time,
@@ -41,17 +42,24 @@ import numpy as np
 import pyarrow as pa
 
 from casework._process import own_process
+from casework._seen import SeenReferences
 from casework.calendar import CalendarError, WorkingCalendar
 from casework.columnar import evaluate_columns
 from casework.columnar.columns import day_number, from_day_number
-from casework.columnar.reader import Native, read_column_chunks, read_jsonl_chunks
+from casework.columnar.reader import (
+    _DEFAULT_LIMITS,
+    Native,
+    _references_read_back,
+    read_column_chunks,
+    read_jsonl_chunks,
+)
 from casework.io import CaseError, _format_of, read_summary
 from casework.report.findings import select_table
 from casework.rules.engine import RuleError
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.registry import ruleset_in_force
 from casework.rules.ruleset import RuleSet
-from casework.scale import PartResult, Span, Window, repeats_across, split_file
+from casework.scale import PartResult, Span, Window, split_file
 from casework.stream import (
     DEFAULT_CHUNK,
     FINDINGS_SCHEMA,
@@ -284,9 +292,10 @@ def write_findings(
 ) -> WrittenFindings:
     """Write the findings of a JSON Lines case file to ``output`` using ``jobs`` processes.
 
-    The file is cut into ``parts`` parts (:data:`PARTS_PER_JOB` per process by default)
-    and each is run by :func:`write_part` in a pool of ``jobs`` processes (in this process
-    when ``jobs`` is 1). Each part is put in ``output`` as soon as it and the parts before
+    The file is cut into ``parts`` parts (by default :data:`PARTS_PER_JOB` per process,
+    more for a file larger than that many :data:`PART_BYTES`) and each is run by
+    :func:`write_part` in a pool of ``jobs`` processes (in this process when ``jobs`` is
+    1). Each part is put in ``output`` as soon as it and the parts before
     it are done, in file order, while the later parts run. CSV and JSON Lines come out byte
     for byte as one process writes them, Parquet with the same rows in the same order.
     Errors are those of one process: :class:`~casework.CaseFileError` for a file with no
@@ -301,7 +310,7 @@ def write_findings(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     source, target = Path(path), Path(output)
-    spans = split_file(source, parts or jobs * PARTS_PER_JOB)
+    spans = split_file(source, parts or _parts(source.stat().st_size, jobs))
     outs = [
         target if i == 0 and job.format != "parquet" else _part_path(target, i)
         for i in range(len(spans))
@@ -315,13 +324,14 @@ def write_findings(
                     write_part, source, spans[i], job, outs[i], header=i == 0, reject=reject
                 )
 
+            seen = SeenReferences(_references_read_back(source, job.as_of, _DEFAULT_LIMITS))
             pending = [run(i) for i in range(len(spans))]
             for i, future in enumerate(pending):
                 result = future.result()
-                reject = _used_before(results, result)
+                reject = _used_before(seen, result)
                 if reject:  # run again, rejecting what an earlier part used
                     result = run(i, reject).result()
-                results.append(result)
+                results.append(_counted(result))
                 _one_date(results, job)
                 if done is not None:
                     done(sum(written.records for written in results))
@@ -340,18 +350,38 @@ def write_findings(
     return WrittenFindings(tuple(results), _one_date(results, job))
 
 
-#: Parts a file is cut into for each process (:func:`write_findings`): smaller parts even
-#: out the processes' shares, and a part is put in the output while later ones run.
+#: Parts a file is cut into for each process (:func:`write_findings`), at the least:
+#: smaller parts even out the processes' shares, and a part is put in the output while
+#: later ones run.
 PARTS_PER_JOB: Final = 4
+#: The most bytes of a file in one part: a process keeps a part's references until the
+#: part is done (about 100 bytes a case), so parts stay this small whatever the file's
+#: size (32 MiB: about 9,000 bench cases).
+PART_BYTES: Final = 32 << 20
 
 
-def _used_before(earlier: Sequence[WrittenPart], part: WrittenPart) -> dict[int, int]:
-    """The records of ``part`` whose reference an ``earlier`` part used: ``{line: first
-    line}`` (repeats within the part are the part's own to find)."""
-    if not earlier:
-        return {}
-    found = repeats_across([*earlier, part]).get(part.span.index, {})
-    return {line: first for line, first in found.items() if first < part.span.first_line}
+def _parts(size: int, jobs: int) -> int:
+    """How many parts a file of ``size`` bytes is cut into for ``jobs`` processes."""
+    return max(jobs * PARTS_PER_JOB, -(-size // PART_BYTES))
+
+
+def _used_before(seen: SeenReferences, part: WrittenPart) -> dict[int, int]:
+    """The records of ``part`` whose reference an earlier part used: ``{line: first
+    line}``, from ``seen``, the references of the parts before it (4 bytes a case:
+    :class:`casework._seen.SeenReferences`), which then holds this part's too. The part
+    has rejected the repeats within it itself, so its accepted references are distinct."""
+    lines = part.lines.to_pylist()
+    firsts = seen.check(part.references.to_pylist(), lines)
+    return {line: first for line, first in zip(lines, firsts, strict=True) if first is not None}
+
+
+def _counted(part: WrittenPart) -> WrittenPart:
+    """A part without its references (checked, and held compactly in the parent)."""
+    return attrs.evolve(part, references=_NONE, lines=_NO_LINES)
+
+
+_NONE = pa.array([], type=pa.string())
+_NO_LINES = pa.array([], type=pa.int64())
 
 
 class _Joined:

@@ -28,7 +28,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import attrs
 import pyarrow as pa
@@ -265,19 +265,7 @@ def _joined(arrays: list[pa.Array], kind: pa.DataType) -> pa.Array:
     return pa.concat_arrays(arrays) if arrays else pa.array([], type=kind)
 
 
-class Referenced(Protocol):
-    """A part's accepted references and their lines (:class:`PartResult` and
-    :class:`casework.parallel.WrittenPart` have them)."""
-
-    @property
-    def span(self) -> Span: ...  # pragma: no cover - a protocol
-    @property
-    def references(self) -> pa.Array: ...  # pragma: no cover
-    @property
-    def lines(self) -> pa.Array: ...  # pragma: no cover
-
-
-def repeats_across(parts: Sequence[Referenced]) -> dict[int, dict[int, int]]:
+def repeats_across(parts: Sequence[PartResult]) -> dict[int, dict[int, int]]:
     """Records whose reference an earlier part already used: ``{part: {line: first line}}``."""
     if len(parts) < 2:
         return {}
