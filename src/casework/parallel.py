@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterator, Sequence
@@ -51,7 +50,6 @@ from casework.columnar.reader import (
     Native,
     _references_read_back,
     read_column_chunks,
-    read_jsonl_chunks,
 )
 from casework.io import CaseError, _format_of, read_summary
 from casework.report.findings import select_table
@@ -59,7 +57,7 @@ from casework.rules.engine import RuleError
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.registry import ruleset_in_force
 from casework.rules.ruleset import RuleSet
-from casework.scale import PartResult, Span, Window, split_file
+from casework.scale import PartRead, PartResult, Span, split_file
 from casework.stream import (
     DEFAULT_CHUNK,
     FINDINGS_SCHEMA,
@@ -200,31 +198,15 @@ def write_part(
     one file. ``reject`` is :func:`casework.scale.run_part`'s: records whose reference an
     earlier part used.
     """
-    errors: list[CaseError] = []
-    references: list[pa.Array] = []
-    lines: list[pa.Array] = []
+    reading = PartRead(
+        path, span, size=job.chunk_size, as_of=job.as_of, reject=reject, native=job.native
+    )
     assessed_on = job.as_of
     chosen: RuleSet | None = None
     count = 0
     with contextlib.ExitStack() as stack:
         write = _part_writer(stack, job.format, Path(out), header)
-        stream = stack.enter_context(Path(path).open("rb"))
-        part = stack.enter_context(io.BufferedReader(Window(stream, span)))
-        chunks = read_jsonl_chunks(
-            part,
-            first_line=span.first_line,
-            as_of=job.as_of,
-            size=job.chunk_size,
-            repeats=reject,
-            native=job.native,
-        )
-        for chunk in chunks:
-            errors.extend(chunk.errors)
-            columns = chunk.columns
-            if not len(columns):
-                continue
-            references.append(pa.array(columns.raw["case"]["reference"], type=pa.string()))
-            lines.append(pa.array(chunk.numbers, type=pa.int64()))
+        for columns in reading.columns():
             if job.as_of is None:
                 dates = columns.record_as_of
                 if assessed_on is None:
@@ -251,13 +233,9 @@ def write_part(
             write(found)
             count += len(found)
     return WrittenPart(
-        span=span,
-        accepted=sum(len(chunk) for chunk in references),
-        errors=tuple(errors),
-        references=_joined(references, pa.string()),
-        lines=_joined(lines, pa.int64()),
+        **reading.accounted(),
         findings=count,
-        assessed_on=assessed_on if references else None,
+        assessed_on=assessed_on if reading.accepted else None,
     )
 
 
@@ -275,10 +253,6 @@ def _part_writer(
         batches.write_batch(table_batch(found))
 
     return write
-
-
-def _joined(arrays: list[pa.Array], kind: pa.DataType) -> pa.Array:
-    return pa.concat_arrays(arrays) if arrays else pa.array([], type=kind)
 
 
 def write_findings(

@@ -35,8 +35,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casework.calendar import WorkingCalendar
-from casework.columnar import evaluate_columns
-from casework.columnar.reader import read_jsonl_chunks
+from casework.columnar import CaseColumns, evaluate_columns
+from casework.columnar.reader import DEFAULT_NATIVE, Native, read_jsonl_chunks
 from casework.inspection_tally import InspectionTally, countable_on_columns
 from casework.io import CaseError
 from casework.performance import Period, TargetTally
@@ -53,6 +53,7 @@ from casework.stream import (
 __all__ = [
     "PLAIN_FINDINGS_SCHEMA",
     "Job",
+    "PartRead",
     "PartResult",
     "Span",
     "Window",
@@ -194,29 +195,92 @@ class Window(io.RawIOBase):
         return len(data)
 
 
+class PartRead:
+    """One part of a JSON Lines file read a chunk at a time into columns
+    (:func:`casework.columnar.reader.read_jsonl_chunks` over the part's bytes, its lines
+    numbered as in the whole file), keeping what accounts for its records: the rejected
+    records' errors, and the accepted cases' references and line numbers.
+
+    ``as_of`` and ``native`` mean what they mean for the reader; ``reject`` maps line
+    numbers to the earlier line whose reference they repeat (:func:`repeats_across`).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        span: Span,
+        *,
+        size: int = DEFAULT_CHUNK,
+        as_of: dt.date | None = None,
+        reject: Mapping[int, int] | None = None,
+        native: Native = DEFAULT_NATIVE,
+    ) -> None:
+        self.path = Path(path)
+        self.span = span
+        self.errors: list[CaseError] = []
+        self._size, self._as_of, self._reject, self._native = size, as_of, reject, native
+        self._references: list[pa.Array] = []
+        self._lines: list[pa.Array] = []
+
+    def columns(self) -> Iterator[CaseColumns]:
+        """The accepted records of each chunk, in file order (chunks with none left out)."""
+        with self.path.open("rb") as stream, io.BufferedReader(Window(stream, self.span)) as part:
+            chunks = read_jsonl_chunks(
+                part,
+                first_line=self.span.first_line,
+                as_of=self._as_of,
+                size=self._size,
+                repeats=self._reject,
+                native=self._native,
+            )
+            for chunk in chunks:
+                self.errors.extend(chunk.errors)
+                columns = chunk.columns
+                if not len(columns):
+                    continue
+                self._references.append(
+                    pa.array(columns.raw["case"]["reference"], type=pa.string())
+                )
+                self._lines.append(pa.array(chunk.numbers, type=pa.int64()))
+                yield columns
+
+    @property
+    def accepted(self) -> int:
+        """Cases accepted so far."""
+        return sum(len(chunk) for chunk in self._references)
+
+    def accounted(self) -> dict[str, Any]:
+        """What a :class:`PartResult` says of the records read: ``span``, ``accepted``,
+        ``errors``, ``references`` and ``lines``."""
+        return {
+            "span": self.span,
+            "accepted": self.accepted,
+            "errors": tuple(self.errors),
+            "references": _joined(self._references, pa.string()),
+            "lines": _joined(self._lines, pa.int64()),
+        }
+
+
 def run_part(
     path: str | Path, span: Span, job: Job, *, reject: Mapping[int, int] | None = None
 ) -> PartResult:
     """Read, validate and evaluate one part of a JSON Lines file.
 
-    The part is read a chunk at a time straight into columns
-    (:func:`casework.columnar.reader.read_jsonl_chunks`: a record's ``Case`` is built
-    only if a rule without a kernel, or a count, asks for it), evaluated on them
-    (:func:`casework.columnar.evaluate_columns`), counted on them (:meth:`TargetTally.add_columns`,
-    :meth:`InspectionTally.add_columns`) and, with ``job.findings_dir``, written
-    from them (:meth:`FindingColumns.explain`). ``reject`` maps line numbers to the
-    earlier line whose reference they repeat (found by :func:`repeats_across`);
-    those records are rejected as a single pass over the whole file would reject them.
+    The part is read a chunk at a time straight into columns (:class:`PartRead`: a
+    record's ``Case`` is built only if a rule without a kernel, or a count, asks for
+    it), evaluated on them (:func:`casework.columnar.evaluate_columns`), counted on them
+    (:meth:`TargetTally.add_columns`, :meth:`InspectionTally.add_columns`) and, with
+    ``job.findings_dir``, written from them (:meth:`FindingColumns.explain`). ``reject``
+    maps line numbers to the earlier line whose reference they repeat (found by
+    :func:`repeats_across`); those records are rejected as a single pass over the whole
+    file would reject them.
     """
-    target = Path(path)
     rules = job.rules()
     tally = job.tally(span.index)
     inspection = InspectionTally(partition=span.index) if job.score else None
     on_columns = inspection is None or countable_on_columns(rules)
     options = dict(job.options)
-    errors: list[CaseError] = []
-    references: list[pa.Array] = []
-    lines: list[pa.Array] = []
+    reading = PartRead(path, span, size=job.chunk_size, reject=reject)
     count = 0
     parquet = None
     with contextlib.ExitStack() as stack:
@@ -224,17 +288,7 @@ def run_part(
         if job.findings_dir is not None:
             parquet = str(Path(job.findings_dir) / f"part-{span.index:05d}.parquet")
             writer = stack.enter_context(FindingsWriter(parquet, "parquet"))
-        stream = stack.enter_context(target.open("rb"))
-        part = stack.enter_context(io.BufferedReader(Window(stream, span)))
-        for chunk in read_jsonl_chunks(
-            part, first_line=span.first_line, size=job.chunk_size, repeats=reject
-        ):
-            errors.extend(chunk.errors)
-            columns = chunk.columns
-            if not len(columns):
-                continue
-            references.append(pa.array(columns.raw["case"]["reference"], type=pa.string()))
-            lines.append(pa.array(chunk.numbers, type=pa.int64()))
+        for columns in reading.columns():
             answered = evaluate_columns(
                 columns, rules, as_of=job.as_of, calendar=job.calendar, options=options
             )
@@ -249,11 +303,7 @@ def run_part(
             if writer is not None:
                 writer.write(answered.explain())
     return PartResult(
-        span=span,
-        accepted=sum(len(chunk) for chunk in references),
-        errors=tuple(errors),
-        references=_joined(references, pa.string()),
-        lines=_joined(lines, pa.int64()),
+        **reading.accounted(),
         findings=count,
         tally=tally,
         parquet=parquet,
