@@ -1095,8 +1095,8 @@ def validate(
     show_default=True,
     metavar="N",
     help="Processes to use for a JSON Lines file written to --output as csv, jsonl or "
-    "parquet: the file is cut into N parts, run side by side and put together in order "
-    "(the same findings; about N times the memory).",
+    "parquet: the file is cut into parts, run on N processes side by side and put together "
+    "in order (the same findings; about N times the memory).",
 )
 @_output_options((*FORMATS, *STREAM_FORMATS))
 def findings(
