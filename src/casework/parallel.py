@@ -27,6 +27,7 @@ at 10,000 cases starting them costs about what they save (docs/performance.md).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import multiprocessing
@@ -299,9 +300,9 @@ def write_findings(
                 )
 
             seen = SeenReferences(_references_read_back(source, job.as_of, _DEFAULT_LIMITS))
-            pending = [run(i) for i in range(len(spans))]
-            for i, future in enumerate(pending):
-                result = future.result()
+            pending = collections.deque(run(i) for i in range(len(spans)))
+            for i in range(len(spans)):
+                result = pending.popleft().result()  # (a future done with is let go)
                 reject = _used_before(seen, result)
                 if reject:  # run again, rejecting what an earlier part used
                     result = run(i, reject).result()
