@@ -355,8 +355,8 @@ def _counted(part: WrittenPart) -> WrittenPart:
     return attrs.evolve(part, references=_NONE, lines=_NO_LINES)
 
 
-_NONE = pa.array([], type=pa.string())
-_NO_LINES = pa.array([], type=pa.int64())
+_NONE = pa.nulls(0, pa.string())  # (an array from a list would import pandas)
+_NO_LINES = pa.nulls(0, pa.int64())
 
 
 class _Joined:
