@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pickle
 import re
+import signal
+import subprocess
 import sys
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -262,3 +266,45 @@ def test_parts_are_four_a_process_and_at_most_part_bytes() -> None:
     assert parallel._parts(0, 2) == 2 * parallel.PARTS_PER_JOB
     assert parallel._parts(parallel.PART_BYTES * 8, 2) == 8
     assert parallel._parts(parallel.PART_BYTES * 100 + 1, 2) == 101  # none over PART_BYTES
+
+
+def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path) -> None:
+    """A parent killed outright (no clean-up of its own) leaves no worker running."""
+    source = tmp_path / "cases.jsonl"
+    records = (json.dumps(record) for record in case_records(21, 600, AS_OF))
+    source.write_text("\n".join(records) + "\n", encoding="utf-8")
+    script = tmp_path / "killed.py"
+    script.write_text(
+        "import datetime as dt, multiprocessing, os, signal, sys\n"
+        "from casework import WorkingCalendar\n"
+        "from casework.parallel import FindingsJob, write_findings\n"
+        "def killed(_records):\n"
+        "    print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "if __name__ == '__main__':\n"
+        "    job = FindingsJob(format='csv', calendar=WorkingCalendar.england_and_wales(),\n"
+        "                      ruleset='national-standards-2007',\n"
+        f"                      as_of=dt.date.fromisoformat('{AS_OF}'))\n"
+        f"    write_findings(sys.argv[1], sys.argv[2], job, jobs=2, parts=60, done=killed)\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, str(script), str(source), str(tmp_path / "out.csv")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode == -signal.SIGKILL
+    workers = [int(pid) for pid in run.stdout.split()]
+    assert len(workers) >= 2  # the two workers (and the resource tracker)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not [pid for pid in workers if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split(") ")[1].startswith("Z"))

@@ -31,7 +31,10 @@ import collections
 import contextlib
 import datetime as dt
 import multiprocessing
+import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -410,8 +413,22 @@ def _pool(jobs: int) -> Iterator[Executor]:
 def _worker() -> None:
     """Each worker process is set up as a command's process
     (:func:`casework._process.own_process`), this module's imports made first (so they are
-    among the objects left out of the collector's passes)."""
+    among the objects left out of the collector's passes), and ends if the process that
+    started it ends (killed, say) instead of running its parts on with no one to read them."""
     own_process()
+    parent = os.getppid()
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+#: How often a worker looks whether the process that started it is still there.
+PARENT_CHECK_SECONDS: Final = 1.0
+
+
+def _end_with(parent: int) -> None:
+    """End this process when its parent has gone (it is then another's child)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 class _InProcess(Executor):
