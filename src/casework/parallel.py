@@ -41,14 +41,12 @@ from pathlib import Path
 from typing import Any, Final, Self
 
 import attrs
-import numpy as np
 import pyarrow as pa
 
 from casework._process import own_process
 from casework._seen import SeenReferences
 from casework.calendar import CalendarError, WorkingCalendar
 from casework.columnar import evaluate_columns
-from casework.columnar.columns import day_number, from_day_number
 from casework.columnar.reader import (
     _DEFAULT_LIMITS,
     Native,
@@ -69,6 +67,7 @@ from casework.stream import (
     FindingsWriter,
     MixedDatesError,
     StreamFormat,
+    cases_own_date,
     table_batch,
 )
 
@@ -212,11 +211,7 @@ def write_part(
         write = _part_writer(stack, job.format, Path(out), header)
         for columns in reading.columns():
             if job.as_of is None:
-                dates = columns.record_as_of
-                if assessed_on is None:
-                    assessed_on = from_day_number(int(dates[0]))
-                if bool(np.any(dates != day_number(assessed_on))):
-                    raise MixedDatesError(MIXED_DATES)
+                assessed_on = cases_own_date(columns, assessed_on)
             assert assessed_on is not None
             if chosen is None:
                 chosen = job.chosen(assessed_on)

@@ -56,7 +56,6 @@ __all__ = [
     "PartRead",
     "PartResult",
     "Span",
-    "Window",
     "evaluate_batch",
     "evaluate_batches",
     "merge_parts",
@@ -174,9 +173,9 @@ class PartResult:
         return self.accepted + len(self.errors)
 
 
-class Window(io.RawIOBase):
+class _Window(io.RawIOBase):
     """The bytes of one part of a file, read from the file as they are asked for
-    (``io.BufferedReader(Window(stream, span))`` reads the part as a file)."""
+    (``io.BufferedReader(_Window(stream, span))`` reads the part as a file)."""
 
     def __init__(self, stream: IO[bytes], span: Span) -> None:
         super().__init__()
@@ -224,7 +223,7 @@ class PartRead:
 
     def columns(self) -> Iterator[CaseColumns]:
         """The accepted records of each chunk, in file order (chunks with none left out)."""
-        with self.path.open("rb") as stream, io.BufferedReader(Window(stream, self.span)) as part:
+        with self.path.open("rb") as stream, io.BufferedReader(_Window(stream, self.span)) as part:
             chunks = read_jsonl_chunks(
                 part,
                 first_line=self.span.first_line,

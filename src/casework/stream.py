@@ -70,6 +70,7 @@ __all__ = [
     "MixedDatesError",
     "StreamFormat",
     "StreamedRead",
+    "cases_own_date",
     "chunked",
     "evaluate_chunks",
     "evidence_line",
@@ -568,12 +569,21 @@ class StreamedRead:
             if self.as_of is not None:
                 self.assessed_on = self.as_of
             else:
-                dates = columns.record_as_of
-                if self.assessed_on is None:
-                    self.assessed_on = from_day_number(int(dates[0]))
-                if self.one_date and bool(np.any(dates != day_number(self.assessed_on))):
-                    raise MixedDatesError(MIXED_DATES)
+                self.assessed_on = cases_own_date(columns, self.assessed_on, self.one_date)
             yield columns
+
+
+def cases_own_date(columns: CaseColumns, settled: dt.date | None, one_date: bool = True) -> dt.date:
+    """The assessment date a chunk's cases give when none was asked for: ``settled`` (the
+    date of the cases read before), or else the first case's own; with ``one_date``, a
+    case recorded as at another date raises :class:`MixedDatesError`."""
+    dates = columns.record_as_of
+    if settled is None:
+        settled = from_day_number(int(dates[0]))
+        assert settled is not None  # (a case's as_of is a required date)
+    if one_date and bool(np.any(dates != day_number(settled))):
+        raise MixedDatesError(MIXED_DATES)
+    return settled
 
 
 class MixedDatesError(ValueError):
