@@ -204,6 +204,14 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
             *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "f2.parquet"),
             "-j", "2",
         ],
+        "findings parquet --no-reasons": [
+            *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "fb.parquet"),
+            "--no-reasons",
+        ],
+        "findings parquet --no-reasons -j2": [
+            *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "fb2.parquet"),
+            "--no-reasons", "-j", "2",
+        ],
         "targets": [
             *cw, "targets", str(path), "--set", "2007-08", "--period", "2007-04-01..2008-03-31",
             "--as-of", day, "-f", "json", "-o", str(out / "t.json"),
@@ -241,14 +249,14 @@ def interleaved(cases: int, seed: int, rounds: int, only: list[str] | None) -> N
             seen[name].append((seconds, peak))
     print(f"casework commands on {cases:,} cases (seed {seed}), {os.cpu_count()} CPUs, "
           f"medians of {rounds} interleaved rounds")  # fmt: skip
-    print(f"  {'run':<26} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8}")
+    print(f"  {'run':<36} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8}")
     yardstick = statistics.median(s for s, _ in seen["json.loads (own process)"])
     for name, timings in seen.items():
         times = [s for s, _ in timings]
         middle = statistics.median(times)
         span = f"{min(times):.2f}-{max(times):.2f}"
         peak = max(p for _, p in timings)
-        print(f"  {name:<26} {middle:>8.2f} {span:>14} {middle / yardstick:>13.1f} {peak:>8,.0f}")
+        print(f"  {name:<36} {middle:>8.2f} {span:>14} {middle / yardstick:>13.1f} {peak:>8,.0f}")
 
 
 def _parse_each(path: Path) -> None:
@@ -398,7 +406,7 @@ def memory(
                 continue
             seconds, peak, _ = run_command(args)
             table.setdefault(name, []).append((size, seconds, peak))
-            print(f"  {name:<14} {size:>9,} cases {seconds:>8.1f} s {size / seconds:>8,.0f}/s "
+            print(f"  {name:<34} {size:>9,} cases {seconds:>8.1f} s {size / seconds:>8,.0f}/s "
                   f"{peak:>8,.0f} MB peak", flush=True)  # fmt: skip
     if chart is not None:
         import matplotlib  # noqa: PLC0415  (optional: only for --chart)
@@ -563,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="COMMANDS",
         help="with --memory or --interleaved: only these commands, comma-separated "
         "(validate, findings csv, findings parquet, findings csv -j2, findings parquet -j2, "
-        "targets, score)",
+        "findings parquet --no-reasons, findings parquet --no-reasons -j2, targets, score)",
     )
     parser.add_argument(
         "--commands-as-of",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from casework.report import (
     select_findings,
 )
 from casework.rules import evaluate
+from casework.stream import UNWORDED_FINDINGS_SCHEMA, WORDS
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -84,6 +87,49 @@ def test_cases_recorded_as_at_two_dates_need_an_as_of(tmp_path: Path, examples: 
         "findings", str(source), "--as-of", "2008-01-15", "-o", str(tmp_path / "f.parquet")
     )
     assert code == 0
+
+
+def test_no_reasons_with_picked_and_pseudonymised_cases(examples: Path, tmp_path: Path) -> None:
+    # cases picked by reference and pseudonymised are evaluated as Finding objects
+    cases = str(examples / "cases.json")
+    picked = ("--case", "EX-0003", "--case", "EX-0001", "--pseudonymise")
+    code, worded, _ = invoke("findings", cases, *picked, "--format", "jsonl")
+    assert code == 0
+    code, bare, _ = invoke("findings", cases, *picked, "--format", "jsonl", "--no-reasons")
+    assert code == 0
+    expected = [json.loads(line) for line in worded.splitlines()]
+    for record in expected:
+        for name in WORDS:
+            del record[name]
+    assert [json.loads(line) for line in bare.splitlines()] == expected
+    assert {record["case_ref"] for record in expected} == {"CASE-0001", "CASE-0002"}
+    code, printed, _ = invoke("findings", cases, *picked, "--format", "csv", "--no-reasons")
+    assert code == 0  # to stdout too
+    rows = list(csv.DictReader(io.StringIO(printed, newline="")))
+    assert list(rows[0]) == [field.name for field in UNWORDED_FINDINGS_SCHEMA]
+    assert [row["rule_id"] for row in rows] == [record["rule_id"] for record in expected]
+    out = tmp_path / "bare.parquet"
+    code, _, _ = invoke("findings", cases, *picked, "--no-reasons", "-o", str(out))
+    assert code == 0
+    assert pq.read_table(out).to_pylist() == [
+        {**record, "source": "; ".join(record["source"]), "as_of": dt.date(2007, 10, 15)}
+        | {name: _date(record[name]) for name in ("trigger", "due", "done")}
+        for record in expected
+    ]
+
+
+def _date(text: object) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(str(text))
+
+
+@pytest.mark.parametrize("format", ["text", "json", "html", "markdown"])
+def test_no_reasons_for_a_report_is_one_line(examples: Path, format: str) -> None:
+    code, _, err = invoke(
+        "findings", str(examples / "cases.json"), "--format", format, "--no-reasons"
+    )
+    assert code == 2
+    assert f"--no-reasons writes findings as csv, jsonl or parquet, not {format}" in err
+    assert "Traceback" not in err
 
 
 def test_parquet_needs_a_file(examples: Path) -> None:

@@ -4,7 +4,9 @@ record accounted for alike, and the same messages and exit codes."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import pickle
@@ -26,7 +28,7 @@ from casework import WorkingCalendar, parallel
 from casework.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from casework.io import CaseFileError
 from casework.parallel import FindingsJob, PartRuleError, write_findings
-from casework.stream import MixedDatesError
+from casework.stream import UNWORDED_FINDINGS_SCHEMA, WORDS, MixedDatesError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import case_records
@@ -82,6 +84,41 @@ def test_two_processes_write_what_one_writes(case_file: Path, tmp_path: Path, fo
     else:
         assert two.read_bytes() == one.read_bytes()
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([one.name, two.name])
+
+
+def _rows(path: Path, format: str) -> list[dict[str, object]]:
+    """The findings written to ``path``, as dicts of their written values."""
+    if format == "parquet":
+        return pq.read_table(path).to_pylist()
+    text = path.read_text(encoding="utf-8")
+    if format == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("format", ["csv", "jsonl", "parquet"])
+def test_no_reasons_writes_each_finding_without_its_words(
+    case_file: Path, tmp_path: Path, format: str, jobs: str
+) -> None:
+    worded, bare = tmp_path / f"worded.{format}", tmp_path / f"bare.{format}"
+    code, _, err = invoke("findings", str(case_file), *RULES, "-o", str(worded))
+    bare_code, _, bare_err = invoke(
+        "findings", str(case_file), *RULES, "-o", str(bare), "--no-reasons", "-j", jobs
+    )
+    assert bare_code == code == EXIT_INPUT
+    assert bare_err.replace("bare.", "worded.") == err  # the same records accounted for
+    expected = [
+        {name: value for name, value in row.items() if name not in WORDS}
+        for row in _rows(worded, format)
+    ]
+    assert _rows(bare, format) == expected
+    assert len(expected) > 1000
+    if format != "jsonl":  # the columns in order (a JSON record's keys: finding_record's)
+        names = [field.name for field in UNWORDED_FINDINGS_SCHEMA]
+        assert list(_rows(bare, format)[0]) == names
+    if format == "parquet":
+        assert pq.read_schema(bare).remove_metadata() == UNWORDED_FINDINGS_SCHEMA
 
 
 @settings(

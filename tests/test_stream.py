@@ -13,18 +13,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
+from casework.columnar import evaluate_columns
 from casework.model import Case
 from casework.report import findings_report
 from casework.rules import evaluate, ruleset
 from casework.rules.engine import Evidence
 from casework.stream import (
     FINDINGS_SCHEMA,
+    UNWORDED_FINDINGS_SCHEMA,
+    WORDS,
     FindingsWriter,
     chunked,
     evaluate_chunks,
     evidence_line,
     evidence_lines,
     findings_batch,
+    table_batch,
+    table_csv_rows,
 )
 
 AS_OF = dt.date(2007, 10, 15)
@@ -97,6 +102,73 @@ def test_parquet_holds_every_finding_with_its_types(
     assert [row["roh"] for row in rows] == [f.roh for f in whole]
 
 
+@pytest.mark.parametrize("row_group_bytes", [1, 20_000, 10**9])
+def test_parquet_row_groups_gather_chunks_without_changing_the_rows(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, tmp_path: Path, row_group_bytes: int
+) -> None:
+    whole = evaluate(cases, "national-standards-2007", as_of=AS_OF, calendar=calendar)
+    path = tmp_path / "findings.parquet"
+    chunks = [whole[start : start + 7] for start in range(0, len(whole), 7)]
+    with FindingsWriter(path, "parquet", row_group_bytes=row_group_bytes) as writer:
+        for chunk in chunks:
+            writer.write(chunk)
+        batch_bytes = findings_batch(list(chunks[0])).nbytes
+    groups = pq.ParquetFile(path).metadata.num_row_groups
+    if row_group_bytes == 1:
+        assert groups == len(chunks)  # every chunk its own row group
+    elif row_group_bytes == 10**9:
+        assert groups == 1  # all held until the file is closed
+    else:
+        assert batch_bytes < row_group_bytes
+        assert 1 < groups < len(chunks)
+    table = pq.read_table(path)
+    assert table.to_pylist() == findings_batch(list(whole)).to_pylist()
+    assert table.schema == FINDINGS_SCHEMA.with_metadata(table.schema.metadata)
+
+
+def test_parquet_rows_held_when_an_error_ends_the_run_are_not_written(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    whole = evaluate(cases, "national-standards-2007", as_of=AS_OF, calendar=calendar)
+    path = tmp_path / "findings.parquet"
+
+    def interrupted() -> None:
+        with FindingsWriter(path, "parquet") as writer:
+            writer.write(whole)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert pq.read_table(path).num_rows == 0  # closed, without the held findings
+
+
+def test_findings_explained_without_words_are_written_only_so(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    rules = ruleset("national-standards-2007")
+    answered = evaluate_columns(cases, rules, as_of=AS_OF, calendar=calendar)
+    worded, bare = answered.explain(), answered.explain(words=False)
+    assert (worded.worded, bare.worded) == (True, False)
+    assert [list(row) for row in table_csv_rows(bare, words=False)] == [
+        [cell for name, cell in zip(FINDINGS_SCHEMA.names, row, strict=True) if name not in WORDS]
+        for row in table_csv_rows(worded)
+    ]
+    assert table_batch(bare, words=False) == table_batch(worded).select(
+        UNWORDED_FINDINGS_SCHEMA.names
+    )
+    with pytest.raises(ValueError, match="explained without words"):
+        list(bare.findings())
+    with pytest.raises(ValueError, match="explained without words"):
+        table_batch(bare)
+    with pytest.raises(ValueError, match="explained without words"):
+        FindingsWriter(None, "csv", stream=io.StringIO()).write(bare)
+    with (
+        FindingsWriter(tmp_path / "f.parquet", "parquet") as writer,
+        pytest.raises(ValueError, match="not the findings' written here"),
+    ):
+        writer.write_batch(table_batch(bare, words=False))
+
+
 def test_an_empty_chunk_is_an_empty_batch() -> None:
     batch = findings_batch([])
     assert batch.num_rows == 0
@@ -110,6 +182,8 @@ def test_writer_misuse_is_a_clear_error(tmp_path: Path) -> None:
         FindingsWriter(tmp_path / "x.csv", "csv", stream=io.StringIO())
     with pytest.raises(ValueError, match="cannot stream findings as 'html'"):
         FindingsWriter(tmp_path / "x.html", "html")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="row_group_bytes must be at least 1, not 0"):
+        FindingsWriter(tmp_path / "x.parquet", "parquet", row_group_bytes=0)
 
 
 _VALUES = st.one_of(

@@ -894,15 +894,17 @@ def _evaluate_columns(cases: Sequence[Case] | CaseColumns, rules: RuleSet,
 
 
 def _explained_columns(
-    cases: Sequence[Case] | CaseColumns, rules: RuleSet, assessed_on: dt.date
+    cases: Sequence[Case] | CaseColumns, rules: RuleSet, assessed_on: dt.date, words: bool = True
 ) -> FindingTable:
-    """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`)."""
+    """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`; without
+    words, ``words=False``)."""
     from casework.columnar import evaluate_columns
     from casework.rules import RuleError
 
     calendar = _calendar()
     try:
-        return evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar).explain()
+        answered = evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar)
+        return answered.explain(words=words)
     except RuleError as exc:
         raise _rule_failure(exc, calendar) from None
 
@@ -1085,6 +1087,14 @@ def validate(
     "then per case the rules not met or that cannot be assessed] Other formats always hold "
     "every finding.",
 )
+@click.option(
+    "--no-reasons",
+    "no_reasons",
+    is_flag=True,
+    help="csv, jsonl and parquet: every finding without the fields in words (reason, "
+    "evidence, trigger_label, standard), its outcome, basis and dates only: written several "
+    "times faster. Ask for the words of the findings you want to read.",
+)
 @pseudonym_options
 @progress_option
 @click.option(
@@ -1110,6 +1120,7 @@ def findings(
     case_refs: tuple[str, ...],
     roh_only: bool,
     detail: bool,
+    no_reasons: bool,
     pseudonymise_: bool,
     pseudonym_key_file: Path | None,
     progress: bool | None,
@@ -1135,6 +1146,7 @@ def findings(
       casework findings cases.json --pseudonymise -o findings.html
       casework findings cases.json --as-of 2007-10-15 -o findings.parquet
       casework findings bad-cases.jsonl --jobs 2 --as-of 2007-10-15 -o findings.csv
+      casework findings bad-cases.jsonl --no-reasons --as-of 2007-10-15 -o findings.parquet
 
     Large files: json, jsonl and parquet (and csv, written to a file) are written a
     chunk of cases at a time, so memory grows only by a few bytes a case (json's
@@ -1146,6 +1158,8 @@ def findings(
 
     streamed = _stream_format(format_, output)
     shown = format_ or (format_for_path_or_none(output) if output is not None else "text")
+    if no_reasons:
+        streamed = _without_words(streamed, shown)
     if jobs > 1:
         _check_jobs(file, streamed, output, case_refs, pseudonymise_ or pseudonym_key_file)
         assert streamed is not None
@@ -1161,6 +1175,7 @@ def findings(
             rule_patterns=rule_patterns,
             criteria=criteria,
             roh_only=roh_only,
+            words=not no_reasons,
         )
     if streamed is not None or shown == "json":
         _stream_findings(
@@ -1175,6 +1190,7 @@ def findings(
             case_refs=case_refs,
             roh_only=roh_only,
             names=_pseudonyms(pseudonymise_, pseudonym_key_file),
+            words=not no_reasons,
         )
     result, assessed_on = _read_cases(file, as_of)
     chosen = _chosen_ruleset(rules, assessed_on)
@@ -1196,6 +1212,19 @@ def findings(
     report = findings_report(found, source=file.name, load=result, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+
+
+def _without_words(streamed: StreamFormat | None, shown: str | None) -> StreamFormat:
+    """The format ``--no-reasons`` writes in: csv (to stdout too), jsonl or parquet (exit 2
+    for a report, whose findings are read in words)."""
+    if streamed is None and shown == "csv":
+        return "csv"
+    if streamed is None:
+        raise click.UsageError(
+            f"--no-reasons writes findings as csv, jsonl or parquet, not {shown or 'this'}: "
+            "give --format csv, jsonl or parquet, or leave --no-reasons out"
+        )
+    return streamed
 
 
 def _check_jobs(
@@ -1233,6 +1262,7 @@ def _parallel_findings(
     rule_patterns: Sequence[str],
     criteria: Sequence[str],
     roh_only: bool,
+    words: bool,
 ) -> NoReturn:
     """``casework findings --jobs N``: the file in N parts on N processes
     (:func:`casework.parallel.write_findings`), told as one process tells it."""
@@ -1254,6 +1284,7 @@ def _parallel_findings(
         rules=tuple(rule_patterns),
         criteria=tuple(criteria),
         roh=True if roh_only else None,
+        words=words,
     )
     partial = output.with_name(output.name + ".part")
     try:
@@ -1386,6 +1417,7 @@ def _stream_findings(
     case_refs: Sequence[str],
     roh_only: bool,
     names: Pseudonyms | None,
+    words: bool = True,
 ) -> NoReturn:
     """``casework findings`` a chunk of cases at a time, written as it goes (JSON: each
     chunk's findings to a temporary file, the document written at the end, as
@@ -1406,7 +1438,7 @@ def _stream_findings(
     count = 0
     partial = None if output is None else output.with_name(output.name + ".part")
     try:
-        with _findings_writer(streamed, output, partial) as writer:
+        with _findings_writer(streamed, output, partial, words) as writer:
             # On columns read straight from the records, unless cases are picked by
             # reference or pseudonymised (then chunks of cases, as Finding objects).
             on_columns = names is None and not wanted
@@ -1433,7 +1465,8 @@ def _stream_findings(
                 found: Findings | FindingTable
                 if names is None:  # on columns, explained from plain values
                     found = select_table(
-                        _explained_columns(asked, chosen, _assessed(reading)), **chosen_filters
+                        _explained_columns(asked, chosen, _assessed(reading), words),
+                        **chosen_filters,
                     )
                 else:
                     assert not isinstance(asked, CaseColumns)
@@ -1468,7 +1501,10 @@ def _stream_findings(
 
 
 def _findings_writer(
-    streamed: StreamFormat | Literal["json"], output: Path | None, partial: Path | None
+    streamed: StreamFormat | Literal["json"],
+    output: Path | None,
+    partial: Path | None,
+    words: bool = True,
 ) -> FindingsWriter | FindingsJson:
     """Where ``findings`` writes its chunks: a chunk at a time to ``partial`` (or stdout),
     or, for JSON, to a temporary file beside the output (the document written at the
@@ -1478,7 +1514,7 @@ def _findings_writer(
 
     if streamed == "json":
         return FindingsJson(None if output is None else output.parent)
-    return FindingsWriter(partial, streamed, stream=None if partial else sys.stdout)
+    return FindingsWriter(partial, streamed, stream=None if partial else sys.stdout, words=words)
 
 
 def _check_seen(case_refs: Sequence[str], seen: set[str], file: Path) -> None:

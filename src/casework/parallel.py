@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Final, Self
 
 import attrs
@@ -62,12 +63,12 @@ from casework.rules.ruleset import RuleSet
 from casework.scale import PartRead, PartResult, Span, split_file
 from casework.stream import (
     DEFAULT_CHUNK,
-    FINDINGS_SCHEMA,
     MIXED_DATES,
     FindingsWriter,
     MixedDatesError,
     StreamFormat,
     cases_own_date,
+    findings_schema,
     table_batch,
 )
 
@@ -96,7 +97,8 @@ class FindingsJob:
     must share. ``outcomes``, ``rules``, ``criteria`` and ``roh`` keep only some findings,
     as :func:`casework.report.select_findings` does. ``native`` is how each process
     parses its lines (:data:`casework.columnar.reader.Native`; one thread each by default,
-    the processes being the parallel part).
+    the processes being the parallel part). ``words=False`` writes the findings without
+    the fields in words (:data:`casework.stream.WORDS`).
     """
 
     format: StreamFormat
@@ -109,6 +111,7 @@ class FindingsJob:
     roh: bool | None = None
     chunk_size: int = DEFAULT_CHUNK
     native: Native = "on"
+    words: bool = True
 
     def __attrs_post_init__(self) -> None:
         if self.format not in ("csv", "jsonl", "parquet"):
@@ -197,7 +200,7 @@ def write_part(
 
     CSV and JSON Lines are written to ``out`` as one process writes them (CSV's header
     only with ``header``); Parquet's findings as an Arrow IPC stream of record batches
-    (:data:`~casework.stream.FINDINGS_SCHEMA`), for :func:`write_findings` to put in
+    (:func:`~casework.stream.findings_schema`), for :func:`write_findings` to put in
     one file. ``reject`` is :func:`casework.scale.run_part`'s: records whose reference an
     earlier part used.
     """
@@ -208,7 +211,7 @@ def write_part(
     chosen: RuleSet | None = None
     count = 0
     with contextlib.ExitStack() as stack:
-        write = _part_writer(stack, job.format, Path(out), header)
+        write = _part_writer(stack, job, Path(out), header)
         for columns in reading.columns():
             if job.as_of is None:
                 assessed_on = cases_own_date(columns, assessed_on)
@@ -223,7 +226,7 @@ def write_part(
                 where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case R"
                 raise PartRuleError(where, isinstance(exc.__cause__, CalendarError)) from None
             found = select_table(
-                answered.explain(),
+                answered.explain(words=job.words),
                 outcomes=job.outcomes,
                 rules=job.rules,
                 criteria=job.criteria,
@@ -239,17 +242,18 @@ def write_part(
 
 
 def _part_writer(
-    stack: contextlib.ExitStack, format: StreamFormat, out: Path, header: bool
+    stack: contextlib.ExitStack, job: FindingsJob, out: Path, header: bool
 ) -> Callable[[Any], None]:
     """How a part writes each chunk's findings (:class:`~casework.columnar.FindingTable`)."""
-    if format != "parquet":
-        writer = stack.enter_context(FindingsWriter(out, format, header=header))
+    words = job.words
+    if job.format != "parquet":
+        writer = stack.enter_context(FindingsWriter(out, job.format, header=header, words=words))
         return writer.write
     sink = stack.enter_context(pa.OSFile(str(out), "wb"))
-    batches = stack.enter_context(pa.ipc.new_stream(sink, FINDINGS_SCHEMA))
+    batches = stack.enter_context(pa.ipc.new_stream(sink, findings_schema(words)))
 
     def write(found: Any) -> None:
-        batches.write_batch(table_batch(found))
+        batches.write_batch(table_batch(found, words=words))
 
     return write
 
@@ -290,7 +294,7 @@ def write_findings(
     ]
     results: list[WrittenPart] = []
     try:
-        with _pool(min(jobs, len(spans))) as pool, _Joined(job.format, target) as joined:
+        with _pool(min(jobs, len(spans))) as pool, _Joined(job, target) as joined:
 
             def run(i: int, reject: dict[int, int] | None = None) -> Future[WrittenPart]:
                 return pool.submit(
@@ -361,9 +365,11 @@ class _Joined:
     """The output the parts are put in, one after another: Parquet written from their
     record batches, CSV and JSON Lines appended (the first part writes the file itself)."""
 
-    def __init__(self, format: StreamFormat, target: Path) -> None:
+    def __init__(self, job: FindingsJob, target: Path) -> None:
         self._target = target
-        self._parquet = FindingsWriter(target, "parquet") if format == "parquet" else None
+        self._parquet = (
+            FindingsWriter(target, "parquet", words=job.words) if job.format == "parquet" else None
+        )
 
     def __enter__(self) -> Self:
         if self._parquet is not None:
@@ -380,9 +386,14 @@ class _Joined:
             for batch in pa.ipc.open_stream(stream):
                 self._parquet.write_batch(batch)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         if self._parquet is not None:
-            self._parquet.__exit__(None, None, None)
+            self._parquet.__exit__(exc_type, exc, traceback)
 
 
 def _part_path(target: Path, index: int) -> Path:

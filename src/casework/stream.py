@@ -41,7 +41,7 @@ from casework.columnar.columns import (
     from_day_number,
     unique_days,
 )
-from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, FindingTable
+from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, UNWORDED, FindingTable
 from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
 from casework.rules.engine import (
@@ -66,6 +66,9 @@ __all__ = [
     "DEFAULT_CHUNK",
     "FINDINGS_SCHEMA",
     "MIXED_DATES",
+    "ROW_GROUP_BYTES",
+    "UNWORDED_FINDINGS_SCHEMA",
+    "WORDS",
     "FindingsWriter",
     "MixedDatesError",
     "StreamFormat",
@@ -81,6 +84,7 @@ __all__ = [
     "findings_csv_header",
     "findings_csv_lines",
     "findings_csv_rows",
+    "findings_schema",
     "table_batch",
     "table_csv_lines",
     "table_csv_rows",
@@ -90,6 +94,13 @@ __all__ = [
 #: Cases per chunk: large enough to amortise per-chunk costs, small enough to keep
 #: a chunk's findings (about 30 per case for the National Standards) in a few MB.
 DEFAULT_CHUNK = 1_000
+
+#: Findings (Arrow bytes) held before they are written to Parquet as one row group. One
+#: chunk's findings as a row group (27,000 rows for the National Standards) made about
+#: 23 kB of writer metadata each, held in memory until the file is closed: 23 MB more at
+#: 1,000,000 cases than at 100,000 (docs/performance.md#parquet-row-groups). Row groups of
+#: about 32 MiB hold a quarter as much and cost as much memory while they are gathered.
+ROW_GROUP_BYTES = 32 * 2**20
 
 StreamFormat = Literal["csv", "jsonl", "parquet"]
 
@@ -113,6 +124,29 @@ FINDINGS_SCHEMA = pa.schema(
         for field in FINDING_FIELDS
     ]
 )
+
+
+#: The fields of a finding in words: left out of findings written without words
+#: (``casework findings --no-reasons``, :meth:`FindingColumns.explain(words=False)
+#: <casework.columnar.FindingColumns.explain>`).
+WORDS = ("reason", "evidence", "trigger_label", "standard")
+
+#: :data:`FINDINGS_SCHEMA` without the fields in words (:data:`WORDS`).
+UNWORDED_FINDINGS_SCHEMA = pa.schema(
+    [field for field in FINDINGS_SCHEMA if field.name not in WORDS]
+)
+
+
+def findings_schema(words: bool = True) -> pa.Schema:
+    """The columns findings are written with: :data:`FINDINGS_SCHEMA`, or without words
+    :data:`UNWORDED_FINDINGS_SCHEMA`."""
+    return FINDINGS_SCHEMA if words else UNWORDED_FINDINGS_SCHEMA
+
+
+def _words_checked(table: FindingTable, words: bool) -> None:
+    """Findings explained without words cannot be written with them."""
+    if words and not table.worded:
+        raise ValueError(f"{UNWORDED}; write them with words=False")
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -258,15 +292,17 @@ def findings_batch(findings: Sequence[Finding]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=FINDINGS_SCHEMA)
 
 
-def table_batch(table: FindingTable) -> pa.RecordBatch:
+def table_batch(table: FindingTable, *, words: bool = True) -> pa.RecordBatch:
     """Findings written from columns (:meth:`casework.columnar.FindingColumns.explain`) as
     an Arrow record batch with :data:`FINDINGS_SCHEMA`: equal to :func:`findings_batch` of
     the same findings, made without a :class:`Finding`. Fields of the rule and codes
     (outcome, basis, ...) are dictionary-encoded from the rule ranks and codes, dates
-    made from day numbers."""
+    made from day numbers. ``words=False``: :data:`UNWORDED_FINDINGS_SCHEMA`."""
+    _words_checked(table, words)
+    schema = findings_schema(words)
     cells = _TableCells(table)
     arrays = []
-    for field in FINDINGS_SCHEMA:
+    for field in schema:
         name = field.name
         if name in ("trigger", "due", "done"):
             arrays.append(_dates(getattr(table, name)))
@@ -287,7 +323,7 @@ def table_batch(table: FindingTable) -> pa.RecordBatch:
                 arrays.append(pa.array(texts, type=pa.string()).dictionary_encode())
             else:
                 arrays.append(pa.array(texts, type=field.type))
-    return pa.RecordBatch.from_arrays(arrays, schema=FINDINGS_SCHEMA)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def _dictionary(values: Sequence[str | None], codes: npt.NDArray[Any]) -> pa.Array:
@@ -318,28 +354,33 @@ def _dictionary(values: Sequence[str | None], codes: npt.NDArray[Any]) -> pa.Arr
 CSV_LINES = 2_048
 
 
-def table_csv_rows(table: FindingTable) -> Iterator[tuple[str, ...]]:
+def table_csv_rows(table: FindingTable, *, words: bool = True) -> Iterator[tuple[str, ...]]:
     """Findings written from columns as CSV cells, exactly as :func:`findings_csv_rows`
     writes the same findings: fields of the rule and codes shown once per rule and code,
-    other values once per distinct value."""
-    return zip(*_csv_columns(table, lambda value: str(csv_cell(value))), strict=True)
+    other values once per distinct value. ``words=False``: without :data:`WORDS`."""
+    _words_checked(table, words)
+    shown = _csv_columns(table, lambda value: str(csv_cell(value)), findings_schema(words))
+    return zip(*shown, strict=True)
 
 
-def table_csv_lines(table: FindingTable) -> Iterator[str]:
+def table_csv_lines(table: FindingTable, *, words: bool = True) -> Iterator[str]:
     """Findings written from columns as the lines of ``casework findings -f csv``, each
     ended by ``\\n``, in pieces of up to :data:`CSV_LINES` lines: the lines ``csv.writer``
     writes for :func:`table_csv_rows`, each distinct cell quoted once and each line
-    joined in one call."""
-    rows = zip(*_csv_columns(table, csv_field), strict=True)
+    joined in one call. ``words=False``: without :data:`WORDS`."""
+    _words_checked(table, words)
+    rows = zip(*_csv_columns(table, csv_field, findings_schema(words)), strict=True)
     while piece := list(itertools.islice(rows, CSV_LINES)):
         yield "\n".join(map(",".join, piece)) + "\n"
 
 
-def _csv_columns(table: FindingTable, shown: Callable[[Any], str]) -> list[list[str]]:
-    """Each field of the findings as its cells, ``shown`` once per distinct value."""
+def _csv_columns(
+    table: FindingTable, shown: Callable[[Any], str], schema: pa.Schema
+) -> list[list[str]]:
+    """Each field of ``schema`` as its cells, ``shown`` once per distinct value."""
     cells = _TableCells(table)
     columns: list[list[str]] = []
-    for field in FINDINGS_SCHEMA:
+    for field in schema:
         name = field.name
         if name in _CODED or name in ("roh", "trigger", "due", "done", "as_of", "late_by"):
             values, codes = cells.coded(name)
@@ -352,9 +393,16 @@ def _csv_columns(table: FindingTable, shown: Callable[[Any], str]) -> list[list[
     return columns
 
 
-def table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
+def table_records(table: FindingTable, *, words: bool = True) -> Iterator[dict[str, Any]]:
     """Findings written from columns as JSON records, exactly as
-    :meth:`Finding.to_dict` gives the same findings."""
+    :meth:`Finding.to_dict` gives the same findings. ``words=False``: without
+    :data:`WORDS`."""
+    _words_checked(table, words)
+    records = _table_records(table)
+    return records if words else map(_unworded, records)
+
+
+def _table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
     cells = _TableCells(table)
     names = [
         "case_ref", "rule_id", "question", "outcome", "basis", "reason", "source", "kind",
@@ -479,9 +527,21 @@ def _dates(day_numbers: npt.NDArray[np.int64]) -> pa.Array:
     return pa.array(stamps, pa.int32(), mask=missing).cast(pa.date32())
 
 
-def findings_csv_header() -> list[str]:
-    """The header of the findings CSV (the column keys of ``casework findings -f csv``)."""
-    return [field.name for field in FINDINGS_SCHEMA]
+def findings_csv_header(words: bool = True) -> list[str]:
+    """The header of the findings CSV (the column keys of ``casework findings -f csv``;
+    ``words=False``: without :data:`WORDS`)."""
+    return [field.name for field in findings_schema(words)]
+
+
+def _unworded(record: dict[str, Any]) -> dict[str, Any]:
+    """A finding's JSON record without the fields in words (:data:`WORDS`)."""
+    for name in WORDS:
+        del record[name]
+    return record
+
+
+#: The cells of a finding written without words: their places in :func:`finding_cells`.
+_CELLS_WITHOUT_WORDS = [i for i, name in enumerate(FINDINGS_SCHEMA.names) if name not in WORDS]
 
 
 def findings_csv_rows(findings: Iterable[Finding]) -> Iterator[list[str]]:
@@ -608,7 +668,10 @@ class FindingsWriter:
 
     ``stream`` writes CSV or JSON Lines to an open text stream instead of a path.
     ``header=False`` leaves out the CSV header line (a part of a file written in parts:
-    :mod:`casework.parallel`).
+    :mod:`casework.parallel`). Parquet findings are gathered into row groups of about
+    ``row_group_bytes`` (:data:`ROW_GROUP_BYTES`) of Arrow data; the rows and their order
+    do not depend on it. ``words=False`` writes every finding without the fields in words
+    (:data:`WORDS`; a chunk explained with ``words=False`` is written only so).
     """
 
     def __init__(
@@ -618,6 +681,8 @@ class FindingsWriter:
         *,
         stream: IO[str] | None = None,
         header: bool = True,
+        row_group_bytes: int = ROW_GROUP_BYTES,
+        words: bool = True,
     ) -> None:
         if (path is None) == (stream is None):
             raise TypeError("give a path or a stream, not both")
@@ -625,6 +690,8 @@ class FindingsWriter:
             raise ValueError("Parquet is written to a file: give a path")
         if format not in ("csv", "jsonl", "parquet"):
             raise ValueError(f"cannot stream findings as {format!r}: use csv, jsonl or parquet")
+        if row_group_bytes < 1:
+            raise ValueError(f"row_group_bytes must be at least 1, not {row_group_bytes}")
         self.format: StreamFormat = format
         self.count = 0
         self._path = Path(path) if path is not None else None
@@ -632,50 +699,89 @@ class FindingsWriter:
         self._text: IO[str] | None = stream
         self._parquet: pq.ParquetWriter | None = None
         self._header = header
+        self._row_group_bytes = row_group_bytes
+        self._words = words
+        self._schema = findings_schema(words)
+        self._held: list[pa.RecordBatch] = []
+        self._held_bytes = 0
 
     def __enter__(self) -> Self:
         if self.format == "parquet":
             assert self._path is not None
             import pyarrow.parquet as pq  # noqa: PLC0415
 
-            self._parquet = pq.ParquetWriter(self._path, FINDINGS_SCHEMA, compression="zstd")
+            self._parquet = pq.ParquetWriter(self._path, self._schema, compression="zstd")
             return self
         if self._text is None:
             assert self._path is not None
             self._owned = self._path.open("w", encoding="utf-8", newline="")
             self._text = self._owned
         if self.format == "csv" and self._header:
-            self._text.write(",".join(map(csv_field, findings_csv_header())) + "\n")
+            self._text.write(",".join(map(csv_field, self._schema.names)) + "\n")
         return self
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
-        """Append findings already made a record batch with :data:`FINDINGS_SCHEMA` (by
-        :func:`table_batch` in another process, say) to a Parquet file."""
+        """Append findings already made a record batch with the writer's schema
+        (:func:`findings_schema`; by :func:`table_batch` in another process, say) to a
+        Parquet file."""
         if self._parquet is None:
             raise ValueError("record batches are written to Parquet only")
-        self._parquet.write_batch(batch)
+        if batch.schema != self._schema:
+            raise ValueError("the batch's columns are not the findings' written here")
+        self._hold(batch)
         self.count += batch.num_rows
+
+    def _hold(self, batch: pa.RecordBatch) -> None:
+        """Gather ``batch`` into the row group being made; write it once it is large."""
+        self._held.append(batch)
+        self._held_bytes += batch.nbytes
+        if self._held_bytes >= self._row_group_bytes:
+            self._write_held()
+
+    def _write_held(self) -> None:
+        """Write the gathered batches as one row group. Each batch has its own dictionaries
+        (outcome, basis, ...); unified, the Parquet writer keeps them dictionary-encoded."""
+        if not self._held:
+            return
+        assert self._parquet is not None
+        table = pa.Table.from_batches(self._held, schema=self._schema).unify_dictionaries()
+        self._held = []
+        self._held_bytes = 0
+        self._parquet.write_table(table, row_group_size=max(table.num_rows, 1))
 
     def write(self, findings: Sequence[Finding] | FindingTable) -> None:
         """Append one chunk of findings: :class:`Finding` objects, or a chunk's findings
         as columns (:meth:`casework.columnar.FindingColumns.explain`), written the same."""
         table = findings if isinstance(findings, FindingTable) else None
         listed = cast(Sequence[Finding], findings)
+        words = self._words
         if self._parquet is not None:
-            batch = table_batch(table) if table is not None else findings_batch(listed)
-            self._parquet.write_batch(batch)
+            if table is not None:
+                self._hold(table_batch(table, words=words))
+            else:
+                batch = findings_batch(listed)
+                self._hold(batch if words else batch.select(self._schema.names))
         elif self.format == "csv":
             assert self._text is not None
             if table is not None:
-                self._text.writelines(table_csv_lines(table))
-            else:
+                self._text.writelines(table_csv_lines(table, words=words))
+            elif words:
                 self._text.write(findings_csv_lines(listed))
+            else:
+                kept = _CELLS_WITHOUT_WORDS
+                self._text.writelines(
+                    ",".join(csv_field(cells[i]) for i in kept) + "\n"
+                    for cells in map(finding_cells, listed)
+                )
         else:
             assert self._text is not None
             records = (
-                table_records(table)
+                table_records(table, words=words)
                 if table is not None
-                else (finding.to_dict() for finding in listed)
+                else (
+                    finding.to_dict() if words else _unworded(finding.to_dict())
+                    for finding in listed
+                )
             )
             buffer = io.StringIO()
             for record in records:
@@ -691,6 +797,10 @@ class FindingsWriter:
         traceback: TracebackType | None,
     ) -> None:
         if self._parquet is not None:
-            self._parquet.close()
+            try:
+                if exc_type is None:
+                    self._write_held()
+            finally:
+                self._parquet.close()
         if self._owned is not None:
             self._owned.close()

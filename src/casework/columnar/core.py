@@ -1484,6 +1484,10 @@ def _replaced(
     return attrs.evolve(answered, **changes)
 
 
+#: What asking an unworded :class:`FindingTable` for its :class:`Finding` objects says.
+UNWORDED = "these findings were explained without words (words=False): they have no reasons"
+
+
 @attrs.frozen
 class FindingTable:
     """Every finding of a chunk, explained, as columns in the scalar engine's order
@@ -1493,7 +1497,12 @@ class FindingTable:
     (:data:`NO_DAY` for none), ``late_by`` is -1 when not late, ``outcome``, ``basis``
     and ``late_unit`` are codes of :data:`OUTCOMES`, :data:`BASES`, :data:`LATE_UNITS`.
     :mod:`casework.stream` writes it as Arrow, CSV or JSON Lines, byte for byte as the
-    findings themselves are written."""
+    findings themselves are written.
+
+    A table explained without words (``worded`` false: ``explain(words=False)``) has no
+    reasons, evidence, trigger labels or standards (their columns hold blanks); it is
+    written without those four fields (:data:`casework.stream.WORDS`) and makes no
+    :class:`Finding`."""
 
     rules: tuple[Rule, ...]
     ruleset: RuleSet
@@ -1512,6 +1521,8 @@ class FindingTable:
     late_by: Days
     late_unit: npt.NDArray[np.int8]
     standard: list[str | None]
+    worded: bool = True
+    """Whether the reasons, evidence, trigger labels and standards were written."""
 
     def __len__(self) -> int:
         return len(self.case_ref)
@@ -1527,7 +1538,9 @@ class FindingTable:
                    late_unit=code, standard=[])  # fmt: skip
 
     def findings(self) -> Iterator[Finding]:
-        """Each finding as a :class:`Finding`."""
+        """Each finding as a :class:`Finding` (``ValueError`` for a table without words)."""
+        if not self.worded:
+            raise ValueError(UNWORDED)
         ruleset = self.ruleset
         for i, rank in enumerate(self.rank.tolist()):
             rule = self.rules[rank]
@@ -1606,11 +1619,15 @@ class FindingColumns:
         engine's."""
         yield from self.explain().findings()
 
-    def explain(self) -> FindingTable:
+    def explain(self, *, words: bool = True) -> FindingTable:
         """Every finding, explained, as columns in the scalar engine's order (case by case,
         rules in order, units in order): the reasons and evidence word for word the scalar
         engine's (:meth:`RuleColumns.explained`), no :class:`Finding` made where a rule's
-        words are known from plain values."""
+        words are known from plain values.
+
+        ``words=False`` leaves the words out (reasons, evidence, trigger labels and
+        standards: :attr:`FindingTable.worded` false), the rest the same: every field of
+        the rule, the outcome, basis and dates, for a fraction of the time."""
         ctx = self.by_rule[0].context if self.by_rule else None
         if not self.by_rule or ctx is None:
             return FindingTable.empty(self.ruleset)
@@ -1619,11 +1636,14 @@ class FindingColumns:
             [np.full(len(a), i, dtype=np.intp) for i, a in enumerate(self.by_rule)]
         )
         order = np.lexsort((rank, rows))
-        worded = [answered.explained() for answered in self.by_rule]
+        worded = [answered.explained() for answered in self.by_rule] if words else None
         ordered = order.tolist()
+        blank: tuple[Any, ...] = ("", (), None, None)  # reason, evidence, label, standard
 
         def joined_list(part: int) -> list[Any]:
-            every = [value for words in worded for value in words[part]]
+            if worded is None:
+                return [blank[part]] * len(ordered)
+            every = [value for said in worded for value in said[part]]
             return [every[i] for i in ordered]
 
         def joined(name: str) -> npt.NDArray[Any]:
@@ -1649,6 +1669,7 @@ class FindingColumns:
             late_by=joined("late_by"),
             late_unit=joined("late_unit"),
             standard=joined_list(3),
+            worded=words,
         )
 
     def to_arrow(self) -> pa.Table:
