@@ -384,7 +384,8 @@ def test_a_kernel_is_found_whichever_module_was_imported_first() -> None:
 
 def test_a_worker_of_findings_jobs_is_set_up_as_the_program() -> None:
     """``casework.parallel``'s processes run as a command runs: the collector's passes
-    rare and the objects made before left out of them, and no pandas imported by Arrow."""
+    rare and the objects made before left out of them, and no pandas imported by Arrow;
+    Arrow's memory from the system's allocator."""
     code = (
         "import gc, json, sys\n"
         "from casework.parallel import _worker\n"
@@ -395,6 +396,7 @@ def test_a_worker_of_findings_jobs_is_set_up_as_the_program() -> None:
         "pa.array(np.arange(3))  # asks for pandas when not set up\n"
         "assert gc.get_threshold() == COMMAND_GC_THRESHOLDS, gc.get_threshold()\n"
         "assert gc.get_freeze_count() > before\n"
+        "assert pa.default_memory_pool().backend_name == 'system'\n"
     )
     loaded = _modules_after(code)
     assert "pyarrow" in loaded

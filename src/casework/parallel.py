@@ -38,7 +38,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Final, Self
 
 import attrs
@@ -386,14 +385,9 @@ class _Joined:
             for batch in pa.ipc.open_stream(stream):
                 self._parquet.write_batch(batch)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         if self._parquet is not None:
-            self._parquet.__exit__(exc_type, exc, traceback)
+            self._parquet.__exit__(*exc_info)  # (after an error, the rows held are dropped)
 
 
 def _part_path(target: Path, index: int) -> Path:
@@ -420,8 +414,15 @@ def _worker() -> None:
     """Each worker process is set up as a command's process
     (:func:`casework._process.own_process`), this module's imports made first (so they are
     among the objects left out of the collector's passes), and ends if the process that
-    started it ends (killed, say) instead of running its parts on with no one to read them."""
+    started it ends (killed, say) instead of running its parts on with no one to read them.
+
+    Its Arrow memory comes from the system's allocator, not Arrow's default (mimalloc):
+    a worker reads part after part, and with mimalloc its peak grew from 207 MB at
+    100,000 cases to 229-235 MB at a million (about 55 parts each instead of 4); with the
+    system's, 163 and 169-170 MB, in about the same time
+    (docs/decisions.md#findings-in-processes)."""
     own_process()
+    pa.set_memory_pool(pa.system_memory_pool())
     parent = os.getppid()
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
 
