@@ -745,6 +745,23 @@ def _load(file: Path, as_of: dt.date | None) -> LoadResult:
     return LoadResult(tuple(cases), tuple(errors))
 
 
+@contextlib.contextmanager
+def _told_read_errors() -> Iterator[None]:
+    """A case file read a chunk at a time that cannot be read told in one line (exit 1), and
+    cases recorded as at different dates with no date given (exit 2): the streamed commands
+    and ``findings --jobs`` tell them alike. (Imports :mod:`casework.stream`, and so
+    pyarrow: not for the whole-file read of ``_read_cases``.)"""
+    from casework.io import CaseFileError
+    from casework.stream import MixedDatesError
+
+    try:
+        yield
+    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except MixedDatesError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _reading_progress(file: Path) -> console.Progress:
     """Progress of reading FILE's records (``loaded 5,000 of ~20,000 records``)."""
     choice = console.progress_choice()
@@ -1268,9 +1285,7 @@ def _parallel_findings(
     (:func:`casework.parallel.write_findings`), told as one process tells it."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from casework.io import CaseFileError
     from casework.parallel import FindingsJob, PartRuleError, write_findings
-    from casework.stream import MixedDatesError
 
     if rules is not None:
         _check_rule_filters(rules, rule_patterns, criteria)
@@ -1289,16 +1304,12 @@ def _parallel_findings(
     partial = output.with_name(output.name + ".part")
     try:
         try:
-            with _reading_progress(file) as progress:
+            with _told_read_errors(), _reading_progress(file) as progress:
                 written = write_findings(file, partial, job, jobs=jobs, done=progress.update)
         except PartRuleError as exc:
             raise _rule_failed(exc.where, exc.outside_calendar, calendar) from None
         except LookupError as exc:
             raise click.UsageError(f"{exc}; name one with --ruleset") from None
-        except MixedDatesError as exc:
-            raise click.UsageError(str(exc)) from None
-        except (CaseFileError, OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(str(exc)) from None
         except BrokenProcessPool:
             raise click.ClickException(
                 "a process of --jobs ended before its part was done (out of memory?); "
@@ -1379,22 +1390,14 @@ def _streamed_columns(reading: StreamedRead, size: int) -> Iterator[CaseColumns]
 
 def _streamed(reading: StreamedRead, items: Callable[[], Iterator[T]]) -> Iterator[T]:
     """The ``items`` a streamed read gives, with the reading's progress shown and a file
-    that cannot be read told in one line (exit 1; cases as at different dates: exit 2)."""
-    from casework.io import CaseFileError
-    from casework.stream import MixedDatesError
-
+    that cannot be read told in one line (:func:`_told_read_errors`)."""
     if main.program:  # every command that reads a file makes Arrow arrays
         _arrow_without_pandas()
-    try:
-        with _reading_progress(Path(reading.source)) as progress:
-            for item in items():
-                progress.update(reading.records)
-                yield item
+    with _told_read_errors(), _reading_progress(Path(reading.source)) as progress:
+        for item in items():
             progress.update(reading.records)
-    except (CaseFileError, OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except MixedDatesError as exc:
-        raise click.UsageError(str(exc)) from None
+            yield item
+        progress.update(reading.records)
 
 
 def _assessed(reading: StreamedRead) -> dt.date:
