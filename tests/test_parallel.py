@@ -338,6 +338,16 @@ def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path
     assert not [pid for pid in workers if _running(pid)]
 
 
+def test_a_worker_whose_parent_ended_before_it_started_ends() -> None:
+    """The parent's pid is handed to the worker: one that was killed while the worker was
+    still starting (the worker then someone else's child already) is not waited for."""
+    code = "import time\nfrom casework.parallel import _worker\n_worker(0)\ntime.sleep(60)\n"
+    began = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=50, check=False)
+    assert run.returncode == 1  # ended by its watch, not by the end of its sleep
+    assert time.monotonic() - began < 50
+
+
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)

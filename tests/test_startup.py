@@ -387,11 +387,11 @@ def test_a_worker_of_findings_jobs_is_set_up_as_the_program() -> None:
     rare and the objects made before left out of them, and no pandas imported by Arrow;
     Arrow's memory from the system's allocator."""
     code = (
-        "import gc, json, sys\n"
+        "import gc, json, os, sys\n"
         "from casework.parallel import _worker\n"
         "from casework._process import COMMAND_GC_THRESHOLDS\n"
         "before = gc.get_freeze_count()\n"
-        "_worker()\n"
+        "_worker(os.getppid())\n"
         "import numpy as np, pyarrow as pa\n"
         "pa.array(np.arange(3))  # asks for pandas when not set up\n"
         "assert gc.get_threshold() == COMMAND_GC_THRESHOLDS, gc.get_threshold()\n"

@@ -403,18 +403,23 @@ def _pool(jobs: int) -> Iterator[Executor]:
         executor = _InProcess()
     else:
         context = multiprocessing.get_context("spawn")
-        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker)
+        executor = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_worker, initargs=(os.getpid(),)
+        )
     try:
         yield executor
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker() -> None:
+def _worker(parent: int) -> None:
     """Each worker process is set up as a command's process
     (:func:`casework._process.own_process`), this module's imports made first (so they are
-    among the objects left out of the collector's passes), and ends if the process that
-    started it ends (killed, say) instead of running its parts on with no one to read them.
+    among the objects left out of the collector's passes), and ends if ``parent``, the
+    process that started it, ends (killed, say) instead of running its parts on with no one
+    to read them. The parent's pid is given, not read here: a parent killed while this
+    process was still starting would have left it another's child already, and waiting
+    for that one to end (it did, about one run in eight of the test).
 
     Its Arrow memory comes from the system's allocator, not Arrow's default (mimalloc):
     a worker reads part after part, and with mimalloc its peak grew from 207 MB at
@@ -423,7 +428,6 @@ def _worker() -> None:
     (docs/decisions.md#findings-in-processes)."""
     own_process()
     pa.set_memory_pool(pa.system_memory_pool())
-    parent = os.getppid()
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
 
 
