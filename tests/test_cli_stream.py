@@ -132,6 +132,25 @@ def test_no_reasons_for_a_report_is_one_line(examples: Path, format: str) -> Non
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_read_that_fails_midway_is_one_line(
+    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    import casework.parallel
+    import casework.stream
+
+    def failing(*_: object, **__: object) -> object:
+        raise OSError("[Errno 5] Input/output error: 'bad-cases.jsonl'")
+
+    monkeypatch.setattr(casework.stream.StreamedRead, "column_chunks", failing)
+    monkeypatch.setattr(casework.parallel, "write_findings", failing)
+    out = tmp_path / "findings.csv"
+    code, _, err = invoke("findings", str(examples / "bad-cases.jsonl"), "-o", str(out), "-j", jobs)
+    assert code == 1
+    assert err == "Error: [Errno 5] Input/output error: 'bad-cases.jsonl'\n"
+    assert list(tmp_path.iterdir()) == []  # nothing partial left
+
+
 def test_parquet_needs_a_file(examples: Path) -> None:
     code, _, err = invoke("findings", str(examples / "cases.json"), "--format", "parquet")
     assert code == 2
