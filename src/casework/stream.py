@@ -98,8 +98,9 @@ DEFAULT_CHUNK = 1_000
 #: Findings (Arrow bytes) held before they are written to Parquet as one row group. One
 #: chunk's findings as a row group (27,000 rows for the National Standards) made about
 #: 23 kB of writer metadata each, held in memory until the file is closed: 23 MB more at
-#: 1,000,000 cases than at 100,000 (docs/performance.md#parquet-row-groups). Row groups of
-#: about 32 MiB hold a quarter as much and cost as much memory while they are gathered.
+#: 1,000,000 cases than at 100,000. With row groups of about 32 MiB (five chunks) the
+#: peak grew 10 MB instead, and was about 40 MB higher at both sizes, the batches waiting
+#: for their row group (docs/performance.md#parquet-row-groups).
 ROW_GROUP_BYTES = 32 * 2**20
 
 StreamFormat = Literal["csv", "jsonl", "parquet"]
