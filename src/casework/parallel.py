@@ -419,7 +419,7 @@ def _worker(parent: int) -> None:
     process that started it, ends (killed, say) instead of running its parts on with no one
     to read them. The parent's pid is given, not read here: a parent killed while this
     process was still starting would have left it another's child already, and waiting
-    for that one to end (it did, about one run in eight of the test).
+    for that one to end (it did in 4 of 24 runs of the test).
 
     Its Arrow memory comes from the system's allocator, not Arrow's default (mimalloc):
     a worker reads part after part, and with mimalloc its peak grew from 207 MB at
