@@ -552,10 +552,16 @@ def findings_csv_rows(findings: Iterable[Finding]) -> Iterator[list[str]]:
         yield [str(csv_cell(cell)) for cell in finding_cells(finding)]
 
 
-def findings_csv_lines(findings: Iterable[Finding]) -> str:
+def findings_csv_lines(findings: Iterable[Finding], *, words: bool = True) -> str:
     """Findings as the lines of ``casework findings -f csv``, each ended by ``\\n`` (the
-    lines ``csv.writer`` writes for :func:`findings_csv_rows`)."""
-    return "".join(",".join(map(csv_field, finding_cells(finding))) + "\n" for finding in findings)
+    lines ``csv.writer`` writes for :func:`findings_csv_rows`). ``words=False``: without
+    :data:`WORDS`."""
+    if words:
+        return "".join(",".join(map(csv_field, finding_cells(f))) + "\n" for f in findings)
+    kept = _CELLS_WITHOUT_WORDS
+    return "".join(
+        ",".join(csv_field(cells[i]) for i in kept) + "\n" for cells in map(finding_cells, findings)
+    )
 
 
 @attrs.define
@@ -718,7 +724,7 @@ class FindingsWriter:
             self._owned = self._path.open("w", encoding="utf-8", newline="")
             self._text = self._owned
         if self.format == "csv" and self._header:
-            self._text.write(",".join(map(csv_field, self._schema.names)) + "\n")
+            self._text.write(",".join(map(csv_field, findings_csv_header(self._words))) + "\n")
         return self
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
@@ -766,14 +772,8 @@ class FindingsWriter:
             assert self._text is not None
             if table is not None:
                 self._text.writelines(table_csv_lines(table, words=words))
-            elif words:
-                self._text.write(findings_csv_lines(listed))
             else:
-                kept = _CELLS_WITHOUT_WORDS
-                self._text.writelines(
-                    ",".join(csv_field(cells[i]) for i in kept) + "\n"
-                    for cells in map(finding_cells, listed)
-                )
+                self._text.write(findings_csv_lines(listed, words=words))
         else:
             assert self._text is not None
             records = (
