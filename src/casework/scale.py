@@ -311,7 +311,8 @@ def run_part(
 
 
 def _joined(arrays: list[pa.Array], kind: pa.DataType) -> pa.Array:
-    return pa.concat_arrays(arrays) if arrays else pa.array([], type=kind)
+    # (an empty array made from a list would import pandas, in a worker of casework.parallel)
+    return pa.concat_arrays(arrays) if arrays else pa.nulls(0, kind)
 
 
 def repeats_across(parts: Sequence[PartResult]) -> dict[int, dict[int, int]]:
