@@ -11,7 +11,7 @@ import pytest
 import yaml as pyyaml
 
 from casework import Case, CaseError, CaseFileError, dump_cases, iter_cases, load_cases, yaml
-from casework.io import dumps_cases, parse_record
+from casework.io import case_file_format, dumps_cases, parse_record
 from casework.testing import CASE_DEFAULTS, make_case, merge
 
 
@@ -256,3 +256,22 @@ def test_jsonl_streams_instead_of_holding_every_case(tmp_path: Path) -> None:
 def test_parse_record_never_raises_on_bad_data() -> None:
     for raw in (None, [], "text", {"reference": ""}, {"sentence": {}}):
         assert isinstance(parse_record(raw), CaseError)
+
+
+@pytest.mark.parametrize(
+    ("source", "given", "expected"),
+    [
+        ("cases.json", None, "json"),
+        ("cases.JSONL", None, "jsonl"),
+        (Path("cases.ndjson"), None, "jsonl"),
+        ("cases.yaml", None, "yaml"),
+        ("cases.txt", None, None),
+        ("cases.txt", "jsonl", "jsonl"),
+        ([{"reference": "EX-1"}], None, None),
+    ],
+)
+def test_the_format_a_case_source_is_read_as(
+    source: str | Path | list[dict[str, str]], given: str | None, expected: str | None
+) -> None:
+    """By the name's suffix (any case), unless a format is given; none for records."""
+    assert case_file_format(source, given) == expected  # type: ignore[arg-type]

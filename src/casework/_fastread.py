@@ -32,7 +32,7 @@ import msgspec
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from casework._limits import Limits
+from casework._limits import DEFAULT_LIMITS, Limits
 from casework.model import base
 from casework.model.case import Case
 from casework.model.risk import OasysAssessment
@@ -41,7 +41,6 @@ __all__ = ["FastReader", "fast_reader"]
 
 _UNSET = msgspec.UNSET
 #: The limits the Case model checks itself (Case._within_limits), whatever the loader's.
-_DEFAULT_LIMITS = Limits()
 _new = object.__new__
 _set = object.__setattr__
 
@@ -409,10 +408,8 @@ class FastReader:
         known = self._fits.get(limits)
         if known is None:
             known = self._fits[limits] = self.max_depth <= min(
-                limits.max_depth, _DEFAULT_LIMITS.max_depth
-            ) and self.max_digits <= min(
-                limits.max_number_digits, _DEFAULT_LIMITS.max_number_digits
-            )
+                limits.max_depth, DEFAULT_LIMITS.max_depth
+            ) and self.max_digits <= min(limits.max_number_digits, DEFAULT_LIMITS.max_number_digits)
         return known
 
     def read(self, text: str, as_of: dt.date | None, limits: Limits) -> Case | None:
@@ -423,7 +420,7 @@ class FastReader:
         """
         # Each value starts at its own character, so a record has at most len(text)
         # values: within the limit (the Case validator counts an as_of added, +1).
-        if len(text) + 1 > min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values):
+        if len(text) + 1 > min(limits.max_record_values, DEFAULT_LIMITS.max_record_values):
             return None
         try:
             struct: Any = self._decoder.decode(text)

@@ -8,11 +8,11 @@ located. See docs/case-files.md ("Limits").
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-__all__ = ["KeyedDict", "Limits", "OversizeNumber"]
+__all__ = ["DEFAULT_LIMITS", "KeyedDict", "Limits", "OversizeNumber"]
 
 
 @attrs.frozen
@@ -40,6 +40,10 @@ class Limits:
     """Deepest nesting a parser is allowed to follow before the whole file is refused."""
     max_problems: int = 50
     """Most problems listed for one record; the rest are counted in one last problem."""
+
+
+#: The limits every reader applies unless given others (one frozen instance, shared).
+DEFAULT_LIMITS: Final = Limits()
 
 
 class KeyedDict(dict[str, Any]):

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from casework._display import html_summary, short
 from casework._fastread import fast_reader
-from casework._limits import KeyedDict, Limits, OversizeNumber
+from casework._limits import DEFAULT_LIMITS, KeyedDict, Limits, OversizeNumber
 from casework.model.case import Case
 from casework.problems import Problem, describe, problems_from, structure_problem
 
@@ -41,6 +41,7 @@ __all__ = [
     "Limits",
     "LoadResult",
     "Problem",
+    "case_file_format",
     "case_file_schema",
     "case_from_request",
     "dump_cases",
@@ -64,7 +65,6 @@ _SUFFIXES: dict[str, Format] = {
     ".yml": "yaml",
 }
 _BOM = b"\xef\xbb\xbf"
-_DEFAULT_LIMITS = Limits()
 _TOP_LEVEL_KEYS = ("as_of", "cases", "casework")
 
 
@@ -183,7 +183,7 @@ def load_cases(
     *,
     format: Format | None = None,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> LoadResult:
     """Read every record of a case file (or a list of dicts).
 
@@ -218,7 +218,7 @@ def iter_cases(
     *,
     format: Format | None = None,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Case | CaseError]:
     """Yield a :class:`~casework.Case` or a :class:`CaseError` per record, in order.
 
@@ -227,7 +227,7 @@ def iter_cases(
     is rejected, naming the record that used it first.
     """
     seen: dict[str, int] = {}
-    syntax = "yaml" if _format_of(source, format) == "yaml" else "json"
+    syntax = "yaml" if case_file_format(source, format) == "yaml" else "json"
     for number, raw, parse_problem, record_as_of in _raw_records(source, format, as_of, limits):
         if parse_problem is not None:
             yield CaseError(number, None, (parse_problem,))
@@ -249,7 +249,7 @@ def iter_jsonl_cases(
     *,
     first_line: int = 1,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[tuple[int, Case | CaseError]]:
     """Each line of a JSON Lines byte stream, numbered from ``first_line``, with its case
     or located error, as :func:`iter_cases` reads a ``.jsonl`` file (for a part of a
@@ -287,7 +287,7 @@ def parse_record(
     number: int = 1,
     *,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Case | CaseError:
     """Validate one record; return the case or a located error (never raises on bad data)."""
     return _checked_record(raw, number, as_of, limits, "json")
@@ -297,7 +297,7 @@ def case_from_request(
     body: bytes | str | Mapping[str, Any],
     *,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Case | CaseError:
     """A case from a web request's body (JSON bytes or text, or a parsed mapping), never raising.
 
@@ -357,7 +357,10 @@ def _checked_record(
         return CaseError(number, case_ref, (problem,))
 
 
-def _format_of(source: Source, format: Format | None) -> Format | None:
+def case_file_format(source: Source, format: Format | None = None) -> Format | None:
+    """The format a case source is read as: ``format`` when given, else the one its file
+    name's suffix names (``.json``, ``.jsonl`` or ``.ndjson``, ``.yaml``); ``None`` for
+    records given as a sequence, or a suffix that names none."""
     if format is not None:
         return format
     if isinstance(source, str | os.PathLike):
@@ -377,7 +380,7 @@ def _raw_records(
             yield number, given, None, as_of
         return
     path = Path(source)
-    fmt = _format_of(source, format)
+    fmt = case_file_format(source, format)
     if fmt is None:
         raise CaseFileError(
             f"{path.name}: cannot tell the format from the suffix; "

@@ -47,13 +47,8 @@ from casework._process import own_process
 from casework._seen import SeenReferences
 from casework.calendar import CalendarError, WorkingCalendar
 from casework.columnar import evaluate_columns
-from casework.columnar.reader import (
-    _DEFAULT_LIMITS,
-    Native,
-    _references_read_back,
-    read_column_chunks,
-)
-from casework.io import CaseError, _format_of, read_summary
+from casework.columnar.reader import Native, read_column_chunks, references_read_back
+from casework.io import CaseError, case_file_format, read_summary
 from casework.report.findings import select_table
 from casework.rules.engine import RuleError
 from casework.rules.registry import ruleset as named_ruleset
@@ -84,7 +79,7 @@ __all__ = [
 
 def splittable(path: str | Path) -> bool:
     """Whether a case file can be written in parts: JSON Lines, by its name."""
-    return _format_of(path, None) == "jsonl"
+    return case_file_format(path, None) == "jsonl"
 
 
 @attrs.frozen
@@ -300,7 +295,7 @@ def write_findings(
                     write_part, source, spans[i], job, outs[i], header=i == 0, reject=reject
                 )
 
-            seen = SeenReferences(_references_read_back(source, job.as_of, _DEFAULT_LIMITS))
+            seen = SeenReferences(references_read_back(source, job.as_of))
             pending = collections.deque(run(i) for i in range(len(spans)))
             for i in range(len(spans)):
                 result = pending.popleft().result()  # (a future done with is let go)

@@ -35,13 +35,12 @@ import yaml
 from yaml import YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from casework._limits import KeyedDict, Limits, OversizeNumber
+from casework._limits import DEFAULT_LIMITS, KeyedDict, Limits, OversizeNumber
 
 __all__ = ["Loader", "YAMLError", "YAMLLimitError", "dump", "load"]
 
 _BOOL = "tag:yaml.org,2002:bool"
 _MERGE = "tag:yaml.org,2002:merge"
-_DEFAULT_LIMITS = Limits()
 
 
 class YAMLLimitError(YAMLError):
@@ -56,7 +55,7 @@ class YAMLLimitError(YAMLError):
 class Loader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 booleans and limits (see the module docstring)."""
 
-    def __init__(self, stream: str | IO[str], limits: Limits = _DEFAULT_LIMITS) -> None:
+    def __init__(self, stream: str | IO[str], limits: Limits = DEFAULT_LIMITS) -> None:
         super().__init__(stream)
         self.limits = limits
         self._depth = 0
@@ -163,7 +162,7 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def load(text: str | IO[str], *, limits: Limits = _DEFAULT_LIMITS) -> Any:
+def load(text: str | IO[str], *, limits: Limits = DEFAULT_LIMITS) -> Any:
     """One YAML document, read with :class:`Loader`.
 
     Raises:

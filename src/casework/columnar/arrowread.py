@@ -58,7 +58,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from casework._fastread import _Builder
-from casework._limits import Limits
+from casework._limits import DEFAULT_LIMITS, Limits
 from casework.columnar.raw import _DTYPES, _NONE_OF, Kind, RawTables, layout
 from casework.columnar.rawread import (
     _AsOf,
@@ -77,7 +77,6 @@ from casework.model.case import Case
 
 __all__ = ["NativeWritten", "Reading", "available", "schema", "write_lines"]
 
-_DEFAULT_LIMITS = Limits()
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _FIRST_AS_OF = dt.date(base.FIRST_YEAR, 1, 1).toordinal() - _EPOCH
 _LAST_AS_OF = dt.date(base.LAST_YEAR, 12, 31).toordinal() - _EPOCH
@@ -290,8 +289,8 @@ def schema() -> pa.Schema:
 def _fits(limits: Limits) -> bool:
     plan = _plan()
     return plan.max_depth <= min(
-        limits.max_depth, _DEFAULT_LIMITS.max_depth
-    ) and plan.max_digits <= min(limits.max_number_digits, _DEFAULT_LIMITS.max_number_digits)
+        limits.max_depth, DEFAULT_LIMITS.max_depth
+    ) and plan.max_digits <= min(limits.max_number_digits, DEFAULT_LIMITS.max_number_digits)
 
 
 def _read(
@@ -830,7 +829,7 @@ class NativeWritten:
 def write_lines(
     lines: Sequence[bytes],
     as_of: dt.date | None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
     *,
     reading: Reading | None = None,
 ) -> NativeWritten:
@@ -842,7 +841,7 @@ def write_lines(
     taken = [False] * len(lines)
     if not _fits(limits) or reading.idle:
         return NativeWritten(_nothing(), taken, [])
-    most = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
+    most = min(limits.max_record_values, DEFAULT_LIMITS.max_record_values)
     candidates: list[int] = []
     for index, line in enumerate(lines):
         # (a line's characters are at most its bytes: the values limit as rawread checks it)

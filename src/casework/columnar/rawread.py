@@ -46,7 +46,7 @@ import numpy.typing as npt
 from pydantic import BaseModel
 
 from casework._fastread import _KEY_END, FastReader, _Builder, _Plan
-from casework._limits import Limits
+from casework._limits import DEFAULT_LIMITS, Limits
 from casework.columnar.raw import (
     _DTYPES,
     _NONE_OF,
@@ -72,7 +72,6 @@ __all__ = ["LinesWritten", "RawWriter", "raw_from_records", "raw_writer", "write
 
 _UNSET = msgspec.UNSET
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-_DEFAULT_LIMITS = Limits()
 _SPACED_KEY = re.compile(r'"[ \t\r\n]+:')
 _FIRST_AS_OF = dt.date(base.FIRST_YEAR, 1, 1)
 _LAST_AS_OF = dt.date(base.LAST_YEAR, 12, 31)
@@ -788,7 +787,7 @@ _QUOTE, _COLON, _BLANK = ord('"'), ord(":"), ord(" ")
 
 
 def write_lines(
-    texts: Sequence[str], as_of: dt.date | None, limits: Limits = _DEFAULT_LIMITS
+    texts: Sequence[str], as_of: dt.date | None, limits: Limits = DEFAULT_LIMITS
 ) -> LinesWritten:
     """Write the record of each line of JSON text the fast way; a line the fast path
     cannot accept (as :meth:`casework._fastread.FastReader.read` decides, bar the
@@ -799,7 +798,7 @@ def write_lines(
     dates: list[dt.date] = []
     lines: list[int] = []
     if reader.fits(limits):
-        most = min(limits.max_record_values, _DEFAULT_LIMITS.max_record_values)
+        most = min(limits.max_record_values, DEFAULT_LIMITS.max_record_values)
         decode = reader._decoder.decode
         for index, text in enumerate(texts):
             if len(text) + 1 > most:
@@ -864,7 +863,7 @@ class RawWriter:
     :meth:`tables` gives the raw tables of the records taken, in order.
     """
 
-    def __init__(self, limits: Limits = _DEFAULT_LIMITS) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
         self.layout = _planned()[0]
         self._objects: list[Any] = []
@@ -902,7 +901,7 @@ def _reader() -> FastReader:
     return fast_reader()
 
 
-def raw_writer(limits: Limits = _DEFAULT_LIMITS) -> RawWriter:
+def raw_writer(limits: Limits = DEFAULT_LIMITS) -> RawWriter:
     """A new writer (nothing written)."""
     return RawWriter(limits)
 

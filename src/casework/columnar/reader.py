@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casework._fastread import fast_reader
-from casework._limits import Limits
+from casework._limits import DEFAULT_LIMITS, Limits
 from casework._seen import SeenReferences
 from casework.columnar import arrowread
 from casework.columnar.checks import contradicted
@@ -49,10 +49,10 @@ from casework.io import (
     CaseFileError,
     Format,
     Source,
-    _format_of,
     _jsonl_lines,
     _line_result,
     _os_reason,
+    case_file_format,
     iter_cases,
     repeated_reference,
 )
@@ -66,6 +66,7 @@ __all__ = [
     "Native",
     "read_column_chunks",
     "read_jsonl_chunks",
+    "references_read_back",
     "select_cases",
 ]
 
@@ -86,7 +87,6 @@ reader on the calling thread, the lines it cannot take exactly the per-record wa
 way (the strict writer, then pydantic)."""
 #: The default :data:`Native`.
 DEFAULT_NATIVE: Native = "on"
-_DEFAULT_LIMITS = Limits()
 
 
 Item = bytes | str | Case
@@ -185,7 +185,7 @@ def read_column_chunks(
     *,
     format: Format | None = None,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
     size: int = DEFAULT_SIZE,
     native: Native = DEFAULT_NATIVE,
     read_size: int | None = None,
@@ -218,7 +218,7 @@ def read_column_chunks(
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
-    if isinstance(source, str | os.PathLike) and _format_of(source, format) == "jsonl":
+    if isinstance(source, str | os.PathLike) and case_file_format(source, format) == "jsonl":
         yield from _jsonl_chunks(Path(source), as_of, limits, size, native, read_size=read_size)
         return
     number = 0
@@ -266,7 +266,7 @@ def _jsonl_chunks(
         stream = path.open("rb")
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
-    seen = SeenReferences(_references_read_back(path, as_of, limits))
+    seen = SeenReferences(references_read_back(path, as_of, limits))
     reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
@@ -356,8 +356,8 @@ def _jsonl_chunk(
     )
 
 
-def _references_read_back(
-    path: Path, as_of: dt.date | None, limits: Limits
+def references_read_back(
+    path: Path, as_of: dt.date | None, limits: Limits = DEFAULT_LIMITS
 ) -> Callable[[Sequence[int]], dict[int, str]]:
     """The references of accepted records of ``path`` by record number, each record read
     back from the file the per-record way (only on a hash hit of the repeat check)."""
@@ -495,7 +495,7 @@ def read_jsonl_chunks(
     *,
     first_line: int = 1,
     as_of: dt.date | None = None,
-    limits: Limits = _DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS,
     size: int = DEFAULT_SIZE,
     repeats: Mapping[int, int] | None = None,
     check_repeats: bool = True,
