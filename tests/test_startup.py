@@ -401,3 +401,16 @@ def test_a_worker_of_findings_jobs_is_set_up_as_the_program() -> None:
     loaded = _modules_after(code)
     assert "pyarrow" in loaded
     assert not {name for name in loaded if name.split(".")[0] == "pandas"}
+
+
+def test_freed_memory_is_released_by_glibc_and_nothing_elsewhere() -> None:
+    """``release_free_memory`` calls glibc's ``malloc_trim`` where the C library is glibc
+    on Linux, and does nothing (no error) anywhere else."""
+    import platform
+
+    from casework import _process
+
+    _process._malloc_trim.cache_clear()
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert (_process._malloc_trim() is not None) == glibc
+    assert _process.release_free_memory() is None

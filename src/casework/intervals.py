@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from casework._caserefs import CaseRefs, SpilledRefs, spill_refs
+from casework._process import release_free_memory
 from casework.text import round_half_up
 
 if TYPE_CHECKING:
@@ -831,6 +832,10 @@ def _spilled_figures(
             runs.append((run, stop - start))
         merged = folder / "codes.bin"
         _merge_runs(np, runs, len(questions), width, merged)
+        # the sort's arrays are freed; glibc would keep their pages resident beside the
+        # resamples' arrays (a million cases: 35 MB given back; peak 206 MB before, 190-193
+        # after; decision: score-memory-released)
+        release_free_memory()
         backend = _NumpyCodes(np, _CodesFile(np, merged, size, width))
         return design, _resampled(design, backend, size, options)
 

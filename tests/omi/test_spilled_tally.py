@@ -236,3 +236,30 @@ def test_a_question_first_met_after_a_spill_lists_its_cases_alike(
             if rule_id in late:
                 names = ("above", "below", "unanswered", "not_applicable")
                 assert all(first not in getattr(question, name) for name in names)
+
+
+def test_the_spilled_bootstrap_gives_freed_memory_back_after_its_sort(
+    by_case: list[list[Finding]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the cases are sorted and merged, and before any resample is drawn, the
+    allocator's free pages are released (docs/decisions.md#score-memory-released); the
+    intervals are the same."""
+    inspection = load_inspection(EXAMPLES / "omi-inspection.json")
+    whole = InspectionTally()
+    _fill(whole, by_case, 9)
+    expected = whole.scorecard(inspection=inspection, intervals=FEW, compact=True).intervals
+    steps: list[str] = []
+    merge, counts = intervals_module._merge_runs, intervals_module._counts
+    monkeypatch.setattr(
+        intervals_module, "_merge_runs", lambda *a: (steps.append("merged"), merge(*a))[1]
+    )
+    monkeypatch.setattr(
+        intervals_module, "_counts", lambda *a, **k: (steps.append("drawn"), counts(*a, **k))[1]
+    )
+    monkeypatch.setattr(intervals_module, "release_free_memory", lambda: steps.append("released"))
+    monkeypatch.setattr(intervals_module, "RUN_CASES", 7)
+    with SpilledTally(tmp_path, spill=13) as tally:
+        _fill(tally, by_case, 9)
+        card = tally.scorecard(inspection=inspection, intervals=FEW)
+        assert card.intervals == expected
+    assert steps == ["merged", "released", "drawn"]
