@@ -40,7 +40,6 @@ from casework.model.risk import OasysAssessment
 __all__ = ["FastReader", "fast_reader"]
 
 _UNSET = msgspec.UNSET
-#: The limits the Case model checks itself (Case._within_limits), whatever the loader's.
 _new = object.__new__
 _set = object.__setattr__
 

@@ -42,7 +42,8 @@ class Limits:
     """Most problems listed for one record; the rest are counted in one last problem."""
 
 
-#: The limits every reader applies unless given others (one frozen instance, shared).
+#: The limits every reader applies unless given others, and those the ``Case`` model checks
+#: itself whatever the loader's (``Case._within_limits``): one frozen instance, shared.
 DEFAULT_LIMITS: Final = Limits()
 
 

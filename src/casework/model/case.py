@@ -8,7 +8,7 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from casework._limits import Limits
+from casework._limits import DEFAULT_LIMITS
 from casework.model.base import CodedError, Day, Identifier, Record, dates_in
 from casework.model.enums import Answer, AssessmentPurpose, RohLevel, SentenceKind, Tier
 from casework.model.offender import Offender, PersonalDetails
@@ -32,7 +32,6 @@ from casework.model.supervision import (
 from casework.problems import structure_problem
 
 Loc = tuple[str | int, ...]
-_LIMITS = Limits()
 
 
 class ContradictionError(ValueError):
@@ -183,7 +182,7 @@ class Case(Record):
     def _within_limits(cls, data: Any) -> Any:
         # Checked before pydantic sees the data: a value nested thousands deep would make
         # pydantic's own error formatting raise RecursionError for a Case built directly.
-        problem = structure_problem(data, _LIMITS, "json")
+        problem = structure_problem(data, DEFAULT_LIMITS, "json")
         if problem is not None:
             raise CodedError(problem.code, f"expected {problem.expected} at {problem.field}")
         return data

@@ -25,7 +25,7 @@ from typing import ClassVar, Final, Literal, Self
 
 from pydantic import Field, ValidationError, model_validator
 
-from casework._limits import Limits
+from casework._limits import DEFAULT_LIMITS, Limits
 from casework.model.base import CodedError, Day, FreeText, Identifier, Period, Record
 from casework.problems import Problem, describe, problems_from, structure_problem
 
@@ -150,7 +150,7 @@ def load_inspection(path: str | os.PathLike[str], *, limits: Limits | None = Non
     """
     from casework import io as case_io  # noqa: PLC0415  (casework.io imports the model)
 
-    chosen = limits or Limits()
+    chosen = limits or DEFAULT_LIMITS
     source = Path(path)
     fmt: case_io.Format = "yaml" if source.suffix.lower() in {".yaml", ".yml"} else "json"
     try:
