@@ -11,7 +11,7 @@ import pytest
 import yaml as pyyaml
 
 from casework import Case, CaseError, CaseFileError, dump_cases, iter_cases, load_cases, yaml
-from casework.io import case_file_format, dumps_cases, parse_record
+from casework.io import Format, case_file_format, dumps_cases, parse_record
 from casework.testing import CASE_DEFAULTS, make_case, merge
 
 
@@ -271,7 +271,7 @@ def test_parse_record_never_raises_on_bad_data() -> None:
     ],
 )
 def test_the_format_a_case_source_is_read_as(
-    source: str | Path | list[dict[str, str]], given: str | None, expected: str | None
+    source: str | Path | list[dict[str, str]], given: Format | None, expected: Format | None
 ) -> None:
     """By the name's suffix (any case), unless a format is given; none for records."""
-    assert case_file_format(source, given) == expected  # type: ignore[arg-type]
+    assert case_file_format(source, given) == expected

@@ -79,7 +79,7 @@ __all__ = [
 
 def splittable(path: str | Path) -> bool:
     """Whether a case file can be written in parts: JSON Lines, by its name."""
-    return case_file_format(path, None) == "jsonl"
+    return case_file_format(path) == "jsonl"
 
 
 @attrs.frozen
