@@ -244,20 +244,48 @@ def _python_day(text: str) -> int | None:
 _EDGES = ["1900-02-29", "2000-02-29", "2100-02-29", "2008-02-29", "2009-02-29", "2009-04-31"]
 
 
-@example(texts=[*_EDGES, None, "0000-01-01", "2009-12-31", "2009-13-01"], cut=1)
-@given(texts=st.lists(st.one_of(st.none(), _dates()), max_size=12), cut=st.integers(0, 3))
-def test_dates_are_read_as_python_reads_them(texts: list[str | None], cut: int) -> None:
+_DAY_READERS = {"arrow": arrowread._day_numbers, "digits": arrowread._day_numbers_by_digits}
+
+
+@example(texts=[*_EDGES, None, "0000-01-01", "2009-12-31", "2009-13-01"], cut=1, left=0)
+@example(texts=["2009-12-31", "0000-01-01", "2008-02-29"], cut=0, left=0)
+@example(texts=["2009-12-31", "2009-02-29"], cut=2, left=2)
+@example(
+    texts=["2009-1-31", "2009-01-31 ", " 2009-01-31", "+2009-01-31", "20090131", "2009-01-31T00"],
+    cut=0,
+    left=12,
+)
+@given(
+    texts=st.lists(st.one_of(st.none(), _dates()), max_size=12),
+    cut=st.integers(0, 3),
+    left=st.integers(0, 12),
+)
+def test_dates_are_read_as_python_reads_them(texts: list[str | None], cut: int, left: int) -> None:
+    """Both readers, over a column (a string Arrow refuses sends the whole column to
+    the digits) and over each text alone (so Arrow's cast meets every text): the day
+    of a real ``YYYY-MM-DD`` date, else bad; a row not given is neither (``left``: the
+    row left out of those given, when there is one)."""
     array = pa.array(["2001-01-01"] * cut + texts, pa.string()).slice(cut)
     given_ = np.array([text is not None for text in texts], dtype=bool)
-    days, bad = arrowread._day_numbers(array, given_)
-    for row, text in enumerate(texts):
-        if text is None:
-            assert not bad[row]
-            continue
-        expected = _python_day(text)
-        assert bad[row] == (expected is None), text
-        if expected is not None:
-            assert days[row] == expected, text
+    if left < len(texts):
+        given_[left] = False
+    columns = [(array, given_, texts)]
+    columns += [
+        (pa.array([text], pa.string()), given_[row : row + 1], [text])
+        for row, text in enumerate(texts)
+    ]
+    for name, read in _DAY_READERS.items():
+        for column, given_rows, shown in columns:
+            days, bad = read(column, given_rows)
+            for row, text in enumerate(shown):
+                if not given_rows[row]:
+                    assert not bad[row], (name, text)
+                    assert days[row] == 0, (name, text)
+                    continue
+                assert text is not None
+                expected = _python_day(text)
+                assert bad[row] == (expected is None), (name, text)
+                assert days[row] == (0 if expected is None else expected), (name, text)
 
 
 def _chunks_alike(path: Path, as_of: dt.date | None, size: int) -> None:
