@@ -7,12 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework import WorkingCalendar, load_cases
+from casework import WorkingCalendar, load_cases, stream
 from casework.columnar import evaluate_columns
 from casework.model import Case
 from casework.report import findings_report
@@ -206,3 +208,19 @@ def test_evidence_lines_are_each_findings_evidence_line(
 ) -> None:
     shared = [*evidence, *evidence[:2]]  # tuples met again are written from the first time
     assert evidence_lines(shared) == [evidence_line(items) for items in shared]
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1),
+    picks=st.lists(st.integers(0, 1_000), max_size=40),
+)
+def test_coded_cells_are_dictionary_encoded_as_arrow_encodes_their_strings(
+    values: list[str | None], picks: list[int]
+) -> None:
+    """Distinct strings in order of first appearance (two codes may share a string),
+    ``None`` a null: the dictionary and indices ``dictionary_encode`` gives."""
+    codes = np.asarray([pick % len(values) for pick in picks], dtype=np.intp)
+    encoded = stream._dictionary(values, codes)
+    expected = pa.array([values[code] for code in codes], pa.string()).dictionary_encode()
+    assert encoded.dictionary.equals(expected.dictionary)
+    assert encoded.indices.equals(expected.indices.cast(pa.int32()))

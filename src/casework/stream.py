@@ -332,11 +332,14 @@ def _dictionary(values: Sequence[str | None], codes: npt.NDArray[Any]) -> pa.Arr
     same strings (distinct strings in order of first appearance, ``None`` as null)."""
     if not len(codes):
         return pa.array([], pa.string()).dictionary_encode()
-    seen, first = np.unique(codes, return_index=True)
+    # each code's first row, in one pass (np.unique would sort the codes)
+    first = np.full(len(values), len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes), dtype=np.intp))
+    seen = np.flatnonzero(first < len(codes))
     index_of = np.full(len(values), -1, dtype=np.int32)
     dictionary: list[str] = []
     known: dict[str, int] = {}
-    for code in seen[np.argsort(first, kind="stable")].tolist():
+    for code in seen[np.argsort(first[seen], kind="stable")].tolist():
         value = values[code]
         if value is None:
             continue
