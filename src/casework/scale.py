@@ -38,7 +38,7 @@ from casework.calendar import WorkingCalendar
 from casework.columnar import CaseColumns, evaluate_columns
 from casework.columnar.reader import DEFAULT_NATIVE, Native, read_jsonl_chunks
 from casework.inspection_tally import InspectionTally, countable_on_columns
-from casework.io import CaseError
+from casework.io import _LINE_BUFFER, CaseError
 from casework.performance import Period, TargetTally
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.ruleset import RuleSet
@@ -223,7 +223,10 @@ class PartRead:
 
     def columns(self) -> Iterator[CaseColumns]:
         """The accepted records of each chunk, in file order (chunks with none left out)."""
-        with self.path.open("rb") as stream, io.BufferedReader(_Window(stream, self.span)) as part:
+        with (
+            self.path.open("rb") as stream,
+            io.BufferedReader(_Window(stream, self.span), _LINE_BUFFER) as part,
+        ):
             chunks = read_jsonl_chunks(
                 part,
                 first_line=self.span.first_line,

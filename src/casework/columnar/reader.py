@@ -45,6 +45,7 @@ from casework.columnar.rawread import (
     write_objects,
 )
 from casework.io import (
+    _LINE_BUFFER,
     CaseError,
     CaseFileError,
     Format,
@@ -263,7 +264,7 @@ def _jsonl_chunks(
     read_size: int | None = None,
 ) -> Iterator[ColumnChunk]:
     try:
-        stream = path.open("rb")
+        stream = path.open("rb", buffering=_LINE_BUFFER)
     except OSError as exc:
         raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
     seen = SeenReferences(references_read_back(path, as_of, limits))
@@ -365,7 +366,7 @@ def references_read_back(
     def reference_of(wanted: Sequence[int]) -> dict[int, str]:
         left = set(wanted)
         found: dict[int, str] = {}
-        with path.open("rb") as stream:
+        with path.open("rb", buffering=_LINE_BUFFER) as stream:
             for number, line, _ in _jsonl_lines(stream, limits):
                 if number in left:
                     case = _line_result(number, line, limits, as_of)
