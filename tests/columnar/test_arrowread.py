@@ -15,11 +15,13 @@ import io
 import json
 import random
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -295,10 +297,13 @@ def _chunks_alike(path: Path, as_of: dt.date | None, size: int) -> None:
     records = list(read_column_chunks(path, as_of=as_of, size=size, native="off"))
     native = list(read_column_chunks(path, as_of=as_of, size=size, native="on"))
     threads = list(read_column_chunks(path, as_of=as_of, size=size, native="threads"))
-    assert len(native) == len(threads) == len(records)
+    # (a batch a chunk: on a thread, each batch after the first parsed ahead)
+    ahead = list(read_column_chunks(path, as_of=as_of, size=size, native="threads", read_size=size))
+    assert len(native) == len(threads) == len(ahead) == len(records)
     for mine, theirs in [
         *zip(native, records, strict=True),
         *zip(threads, records, strict=True),
+        *zip(ahead, records, strict=True),
     ]:
         assert mine.errors == theirs.errors
         assert mine.numbers.tolist() == theirs.numbers.tolist()
@@ -366,6 +371,58 @@ def test_a_part_of_a_file_is_read_alike_from_its_first_line(tmp_path: Path) -> N
 
 def _stream(data: bytes) -> Any:
     return io.BytesIO(data)
+
+
+def _offers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
+    """Each batch given to Arrow from now on: its lines, and whether they were offered
+    (not when the reading had given up)."""
+    offers: list[tuple[int, bool]] = []
+    parse = arrowread.parse_lines
+
+    def counted(lines: Any, *args: Any, **kwargs: Any) -> arrowread.Parsed:
+        parsed = parse(lines, *args, **kwargs)
+        offers.append((len(lines), parsed.tried))
+        return parsed
+
+    monkeypatch.setattr(arrowread, "parse_lines", counted)
+    return offers
+
+
+def test_batches_parsed_ahead_are_parsed_as_on_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed ahead on a worker thread, each batch is offered to Arrow exactly when it
+    is on the calling thread: a reading gives up after the same batches (here before
+    the fourth, after two of mostly mappings), and the chunks are the same."""
+    plain = _lines(bench_records(12))
+    mapping = _broken()["mapping"]
+    lines = [*plain[:6], *[mapping] * 11, *plain[6:]]  # (batches of 6: 6 taken, 0, 1, -)
+    lines = [line.replace(b'"X-1"', f'"X-{n}"'.encode()) for n, line in enumerate(lines)]
+    path = tmp_path / "leaves.jsonl"
+    path.write_bytes(b"".join(lines))
+    seen = {}
+    for native in ("on", "threads"):
+        offers = _offers(monkeypatch)
+        chunks = list(read_column_chunks(path, size=3, native=native, read_size=6))
+        seen[native] = (offers, chunks)
+        monkeypatch.undo()
+    (on, on_chunks), (ahead, ahead_chunks) = seen["on"], seen["threads"]
+    assert on == ahead == [(6, True), (6, True), (6, True), (5, False)]
+    for mine, theirs in zip(ahead_chunks, on_chunks, strict=True):
+        assert mine.errors == theirs.errors
+        assert mine.numbers.tolist() == theirs.numbers.tolist()
+        assert same_tables(mine.columns.raw, theirs.columns.raw) == []
+
+
+def test_a_reading_left_early_leaves_no_worker_running(tmp_path: Path) -> None:
+    path = tmp_path / "plain.jsonl"
+    path.write_bytes(b"".join(_lines(bench_records(20))))
+    chunks = read_column_chunks(path, size=2, native="threads", read_size=2)
+    first = next(chunks)
+    assert first.numbers.tolist() == [1, 2]
+    assert any(thread.name.startswith("casework-parse") for thread in threading.enumerate())
+    chunks.close()  # (a caller that stops: the batch being parsed ahead is waited for)
+    assert not any(thread.name.startswith("casework-parse") for thread in threading.enumerate())
 
 
 def test_joined_chunks_are_the_cases_in_the_order_given() -> None:

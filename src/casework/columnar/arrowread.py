@@ -75,7 +75,16 @@ from casework.columnar.rawread import (
 from casework.model import base
 from casework.model.case import Case
 
-__all__ = ["NativeWritten", "Reading", "available", "schema", "write_lines"]
+__all__ = [
+    "NativeWritten",
+    "Parsed",
+    "Reading",
+    "available",
+    "parse_lines",
+    "schema",
+    "write_lines",
+    "write_parsed",
+]
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _FIRST_AS_OF = dt.date(base.FIRST_YEAR, 1, 1).toordinal() - _EPOCH
@@ -849,21 +858,31 @@ class NativeWritten:
     """Each line taken (row for row), as given: valid UTF-8."""
 
 
-def write_lines(
-    lines: Sequence[bytes],
-    as_of: dt.date | None,
-    limits: Limits = DEFAULT_LIMITS,
-    *,
-    reading: Reading | None = None,
-) -> NativeWritten:
-    """Write the records of these JSON Lines (each a line's bytes, as
-    ``casework.io._jsonl_lines`` gives them) that this path can take exactly; the
-    others are marked not taken. ``reading``: the file's reading so far (a new one,
-    on the calling thread, when not given)."""
-    reading = Reading() if reading is None else reading
-    taken = [False] * len(lines)
+@attrs.frozen
+class Parsed:
+    """A batch of lines as Arrow parsed them (:func:`parse_lines`), to be written
+    (:func:`write_parsed`): the first step, which a worker thread can take while the
+    last batch is used (Arrow's parse holds no lock)."""
+
+    tried: bool
+    """Whether the lines were offered to Arrow (not when the limits are tighter than this
+    path's, or the reading has given up: :attr:`Reading.idle`)."""
+    candidates: list[int]
+    """The index of each line fed to Arrow."""
+    fed: list[bytes]
+    """Each line fed, ended by a line end."""
+    tables: list[pa.Table]
+    """The tables of the groups of fed lines Arrow read, one row a line."""
+    groups: list[list[int]]
+    """The index (in :attr:`fed`) of each table's lines."""
+
+
+def parse_lines(
+    lines: Sequence[bytes], limits: Limits = DEFAULT_LIMITS, *, reading: Reading
+) -> Parsed:
+    """Parse the lines of a batch this path may take (:func:`write_lines`' first step)."""
     if not _fits(limits) or reading.idle:
-        return NativeWritten(_nothing(), taken, [])
+        return Parsed(False, [], [], [], [])
     most = min(limits.max_record_values, DEFAULT_LIMITS.max_record_values)
     candidates: list[int] = []
     for index, line in enumerate(lines):
@@ -877,12 +896,23 @@ def write_lines(
         candidates.append(index)
     fed = [_ended(lines[index]) for index in candidates]
     tables, groups = _parsed(fed, reading)
-    if not tables:
-        reading.tally(0, len(lines))
+    return Parsed(True, candidates, fed, tables, groups)
+
+
+def write_parsed(
+    parsed: Parsed, lines: Sequence[bytes], as_of: dt.date | None, *, reading: Reading
+) -> NativeWritten:
+    """Write the lines :func:`parse_lines` parsed of these ``lines`` (:func:`write_lines`'
+    second step), and count them in ``reading``."""
+    taken = [False] * len(lines)
+    if not parsed.tables:
+        if parsed.tried:
+            reading.tally(0, len(lines))
         return NativeWritten(_nothing(), taken, [])
     parts = []
     kept: list[int] = []
-    for table, group in zip(tables, groups, strict=True):
+    fed, candidates = parsed.fed, parsed.candidates
+    for table, group in zip(parsed.tables, parsed.groups, strict=True):
         raw, failed = _write(table, [fed[index] for index in group], as_of)
         if failed.any():
             raw = select_cases(raw, ~failed)
@@ -893,6 +923,23 @@ def write_lines(
         taken[candidates[index]] = True
     reading.tally(len(kept), len(lines))
     return NativeWritten(raw, taken, [lines[candidates[index]] for index in kept])
+
+
+def write_lines(
+    lines: Sequence[bytes],
+    as_of: dt.date | None,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    reading: Reading | None = None,
+) -> NativeWritten:
+    """Write the records of these JSON Lines (each a line's bytes, as
+    ``casework.io._jsonl_lines`` gives them) that this path can take exactly; the
+    others are marked not taken. ``reading``: the file's reading so far (a new one,
+    on the calling thread, when not given). :func:`parse_lines`, then
+    :func:`write_parsed`."""
+    reading = Reading() if reading is None else reading
+    parsed = parse_lines(lines, limits, reading=reading)
+    return write_parsed(parsed, lines, as_of, reading=reading)
 
 
 def _ended(line: bytes) -> bytes:

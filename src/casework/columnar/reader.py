@@ -24,7 +24,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol, overload
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, overload
 
 import attrs
 import numpy as np
@@ -34,6 +34,7 @@ from casework._fastread import fast_reader
 from casework._limits import DEFAULT_LIMITS, Limits
 from casework._seen import SeenReferences
 from casework.columnar import arrowread
+from casework.columnar.arrowread import Parsed
 from casework.columnar.checks import contradicted
 from casework.columnar.columns import CaseColumns, Mask
 from casework.columnar.raw import RawTables
@@ -58,6 +59,9 @@ from casework.io import (
     repeated_reference,
 )
 from casework.model.case import Case
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = [
     "DEFAULT_NATIVE",
@@ -84,8 +88,10 @@ READ_SIZE = 1_000
 Native = Literal["on", "threads", "off"]
 """How JSON Lines are parsed (decision: native-json-reader): ``"on"``, Arrow's JSON
 reader on the calling thread, the lines it cannot take exactly the per-record way;
-``"threads"``, the same on Arrow's thread pool; ``"off"``, every line the per-record
-way (the strict writer, then pydantic)."""
+``"threads"``, the same on Arrow's thread pool, each batch of lines after the first
+parsed on a worker thread while the chunks of the one before are used (decision:
+parse-ahead); ``"off"``, every line the per-record way (the strict writer, then
+pydantic)."""
 #: The default :data:`Native`.
 DEFAULT_NATIVE: Native = "on"
 
@@ -271,11 +277,15 @@ def _jsonl_chunks(
     reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
-        for lines in _batched(_jsonl_lines(stream, limits), _batch(size, read_size)):
+        for lines, written in _batches_written(
+            _batched(_jsonl_lines(stream, limits), _batch(size, read_size)),
+            as_of=as_of,
+            limits=limits,
+            native=native,
+            reading=reading,
+        ):
             read += len(lines)
-            yield from _jsonl_split(
-                lines, size, as_of=as_of, limits=limits, seen=seen, native=native, reading=reading
-            )
+            yield from _jsonl_split(lines, written, size, as_of=as_of, limits=limits, seen=seen)
     if read == 0:
         raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
 
@@ -286,20 +296,62 @@ def _batch(size: int, read_size: int | None = None) -> int:
     return size * max(1, (READ_SIZE if read_size is None else read_size) // size)
 
 
+_Line = tuple[int, bytes, Any]
+_Written = tuple[RawTables, list[Item], list[int], list[CaseError]]
+
+
+def _batches_written(
+    batches: Iterator[list[_Line]],
+    *,
+    as_of: dt.date | None,
+    limits: Limits,
+    native: Native,
+    reading: arrowread.Reading,
+) -> Iterator[tuple[list[_Line], _Written]]:
+    """Each batch of lines with its records written (:func:`_written`), in order.
+
+    With ``native="threads"`` the next batch is parsed (:func:`arrowread.parse_lines`)
+    on a worker thread while the caller uses this one's chunks: Arrow's parse holds no
+    lock, so it runs beside the evaluation, on another core where there is one
+    (decision: parse-ahead). The next parse starts only once this batch is written
+    (its lines counted in ``reading``), so the batches are parsed as on one thread; one
+    more batch is held while it runs."""
+    if native != "threads":
+        for lines in batches:
+            yield lines, _written(lines, as_of, limits, native, reading)
+        return
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (commands only)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casework-parse") as worker:
+
+        def ahead(lines: list[_Line] | None) -> tuple[list[_Line], Future[Parsed]] | None:
+            if lines is None:
+                return None
+            fed = [line for _, line, problem in lines if problem is None]
+            return lines, worker.submit(arrowread.parse_lines, fed, limits, reading=reading)
+
+        pending = ahead(next(batches, None))
+        while pending is not None:
+            lines, parsing = pending
+            written = _written(lines, as_of, limits, native, reading, parsed=parsing.result())
+            pending = ahead(next(batches, None))  # (the next batch parsed while this is used)
+            yield lines, written
+
+
 def _jsonl_split(
-    lines: list[tuple[int, bytes, Any]],
+    lines: list[_Line],
+    written: _Written,
     size: int,
     *,
     as_of: dt.date | None,
     limits: Limits,
     seen: RepeatCheck,
-    native: Native,
-    reading: arrowread.Reading | None,
 ) -> Iterator[ColumnChunk]:
-    """The chunks of ``size`` lines of a batch of lines parsed and written at once: each
-    chunk the rows, items and errors of its own lines, then checked on its own, in order
-    (the repeat check sees the chunks one after another)."""
-    raw, items, numbers, errors = _written(lines, as_of, limits, native, reading)
+    """The chunks of ``size`` lines of a batch of lines parsed and written at once
+    (``written``: :func:`_written`): each chunk the rows, items and errors of its own
+    lines, then checked on its own, in order (the repeat check sees the chunks one
+    after another)."""
+    raw, items, numbers, errors = written
     firsts = [number for number, _, _ in lines[::size]]
     # (accepted records are in record order: a chunk's are a range of rows)
     bounds = [*np.searchsorted(np.asarray(numbers, dtype=np.int64), firsts).tolist(), len(numbers)]
@@ -384,23 +436,31 @@ def references_read_back(
 
 
 def _written(
-    lines: list[tuple[int, bytes, Any]],
+    lines: list[_Line],
     as_of: dt.date | None,
     limits: Limits,
     native: Native = DEFAULT_NATIVE,
     reading: arrowread.Reading | None = None,
-) -> tuple[RawTables, list[Item], list[int], list[CaseError]]:
+    *,
+    parsed: Parsed | None = None,
+) -> _Written:
     """The chunk's accepted records (raw tables, the line's text or its ``Case``, the
     record number) and the others' errors, before the model's remaining checks.
 
     The lines Arrow's JSON reader takes (``casework.columnar.arrowread``, exactly as
-    the strict writer would) are written from its columns; the others as before."""
+    the strict writer would) are written from its columns; the others as before.
+    ``parsed``: the lines without a problem already parsed with ``reading``."""
     if native == "off":
         return _written_by_records(lines, as_of, limits)
     candidates = [(number, line) for number, line, problem in lines if problem is None]
     if reading is None:
         reading = arrowread.Reading(threads=native == "threads")
-    fast = arrowread.write_lines([line for _, line in candidates], as_of, limits, reading=reading)
+    fed = [line for _, line in candidates]
+    fast = (
+        arrowread.write_lines(fed, as_of, limits, reading=reading)
+        if parsed is None
+        else arrowread.write_parsed(parsed, fed, as_of, reading=reading)
+    )
     if not any(fast.taken):
         return _written_by_records(lines, as_of, limits)
     numbers = [number for (number, _), took in zip(candidates, fast.taken, strict=True) if took]
@@ -522,10 +582,14 @@ def read_jsonl_chunks(
         raise ValueError(f"chunk size must be at least 1, not {size}")
     seen: RepeatCheck = _PartSeen(repeats or {}) if check_repeats else _Unchecked()
     reading = arrowread.Reading(threads=native == "threads")
-    for lines in _batched(_jsonl_lines(stream, limits, first_line), _batch(size)):
-        yield from _jsonl_split(
-            lines, size, as_of=as_of, limits=limits, seen=seen, native=native, reading=reading
-        )
+    for lines, written in _batches_written(
+        _batched(_jsonl_lines(stream, limits, first_line), _batch(size)),
+        as_of=as_of,
+        limits=limits,
+        native=native,
+        reading=reading,
+    ):
+        yield from _jsonl_split(lines, written, size, as_of=as_of, limits=limits, seen=seen)
 
 
 class _PartSeen:
