@@ -373,9 +373,42 @@ def table_csv_lines(table: FindingTable, *, words: bool = True) -> Iterator[str]
     writes for :func:`table_csv_rows`, each distinct cell quoted once and each line
     joined in one call. ``words=False``: without :data:`WORDS`."""
     _words_checked(table, words)
-    rows = zip(*_csv_columns(table, csv_field, findings_schema(words)), strict=True)
+    rows = zip(*_csv_line_columns(table, findings_schema(words)), strict=True)
     while piece := list(itertools.islice(rows, CSV_LINES)):
         yield "\n".join(map(",".join, piece)) + "\n"
+
+
+#: At most this many combinations of the values of neighbouring coded fields are written
+#: as one cell group (:func:`_csv_line_columns`).
+_MOST_COMBINED = 4_096
+
+
+def _csv_line_columns(table: FindingTable, schema: pa.Schema) -> list[list[str]]:
+    """The cells of each line of :func:`table_csv_lines`, as :func:`_csv_columns` gives
+    them, but with neighbouring coded fields (the rule's source, kind and RoH flag, the
+    rule set, its version and the date; the outcome and basis) joined by ``,`` into one
+    cell group, written once per combination of their values that can occur: a line
+    joins 15 cells, not 23 (the same text)."""
+    cells = _TableCells(table)
+    columns: list[list[str]] = []
+    group: _Cells | None = None
+    for field in schema:
+        name = field.name
+        if name not in _CODED_CELLS:
+            if group is not None:
+                columns.append(_cells_of(group))
+                group = None
+            columns.append(_csv_column(cells, name, csv_field))
+            continue
+        values, codes = cells.coded(name)
+        cell = ([csv_field(value) for value in values], codes)
+        joined = None if group is None else _combined(group, cell)
+        if joined is None and group is not None:
+            columns.append(_cells_of(group))
+        group = cell if joined is None else joined
+    if group is not None:
+        columns.append(_cells_of(group))
+    return columns
 
 
 def _csv_columns(
@@ -383,18 +416,44 @@ def _csv_columns(
 ) -> list[list[str]]:
     """Each field of ``schema`` as its cells, ``shown`` once per distinct value."""
     cells = _TableCells(table)
-    columns: list[list[str]] = []
-    for field in schema:
-        name = field.name
-        if name in _CODED or name in ("roh", "trigger", "due", "done", "as_of", "late_by"):
-            values, codes = cells.coded(name)
-            distinct = np.asarray([shown(value) for value in values], dtype=object)
-            columns.append(distinct[codes].tolist())
-            continue
-        texts = cells.text(name)
-        known = {value: shown(value) for value in set(texts)}  # each value once
-        columns.append([known[value] for value in texts])
-    return columns
+    return [_csv_column(cells, field.name, shown) for field in schema]
+
+
+def _csv_column(cells: _TableCells, name: str, shown: Callable[[Any], str]) -> list[str]:
+    """A field's cells, ``shown`` once per distinct value."""
+    if name in _CODED_CELLS or name in ("trigger", "due", "done"):
+        values, codes = cells.coded(name)
+        distinct = np.asarray([shown(value) for value in values], dtype=object)
+        listed: list[str] = distinct[codes].tolist()
+        return listed
+    texts = cells.text(name)
+    known = {value: shown(value) for value in set(texts)}  # each value once
+    return [known[value] for value in texts]
+
+
+#: Coded cells: each distinct cell, and each line's index among them.
+_Cells = tuple[list[str], npt.NDArray[np.intp]]
+
+
+def _cells_of(group: _Cells) -> list[str]:
+    listed: list[str] = np.asarray(group[0], dtype=object)[group[1]].tolist()
+    return listed
+
+
+def _combined(group: _Cells, cell: _Cells) -> _Cells | None:
+    """A group of coded cells with one more on its right (:func:`_csv_line_columns`): by
+    the same codes (two fields of the rule), one value (the run's), or every pair of
+    values when they are few; ``None`` when they are many."""
+    (left, left_codes), (right, right_codes) = group, cell
+    if right_codes is left_codes:
+        return [f"{a},{b}" for a, b in zip(left, right, strict=True)], left_codes
+    if len(right) == 1:
+        return [f"{a},{right[0]}" for a in left], left_codes
+    if len(left) == 1:
+        return [f"{left[0]},{b}" for b in right], right_codes
+    if len(left) * len(right) > _MOST_COMBINED:
+        return None
+    return [f"{a},{b}" for a in left for b in right], left_codes * len(right) + right_codes
 
 
 def table_records(table: FindingTable, *, words: bool = True) -> Iterator[dict[str, Any]]:
@@ -521,6 +580,8 @@ _PER_RULE: dict[str, Callable[[Rule], Any]] = {
 #: Fields dictionary-encoded from codes (:meth:`_TableCells.coded`): those of the rule, the
 #: rule set's, outcome, basis and late_unit.
 _CODED = frozenset({*_PER_RULE, "ruleset", "ruleset_version", "outcome", "basis", "late_unit"})
+#: Fields written from codes (:meth:`_TableCells.coded`): a rule's, the run's, a code's.
+_CODED_CELLS = _CODED | {"roh", "as_of", "late_by"}
 _OUTCOME_VALUES = [outcome.value for outcome in OUTCOMES]
 _BASIS_VALUES = [basis.value for basis in BASES]
 

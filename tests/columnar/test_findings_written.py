@@ -128,18 +128,25 @@ def test_filters_on_columns_keep_what_the_finding_filters_keep(
     assert written(table, "jsonl", tmp_path) == written(list(found), "jsonl", tmp_path)
 
 
-@pytest.mark.parametrize("lines", [1, 2, 7])
+@pytest.mark.parametrize(("lines", "combined"), [(1, 4_096), (2, 4_096), (7, 4_096), (7, 1)])
 def test_csv_written_in_pieces_is_the_same(
-    examples: Path, calendar: WorkingCalendar, lines: int, monkeypatch: pytest.MonkeyPatch
+    examples: Path,
+    calendar: WorkingCalendar,
+    lines: int,
+    combined: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A chunk's CSV is written ``CSV_LINES`` lines at a time: the pieces join to the CSV
-    of the Finding objects, whatever the piece size, and each ends a line."""
+    of the Finding objects, whatever the piece size, and each ends a line; neighbouring
+    coded cells are joined once per combination of values, or (``combined=1``: every
+    pair of values too many) only by the same codes or one value."""
     loaded = list(load_cases(examples / "cases.json").cases)
     as_of = loaded[0].as_of
     rules = ruleset("national-standards-2007")
     found = list(evaluate(loaded, rules, as_of=as_of, calendar=calendar))
     table = evaluate_columns(loaded, rules, as_of=as_of, calendar=calendar).explain()
     monkeypatch.setattr(stream, "CSV_LINES", lines)
+    monkeypatch.setattr(stream, "_MOST_COMBINED", combined)
     pieces = list(stream.table_csv_lines(table))
     assert len(pieces) == -(-len(found) // lines)
     assert all(piece.count("\n") == len(piece.splitlines()) for piece in pieces)
