@@ -26,6 +26,7 @@ from casework.columnar.core import (
     DETAILS,
     LATE_UNITS,
     MANY,
+    OUTCOME_CODE,
     OUTCOMES,
     Answers,
     Wording,
@@ -34,13 +35,20 @@ from casework.columnar.core import (
     deadline_said_many,
     kernel_for,
 )
+from casework.columnar.reviews import periodic_reads
 from casework.io import iter_cases
 from casework.model import Case
 from casework.rules import evaluate
 from casework.rules.engine import Basis, Context, Evidence, Outcome, out_of_scope_reason
 from casework.rules.standards import reviews
-from casework.rules.standards.base import ended_before
-from casework.rules.timing import DEADLINE_SENTENCES, deadline_branch, deadline_words
+from casework.rules.standards.base import IntervalRow, ended_before, periodic_words
+from casework.rules.standards.base import Wording as Words
+from casework.rules.timing import (
+    DEADLINE_SENTENCES,
+    DeadlineSaid,
+    deadline_branch,
+    deadline_words,
+)
 from casework.testing import strategies as cs
 from casework.testing.builders import make_case, oasys, review
 from casework.text import long_date
@@ -423,3 +431,52 @@ def test_answers_made_together_equal_one_by_one(
     for found in answered.by_rule:
         at = np.arange(len(found), dtype=np.intp)[::-1]
         assert found.answers(at) == [found.answer(i) for i in at.tolist()], found.rule.id
+
+
+_DEADLINE_OUTCOMES = [
+    (Outcome.MET, Basis.COMPUTED, True),
+    (Outcome.NOT_MET, Basis.COMPUTED, True),
+    (Outcome.NOT_MET, Basis.COMPUTED, False),
+    (Outcome.CANNOT_ASSESS, Basis.MISSING_DATA, False),
+    (Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE, False),
+]
+
+
+@given(
+    answers=st.lists(
+        st.lists(st.sampled_from(range(len(_DEADLINE_OUTCOMES))), min_size=1, max_size=6),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_deadlines_a_periodic_check_reads_are_the_ones_worded(
+    answers: list[list[int]],
+) -> None:
+    """``periodic_reads`` marks every interval deadline whose words ``periodic_words``
+    reads: with the others' reasons and evidence blank, each answer's words are the same
+    as with all of them."""
+    owner = np.repeat(np.arange(len(answers)), [len(kinds) for kinds in answers])
+    kinds = [kind for listed in answers for kind in listed]
+    outcome = np.asarray([OUTCOME_CODE[_DEADLINE_OUTCOMES[k][0]] for k in kinds], dtype=np.int8)
+    done = np.asarray([_DEADLINE_OUTCOMES[k][2] for k in kinds], dtype=bool)
+    reads = periodic_reads(owner, outcome, done).tolist()
+    wording = Words("RoH review", "RoH reviewed", "RoH not reviewed", "the previous review")
+    start = dt.date(2008, 1, 1)
+    at = 0
+    for listed in answers:
+        every, full, blank = [], {}, {}
+        for number, kind in enumerate(listed, start=1):
+            outcome_, basis, was_done = _DEADLINE_OUTCOMES[kind]
+            day = start + dt.timedelta(days=30 * number)
+            every.append(
+                IntervalRow(number, day, "the previous review", day, day if was_done else None)
+            )
+            evidence = (Evidence(f"fact {number}", number),)
+            full[number] = DeadlineSaid(outcome_, basis, f"Reason {number}.", evidence)
+            blank[number] = full[number] if reads[at] else DeadlineSaid(outcome_, basis, "", ())
+            at += 1
+        options: dict[str, Any] = {
+            "limit": "16 weeks", "source": None, "words": wording, "anchor": start,
+            "anchor_label": "sentence", "ended": None, "window": None, "by_due": False,
+        }  # fmt: skip
+        assert periodic_words(every, blank, **options) == periodic_words(every, full, **options)

@@ -727,22 +727,27 @@ def _periodic_said_many(
     ]
     chosen = np.flatnonzero(np.asarray(parts["counted"], dtype=bool)[unit] & ~unworded[owner])
     picked = {name: parts[name][unit[chosen]] for name in _ANSWER_COLUMNS}
+    # only the deadlines periodic_words reads are worded; the others' words are left blank
+    read = periodic_reads(owner[chosen], picked["outcome"], picked["done"] != NO_DAY)
+    worded = chosen[read]
     deadlines = deadline_said_many(
         Answers_(
-            **picked,
+            **{name: column[read] for name, column in picked.items()},
             as_of=answers.as_of,
-            record_as_of=answers.record_as_of[asked[owner[chosen]]],
+            record_as_of=answers.record_as_of[asked[owner[worded]]],
         ),
-        anchor_label=[unit_labels[j] for j in chosen.tolist()],
+        anchor_label=[unit_labels[j] for j in worded.tolist()],
         limit=limit,
         source=source,
         done_label=words.done_label,
         missing_label=words.missing_label,
         # only a late interval's evidence is shown (relabelled) by periodic_words
-        evidence_of=picked["outcome"] == OUTCOME_CODE[Outcome.NOT_MET],
+        evidence_of=picked["outcome"][read] == OUTCOME_CODE[Outcome.NOT_MET],
     )
     unit_said: list[Explained | None] = [None] * owner.size
-    for j, deadline_words in zip(chosen.tolist(), deadlines, strict=True):
+    for j in chosen[~read].tolist():
+        unit_said[j] = _UNREAD
+    for j, deadline_words in zip(worded.tolist(), deadlines, strict=True):
         unit_said[j] = deadline_words
         if deadline_words is None:
             unworded[owner[j]] = True
@@ -772,6 +777,28 @@ def _periodic_said_many(
 
 
 _ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
+#: The words of a counted interval whose deadline :func:`periodic_words` does not read.
+_UNREAD: Explained = ("", (), None)
+
+
+def periodic_reads(owner: Rows, outcome: Codes, done: Mask) -> Mask:
+    """Of the counted intervals of many answers of a periodic check (``owner``: each one's
+    answer, nondecreasing; in order within an answer), those whose deadline in words
+    :func:`~casework.rules.standards.base.periodic_words` reads: every late one where
+    one is late; else the first that cannot be assessed; else the latest done; else the
+    last. The words of the others are never read (tests/columnar/test_bulk_wording.py
+    words them blank and compares)."""
+    reads: Mask = outcome == OUTCOME_CODE[Outcome.NOT_MET]  # (every late one)
+    if not owner.size:
+        return reads
+    answers = int(owner[-1]) + 1
+    unknown = _first(owner, outcome == OUTCOME_CODE[Outcome.CANNOT_ASSESS], answers)
+    latest_done = _last(owner, done, answers)
+    last = _last(owner, np.ones(owner.size, dtype=bool), answers)
+    late = np.bincount(owner[reads], minlength=answers) > 0
+    one = np.where(unknown >= 0, unknown, np.where(latest_done >= 0, latest_done, last))
+    reads[one[~late & (last >= 0)]] = True
+    return reads
 
 
 def _intervals(
