@@ -27,6 +27,7 @@ decided it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
@@ -817,21 +818,27 @@ def _intervals(
         np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]])
     )
     dates = [from_day_number(int(number)) for number in distinct.tolist()]
-    picks = inverse.reshape(3, -1).tolist()
+    starts, dues, dones = ([dates[pick] for pick in picks] for picks in inverse.reshape(3, -1))
+    # (tuple.__new__ called by map: no Python frame per row, as IntervalRow(...) makes)
+    rows = zip(numbers, starts, labels, dues, dones, strict=True)
+    every: list[IntervalRow] = list(map(tuple.__new__, itertools.repeat(IntervalRow), rows))
     outcomes = parts["outcome"][unit].tolist()
     bases = parts["basis"][unit].tolist()
-    every: list[IntervalRow] = []
+    unread: dict[tuple[int, int], DeadlineSaid] = {}  # (one per outcome and basis, shared)
     checked: list[tuple[int, DeadlineSaid] | None] = []
-    for j, (number, label) in enumerate(zip(numbers, labels, strict=True)):
-        start, due, done = dates[picks[0][j]], dates[picks[1][j]], dates[picks[2][j]]
-        every.append(IntervalRow(number, start, label, due, done))  # type: ignore[arg-type]
+    for j, number in enumerate(numbers):
         words = said[j]
         if words is None:
             checked.append(None)
-            continue
-        checked.append(
-            (number, DeadlineSaid(OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1]))
-        )
+        elif words is _UNREAD:
+            key = (outcomes[j], bases[j])
+            blank = unread.get(key)
+            if blank is None:
+                blank = unread[key] = DeadlineSaid(OUTCOMES[key[0]], BASES[key[1]], "", ())
+            checked.append((number, blank))
+        else:
+            deadline = DeadlineSaid(OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1])
+            checked.append((number, deadline))
     return every, checked
 
 
