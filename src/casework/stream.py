@@ -55,7 +55,7 @@ from casework.rules.engine import (
 )
 from casework.rules.ruleset import RuleSet
 from casework.schemas import FINDING_FIELDS
-from casework.text import csv_cell, csv_field
+from casework.text import csv_cell, csv_field, csv_fields
 
 if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other formats)
     import pyarrow.parquet as pq
@@ -427,7 +427,8 @@ def _csv_column(cells: _TableCells, name: str, shown: Callable[[Any], str]) -> l
         listed: list[str] = distinct[codes].tolist()
         return listed
     texts = cells.text(name)
-    known = {value: shown(value) for value in set(texts)}  # each value once
+    every = set(texts)  # (each value shown once)
+    known = csv_fields(every) if shown is csv_field else {value: shown(value) for value in every}
     return [known[value] for value in texts]
 
 

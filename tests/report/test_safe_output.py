@@ -24,7 +24,7 @@ from casework.report.document import (
     render_text,
     table_csv,
 )
-from casework.text import _UNPRINTABLE, csv_field, one_line, printable
+from casework.text import _UNPRINTABLE, csv_field, csv_fields, one_line, printable
 
 FORGED = "EX-1\nEX-2  NS07.oasys-ppo  met"
 ANSI = "EX-3\x1b[2J\x1b[31m"
@@ -134,3 +134,8 @@ def test_a_csv_line_is_the_line_csv_writer_writes(cells: list[str | int | None])
     line = ",".join(map(csv_field, cells)) + "\n"
     assert line == out.getvalue()
     assert next(csv.reader(io.StringIO(line))) == [str(csv_cell(cell)) for cell in cells]
+
+
+@given(st.lists(_CELLS, max_size=8))
+def test_csv_fields_of_many_cells_are_each_ones_csv_field(cells: list[str | int | None]) -> None:
+    assert csv_fields(cells) == {cell: csv_field(cell) for cell in cells}
