@@ -532,9 +532,10 @@ class _TableCells:
         if name == "late_unit":
             return list(LATE_UNITS), table.late_unit.astype(np.intp)
         if name == "late_by":
-            distinct, inverse = np.unique(table.late_by, return_inverse=True)
+            # (np.unique's answer, by a table over the span of the counts, not a sort)
+            distinct, inverse = unique_days(table.late_by)
             counts = [None if late < 0 else str(late) for late in distinct.tolist()]
-            return counts, inverse.reshape(-1)
+            return counts, inverse
         return _iso_coded(getattr(table, name))  # trigger, due, done
 
     def text(self, name: str) -> list[Any]:
