@@ -385,10 +385,11 @@ _MOST_COMBINED = 4_096
 
 def _csv_line_columns(table: FindingTable, schema: pa.Schema) -> list[list[str]]:
     """The cells of each line of :func:`table_csv_lines`, as :func:`_csv_columns` gives
-    them, but with neighbouring coded fields (the rule's source, kind and RoH flag, the
-    rule set, its version and the date; the outcome and basis) joined by ``,`` into one
-    cell group, written once per combination of their values that can occur: a line
-    joins 15 cells, not 23 (the same text)."""
+    them, but with neighbouring coded fields (criterion, group and question; outcome and
+    basis; the rule's source, kind and RoH flag with the rule set, its version and the
+    date) joined by ``,`` into one cell group, written once per combination of their
+    values that can occur: with the words, a line joins 15 cells, not 23 (the same
+    text)."""
     cells = _TableCells(table)
     columns: list[list[str]] = []
     group: _Cells | None = None
@@ -437,6 +438,7 @@ _Cells = tuple[list[str], npt.NDArray[np.intp]]
 
 
 def _cells_of(group: _Cells) -> list[str]:
+    """Each line's cell of a group of coded cells."""
     listed: list[str] = np.asarray(group[0], dtype=object)[group[1]].tolist()
     return listed
 
