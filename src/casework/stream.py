@@ -224,6 +224,9 @@ def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
                         text = iso[value] = value.isoformat()
                     source = item.source
                     put(f"{item.label}: {text} ({source})" if source else f"{item.label}: {text}")
+                elif type(value) is str or type(value) is int:  # (as plain_value leaves them)
+                    source = item.source
+                    put(f"{item.label}: {value} ({source})" if source else f"{item.label}: {value}")
                 else:
                     put(_evidence_part(item))
             line = lines[key] = "; ".join(said)
