@@ -864,6 +864,8 @@ class Parsed:
     (:func:`write_parsed`): the first step, which a worker thread can take while the
     last batch is used (Arrow's parse holds no lock)."""
 
+    lines: Sequence[bytes]
+    """The batch's lines, as given to :func:`parse_lines`."""
     tried: bool
     """Whether the lines were offered to Arrow (not when the limits are tighter than this
     path's, or the reading has given up: :attr:`Reading.idle`)."""
@@ -882,7 +884,7 @@ def parse_lines(
 ) -> Parsed:
     """Parse the lines of a batch this path may take (:func:`write_lines`' first step)."""
     if not _fits(limits) or reading.idle:
-        return Parsed(False, [], [], [], [])
+        return Parsed(lines, False, [], [], [], [])
     most = min(limits.max_record_values, DEFAULT_LIMITS.max_record_values)
     candidates: list[int] = []
     for index, line in enumerate(lines):
@@ -896,14 +898,13 @@ def parse_lines(
         candidates.append(index)
     fed = [_ended(lines[index]) for index in candidates]
     tables, groups = _parsed(fed, reading)
-    return Parsed(True, candidates, fed, tables, groups)
+    return Parsed(lines, True, candidates, fed, tables, groups)
 
 
-def write_parsed(
-    parsed: Parsed, lines: Sequence[bytes], as_of: dt.date | None, *, reading: Reading
-) -> NativeWritten:
-    """Write the lines :func:`parse_lines` parsed of these ``lines`` (:func:`write_lines`'
-    second step), and count them in ``reading``."""
+def write_parsed(parsed: Parsed, as_of: dt.date | None, *, reading: Reading) -> NativeWritten:
+    """Write the lines :func:`parse_lines` parsed (:func:`write_lines`' second step), and
+    count them in ``reading``."""
+    lines = parsed.lines
     taken = [False] * len(lines)
     if not parsed.tables:
         if parsed.tried:
@@ -938,8 +939,7 @@ def write_lines(
     on the calling thread, when not given). :func:`parse_lines`, then
     :func:`write_parsed`."""
     reading = Reading() if reading is None else reading
-    parsed = parse_lines(lines, limits, reading=reading)
-    return write_parsed(parsed, lines, as_of, reading=reading)
+    return write_parsed(parse_lines(lines, limits, reading=reading), as_of, reading=reading)
 
 
 def _ended(line: bytes) -> bytes:

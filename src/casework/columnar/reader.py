@@ -327,7 +327,7 @@ def _batches_written(
         def ahead(lines: list[_Line] | None) -> tuple[list[_Line], Future[Parsed]] | None:
             if lines is None:
                 return None
-            fed = [line for _, line, problem in lines if problem is None]
+            fed = [line for _, line in _candidates(lines)]
             return lines, worker.submit(arrowread.parse_lines, fed, limits, reading=reading)
 
         pending = ahead(next(batches, None))
@@ -336,6 +336,11 @@ def _batches_written(
             written = _written(lines, as_of, limits, native, reading, parsed=parsing.result())
             pending = ahead(next(batches, None))  # (the next batch parsed while this is used)
             yield lines, written
+
+
+def _candidates(lines: list[_Line]) -> list[tuple[int, bytes]]:
+    """The lines Arrow may be given (a line too long has a problem), with their numbers."""
+    return [(number, line) for number, line, problem in lines if problem is None]
 
 
 def _jsonl_split(
@@ -452,14 +457,13 @@ def _written(
     ``parsed``: the lines without a problem already parsed with ``reading``."""
     if native == "off":
         return _written_by_records(lines, as_of, limits)
-    candidates = [(number, line) for number, line, problem in lines if problem is None]
+    candidates = _candidates(lines)
     if reading is None:
         reading = arrowread.Reading(threads=native == "threads")
-    fed = [line for _, line in candidates]
     fast = (
-        arrowread.write_lines(fed, as_of, limits, reading=reading)
+        arrowread.write_lines([line for _, line in candidates], as_of, limits, reading=reading)
         if parsed is None
-        else arrowread.write_parsed(parsed, fed, as_of, reading=reading)
+        else arrowread.write_parsed(parsed, as_of, reading=reading)
     )
     if not any(fast.taken):
         return _written_by_records(lines, as_of, limits)
