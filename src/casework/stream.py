@@ -218,17 +218,21 @@ def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
             put = said.append
             for item in items:
                 value = item.value
+                shown_value: str | int
                 if type(value) is date:
                     text = iso.get(value)
-                    if text is None:
-                        text = iso[value] = value.isoformat()
-                    source = item.source
-                    put(f"{item.label}: {text} ({source})" if source else f"{item.label}: {text}")
+                    shown_value = iso.setdefault(value, value.isoformat()) if text is None else text
                 elif type(value) is str or type(value) is int:  # (as plain_value leaves them)
-                    source = item.source
-                    put(f"{item.label}: {value} ({source})" if source else f"{item.label}: {value}")
+                    shown_value = value
                 else:
                     put(_evidence_part(item))
+                    continue
+                source = item.source
+                put(
+                    f"{item.label}: {shown_value} ({source})"
+                    if source
+                    else f"{item.label}: {shown_value}"
+                )
             line = lines[key] = "; ".join(said)
         add(line)
     return shown
