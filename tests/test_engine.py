@@ -442,3 +442,24 @@ def test_with_deadline_is_evolve() -> None:
         "late_unit": None,
     }
     assert verdict.with_deadline(**deadline) == attrs.evolve(verdict, **deadline)
+
+
+def test_evidence_is_an_immutable_value() -> None:
+    """Evidence (a named tuple, for speed) keeps the value semantics it had as a frozen
+    class: fields by name, a default source, no assignment, equal and hashed by value,
+    ``_replace`` for a changed copy, and its JSON form."""
+    item = Evidence("due by", dt.date(2008, 1, 2))
+    assert (item.label, item.value, item.source) == ("due by", dt.date(2008, 1, 2), None)
+    with pytest.raises(AttributeError):
+        item.value = dt.date(2009, 1, 1)  # type: ignore[misc]
+    same = Evidence(label="due by", value=dt.date(2008, 1, 2), source=None)
+    assert item == same
+    assert hash(item) == hash(same)
+    assert len({item, same}) == 1
+    changed = item._replace(source="004:123")
+    assert changed == Evidence("due by", dt.date(2008, 1, 2), "004:123")
+    assert changed != item
+    assert repr(changed) == (
+        "Evidence(label='due by', value=datetime.date(2008, 1, 2), source='004:123')"
+    )
+    assert changed.to_dict() == {"label": "due by", "value": "2008-01-02", "source": "004:123"}

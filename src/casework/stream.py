@@ -216,23 +216,16 @@ def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
         if line is None:
             said: list[str] = []
             put = said.append
-            for item in items:
-                value = item.value
-                shown_value: str | int
+            for label, value, source in items:
+                shown_value: object
                 if type(value) is date:
                     text = iso.get(value)
                     shown_value = iso.setdefault(value, value.isoformat()) if text is None else text
                 elif type(value) is str or type(value) is int:  # (as plain_value leaves them)
                     shown_value = value
                 else:
-                    put(_evidence_part(item))
-                    continue
-                source = item.source
-                put(
-                    f"{item.label}: {shown_value} ({source})"
-                    if source
-                    else f"{item.label}: {shown_value}"
-                )
+                    shown_value = plain_value(value)
+                put(f"{label}: {shown_value} ({source})" if source else f"{label}: {shown_value}")
             line = lines[key] = "; ".join(said)
         add(line)
     return shown

@@ -172,5 +172,5 @@ class _Scrubber:
 
 def _scrub_evidence(item: Evidence, scrub: Callable[[str], str]) -> Evidence:
     if isinstance(item.value, str):
-        return attrs.evolve(item, value=scrub(item.value))
+        return item._replace(value=scrub(item.value))
     return item

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
@@ -119,9 +119,13 @@ class RuleKind(enum.StrEnum):
 EvidenceValue = dt.date | int | str | bool | Fraction | None
 
 
-@attrs.frozen
-class Evidence:
-    """One fact a finding relied on: a date, a count, a threshold and where it comes from."""
+class Evidence(NamedTuple):
+    """One fact a finding relied on: a date, a count, a threshold and where it comes from.
+
+    A named tuple (``label``, ``value``, ``source``): immutable, hashable, and made about
+    twice as fast as a frozen attrs class, which matters when a chunk's findings are put
+    in words by the million (docs/decisions.md, *evidence-named-tuple*). A copy with one
+    field changed is ``evidence._replace(value=...)``."""
 
     label: str
     value: EvidenceValue
