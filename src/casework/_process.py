@@ -15,7 +15,7 @@ __all__ = ["COMMAND_GC_THRESHOLDS", "arrow_without_pandas", "own_process", "rele
 #: default (700, 10, 10) the collector's passes took a quarter of ``findings -f parquet``
 #: (docs/decisions.md#fewer-collections). Chunks are dropped whole, so the memory that
 #: waits for a pass stays bounded (+9 MB at 10,000 cases).
-COMMAND_GC_THRESHOLDS = (20_000, 20, 20)
+COMMAND_GC_THRESHOLDS = (100_000, 20, 20)
 
 
 def own_process() -> None:
