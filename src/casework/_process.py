@@ -14,7 +14,9 @@ __all__ = ["COMMAND_GC_THRESHOLDS", "arrow_without_pandas", "own_process", "rele
 #: A command makes and drops millions of small objects a chunk at a time; at Python's
 #: default (700, 10, 10) the collector's passes took a quarter of ``findings -f parquet``
 #: (docs/decisions.md#fewer-collections). Chunks are dropped whole, so the memory that
-#: waits for a pass stays bounded (+9 MB at 10,000 cases).
+#: waits for a pass stays bounded: with the youngest generation's at 100,000, not 20,000,
+#: the peaks moved by -1 to +4 MB at 100,000 cases and +1 to +8 MB at a million, about a
+#: run's noise (docs/performance.md, "Measured on 4 December, late").
 COMMAND_GC_THRESHOLDS = (100_000, 20, 20)
 
 
