@@ -553,15 +553,6 @@ class _TableCells:
         own: list[Any] = getattr(table, name)
         return own
 
-    def cell(self, name: str) -> list[Any]:
-        """A field as :func:`finding_cells` gives it (dates as ISO text)."""
-        if name in ("trigger", "due", "done", "as_of", "roh", "late_by"):
-            values, codes = self.coded(name)
-            shown = np.asarray(values, dtype=object)
-            listed: list[Any] = shown[codes].tolist()
-            return listed
-        return self.text(name)
-
 
 def _iso_coded(day_numbers: npt.NDArray[np.int64]) -> tuple[list[str | None], npt.NDArray[np.intp]]:
     """Day numbers as their distinct ISO dates (``None`` for none) and each one's index."""
