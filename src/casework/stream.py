@@ -219,8 +219,9 @@ def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
             for label, value, source in items:
                 shown_value: object
                 if type(value) is date:
-                    text = iso.get(value)
-                    shown_value = iso.setdefault(value, value.isoformat()) if text is None else text
+                    shown_value = iso.get(value)
+                    if shown_value is None:
+                        shown_value = iso[value] = value.isoformat()
                 elif type(value) is str or type(value) is int:  # (as plain_value leaves them)
                     shown_value = value
                 else:
