@@ -13,6 +13,8 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import attrs
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,12 +23,12 @@ from casework import WorkingCalendar, load_cases, stream
 from casework.columnar import evaluate_columns
 from casework.columnar.core import FindingTable
 from casework.model import Case
-from casework.report import select_findings, select_table
+from casework.report import select_findings, select_table, selector
 from casework.rules import Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
 from casework.stream import FindingsWriter, StreamFormat
 from casework.testing import strategies as cs
-from tests.columnar.compare import WITNESSES, case_records, rules_for
+from tests.columnar.compare import SETS, WITNESSES, case_records, rules_for
 
 
 def written(found: list[Finding] | FindingTable, form: StreamFormat, path: Path) -> bytes:
@@ -126,6 +128,80 @@ def test_filters_on_columns_keep_what_the_finding_filters_keep(
     )
     assert len(table) == len(found)
     assert written(table, "jsonl", tmp_path) == written(list(found), "jsonl", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"outcomes": ["not_met", "cannot_assess"]},
+        {"rules": ["NS07.oasys-*", "NS07.roh-review-*"]},
+        {"roh": False, "outcomes": ["met"]},
+        {"criteria": ["nothing"]},
+    ],
+)
+@pytest.mark.parametrize("words", [True, False])
+def test_findings_kept_before_wording_are_those_kept_after(
+    cases: list[Case], calendar: WorkingCalendar, filters: dict[str, object], words: bool
+) -> None:
+    """explain(where=...) words only the findings it keeps: each as the whole table words
+    it, the table the filters keep of the whole (every field, every format)."""
+    rules = rules_for("national-standards-2007")
+    answered = evaluate_columns(cases, rules, as_of=dt.date(2010, 6, 30), calendar=calendar)
+    wanted = selector(**filters)  # type: ignore[arg-type]
+    kept = answered.explain(words=words, where=wanted)
+    expected = select_table(answered.explain(words=words), **filters)  # type: ignore[arg-type]
+    assert len(kept) > 0 or filters == {"criteria": ["nothing"]}
+    assert_same(kept, expected)
+
+
+def test_no_filter_keeps_the_whole_table(cases: list[Case], calendar: WorkingCalendar) -> None:
+    assert selector() is None
+    answered = evaluate_columns(
+        cases, ruleset("national-standards-2007"), as_of=dt.date(2010, 6, 30), calendar=calendar
+    )
+    assert_same(answered.explain(where=lambda table: np.arange(len(table))), answered.explain())
+
+
+def assert_same(table: FindingTable, other: FindingTable) -> None:
+    """Every field of two finding tables equal (arrays element by element)."""
+    for field in attrs.fields(FindingTable):
+        mine, theirs = getattr(table, field.name), getattr(other, field.name)
+        if isinstance(mine, np.ndarray):
+            assert np.array_equal(mine, theirs), field.name
+        else:
+            assert mine == theirs, field.name
+
+
+@settings(max_examples=25)
+@given(data=st.data())
+def test_each_answer_is_worded_alike_whichever_others_are(
+    cases: list[Case], calendar: WorkingCalendar, data: st.DataObject
+) -> None:
+    """RuleColumns.explained(only): the answers asked for get the words the rule gives them
+    when every answer is worded; the others none. On every rule set the equivalence
+    property covers, and omi-2007."""
+    name = data.draw(st.sampled_from([*SETS, "omi-2007"]), label="rule set")
+    as_of = data.draw(st.dates(dt.date(2008, 1, 1), dt.date(2011, 12, 31)), label="as_of")
+    share = data.draw(st.sampled_from([0.0, 0.05, 0.5, 0.95]), label="share asked for")
+    draw = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed")).random
+    answered = evaluate_columns(cases, rules_for(name), as_of=as_of, calendar=calendar)
+    for rule in answered.by_rule:
+        only = draw(len(rule)) < share
+        every = rule.explained()
+        some = rule.explained(only)
+        for whole, picked, blank in zip(every, some, ("", (), None, None), strict=True):
+            assert [w if keep else blank for w, keep in zip(whole, only, strict=True)] == picked
+
+
+def test_a_mask_of_the_wrong_length_is_refused(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    answered = evaluate_columns(
+        cases, ruleset("national-standards-2007"), as_of=dt.date(2010, 6, 30), calendar=calendar
+    )
+    rule = answered.by_rule[0]
+    with pytest.raises(ValueError, match=f"only: a mask of 1 answers, for {len(rule)}"):
+        rule.explained(np.ones(1, dtype=bool))
 
 
 @pytest.mark.parametrize(("lines", "combined"), [(1, 4_096), (2, 4_096), (7, 4_096), (7, 1)])

@@ -831,10 +831,13 @@ class RuleColumns:
             )
         return tuple(found)
 
-    def explained(self) -> tuple[list[str], list[tuple[Evidence, ...]], list[str | None],
-                                 list[str | None]]:  # fmt: skip
+    def explained(
+        self, only: Mask | None = None
+    ) -> tuple[list[str], list[tuple[Evidence, ...]], list[str | None], list[str | None]]:
         """Every answer in words: reasons, evidence, trigger labels and standards, each word
-        for word the scalar engine's.
+        for word the scalar engine's. ``only``: the answers to word (a mask over them); the
+        others are left without words (``""``, ``()``, ``None``, ``None``). An answer's
+        words are the same whichever others are worded with it.
 
         Nothing is asked again where the words are known from plain values: a case
         outside the rule's population gets the engine's own "not applicable" verdict
@@ -849,10 +852,16 @@ class RuleColumns:
         evidence: list[tuple[Evidence, ...]] = [()] * n
         labels: list[str | None] = [None] * n
         standards: list[str | None] = [None] * n
+        wanted = np.ones(n, dtype=bool) if only is None else np.asarray(only, dtype=bool)
+        if wanted.shape != (n,):
+            raise ValueError(f"only: a mask of {wanted.size} answers, for {n}")
         if self.found is not None:
-            for i, finding in enumerate(self.found):
+            for i in np.flatnonzero(wanted).tolist():
+                finding = self.found[i]
                 reasons[i], evidence[i] = finding.reason, finding.evidence
                 labels[i], standards[i] = finding.trigger_label, finding.standard
+            return reasons, evidence, labels, standards
+        if not wanted.any():
             return reasons, evidence, labels, standards
         ctx, columns, rule = self.context, self.columns, self.rule
         special = special_rows(columns, ctx)
@@ -862,17 +871,18 @@ class RuleColumns:
         answers = np.bincount(self.row, minlength=len(columns))
         asked = self.row
         outside = ~special[asked] & ~missing[asked] & ~applies[asked] & (answers[asked] == 1)
+        outside &= wanted
         at = np.flatnonzero(outside)
         if at.size:
             said, shown = outside_words(columns, rule.applies_to, ctx, asked[at])
             for i, reason, items in zip(at.tolist(), said, shown, strict=True):
                 reasons[i], evidence[i] = reason, items
-        done = outside.copy()
-        pending = ~outside & ~special[asked] & ~missing[asked]
+        done = outside | ~wanted
+        pending = ~done & ~special[asked] & ~missing[asked]
         # A parameter missing in the population's test or the rule's body: the engine's
         # verdict, for a rule with its own kernel (a family's rule, such as an OMI question
         # computed by another rule, may word it itself).
-        no_value = ~outside & ~special[asked] & (self.basis == BASIS_CODE[Basis.NO_PARAMETER])
+        no_value = ~done & ~special[asked] & (self.basis == BASIS_CODE[Basis.NO_PARAMETER])
         if _BODIES.get(rule.id) is not rule.check:
             no_value[:] = False
         pending &= ~no_value
@@ -882,22 +892,31 @@ class RuleColumns:
             for i in np.flatnonzero(no_value).tolist():
                 reasons[i], evidence[i] = verdict.reason, verdict.evidence
             done |= no_value
-        unbegun = day_number(ctx.as_of) < columns.sentenced[asked]  # (_unbegun_cases)
+        unbegun = self._unbegun(wanted, reasons, evidence)
+        done |= unbegun
+        pending &= ~unbegun
+        done |= self._worded(pending, reasons, evidence, labels)
+        self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
+        return reasons, evidence, labels, standards
+
+    def _unbegun(
+        self, wanted: Mask, reasons: list[str], evidence: list[tuple[Evidence, ...]]
+    ) -> Mask:
+        """The wanted answers of cases whose sentence had not begun on ``as_of``
+        (:func:`_unbegun_cases`), worded as the engine words them; which they are."""
+        asked, sentenced = self.row, self.columns.sentenced
+        unbegun = wanted & (day_number(self.context.as_of) < sentenced[asked])
         if unbegun.any():
             at = np.flatnonzero(unbegun)
             by_day: dict[int, Verdict] = {}  # (each sentence date in words once)
-            for i, day in zip(at.tolist(), columns.sentenced[asked[at]].tolist(), strict=True):
+            for i, day in zip(at.tolist(), sentenced[asked[at]].tolist(), strict=True):
                 unbegun_words = by_day.get(day)
                 if unbegun_words is None:
                     sentenced_on = from_day_number(day)
                     assert sentenced_on is not None  # (a required date)
                     unbegun_words = by_day[day] = not_begun(sentenced_on)
                 reasons[i], evidence[i] = unbegun_words.reason, unbegun_words.evidence
-            done |= unbegun
-            pending &= ~unbegun
-        done |= self._worded(pending, reasons, evidence, labels)
-        self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
-        return reasons, evidence, labels, standards
+        return unbegun
 
     def _worded(
         self,
@@ -1619,7 +1638,12 @@ class FindingColumns:
         engine's."""
         yield from self.explain().findings()
 
-    def explain(self, *, words: bool = True) -> FindingTable:
+    def explain(
+        self,
+        *,
+        words: bool = True,
+        where: Callable[[FindingTable], npt.NDArray[np.intp]] | None = None,
+    ) -> FindingTable:
         """Every finding, explained, as columns in the scalar engine's order (case by case,
         rules in order, units in order): the reasons and evidence word for word the scalar
         engine's (:meth:`RuleColumns.explained`), no :class:`Finding` made where a rule's
@@ -1627,7 +1651,12 @@ class FindingColumns:
 
         ``words=False`` leaves the words out (reasons, evidence, trigger labels and
         standards: :attr:`FindingTable.worded` false), the rest the same: every field of
-        the rule, the outcome, basis and dates, for a fraction of the time."""
+        the rule, the outcome, basis and dates, for a fraction of the time.
+
+        ``where`` keeps some findings: given the table without words, it gives the
+        positions of those wanted (:func:`casework.report.selector` makes one from the
+        filters of ``casework findings``). The table holds only them, in that order, and
+        only they are put in words, each as it would be in the whole table."""
         ctx = self.by_rule[0].context if self.by_rule else None
         if not self.by_rule or ctx is None:
             return FindingTable.empty(self.ruleset)
@@ -1636,22 +1665,15 @@ class FindingColumns:
             [np.full(len(a), i, dtype=np.intp) for i, a in enumerate(self.by_rule)]
         )
         order = np.lexsort((rank, rows))
-        worded = [answered.explained() for answered in self.by_rule] if words else None
         ordered = order.tolist()
         blank: tuple[Any, ...] = ("", (), None, None)  # reason, evidence, label, standard
-
-        def joined_list(part: int) -> list[Any]:
-            if worded is None:
-                return [blank[part]] * len(ordered)
-            every = [value for said in worded for value in said[part]]
-            return [every[i] for i in ordered]
 
         def joined(name: str) -> npt.NDArray[Any]:
             return np.concatenate([getattr(a, name) for a in self.by_rule])[order]
 
         references = self.columns.references
         units = [unit for a in self.by_rule for unit in a.unit]
-        return FindingTable(
+        table = FindingTable(
             rules=tuple(a.rule for a in self.by_rule),
             ruleset=self.ruleset,
             as_of=ctx.as_of,
@@ -1660,17 +1682,42 @@ class FindingColumns:
             unit=[units[i] for i in ordered],
             outcome=joined("outcome"),
             basis=joined("basis"),
-            reason=joined_list(0),
-            evidence=joined_list(1),
+            reason=[blank[0]] * len(ordered),
+            evidence=[blank[1]] * len(ordered),
             trigger=joined("trigger"),
-            trigger_label=joined_list(2),
+            trigger_label=[blank[2]] * len(ordered),
             due=joined("due"),
             done=joined("done"),
             late_by=joined("late_by"),
             late_unit=joined("late_unit"),
-            standard=joined_list(3),
-            worded=words,
+            standard=[blank[3]] * len(ordered),
+            worded=False,
         )
+        kept = None if where is None else np.asarray(where(table), dtype=np.intp)
+        if words:
+            wanted: list[Mask | None] = [None] * len(self.by_rule)
+            if kept is not None:  # the answers kept, rule by rule
+                chosen = np.zeros(len(ordered), dtype=bool)
+                chosen[order[kept]] = True
+                ends = np.cumsum([len(a) for a in self.by_rule]).tolist()
+                wanted = [
+                    chosen[end - len(a) : end] for a, end in zip(self.by_rule, ends, strict=True)
+                ]
+            worded = [a.explained(only) for a, only in zip(self.by_rule, wanted, strict=True)]
+
+            def joined_list(part: int) -> list[Any]:
+                every = [value for said in worded for value in said[part]]
+                return [every[i] for i in ordered]
+
+            table = attrs.evolve(
+                table,
+                reason=joined_list(0),
+                evidence=joined_list(1),
+                trigger_label=joined_list(2),
+                standard=joined_list(3),
+                worded=True,
+            )
+        return table if kept is None else table.take(kept)
 
     def to_arrow(self) -> pa.Table:
         """Outcome, basis and dates of every finding, in the scalar engine's order

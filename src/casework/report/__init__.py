@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         outcome_label,
         select_findings,
         select_table,
+        selector,
         validation_report,
     )
     from casework.report.inspection import highlights, inspection_report
@@ -90,6 +91,7 @@ __all__ = [
     "select_findings",
     "select_questions",
     "select_table",
+    "selector",
     "table_csv",
     "target_report",
     "validation_report",
@@ -121,6 +123,7 @@ lazy_names(
             "outcome_label",
             "select_findings",
             "select_table",
+            "selector",
             "validation_report",
         ),
         "casework.report.inspection": (

@@ -8,12 +8,13 @@ import json
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any, Self, TextIO, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from casework.columnar.core import OUTCOMES, FindingTable
 from casework.io import LoadResult
@@ -33,6 +34,7 @@ __all__ = [
     "outcome_label",
     "select_findings",
     "select_table",
+    "selector",
     "validation_report",
 ]
 
@@ -102,24 +104,52 @@ def select_table(
     cases: Collection[str] = (),
     roh: bool | None = None,
 ) -> FindingTable:
-    """:func:`select_findings` for findings as columns (:class:`FindingTable`)."""
+    """:func:`select_findings` for findings as columns (:class:`FindingTable`).
+
+    To word only the findings kept, give the filters to
+    :meth:`FindingColumns.explain <casework.columnar.FindingColumns.explain>` instead, as
+    :func:`selector`."""
+    where = selector(outcomes=outcomes, rules=rules, criteria=criteria, cases=cases, roh=roh)
+    return table if where is None else table.take(where(table))
+
+
+def selector(
+    *,
+    outcomes: Collection[Outcome | str] = (),
+    rules: Collection[str] = (),
+    criteria: Collection[str] = (),
+    cases: Collection[str] = (),
+    roh: bool | None = None,
+) -> Callable[[FindingTable], npt.NDArray[np.intp]] | None:
+    """The filters of :func:`select_findings` as a function of a :class:`FindingTable`
+    giving the positions of the findings they keep, in order (``None`` with no filter):
+    the ``where`` of :meth:`FindingColumns.explain <casework.columnar.FindingColumns.explain>`,
+    which then words only the findings kept::
+
+        answered = evaluate_columns(cases, rules, as_of=as_of, calendar=calendar)
+        failed = answered.explain(where=selector(outcomes=["not_met"]))
+    """
     if not (outcomes or rules or criteria or cases or roh is not None):
-        return table
-    kept_rules = np.asarray(
-        [
-            _rule_wanted(r.id, r.criterion, r.roh, rules=rules, criteria=criteria, roh=roh)
-            for r in table.rules
-        ]
-        or [False],
-        dtype=bool,
-    )
-    keep = kept_rules[table.rank]
-    if outcomes:
-        codes = [OUTCOMES.index(Outcome(value)) for value in outcomes]
-        keep &= np.isin(table.outcome, codes)
-    if cases:
-        keep &= np.asarray([ref in cases for ref in table.case_ref], dtype=bool)
-    return table.take(np.flatnonzero(keep))
+        return None
+    codes = [OUTCOMES.index(Outcome(value)) for value in outcomes]  # (a bad outcome: now)
+
+    def kept(table: FindingTable) -> npt.NDArray[np.intp]:
+        kept_rules = np.asarray(
+            [
+                _rule_wanted(r.id, r.criterion, r.roh, rules=rules, criteria=criteria, roh=roh)
+                for r in table.rules
+            ]
+            or [False],
+            dtype=bool,
+        )
+        keep = kept_rules[table.rank]
+        if codes:
+            keep &= np.isin(table.outcome, codes)
+        if cases:
+            keep &= np.asarray([ref in cases for ref in table.case_ref], dtype=bool)
+        return np.flatnonzero(keep)
+
+    return kept
 
 
 def _rule_wanted(
