@@ -46,6 +46,9 @@ from casework.sampling import (
 from casework.text import one_line
 
 if TYPE_CHECKING:  # each command imports the modules it uses when it runs (start-up)
+    import numpy as np
+    import numpy.typing as npt
+
     from casework.calendar import WorkingCalendar
     from casework.columnar import CaseColumns, FindingColumns
     from casework.columnar.core import FindingTable
@@ -911,17 +914,21 @@ def _evaluate_columns(cases: Sequence[Case] | CaseColumns, rules: RuleSet,
 
 
 def _explained_columns(
-    cases: Sequence[Case] | CaseColumns, rules: RuleSet, assessed_on: dt.date, words: bool = True
+    cases: Sequence[Case] | CaseColumns,
+    rules: RuleSet,
+    assessed_on: dt.date,
+    words: bool = True,
+    where: Callable[[FindingTable], npt.NDArray[np.intp]] | None = None,
 ) -> FindingTable:
     """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`; without
-    words, ``words=False``)."""
+    words, ``words=False``; only the findings ``where`` keeps)."""
     from casework.columnar import evaluate_columns
     from casework.rules import RuleError
 
     calendar = _calendar()
     try:
         answered = evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar)
-        return answered.explain(words=words)
+        return answered.explain(words=words, where=where)
     except RuleError as exc:
         raise _rule_failure(exc, calendar) from None
 
@@ -1431,7 +1438,7 @@ def _stream_findings(
     leaves no partial file behind.
     """
     from casework.columnar import CaseColumns
-    from casework.report import pseudonymise, select_findings, select_table
+    from casework.report import pseudonymise, select_findings, selector
     from casework.report.findings import FindingsJson
     from casework.stream import DEFAULT_CHUNK, StreamedRead, chunked
 
@@ -1467,10 +1474,9 @@ def _stream_findings(
                     "roh": True if roh_only else None,
                 }
                 found: Findings | FindingTable
-                if names is None:  # on columns, explained from plain values
-                    found = select_table(
-                        _explained_columns(asked, chosen, _assessed(reading), words),
-                        **chosen_filters,
+                if names is None:  # on columns, only the findings kept put in words
+                    found = _explained_columns(
+                        asked, chosen, _assessed(reading), words, where=selector(**chosen_filters)
                     )
                 else:
                     assert not isinstance(asked, CaseColumns)

@@ -49,7 +49,7 @@ from casework.calendar import CalendarError, WorkingCalendar
 from casework.columnar import evaluate_columns
 from casework.columnar.reader import Native, read_column_chunks, references_read_back
 from casework.io import CaseError, case_file_format, read_summary
-from casework.report.findings import select_table
+from casework.report.findings import selector
 from casework.rules.engine import RuleError
 from casework.rules.registry import ruleset as named_ruleset
 from casework.rules.registry import ruleset_in_force
@@ -204,6 +204,8 @@ def write_part(
     assessed_on = job.as_of
     chosen: RuleSet | None = None
     count = 0
+    # (only the findings kept are put in words)
+    wanted = selector(outcomes=job.outcomes, rules=job.rules, criteria=job.criteria, roh=job.roh)
     with contextlib.ExitStack() as stack:
         write = _part_writer(stack, job, Path(out), header)
         for columns in reading.columns():
@@ -219,13 +221,7 @@ def write_part(
             except RuleError as exc:
                 where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case R"
                 raise PartRuleError(where, isinstance(exc.__cause__, CalendarError)) from None
-            found = select_table(
-                answered.explain(words=job.words),
-                outcomes=job.outcomes,
-                rules=job.rules,
-                criteria=job.criteria,
-                roh=job.roh,
-            )
+            found = answered.explain(words=job.words, where=wanted)
             write(found)
             count += len(found)
     return WrittenPart(
