@@ -33,7 +33,8 @@ kept under ``bench/.data/``), then measures, on that file:
   ``read_column_chunks``), against the hand-written pandas
   script ``bench/oasys_targets_pandas.py`` on the same file (figures checked equal);
 * the command line (``validate``, ``findings`` as CSV and Parquet, in one process and
-  with ``--jobs 2``, ``targets``, ``score``), each in its own process: wall time and
+  with ``--jobs 2``, Parquet of the findings not met alone (``--outcome not_met``: only
+  those put in words), ``targets``, ``score``), each in its own process: wall time and
   peak resident memory (from ``wait4``: with ``--jobs``, the largest of the processes,
   not their sum), so commands are measured as a user runs them. ``--interleaved``
   runs them in rounds with the yardstick in its own process, for medians.
@@ -207,6 +208,10 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
         "findings parquet --no-reasons": [
             *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "fb.parquet"),
             "--no-reasons",
+        ],
+        "findings parquet --outcome not_met": [
+            *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "fn.parquet"),
+            "--outcome", "not_met",
         ],
         "findings parquet --no-reasons -j2": [
             *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "fb2.parquet"),
@@ -571,7 +576,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="COMMANDS",
         help="with --memory or --interleaved: only these commands, comma-separated "
         "(validate, findings csv, findings parquet, findings csv -j2, findings parquet -j2, "
-        "findings parquet --no-reasons, findings parquet --no-reasons -j2, targets, score)",
+        "findings parquet --outcome not_met, findings parquet --no-reasons, "
+        "findings parquet --no-reasons -j2, targets, score)",
     )
     parser.add_argument(
         "--commands-as-of",
