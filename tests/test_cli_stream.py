@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import overload
 
+import attrs
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casework import WorkingCalendar, dumps_cases, load_cases
 from casework.cli import main
+from casework.columnar import read_column_chunks
+from casework.model import Case
 from casework.report import (
     SequentialPseudonyms,
     findings_report,
@@ -191,3 +199,89 @@ def test_json_is_written_a_chunk_at_a_time_as_the_whole_report(
         assert out.read_text(encoding="utf-8") == expected
         assert f"({len(found)} findings)" in err
     assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("format_", ["text", "markdown", "html"])
+def test_a_report_of_named_cases_is_the_whole_files_report_of_them(
+    examples: Path, calendar: WorkingCalendar, format_: str
+) -> None:
+    # --case with a report format reads the file a chunk at a time and keeps the cases
+    # named: the report is the one made from the whole file read at once
+    path = examples / "bad-cases.jsonl"
+    load = load_cases(path)
+    day = load.cases[0].as_of
+    found = select_findings(
+        evaluate(load.cases, "national-standards-2007", as_of=day, calendar=calendar),
+        cases=["GOOD-11"],
+    )
+    expected = findings_report(found, source=path.name, load=load).render(format_)
+    code, printed, err = invoke("findings", str(path), "--case", "GOOD-11", "--detail",
+                                "-f", format_)  # fmt: skip
+    assert code == 1  # records were rejected
+    assert "9 rejected" in err
+    assert printed == expected
+    assert "GOOD-11" in printed
+    assert "BAD-01" not in printed
+
+
+def test_a_case_not_in_the_file_is_named_with_the_closest(examples: Path) -> None:
+    path = str(examples / "bad-cases.jsonl")
+    for extra in ((), ("-f", "jsonl")):  # the report and the streamed writer
+        code, _, err = invoke("findings", path, "--case", "GOOD-1", *extra)
+        assert code == 2
+        assert "'GOOD-1': no accepted case of bad-cases.jsonl" in err
+        assert "(did you mean 'GOOD-11'?)" in err
+
+
+class _Counted(Sequence[Case]):
+    """A chunk's cases, counting which are made."""
+
+    def __init__(self, cases: Sequence[Case]) -> None:
+        self.cases, self.made = cases, []
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Case]: ...
+    def __getitem__(self, index: int | slice) -> Case | Sequence[Case]:
+        assert isinstance(index, int)
+        self.made.append(index)
+        return self.cases[index]
+
+
+def test_only_the_named_cases_of_a_chunk_are_made(examples: Path) -> None:
+    from casework.cli import _Named
+
+    chunk = next(read_column_chunks(examples / "cases.json")).columns
+    counted = _Counted(chunk.cases)
+    named = _Named(["EX-0003", "EX-0001", "NOPE"])
+    picked = named.read(attrs.evolve(chunk, cases=counted))
+    assert [case.reference for case in picked] == ["EX-0001", "EX-0003"]
+    assert counted.made == [chunk.references.index(ref) for ref in ("EX-0001", "EX-0003")]
+    assert named.found == {"EX-0001", "EX-0003"}
+
+
+@settings(max_examples=200)
+@given(
+    name=st.text("AB01-", min_size=1, max_size=6),
+    references=st.lists(st.text("AB01-", min_size=1, max_size=6), max_size=12),
+    cut=st.integers(min_value=0, max_value=12),
+)
+def test_the_closest_name_read_in_parts_is_the_closest_of_all(
+    name: str, references: list[str], cut: int
+) -> None:
+    """Read a chunk at a time, the closest reference to a name not found is the one
+    difflib picks from every reference at once (the suggestion of a mistyped --case)."""
+    from casework.cli import _Named
+
+    named = _Named([name])
+    named.read_references(references[:cut])
+    named.read_references(references[cut:])
+    if name in references:
+        assert named.found == {name}
+        return
+    close = difflib.get_close_matches(name, references, n=1)
+    assert named.closest.get(name, (0, None))[1] == (close[0] if close else None)

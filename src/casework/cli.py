@@ -267,8 +267,34 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 def _did_you_mean(value: str, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``known``, or nothing."""
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _suggestion(_closest(value, known))
+
+
+def _suggestion(closest: tuple[float, str] | None) -> str:
+    return f" (did you mean {closest[1]!r}?)" if closest else ""
+
+
+def _closest(value: str, known: Iterable[str]) -> tuple[float, str] | None:
+    """The closest of ``known`` to ``value`` and its likeness, as
+    ``difflib.get_close_matches(value, known, n=1)`` picks it (the greatest likeness, at
+    least 0.6, then the greatest string): the greater of the closest in two parts of
+    ``known`` is the closest in the whole."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(value)
+    best: tuple[float, str] | None = None
+    for candidate in known:
+        matcher.set_seq1(candidate)
+        if (
+            matcher.real_quick_ratio() >= _LIKE
+            and matcher.quick_ratio() >= _LIKE
+            and (ratio := matcher.ratio()) >= _LIKE
+            and (best is None or (ratio, candidate) > best)
+        ):
+            best = (ratio, candidate)
+    return best
+
+
+_LIKE = 0.6  # (difflib.get_close_matches's cutoff)
 
 
 @functools.cache  # once a run: the options and the command ask for it (it cannot change)
@@ -778,14 +804,51 @@ def _reading_progress(file: Path) -> console.Progress:
 def _check_cases(case_refs: Sequence[str], result: LoadResult, file: Path) -> None:
     """Every ``--case`` names an accepted case of the file (a filter that matches nothing
     is a mistake, exit 2)."""
-    known = {case.reference for case in result.cases}
-    for ref in case_refs:
-        if ref not in known:
-            raise click.BadParameter(
-                f"{ref!r}: no accepted case of {file.name} has this reference"
-                f"{_did_you_mean(ref, known)}",
-                param_hint="'--case'",
-            )
+    looked_for = _Named(case_refs)
+    looked_for.read_references([case.reference for case in result.cases])
+    looked_for.check(file)
+
+
+class _Named:
+    """The cases ``--case`` names, looked for as a file is read a chunk at a time: those
+    found, and for each name not found (yet) the closest reference read, as
+    :func:`_did_you_mean` picks it from every reference at once (no reference kept)."""
+
+    def __init__(self, case_refs: Sequence[str]) -> None:
+        self.names = tuple(case_refs)
+        self.wanted = frozenset(case_refs)
+        self.found: set[str] = set()
+        self.closest: dict[str, tuple[float, str]] = {}
+
+    def read(self, chunk: CaseColumns | Sequence[Case]) -> list[Case]:
+        """The cases of a chunk named, in order (of columns, only they made
+        :class:`~casework.model.Case` objects); the chunk's references noted."""
+        if isinstance(chunk, Sequence):
+            self.read_references([case.reference for case in chunk])
+            return [case for case in chunk if case.reference in self.wanted]
+        self.read_references(chunk.references)
+        cases = chunk.cases
+        return [cases[i] for i, ref in enumerate(chunk.references) if ref in self.wanted]
+
+    def read_references(self, references: Sequence[str]) -> None:
+        missing = [name for name in self.names if name not in self.found]
+        self.found.update(ref for ref in references if ref in self.wanted)
+        for name in missing:
+            if name in self.found:
+                continue
+            closest = _closest(name, references)
+            if closest is not None and closest > self.closest.get(name, (0.0, "")):
+                self.closest[name] = closest
+
+    def check(self, file: Path) -> None:
+        """Every name is an accepted case's (exit 2, with the closest reference, if not)."""
+        for name in self.names:
+            if name not in self.found:
+                raise click.BadParameter(
+                    f"{name!r}: no accepted case of {file.name} has this reference"
+                    f"{_suggestion(self.closest.get(name))}",
+                    param_hint="'--case'",
+                )
 
 
 def _check_patterns(patterns: Sequence[str], names: Iterable[str], what: str) -> None:
@@ -1216,11 +1279,18 @@ def findings(
             names=_pseudonyms(pseudonymise_, pseudonym_key_file),
             words=not no_reasons,
         )
-    result, assessed_on = _read_cases(file, as_of)
+    load: LoadResult | StreamedRead
+    looked_for = None
+    if case_refs:  # read a chunk at a time, only the cases named kept
+        load, cases, looked_for = _read_named(file, as_of, case_refs)
+        assessed_on = _assessed(load)
+    else:
+        load, assessed_on = _read_cases(file, as_of)
+        cases = list(load.cases)
     chosen = _chosen_ruleset(rules, assessed_on)
-    _check_cases(case_refs, result, file)
+    if looked_for is not None:
+        looked_for.check(file)
     _check_rule_filters(chosen, rule_patterns, criteria)
-    cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
     found = _evaluate_cases(cases, chosen, assessed_on, progress)
     found = select_findings(
         found,
@@ -1233,9 +1303,26 @@ def findings(
     filtered = bool(outcomes or rule_patterns or criteria or case_refs or roh_only)
     _note_empty(len(found), filtered, "finding")
     found = _pseudonymised(found, pseudonymise_, pseudonym_key_file)
-    report = findings_report(found, source=file.name, load=result, detail=detail or shown != "text")
+    report = findings_report(found, source=file.name, load=load, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
-    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+    sys.exit(EXIT_OK if load.ok else EXIT_INPUT)
+
+
+def _read_named(
+    file: Path, as_of: dt.date | None, case_refs: Sequence[str]
+) -> tuple[StreamedRead, list[Case], _Named]:
+    """The cases ``--case`` names, read a chunk at a time as columns (only they made
+    :class:`~casework.model.Case` objects, so memory does not grow with the file), with
+    the reading (rejected records warned about) and what was found of the names."""
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
+
+    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    looked_for = _Named(case_refs)
+    named: list[Case] = []
+    for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
+        named.extend(looked_for.read(chunk))
+    _warn_rejected(file, reading)
+    return reading, named, looked_for
 
 
 def _without_words(streamed: StreamFormat | None, shown: str | None) -> StreamFormat:
@@ -1443,16 +1530,16 @@ def _stream_findings(
     from casework.stream import DEFAULT_CHUNK, StreamedRead, chunked
 
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
-    wanted = set(case_refs)
-    seen: set[str] = set()
+    wanted = _Named(case_refs) if case_refs else None
     chosen: RuleSet | None = None
     count = 0
     partial = None if output is None else output.with_name(output.name + ".part")
     try:
         with _findings_writer(streamed, output, partial, words) as writer:
-            # On columns read straight from the records, unless cases are picked by
-            # reference or pseudonymised (then chunks of cases, as Finding objects).
-            on_columns = names is None and not wanted
+            # On columns read straight from the records (cases picked by reference made
+            # Case objects, those alone), unless pseudonymised (then chunks of cases, as
+            # Finding objects).
+            on_columns = names is None or wanted is not None
             chunks: Iterator[CaseColumns] | Iterator[list[Case]] = (
                 _streamed_columns(reading, DEFAULT_CHUNK)
                 if on_columns
@@ -1463,9 +1550,8 @@ def _stream_findings(
                     chosen = _chosen_ruleset(rules, _assessed(reading))
                     _check_rule_filters(chosen, rule_patterns, criteria)
                 asked: Sequence[Case] | CaseColumns = chunk
-                if wanted and not isinstance(chunk, CaseColumns):
-                    seen.update(case.reference for case in chunk if case.reference in wanted)
-                    asked = [case for case in chunk if case.reference in wanted]
+                if wanted is not None:
+                    asked = wanted.read(chunk)
                 chosen_filters: dict[str, Any] = {
                     "outcomes": outcomes,
                     "rules": rule_patterns,
@@ -1494,7 +1580,8 @@ def _stream_findings(
                 count += len(found)
             if chosen is None and as_of is None:
                 _assessed(reading)
-            _check_seen(case_refs, seen, file)
+            if wanted is not None:
+                wanted.check(file)
             if isinstance(writer, FindingsJson):
                 _write_findings_json(writer, partial, source=file.name, reading=reading)
     except BaseException:
@@ -1525,16 +1612,6 @@ def _findings_writer(
     if streamed == "json":
         return FindingsJson(None if output is None else output.parent)
     return FindingsWriter(partial, streamed, stream=None if partial else sys.stdout, words=words)
-
-
-def _check_seen(case_refs: Sequence[str], seen: set[str], file: Path) -> None:
-    """Every ``--case`` was a case of the file (exit 2)."""
-    for ref in case_refs:
-        if ref not in seen:
-            raise click.BadParameter(
-                f"{ref!r}: no accepted case of {file.name} has this reference",
-                param_hint="'--case'",
-            )
 
 
 def _write_findings_json(

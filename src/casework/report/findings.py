@@ -307,7 +307,7 @@ def findings_report(
     findings: Iterable[Finding],
     *,
     source: str | None = None,
-    load: LoadResult | None = None,
+    load: LoadResult | StreamedRead | None = None,
     title: str | None = None,
     detail: bool = True,
 ) -> Report:
@@ -322,7 +322,8 @@ def findings_report(
         findings: findings from :func:`~casework.rules.evaluate` (pseudonymise
             them first with :func:`~casework.report.pseudonymise` if needed).
         source: the name of the case file, shown and kept in the data.
-        load: the load result, to say how many records were read and rejected.
+        load: the load result (or a streamed read), to say how many records were read
+            and rejected.
         title: a title instead of ``Findings: <rule set>``.
         detail: every finding with its reason (``True``), or the grouped summary.
     """
