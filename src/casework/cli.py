@@ -820,12 +820,9 @@ class _Named:
         self.found: set[str] = set()
         self.closest: dict[str, tuple[float, str]] = {}
 
-    def read(self, chunk: CaseColumns | Sequence[Case]) -> list[Case]:
-        """The cases of a chunk named, in order (of columns, only they made
+    def read(self, chunk: CaseColumns) -> list[Case]:
+        """The cases of a chunk named, in order (only they made
         :class:`~casework.model.Case` objects); the chunk's references noted."""
-        if isinstance(chunk, Sequence):
-            self.read_references([case.reference for case in chunk])
-            return [case for case in chunk if case.reference in self.wanted]
         self.read_references(chunk.references)
         cases = chunk.cases
         return [cases[i] for i, ref in enumerate(chunk.references) if ref in self.wanted]
@@ -1551,6 +1548,7 @@ def _stream_findings(
                     _check_rule_filters(chosen, rule_patterns, criteria)
                 asked: Sequence[Case] | CaseColumns = chunk
                 if wanted is not None:
+                    assert isinstance(chunk, CaseColumns)  # (on columns)
                     asked = wanted.read(chunk)
                 chosen_filters: dict[str, Any] = {
                     "outcomes": outcomes,

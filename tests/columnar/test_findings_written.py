@@ -202,6 +202,8 @@ def test_a_mask_of_the_wrong_length_is_refused(
     rule = answered.by_rule[0]
     with pytest.raises(ValueError, match=f"only: a mask of 1 answers, for {len(rule)}"):
         rule.explained(np.ones(1, dtype=bool))
+    with pytest.raises(ValueError, match=rf"where: positions must be in 0\.\.{len(answered) - 1}"):
+        answered.explain(where=lambda table: np.asarray([len(table)]))
 
 
 @pytest.mark.parametrize(("lines", "combined"), [(1, 4_096), (2, 4_096), (7, 4_096), (7, 1)])

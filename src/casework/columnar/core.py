@@ -1694,6 +1694,8 @@ class FindingColumns:
             worded=False,
         )
         kept = None if where is None else np.asarray(where(table), dtype=np.intp)
+        if kept is not None and kept.size and not (kept.min() >= 0 and kept.max() < len(table)):
+            raise ValueError(f"where: positions must be in 0..{len(table) - 1}")
         if words:
             wanted: list[Mask | None] = [None] * len(self.by_rule)
             if kept is not None:  # the answers kept, rule by rule
