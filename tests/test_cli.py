@@ -207,6 +207,10 @@ def test_findings_asks_for_a_date_when_the_cases_disagree(tmp_path: Path) -> Non
     )
     result = run("findings", str(path))
     assert result.returncode == 2
+    # (the summary is read a chunk at a time: the read stops at the second date)
+    assert "more than one date; give --as-of" in result.stderr
+    result = run("findings", str(path), "--detail")
+    assert result.returncode == 2
     assert "2 different dates; give --as-of" in result.stderr
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import casework.columnar
 import casework.rules
 from casework import WorkingCalendar, cli
 from casework.calendar import CalendarError
@@ -330,12 +331,22 @@ def test_a_rule_that_raises_is_one_line_naming_the_rule_and_case(
             message = f"rule R.x raised {type(exc).__name__} on case {case.reference}: {exc}"
             raise RuleError(message) from exc
 
+    def failing_columns(cases: object, rules: RuleSet, **_: object) -> None:
+        try:
+            raise cause
+        except Exception as exc:
+            message = f"rule R.x raised {type(exc).__name__} on case EX-0001: {exc}"
+            raise RuleError(message) from exc
+
     monkeypatch.setattr(casework.rules, "evaluate_case", failing)  # the CLI imports it from there
-    line = one_error_line(invoke("findings", CASES), code)
-    assert line.startswith(f"Error: rule R.x raised {type(cause).__name__} on case EX-0001: ")
-    assert expected in line
-    assert "Jane Doe" not in line
-    assert "1907" not in line
+    monkeypatch.setattr(casework.columnar, "evaluate_columns", failing_columns)
+    # --detail: every finding, from the scalar engine; the short form is made on columns
+    for extra in (("--detail",), ()):
+        line = one_error_line(invoke("findings", CASES, *extra), code)
+        assert line.startswith(f"Error: rule R.x raised {type(cause).__name__} on case EX-0001: ")
+        assert expected in line
+        assert "Jane Doe" not in line
+        assert "1907" not in line
 
 
 def test_a_reader_that_goes_away_early_ends_the_run_quietly_with_the_broken_pipe_status() -> None:

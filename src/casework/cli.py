@@ -880,13 +880,7 @@ def _assessment_date(as_of: dt.date | None, cases: Sequence[Case]) -> dt.date:
     dates = {case.as_of for case in cases}
     if len(dates) == 1:
         day = dates.pop()
-        calendar = _calendar()
-        if not _covered(day, calendar):
-            raise click.ClickException(
-                f"the cases are recorded as at {day.isoformat()}, outside the years the "
-                f"working-day calendar covers ({calendar.first_year}-{calendar.last_year}); "
-                "give --as-of YYYY-MM-DD"
-            )
+        _check_covered(day)
         return day
     if not dates:
         raise click.UsageError("no case was accepted; give --as-of to name the assessment date")
@@ -894,6 +888,17 @@ def _assessment_date(as_of: dt.date | None, cases: Sequence[Case]) -> dt.date:
         f"the cases are recorded as at {len(dates)} different dates; "
         "give --as-of YYYY-MM-DD for the assessment date"
     )
+
+
+def _check_covered(day: dt.date) -> None:
+    """The cases' own assessment date is in the working-day calendar's years (exit 1)."""
+    calendar = _calendar()
+    if not _covered(day, calendar):
+        raise click.ClickException(
+            f"the cases are recorded as at {day.isoformat()}, outside the years the "
+            f"working-day calendar covers ({calendar.first_year}-{calendar.last_year}); "
+            "give --as-of YYYY-MM-DD"
+        )
 
 
 def _chosen_ruleset(rules: RuleSet | None, as_of: dt.date) -> RuleSet:
@@ -1276,6 +1281,20 @@ def findings(
             names=_pseudonyms(pseudonymise_, pseudonym_key_file),
             words=not no_reasons,
         )
+    if shown == "text" and not (detail or case_refs or pseudonymise_ or pseudonym_key_file):
+        _summarise_findings(
+            file,
+            output,
+            format_,
+            rules=rules,
+            as_of=as_of,
+            filters={
+                "outcomes": outcomes,
+                "rules": rule_patterns,
+                "criteria": criteria,
+                "roh": True if roh_only else None,
+            },
+        )
     load: LoadResult | StreamedRead
     looked_for = None
     if case_refs:  # read a chunk at a time, only the cases named kept
@@ -1303,6 +1322,43 @@ def findings(
     report = findings_report(found, source=file.name, load=load, detail=detail or shown != "text")
     _emit(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if load.ok else EXIT_INPUT)
+
+
+def _summarise_findings(
+    file: Path,
+    output: Path | None,
+    format_: str | None,
+    *,
+    rules: RuleSet | None,
+    as_of: dt.date | None,
+    filters: dict[str, Any],
+) -> NoReturn:
+    """``casework findings`` as text, the short form (no ``--detail``): the file read and
+    counted a chunk at a time on columns, no finding put in words
+    (:class:`~casework.report.findings.FindingsSummary`), so memory grows only with the
+    cases listed as not met or that cannot be assessed."""
+    from casework.report import selector
+    from casework.report.findings import FindingsSummary
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
+
+    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    summary = FindingsSummary()
+    chosen: RuleSet | None = None
+    where = selector(**filters)
+    for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
+        assessed_on = _assessed(reading)
+        if chosen is None:
+            if as_of is None:
+                _check_covered(assessed_on)
+            chosen = _chosen_ruleset(rules, assessed_on)
+            _check_rule_filters(chosen, filters["rules"], filters["criteria"])
+        summary.add(_explained_columns(chunk, chosen, assessed_on, words=False, where=where))
+    if chosen is None:
+        _assessed(reading)  # (no case accepted: a usage error)
+    _warn_rejected(file, reading)
+    _note_empty(summary.count, any(filters.values()), "finding")
+    _emit(summary.report(source=file.name, load=reading), cast(Format | None, format_), output)
+    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
 
 def _read_named(

@@ -16,9 +16,9 @@ from typing import IO, Any, Self, TextIO, cast
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.core import OUTCOMES, FindingTable
+from casework.columnar.core import BASES, OUTCOMES, FindingTable
 from casework.io import LoadResult
-from casework.report.document import Block, Column, Document, Facts, Paragraph, Section, Table
+from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, _plain, json_text, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.schemas import FINDING_FIELDS
@@ -29,6 +29,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "OUTCOME_WORDS",
     "FindingsJson",
+    "FindingsSummary",
     "findings_report",
     "late_text",
     "outcome_label",
@@ -303,6 +304,111 @@ def _outcome_counts(counted: Mapping[str, int]) -> dict[str, int]:
     return {outcome.value: counted.get(outcome.value, 0) for outcome in Outcome}
 
 
+class FindingsSummary:
+    """The short form of :func:`findings_report` (``detail=False``: the counts per rule,
+    then per case the rules not met and those that cannot be assessed) made a chunk of
+    findings at a time from their columns, their words not needed: memory grows only with
+    the cases listed. :meth:`add` each chunk's :class:`~casework.columnar.FindingTable`
+    (with or without words), in order, then :meth:`report` once: its document is the one
+    ``findings_report(every_finding, ..., detail=False)`` makes; its data is that
+    report's without the findings, and its table the counts per rule."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._labels: tuple[set[str], set[str], set[dt.date]] = (set(), set(), set())
+        self._counts: Counter[str] = Counter()
+        #: per rule, in the order rules first have a finding: its question, its counts
+        #: by outcome and how many were not yet due
+        self._rules: dict[str, tuple[str, Counter[str], list[int]]] = {}
+        self._cases = 0
+        self._listed: list[tuple[str, str | None, str | None]] = []
+
+    def add(self, table: FindingTable) -> None:
+        """Count one chunk's findings (a case's findings are never split between chunks)."""
+        if not len(table):
+            return
+        self.count += len(table)
+        rulesets, versions, dates = self._labels
+        rulesets.add(table.ruleset.name)
+        versions.add(table.ruleset.version)
+        dates.add(table.as_of)
+        self._cases += len(set(table.case_ref))
+        ranks, first = np.unique(table.rank, return_index=True)
+        width = len(OUTCOMES)
+        by_outcome = np.bincount(
+            table.rank * width + table.outcome, minlength=len(table.rules) * width
+        ).reshape(-1, width)
+        not_yet_due = np.bincount(
+            table.rank[table.basis == BASES.index(Basis.NOT_YET_DUE)],
+            minlength=len(table.rules),
+        )
+        for rank in ranks[np.argsort(first)].tolist():
+            rule = table.rules[rank]
+            kept = self._rules.get(rule.id)
+            if kept is None:
+                kept = self._rules[rule.id] = (rule.question, Counter(), [0])
+            for outcome, count in zip(OUTCOMES, by_outcome[rank].tolist(), strict=True):
+                kept[1][outcome.value] += count
+                self._counts[outcome.value] += count
+            kept[2][0] += int(not_yet_due[rank])
+        self._list_cases(table)
+
+    def _list_cases(self, table: FindingTable) -> None:
+        not_met, cannot = OUTCOMES.index(Outcome.NOT_MET), OUTCOMES.index(Outcome.CANNOT_ASSESS)
+        failing = np.flatnonzero((table.outcome == not_met) | (table.outcome == cannot))
+        rows: dict[str, tuple[list[str], list[str]]] = {}  # (cases in order)
+        for i, code in zip(failing.tolist(), table.outcome[failing].tolist(), strict=True):
+            lists = rows.get(table.case_ref[i])
+            if lists is None:
+                lists = rows[table.case_ref[i]] = ([], [])
+            lists[code != not_met].append(table.rules[table.rank[i]].id)
+        self._listed.extend(
+            (ref, ", ".join(met_not) or None, ", ".join(unknown) or None)
+            for ref, (met_not, unknown) in rows.items()
+        )
+
+    def report(
+        self,
+        *,
+        source: str | None = None,
+        load: LoadResult | StreamedRead | None = None,
+        title: str | None = None,
+    ) -> Report:
+        """The short form of the findings report of every finding added."""
+        rulesets, versions, dates = self._labels
+        ruleset = next(iter(rulesets)) if len(rulesets) == 1 else None
+        version = next(iter(versions)) if len(versions) == 1 else None
+        as_of = next(iter(dates)) if len(dates) == 1 else None
+        counts = _outcome_counts(self._counts)
+        rules = [
+            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
+            for rule_id, (question, counted, _) in self._rules.items()
+        ]
+        data = _findings_data(
+            (ruleset, version, None if as_of is None else as_of.isoformat()),
+            source=source,
+            load=load,
+            cases=self._cases,
+            counts=counts,
+            rules=rules,
+        )
+        facts = _facts(
+            (ruleset, version, as_of),
+            source=source,
+            load=load,
+            cases=self._cases,
+            total=self.count,
+            counts=counts,
+        )
+        grouped = {
+            rule_id: (_outcome_counts(counted), not_yet_due[0])
+            for rule_id, (_, counted, not_yet_due) in self._rules.items()
+        }
+        heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
+        short = _short_form(heading, facts, grouped, _by_case_table(self._listed))
+        return Report(short, data, _grouped_summary(grouped))
+
+
 def findings_report(
     findings: Iterable[Finding],
     *,
@@ -351,19 +457,13 @@ def findings_report(
         rules=rules,
     ) | {"findings": items.to_records()}
 
-    facts = [("Rule set", f"{ruleset} {version}" if ruleset else "(several)")]
-    if as_of is not None:
-        facts.append(("As of", long_date(items[0].as_of)))
-    if source is not None:
-        facts.append(("Case file", source))
-    if load is not None:
-        facts.append(("Records", load.summary()))
-    facts.append(("Cases", str(len(case_refs))))
-    facts.append(
-        (
-            "Findings",
-            f"{len(items)}: " + ", ".join(f"{counts[o.value]} {OUTCOME_WORDS[o]}" for o in Outcome),
-        )
+    facts = _facts(
+        (ruleset, version, items[0].as_of if as_of is not None else None),
+        source=source,
+        load=load,
+        cases=len(case_refs),
+        total=len(items),
+        counts=counts,
     )
 
     summary = Table(
@@ -409,53 +509,100 @@ def findings_report(
             for f in items
         ),
     )
-    note = Paragraph(
-        "Met % is met out of met and not met: findings not applicable or that cannot be "
-        "assessed are left out of it."
-    )
     heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
-    if detail:
-        blocks: tuple[Block, ...] = (
-            Facts(tuple(facts)),
-            Section("Summary by rule", (summary, note)),
-            Section("Findings", (every,)),
+    if not detail:
+        grouped = {
+            rule_id: (_counts(group), sum(f.basis is Basis.NOT_YET_DUE for f in group))
+            for rule_id, group in by_rule.items()
+        }
+        short = _short_form(heading, facts, grouped, _by_case(items, case_refs))
+        return Report(short, data, _findings_table(items))
+    blocks = (
+        Facts(tuple(facts)),
+        Section("Summary by rule", (summary, _MET_SHARE_NOTE)),
+        Section("Findings", (every,)),
+    )
+    return Report(Document(heading, blocks), data, _findings_table(items))
+
+
+_MET_SHARE_NOTE = Paragraph(
+    "Met % is met out of met and not met: findings not applicable or that cannot be "
+    "assessed are left out of it."
+)
+
+
+def _facts(
+    labels: tuple[str | None, str | None, dt.date | None],
+    *,
+    source: str | None,
+    load: LoadResult | StreamedRead | None,
+    cases: int,
+    total: int,
+    counts: Mapping[str, int],
+) -> list[tuple[str, str]]:
+    """The facts at the head of a findings report: ``labels`` the rule set, its version and
+    the assessment date the findings share (else ``None``)."""
+    ruleset, version, as_of = labels
+    facts = [("Rule set", f"{ruleset} {version}" if ruleset else "(several)")]
+    if as_of is not None:
+        facts.append(("As of", long_date(as_of)))
+    if source is not None:
+        facts.append(("Case file", source))
+    if load is not None:
+        facts.append(("Records", load.summary()))
+    facts.append(("Cases", str(cases)))
+    facts.append(
+        (
+            "Findings",
+            f"{total}: " + ", ".join(f"{counts[o.value]} {OUTCOME_WORDS[o]}" for o in Outcome),
         )
-    else:
-        blocks = (
+    )
+    return facts
+
+
+def _short_form(
+    heading: str,
+    facts: list[tuple[str, str]],
+    grouped: Mapping[str, tuple[Mapping[str, int], int]],
+    by_case: Table,
+) -> Document:
+    """The short form of a findings report (``detail=False``): its facts, the counts per
+    rule (``grouped``: each rule's counts by outcome and how many were not yet due), then
+    per case the rules not met and those that cannot be assessed."""
+    return Document(
+        heading,
+        (
             Facts(tuple(facts)),
-            Section("Summary by rule", (_grouped_summary(by_rule), note)),
+            Section("Summary by rule", (_grouped_summary(grouped), _MET_SHARE_NOTE)),
             Section(
                 "Not met and cannot assess, by case",
                 (
-                    _by_case(items, case_refs),
+                    by_case,
                     Paragraph(
                         "Every finding with its outcome, dates and reason: casework findings "
                         "--detail (or findings_report(..., detail=True))."
                     ),
                 ),
             ),
-        )
-    return Report(Document(heading, blocks), data, _findings_table(items))
+        ),
+    )
 
 
-def _grouped_summary(by_rule: Mapping[str, list[Finding]]) -> Table:
+def _grouped_summary(grouped: Mapping[str, tuple[Mapping[str, int], int]]) -> Table:
     """One line of counts per rule: met, not met, not yet due, other not applicable,
     cannot assess (the questions are in the detail, and in ``casework rules``)."""
-    rows = []
-    for rule_id, group in by_rule.items():
-        counts = _counts(group)
-        not_yet_due = sum(f.basis is Basis.NOT_YET_DUE for f in group)
-        rows.append(
-            (
-                rule_id,
-                counts[Outcome.MET],
-                counts[Outcome.NOT_MET],
-                not_yet_due,
-                counts[Outcome.NOT_APPLICABLE] - not_yet_due,
-                counts[Outcome.CANNOT_ASSESS],
-                _met_share(counts),
-            )
+    rows = [
+        (
+            rule_id,
+            counts[Outcome.MET],
+            counts[Outcome.NOT_MET],
+            not_yet_due,
+            counts[Outcome.NOT_APPLICABLE] - not_yet_due,
+            counts[Outcome.CANNOT_ASSESS],
+            _met_share(counts),
         )
+        for rule_id, (counts, not_yet_due) in grouped.items()
+    ]
     return Table(
         (
             Column("rule_id", "Rule", nowrap=True),
@@ -479,17 +626,21 @@ def _by_case(items: Findings, case_refs: list[str]) -> Table:
             not_met[finding.case_ref].append(finding.rule_id)
         elif finding.outcome is Outcome.CANNOT_ASSESS:
             cannot[finding.case_ref].append(finding.rule_id)
+    return _by_case_table(
+        (ref, ", ".join(not_met[ref]) or None, ", ".join(cannot[ref]) or None)
+        for ref in case_refs
+        if not_met[ref] or cannot[ref]
+    )
+
+
+def _by_case_table(rows: Iterable[tuple[str, str | None, str | None]]) -> Table:
     return Table(
         (
             Column("case_ref", "Case", nowrap=True),
             Column("not_met", "Not met"),
             Column("cannot_assess", "Cannot assess"),
         ),
-        tuple(
-            (ref, ", ".join(not_met[ref]) or None, ", ".join(cannot[ref]) or None)
-            for ref in case_refs
-            if not_met[ref] or cannot[ref]
-        ),
+        tuple(rows),
     )
 
 
