@@ -32,9 +32,11 @@ kept under ``bench/.data/``), then measures, on that file:
 * N01-N03 by ``target_performance`` from the file (read into columns by
   ``read_column_chunks``), against the hand-written pandas
   script ``bench/oasys_targets_pandas.py`` on the same file (figures checked equal);
-* the command line (``validate``, ``findings`` as CSV and Parquet, in one process and
-  with ``--jobs 2``, Parquet of the findings not met alone (``--outcome not_met``: only
-  those put in words), ``targets``, ``score``), each in its own process: wall time and
+* the command line (``validate``, ``findings`` as CSV, as text (the short form: counts
+  per rule, then the cases not met or that cannot be assessed) and as Parquet, in one
+  process and with ``--jobs 2``, Parquet of the findings not met alone (``--outcome
+  not_met``: only those put in words), ``targets``, ``score``), each in its own process:
+  wall time and
   peak resident memory (from ``wait4``: with ``--jobs``, the largest of the processes,
   not their sum), so commands are measured as a user runs them. ``--interleaved``
   runs them in rounds with the yardstick in its own process, for medians.
@@ -195,6 +197,7 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
     return {
         "validate": [*cw, "validate", str(path), "-f", "json", "-o", str(out / "v.json")],
         "findings csv": [*cw, "findings", str(path), *rules, "-f", "csv", "-o", str(out / "f.csv")],
+        "findings text": [*cw, "findings", str(path), *rules, "-o", str(out / "f.txt")],
         "findings parquet": [
             *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "f.parquet"),
         ],
@@ -575,7 +578,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         metavar="COMMANDS",
         help="with --memory or --interleaved: only these commands, comma-separated "
-        "(validate, findings csv, findings parquet, findings csv -j2, findings parquet -j2, "
+        "(validate, findings csv, findings text, findings parquet, findings csv -j2, "
+        "findings parquet -j2, "
         "findings parquet --outcome not_met, findings parquet --no-reasons, "
         "findings parquet --no-reasons -j2, targets, score)",
     )
