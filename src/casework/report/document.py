@@ -84,7 +84,9 @@ class Table:
     """Rows of cells under named columns."""
 
     columns: tuple[Column, ...]
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: Sequence[tuple[Cell, ...]]
+    """The rows (a tuple, or a sequence whose rows are read when the table is written:
+    plain text reads it twice, for the widths, then for the lines)."""
     caption: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -239,21 +241,23 @@ def _text_block(block: Block, width: int, depth: int) -> Iterator[Line]:
         yield from _text_table(block, width)
 
 
-def _text_table(table: Table, width: int) -> list[str]:
-    texts = [[_shown(cell) for cell in row] for row in table.rows]
+def _text_table(table: Table, width: int) -> Iterator[str]:
+    """The lines of a table: its rows read once for the widths, then again for the lines
+    (a long table is never whole in memory)."""
     labels = [printable(column.label) for column in table.columns]
-    widths = [
-        max([len(labels[i]), *(len(row[i]) for row in texts)])
-        for i, column in enumerate(table.columns)
-    ]
+    widths = [len(label) for label in labels]
+    # A column is never narrower than its longest word: cells wrap between words only, so
+    # an identifier or a name is never broken (a table that cannot fit runs wider instead).
+    floors = [max(len(label), 12) for label in labels]
+    empty = True
+    for row in table.rows:
+        empty = False
+        for i, cell in enumerate(row):
+            text = _shown(cell)
+            widths[i] = max(widths[i], len(text))
+            floors[i] = max(floors[i], _longest_word(text))
     gap = 2
-    # Narrow the widest text column, one character at a time, until the table fits. A
-    # column is never narrower than its longest word: cells wrap between words only, so an
-    # identifier or a name is never broken (a table that cannot fit runs wider instead).
-    floors = [
-        max(len(label), 12, *(_longest_word(row[i]) for row in texts))
-        for i, label in enumerate(labels)
-    ]
+    # Narrow the widest text column, one character at a time, until the table fits.
     while sum(widths) + gap * (len(widths) - 1) > width:
         narrowable = [
             i
@@ -263,16 +267,14 @@ def _text_table(table: Table, width: int) -> list[str]:
         if not narrowable:
             break
         widths[max(narrowable, key=lambda i: widths[i])] -= 1
-    lines = []
     if table.caption:
-        lines.append(printable(table.caption))
-    lines.append(_text_row(labels, table.columns, widths, gap)[0])
-    lines.append((" " * gap).join("-" * w for w in widths).rstrip())
-    for row in texts:
-        lines.extend(_text_row(row, table.columns, widths, gap))
-    if not texts:
-        lines.append("(none)")
-    return lines
+        yield printable(table.caption)
+    yield _text_row(labels, table.columns, widths, gap)[0]
+    yield (" " * gap).join("-" * w for w in widths).rstrip()
+    for row in table.rows:
+        yield from _text_row([_shown(cell) for cell in row], table.columns, widths, gap)
+    if empty:
+        yield "(none)"
 
 
 def _longest_word(text: str) -> int:
