@@ -1335,29 +1335,32 @@ def _summarise_findings(
 ) -> NoReturn:
     """``casework findings`` as text, the short form (no ``--detail``): the file read and
     counted a chunk at a time on columns, no finding put in words
-    (:class:`~casework.report.findings.FindingsSummary`), so memory grows only with the
-    cases listed as not met or that cannot be assessed."""
+    (:class:`~casework.report.findings.FindingsSummary`), the cases it lists waiting in a
+    temporary file and the text written a piece at a time: memory does not grow with the
+    file."""
     from casework.report import selector
     from casework.report.findings import FindingsSummary
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
-    summary = FindingsSummary()
     chosen: RuleSet | None = None
     where = selector(**filters)
-    for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
-        assessed_on = _assessed(reading)
+    with FindingsSummary(None if output is None else output.parent) as summary:
+        for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
+            assessed_on = _assessed(reading)
+            if chosen is None:
+                if as_of is None:
+                    _check_covered(assessed_on)
+                chosen = _chosen_ruleset(rules, assessed_on)
+                _check_rule_filters(chosen, filters["rules"], filters["criteria"])
+            table = _explained_columns(chunk, chosen, assessed_on, words=False, where=where)
+            summary.add(table)
         if chosen is None:
-            if as_of is None:
-                _check_covered(assessed_on)
-            chosen = _chosen_ruleset(rules, assessed_on)
-            _check_rule_filters(chosen, filters["rules"], filters["criteria"])
-        summary.add(_explained_columns(chunk, chosen, assessed_on, words=False, where=where))
-    if chosen is None:
-        _assessed(reading)  # (no case accepted: a usage error)
-    _warn_rejected(file, reading)
-    _note_empty(summary.count, any(filters.values()), "finding")
-    _emit(summary.report(source=file.name, load=reading), cast(Format | None, format_), output)
+            _assessed(reading)  # (no case accepted: a usage error)
+        _warn_rejected(file, reading)
+        _note_empty(summary.count, any(filters.values()), "finding")
+        report = summary.report(source=file.name, load=reading)
+        _emit_streamed(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
 

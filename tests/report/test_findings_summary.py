@@ -42,16 +42,16 @@ def both(
     rules = ruleset(name)
     found = select_findings(evaluate(cases, rules, as_of=as_of, calendar=calendar), **filters)  # type: ignore[arg-type]
     expected = findings_report(found, source="cases.jsonl", load=load, detail=False)
-    summary = FindingsSummary()
-    for start in range(0, len(cases), chunk):
-        answered = evaluate_columns(
-            cases[start : start + chunk], rules, as_of=as_of, calendar=calendar
-        )
-        summary.add(answered.explain(words=False, where=selector(**filters)))  # type: ignore[arg-type]
-    made = summary.report(source="cases.jsonl", load=load)
-    assert summary.count == len(found)
-    for format_ in ("text", "markdown", "html"):
-        assert made.render(format_, width=100) == expected.render(format_, width=100)
+    with FindingsSummary() as summary:
+        for start in range(0, len(cases), chunk):
+            answered = evaluate_columns(
+                cases[start : start + chunk], rules, as_of=as_of, calendar=calendar
+            )
+            summary.add(answered.explain(words=False, where=selector(**filters)))  # type: ignore[arg-type]
+        made = summary.report(source="cases.jsonl", load=load)
+        assert summary.count == len(found)
+        for format_ in ("text", "markdown", "html"):
+            assert made.render(format_, width=100) == expected.render(format_, width=100)
     assert made.data == {key: value for key, value in expected.data.items() if key != "findings"}
 
 
@@ -82,9 +82,28 @@ def test_other_rule_sets_and_dates(calendar: WorkingCalendar) -> None:
 
 
 def test_nothing_added_is_the_report_of_no_findings() -> None:
-    made = FindingsSummary().report(source="none.jsonl")
-    expected = findings_report([], source="none.jsonl", detail=False)
-    assert made.render("text") == expected.render("text")
+    with FindingsSummary() as summary:
+        made = summary.report(source="none.jsonl")
+        expected = findings_report([], source="none.jsonl", detail=False)
+        assert made.render("text") == expected.render("text")
+
+
+def test_the_cases_listed_wait_in_a_file_and_read_back_alike(
+    calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    cases = list(load_cases(EXAMPLES / "cases.json").cases)
+    answered = evaluate_columns(
+        cases, ruleset("national-standards-2007"), as_of=cases[0].as_of, calendar=calendar
+    )
+    with FindingsSummary(tmp_path) as summary:
+        summary.add(answered.explain(words=False))
+        table = summary.report().document.blocks[2].blocks[0]  # type: ignore[attr-defined]
+        rows = list(table.rows)
+        assert len(rows) == len(table.rows) == 6
+        assert list(table.rows) == rows  # (read again, the same)
+        assert table.rows[1] == rows[1]
+        assert rows[1][0] == "EX-0002"
+        assert all(len(row) == 3 for row in rows)
 
 
 @settings(max_examples=15)

@@ -8,10 +8,10 @@ import json
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import IO, Any, Self, TextIO, cast
+from typing import IO, Any, Self, TextIO, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -304,16 +304,53 @@ def _outcome_counts(counted: Mapping[str, int]) -> dict[str, int]:
     return {outcome.value: counted.get(outcome.value, 0) for outcome in Outcome}
 
 
+class _SpooledRows(Sequence[tuple[str, str | None, str | None]]):
+    """Rows of a table kept in a temporary file as they come, read back when the table is
+    written (each time it is iterated)."""
+
+    def __init__(self, spool: IO[str]) -> None:
+        self._spool = spool
+        self._count = 0
+
+    def append(self, row: tuple[str, str | None, str | None]) -> None:
+        self._spool.seek(0, 2)
+        self._spool.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[str, str | None, str | None]]:
+        self._spool.seek(0)
+        for _ in range(self._count):
+            ref, not_met, cannot = json.loads(self._spool.readline())
+            yield ref, not_met, cannot
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str | None, str | None]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, str | None, str | None]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, str | None, str | None] | list[tuple[str, str | None, str | None]]:
+        rows = list(self)  # (not the way it is read: a table iterates)
+        return rows[index]
+
+
 class FindingsSummary:
     """The short form of :func:`findings_report` (``detail=False``: the counts per rule,
     then per case the rules not met and those that cannot be assessed) made a chunk of
-    findings at a time from their columns, their words not needed: memory grows only with
-    the cases listed. :meth:`add` each chunk's :class:`~casework.columnar.FindingTable`
-    (with or without words), in order, then :meth:`report` once: its document is the one
-    ``findings_report(every_finding, ..., detail=False)`` makes; its data is that
-    report's without the findings, and its table the counts per rule."""
+    findings at a time from their columns, their words not needed. The cases listed wait
+    in a temporary file, so memory does not grow with them.
 
-    def __init__(self) -> None:
+    Use it as a context manager (the file is removed on leaving): :meth:`add` each chunk's
+    :class:`~casework.columnar.FindingTable` (with or without words), in order, then write
+    :meth:`report` before leaving. Its document is the one
+    ``findings_report(every_finding, ..., detail=False)`` makes (its by-case table read
+    from the file as it is written); its data is that report's without the findings, and
+    its table the counts per rule."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
         self.count = 0
         self._labels: tuple[set[str], set[str], set[dt.date]] = (set(), set(), set())
         self._counts: Counter[str] = Counter()
@@ -321,7 +358,16 @@ class FindingsSummary:
         #: by outcome and how many were not yet due
         self._rules: dict[str, tuple[str, Counter[str], list[int]]] = {}
         self._cases = 0
-        self._listed: list[tuple[str, str | None, str | None]] = []
+        self._spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 (closed on exit)
+            "w+", encoding="utf-8", dir=directory, prefix="casework-summary-"
+        )
+        self._listed = _SpooledRows(self._spool)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._spool.close()
 
     def add(self, table: FindingTable) -> None:
         """Count one chunk's findings (a case's findings are never split between chunks)."""
@@ -362,10 +408,8 @@ class FindingsSummary:
             if lists is None:
                 lists = rows[table.case_ref[i]] = ([], [])
             lists[code != not_met].append(table.rules[table.rank[i]].id)
-        self._listed.extend(
-            (ref, ", ".join(met_not) or None, ", ".join(unknown) or None)
-            for ref, (met_not, unknown) in rows.items()
-        )
+        for ref, (met_not, unknown) in rows.items():
+            self._listed.append((ref, ", ".join(met_not) or None, ", ".join(unknown) or None))
 
     def report(
         self,
@@ -627,20 +671,22 @@ def _by_case(items: Findings, case_refs: list[str]) -> Table:
         elif finding.outcome is Outcome.CANNOT_ASSESS:
             cannot[finding.case_ref].append(finding.rule_id)
     return _by_case_table(
-        (ref, ", ".join(not_met[ref]) or None, ", ".join(cannot[ref]) or None)
-        for ref in case_refs
-        if not_met[ref] or cannot[ref]
+        tuple(
+            (ref, ", ".join(not_met[ref]) or None, ", ".join(cannot[ref]) or None)
+            for ref in case_refs
+            if not_met[ref] or cannot[ref]
+        )
     )
 
 
-def _by_case_table(rows: Iterable[tuple[str, str | None, str | None]]) -> Table:
+def _by_case_table(rows: Sequence[tuple[str, str | None, str | None]]) -> Table:
     return Table(
         (
             Column("case_ref", "Case", nowrap=True),
             Column("not_met", "Not met"),
             Column("cannot_assess", "Cannot assess"),
         ),
-        tuple(rows),
+        rows,
     )
 
 
