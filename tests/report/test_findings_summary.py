@@ -102,6 +102,10 @@ def test_the_cases_listed_wait_in_a_file_and_read_back_alike(
         assert len(rows) == len(table.rows) == 6
         assert list(table.rows) == rows  # (read again, the same)
         assert table.rows[1] == rows[1]
+        assert table.rows[-1] == rows[-1]
+        assert table.rows[1:3] == rows[1:3]
+        with pytest.raises(IndexError):
+            table.rows[6]
         assert rows[1][0] == "EX-0002"
         assert all(len(row) == 3 for row in rows)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import itertools
 import json
 import shutil
 import tempfile
@@ -333,8 +334,12 @@ class _SpooledRows(Sequence[tuple[str, str | None, str | None]]):
     def __getitem__(
         self, index: int | slice
     ) -> tuple[str, str | None, str | None] | list[tuple[str, str | None, str | None]]:
-        rows = list(self)  # (not the way it is read: a table iterates)
-        return rows[index]
+        if isinstance(index, slice):
+            return list(self)[index]  # (not the way it is read: a table iterates)
+        at = index + self._count if index < 0 else index
+        if not 0 <= at < self._count:
+            raise IndexError("row index out of range")
+        return next(itertools.islice(self, at, None))
 
 
 class FindingsSummary:
