@@ -23,6 +23,7 @@ from casework.cli import main
 from casework.columnar import read_column_chunks
 from casework.model import Case
 from casework.report import (
+    Report,
     SequentialPseudonyms,
     findings_report,
     pseudonymise,
@@ -201,6 +202,20 @@ def test_json_is_written_a_chunk_at_a_time_as_the_whole_report(
     assert not list(tmp_path.glob("*.part"))
 
 
+def whole_file_report(
+    path: Path, calendar: WorkingCalendar, *, detail: bool, **filters: list[str]
+) -> Report:
+    """The findings report of a file read whole, as the command made it before it read a
+    chunk at a time."""
+    load = load_cases(path)
+    day = load.cases[0].as_of
+    found = select_findings(
+        evaluate(load.cases, "national-standards-2007", as_of=day, calendar=calendar),
+        **filters,  # type: ignore[arg-type]
+    )
+    return findings_report(found, source=path.name, load=load, detail=detail)
+
+
 @pytest.mark.parametrize("format_", ["text", "markdown", "html"])
 def test_a_report_of_named_cases_is_the_whole_files_report_of_them(
     examples: Path, calendar: WorkingCalendar, format_: str
@@ -208,20 +223,27 @@ def test_a_report_of_named_cases_is_the_whole_files_report_of_them(
     # --case with a report format reads the file a chunk at a time and keeps the cases
     # named: the report is the one made from the whole file read at once
     path = examples / "bad-cases.jsonl"
-    load = load_cases(path)
-    day = load.cases[0].as_of
-    found = select_findings(
-        evaluate(load.cases, "national-standards-2007", as_of=day, calendar=calendar),
-        cases=["GOOD-11"],
-    )
-    expected = findings_report(found, source=path.name, load=load).render(format_)
+    expected = whole_file_report(path, calendar, detail=True, cases=["GOOD-11"])
     code, printed, err = invoke("findings", str(path), "--case", "GOOD-11", "--detail",
                                 "-f", format_)  # fmt: skip
     assert code == 1  # records were rejected
     assert "9 rejected" in err
-    assert printed == expected
+    assert printed == expected.render(format_)
     assert "GOOD-11" in printed
     assert "BAD-01" not in printed
+
+
+def test_the_short_form_is_the_whole_files_summary(
+    examples: Path, calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    # the default text is counted a chunk at a time on columns (FindingsSummary)
+    path = examples / "bad-cases.jsonl"
+    expected = whole_file_report(path, calendar, detail=False, outcomes=["cannot_assess"])
+    out = tmp_path / "summary.txt"
+    code, _, err = invoke("findings", str(path), "--outcome", "cannot_assess", "-o", str(out))
+    assert code == 1  # records were rejected
+    assert "9 rejected" in err
+    assert out.read_text(encoding="utf-8") == expected.render("text", width=100)
 
 
 def test_a_case_not_in_the_file_is_named_with_the_closest(examples: Path) -> None:

@@ -129,27 +129,3 @@ def test_generated_cases_summarised_a_chunk_at_a_time(
         return  # (a file's references are its own: the reader rejects a repeat)
     as_of = max(case.as_of for case in drawn) + dt.timedelta(days=offset)
     both(drawn, "national-standards-2007", as_of, calendar, filters=filters, chunk=chunk)
-
-
-def test_the_command_prints_the_summary_of_the_whole_file(
-    tmp_path: Path, calendar: WorkingCalendar
-) -> None:
-    from click.testing import CliRunner
-
-    from casework.cli import main
-
-    path = EXAMPLES / "bad-cases.jsonl"
-    load = load_cases(path)
-    day = load.cases[0].as_of
-    found = select_findings(
-        evaluate(load.cases, "national-standards-2007", as_of=day, calendar=calendar),
-        outcomes=["cannot_assess"],
-    )
-    expected = findings_report(found, source=path.name, load=load, detail=False)
-    out = tmp_path / "summary.txt"
-    result = CliRunner().invoke(
-        main, ["findings", str(path), "--outcome", "cannot_assess", "-o", str(out)]
-    )
-    assert result.exit_code == 1  # (records rejected)
-    assert "9 rejected" in result.stderr
-    assert out.read_text(encoding="utf-8") == expected.render("text", width=100)
