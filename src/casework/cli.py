@@ -1239,9 +1239,10 @@ def findings(
 
     Large files: json, jsonl and parquet (and csv, written to a file) are written a
     chunk of cases at a time, so memory grows only by a few bytes a case (json's
-    findings wait in a temporary file until the totals before them are known).
-    A JSON Lines file written to a file as csv, jsonl or parquet can be run by
-    several processes (--jobs).
+    findings wait in a temporary file until the totals before them are known). So is
+    the grouped text (without --detail, pseudonyms or --case), and --case reads a
+    chunk at a time, keeping the cases named. A JSON Lines file written to a file as
+    csv, jsonl or parquet can be run by several processes (--jobs).
     """
     from casework.report import findings_report, select_findings
 
