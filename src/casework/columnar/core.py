@@ -1696,30 +1696,32 @@ class FindingColumns:
         kept = None if where is None else np.asarray(where(table), dtype=np.intp)
         if kept is not None and kept.size and not (kept.min() >= 0 and kept.max() < len(table)):
             raise ValueError(f"where: positions must be in 0..{len(table) - 1}")
-        if words:
-            wanted: list[Mask | None] = [None] * len(self.by_rule)
-            if kept is not None:  # the answers kept, rule by rule
-                chosen = np.zeros(len(ordered), dtype=bool)
-                chosen[order[kept]] = True
-                ends = np.cumsum([len(a) for a in self.by_rule]).tolist()
-                wanted = [
-                    chosen[end - len(a) : end] for a, end in zip(self.by_rule, ends, strict=True)
-                ]
-            worded = [a.explained(only) for a, only in zip(self.by_rule, wanted, strict=True)]
+        if kept is not None:
+            table = table.take(kept)
+        if not words:
+            return table
+        wanted: list[Mask | None] = [None] * len(self.by_rule)
+        picked = ordered  # (each row's answer, in the order the rules answered)
+        if kept is not None:  # the answers kept, rule by rule
+            chosen = np.zeros(len(ordered), dtype=bool)
+            chosen[order[kept]] = True
+            ends = np.cumsum([len(a) for a in self.by_rule]).tolist()
+            wanted = [chosen[end - len(a) : end] for a, end in zip(self.by_rule, ends, strict=True)]
+            picked = order[kept].tolist()
+        worded = [a.explained(only) for a, only in zip(self.by_rule, wanted, strict=True)]
 
-            def joined_list(part: int) -> list[Any]:
-                every = [value for said in worded for value in said[part]]
-                return [every[i] for i in ordered]
+        def joined_list(part: int) -> list[Any]:
+            every = [value for said in worded for value in said[part]]
+            return [every[i] for i in picked]
 
-            table = attrs.evolve(
-                table,
-                reason=joined_list(0),
-                evidence=joined_list(1),
-                trigger_label=joined_list(2),
-                standard=joined_list(3),
-                worded=True,
-            )
-        return table if kept is None else table.take(kept)
+        return attrs.evolve(
+            table,
+            reason=joined_list(0),
+            evidence=joined_list(1),
+            trigger_label=joined_list(2),
+            standard=joined_list(3),
+            worded=True,
+        )
 
     def to_arrow(self) -> pa.Table:
         """Outcome, basis and dates of every finding, in the scalar engine's order
