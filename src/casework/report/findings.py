@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import IO, Any, Self, TextIO, cast, overload
+from typing import IO, Any, Self, TextIO, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -230,10 +230,7 @@ class FindingsJson:
             "w+", encoding="utf-8", dir=directory, prefix="casework-findings-"
         )
         self.count = 0
-        self._labels: tuple[set[str], set[str], set[str]] = (set(), set(), set())
-        self._counts: Counter[str] = Counter()
-        self._rules: dict[str, tuple[str, Counter[str]]] = {}
-        self._cases = 0
+        self._totals = _Totals()
 
     def __enter__(self) -> Self:
         return self
@@ -252,21 +249,19 @@ class FindingsJson:
         item = self._ITEM
         put = self._spool.write  # (a record at a time: a chunk's text is tens of MB)
         refs: set[str] = set()
-        rulesets, versions, dates = self._labels
+        totals = self._totals
+        rulesets, versions, dates = totals.labels
         for record in records:
             put(("," if self.count else "[") + item + json_text(record, item))
             self.count += 1
             outcome = record["outcome"]
-            self._counts[outcome] += 1
-            rule = self._rules.get(record["rule_id"])
-            if rule is None:
-                rule = self._rules[record["rule_id"]] = (record["question"], Counter())
-            rule[1][outcome] += 1
+            totals.counts[outcome] += 1
+            totals.rule(record["rule_id"], record["question"])[outcome] += 1
             refs.add(record["case_ref"])
             rulesets.add(record["ruleset"])
             versions.add(record["ruleset_version"])
             dates.add(record["as_of"])
-        self._cases += len(refs)
+        totals.cases += len(refs)
 
     def write(
         self,
@@ -277,19 +272,7 @@ class FindingsJson:
     ) -> None:
         """Write the report's JSON (as ``render("json")`` writes it, with its last line
         end) to ``stream``."""
-        labels = tuple(next(iter(values)) if len(values) == 1 else None for values in self._labels)
-        rules = [
-            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
-            for rule_id, (question, counted) in self._rules.items()
-        ]
-        head = _findings_data(
-            cast(tuple[str | None, str | None, str | None], labels),
-            source=source,
-            load=load,
-            cases=self._cases,
-            counts=_outcome_counts(self._counts),
-            rules=rules,
-        ) | {"findings": []}
+        head = self._totals.data(source=source, load=load) | {"findings": []}
         text = json.dumps(head, indent=2, ensure_ascii=False, default=_plain)
         if not self.count:
             stream.write(text + "\n")
@@ -303,6 +286,47 @@ class FindingsJson:
 def _outcome_counts(counted: Mapping[str, int]) -> dict[str, int]:
     """:func:`_counts` of findings counted by outcome value."""
     return {outcome.value: counted.get(outcome.value, 0) for outcome in Outcome}
+
+
+class _Totals:
+    """What a findings report counts of its findings, a chunk at a time: the rule set,
+    version and assessment date (ISO) they share, their number by outcome, each rule's
+    question and counts (in the order rules first have a finding), and the cases."""
+
+    def __init__(self) -> None:
+        self.labels: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+        self.counts: Counter[str] = Counter()
+        self.rules: dict[str, tuple[str, Counter[str]]] = {}
+        self.cases = 0
+
+    def rule(self, rule_id: str, question: str) -> Counter[str]:
+        """A rule's counts by outcome (kept from its first finding)."""
+        kept = self.rules.get(rule_id)
+        if kept is None:
+            kept = self.rules[rule_id] = (question, Counter())
+        return kept[1]
+
+    def shared(self) -> tuple[str | None, str | None, str | None]:
+        """The rule set, version and assessment date every finding has (else ``None``)."""
+        ruleset, version, as_of = (
+            next(iter(values)) if len(values) == 1 else None for values in self.labels
+        )
+        return ruleset, version, as_of
+
+    def data(self, *, source: str | None, load: LoadResult | StreamedRead | None) -> dict[str, Any]:
+        """The report's data but its findings (:func:`_findings_data`)."""
+        rules = [
+            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
+            for rule_id, (question, counted) in self.rules.items()
+        ]
+        return _findings_data(
+            self.shared(),
+            source=source,
+            load=load,
+            cases=self.cases,
+            counts=_outcome_counts(self.counts),
+            rules=rules,
+        )
 
 
 class _SpooledRows(Sequence[tuple[str, str | None, str | None]]):
@@ -357,12 +381,8 @@ class FindingsSummary:
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self.count = 0
-        self._labels: tuple[set[str], set[str], set[dt.date]] = (set(), set(), set())
-        self._counts: Counter[str] = Counter()
-        #: per rule, in the order rules first have a finding: its question, its counts
-        #: by outcome and how many were not yet due
-        self._rules: dict[str, tuple[str, Counter[str], list[int]]] = {}
-        self._cases = 0
+        self._totals = _Totals()
+        self._not_yet_due: Counter[str] = Counter()  # (by rule)
         self._spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 (closed on exit)
             "w+", encoding="utf-8", dir=directory, prefix="casework-summary-"
         )
@@ -379,11 +399,12 @@ class FindingsSummary:
         if not len(table):
             return
         self.count += len(table)
-        rulesets, versions, dates = self._labels
+        totals = self._totals
+        rulesets, versions, dates = totals.labels
         rulesets.add(table.ruleset.name)
         versions.add(table.ruleset.version)
-        dates.add(table.as_of)
-        self._cases += len(set(table.case_ref))
+        dates.add(table.as_of.isoformat())
+        totals.cases += len(set(table.case_ref))
         ranks, first = np.unique(table.rank, return_index=True)
         width = len(OUTCOMES)
         by_outcome = np.bincount(
@@ -395,13 +416,11 @@ class FindingsSummary:
         )
         for rank in ranks[np.argsort(first)].tolist():
             rule = table.rules[rank]
-            kept = self._rules.get(rule.id)
-            if kept is None:
-                kept = self._rules[rule.id] = (rule.question, Counter(), [0])
+            counted = totals.rule(rule.id, rule.question)
             for outcome, count in zip(OUTCOMES, by_outcome[rank].tolist(), strict=True):
-                kept[1][outcome.value] += count
-                self._counts[outcome.value] += count
-            kept[2][0] += int(not_yet_due[rank])
+                counted[outcome.value] += count
+                totals.counts[outcome.value] += count
+            self._not_yet_due[rule.id] += int(not_yet_due[rank])
         self._list_cases(table)
 
     def _list_cases(self, table: FindingTable) -> None:
@@ -424,38 +443,24 @@ class FindingsSummary:
         title: str | None = None,
     ) -> Report:
         """The short form of the findings report of every finding added."""
-        rulesets, versions, dates = self._labels
-        ruleset = next(iter(rulesets)) if len(rulesets) == 1 else None
-        version = next(iter(versions)) if len(versions) == 1 else None
-        as_of = next(iter(dates)) if len(dates) == 1 else None
-        counts = _outcome_counts(self._counts)
-        rules = [
-            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
-            for rule_id, (question, counted, _) in self._rules.items()
-        ]
-        data = _findings_data(
-            (ruleset, version, None if as_of is None else as_of.isoformat()),
-            source=source,
-            load=load,
-            cases=self._cases,
-            counts=counts,
-            rules=rules,
-        )
+        totals = self._totals
+        ruleset, version, day = totals.shared()
+        counts = _outcome_counts(totals.counts)
         facts = _facts(
-            (ruleset, version, as_of),
+            (ruleset, version, None if day is None else dt.date.fromisoformat(day)),
             source=source,
             load=load,
-            cases=self._cases,
+            cases=totals.cases,
             total=self.count,
             counts=counts,
         )
         grouped = {
-            rule_id: (_outcome_counts(counted), not_yet_due[0])
-            for rule_id, (_, counted, not_yet_due) in self._rules.items()
+            rule_id: (_outcome_counts(counted), self._not_yet_due[rule_id])
+            for rule_id, (_, counted) in totals.rules.items()
         }
         heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
         short = _short_form(heading, facts, grouped, _by_case_table(self._listed))
-        return Report(short, data, _grouped_summary(grouped))
+        return Report(short, totals.data(source=source, load=load), _grouped_summary(grouped))
 
 
 def findings_report(
