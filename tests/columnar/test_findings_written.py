@@ -206,6 +206,35 @@ def test_a_mask_of_the_wrong_length_is_refused(
         answered.explain(where=lambda table: np.asarray([len(table)]))
 
 
+def test_positions_find_each_rules_answers_in_the_table(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """FindingColumns.positions: the k-th answer of a rule's columns is the finding that
+    rule gives at that place of explain()'s table (case, rule, unit, outcome, words)."""
+    answered = evaluate_columns(
+        cases, rules_for("national-standards-2007"), as_of=dt.date(2010, 6, 30), calendar=calendar
+    )
+    whole = list(answered.explain().findings())
+    rules = np.concatenate([np.full(len(a), r) for r, a in enumerate(answered.by_rule)])
+    answers = np.concatenate([np.arange(len(a)) for a in answered.by_rule])
+    picked = np.random.default_rng(5).permutation(len(rules))[:200]
+    places = answered.positions(rules[picked], answers[picked])
+    assert sorted(answered.positions(rules, answers).tolist()) == list(range(len(whole)))
+    for rule, answer, place in zip(rules[picked], answers[picked], places.tolist(), strict=True):
+        own = answered.by_rule[rule]
+        assert whole[place].rule_id == own.rule.id
+        assert whole[place].case_ref == answered.columns.references[own.row[answer]]
+        assert whole[place].unit == own.unit[answer]
+    kept = answered.explain(where=lambda _table: places)
+    assert list(kept.findings()) == [whole[place] for place in places.tolist()]
+    with pytest.raises(ValueError, match="2 rules for 1 answers"):
+        answered.positions(np.zeros(2, dtype=np.intp), np.zeros(1, dtype=np.intp))
+    with pytest.raises(ValueError, match="an answer that no rule of the chunk gave"):
+        answered.positions(np.asarray([0]), np.asarray([len(answered.by_rule[0])]))
+    with pytest.raises(ValueError, match="an answer that no rule of the chunk gave"):
+        answered.positions(np.asarray([len(answered.by_rule)]), np.asarray([0]))
+
+
 @pytest.mark.parametrize(("lines", "combined"), [(1, 4_096), (2, 4_096), (7, 4_096), (7, 1)])
 def test_csv_written_in_pieces_is_the_same(
     examples: Path,

@@ -1638,6 +1638,43 @@ class FindingColumns:
         engine's."""
         yield from self.explain().findings()
 
+    def _order(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Every answer's case row and rule rank (rules in order, each rule's answers in
+        turn), and the order that puts them in the scalar engine's order: case by case,
+        rules in order, units in order (a stable sort keeps them)."""
+        rows = np.concatenate([answered.row for answered in self.by_rule])
+        rank = np.concatenate(
+            [np.full(len(a), i, dtype=np.intp) for i, a in enumerate(self.by_rule)]
+        )
+        return rows, rank, np.lexsort((rank, rows))
+
+    def positions(
+        self, rules: npt.NDArray[np.intp], answers: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.intp]:
+        """Where answers stand in the table :meth:`explain` makes (a ``where`` that keeps
+        them, in this order): the ``answers[k]``-th answer of the ``rules[k]``-th rule
+        (positions in its :class:`RuleColumns`)."""
+        rules = np.asarray(rules, dtype=np.intp)
+        answers = np.asarray(answers, dtype=np.intp)
+        if rules.shape != answers.shape:
+            raise ValueError(f"rules and answers: {rules.size} rules for {answers.size} answers")
+        sizes = np.asarray([len(answered) for answered in self.by_rule], dtype=np.intp)
+        if rules.size and not (
+            rules.min() >= 0
+            and rules.max() < sizes.size
+            and answers.min() >= 0
+            and (answers < sizes[rules]).all()
+        ):
+            raise ValueError("rules and answers: an answer that no rule of the chunk gave")
+        if not rules.size:
+            return np.zeros(0, dtype=np.intp)
+        _rows, _rank, order = self._order()
+        place = np.empty(order.size, dtype=np.intp)
+        place[order] = np.arange(order.size, dtype=np.intp)
+        first = np.cumsum(sizes) - sizes
+        found: npt.NDArray[np.intp] = place[first[rules] + answers]
+        return found
+
     def explain(
         self,
         *,
@@ -1660,11 +1697,7 @@ class FindingColumns:
         ctx = self.by_rule[0].context if self.by_rule else None
         if not self.by_rule or ctx is None:
             return FindingTable.empty(self.ruleset)
-        rows = np.concatenate([answered.row for answered in self.by_rule])
-        rank = np.concatenate(
-            [np.full(len(a), i, dtype=np.intp) for i, a in enumerate(self.by_rule)]
-        )
-        order = np.lexsort((rank, rows))
+        rows, rank, order = self._order()
         ordered = order.tolist()
         blank: tuple[Any, ...] = ("", (), None, None)  # reason, evidence, label, standard
 
@@ -1730,11 +1763,7 @@ class FindingColumns:
         ``late_unit``."""
         if not self.by_rule:
             return pa.table({})
-        rows = np.concatenate([answered.row for answered in self.by_rule])
-        rank = np.concatenate(
-            [np.full(len(a), i, dtype=np.int32) for i, a in enumerate(self.by_rule)]
-        )
-        order = np.lexsort((rank, rows))  # stable: units keep their order
+        rows, rank, order = self._order()
         references = np.asarray(self.columns.references, dtype=object)
 
         def joined(name: str) -> npt.NDArray[Any]:
@@ -1752,7 +1781,8 @@ class FindingColumns:
             {
                 "case_ref": pa.array(references[rows[order]], pa.string()),
                 "rule_id": pa.DictionaryArray.from_arrays(
-                    pa.array(rank[order]), pa.array([a.rule.id for a in self.by_rule])
+                    pa.array(rank[order].astype(np.int32)),
+                    pa.array([a.rule.id for a in self.by_rule]),
                 ),
                 "unit": pa.array([units[int(i)] for i in order], pa.string()),
                 "outcome": pa.DictionaryArray.from_arrays(
