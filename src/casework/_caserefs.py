@@ -22,7 +22,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
-__all__ = ["BLOCK", "CaseRefs", "Lines", "SpilledColumn", "SpilledRefs", "plain", "spill_refs"]
+__all__ = [
+    "BLOCK",
+    "CaseRefs",
+    "Lines",
+    "PackedRefs",
+    "SpilledColumn",
+    "SpilledRefs",
+    "plain",
+    "spill_refs",
+]
 
 #: Cases read from a spilled file at a time (a byte of codes and ~16 bytes of
 #: reference each, plus a ``str`` per reference while a block is read).
@@ -44,52 +53,33 @@ def spill_refs(refs: Sequence[str]) -> tuple[bytes, Any]:
     return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(refs))
 
 
-class SpilledRefs(Sequence[str]):
-    """Case references kept in two files: their UTF-8 bytes one after another, each
-    followed by a line break (``refs.bin``), and each one's end offset (``ends.bin``,
-    int64); read a block at a time.
+def _decoded(data: bytes | memoryview, ends: Any) -> list[str]:
+    """The references in ``data`` (as :func:`spill_refs` writes them), ``ends`` the end
+    offset of each in ``data``."""
+    text = bytes(data).decode("utf-8")
+    if text.count("\n") == len(ends):  # no reference holds a line break
+        return text[:-1].split("\n")
+    found, at = [], 0
+    for end in ends.tolist():
+        found.append(bytes(data[at : end - 1]).decode("utf-8"))
+        at = end
+    return found
 
-    Compares equal to a tuple of the same references.
-    """
 
-    __slots__ = ("_ends", "_path", "_size")
+class _Blocks(Sequence[str]):
+    """References read a block at a time (:meth:`block`); compares equal to a tuple of the
+    same references, and hashes as it."""
 
-    def __init__(self, directory: Path, size: int) -> None:
-        self._path = directory / "refs.bin"
-        self._ends = directory / "ends.bin"
-        self._size = size
+    __slots__ = ("_size",)
 
-    @property
-    def directory(self) -> Path:
-        """The folder holding the files."""
-        return self._path.parent
-
-    def __len__(self) -> int:
-        return self._size
+    _size: int
 
     def block(self, start: int, stop: int) -> list[str]:
         """The references of cases ``start`` to ``stop`` (excluded)."""
-        import numpy as np  # noqa: PLC0415 (report.output imports this module: start-up)
+        raise NotImplementedError
 
-        start, stop = max(0, start), min(stop, self._size)
-        if start >= stop:
-            return []
-        first = 0 if start == 0 else start - 1
-        ends = np.fromfile(self._ends, dtype=np.int64, count=stop - first, offset=8 * first)
-        base = 0
-        if start != 0:
-            base, ends = int(ends[0]), ends[1:]
-        with self._path.open("rb") as stream:
-            stream.seek(base)
-            data = stream.read(int(ends[-1]) - base)
-        text = data.decode("utf-8")
-        if text.count("\n") == stop - start:  # no reference holds a line break
-            return text[:-1].split("\n")
-        found, at = [], 0
-        for end in (ends - base).tolist():
-            found.append(data[at : end - 1].decode("utf-8"))
-            at = end
-        return found
+    def __len__(self) -> int:
+        return self._size
 
     def __iter__(self) -> Iterator[str]:
         for start in range(0, self._size, BLOCK):
@@ -115,7 +105,90 @@ class SpilledRefs(Sequence[str]):
         return hash(tuple(self))
 
     def __repr__(self) -> str:
-        return f"SpilledRefs({self._size} cases)"
+        return f"{type(self).__name__}({self._size} cases)"
+
+
+class PackedRefs(_Blocks):
+    """Case references packed in memory as :class:`SpilledRefs` keeps them in files: their
+    UTF-8 bytes, each followed by a line break, and each one's end offset (about the
+    reference's length and 8 bytes a case, where a ``str`` and its place in a tuple take
+    about 60 bytes more); made into strings when read. :meth:`extend` adds a chunk's.
+
+    Compares equal to a tuple of the same references, and hashes as it."""
+
+    __slots__ = ("_data", "_ends", "_joined")
+
+    def __init__(self, refs: Sequence[str] = ()) -> None:
+        self._data = bytearray()
+        self._ends: list[Any] = []
+        self._joined: Any = None
+        self._size = 0
+        self.extend(refs)
+
+    def extend(self, refs: Sequence[str]) -> None:
+        """Add these references after those held."""
+        if not refs:
+            return
+        data, lengths = spill_refs(refs)
+        self._ends.append(len(self._data) + lengths.cumsum())
+        self._data += data
+        self._joined = None
+        self._size += len(refs)
+
+    def _all_ends(self) -> Any:
+        import numpy as np  # noqa: PLC0415 (report.output imports this module: start-up)
+
+        if self._joined is None:
+            self._joined = np.concatenate(self._ends) if self._ends else np.zeros(0, np.int64)
+            self._ends = [self._joined]
+        return self._joined
+
+    def block(self, start: int, stop: int) -> list[str]:
+        """The references of cases ``start`` to ``stop`` (excluded)."""
+        start, stop = max(0, start), min(stop, self._size)
+        if start >= stop:
+            return []
+        ends = self._all_ends()[start:stop]
+        base = 0 if start == 0 else int(self._joined[start - 1])
+        return _decoded(memoryview(self._data)[base : int(ends[-1])], ends - base)
+
+
+class SpilledRefs(_Blocks):
+    """Case references kept in two files: their UTF-8 bytes one after another, each
+    followed by a line break (``refs.bin``), and each one's end offset (``ends.bin``,
+    int64); read a block at a time.
+
+    Compares equal to a tuple of the same references.
+    """
+
+    __slots__ = ("_ends", "_path")
+
+    def __init__(self, directory: Path, size: int) -> None:
+        self._path = directory / "refs.bin"
+        self._ends = directory / "ends.bin"
+        self._size = size
+
+    @property
+    def directory(self) -> Path:
+        """The folder holding the files."""
+        return self._path.parent
+
+    def block(self, start: int, stop: int) -> list[str]:
+        """The references of cases ``start`` to ``stop`` (excluded)."""
+        import numpy as np  # noqa: PLC0415 (report.output imports this module: start-up)
+
+        start, stop = max(0, start), min(stop, self._size)
+        if start >= stop:
+            return []
+        first = 0 if start == 0 else start - 1
+        ends = np.fromfile(self._ends, dtype=np.int64, count=stop - first, offset=8 * first)
+        base = 0
+        if start != 0:
+            base, ends = int(ends[0]), ends[1:]
+        with self._path.open("rb") as stream:
+            stream.seek(base)
+            data = stream.read(int(ends[-1]) - base)
+        return _decoded(data, ends - base)
 
 
 class SpilledColumn:

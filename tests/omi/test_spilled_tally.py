@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import casework.intervals as intervals_module
 from casework import WorkingCalendar, load_cases
-from casework._caserefs import CaseRefs, Lines, SpilledRefs, plain
+from casework._caserefs import CaseRefs, Lines, PackedRefs, SpilledRefs, plain
 from casework.columnar import evaluate_columns
 from casework.inspection_tally import InspectionTally, SpilledTally
 from casework.intervals import IntervalOptions
@@ -175,6 +175,37 @@ def test_spilled_references_keep_any_text(tmp_path: Path) -> None:
     assert spilled.block(1, 3) == refs[1:3]
     assert spilled == tuple(refs)
     assert spilled != tuple(refs[:-1])
+
+
+@settings(max_examples=60)
+@given(
+    chunks=st.lists(st.lists(st.text(max_size=8), max_size=5), max_size=5),
+    start=st.integers(-2, 30),
+    stop=st.integers(-2, 30),
+)
+def test_packed_references_are_the_tuple_of_them(
+    chunks: list[list[str]], start: int, stop: int
+) -> None:
+    """PackedRefs, filled a chunk at a time, reads back as the tuple of every reference:
+    whole, by block, by index and slice, equal and hashed as it."""
+    packed = PackedRefs()
+    for chunk in chunks:
+        packed.extend(chunk)
+    refs = tuple(ref for chunk in chunks for ref in chunk)
+    assert len(packed) == len(refs)
+    assert list(packed) == list(refs)
+    assert packed == refs
+    assert refs == packed
+    assert hash(packed) == hash(refs)
+    assert packed.block(start, stop) == list(refs[max(0, start) : max(0, stop)])
+    assert packed[start:stop] == refs[start:stop]
+    for index in (start, -1 - stop):
+        if -len(refs) <= index < len(refs):
+            assert packed[index] == refs[index]
+        else:
+            with pytest.raises(IndexError):
+                packed[index]
+    assert packed != (*refs, "one more")
 
 
 _JSON = st.recursive(
