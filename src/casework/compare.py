@@ -40,8 +40,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
+import numpy as np
 
+from casework._caserefs import PackedRefs
 from casework._display import arrow_table, html_summary
+from casework._seen import SeenReferences
 from casework.calendar import WorkingCalendar
 from casework.intervals import Interval, IntervalOptions, difference_intervals
 from casework.model import Case
@@ -50,7 +53,10 @@ from casework.rules.ruleset import RuleSet, resolve_ruleset
 from casework.text import long_date, plural, round_half_up
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
     from pandas import DataFrame
+
+    from casework.columnar import CaseColumns, FindingColumns, RuleColumns
 
 __all__ = [
     "Comparison",
@@ -62,6 +68,7 @@ __all__ = [
     "RuleSummary",
     "Scorer",
     "compare",
+    "compare_columns",
     "inspection_figures",
     "match_after_prefix",
     "question_keys",
@@ -355,8 +362,9 @@ class Comparison:
     variant: str
     """The variant's label."""
     as_of: dt.date
-    cases: tuple[str, ...]
-    """References of the cases compared, in order."""
+    cases: Sequence[str]
+    """References of the cases compared, in order (a compact sequence that compares
+    equal to the tuple of them)."""
     changes: tuple[OutcomeChange, ...]
     """Every (case, question) whose outcome differs, in case order then question order."""
     rules: tuple[RuleSummary, ...]
@@ -616,41 +624,25 @@ def compare(
     Returns:
         a :class:`Comparison`: every (case, question) whose outcome differs,
         counts per question, and every figure before and after.
+
+    For a large case file, :func:`compare_columns` compares a chunk of columns at a time.
     """
-    before_set = resolve_ruleset(baseline)
-    after_set = resolve_ruleset(variant)
-    before_rules = question_keys(before_set, match)
-    after_rules = question_keys(after_set, match)
-    keys = [*before_rules, *(key for key in after_rules if key not in before_rules)]
-    refs: list[str] = []
-    seen: set[str] = set()
-    changes: list[OutcomeChange] = []
+    tally = _Tally.start(resolve_ruleset(baseline), resolve_ruleset(variant), match)
     before_all: list[Finding] = []
     after_all: list[Finding] = []
-    before_counts: dict[str, Counter[Outcome]] = {key: Counter() for key in keys}
-    after_counts: dict[str, Counter[Outcome]] = {key: Counter() for key in keys}
-    transitions: dict[str, Counter[tuple[Outcome | None, Outcome | None]]] = {
-        key: Counter() for key in keys
-    }
     for case in (cases,) if isinstance(cases, Case) else cases:
-        if case.reference in seen:
-            raise ValueError(
-                f"case reference {case.reference!r} appears twice; compared cases need "
-                "distinct references"
-            )
-        seen.add(case.reference)
-        refs.append(case.reference)
+        tally.note([case.reference])
         found_before = _by_key(
-            evaluate_case(case, before_set, as_of=as_of, calendar=calendar, options=options),
-            before_rules,
+            evaluate_case(case, tally.before, as_of=as_of, calendar=calendar, options=options),
+            tally.before_rules,
         )
         found_after = _by_key(
-            evaluate_case(case, after_set, as_of=as_of, calendar=calendar, options=options),
-            after_rules,
+            evaluate_case(case, tally.after, as_of=as_of, calendar=calendar, options=options),
+            tally.after_rules,
         )
         before_all.extend(found_before.values())
         after_all.extend(found_after.values())
-        for key in keys:
+        for key in tally.keys:
             units = [u for k, u in found_before if k == key]
             units += [u for k, u in found_after if k == key and u not in units]
             for unit in units:
@@ -658,37 +650,307 @@ def compare(
                 old_outcome = old.outcome if old else None
                 new_outcome = new.outcome if new else None
                 if old_outcome is not None:
-                    before_counts[key][old_outcome] += 1
+                    tally.before_counts[key][old_outcome] += 1
                 if new_outcome is not None:
-                    after_counts[key][new_outcome] += 1
+                    tally.after_counts[key][new_outcome] += 1
                 if old_outcome != new_outcome:
-                    transitions[key][(old_outcome, new_outcome)] += 1
-                    changes.append(OutcomeChange(case.reference, key, unit, old, new))
-    summaries = tuple(
-        RuleSummary(
-            key=key,
-            question=(after_rules.get(key) or before_rules[key]).question,
-            baseline_rule=before_rules[key].id if key in before_rules else None,
-            variant_rule=after_rules[key].id if key in after_rules else None,
-            before=dict(before_counts[key]),
-            after=dict(after_counts[key]),
-            transitions=dict(transitions[key]),
-        )
-        for key in keys
-    )
+                    tally.transitions[key][(old_outcome, new_outcome)] += 1
+                    tally.changes.append(OutcomeChange(case.reference, key, unit, old, new))
     before_findings, after_findings = Findings(tuple(before_all)), Findings(tuple(after_all))
-    return Comparison(
-        baseline=before_set.label,
-        variant=after_set.label,
-        as_of=as_of,
-        cases=tuple(refs),
-        changes=tuple(changes),
-        rules=summaries,
+    return attrs.evolve(
+        tally.comparison(as_of),
         figures=_figures(figures or {}, before_findings, after_findings),
-        variant_changes=after_set.changes,
         baseline_findings=before_findings,
         variant_findings=after_findings,
     )
+
+
+def compare_columns(
+    chunks: Iterable[CaseColumns],
+    baseline: RuleSet | str,
+    variant: RuleSet | str,
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    options: dict[str, Any] | None = None,
+    match: Match | None = None,
+) -> Comparison:
+    """:func:`compare` of the cases in ``chunks`` (chunks of columns, as
+    :func:`casework.read_column_chunks` reads a case file), a chunk at a time, so memory
+    does not grow with the number of cases: both rule sets evaluated on columns
+    (:func:`casework.columnar.evaluate_columns`), the answers paired by outcome code, and
+    only the changed findings put in words.
+
+    Equal to :func:`compare` of the same cases, change for change and count for count
+    (tests/testing/test_compare_columns.py), except that it keeps neither side's findings
+    (:attr:`Comparison.baseline_findings` and :attr:`~Comparison.variant_findings` are
+    empty) and has no ``figures=``: scores and target figures need every finding.
+    """
+    tally = _Tally.start(resolve_ruleset(baseline), resolve_ruleset(variant), match)
+    for columns in chunks:
+        tally.add_columns(columns, as_of=as_of, calendar=calendar, options=options)
+    return tally.comparison(as_of)
+
+
+@attrs.define
+class _Tally:
+    """What :func:`compare` and :func:`compare_columns` count as they go: the questions
+    (``keys``: the baseline's, then those only the variant asks), each question's outcome
+    counts under both sets and its transitions (in the order first seen), the cases
+    compared and the changes, in case order then question order."""
+
+    before: RuleSet
+    after: RuleSet
+    before_rules: dict[str, Rule]
+    after_rules: dict[str, Rule]
+    keys: list[str]
+    before_counts: dict[str, Counter[Outcome]]
+    after_counts: dict[str, Counter[Outcome]]
+    transitions: dict[str, Counter[tuple[Outcome | None, Outcome | None]]]
+    refs: PackedRefs = attrs.Factory(PackedRefs)
+    """The references of the cases compared, in order (packed: a few bytes a case)."""
+    seen: SeenReferences = attrs.field(init=False)
+    """The references compared, for the repeat check (4 bytes a case in memory)."""
+    changes: list[OutcomeChange] = attrs.Factory(list)
+
+    def __attrs_post_init__(self) -> None:
+        self.seen = SeenReferences(self._references_of)
+
+    def _references_of(self, numbers: Sequence[int]) -> dict[int, str]:
+        return {number: self.refs[number] for number in numbers}
+
+    @classmethod
+    def start(cls, before: RuleSet, after: RuleSet, match: Match | None) -> _Tally:
+        before_rules = question_keys(before, match)
+        after_rules = question_keys(after, match)
+        keys = [*before_rules, *(key for key in after_rules if key not in before_rules)]
+        return cls(
+            before=before,
+            after=after,
+            before_rules=before_rules,
+            after_rules=after_rules,
+            keys=keys,
+            before_counts={key: Counter() for key in keys},
+            after_counts={key: Counter() for key in keys},
+            transitions={key: Counter() for key in keys},
+        )
+
+    def note(self, references: Sequence[str]) -> None:
+        """The next cases compared, by reference (``ValueError`` for one seen before)."""
+        numbers = range(len(self.refs), len(self.refs) + len(references))
+        for reference, first in zip(references, self.seen.check(references, numbers), strict=True):
+            if first is not None:
+                raise ValueError(
+                    f"case reference {reference!r} appears twice; compared cases need "
+                    "distinct references"
+                )
+        self.refs.extend(references)
+
+    def add_columns(
+        self,
+        columns: CaseColumns,
+        *,
+        as_of: dt.date,
+        calendar: WorkingCalendar,
+        options: dict[str, Any] | None,
+    ) -> None:
+        """Compare a chunk of cases on columns (:func:`compare_columns`)."""
+        from casework.columnar import evaluate_columns  # noqa: PLC0415  (only when used)
+        from casework.columnar.core import OUTCOMES  # noqa: PLC0415
+
+        self.note(columns.references)
+        sides = tuple(
+            evaluate_columns(columns, rules, as_of=as_of, calendar=calendar, options=options)
+            for rules in (self.before, self.after)
+        )
+        places = [{a.rule.id: i for i, a in enumerate(side.by_rule)} for side in sides]
+        parts: list[_Pairs] = []
+        for rank, key in enumerate(self.keys):
+            answered = tuple(
+                None if rule is None else side.by_rule[place[rule.id]]
+                for rule, side, place in zip(
+                    (self.before_rules.get(key), self.after_rules.get(key)),
+                    sides,
+                    places,
+                    strict=True,
+                )
+            )
+            rules = tuple(
+                -1 if rule is None else place[rule.id]
+                for rule, place in zip(
+                    (self.before_rules.get(key), self.after_rules.get(key)), places, strict=True
+                )
+            )
+            pairs = _paired(*answered, rank=rank, rules=rules, size=len(columns))
+            for counts, codes in zip(
+                (self.before_counts[key], self.after_counts[key]), pairs.outcome, strict=True
+            ):
+                tallied = np.bincount(codes[codes >= 0], minlength=len(OUTCOMES))
+                counts.update({OUTCOMES[code]: int(n) for code, n in enumerate(tallied) if n})
+            parts.append(pairs.changed())
+        changed = _Pairs.joined(parts)
+        found = [
+            _findings_at(side, changed.rule[k], changed.answer[k]) for k, side in enumerate(sides)
+        ]
+        references = sides[0].columns.references
+        for i, row in enumerate(changed.row.tolist()):
+            key = self.keys[changed.rank[i]]
+            old, new = found[0][i], found[1][i]
+            self.transitions[key][
+                (None if old is None else old.outcome, None if new is None else new.outcome)
+            ] += 1
+            unit = old.unit if old is not None else None if new is None else new.unit
+            self.changes.append(OutcomeChange(references[row], key, unit, old, new))
+
+    def comparison(self, as_of: dt.date) -> Comparison:
+        """What was counted, as a :class:`Comparison` (no figures, no findings kept)."""
+        summaries = tuple(
+            RuleSummary(
+                key=key,
+                question=(self.after_rules.get(key) or self.before_rules[key]).question,
+                baseline_rule=self.before_rules[key].id if key in self.before_rules else None,
+                variant_rule=self.after_rules[key].id if key in self.after_rules else None,
+                before=dict(self.before_counts[key]),
+                after=dict(self.after_counts[key]),
+                transitions=dict(self.transitions[key]),
+            )
+            for key in self.keys
+        )
+        return Comparison(
+            baseline=self.before.label,
+            variant=self.after.label,
+            as_of=as_of,
+            cases=self.refs,
+            changes=tuple(self.changes),
+            rules=summaries,
+            variant_changes=self.after.changes,
+        )
+
+
+Codes: TypeAlias = "npt.NDArray[np.int8]"
+Positions: TypeAlias = "npt.NDArray[np.intp]"
+
+
+@attrs.frozen
+class _Pairs:
+    """The answers to one question in a chunk of cases, paired across the rule sets: for
+    each (case, unit), its case row, the question's rank, its place among the chunk's
+    pairs (``order``), and per side (baseline, variant) the rule's place in that side's
+    rules, the answer (its position in that rule's columns) and its outcome code (-1
+    where that side gives none)."""
+
+    row: Positions
+    rank: Positions
+    order: Positions
+    rule: tuple[Positions, Positions]
+    answer: tuple[Positions, Positions]
+    outcome: tuple[Codes, Codes]
+
+    def changed(self) -> _Pairs:
+        """The pairs whose outcome differs."""
+        return self.take(np.flatnonzero(self.outcome[0] != self.outcome[1]))
+
+    def take(self, at: Positions) -> _Pairs:
+        return _Pairs(
+            self.row[at],
+            self.rank[at],
+            self.order[at],
+            (self.rule[0][at], self.rule[1][at]),
+            (self.answer[0][at], self.answer[1][at]),
+            (self.outcome[0][at], self.outcome[1][at]),
+        )
+
+    @staticmethod
+    def joined(parts: Sequence[_Pairs]) -> _Pairs:
+        """Every question's pairs in :func:`compare`'s order: case by case, questions in
+        order, each question's units in order."""
+
+        def cat(name: str, side: int | None = None) -> Any:
+            arrays = [getattr(part, name) for part in parts]
+            return np.concatenate(arrays if side is None else [a[side] for a in arrays])
+
+        every = _Pairs(
+            cat("row"),
+            cat("rank"),
+            cat("order"),
+            (cat("rule", 0), cat("rule", 1)),
+            (cat("answer", 0), cat("answer", 1)),
+            (cat("outcome", 0), cat("outcome", 1)),
+        )
+        return every.take(np.lexsort((every.order, every.rank, every.row)))
+
+
+def _paired(
+    old: RuleColumns | None,
+    new: RuleColumns | None,
+    *,
+    rank: int,
+    rules: tuple[int, ...],
+    size: int,
+) -> _Pairs:
+    """One question's answers in a chunk of ``size`` cases paired as :func:`compare` pairs
+    findings: per case, the baseline's units in its order, then the variant's units the
+    baseline does not give, in the variant's order; a unit one side gives twice in a case
+    is paired once, by its last answer (as :func:`_by_key` keeps it). A question each side
+    answers once per case is paired row by row."""
+    sides = (old, new)
+    if all(answered is not None and _once_per_case(answered, size) for answered in sides):
+        every = np.arange(size, dtype=np.intp)
+        answers = (every, every)
+        rows, order = every, every
+    else:
+        index: list[dict[tuple[int, str | None], int]] = [{}, {}]
+        for seen, answered in zip(index, sides, strict=True):
+            if answered is not None:
+                for i, pair in enumerate(zip(answered.row.tolist(), answered.unit, strict=True)):
+                    seen[pair] = i  # (the last answer; its place the first's)
+        before, after = index
+        pairs = [*before, *(pair for pair in after if pair not in before)]
+        rows = np.asarray([row for row, _unit in pairs], dtype=np.intp)
+        order = np.arange(len(pairs), dtype=np.intp)
+        answers = (
+            np.asarray([before.get(pair, -1) for pair in pairs], dtype=np.intp),
+            np.asarray([after.get(pair, -1) for pair in pairs], dtype=np.intp),
+        )
+    outcome = tuple(
+        np.full(len(rows), -1, dtype=np.int8)
+        if answered is None
+        else np.where(at >= 0, answered.outcome[np.maximum(at, 0)], -1).astype(np.int8)
+        for answered, at in zip(sides, answers, strict=True)
+    )
+    return _Pairs(
+        rows,
+        np.full(len(rows), rank, dtype=np.intp),
+        order,
+        (np.full(len(rows), rules[0], dtype=np.intp), np.full(len(rows), rules[1], dtype=np.intp)),
+        answers,
+        (outcome[0], outcome[1]),
+    )
+
+
+def _once_per_case(answered: RuleColumns, size: int) -> bool:
+    """Whether a rule answered each of ``size`` cases once, in order, with no unit."""
+    return (
+        len(answered) == size
+        and all(unit is None for unit in answered.unit)
+        and bool(np.array_equal(answered.row, np.arange(size)))
+    )
+
+
+def _findings_at(
+    side: FindingColumns, rules: Positions, answers: Positions
+) -> list[Finding | None]:
+    """The findings of these answers (``answers[k]`` of the ``rules[k]``-th rule; -1: none),
+    in words, as :func:`~casework.rules.engine.evaluate_case` words them; ``None`` where
+    there is no answer."""
+    found: list[Finding | None] = [None] * len(answers)
+    given = np.flatnonzero(answers >= 0)
+    if given.size:
+        positions = side.positions(rules[given], answers[given])
+        table = side.explain(where=lambda _table: positions)
+        for k, finding in zip(given.tolist(), table.findings(), strict=True):
+            found[k] = finding
+    return found
 
 
 def _by_key(
