@@ -888,8 +888,11 @@ def test_diff_progress_goes_to_stderr(tmp_path: Path) -> None:
     path = _many_cases(tmp_path, 5)
     result = run(*NS05_NS07, str(path), "--progress", "-f", "json")
     assert result.returncode == 0, result.stderr
-    assert "compared 5 of 5 cases" in result.stderr
+    assert "loaded 5 records" in result.stderr  # (the file compared a chunk at a time)
     assert json.loads(result.stdout)["cases"] == 5
+    scored = run(*NS05_NS07, str(path), "--targets", "2007-08", "--progress", "-f", "json")
+    assert scored.returncode == 0, scored.stderr
+    assert "compared 5 of 5 cases" in scored.stderr  # (figures: the whole file, case by case)
 
 
 @pytest.mark.parametrize(

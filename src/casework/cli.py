@@ -18,10 +18,11 @@ import difflib
 import fnmatch
 import functools
 import gc
+import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TypeVar, cast
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.calendar import WorkingCalendar
     from casework.columnar import CaseColumns, FindingColumns
     from casework.columnar.core import FindingTable
-    from casework.compare import Scorer
+    from casework.compare import Comparison, Scorer
     from casework.io import CaseError, LoadResult
     from casework.model import Case
     from casework.model.inspection import Inspection
@@ -2426,10 +2427,8 @@ def diff(
         --no-intervals
       casework diff cases.json -b national-standards-2007 -v mypackage.rules:pilot --allow-code
     """
-    from casework.compare import compare
     from casework.report import comparison_report, pseudonymise_comparison, select_questions
     from casework.report.comparison import proportion_figures
-    from casework.rules import RuleError
 
     baseline = _any_ruleset(baseline_ref, "'--baseline'", allow_code=allow_code)
     variant = _any_ruleset(variant_ref, "'--variant'", allow_code=allow_code)
@@ -2442,6 +2441,96 @@ def diff(
         (name for rs in (baseline, variant) for rule in rs for name in (rule.id, match(rule))),
         "question of either rule set",
     )
+    compared = (baseline, variant, match)
+    load: LoadResult | StreamedRead
+    if figures:  # scores and target figures are of every finding: the whole file is read
+        comparison, load = _compare_loaded(
+            file, as_of, case_refs, compared, figures=figures, progress=progress
+        )
+    else:
+        comparison, load = _compare_streamed(file, as_of, case_refs, compared)
+    comparison = select_questions(comparison, rule_patterns)
+    if names is not None:
+        comparison = pseudonymise_comparison(comparison, names)
+    report = comparison_report(
+        comparison,
+        source=file.name,
+        load=load,
+        unchanged=unchanged,
+        paired_by=paired_by,
+        percentages=proportion_figures(
+            scores="scores", targets=None if target_set_ is None else ("targets", target_set_)
+        ),
+    )
+    _emit(report, format_, output)
+    sys.exit(EXIT_OK if load.ok else EXIT_INPUT)
+
+
+def _compare_streamed(
+    file: Path,
+    as_of: dt.date | None,
+    case_refs: Sequence[str],
+    compared: tuple[RuleSet, RuleSet, Callable[[Rule], str]],
+) -> tuple[Comparison, StreamedRead]:
+    """``casework diff`` without figures, a chunk at a time: every case on columns
+    (:func:`~casework.compare.compare_columns`), or the cases ``--case`` names (only
+    they read as :class:`~casework.model.Case` objects), so memory grows with the
+    changes found, not with the file."""
+    from casework.compare import compare, compare_columns
+    from casework.rules import RuleError
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
+
+    baseline, variant, match = compared
+    calendar = _calendar()
+    try:
+        if case_refs:
+            reading, named, looked_for = _read_named(file, as_of, case_refs)
+            looked_for.check(file)
+            day = _assessed(reading)
+            if as_of is None:
+                _check_covered(day)
+            return compare(
+                named, baseline, variant, as_of=day, calendar=calendar, match=match
+            ), reading
+        reading = StreamedRead(file, as_of, native=READ_NATIVE)
+        chunks = _streamed_columns(reading, DEFAULT_CHUNK)
+        first = next(chunks, None)  # (the assessment date is the first chunk's)
+        if first is None:  # every record rejected: said before the date is asked for
+            _warn_rejected(file, reading)
+        day = as_of or _assessed(reading)
+        if as_of is None:
+            _check_covered(day)
+        comparison = compare_columns(
+            () if first is None else itertools.chain((first,), chunks),
+            baseline,
+            variant,
+            as_of=day,
+            calendar=calendar,
+            match=match,
+        )
+    except RuleError as exc:
+        raise _rule_failure(exc, calendar) from None
+    if first is not None:
+        _warn_rejected(file, reading)
+    return comparison, reading
+
+
+def _compare_loaded(
+    file: Path,
+    as_of: dt.date | None,
+    case_refs: Sequence[str],
+    compared: tuple[RuleSet, RuleSet, Callable[[Rule], str]],
+    *,
+    figures: Mapping[str, Scorer],
+    progress: bool | None,
+) -> tuple[Comparison, LoadResult]:
+    """``casework diff`` with figures (``--scores``, ``--targets``): the whole file read,
+    its cases compared one by one (:func:`~casework.compare.compare`), every finding kept
+    for the scorers."""
+    from casework.compare import compare
+    from casework.rules import RuleError
+
+    baseline, variant, match = compared
     result, assessed_on = _read_cases(file, as_of)
     _check_cases(case_refs, result, file)
     cases = [case for case in result.cases if not case_refs or case.reference in case_refs]
@@ -2463,21 +2552,7 @@ def diff(
         )
     except RuleError as exc:
         raise _rule_failure(exc, calendar) from None
-    comparison = select_questions(comparison, rule_patterns)
-    if names is not None:
-        comparison = pseudonymise_comparison(comparison, names)
-    report = comparison_report(
-        comparison,
-        source=file.name,
-        load=result,
-        unchanged=unchanged,
-        paired_by=paired_by,
-        percentages=proportion_figures(
-            scores="scores", targets=None if target_set_ is None else ("targets", target_set_)
-        ),
-    )
-    _emit(report, format_, output)
-    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+    return comparison, result
 
 
 @main.command()

@@ -35,6 +35,7 @@ from casework.report.findings import OUTCOME_WORDS, outcome_label
 from casework.report.output import Report, record_counts
 from casework.rules.engine import Finding, Findings, Outcome
 from casework.rules.targets.measure import Aggregation, TargetSet
+from casework.stream import StreamedRead
 from casework.text import long_date, plural, round_half_up
 
 __all__ = [
@@ -365,7 +366,7 @@ def comparison_report(
     comparison: Comparison,
     *,
     source: str | None = None,
-    load: LoadResult | None = None,
+    load: LoadResult | StreamedRead | None = None,
     unchanged: bool = False,
     paired_by: str | None = None,
     percentages: Callable[[FigureChange], bool] | None = None,
@@ -382,7 +383,8 @@ def comparison_report(
         comparison: from :func:`casework.compare` (pseudonymise it first with
             :func:`~casework.report.pseudonymise_comparison` if needed).
         source: the name of the case file, shown and kept in the data.
-        load: the load result, to say how many records were read and rejected.
+        load: the load result (or the streamed read), to say how many records were read
+            and rejected.
         unchanged: also list the questions and figures that did not move.
         paired_by: how questions were paired across the sets, in words (shown and kept).
         percentages: which figures are proportions, shown as percentages with changes
