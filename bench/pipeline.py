@@ -35,7 +35,9 @@ kept under ``bench/.data/``), then measures, on that file:
 * the command line (``validate``, ``findings`` as CSV, as text (the short form: counts
   per rule, then the cases not met or that cannot be assessed) and as Parquet, in one
   process and with ``--jobs 2``, Parquet of the findings not met alone (``--outcome
-  not_met``: only those put in words), ``targets``, ``score``), each in its own process:
+  not_met``: only those put in words), ``targets``, ``score``, ``diff`` of
+  ``national-standards-2007`` and the example overlay ``tier4-ten-days.toml``), each in
+  its own process:
   wall time and
   peak resident memory (from ``wait4``: with ``--jobs``, the largest of the processes,
   not their sum), so commands are measured as a user runs them. ``--interleaved``
@@ -88,6 +90,8 @@ from oasys_targets_pandas import tables
 HERE = Path(__file__).resolve().parent
 
 AS_OF = dt.date(2010, 6, 30)
+#: The rule change ``diff`` measures: Tier 4 OASys in 10 working days, not 5 (an example).
+TIER4_TEN_DAYS = HERE.parent / "examples" / "tier4-ten-days.toml"
 DATA = HERE / ".data"
 
 
@@ -227,6 +231,10 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
         "score": [
             *cw, "score", str(path), "--as-of", day, "-f", "json",
             "-o", str(out / "s.json"),
+        ],
+        "diff": [
+            *cw, "diff", str(path), "-b", "national-standards-2007", "-v", str(TIER4_TEN_DAYS),
+            "--as-of", day, "-f", "csv", "-o", str(out / "d.csv"),
         ],
     }  # fmt: skip
 
