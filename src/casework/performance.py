@@ -1263,7 +1263,7 @@ def _explained(
     """Reason and evidence of these answers (ascending), word for word the findings'.
 
     A rule answering once per case is explained as :meth:`RuleColumns.explained` explains
-    it, on just these answers (a kernel's :class:`~casework.columnar.Wording` where it has
+    it, only these answers put in words (a kernel's :class:`~casework.columnar.Wording` where it has
     one: no ``Case`` read); a rule answering per unit by the words of its units
     (:data:`casework.columnar.targets.UNIT_WORDS`) where they are known, else by its
     findings."""
@@ -1280,21 +1280,10 @@ def _explained(
         for i, found in zip(left.tolist(), _found_at(answered, chosen[left]), strict=True):
             said[i] = (found.reason, found.evidence)
         return [s for s in said if s is not None]
-    some = attrs.evolve(
-        answered,
-        outcome=answered.outcome[chosen],
-        basis=answered.basis[chosen],
-        trigger=answered.trigger[chosen],
-        due=answered.due[chosen],
-        done=answered.done[chosen],
-        late_by=answered.late_by[chosen],
-        late_unit=answered.late_unit[chosen],
-        row=answered.row[chosen],
-        unit=tuple(answered.unit[int(index)] for index in chosen),
-        origin=None if answered.origin is None else answered.origin[chosen],
-    )
-    reasons, evidence, _labels, _standards = some.explained()
-    return list(zip(reasons, evidence, strict=True))
+    wanted = np.zeros(len(answered), dtype=bool)
+    wanted[chosen] = True
+    reasons, evidence, _labels, _standards = answered.explained(wanted)
+    return [(reasons[i], evidence[i]) for i in chosen.tolist()]
 
 
 def _on_columns(
