@@ -1590,7 +1590,7 @@ class TargetTally:
         that rule's findings alone (:meth:`RuleColumns.findings`).
         """
         if CASE_RULE_ID not in answered.ruleset:  # no case dates: findings as they are
-            self.add(answered.findings())
+            self._add_findings_of(answered)
             return
         header = answered.rule(CASE_RULE_ID)
         ctx = header.context
@@ -1625,6 +1625,18 @@ class TargetTally:
                 pool.add((*chunk, int(index)), finding, day, self.period)
         self.chunks += 1
         self._spill_held()
+
+    def _add_findings_of(self, answered: FindingColumns) -> None:
+        """:meth:`add` of the findings of the rules the measures count, the others left
+        unworded (a rule set without case dates, such as National Standards: :meth:`add`
+        reads only those rules' findings, and the evaluation date)."""
+        counted = {self.targets.measure(measure_id).rule_id for measure_id in self.anchors}
+        kept = tuple(found for found in answered.by_rule if found.rule.id in counted)
+        self.add(attrs.evolve(answered, by_rule=kept).findings())
+        if kept or not len(answered.columns) or not answered.by_rule:
+            return
+        as_of = answered.by_rule[0].context.as_of  # (the findings left out were as of it)
+        self.latest = as_of if self.latest is None else max(self.latest, as_of)
 
     def add_cases(
         self,
