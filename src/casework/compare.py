@@ -32,6 +32,7 @@ and :func:`target_figures` every figure and verdict of
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from casework.columnar import CaseColumns, FindingColumns, RuleColumns
+    from casework.performance import TargetReport, TargetTally
 
 __all__ = [
     "Comparison",
@@ -170,21 +172,80 @@ def target_figures(target_set: Any, *, period: Any, **reporting: Any) -> Scorer:
     ``target_set`` and ``period`` and any other keyword arguments (``area=``,
     ``near_miss=``, ``figures=`` ...) go to :func:`~casework.target_performance`;
     the findings compared must include the set's rules.
-    """
 
-    def figures(findings: Findings) -> dict[str, FigureValue]:
+    :func:`compare_columns` takes it too: each side's figures are then counted a chunk of
+    columns at a time (:class:`~casework.performance.TargetTally`), the units its report
+    lists spilled to a temporary file.
+    """
+    return _TargetFigures(target_set, period, dict(reporting))
+
+
+#: What :func:`target_figures` passes to :meth:`TargetTally.start` and to its ``report``.
+_TALLY_START = frozenset({"area", "anchors", "measures"})
+_TALLY_REPORT = frozenset({"near_miss", "figures", "national_share"})
+
+
+@attrs.frozen
+class _TargetFigures:
+    """A scorer of every target figure (:func:`target_figures`) that can also count them
+    on columns (:meth:`tally`)."""
+
+    target_set: Any
+    period: Any
+    reporting: Mapping[str, Any]
+
+    def __call__(self, findings: Findings) -> dict[str, FigureValue]:
         from casework.performance import target_performance  # noqa: PLC0415  (only when used)
 
-        report = target_performance(findings, target_set, period=period, **reporting)
-        out: dict[str, FigureValue] = {}
-        for result in report:
-            out[result.measure] = result.figure
-            out[f"{result.measure} status"] = result.status.value
-            if result.pct_achieved is not None:
-                out[f"{result.measure} % achieved"] = result.pct_achieved
-        return out
+        report = target_performance(findings, self.target_set, period=self.period, **self.reporting)
+        return _target_values(report)
 
-    return figures
+    def tally(self) -> _TargetCount:
+        """A count of these figures a chunk of columns at a time (``ValueError`` if a
+        keyword argument is one only findings take)."""
+        from casework.performance import TargetTally  # noqa: PLC0415  (only when used)
+
+        unknown = set(self.reporting) - _TALLY_START - _TALLY_REPORT
+        if unknown:
+            raise ValueError(
+                f"target_figures({', '.join(sorted(unknown))}=...) needs findings: use compare"
+            )
+        tally = TargetTally.start(
+            self.target_set,
+            period=self.period,
+            spill=True,
+            **{k: v for k, v in self.reporting.items() if k in _TALLY_START},
+        )
+        return _TargetCount(tally, {k: v for k, v in self.reporting.items() if k in _TALLY_REPORT})
+
+
+@attrs.frozen
+class _TargetCount:
+    """One side's target figures counted as chunks come (:meth:`_TargetFigures.tally`)."""
+
+    tally: TargetTally
+    reporting: Mapping[str, Any]
+
+    def add_columns(self, answered: FindingColumns) -> None:
+        self.tally.add_columns(answered)
+
+    def values(self) -> dict[str, FigureValue]:
+        return _target_values(self.tally.report(**self.reporting))
+
+    def close(self) -> None:
+        """Remove the units spilled to the temporary file."""
+        self.tally.close()
+
+
+def _target_values(report: TargetReport) -> dict[str, FigureValue]:
+    """Each measure's figure, verdict and % achieved (:func:`target_figures`)."""
+    out: dict[str, FigureValue] = {}
+    for result in report:
+        out[result.measure] = result.figure
+        out[f"{result.measure} status"] = result.status.value
+        if result.pct_achieved is not None:
+            out[f"{result.measure} % achieved"] = result.pct_achieved
+    return out
 
 
 def _words(outcome: Outcome | None) -> str:
@@ -674,6 +735,7 @@ def compare_columns(
     calendar: WorkingCalendar,
     options: dict[str, Any] | None = None,
     match: Match | None = None,
+    figures: Mapping[str, Scorer] | None = None,
 ) -> Comparison:
     """:func:`compare` of the cases in ``chunks`` (chunks of columns, as
     :func:`casework.read_column_chunks` reads a case file), a chunk at a time, so memory
@@ -681,15 +743,37 @@ def compare_columns(
     (:func:`casework.columnar.evaluate_columns`), the answers paired by outcome code, and
     only the changed findings put in words.
 
-    Equal to :func:`compare` of the same cases, change for change and count for count
-    (tests/testing/test_compare_columns.py), except that it keeps neither side's findings
-    (:attr:`Comparison.baseline_findings` and :attr:`~Comparison.variant_findings` are
-    empty) and has no ``figures=``: scores and target figures need every finding.
+    Equal to :func:`compare` of the same cases, change for change, count for count and
+    figure for figure (tests/testing/test_compare_columns.py), except that it keeps
+    neither side's findings (:attr:`Comparison.baseline_findings` and
+    :attr:`~Comparison.variant_findings` are empty). ``figures=`` takes
+    :func:`target_figures` (counted on columns as the chunks come); the inspection
+    scores (:func:`inspection_figures`) need every finding, so :func:`compare` them.
     """
     tally = _Tally.start(resolve_ruleset(baseline), resolve_ruleset(variant), match)
-    for columns in chunks:
-        tally.add_columns(columns, as_of=as_of, calendar=calendar, options=options)
-    return tally.comparison(as_of)
+    with contextlib.ExitStack() as stack:
+        counts: dict[str, tuple[_TargetCount, _TargetCount]] = {}
+        for group, scorer in (figures or {}).items():
+            if not isinstance(scorer, _TargetFigures):
+                raise ValueError(
+                    f"figures={{{group!r}: ...}}: compare_columns counts target_figures only; "
+                    "other figures need every finding (use compare)"
+                )
+            pair = (scorer.tally(), scorer.tally())
+            for count in pair:
+                stack.callback(count.close)
+            counts[group] = pair
+        for columns in chunks:
+            sides = tally.add_columns(columns, as_of=as_of, calendar=calendar, options=options)
+            for pair in counts.values():
+                for count, side in zip(pair, sides, strict=True):
+                    count.add_columns(side)
+        moved = tuple(
+            change
+            for group, (old, new) in counts.items()
+            for change in _figure_changes(group, old.values(), new.values(), {})
+        )
+    return attrs.evolve(tally.comparison(as_of), figures=moved)
 
 
 @attrs.define
@@ -753,8 +837,9 @@ class _Tally:
         as_of: dt.date,
         calendar: WorkingCalendar,
         options: dict[str, Any] | None,
-    ) -> None:
-        """Compare a chunk of cases on columns (:func:`compare_columns`)."""
+    ) -> tuple[FindingColumns, FindingColumns]:
+        """Compare a chunk of cases on columns (:func:`compare_columns`); both sides'
+        answers."""
         from casework.columnar import evaluate_columns  # noqa: PLC0415  (only when used)
         from casework.columnar.core import OUTCOMES  # noqa: PLC0415
 
@@ -766,20 +851,13 @@ class _Tally:
         places = [{a.rule.id: i for i, a in enumerate(side.by_rule)} for side in sides]
         parts: list[_Pairs] = []
         for rank, key in enumerate(self.keys):
-            answered = tuple(
-                None if rule is None else side.by_rule[place[rule.id]]
-                for rule, side, place in zip(
-                    (self.before_rules.get(key), self.after_rules.get(key)),
-                    sides,
-                    places,
-                    strict=True,
-                )
-            )
+            asked = (self.before_rules.get(key), self.after_rules.get(key))
             rules = tuple(
                 -1 if rule is None else place[rule.id]
-                for rule, place in zip(
-                    (self.before_rules.get(key), self.after_rules.get(key)), places, strict=True
-                )
+                for rule, place in zip(asked, places, strict=True)
+            )
+            answered = tuple(
+                None if at < 0 else side.by_rule[at] for at, side in zip(rules, sides, strict=True)
             )
             pairs = _paired(*answered, rank=rank, rules=rules, size=len(columns))
             for counts, codes in zip(
@@ -801,6 +879,7 @@ class _Tally:
             ] += 1
             unit = old.unit if old is not None else None if new is None else new.unit
             self.changes.append(OutcomeChange(references[row], key, unit, old, new))
+        return sides[0], sides[1]
 
     def comparison(self, as_of: dt.date) -> Comparison:
         """What was counted, as a :class:`Comparison` (no figures, no findings kept)."""
@@ -929,10 +1008,11 @@ def _paired(
 
 
 def _once_per_case(answered: RuleColumns, size: int) -> bool:
-    """Whether a rule answered each of ``size`` cases once, in order, with no unit."""
+    """Whether a rule answered each of ``size`` cases once, in order (a rule without units:
+    its unit is ``None``)."""
     return (
-        len(answered) == size
-        and all(unit is None for unit in answered.unit)
+        answered.rule.units is None
+        and len(answered) == size
         and bool(np.array_equal(answered.row, np.arange(size)))
     )
 
@@ -968,9 +1048,20 @@ def _figures(
         old, new = scorer(before), scorer(after)
         noise = getattr(scorer, "noise", None)
         intervals: Mapping[str, Interval] = noise(before, after) if callable(noise) else {}
-        names = [*old, *(name for name in new if name not in old)]
-        out.extend(
-            FigureChange(group, name, old.get(name), new.get(name), intervals.get(name))
-            for name in names
-        )
+        out.extend(_figure_changes(group, old, new, intervals))
     return tuple(out)
+
+
+def _figure_changes(
+    group: str,
+    old: Mapping[str, FigureValue],
+    new: Mapping[str, FigureValue],
+    intervals: Mapping[str, Interval],
+) -> list[FigureChange]:
+    """Each figure of a group before and after: the baseline's in order, then the
+    variant's others."""
+    names = [*old, *(name for name in new if name not in old)]
+    return [
+        FigureChange(group, name, old.get(name), new.get(name), intervals.get(name))
+        for name in names
+    ]

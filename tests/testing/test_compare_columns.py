@@ -19,8 +19,16 @@ from hypothesis import strategies as st
 
 from casework import WorkingCalendar, compare, load_cases
 from casework.columnar import CaseColumns
-from casework.compare import Comparison, Match, compare_columns, match_after_prefix
+from casework.compare import (
+    Comparison,
+    Match,
+    compare_columns,
+    inspection_figures,
+    match_after_prefix,
+    target_figures,
+)
 from casework.model import Case
+from casework.performance import Period
 from casework.rules import Context, Verdict, met, not_met, rule, ruleset
 from casework.rules.ruleset import RuleSet, build_ruleset, resolve_ruleset
 from casework.testing import make_cases
@@ -119,6 +127,74 @@ def test_on_generated_cases_in_any_chunks_compare_columns_equals_compare(
         _chunks(cases, sizes), baseline, variant, as_of=as_of, calendar=calendar, match=match
     )
     _same(by_columns, expected)
+
+
+# ------------------------------------------------ target figures, counted on columns
+
+#: Target figures of 2007-08 counted three ways: pooled, for one area with the published
+#: near-miss reading and a published figure, and by the failure date of a breach (N05's
+#: other anchor).
+TARGETS = (
+    {},
+    {"area": "Devon and Cornwall", "near_miss": "published", "figures": {"N15": "12.1"}},
+    {"anchors": {"N05": "failure"}, "measures": ["N05", "N01", "N02"]},
+)
+
+
+@pytest.mark.parametrize("reporting", TARGETS)
+@pytest.mark.parametrize(
+    ("baseline", "variant"),
+    [
+        ("nps-2007-08", str(EXAMPLES / "twenty-day-resolution.yaml")),
+        ("national-standards-2007", str(EXAMPLES / "tier4-ten-days.toml")),
+    ],
+)
+def test_target_figures_counted_on_columns_equal_those_of_the_findings(
+    fixed_cases: list[Case],
+    calendar: WorkingCalendar,
+    baseline: str,
+    variant: str,
+    reporting: dict[str, object],
+) -> None:
+    scorer = target_figures("2007-08", period=Period.financial_year(2007), **reporting)
+    as_of = D(2010, 6, 30)
+    expected = compare(fixed_cases, baseline, variant, as_of=as_of, calendar=calendar,
+                       figures={"targets": scorer})  # fmt: skip
+    assert expected.figures
+    for sizes in ([len(fixed_cases)], [1, 2, 37]):
+        by_columns = compare_columns(
+            _chunks(fixed_cases, sizes), baseline, variant, as_of=as_of, calendar=calendar,
+            figures={"targets": scorer},
+        )  # fmt: skip
+        _same(by_columns, expected)
+        assert by_columns.figures == expected.figures
+
+
+def test_figures_that_need_every_finding_are_refused(calendar: WorkingCalendar) -> None:
+    cases = make_cases({}, {})
+    chunks = [CaseColumns.from_cases(cases)]
+    with pytest.raises(ValueError, match="compare_columns counts target_figures only"):
+        compare_columns(chunks, "omi-2007", "omi-2007", as_of=D(2007, 10, 15),
+                        calendar=calendar, figures={"scores": inspection_figures()})  # fmt: skip
+    period = Period.financial_year(2007)
+    with pytest.raises(ValueError, match=r"target_figures\(options=...\) needs findings"):
+        compare_columns(chunks, "nps-2007-08", "nps-2007-08", as_of=D(2007, 10, 15),
+                        calendar=calendar, figures={"targets": target_figures(
+                            "2007-08", period=period, options={})})  # fmt: skip
+
+
+def test_empty_chunks_count_nothing(calendar: WorkingCalendar) -> None:
+    cases = make_cases({}, {}, {})
+    as_of = D(2007, 10, 15)
+    scorer = {"targets": target_figures("2007-08", period=Period.financial_year(2007))}
+    empty = CaseColumns.from_cases([])
+    chunks = [empty, CaseColumns.from_cases(cases[:2]), empty, CaseColumns.from_cases(cases[2:])]
+    _same(
+        compare_columns(chunks, "nps-2007-08", str(EXAMPLES / "twenty-day-resolution.yaml"),
+                        as_of=as_of, calendar=calendar, figures=scorer),
+        compare(cases, "nps-2007-08", str(EXAMPLES / "twenty-day-resolution.yaml"),
+                as_of=as_of, calendar=calendar, figures=scorer),
+    )  # fmt: skip
 
 
 # ------------------------------------------------ rules of one's own: units, one side only
