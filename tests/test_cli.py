@@ -884,15 +884,19 @@ def test_diff_pairs_by_hand(examples: Path) -> None:
     assert all(q["baseline_rule"] is None or q["variant_rule"] is None for q in by_id["questions"])
 
 
-def test_diff_progress_goes_to_stderr(tmp_path: Path) -> None:
+def test_diff_progress_goes_to_stderr(tmp_path: Path, examples: Path) -> None:
     path = _many_cases(tmp_path, 5)
-    result = run(*NS05_NS07, str(path), "--progress", "-f", "json")
-    assert result.returncode == 0, result.stderr
-    assert "loaded 5 records" in result.stderr  # (the file compared a chunk at a time)
-    assert json.loads(result.stdout)["cases"] == 5
-    scored = run(*NS05_NS07, str(path), "--targets", "2007-08", "--progress", "-f", "json")
+    for targets in ((), ("--targets", "2007-08")):  # (target figures counted as it reads)
+        result = run(*NS05_NS07, str(path), *targets, "--progress", "-f", "json")
+        assert result.returncode == 0, result.stderr
+        assert "loaded 5 records" in result.stderr  # (the file compared a chunk at a time)
+        assert json.loads(result.stdout)["cases"] == 5
+    sample = str(examples / "omi-sample.json")
+    five_days = str(examples / "five-day-breach-action.toml")
+    scored = run("diff", sample, "-b", "omi-2007", "-v", five_days, "--scores", "--no-intervals",
+                 "--progress", "-f", "json")  # fmt: skip
     assert scored.returncode == 0, scored.stderr
-    assert "compared 5 of 5 cases" in scored.stderr  # (figures: the whole file, case by case)
+    assert "compared 106 of 106 cases" in scored.stderr  # (scores: the whole file, case by case)
 
 
 @pytest.mark.parametrize(

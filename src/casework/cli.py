@@ -2443,12 +2443,12 @@ def diff(
     )
     compared = (baseline, variant, match)
     load: LoadResult | StreamedRead
-    if figures:  # scores and target figures are of every finding: the whole file is read
+    if "scores" in figures:  # the scores (and their intervals) need every finding
         comparison, load = _compare_loaded(
             file, as_of, case_refs, compared, figures=figures, progress=progress
         )
     else:
-        comparison, load = _compare_streamed(file, as_of, case_refs, compared)
+        comparison, load = _compare_streamed(file, as_of, case_refs, compared, figures)
     comparison = select_questions(comparison, rule_patterns)
     if names is not None:
         comparison = pseudonymise_comparison(comparison, names)
@@ -2471,11 +2471,13 @@ def _compare_streamed(
     as_of: dt.date | None,
     case_refs: Sequence[str],
     compared: tuple[RuleSet, RuleSet, Callable[[Rule], str]],
+    figures: Mapping[str, Scorer],
 ) -> tuple[Comparison, StreamedRead]:
-    """``casework diff`` without figures, a chunk at a time: every case on columns
-    (:func:`~casework.compare.compare_columns`), or the cases ``--case`` names (only
-    they read as :class:`~casework.model.Case` objects), so memory grows with the
-    changes found, not with the file."""
+    """``casework diff`` without ``--scores``, a chunk at a time: every case on columns
+    (:func:`~casework.compare.compare_columns`, target figures counted as the chunks
+    come), or the cases ``--case`` names (only they read as
+    :class:`~casework.model.Case` objects), so memory grows with the changes found, not
+    with the file."""
     from casework.compare import compare, compare_columns
     from casework.rules import RuleError
     from casework.stream import DEFAULT_CHUNK, StreamedRead
@@ -2490,8 +2492,9 @@ def _compare_streamed(
             if as_of is None:
                 _check_covered(day)
             return compare(
-                named, baseline, variant, as_of=day, calendar=calendar, match=match
-            ), reading
+                named, baseline, variant, as_of=day, calendar=calendar, match=match,
+                figures=figures,
+            ), reading  # fmt: skip
         reading = StreamedRead(file, as_of, native=READ_NATIVE)
         chunks = _streamed_columns(reading, DEFAULT_CHUNK)
         first = next(chunks, None)  # (the assessment date is the first chunk's)
@@ -2507,6 +2510,7 @@ def _compare_streamed(
             as_of=day,
             calendar=calendar,
             match=match,
+            figures=figures,
         )
     except RuleError as exc:
         raise _rule_failure(exc, calendar) from None
@@ -2524,9 +2528,8 @@ def _compare_loaded(
     figures: Mapping[str, Scorer],
     progress: bool | None,
 ) -> tuple[Comparison, LoadResult]:
-    """``casework diff`` with figures (``--scores``, ``--targets``): the whole file read,
-    its cases compared one by one (:func:`~casework.compare.compare`), every finding kept
-    for the scorers."""
+    """``casework diff --scores``: the whole file read, its cases compared one by one
+    (:func:`~casework.compare.compare`), every finding kept for the scorers."""
     from casework.compare import compare
     from casework.rules import RuleError
 
