@@ -1008,11 +1008,11 @@ def _paired(
 
 
 def _once_per_case(answered: RuleColumns, size: int) -> bool:
-    """Whether a rule answered each of ``size`` cases once, in order (a rule without units:
-    its unit is ``None``)."""
+    """Whether a rule answered each of ``size`` cases once, in order, with no unit (a rule
+    of one's own may name a unit in a case-level verdict: then it is paired by unit)."""
     return (
-        answered.rule.units is None
-        and len(answered) == size
+        len(answered) == size
+        and answered.unit.count(None) == size
         and bool(np.array_equal(answered.row, np.arange(size)))
     )
 

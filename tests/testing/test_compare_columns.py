@@ -29,7 +29,7 @@ from casework.compare import (
 )
 from casework.model import Case
 from casework.performance import Period
-from casework.rules import Context, Verdict, met, not_met, rule, ruleset
+from casework.rules import Context, Outcome, Verdict, met, not_met, rule, ruleset
 from casework.rules.ruleset import RuleSet, build_ruleset, resolve_ruleset
 from casework.testing import make_cases
 from casework.testing import strategies as cs
@@ -248,6 +248,28 @@ def test_units_paired_as_compare_pairs_them(calendar: WorkingCalendar) -> None:
     for sizes in ([5], [2, 1, 2], [1, 1, 1, 1, 1]):
         _same(compare_columns(_chunks(cases, sizes), baseline, variant, as_of=as_of,
                               calendar=calendar), expected)  # fmt: skip
+
+
+def _naming(unit: str) -> object:
+    """A case-level rule whose verdict names a unit all the same."""
+
+    def check(case: Case, ctx: Context) -> Verdict:
+        return attrs.evolve(met(f"{unit} met."), unit=unit)
+
+    return attrs.evolve(resolve_ruleset(_custom("x", always)).rules[0], id="T.named", check=check)
+
+
+def test_a_case_level_verdict_naming_a_unit_is_paired_by_it(calendar: WorkingCalendar) -> None:
+    cases = make_cases({}, {}, {})
+    as_of = D(2007, 10, 15)
+    baseline, variant = _custom("base", _naming("a")), _custom("variant", _naming("b"))
+    expected = compare(cases, baseline, variant, as_of=as_of, calendar=calendar)
+    assert [(c.unit, c.before_outcome, c.after_outcome) for c in expected.changes[:2]] == [
+        ("a", Outcome.MET, None),
+        ("b", None, Outcome.MET),
+    ]
+    _same(compare_columns(_chunks(cases, [2]), baseline, variant, as_of=as_of,
+                          calendar=calendar), expected)  # fmt: skip
 
 
 def test_a_reference_seen_in_an_earlier_chunk_is_refused(calendar: WorkingCalendar) -> None:
