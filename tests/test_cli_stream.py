@@ -18,18 +18,26 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework import WorkingCalendar, dumps_cases, load_cases
+from casework import WorkingCalendar, compare, dumps_cases, load_cases
 from casework.cli import main
 from casework.columnar import read_column_chunks
+from casework.compare import match_after_prefix, target_figures
 from casework.model import Case
+from casework.performance import Period
 from casework.report import (
     Report,
     SequentialPseudonyms,
+    comparison_report,
     findings_report,
     pseudonymise,
+    pseudonymise_comparison,
     select_findings,
+    select_questions,
 )
+from casework.report.comparison import proportion_figures
 from casework.rules import evaluate
+from casework.rules.ruleset import resolve_ruleset
+from casework.rules.targets import target_set
 from casework.stream import UNWORDED_FINDINGS_SCHEMA, WORDS
 
 
@@ -307,3 +315,55 @@ def test_the_closest_name_read_in_parts_is_the_closest_of_all(
         return
     close = difflib.get_close_matches(name, references, n=1)
     assert named.closest.get(name, (0, None))[1] == (close[0] if close else None)
+
+
+#: diff runs: a file with rejected records, rule sets paired after their prefix (with
+#: questions one set asks), target figures counted as the file is read, pseudonymised.
+DIFFS = [
+    ("bad-cases.jsonl", "national-standards-2007", "tier4-ten-days.toml", None, ()),
+    ("cases.json", "national-standards-2005", "national-standards-2007", "2010-06-30", ()),
+    ("targets-cases.yaml", "nps-2007-08", "twenty-day-resolution.yaml", None,
+     ("--targets", "2007-08", "--unchanged")),
+    ("cases.json", "national-standards-2007", "tier4-ten-days.toml", None,
+     ("--pseudonymise", "--rule", "NS07.oasys-*")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("run", DIFFS)
+def test_diff_read_a_chunk_at_a_time_is_the_whole_files_diff(
+    examples: Path,
+    calendar: WorkingCalendar,
+    run: tuple[str, str, str, str | None, tuple[str, ...]],
+) -> None:
+    # without --scores, diff reads the file a chunk at a time and compares on columns
+    # (compare_columns): every format is the report compare() of the whole file gives
+    name, baseline, variant, as_of, more = run
+    path = examples / name
+    overlay = str(examples / variant) if variant.endswith((".toml", ".yaml")) else variant
+    load = load_cases(path)
+    day = dt.date.fromisoformat(as_of) if as_of else load.cases[0].as_of
+    chosen = resolve_ruleset(baseline), resolve_ruleset(overlay)
+    targets = "--targets" in more
+    figures = {"targets": target_figures("2007-08", period=Period.financial_year(2007))}
+    whole = compare(load.cases, *chosen, as_of=day, calendar=calendar,
+                    match=match_after_prefix if as_of else None,
+                    figures=figures if targets else None)  # fmt: skip
+    whole = select_questions(whole, ["NS07.oasys-*"] if "--rule" in more else [])
+    if "--pseudonymise" in more:
+        whole = pseudonymise_comparison(whole, SequentialPseudonyms())
+    expected = comparison_report(
+        whole,
+        source=path.name,
+        load=load,
+        unchanged="--unchanged" in more,
+        paired_by="the rule id after its prefix (NS05.x with NS07.x)" if as_of else "rule id",
+        percentages=proportion_figures(
+            scores="scores", targets=("targets", target_set("2007-08")) if targets else None
+        ),
+    )
+    dated = ("--as-of", as_of) if as_of else ()
+    for format_ in ("text", "markdown", "html", "json", "csv"):
+        code, printed, _err = invoke("diff", str(path), "-b", baseline, "-v", overlay, *dated,
+                                     *more, "-f", format_)  # fmt: skip
+        assert code == (0 if load.ok else 1)
+        assert printed == expected.render(format_, width=100), format_
