@@ -1263,8 +1263,8 @@ def _explained(
     """Reason and evidence of these answers (ascending), word for word the findings'.
 
     A rule answering once per case is explained as :meth:`RuleColumns.explained` explains
-    it, only these answers put in words (a kernel's :class:`~casework.columnar.Wording` where it has
-    one: no ``Case`` read); a rule answering per unit by the words of its units
+    it, only these answers put in words (a kernel's :class:`~casework.columnar.Wording`
+    where it has one: no ``Case`` read); a rule answering per unit by the words of its units
     (:data:`casework.columnar.targets.UNIT_WORDS`) where they are known, else by its
     findings."""
     if not chosen.size:
