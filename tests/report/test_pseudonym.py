@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework import LoadResult
+from casework import LoadResult, WorkingCalendar, load_cases
+from casework.columnar import evaluate_columns
+from casework.columnar.core import FindingTable
 from casework.report import (
     FORMATS,
     KeyedPseudonyms,
     PseudonymCollisionError,
+    Pseudonyms,
     SequentialPseudonyms,
     findings_report,
     pseudonymise,
+    pseudonymise_table,
 )
-from casework.rules import Evidence, Findings
+from casework.rules import Evidence, Findings, ruleset
 from casework.text import long_date
 
+EXAMPLES = Path(__file__).parents[2] / "examples"
 references = st.from_regex(r"[A-Z]{2,3}-[0-9]{1,6}", fullmatch=True)
 
 
@@ -95,3 +103,51 @@ def test_reports_never_show_names_or_dates_of_birth(
                 assert long_date(details.date_of_birth) not in text
     rendered = findings_report(hidden).render(format_)
     assert not any(case.reference in rendered for case in example_load.cases)
+
+
+@pytest.fixture
+def example_table(calendar: WorkingCalendar) -> FindingTable:
+    """The example cases' findings as a table (on columns), with a reference of another
+    case in a reason and in an evidence tuple two findings share."""
+    cases = load_cases(EXAMPLES / "cases.json").cases
+    table = evaluate_columns(
+        cases, ruleset("national-standards-2007"), as_of=cases[0].as_of, calendar=calendar
+    ).explain()
+    other = table.case_ref[-1]
+    shared = (Evidence("linked case", other), Evidence("due", "not a reference"))
+    reason = [*table.reason]
+    reason[0] = f"Transferred from {other}; see {other}0."
+    evidence = [*table.evidence]
+    evidence[0] = evidence[1] = shared
+    return attrs.evolve(table, reason=reason, evidence=evidence)
+
+
+@pytest.mark.parametrize("names", [SequentialPseudonyms, lambda: KeyedPseudonyms(b"test key")])
+def test_a_table_is_pseudonymised_as_its_findings_are(
+    example_table: FindingTable, names: Callable[[], Pseudonyms]
+) -> None:
+    hidden = pseudonymise_table(example_table, names())
+    assert list(hidden.findings()) == list(pseudonymise(example_table.findings(), names()))
+    assert hidden.reason[0].startswith("Transferred from CASE-")
+    assert hidden.evidence[0] == hidden.evidence[1]
+    assert hidden.evidence[0][0].value != example_table.case_ref[-1]
+    bare = attrs.evolve(example_table, worded=False)
+    hidden_bare = pseudonymise_table(bare, names())
+    assert hidden_bare.case_ref == hidden.case_ref
+    assert hidden_bare.reason == bare.reason  # (no words to scrub)
+    assert np.array_equal(hidden_bare.outcome, bare.outcome)
+
+
+def test_a_table_refuses_collisions_and_keeps_an_empty_one(example_table: FindingTable) -> None:
+    with pytest.raises(PseudonymCollisionError):
+        pseudonymise_table(example_table, lambda _ref: "CASE-X")
+    empty = example_table.take(np.zeros(0, dtype=np.intp))
+    assert pseudonymise_table(empty, SequentialPseudonyms()) is empty
+
+
+def test_sequential_pseudonyms_forget_and_go_on_counting() -> None:
+    names = SequentialPseudonyms()
+    assert [names("A"), names("B"), names("A")] == ["CASE-0001", "CASE-0002", "CASE-0001"]
+    names.forget()  # (a chunk read: its references are not seen again)
+    assert [names("C"), names("C")] == ["CASE-0003", "CASE-0003"]
+    assert names("A") == "CASE-0004"  # forgotten: a reference seen again is a new one

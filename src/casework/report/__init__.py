@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         SequentialPseudonyms,
         pseudonymise,
         pseudonymise_comparison,
+        pseudonymise_table,
     )
     from casework.report.reference import ruleset_reference
     from casework.report.sample import sample_report
@@ -83,6 +84,7 @@ __all__ = [
     "outcome_label",
     "pseudonymise",
     "pseudonymise_comparison",
+    "pseudonymise_table",
     "render_html",
     "render_markdown",
     "render_text",
@@ -143,6 +145,7 @@ lazy_names(
             "SequentialPseudonyms",
             "pseudonymise",
             "pseudonymise_comparison",
+            "pseudonymise_table",
         ),
         "casework.report.reference": ("ruleset_reference",),
         "casework.report.sample": ("sample_report",),

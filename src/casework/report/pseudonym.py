@@ -33,7 +33,8 @@ import attrs
 
 from casework.rules.engine import Evidence, Finding, Findings
 
-if TYPE_CHECKING:  # (an annotation: pseudonymising findings needs no comparison module)
+if TYPE_CHECKING:  # (annotations: pseudonymising findings needs no comparison module)
+    from casework.columnar.core import FindingTable
     from casework.compare import Comparison
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "SequentialPseudonyms",
     "pseudonymise",
     "pseudonymise_comparison",
+    "pseudonymise_table",
 ]
 
 Pseudonyms = Callable[[str], str]
@@ -60,13 +62,21 @@ class SequentialPseudonyms:
     prefix: str = "CASE-"
     width: int = 4
     _assigned: dict[str, str] = attrs.field(factory=dict, init=False, repr=False)
+    _given: int = attrs.field(default=0, init=False, repr=False)
 
     def __call__(self, reference: str) -> str:
         found = self._assigned.get(reference)
         if found is None:
-            found = f"{self.prefix}{len(self._assigned) + 1:0{self.width}d}"
+            self._given += 1
+            found = f"{self.prefix}{self._given:0{self.width}d}"
             self._assigned[reference] = found
         return found
+
+    def forget(self) -> None:
+        """Forget the references seen so far and go on counting, for a caller that will not
+        see them again: a case file read a chunk at a time, each case's findings in one
+        chunk and each reference once, so that memory does not grow with the file."""
+        self._assigned.clear()
 
 
 @attrs.frozen
@@ -98,6 +108,36 @@ def pseudonymise(findings: Iterable[Finding], pseudonyms: Pseudonyms) -> Finding
     if scrubber is None:
         return Findings(items)
     return Findings(tuple(scrubber.finding(finding) for finding in items))
+
+
+def pseudonymise_table(table: FindingTable, pseudonyms: Pseudonyms) -> FindingTable:
+    """:func:`pseudonymise` of a table of findings (:meth:`FindingColumns.explain
+    <casework.columnar.FindingColumns.explain>`): the same references replaced in the same
+    order, in the fields and in the words, no :class:`Finding` made. A table without words
+    has only its references replaced."""
+    scrubber = _Scrubber.of(table.case_ref, pseudonyms)
+    if scrubber is None:
+        return table
+    mapping = scrubber.mapping
+    case_ref = [mapping[ref] for ref in table.case_ref]
+    if not table.worded:
+        return attrs.evolve(table, case_ref=case_ref)
+    # (findings share their evidence: a tuple scrubbed once, as many times as it is shared)
+    scrubbed: dict[int, tuple[Evidence, ...]] = {}
+    evidence: list[tuple[Evidence, ...]] = []
+    for items in table.evidence:
+        found = scrubbed.get(id(items))
+        if found is None:
+            found = scrubbed[id(items)] = tuple(
+                _scrub_evidence(item, scrubber.text) for item in items
+            )
+        evidence.append(found)
+    return attrs.evolve(
+        table,
+        case_ref=case_ref,
+        reason=[scrubber.text(reason) for reason in table.reason],
+        evidence=evidence,
+    )
 
 
 def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> Comparison:
