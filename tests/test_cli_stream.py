@@ -107,7 +107,7 @@ def test_cases_recorded_as_at_two_dates_need_an_as_of(tmp_path: Path, examples: 
 
 
 def test_no_reasons_with_picked_and_pseudonymised_cases(examples: Path, tmp_path: Path) -> None:
-    # cases picked by reference and pseudonymised are evaluated as Finding objects
+    # cases picked by reference and pseudonymised (on columns, a table of each chunk)
     cases = str(examples / "cases.json")
     picked = ("--case", "EX-0003", "--case", "EX-0001", "--pseudonymise")
     code, worded, _ = invoke("findings", cases, *picked, "--format", "jsonl")

@@ -1022,6 +1022,15 @@ def _rule_failed(
     return _BugError(f"{where}: {_REPORT_BUG}")
 
 
+def _forget(names: Pseudonyms | None) -> None:
+    """After a chunk of a file read a chunk at a time: sequential pseudonyms forget the
+    chunk's references (each case is in one chunk; the count goes on)."""
+    from casework.report import SequentialPseudonyms
+
+    if isinstance(names, SequentialPseudonyms):
+        names.forget()
+
+
 def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None:
     """The pseudonyms asked for, if any."""
     from casework.report import KeyedPseudonyms, SequentialPseudonyms
@@ -1413,7 +1422,7 @@ def _check_jobs(
     elif output is None or streamed not in ("csv", "jsonl", "parquet"):
         why = "the findings are not written to --output as csv, jsonl or parquet"
     elif case_refs or pseudonymised:
-        why = "--case and --pseudonymise read one case at a time"
+        why = "--case and --pseudonymise run in one process (pseudonyms are given in file order)"
     if why is not None:
         raise click.UsageError(f"--jobs runs a JSON Lines file written to --output as csv, "
                                f"jsonl or parquet in parts: {why}; leave --jobs out")  # fmt: skip
@@ -1582,10 +1591,9 @@ def _stream_findings(
     Output goes to ``FILE.part`` and is renamed when complete: a run stopped by an error
     leaves no partial file behind.
     """
-    from casework.columnar import CaseColumns
-    from casework.report import pseudonymise, select_findings, selector
+    from casework.report import pseudonymise_table, selector
     from casework.report.findings import FindingsJson
-    from casework.stream import DEFAULT_CHUNK, StreamedRead, chunked
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
 
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
     wanted = _Named(case_refs) if case_refs else None
@@ -1595,21 +1603,13 @@ def _stream_findings(
     try:
         with _findings_writer(streamed, output, partial, words) as writer:
             # On columns read straight from the records (cases picked by reference made
-            # Case objects, those alone), unless pseudonymised (then chunks of cases, as
-            # Finding objects).
-            on_columns = names is None or wanted is not None
-            chunks: Iterator[CaseColumns] | Iterator[list[Case]] = (
-                _streamed_columns(reading, DEFAULT_CHUNK)
-                if on_columns
-                else chunked(_streamed_cases(reading), DEFAULT_CHUNK)
-            )
-            for chunk in chunks:
+            # Case objects, those alone); pseudonymised as tables, chunk by chunk.
+            for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
                 if chosen is None:
                     chosen = _chosen_ruleset(rules, _assessed(reading))
                     _check_rule_filters(chosen, rule_patterns, criteria)
                 asked: Sequence[Case] | CaseColumns = chunk
                 if wanted is not None:
-                    assert isinstance(chunk, CaseColumns)  # (on columns)
                     asked = wanted.read(chunk)
                 chosen_filters: dict[str, Any] = {
                     "outcomes": outcomes,
@@ -1618,20 +1618,13 @@ def _stream_findings(
                     "cases": case_refs,
                     "roh": True if roh_only else None,
                 }
-                found: Findings | FindingTable
-                if names is None:  # on columns, only the findings kept put in words
-                    found = _explained_columns(
-                        asked, chosen, _assessed(reading), words, where=selector(**chosen_filters)
-                    )
-                else:
-                    assert not isinstance(asked, CaseColumns)
-                    found = pseudonymise(
-                        select_findings(
-                            _evaluate_cases(asked, chosen, _assessed(reading), progress=False),
-                            **chosen_filters,
-                        ),
-                        names,
-                    )
+                # on columns, only the findings kept put in words
+                found = _explained_columns(
+                    asked, chosen, _assessed(reading), words, where=selector(**chosen_filters)
+                )
+                if names is not None:
+                    found = pseudonymise_table(found, names)
+                    _forget(names)
                 if isinstance(writer, FindingsJson):
                     writer.add(found)
                 else:
@@ -1817,6 +1810,7 @@ def score(
                 for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
                     found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
                     tally.add(found if names is None else pseudonymise(found, names))
+                    _forget(names)
             if chosen_as_of is None:
                 _assessed(reading)
             _warn_rejected(file, reading)
@@ -2196,6 +2190,7 @@ def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms 
         for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
             found = _evaluate_cases(chunk, tally.ruleset, _assessed(reading), progress=False)
             tally.add(pseudonymise(found, names))
+            _forget(names)
 
 
 def _rule_id(rule: Rule) -> str:
