@@ -1022,6 +1022,21 @@ def _rule_failed(
     return _BugError(f"{where}: {_REPORT_BUG}")
 
 
+def _pseudonymised_findings(
+    reading: StreamedRead, rules: RuleSet, names: Pseudonyms, size: int
+) -> Iterator[Iterator[Finding]]:
+    """The findings of each chunk of a streamed read, evaluated on columns and
+    pseudonymised as a table (:func:`~casework.report.pseudonymise_table`), as
+    :func:`~casework.report.pseudonymise` of the chunk's findings gives them; each
+    chunk's references forgotten once it is used."""
+    from casework.report import pseudonymise_table
+
+    for columns in _streamed_columns(reading, size):
+        table = _explained_columns(columns, rules, _assessed(reading))
+        yield pseudonymise_table(table, names).findings()
+        _forget(names)
+
+
 def _forget(names: Pseudonyms | None) -> None:
     """After a chunk of a file read a chunk at a time: sequential pseudonyms forget the
     chunk's references (each case is in one chunk; the count goes on)."""
@@ -1775,7 +1790,7 @@ def score(
       casework score omi-sample.json --resamples 5000 --seed 7 --level 90%
     """
     from casework.inspection_tally import SpilledTally, countable_on_columns
-    from casework.report import inspection_report, pseudonymise
+    from casework.report import inspection_report
     from casework.report.charts import require_matplotlib, save_chart
     from casework.stream import StreamedRead, chunked
 
@@ -1806,11 +1821,12 @@ def score(
             if names is None and countable_on_columns(chosen):
                 for columns in _streamed_columns(reading, SCORE_CHUNK):
                     tally.add_columns(_evaluate_columns(columns, chosen, _assessed(reading)))
+            elif names is not None:
+                for found in _pseudonymised_findings(reading, chosen, names, SCORE_CHUNK):
+                    tally.add(found)
             else:
                 for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
-                    found = _evaluate_cases(chunk, chosen, _assessed(reading), progress=False)
-                    tally.add(found if names is None else pseudonymise(found, names))
-                    _forget(names)
+                    tally.add(_evaluate_cases(chunk, chosen, _assessed(reading), progress=False))
             if chosen_as_of is None:
                 _assessed(reading)
             _warn_rejected(file, reading)
@@ -2172,9 +2188,8 @@ def targets(
 def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> None:
     """Count every chunk of the file: on columns, or (pseudonymised) on findings."""
     from casework.columnar import evaluate_columns
-    from casework.report import pseudonymise
     from casework.rules import RuleError
-    from casework.stream import DEFAULT_CHUNK, chunked
+    from casework.stream import DEFAULT_CHUNK
 
     calendar = _calendar()
     if names is None:  # on columns read straight from the records
@@ -2187,10 +2202,8 @@ def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms 
             except RuleError as exc:
                 raise _rule_failure(exc, calendar) from None
     else:
-        for chunk in chunked(_streamed_cases(reading), DEFAULT_CHUNK):
-            found = _evaluate_cases(chunk, tally.ruleset, _assessed(reading), progress=False)
-            tally.add(pseudonymise(found, names))
-            _forget(names)
+        for found in _pseudonymised_findings(reading, tally.ruleset, names, DEFAULT_CHUNK):
+            tally.add(found)
 
 
 def _rule_id(rule: Rule) -> str:
