@@ -2186,7 +2186,8 @@ def targets(
 
 
 def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> None:
-    """Count every chunk of the file: on columns, or (pseudonymised) on findings."""
+    """Count every chunk of the file on columns (pseudonymised: the chunk's findings, its
+    table pseudonymised)."""
     from casework.columnar import evaluate_columns
     from casework.rules import RuleError
     from casework.stream import DEFAULT_CHUNK
