@@ -23,6 +23,7 @@ Neither reads a clock or a random source.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -176,7 +177,15 @@ class _Scrubber:
     """Replaces case references, in fields and wherever they appear in text."""
 
     mapping: dict[str, str]
-    pattern: re.Pattern[str]
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Every reference where it stands alone in a text, the longest first: compiled
+        when a text is first scrubbed (a table without words has none)."""
+        alternatives = "|".join(
+            re.escape(ref) for ref in sorted(self.mapping, key=len, reverse=True)
+        )
+        return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
 
     @classmethod
     def of(cls, references: Iterable[str], pseudonyms: Pseudonyms) -> _Scrubber | None:
@@ -193,10 +202,7 @@ class _Scrubber:
                     f"two case references were given the pseudonym {alias}; use a longer pseudonym"
                 )
             mapping[reference] = alias
-        if not mapping:
-            return None
-        alternatives = "|".join(re.escape(ref) for ref in sorted(mapping, key=len, reverse=True))
-        return cls(mapping, re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"))
+        return cls(mapping) if mapping else None
 
     def text(self, text: str) -> str:
         return self.pattern.sub(lambda match: self.mapping[match.group(1)], text)
