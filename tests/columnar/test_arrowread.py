@@ -201,6 +201,18 @@ def test_a_reading_parses_against_the_fields_seen_and_still_reads_any_other() ->
     assert _exact(plain, None, reading=reading) == [True] * len(plain)
 
 
+def test_a_first_group_is_read_against_its_first_lines_fields_and_still_reads_any_other() -> None:
+    """The first group is parsed against the fields of its first lines (``Reading.learn``):
+    a field that only a later line of the group gives is read all the same."""
+    plain = _lines(bench_records(arrowread.Reading.SAMPLE + 3))
+    rich = [json.loads(line) for line in WITNESSES.read_text().splitlines() if line.strip()]
+    later = _lines([*example_records(), *(r for r in rich if "risk_to" not in json.dumps(r))])
+    later = [line for line in later if b"judgements" not in line]
+    expected = [True] * len(plain) + _exact(later, None)
+    assert _exact([*plain, *later], None, reading=arrowread.Reading()) == expected
+    assert _exact([*plain, *later], None, reading=arrowread.Reading(threads=True)) == expected
+
+
 def test_a_reading_of_records_it_mostly_leaves_stops_parsing_them() -> None:
     plain = _lines(bench_records(4))
     left = [_broken()["mapping"]] * 5

@@ -355,6 +355,19 @@ class Reading:
         """Count a chunk: ``taken`` of its ``lines`` taken."""
         self._short = self._short + 1 if 2 * taken < lines else 0
 
+    #: Lines of a file's first group read first on their own (:meth:`learn`).
+    SAMPLE = 64
+
+    def learn(self, lines: Sequence[bytes]) -> None:
+        """Before a file's first group: read its first :attr:`SAMPLE` lines for the fields
+        the file uses, so the group is read against those, as every later group is, not
+        against the model's every field (slower per record, and its table slower to
+        write). A field the sample lacks is found as any later group's is; a sample
+        Arrow refuses teaches nothing."""
+        if self._schema is None and len(lines) > self.SAMPLE:
+            sample = lines[: self.SAMPLE]
+            self.read(b"".join(sample), max(map(len, sample)))
+
     def read(self, data: bytes, longest: int) -> pa.Table | None:
         """The records of ``data``, or ``None`` when Arrow refuses them."""
         if self._schema is not None:
@@ -415,6 +428,7 @@ def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[
     indexes: list[list[int]] = []
     # (a loop, not a recursive closure: a closure's cycle would keep each chunk's lines
     # and tables until the garbage collector's oldest generation is collected)
+    reading.learn(lines)
     spans = [(0, len(lines))] if lines else []
     while spans:
         start, stop = spans.pop()
