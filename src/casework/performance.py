@@ -64,7 +64,7 @@ from casework.columnar import (
     from_day_number,
 )
 from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, special_rows
-from casework.columnar.targets import ANCHOR_DAYS, MEAN_VALUES, UNIT_WORDS
+from casework.columnar.targets import ANCHOR_DAYS, HELD_DAYS, MEAN_VALUES, UNIT_WORDS
 from casework.model import Case
 from casework.rules.engine import Basis, Evidence, Finding, Outcome, evaluate_case
 from casework.rules.ruleset import RuleSet
@@ -1295,8 +1295,8 @@ def _on_columns(
     A case-level anchor is read from the case's dates (:class:`_CaseFacts`); a unit's own
     from the answer's columns (:data:`casework.columnar.targets.ANCHOR_DAYS`), except for
     the answers the scalar rule gave (``origin`` -1) and those the in-force dates held
-    (out of scope with a trigger), read from their findings as :meth:`TargetTally.add`
-    reads them."""
+    (out of scope with a trigger; unless :data:`~casework.columnar.targets.HELD_DAYS`
+    names the anchor), read from their findings as :meth:`TargetTally.add` reads them."""
     rule_id = answered.rule.id
     by_case = anchor.case_label is not None
     mean = measure.aggregation is Aggregation.MEAN
@@ -1314,6 +1314,8 @@ def _on_columns(
         return days, None
     origin = answered.origin
     held = (answered.basis == BASIS_CODE[Basis.OUT_OF_SCOPE]) & (answered.trigger != NO_DAY)
+    if values is None and (rule_id, anchor.name) in HELD_DAYS:
+        held[:] = False  # (their days are the anchor's days already)
     own = held if origin is None else held | (origin < 0)
     chosen = np.flatnonzero(own)
     if chosen.size:

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework import WorkingCalendar, load_cases, yaml
+from casework import WorkingCalendar, load_cases, performance, yaml
 from casework.columnar import evaluate_columns, read_column_chunks
 from casework.model import Case
 from casework.performance import Period, TargetReport, TargetTally, target_performance
@@ -266,3 +266,72 @@ def test_target_performance_of_chunks_read_into_columns_is_the_cases_report(
             chunks = (chunk.columns for chunk in read_column_chunks(path, size=size))
             report = target_performance(chunks, name, period=PERIOD, as_of=as_of, calendar=calendar)
             assert _json(report) == expected, (name, size)
+
+
+def _not_asked(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("a finding was asked of the scalar rule")
+
+
+def _reports_around_the_in_force_date() -> list[Case]:
+    """Pre-sentence reports requested before ``TGT.psr-delivery`` came into force (1 April
+    2005), due before or after it, and one requested after it, in one case each."""
+    reports = [
+        ("2005-03-20", "2005-03-25", "2005-03-24"),  # requested and due before
+        ("2005-03-28", "2005-04-08", "2005-04-07"),  # requested before, due after
+        ("2005-03-31", "2005-03-31", None),  # due the day it was requested
+        ("2005-04-04", "2005-04-20", "2005-04-25"),  # in force throughout: late
+    ]
+    return [
+        Case.model_validate(
+            merge(
+                CASE_DEFAULTS,
+                {
+                    "reference": f"R-{number}",
+                    "as_of": "2005-09-30",
+                    "sentence": {"kind": "community_order", "sentenced_on": "2005-05-03"},
+                    "tiers": [{"tier": 2, "on": "2005-05-03"}],
+                    "psr": {
+                        "kind": "standard_delivery",
+                        "requested_on": requested,
+                        "due_on": due,
+                        "delivered_on": delivered,
+                    },
+                },
+            )
+        )
+        for number, (requested, due, delivered) in enumerate(reports)
+    ]
+
+
+@pytest.mark.parametrize("in_force_by", ["trigger", "due"])
+def test_reports_held_to_the_in_force_date_are_placed_by_their_request_on_columns(
+    calendar: WorkingCalendar, in_force_by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report held to the in-force date on the day it was requested is placed in a period
+    by that day (its evidence says "request"), one held on its due day by none; on
+    columns (casework.columnar.targets.HELD_DAYS) as from the findings, and without
+    asking the scalar rule for those findings."""
+    cases = _reports_around_the_in_force_date()
+    monkeypatch.setattr(performance, "evaluate_case", _not_asked)
+    as_of = dt.date(2005, 9, 30)
+    options = {"in_force_by": in_force_by}
+    for period in (Period.financial_year(2004), Period.financial_year(2005)):
+        expected = TargetTally.start("nps-2007-08", period=period, measures=["N14"])
+        expected.add(evaluate(cases, expected.ruleset, as_of=as_of, calendar=calendar,
+                              options=options))  # fmt: skip
+        got = TargetTally.start("nps-2007-08", period=period, measures=["N14"])
+        got.add_columns(evaluate_columns(cases, got.ruleset, as_of=as_of, calendar=calendar,
+                                         options=options))  # fmt: skip
+        report = got.report()
+        assert _json(report) == _json(expected.report()), (in_force_by, period)
+    # the held reports are left out in the year of their request when held on that day
+    counts = TargetTally.start("nps-2007-08", period=Period.financial_year(2004),
+                               measures=["N14"])  # fmt: skip
+    counts.add_columns(evaluate_columns(cases, counts.ruleset, as_of=as_of, calendar=calendar,
+                                        options=options))  # fmt: skip
+    tally = counts.report()["N14"].counts
+    assert tally is not None
+    if in_force_by == "trigger":  # the three requested before 1 April 2005
+        assert (tally.excluded, tally.unplaced) == (3, 0)
+    else:  # held on its due day: unplaced; due the day it was requested: that day
+        assert (tally.excluded, tally.unplaced) == (1, 1)

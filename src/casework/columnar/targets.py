@@ -59,6 +59,7 @@ from casework.text import long_date
 
 __all__ = [
     "ANCHOR_DAYS",
+    "HELD_DAYS",
     "MEAN_VALUES",
     "UNIT_WORDS",
     "accommodation_at_end",
@@ -622,7 +623,12 @@ def _deadline_day(which: str) -> Callable[[RuleColumns], Days]:
 def _psr_requested(answered: RuleColumns) -> Days:
     requested = answered.columns.raw["case"]["psr.requested_on"][answered.row]
     has = np.asarray([unit is not None for unit in answered.unit], dtype=bool)
-    return np.where(has & (answered.basis != BASIS_CODE[Basis.OUT_OF_SCOPE]), requested, NO_DAY)
+    out_of_scope = answered.basis == BASIS_CODE[Basis.OUT_OF_SCOPE]
+    # Held to the in-force dates on the day of the request, its evidence says "request"
+    # (that day); held on the day the report fell due, "the deadline (request)": no anchor
+    # (casework.rules.engine.out_of_force). The kernel's own "not applicable" has no trigger.
+    held = out_of_scope & (answered.trigger == requested) & (requested != NO_DAY)
+    return np.where(has & (~out_of_scope | held), requested, NO_DAY)
 
 
 def _upw_completed(answered: RuleColumns) -> Days:
@@ -644,7 +650,8 @@ def _never(answered: RuleColumns) -> Days:
 #: rule's kernel, as :func:`casework.rules.targets.anchors.anchor_date` reads it from that
 #: answer's finding (NO_DAY: none), by (rule id, anchor name). Valid for the kernel's own
 #: answers (``origin`` >= 0) that the in-force dates did not hold (out of scope with a
-#: trigger): the others are read from their findings. tests/targets/test_tally_columns.py
+#: trigger), and for those too where :data:`HELD_DAYS` says so: the others are read from
+#: their findings. tests/targets/test_tally_columns.py
 #: compares every one with the findings.
 ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
     ("TGT.breach-resolution", "resolution"): _deadline_day("done"),
@@ -663,6 +670,12 @@ ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
         )
     },
 }
+
+
+#: The (rule id, anchor name) of :data:`ANCHOR_DAYS` whose days hold for the answers the
+#: in-force dates held too (out of scope with a trigger), read from the columns as from
+#: their findings: those answers are not read from their findings.
+HELD_DAYS: frozenset[tuple[str, str]] = frozenset({("TGT.psr-delivery", "request")})
 
 
 def _working_days_to_resolution(answered: RuleColumns) -> Days:
