@@ -10,6 +10,7 @@ session has imported everything already.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import importlib
 import json
 import pickle
@@ -104,6 +105,33 @@ def test_a_command_imports_what_it_uses() -> None:
     loaded = _modules_after(code)
     assert {"casework.rules.engine", "casework.report.findings", "numpy"} <= loaded
     assert "casework.compare" not in loaded  # only `diff` compares
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "omi"), [("national-standards-2007", False), ("omi-2007", True)]
+)
+def test_the_omi_kernels_are_imported_only_with_the_omi_rules(
+    ruleset: str, omi: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OMI questions' kernels (casework.columnar.omi) come with their rules, not with
+    every evaluation on columns."""
+    monkeypatch.syspath_prepend(Path(__file__).resolve().parents[1] / "bench")
+    from generate import case_records
+
+    cases = tmp_path / "cases.jsonl"  # (benchmark cases in JSON Lines: read into columns)
+    records = case_records(7, 20, dt.date(2008, 3, 31))
+    cases.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    code = (
+        "import contextlib, io\n"
+        "from casework.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main(['findings', {str(cases)!r}, '-r', {ruleset!r}, '-f', 'csv', '--as-of',"
+        " '2008-03-31'], prog_name='casework')\n"
+    )
+    loaded = _modules_after(code)
+    assert "casework.columnar._kernels" in loaded  # (evaluated on columns)
+    assert ("casework.columnar.omi" in loaded) is omi
+    assert ("casework.rules.omi2007" in loaded) is omi
 
 
 @pytest.mark.parametrize("package", LAZY_PACKAGES)

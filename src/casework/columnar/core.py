@@ -155,11 +155,12 @@ PROVIDERS: list[Provider] = []
 
 def kernel_for(rule: Rule) -> Kernel | None:
     """The kernel of ``rule``, if it is the very rule the kernel was written for."""
-    import casework.columnar._kernels  # noqa: PLC0415, F401  (registers every kernel, once)
+    from casework.columnar._kernels import providers  # noqa: PLC0415  (registers kernels)
 
     kernel = KERNELS.get(rule.id)
     if kernel is not None:
         return kernel if _BODIES.get(rule.id) is rule.check else None
+    providers()
     for provider in PROVIDERS:
         kernel = provider(rule)
         if kernel is not None:
