@@ -59,6 +59,21 @@ def test_csv_to_a_file_is_streamed_and_is_the_csv_printed(examples: Path, tmp_pa
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_csv_refused_before_its_first_row_prints_nothing(examples: Path) -> None:
+    """CSV to standard output is written as it is made: a run refused before its first
+    row prints nothing, not a header; a run with no row prints the header alone."""
+    cases = str(examples / "cases.json")
+    for refused in (("--rule", "NOPE.*"), ("--criterion", "1.1"), ("--case", "NOPE")):
+        code, printed, err = invoke("findings", cases, "-f", "csv", *refused)
+        assert (code, printed) == (2, ""), refused
+        assert err.startswith("Error: Invalid value"), refused
+    code, printed, _ = invoke("findings", cases, "-f", "csv", "--rule", "NS07.oasys-*",
+                              "--outcome", "not_met", "--case", "EX-0001")  # fmt: skip
+    assert code == 0
+    assert printed.splitlines() == [printed.split("\n", 1)[0]]
+    assert printed.startswith("case_ref,rule_id,")
+
+
 def test_json_lines_hold_the_findings_of_the_json_report(examples: Path, tmp_path: Path) -> None:
     cases = str(examples / "cases.json")
     code, printed, _ = invoke("findings", cases, "--format", "json", "--outcome", "not_met")
@@ -175,13 +190,20 @@ def test_parquet_needs_a_file(examples: Path) -> None:
     assert "Parquet is written to a file" in err
 
 
-def test_json_is_written_a_chunk_at_a_time_as_the_whole_report(
-    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _not_read_whole(*_args: object) -> None:
+    raise AssertionError("the file was read whole")
+
+
+@pytest.mark.parametrize("format_", ["json", "csv"])
+def test_json_and_csv_are_written_a_chunk_at_a_time_as_the_whole_report(
+    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format_: str
 ) -> None:
     # chunks of two cases; the document as findings_report of every finding writes it
+    import casework.cli
     import casework.stream
 
     monkeypatch.setattr(casework.stream, "DEFAULT_CHUNK", 2)
+    monkeypatch.setattr(casework.cli, "_read_cases", _not_read_whole)
     calendar = WorkingCalendar.england_and_wales()
     given = ("--as-of", "2007-10-15")
     for name, extra, pseudonyms in (
@@ -200,9 +222,9 @@ def test_json_is_written_a_chunk_at_a_time_as_the_whole_report(
             found = select_findings(found, outcomes=[extra[1]], rules=[extra[3]])
         if pseudonyms:
             found = pseudonymise(found, SequentialPseudonyms())
-        expected = findings_report(found, source=name, load=load).render("json")
-        out = tmp_path / "findings.json"
-        code, printed, _ = invoke("findings", str(path), *extra, "-f", "json")
+        expected = findings_report(found, source=name, load=load).render(format_)
+        out = tmp_path / f"findings.{format_}"
+        code, printed, _ = invoke("findings", str(path), *extra, "-f", format_)
         assert code == (1 if load.errors else 0)
         assert printed == expected
         code, _, err = invoke("findings", str(path), *extra, "-o", str(out))

@@ -648,7 +648,7 @@ def _with_output_options(function: F, formats: Sequence[str]) -> F:
         type=click.Choice(formats),
         help="Output format. [default: text, or from the --output suffix]"
         + (
-            " json, jsonl and parquet, and csv to a file, are written a chunk of cases at a time."
+            " json, jsonl, parquet and csv are written a chunk of cases at a time."
             if streamed
             else ""
         ),
@@ -1262,9 +1262,10 @@ def findings(
       casework findings bad-cases.jsonl --jobs 2 --as-of 2007-10-15 -o findings.csv
       casework findings bad-cases.jsonl --no-reasons --as-of 2007-10-15 -o findings.parquet
 
-    Large files: json, jsonl and parquet (and csv, written to a file) are written a
-    chunk of cases at a time, so memory grows only by a few bytes a case (json's
-    findings wait in a temporary file until the totals before them are known). So is
+    Large files: json, jsonl, parquet and csv (to a file or standard output) are
+    written a chunk of cases at a time, so memory grows only by a few bytes a case
+    (json's findings wait in a temporary file until the totals before them are known).
+    So is
     the grouped text (without --detail, pseudonyms or --case), and --case reads a
     chunk at a time, keeping the cases named. A JSON Lines file written to a file as
     csv, jsonl or parquet can be run by several processes (--jobs).
@@ -1408,10 +1409,8 @@ def _read_named(
 
 
 def _without_words(streamed: StreamFormat | None, shown: str | None) -> StreamFormat:
-    """The format ``--no-reasons`` writes in: csv (to stdout too), jsonl or parquet (exit 2
-    for a report, whose findings are read in words)."""
-    if streamed is None and shown == "csv":
-        return "csv"
+    """The format ``--no-reasons`` writes in: csv, jsonl or parquet (exit 2 for a report,
+    whose findings are read in words)."""
     if streamed is None:
         raise click.UsageError(
             f"--no-reasons writes findings as csv, jsonl or parquet, not {shown or 'this'}: "
@@ -1521,8 +1520,8 @@ def _check_rule_filters(
 
 
 def _stream_format(format_: str | None, output: Path | None) -> StreamFormat | None:
-    """The format to write a chunk at a time, if the one asked for streams: jsonl and
-    parquet always, csv when written to a file."""
+    """The format to write a chunk at a time, if the one asked for streams: csv, jsonl
+    and parquet (to a file or, but for parquet, to standard output)."""
 
     chosen = format_
     if chosen is None and output is not None:
@@ -1531,7 +1530,7 @@ def _stream_format(format_: str | None, output: Path | None) -> StreamFormat | N
         raise click.BadParameter(
             "Parquet is written to a file: give --output FILE.parquet", param_hint="'--format'"
         )
-    if chosen in STREAM_FORMATS or (chosen == "csv" and output is not None):
+    if chosen in STREAM_FORMATS or chosen == "csv":
         return cast("StreamFormat", chosen)
     return None
 

@@ -734,7 +734,9 @@ class FindingsWriter:
                 writer.write(chunk)
 
     ``stream`` writes CSV or JSON Lines to an open text stream instead of a path.
-    ``header=False`` leaves out the CSV header line (a part of a file written in parts:
+    The CSV header line is written with the first row, or on leaving the ``with`` block
+    without an error if no row came: a run refused before its first row writes nothing
+    to a stream. ``header=False`` leaves it out (a part of a file written in parts:
     :mod:`casework.parallel`). Parquet findings are gathered into row groups of about
     ``row_group_bytes`` (:data:`ROW_GROUP_BYTES`) of Arrow data; the rows and their order
     do not depend on it. ``words=False`` writes every finding without the fields in words
@@ -783,9 +785,14 @@ class FindingsWriter:
             assert self._path is not None
             self._owned = self._path.open("w", encoding="utf-8", newline="")
             self._text = self._owned
-        if self.format == "csv" and self._header:
-            self._text.write(",".join(map(csv_field, findings_csv_header(self._words))) + "\n")
         return self
+
+    def _write_header(self) -> None:
+        """The CSV header line, once, before the first row (if the writer writes one)."""
+        if self._header and self.format == "csv":
+            self._header = False
+            assert self._text is not None
+            self._text.write(",".join(map(csv_field, findings_csv_header(self._words))) + "\n")
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
         """Append findings already made a record batch with the writer's schema
@@ -830,6 +837,9 @@ class FindingsWriter:
                 self._hold(batch if words else batch.select(self._schema.names))
         elif self.format == "csv":
             assert self._text is not None
+            if not len(findings):
+                return  # (the header waits for a row or the end)
+            self._write_header()
             if table is not None:
                 self._text.writelines(table_csv_lines(table, words=words))
             else:
@@ -863,5 +873,9 @@ class FindingsWriter:
                     self._write_held()
             finally:
                 self._parquet.close()
-        if self._owned is not None:
-            self._owned.close()
+        try:
+            if exc_type is None and self._text is not None:
+                self._write_header()  # (no row came: the header alone)
+        finally:
+            if self._owned is not None:
+                self._owned.close()
