@@ -295,7 +295,8 @@ def test_a_progress_bar_on_a_terminal_for_large_files_only(tmp_path: Path) -> No
     large = _many_cases(tmp_path, PROGRESS_THRESHOLD)
     code, stdout, terminal = _with_terminal_stderr(*FINDINGS, str(large), "--format", "csv")
     assert code == 0
-    assert f"Evaluating {PROGRESS_THRESHOLD} cases" in terminal
+    assert f"Reading {large.name}" in terminal  # (read and evaluated a chunk at a time)
+    assert f"{PROGRESS_THRESHOLD}/{PROGRESS_THRESHOLD}" in terminal
     assert "100%" in terminal
     assert stdout.count("\n") == 1 + _expected_findings(large)
 
