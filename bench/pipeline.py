@@ -202,6 +202,9 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
         "validate": [*cw, "validate", str(path), "-f", "json", "-o", str(out / "v.json")],
         "findings csv": [*cw, "findings", str(path), *rules, "-f", "csv", "-o", str(out / "f.csv")],
         "findings text": [*cw, "findings", str(path), *rules, "-o", str(out / "f.txt")],
+        "findings jsonl": [
+            *cw, "findings", str(path), *rules, "-f", "jsonl", "-o", str(out / "f.jsonl"),
+        ],
         "findings parquet": [
             *cw, "findings", str(path), *rules, "-f", "parquet", "-o", str(out / "f.parquet"),
         ],
@@ -586,10 +589,10 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         metavar="COMMANDS",
         help="with --memory or --interleaved: only these commands, comma-separated "
-        "(validate, findings csv, findings text, findings parquet, findings csv -j2, "
-        "findings parquet -j2, "
+        "(validate, findings csv, findings text, findings jsonl, findings parquet, "
+        "findings csv -j2, findings parquet -j2, "
         "findings parquet --outcome not_met, findings parquet --no-reasons, "
-        "findings parquet --no-reasons -j2, targets, score)",
+        "findings parquet --no-reasons -j2, targets, score, diff)",
     )
     parser.add_argument(
         "--commands-as-of",

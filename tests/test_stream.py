@@ -32,6 +32,8 @@ from casework.stream import (
     findings_batch,
     table_batch,
     table_csv_rows,
+    table_jsonl_lines,
+    table_records,
 )
 
 AS_OF = dt.date(2007, 10, 15)
@@ -158,6 +160,16 @@ def test_findings_explained_without_words_are_written_only_so(
     assert table_batch(bare, words=False) == table_batch(worded).select(
         UNWORDED_FINDINGS_SCHEMA.names
     )
+    lines = "".join(table_jsonl_lines(bare, words=False)).splitlines()
+    assert lines == [
+        json.dumps(record, ensure_ascii=False) for record in table_records(bare, words=False)
+    ]
+    assert [json.loads(line) for line in lines] == [
+        {key: value for key, value in record.items() if key not in WORDS}
+        for record in table_records(worded)
+    ]
+    with pytest.raises(ValueError, match="explained without words"):
+        list(table_jsonl_lines(bare))
     with pytest.raises(ValueError, match="explained without words"):
         list(bare.findings())
     with pytest.raises(ValueError, match="explained without words"):

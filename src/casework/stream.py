@@ -20,6 +20,8 @@ Ray ``map_batches``); see docs/performance.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import io
 import itertools
 import json
@@ -88,6 +90,7 @@ __all__ = [
     "table_batch",
     "table_csv_lines",
     "table_csv_rows",
+    "table_jsonl_lines",
     "table_records",
 ]
 
@@ -469,6 +472,78 @@ def table_records(table: FindingTable, *, words: bool = True) -> Iterator[dict[s
     return records if words else map(_unworded, records)
 
 
+def table_jsonl_lines(table: FindingTable, *, words: bool = True) -> Iterator[str]:
+    """Findings written from columns as the lines of ``casework findings -f jsonl``, each
+    ended by ``\\n``, in pieces of up to :data:`CSV_LINES` lines: ``json.dumps`` of each
+    of :func:`table_records` (``ensure_ascii=False``), each distinct value encoded once
+    and each line made by one template. ``words=False``: without :data:`WORDS`."""
+    _words_checked(table, words)
+    keys = [key for key in _record_keys() if words or key not in WORDS]
+    template = "{{" + ", ".join(f"{_json_text(key)}: {{}}" for key in keys) + "}}"
+    columns = _jsonl_columns(table, keys)
+    lines = map(template.format, *columns)
+    while piece := list(itertools.islice(lines, CSV_LINES)):
+        yield "\n".join(piece) + "\n"
+
+
+@functools.cache
+def _record_keys() -> tuple[str, ...]:
+    """The keys of a finding's JSON record, in order (:func:`finding_record`'s)."""
+    blank: dict[str, Any] = dict.fromkeys(inspect.signature(finding_record).parameters)
+    return tuple(finding_record(**{**blank, "evidence": (), "source": ()}))
+
+
+#: ``json.dumps(text, ensure_ascii=False)`` of a string (the encoder's own function).
+_json_text: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _json_texts(values: Iterable[str | None]) -> dict[str | None, str]:
+    """Each distinct text (or ``None``) as JSON."""
+    return {value: "null" if value is None else _json_text(value) for value in set(values)}
+
+
+def _jsonl_columns(table: FindingTable, keys: Sequence[str]) -> list[list[str]]:
+    """Each field of the findings' JSON records, as each finding's value in JSON."""
+    cells = _TableCells(table)
+    rules = table.rules
+    columns: list[list[str]] = []
+    for key in keys:
+        if key == "evidence":
+            said: dict[int, str] = {}  # (an evidence tuple is often shared: encoded once)
+            column = []
+            for items in table.evidence:
+                text = said.get(id(items))
+                if text is None:
+                    records = [item.to_dict() for item in items]
+                    text = said[id(items)] = json.dumps(records, ensure_ascii=False)
+                column.append(text)
+            columns.append(column)
+            continue
+        if key in ("source", "roh"):
+            per_rule = [
+                json.dumps(list(rule.source), ensure_ascii=False)
+                if key == "source"
+                else ("true" if rule.roh else "false")
+                for rule in rules
+            ]
+            columns.append(cells.by_rule(per_rule))
+            continue
+        if key == "late_by":
+            distinct, codes = unique_days(table.late_by)
+            shown = ["null" if late < 0 else str(late) for late in distinct.tolist()]
+            columns.append(np.asarray(shown, dtype=object)[codes].tolist())
+            continue
+        if key in _CODED or key in ("as_of", "trigger", "due", "done"):
+            values, codes = cells.coded(key)
+            known = _json_texts(values)
+            columns.append(np.asarray([known[v] for v in values], dtype=object)[codes].tolist())
+            continue
+        texts: list[str | None] = cells.text(key)
+        known = _json_texts(texts)
+        columns.append([known[value] for value in texts])
+    return columns
+
+
 def _table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
     cells = _TableCells(table)
     names = [
@@ -844,15 +919,13 @@ class FindingsWriter:
                 self._text.writelines(table_csv_lines(table, words=words))
             else:
                 self._text.write(findings_csv_lines(listed, words=words))
+        elif table is not None:
+            assert self._text is not None
+            self._text.writelines(table_jsonl_lines(table, words=words))
         else:
             assert self._text is not None
             records = (
-                table_records(table, words=words)
-                if table is not None
-                else (
-                    finding.to_dict() if words else _unworded(finding.to_dict())
-                    for finding in listed
-                )
+                finding.to_dict() if words else _unworded(finding.to_dict()) for finding in listed
             )
             buffer = io.StringIO()
             for record in records:

@@ -260,3 +260,22 @@ def test_csv_written_in_pieces_is_the_same(
     assert "".join(pieces) == stream.findings_csv_lines(found)
     _header, *rows = written(found, "csv", Path("unused")).decode().splitlines(keepends=True)
     assert "".join(rows) == "".join(pieces)
+
+
+@pytest.mark.parametrize("lines", [1, 2, 7])
+def test_json_lines_written_in_pieces_are_the_same(
+    examples: Path, calendar: WorkingCalendar, lines: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's JSON Lines are written ``CSV_LINES`` lines at a time, each distinct value
+    encoded once: the pieces join to the lines of the Finding objects, whatever the
+    piece size, and each ends a line."""
+    loaded = list(load_cases(examples / "cases.json").cases)
+    as_of = loaded[0].as_of
+    rules = ruleset("national-standards-2007")
+    found = list(evaluate(loaded, rules, as_of=as_of, calendar=calendar))
+    table = evaluate_columns(loaded, rules, as_of=as_of, calendar=calendar).explain()
+    monkeypatch.setattr(stream, "CSV_LINES", lines)
+    pieces = list(stream.table_jsonl_lines(table))
+    assert len(pieces) == -(-len(found) // lines)
+    assert all(piece.count("\n") == len(piece.splitlines()) for piece in pieces)
+    assert "".join(pieces).encode() == written(found, "jsonl", Path("unused"))
