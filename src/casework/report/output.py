@@ -282,6 +282,10 @@ def _dumped(value: object, pad: str) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=_plain).replace("\n", pad)
 
 
+#: The types of a record's values :func:`_iter_list` writes at once (:func:`json_text`).
+_FLAT = frozenset({str, int, bool, float, type(None)})
+
+
 def _iter_list(value: Sequence[Any], level: int) -> Iterator[str]:
     """A list as :func:`iter_json` writes it: strings encoded and joined a batch at a time."""
     if not len(value):
@@ -316,7 +320,9 @@ def _iter_list(value: Sequence[Any], level: int) -> Iterator[str]:
             batch.clear()
         yield ("," if opened else "[") + inner
         opened = True
-        if lines and isinstance(item, tuple):  # a line made when read: head, references
+        if type(item) is dict and all(type(v) in _FLAT for v in item.values()):
+            yield json_text(item, inner)  # a record of plain values (a unit of a report)
+        elif lines and isinstance(item, tuple):  # a line made when read: head, references
             head, refs = item
             yield encode_basestring(head)[:-1]
             yield from _joined(refs)
