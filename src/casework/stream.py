@@ -87,6 +87,8 @@ __all__ = [
     "findings_csv_lines",
     "findings_csv_rows",
     "findings_schema",
+    "record_columns",
+    "record_keys",
     "table_batch",
     "table_csv_lines",
     "table_csv_rows",
@@ -478,16 +480,20 @@ def table_jsonl_lines(table: FindingTable, *, words: bool = True) -> Iterator[st
     of :func:`table_records` (``ensure_ascii=False``), each distinct value encoded once
     and each line made by one template. ``words=False``: without :data:`WORDS`."""
     _words_checked(table, words)
-    keys = [key for key in _record_keys() if words or key not in WORDS]
+    keys = [key for key in record_keys() if words or key not in WORDS]
     template = "{{" + ", ".join(f"{_json_text(key)}: {{}}" for key in keys) + "}}"
-    columns = _jsonl_columns(table, keys)
+    columns = record_columns(table, keys, _json_dumps)
     lines = map(template.format, *columns)
     while piece := list(itertools.islice(lines, CSV_LINES)):
         yield "\n".join(piece) + "\n"
 
 
+def _json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 @functools.cache
-def _record_keys() -> tuple[str, ...]:
+def record_keys() -> tuple[str, ...]:
     """The keys of a finding's JSON record, in order (:func:`finding_record`'s)."""
     blank: dict[str, Any] = dict.fromkeys(inspect.signature(finding_record).parameters)
     return tuple(finding_record(**{**blank, "evidence": (), "source": ()}))
@@ -502,8 +508,13 @@ def _json_texts(values: Iterable[str | None]) -> dict[str | None, str]:
     return {value: "null" if value is None else _json_text(value) for value in set(values)}
 
 
-def _jsonl_columns(table: FindingTable, keys: Sequence[str]) -> list[list[str]]:
-    """Each field of the findings' JSON records, as each finding's value in JSON."""
+def record_columns(
+    table: FindingTable, keys: Sequence[str], listed: Callable[[object], str]
+) -> list[list[str]]:
+    """Each field ``keys`` names of the findings' JSON records (:func:`table_records`), as
+    each finding's value in JSON: text, numbers, booleans and ``null`` as ``json`` writes
+    them, each distinct value once; a list (the rule's sources, the evidence records) as
+    ``listed`` writes it, once per rule or shared evidence tuple."""
     cells = _TableCells(table)
     rules = table.rules
     columns: list[list[str]] = []
@@ -514,16 +525,13 @@ def _jsonl_columns(table: FindingTable, keys: Sequence[str]) -> list[list[str]]:
             for items in table.evidence:
                 text = said.get(id(items))
                 if text is None:
-                    records = [item.to_dict() for item in items]
-                    text = said[id(items)] = json.dumps(records, ensure_ascii=False)
+                    text = said[id(items)] = listed([item.to_dict() for item in items])
                 column.append(text)
             columns.append(column)
             continue
         if key in ("source", "roh"):
             per_rule = [
-                json.dumps(list(rule.source), ensure_ascii=False)
-                if key == "source"
-                else ("true" if rule.roh else "false")
+                listed(list(rule.source)) if key == "source" else ("true" if rule.roh else "false")
                 for rule in rules
             ]
             columns.append(cells.by_rule(per_rule))

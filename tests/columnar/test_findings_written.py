@@ -279,3 +279,34 @@ def test_json_lines_written_in_pieces_are_the_same(
     assert len(pieces) == -(-len(found) // lines)
     assert all(piece.count("\n") == len(piece.splitlines()) for piece in pieces)
     assert "".join(pieces).encode() == written(found, "jsonl", Path("unused"))
+
+
+@pytest.mark.parametrize("name", ["national-standards-2007", "omi-2007", "nps-2007-08"])
+@pytest.mark.parametrize("outcomes", [[], ["not_met"]])
+def test_findings_json_of_tables_is_that_of_the_findings(
+    cases: list[Case], calendar: WorkingCalendar, name: str, outcomes: list[str]
+) -> None:
+    """FindingsJson writes a chunk's table as it writes the chunk's Finding objects: the
+    items, the totals by outcome and by rule (rules in the order of their first finding,
+    some only in a later chunk when filtered) and the cases."""
+    from casework.report.findings import FindingsJson
+
+    rules = ruleset(name)
+    as_of = dt.date(2010, 6, 30)
+    kept = selector(outcomes=outcomes)
+    texts = []
+    for columns in (False, True):
+        with FindingsJson() as writer:
+            for start in range(0, len(cases), 7):
+                chunk = cases[start : start + 7]
+                if columns:
+                    answered = evaluate_columns(chunk, rules, as_of=as_of, calendar=calendar)
+                    writer.add(answered.explain(where=kept))
+                else:
+                    found = evaluate(chunk, rules, as_of=as_of, calendar=calendar)
+                    writer.add(list(select_findings(found, outcomes=outcomes)))
+            out = io.StringIO()
+            writer.write(out, source="cases.jsonl")
+            texts.append(out.getvalue())
+    assert texts[1] == texts[0]
+    assert '"findings": [' in texts[0]

@@ -23,7 +23,7 @@ from casework.report.document import Column, Document, Facts, Paragraph, Section
 from casework.report.output import Report, _plain, json_text, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.schemas import FINDING_FIELDS
-from casework.stream import StreamedRead, finding_cells, table_records
+from casework.stream import StreamedRead, finding_cells, record_columns, record_keys
 from casework.text import long_date, percent, printable
 
 __all__ = [
@@ -211,6 +211,10 @@ def _findings_data(
     return data | {"cases": cases, "counts": counts, "rules": rules}
 
 
+#: Findings written to the spool at once by :meth:`FindingsJson.add` of a table.
+_ITEMS = 2_048
+
+
 class FindingsJson:
     """The JSON of :func:`findings_report` made a chunk of findings at a time, in bounded
     memory: each finding is written (as that JSON writes it, indented as an item of its
@@ -241,11 +245,10 @@ class FindingsJson:
     def add(self, findings: Sequence[Finding] | FindingTable) -> None:
         """Count and keep one chunk's findings (the cases of a chunk are its own: a case's
         findings are never split between chunks)."""
-        records: Iterable[dict[str, Any]] = (
-            table_records(findings)
-            if isinstance(findings, FindingTable)
-            else (finding.to_dict() for finding in findings)
-        )
+        if isinstance(findings, FindingTable):
+            self._add_table(findings)
+            return
+        records: Iterable[dict[str, Any]] = (finding.to_dict() for finding in findings)
         item = self._ITEM
         put = self._spool.write  # (a record at a time: a chunk's text is tens of MB)
         refs: set[str] = set()
@@ -262,6 +265,50 @@ class FindingsJson:
             versions.add(record["ruleset_version"])
             dates.add(record["as_of"])
         totals.cases += len(refs)
+
+    def _add_table(self, table: FindingTable) -> None:
+        """:meth:`add` of a chunk's findings as columns: each written by one template from
+        its fields in JSON (:func:`casework.stream.record_columns`; a list as
+        :func:`json_text` writes it at its place), and counted on the columns."""
+        if not len(table):
+            return
+        item = self._ITEM
+        inner = item + "  "
+        keys = record_keys()
+        fields = ",".join(f"{inner}{json_text(key)}: {{}}" for key in keys)
+        template = "{{" + fields + item + "}}"
+        columns = record_columns(table, keys, lambda value: json_text(value, inner))
+        texts = map(template.format, *columns)
+        put = self._spool.write
+        first = "," if self.count else "["
+        joined = "," + item
+        while piece := list(itertools.islice(texts, _ITEMS)):
+            put(first + item + joined.join(piece))
+            first = ","
+        self.count += len(table)
+        totals = self._totals
+        outcomes = table.outcome.astype(np.intp)
+        for code, count in enumerate(np.bincount(outcomes, minlength=len(OUTCOMES)).tolist()):
+            if count:
+                totals.counts[OUTCOMES[code].value] += count
+        ranks = table.rank.astype(np.intp)
+        rules = table.rules
+        by_rule = np.bincount(
+            ranks * len(OUTCOMES) + outcomes, minlength=len(rules) * len(OUTCOMES)
+        )
+        firsts = np.unique(ranks, return_index=True)[1]  # each rule's first finding
+        for rank in ranks[np.sort(firsts)].tolist():
+            counted = totals.rule(rules[rank].id, rules[rank].question)
+            for code, count in enumerate(
+                by_rule[rank * len(OUTCOMES) : (rank + 1) * len(OUTCOMES)].tolist()
+            ):
+                if count:
+                    counted[OUTCOMES[code].value] += count
+        totals.cases += len(set(table.case_ref))
+        rulesets, versions, dates = totals.labels
+        rulesets.add(table.ruleset.name)
+        versions.add(table.ruleset.version)
+        dates.add(table.as_of.isoformat())
 
     def write(
         self,
