@@ -44,7 +44,7 @@ import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 
 import attrs
 import numpy as np
@@ -217,6 +217,24 @@ class UnitRef:
             "reason": self.reason,
             "value": self.value,
         }
+
+
+class Renaming(Protocol):
+    """How a chunk's case references are replaced in what a tally keeps
+    (:func:`casework.report.pseudonymiser` makes one): a reference, a text that may hold
+    references, a finding (:meth:`TargetTally.add_columns`)."""
+
+    def reference(self, reference: str) -> str:
+        """The reference's replacement."""
+        ...  # pragma: no cover - a protocol
+
+    def text(self, text: str) -> str:
+        """The text with each reference in it replaced."""
+        ...  # pragma: no cover - a protocol
+
+    def finding(self, finding: Finding) -> Finding:
+        """The finding with its reference replaced, in its fields and words."""
+        ...  # pragma: no cover - a protocol
 
 
 @attrs.frozen
@@ -821,11 +839,12 @@ class _Pool:
         chunk: tuple[int, int],
         *,
         values: Any = None,
+        renaming: Renaming | None = None,
     ) -> None:
         """Count a kernel's answers for a chunk: ``in_area`` and ``day`` (the anchor's day
         number, NO_DAY when none) per answer, and for a mean each answer's ``values`` (-1:
         none); only the units a report lists (and for a mean, those it averages) are
-        written."""
+        written, their references replaced by ``renaming`` when given."""
         first, last = day_number(period.start), day_number(period.end)
         dated = in_area & (day != NO_DAY)
         placed = dated & (day >= first) & (day <= last)
@@ -843,11 +862,13 @@ class _Pool:
         said = _explained(answered, chosen)
         for index, (reason, _evidence) in zip(chosen.tolist(), said, strict=True):
             value = None if values is None or values[index] < 0 else int(values[index])
-            ref = UnitRef(
-                answered.columns.references[int(answered.row[index])],
-                answered.unit[index],
-                reason,
-            )
+            reference = answered.columns.references[int(answered.row[index])]
+            if renaming is None:
+                ref = UnitRef(reference, answered.unit[index], reason)
+            else:
+                ref = UnitRef(
+                    renaming.reference(reference), answered.unit[index], renaming.text(reason)
+                )
             unit = _Unit((*chunk, index), ref, value)
             if met[index]:
                 self.met.append(unit)
@@ -1365,16 +1386,30 @@ class _CaseFacts:
 
     def in_area(self, area: str | None) -> npt.NDArray[np.bool_]:
         """Per case: whether it counts for ``area`` (every case when ``None``)."""
-        n = len(self.header.columns)
         if area is None:
-            return np.ones(n, dtype=bool)
+            return np.ones(len(self.header.columns), dtype=bool)
+        chosen: npt.NDArray[np.bool_] = self.areas() == area
+        return chosen
+
+    def areas(self) -> npt.NDArray[Any]:
+        """Per case: its area (``None`` for none)."""
         if self._areas is None:
             areas = self.facts["area"].copy()
             for row in self.own:
                 areas[row] = self._recorded(int(row), "area")  # type: ignore[assignment]
             self._areas = areas
-        chosen: npt.NDArray[np.bool_] = self._areas == area
-        return chosen
+        return self._areas
+
+    def renamed(self, renaming: Renaming, area: str | None) -> bool:
+        """Whether ``renaming`` changes an area a tally of ``area`` reads (as text in the
+        ``TGT.case`` findings it would rename; a pooled tally reads none)."""
+        if area is None:
+            return False
+        return any(
+            renaming.text(value) != value
+            for value in set(self.areas().tolist())
+            if isinstance(value, str)
+        )
 
     def days(self, label: str) -> npt.NDArray[np.int64]:
         """Per case: the day number of the ``TGT.case`` date ``label`` (NO_DAY if none)."""
@@ -1577,10 +1612,15 @@ class TargetTally:
         self.chunks += 1
         self._spill_held()
 
-    def add_columns(self, answered: FindingColumns) -> None:
+    def add_columns(self, answered: FindingColumns, *, renaming: Renaming | None = None) -> None:
         """Count one chunk evaluated on columns (:func:`casework.columnar.evaluate_columns`
         of :attr:`ruleset`, whole cases): the same counts and units :meth:`add` of the
         chunk's findings gives (tests/targets/test_tally_columns.py).
+
+        ``renaming``: the chunk's references replaced in the units kept, as :meth:`add` of
+        the chunk's findings renamed (``renaming.finding``) keeps them; the case's area is
+        read as it was (a chunk where renaming would change an area is counted from its
+        renamed findings).
 
         Each measure is counted with masks on its rule's outcome and basis columns, the
         cases placed in the period by the day of the measure's anchor (start, sentence,
@@ -1592,13 +1632,16 @@ class TargetTally:
         that rule's findings alone (:meth:`RuleColumns.findings`).
         """
         if CASE_RULE_ID not in answered.ruleset:  # no case dates: findings as they are
-            self._add_findings_of(answered)
+            self._add_findings_of(answered, renaming)
             return
         header = answered.rule(CASE_RULE_ID)
         ctx = header.context
+        facts = _CaseFacts.of(header)
+        if renaming is not None and facts.renamed(renaming, self.area):
+            self.add(map(renaming.finding, answered.findings()))
+            return
         if len(answered.columns):
             self.latest = ctx.as_of if self.latest is None else max(self.latest, ctx.as_of)
-        facts = _CaseFacts.of(header)
         by_rule = {found.rule.id: found for found in answered.by_rule}
         chunk = (self.partition, self.chunks)
         for measure_id, anchor in self.anchors.items():
@@ -1615,11 +1658,15 @@ class TargetTally:
             )
             if counted is not None:
                 days, values = counted
-                pool.add_columns(found, in_area, days, self.period, chunk, values=values)
+                pool.add_columns(
+                    found, in_area, days, self.period, chunk, values=values, renaming=renaming
+                )
                 continue
             findings = found.findings()
             for index in np.flatnonzero(in_area):
                 finding = findings[int(index)]
+                if renaming is not None:
+                    finding = renaming.finding(finding)
                 if anchor.case_label is not None:
                     day = facts.date(anchor.case_label, int(found.row[index]))
                 else:
@@ -1628,13 +1675,14 @@ class TargetTally:
         self.chunks += 1
         self._spill_held()
 
-    def _add_findings_of(self, answered: FindingColumns) -> None:
+    def _add_findings_of(self, answered: FindingColumns, renaming: Renaming | None) -> None:
         """:meth:`add` of the findings of the rules the measures count, the others left
         unworded (a rule set without case dates, such as National Standards: :meth:`add`
         reads only those rules' findings, and the evaluation date)."""
         counted = {self.targets.measure(measure_id).rule_id for measure_id in self.anchors}
         kept = tuple(found for found in answered.by_rule if found.rule.id in counted)
-        self.add(attrs.evolve(answered, by_rule=kept).findings())
+        findings = attrs.evolve(answered, by_rule=kept).findings()
+        self.add(findings if renaming is None else map(renaming.finding, findings))
         if kept or not len(answered.columns) or not answered.by_rule:
             return
         as_of = answered.by_rule[0].context.as_of  # (the findings left out were as of it)

@@ -28,6 +28,7 @@ from casework import WorkingCalendar, load_cases, performance, yaml
 from casework.columnar import evaluate_columns, read_column_chunks
 from casework.model import Case
 from casework.performance import Period, TargetReport, TargetTally, target_performance
+from casework.report import KeyedPseudonyms, SequentialPseudonyms, pseudonymise, pseudonymiser
 from casework.report.targets import target_report
 from casework.rules import evaluate, ruleset
 from casework.rules.targets.catalogue import target_set
@@ -335,3 +336,53 @@ def test_reports_held_to_the_in_force_date_are_placed_by_their_request_on_column
         assert (tally.excluded, tally.unplaced) == (3, 0)
     else:  # held on its due day: unplaced; due the day it was requested: that day
         assert (tally.excluded, tally.unplaced) == (1, 1)
+
+
+def _renamed_in_words() -> list[Case]:
+    """Cases whose words hold another case's reference (a victim named as a case is) and
+    whose reference is an area's name: renamed in the reasons, and in the area read."""
+    licence = {
+        "kind": "licence", "sentenced_on": "2007-05-01", "released_on": "2007-10-01",
+        "custodial_months": 12, "offence_category": "serious_violent",
+    }  # fmt: skip
+    facts = {"as_of": "2008-03-31", "sentence": licence, "tiers": [{"tier": 2, "on": "2007-10-01"}]}
+    return [
+        Case.model_validate(merge(CASE_DEFAULTS, {**facts, **parts}))
+        for parts in (
+            {"reference": "R-1", "area": "Essex", "victims": [{"id": "R-2", "statutory": True}]},
+            {"reference": "R-2", "area": "Essex"},
+            {"reference": "Essex", "area": "Essex"},
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("keyed", [False, True])
+def test_pseudonymised_on_columns_the_report_is_the_pseudonymised_findings_one(
+    cases: list[Case], calendar: WorkingCalendar, name: str, keyed: bool
+) -> None:
+    """``add_columns(renaming=pseudonymiser(...))`` of each chunk gives the report that
+    ``add`` of the chunk's pseudonymised findings gives, pooled and by area: the same
+    pseudonyms, in the reasons too; a chunk where an area would be renamed is counted
+    from its renamed findings."""
+    every = [*_renamed_in_words(), *cases]
+    as_of = DATES[1]
+    for area in _areas(name):
+        names = [KeyedPseudonyms(b"k" * 32) if keyed else SequentialPseudonyms() for _ in "ab"]
+        expected = TargetTally.start(name, period=PERIOD, area=area)
+        got = TargetTally.start(name, period=PERIOD, area=area)
+        for chunk in _chunks(every, 64):
+            found = evaluate(chunk, expected.ruleset, as_of=as_of, calendar=calendar)
+            expected.add(pseudonymise(found, names[0]))
+            answered = evaluate_columns(chunk, got.ruleset, as_of=as_of, calendar=calendar)
+            renaming = pseudonymiser(answered.explain(words=False).case_ref, names[1])
+            got.add_columns(answered, renaming=renaming)
+            for each in names:
+                if isinstance(each, SequentialPseudonyms):
+                    each.forget()
+        report = _json(got.report())
+        assert report == _json(expected.report()), (name, area)
+        assert '"R-1"' not in report
+        if name == "nps-2007-08" and area is None:  # (the victim named as a case: listed)
+            assert '"unit": "Victim R-2",\n' in report
+            assert '"reason": "Victim R-2' not in report

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         pseudonymise,
         pseudonymise_comparison,
         pseudonymise_table,
+        pseudonymiser,
     )
     from casework.report.reference import ruleset_reference
     from casework.report.sample import sample_report
@@ -85,6 +86,7 @@ __all__ = [
     "pseudonymise",
     "pseudonymise_comparison",
     "pseudonymise_table",
+    "pseudonymiser",
     "render_html",
     "render_markdown",
     "render_text",
@@ -146,6 +148,7 @@ lazy_names(
             "pseudonymise",
             "pseudonymise_comparison",
             "pseudonymise_table",
+            "pseudonymiser",
         ),
         "casework.report.reference": ("ruleset_reference",),
         "casework.report.sample": ("sample_report",),

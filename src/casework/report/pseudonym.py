@@ -37,6 +37,7 @@ from casework.rules.engine import Evidence, Finding, Findings
 if TYPE_CHECKING:  # (annotations: pseudonymising findings needs no comparison module)
     from casework.columnar.core import FindingTable
     from casework.compare import Comparison
+    from casework.performance import Renaming
 
 __all__ = [
     "KeyedPseudonyms",
@@ -46,6 +47,7 @@ __all__ = [
     "pseudonymise",
     "pseudonymise_comparison",
     "pseudonymise_table",
+    "pseudonymiser",
 ]
 
 Pseudonyms = Callable[[str], str]
@@ -141,6 +143,15 @@ def pseudonymise_table(table: FindingTable, pseudonyms: Pseudonyms) -> FindingTa
     )
 
 
+def pseudonymiser(references: Iterable[str], pseudonyms: Pseudonyms) -> Renaming | None:
+    """The pseudonyms of these references, given in this order, as a renaming of what a
+    tally keeps: ``TargetTally.add_columns(answered, renaming=...)`` with the references
+    of the chunk's findings in order keeps the units :func:`pseudonymise` of the chunk's
+    findings would give it (references replaced in the fields and in the words). ``None``
+    when there is no reference."""
+    return _Scrubber.of(references, pseudonyms)
+
+
 def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> Comparison:
     """The same comparison with every case reference replaced, as :func:`pseudonymise` does.
 
@@ -203,6 +214,9 @@ class _Scrubber:
                 )
             mapping[reference] = alias
         return cls(mapping) if mapping else None
+
+    def reference(self, reference: str) -> str:
+        return self.mapping.get(reference, reference)
 
     def text(self, text: str) -> str:
         return self.pattern.sub(lambda match: self.mapping[match.group(1)], text)
