@@ -2185,25 +2185,28 @@ def targets(
 
 
 def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> None:
-    """Count every chunk of the file on columns (pseudonymised: the chunk's findings, its
-    table pseudonymised)."""
+    """Count every chunk of the file on columns read straight from the records; a sentence
+    only for the units the report lists, written while counting. Pseudonymised, each
+    chunk's references are given their pseudonyms in the order of its findings (as
+    :func:`~casework.report.pseudonymise` of them gives them), and the units kept renamed."""
     from casework.columnar import evaluate_columns
+    from casework.report import pseudonymiser
     from casework.rules import RuleError
     from casework.stream import DEFAULT_CHUNK
 
     calendar = _calendar()
-    if names is None:  # on columns read straight from the records
-        for columns in _streamed_columns(reading, DEFAULT_CHUNK):
-            day = _assessed(reading)
-            try:  # a sentence only for the units the report lists, written while counting
-                tally.add_columns(
-                    evaluate_columns(columns, tally.ruleset, as_of=day, calendar=calendar)
-                )
-            except RuleError as exc:
-                raise _rule_failure(exc, calendar) from None
-    else:
-        for found in _pseudonymised_findings(reading, tally.ruleset, names, DEFAULT_CHUNK):
-            tally.add(found)
+    for columns in _streamed_columns(reading, DEFAULT_CHUNK):
+        day = _assessed(reading)
+        try:
+            answered = evaluate_columns(columns, tally.ruleset, as_of=day, calendar=calendar)
+            if names is None:
+                tally.add_columns(answered)
+                continue
+            references = answered.explain(words=False).case_ref
+            tally.add_columns(answered, renaming=pseudonymiser(references, names))
+            _forget(names)
+        except RuleError as exc:
+            raise _rule_failure(exc, calendar) from None
 
 
 def _rule_id(rule: Rule) -> str:
