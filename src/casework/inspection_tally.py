@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -58,6 +58,9 @@ from casework.scoring import (
     assemble_scorecard,
 )
 
+if TYPE_CHECKING:
+    from casework.performance import Renaming
+
 __all__ = ["SPILL_CASES", "InspectionTally", "SpilledTally", "countable_on_columns"]
 
 Key = tuple[int, int, int]
@@ -80,8 +83,12 @@ for _outcome, _code_of in _CODES.items():
 _FAMILIES = (JudgedCheck, SummaryCheck, DescriptiveCheck, ComputedCheck)
 
 
+#: The recorded answer that marks a finding "not evidenced" (its evidence ``answer``).
+_NOT_EVIDENCED_ANSWER = "not_evidenced"
+
+
 def _is_not_evidenced(finding: Finding) -> bool:
-    return any(e.label == "answer" and e.value == "not_evidenced" for e in finding.evidence)
+    return any(e.label == "answer" and e.value == _NOT_EVIDENCED_ANSWER for e in finding.evidence)
 
 
 @attrs.frozen
@@ -170,17 +177,25 @@ class InspectionTally:
             self.latest = finding.as_of if self.latest is None else max(self.latest, finding.as_of)
         self.chunks += 1
 
-    def add_columns(self, answered: FindingColumns) -> None:
+    def add_columns(self, answered: FindingColumns, *, renaming: Renaming | None = None) -> None:
         """Count one chunk evaluated on columns (:func:`casework.columnar.evaluate_columns`):
         the same counts, keys and wording as :meth:`add` of the same findings, with no
         :class:`Finding` made. Only rule sets whose inspection questions are the OMI
         families can be counted so (:func:`countable_on_columns`): the "not evidenced"
-        flag is read from the recorded answer where the finding was judged."""
+        flag is read from the recorded answer where the finding was judged.
+
+        ``renaming`` (:func:`casework.report.pseudonymiser`): the cases kept under their
+        new references, as :meth:`add` of the chunk's renamed findings keeps them (a
+        chunk where the recorded answer ``not_evidenced`` would be renamed, being a case's
+        reference, is counted from its renamed findings)."""
         if not countable_on_columns(answered.ruleset):
             raise ValueError(
                 f"rule set {answered.ruleset.name} has inspection questions of its own making; "
                 "count its findings with add()"
             )
+        if renaming is not None and renaming.text(_NOT_EVIDENCED_ANSWER) != _NOT_EVIDENCED_ANSWER:
+            self.add(map(renaming.finding, answered.findings()))
+            return
         by_rule = answered.by_rule
         columns = answered.columns
         sizes = [len(a) for a in by_rule]
@@ -195,7 +210,7 @@ class InspectionTally:
         first = np.full(len(columns), none, dtype=np.int64)
         for i in asked:
             np.minimum.at(first, by_rule[i].row, position[starts[i] : starts[i + 1]])
-        index_of = self._register(columns, first, none)
+        index_of = self._register(columns, first, none, renaming)
         for i in asked:
             a = by_rule[i]
             rule = a.rule
@@ -233,12 +248,15 @@ class InspectionTally:
             self.latest = as_of if self.latest is None else max(self.latest, as_of)
         self.chunks += 1
 
-    def _register(self, columns: CaseColumns, first: npt.NDArray[np.int64], none: int
-                  ) -> npt.NDArray[np.int64]:  # fmt: skip
-        """Each case of the chunk with a finding to count, in order: its index in the tally."""
+    def _register(self, columns: CaseColumns, first: npt.NDArray[np.int64], none: int,
+                  renaming: Renaming | None) -> npt.NDArray[np.int64]:  # fmt: skip
+        """Each case of the chunk with a finding to count, in order: its index in the tally
+        (under its new reference when renamed)."""
         index_of = np.full(len(columns), -1, dtype=np.int64)
         for row in np.flatnonzero(first != none):
             ref = columns.references[row]
+            if renaming is not None:
+                ref = renaming.reference(ref)
             if ref in self._index:
                 raise ValueError(
                     f"the findings of case {ref} are not together: tally a case's findings "
@@ -522,9 +540,9 @@ class SpilledTally:
         self._pending.add(findings)
         self._spill_if_full()
 
-    def add_columns(self, answered: FindingColumns) -> None:
+    def add_columns(self, answered: FindingColumns, *, renaming: Renaming | None = None) -> None:
         """Count one chunk evaluated on columns (:meth:`InspectionTally.add_columns`)."""
-        self._pending.add_columns(answered)
+        self._pending.add_columns(answered, renaming=renaming)
         self._spill_if_full()
 
     def _spill_if_full(self) -> None:

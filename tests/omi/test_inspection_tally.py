@@ -22,6 +22,7 @@ from casework.columnar import evaluate_columns
 from casework.inspection_tally import InspectionTally
 from casework.intervals import IntervalOptions, score_intervals
 from casework.model.inspection import load_inspection
+from casework.report import KeyedPseudonyms, SequentialPseudonyms, pseudonymise, pseudonymiser
 from casework.report.dataframe import case_question_frame
 from casework.report.inspection import inspection_report
 from casework.rules import evaluate, ruleset
@@ -221,6 +222,37 @@ def test_counting_columns_equals_counting_findings(
         assert by_columns.scorecard(intervals=FEW, not_evidenced=unanswered) == (
             by_findings.scorecard(intervals=FEW, not_evidenced=unanswered)
         )
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_renamed_columns_count_as_the_pseudonymised_findings(
+    calendar: WorkingCalendar, keyed: bool
+) -> None:
+    """``add_columns(renaming=pseudonymiser(...))`` keeps what ``add`` of the chunk's
+    pseudonymised findings keeps: the cases under their pseudonyms, in order; a chunk in
+    which a case is referenced ``not_evidenced`` (the recorded answer's value, renamed
+    in the evidence) is counted from its renamed findings, the flag lost as there."""
+    cases = list(load_cases(EXAMPLES / "omi-sample.json").cases)
+    cases[3] = cases[3].model_copy(update={"reference": "not_evidenced"})
+    rules = ruleset("omi-2007")
+    names = [KeyedPseudonyms(b"k" * 32) if keyed else SequentialPseudonyms() for _ in "ab"]
+    by_findings, by_columns = InspectionTally(), InspectionTally()
+    for start in range(0, len(cases), 9):
+        part = cases[start : start + 9]
+        by_findings.add(
+            pseudonymise(evaluate(part, rules, as_of=AS_OF, calendar=calendar), names[0])
+        )
+        answered = evaluate_columns(part, rules, as_of=AS_OF, calendar=calendar)
+        renaming = pseudonymiser(answered.explain(words=False).case_ref, names[1])
+        by_columns.add_columns(answered, renaming=renaming)
+        for each in names:
+            if isinstance(each, SequentialPseudonyms):
+                each.forget()
+    assert by_columns.refs == by_findings.refs
+    assert not {case.reference for case in cases} & set(by_columns.refs)
+    assert by_columns.keys == by_findings.keys
+    assert by_columns.questions == by_findings.questions
+    assert by_columns.scorecard(intervals=FEW) == by_findings.scorecard(intervals=FEW)
 
 
 def test_a_case_counted_twice_on_columns_is_refused(calendar: WorkingCalendar) -> None:
