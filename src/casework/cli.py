@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.columnar import CaseColumns, FindingColumns
     from casework.columnar.core import FindingTable
     from casework.compare import Comparison, Scorer
+    from casework.inspection_tally import SpilledTally
     from casework.io import CaseError, LoadResult
     from casework.model import Case
     from casework.model.inspection import Inspection
@@ -1788,10 +1789,10 @@ def score(
       casework score omi-sample.json --option roh_thread_summaries=false -f json
       casework score omi-sample.json --resamples 5000 --seed 7 --level 90%
     """
-    from casework.inspection_tally import SpilledTally, countable_on_columns
+    from casework.inspection_tally import SpilledTally
     from casework.report import inspection_report
     from casework.report.charts import require_matplotlib, save_chart
-    from casework.stream import StreamedRead, chunked
+    from casework.stream import StreamedRead
 
     scoring = _scoring_options(options)
     chosen_intervals = _interval_choice(intervals, level, resamples, seed, band_threshold)
@@ -1816,16 +1817,7 @@ def score(
         raise click.ClickException(f"cannot make temporary files for the scores: {exc}") from None
     with tally:
         try:
-            # On columns where the questions are the OMI families; pseudonyms rewrite findings.
-            if names is None and countable_on_columns(chosen):
-                for columns in _streamed_columns(reading, SCORE_CHUNK):
-                    tally.add_columns(_evaluate_columns(columns, chosen, _assessed(reading)))
-            elif names is not None:
-                for found in _pseudonymised_findings(reading, chosen, names, SCORE_CHUNK):
-                    tally.add(found)
-            else:
-                for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
-                    tally.add(_evaluate_cases(chunk, chosen, _assessed(reading), progress=False))
+            _tally_scores(tally, reading, chosen, names)
             if chosen_as_of is None:
                 _assessed(reading)
             _warn_rejected(file, reading)
@@ -2182,6 +2174,34 @@ def targets(
         report = target_report(performance, source=file.name, load=reading)
         _emit_streamed(report, format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
+
+
+def _tally_scores(
+    tally: SpilledTally, reading: StreamedRead, chosen: RuleSet, names: Pseudonyms | None
+) -> None:
+    """Count every chunk of the file: on columns where the questions are the OMI families
+    (pseudonymised: each chunk's references given their pseudonyms in the order of its
+    findings, as :func:`~casework.report.pseudonymise` of them gives them), else the
+    chunk's findings."""
+    from casework.inspection_tally import countable_on_columns
+    from casework.report import pseudonymiser
+    from casework.stream import chunked
+
+    if countable_on_columns(chosen):
+        for columns in _streamed_columns(reading, SCORE_CHUNK):
+            answered = _evaluate_columns(columns, chosen, _assessed(reading))
+            if names is None:
+                tally.add_columns(answered)
+                continue
+            references = answered.explain(words=False).case_ref
+            tally.add_columns(answered, renaming=pseudonymiser(references, names))
+            _forget(names)
+    elif names is not None:
+        for found in _pseudonymised_findings(reading, chosen, names, SCORE_CHUNK):
+            tally.add(found)
+    else:
+        for chunk in chunked(_streamed_cases(reading), SCORE_CHUNK):
+            tally.add(_evaluate_cases(chunk, chosen, _assessed(reading), progress=False))
 
 
 def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> None:
