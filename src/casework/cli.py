@@ -2184,18 +2184,11 @@ def _tally_scores(
     findings, as :func:`~casework.report.pseudonymise` of them gives them), else the
     chunk's findings."""
     from casework.inspection_tally import countable_on_columns
-    from casework.report import pseudonymiser
     from casework.stream import chunked
 
     if countable_on_columns(chosen):
         for columns in _streamed_columns(reading, SCORE_CHUNK):
-            answered = _evaluate_columns(columns, chosen, _assessed(reading))
-            if names is None:
-                tally.add_columns(answered)
-                continue
-            references = answered.explain(words=False).case_ref
-            tally.add_columns(answered, renaming=pseudonymiser(references, names))
-            _forget(names)
+            _count_columns(tally, _evaluate_columns(columns, chosen, _assessed(reading)), names)
     elif names is not None:
         for found in _pseudonymised_findings(reading, chosen, names, SCORE_CHUNK):
             tally.add(found)
@@ -2210,7 +2203,6 @@ def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms 
     chunk's references are given their pseudonyms in the order of its findings (as
     :func:`~casework.report.pseudonymise` of them gives them), and the units kept renamed."""
     from casework.columnar import evaluate_columns
-    from casework.report import pseudonymiser
     from casework.rules import RuleError
     from casework.stream import DEFAULT_CHUNK
 
@@ -2219,14 +2211,25 @@ def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms 
         day = _assessed(reading)
         try:
             answered = evaluate_columns(columns, tally.ruleset, as_of=day, calendar=calendar)
-            if names is None:
-                tally.add_columns(answered)
-                continue
-            references = answered.explain(words=False).case_ref
-            tally.add_columns(answered, renaming=pseudonymiser(references, names))
-            _forget(names)
+            _count_columns(tally, answered, names)
         except RuleError as exc:
             raise _rule_failure(exc, calendar) from None
+
+
+def _count_columns(
+    tally: TargetTally | SpilledTally, answered: FindingColumns, names: Pseudonyms | None
+) -> None:
+    """Count a chunk evaluated on columns. Pseudonymised, its references are given their
+    pseudonyms in the order of its findings (as :func:`~casework.report.pseudonymise` of
+    them gives them), renamed in what the tally keeps, then forgotten."""
+    if names is None:
+        tally.add_columns(answered)
+        return
+    from casework.report import pseudonymiser
+
+    references = answered.explain(words=False).case_ref
+    tally.add_columns(answered, renaming=pseudonymiser(references, names))
+    _forget(names)
 
 
 def _rule_id(rule: Rule) -> str:
