@@ -235,6 +235,17 @@ def test_positions_find_each_rules_answers_in_the_table(
         answered.positions(np.asarray([len(answered.by_rule)]), np.asarray([0]))
 
 
+def _examples_both_ways(
+    examples: Path, calendar: WorkingCalendar
+) -> tuple[list[Finding], FindingTable]:
+    """The findings of examples/cases.json as Finding objects and as a table."""
+    loaded = list(load_cases(examples / "cases.json").cases)
+    as_of = loaded[0].as_of
+    rules = ruleset("national-standards-2007")
+    found = list(evaluate(loaded, rules, as_of=as_of, calendar=calendar))
+    return found, evaluate_columns(loaded, rules, as_of=as_of, calendar=calendar).explain()
+
+
 @pytest.mark.parametrize(("lines", "combined"), [(1, 4_096), (2, 4_096), (7, 4_096), (7, 1)])
 def test_csv_written_in_pieces_is_the_same(
     examples: Path,
@@ -247,11 +258,7 @@ def test_csv_written_in_pieces_is_the_same(
     of the Finding objects, whatever the piece size, and each ends a line; neighbouring
     coded cells are joined once per combination of values, or (``combined=1``: every
     pair of values too many) only by the same codes or one value."""
-    loaded = list(load_cases(examples / "cases.json").cases)
-    as_of = loaded[0].as_of
-    rules = ruleset("national-standards-2007")
-    found = list(evaluate(loaded, rules, as_of=as_of, calendar=calendar))
-    table = evaluate_columns(loaded, rules, as_of=as_of, calendar=calendar).explain()
+    found, table = _examples_both_ways(examples, calendar)
     monkeypatch.setattr(stream, "CSV_LINES", lines)
     monkeypatch.setattr(stream, "_MOST_COMBINED", combined)
     pieces = list(stream.table_csv_lines(table))
@@ -269,11 +276,7 @@ def test_json_lines_written_in_pieces_are_the_same(
     """A chunk's JSON Lines are written ``CSV_LINES`` lines at a time, each distinct value
     encoded once: the pieces join to the lines of the Finding objects, whatever the
     piece size, and each ends a line."""
-    loaded = list(load_cases(examples / "cases.json").cases)
-    as_of = loaded[0].as_of
-    rules = ruleset("national-standards-2007")
-    found = list(evaluate(loaded, rules, as_of=as_of, calendar=calendar))
-    table = evaluate_columns(loaded, rules, as_of=as_of, calendar=calendar).explain()
+    found, table = _examples_both_ways(examples, calendar)
     monkeypatch.setattr(stream, "CSV_LINES", lines)
     pieces = list(stream.table_jsonl_lines(table))
     assert len(pieces) == -(-len(found) // lines)
