@@ -151,3 +151,59 @@ def test_sequential_pseudonyms_forget_and_go_on_counting() -> None:
     names.forget()  # (a chunk read: its references are not seen again)
     assert [names("C"), names("C")] == ["CASE-0003", "CASE-0003"]
     assert names("A") == "CASE-0004"  # forgotten: a reference seen again is a new one
+
+
+#: References of the model's form, often one the start of another (``A.1`` and
+#: ``A.1.2``), and the other characters a text may hold around them.
+_REFS = st.lists(
+    st.from_regex(r"[AB1][AB1_.:/-]{0,4}", fullmatch=True), min_size=1, max_size=6, unique=True
+)
+_AROUND = st.sampled_from([" ", ".", ":", "/", "-", "_", "A", "1", "é", "٣", "(", ",", "\n", ""])
+
+
+@given(refs=_REFS, data=st.data())
+def test_a_text_is_scanned_for_references_as_the_pattern_finds_them(
+    refs: list[str], data: st.DataObject
+) -> None:
+    """The scan that replaces many references in a text (no pattern of every reference
+    compiled) replaces what the pattern replaces: each reference standing alone (no word
+    character or hyphen either side), the longest where several start at one place."""
+    from casework.report import pseudonym
+
+    assert len(refs) <= pseudonym.SCAN_ABOVE
+    pseudonym.SCAN_ABOVE, above = 0, pseudonym.SCAN_ABOVE  # (scanned whatever their number)
+    try:
+        _check_scan(refs, data)
+    finally:
+        pseudonym.SCAN_ABOVE = above
+
+
+def _check_scan(refs: list[str], data: st.DataObject) -> None:
+    from casework.report.pseudonym import _Scrubber
+
+    pieces = data.draw(st.lists(st.one_of(st.sampled_from(refs), _AROUND), max_size=12))
+    text = "".join(pieces)
+    scrubber = _Scrubber.of(refs, SequentialPseudonyms())
+    assert scrubber is not None
+    assert scrubber.scans
+    expected = scrubber.pattern.sub(lambda match: scrubber.mapping[match.group(1)], text)
+    assert scrubber.text(text) == expected
+
+
+def test_references_not_of_the_models_form_are_replaced_by_the_pattern() -> None:
+    from casework.report.pseudonym import _Scrubber
+
+    many = [f"X-{n}" for n in range(10_001)]
+    scrubber = _Scrubber.of(["case one", *many], SequentialPseudonyms())
+    assert scrubber is not None
+    assert not scrubber.scans
+    few = _Scrubber.of(many[:10_000], SequentialPseudonyms())
+    assert few is not None
+    assert not few.scans  # (not so many: matched against the pattern)
+    scanned = _Scrubber.of(many, SequentialPseudonyms())
+    assert scanned is not None
+    assert scanned.scans
+    assert scanned.text("X-1 and X-10000, not X-12a") == "CASE-0002 and CASE-10001, not X-12a"
+    scrubber = _Scrubber.of(["case one", "X-1"], SequentialPseudonyms())
+    assert scrubber is not None
+    assert scrubber.text("case one and X-1, not X-12") == "CASE-0001 and CASE-0002, not X-12"

@@ -26,12 +26,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
+from casework._caserefs import PackedRefs
 from casework.rules.engine import Evidence, Finding, Findings
 
 if TYPE_CHECKING:  # (annotations: pseudonymising findings needs no comparison module)
@@ -167,7 +169,7 @@ def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> C
 
     return attrs.evolve(
         comparison,
-        cases=tuple(scrubber.mapping[ref] for ref in comparison.cases),
+        cases=_renamed(comparison.cases, scrubber.mapping),
         changes=tuple(
             attrs.evolve(
                 change,
@@ -183,6 +185,30 @@ def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> C
     )
 
 
+#: References above which a text is scanned for them rather than matched against one
+#: pattern of them all (:attr:`_Scrubber.scans`).
+SCAN_ABOVE = 10_000
+#: A case reference as the model reads one (``casework.model.base.Identifier``).
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
+#: Where a reference may start in a text: a letter or digit with no word character or
+#: hyphen before it.
+_START = re.compile(r"(?<![\w-])[A-Za-z0-9]")
+#: A word character or a hyphen (after a reference: it does not stand alone).
+_JOINED = re.compile(r"[\w-]")
+#: The characters of a reference that are neither word characters nor hyphens: where a
+#: shorter reference inside a longer run of reference characters may end.
+_BREAKS = frozenset(".:/")
+
+
+def _renamed(references: Sequence[str], mapping: Mapping[str, str]) -> PackedRefs:
+    """The pseudonyms of these references, packed (a caseload's are many)."""
+    renamed = PackedRefs()
+    each = iter(references)
+    while block := [mapping[ref] for ref in itertools.islice(each, 4_096)]:
+        renamed.extend(block)
+    return renamed
+
+
 @attrs.frozen
 class _Scrubber:
     """Replaces case references, in fields and wherever they appear in text."""
@@ -192,34 +218,71 @@ class _Scrubber:
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
         """Every reference where it stands alone in a text, the longest first: compiled
-        when a text is first scrubbed (a table without words has none)."""
+        when a text is first scrubbed (a table without words has none). What :meth:`text`
+        replaces; it scans instead when every reference has the model's form."""
         alternatives = "|".join(
             re.escape(ref) for ref in sorted(self.mapping, key=len, reverse=True)
         )
         return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
 
+    @functools.cached_property
+    def scans(self) -> bool:
+        """Whether texts are scanned for the references instead of matched against
+        :attr:`pattern` (the same replacements): when they are more than
+        :data:`SCAN_ABOVE` (a caseload's, whose pattern takes seconds and hundreds of MB
+        to compile) and each has the model's form (:data:`_REFERENCE`). The pattern is
+        faster on many texts (a chunk's findings), the scan in Python per word."""
+        return len(self.mapping) > SCAN_ABOVE and all(
+            _REFERENCE.fullmatch(ref) for ref in self.mapping
+        )
+
     @classmethod
     def of(cls, references: Iterable[str], pseudonyms: Pseudonyms) -> _Scrubber | None:
         """A scrubber for these references (``None`` if there are none)."""
         mapping: dict[str, str] = {}
-        owners: dict[str, str] = {}
         for reference in references:
-            if reference in mapping:
-                continue
-            alias = pseudonyms(reference)
-            other = owners.setdefault(alias, reference)
-            if other != reference:
-                raise PseudonymCollisionError(
-                    f"two case references were given the pseudonym {alias}; use a longer pseudonym"
-                )
-            mapping[reference] = alias
+            if reference not in mapping:
+                mapping[reference] = pseudonyms(reference)
+        if len(set(mapping.values())) != len(mapping):
+            owners: dict[str, str] = {}
+            for reference, alias in mapping.items():
+                if owners.setdefault(alias, reference) != reference:
+                    raise PseudonymCollisionError(
+                        f"two case references were given the pseudonym {alias}; "
+                        "use a longer pseudonym"
+                    )
         return cls(mapping) if mapping else None
 
     def reference(self, reference: str) -> str:
         return self.mapping.get(reference, reference)
 
     def text(self, text: str) -> str:
-        return self.pattern.sub(lambda match: self.mapping[match.group(1)], text)
+        """``text`` with each reference that stands alone in it replaced (:attr:`pattern`:
+        no word character or hyphen either side; the longest reference where several
+        start at one place)."""
+        if not self.scans:
+            return self.pattern.sub(lambda match: self.mapping[match.group(1)], text)
+        mapping = self.mapping
+        pieces: list[str] = []
+        done = position = 0
+        while found := _START.search(text, position):
+            start = found.start()
+            stop = _REFERENCE.match(text, start).end()  # type: ignore[union-attr]
+            ends = [end for end in range(stop - 1, start, -1) if text[end] in _BREAKS]
+            if not _JOINED.match(text, stop):
+                ends.insert(0, stop)
+            for end in ends:  # (the longest first)
+                alias = mapping.get(text[start:end])
+                if alias is not None:
+                    pieces += (text[done:start], alias)
+                    done = position = end
+                    break
+            else:
+                position = start + 1
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)
 
     def finding(self, finding: Finding) -> Finding:
         return attrs.evolve(
