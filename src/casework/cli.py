@@ -1266,10 +1266,9 @@ def findings(
     Large files: json, jsonl, parquet and csv (to a file or standard output) are
     written a chunk of cases at a time, so memory grows only by a few bytes a case
     (json's findings wait in a temporary file until the totals before them are known).
-    So is
-    the grouped text (without --detail, pseudonyms or --case), and --case reads a
-    chunk at a time, keeping the cases named. A JSON Lines file written to a file as
-    csv, jsonl or parquet can be run by several processes (--jobs).
+    So is the grouped text (without --detail, pseudonyms or --case), and --case reads
+    a chunk at a time, keeping the cases named. A JSON Lines file written to a file
+    as csv, jsonl or parquet can be run by several processes (--jobs).
     """
     from casework.report import findings_report, select_findings
 
