@@ -95,6 +95,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Counts",
     "Period",
+    "Renaming",
     "TargetReport",
     "TargetResult",
     "TargetTally",
