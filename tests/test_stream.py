@@ -222,6 +222,18 @@ def test_evidence_lines_are_each_findings_evidence_line(
     assert evidence_lines(shared) == [evidence_line(items) for items in shared]
 
 
+@given(st.lists(st.lists(_ITEMS, max_size=4).map(tuple), max_size=6))
+def test_evidence_in_json_is_json_dumps_of_its_records(
+    evidence: list[tuple[Evidence, ...]],
+) -> None:
+    """JSON Lines write each evidence tuple from its items' fields (labels, sources and
+    dates encoded once): ``json.dumps`` of the records, whatever the values' types."""
+    written = stream._EvidenceJson()  # (one writer for every tuple, as for a chunk)
+    for items in [*evidence, *evidence]:
+        expected = json.dumps([item.to_dict() for item in items], ensure_ascii=False)
+        assert written.of(items) == expected
+
+
 @given(
     values=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1),
     picks=st.lists(st.integers(0, 1_000), max_size=40),

@@ -482,7 +482,7 @@ def table_jsonl_lines(table: FindingTable, *, words: bool = True) -> Iterator[st
     _words_checked(table, words)
     keys = [key for key in record_keys() if words or key not in WORDS]
     template = "{{" + ", ".join(f"{_json_text(key)}: {{}}" for key in keys) + "}}"
-    columns = record_columns(table, keys, _json_dumps)
+    columns = record_columns(table, keys, _json_dumps, evidence=_EvidenceJson().of)
     lines = map(template.format, *columns)
     while piece := list(itertools.islice(lines, CSV_LINES)):
         yield "\n".join(piece) + "\n"
@@ -490,6 +490,49 @@ def table_jsonl_lines(table: FindingTable, *, words: bool = True) -> Iterator[st
 
 def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+class _EvidenceJson:
+    """A finding's evidence as ``json.dumps`` of its records writes it (``ensure_ascii``
+    off, the default separators), made from the items' fields: each label and source
+    encoded once, each date once; values of other types as ``json.dumps`` writes
+    :func:`plain_value` of them."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._dates: dict[dt.date, str] = {}
+
+    def _text(self, text: str | None) -> str:
+        if text is None:
+            return "null"
+        found = self._texts.get(text)
+        if found is None:
+            found = self._texts[text] = _json_text(text)
+        return found
+
+    def of(self, items: tuple[Evidence, ...]) -> str:
+        """The evidence records of ``items`` in JSON."""
+        parts = []
+        for label, value, source in items:
+            kind = type(value)
+            if kind is dt.date:  # (exactly: a date and time is written as plain_value does)
+                day = cast("dt.date", value)
+                shown = self._dates.get(day)
+                if shown is None:
+                    shown = self._dates[day] = f'"{day.isoformat()}"'
+            elif kind is str:
+                shown = _json_text(cast("str", value))
+            elif kind is int:  # (exactly: a boolean is written as json.dumps does)
+                shown = int.__repr__(cast("int", value))
+            elif value is None:
+                shown = "null"
+            else:  # (a boolean, a fraction, a date and time)
+                shown = json.dumps(plain_value(value), ensure_ascii=False)
+            parts.append(
+                f'{{"label": {self._text(label)}, "value": {shown}, '
+                f'"source": {self._text(source)}}}'
+            )
+        return "[" + ", ".join(parts) + "]"
 
 
 @functools.cache
@@ -509,15 +552,21 @@ def _json_texts(values: Iterable[str | None]) -> dict[str | None, str]:
 
 
 def record_columns(
-    table: FindingTable, keys: Sequence[str], listed: Callable[[object], str]
+    table: FindingTable,
+    keys: Sequence[str],
+    listed: Callable[[object], str],
+    *,
+    evidence: Callable[[tuple[Evidence, ...]], str] | None = None,
 ) -> list[list[str]]:
     """Each field ``keys`` names of the findings' JSON records (:func:`table_records`), as
     each finding's value in JSON: text, numbers, booleans and ``null`` as ``json`` writes
     them, each distinct value once; a list (the rule's sources, the evidence records) as
-    ``listed`` writes it, once per rule or shared evidence tuple."""
+    ``listed`` writes it, once per rule or shared evidence tuple (the evidence as
+    ``evidence`` writes the tuple, when given)."""
     cells = _TableCells(table)
     rules = table.rules
     columns: list[list[str]] = []
+    write = evidence or (lambda items: listed([item.to_dict() for item in items]))
     for key in keys:
         if key == "evidence":
             said: dict[int, str] = {}  # (an evidence tuple is often shared: encoded once)
@@ -525,7 +574,7 @@ def record_columns(
             for items in table.evidence:
                 text = said.get(id(items))
                 if text is None:
-                    text = said[id(items)] = listed([item.to_dict() for item in items])
+                    text = said[id(items)] = write(items)
                 column.append(text)
             columns.append(column)
             continue
