@@ -226,12 +226,16 @@ def test_evidence_lines_are_each_findings_evidence_line(
 def test_evidence_in_json_is_json_dumps_of_its_records(
     evidence: list[tuple[Evidence, ...]],
 ) -> None:
-    """JSON Lines write each evidence tuple from its items' fields (labels, sources and
-    dates encoded once): ``json.dumps`` of the records, whatever the values' types."""
-    written = stream._EvidenceJson()  # (one writer for every tuple, as for a chunk)
+    """JSON Lines and the JSON report write each evidence tuple from its items' fields
+    (labels, sources and dates encoded once): ``json.dumps`` of the records, on one line
+    or indented at its place, whatever the values' types."""
+    written = stream.EvidenceJson()  # (one writer for every tuple, as for a chunk)
+    indented = stream.EvidenceJson("\n    ")  # (as a finding's field in the JSON report)
     for items in [*evidence, *evidence]:
-        expected = json.dumps([item.to_dict() for item in items], ensure_ascii=False)
-        assert written.of(items) == expected
+        records = [item.to_dict() for item in items]
+        assert written.of(items) == json.dumps(records, ensure_ascii=False)
+        expected = json.dumps(records, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        assert indented.of(items) == expected
 
 
 @given(

@@ -71,6 +71,7 @@ __all__ = [
     "ROW_GROUP_BYTES",
     "UNWORDED_FINDINGS_SCHEMA",
     "WORDS",
+    "EvidenceJson",
     "FindingsWriter",
     "MixedDatesError",
     "StreamFormat",
@@ -482,7 +483,7 @@ def table_jsonl_lines(table: FindingTable, *, words: bool = True) -> Iterator[st
     _words_checked(table, words)
     keys = [key for key in record_keys() if words or key not in WORDS]
     template = "{{" + ", ".join(f"{_json_text(key)}: {{}}" for key in keys) + "}}"
-    columns = record_columns(table, keys, _json_dumps, evidence=_EvidenceJson().of)
+    columns = record_columns(table, keys, _json_dumps, evidence=EvidenceJson().of)
     lines = map(template.format, *columns)
     while piece := list(itertools.islice(lines, CSV_LINES)):
         yield "\n".join(piece) + "\n"
@@ -492,15 +493,28 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class _EvidenceJson:
+class EvidenceJson:
     """A finding's evidence as ``json.dumps`` of its records writes it (``ensure_ascii``
-    off, the default separators), made from the items' fields: each label and source
-    encoded once, each date once; values of other types as ``json.dumps`` writes
-    :func:`plain_value` of them."""
+    off), made from the items' fields: each label and source encoded once, each date
+    once; values of other types as ``json.dumps`` writes :func:`plain_value` of them.
+    ``pad``: as ``indent=2`` writes the list where a line end and this indent start
+    its lines (:func:`casework.report.output.json_text`); ``None``: on one line, with
+    the default separators (JSON Lines)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pad: str | None = None) -> None:
         self._texts: dict[str, str] = {}
         self._dates: dict[dt.date, str] = {}
+        self._pad = pad
+        if pad is not None:
+            item, field = pad + "  ", pad + "    "
+            self._open = "[" + item
+            self._between = "," + item
+            self._close = pad + "]"
+            self._parts = ("{" + field + '"label": ', "," + field + '"value": ',
+                           "," + field + '"source": ', item + "}")  # fmt: skip
+        else:
+            self._open, self._between, self._close = "[", ", ", "]"
+            self._parts = ('{"label": ', ', "value": ', ', "source": ', "}")
 
     def _text(self, text: str | None) -> str:
         if text is None:
@@ -512,6 +526,9 @@ class _EvidenceJson:
 
     def of(self, items: tuple[Evidence, ...]) -> str:
         """The evidence records of ``items`` in JSON."""
+        if not items:
+            return "[]"
+        label_at, value_at, source_at, end = self._parts
         parts = []
         for label, value, source in items:
             kind = type(value)
@@ -529,10 +546,10 @@ class _EvidenceJson:
             else:  # (a boolean, a fraction, a date and time)
                 shown = json.dumps(plain_value(value), ensure_ascii=False)
             parts.append(
-                f'{{"label": {self._text(label)}, "value": {shown}, '
-                f'"source": {self._text(source)}}}'
-            )
-        return "[" + ", ".join(parts) + "]"
+                label_at + self._text(label) + value_at + shown + source_at
+                + self._text(source) + end
+            )  # fmt: skip
+        return self._open + self._between.join(parts) + self._close
 
 
 @functools.cache

@@ -23,7 +23,13 @@ from casework.report.document import Column, Document, Facts, Paragraph, Section
 from casework.report.output import Report, _plain, json_text, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.schemas import FINDING_FIELDS
-from casework.stream import StreamedRead, finding_cells, record_columns, record_keys
+from casework.stream import (
+    EvidenceJson,
+    StreamedRead,
+    finding_cells,
+    record_columns,
+    record_keys,
+)
 from casework.text import long_date, percent, printable
 
 __all__ = [
@@ -277,7 +283,9 @@ class FindingsJson:
         keys = record_keys()
         fields = ",".join(f"{inner}{json_text(key)}: {{}}" for key in keys)
         template = "{{" + fields + item + "}}"
-        columns = record_columns(table, keys, lambda value: json_text(value, inner))
+        columns = record_columns(
+            table, keys, lambda value: json_text(value, inner), evidence=EvidenceJson(inner).of
+        )
         texts = map(template.format, *columns)
         put = self._spool.write
         first = "," if self.count else "["
