@@ -483,7 +483,7 @@ def table_jsonl_lines(table: FindingTable, *, words: bool = True) -> Iterator[st
     _words_checked(table, words)
     keys = [key for key in record_keys() if words or key not in WORDS]
     template = "{{" + ", ".join(f"{_json_text(key)}: {{}}" for key in keys) + "}}"
-    columns = record_columns(table, keys, _json_dumps, evidence=EvidenceJson().of)
+    columns = record_columns(table, keys, sources=_json_dumps, evidence=EvidenceJson().of)
     lines = map(template.format, *columns)
     while piece := list(itertools.islice(lines, CSV_LINES)):
         yield "\n".join(piece) + "\n"
@@ -571,19 +571,18 @@ def _json_texts(values: Iterable[str | None]) -> dict[str | None, str]:
 def record_columns(
     table: FindingTable,
     keys: Sequence[str],
-    listed: Callable[[object], str],
     *,
-    evidence: Callable[[tuple[Evidence, ...]], str] | None = None,
+    sources: Callable[[list[str]], str],
+    evidence: Callable[[tuple[Evidence, ...]], str],
 ) -> list[list[str]]:
     """Each field ``keys`` names of the findings' JSON records (:func:`table_records`), as
     each finding's value in JSON: text, numbers, booleans and ``null`` as ``json`` writes
-    them, each distinct value once; a list (the rule's sources, the evidence records) as
-    ``listed`` writes it, once per rule or shared evidence tuple (the evidence as
-    ``evidence`` writes the tuple, when given)."""
+    them, each distinct value once; the rule's sources as ``sources`` writes their list,
+    once per rule, and the evidence as ``evidence`` writes its tuple (:class:`EvidenceJson`),
+    once per shared tuple."""
     cells = _TableCells(table)
     rules = table.rules
     columns: list[list[str]] = []
-    write = evidence or (lambda items: listed([item.to_dict() for item in items]))
     for key in keys:
         if key == "evidence":
             said: dict[int, str] = {}  # (an evidence tuple is often shared: encoded once)
@@ -591,13 +590,13 @@ def record_columns(
             for items in table.evidence:
                 text = said.get(id(items))
                 if text is None:
-                    text = said[id(items)] = write(items)
+                    text = said[id(items)] = evidence(items)
                 column.append(text)
             columns.append(column)
             continue
         if key in ("source", "roh"):
             per_rule = [
-                listed(list(rule.source)) if key == "source" else ("true" if rule.roh else "false")
+                sources(list(rule.source)) if key == "source" else ("true" if rule.roh else "false")
                 for rule in rules
             ]
             columns.append(cells.by_rule(per_rule))

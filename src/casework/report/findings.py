@@ -284,7 +284,10 @@ class FindingsJson:
         fields = ",".join(f"{inner}{json_text(key)}: {{}}" for key in keys)
         template = "{{" + fields + item + "}}"
         columns = record_columns(
-            table, keys, lambda value: json_text(value, inner), evidence=EvidenceJson(inner).of
+            table,
+            keys,
+            sources=lambda listed: json_text(listed, inner),
+            evidence=EvidenceJson(inner).of,
         )
         texts = map(template.format, *columns)
         put = self._spool.write
