@@ -219,7 +219,7 @@ class _Scrubber:
     def pattern(self) -> re.Pattern[str]:
         """Every reference where it stands alone in a text, the longest first: compiled
         when a text is first scrubbed (a table without words has none). What :meth:`text`
-        replaces; it scans instead when every reference has the model's form."""
+        replaces, matching it or, for many references, scanning (:attr:`scans`)."""
         alternatives = "|".join(
             re.escape(ref) for ref in sorted(self.mapping, key=len, reverse=True)
         )
@@ -287,7 +287,7 @@ class _Scrubber:
     def finding(self, finding: Finding) -> Finding:
         return attrs.evolve(
             finding,
-            case_ref=self.mapping.get(finding.case_ref, finding.case_ref),
+            case_ref=self.reference(finding.case_ref),
             reason=self.text(finding.reason),
             evidence=tuple(_scrub_evidence(item, self.text) for item in finding.evidence),
         )
