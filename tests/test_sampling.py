@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 from collections import Counter
@@ -20,11 +21,13 @@ from casework.cli import main
 from casework.report import sample_report
 from casework.sampling import (
     CaseSample,
+    SampleFacts,
     SampleType,
     case_types,
     ineligibility,
     managed_since,
     offender_manager,
+    sample_facts,
 )
 from casework.testing import make_case
 from casework.testing.synthetic import generate_records
@@ -324,6 +327,45 @@ def test_two_cases_with_one_reference_are_refused() -> None:
         sample_cases([build(1), build(1, ppo=True)], as_of=AS_OF)
 
 
+def test_the_facts_of_a_case_are_what_the_draw_reads() -> None:
+    eligible = build(1, roh="very_high", ppo=True, manager="OM-7", ethnicity=None)
+    facts = sample_facts(eligible, AS_OF)
+    assert facts == SampleFacts(
+        "S-0001",
+        None,
+        case_types(eligible, AS_OF),
+        frozenset({SampleType.BME}),  # (no REM code: unknown)
+        "OM-7",
+    )
+    assert SampleType.HIGH_ROH in facts.types
+    ended = build(2, ended=True, ppo=True)
+    assert sample_facts(ended, AS_OF) == SampleFacts("S-0002", "ended")
+    assert sample_facts(build(3, days=400), AS_OF, managed_months=(5, 20)).ineligible is None
+
+
+def test_a_caseload_read_once_gives_the_same_sample_without_its_cases() -> None:
+    """The cases are read once (a generator) and only their facts kept: with
+    ``keep_cases=False`` the sample is the same, entry for entry, without the cases."""
+    cases = [
+        build(n, kind=KINDS[n % 4], roh="high" if n % 6 == 0 else "low", ppo=n % 7 == 0,
+              manager=f"OM-{n % 5}", ended=n % 11 == 0, days=150 + n % 90)
+        for n in range(1, 200)
+    ]  # fmt: skip
+    options: dict[str, Any] = {"as_of": AS_OF, "size": 20, "seed": 4, "per_manager": 5}
+    kept = sample_cases(cases, **options)
+    streamed = sample_cases(
+        (case for case in reversed(cases)), keep_cases=False, check_references=False, **options
+    )
+    assert streamed.cases == ()
+    assert kept.cases
+    assert streamed.references == kept.references
+    for field in ("entries", "displaced", "composition", "unmet", "notes", "ineligible"):
+        assert getattr(streamed, field) == getattr(kept, field), field
+    assert (streamed.population, streamed.eligible) == (kept.population, kept.eligible)
+    with pytest.raises(ValueError, match="drawn without its cases"):
+        streamed.save_cases(io.StringIO(), format="json")
+
+
 # ---------------------------------------------------------------- properties
 
 
@@ -494,6 +536,43 @@ def test_casework_sample_draws_from_an_area_caseload_and_the_sample_scores(
     assert scored.returncode == 0, scored.stderr
     card = json.loads(scored.stdout)
     assert card["records"]["accepted"] == report["sampled"]
+
+
+def test_casework_sample_streams_the_file_and_writes_the_cases_drawn(tmp_path: Path) -> None:
+    """``casework sample`` reads the file a chunk at a time, keeping each case's facts, and
+    reads it again for the cases drawn: the same sample and the same case file as
+    :func:`sample_cases` of the whole file, rejected records counted (exit 1)."""
+    records = generate_records("caseload", seed=5, size=2500)
+    lines = [json.dumps(record) for record in records]
+    lines.insert(700, '{"reference": "BROKEN"}')
+    (tmp_path / "caseload.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "sample", str(tmp_path / "caseload.jsonl"), "--seed", "9", "--per-manager", "4",
+            "--cases", str(tmp_path / "drawn.jsonl"), "-f", "json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    assert "1 rejected" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["records"] == {"read": 2501, "accepted": 2500, "rejected": 1}
+    loaded = load_cases(tmp_path / "caseload.jsonl")
+    whole = sample_cases(loaded.cases, as_of=loaded.cases[0].as_of, seed=9, per_manager=4)
+    assert report["cases"] == [entry.to_dict() for entry in whole.entries]
+    assert report["population"] == whole.population == 2500
+    assert tuple(load_cases(tmp_path / "drawn.jsonl").cases) == whole.cases
+
+
+def test_casework_sample_asks_for_a_date_when_the_cases_differ(tmp_path: Path) -> None:
+    records = generate_records("caseload", seed=5, size=3)
+    records[2]["as_of"] = "2008-06-30"
+    path = tmp_path / "caseload.jsonl"
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sample", str(path)])
+    assert result.exit_code == 2
+    assert "more than one date" in result.stderr
+    assert "--as-of" in result.stderr
 
 
 def test_casework_sample_is_the_same_for_the_same_seed(tmp_path: Path) -> None:

@@ -2020,9 +2020,19 @@ def sample(
         raise click.BadParameter(
             "a case file is written as .json, .jsonl or .yaml", param_hint="'--cases'"
         )
-    result, day = _read_cases(file, as_of)
+    from casework.io import dump_cases
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
+
+    # Read a chunk at a time: each case's facts kept (SampleFacts), not the case; the
+    # cases drawn read again from the file for --cases.
+    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    chunks = _streamed_columns(reading, DEFAULT_CHUNK)
+    first = next(chunks, None)  # (the cases' own date, when --as-of is not given)
+    day = as_of if as_of is not None else _assessed(reading)
+    if as_of is None:
+        _check_covered(day)
     drawn = sample_cases(
-        result.cases,
+        _chunked_cases(itertools.chain([] if first is None else [first], chunks)),
         as_of=day,
         size=size,
         max_size=max_size,
@@ -2032,10 +2042,14 @@ def sample(
         managed_from=managed_from,
         per_manager=per_manager,
         stratify=stratify,
+        keep_cases=False,
+        check_references=False,  # (the reader rejects a repeated reference)
     )
+    _warn_rejected(file, reading)
     if cases_file is not None:
+        drawn_cases = _cases_named(file, as_of, drawn.references)
         try:
-            count = drawn.save_cases(cases_file)
+            count = dump_cases(drawn_cases, cases_file)
         except OSError as exc:
             raise click.ClickException(f"cannot write {cases_file.name}: {exc.strerror}") from None
         click.echo(f"Wrote {count} cases to {cases_file}", err=True)
@@ -2043,8 +2057,33 @@ def sample(
         html = (format_ or (format_for_path(output) if output else "text")) == "html"
     except ValueError:
         html = False  # _emit reports the bad suffix
-    _emit(sample_report(drawn, source=file.name, load=result, chart=html), format_, output)
-    sys.exit(EXIT_OK if result.ok else EXIT_INPUT)
+    _emit(sample_report(drawn, source=file.name, load=reading, chart=html), format_, output)
+    sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
+
+
+def _chunked_cases(chunks: Iterable[CaseColumns]) -> Iterator[Case]:
+    """Each accepted case of chunks of columns, in file order (each made as it is asked
+    for, and let go with its chunk)."""
+    for columns in chunks:
+        cases = columns.cases
+        for index in range(len(cases)):
+            yield cases[index]
+
+
+def _cases_named(file: Path, as_of: dt.date | None, references: Sequence[str]) -> list[Case]:
+    """The accepted cases of FILE with these references, in their order: FILE read again
+    a chunk at a time, as it was read first (only the cases named made objects)."""
+    from casework.stream import DEFAULT_CHUNK, StreamedRead
+
+    wanted = set(references)
+    found: dict[str, Case] = {}
+    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    for columns in _streamed_columns(reading, DEFAULT_CHUNK):
+        cases = columns.cases
+        for index, reference in enumerate(columns.references):
+            if reference in wanted:
+                found[reference] = cases[index]
+    return [found[reference] for reference in references]
 
 
 @main.command(epilog=_EXIT_CODES)

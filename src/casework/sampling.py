@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import itertools
 import os
 import random
 from collections import Counter
@@ -71,6 +70,7 @@ __all__ = [
     "Displacement",
     "Ineligibility",
     "ManagedFrom",
+    "SampleFacts",
     "SampleType",
     "SampledCase",
     "TypeComposition",
@@ -80,6 +80,7 @@ __all__ = [
     "managed_since",
     "offender_manager",
     "sample_cases",
+    "sample_facts",
 ]
 
 
@@ -275,6 +276,47 @@ def _unknown_types(case: Case, as_of: dt.date, bme_prefixes: frozenset[str]) -> 
     return unknown
 
 
+@attrs.frozen
+class SampleFacts:
+    """What the draw reads of one case on ``as_of`` (:func:`sample_facts`): whether it
+    is eligible and, if it is, the types it counts for, the types its record cannot
+    decide and its offender manager. A draw keeps these, not the cases."""
+
+    reference: str
+    ineligible: Ineligibility | None = None
+    """Why the case cannot be sampled (``None``: it is eligible)."""
+    types: frozenset[SampleType] = frozenset()
+    """Every type an eligible case counts for (:func:`case_types`)."""
+    unknown: frozenset[SampleType] = frozenset()
+    """Types an eligible case's record cannot decide (no RoH level, no usable REM code)."""
+    offender_manager: str | None = None
+    """Staff id of an eligible case's offender manager on as_of, if recorded."""
+
+
+def sample_facts(
+    case: Case,
+    as_of: dt.date,
+    *,
+    managed_months: tuple[int, int] = DEFAULT_MANAGED_MONTHS,
+    managed_from: ManagedFrom = "start",
+    bme_prefixes: Iterable[str] = DEFAULT_BME_PREFIXES,
+) -> SampleFacts:
+    """The facts of ``case`` the draw reads (:class:`SampleFacts`): its
+    :func:`ineligibility` and, for an eligible case, its :func:`case_types`, the types
+    its record cannot decide and its :func:`offender_manager`."""
+    why = ineligibility(case, as_of, managed_months=managed_months, managed_from=managed_from)
+    if why is not None:
+        return SampleFacts(case.reference, why)
+    prefixes = frozenset(prefix.upper() for prefix in bme_prefixes)
+    return SampleFacts(
+        case.reference,
+        None,
+        case_types(case, as_of, bme_prefixes=prefixes),
+        frozenset(_unknown_types(case, as_of, prefixes)),
+        offender_manager(case, as_of),
+    )
+
+
 # ---------------------------------------------------------------- result
 
 
@@ -417,7 +459,8 @@ class CaseSample:
     eligible: int
     """Eligible cases."""
     cases: tuple[Case, ...]
-    """The sample, in reference order: write it with :func:`casework.dump_cases`."""
+    """The sample, in reference order: write it with :func:`casework.dump_cases`. Empty
+    for a sample drawn with ``keep_cases=False`` (:attr:`references` name its cases)."""
     entries: tuple[SampledCase, ...]
     """How each case in :attr:`cases` was chosen (same order)."""
     displaced: tuple[Displacement, ...]
@@ -449,9 +492,15 @@ class CaseSample:
         """Write the sampled cases as a case file (for ``casework score``); returns the count.
 
         The format comes from the suffix (``.json``, ``.jsonl``, ``.yaml``) unless given.
+        ``ValueError`` for a sample drawn without its cases (``keep_cases=False``).
         """
         from casework.io import dump_cases  # noqa: PLC0415 (the model: imported when used)
 
+        if len(self.cases) != len(self.entries):
+            raise ValueError(
+                "this sample was drawn without its cases (keep_cases=False): pick the cases "
+                "its references name from the caseload"
+            )
         return dump_cases(self.cases, destination, format=format)
 
     def to_dict(self) -> dict[str, Any]:
@@ -595,23 +644,6 @@ class _Draw:
         ]
 
 
-def _split_eligible(
-    ordered: Sequence[Case],
-    as_of: dt.date,
-    window: tuple[int, int],
-    managed_from: ManagedFrom,
-) -> tuple[list[Case], Counter[str]]:
-    ineligible: Counter[str] = Counter()
-    eligible: list[Case] = []
-    for case in ordered:
-        why = ineligibility(case, as_of, managed_months=window, managed_from=managed_from)
-        if why is None:
-            eligible.append(case)
-        else:
-            ineligible[why] += 1
-    return eligible, ineligible
-
-
 def sample_cases(
     cases: Iterable[Case],
     *,
@@ -625,8 +657,14 @@ def sample_cases(
     per_manager: int | None = None,
     stratify: bool = True,
     bme_prefixes: Iterable[str] = DEFAULT_BME_PREFIXES,
+    keep_cases: bool = True,
+    check_references: bool = True,
 ) -> CaseSample:
     """Draw an inspection's case sample from an area's caseload (004:951).
+
+    The cases are read once, in any order, and of each only its :class:`SampleFacts`
+    are kept (of an ineligible one, only the count): a caseload can be streamed, as
+    ``casework sample`` streams a case file.
 
     Args:
         cases: the caseload; references must be unique. Order does not matter.
@@ -643,6 +681,13 @@ def sample_cases(
         stratify: draw in proportion to the eligible community orders, licences and
             custody cases (``False``: one simple random draw).
         bme_prefixes: REM code letters read as black and minority ethnic.
+        keep_cases: keep the eligible cases, so that the sample holds its own
+            (:attr:`CaseSample.cases`, :meth:`CaseSample.save_cases`). ``False`` keeps
+            none (memory holds the facts alone): the sample's ``cases`` are empty and its
+            :attr:`~CaseSample.references` name the cases drawn.
+        check_references: check that no two cases share a reference (every reference is
+            kept for it). ``False`` for cases a reader has checked already, such as those
+            of :func:`casework.read_column_chunks`, which rejects a repeated reference.
 
     Raises:
         ValueError: a bad option, or two cases sharing a reference.
@@ -653,32 +698,56 @@ def sample_cases(
     wanted = _minimums(minimums)
     prefixes = frozenset(p.upper() for p in bme_prefixes)
 
-    ordered = sorted(cases, key=lambda case: case.reference)
-    for before, after in itertools.pairwise(ordered):
-        if before.reference == after.reference:
-            raise ValueError(f"case reference {before.reference!r} is used by more than one case")
-    eligible, ineligible = _split_eligible(ordered, as_of, window, managed_from)
+    read = 0
+    seen: set[str] = set()
+    ineligible: Counter[str] = Counter()
+    eligible: list[SampleFacts] = []
+    kept: dict[str, Case] = {}
+    shared: dict[frozenset[SampleType], frozenset[SampleType]] = {}  # (each set held once)
+    for case in cases:
+        read += 1
+        if check_references:
+            if case.reference in seen:
+                raise ValueError(f"case reference {case.reference!r} is used by more than one case")
+            seen.add(case.reference)
+        facts = sample_facts(
+            case, as_of, managed_months=window, managed_from=managed_from, bme_prefixes=prefixes
+        )
+        if facts.ineligible is not None:
+            ineligible[facts.ineligible] += 1
+            continue
+        eligible.append(
+            attrs.evolve(
+                facts,
+                types=shared.setdefault(facts.types, facts.types),
+                unknown=shared.setdefault(facts.unknown, facts.unknown),
+            )
+        )
+        if keep_cases:
+            kept[case.reference] = case
+    eligible.sort(key=lambda facts: facts.reference)
+    references = [facts.reference for facts in eligible]
     draw = _Draw(
-        types={c.reference: case_types(c, as_of, bme_prefixes=prefixes) for c in eligible},
-        managers={c.reference: offender_manager(c, as_of) for c in eligible},
+        types={facts.reference: facts.types for facts in eligible},
+        managers={facts.reference: facts.offender_manager for facts in eligible},
         per_manager=per_manager,
         max_size=chosen_max,
         rng=random.Random(seed),
     )
     population: Counter[SampleType] = Counter()
     unknown: Counter[SampleType] = Counter()
-    for case in eligible:
-        population.update(draw.types[case.reference])
-        unknown.update(_unknown_types(case, as_of, prefixes))
+    for facts in eligible:
+        population.update(facts.types)
+        unknown.update(facts.unknown)
 
-    order = [case.reference for case in eligible]
+    order = list(references)
     draw.rng.shuffle(order)
     skipped = _random_draw(draw, order, size, stratify)
     random_counts = Counter(draw.type_counts)
     draw.targets = {t: min(n, population[t]) for t, n in wanted.items()}
     unmet: list[UnmetMinimum] = []
     for kind, minimum in wanted.items():
-        problem = _top_up(draw, kind, eligible)
+        problem = _top_up(draw, kind, references)
         achieved = draw.type_counts[kind]
         if achieved < minimum:
             reason, explanation = problem or (
@@ -688,7 +757,6 @@ def sample_cases(
             unmet.append(UnmetMinimum(kind, minimum, achieved, reason, explanation))
 
     entries = tuple(draw.chosen[ref] for ref in sorted(draw.chosen))
-    by_ref = {case.reference: case for case in eligible}
     return CaseSample(
         as_of=as_of,
         seed=seed,
@@ -699,10 +767,10 @@ def sample_cases(
         minimums=MappingProxyType(wanted),
         per_manager=per_manager,
         stratify=stratify,
-        population=len(ordered),
+        population=read,
         ineligible=MappingProxyType(dict(sorted(ineligible.items()))),
         eligible=len(eligible),
-        cases=tuple(by_ref[entry.reference] for entry in entries),
+        cases=tuple(kept[entry.reference] for entry in entries) if keep_cases else (),
         entries=entries,
         displaced=tuple(draw.displaced),
         composition=tuple(
@@ -785,19 +853,16 @@ def _group_of(found: frozenset[SampleType]) -> SampleType:
 
 
 def _top_up(
-    draw: _Draw, kind: SampleType, eligible: Sequence[Case]
+    draw: _Draw, kind: SampleType, eligible: Sequence[str]
 ) -> tuple[UnmetReason, str] | None:
-    """Add cases of ``kind`` until its target is met; why it cannot be, if so.
+    """Add cases of ``kind`` (from the ``eligible`` references, in reference order) until
+    its target is met; why it cannot be, if so.
 
     A case whose offender manager is at the cap can still come in by displacing a random
     case of the same offender manager that no minimum needs.
     """
     while draw.type_counts[kind] < draw.targets[kind]:
-        outside = [
-            c.reference
-            for c in eligible
-            if kind in draw.types[c.reference] and c.reference not in draw.chosen
-        ]
+        outside = [ref for ref in eligible if kind in draw.types[ref] and ref not in draw.chosen]
         spare = draw.spare()
         swappable = {draw.managers[ref] for ref in spare}
         candidates = [ref for ref in outside if draw.fits(ref) or draw.managers[ref] in swappable]

@@ -25,6 +25,8 @@ from casework.text import long_date, plural
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
+    from casework.stream import StreamedRead
+
 __all__ = ["SAMPLE_COLUMNS", "composition_chart", "composition_figure", "sample_report"]
 
 CHART_CAPTION = "Share of each type: eligible population and sample (%)"
@@ -218,7 +220,7 @@ def sample_report(
     sample: CaseSample,
     *,
     source: str | None = None,
-    load: LoadResult | None = None,
+    load: LoadResult | StreamedRead | None = None,
     chart: bool = False,
 ) -> Report:
     """A report of a drawn sample: method, eligibility, composition, adjustments, cases.
