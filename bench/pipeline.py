@@ -36,8 +36,8 @@ kept under ``bench/.data/``), then measures, on that file:
   per rule, then the cases not met or that cannot be assessed) and as Parquet, in one
   process and with ``--jobs 2``, Parquet of the findings not met alone (``--outcome
   not_met``: only those put in words), ``targets``, ``score``, ``diff`` of
-  ``national-standards-2007`` and the example overlay ``tier4-ten-days.toml``), each in
-  its own process:
+  ``national-standards-2007`` and the example overlay ``tier4-ten-days.toml``, and
+  ``sample`` with ``--cases``), each in its own process:
   wall time and
   peak resident memory (from ``wait4``: with ``--jobs``, the largest of the processes,
   not their sum), so commands are measured as a user runs them. ``--interleaved``
@@ -238,6 +238,10 @@ def commands(path: Path, out: Path, as_of: dt.date = AS_OF) -> dict[str, list[st
         "diff": [
             *cw, "diff", str(path), "-b", "national-standards-2007", "-v", str(TIER4_TEN_DAYS),
             "--as-of", day, "-f", "csv", "-o", str(out / "d.csv"),
+        ],
+        "sample": [
+            *cw, "sample", str(path), "--as-of", day, "--cases", str(out / "drawn.jsonl"),
+            "-f", "json", "-o", str(out / "sample.json"),
         ],
     }  # fmt: skip
 

@@ -28,6 +28,7 @@ from casework.sampling import (
     managed_since,
     offender_manager,
     sample_facts,
+    sample_from_facts,
 )
 from casework.testing import make_case
 from casework.testing.synthetic import generate_records
@@ -343,27 +344,28 @@ def test_the_facts_of_a_case_are_what_the_draw_reads() -> None:
     assert sample_facts(build(3, days=400), AS_OF, managed_months=(5, 20)).ineligible is None
 
 
-def test_a_caseload_read_once_gives_the_same_sample_without_its_cases() -> None:
-    """The cases are read once (a generator) and only their facts kept: with
-    ``keep_cases=False`` the sample is the same, entry for entry, without the cases."""
+def test_a_sample_drawn_from_the_facts_is_the_sample_of_the_cases() -> None:
+    """:func:`sample_from_facts` of the cases' facts (in any order, read once) gives the
+    sample :func:`sample_cases` gives, entry for entry, without the cases."""
     cases = [
         build(n, kind=KINDS[n % 4], roh="high" if n % 6 == 0 else "low", ppo=n % 7 == 0,
               manager=f"OM-{n % 5}", ended=n % 11 == 0, days=150 + n % 90)
         for n in range(1, 200)
     ]  # fmt: skip
     options: dict[str, Any] = {"as_of": AS_OF, "size": 20, "seed": 4, "per_manager": 5}
-    kept = sample_cases(cases, **options)
-    streamed = sample_cases(
-        (case for case in reversed(cases)), keep_cases=False, check_references=False, **options
-    )
-    assert streamed.cases == ()
+    kept = sample_cases((case for case in cases), **options)
+    drawn = sample_from_facts((sample_facts(case, AS_OF) for case in reversed(cases)), **options)
+    assert drawn.cases == ()
     assert kept.cases
-    assert streamed.references == kept.references
+    assert drawn.references == kept.references
     for field in ("entries", "displaced", "composition", "unmet", "notes", "ineligible"):
-        assert getattr(streamed, field) == getattr(kept, field), field
-    assert (streamed.population, streamed.eligible) == (kept.population, kept.eligible)
-    with pytest.raises(ValueError, match="drawn without its cases"):
-        streamed.save_cases(io.StringIO(), format="json")
+        assert getattr(drawn, field) == getattr(kept, field), field
+    assert (drawn.population, drawn.eligible) == (kept.population, kept.eligible)
+    with pytest.raises(ValueError, match="without the cases"):
+        drawn.save_cases(io.StringIO(), format="json")
+    twice = [sample_facts(build(1), AS_OF), sample_facts(build(1, ppo=True), AS_OF)]
+    with pytest.raises(ValueError, match="more than one case"):
+        sample_from_facts(twice, as_of=AS_OF)
 
 
 # ---------------------------------------------------------------- properties

@@ -42,7 +42,6 @@ from casework.sampling import (
     DEFAULT_SIZE,
     ManagedFrom,
     SampleType,
-    sample_cases,
 )
 from casework.text import one_line
 
@@ -2020,19 +2019,28 @@ def sample(
         raise click.BadParameter(
             "a case file is written as .json, .jsonl or .yaml", param_hint="'--cases'"
         )
+    from casework.columnar.sampling import chunk_sample_facts
     from casework.io import dump_cases
+    from casework.sampling import sample_from_facts
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
-    # Read a chunk at a time: each case's facts kept (SampleFacts), not the case; the
-    # cases drawn read again from the file for --cases.
+    # Read a chunk at a time: each case's facts worked out on columns (SampleFacts), no
+    # case made; the cases drawn read again from the file for --cases.
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
     chunks = _streamed_columns(reading, DEFAULT_CHUNK)
     first = next(chunks, None)  # (the cases' own date, when --as-of is not given)
     day = as_of if as_of is not None else _assessed(reading)
     if as_of is None:
         _check_covered(day)
-    drawn = sample_cases(
-        _chunked_cases(itertools.chain([] if first is None else [first], chunks)),
+    facts = (
+        found
+        for columns in itertools.chain([] if first is None else [first], chunks)
+        for found in chunk_sample_facts(
+            columns, day, managed_months=managed_months, managed_from=managed_from
+        )
+    )
+    drawn = sample_from_facts(
+        facts,
         as_of=day,
         size=size,
         max_size=max_size,
@@ -2042,8 +2050,6 @@ def sample(
         managed_from=managed_from,
         per_manager=per_manager,
         stratify=stratify,
-        keep_cases=False,
-        check_references=False,  # (the reader rejects a repeated reference)
     )
     _warn_rejected(file, reading)
     if cases_file is not None:
@@ -2059,15 +2065,6 @@ def sample(
         html = False  # _emit reports the bad suffix
     _emit(sample_report(drawn, source=file.name, load=reading, chart=html), format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
-
-
-def _chunked_cases(chunks: Iterable[CaseColumns]) -> Iterator[Case]:
-    """Each accepted case of chunks of columns, in file order (each made as it is asked
-    for, and let go with its chunk)."""
-    for columns in chunks:
-        cases = columns.cases
-        for index in range(len(cases)):
-            yield cases[index]
 
 
 def _cases_named(file: Path, as_of: dt.date | None, references: Sequence[str]) -> list[Case]:

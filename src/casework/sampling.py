@@ -42,10 +42,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import os
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, Final, Literal
@@ -79,8 +80,11 @@ __all__ = [
     "ineligibility",
     "managed_since",
     "offender_manager",
+    "reads_as_bme",
     "sample_cases",
     "sample_facts",
+    "sample_from_facts",
+    "sentence_group",
 ]
 
 
@@ -229,17 +233,24 @@ def offender_manager(case: Case, as_of: dt.date) -> str | None:
     return max(current, key=lambda a: (a.start, a.staff)).staff
 
 
-def _bme(case: Case, prefixes: frozenset[str]) -> bool | None:
-    code = (case.offender.ethnicity_code or "").strip().upper()
-    if code[:1] in prefixes:
+def reads_as_bme(code: str | None, prefixes: frozenset[str] = DEFAULT_BME_PREFIXES) -> bool | None:
+    """Whether a REM code reads as black and minority ethnic: ``True`` for a code starting
+    with one of ``prefixes`` (upper case), ``False`` for a White (``W``) code, ``None``
+    when the code cannot say (none, or "not stated")."""
+    text = (code or "").strip().upper()
+    if text[:1] in prefixes:
         return True
-    if code.startswith("W"):
+    if text.startswith("W"):
         return False
     return None
 
 
-def _sentence_group(case: Case) -> SampleType:
-    kind = case.sentence.kind
+def _bme(case: Case, prefixes: frozenset[str]) -> bool | None:
+    return reads_as_bme(case.offender.ethnicity_code, prefixes)
+
+
+def sentence_group(kind: SentenceKind) -> SampleType:
+    """The sentence group of a sentence kind: licence, custody, or else community."""
     if kind is SentenceKind.LICENCE:
         return SampleType.LICENCE
     if kind is SentenceKind.CUSTODY:
@@ -251,7 +262,7 @@ def case_types(
     case: Case, as_of: dt.date, *, bme_prefixes: frozenset[str] = DEFAULT_BME_PREFIXES
 ) -> frozenset[SampleType]:
     """The types ``case`` counts for on ``as_of`` (one sentence group, and any named types)."""
-    found = {_sentence_group(case)}
+    found = {sentence_group(case.sentence.kind)}
     level = case.roh_level_on(as_of)
     if level is not None and level.at_least(RohLevel.HIGH):
         found.add(SampleType.HIGH_ROH)
@@ -460,7 +471,8 @@ class CaseSample:
     """Eligible cases."""
     cases: tuple[Case, ...]
     """The sample, in reference order: write it with :func:`casework.dump_cases`. Empty
-    for a sample drawn with ``keep_cases=False`` (:attr:`references` name its cases)."""
+    for a sample drawn from facts (:func:`sample_from_facts`; :attr:`references` name its
+    cases)."""
     entries: tuple[SampledCase, ...]
     """How each case in :attr:`cases` was chosen (same order)."""
     displaced: tuple[Displacement, ...]
@@ -492,14 +504,14 @@ class CaseSample:
         """Write the sampled cases as a case file (for ``casework score``); returns the count.
 
         The format comes from the suffix (``.json``, ``.jsonl``, ``.yaml``) unless given.
-        ``ValueError`` for a sample drawn without its cases (``keep_cases=False``).
+        ``ValueError`` for a sample drawn without its cases (:func:`sample_from_facts`).
         """
         from casework.io import dump_cases  # noqa: PLC0415 (the model: imported when used)
 
         if len(self.cases) != len(self.entries):
             raise ValueError(
-                "this sample was drawn without its cases (keep_cases=False): pick the cases "
-                "its references name from the caseload"
+                "this sample was drawn from the cases' facts, without the cases: pick the "
+                "cases its references name from the caseload"
             )
         return dump_cases(self.cases, destination, format=format)
 
@@ -657,14 +669,12 @@ def sample_cases(
     per_manager: int | None = None,
     stratify: bool = True,
     bme_prefixes: Iterable[str] = DEFAULT_BME_PREFIXES,
-    keep_cases: bool = True,
-    check_references: bool = True,
 ) -> CaseSample:
     """Draw an inspection's case sample from an area's caseload (004:951).
 
-    The cases are read once, in any order, and of each only its :class:`SampleFacts`
-    are kept (of an ineligible one, only the count): a caseload can be streamed, as
-    ``casework sample`` streams a case file.
+    The cases are read once, in any order (a generator will do): of each, its
+    :class:`SampleFacts` are kept, and the case itself if it is eligible.
+    :func:`sample_from_facts` draws from the facts alone (a caseload too large to hold).
 
     Args:
         cases: the caseload; references must be unique. Order does not matter.
@@ -681,64 +691,105 @@ def sample_cases(
         stratify: draw in proportion to the eligible community orders, licences and
             custody cases (``False``: one simple random draw).
         bme_prefixes: REM code letters read as black and minority ethnic.
-        keep_cases: keep the eligible cases, so that the sample holds its own
-            (:attr:`CaseSample.cases`, :meth:`CaseSample.save_cases`). ``False`` keeps
-            none (memory holds the facts alone): the sample's ``cases`` are empty and its
-            :attr:`~CaseSample.references` name the cases drawn.
-        check_references: check that no two cases share a reference (every reference is
-            kept for it). ``False`` for cases a reader has checked already, such as those
-            of :func:`casework.read_column_chunks`, which rejects a repeated reference.
 
     Raises:
         ValueError: a bad option, or two cases sharing a reference.
+    """
+    window = (int(managed_months[0]), int(managed_months[1]))
+    prefixes = frozenset(p.upper() for p in bme_prefixes)
+    kept: dict[str, Case] = {}
+
+    def facts() -> Iterator[SampleFacts]:
+        seen: set[str] = set()
+        for case in cases:
+            if case.reference in seen:
+                raise ValueError(f"case reference {case.reference!r} is used by more than one case")
+            seen.add(case.reference)
+            found = sample_facts(
+                case, as_of, managed_months=window, managed_from=managed_from, bme_prefixes=prefixes
+            )
+            if found.ineligible is None:
+                kept[case.reference] = case
+            yield found
+
+    drawn = sample_from_facts(
+        facts(),
+        as_of=as_of,
+        size=size,
+        max_size=max_size,
+        minimums=minimums,
+        seed=seed,
+        managed_months=window,
+        managed_from=managed_from,
+        per_manager=per_manager,
+        stratify=stratify,
+    )
+    return attrs.evolve(drawn, cases=tuple(kept[entry.reference] for entry in drawn.entries))
+
+
+def sample_from_facts(
+    facts: Iterable[SampleFacts],
+    *,
+    as_of: dt.date,
+    size: int = DEFAULT_SIZE,
+    max_size: int | None = None,
+    minimums: Mapping[SampleType, int] | Mapping[str, int] | None = None,
+    seed: int = 0,
+    managed_months: tuple[int, int] = DEFAULT_MANAGED_MONTHS,
+    managed_from: ManagedFrom = "start",
+    per_manager: int | None = None,
+    stratify: bool = True,
+) -> CaseSample:
+    """:func:`sample_cases` from the facts of a caseload, one :class:`SampleFacts` per
+    case (:func:`sample_facts` of each, or
+    :func:`casework.columnar.sampling.chunk_sample_facts` of each chunk of a file), read
+    as of ``as_of`` with these ``managed_months`` and ``managed_from``, which the sample
+    records. The same facts, options and seed give the sample :func:`sample_cases` gives
+    of the cases, without them: its :attr:`~CaseSample.cases` are empty and its
+    :attr:`~CaseSample.references` name the cases drawn. Memory holds the eligible cases'
+    facts and a count of the others.
+
+    Raises:
+        ValueError: a bad option, or two eligible cases sharing a reference.
     """
     chosen_max = max_size if max_size is not None else max(size, DEFAULT_MAX_SIZE)
     window = (int(managed_months[0]), int(managed_months[1]))
     _check_options(size, chosen_max, window, per_manager)
     wanted = _minimums(minimums)
-    prefixes = frozenset(p.upper() for p in bme_prefixes)
 
     read = 0
-    seen: set[str] = set()
     ineligible: Counter[str] = Counter()
     eligible: list[SampleFacts] = []
-    kept: dict[str, Case] = {}
     shared: dict[frozenset[SampleType], frozenset[SampleType]] = {}  # (each set held once)
-    for case in cases:
+    for found in facts:
         read += 1
-        if check_references:
-            if case.reference in seen:
-                raise ValueError(f"case reference {case.reference!r} is used by more than one case")
-            seen.add(case.reference)
-        facts = sample_facts(
-            case, as_of, managed_months=window, managed_from=managed_from, bme_prefixes=prefixes
-        )
-        if facts.ineligible is not None:
-            ineligible[facts.ineligible] += 1
+        if found.ineligible is not None:
+            ineligible[found.ineligible] += 1
             continue
         eligible.append(
             attrs.evolve(
-                facts,
-                types=shared.setdefault(facts.types, facts.types),
-                unknown=shared.setdefault(facts.unknown, facts.unknown),
+                found,
+                types=shared.setdefault(found.types, found.types),
+                unknown=shared.setdefault(found.unknown, found.unknown),
             )
         )
-        if keep_cases:
-            kept[case.reference] = case
-    eligible.sort(key=lambda facts: facts.reference)
-    references = [facts.reference for facts in eligible]
+    eligible.sort(key=lambda found: found.reference)
+    references = [found.reference for found in eligible]
+    for before, after in itertools.pairwise(references):
+        if before == after:
+            raise ValueError(f"case reference {before!r} is used by more than one case")
     draw = _Draw(
-        types={facts.reference: facts.types for facts in eligible},
-        managers={facts.reference: facts.offender_manager for facts in eligible},
+        types={found.reference: found.types for found in eligible},
+        managers={found.reference: found.offender_manager for found in eligible},
         per_manager=per_manager,
         max_size=chosen_max,
         rng=random.Random(seed),
     )
     population: Counter[SampleType] = Counter()
     unknown: Counter[SampleType] = Counter()
-    for facts in eligible:
-        population.update(facts.types)
-        unknown.update(facts.unknown)
+    for found in eligible:
+        population.update(found.types)
+        unknown.update(found.unknown)
 
     order = list(references)
     draw.rng.shuffle(order)
@@ -756,7 +807,6 @@ def sample_cases(
             )
             unmet.append(UnmetMinimum(kind, minimum, achieved, reason, explanation))
 
-    entries = tuple(draw.chosen[ref] for ref in sorted(draw.chosen))
     return CaseSample(
         as_of=as_of,
         seed=seed,
@@ -770,8 +820,8 @@ def sample_cases(
         population=read,
         ineligible=MappingProxyType(dict(sorted(ineligible.items()))),
         eligible=len(eligible),
-        cases=tuple(kept[entry.reference] for entry in entries) if keep_cases else (),
-        entries=entries,
+        cases=(),
+        entries=tuple(draw.chosen[ref] for ref in sorted(draw.chosen)),
         displaced=tuple(draw.displaced),
         composition=tuple(
             TypeComposition(
