@@ -2531,7 +2531,7 @@ def diff(
             scores="scores", targets=None if target_set_ is None else ("targets", target_set_)
         ),
     )
-    _emit(report, format_, output)
+    _emit_streamed(report, format_, output)  # (the changes read back as they are written)
     sys.exit(EXIT_OK if load.ok else EXIT_INPUT)
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -43,9 +43,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 import numpy as np
 
-from casework._caserefs import PackedRefs
+from casework._caserefs import PackedRefs, _same
 from casework._display import arrow_table, html_summary
 from casework._seen import SeenReferences
+from casework._spill import Block, SpillFile
 from casework.calendar import WorkingCalendar
 from casework.intervals import Interval, IntervalOptions, difference_intervals
 from casework.model import Case
@@ -69,6 +70,7 @@ __all__ = [
     "QuestionClashError",
     "RuleSummary",
     "Scorer",
+    "SpilledChanges",
     "compare",
     "compare_columns",
     "inspection_figures",
@@ -304,6 +306,162 @@ def _side(finding: Finding | None) -> dict[str, Any] | None:
     }
 
 
+#: Changes a comparison made a chunk at a time holds in memory; past it, they go to a
+#: temporary file (:class:`SpilledChanges`).
+CHANGES_HELD = 4_096
+
+_Numbered = tuple[int, OutcomeChange]
+"""A change and its place among all the changes."""
+
+
+@attrs.frozen
+class _Group:
+    """Changes in a run of chunks, by question: in memory (``held``), or in the spill file
+    (``blocks``, one per question)."""
+
+    counts: Mapping[str, int]
+    held: Mapping[str, list[_Numbered]] | None = None
+    blocks: Mapping[str, Block] | None = None
+
+
+class _ChangeStore:
+    """The changes found so far (:meth:`add`), a question at a time, in memory up to
+    :data:`CHANGES_HELD`, then written a block per question to a temporary file."""
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.file: SpillFile | None = None
+        self._held: dict[str, list[_Numbered]] = {}
+        self._count = 0
+        self._held_count = 0
+
+    def add(self, change: OutcomeChange) -> None:
+        self._held.setdefault(change.key, []).append((self._count, change))
+        self._count += 1
+        self._held_count += 1
+        if self._held_count >= CHANGES_HELD:
+            self._write()
+
+    def _write(self) -> None:
+        if self.file is None:
+            self.file = SpillFile()
+        counts = {key: len(items) for key, items in self._held.items()}
+        blocks = {key: self.file.append(list(items)) for key, items in self._held.items()}
+        self.groups.append(_Group(counts, blocks=blocks))
+        self._held, self._held_count = {}, 0
+
+    def changes(self) -> SpilledChanges:
+        """Every change so far, in order (those held stay in memory)."""
+        if self._held:
+            counts = {key: len(items) for key, items in self._held.items()}
+            self.groups.append(_Group(counts, held=self._held))
+            self._held, self._held_count = {}, 0
+        return SpilledChanges(tuple(self.groups), self.file)
+
+
+class SpilledChanges(Sequence[OutcomeChange]):
+    """The changes of a comparison made a chunk at a time (:func:`compare_columns`), in
+    order (case by case, then question by question), kept :data:`CHANGES_HELD` at a time
+    in a temporary file, a block per question, and read back as they are asked for:
+    memory holds a block, not every change (each keeps both findings, about 5 KB).
+
+    A sequence like the tuple of them (it compares equal to it). :meth:`of_key` reads one
+    question's changes alone; :meth:`only` and :meth:`mapped` are views that keep some
+    questions and change each change as it is read (as
+    :func:`casework.report.select_questions` and
+    :func:`casework.report.pseudonymise_comparison` do). The file is removed when no
+    view of it is left. Pickled, it is the tuple of its changes."""
+
+    __slots__ = ("_file", "_groups", "_keys", "_len", "_mapping")
+
+    def __init__(
+        self,
+        groups: tuple[_Group, ...],
+        file: SpillFile | None,
+        keys: frozenset[str] | None = None,
+        mapping: Callable[[OutcomeChange], OutcomeChange] | None = None,
+    ) -> None:
+        self._groups = groups
+        self._file = file
+        self._keys = keys
+        self._mapping = mapping
+        self._len = sum(
+            count
+            for group in groups
+            for key, count in group.counts.items()
+            if keys is None or key in keys
+        )
+
+    def _wanted(self, group: _Group) -> list[str]:
+        return [key for key in group.counts if self._keys is None or key in self._keys]
+
+    def _numbered(self, group: _Group, key: str) -> list[_Numbered]:
+        if group.held is not None:
+            return group.held[key]
+        assert group.blocks is not None
+        assert self._file is not None
+        items: list[_Numbered] = self._file.read(group.blocks[key])
+        return items
+
+    def _group(self, group: _Group) -> list[OutcomeChange]:
+        """A group's changes wanted, in order, as read."""
+        numbered = [item for key in self._wanted(group) for item in self._numbered(group, key)]
+        numbered.sort(key=lambda item: item[0])
+        mapping = self._mapping
+        if mapping is None:
+            return [change for _, change in numbered]
+        return [mapping(change) for _, change in numbered]
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[OutcomeChange]:
+        for group in self._groups:
+            if any(True for _ in self._wanted(group)):
+                yield from self._group(group)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        position = index + self._len if index < 0 else index
+        if not 0 <= position < self._len:
+            raise IndexError("change index out of range")
+        for group in self._groups:
+            count = sum(group.counts[key] for key in self._wanted(group))
+            if position < count:
+                return self._group(group)[position]
+            position -= count
+        raise IndexError("change index out of range")  # pragma: no cover (counted above)
+
+    def __eq__(self, other: object) -> bool:
+        return _same(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))
+
+    def __repr__(self) -> str:
+        return f"SpilledChanges({self._len} changes)"
+
+    def of_key(self, key: str) -> SpilledChanges:
+        """The changes to one question, in order."""
+        return self.only((key,))
+
+    def only(self, keys: Iterable[str]) -> SpilledChanges:
+        """The changes to these questions, in order (a view)."""
+        wanted = frozenset(keys)
+        kept = wanted if self._keys is None else wanted & self._keys
+        return SpilledChanges(self._groups, self._file, kept, self._mapping)
+
+    def mapped(self, change: Callable[[OutcomeChange], OutcomeChange]) -> SpilledChanges:
+        """The changes, each given to ``change`` as it is read (a view); ``change`` must keep
+        each change's question."""
+        first = self._mapping
+        mapping = change if first is None else lambda item: change(first(item))
+        return SpilledChanges(self._groups, self._file, self._keys, mapping)
+
+
 @attrs.frozen
 class RuleSummary:
     """Counts for one question: outcomes under each rule set and the changes between them.
@@ -426,8 +584,10 @@ class Comparison:
     cases: Sequence[str]
     """References of the cases compared, in order (a compact sequence that compares
     equal to the tuple of them)."""
-    changes: tuple[OutcomeChange, ...]
-    """Every (case, question) whose outcome differs, in case order then question order."""
+    changes: Sequence[OutcomeChange]
+    """Every (case, question) whose outcome differs, in case order then question order: a
+    tuple, or from :func:`compare_columns` a :class:`SpilledChanges` (read from a
+    temporary file as it is iterated; equal to the tuple)."""
     rules: tuple[RuleSummary, ...]
     """One summary per question asked by either rule set."""
     figures: tuple[FigureChange, ...] = ()
@@ -547,8 +707,12 @@ class Comparison:
         """:meth:`to_pandas` as a ``pyarrow.Table`` (``pip install "casework[arrow]"``)."""
         return arrow_table(self.to_pandas)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready form (stable field names)."""
+    def to_dict(self, *, changes: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
+        """Plain JSON-ready form (stable field names). ``changes``: the list of changes to
+        hold (a sequence read as it is written: :func:`casework.report.comparison_report`
+        gives one), instead of the list of each change's ``to_dict()``."""
+        if changes is None:
+            changes = [change.to_dict() for change in self.changes]
         return {
             "baseline": self.baseline,
             "variant": self.variant,
@@ -557,7 +721,7 @@ class Comparison:
             "cases": len(self.cases),
             "changed_cases": list(self.changed_cases()),
             "questions": [summary.to_dict() for summary in self.rules],
-            "changes": [change.to_dict() for change in self.changes],
+            "changes": changes,
             "figures": [figure.to_dict() for figure in self.figures],
         }
 
@@ -751,6 +915,7 @@ def compare_columns(
     scores (:func:`inspection_figures`) need every finding, so :func:`compare` them.
     """
     tally = _Tally.start(resolve_ruleset(baseline), resolve_ruleset(variant), match)
+    tally.store = _ChangeStore()  # (kept in a temporary file past CHANGES_HELD)
     with contextlib.ExitStack() as stack:
         counts: dict[str, tuple[_TargetCount, _TargetCount]] = {}
         for group, scorer in (figures or {}).items():
@@ -796,6 +961,9 @@ class _Tally:
     seen: SeenReferences = attrs.field(init=False)
     """The references compared, for the repeat check (4 bytes a case in memory)."""
     changes: list[OutcomeChange] = attrs.Factory(list)
+    store: _ChangeStore | None = None
+    """Where the changes go instead of :attr:`changes` when kept in a temporary file
+    (:func:`compare_columns`)."""
 
     def __attrs_post_init__(self) -> None:
         self.seen = SeenReferences(self._references_of)
@@ -878,7 +1046,11 @@ class _Tally:
                 (None if old is None else old.outcome, None if new is None else new.outcome)
             ] += 1
             unit = old.unit if old is not None else None if new is None else new.unit
-            self.changes.append(OutcomeChange(references[row], key, unit, old, new))
+            change = OutcomeChange(references[row], key, unit, old, new)
+            if self.store is not None:
+                self.store.add(change)
+            else:
+                self.changes.append(change)
         return sides[0], sides[1]
 
     def comparison(self, as_of: dt.date) -> Comparison:
@@ -900,7 +1072,7 @@ class _Tally:
             variant=self.after.label,
             as_of=as_of,
             cases=self.refs,
-            changes=tuple(self.changes),
+            changes=tuple(self.changes) if self.store is None else self.store.changes(),
             rules=summaries,
             variant_changes=self.after.changes,
         )

@@ -12,13 +12,20 @@ and the figures (scores, target figures) before and after::
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import attrs
 
-from casework.compare import Comparison, FigureChange, FigureValue, OutcomeChange, RuleSummary
+from casework.compare import (
+    Comparison,
+    FigureChange,
+    FigureValue,
+    OutcomeChange,
+    RuleSummary,
+    SpilledChanges,
+)
 from casework.intervals import level_text
 from casework.io import LoadResult
 from casework.report.document import (
@@ -93,16 +100,55 @@ def _side(prefix: str, finding: Finding | None) -> dict[str, str | None]:
 
 def change_records(comparison: Comparison) -> list[dict[str, str | None]]:
     """One flat row per change, keyed as :data:`CHANGE_COLUMNS` (the CSV and DataFrame)."""
-    return [
-        {
-            "case_ref": change.case_ref,
-            "question": change.key,
-            "unit": change.unit,
-            **_side("baseline", change.before),
-            **_side("variant", change.after),
-        }
-        for change in comparison.changes
-    ]
+    return [_change_record(change) for change in comparison.changes]
+
+
+def _change_record(change: OutcomeChange) -> dict[str, str | None]:
+    return {
+        "case_ref": change.case_ref,
+        "question": change.key,
+        "unit": change.unit,
+        **_side("baseline", change.before),
+        **_side("variant", change.after),
+    }
+
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class _Mapped(Sequence[U]):
+    """``make`` of each item of ``items``, made as it is read (a report's rows of a
+    comparison's changes, which may be read from a temporary file: :class:`SpilledChanges`)."""
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: Sequence[T], make: Callable[[T], U]) -> None:
+        self._items: Sequence[Any] = items
+        self._make: Callable[[Any], U] = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[U]:
+        return map(self._make, self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> U: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[U, ...]: ...
+    def __getitem__(self, index: int | slice) -> U | tuple[U, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._make, self._items[index]))
+        return self._make(self._items[index])
+
+
+def _of_keys(changes: Sequence[OutcomeChange], keys: Collection[str]) -> Sequence[OutcomeChange]:
+    """The changes to these questions, in order: a view of changes kept in a temporary
+    file, else a tuple."""
+    if isinstance(changes, SpilledChanges):
+        return changes.only(keys)
+    return tuple(change for change in changes if change.key in keys)
 
 
 def comparison_question_records(comparison: Comparison) -> list[dict[str, Any]]:
@@ -147,7 +193,7 @@ def select_questions(comparison: Comparison, patterns: Collection[str]) -> Compa
     return attrs.evolve(
         comparison,
         rules=kept,
-        changes=tuple(change for change in comparison.changes if change.key in keys),
+        changes=_of_keys(comparison.changes, keys),
         baseline_findings=Findings(
             tuple(f for f in comparison.baseline_findings if f.rule_id in rule_ids)
         ),
@@ -264,7 +310,7 @@ def _case_cell(change: OutcomeChange) -> str:
     return f"{change.case_ref}: {change.unit}"
 
 
-def _question_section(summary: RuleSummary, changes: list[OutcomeChange]) -> Section:
+def _question_section(summary: RuleSummary, changes: Sequence[OutcomeChange]) -> Section:
     """One question that changed: its wording, rules, transitions, and each case both ways."""
     facts = []
     if summary.baseline_rule != summary.key or summary.variant_rule != summary.key:
@@ -279,18 +325,19 @@ def _question_section(summary: RuleSummary, changes: list[OutcomeChange]) -> Sec
             Column("baseline_reason", "Baseline reason"),
             Column("variant_reason", "Variant reason"),
         ),
-        tuple(
-            (
-                _case_cell(change),
-                f"{_label(change.before)} to {_label(change.after)}",
-                change.before.reason if change.before else None,
-                change.after.reason if change.after else None,
-            )
-            for change in changes
-        ),
+        _Mapped(changes, _change_row),
     )
     return Section(
         summary.key, (Paragraph(summary.question), Facts(tuple(facts)), table), id=summary.key
+    )
+
+
+def _change_row(change: OutcomeChange) -> tuple[str | None, ...]:
+    return (
+        _case_cell(change),
+        f"{_label(change.before)} to {_label(change.after)}",
+        change.before.reason if change.before else None,
+        change.after.reason if change.after else None,
     )
 
 
@@ -396,8 +443,8 @@ def comparison_report(
     one_sided = [summary for summary in comparison.rules if not _both_ask(summary)]
     moved = [summary for summary in shared if summary.changed]
     moved_keys = {summary.key for summary in moved}
-    changes = [change for change in comparison.changes if change.key in moved_keys]
-    changed_cases = dict.fromkeys(change.case_ref for change in changes)
+    changes = _of_keys(comparison.changes, moved_keys)
+    changed_cases = {change.case_ref for change in changes}
 
     facts = [
         ("Baseline", comparison.baseline),
@@ -444,7 +491,7 @@ def comparison_report(
         blocks.append(
             Section(
                 "Cases that changed",
-                tuple(_question_section(s, [c for c in changes if c.key == s.key]) for s in moved),
+                tuple(_question_section(s, _of_keys(changes, (s.key,))) for s in moved),
             )
         )
     if one_sided:
@@ -473,13 +520,18 @@ def comparison_report(
     data: dict[str, Any] = {"kind": "comparison", "source": source, "paired_by": paired_by}
     if load is not None:
         data["records"] = record_counts(load)
-    data |= comparison.to_dict()
+    # the changes' rows made as they are written (read from a temporary file, if kept in one)
+    data |= comparison.to_dict(changes=_Mapped(comparison.changes, OutcomeChange.to_dict))
     document = Document(
         title or f"Comparison: {comparison.baseline} and {comparison.variant}", tuple(blocks)
     )
     keys = [column.key for column in CHANGE_COLUMNS]
     table = Table(
         CHANGE_COLUMNS,
-        tuple(tuple(row[key] for key in keys) for row in change_records(comparison)),
+        _Mapped(comparison.changes, lambda change: _cells(_change_record(change), keys)),
     )
     return Report(document, data, table)
+
+
+def _cells(record: Mapping[str, str | None], keys: Sequence[str]) -> tuple[str | None, ...]:
+    return tuple(record[key] for key in keys)

@@ -48,6 +48,7 @@ __all__ = [
     "iter_blocks",
     "iter_html",
     "iter_markdown",
+    "iter_table_csv",
     "iter_text",
     "render_html",
     "render_markdown",
@@ -580,11 +581,26 @@ def table_csv(table: Table) -> str:
 
     Cells that a spreadsheet would run as formulas are neutralised (:func:`csv_cell`).
     """
+    return "".join(iter_table_csv(table))
+
+
+#: Characters of CSV :func:`iter_table_csv` gathers before it gives them.
+_CSV_PIECE = 1 << 16
+
+
+def iter_table_csv(table: Table) -> Iterator[str]:
+    """:func:`table_csv` in pieces of about 64 kB, the rows read as they are written (a
+    table whose rows are made when read is never whole in memory)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(csv_cell(column.key) for column in table.columns)
-    writer.writerows((csv_cell(cell) for cell in row) for row in table.rows)
-    return buffer.getvalue()
+    for row in table.rows:
+        writer.writerow(csv_cell(cell) for cell in row)
+        if buffer.tell() >= _CSV_PIECE:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def iter_blocks(blocks: Iterable[Block]) -> Iterable[Block]:

@@ -26,9 +26,9 @@ from casework.report.document import (
     iter_blocks,
     iter_html,
     iter_markdown,
+    iter_table_csv,
     iter_text,
     render_html,
-    table_csv,
 )
 
 if TYPE_CHECKING:  # (only annotations: the command line imports FORMATS without them)
@@ -103,8 +103,8 @@ class Report:
 
     def pieces(self, format: Format = "text", *, width: int = TEXT_WIDTH) -> Iterator[str]:
         """:meth:`render`'s text a piece at a time, read from the document and the data as
-        it is written (a long list, made when read, is never whole in memory); the CSV
-        table is one piece."""
+        it is written (a long list, made when read, is never whole in memory; nor are the
+        CSV table's rows)."""
         if format == "text":
             if self.text is not None:
                 return iter((self.text,))
@@ -118,7 +118,7 @@ class Report:
         if format == "csv":
             if self.table is None:
                 raise ValueError(f"{self.document.title!r} has no table to write as CSV")
-            return iter((table_csv(self.table),))
+            return iter_table_csv(self.table)
         raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
 
     def to_dict(self) -> dict[str, Any]:

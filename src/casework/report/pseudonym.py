@@ -38,7 +38,7 @@ from casework.rules.engine import Evidence, Finding, Findings
 
 if TYPE_CHECKING:  # (annotations: pseudonymising findings needs no comparison module)
     from casework.columnar.core import FindingTable
-    from casework.compare import Comparison
+    from casework.compare import Comparison, OutcomeChange
     from casework.performance import Renaming
 
 __all__ = [
@@ -160,6 +160,8 @@ def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> C
     References are given pseudonyms in the order the cases were compared, so
     :class:`SequentialPseudonyms` numbers them as the comparison lists them.
     """
+    from casework.compare import SpilledChanges  # noqa: PLC0415 (a comparison's module)
+
     scrubber = _Scrubber.of(comparison.cases, pseudonyms)
     if scrubber is None:
         return comparison
@@ -167,19 +169,23 @@ def pseudonymise_comparison(comparison: Comparison, pseudonyms: Pseudonyms) -> C
     def scrub(finding: Finding | None) -> Finding | None:
         return None if finding is None else scrubber.finding(finding)
 
+    def renamed(change: OutcomeChange) -> OutcomeChange:
+        return attrs.evolve(
+            change,
+            case_ref=scrubber.mapping[change.case_ref],
+            unit=None if change.unit is None else scrubber.text(change.unit),
+            before=scrub(change.before),
+            after=scrub(change.after),
+        )
+
+    changes = comparison.changes
     return attrs.evolve(
         comparison,
         cases=_renamed(comparison.cases, scrubber.mapping),
-        changes=tuple(
-            attrs.evolve(
-                change,
-                case_ref=scrubber.mapping[change.case_ref],
-                unit=None if change.unit is None else scrubber.text(change.unit),
-                before=scrub(change.before),
-                after=scrub(change.after),
-            )
-            for change in comparison.changes
-        ),
+        # (changes kept in a temporary file are renamed as they are read)
+        changes=changes.mapped(renamed)
+        if isinstance(changes, SpilledChanges)
+        else tuple(map(renamed, changes)),
         baseline_findings=Findings(tuple(map(scrubber.finding, comparison.baseline_findings))),
         variant_findings=Findings(tuple(map(scrubber.finding, comparison.variant_findings))),
     )
