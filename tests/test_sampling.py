@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -564,6 +565,32 @@ def test_casework_sample_streams_the_file_and_writes_the_cases_drawn(tmp_path: P
     assert report["cases"] == [entry.to_dict() for entry in whole.entries]
     assert report["population"] == whole.population == 2500
     assert tuple(load_cases(tmp_path / "drawn.jsonl").cases) == whole.cases
+
+
+def test_a_case_drawn_that_is_gone_on_the_second_read_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--cases`` reads the file again for the cases drawn: one no longer in it (the file
+    changed in between) is said in one line, exit 1."""
+    from casework import sampling
+
+    records = generate_records("caseload", seed=5, size=300)
+    path = tmp_path / "caseload.jsonl"
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+    real = sampling.sample_from_facts
+
+    def with_a_ghost(*args: Any, **kwargs: Any) -> CaseSample:
+        drawn = real(*args, **kwargs)
+        ghost = attrs.evolve(drawn.entries[0], reference="ZZZ-GONE")
+        return attrs.evolve(drawn, entries=(*drawn.entries, ghost))
+
+    monkeypatch.setattr(sampling, "sample_from_facts", with_a_ghost)
+    result = CliRunner().invoke(
+        main, ["sample", str(path), "--cases", str(tmp_path / "drawn.json")]
+    )
+    assert result.exit_code == 1
+    assert "changed while it was read: 1 of the cases drawn" in result.stderr
+    assert not (tmp_path / "drawn.json").exists()
 
 
 def test_casework_sample_asks_for_a_date_when_the_cases_differ(tmp_path: Path) -> None:

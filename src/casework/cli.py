@@ -2029,6 +2029,8 @@ def sample(
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
     chunks = _streamed_columns(reading, DEFAULT_CHUNK)
     first = next(chunks, None)  # (the cases' own date, when --as-of is not given)
+    if first is None:  # every record rejected: said before the date is asked for
+        _warn_rejected(file, reading)
     day = as_of if as_of is not None else _assessed(reading)
     if as_of is None:
         _check_covered(day)
@@ -2051,7 +2053,8 @@ def sample(
         per_manager=per_manager,
         stratify=stratify,
     )
-    _warn_rejected(file, reading)
+    if first is not None:
+        _warn_rejected(file, reading)
     if cases_file is not None:
         drawn_cases = _cases_named(file, as_of, drawn.references)
         try:
@@ -2080,6 +2083,11 @@ def _cases_named(file: Path, as_of: dt.date | None, references: Sequence[str]) -
         for index, reference in enumerate(columns.references):
             if reference in wanted:
                 found[reference] = cases[index]
+    if len(found) < len(references):  # (the file changed between the two reads)
+        raise click.ClickException(
+            f"{file.name} changed while it was read: {len(references) - len(found)} of the "
+            "cases drawn are no longer in it"
+        )
     return [found[reference] for reference in references]
 
 
