@@ -277,6 +277,55 @@ def test_the_short_form_is_the_whole_files_summary(
     assert out.read_text(encoding="utf-8") == expected.render("text", width=100)
 
 
+@pytest.mark.parametrize(
+    ("args", "format_"),
+    [(["--detail"], "text"), ([], "markdown"), ([], "html"), (["--detail"], "markdown")],
+)
+def test_the_whole_form_is_the_whole_files_report(
+    examples: Path, calendar: WorkingCalendar, tmp_path: Path, args: list[str], format_: str
+) -> None:
+    # --detail, Markdown and HTML are put in words a chunk at a time (FindingsDetail), every
+    # finding's row waiting in a temporary file, and written a piece at a time
+    path = examples / "bad-cases.jsonl"
+    expected = whole_file_report(path, calendar, detail=True, outcomes=["not_met", "met"])
+    out = tmp_path / "every.out"
+    code, _, err = invoke("findings", str(path), *args, "-f", format_, "-o", str(out),
+                          "--outcome", "not_met", "--outcome", "met")  # fmt: skip
+    assert code == 1  # records were rejected
+    assert "9 rejected" in err
+    assert out.read_text(encoding="utf-8") == expected.render(format_, width=100)
+
+
+def test_the_whole_form_pseudonymised_is_the_whole_files(
+    examples: Path, calendar: WorkingCalendar
+) -> None:
+    path = examples / "bad-cases.jsonl"
+    load = load_cases(path)
+    found = evaluate(
+        load.cases, "national-standards-2007", as_of=load.cases[0].as_of, calendar=calendar
+    )
+    expected = findings_report(
+        pseudonymise(found, SequentialPseudonyms()), source=path.name, load=load, detail=True
+    )
+    code, printed, _ = invoke("findings", str(path), "--detail", "--pseudonymise", "-f", "html")
+    assert code == 1
+    assert printed == expected.render("html")
+    assert "GOOD-11" not in printed
+
+
+def test_no_case_accepted_with_a_date_is_an_empty_report(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"reference": "X"}\n', encoding="utf-8")
+    for args in ([], ["--detail"], ["-f", "html"]):
+        code, printed, err = invoke("findings", str(path), "--as-of", "2008-01-01", *args)
+        assert code == 1
+        assert "0 cases accepted, 1 rejected" in err
+        assert "Findings" in printed
+        code, printed, err = invoke("findings", str(path), *args)
+        assert code == 2
+        assert "no case was accepted; give --as-of" in err
+
+
 def test_a_case_not_in_the_file_is_named_with_the_closest(examples: Path) -> None:
     path = str(examples / "bad-cases.jsonl")
     for extra in ((), ("-f", "jsonl")):  # the report and the streamed writer

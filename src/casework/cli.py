@@ -1265,9 +1265,9 @@ def findings(
     Large files: json, jsonl, parquet and csv (to a file or standard output) are
     written a chunk of cases at a time, so memory grows only by a few bytes a case
     (json's findings wait in a temporary file until the totals before them are known).
-    So is the grouped text (without --detail, pseudonyms or --case), and --case reads
-    a chunk at a time, keeping the cases named. A JSON Lines file written to a file
-    as csv, jsonl or parquet can be run by several processes (--jobs).
+    So are text, Markdown and HTML (the rows they list wait in a temporary file),
+    and --case reads a chunk at a time, keeping the cases named. A JSON Lines file
+    written to a file as csv, jsonl or parquet can be run by several processes (--jobs).
     """
     from casework.report import findings_report, select_findings
 
@@ -1307,8 +1307,8 @@ def findings(
             names=_pseudonyms(pseudonymise_, pseudonym_key_file),
             words=not no_reasons,
         )
-    if shown == "text" and not (detail or case_refs or pseudonymise_ or pseudonym_key_file):
-        _summarise_findings(
+    if shown in ("text", "markdown", "html") and not case_refs:
+        _findings_document(
             file,
             output,
             format_,
@@ -1320,6 +1320,8 @@ def findings(
                 "criteria": criteria,
                 "roh": True if roh_only else None,
             },
+            detail=detail or shown != "text",
+            names=_pseudonyms(pseudonymise_, pseudonym_key_file),
         )
     load: LoadResult | StreamedRead
     looked_for = None
@@ -1350,7 +1352,7 @@ def findings(
     sys.exit(EXIT_OK if load.ok else EXIT_INPUT)
 
 
-def _summarise_findings(
+def _findings_document(
     file: Path,
     output: Path | None,
     format_: str | None,
@@ -1358,20 +1360,25 @@ def _summarise_findings(
     rules: RuleSet | None,
     as_of: dt.date | None,
     filters: dict[str, Any],
+    detail: bool,
+    names: Pseudonyms | None,
 ) -> NoReturn:
-    """``casework findings`` as text, the short form (no ``--detail``): the file read and
-    counted a chunk at a time on columns, no finding put in words
-    (:class:`~casework.report.findings.FindingsSummary`), the cases it lists waiting in a
-    temporary file and the text written a piece at a time: memory does not grow with the
-    file."""
-    from casework.report import selector
-    from casework.report.findings import FindingsSummary
+    """``casework findings`` as text, Markdown or HTML (but ``--case``): the file read a
+    chunk at a time on columns and each chunk's findings counted, and with ``detail``
+    (``--detail``; always for Markdown and HTML) put in words
+    (:class:`~casework.report.findings.FindingsDetail`), else not
+    (:class:`~casework.report.findings.FindingsSummary`, the short form); what the
+    document lists waits in a temporary file and the document is written a piece at a
+    time: memory does not grow with the file."""
+    from casework.report import pseudonymise_table, selector
+    from casework.report.findings import FindingsDetail, FindingsSummary
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
     reading = StreamedRead(file, as_of, native=READ_NATIVE)
     chosen: RuleSet | None = None
     where = selector(**filters)
-    with FindingsSummary(None if output is None else output.parent) as summary:
+    form = FindingsDetail if detail else FindingsSummary
+    with form(None if output is None else output.parent) as document:
         for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
             assessed_on = _assessed(reading)
             if chosen is None:
@@ -1379,13 +1386,16 @@ def _summarise_findings(
                     _check_covered(assessed_on)
                 chosen = _chosen_ruleset(rules, assessed_on)
                 _check_rule_filters(chosen, filters["rules"], filters["criteria"])
-            table = _explained_columns(chunk, chosen, assessed_on, words=False, where=where)
-            summary.add(table)
-        if chosen is None:
-            _assessed(reading)  # (no case accepted: a usage error)
+            table = _explained_columns(chunk, chosen, assessed_on, words=detail, where=where)
+            if names is not None:
+                table = pseudonymise_table(table, names)
+                _forget(names)
+            document.add(table)
         _warn_rejected(file, reading)
-        _note_empty(summary.count, any(filters.values()), "finding")
-        report = summary.report(source=file.name, load=reading)
+        if chosen is None and as_of is None:
+            _assessed(reading)  # (no case accepted and no date: a usage error)
+        _note_empty(document.count, any(filters.values()), "finding")
+        report = document.report(source=file.name, load=reading)
         _emit_streamed(report, cast(Format | None, format_), output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 

@@ -1,5 +1,6 @@
-"""The short findings report made a chunk at a time from columns (FindingsSummary) is the
-one findings_report(..., detail=False) makes from every Finding at once."""
+"""The findings report made a chunk at a time from columns, short (FindingsSummary) or whole
+(FindingsDetail), is the one findings_report(..., detail=False or True) makes from every
+Finding at once."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ from hypothesis import strategies as st
 from casework import LoadResult, WorkingCalendar, load_cases
 from casework.columnar import evaluate_columns
 from casework.model import Case
-from casework.report import findings_report, select_findings, selector
-from casework.report.findings import FindingsSummary
+from casework.report import (
+    SequentialPseudonyms,
+    findings_report,
+    pseudonymise,
+    pseudonymise_table,
+    select_findings,
+    selector,
+)
+from casework.report.findings import FindingsDetail, FindingsSummary
 from casework.rules import evaluate, ruleset
 from casework.testing import strategies as cs
 from tests.conftest import EXAMPLES
@@ -38,27 +46,36 @@ def both(
     filters: dict[str, object],
     chunk: int,
     load: LoadResult | None = None,
+    detail: bool = False,
+    renamed: bool = False,
 ) -> None:
     rules = ruleset(name)
     found = select_findings(evaluate(cases, rules, as_of=as_of, calendar=calendar), **filters)  # type: ignore[arg-type]
-    expected = findings_report(found, source="cases.jsonl", load=load, detail=False)
-    with FindingsSummary() as summary:
+    if renamed:
+        found = pseudonymise(found, SequentialPseudonyms())
+    expected = findings_report(found, source="cases.jsonl", load=load, detail=detail)
+    names = SequentialPseudonyms()
+    with (FindingsDetail if detail else FindingsSummary)() as made_up:
         for start in range(0, len(cases), chunk):
             answered = evaluate_columns(
                 cases[start : start + chunk], rules, as_of=as_of, calendar=calendar
             )
-            summary.add(answered.explain(words=False, where=selector(**filters)))  # type: ignore[arg-type]
-        made = summary.report(source="cases.jsonl", load=load)
-        assert summary.count == len(found)
+            table = answered.explain(words=detail, where=selector(**filters))  # type: ignore[arg-type]
+            if renamed:
+                table = pseudonymise_table(table, names)
+            made_up.add(table)
+        made = made_up.report(source="cases.jsonl", load=load)
+        assert made_up.count == len(found)
         for format_ in ("text", "markdown", "html"):
             assert made.render(format_, width=100) == expected.render(format_, width=100)
     assert made.data == {key: value for key, value in expected.data.items() if key != "findings"}
 
 
+@pytest.mark.parametrize("detail", [False, True])
 @pytest.mark.parametrize("filters", FILTERS)
 @pytest.mark.parametrize("chunk", [1, 4, 1_000])
-def test_the_examples_summarised_a_chunk_at_a_time(
-    calendar: WorkingCalendar, filters: dict[str, object], chunk: int
+def test_the_examples_reported_a_chunk_at_a_time(
+    calendar: WorkingCalendar, filters: dict[str, object], chunk: int, detail: bool
 ) -> None:
     for file in ("cases.json", "bad-cases.jsonl"):
         load = load_cases(EXAMPLES / file)
@@ -71,21 +88,45 @@ def test_the_examples_summarised_a_chunk_at_a_time(
             filters=filters,
             chunk=chunk,
             load=load,
+            detail=detail,
         )
 
 
-def test_other_rule_sets_and_dates(calendar: WorkingCalendar) -> None:
+@pytest.mark.parametrize("detail", [False, True])
+def test_other_rule_sets_and_dates(calendar: WorkingCalendar, detail: bool) -> None:
     cases = list(load_cases(EXAMPLES / "cases.json").cases)
-    both(cases, "national-standards", dt.date(2009, 1, 1), calendar, filters={}, chunk=2)
+    both(cases, "national-standards", dt.date(2009, 1, 1), calendar, filters={}, chunk=2,
+         detail=detail)  # fmt: skip
     omi = list(load_cases(EXAMPLES / "omi-sample.json").cases)
-    both(omi, "omi-2007", omi[0].as_of, calendar, filters={"outcomes": ["not_met"]}, chunk=3)
+    both(omi, "omi-2007", omi[0].as_of, calendar, filters={"outcomes": ["not_met"]}, chunk=3,
+         detail=detail)  # fmt: skip
 
 
-def test_nothing_added_is_the_report_of_no_findings() -> None:
-    with FindingsSummary() as summary:
-        made = summary.report(source="none.jsonl")
-        expected = findings_report([], source="none.jsonl", detail=False)
-        assert made.render("text") == expected.render("text")
+@pytest.mark.parametrize("detail", [False, True])
+def test_pseudonymised_a_chunk_at_a_time(calendar: WorkingCalendar, detail: bool) -> None:
+    """Each chunk's table pseudonymised as it comes (the pseudonyms numbered on) gives the
+    report of the findings pseudonymised at once."""
+    cases = list(load_cases(EXAMPLES / "cases.json").cases)
+    both(cases, "national-standards-2007", cases[0].as_of, calendar, filters={}, chunk=3,
+         detail=detail, renamed=True)  # fmt: skip
+
+
+@pytest.mark.parametrize("form", [FindingsSummary, FindingsDetail])
+def test_nothing_added_is_the_report_of_no_findings(form: type[FindingsSummary]) -> None:
+    with form() as made_up:
+        made = made_up.report(source="none.jsonl")
+        expected = findings_report([], source="none.jsonl", detail=form is FindingsDetail)
+        for format_ in ("text", "markdown", "html"):
+            assert made.render(format_) == expected.render(format_)
+
+
+def test_the_whole_form_needs_the_words(calendar: WorkingCalendar) -> None:
+    cases = list(load_cases(EXAMPLES / "cases.json").cases)
+    answered = evaluate_columns(
+        cases, ruleset("national-standards-2007"), as_of=cases[0].as_of, calendar=calendar
+    )
+    with FindingsDetail() as made_up, pytest.raises(ValueError, match="reasons are needed"):
+        made_up.add(answered.explain(words=False))
 
 
 def test_the_cases_listed_wait_in_a_file_and_read_back_alike(
@@ -117,7 +158,7 @@ def test_the_cases_listed_wait_in_a_file_and_read_back_alike(
     filters=st.sampled_from(FILTERS),
     chunk=st.integers(min_value=1, max_value=4),
 )
-def test_generated_cases_summarised_a_chunk_at_a_time(
+def test_generated_cases_reported_a_chunk_at_a_time(
     drawn: list[Case],
     offset: int,
     filters: dict[str, object],
@@ -128,4 +169,6 @@ def test_generated_cases_summarised_a_chunk_at_a_time(
     if len(set(references)) != len(references):
         return  # (a file's references are its own: the reader rejects a repeat)
     as_of = max(case.as_of for case in drawn) + dt.timedelta(days=offset)
-    both(drawn, "national-standards-2007", as_of, calendar, filters=filters, chunk=chunk)
+    for detail in (False, True):
+        both(drawn, "national-standards-2007", as_of, calendar, filters=filters, chunk=chunk,
+             detail=detail)  # fmt: skip

@@ -356,17 +356,18 @@ def _md_block(block: Block, level: int) -> Iterator[Line]:
         yield from _md_table(block)
 
 
-def _md_table(table: Table) -> list[str]:
-    lines = [f"*{_md(table.caption)}*", ""] if table.caption else []
-    lines.append("| " + " | ".join(_md(c.label) for c in table.columns) + " |")
-    lines.append(
-        "|" + "|".join("---:" if c.align == "right" else "---" for c in table.columns) + "|"
-    )
+def _md_table(table: Table) -> Iterator[str]:
+    """The lines of a table, its rows read as they are written."""
+    if table.caption:
+        yield from (f"*{_md(table.caption)}*", "")
+    yield "| " + " | ".join(_md(c.label) for c in table.columns) + " |"
+    yield "|" + "|".join("---:" if c.align == "right" else "---" for c in table.columns) + "|"
+    empty = True
     for row in table.rows:
-        lines.append("| " + " | ".join(_md(_shown(cell)) for cell in row) + " |")
-    if not table.rows:
-        lines.append("| " + " | ".join("" for _ in table.columns) + " |")
-    return lines
+        empty = False
+        yield "| " + " | ".join(_md(_shown(cell)) for cell in row) + " |"
+    if empty:
+        yield "| " + " | ".join("" for _ in table.columns) + " |"
 
 
 # ---------------------------------------------------------------------- html
@@ -522,7 +523,7 @@ def _html_list(items: Iterable[str]) -> Iterator[str]:
     yield "</ul>"
 
 
-def _html_other(block: Block) -> list[str]:
+def _html_other(block: Block) -> Iterable[str]:
     esc = _esc
     if isinstance(block, Paragraph):
         return [f"<p>{esc(block.text)}</p>"]
@@ -545,7 +546,8 @@ def _html_other(block: Block) -> list[str]:
     return _html_table(block)
 
 
-def _html_table(table: Table) -> list[str]:
+def _html_table(table: Table) -> Iterator[str]:
+    """The lines of a table, its rows read as they are written."""
     esc = _esc
 
     def cls(column: Column, cell: Cell = None) -> str:
@@ -555,22 +557,23 @@ def _html_table(table: Table) -> list[str]:
         names += ["id"] if column.nowrap and column.align != "right" else []
         return f' class="{" ".join(names)}"' if names else ""
 
-    out = ["<table>"]
+    yield "<table>"
     if table.caption:
-        out.append(f"<caption>{esc(table.caption)}</caption>")
+        yield f"<caption>{esc(table.caption)}</caption>"
     head = "".join(f'<th scope="col"{cls(c)}>{esc(c.label)}</th>' for c in table.columns)
-    out.append(f"<thead><tr>{head}</tr></thead>")
-    out.append("<tbody>")
+    yield f"<thead><tr>{head}</tr></thead>"
+    yield "<tbody>"
+    empty = True
     for row in table.rows:
+        empty = False
         cells = "".join(
             f"<td{cls(c, cell)}>{esc(_shown(cell))}</td>"
             for c, cell in zip(table.columns, row, strict=True)
         )
-        out.append(f"<tr>{cells}</tr>")
-    if not table.rows:
-        out.append(f'<tr><td colspan="{len(table.columns)}">(none)</td></tr>')
-    out.append("</tbody></table>")
-    return out
+        yield f"<tr>{cells}</tr>"
+    if empty:
+        yield f'<tr><td colspan="{len(table.columns)}">(none)</td></tr>'
+    yield "</tbody></table>"
 
 
 # ---------------------------------------------------------------------- csv

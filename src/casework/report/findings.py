@@ -17,9 +17,10 @@ from typing import IO, Any, Self, TextIO, overload
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.core import BASES, OUTCOMES, FindingTable
+from casework.columnar.columns import from_day_number, unique_days
+from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, FindingTable
 from casework.io import LoadResult
-from casework.report.document import Column, Document, Facts, Paragraph, Section, Table
+from casework.report.document import Cell, Column, Document, Facts, Paragraph, Section, Table
 from casework.report.output import Report, _plain, json_text, record_counts
 from casework.rules.engine import Basis, Finding, Findings, Outcome
 from casework.schemas import FINDING_FIELDS
@@ -35,6 +36,7 @@ from casework.text import long_date, percent, printable
 __all__ = [
     "FINDING_COLUMNS",
     "OUTCOME_WORDS",
+    "FindingsDetail",
     "FindingsJson",
     "FindingsSummary",
     "findings_report",
@@ -64,10 +66,7 @@ FINDING_COLUMNS: tuple[Column, ...] = tuple(
 
 def outcome_label(finding: Finding) -> str:
     """The outcome in words, with its basis where it adds: ``not applicable (not yet due)``."""
-    word = OUTCOME_WORDS[finding.outcome]
-    if finding.basis in _PLAIN_BASES:
-        return word
-    return f"{word} ({finding.basis.value.replace('_', ' ')})"
+    return _label(finding.outcome, finding.basis)
 
 
 def select_findings(
@@ -387,7 +386,11 @@ class _Totals:
         )
 
 
-class _SpooledRows(Sequence[tuple[str, str | None, str | None]]):
+Row = tuple[Cell, ...]
+"""A row of a table: its cells."""
+
+
+class _SpooledRows(Sequence[Row]):
     """Rows of a table kept in a temporary file as they come, read back when the table is
     written (each time it is iterated)."""
 
@@ -395,27 +398,31 @@ class _SpooledRows(Sequence[tuple[str, str | None, str | None]]):
         self._spool = spool
         self._count = 0
 
-    def append(self, row: tuple[str, str | None, str | None]) -> None:
+    def append(self, row: Row) -> None:
         self._spool.seek(0, 2)
         self._spool.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._count += 1
 
+    def extend(self, rows: Iterable[Row]) -> None:
+        """Rows in turn, written at once."""
+        lines = [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
+        self._spool.seek(0, 2)
+        self._spool.write("".join(lines))
+        self._count += len(lines)
+
     def __len__(self) -> int:
         return self._count
 
-    def __iter__(self) -> Iterator[tuple[str, str | None, str | None]]:
+    def __iter__(self) -> Iterator[Row]:
         self._spool.seek(0)
         for _ in range(self._count):
-            ref, not_met, cannot = json.loads(self._spool.readline())
-            yield ref, not_met, cannot
+            yield tuple(json.loads(self._spool.readline()))
 
     @overload
-    def __getitem__(self, index: int) -> tuple[str, str | None, str | None]: ...
+    def __getitem__(self, index: int) -> Row: ...
     @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, str | None, str | None]]: ...
-    def __getitem__(
-        self, index: int | slice
-    ) -> tuple[str, str | None, str | None] | list[tuple[str, str | None, str | None]]:
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
         if isinstance(index, slice):
             return list(self)[index]  # (not the way it is read: a table iterates)
         at = index + self._count if index < 0 else index
@@ -521,6 +528,95 @@ class FindingsSummary:
         return Report(short, totals.data(source=source, load=load), _grouped_summary(grouped))
 
 
+class FindingsDetail(FindingsSummary):
+    """The whole form of :func:`findings_report` (``detail=True``: the counts and question
+    of each rule, then every finding with its outcome, dates and reason) made a chunk of
+    findings at a time from their columns, in words. Each finding's row waits in a
+    temporary file, so memory does not grow with them.
+
+    Used as :class:`FindingsSummary` is: :meth:`add` each chunk's
+    :class:`~casework.columnar.FindingTable` (explained with words), in order, then write
+    :meth:`report` before leaving. Its document is the one ``findings_report(every_finding,
+    ..., detail=True)`` makes (its findings read from the file as it is written); its data
+    is that report's without the findings, and its table the counts per rule."""
+
+    def _list_cases(self, table: FindingTable) -> None:
+        if not table.worded:
+            raise ValueError("the findings' reasons are needed: explain them with words")
+        labels = [
+            [_label(outcome, basis) for basis in BASES] for outcome in OUTCOMES
+        ]  # (by outcome and basis code)
+        outcome, basis = table.outcome.tolist(), table.basis.tolist()
+        dues, dones = _iso_days(table.due), _iso_days(table.done)
+        late = [
+            None if by < 0 else f"{by} {LATE_UNITS[unit] or 'days'}"
+            for by, unit in zip(table.late_by.tolist(), table.late_unit.tolist(), strict=True)
+        ]
+        rule_ids = [rule.id for rule in table.rules]
+        self._listed.extend(
+            zip(
+                table.case_ref,
+                [rule_ids[rank] for rank in table.rank.tolist()],
+                [labels[o][b] for o, b in zip(outcome, basis, strict=True)],
+                dues,
+                dones,
+                late,
+                table.reason,
+                strict=True,
+            )
+        )
+
+    def report(
+        self,
+        *,
+        source: str | None = None,
+        load: LoadResult | StreamedRead | None = None,
+        title: str | None = None,
+    ) -> Report:
+        """The whole form of the findings report of every finding added."""
+        totals = self._totals
+        ruleset, version, day = totals.shared()
+        facts = _facts(
+            (ruleset, version, None if day is None else dt.date.fromisoformat(day)),
+            source=source,
+            load=load,
+            cases=totals.cases,
+            total=self.count,
+            counts=_outcome_counts(totals.counts),
+        )
+        rules = [
+            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
+            for rule_id, (question, counted) in totals.rules.items()
+        ]
+        heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
+        grouped = {
+            rule_id: (_outcome_counts(counted), self._not_yet_due[rule_id])
+            for rule_id, (_, counted) in totals.rules.items()
+        }
+        return Report(
+            _detail_form(heading, facts, rules, self._listed),
+            totals.data(source=source, load=load),
+            _grouped_summary(grouped),
+        )
+
+
+def _label(outcome: Outcome, basis: Basis) -> str:
+    """:func:`outcome_label` of an outcome and basis."""
+    word = OUTCOME_WORDS[outcome]
+    if basis in _PLAIN_BASES:
+        return word
+    return f"{word} ({basis.value.replace('_', ' ')})"
+
+
+def _iso_days(days: npt.NDArray[np.int64]) -> list[str | None]:
+    """Day numbers as ISO dates (``None`` for none), each distinct day written once."""
+    distinct, inverse = unique_days(days)
+    shown = [
+        None if day is None else day.isoformat() for day in map(from_day_number, distinct.tolist())
+    ]
+    return [shown[at] for at in inverse.tolist()]
+
+
 def findings_report(
     findings: Iterable[Finding],
     *,
@@ -578,6 +674,38 @@ def findings_report(
         counts=counts,
     )
 
+    heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
+    if not detail:
+        grouped = {
+            rule_id: (_counts(group), sum(f.basis is Basis.NOT_YET_DUE for f in group))
+            for rule_id, group in by_rule.items()
+        }
+        short = _short_form(heading, facts, grouped, _by_case(items, case_refs))
+        return Report(short, data, _findings_table(items))
+    rows = tuple(
+        (
+            f.case_ref,
+            f.rule_id,
+            outcome_label(f),
+            _iso(f.due),
+            _iso(f.done),
+            late_text(f),
+            f.reason,
+        )
+        for f in items
+    )
+    return Report(_detail_form(heading, facts, rules, rows), data, _findings_table(items))
+
+
+def _detail_form(
+    heading: str,
+    facts: list[tuple[str, str]],
+    rules: Sequence[Mapping[str, Any]],
+    rows: Sequence[Row],
+) -> Document:
+    """The findings report's document with ``detail``: its facts, the counts and question
+    of each rule (``rules``: ``rule_id``, ``question``, ``counts`` by outcome), then every
+    finding's row (case, rule, outcome, due, done, late, reason)."""
     summary = Table(
         (
             Column("rule_id", "Rule", nowrap=True),
@@ -608,33 +736,14 @@ def findings_report(
             Column("late", "Late", nowrap=True),
             Column("reason", "Reason"),
         ),
-        tuple(
-            (
-                f.case_ref,
-                f.rule_id,
-                outcome_label(f),
-                _iso(f.due),
-                _iso(f.done),
-                late_text(f),
-                f.reason,
-            )
-            for f in items
-        ),
+        rows,
     )
-    heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
-    if not detail:
-        grouped = {
-            rule_id: (_counts(group), sum(f.basis is Basis.NOT_YET_DUE for f in group))
-            for rule_id, group in by_rule.items()
-        }
-        short = _short_form(heading, facts, grouped, _by_case(items, case_refs))
-        return Report(short, data, _findings_table(items))
     blocks = (
         Facts(tuple(facts)),
         Section("Summary by rule", (summary, _MET_SHARE_NOTE)),
         Section("Findings", (every,)),
     )
-    return Report(Document(heading, blocks), data, _findings_table(items))
+    return Document(heading, blocks)
 
 
 _MET_SHARE_NOTE = Paragraph(
@@ -747,7 +856,7 @@ def _by_case(items: Findings, case_refs: list[str]) -> Table:
     )
 
 
-def _by_case_table(rows: Sequence[tuple[str, str | None, str | None]]) -> Table:
+def _by_case_table(rows: Sequence[Row]) -> Table:
     return Table(
         (
             Column("case_ref", "Case", nowrap=True),
