@@ -508,24 +508,30 @@ class FindingsSummary:
         title: str | None = None,
     ) -> Report:
         """The short form of the findings report of every finding added."""
+        heading, facts, grouped = self._head(source, load, title)
+        short = _short_form(heading, facts, grouped, _by_case_table(self._listed))
+        return Report(short, self._totals.data(source=source, load=load), _grouped_summary(grouped))
+
+    def _head(
+        self, source: str | None, load: LoadResult | StreamedRead | None, title: str | None
+    ) -> tuple[str, list[tuple[str, str]], dict[str, tuple[dict[str, int], int]]]:
+        """The heading and facts of the report of every finding added, and each rule's
+        counts by outcome with how many were not yet due."""
         totals = self._totals
         ruleset, version, day = totals.shared()
-        counts = _outcome_counts(totals.counts)
         facts = _facts(
             (ruleset, version, None if day is None else dt.date.fromisoformat(day)),
             source=source,
             load=load,
             cases=totals.cases,
             total=self.count,
-            counts=counts,
+            counts=_outcome_counts(totals.counts),
         )
         grouped = {
             rule_id: (_outcome_counts(counted), self._not_yet_due[rule_id])
             for rule_id, (_, counted) in totals.rules.items()
         }
-        heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
-        short = _short_form(heading, facts, grouped, _by_case_table(self._listed))
-        return Report(short, totals.data(source=source, load=load), _grouped_summary(grouped))
+        return title or (f"Findings: {ruleset}" if ruleset else "Findings"), facts, grouped
 
 
 class FindingsDetail(FindingsSummary):
@@ -574,28 +580,14 @@ class FindingsDetail(FindingsSummary):
         title: str | None = None,
     ) -> Report:
         """The whole form of the findings report of every finding added."""
-        totals = self._totals
-        ruleset, version, day = totals.shared()
-        facts = _facts(
-            (ruleset, version, None if day is None else dt.date.fromisoformat(day)),
-            source=source,
-            load=load,
-            cases=totals.cases,
-            total=self.count,
-            counts=_outcome_counts(totals.counts),
-        )
+        heading, facts, grouped = self._head(source, load, title)
         rules = [
-            {"rule_id": rule_id, "question": question, "counts": _outcome_counts(counted)}
-            for rule_id, (question, counted) in totals.rules.items()
+            {"rule_id": rule_id, "question": question, "counts": grouped[rule_id][0]}
+            for rule_id, (question, _) in self._totals.rules.items()
         ]
-        heading = title or (f"Findings: {ruleset}" if ruleset else "Findings")
-        grouped = {
-            rule_id: (_outcome_counts(counted), self._not_yet_due[rule_id])
-            for rule_id, (_, counted) in totals.rules.items()
-        }
         return Report(
             _detail_form(heading, facts, rules, self._listed),
-            totals.data(source=source, load=load),
+            self._totals.data(source=source, load=load),
             _grouped_summary(grouped),
         )
 
