@@ -230,9 +230,16 @@ def test_on_a_terminal_stdout_is_drawn_with_rich() -> None:
 
 
 def test_progress_lines_on_stderr_off_a_terminal(examples: Path) -> None:
-    result = invoke(*FINDINGS, str(examples / "cases.json"), "--progress", "-f", "markdown")
+    # the cases named are read, then evaluated: two lines
+    cases = str(examples / "cases.json")
+    result = invoke(*FINDINGS, cases, "--progress", "-f", "markdown", "--case", "EX-0001")
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == ["loaded 6 records", "evaluated 6 of 6 cases"]
+    assert result.stderr.splitlines() == ["loaded 6 records", "evaluated 1 of 1 cases"]
+    assert result.stdout.startswith("# ")
+    # a report of the whole file is read and evaluated in one pass: the reading's lines
+    result = invoke(*FINDINGS, cases, "--progress", "-f", "markdown")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["loaded 6 records"]
     assert result.stdout.startswith("# ")
 
 
