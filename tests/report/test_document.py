@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 from html.parser import HTMLParser
 
 import pytest
@@ -25,6 +26,7 @@ from casework.report import (
     render_text,
     table_csv,
 )
+from casework.report.document import _wrap
 from casework.text import csv_cell
 
 COLUMNS = (Column("case", "Case"), Column("n", "Count", "right"), Column("why", "Reason"))
@@ -208,3 +210,35 @@ def test_html_keeps_ids_and_versions_in_titles_and_facts_on_one_line() -> None:
     assert f"<dd>{nobr}twenty-day-resolution@proposal-1</span></dd>" in page
     assert f"<h2>{nobr}a-b</span> and c</h2>" in page
     assert "td.id, .nobr { white-space: nowrap; }" in page
+
+
+@given(
+    text=st.one_of(
+        # words joined by single spaces (filled here), and any other text (by textwrap)
+        st.lists(st.text(alphabet="ab-x.", min_size=1, max_size=9), max_size=12).map(" ".join),
+        st.text(alphabet=st.sampled_from("ab-xyz.   \t\n\xa0"), max_size=60),
+    ),
+    width=st.integers(min_value=-1, max_value=30),
+)
+def test_text_is_wrapped_as_textwrap_wraps_it(text: str, width: int) -> None:
+    """Lines of words and single spaces are filled greedily, other text by textwrap: the
+    lines textwrap gives, between words only, a word longer than the width alone."""
+    try:
+        expected = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    except ValueError:
+        with pytest.raises(ValueError, match="invalid width"):
+            _wrap(text, width)
+        return
+    assert _wrap(text, width) == expected
+
+
+def test_a_reason_is_wrapped_between_words() -> None:
+    reason = "RoH reviewed on 12 March 2008, within 16 weeks (rom-east-of-england-2007-08)."
+    assert _wrap(reason, 20) == [
+        "RoH reviewed on 12",
+        "March 2008, within",
+        "16 weeks",
+        "(rom-east-of-england-2007-08).",
+    ]
+    assert _wrap("", 10) == []
+    assert _wrap("ab cd ef", 5) == ["ab cd", "ef"]  # (a line exactly as wide)
