@@ -22,6 +22,7 @@ from casework.report import (
     select_findings,
     selector,
 )
+from casework.report import findings as findings_module
 from casework.report.findings import FindingsDetail, FindingsSummary
 from casework.rules import evaluate, ruleset
 from casework.testing import strategies as cs
@@ -149,6 +150,24 @@ def test_the_cases_listed_wait_in_a_file_and_read_back_alike(
             table.rows[6]
         assert rows[1][0] == "EX-0002"
         assert all(len(row) == 3 for row in rows)
+        # two readings at once, and an index asked for while reading, keep their places
+        assert list(zip(table.rows, table.rows, strict=True)) == list(zip(rows, rows, strict=True))
+        assert [(row, table.rows[-1]) for row in table.rows] == [(row, rows[-1]) for row in rows]
+
+
+def test_a_long_spooled_table_is_read_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(findings_module, "_SPOOL_BATCH", 3)
+    with tmp_path.joinpath("spool").open("w+", encoding="utf-8") as spool:
+        rows = findings_module._SpooledRows(spool)
+        made = [(f"C-{n}", "é" * (n % 4) or None, str(n)) for n in range(10)]
+        rows.extend(made[:4])
+        for row in made[4:]:
+            rows.append(row)
+        assert list(rows) == made
+        assert list(zip(rows, rows, strict=True)) == list(zip(made, made, strict=True))
+        assert rows[7] == made[7]
 
 
 @settings(max_examples=15)

@@ -390,6 +390,10 @@ Row = tuple[Cell, ...]
 """A row of a table: its cells."""
 
 
+#: Rows of a spooled table read from its file at a time.
+_SPOOL_BATCH = 4_096
+
+
 class _SpooledRows(Sequence[Row]):
     """Rows of a table kept in a temporary file as they come, read back when the table is
     written (each time it is iterated)."""
@@ -414,9 +418,16 @@ class _SpooledRows(Sequence[Row]):
         return self._count
 
     def __iter__(self) -> Iterator[Row]:
-        self._spool.seek(0)
-        for _ in range(self._count):
-            yield tuple(json.loads(self._spool.readline()))
+        # a batch of lines at a time from where the last ended, so that two readings (or
+        # an index asked for while reading) do not move each other's place in the file
+        position, left = 0, self._count
+        while left:
+            self._spool.seek(position)
+            lines = [self._spool.readline() for _ in range(min(left, _SPOOL_BATCH))]
+            position = self._spool.tell()
+            left -= len(lines)
+            for line in lines:
+                yield tuple(json.loads(line))
 
     @overload
     def __getitem__(self, index: int) -> Row: ...
