@@ -32,8 +32,10 @@ and :func:`target_figures` every figure and verdict of
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -372,7 +374,7 @@ class SpilledChanges(Sequence[OutcomeChange]):
     :func:`casework.report.pseudonymise_comparison` do). The file is removed when no
     view of it is left. Pickled, it is the tuple of its changes."""
 
-    __slots__ = ("_file", "_groups", "_keys", "_len", "_mapping")
+    __slots__ = ("_ends", "_file", "_groups", "_keys", "_last", "_mapping")
 
     def __init__(
         self,
@@ -385,11 +387,13 @@ class SpilledChanges(Sequence[OutcomeChange]):
         self._file = file
         self._keys = keys
         self._mapping = mapping
-        self._len = sum(
-            count
-            for group in groups
-            for key, count in group.counts.items()
-            if keys is None or key in keys
+        self._last: tuple[int, list[OutcomeChange]] | None = None  # (the group last indexed)
+        # where each group's changes end among those wanted
+        self._ends = list(
+            itertools.accumulate(
+                sum(count for key, count in group.counts.items() if keys is None or key in keys)
+                for group in groups
+            )
         )
 
     def _wanted(self, group: _Group) -> list[str]:
@@ -413,25 +417,26 @@ class SpilledChanges(Sequence[OutcomeChange]):
         return [mapping(change) for _, change in numbered]
 
     def __len__(self) -> int:
-        return self._len
+        return self._ends[-1] if self._ends else 0
 
     def __iter__(self) -> Iterator[OutcomeChange]:
         for group in self._groups:
-            if any(True for _ in self._wanted(group)):
+            if self._wanted(group):
                 yield from self._group(group)
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return tuple(self)[index]
-        position = index + self._len if index < 0 else index
-        if not 0 <= position < self._len:
+        size = len(self)
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
             raise IndexError("change index out of range")
-        for group in self._groups:
-            count = sum(group.counts[key] for key in self._wanted(group))
-            if position < count:
-                return self._group(group)[position]
-            position -= count
-        raise IndexError("change index out of range")  # pragma: no cover (counted above)
+        number = bisect.bisect_right(self._ends, position)
+        last = self._last
+        if last is None or last[0] != number:  # (indexes in turn read a group once)
+            last = self._last = (number, self._group(self._groups[number]))
+        start = self._ends[number - 1] if number else 0
+        return last[1][position - start]
 
     def __eq__(self, other: object) -> bool:
         return _same(self, other)
@@ -442,7 +447,7 @@ class SpilledChanges(Sequence[OutcomeChange]):
         return (tuple, (tuple(self),))
 
     def __repr__(self) -> str:
-        return f"SpilledChanges({self._len} changes)"
+        return f"SpilledChanges({len(self)} changes)"
 
     def of_key(self, key: str) -> SpilledChanges:
         """The changes to one question, in order."""

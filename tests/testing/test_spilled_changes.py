@@ -66,6 +66,8 @@ def test_spilled_changes_are_the_changes_in_order(
         if -len(expected) <= index < len(expected):
             assert changes[index] == expected[index]
     assert changes[3:40:7] == expected[3:40:7]
+    assert [changes[i] for i in range(len(changes))] == list(expected)  # (indexes in turn)
+    assert [changes[i] for i in reversed(range(len(changes)))] == list(reversed(expected))
     with pytest.raises(IndexError):
         changes[len(expected)]
     keys = sorted({change.key for change in expected})
