@@ -5,7 +5,8 @@ it, unanswered and not applicable: ``cases x questions`` references. Held as
 tuples that is eight bytes a pair; :class:`CaseRefs` holds one byte a pair (a
 column of outcome codes over the shared tuple of case references) and yields the
 references when read. :class:`Lines` is a sequence of text lines some of which
-are made when read (the warnings listing unanswered cases).
+are made when read (the warnings listing unanswered cases). :class:`Mapped` makes
+each item of another sequence into a report's row or record as it is read.
 
 Both compare equal to a tuple (or list) holding the same items, and hash as it,
 so a scorecard made this way equals the one made with tuples.
@@ -18,20 +19,52 @@ score-spilled-cases), :class:`SpilledRefs` reads the references from files and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 __all__ = [
     "BLOCK",
     "CaseRefs",
     "Lines",
+    "Mapped",
     "PackedRefs",
     "SpilledColumn",
     "SpilledRefs",
     "plain",
     "spill_refs",
 ]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class Mapped(Sequence[U], Generic[T, U]):
+    """``make`` of each item of ``items``, made as it is read: a report's rows or records
+    of items that may be read from disk (spilled units, spilled changes), never all in
+    memory at once."""
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: Sequence[T], make: Callable[[T], U]) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[U]:
+        return map(self._make, self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> U: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[U, ...]: ...
+    def __getitem__(self, index: int | slice) -> U | tuple[U, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._make, self._items[index]))
+        return self._make(self._items[index])
+
 
 #: Cases read from a spilled file at a time (a byte of codes and ~16 bytes of
 #: reference each, plus a ``str`` per reference while a block is read).

@@ -51,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
+from casework._caserefs import Mapped
 from casework._display import arrow_table, html_summary, short
 from casework._spill import Block, SpillFile
 from casework.calendar import WorkingCalendar
@@ -329,7 +330,7 @@ class TargetResult:
 
         def listed(refs: Sequence[UnitRef]) -> Sequence[dict[str, Any]]:
             if lazy and isinstance(refs, UnitList):
-                return _UnitDicts(refs)
+                return Mapped(refs, UnitRef.to_dict)
             return [ref.to_dict() for ref in refs]
 
         return {
@@ -747,30 +748,6 @@ class UnitList(Sequence[UnitRef]):
 
     def __repr__(self) -> str:
         return f"UnitList({len(self)} units)"
-
-
-class _UnitDicts(Sequence[dict[str, Any]]):
-    """Each unit's :meth:`UnitRef.to_dict`, made when read."""
-
-    __slots__ = ("_refs",)
-
-    def __init__(self, refs: Sequence[UnitRef]) -> None:
-        self._refs = refs
-
-    def __len__(self) -> int:
-        return len(self._refs)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (ref.to_dict() for ref in self._refs)
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [ref.to_dict() for ref in self._refs[index]]
-        return self._refs[index].to_dict()
 
 
 def _listed(parts: tuple[_Part, ...], count: int, spilled: bool) -> Sequence[UnitRef]:

@@ -12,12 +12,13 @@ and the figures (scores, target figures) before and after::
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, TypeVar, overload
+from typing import Any
 
 import attrs
 
+from casework._caserefs import Mapped
 from casework.compare import (
     Comparison,
     FigureChange,
@@ -111,36 +112,6 @@ def _change_record(change: OutcomeChange) -> dict[str, str | None]:
         **_side("baseline", change.before),
         **_side("variant", change.after),
     }
-
-
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-class _Mapped(Sequence[U]):
-    """``make`` of each item of ``items``, made as it is read (a report's rows of a
-    comparison's changes, which may be read from a temporary file: :class:`SpilledChanges`)."""
-
-    __slots__ = ("_items", "_make")
-
-    def __init__(self, items: Sequence[T], make: Callable[[T], U]) -> None:
-        self._items: Sequence[Any] = items
-        self._make: Callable[[Any], U] = make
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __iter__(self) -> Iterator[U]:
-        return map(self._make, self._items)
-
-    @overload
-    def __getitem__(self, index: int) -> U: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[U, ...]: ...
-    def __getitem__(self, index: int | slice) -> U | tuple[U, ...]:
-        if isinstance(index, slice):
-            return tuple(map(self._make, self._items[index]))
-        return self._make(self._items[index])
 
 
 def _of_keys(changes: Sequence[OutcomeChange], keys: Collection[str]) -> Sequence[OutcomeChange]:
@@ -325,7 +296,7 @@ def _question_section(summary: RuleSummary, changes: Sequence[OutcomeChange]) ->
             Column("baseline_reason", "Baseline reason"),
             Column("variant_reason", "Variant reason"),
         ),
-        _Mapped(changes, _change_row),
+        Mapped(changes, _change_row),
     )
     return Section(
         summary.key, (Paragraph(summary.question), Facts(tuple(facts)), table), id=summary.key
@@ -521,14 +492,14 @@ def comparison_report(
     if load is not None:
         data["records"] = record_counts(load)
     # the changes' rows made as they are written (read from a temporary file, if kept in one)
-    data |= comparison.to_dict(changes=_Mapped(comparison.changes, OutcomeChange.to_dict))
+    data |= comparison.to_dict(changes=Mapped(comparison.changes, OutcomeChange.to_dict))
     document = Document(
         title or f"Comparison: {comparison.baseline} and {comparison.variant}", tuple(blocks)
     )
     keys = [column.key for column in CHANGE_COLUMNS]
     table = Table(
         CHANGE_COLUMNS,
-        _Mapped(comparison.changes, lambda change: _cells(_change_record(change), keys)),
+        Mapped(comparison.changes, lambda change: _cells(_change_record(change), keys)),
     )
     return Report(document, data, table)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, overload
+from typing import Any
 
+from casework._caserefs import Mapped
 from casework.io import LoadResult
 from casework.performance import Period, TargetReport, TargetResult, UnitList, UnitRef
 from casework.report.document import (
@@ -105,34 +106,9 @@ def _unit_line(ref: UnitRef) -> str:
     return f"{ref.case_ref} ({ref.unit}): {ref.reason}"
 
 
-class _UnitLines(Sequence[str]):
-    """The lines of units a tally spilled to disk, made as they are read (a report of a
-    large caseload is written a piece at a time, never whole in memory)."""
-
-    __slots__ = ("_refs",)
-
-    def __init__(self, refs: Sequence[UnitRef]) -> None:
-        self._refs = refs
-
-    def __len__(self) -> int:
-        return len(self._refs)
-
-    def __iter__(self) -> Iterator[str]:
-        return (_unit_line(ref) for ref in self._refs)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
-    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
-        if isinstance(index, slice):
-            return tuple(_unit_line(ref) for ref in self._refs[index])
-        return _unit_line(self._refs[index])
-
-
 def _units(title: str, refs: Sequence[UnitRef]) -> BulletList:
     if isinstance(refs, UnitList):
-        return BulletList(_UnitLines(refs), title=title)
+        return BulletList(Mapped(refs, _unit_line), title=title)
     return BulletList(tuple(_unit_line(ref) for ref in refs), title=title)
 
 
