@@ -88,6 +88,7 @@ __all__ = [
     "findings_csv_lines",
     "findings_csv_rows",
     "findings_schema",
+    "iso_dates",
     "record_columns",
     "record_keys",
     "table_batch",
@@ -628,7 +629,7 @@ def _table_records(table: FindingTable) -> Iterator[dict[str, Any]]:
     columns["source"] = cells.by_rule([rule.source for rule in table.rules])
     columns["roh"] = cells.by_rule([rule.roh for rule in table.rules])
     for name in ("trigger", "due", "done"):
-        columns[name] = cells.iso(getattr(table, name))
+        columns[name] = iso_dates(getattr(table, name))
     columns["late_by"] = [None if late < 0 else late for late in table.late_by.tolist()]
     as_of = table.as_of.isoformat()
     evidence = table.evidence
@@ -654,13 +655,6 @@ class _TableCells:
     def by_rule(self, values: Sequence[T]) -> list[T]:
         """A value of each finding's rule."""
         return [values[rank] for rank in self.ranks]
-
-    def iso(self, day_numbers: npt.NDArray[np.int64]) -> list[str | None]:
-        """Day numbers as ISO dates (``None`` for none)."""
-        values, codes = _iso_coded(day_numbers)
-        shown = np.asarray(values, dtype=object)
-        listed: list[str | None] = shown[codes].tolist()
-        return listed
 
     def coded(self, name: str) -> tuple[list[Any], npt.NDArray[np.intp]]:
         """A field as :func:`finding_cells` gives it, as its distinct values and each
@@ -701,6 +695,14 @@ class _TableCells:
             return evidence_lines(table.evidence)
         own: list[Any] = getattr(table, name)
         return own
+
+
+def iso_dates(day_numbers: npt.NDArray[np.int64]) -> list[str | None]:
+    """Day numbers as ISO dates (``None`` for none), each distinct day written once."""
+    values, codes = _iso_coded(day_numbers)
+    shown = np.asarray(values, dtype=object)
+    listed: list[str | None] = shown[codes].tolist()
+    return listed
 
 
 def _iso_coded(day_numbers: npt.NDArray[np.int64]) -> tuple[list[str | None], npt.NDArray[np.intp]]:

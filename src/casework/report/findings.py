@@ -17,7 +17,6 @@ from typing import IO, Any, Self, TextIO, overload
 import numpy as np
 import numpy.typing as npt
 
-from casework.columnar.columns import from_day_number, unique_days
 from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, FindingTable
 from casework.io import LoadResult
 from casework.report.document import Cell, Column, Document, Facts, Paragraph, Section, Table
@@ -28,6 +27,7 @@ from casework.stream import (
     EvidenceJson,
     StreamedRead,
     finding_cells,
+    iso_dates,
     record_columns,
     record_keys,
 )
@@ -564,9 +564,9 @@ class FindingsDetail(FindingsSummary):
             [_label(outcome, basis) for basis in BASES] for outcome in OUTCOMES
         ]  # (by outcome and basis code)
         outcome, basis = table.outcome.tolist(), table.basis.tolist()
-        dues, dones = _iso_days(table.due), _iso_days(table.done)
+        dues, dones = iso_dates(table.due), iso_dates(table.done)
         late = [
-            None if by < 0 else f"{by} {LATE_UNITS[unit] or 'days'}"
+            _late_text(None if by < 0 else by, LATE_UNITS[unit])
             for by, unit in zip(table.late_by.tolist(), table.late_unit.tolist(), strict=True)
         ]
         rule_ids = [rule.id for rule in table.rules]
@@ -609,15 +609,6 @@ def _label(outcome: Outcome, basis: Basis) -> str:
     if basis in _PLAIN_BASES:
         return word
     return f"{word} ({basis.value.replace('_', ' ')})"
-
-
-def _iso_days(days: npt.NDArray[np.int64]) -> list[str | None]:
-    """Day numbers as ISO dates (``None`` for none), each distinct day written once."""
-    distinct, inverse = unique_days(days)
-    shown = [
-        None if day is None else day.isoformat() for day in map(from_day_number, distinct.tolist())
-    ]
-    return [shown[at] for at in inverse.tolist()]
 
 
 def findings_report(
@@ -876,9 +867,13 @@ def _iso(day: dt.date | None) -> str | None:
 
 def late_text(finding: Finding) -> str | None:
     """How late, with its unit ("3 working days"), or ``None``."""
-    if finding.late_by is None:
+    return _late_text(finding.late_by, finding.late_unit)
+
+
+def _late_text(late_by: int | None, late_unit: str | None) -> str | None:
+    if late_by is None:
         return None
-    return f"{finding.late_by} {finding.late_unit or 'days'}"
+    return f"{late_by} {late_unit or 'days'}"
 
 
 def _findings_table(findings: Findings) -> Table:
