@@ -245,10 +245,6 @@ def reads_as_bme(code: str | None, prefixes: frozenset[str] = DEFAULT_BME_PREFIX
     return None
 
 
-def _bme(case: Case, prefixes: frozenset[str]) -> bool | None:
-    return reads_as_bme(case.offender.ethnicity_code, prefixes)
-
-
 def sentence_group(kind: SentenceKind) -> SampleType:
     """The sentence group of a sentence kind: licence, custody, or else community."""
     if kind is SentenceKind.LICENCE:
@@ -272,7 +268,7 @@ def case_types(
         found.add(SampleType.APPROVED_PREMISES)
     if any(victim.statutory for victim in case.victims):
         found.add(SampleType.STATUTORY_VICTIM)
-    if _bme(case, bme_prefixes):
+    if reads_as_bme(case.offender.ethnicity_code, bme_prefixes):
         found.add(SampleType.BME)
     return frozenset(found)
 
@@ -282,7 +278,7 @@ def _unknown_types(case: Case, as_of: dt.date, bme_prefixes: frozenset[str]) -> 
     unknown: set[SampleType] = set()
     if case.roh_level_on(as_of) is None:
         unknown.add(SampleType.HIGH_ROH)
-    if _bme(case, bme_prefixes) is None:
+    if reads_as_bme(case.offender.ethnicity_code, bme_prefixes) is None:
         unknown.add(SampleType.BME)
     return unknown
 

@@ -27,7 +27,6 @@ from casework.sampling import (
     DEFAULT_BME_PREFIXES,
     DEFAULT_MANAGED_MONTHS,
     OFFENDER_MANAGER_ROLES,
-    Ineligibility,
     ManagedFrom,
     SampleFacts,
     SampleType,
@@ -42,13 +41,6 @@ _MANAGER_CODES = codes_of(*OFFENDER_MANAGER_ROLES)
 _HIGH = lookup(RohLevel, lambda level: level.at_least(RohLevel.HIGH)).astype(bool)
 #: Each sentence kind's group, by its raw code.
 _GROUPS = tuple(sentence_group(kind) for kind in SentenceKind)
-#: The reasons a case is not eligible, by name.
-_INELIGIBLE: dict[str, Ineligibility] = {
-    "ended": "ended",
-    "not_started": "not_started",
-    "too_recent": "too_recent",
-    "too_long": "too_long",
-}
 
 
 def chunk_sample_facts(
@@ -64,31 +56,74 @@ def chunk_sample_facts(
     n = len(columns)
     day = day_number(as_of)
     raw = columns.raw
-    case = raw["case"]
     staff = raw["om_assignments"]
     manager_role = np.isin(staff["role"], _MANAGER_CODES)
+    why = _ineligibility(columns, day, managed_months, managed_from, manager_role)
+    named, known = _named_types(columns, day)
+    managers = _managers(staff, manager_role, n, day)
+    prefixes = frozenset(prefix.upper() for prefix in bme_prefixes)
+    codes = raw["case"]["offender.ethnicity_code"].tolist()
+    kinds = raw["case"]["sentence.kind"].tolist()
+    flags = {kind: mask.tolist() for kind, mask in named.items()}
+    known_level = known.tolist()
+    references = columns.references
+    facts: list[SampleFacts] = []
+    for row, reason in enumerate(why.tolist()):
+        if reason is not None:
+            facts.append(SampleFacts(references[row], reason))
+            continue
+        types = {_GROUPS[kinds[row]]}
+        types.update(kind for kind, flag in flags.items() if flag[row])
+        bme = reads_as_bme(codes[row], prefixes)
+        if bme:
+            types.add(SampleType.BME)
+        unknown = set()
+        if not known_level[row]:
+            unknown.add(SampleType.HIGH_ROH)
+        if bme is None:
+            unknown.add(SampleType.BME)
+        facts.append(
+            SampleFacts(references[row], None, frozenset(types), frozenset(unknown), managers[row])
+        )
+    return facts
 
-    # ineligibility
-    ended_on = case["sentence.termination.on"]
+
+def _ineligibility(
+    columns: CaseColumns,
+    day: int,
+    managed_months: tuple[int, int],
+    managed_from: ManagedFrom,
+    manager_role: Mask,
+) -> npt.NDArray[np.object_]:
+    """Per case, why it is not eligible on ``day`` (:func:`casework.sampling.ineligibility`:
+    ended, not started, managed too short or too long a time), or ``None``."""
+    n = len(columns)
+    staff = columns.raw["om_assignments"]
+    ended_on = columns.raw["case"]["sentence.termination.on"]
     since = columns.start
     if managed_from == "allocation":
         allocated = earliest_day(staff["owner"], staff["start"], n, manager_role)
         since = np.where(allocated != NO_DAY, allocated, since)
     shortest, longest = managed_months
-    why = np.full(n, "", dtype=object)
+    why = np.full(n, None, dtype=object)  # (the first reason that holds, as the scalar's)
     why[_later(since, longest) < day] = "too_long"
     why[_later(since, shortest) > day] = "too_recent"
     why[since > day] = "not_started"
     why[(ended_on != NO_DAY) & (ended_on <= day)] = "ended"
+    return why
 
-    # types, for every case (kept for the eligible)
-    kind = case["sentence.kind"]
+
+def _named_types(columns: CaseColumns, day: int) -> tuple[dict[SampleType, Mask], Mask]:
+    """Per case, whether it counts for each named type on ``day`` but BME (high RoH, PPO,
+    approved premises, statutory victim), and whether its RoH level on ``day`` is known."""
+    n = len(columns)
+    raw = columns.raw
     roh = raw["roh"]
     in_force = latest_per_owner(roh["owner"], roh["on"], n, roh["on"] <= day)
-    known_level = in_force >= 0
+    known = in_force >= 0
     high = np.zeros(n, dtype=bool)
     if len(roh["owner"]):
-        high[known_level] = _HIGH[roh["level"][in_force[known_level]]]
+        high[known] = _HIGH[roh["level"][in_force[known]]]
     premises = raw["approved_premises"]
     arrived = premises["arrived_on"]
     victims = raw["victims"]
@@ -100,32 +135,7 @@ def chunk_sample_facts(
         ),
         SampleType.STATUTORY_VICTIM: any_per_owner(victims["owner"], n, victims["statutory"]),
     }
-    prefixes = frozenset(prefix.upper() for prefix in bme_prefixes)
-    bme = [reads_as_bme(code, prefixes) for code in case["offender.ethnicity_code"].tolist()]
-    managers = _managers(staff, manager_role, n, day)
-
-    facts: list[SampleFacts] = []
-    references = columns.references
-    kinds = kind.tolist()
-    flags = {kind_: mask.tolist() for kind_, mask in named.items()}
-    known = known_level.tolist()
-    for row, reason in enumerate(why.tolist()):
-        if reason:
-            facts.append(SampleFacts(references[row], _INELIGIBLE[reason]))
-            continue
-        types = {_GROUPS[kinds[row]]}
-        types.update(kind_ for kind_, flag in flags.items() if flag[row])
-        if bme[row]:
-            types.add(SampleType.BME)
-        unknown = set()
-        if not known[row]:
-            unknown.add(SampleType.HIGH_ROH)
-        if bme[row] is None:
-            unknown.add(SampleType.BME)
-        facts.append(
-            SampleFacts(references[row], None, frozenset(types), frozenset(unknown), managers[row])
-        )
-    return facts
+    return named, known
 
 
 def _later(days: Days, months: int) -> Days:
