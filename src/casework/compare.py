@@ -348,7 +348,7 @@ class _ChangeStore:
         if self.file is None:
             self.file = SpillFile()
         counts = {key: len(items) for key, items in self._held.items()}
-        blocks = {key: self.file.append(list(items)) for key, items in self._held.items()}
+        blocks = {key: self.file.append(items) for key, items in self._held.items()}
         self.groups.append(_Group(counts, blocks=blocks))
         self._held, self._held_count = {}, 0
 
