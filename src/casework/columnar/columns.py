@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from casework.columnar.raw import NO_DAY, RawTable, RawTables, code_of, codes_of, raw_from_cases
 from casework.model import AssessmentPurpose, Case, ReviewTrigger, SentenceKind, Tier
+from casework.text import long_date
 
 __all__ = [
     "NO_DAY",
@@ -28,8 +29,10 @@ __all__ = [
     "Mask",
     "Table",
     "day_number",
+    "day_words",
     "days",
     "from_day_number",
+    "from_day_numbers",
     "raw_table",
     "table",
     "unique_days",
@@ -53,6 +56,47 @@ def day_number(day: dt.date | None) -> int:
 def from_day_number(number: int) -> dt.date | None:
     """The date of a day number; ``None`` for :data:`NO_DAY`."""
     return None if number == NO_DAY else dt.date.fromordinal(int(number) + _EPOCH)
+
+
+#: Each day's date and :func:`~casework.text.long_date` words, by day number, made once per
+#: process (both are fixed by the day). Emptied when it holds :data:`_MEMO_DAYS` days: the
+#: dates of case files span decades (some 10,000 days), not the calendar's millennia.
+_DATES: dict[int, dt.date | None] = {NO_DAY: None}
+_WORDS: dict[int, str] = {NO_DAY: ""}
+_MEMO_DAYS = 1 << 16
+
+
+def from_day_numbers(numbers: list[int]) -> list[dt.date | None]:
+    """:func:`from_day_number` of each day number (``None`` for :data:`NO_DAY`)."""
+    try:
+        return list(map(_DATES.__getitem__, numbers))
+    except KeyError:
+        _remember(_DATES, numbers, from_day_number)
+        return list(map(_DATES.__getitem__, numbers))
+
+
+def day_words(numbers: list[int]) -> list[str]:
+    """:func:`~casework.text.long_date` of the date of each day number (``""`` for
+    :data:`NO_DAY`): ``31 December 2007``."""
+    try:
+        return list(map(_WORDS.__getitem__, numbers))
+    except KeyError:
+        _remember(_WORDS, numbers, _long_date)
+        return list(map(_WORDS.__getitem__, numbers))
+
+
+def _long_date(number: int) -> str:
+    day = from_day_number(number)
+    return "" if day is None else long_date(day)
+
+
+def _remember(memo: dict[int, Any], numbers: list[int], make: Callable[[int], Any]) -> None:
+    new = {number for number in numbers if number not in memo}
+    if len(memo) + len(new) > _MEMO_DAYS:
+        memo.clear()
+        memo[NO_DAY] = make(NO_DAY)
+    for number in new:
+        memo[number] = make(number)
 
 
 def unique_days(numbers: Days) -> tuple[Days, npt.NDArray[np.intp]]:

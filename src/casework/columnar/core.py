@@ -37,8 +37,10 @@ from casework.columnar.columns import (
     Days,
     Mask,
     day_number,
+    day_words,
     days,
     from_day_number,
+    from_day_numbers,
     unique_days,
 )
 from casework.model import Case
@@ -626,8 +628,8 @@ def deadline_said_many(
     )
     every = np.concatenate([answers.trigger, answers.due, answers.done, known])
     distinct, inverse = unique_days(every)
-    dates = [from_day_number(int(number)) for number in distinct.tolist()]
-    words = ["" if day is None else long_date(day) for day in dates]
+    listed = distinct.tolist()
+    dates, words = from_day_numbers(listed), day_words(listed)
     picks = inverse.reshape(4, n)
     as_of_words = long_date(answers.as_of)
     limit_items: dict[int, tuple[Evidence, Evidence]] = {}
@@ -787,7 +789,7 @@ class RuleColumns:
             [self.trigger[at], self.due[at], self.done[at], self.columns.record_as_of[self.row[at]]]
         )
         distinct, inverse = unique_days(days)
-        dates = [from_day_number(number) for number in distinct.tolist()]
+        dates = from_day_numbers(distinct.tolist())
         picks = inverse.reshape(4, -1).tolist()
         as_of = self.context.as_of
         return [
@@ -1177,8 +1179,8 @@ def _dates_in_words(numbers: Days) -> tuple[list[str], list[dt.date | None]]:
     """Day numbers as :func:`~casework.text.long_date` words and as dates, each distinct day
     converted once ("" and ``None`` for :data:`NO_DAY`)."""
     distinct, inverse = unique_days(numbers)
-    dates = [from_day_number(int(number)) for number in distinct.tolist()]
-    words = ["" if day is None else long_date(day) for day in dates]
+    listed = distinct.tolist()
+    dates, words = from_day_numbers(listed), day_words(listed)
     picks = inverse.reshape(-1).tolist()
     return [words[k] for k in picks], [dates[k] for k in picks]
 

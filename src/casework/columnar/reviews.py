@@ -45,7 +45,7 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
-    from_day_number,
+    from_day_numbers,
     raw_table,
     unique_days,
 )
@@ -817,7 +817,7 @@ def _intervals(
     distinct, inverse = unique_days(
         np.concatenate([parts["trigger"][unit], parts["due"][unit], parts["done"][unit]])
     )
-    dates = [from_day_number(int(number)) for number in distinct.tolist()]
+    dates = from_day_numbers(distinct.tolist())
     starts, dues, dones = ([dates[pick] for pick in picks] for picks in inverse.reshape(3, -1))
     # (tuple.__new__ called by map: no Python frame per row, as IntervalRow(...) makes)
     rows = zip(numbers, starts, labels, dues, dones, strict=True)

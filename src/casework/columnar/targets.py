@@ -24,6 +24,7 @@ from casework.columnar.columns import (
     CaseColumns,
     Days,
     Table,
+    day_words,
     from_day_number,
     raw_table,
 )
@@ -55,7 +56,6 @@ from casework.rules.engine import Basis, Context, Evidence, Outcome
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import oasys as standards_oasys
 from casework.rules.targets import rules as targets
-from casework.text import long_date
 
 __all__ = [
     "ANCHOR_DAYS",
@@ -359,18 +359,6 @@ def _per_unit(
     return out
 
 
-_DAY_WORDS: dict[int, str] = {}
-
-
-def _long_date(day: int) -> str:
-    words = _DAY_WORDS.get(day)
-    if words is None:
-        date = from_day_number(day)
-        assert date is not None
-        words = _DAY_WORDS[day] = long_date(date)
-    return words
-
-
 _COMMUNITY = (_KIND[SentenceKind.COMMUNITY_ORDER], _KIND[SentenceKind.SUSPENDED_SENTENCE_ORDER])
 
 
@@ -391,7 +379,7 @@ def breach_resolution(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     answered = deadline(
         ctx, failed, cast(Days, breaches["resolved"]), duration, columns.record_as_of[owner]
     )
-    labels = numbered(owner, [f"Breach of {_long_date(day)}" for day in failed.tolist()])
+    labels = numbered(owner, [f"Breach of {words}" for words in day_words(failed.tolist())])
     return _per_unit(n, member, owner, labels, answered)
 
 
