@@ -27,6 +27,7 @@ from casework.testing import strategies as cs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from evaluate import UNSTATED
+from tests.columnar.compare import check
 
 RULES = (
     "allocation",
@@ -435,3 +436,29 @@ def test_oasys_kernel_counts_a_record_ending_on_the_due_day_in_working_days(
     case = _case("L-01", as_of="2007-12-27", tiers=[{"tier": 4, "on": "2007-12-18"}])
     _check([case], ruleset("national-standards-2007"), "NS07.oasys-tier4",
            dt.date(2008, 3, 31), calendar)  # fmt: skip
+
+
+def test_approved_premises_are_worded_from_columns_as_by_the_rule(
+    calendar: WorkingCalendar,
+) -> None:
+    """NS07.home-visit-high-roh's population detail worded from columns, word for word the
+    rule's: the first stay in the record's order from the start to the due date (here not
+    the earliest), a stay that ended before the start left out."""
+    cases = [
+        _case("P-01", approved_premises=[
+            {"arrived_on": "2007-12-27"},
+            {"arrived_on": "2007-11-01", "left_on": "2007-12-20"},
+        ]),
+        _case("P-02", approved_premises=[
+            {"arrived_on": "2007-11-01", "left_on": "2007-12-17"},
+            {"arrived_on": "2007-12-20"},
+        ]),
+        _case("P-03", approved_premises=[{"arrived_on": "2007-11-01", "left_on": "2007-12-17"}]),
+    ]  # fmt: skip
+    as_of = dt.date(2008, 3, 31)
+    check(cases, "national-standards-2007", as_of, calendar)
+    rules = _rules("national-standards-2007", True).only(["NS07.home-visit-high-roh"])
+    reasons = [finding.reason for finding in evaluate(cases, rules, as_of=as_of, calendar=calendar)]
+    assert "Living in approved premises from 27 December 2007." in reasons[0]
+    assert "Living in approved premises from 20 December 2007." in reasons[1]
+    assert "approved premises" not in reasons[2]

@@ -729,7 +729,10 @@ def _register_requirements(supervision: types.ModuleType) -> None:
         found = columns.raw["sentence.requirements"]
         return _any_per_case(columns, "sentence.requirements", found["kind"] == upw_code)
 
-    def not_in_premises(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
+    def premises_before_due(columns: CaseColumns, ctx: Context) -> tuple[Mask, Mask]:
+        """Per approved-premises row: whether the case lived there at any time from the
+        start to the home visit's due date; per case: whether that date needs a parameter
+        with no value (``supervision._approved_premises_before_due``)."""
         due, missing = _param_days(columns, ctx, columns.start, "home_visit_limit")
         found = columns.raw["approved_premises"]
         owner = found["owner"].astype(np.intp)
@@ -737,7 +740,37 @@ def _register_requirements(supervision: types.ModuleType) -> None:
         there = (found["arrived_on"] <= due[owner]) & (
             (left == NO_DAY) | (left >= columns.start[owner])
         )
+        return there, missing
+
+    def not_in_premises(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
+        there, missing = premises_before_due(columns, ctx)
         return ~_any_per_case(columns, "approved_premises", there), lacking_parameter(missing)
+
+    def in_approved_premises(
+        columns: CaseColumns, ctx: Context, rows: npt.NDArray[np.intp]
+    ) -> list[Detail] | None:
+        """``supervision._in_approved_premises`` of the cases at ``rows``, from its
+        template: the first stay (in the record's order) from the start to the due date."""
+        there, missing = premises_before_due(columns, ctx)
+        if missing[rows].any():
+            return None  # asked of each case (the due date needs a parameter)
+        at = np.flatnonzero(there)
+        owners, first = np.unique(columns.raw["approved_premises"]["owner"][at], return_index=True)
+        arrived = np.full(len(columns), NO_DAY, dtype=np.int64)
+        arrived[owners.astype(np.intp)] = columns.raw["approved_premises"]["arrived_on"][at[first]]
+        days = arrived[rows]
+        words, dates = _dates_in_words(days)
+        return [
+            (
+                supervision.IN_APPROVED_PREMISES.format(arrived=words[k]),
+                (Evidence("approved premises from", dates[k]),),
+            )
+            if day != NO_DAY
+            else None
+            for k, day in enumerate(days.tolist())
+        ]
+
+    register_details(supervision._in_approved_premises, in_approved_premises)
 
     def in_custody_when_due(columns: CaseColumns, ctx: Context) -> tuple[Mask, Why]:
         due, missing = _param_days(

@@ -422,11 +422,18 @@ def _approved_premises_before_due(case: Case, ctx: Context) -> dt.date | None:
     )
 
 
-def _in_approved_premises(arrived: dt.date | None) -> Verdict | None:
+#: Why a case living in approved premises is outside NS07.home-visit-high-roh (the day it
+#: arrived in words): filled in by the rule's population and, a column at a time, by its
+#: columnar form.
+IN_APPROVED_PREMISES = "Living in approved premises from {arrived}."
+
+
+def _in_approved_premises(case: Case, ctx: Context) -> Verdict | None:
+    arrived = _approved_premises_before_due(case, ctx)
     if arrived is None:
         return None
     return not_applicable(
-        f"Living in approved premises from {long_date(arrived)}.",
+        IN_APPROVED_PREMISES.format(arrived=long_date(arrived)),
         Evidence("approved premises from", arrived),
     )
 
@@ -445,7 +452,7 @@ def _in_approved_premises(arrived: dt.date | None) -> Verdict | None:
         & Population(
             "not in approved premises",
             lambda case, ctx: _approved_premises_before_due(case, ctx) is None,
-            lambda case, ctx: _in_approved_premises(_approved_premises_before_due(case, ctx)),
+            _in_approved_premises,
         )
     ).named(
         "high or very high RoH community orders, suspended sentence orders and licences, "
