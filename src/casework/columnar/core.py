@@ -635,11 +635,12 @@ def deadline_said_many(
     limit_items: dict[int, tuple[Evidence, Evidence]] = {}
     record_words: dict[int, str] = {}
     shown = [True] * n if evidence_of is None else evidence_of.tolist()
+    late_bys, late_codes = answers.late_by.tolist(), answers.late_unit.tolist()
     for code, name in enumerate(_BRANCHES):
         at = np.flatnonzero(branch == code)
         if not at.size:
             continue
-        template = DEADLINE_SENTENCES[name]
+        template = _with_terms(DEADLINE_SENTENCES[name], limit)
         for k, anchor, due, done, until in zip(
             at.tolist(),
             picks[0, at].tolist(),
@@ -649,19 +650,15 @@ def deadline_said_many(
             strict=True,
         ):
             label = labels[k]
-            anchor_words = words[anchor]
-            late_by = int(answers.late_by[k])
-            late_unit = LATE_UNITS[answers.late_unit[k]]
+            late_by = late_bys[k]
+            late_unit = LATE_UNITS[late_codes[k]]
             fill = {
                 "anchor_label": label,
-                "anchor": anchor_words,
+                "anchor": words[anchor],
                 "due": words[due],
                 "done_label": dones[k],
                 "missing_label": missing[k],
                 "done": words[done],
-                "terms": DEADLINE_TERMS.format(
-                    limit=limit, anchor_label=label, anchor=anchor_words
-                ),
                 "as_of": as_of_words,
                 "known": words[until],
             }
@@ -676,7 +673,7 @@ def deadline_said_many(
                     )
                 fill["record_ends"] = ends
             if not shown[k]:
-                said[k] = (template.format(**fill), (), label)
+                said[k] = (template.format_map(fill), (), label)
                 continue
             items = limit_items.get(due)
             if items is None:
@@ -693,8 +690,17 @@ def deadline_said_many(
                 late_unit=late_unit,
                 extra=extras[k],
             )
-            said[k] = (template.format(**fill), evidence, label)
+            said[k] = (template.format_map(fill), evidence, label)
     return said
+
+
+def _with_terms(sentence: str, limit: str) -> str:
+    """A deadline sentence's template (:data:`~casework.rules.timing.DEADLINE_SENTENCES`)
+    with its terms (:data:`~casework.rules.timing.DEADLINE_TERMS`) written in for this
+    time limit: the terms' other fields (the anchor and its label) are the sentence's own,
+    so one ``format`` fills both, as filling the terms and then the sentence does."""
+    escaped = limit.replace("{", "{{").replace("}", "}}")
+    return sentence.replace("{terms}", DEADLINE_TERMS.replace("{limit}", escaped))
 
 
 register_many(deadline_said, deadline_said_many)
