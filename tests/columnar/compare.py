@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from casework import WorkingCalendar
+from casework import WorkingCalendar, load_cases
 from casework.columnar import CaseColumns, evaluate_columns
 from casework.model import Case
 from casework.rules import available_rulesets, evaluate, ruleset
@@ -24,13 +24,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from evaluate import UNSTATED
 from generate import case_records
 
-__all__ = ["SETS", "WITNESSES", "case_records", "check", "check_tables", "rules_for"]
+__all__ = [
+    "SETS",
+    "WITNESSES",
+    "bench_cases",
+    "case_records",
+    "check",
+    "check_tables",
+    "rules_for",
+    "witness_cases",
+]
 
 WITNESSES = Path(__file__).parents[1] / "testing" / "data" / "outcome-witnesses.jsonl"
 COLUMNS = ["case_ref", "rule_id", "unit", "outcome", "basis", "trigger", "due", "done", "late_by",
            "late_unit"]  # fmt: skip
 #: Rule sets the property runs on; omi-2007 is large, so only in the fixed-case test.
 SETS = tuple(name for name in available_rulesets() if name != "omi-2007")
+
+
+def witness_cases() -> list[Case]:
+    """The stored witness cases (:data:`WITNESSES`)."""
+    return list(load_cases(WITNESSES).cases)
+
+
+def bench_cases(seed: int, count: int, as_of: dt.date = dt.date(2009, 3, 31)) -> list[Case]:
+    """``count`` of the benchmark's generated cases (``bench/generate.py``), recorded as of
+    ``as_of``."""
+    return [Case.model_validate(record) for record in case_records(seed, count, as_of)]
 
 
 def scalar_table(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar,

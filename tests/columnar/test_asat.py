@@ -33,7 +33,7 @@ from casework.rules import evaluate, ruleset
 from casework.stream import FindingsWriter
 from casework.testing import strategies as cs
 from casework.testing.timeline import day_in_record
-from tests.columnar.compare import SETS, WITNESSES, case_records, check, rules_for
+from tests.columnar.compare import SETS, bench_cases, check, rules_for, witness_cases
 
 EARLIER = dt.date(2008, 1, 15)
 
@@ -41,9 +41,7 @@ EARLIER = dt.date(2008, 1, 15)
 @pytest.fixture(scope="module")
 def later_records() -> list[Case]:
     """Witness and benchmark cases; the benchmark's are recorded after :data:`EARLIER`."""
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(7, 60, dt.date(2009, 3, 31))]
-    return [*witnesses, *generated]
+    return [*witness_cases(), *bench_cases(7, 60)]
 
 
 def test_each_record_is_read_as_it_stood_at_most_once_per_chunk_and_day(

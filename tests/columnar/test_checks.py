@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from casework import load_cases
 from casework._fastread import fast_reader
 from casework.columnar import checks
 from casework.columnar.checks import (
@@ -53,7 +52,7 @@ from casework.testing import strategies as cs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from generate import case_records
-from tests.columnar.compare import WITNESSES
+from tests.columnar.compare import bench_cases, witness_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_CODES = (*CHECKS, *(code for codes in NESTED_CHECKS.values() for code in codes))
@@ -327,9 +326,7 @@ MUTATIONS = (
 
 
 def _fixed_cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
-    bench = [Case.model_validate(r) for r in case_records(2007, 60, dt.date(2009, 3, 31))]
-    return [*witnesses, *bench]
+    return [*witness_cases(), *bench_cases(2007, 60)]
 
 
 FIXED = _fixed_cases()

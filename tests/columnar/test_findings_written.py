@@ -28,7 +28,7 @@ from casework.rules import Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
 from casework.stream import FindingsWriter, StreamFormat
 from casework.testing import strategies as cs
-from tests.columnar.compare import SETS, WITNESSES, case_records, rules_for
+from tests.columnar.compare import SETS, bench_cases, rules_for, witness_cases
 
 
 def written(found: list[Finding] | FindingTable, form: StreamFormat, path: Path) -> bytes:
@@ -55,9 +55,7 @@ def both_ways(
 
 @pytest.fixture(scope="module")
 def cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(11, 80, dt.date(2009, 3, 31))]
-    return [*witnesses, *generated]
+    return [*witness_cases(), *bench_cases(11, 80)]
 
 
 @pytest.mark.parametrize("supplied", [True, False])

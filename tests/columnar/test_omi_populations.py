@@ -53,7 +53,7 @@ from casework.rules.parameters import MissingParameterError
 from casework.rules.population import LICENCE, roh_at_least_at_start, tiers_at_start
 from casework.rules.ruleset import build_ruleset
 from casework.testing import strategies as cs
-from tests.columnar.compare import WITNESSES, case_records, rules_for
+from tests.columnar.compare import bench_cases, rules_for, witness_cases
 
 SAMPLE = Path(__file__).parents[2] / "examples" / "omi-sample.json"
 QUESTION_IDS, CRITERIA = cs.questions_of("omi-2007")
@@ -63,9 +63,7 @@ DATES = (dt.date(2007, 6, 1), dt.date(2008, 1, 15), dt.date(2010, 6, 30))
 @pytest.fixture(scope="module")
 def cases() -> list[Case]:
     sample = list(load_cases(SAMPLE).cases)
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(11, 150, dt.date(2009, 3, 31))]
-    return [*sample, *witnesses, *generated]
+    return [*sample, *witness_cases(), *bench_cases(11, 150)]
 
 
 def scalar_code(test: Population, case: Case, ctx: Context) -> int:

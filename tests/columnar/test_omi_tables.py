@@ -8,8 +8,6 @@ the ``Case`` objects), on the witness, example, benchmark and generated cases.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +15,7 @@ from hypothesis import strategies as st
 from casework import load_cases
 from casework.model import Case
 from casework.testing import strategies as cs
-from tests.columnar.compare import WITNESSES, case_records, check_tables
+from tests.columnar.compare import WITNESSES, bench_cases, check_tables, witness_cases
 from tests.columnar.omi_reference import facts_table, roh_table
 
 EXAMPLES = [WITNESSES.parents[3] / "examples" / name for name in ("cases.json", "omi-sample.json")]
@@ -29,10 +27,8 @@ def same(cases: list[Case]) -> None:
 
 @pytest.fixture(scope="module")
 def fixed_cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
     examples = [case for path in EXAMPLES for case in load_cases(path).cases]
-    bench = [Case.model_validate(r) for r in case_records(11, 300, dt.date(2009, 3, 31))]
-    return [*witnesses, *examples, *bench]
+    return [*witness_cases(), *examples, *bench_cases(11, 300)]
 
 
 def test_the_fixed_cases_hold_the_facts_the_tables_read(fixed_cases: list[Case]) -> None:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework import WorkingCalendar, load_cases
+from casework import WorkingCalendar
 from casework.columnar import CaseColumns
 from casework.columnar import populations as cp
 from casework.columnar.core import NO, NO_FACT, NO_PARAMETER, YES, population, population_codes
@@ -39,7 +39,7 @@ from casework.rules.engine import EVERY_CASE, Context, MissingFactError, Populat
 from casework.rules.parameters import MissingParameterError, ParameterSet
 from casework.rules.ruleset import RuleSet
 from casework.testing import strategies as cs
-from tests.columnar.compare import WITNESSES, case_records, rules_for
+from tests.columnar.compare import bench_cases, rules_for, witness_cases
 
 SETS = (
     "national-standards-2007",
@@ -124,9 +124,7 @@ def check(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalenda
 
 @pytest.fixture(scope="module")
 def fixed_cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(11, 150, dt.date(2009, 3, 31))]
-    return [*witnesses, *generated]
+    return [*witness_cases(), *bench_cases(11, 150)]
 
 
 @pytest.mark.parametrize("name", SETS)

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework import load_cases
 from casework.columnar import CaseColumns
 from casework.columnar.sampling import chunk_sample_facts
 from casework.model import Case
@@ -22,7 +21,7 @@ from casework.sampling import ManagedFrom, SampleType, sample_facts
 from casework.testing import make_case
 from casework.testing import strategies as cs
 from casework.testing.synthetic import generate_cases
-from tests.columnar.compare import WITNESSES, case_records
+from tests.columnar.compare import bench_cases, witness_cases
 
 DAYS = (dt.date(2007, 10, 15), dt.date(2008, 3, 31), dt.date(2009, 2, 28), dt.date(2010, 6, 30))
 OPTIONS: tuple[tuple[tuple[int, int], ManagedFrom], ...] = (
@@ -73,10 +72,8 @@ def _edge_cases() -> list[Case]:
 
 @pytest.fixture(scope="module")
 def fixed_cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(5, 300, dt.date(2009, 3, 31))]
     caseload = generate_cases("caseload", seed=2, size=400)
-    return [*witnesses, *generated, *caseload, *_edge_cases()]
+    return [*witness_cases(), *bench_cases(5, 300), *caseload, *_edge_cases()]
 
 
 def _differences(cases: list[Case], as_of: dt.date, months: tuple[int, int], start: ManagedFrom,

@@ -6,7 +6,6 @@ cases; and the grouped helpers (casework.columnar.group) equal plain Python."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casework import load_cases
 from casework.columnar import CaseColumns, day_number
 from casework.columnar.core import OUTCOME_CODE
 from casework.columnar.group import (
@@ -34,7 +32,7 @@ from casework.model import Case
 from casework.rules.engine import Outcome
 from casework.rules.population import roh_at_start
 from casework.testing import strategies as cs
-from tests.columnar.compare import WITNESSES, case_records
+from tests.columnar.compare import bench_cases, witness_cases
 from tests.columnar.supervision_reference import REFERENCE
 from tests.columnar.test_supervision_kernels import _edge_cases
 
@@ -62,9 +60,7 @@ def _differences(cases: list[Case]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def fixed_cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(5, 300, dt.date(2009, 3, 31))]
-    return [*witnesses, *generated, *_edge_cases()]
+    return [*witness_cases(), *bench_cases(5, 300), *_edge_cases()]
 
 
 def test_tables_from_raw_equal_the_reference_on_fixed_cases(fixed_cases: list[Case]) -> None:

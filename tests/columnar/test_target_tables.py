@@ -8,8 +8,6 @@ a loop over the ``Case`` objects), on witness, example, benchmark and generated 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -20,7 +18,7 @@ from casework.columnar.targets import numbered
 from casework.model import Case
 from casework.rules.targets.rules import _labelled
 from casework.testing import strategies as cs
-from tests.columnar.compare import WITNESSES, case_records, check_tables
+from tests.columnar.compare import WITNESSES, bench_cases, check_tables, witness_cases
 from tests.columnar.targets_reference import breach_table, case_table, victim_table
 
 EXAMPLES = [WITNESSES.parents[3] / "examples" / n for n in ("cases.json", "targets-cases.yaml")]
@@ -34,10 +32,8 @@ def same(cases: list[Case]) -> None:
 
 @pytest.fixture(scope="module")
 def fixed_cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
     examples = [case for path in EXAMPLES for case in load_cases(path).cases]
-    bench = [Case.model_validate(r) for r in case_records(13, 300, dt.date(2009, 3, 31))]
-    return [*witnesses, *examples, *bench]
+    return [*witness_cases(), *examples, *bench_cases(13, 300)]
 
 
 def test_the_fixed_cases_hold_the_facts_the_tables_read(fixed_cases: list[Case]) -> None:

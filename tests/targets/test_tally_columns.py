@@ -39,9 +39,9 @@ from casework.testing.scenarios import load_scenarios
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from generate import case_records
+from tests.columnar.compare import bench_cases, witness_cases
 
 HERE = Path(__file__).resolve().parent
-WITNESSES = HERE.parent / "testing" / "data" / "outcome-witnesses.jsonl"
 SETS = ("nps-2005-06", "nps-2007-08", "rom-east-of-england-2007-08")
 PERIOD = Period.financial_year(2007)
 #: Before most records' own date, in the middle, and long after.
@@ -66,9 +66,7 @@ def _golden() -> list[Case]:
 @pytest.fixture(scope="module")
 def cases(examples: Path) -> list[Case]:
     hand = list(load_cases(examples / "targets-cases.yaml").cases)
-    witnesses = list(load_cases(WITNESSES).cases)
-    synthetic = [Case.model_validate(r) for r in case_records(23, 30, dt.date(2008, 4, 11))]
-    return [*hand, *_golden(), *witnesses, *synthetic]
+    return [*hand, *_golden(), *witness_cases(), *bench_cases(23, 30, dt.date(2008, 4, 11))]
 
 
 def _json(report: TargetReport) -> str:

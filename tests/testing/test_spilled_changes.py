@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from casework import WorkingCalendar, compare, load_cases
+from casework import WorkingCalendar, compare
 from casework.columnar import CaseColumns
 from casework.compare import Comparison, OutcomeChange, SpilledChanges, compare_columns
 from casework.model import Case
@@ -24,7 +24,7 @@ from casework.report import (
     pseudonymise_comparison,
     select_questions,
 )
-from tests.columnar.compare import WITNESSES, case_records
+from tests.columnar.compare import bench_cases, witness_cases
 
 AS_OF = dt.date(2010, 6, 30)
 #: The module (``casework.compare`` is also its function, re-exported).
@@ -34,9 +34,7 @@ PAIR = ("national-standards-2005", "national-standards-2007")
 
 @pytest.fixture(scope="module")
 def cases() -> list[Case]:
-    witnesses = list(load_cases(WITNESSES).cases)
-    generated = [Case.model_validate(r) for r in case_records(3, 120, dt.date(2009, 3, 31))]
-    return [*witnesses, *generated]
+    return [*witness_cases(), *bench_cases(3, 120)]
 
 
 def _both(
