@@ -386,6 +386,36 @@ def test_validate_imports_no_rule_and_no_kernel() -> None:
     assert not {"casework.rules.standards", "casework.rules.omi2007", "holidays"} & loaded
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "-o", "out.json"],
+        ["targets", "--set", "2007-08", "--period", "2007-04-01..2008-03-31", "-o", "out.json"],
+        ["findings", "-o", "out.csv"],
+    ],
+)
+def test_reading_json_lines_does_not_import_pyarrow_compute(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Arrow parses the lines and the reader calls Arrow's compute functions by name:
+    ``pyarrow.compute``, which wraps every one of them when imported, is not imported."""
+    document = json.loads((EXAMPLES / "cases.json").read_text(encoding="utf-8"))
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text(
+        "".join(
+            json.dumps({**case, "as_of": document["as_of"]}) + "\n" for case in document["cases"]
+        ),
+        encoding="utf-8",
+    )
+    name, *options, output = command
+    out = tmp_path / output
+    loaded = _command_modules(name, str(lines), "--as-of", "2008-06-30", *options, str(out))
+    assert "casework.columnar.arrowread" in loaded
+    assert "pyarrow.json" in loaded
+    assert "pyarrow.compute" not in loaded
+    assert out.stat().st_size > 0
+
+
 def test_a_kernel_is_found_whichever_module_was_imported_first() -> None:
     """The kernels register when first looked up: through ``kernel_for`` or ``KERNELS``."""
     probe = (

@@ -54,7 +54,6 @@ import msgspec.inspect as mi
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from casework._fastread import _Builder
@@ -74,6 +73,21 @@ from casework.columnar.rawread import (
 )
 from casework.model import base
 from casework.model.case import Case
+
+# Arrow's compute functions are called by name from the registry they live in, not through
+# ``pyarrow.compute``: that module makes a Python function with its docstring for each of
+# Arrow's some 290 compute functions when it is imported (about 30 ms in every command that
+# reads a file, most of it parsing the docstrings), and the reader calls seven (decision:
+# command-startup). ``pyarrow.compute`` re-exports these very names; a pyarrow that keeps
+# them elsewhere is read through it.
+try:
+    from pyarrow._compute import CastOptions as _CastOptions
+    from pyarrow._compute import SetLookupOptions as _SetLookupOptions
+    from pyarrow._compute import call_function as _call_function
+except ImportError:  # pragma: no cover - another pyarrow's layout
+    from pyarrow.compute import CastOptions as _CastOptions
+    from pyarrow.compute import SetLookupOptions as _SetLookupOptions
+    from pyarrow.compute import call_function as _call_function
 
 __all__ = [
     "NativeWritten",
@@ -391,7 +405,7 @@ def _given(array: pa.Array, path: _Path, seen: set[_Path]) -> None:
     seen.add(path)
     kind = array.type
     if pa.types.is_list(kind):
-        array = array.flatten()
+        array = _call("list_flatten", array)  # (what ListArray.flatten calls)
         kind = array.type
     if pa.types.is_struct(kind):
         for index, field in enumerate(kind):
@@ -454,6 +468,12 @@ def _shaped(line: bytes) -> bool:
 
 
 # ---------------------------------------------------------------- writing the tables
+
+
+def _call(name: str, *arrays: Any, options: Any = None) -> Any:
+    """Arrow's compute function ``name`` of ``arrays``, with its default options unless
+    given (what ``pyarrow.compute.<name>`` calls; for ``cast``, ``safe`` options)."""
+    return _call_function(name, list(arrays), options)
 
 
 # Arrays to and from numpy through their buffers: pyarrow's own conversions (to_numpy,
@@ -532,7 +552,7 @@ def _day_numbers(array: pa.Array, given: _Mask) -> tuple[npt.NDArray[np.int64], 
     refused here; a column with any string it refuses (given or not) is read by the
     digits instead."""
     try:
-        parsed = pc.cast(array, pa.date32())
+        parsed = _call("cast", array, options=_CastOptions.safe(pa.date32()))
     except pa.ArrowInvalid:
         return _day_numbers_by_digits(array, given)
     stored = np.frombuffer(parsed.buffers()[1], dtype=np.int32, count=parsed.offset + len(parsed))
@@ -677,7 +697,7 @@ class _Writer:
             items = values.slice(first, total)
         else:  # pragma: no cover - Arrow leaves no items under a null list
             index = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            items = values.take(_int_array(index))
+            items = _call("take", values, _int_array(index))
         owner = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
         child = node.step.child
         self.case_of[child] = self.case_of[table][owner]
@@ -721,7 +741,7 @@ class _Writer:
             self.fail(table, present & ~bad & ((out < step.first) | late))
         elif kind is Kind.ENUM:
             assert node.members is not None
-            codes = pc.index_in(array, value_set=node.members)
+            codes = _call("index_in", array, options=_SetLookupOptions(node.members))
             out = _numbers(codes, -1).astype(np.int16)
             self.fail(table, present & (out < 0))
         elif kind is Kind.BOOL or kind is Kind.OPTIONAL_BOOL:
@@ -751,17 +771,16 @@ class _Writer:
         if node.min_length is not None:  # (a code point takes at least a byte)
             self.fail(table, present & (lengths < node.min_length))
         if node.max_length is not None and (present & (lengths > node.max_length)).any():
-            points = _numbers(pc.utf8_length(array), 0)
+            points = _numbers(_call("utf8_length", array), 0)
             self.fail(table, present & (points > node.max_length))
         if node.pattern is not None:
             search = node.pattern.search
+            given = _call("filter", array, _bool_array(present))
             unmatched = [
-                value
-                for value in pc.unique(array.filter(_bool_array(present))).to_pylist()
-                if search(value) is None
+                value for value in _call("unique", given).to_pylist() if search(value) is None
             ]
             if unmatched:
-                found = pc.is_in(array, value_set=_text_array(unmatched))
+                found = _call("is_in", array, options=_SetLookupOptions(_text_array(unmatched)))
                 self.fail(table, present & _bits(found, False))
         if node.step.text:
             self.fail(table, _blank_ends(array, present))
