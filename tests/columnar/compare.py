@@ -14,9 +14,11 @@ import pyarrow as pa
 import pytest
 
 from casework import WorkingCalendar, load_cases
-from casework.columnar import CaseColumns, evaluate_columns
+from casework.columnar import CaseColumns, evaluate_columns, kernel_for
+from casework.columnar.core import MANY, Answers
 from casework.model import Case
 from casework.rules import available_rulesets, evaluate, ruleset
+from casework.rules.engine import Context
 from casework.rules.ruleset import RuleSet
 from casework.stream import findings_batch, table_batch
 
@@ -25,9 +27,11 @@ from evaluate import UNSTATED
 from generate import case_records
 
 __all__ = [
+    "ANSWER_COLUMNS",
     "SETS",
     "WITNESSES",
     "bench_cases",
+    "bulk_against_one_by_one",
     "case_records",
     "check",
     "check_tables",
@@ -123,3 +127,43 @@ def check_tables(
         for column, values in want.items():
             assert got[column].dtype == values.dtype, (name, column)
             assert np.array_equal(got[column], values), (name, column)
+
+
+#: The columns of a kernel answer a wording is given (:class:`~casework.columnar.core.Answers`).
+ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
+
+
+def bulk_against_one_by_one(cases: list[Case], name: str, as_of: dt.date,
+                             calendar: WorkingCalendar) -> set[str]:  # fmt: skip
+    """Every kernel of the rule set whose wording has a bulk form (:data:`MANY`): its
+    answers worded a column at a time equal them worded one by one. The rules compared."""
+    rules = rules_for(name)
+    columns = CaseColumns.from_cases(cases)
+    ctx = Context.of(rules, as_of=as_of, calendar=calendar)
+    compared: set[str] = set()
+    for rule in rules:
+        kernel = kernel_for(rule)
+        if kernel is None:
+            continue
+        answered = kernel(columns, ctx)
+        wording = answered.get("wording")
+        if wording is None or wording.words not in MANY or not len(wording.at):
+            continue
+        at = wording.at
+        answers = Answers(
+            **{key: answered[key][at] for key in ANSWER_COLUMNS},
+            as_of=as_of,
+            record_as_of=columns.record_as_of[at],
+        )
+        said = MANY[wording.words](answers, **wording.constants, **wording.values)
+        one_by_one = [
+            wording.words(
+                answers.answer(k),
+                **wording.constants,
+                **{key: values[k] for key, values in wording.values.items()},
+            )
+            for k in range(len(answers))
+        ]
+        assert said == one_by_one, rule.id
+        compared.add(rule.id)
+    return compared

@@ -52,7 +52,7 @@ from casework.rules.timing import (
 from casework.testing import strategies as cs
 from casework.testing.builders import make_case, oasys, review
 from casework.text import long_date
-from tests.columnar.compare import WITNESSES, rules_for
+from tests.columnar.compare import ANSWER_COLUMNS, WITNESSES, bulk_against_one_by_one, rules_for
 
 DAYS = st.dates(dt.date(2004, 1, 1), dt.date(2012, 12, 31))
 AS_OF = dt.date(2010, 6, 30)
@@ -255,9 +255,6 @@ def _periodic_answers(cases: list[Case], name: str, rule_id: str, as_of: dt.date
     return answers, wording
 
 
-ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
-
-
 @settings(max_examples=25, deadline=None)
 @given(
     cases=st.lists(cs.cases(), min_size=1, max_size=6),
@@ -352,42 +349,6 @@ def test_released_before_the_custody_review_worded_in_bulk(
         assert all(words is not None for words in said)
 
 
-def _bulk_against_one_by_one(cases: list[Case], name: str, as_of: dt.date,
-                             calendar: WorkingCalendar) -> set[str]:  # fmt: skip
-    """Every kernel of the rule set whose wording has a bulk form (:data:`MANY`): its
-    answers worded a column at a time equal them worded one by one. The rules compared."""
-    rules = rules_for(name)
-    columns = CaseColumns.from_cases(cases)
-    ctx = Context.of(rules, as_of=as_of, calendar=calendar)
-    compared: set[str] = set()
-    for rule in rules:
-        kernel = kernel_for(rule)
-        if kernel is None:
-            continue
-        answered = kernel(columns, ctx)
-        wording = answered.get("wording")
-        if wording is None or wording.words not in MANY or not len(wording.at):
-            continue
-        at = wording.at
-        answers = Answers(
-            **{key: answered[key][at] for key in ANSWER_COLUMNS},
-            as_of=as_of,
-            record_as_of=columns.record_as_of[at],
-        )
-        said = MANY[wording.words](answers, **wording.constants, **wording.values)
-        one_by_one = [
-            wording.words(
-                answers.answer(k),
-                **wording.constants,
-                **{key: values[k] for key, values in wording.values.items()},
-            )
-            for k in range(len(answers))
-        ]
-        assert said == one_by_one, rule.id
-        compared.add(rule.id)
-    return compared
-
-
 @settings(max_examples=25, deadline=None)
 @given(
     cases=st.lists(cs.cases(), min_size=1, max_size=6),
@@ -400,7 +361,7 @@ def test_every_bulk_wording_equals_one_by_one(
     """Each rule's answers worded by its bulk form (the deadlines, the periodic checks, the
     rules over units: breaches, victims) say what its per-answer wording says."""
     as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
-    _bulk_against_one_by_one(cases, name, as_of, calendar)
+    bulk_against_one_by_one(cases, name, as_of, calendar)
 
 
 def test_witnesses_worded_in_bulk(calendar: WorkingCalendar) -> None:
@@ -408,7 +369,7 @@ def test_witnesses_worded_in_bulk(calendar: WorkingCalendar) -> None:
     the per-answer wording, the rules over units among them."""
     cases = [case for case in iter_cases(WITNESSES) if isinstance(case, Case)]
     as_of = max(case.as_of for case in cases)
-    compared = _bulk_against_one_by_one(cases, "national-standards-2007", as_of, calendar)
+    compared = bulk_against_one_by_one(cases, "national-standards-2007", as_of, calendar)
     assert {
         "NS07.breach-action",
         "NS07.victim-contact",

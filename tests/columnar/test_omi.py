@@ -5,23 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import WorkingCalendar, load_cases
-from casework.columnar import CaseColumns, evaluate_columns, kernel_for, omi
-from casework.columnar.core import BASES, NO, NO_FACT, NO_PARAMETER, OUTCOMES, RAISED, YES
-from casework.model import Case
+from casework.columnar import CaseColumns, core, evaluate_columns, kernel_for, omi
+from casework.columnar.columns import NO_DAY
+from casework.columnar.core import (
+    BASES,
+    BASIS_CODE,
+    NO,
+    NO_FACT,
+    NO_PARAMETER,
+    OUTCOME_CODE,
+    OUTCOMES,
+    RAISED,
+    YES,
+)
+from casework.model import Answer, Case
 from casework.rules import ruleset
 from casework.rules.engine import Basis, Outcome
 from casework.rules.omi2007 import QUESTIONS as QUESTIONS_OF_CATALOGUE
 from casework.rules.omi2007.question import COMPUTED_ANSWERS, Answering, JudgedCheck
 from casework.testing import strategies as cs
-from tests.columnar.compare import case_records, check
+from tests.columnar.compare import bulk_against_one_by_one, case_records, check
 
 SAMPLE = Path(__file__).parents[2] / "examples" / "omi-sample.json"
+AS_OF = dt.date(2010, 6, 30)
 QUESTIONS, CRITERIA = cs.questions_of("omi-2007")
 
 
@@ -146,3 +159,85 @@ def test_a_question_never_answered_in_the_chunk_reads_unanswered(sample: list[Ca
     recorded = omi.answer_codes(columns, "omi.answers", "1.1.a")
     assert recorded.any()  # the sample answers it
     assert omi._judged_answers(columns, "omi.answers", "1.1.a")[0].tolist() == recorded.tolist()
+
+
+#: Questions of each kind asked of every case or most: judged (1.1.a, 1.2.b), a summary
+#: (1.1.summary) and descriptive counts from the record (1.2.a) and from the answers (1.2.m).
+WORDED_ON_COLUMNS = ["1.1.a", "1.2.b", "1.1.summary", "1.2.a", "1.2.m", "3.1.a"]
+
+
+def test_answers_and_counts_are_worded_without_asking_the_scalar_rule(
+    sample: list[Case], calendar: WorkingCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An inspector's answer, a summary judgement and a descriptive count are worded by
+    their verdict functions (``judged_verdict``, ``descriptive_verdict``), once per
+    distinct answer: no case is asked again, and the words are the scalar engine's."""
+    as_of = max(case.as_of for case in sample)
+    rules = ruleset("omi-2007").only(WORDED_ON_COLUMNS)
+    answered = evaluate_columns(sample, rules, as_of=as_of, calendar=calendar)
+
+    def asked(*_: object, **__: object) -> None:
+        raise AssertionError("a case was asked again by the scalar rule")
+
+    monkeypatch.setattr(core, "evaluate_case", asked)
+    table = answered.explain()
+    monkeypatch.undo()
+    reasons = set(table.reason)
+    assert "The inspector judged the work sufficient (yes)." in reasons
+    assert "The inspector judged the work not sufficient (no)." in reasons
+    assert any("from the case record" in reason for reason in reasons)
+    assert any("from the inspector's answer" in reason for reason in reasons)
+    assert "The inspector recorded the count as not applicable to this case." in reasons
+    check(sample, "omi-2007", as_of, calendar)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    cases=st.lists(cs.cases(), min_size=1, max_size=4),
+    answers=st.lists(cs.judgements(QUESTIONS, CRITERIA), min_size=4, max_size=4),
+)
+def test_answers_worded_in_bulk_equal_one_by_one(
+    cases: list[Case], answers: list[object], calendar: WorkingCalendar
+) -> None:
+    """The judged, summary and descriptive wordings of a chunk, a column at a time
+    (:data:`~casework.columnar.core.MANY`), equal them answer by answer."""
+    judged = [
+        case.model_copy(update={"judgements": given})
+        for case, given in zip(cases, answers, strict=False)
+    ]
+    as_of = max(case.as_of for case in judged)
+    compared = bulk_against_one_by_one(judged, "omi-2007", as_of, calendar)
+    assert {"1.1.summary", "1.2.a"} <= compared
+
+
+def test_the_sample_worded_in_bulk_equals_one_by_one(
+    sample: list[Case], calendar: WorkingCalendar
+) -> None:
+    as_of = max(case.as_of for case in sample)
+    compared = bulk_against_one_by_one(sample, "omi-2007", as_of, calendar)
+    assert set(WORDED_ON_COLUMNS) <= compared
+
+
+def test_an_answer_not_the_verdicts_is_left_to_the_scalar_rule() -> None:
+    """Should a judged answer's outcome or basis ever differ from the verdict its answer
+    gives, it is not worded on columns (either form): the scalar rule words it."""
+    verdicts = omi._judged_verdicts("question")
+    yes = omi._CODE[Answer.YES]
+    agreeing = core.Answer(Outcome.MET, Basis.JUDGED, None, None, None, None, None, AS_OF, AS_OF)
+    held = attrs.evolve(agreeing, outcome=Outcome.NOT_APPLICABLE, basis=Basis.OUT_OF_SCOPE)
+    computed = attrs.evolve(agreeing, basis=Basis.COMPUTED)
+    said = omi._verdict_said(agreeing, key=yes, verdicts=verdicts)
+    assert said == ("The inspector judged the work sufficient (yes).", verdicts[yes].evidence, None)
+    assert omi._verdict_said(held, key=yes, verdicts=verdicts) is None
+    assert omi._verdict_said(computed, key=yes, verdicts=verdicts) is None
+    outcomes = [Outcome.MET, Outcome.NOT_APPLICABLE, Outcome.MET]
+    bases = [Basis.JUDGED, Basis.OUT_OF_SCOPE, Basis.COMPUTED]
+    answers = core.Answers(
+        outcome=np.asarray([OUTCOME_CODE[outcome] for outcome in outcomes]),
+        basis=np.asarray([BASIS_CODE[basis] for basis in bases]),
+        trigger=np.full(3, NO_DAY), due=np.full(3, NO_DAY), done=np.full(3, NO_DAY),
+        late_by=np.full(3, -1), late_unit=np.zeros(3, np.int8), as_of=AS_OF,
+        record_as_of=np.full(3, NO_DAY),
+    )  # fmt: skip
+    bulk = omi._verdict_said_many(answers, key=[yes] * 3, verdicts=verdicts)
+    assert bulk == [said, None, None]

@@ -18,7 +18,8 @@ rule's kernel with the inspection's own parameters. That is all 257 omi-2007 rul
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -28,6 +29,7 @@ import numpy.typing as npt
 from casework.columnar.columns import NO_DAY, CaseColumns, Mask, Table, ordinals, raw_table
 from casework.columnar.core import (
     BASIS_CODE,
+    MANY,
     NO,
     NO_FACT,
     NO_PARAMETER,
@@ -36,11 +38,17 @@ from casework.columnar.core import (
     POPULATION_TESTS,
     PROVIDERS,
     YES,
+    Answers,
     Codes,
+    Explained,
     Kernel,
+    Wording,
+    WordsFn,
     kernel_for,
     population_codes,
+    register_many,
 )
+from casework.columnar.core import Answer as ColumnAnswer
 from casework.columnar.group import any_per_owner
 from casework.columnar.raw import code_of, codes_of, lookup
 from casework.model import (
@@ -57,7 +65,16 @@ from casework.model import (
     Tier,
 )
 from casework.rules import population as base_population
-from casework.rules.engine import Basis, Context, MissingFactError, Outcome, Population, Rule
+from casework.rules.engine import (
+    Basis,
+    Context,
+    Evidence,
+    MissingFactError,
+    Outcome,
+    Population,
+    Rule,
+    Verdict,
+)
 from casework.rules.omi2007 import QUESTIONS
 from casework.rules.omi2007 import population as omi_population
 from casework.rules.omi2007 import section1 as omi_section1
@@ -68,6 +85,8 @@ from casework.rules.omi2007.question import (
     DescriptiveCheck,
     JudgedCheck,
     area_check,
+    descriptive_verdict,
+    judged_verdict,
 )
 from casework.rules.omi2007.summary import SummaryCheck
 from casework.rules.parameters import MissingParameterError
@@ -713,14 +732,63 @@ def _judged(
     ctx: Context,
     answered: tuple[Codes, Any, Any],
     special: Mask | None = None,
+    *,
+    what: str = "question",
 ) -> dict[str, Any]:
     """Columns for answers (codes, their outcome and basis: :func:`_judged_answers`) as
-    ``judged_verdict`` reads them, inside the rule's population."""
+    ``judged_verdict`` reads them, inside the rule's population; the answers inside it
+    worded by ``judged_verdict`` itself (:func:`_judged_said`), ``what`` the noun it
+    names the question by."""
     codes = population_codes(columns, rule.applies_to, ctx)
     yes, out_outcome, out_basis, raised = _population_columns(columns, codes)
     outcome = np.where(yes, answered[1], out_outcome)
     basis = np.where(yes, answered[2], out_basis)
-    return _undated(columns, outcome, basis, raised if special is None else raised | special)
+    left = raised if special is None else raised | special
+    answer = _undated(columns, outcome, basis, left)
+    at = np.flatnonzero(yes & ~left)
+    answer["wording"] = _verdicts_wording(at, answered[0][at], _judged_verdicts(what))
+    return answer
+
+
+@functools.cache
+def _judged_verdicts(what: str) -> tuple[Verdict, ...]:
+    """Per answer code (:data:`_KEYS`: none recorded, yes, no, not evidenced, not
+    applicable), the verdict ``judged_verdict`` gives it."""
+    return tuple(judged_verdict(key, what=what) for key in _KEYS)
+
+
+def _verdicts_wording(
+    at: npt.NDArray[np.intp], keys: Codes, verdicts: tuple[Verdict, ...]
+) -> Wording:
+    """The answers ``at`` worded by ``verdicts[key]``, a key each (:func:`_verdict_said`)."""
+    return Wording(_verdict_said, at, {"key": keys.tolist()}, {"verdicts": verdicts})
+
+
+def _verdict_said(
+    answer: ColumnAnswer, *, key: int, verdicts: tuple[Verdict, ...]
+) -> Explained | None:
+    """An answer in the words of the verdict ``verdicts[key]``, made by the scalar rule's
+    own verdict function (one per key, made once); ``None`` for an answer whose outcome
+    or basis is not that verdict's (the scalar rule words it)."""
+    verdict = verdicts[key]
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, verdict.trigger_label
+
+
+def _verdict_said_many(
+    answers: Answers, *, key: Sequence[int], verdicts: tuple[Verdict, ...]
+) -> list[Explained | None]:
+    """:func:`_verdict_said` of many answers."""
+    said = [(v.reason, v.evidence, v.trigger_label) for v in verdicts]
+    keys = np.asarray(key, dtype=np.intp)
+    outcome = np.asarray([OUTCOME_CODE[v.outcome] for v in verdicts], dtype=np.int8)[keys]
+    basis = np.asarray([BASIS_CODE[v.basis] for v in verdicts], dtype=np.int8)[keys]
+    agrees = (outcome == answers.outcome) & (basis == answers.basis)
+    return [said[k] if ok else None for k, ok in zip(keys.tolist(), agrees.tolist(), strict=True)]
+
+
+register_many(_verdict_said, _verdict_said_many)
 
 
 @attrs.frozen
@@ -749,7 +817,7 @@ class SummaryKernel:
         derive = None
         if ctx.option("derive_summaries") is not None:
             derive = answered[0] == _UNANSWERED
-        return _judged(columns, self.rule, ctx, answered, derive)
+        return _judged(columns, self.rule, ctx, answered, derive, what="summary question")
 
 
 #: What a descriptive question's fact says of a case (``Question.fact``).
@@ -847,7 +915,20 @@ class DescriptiveKernel:
         outcome = np.where(missing, _CANNOT, outcome)
         basis = np.where(missing, BASIS_CODE[Basis.MISSING_DATA], basis)
         outcome, basis = _outside(columns, codes, outcome, basis)
-        return _undated(columns, outcome, basis, _raised(codes) | (said == _FACT_RAISED))
+        left = _raised(codes) | (said == _FACT_RAISED)
+        answer = _undated(columns, outcome, basis, left)
+        # worded by the scalar rule's descriptive_verdict of (the fact, the answer)
+        at = np.flatnonzero((codes == YES) & ~left & (said != _FACT_MISSING))
+        keys = (said[at].astype(np.intp) + 1) * len(_KEYS) + answers[at]
+        answer["wording"] = _verdicts_wording(at, keys, _descriptive_verdicts())
+        return answer
+
+
+@functools.cache
+def _descriptive_verdicts() -> tuple[Verdict, ...]:
+    """``descriptive_verdict`` of each fact (none, no, yes: :data:`_UNSAID`, :data:`_FALSE`,
+    :data:`_TRUE`) and answer code (:data:`_KEYS`), at ``(fact + 1) * len(_KEYS) + code``."""
+    return tuple(descriptive_verdict(fact, key) for fact in (None, False, True) for key in _KEYS)
 
 
 @attrs.frozen
@@ -906,7 +987,85 @@ class ComputedKernel:
             answer[name] = np.where(judged_or_out, NO_DAY, computed[name])
         answer["late_by"] = np.where(judged_or_out, -1, computed["late_by"])
         answer["late_unit"] = np.where(judged_or_out, 0, computed["late_unit"]).astype(np.int8)
+        wording = computed.get("wording")
+        if wording is not None:
+            # The answers that are the reused rule's verdict with "computed by" before its
+            # evidence (ComputedCheck): no answer recorded, or one that agrees with it, or
+            # one not weighed ("compute"); the others' words are the scalar rule's.
+            met = computed["outcome"] == OUTCOME_CODE[Outcome.MET]
+            scored = met | (computed["outcome"] == OUTCOME_CODE[Outcome.NOT_MET])
+            weighed = answered & (answers != _CODE[Answer.NOT_APPLICABLE])
+            disagrees = scored & weighed & (met != (answers == _CODE[Answer.YES]))
+            if mode == "compute":
+                disagrees[:] = False
+            plain = (codes == YES) & ~judged & ~disagrees
+            answer["wording"] = _computed_wording(wording, plain, computation.rule.id)
         return answer
+
+
+def _computed_wording(wording: Wording, plain: Mask, rule_id: str) -> Wording:
+    """The reused rule's ``wording`` of the answers ``plain`` says (cases), each with the
+    evidence ``computed by`` ``rule_id`` first (:func:`_computed_said`)."""
+    keep = np.flatnonzero(plain[wording.at])
+    taken = set(wording.values) | set(wording.constants)
+    assert not taken & {"computed_words", "computed_by", "computed_values"}
+    return Wording(
+        _computed_said,
+        wording.at[keep],
+        {name: [values[k] for k in keep.tolist()] for name, values in wording.values.items()},
+        {
+            **wording.constants,
+            "computed_words": wording.words,
+            "computed_by": Evidence("computed by", rule_id),
+            "computed_values": tuple(wording.values),
+        },
+    )
+
+
+def _computed_said(
+    answer: ColumnAnswer,
+    *,
+    computed_words: WordsFn,
+    computed_by: Evidence,
+    computed_values: tuple[str, ...],
+    **reused: Any,
+) -> Explained | None:
+    """A computed question's answer in the words of the rule it reuses (``computed_words``
+    of its values), its evidence after ``computed_by``, as ``ComputedCheck`` puts them."""
+    said = computed_words(answer, **reused)
+    if said is None:
+        return None
+    reason, evidence, label = said
+    return reason, (computed_by, *evidence), label
+
+
+def _computed_said_many(
+    answers: Answers,
+    *,
+    computed_words: WordsFn,
+    computed_by: Evidence,
+    computed_values: tuple[str, ...],
+    **reused: Any,
+) -> list[Explained | None]:
+    """:func:`_computed_said` of many answers: the reused wording's bulk form where it has
+    one (:data:`~casework.columnar.core.MANY`), else answer by answer."""
+    many = MANY.get(computed_words)
+    if many is not None:
+        every = many(answers, **reused)
+    else:
+        constants = {name: value for name, value in reused.items() if name not in computed_values}
+        every = [
+            computed_words(
+                answers.answer(k),
+                **constants,
+                **{name: reused[name][k] for name in computed_values},
+            )
+            for k in range(len(answers))
+        ]
+    return [None if said is None else (said[0], (computed_by, *said[1]), said[2]) for said in every]
+
+
+register_many(_computed_said, _computed_said_many)
 
 
 def _omi(rule: Rule) -> Kernel | None:

@@ -300,21 +300,27 @@ class DescriptiveCheck:
     def __call__(self, case: Case, _ctx: Context) -> Verdict:
         question = self.question
         value = question.fact(case) if question.fact is not None else None
-        if value is None:
-            answer = case.judgements.answers.get(question.id)
-            if answer is None or answer is Answer.NOT_APPLICABLE:
-                return judged_verdict(answer, what="count")
-            value = answer is Answer.YES
-            origin = f"from the inspector's answer ({answer.value})"
-        else:
-            origin = "from the case record"
-        words = "yes" if value else "no"
-        verdict = met if value else not_met
-        return verdict(
-            f"Counted {words} {origin}; a descriptive count, not scored.",
-            Evidence("value", value),
-            basis=Basis.DESCRIPTIVE,
-        )
+        answer = case.judgements.answers.get(question.id) if value is None else None
+        return descriptive_verdict(value, answer)
+
+
+def descriptive_verdict(value: bool | None, answer: Answer | None) -> Verdict:
+    """A descriptive count's verdict: the record's fact (``value``) where it says, else
+    the inspector's ``answer`` (``None``: none recorded)."""
+    if value is None:
+        if answer is None or answer is Answer.NOT_APPLICABLE:
+            return judged_verdict(answer, what="count")
+        value = answer is Answer.YES
+        origin = f"from the inspector's answer ({answer.value})"
+    else:
+        origin = "from the case record"
+    words = "yes" if value else "no"
+    verdict = met if value else not_met
+    return verdict(
+        f"Counted {words} {origin}; a descriptive count, not scored.",
+        Evidence("value", value),
+        basis=Basis.DESCRIPTIVE,
+    )
 
 
 def _descriptive_check(question: Question) -> CheckFn:
