@@ -291,3 +291,91 @@ def test_generated_cases_are_worded_as_by_the_rule(
     as_of = max(case.as_of for case in cases) + dt.timedelta(days=offset)
     with pytest.MonkeyPatch.context() as monkeypatch:
         _check(monkeypatch, cases, rule_id, as_of, calendar, all_worded=False)
+
+
+#: Rules whose populations find a tier or a RoH level missing, alone or in ``&`` and ``|``.
+LACKING = (
+    "NS07.oasys-tier4",
+    "NS07.oasys-tier1-3",
+    "NS07.rmp-where-not-low",
+    "NS07.rmp-release-high-roh",
+    "NS07.rmp-before-release",
+    "NS07.home-visit-high-roh",
+)
+
+
+def _lacking() -> list[Case]:
+    """Cases without a tier, a RoH level or either, on a community order and on licence."""
+    licence = {"kind": "licence", "sentenced_on": "2007-03-01", "released_on": "2007-11-15"}
+    return [
+        _case("L-01", tiers=[], roh=[]),
+        _case("L-02", tiers=[]),
+        _case("L-03", roh=[]),
+        _case("L-04", sentence=licence, tiers=[], roh=[]),
+        _case("L-05", sentence=licence, roh=[]),
+        _case("L-06", tiers=[{"tier": 4, "on": "2007-10-01"}], roh=[]),
+    ]
+
+
+@pytest.mark.parametrize("rule_id", LACKING)
+def test_a_fact_the_population_lacks_is_worded_without_the_scalar_rule(
+    monkeypatch: pytest.MonkeyPatch, calendar: WorkingCalendar, rule_id: str
+) -> None:
+    """The engine's "cannot assess" words for a fact the population's test finds missing
+    (its MissingFactError's message, as the population says it) are made on columns."""
+    cases = _lacking()
+    rules = _rules("national-standards-2007")
+    as_of = dt.date(2008, 6, 30)
+    answered = rule_columns(
+        CaseColumns.from_cases(cases), rules, rule_id, as_of=as_of, calendar=calendar
+    )
+    (reasons, evidence, labels, _), asked = _explained(monkeypatch, answered)
+    scalar = list(evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar))
+    said = [(f.reason, f.evidence, f.trigger_label) for f in scalar]
+    assert said == list(zip(reasons, evidence, labels, strict=True))
+    lacking = {i for i, finding in enumerate(scalar) if finding.basis is Basis.MISSING_DATA}
+    assert lacking, rule_id
+    assert not lacking & set(asked), rule_id
+
+
+def test_the_fact_missing_is_the_part_of_the_population_that_raised(
+    calendar: WorkingCalendar,
+) -> None:
+    """Of ``&``, ``|`` and ``~``, the message is the part's whose test raised, as the
+    scalar test raises it; a population that does not say gives none."""
+    from casework.columnar.core import Context, missing_facts
+    from casework.model import RohLevel
+    from casework.rules.engine import MissingFactError, Population
+    from casework.rules.population import LICENCE, roh_at_least_at_start, tiers_at_start
+
+    tier4, high = tiers_at_start(4), roh_at_least_at_start(RohLevel.HIGH)
+    unsaid = Population("high RoH cases, said by no form", high.test)
+    populations = [tier4 | high, ~tier4 & high, LICENCE & (high | tier4), tier4 & unsaid]
+    cases = [*_lacking(), _case("L-07", tiers=[{"tier": 2, "on": "2007-10-01"}], roh=[])]
+    columns = CaseColumns.from_cases(cases)
+    ctx = Context.of(_rules("national-standards-2007"), as_of=AS_OF[0], calendar=calendar)
+
+    def facts_of(population: Population, rows: npt.NDArray[np.intp]) -> list[str | None]:
+        return missing_facts(columns, population, ctx, rows)
+
+    seen: set[str | None] = set()
+    for population in populations:
+        raised: dict[int, str] = {}
+        for row, case in enumerate(cases):
+            try:
+                population(case, ctx)
+            except MissingFactError as missing:
+                raised[row] = str(missing)
+        rows = np.asarray(sorted(raised), dtype=np.intp)
+        expected = [raised[row] for row in rows.tolist()]
+        if population.form is not None and population.form[2] is unsaid:
+            # the second part says nothing: its cases (tier 4, no RoH level) have no message
+            expected = [None if cases[row].tiers else raised[row] for row in rows.tolist()]
+            assert None in expected
+        assert facts_of(population, rows) == expected, population.description
+        seen.update(expected)
+    assert seen == {
+        "no tier is recorded for the case",
+        "no RoH level is recorded for the case",
+        None,
+    }

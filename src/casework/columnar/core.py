@@ -876,17 +876,19 @@ class RuleColumns:
         special = special_rows(columns, ctx)
         if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
             special[:] = True
-        applies, missing = population(columns, rule, ctx)
+        codes = population_codes(columns, rule.applies_to, ctx)
+        applies, missing = codes == YES, codes >= NO_FACT
         answers = np.bincount(self.row, minlength=len(columns))
         asked = self.row
-        outside = ~special[asked] & ~missing[asked] & ~applies[asked] & (answers[asked] == 1)
-        outside &= wanted
+        once = ~special[asked] & (answers[asked] == 1) & wanted
+        outside = once & ~missing[asked] & ~applies[asked]
         at = np.flatnonzero(outside)
         if at.size:
             said, shown = outside_words(columns, rule.applies_to, ctx, asked[at])
             for i, reason, items in zip(at.tolist(), said, shown, strict=True):
                 reasons[i], evidence[i] = reason, items
         done = outside | ~wanted
+        done |= self._missing_fact(once & (codes[asked] == NO_FACT), reasons, evidence)
         pending = ~done & ~special[asked] & ~missing[asked]
         # A parameter missing in the population's test or the rule's body: the engine's
         # verdict, for a rule with its own kernel (a family's rule, such as an OMI question
@@ -907,6 +909,27 @@ class RuleColumns:
         done |= self._worded(pending, reasons, evidence, labels)
         self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
         return reasons, evidence, labels, standards
+
+    def _missing_fact(
+        self, lacking: Mask, reasons: list[str], evidence: list[tuple[Evidence, ...]]
+    ) -> Mask:
+        """The answers ``lacking`` (their cases lack a fact the population's test needs)
+        worded as the engine words the test's :class:`MissingFactError`, where the
+        population says its message (:func:`missing_facts`); which were worded."""
+        worded = np.zeros(len(self), dtype=bool)
+        at = np.flatnonzero(lacking & (self.basis == BASIS_CODE[Basis.MISSING_DATA]))
+        if not at.size:
+            return worded
+        facts = missing_facts(self.columns, self.rule.applies_to, self.context, self.row[at])
+        by_fact: dict[str, Verdict] = {}
+        for i, fact in zip(at.tolist(), facts, strict=True):
+            if fact is not None:
+                verdict = by_fact.get(fact)
+                if verdict is None:
+                    verdict = by_fact[fact] = MissingFactError(fact).verdict()
+                reasons[i], evidence[i] = verdict.reason, verdict.evidence
+                worded[i] = True
+        return worded
 
     def _unbegun(
         self, wanted: Mask, reasons: list[str], evidence: list[tuple[Evidence, ...]]
@@ -1073,6 +1096,37 @@ def register_details(detail: Callable[..., Any], bulk: DetailsFn) -> None:
     case and context giving a :class:`~casework.rules.engine.Verdict` or ``None``):
     :func:`outside_words` asks it instead of each case."""
     DETAILS[detail] = bulk
+
+
+def missing_facts(
+    columns: CaseColumns, population: Population, ctx: Context, rows: npt.NDArray[np.intp]
+) -> list[str | None]:
+    """For the cases at ``rows``, each of which ``population``'s test finds a fact missing
+    for (:data:`NO_FACT`): the message of the :class:`MissingFactError` it raises, as
+    the population says it (:attr:`Population.missing`); ``None`` where it does not say.
+    Of ``&`` and ``|``, the part that raised says (the first, or the second where the
+    first left the case open, as the test asks them); of ``~``, its population."""
+    if population.missing is not None:
+        fact = population.missing(ctx)
+        return [fact] * len(rows)
+    form = population.form
+    if form is None or form[0] not in ("and", "or", "not"):
+        return [None] * len(rows)
+    if form[0] == "not":
+        return missing_facts(columns, form[1], ctx, rows)
+    where = np.zeros(len(columns), dtype=bool)
+    where[rows] = True
+    first = population_codes(columns, form[1], ctx, where)[rows]
+    open_ = first == (YES if form[0] == "and" else NO)
+    found: list[str | None] = [None] * len(rows)
+    for part, chosen in ((form[1], first == NO_FACT), (form[2], open_)):
+        at = np.flatnonzero(chosen)
+        if at.size:
+            for k, said in zip(
+                at.tolist(), missing_facts(columns, part, ctx, rows[at]), strict=True
+            ):
+                found[k] = said
+    return found
 
 
 def outside_words(

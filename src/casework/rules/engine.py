@@ -322,6 +322,13 @@ class Population:
     (``casework.columnar``): ``("and", a, b)``, ``("or", a, b)``, ``("not", a)``, or a
     family's own key and arguments (``("answered", "1.1.f", answers)``); ``None`` where
     only the test says. It never changes what the test answers."""
+    missing: Callable[[Context], str] | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
+    """The fact the test finds missing when it raises :class:`MissingFactError`: the
+    error's message, from the context, the very function the test raises it with; for
+    an engine that words many cases at once. ``None`` where the test does not say (or
+    raises it with more than one message)."""
 
     def __call__(self, case: Case, ctx: Context) -> bool:
         return self.test(case, ctx)
@@ -356,7 +363,7 @@ class Population:
 
     def named(self, description: str) -> Population:
         """The same test (and detail) under a better description."""
-        return Population(description, self.test, self.detail, form=self.form)
+        return Population(description, self.test, self.detail, form=self.form, missing=self.missing)
 
 
 EVERY_CASE = Population("every case", lambda _case, _ctx: True)

@@ -104,13 +104,25 @@ def tiers_at_start(*tiers: int) -> Population:
     wanted = frozenset(Tier(t) for t in tiers)
     label = " or ".join(str(t) for t in sorted(wanted))
 
-    def test(case: Case, _ctx: Context) -> bool:
+    def test(case: Case, ctx: Context) -> bool:
         tier = tier_at_start(case)
         if tier is None:
-            raise MissingFactError("no tier is recorded for the case")
+            raise MissingFactError(_no_tier(ctx))
         return tier in wanted
 
-    return Population(f"Tier {label} cases", test, form=("tiers_at_start", wanted))
+    return Population(
+        f"Tier {label} cases", test, form=("tiers_at_start", wanted), missing=_no_tier
+    )
+
+
+def _no_tier(_ctx: Context) -> str:
+    """The fact missing when a case has no tier recorded."""
+    return "no tier is recorded for the case"
+
+
+def _no_roh_level(_ctx: Context) -> str:
+    """The fact missing when a case has no RoH level recorded."""
+    return "no RoH level is recorded for the case"
 
 
 def roh_at_least_at_start(level: RohLevel) -> Population:
@@ -122,10 +134,12 @@ def roh_at_least_at_start(level: RohLevel) -> Population:
         RohLevel.VERY_HIGH: "very high RoH cases",
     }
 
-    def test(case: Case, _ctx: Context) -> bool:
+    def test(case: Case, ctx: Context) -> bool:
         current = roh_at_start(case)
         if current is None:
-            raise MissingFactError("no RoH level is recorded for the case")
+            raise MissingFactError(_no_roh_level(ctx))
         return current.at_least(level)
 
-    return Population(words[level], test, form=("roh_at_least_at_start", level))
+    return Population(
+        words[level], test, form=("roh_at_least_at_start", level), missing=_no_roh_level
+    )

@@ -314,13 +314,19 @@ full_analysis_where_screened_2007 = rule(
 def _level_now(case: Case, ctx: Context) -> tuple[RohLevel, dt.date]:
     record = case.roh_on(ctx.as_of)
     if record is None:
-        raise MissingFactError(f"no RoH level is recorded on or before {long_date(ctx.as_of)}")
+        raise MissingFactError(_no_level_now(ctx))
     return record.level, record.on
+
+
+def _no_level_now(ctx: Context) -> str:
+    """The fact missing when no RoH level is recorded by the assessment date."""
+    return f"no RoH level is recorded on or before {long_date(ctx.as_of)}"
 
 
 NOT_LOW_ROH = Population(
     "cases not assessed as low RoH",
     lambda case, ctx: _level_now(case, ctx)[0] is not RohLevel.LOW,
+    missing=_no_level_now,
 )
 
 
