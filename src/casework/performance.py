@@ -65,7 +65,13 @@ from casework.columnar import (
     from_day_number,
 )
 from casework.columnar.core import BASIS_CODE, OUTCOME_CODE, add_duration, special_rows
-from casework.columnar.targets import ANCHOR_DAYS, HELD_DAYS, MEAN_VALUES, UNIT_WORDS
+from casework.columnar.targets import (
+    ANCHOR_DAYS,
+    CHANGE_VALUES,
+    HELD_DAYS,
+    MEAN_VALUES,
+    UNIT_WORDS,
+)
 from casework.model import Case
 from casework.rules.engine import Basis, Evidence, Finding, Outcome, evaluate_case
 from casework.rules.ruleset import RuleSet
@@ -817,11 +823,13 @@ class _Pool:
         chunk: tuple[int, int],
         *,
         values: Any = None,
+        suitable: Any = None,
         renaming: Renaming | None = None,
     ) -> None:
         """Count a kernel's answers for a chunk: ``in_area`` and ``day`` (the anchor's day
-        number, NO_DAY when none) per answer, and for a mean each answer's ``values`` (-1:
-        none); only the units a report lists (and for a mean, those it averages) are
+        number, NO_DAY when none) per answer, for a mean each answer's ``values`` (-1:
+        none), and for a change whether each was suitable at the start (``suitable``, 1
+        or 0); only the units a report lists (and for a mean, those it averages) are
         written, their references replaced by ``renaming`` when given."""
         first, last = day_number(period.start), day_number(period.end)
         dated = in_area & (day != NO_DAY)
@@ -833,6 +841,8 @@ class _Pool:
         met = answered.mask(Outcome.MET)
         self.excluded += int((placed & excluded).sum())
         self.met_count += int((placed & met).sum())
+        if suitable is not None:
+            self.met_suitable += int((placed & met & (suitable == 1)).sum())
         written = placed & ~excluded
         if not self.keep_met:
             written &= ~met
@@ -847,7 +857,9 @@ class _Pool:
                 ref = UnitRef(
                     renaming.reference(reference), answered.unit[index], renaming.text(reason)
                 )
-            unit = _Unit((*chunk, index), ref, value)
+            unit = _Unit(
+                (*chunk, index), ref, value, suitable is not None and bool(suitable[index] == 1)
+            )
             if met[index]:
                 self.met.append(unit)
             elif pending[index]:
@@ -1228,7 +1240,9 @@ def _in_area(
 
 
 #: Aggregations counted on columns: each unit met or not, or (a mean) a value per unit.
-_ON_COLUMNS = frozenset({Aggregation.PROPORTION, Aggregation.VOLUME, Aggregation.MEAN})
+_ON_COLUMNS = frozenset(
+    {Aggregation.PROPORTION, Aggregation.VOLUME, Aggregation.MEAN, Aggregation.CHANGE}
+)
 _CANNOT_CODE = OUTCOME_CODE[Outcome.CANNOT_ASSESS]
 
 
@@ -1289,7 +1303,8 @@ def _on_columns(
     answered: RuleColumns, anchor: Anchor, measure: Measure, facts: _CaseFacts
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64] | None] | None:
     """Per answer of a kernel: the anchor's day and, for a mean, the unit's value (-1:
-    none); ``None`` when the columns do not hold them (the findings are counted instead).
+    none), for a change whether it was suitable at the start (1 or 0); ``None`` when the
+    columns do not hold them (the findings are counted instead).
 
     A case-level anchor is read from the case's dates (:class:`_CaseFacts`); a unit's own
     from the answer's columns (:data:`casework.columnar.targets.ANCHOR_DAYS`), except for
@@ -1299,16 +1314,17 @@ def _on_columns(
     rule_id = answered.rule.id
     by_case = anchor.case_label is not None
     mean = measure.aggregation is Aggregation.MEAN
+    change = measure.aggregation is Aggregation.CHANGE
     on_unit = ANCHOR_DAYS.get((rule_id, anchor.name))
-    on_value = MEAN_VALUES.get(rule_id)
-    if (not by_case and on_unit is None) or (mean and on_value is None):
+    on_value = MEAN_VALUES.get(rule_id) if mean else CHANGE_VALUES.get(rule_id) if change else None
+    if (not by_case and on_unit is None) or ((mean or change) and on_value is None):
         return None
     if anchor.case_label is not None:
         days = facts.days(anchor.case_label)[answered.row]
     else:
         assert on_unit is not None
         days = on_unit(answered)
-    values = None if on_value is None or not mean else on_value(answered)
+    values = None if on_value is None else on_value(answered)
     if by_case and values is None:
         return days, None
     origin = answered.origin
@@ -1323,7 +1339,9 @@ def _on_columns(
         for index, finding in zip(chosen.tolist(), _found_at(answered, chosen), strict=True):
             if not by_case:
                 days[index] = day_number(anchor_date(anchor, finding, None))
-            if values is not None:
+            if values is not None and change:
+                values[index] = evidence_value(finding, ("suitable at start",)) is True
+            elif values is not None:
                 value = evidence_value(finding, (MEAN_VALUE_LABEL,))
                 values[index] = (
                     value if isinstance(value, int) and not isinstance(value, bool) else -1
@@ -1636,9 +1654,13 @@ class TargetTally:
             )
             if counted is not None:
                 days, values = counted
+                change = measure.aggregation is Aggregation.CHANGE
                 pool.add_columns(
-                    found, in_area, days, self.period, chunk, values=values, renaming=renaming
-                )
+                    found, in_area, days, self.period, chunk,
+                    values=None if change else values,
+                    suitable=values if change else None,
+                    renaming=renaming,
+                )  # fmt: skip
                 continue
             findings = found.findings()
             for index in np.flatnonzero(in_area):

@@ -193,3 +193,28 @@ def test_work_not_done_by_a_record_ending_on_the_due_day_is_late_by_zero_working
         0,
         "working days",
     )
+
+
+@pytest.mark.parametrize("rule_id", ["TGT.appointment-attended", "TGT.appointment-arranged"])
+def test_appointments_with_acceptable_absences_left_out_agree_with_the_scalar_rule(
+    witnesses: list[Case], generated: list[Case], calendar: WorkingCalendar, rule_id: str
+) -> None:
+    """With ``acceptable_absence="exclude"`` an acceptable absence is out of scope, on
+    columns as in the rule, and its words are the rule's (``rules.attended_verdict``)."""
+    cases = [*witnesses, *generated]
+    rules = ruleset("nps-2005-06")
+    options = {"acceptable_absence": "exclude"}
+    as_of = dt.date(2009, 3, 31)
+    answered = rule_columns(
+        CaseColumns.from_cases(cases), rules, rule_id, as_of=as_of, calendar=calendar,
+        options=options,
+    )  # fmt: skip
+    scalar = evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar,
+                      options=options)  # fmt: skip
+    assert answered.outcomes() == [finding.outcome for finding in scalar]
+    assert answered.bases() == [finding.basis for finding in scalar]
+    reasons, evidence, _, _ = answered.explained()
+    assert reasons == [finding.reason for finding in scalar]
+    assert evidence == [finding.evidence for finding in scalar]
+    if rule_id == "TGT.appointment-attended":
+        assert any("left out" in reason for reason in reasons)

@@ -20,6 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +29,14 @@ from hypothesis import strategies as st
 from casework import WorkingCalendar, load_cases, performance, yaml
 from casework.columnar import evaluate_columns, read_column_chunks
 from casework.model import Case
-from casework.performance import Period, TargetReport, TargetTally, target_performance
+from casework.performance import (
+    Period,
+    TargetReport,
+    TargetTally,
+    _CaseFacts,
+    _on_columns,
+    target_performance,
+)
 from casework.report import KeyedPseudonyms, SequentialPseudonyms, pseudonymise, pseudonymiser
 from casework.report.targets import target_report
 from casework.rules import evaluate, ruleset
@@ -384,3 +393,32 @@ def test_pseudonymised_on_columns_the_report_is_the_pseudonymised_findings_one(
         if name == "nps-2007-08" and area is None:  # (the victim named as a case: listed)
             assert '"unit": "Victim R-2",\n' in report
             assert '"reason": "Victim R-2' not in report
+
+
+def test_what_a_change_measure_reads_of_the_scalar_answers_is_the_findings(
+    cases: list[Case], calendar: WorkingCalendar
+) -> None:
+    """A change measure (2005-06 PM4, ``TGT.accommodation-change``) counts the units
+    suitable at the start: read from the columns for the kernel's answers, and from their
+    findings for answers the kernel left to the scalar rule. Every answer read from its
+    finding says what the columns say."""
+    tally = TargetTally.start("nps-2005-06", period=PERIOD)
+    measure = next(
+        tally.targets.measure(measure_id)
+        for measure_id in tally.anchors
+        if tally.targets.measure(measure_id).aggregation is performance.Aggregation.CHANGE
+    )
+    anchor = tally.anchors[measure.id]
+    answered = evaluate_columns(cases, tally.ruleset, as_of=DATES[2], calendar=calendar)
+    by_rule = {found.rule.id: found for found in answered.by_rule}
+    found = by_rule[measure.rule_id or ""]
+    facts = _CaseFacts(by_rule["TGT.case"])
+    on_columns = _on_columns(found, anchor, measure, facts)
+    assert on_columns is not None
+    left = attrs.evolve(found, origin=np.full(len(found), -1, dtype=np.intp))
+    from_findings = _on_columns(left, anchor, measure, facts)
+    assert from_findings is not None
+    assert on_columns[1] is not None
+    assert from_findings[1] is not None
+    assert on_columns[1].tolist() == from_findings[1].tolist()
+    assert on_columns[1].sum() > 0  # some units suitable at the start: the test reads them

@@ -10,6 +10,7 @@ termination).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -46,23 +47,30 @@ from casework.columnar.raw import NO_INT, code_of, codes_of, lookup
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
+    ContactOutcome,
     Programme,
     RequirementKind,
     SentenceKind,
     TerminationReason,
 )
 from casework.rules import units as unit_checks
-from casework.rules.engine import Basis, Context, Evidence, Outcome
+from casework.rules.engine import Basis, Context, Evidence, Outcome, Verdict
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import oasys as standards_oasys
 from casework.rules.targets import rules as targets
+from casework.rules.timing import DeadlineLabels
 
 __all__ = [
     "ANCHOR_DAYS",
+    "CHANGE_VALUES",
     "HELD_DAYS",
     "MEAN_VALUES",
     "UNIT_WORDS",
     "accommodation_at_end",
+    "accommodation_change",
+    "appointment_arranged",
+    "appointment_attended",
+    "breach_action",
     "breach_resolution",
     "case_dates",
     "compliance",
@@ -259,6 +267,21 @@ def accommodation_at_end(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     return answered
 
 
+def accommodation_change(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.accommodation-change``: with the accommodation at the start and at the end both
+    known, met when suitable at the end, not met when not; else cannot assess."""
+    found = _counted_at_the_end(columns, ctx)
+    if found is None:
+        return _left_to_scalar(len(columns))
+    answered, counted, facts = found
+    at_start, at_end = facts["at_start"], facts["at_end"]
+    known = (at_start != _UNKNOWN) & (at_end != _UNKNOWN)
+    _put(answered, counted & ~known, _CANNOT, Basis.MISSING_DATA)
+    _put(answered, counted & known & (at_end == _SETTLED), _MET, Basis.COMPUTED)
+    _put(answered, counted & known & (at_end == 0), _NOT_MET, Basis.COMPUTED)
+    return answered
+
+
 def six_months_without_breach(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """``TGT.six-months-without-breach``: no breach action by the six-month point; orders
     that ended before it without breach action are left out."""
@@ -343,11 +366,8 @@ def _per_unit(
     """A unit rule's answers: one per unit (``owner``, ``labels`` and ``answered`` aligned,
     units in case order) for the cases of ``member``, one out-of-scope answer with no unit
     for every other case, in case order."""
-    keep = np.flatnonzero(member[owner])
-    single = np.flatnonzero(~member)
+    keep, single, order, rows = _unit_order(n, member, owner)
     outside = _answers(len(single))
-    rows = np.concatenate([single, owner[keep]]).astype(np.intp)
-    order = np.argsort(rows, kind="stable")
     out: dict[str, Any] = {
         name: np.concatenate([outside[name], answered[name][keep]])[order] for name in outside
     }
@@ -359,28 +379,118 @@ def _per_unit(
     return out
 
 
+def _unit_order(
+    n: int, member: npt.NDArray[np.bool_], owner: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Where :func:`_per_unit` puts each answer: the units kept, the cases answered once,
+    the order of both together, and the case of each (before ordering)."""
+    keep = np.flatnonzero(member[owner])
+    single = np.flatnonzero(~member)
+    rows = np.concatenate([single, owner[keep]]).astype(np.intp)
+    return keep, single, np.argsort(rows, kind="stable"), rows
+
+
+def _placed(
+    n: int,
+    member: npt.NDArray[np.bool_],
+    owner: npt.NDArray[np.intp],
+    values: npt.NDArray[Any],
+    none: Any,
+) -> npt.NDArray[Any]:
+    """Per answer of :func:`_per_unit`: its unit's value (``values`` aligned with
+    ``owner``), ``none`` for a case answered once, without a unit."""
+    keep, single, order, _ = _unit_order(n, member, owner)
+    return np.concatenate([np.full(len(single), none, dtype=values.dtype), values[keep]])[order]
+
+
 _COMMUNITY = (_KIND[SentenceKind.COMMUNITY_ORDER], _KIND[SentenceKind.SUSPENDED_SENTENCE_ORDER])
 
 
-def breach_resolution(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-    """``TGT.breach-resolution``: for orders (community and suspended sentence), each
-    breach in record order a deadline from its failure to comply to its resolution."""
-    n = len(columns)
-    try:
-        duration: Duration = ctx.param("breach_resolution_limit").duration
-    except MissingParameterError:
-        return _left_to_scalar(n)
-    breaches = columns.table("tgt.breaches")
-    owner = cast(npt.NDArray[np.intp], breaches["owner"])
-    member = np.zeros(n, dtype=bool)
+def _each_breach(
+    limit: str, done: str, *, orders_only: bool
+) -> Callable[[CaseColumns, Context], dict[str, Any]]:
+    """A kernel asking each breach, in record order, a deadline from its failure to comply
+    to its ``done`` day (``limit``); of orders alone (community and suspended sentence)
+    with ``orders_only``."""
+
+    def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        n = len(columns)
+        try:
+            duration: Duration = ctx.param(limit).duration
+        except MissingParameterError:
+            return _left_to_scalar(n)
+        breaches = columns.table("tgt.breaches")
+        owner = cast(npt.NDArray[np.intp], breaches["owner"])
+        member = np.zeros(n, dtype=bool)
+        member[owner] = True
+        if orders_only:
+            member &= np.isin(_facts(columns)["kind"], _COMMUNITY)
+        failed = cast(Days, breaches["failed"])
+        answered = deadline(
+            ctx, failed, cast(Days, breaches[done]), duration, columns.record_as_of[owner]
+        )
+        labels = numbered(
+            owner, [unit_checks.unit_label_words("Breach", w) for w in day_words(failed.tolist())]
+        )
+        return _per_unit(n, member, owner, labels, answered)
+
+    return kernel
+
+
+#: ``TGT.breach-resolution``: for orders (community and suspended sentence), each breach a
+#: deadline from its failure to comply to its resolution.
+breach_resolution = _each_breach("breach_resolution_limit", "resolved", orders_only=True)
+#: ``TGT.breach-action``: each breach a deadline from its failure to comply to the breach
+#: action (``units.breach_action``).
+breach_action = _each_breach("breach_action_limit", "action", orders_only=False)
+
+_ATTENDED = code_of(ContactOutcome.ATTENDED)
+_ACCEPTABLE = code_of(ContactOutcome.ACCEPTABLE_ABSENCE)
+_UNACCEPTABLE = code_of(ContactOutcome.UNACCEPTABLE_ABSENCE)
+_CONTACT_OUTCOMES: tuple[ContactOutcome | None, ...] = (*ContactOutcome, None)  # (-1: None)
+
+
+def _appointments(
+    columns: CaseColumns,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], list[str], dict[str, Any]]:
+    """The appointments (contacts) of the chunk, each a unit: the cases with one, each
+    one's case, its label (``Appointment of <day>``, numbered as the rules number them)
+    and the raw table."""
+    contacts = columns.raw["contacts"]
+    owner = contacts["owner"].astype(np.intp)
+    member = np.zeros(len(columns), dtype=bool)
     member[owner] = True
-    member &= np.isin(_facts(columns)["kind"], _COMMUNITY)
-    failed = cast(Days, breaches["failed"])
-    answered = deadline(
-        ctx, failed, cast(Days, breaches["resolved"]), duration, columns.record_as_of[owner]
-    )
-    labels = numbered(owner, [f"Breach of {words}" for words in day_words(failed.tolist())])
-    return _per_unit(n, member, owner, labels, answered)
+    words = day_words(contacts["on"].tolist())
+    labels = numbered(owner, [unit_checks.unit_label_words("Appointment", w) for w in words])
+    return member, owner, labels, contacts
+
+
+def appointment_attended(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.appointment-attended``: each appointment met when attended, not met when
+    missed (an acceptable absence left out with ``acceptable_absence="exclude"``), and
+    cannot assess with no outcome recorded (``rules.attended_verdict``)."""
+    member, owner, labels, contacts = _appointments(columns)
+    outcome = contacts["outcome"]
+    answered = _answers(len(owner))
+    _put(answered, outcome == _ATTENDED, _MET, Basis.COMPUTED)
+    _put(answered, outcome == _UNACCEPTABLE, _NOT_MET, Basis.COMPUTED)
+    if not targets._excluding_acceptable(ctx):  # (else out of scope, as answered)
+        _put(answered, outcome == _ACCEPTABLE, _NOT_MET, Basis.COMPUTED)
+    _put(answered, outcome == -1, _CANNOT, Basis.MISSING_DATA)
+    return _per_unit(len(columns), member, owner, labels, answered)
+
+
+def appointment_arranged(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
+    """``TGT.appointment-arranged``: each appointment met when arranged in accordance with
+    National Standards, not met when not, cannot assess when not recorded
+    (``rules.arranged_verdict``)."""
+    member, owner, labels, contacts = _appointments(columns)
+    arranged = contacts["arranged_per_standards"]
+    answered = _answers(len(owner))
+    _put(answered, arranged == 1, _MET, Basis.COMPUTED)
+    _put(answered, arranged == 0, _NOT_MET, Basis.COMPUTED)
+    _put(answered, arranged == -1, _CANNOT, Basis.MISSING_DATA)
+    return _per_unit(len(columns), member, owner, labels, answered)
 
 
 def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -476,20 +586,21 @@ def _owning(
 
 _PROGRAMME_REQUIREMENT = codes_of(RequirementKind.ACCREDITED_PROGRAMME)
 _DRUG_REQUIREMENT = codes_of(RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO)
+_PROGRAMME_OWNERS = _owning("sentence.requirements", "kind", _PROGRAMME_REQUIREMENT)
+_DRUG_OWNERS = _owning("sentence.requirements", "kind", _DRUG_REQUIREMENT)
 #: Rules asked only of cases with an employment episode, a programme or drug requirement.
 _SCALAR_WHEN = {
     targets.employment_sustained: _owning("outcomes.employment"),
     targets.employment_or_training_sustained: _owning("outcomes.employment"),
-    targets.programme_completion_general: _owning(
-        "sentence.requirements", "kind", _PROGRAMME_REQUIREMENT
-    ),
-    targets.programme_completion_sex_offender: _owning(
-        "sentence.requirements", "kind", _PROGRAMME_REQUIREMENT
-    ),
-    targets.programme_completion_domestic_violence: _owning(
-        "sentence.requirements", "kind", _PROGRAMME_REQUIREMENT
-    ),
-    targets.drr_retention: _owning("sentence.requirements", "kind", _DRUG_REQUIREMENT),
+    targets.programme_completion_general: _PROGRAMME_OWNERS,
+    targets.programme_completion_sex_offender: _PROGRAMME_OWNERS,
+    targets.programme_completion_domestic_violence: _PROGRAMME_OWNERS,
+    targets.programme_completion: _PROGRAMME_OWNERS,
+    targets.programme_start: _PROGRAMME_OWNERS,
+    targets.programme_completion_after_start: _PROGRAMME_OWNERS,
+    targets.drr_retention: _DRUG_OWNERS,
+    targets.drr_commencement: _DRUG_OWNERS,
+    targets.drr_completion: _DRUG_OWNERS,
 }
 
 
@@ -574,9 +685,13 @@ for _rule, _kernel in (
     (targets.successful_completion, successful_completion),
     (targets.compliance, compliance),
     (targets.accommodation_at_end, accommodation_at_end),
+    (targets.accommodation_change, accommodation_change),
     (targets.six_months_without_breach, six_months_without_breach),
     (targets.victim_contact, victim_contact),
     (targets.breach_resolution, breach_resolution),
+    (targets.breach_action, breach_action),
+    (targets.appointment_attended, appointment_attended),
+    (targets.appointment_arranged, appointment_arranged),
     (targets.psr_delivery, psr_delivery),
     (targets.upw_completion, upw_completion),
     (standards_oasys.oasys_high_roh_2005, oasys_high_roh),
@@ -621,13 +736,22 @@ def _psr_requested(answered: RuleColumns) -> Days:
 
 def _upw_completed(answered: RuleColumns) -> Days:
     columns = answered.columns
-    member, owner, labels, completed_on = _upw_units(columns)
-    carried = {**_answers(len(owner)), "done": completed_on}
-    placed = _per_unit(len(columns), member, owner, labels, carried)["done"]
+    member, owner, _labels, completed_on = _upw_units(columns)
+    placed = _placed(len(columns), member, owner, completed_on, NO_DAY)
     origin = answered.origin
     assert origin is not None
     day = np.where(origin >= 0, placed[np.maximum(origin, 0)], NO_DAY)
     return np.where(answered.mask(Outcome.MET), day, NO_DAY)
+
+
+def _appointment_day(answered: RuleColumns) -> Days:
+    """The day of each answer's appointment (``Appointment`` in its evidence)."""
+    columns = answered.columns
+    member, owner, _labels, contacts = _appointments(columns)
+    placed = _placed(len(columns), member, owner, contacts["on"], NO_DAY)
+    origin = answered.origin
+    assert origin is not None
+    return np.where(origin >= 0, placed[np.maximum(origin, 0)], NO_DAY)
 
 
 def _never(answered: RuleColumns) -> Days:
@@ -644,6 +768,9 @@ def _never(answered: RuleColumns) -> Days:
 ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
     ("TGT.breach-resolution", "resolution"): _deadline_day("done"),
     ("TGT.breach-resolution", "failure"): _deadline_day("trigger"),
+    ("TGT.breach-action", "failure"): _deadline_day("trigger"),
+    ("TGT.appointment-attended", "appointment"): _appointment_day,
+    ("TGT.appointment-arranged", "appointment"): _appointment_day,
     ("TGT.psr-delivery", "request"): _psr_requested,
     ("TGT.upw-completion", "completion"): _upw_completed,
     **{
@@ -655,6 +782,11 @@ ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
             (targets.programme_completion_sex_offender, "completion"),
             (targets.programme_completion_domestic_violence, "completion"),
             (targets.drr_retention, "retention_point"),
+            (targets.programme_completion, "completion"),
+            (targets.programme_start, "start"),
+            (targets.programme_completion_after_start, "commencement"),
+            (targets.drr_commencement, "commencement"),
+            (targets.drr_completion, "completion"),
         )
     },
 }
@@ -681,6 +813,22 @@ def _working_days_to_resolution(answered: RuleColumns) -> Days:
 #: answer of the rule's kernel (-1: none), as :data:`ANCHOR_DAYS` by rule id.
 MEAN_VALUES: dict[str, Callable[[RuleColumns], Days]] = {
     "TGT.breach-resolution": _working_days_to_resolution,
+}
+
+
+def _suitable_at_start(answered: RuleColumns) -> Days:
+    """``TGT.accommodation-change``'s "suitable at start" per answer: 1 where its finding
+    says so (met or not met, accommodation at the start settled and suitable), else 0."""
+    at_start = np.asarray(answered.columns.table("tgt.case")["at_start"])[answered.row]
+    decided = answered.mask(Outcome.MET) | answered.mask(Outcome.NOT_MET)
+    suitable: Days = (decided & (at_start == _SETTLED)).astype(np.int64)
+    return suitable
+
+
+#: Whether each answer's unit was suitable at the start, which a change measure reads
+#: (``suitable at start`` in the finding's evidence: 1, else 0), as :data:`MEAN_VALUES`.
+CHANGE_VALUES: dict[str, Callable[[RuleColumns], Days]] = {
+    "TGT.accommodation-change": _suitable_at_start,
 }
 
 
@@ -715,35 +863,80 @@ def _unit_said(
     return out
 
 
-def _breach_resolution_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
-    """``TGT.breach-resolution``: the deadline's words (``units.breach_resolution``), and
-    the working days to resolution when resolved."""
-    ctx = answered.context
-    try:
-        parameter = ctx.param("breach_resolution_limit")
-    except MissingParameterError:
-        return [None] * len(chosen)
-    limit, source = str(parameter.duration), parameter.source
-    labels = unit_checks.BREACH_RESOLUTION_LABELS
+def _breach_said(
+    limit_name: str, labels: DeadlineLabels, *, working_days: bool
+) -> Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]:
+    """A breach rule's deadline in words (``units.breach_action``,
+    ``units.breach_resolution``); with ``working_days``, the working days to resolution
+    when resolved (``TGT.breach-resolution``)."""
 
-    def word(answer: Answer, _index: int) -> tuple[str, tuple[Evidence, ...]] | None:
-        said = deadline_said(
-            answer,
-            anchor_label=unit_checks.FAILURE,
-            limit=limit,
-            source=source,
-            done_label=labels.done_label,
-            missing_label=labels.missing_label,
-        )
-        if said is None:
-            return None
-        reason, evidence, _label = said
-        if answer.done is not None and answer.trigger is not None:
-            days = ctx.calendar.working_days_between(answer.trigger, answer.done)
-            evidence = (*evidence, Evidence("working days to resolution", days))
-        return reason, evidence
+    def said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+        ctx = answered.context
+        try:
+            parameter = ctx.param(limit_name)
+        except MissingParameterError:
+            return [None] * len(chosen)
+        limit, source = str(parameter.duration), parameter.source
 
-    return _unit_said(answered, chosen, word)
+        def word(answer: Answer, _index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+            found = deadline_said(
+                answer,
+                anchor_label=unit_checks.FAILURE,
+                limit=limit,
+                source=source,
+                done_label=labels.done_label,
+                missing_label=labels.missing_label,
+            )
+            if found is None:
+                return None
+            reason, evidence, _label = found
+            if working_days and answer.done is not None and answer.trigger is not None:
+                days = ctx.calendar.working_days_between(answer.trigger, answer.done)
+                evidence = (*evidence, Evidence("working days to resolution", days))
+            return reason, evidence
+
+        return _unit_said(answered, chosen, word)
+
+    return said
+
+
+def _appointment_said(
+    verdict_of: Callable[[dt.date, int, int, Context], Verdict],
+) -> Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]:
+    """An appointment rule's words: ``verdict_of(day, outcome code, arranged code, ctx)``,
+    the rule's own verdict of its appointment (``rules.attended_verdict``,
+    ``rules.arranged_verdict``)."""
+
+    def said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+        columns, origin = answered.columns, answered.origin
+        assert origin is not None
+        member, owner, _labels, contacts = _appointments(columns)
+        index = _placed(len(columns), member, owner, np.arange(len(owner)), -1)
+        on, outcome = contacts["on"], contacts["outcome"]
+        arranged = contacts["arranged_per_standards"]
+
+        def word(answer: Answer, i: int) -> tuple[str, tuple[Evidence, ...]] | None:
+            k = int(index[origin[i]])
+            day = from_day_number(int(on[k]))
+            assert day is not None  # (a required date)
+            verdict = verdict_of(day, int(outcome[k]), int(arranged[k]), answered.context)
+            if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+                return None
+            return verdict.reason, verdict.evidence
+
+        return _unit_said(answered, chosen, word)
+
+    return said
+
+
+def _attended(day: dt.date, outcome: int, _arranged: int, ctx: Context) -> Verdict:
+    return targets.attended_verdict(
+        day, _CONTACT_OUTCOMES[outcome], excluding=targets._excluding_acceptable(ctx)
+    )
+
+
+def _arranged(day: dt.date, _outcome: int, arranged: int, _ctx: Context) -> Verdict:
+    return targets.arranged_verdict(day, None if arranged < 0 else bool(arranged))
 
 
 def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
@@ -796,7 +989,14 @@ def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) ->
 #: units a target report lists: the same templates the rules call, so word for word the
 #: findings' (tests/targets/test_tally_columns.py compares the reports).
 UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]] = {
-    "TGT.breach-resolution": _breach_resolution_said,
+    "TGT.breach-resolution": _breach_said(
+        "breach_resolution_limit", unit_checks.BREACH_RESOLUTION_LABELS, working_days=True
+    ),
+    "TGT.breach-action": _breach_said(
+        "breach_action_limit", unit_checks.BREACH_ACTION_LABELS, working_days=False
+    ),
+    "TGT.appointment-attended": _appointment_said(_attended),
+    "TGT.appointment-arranged": _appointment_said(_arranged),
     "TGT.psr-delivery": _psr_delivery_said,
     "TGT.victim-contact": _victim_contact_said,
 }

@@ -237,4 +237,9 @@ def combined_words(verdicts: Sequence[tuple[str, Decided]]) -> DeadlineSaid:
 
 def unit_label(noun: str, day: dt.date) -> str:
     """``"Breach of 18 June 2007"``."""
-    return f"{noun} of {long_date(day)}"
+    return unit_label_words(noun, long_date(day))
+
+
+def unit_label_words(noun: str, day: str) -> str:
+    """:func:`unit_label` with the day already in words."""
+    return f"{noun} of {day}"

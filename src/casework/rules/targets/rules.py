@@ -338,23 +338,34 @@ def _appointments(case: Case) -> list[tuple[str, Contact]]:
     ),
 )
 def appointment_attended(case: Case, contact: Contact, ctx: Context) -> Verdict:
-    on = Evidence("appointment", contact.on)
-    when = long_date(contact.on)
-    match contact.outcome:
+    return attended_verdict(contact.on, contact.outcome, excluding=_excluding_acceptable(ctx))
+
+
+def _excluding_acceptable(ctx: Context) -> bool:
+    """Whether acceptable absences are left out (docs/decisions.md#appointments-attended)."""
+    return bool(ctx.option("acceptable_absence", "count") == "exclude")
+
+
+def attended_verdict(on: dt.date, outcome: ContactOutcome | None, *, excluding: bool) -> Verdict:
+    """``TGT.appointment-attended`` of an appointment on ``on`` with this ``outcome``;
+    ``excluding``: acceptable absences left out."""
+    day = Evidence("appointment", on)
+    when = long_date(on)
+    match outcome:
         case ContactOutcome.ATTENDED:
-            return met(f"Attended on {when}.", on)
+            return met(f"Attended on {when}.", day)
         case ContactOutcome.UNACCEPTABLE_ABSENCE:
-            return not_met(f"Not attended on {when}: an unacceptable absence.", on)
+            return not_met(f"Not attended on {when}: an unacceptable absence.", day)
         case ContactOutcome.ACCEPTABLE_ABSENCE:
-            if ctx.option("acceptable_absence", "count") == "exclude":
+            if excluding:
                 return not_applicable(
                     f"Acceptable absence on {when}: left out "
                     "(option acceptable_absence='exclude').",
-                    on,
+                    day,
                 )
-            return not_met(f"Not attended on {when}: an acceptable absence.", on)
+            return not_met(f"Not attended on {when}: an acceptable absence.", day)
         case None:
-            return cannot_assess(f"Cannot assess: no outcome is recorded for {when}.", on)
+            return cannot_assess(f"Cannot assess: no outcome is recorded for {when}.", day)
 
 
 @unit_rule(
@@ -366,17 +377,25 @@ def appointment_attended(case: Case, contact: Contact, ctx: Context) -> Verdict:
     having="an appointment recorded",
 )
 def appointment_arranged(case: Case, contact: Contact, ctx: Context) -> Verdict:
-    on = Evidence("appointment", contact.on)
-    when = long_date(contact.on)
-    if contact.arranged_per_standards is None:
+    return arranged_verdict(contact.on, contact.arranged_per_standards)
+
+
+def arranged_verdict(on: dt.date, arranged: bool | None) -> Verdict:
+    """``TGT.appointment-arranged`` of an appointment on ``on``, arranged in accordance
+    with National Standards or not (``None``: not recorded)."""
+    day = Evidence("appointment", on)
+    when = long_date(on)
+    if arranged is None:
         return cannot_assess(
             f"Cannot assess: whether the appointment of {when} was arranged in accordance "
             "with National Standards is not recorded.",
-            on,
+            day,
         )
-    if contact.arranged_per_standards:
-        return met(f"Appointment of {when} arranged in accordance with National Standards.", on)
-    return not_met(f"Appointment of {when} not arranged in accordance with National Standards.", on)
+    if arranged:
+        return met(f"Appointment of {when} arranged in accordance with National Standards.", day)
+    return not_met(
+        f"Appointment of {when} not arranged in accordance with National Standards.", day
+    )
 
 
 # ---------------------------------------------------------------- orders and licences ended
