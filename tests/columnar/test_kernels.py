@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from casework.columnar import (
     kernel_for,
     rule_columns,
 )
+from casework.columnar.targets import numbered
 from casework.model import Case
 from casework.rules import Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
@@ -218,3 +220,14 @@ def test_appointments_with_acceptable_absences_left_out_agree_with_the_scalar_ru
     assert evidence == [finding.evidence for finding in scalar]
     if rule_id == "TGT.appointment-attended":
         assert any("left out" in reason for reason in reasons)
+
+
+@given(units=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=12))
+def test_units_numbered_by_their_days_as_by_their_labels(units: list[tuple[int, int]]) -> None:
+    """``numbered`` told each unit's day (its label says no more) numbers the units as it
+    does from the labels alone: ``(1)``, ``(2)`` where two of a case fall on one day."""
+    ordered = sorted(units, key=lambda unit: unit[0])  # (in case order, as the tables are)
+    owner = np.asarray([case for case, _ in ordered], dtype=np.intp)
+    days = np.asarray([day for _, day in ordered], dtype=np.int64)
+    texts = [f"Appointment of day {day}" for _, day in ordered]
+    assert numbered(owner, texts, days) == numbered(owner, texts)

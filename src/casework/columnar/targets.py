@@ -340,9 +340,17 @@ def victim_table(columns: CaseColumns) -> Table:
     }
 
 
-def numbered(owner: npt.NDArray[np.intp], texts: Sequence[str]) -> list[str]:
+def numbered(
+    owner: npt.NDArray[np.intp], texts: Sequence[str], days: Days | None = None
+) -> list[str]:
     """Unit labels as the rules' ``_labelled`` gives them: numbered ``(1)``, ``(2)`` ...
-    where two units of one case read the same."""
+    where two units of one case read the same. ``days``: the day each text says, when it
+    says no more (then no two units of a case on different days read the same)."""
+    if days is not None and len(owner):
+        order = np.lexsort((days, owner))
+        same = (np.diff(owner[order]) == 0) & (np.diff(days[order]) == 0)
+        if not same.any():
+            return list(texts)
     keys = list(zip(owner.tolist(), texts, strict=True))
     repeats = Counter(keys)
     seen: Counter[tuple[int, str]] = Counter()
@@ -430,7 +438,9 @@ def _each_breach(
             ctx, failed, cast(Days, breaches[done]), duration, columns.record_as_of[owner]
         )
         labels = numbered(
-            owner, [unit_checks.unit_label_words("Breach", w) for w in day_words(failed.tolist())]
+            owner,
+            [unit_checks.unit_label_words("Breach", w) for w in day_words(failed.tolist())],
+            failed,
         )
         return _per_unit(n, member, owner, labels, answered)
 
@@ -452,24 +462,42 @@ _CONTACT_OUTCOMES: tuple[ContactOutcome | None, ...] = (*ContactOutcome, None)  
 
 def _appointments(
     columns: CaseColumns,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], list[str], dict[str, Any]]:
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], dict[str, Any]]:
     """The appointments (contacts) of the chunk, each a unit: the cases with one, each
-    one's case, its label (``Appointment of <day>``, numbered as the rules number them)
-    and the raw table."""
-    contacts = columns.raw["contacts"]
-    owner = contacts["owner"].astype(np.intp)
-    member = np.zeros(len(columns), dtype=bool)
-    member[owner] = True
-    words = day_words(contacts["on"].tolist())
-    labels = numbered(owner, [unit_checks.unit_label_words("Appointment", w) for w in words])
-    return member, owner, labels, contacts
+    one's case, and the raw table (made once per chunk, read-only)."""
+    found = columns.memo.get("tgt.appointments")
+    if found is None:
+        contacts = columns.raw["contacts"]
+        owner = contacts["owner"].astype(np.intp)
+        member = np.zeros(len(columns), dtype=bool)
+        member[owner] = True
+        for made in (owner, member):
+            made.flags.writeable = False
+        found = columns.memo["tgt.appointments"] = (member, owner, contacts)
+    shared: tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], dict[str, Any]] = found
+    return shared
+
+
+def _appointment_labels(columns: CaseColumns) -> list[str]:
+    """Each appointment's label, ``Appointment of <day>``, numbered as the rules number
+    them (made once per chunk)."""
+    found = columns.memo.get("tgt.appointment_labels")
+    if found is None:
+        _, owner, contacts = _appointments(columns)
+        on = contacts["on"]
+        words = day_words(on.tolist())
+        found = columns.memo["tgt.appointment_labels"] = numbered(
+            owner, [unit_checks.unit_label_words("Appointment", w) for w in words], on
+        )
+    labels: list[str] = found
+    return labels
 
 
 def appointment_attended(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """``TGT.appointment-attended``: each appointment met when attended, not met when
     missed (an acceptable absence left out with ``acceptable_absence="exclude"``), and
     cannot assess with no outcome recorded (``rules.attended_verdict``)."""
-    member, owner, labels, contacts = _appointments(columns)
+    member, owner, contacts = _appointments(columns)
     outcome = contacts["outcome"]
     answered = _answers(len(owner))
     _put(answered, outcome == _ATTENDED, _MET, Basis.COMPUTED)
@@ -477,20 +505,20 @@ def appointment_attended(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     if not targets._excluding_acceptable(ctx):  # (else out of scope, as answered)
         _put(answered, outcome == _ACCEPTABLE, _NOT_MET, Basis.COMPUTED)
     _put(answered, outcome == -1, _CANNOT, Basis.MISSING_DATA)
-    return _per_unit(len(columns), member, owner, labels, answered)
+    return _per_unit(len(columns), member, owner, _appointment_labels(columns), answered)
 
 
 def appointment_arranged(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
     """``TGT.appointment-arranged``: each appointment met when arranged in accordance with
     National Standards, not met when not, cannot assess when not recorded
     (``rules.arranged_verdict``)."""
-    member, owner, labels, contacts = _appointments(columns)
+    member, owner, contacts = _appointments(columns)
     arranged = contacts["arranged_per_standards"]
     answered = _answers(len(owner))
     _put(answered, arranged == 1, _MET, Basis.COMPUTED)
     _put(answered, arranged == 0, _NOT_MET, Basis.COMPUTED)
     _put(answered, arranged == -1, _CANNOT, Basis.MISSING_DATA)
-    return _per_unit(len(columns), member, owner, labels, answered)
+    return _per_unit(len(columns), member, owner, _appointment_labels(columns), answered)
 
 
 def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -747,7 +775,7 @@ def _upw_completed(answered: RuleColumns) -> Days:
 def _appointment_day(answered: RuleColumns) -> Days:
     """The day of each answer's appointment (``Appointment`` in its evidence)."""
     columns = answered.columns
-    member, owner, _labels, contacts = _appointments(columns)
+    member, owner, contacts = _appointments(columns)
     placed = _placed(len(columns), member, owner, contacts["on"], NO_DAY)
     origin = answered.origin
     assert origin is not None
@@ -910,16 +938,20 @@ def _appointment_said(
     def said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
         columns, origin = answered.columns, answered.origin
         assert origin is not None
-        member, owner, _labels, contacts = _appointments(columns)
+        member, owner, contacts = _appointments(columns)
         index = _placed(len(columns), member, owner, np.arange(len(owner)), -1)
         on, outcome = contacts["on"], contacts["outcome"]
         arranged = contacts["arranged_per_standards"]
+        made: dict[tuple[int, int, int], Verdict] = {}  # (each distinct appointment once)
 
         def word(answer: Answer, i: int) -> tuple[str, tuple[Evidence, ...]] | None:
             k = int(index[origin[i]])
-            day = from_day_number(int(on[k]))
-            assert day is not None  # (a required date)
-            verdict = verdict_of(day, int(outcome[k]), int(arranged[k]), answered.context)
+            key = (int(on[k]), int(outcome[k]), int(arranged[k]))
+            verdict = made.get(key)
+            if verdict is None:
+                day = from_day_number(key[0])
+                assert day is not None  # (a required date)
+                verdict = made[key] = verdict_of(day, key[1], key[2], answered.context)
             if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
                 return None
             return verdict.reason, verdict.evidence
