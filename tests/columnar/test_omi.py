@@ -241,3 +241,48 @@ def test_an_answer_not_the_verdicts_is_left_to_the_scalar_rule() -> None:
     )  # fmt: skip
     bulk = omi._verdict_said_many(answers, key=[yes] * 3, verdicts=verdicts)
     assert bulk == [said, None, None]
+
+
+def test_a_population_lacking_an_answer_or_a_roh_level_is_worded_on_columns(
+    sample: list[Case], calendar: WorkingCalendar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question asked only where another was answered yes (1.2.f after 1.2.e), of a
+    case where that one is not answered, and a question asked by the RoH level on file
+    (2.2.k) of a case with none: "Cannot assess", in the words of the population's own
+    test, made on columns."""
+    as_of = max(case.as_of for case in sample)
+    lacking = [
+        case.model_copy(
+            update={
+                "reference": f"{case.reference}-X",
+                "roh": [],
+                "judgements": case.judgements.model_copy(
+                    update={
+                        "answers": {
+                            key: value
+                            for key, value in case.judgements.answers.items()
+                            if key != "1.2.e"
+                        }
+                    }
+                ),
+            }
+        )
+        for case in sample[:20]
+    ]
+    rules = ruleset("omi-2007")
+    ids = [rule.id for rule in rules if rule.applies_to.missing is not None]
+    assert {"1.2.f", "2.2.k"} <= set(ids)
+    answered = evaluate_columns(lacking, rules.only(ids), as_of=as_of, calendar=calendar)
+
+    def asked(*_: object, **__: object) -> None:
+        raise AssertionError("a case was asked again by the scalar rule")
+
+    monkeypatch.setattr(core, "evaluate_case", asked)
+    table = answered.explain(
+        where=lambda t: np.flatnonzero(t.basis == BASIS_CODE[Basis.MISSING_DATA])
+    )
+    monkeypatch.undo()
+    reasons = set(table.reason)
+    assert any("depends on question 1.2.e, which is not answered" in r for r in reasons)
+    assert "Cannot assess: no RoH level is recorded for the case." in reasons
+    check(lacking, "omi-2007", as_of, calendar)

@@ -30,6 +30,8 @@ __all__ = [
     "PPO_AT_START",
     "TRANSFERRED_IN",
     "MissingFactError",
+    "no_roh_level",
+    "no_tier",
     "roh_at_least_at_start",
     "roh_at_start",
     "tier_at_start",
@@ -107,21 +109,20 @@ def tiers_at_start(*tiers: int) -> Population:
     def test(case: Case, ctx: Context) -> bool:
         tier = tier_at_start(case)
         if tier is None:
-            raise MissingFactError(_no_tier(ctx))
+            raise MissingFactError(no_tier(ctx))
         return tier in wanted
 
-    return Population(
-        f"Tier {label} cases", test, form=("tiers_at_start", wanted), missing=_no_tier
-    )
+    return Population(f"Tier {label} cases", test, form=("tiers_at_start", wanted), missing=no_tier)
 
 
-def _no_tier(_ctx: Context) -> str:
-    """The fact missing when a case has no tier recorded."""
+def no_tier(_ctx: Context) -> str:
+    """The fact missing when a case has no tier recorded (a population's ``missing``)."""
     return "no tier is recorded for the case"
 
 
-def _no_roh_level(_ctx: Context) -> str:
-    """The fact missing when a case has no RoH level recorded."""
+def no_roh_level(_ctx: Context) -> str:
+    """The fact missing when a case has no RoH level recorded (a population's
+    ``missing``)."""
     return "no RoH level is recorded for the case"
 
 
@@ -137,9 +138,9 @@ def roh_at_least_at_start(level: RohLevel) -> Population:
     def test(case: Case, ctx: Context) -> bool:
         current = roh_at_start(case)
         if current is None:
-            raise MissingFactError(_no_roh_level(ctx))
+            raise MissingFactError(no_roh_level(ctx))
         return current.at_least(level)
 
     return Population(
-        words[level], test, form=("roh_at_least_at_start", level), missing=_no_roh_level
+        words[level], test, form=("roh_at_least_at_start", level), missing=no_roh_level
     )

@@ -40,6 +40,7 @@ from casework.rules.population import (
     LICENCE,
     PPO_AT_START,
     TRANSFERRED_IN,
+    no_roh_level,
     tiers_at_start,
 )
 
@@ -110,7 +111,7 @@ def _latest_roh(case: Case, ctx: Context) -> RohRecord:
     record = case.roh_on(ctx.as_of)
     if record is None:
         if not case.roh:
-            raise MissingFactError("no RoH level is recorded for the case")
+            raise MissingFactError(no_roh_level(ctx))
         record = min(case.roh, key=lambda rec: rec.on)
     return record
 
@@ -126,6 +127,7 @@ def roh_at_least(level: RohLevel, description: str) -> Population:
         description,
         lambda case, ctx: roh_now(case, ctx).at_least(level),
         form=("roh_at_least", level),
+        missing=no_roh_level,
     )
 
 
@@ -136,6 +138,7 @@ def risk_to(group: RiskGroup) -> Population:
         f"cases where a risk to {words} is assessed",
         lambda case, ctx: group in _latest_roh(case, ctx).risk_to,
         form=("risk_to", group),
+        missing=no_roh_level,
     )
 
 
@@ -149,19 +152,22 @@ def answered(question_id: str, *answers: Answer) -> Population:
     wanted = frozenset(answers)
     words = " or ".join(answer.value.replace("_", " ") for answer in answers)
 
-    def test(case: Case, _ctx: Context) -> bool:
+    def unanswered(_ctx: Context) -> str:
+        return (
+            f"whether the question applies depends on question {question_id}, which is not answered"
+        )
+
+    def test(case: Case, ctx: Context) -> bool:
         answer = case.judgements.answers.get(question_id)
         if answer is None:
-            raise MissingFactError(
-                f"whether the question applies depends on question {question_id}, "
-                "which is not answered"
-            )
+            raise MissingFactError(unanswered(ctx))
         return answer in wanted
 
     return Population(
         f"cases where question {question_id} was answered {words}",
         test,
         form=("answered", question_id, wanted),
+        missing=unanswered,
     )
 
 
