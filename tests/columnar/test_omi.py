@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -286,3 +288,41 @@ def test_a_population_lacking_an_answer_or_a_roh_level_is_worded_on_columns(
     assert any("depends on question 1.2.e, which is not answered" in r for r in reasons)
     assert "Cannot assess: no RoH level is recorded for the case." in reasons
     check(lacking, "omi-2007", as_of, calendar)
+
+
+@pytest.mark.parametrize("mode", COMPUTED_ANSWERS)
+def test_computed_questions_whose_rule_lacks_a_parameter_are_worded_on_columns(
+    sample: list[Case], calendar: WorkingCalendar, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the timescales the sources leave unstated not supplied, a computed question
+    whose National Standards rule reads one answers "cannot assess", no value set: worded
+    on columns as ``ComputedCheck`` words it (the parameter named, "computed by" first),
+    unless a recorded answer is used instead; word for word the scalar engine's."""
+    as_of = max(case.as_of for case in sample)
+    cases = [
+        case.model_copy(
+            update={
+                "judgements": case.judgements.model_copy(
+                    update={"answers": dict(list(case.judgements.answers.items())[::2])}
+                )
+            }
+        )
+        for case in sample
+    ]
+    check(cases, "omi-2007", as_of, calendar, {"computed_answers": mode}, supplied=False)
+    rules = ruleset("omi-2007").only(["2.4.a", "2.4.b", "2.4.m"])
+    answered = evaluate_columns(
+        cases, rules, as_of=as_of, calendar=calendar, options={"computed_answers": mode}
+    )
+    asked: list[int] = []
+    scalar = core.RuleColumns._by_scalar_rule
+
+    def spy(self: core.RuleColumns, chosen: npt.NDArray[np.intp], *rest: Any) -> None:
+        asked.extend(int(BASES[self.basis[i]] is Basis.NO_PARAMETER) for i in chosen)
+        scalar(self, chosen, *rest)
+
+    monkeypatch.setattr(core.RuleColumns, "_by_scalar_rule", spy)
+    table = answered.explain()
+    assert any("no value is set for" in reason for reason in table.reason)
+    if mode == "compute":
+        assert not any(asked)

@@ -44,6 +44,7 @@ from casework.columnar.core import (
     Kernel,
     Wording,
     WordsFn,
+    _missing_parameter,
     kernel_for,
     population_codes,
     register_many,
@@ -74,6 +75,7 @@ from casework.rules.engine import (
     Population,
     Rule,
     Verdict,
+    no_parameter,
 )
 from casework.rules.omi2007 import QUESTIONS
 from casework.rules.omi2007 import population as omi_population
@@ -988,7 +990,11 @@ class ComputedKernel:
         answer["late_by"] = np.where(judged_or_out, -1, computed["late_by"])
         answer["late_unit"] = np.where(judged_or_out, 0, computed["late_unit"]).astype(np.int8)
         wording = computed.get("wording")
-        if wording is not None:
+        if wording is None:
+            answer["wording"] = _no_parameter_wording(
+                columns, ctx, computation, (codes == YES) & ~judged & (basis == _NO_PARAMETER)
+            )
+        else:
             # The answers that are the reused rule's verdict with "computed by" before its
             # evidence (ComputedCheck): no answer recorded, or one that agrees with it, or
             # one not weighed ("compute"); the others' words are the scalar rule's.
@@ -1001,6 +1007,28 @@ class ComputedKernel:
             plain = (codes == YES) & ~judged & ~disagrees
             answer["wording"] = _computed_wording(wording, plain, computation.rule.id)
         return answer
+
+
+_NO_PARAMETER = BASIS_CODE[Basis.NO_PARAMETER]
+
+
+def _no_parameter_wording(
+    columns: CaseColumns, ctx: Context, computation: Computation, lacking: Mask
+) -> Wording | None:
+    """The answers ``lacking`` (the reused rule's "no value is set" for a parameter),
+    worded as ``ComputedCheck`` words them: ``no_parameter`` of the one parameter the
+    reused rule lacks, "computed by" first in its evidence; ``None`` where it lacks
+    none, or more than one (the scalar rule says which)."""
+    at = np.flatnonzero(lacking)
+    if not at.size:
+        return None
+    unset = _missing_parameter(computation.rule, computation_context(columns, computation, ctx))
+    if unset is None:
+        return None
+    verdict = no_parameter(unset)
+    computed_by = Evidence("computed by", computation.rule.id)
+    worded = attrs.evolve(verdict, evidence=(computed_by, *verdict.evidence))
+    return _verdicts_wording(at, np.zeros(at.size, dtype=np.intp), (worded,))
 
 
 def _computed_wording(wording: Wording, plain: Mask, rule_id: str) -> Wording:
