@@ -249,8 +249,8 @@ def test_a_population_lacking_an_answer_or_a_roh_level_is_worded_on_columns(
     sample: list[Case], calendar: WorkingCalendar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A question asked only where another was answered yes (1.2.f after 1.2.e), of a
-    case where that one is not answered, and a question asked by the RoH level on file
-    (2.2.k) of a case with none: "Cannot assess", in the words of the population's own
+    case where that one is not answered, and questions asked by the RoH level on file
+    (1.2.g, 2.2.k) of a case with none: "Cannot assess", in the words of the population's own
     test, made on columns."""
     as_of = max(case.as_of for case in sample)
     lacking = [
@@ -273,7 +273,7 @@ def test_a_population_lacking_an_answer_or_a_roh_level_is_worded_on_columns(
     ]
     rules = ruleset("omi-2007")
     ids = [rule.id for rule in rules if rule.applies_to.missing is not None]
-    assert {"1.2.f", "2.2.k"} <= set(ids)
+    assert {"1.2.f", "1.2.g", "2.2.k"} <= set(ids)  # answered, roh_at_least, risk_to
     answered = evaluate_columns(lacking, rules.only(ids), as_of=as_of, calendar=calendar)
 
     def asked(*_: object, **__: object) -> None:
