@@ -510,6 +510,17 @@ class TargetReport:
 # ---------------------------------------------------------------- aggregation
 
 
+def _mean_value(finding: Finding) -> int | None:
+    """The per-unit value a mean measure averages, as the finding's evidence gives it."""
+    value = evidence_value(finding, (MEAN_VALUE_LABEL,))
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _suitable_at_start(finding: Finding) -> bool:
+    """Whether a change measure counts the finding's unit as suitable at the start."""
+    return evidence_value(finding, ("suitable at start",)) is True
+
+
 def _is_excluded(finding: Finding) -> bool:
     return finding.outcome is Outcome.NOT_APPLICABLE and finding.basis is not Basis.NOT_YET_DUE
 
@@ -526,12 +537,11 @@ class _Unit:
 
     @classmethod
     def of(cls, key: tuple[int, int, int], finding: Finding) -> _Unit:
-        value = evidence_value(finding, (MEAN_VALUE_LABEL,))
         return cls(
             key,
             UnitRef(finding.case_ref, finding.unit, finding.reason),
-            value if isinstance(value, int) and not isinstance(value, bool) else None,
-            evidence_value(finding, ("suitable at start",)) is True,
+            _mean_value(finding),
+            _suitable_at_start(finding),
         )
 
     def with_value(self) -> UnitRef:
@@ -1340,12 +1350,10 @@ def _on_columns(
             if not by_case:
                 days[index] = day_number(anchor_date(anchor, finding, None))
             if values is not None and change:
-                values[index] = evidence_value(finding, ("suitable at start",)) is True
+                values[index] = _suitable_at_start(finding)
             elif values is not None:
-                value = evidence_value(finding, (MEAN_VALUE_LABEL,))
-                values[index] = (
-                    value if isinstance(value, int) and not isinstance(value, bool) else -1
-                )
+                value = _mean_value(finding)
+                values[index] = -1 if value is None else value
     return days, values
 
 
