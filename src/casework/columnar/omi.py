@@ -739,7 +739,7 @@ def _judged(
 ) -> dict[str, Any]:
     """Columns for answers (codes, their outcome and basis: :func:`_judged_answers`) as
     ``judged_verdict`` reads them, inside the rule's population; the answers inside it
-    worded by ``judged_verdict`` itself (:func:`_judged_said`), ``what`` the noun it
+    worded by ``judged_verdict`` itself (:func:`_judged_verdicts`), ``what`` the noun it
     names the question by."""
     codes = population_codes(columns, rule.applies_to, ctx)
     yes, out_outcome, out_basis, raised = _population_columns(columns, codes)

@@ -398,17 +398,21 @@ def _unit_order(
     return keep, single, np.argsort(rows, kind="stable"), rows
 
 
-def _placed(
-    n: int,
+def _unit_values(
+    answered: RuleColumns,
     member: npt.NDArray[np.bool_],
     owner: npt.NDArray[np.intp],
     values: npt.NDArray[Any],
     none: Any,
 ) -> npt.NDArray[Any]:
-    """Per answer of :func:`_per_unit`: its unit's value (``values`` aligned with
-    ``owner``), ``none`` for a case answered once, without a unit."""
-    keep, single, order, _ = _unit_order(n, member, owner)
-    return np.concatenate([np.full(len(single), none, dtype=values.dtype), values[keep]])[order]
+    """Per answer of a unit rule's kernel (laid out by :func:`_per_unit` from ``member``
+    and ``owner``): its unit's value (``values`` aligned with ``owner``); ``none`` for a
+    case answered once, without a unit, and for an answer the scalar rule gave."""
+    keep, single, order, _ = _unit_order(len(answered.columns), member, owner)
+    placed = np.concatenate([np.full(len(single), none, dtype=values.dtype), values[keep]])
+    origin = answered.origin
+    assert origin is not None
+    return np.where(origin >= 0, placed[order][np.maximum(origin, 0)], none)
 
 
 _COMMUNITY = (_KIND[SentenceKind.COMMUNITY_ORDER], _KIND[SentenceKind.SUSPENDED_SENTENCE_ORDER])
@@ -763,23 +767,16 @@ def _psr_requested(answered: RuleColumns) -> Days:
 
 
 def _upw_completed(answered: RuleColumns) -> Days:
-    columns = answered.columns
-    member, owner, _labels, completed_on = _upw_units(columns)
-    placed = _placed(len(columns), member, owner, completed_on, NO_DAY)
-    origin = answered.origin
-    assert origin is not None
-    day = np.where(origin >= 0, placed[np.maximum(origin, 0)], NO_DAY)
+    member, owner, _labels, completed_on = _upw_units(answered.columns)
+    day = _unit_values(answered, member, owner, completed_on, NO_DAY)
     return np.where(answered.mask(Outcome.MET), day, NO_DAY)
 
 
 def _appointment_day(answered: RuleColumns) -> Days:
     """The day of each answer's appointment (``Appointment`` in its evidence)."""
-    columns = answered.columns
-    member, owner, contacts = _appointments(columns)
-    placed = _placed(len(columns), member, owner, contacts["on"], NO_DAY)
-    origin = answered.origin
-    assert origin is not None
-    return np.where(origin >= 0, placed[np.maximum(origin, 0)], NO_DAY)
+    member, owner, contacts = _appointments(answered.columns)
+    days: Days = _unit_values(answered, member, owner, contacts["on"], NO_DAY)
+    return days
 
 
 def _never(answered: RuleColumns) -> Days:
@@ -936,16 +933,14 @@ def _appointment_said(
     ``rules.arranged_verdict``)."""
 
     def said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
-        columns, origin = answered.columns, answered.origin
-        assert origin is not None
-        member, owner, contacts = _appointments(columns)
-        index = _placed(len(columns), member, owner, np.arange(len(owner)), -1)
+        member, owner, contacts = _appointments(answered.columns)
+        index = _unit_values(answered, member, owner, np.arange(len(owner)), -1)
         on, outcome = contacts["on"], contacts["outcome"]
         arranged = contacts["arranged_per_standards"]
         made: dict[tuple[int, int, int], Verdict] = {}  # (each distinct appointment once)
 
         def word(answer: Answer, i: int) -> tuple[str, tuple[Evidence, ...]] | None:
-            k = int(index[origin[i]])
+            k = int(index[i])  # (a unit's answer, the kernel's own: _unit_said says so)
             key = (int(on[k]), int(outcome[k]), int(arranged[k]))
             verdict = made.get(key)
             if verdict is None:
