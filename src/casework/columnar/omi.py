@@ -763,7 +763,7 @@ def _verdicts_wording(
     at: npt.NDArray[np.intp], keys: Codes, verdicts: tuple[Verdict, ...]
 ) -> Wording:
     """The answers ``at`` worded by ``verdicts[key]``, a key each (:func:`_verdict_said`)."""
-    return Wording(_verdict_said, at, {"key": keys.tolist()}, {"verdicts": verdicts})
+    return Wording(_verdict_said, at, {"key": keys}, {"verdicts": verdicts})
 
 
 def _verdict_said(
