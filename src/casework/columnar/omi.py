@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -763,7 +763,8 @@ def _verdicts_wording(
     at: npt.NDArray[np.intp], keys: Codes, verdicts: tuple[Verdict, ...]
 ) -> Wording:
     """The answers ``at`` worded by ``verdicts[key]``, a key each (:func:`_verdict_said`)."""
-    return Wording(_verdict_said, at, {"key": keys}, {"verdicts": verdicts})
+    values = cast(dict[str, Sequence[Any]], {"key": keys})  # (a column: read by index)
+    return Wording(_verdict_said, at, values, {"verdicts": verdicts})
 
 
 def _verdict_said(
