@@ -44,6 +44,7 @@ WORDED = (
     "NS07.plan-review-interval",
     "NS05.roh-review-interval",
     "NS05.plan-review-interval",
+    "NS05.oasys-high-roh",
 )
 #: The records end on 30 June 2008 (the reviews' on 31 December 2008): a case read before
 #: its record ends is answered by the scalar rule; read later, a deadline can fall beyond it.

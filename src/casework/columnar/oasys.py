@@ -33,7 +33,7 @@ from casework.rules.oasys import FullAnalysisRule, describe_parts
 from casework.rules.standards import oasys
 from casework.rules.timing import DeadlineLabels
 
-__all__ = ["OasysKernel"]
+__all__ = ["OasysKernel", "oasys_wording"]
 
 Population = Literal["ppo", "not_ppo_tier4", "not_ppo_tier1to3"]
 
@@ -127,40 +127,69 @@ class OasysKernel:
     ) -> Wording | None:
         """The words of the answers of cases ``rows``: the scalar rule's labels
         (:func:`casework.rules.standards.oasys.oasys_labels`) from the parts' dates."""
-        wording = deadline_wording(
-            ctx,
-            self.limit,
-            anchor_label=start_labels(columns, rows),
-            labels=DeadlineLabels(),  # the labels depend on the parts: see _oasys_said
-            size=len(rows),
-        )
-        if wording is None:
-            return None
         chosen = columns.candidates()
         parts = [
-            columns.earliest(columns.assessment, chosen)[rows].tolist(),
-            columns.earliest(columns.screening, chosen)[rows].tolist(),
-            columns.earliest(columns.sentence_plan, chosen)[rows].tolist(),
-            columns.earliest(columns.full_analysis, chosen)[rows].tolist(),
+            columns.earliest(columns.assessment, chosen),
+            columns.earliest(columns.screening, chosen),
+            columns.earliest(columns.sentence_plan, chosen),
+            columns.earliest(columns.full_analysis, chosen),
         ]
-        analysis = needs_analysis[rows].tolist()
-        days = [
-            (*found[:3], found[3] if needed else None)
-            for *found, needed in zip(*parts, analysis, strict=True)
-        ]
-        return attrs.evolve(
-            wording, words=_oasys_said, values={**wording.values, "parts": days}
-        ).placed(rows)
+        return oasys_wording(
+            columns, ctx, self.limit, rows, core=_CORE, parts=parts, needs_analysis=needs_analysis
+        )
 
 
+#: The parts every OASys rule requires, in the order the rules list them.
 _CORE = (OasysPart.ASSESSMENT, OasysPart.SCREENING, OasysPart.SENTENCE_PLAN)
 
 
+def oasys_wording(
+    columns: CaseColumns,
+    ctx: Context,
+    limit: str,
+    rows: npt.NDArray[np.intp],
+    *,
+    core: tuple[OasysPart, ...],
+    parts: Sequence[Days],
+    needs_analysis: Mask,
+) -> Wording | None:
+    """The words of an OASys rule's answers of cases ``rows`` (its deadline from the start
+    of :func:`deadline`, limit ``limit``): the scalar rule's labels
+    (:func:`casework.rules.standards.oasys.oasys_labels`) from the days each part was
+    done, ``parts``: per case, one column for each of ``core``, the parts the rule always
+    requires, in its order, then the full analysis, required where ``needs_analysis``."""
+    wording = deadline_wording(
+        ctx,
+        limit,
+        anchor_label=start_labels(columns, rows),
+        labels=DeadlineLabels(),  # the labels depend on the parts: see _oasys_said
+        size=len(rows),
+    )
+    if wording is None:
+        return None
+    *found, analysis = (part[rows].tolist() for part in parts)
+    needed = needs_analysis[rows].tolist()
+    days = [
+        (*done, day if wanted else None)
+        for *done, day, wanted in zip(*found, analysis, needed, strict=True)
+    ]
+    constants = wording.constants if core == _CORE else {**wording.constants, "core": core}
+    return attrs.evolve(
+        wording, words=_oasys_said, values={**wording.values, "parts": days}, constants=constants
+    ).placed(rows)
+
+
 def _oasys_said(
-    answer: Answer, *, parts: tuple[int, int, int, int | None], **values: Any
+    answer: Answer,
+    *,
+    parts: tuple[int | None, ...],
+    core: tuple[OasysPart, ...] = _CORE,
+    **values: Any,
 ) -> Explained | None:
-    """An OASys answer in words: the parts in words (``describe_parts``) make its labels."""
-    required = [*_CORE, OasysPart.FULL_ANALYSIS] if parts[3] is not None else list(_CORE)
+    """An OASys answer in words: the parts in words (``describe_parts``) make its labels.
+    ``parts``: the day each part of ``core`` was done, then the full analysis's (``None``
+    where the rule does not require one)."""
+    required = [*core, OasysPart.FULL_ANALYSIS] if parts[-1] is not None else list(core)
     described = describe_parts(
         (part, None if day is None else from_day_number(day))
         for part, day in zip(required, parts, strict=False)
@@ -170,7 +199,11 @@ def _oasys_said(
 
 
 def _oasys_said_many(
-    answers: Answers_, *, parts: Sequence[tuple[int, int, int, int | None]], **values: Any
+    answers: Answers_,
+    *,
+    parts: Sequence[tuple[int | None, ...]],
+    core: tuple[OasysPart, ...] = _CORE,
+    **values: Any,
 ) -> list[Explained | None]:
     """:func:`_oasys_said` of many answers: each answer's parts in words (each distinct day
     made a date once) give its labels, and the deadlines are worded at once
@@ -179,8 +212,9 @@ def _oasys_said_many(
     done: list[str] = []
     missing: list[str] = []
     extras: list[tuple[Evidence, ...]] = []
+    analysed, plain = [*core, OasysPart.FULL_ANALYSIS], list(core)
     for found in parts:
-        required = [*_CORE, OasysPart.FULL_ANALYSIS] if found[3] is not None else list(_CORE)
+        required = analysed if found[-1] is not None else plain
         for day in found:
             if day is not None and day not in dates:
                 dates[day] = from_day_number(day)

@@ -43,11 +43,13 @@ from casework.columnar.core import (
     register,
 )
 from casework.columnar.group import min_day
+from casework.columnar.oasys import oasys_wording
 from casework.columnar.raw import NO_INT, code_of, codes_of, lookup
 from casework.model import (
     AccommodationStatus,
     BreachResolution,
     ContactOutcome,
+    OasysPart,
     Programme,
     RequirementKind,
     SentenceKind,
@@ -709,7 +711,18 @@ def oasys_high_roh(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     for name, values in found.items():
         answered[name][rows] = values
     answered["special"] = missing
+    always = np.ones(n, dtype=bool)  # (full_analysis="always")
+    limit = "oasys_high_roh_limit"
+    wording = oasys_wording(
+        columns, ctx, limit, rows, core=_HIGH_ROH, parts=parts, needs_analysis=always
+    )
+    if wording is not None:
+        answered["wording"] = wording
     return answered
+
+
+#: The parts ``NS05.oasys-high-roh`` requires besides the full analysis, in its order.
+_HIGH_ROH = (OasysPart.ASSESSMENT, OasysPart.SCREENING, OasysPart.SENTENCE_PLAN, OasysPart.RMP)
 
 
 for _rule, _kernel in (
