@@ -366,11 +366,34 @@ def numbered(
     return out
 
 
+def _numbered_by_day(owner: npt.NDArray[np.intp], texts: Sequence[str], days: Days) -> list[str]:
+    """:func:`numbered` of units whose texts say their day alone: each (case, day) group of
+    two or more numbered in unit order (a stable sort keeps it within a group)."""
+    out = list(texts)
+    if not len(owner):
+        return out
+    order = np.lexsort((days, owner))
+    owners, on = owner[order], days[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (owners[1:] != owners[:-1]) | (on[1:] != on[:-1])
+    first = np.flatnonzero(starts)
+    if len(first) == len(order):
+        return out  # (no two units of a case on one day)
+    group = np.cumsum(starts) - 1
+    sizes = np.diff(np.append(first, len(order)))
+    repeated = sizes[group] > 1
+    places = order[repeated].tolist()
+    numbers = (np.arange(len(order)) - first[group] + 1)[repeated].tolist()
+    for place, number in zip(places, numbers, strict=True):
+        out[place] = f"{texts[place]} ({number})"
+    return out
+
+
 def _per_unit(
     n: int,
     member: npt.NDArray[np.bool_],
     owner: npt.NDArray[np.intp],
-    labels: Sequence[str],
+    labels: Sequence[str] | npt.NDArray[np.object_],
     answered: dict[str, Any],
 ) -> dict[str, Any]:
     """A unit rule's answers: one per unit (``owner``, ``labels`` and ``answered`` aligned,
@@ -484,18 +507,19 @@ def _appointments(
     return shared
 
 
-def _appointment_labels(columns: CaseColumns) -> list[str]:
+def _appointment_labels(columns: CaseColumns) -> npt.NDArray[np.object_]:
     """Each appointment's label, ``Appointment of <day>``, numbered as the rules number
-    them (made once per chunk)."""
+    them (made once per chunk, for both appointment rules; read-only)."""
     found = columns.memo.get("tgt.appointment_labels")
     if found is None:
         _, owner, contacts = _appointments(columns)
         on = contacts["on"]
         words = day_words(on.tolist())
-        found = columns.memo["tgt.appointment_labels"] = numbered(
-            owner, [unit_checks.unit_label_words("Appointment", w) for w in words], on
-        )
-    labels: list[str] = found
+        texts = [unit_checks.unit_label_words("Appointment", w) for w in words]
+        found = np.asarray(numbered(owner, texts, on), dtype=object)
+        found.flags.writeable = False
+        columns.memo["tgt.appointment_labels"] = found
+    labels: npt.NDArray[np.object_] = found
     return labels
 
 
