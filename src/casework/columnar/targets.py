@@ -34,7 +34,7 @@ from casework.columnar.core import (
     BASES,
     BASIS_CODE,
     OUTCOME_CODE,
-    Answer,
+    OUTCOMES,
     RuleColumns,
     add_duration,
     deadline,
@@ -347,12 +347,10 @@ def numbered(
 ) -> list[str]:
     """Unit labels as the rules' ``_labelled`` gives them: numbered ``(1)``, ``(2)`` ...
     where two units of one case read the same. ``days``: the day each text says, when it
-    says no more (then no two units of a case on different days read the same)."""
-    if days is not None and len(owner):
-        order = np.lexsort((days, owner))
-        same = (np.diff(owner[order]) == 0) & (np.diff(days[order]) == 0)
-        if not same.any():
-            return list(texts)
+    says no more (then no two units of a case on different days read the same, and
+    only those on one day are numbered: in unit order, as the rules number them)."""
+    if days is not None:
+        return _numbered_by_day(owner, texts, days)
     keys = list(zip(owner.tolist(), texts, strict=True))
     repeats = Counter(keys)
     seen: Counter[tuple[int, str]] = Counter()
@@ -902,27 +900,29 @@ Said = tuple[str, tuple[Evidence, ...]] | None
 def _unit_said(
     answered: RuleColumns,
     chosen: npt.NDArray[np.intp],
-    word: Callable[[Answer, int], tuple[str, tuple[Evidence, ...]] | None],
+    word: Callable[[int], tuple[str, tuple[Evidence, ...]] | None],
 ) -> list[Said]:
     """The kernel's own answers of a unit rule among ``chosen`` in words, as the rule's
     ``unit_rule`` names them (``"<unit>: <reason>"``, the unit first in the evidence);
     ``None`` for any other (the scalar rule's, held to the in-force dates, out of scope).
-    ``word(answer, index)`` words the answer at ``index`` as the rule's body does."""
+    ``word(index)`` words the answer at ``index`` as the rule's body does (it reads the
+    answer, ``answered.answer(index)``, if it needs more than its codes)."""
+    out: list[Said] = [None] * len(chosen)
     origin = answered.origin
-    out: list[Said] = []
-    for index in chosen.tolist():
-        label = answered.unit[index]
-        basis = BASES[answered.basis[index]]
-        if origin is None or origin[index] < 0 or label is None or basis is Basis.OUT_OF_SCOPE:
-            out.append(None)
-            continue
-        said = word(answered.answer(index), index)
-        if said is None:
-            out.append(None)
-        else:
+    if origin is None:
+        return out
+    own = (origin[chosen] >= 0) & (answered.basis[chosen] != _OUT_OF_SCOPE)
+    units = answered.unit
+    for k, index in zip(np.flatnonzero(own).tolist(), chosen[own].tolist(), strict=True):
+        label = units[index]
+        said = None if label is None else word(index)
+        if said is not None:
             reason, evidence = said
-            out.append((f"{label}: {reason}", (Evidence("unit", label), *evidence)))
+            out[k] = (f"{label}: {reason}", (Evidence("unit", label), *evidence))
     return out
+
+
+_OUT_OF_SCOPE = BASIS_CODE[Basis.OUT_OF_SCOPE]
 
 
 def _breach_said(
@@ -940,7 +940,8 @@ def _breach_said(
             return [None] * len(chosen)
         limit, source = str(parameter.duration), parameter.source
 
-        def word(answer: Answer, _index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        def word(index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+            answer = answered.answer(index)
             found = deadline_said(
                 answer,
                 anchor_label=unit_checks.FAILURE,
@@ -976,7 +977,7 @@ def _appointment_said(
         arranged = contacts["arranged_per_standards"]
         made: dict[tuple[int, int, int], Verdict] = {}  # (each distinct appointment once)
 
-        def word(answer: Answer, i: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        def word(i: int) -> tuple[str, tuple[Evidence, ...]] | None:
             k = int(index[i])  # (a unit's answer, the kernel's own: _unit_said says so)
             key = (int(on[k]), int(outcome[k]), int(arranged[k]))
             verdict = made.get(key)
@@ -984,7 +985,10 @@ def _appointment_said(
                 day = from_day_number(key[0])
                 assert day is not None  # (a required date)
                 verdict = made[key] = verdict_of(day, key[1], key[2], answered.context)
-            if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+            if (
+                verdict.outcome is not OUTCOMES[answered.outcome[i]]
+                or verdict.basis is not BASES[answered.basis[i]]
+            ):
                 return None
             return verdict.reason, verdict.evidence
 
@@ -1007,7 +1011,8 @@ def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> l
     """``TGT.psr-delivery``: the report's words (``units.psr_words``)."""
     case = answered.columns.raw["case"]
 
-    def word(answer: Answer, index: int) -> tuple[str, tuple[Evidence, ...]]:
+    def word(index: int) -> tuple[str, tuple[Evidence, ...]]:
+        answer = answered.answer(index)
         row = int(answered.row[index])
         return unit_checks.psr_words(
             answer.outcome,
@@ -1033,10 +1038,10 @@ def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) ->
     limit, source = str(parameter.duration), parameter.source
     labels = unit_checks.VICTIM_CONTACT_LABELS
 
-    def word(answer: Answer, index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+    def word(index: int) -> tuple[str, tuple[Evidence, ...]] | None:
         label = answered.unit[index]
         said = deadline_said(
-            answer,
+            answered.answer(index),
             anchor_label="sentence",
             limit=limit,
             source=source,
