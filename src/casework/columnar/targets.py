@@ -28,6 +28,7 @@ from casework.columnar.columns import (
     day_words,
     from_day_number,
     raw_table,
+    unique_days,
 )
 from casework.columnar.columns import day_number as _day
 from casework.columnar.core import (
@@ -350,7 +351,8 @@ def numbered(
     says no more (then no two units of a case on different days read the same, and
     only those on one day are numbered: in unit order, as the rules number them)."""
     if days is not None:
-        return _numbered_by_day(owner, texts, days)
+        listed: list[str] = _numbered_by_day(owner, texts, days).tolist()
+        return listed
     keys = list(zip(owner.tolist(), texts, strict=True))
     repeats = Counter(keys)
     seen: Counter[tuple[int, str]] = Counter()
@@ -364,10 +366,12 @@ def numbered(
     return out
 
 
-def _numbered_by_day(owner: npt.NDArray[np.intp], texts: Sequence[str], days: Days) -> list[str]:
-    """:func:`numbered` of units whose texts say their day alone: each (case, day) group of
-    two or more numbered in unit order (a stable sort keeps it within a group)."""
-    out = list(texts)
+def _numbered_by_day(
+    owner: npt.NDArray[np.intp], texts: Sequence[str] | npt.NDArray[np.object_], days: Days
+) -> npt.NDArray[np.object_]:
+    """:func:`numbered` of units whose texts say their day alone, as a new array: each
+    (case, day) group of two or more numbered in unit order (a stable sort keeps it)."""
+    out = np.array(texts, dtype=object)
     if not len(owner):
         return out
     order = np.lexsort((days, owner))
@@ -512,9 +516,10 @@ def _appointment_labels(columns: CaseColumns) -> npt.NDArray[np.object_]:
     if found is None:
         _, owner, contacts = _appointments(columns)
         on = contacts["on"]
-        words = day_words(on.tolist())
+        distinct, inverse = unique_days(on)  # (each day's label made once)
+        words = day_words(distinct.tolist())
         texts = [unit_checks.unit_label_words("Appointment", w) for w in words]
-        found = np.asarray(numbered(owner, texts, on), dtype=object)
+        found = _numbered_by_day(owner, np.asarray(texts, dtype=object)[inverse], on)
         found.flags.writeable = False
         columns.memo["tgt.appointment_labels"] = found
     labels: npt.NDArray[np.object_] = found
