@@ -15,7 +15,7 @@ from typing import NamedTuple, Protocol
 import attrs
 
 from casework.calendar import Duration, TimeUnit
-from casework.rules.engine import Basis, Context, Evidence, Outcome, Verdict
+from casework.rules.engine import Basis, Context, Evidence, Outcome, Verdict, make_evidence
 from casework.rules.parameters import Parameter
 from casework.text import long_date, plural
 
@@ -194,18 +194,19 @@ def deadline_evidence(
 ) -> tuple[Evidence, ...]:
     """The evidence of a decided deadline on ``branch`` (:func:`deadline_branch`); ``limit``
     and ``due`` are its ``time limit`` and ``due by`` items (:func:`deadline_limit_evidence`)."""
+    started = make_evidence((anchor_label, anchor, None))
     if branch in ("not yet due", "cannot assess"):
-        return (Evidence(anchor_label, anchor), limit, due, *extra)
+        return (started, limit, due, *extra)
     if branch == "overdue":
         count, unit = _late(late_by, late_unit)
-        late = Evidence(f"{unit} overdue at as_of", count)
-        return (Evidence(anchor_label, anchor), limit, due, late, *extra)
-    finished = Evidence(done_label.lower(), done)
+        late = make_evidence((f"{unit} overdue at as_of", count, None))
+        return (started, limit, due, late, *extra)
+    finished = make_evidence((done_label.lower(), done, None))
     if branch == "late":
         count, unit = _late(late_by, late_unit)
-        late = Evidence(f"{unit} late", count)
-        return (Evidence(anchor_label, anchor), limit, due, finished, late, *extra)
-    return (Evidence(anchor_label, anchor), limit, due, finished, *extra)
+        late = make_evidence((f"{unit} late", count, None))
+        return (started, limit, due, finished, late, *extra)
+    return (started, limit, due, finished, *extra)
 
 
 def deadline_limit_evidence(

@@ -35,6 +35,7 @@ from casework.rules.engine import (
     Outcome,
     Population,
     Verdict,
+    make_evidence,
     not_applicable,
 )
 from casework.rules.parameters import Parameter
@@ -254,10 +255,11 @@ class Wording:
 
 
 def _relabel(number: int, evidence: Iterable[Evidence]) -> list[Evidence]:
+    prefix = f"interval {number}: "
     return [
-        Evidence(f"interval {number}: {item.label}", item.value, item.source)
-        for item in evidence
-        if item.label != "time limit"
+        make_evidence((prefix + label, value, source))
+        for label, value, source in evidence
+        if label != "time limit"
     ]
 
 
@@ -462,10 +464,10 @@ def periodic_words(
             evidence.extend(_relabel(interval.number, late[interval.number].evidence))
             continue
         prefix = f"interval {interval.number}: "
-        evidence.append(Evidence(prefix + interval.start_label, interval.start))
-        evidence.append(Evidence(prefix + "due by", interval.due, source))
+        evidence.append(make_evidence((prefix + interval.start_label, interval.start, None)))
+        evidence.append(make_evidence((prefix + "due by", interval.due, source)))
         if interval.done is not None:
-            evidence.append(Evidence(prefix + done_label, interval.done))
+            evidence.append(make_evidence((prefix + done_label, interval.done, None)))
     if not every:
         return PeriodicSaid(
             Outcome.NOT_APPLICABLE,
