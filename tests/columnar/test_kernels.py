@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +25,7 @@ from casework.columnar import (
 from casework.columnar.core import RuleColumns
 from casework.columnar.targets import numbered
 from casework.model import Case
-from casework.rules import Finding, evaluate, ruleset
+from casework.rules import Basis, Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
 from casework.testing import strategies as cs
 from casework.testing.builders import make_case
@@ -231,3 +233,59 @@ def test_units_numbered_by_their_days_as_by_their_labels(units: list[tuple[int, 
     days = np.asarray([day for _, day in ordered], dtype=np.int64)
     texts = [f"Appointment of day {day}" for _, day in ordered]
     assert numbered(owner, texts, days) == numbered(owner, texts)
+
+
+#: Case-level target rules whose counted cases a kernel words by the rule's own verdict
+#: of their facts (``rules.accommodation_at_end_verdict`` and the rest), by target set.
+WORDED_TARGETS = (
+    ("rom-east-of-england-2007-08", "TGT.accommodation-at-end"),
+    ("rom-east-of-england-2007-08", "TGT.six-months-without-breach"),
+    ("nps-2005-06", "TGT.accommodation-change"),
+)
+
+
+#: Each worded target rule at two days: its rule set, its id and the day.
+WORDED_TARGET_DAYS = [
+    (*target, day)
+    for target in WORDED_TARGETS
+    for day in (dt.date(2008, 3, 31), dt.date(2009, 3, 31))
+]
+
+
+@pytest.mark.parametrize(
+    "asked", WORDED_TARGET_DAYS, ids=[f"{rule_id}@{day}" for _, rule_id, day in WORDED_TARGET_DAYS]
+)
+def test_target_rules_are_worded_by_their_verdicts_without_asking_the_rule(
+    witnesses: list[Case],
+    generated: list[Case],
+    calendar: WorkingCalendar,
+    monkeypatch: pytest.MonkeyPatch,
+    asked: tuple[str, str, dt.date],
+) -> None:
+    """Words equal the scalar rule's, and every decided answer of a case the kernel
+    counts (met, not met, cannot assess, not yet due at the six-month point) is worded
+    without asking the rule."""
+    name, rule_id, as_of = asked
+    cases = [*witnesses, *generated]
+    rules = ruleset(name)
+    answered = _check(cases, rules, rule_id, as_of, calendar)
+    left: list[int] = []
+    scalar_rule = RuleColumns._by_scalar_rule
+
+    def spy(self: RuleColumns, chosen: npt.NDArray[np.intp], *rest: Any) -> None:
+        left.extend(chosen.tolist())
+        scalar_rule(self, chosen, *rest)
+
+    monkeypatch.setattr(RuleColumns, "_by_scalar_rule", spy)
+    reasons, evidence, labels, _ = answered.explained()
+    scalar = evaluate(cases, rules.only([rule_id]), as_of=as_of, calendar=calendar)
+    assert reasons == [finding.reason for finding in scalar]
+    assert evidence == [finding.evidence for finding in scalar]
+    assert labels == [finding.trigger_label for finding in scalar]
+    decided = {Basis.COMPUTED, Basis.MISSING_DATA}
+    if rule_id == "TGT.six-months-without-breach":
+        decided.add(Basis.NOT_YET_DUE)  # (a running order's is the rule's "Not yet due")
+    bases = answered.bases()
+    worded = [i for i, basis in enumerate(bases) if basis in decided]
+    assert worded, rule_id  # the cases reach the rule's own words
+    assert not [i for i in left if bases[i] in decided], rule_id

@@ -27,6 +27,7 @@ from casework.columnar.columns import (
     Table,
     day_words,
     from_day_number,
+    from_day_numbers,
     raw_table,
     unique_days,
 )
@@ -36,7 +37,10 @@ from casework.columnar.core import (
     BASIS_CODE,
     OUTCOME_CODE,
     OUTCOMES,
+    Answer,
+    Explained,
     RuleColumns,
+    Wording,
     add_duration,
     deadline,
     deadline_said,
@@ -258,7 +262,8 @@ def compliance(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 
 
 def accommodation_at_end(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
-    """``TGT.accommodation-at-end``: settled and suitable at the end; unknown cannot assess."""
+    """``TGT.accommodation-at-end``: settled and suitable at the end; unknown cannot assess.
+    The cases counted are worded by the rule's own verdict of their facts."""
     found = _counted_at_the_end(columns, ctx)
     if found is None:
         return _left_to_scalar(len(columns))
@@ -267,6 +272,10 @@ def accommodation_at_end(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & (at_end == _UNKNOWN), _CANNOT, Basis.MISSING_DATA)
     _put(answered, counted & (at_end == _SETTLED), _MET, Basis.COMPUTED)
     _put(answered, counted & (at_end == 0), _NOT_MET, Basis.COMPUTED)
+    rows = np.flatnonzero(counted)
+    answered["wording"] = _ended_wording(
+        _accommodation_at_end_said, facts, rows, at_end=_suitable(facts["at_end"][rows])
+    )
     return answered
 
 
@@ -282,7 +291,64 @@ def accommodation_change(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & ~known, _CANNOT, Basis.MISSING_DATA)
     _put(answered, counted & known & (at_end == _SETTLED), _MET, Basis.COMPUTED)
     _put(answered, counted & known & (at_end == 0), _NOT_MET, Basis.COMPUTED)
+    rows = np.flatnonzero(counted)
+    answered["wording"] = _ended_wording(
+        _accommodation_change_said,
+        facts,
+        rows,
+        at_start=_suitable(at_start[rows]),
+        at_end=_suitable(at_end[rows]),
+    )
     return answered
+
+
+#: Suitable at the start or end (``None``: not recorded), by accommodation code
+#: (:func:`_accommodation`: not settled 0, settled and suitable 1, unknown 2; -1 none).
+_SUITABLE: tuple[bool | None, ...] = (False, True, None, None)
+
+
+def _suitable(codes: npt.NDArray[np.int8]) -> list[bool | None]:
+    return [_SUITABLE[code] for code in codes.tolist()]
+
+
+def _ended_wording(
+    words: Callable[..., Explained | None],
+    facts: dict[str, Any],
+    rows: npt.NDArray[np.intp],
+    **values: list[bool | None],
+) -> Wording:
+    """The wording of the answers of cases ``rows`` of a rule counted at the end, made by
+    ``words`` from each case's termination (day and reason) and ``values``."""
+    on = from_day_numbers(facts["terminated"][rows].tolist())
+    reason = [_REASONS[code] for code in facts["reason"][rows].tolist()]
+    return Wording(words, rows, {"on": on, "reason": reason, **values})
+
+
+def _verdict_words(verdict: Verdict, answer: Answer) -> Explained | None:
+    """A verdict's words, where the answer is that verdict (else the scalar rule's)."""
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, verdict.trigger_label
+
+
+def _accommodation_at_end_said(
+    answer: Answer, *, on: dt.date, reason: TerminationReason, at_end: bool | None
+) -> Explained | None:
+    """``TGT.accommodation-at-end`` in words (``rules.accommodation_at_end_verdict``)."""
+    return _verdict_words(targets.accommodation_at_end_verdict(on, reason, at_end), answer)
+
+
+def _accommodation_change_said(
+    answer: Answer,
+    *,
+    on: dt.date,
+    reason: TerminationReason,
+    at_start: bool | None,
+    at_end: bool | None,
+) -> Explained | None:
+    """``TGT.accommodation-change`` in words (``rules.accommodation_change_verdict``)."""
+    verdict = targets.accommodation_change_verdict(on, reason, at_start, at_end)
+    return _verdict_words(verdict, answer)
 
 
 def six_months_without_breach(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -307,7 +373,29 @@ def six_months_without_breach(columns: CaseColumns, ctx: Context) -> dict[str, A
     _put(answered, member & early, _NOT_MET, Basis.COMPUTED)
     _put(answered, pending, _NA, Basis.NOT_YET_DUE)
     _put(answered, member & ~early & ~pending, _MET, Basis.COMPUTED)
+    first = np.full(len(columns), NO_DAY, dtype=np.int64)  # the first breach action by then
+    first[early] = np.iinfo(np.int64).max
+    np.minimum.at(first, owner[acted], action[acted])
+    rows = np.flatnonzero(member)
+    answered["wording"] = Wording(
+        _six_months_said,
+        rows,
+        {
+            "kind": supervision.start_labels(columns, rows),
+            "start": from_day_numbers(columns.start[rows].tolist()),
+            "point": from_day_numbers(point[rows].tolist()),
+            "early": from_day_numbers(first[rows].tolist()),
+        },
+    )
     return answered
+
+
+def _six_months_said(
+    answer: Answer, *, kind: str, start: dt.date, point: dt.date, early: dt.date | None
+) -> Explained | None:
+    """``TGT.six-months-without-breach`` in words (``rules.six_months_verdict``)."""
+    verdict = targets.six_months_verdict(kind, start, point, early, answer.as_of)
+    return _verdict_words(verdict, answer)
 
 
 def case_dates(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:

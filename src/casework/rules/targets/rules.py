@@ -451,7 +451,12 @@ def _ended(
             Evidence("terminated", None),
         )
     on, reason = ended
-    return on, reason, (Evidence("terminated", on), Evidence("termination reason", reason.value))
+    return on, reason, termination_evidence(on, reason)
+
+
+def termination_evidence(on: dt.date, reason: TerminationReason) -> tuple[Evidence, Evidence]:
+    """The evidence of an order or licence that ended on ``on`` for ``reason``."""
+    return Evidence("terminated", on), Evidence("termination reason", reason.value)
 
 
 def _words(value: TerminationReason | BreachResolution) -> str:
@@ -566,8 +571,16 @@ def _ended_early_without_breach_action(case: Case, ctx: Context) -> Verdict | No
 def six_months_without_breach(case: Case, ctx: Context) -> Verdict:
     kind, start = case.start_event
     point = _six_month_point(case, ctx)
+    return six_months_verdict(kind, start, point, _breach_action_by(case, point), ctx.as_of)
+
+
+def six_months_verdict(
+    kind: str, start: dt.date, point: dt.date, early: dt.date | None, as_of: dt.date
+) -> Verdict:
+    """``TGT.six-months-without-breach`` of an order or licence whose clock started with
+    ``kind`` on ``start``: its six-month ``point``, and the first breach action taken on or
+    before it (``early``; ``None``: none)."""
     evidence = [Evidence(kind, start), Evidence("six-month point", point)]
-    early = _breach_action_by(case, point)
     if early is not None:
         return not_met(
             f"Breach action taken on {long_date(early)}, before the six-month point of "
@@ -575,7 +588,7 @@ def six_months_without_breach(case: Case, ctx: Context) -> Verdict:
             *evidence,
             Evidence("breach action taken", early),
         )
-    if point > ctx.as_of:
+    if point > as_of:
         return not_yet_due(
             f"Not yet due: the six-month point is {long_date(point)}; no breach action so far.",
             *evidence,
@@ -608,8 +621,16 @@ def accommodation_at_end(case: Case, ctx: Context) -> Verdict:
     ended = _ended(case, ctx)
     if isinstance(ended, Verdict):
         return ended
-    on, _, evidence = ended
-    at_end = _suitable(case.outcomes.accommodation.at_end)
+    on, reason, _ = ended
+    return accommodation_at_end_verdict(on, reason, _suitable(case.outcomes.accommodation.at_end))
+
+
+def accommodation_at_end_verdict(
+    on: dt.date, reason: TerminationReason, at_end: bool | None
+) -> Verdict:
+    """``TGT.accommodation-at-end`` of an order or licence that ended on ``on`` for
+    ``reason``: settled and suitable at the end or not (``None``: not recorded)."""
+    evidence = termination_evidence(on, reason)
     if at_end is None:
         return cannot_assess(
             f"Cannot assess: accommodation at the end ({long_date(on)}) is not recorded.", *evidence
@@ -637,9 +658,18 @@ def accommodation_change(case: Case, ctx: Context) -> Verdict:
     ended = _ended(case, ctx)
     if isinstance(ended, Verdict):
         return ended
-    on, _, evidence = ended
+    on, reason, _ = ended
     accommodation = case.outcomes.accommodation
     at_start, at_end = _suitable(accommodation.at_start), _suitable(accommodation.at_end)
+    return accommodation_change_verdict(on, reason, at_start, at_end)
+
+
+def accommodation_change_verdict(
+    on: dt.date, reason: TerminationReason, at_start: bool | None, at_end: bool | None
+) -> Verdict:
+    """``TGT.accommodation-change`` of an order or licence that ended on ``on`` for
+    ``reason``: suitable at the start and at the end or not (``None``: not recorded)."""
+    evidence = termination_evidence(on, reason)
     if at_start is None or at_end is None:
         return cannot_assess(
             "Cannot assess: accommodation at the start and at the end must both be recorded.",
@@ -647,11 +677,11 @@ def accommodation_change(case: Case, ctx: Context) -> Verdict:
         )
     states = (Evidence("suitable at start", at_start), Evidence("suitable at end", at_end))
     words = {True: "suitable", False: "not suitable"}
-    reason = (
+    said = (
         f"Accommodation {words[at_start]} at the start, {words[at_end]} at the end "
         f"({long_date(on)})."
     )
-    return (met if at_end else not_met)(reason, *evidence, *states)
+    return (met if at_end else not_met)(said, *evidence, *states)
 
 
 # ---------------------------------------------------------------- employment
