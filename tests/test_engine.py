@@ -30,7 +30,7 @@ from casework.rules import (
     ruleset,
     ruleset_in_force,
 )
-from casework.rules.engine import Evidence
+from casework.rules.engine import Evidence, make_evidence
 from casework.rules.population import COMMUNITY_SENTENCE, LICENCE, tiers_at_start
 from casework.rules.ruleset import build_ruleset
 from casework.rules.timing import deadline_check
@@ -463,3 +463,17 @@ def test_evidence_is_an_immutable_value() -> None:
         "Evidence(label='due by', value=datetime.date(2008, 1, 2), source='004:123')"
     )
     assert changed.to_dict() == {"label": "due by", "value": "2008-01-02", "source": "004:123"}
+
+
+@pytest.mark.parametrize(
+    "fields", [("due by", dt.date(2008, 1, 2), "004:123"), ("parts", "assessment", None)]
+)
+def test_make_evidence_makes_the_evidence_the_constructor_makes(
+    fields: tuple[str, dt.date | str, str | None],
+) -> None:
+    made = make_evidence(fields)
+    assert type(made) is Evidence
+    assert made == Evidence(*fields)
+    assert (made.label, made.value, made.source) == fields
+    assert repr(made) == repr(Evidence(*fields))
+    assert made.to_dict() == Evidence(*fields).to_dict()
