@@ -1297,7 +1297,9 @@ def _explained(
     if answered.rule.units is not None:
         words = UNIT_WORDS.get(answered.rule.id)
         said: list[tuple[str, tuple[Evidence, ...]] | None] = (
-            [None] * len(chosen) if words is None else words(answered, chosen)
+            [None] * len(chosen)
+            if words is None
+            else [None if s is None else (s[0], s[1]) for s in words(answered, chosen)]
         )
         left = np.asarray([i for i, s in enumerate(said) if s is None], dtype=np.intp)
         for i, found in zip(left.tolist(), _found_at(answered, chosen[left]), strict=True):

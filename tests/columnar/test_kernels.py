@@ -241,6 +241,23 @@ WORDED_TARGETS = (
     ("rom-east-of-england-2007-08", "TGT.accommodation-at-end"),
     ("rom-east-of-england-2007-08", "TGT.six-months-without-breach"),
     ("nps-2005-06", "TGT.accommodation-change"),
+    # rules over units, worded unit by unit (casework.columnar.targets.UNIT_WORDS)
+    ("nps-2005-06", "TGT.breach-resolution"),
+    ("nps-2005-06", "TGT.breach-action"),
+    ("nps-2005-06", "TGT.appointment-attended"),
+    ("nps-2005-06", "TGT.appointment-arranged"),
+    ("nps-2005-06", "TGT.psr-delivery"),
+    ("nps-2005-06", "TGT.victim-contact"),
+)
+#: Rules whose own words say "not yet due" (a deadline, or the six-month point).
+NOT_YET_DUE_WORDED = frozenset(
+    {
+        "TGT.six-months-without-breach",
+        "TGT.breach-resolution",
+        "TGT.breach-action",
+        "TGT.psr-delivery",
+        "TGT.victim-contact",
+    }
 )
 
 
@@ -262,9 +279,9 @@ def test_target_rules_are_worded_by_their_verdicts_without_asking_the_rule(
     monkeypatch: pytest.MonkeyPatch,
     asked: tuple[str, str, dt.date],
 ) -> None:
-    """Words equal the scalar rule's, and every decided answer of a case the kernel
-    counts (met, not met, cannot assess, not yet due at the six-month point) is worded
-    without asking the rule."""
+    """Words equal the scalar rule's (trigger labels too), and every decided answer of a
+    case or unit the kernel counts (met, not met, cannot assess, and not yet due where the
+    body says it) is worded without asking the rule."""
     name, rule_id, as_of = asked
     cases = [*witnesses, *generated]
     rules = ruleset(name)
@@ -283,8 +300,8 @@ def test_target_rules_are_worded_by_their_verdicts_without_asking_the_rule(
     assert evidence == [finding.evidence for finding in scalar]
     assert labels == [finding.trigger_label for finding in scalar]
     decided = {Basis.COMPUTED, Basis.MISSING_DATA}
-    if rule_id == "TGT.six-months-without-breach":
-        decided.add(Basis.NOT_YET_DUE)  # (a running order's is the rule's "Not yet due")
+    if rule_id in NOT_YET_DUE_WORDED:
+        decided.add(Basis.NOT_YET_DUE)  # (a running order's "not yet due" is the body's)
     bases = answered.bases()
     worded = [i for i, basis in enumerate(bases) if basis in decided]
     assert worded, rule_id  # the cases reach the rule's own words

@@ -85,6 +85,7 @@ __all__ = [
     "LATE_UNITS",
     "MANY",
     "PROVIDERS",
+    "UNIT_WORDINGS",
     "Answer",
     "Answers",
     "Explained",
@@ -109,6 +110,7 @@ __all__ = [
     "register",
     "register_details",
     "register_many",
+    "register_unit_words",
     "rule_columns",
     "special_rows",
 ]
@@ -438,6 +440,21 @@ def register_many(words: WordsFn, many: ManyFn) -> None:
     :class:`Wording` whose ``words`` is that very function is worded a column at a time.
     A wording function with no bulk form is asked answer by answer."""
     MANY[words] = many
+
+
+UnitWords = Callable[["RuleColumns", npt.NDArray[np.intp]], list[Explained | None]]
+"""The words of a unit rule's kernel answers: given the rule's columns and the positions
+of some answers (ascending), each in words (:data:`Explained`: the reason and evidence
+naming the unit, as the rule's ``unit_rule`` names them) or ``None`` (the scalar rule's)."""
+
+#: Words of unit rules' kernel answers (:func:`register_unit_words`), by rule id.
+UNIT_WORDINGS: dict[str, tuple[CheckFn, UnitWords]] = {}
+
+
+def register_unit_words(rule: Rule, words: UnitWords) -> None:
+    """Make ``words`` how the kernel answers of ``rule`` (a rule over units) are put in
+    words, for that body only; answers it gives ``None`` are the scalar rule's."""
+    UNIT_WORDINGS[rule.id] = (rule.check, words)
 
 
 @attrs.frozen
@@ -907,6 +924,7 @@ class RuleColumns:
         done |= unbegun
         pending &= ~unbegun
         done |= self._worded(pending, reasons, evidence, labels)
+        done |= self._unit_worded(pending & ~done, reasons, evidence, labels)
         self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
         return reasons, evidence, labels, standards
 
@@ -1017,6 +1035,28 @@ class RuleColumns:
             if said is not None:
                 reasons[i], evidence[i], labels[i] = said
                 worded[i] = True
+        return worded
+
+    def _unit_worded(
+        self,
+        pending: Mask,
+        reasons: list[str],
+        evidence: list[tuple[Evidence, ...]],
+        labels: list[str | None],
+    ) -> Mask:
+        """Words of a unit rule's answers its registered words give
+        (:func:`register_unit_words`); which answers they worded."""
+        worded = np.zeros(len(self), dtype=bool)
+        registered = UNIT_WORDINGS.get(self.rule.id)
+        if registered is None or registered[0] is not self.rule.check or not pending.any():
+            return worded
+        at = np.flatnonzero(pending)
+        done: list[int] = []
+        for i, said in zip(at.tolist(), registered[1](self, at), strict=True):
+            if said is not None:
+                reasons[i], evidence[i], labels[i] = said
+                done.append(i)
+        worded[done] = True
         return worded
 
     def _out_of_force(

@@ -554,7 +554,7 @@ def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
             _psr_said,
             np.arange(len(reported)),
             {"requested": requested},
-            {"anchor_label": "request"},
+            {"anchor_label": units.PSR_TRIGGER_LABEL},
         ),
     )
     return answers.result()

@@ -46,6 +46,7 @@ from casework.columnar.core import (
     deadline_said,
     population,
     register,
+    register_unit_words,
 )
 from casework.columnar.group import min_day
 from casework.columnar.oasys import oasys_wording
@@ -987,19 +988,21 @@ CHANGE_VALUES: dict[str, Callable[[RuleColumns], Days]] = {
 
 # ---------------------------------------------------------------- units in words
 
-Said = tuple[str, tuple[Evidence, ...]] | None
+Said = Explained | None
+"""An answer of a unit rule in words (reason, evidence, trigger label), or ``None``."""
 
 
 def _unit_said(
     answered: RuleColumns,
     chosen: npt.NDArray[np.intp],
-    word: Callable[[int], tuple[str, tuple[Evidence, ...]] | None],
+    word: Callable[[int], Explained | None],
 ) -> list[Said]:
     """The kernel's own answers of a unit rule among ``chosen`` in words, as the rule's
     ``unit_rule`` names them (``"<unit>: <reason>"``, the unit first in the evidence);
     ``None`` for any other (the scalar rule's, held to the in-force dates, out of scope).
-    ``word(index)`` words the answer at ``index`` as the rule's body does (it reads the
-    answer, ``answered.answer(index)``, if it needs more than its codes)."""
+    ``word(index)`` words the answer at ``index`` as the rule's body does, its trigger
+    label too (it reads the answer, ``answered.answer(index)``, if it needs more than its
+    codes)."""
     out: list[Said] = [None] * len(chosen)
     origin = answered.origin
     if origin is None:
@@ -1010,8 +1013,9 @@ def _unit_said(
         label = units[index]
         said = None if label is None else word(index)
         if said is not None:
-            reason, evidence = said
-            out[k] = (f"{label}: {reason}", (Evidence("unit", label), *evidence))
+            reason, evidence, trigger_label = said
+            named = (Evidence("unit", label), *evidence)
+            out[k] = (f"{label}: {reason}", named, trigger_label)
     return out
 
 
@@ -1033,7 +1037,7 @@ def _breach_said(
             return [None] * len(chosen)
         limit, source = str(parameter.duration), parameter.source
 
-        def word(index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        def word(index: int) -> Explained | None:
             answer = answered.answer(index)
             found = deadline_said(
                 answer,
@@ -1045,11 +1049,11 @@ def _breach_said(
             )
             if found is None:
                 return None
-            reason, evidence, _label = found
+            reason, evidence, trigger_label = found
             if working_days and answer.done is not None and answer.trigger is not None:
                 days = ctx.calendar.working_days_between(answer.trigger, answer.done)
                 evidence = (*evidence, Evidence("working days to resolution", days))
-            return reason, evidence
+            return reason, evidence, trigger_label
 
         return _unit_said(answered, chosen, word)
 
@@ -1070,7 +1074,7 @@ def _appointment_said(
         arranged = contacts["arranged_per_standards"]
         made: dict[tuple[int, int, int], Verdict] = {}  # (each distinct appointment once)
 
-        def word(i: int) -> tuple[str, tuple[Evidence, ...]] | None:
+        def word(i: int) -> Explained | None:
             k = int(index[i])  # (a unit's answer, the kernel's own: _unit_said says so)
             key = (int(on[k]), int(outcome[k]), int(arranged[k]))
             verdict = made.get(key)
@@ -1083,7 +1087,7 @@ def _appointment_said(
                 or verdict.basis is not BASES[answered.basis[i]]
             ):
                 return None
-            return verdict.reason, verdict.evidence
+            return verdict.reason, verdict.evidence, verdict.trigger_label
 
         return _unit_said(answered, chosen, word)
 
@@ -1104,10 +1108,10 @@ def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> l
     """``TGT.psr-delivery``: the report's words (``units.psr_words``)."""
     case = answered.columns.raw["case"]
 
-    def word(index: int) -> tuple[str, tuple[Evidence, ...]]:
+    def word(index: int) -> Explained:
         answer = answered.answer(index)
         row = int(answered.row[index])
-        return unit_checks.psr_words(
+        reason, evidence = unit_checks.psr_words(
             answer.outcome,
             requested=from_day_number(case["psr.requested_on"][row]),
             due=from_day_number(case["psr.due_on"][row]),
@@ -1115,6 +1119,9 @@ def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> l
             as_of=answer.as_of,
             record_as_of=answer.record_as_of,
         )
+        # (a report with no due date is "cannot assess" with no deadline: no trigger)
+        due = case["psr.due_on"][row] != NO_DAY
+        return reason, evidence, unit_checks.PSR_TRIGGER_LABEL if due else None
 
     return _unit_said(answered, chosen, word)
 
@@ -1131,9 +1138,9 @@ def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) ->
     limit, source = str(parameter.duration), parameter.source
     labels = unit_checks.VICTIM_CONTACT_LABELS
 
-    def word(index: int) -> tuple[str, tuple[Evidence, ...]] | None:
+    def word(index: int) -> Explained | None:
         label = answered.unit[index]
-        said = deadline_said(
+        return deadline_said(
             answered.answer(index),
             anchor_label="sentence",
             limit=limit,
@@ -1142,14 +1149,14 @@ def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) ->
             missing_label=labels.missing_label,
             extra=(Evidence("victim", str(label).removeprefix("Victim ")),),
         )
-        return None if said is None else (said[0], said[1])
 
     return _unit_said(answered, chosen, word)
 
 
 #: The words of a unit rule's kernel answers (:func:`_unit_said`), by rule id, for the
-#: units a target report lists: the same templates the rules call, so word for word the
-#: findings' (tests/targets/test_tally_columns.py compares the reports).
+#: units a target report lists and the findings ``explain`` words: the same templates the
+#: rules call, so word for word the findings' (tests/targets/test_tally_columns.py
+#: compares the reports, tests/columnar/test_evaluate_columns.py the findings).
 UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]] = {
     "TGT.breach-resolution": _breach_said(
         "breach_resolution_limit", unit_checks.BREACH_RESOLUTION_LABELS, working_days=True
@@ -1162,3 +1169,12 @@ UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]]
     "TGT.psr-delivery": _psr_delivery_said,
     "TGT.victim-contact": _victim_contact_said,
 }
+for _rule in (
+    targets.breach_resolution,
+    targets.breach_action,
+    targets.appointment_attended,
+    targets.appointment_arranged,
+    targets.psr_delivery,
+    targets.victim_contact,
+):
+    register_unit_words(_rule, UNIT_WORDS[_rule.id])

@@ -37,6 +37,7 @@ __all__ = [
     "BREACH_ACTION_LABELS",
     "BREACH_RESOLUTION_LABELS",
     "FAILURE",
+    "PSR_TRIGGER_LABEL",
     "VICTIM_CONTACT_LABELS",
     "breach_action",
     "breach_resolution",
@@ -99,6 +100,10 @@ def victim_contact(ctx: Context, case: Case, victim: Victim) -> Verdict:
     )
 
 
+#: What starts a PSR's clock, in words: its trigger label.
+PSR_TRIGGER_LABEL = "request"
+
+
 def psr_delivery(ctx: Context, psr: Psr) -> Verdict:
     """Was the report delivered by the date agreed with the court (003:715, 001:461)?"""
     if psr.due_on is None:
@@ -136,7 +141,7 @@ def psr_delivery(ctx: Context, psr: Psr) -> Verdict:
     return as_deadline(
         Verdict(outcome, basis, reason, evidence),
         trigger=psr.requested_on,
-        trigger_label="request",
+        trigger_label=PSR_TRIGGER_LABEL,
         due=psr.due_on,
         done=delivered,
         days_late=days_late.days if outcome is Outcome.NOT_MET else None,
