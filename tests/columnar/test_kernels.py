@@ -238,6 +238,9 @@ def test_units_numbered_by_their_days_as_by_their_labels(units: list[tuple[int, 
 #: Case-level target rules whose counted cases a kernel words by the rule's own verdict
 #: of their facts (``rules.accommodation_at_end_verdict`` and the rest), by target set.
 WORDED_TARGETS = (
+    ("nps-2007-08", "TGT.case"),
+    ("nps-2007-08", "TGT.successful-completion"),
+    ("nps-2005-06", "TGT.compliance"),
     ("rom-east-of-england-2007-08", "TGT.accommodation-at-end"),
     ("rom-east-of-england-2007-08", "TGT.six-months-without-breach"),
     ("nps-2005-06", "TGT.accommodation-change"),
@@ -249,9 +252,14 @@ WORDED_TARGETS = (
     ("nps-2005-06", "TGT.psr-delivery"),
     ("nps-2005-06", "TGT.victim-contact"),
 )
-#: Rules whose own words say "not yet due" (a deadline, or the six-month point).
+#: Rules whose own words say "not yet due" (a deadline, the six-month point, an order or
+#: licence counted when it ends still running).
 NOT_YET_DUE_WORDED = frozenset(
     {
+        "TGT.successful-completion",
+        "TGT.compliance",
+        "TGT.accommodation-at-end",
+        "TGT.accommodation-change",
         "TGT.six-months-without-breach",
         "TGT.breach-resolution",
         "TGT.breach-action",
@@ -299,7 +307,7 @@ def test_target_rules_are_worded_by_their_verdicts_without_asking_the_rule(
     assert reasons == [finding.reason for finding in scalar]
     assert evidence == [finding.evidence for finding in scalar]
     assert labels == [finding.trigger_label for finding in scalar]
-    decided = {Basis.COMPUTED, Basis.MISSING_DATA}
+    decided = {Basis.COMPUTED, Basis.MISSING_DATA, Basis.DESCRIPTIVE}
     if rule_id in NOT_YET_DUE_WORDED:
         decided.add(Basis.NOT_YET_DUE)  # (a running order's "not yet due" is the body's)
     bases = answered.bases()

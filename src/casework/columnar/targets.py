@@ -239,6 +239,10 @@ def successful_completion(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     success = np.isin(facts["reason"], good)
     _put(answered, counted & success, _MET, Basis.COMPUTED)
     _put(answered, counted & ~success, _NOT_MET, Basis.COMPUTED)
+    rows = _ended_rows(answered, counted)
+    answered["wording"] = _ended_wording(
+        _successful_completion_said, facts, rows, successful=success[rows].tolist()
+    )
     return answered
 
 
@@ -255,10 +259,31 @@ def compliance(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     answered, counted, facts = found
     breaches = columns.table("tgt.breaches")
     resolved_so = np.zeros(len(columns), dtype=bool)
-    resolved_so[breaches["owner"][np.isin(breaches["resolution"], failing)]] = True
-    failed_case = np.isin(facts["reason"], failed) | resolved_so
+    so = np.flatnonzero(np.isin(breaches["resolution"], failing))
+    resolved_so[breaches["owner"][so]] = True
+    non_compliant = np.isin(facts["reason"], failed)
+    failed_case = non_compliant | resolved_so
     _put(answered, counted & failed_case, _NOT_MET, Basis.COMPUTED)
     _put(answered, counted & ~failed_case, _MET, Basis.COMPUTED)
+    # each case's first breach resolved so, in record order (the rule's words name it)
+    owners, first = np.unique(breaches["owner"][so], return_index=True)
+    breach_at = np.full(len(columns), -1, dtype=np.intp)
+    breach_at[owners] = so[first]
+    rows = _ended_rows(answered, counted)
+    at = breach_at[rows]
+    named = at[at >= 0]
+    first_breaches = zip(
+        from_day_numbers(breaches["failed"][named].tolist()),
+        (_RESOLUTIONS[code] for code in breaches["resolution"][named].tolist()),
+        strict=True,
+    )
+    answered["wording"] = _ended_wording(
+        _compliance_said,
+        facts,
+        rows,
+        non_compliant=non_compliant[rows].tolist(),
+        breach=[None if place < 0 else next(first_breaches) for place in at.tolist()],
+    )
     return answered
 
 
@@ -273,7 +298,7 @@ def accommodation_at_end(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & (at_end == _UNKNOWN), _CANNOT, Basis.MISSING_DATA)
     _put(answered, counted & (at_end == _SETTLED), _MET, Basis.COMPUTED)
     _put(answered, counted & (at_end == 0), _NOT_MET, Basis.COMPUTED)
-    rows = np.flatnonzero(counted)
+    rows = _ended_rows(answered, counted)
     answered["wording"] = _ended_wording(
         _accommodation_at_end_said, facts, rows, at_end=_suitable(facts["at_end"][rows])
     )
@@ -292,7 +317,7 @@ def accommodation_change(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & ~known, _CANNOT, Basis.MISSING_DATA)
     _put(answered, counted & known & (at_end == _SETTLED), _MET, Basis.COMPUTED)
     _put(answered, counted & known & (at_end == 0), _NOT_MET, Basis.COMPUTED)
-    rows = np.flatnonzero(counted)
+    rows = _ended_rows(answered, counted)
     answered["wording"] = _ended_wording(
         _accommodation_change_said,
         facts,
@@ -312,16 +337,23 @@ def _suitable(codes: npt.NDArray[np.int8]) -> list[bool | None]:
     return [_SUITABLE[code] for code in codes.tolist()]
 
 
+def _ended_rows(answered: dict[str, Any], counted: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    """The cases a rule counted at the end words itself: those counted, and the orders
+    and licences still running (not yet due, as :func:`_counted_at_the_end` answers)."""
+    return np.flatnonzero(counted | (answered["basis"] == BASIS_CODE[Basis.NOT_YET_DUE]))
+
+
 def _ended_wording(
     words: Callable[..., Explained | None],
     facts: dict[str, Any],
     rows: npt.NDArray[np.intp],
-    **values: list[bool | None],
+    **values: Sequence[Any],
 ) -> Wording:
     """The wording of the answers of cases ``rows`` of a rule counted at the end, made by
-    ``words`` from each case's termination (day and reason) and ``values``."""
+    ``words`` from each case's termination (day and reason; ``None`` for one running)
+    and ``values`` (one for each of ``rows``)."""
     on = from_day_numbers(facts["terminated"][rows].tolist())
-    reason = [_REASONS[code] for code in facts["reason"][rows].tolist()]
+    reason = [None if code < 0 else _REASONS[code] for code in facts["reason"][rows].tolist()]
     return Wording(words, rows, {"on": on, "reason": reason, **values})
 
 
@@ -332,22 +364,60 @@ def _verdict_words(verdict: Verdict, answer: Answer) -> Explained | None:
     return verdict.reason, verdict.evidence, verdict.trigger_label
 
 
+def _running_words(answer: Answer) -> Explained | None:
+    """An order or licence still running, in words (``rules.not_terminated``)."""
+    return _verdict_words(targets.not_terminated(answer.as_of), answer)
+
+
+def _successful_completion_said(
+    answer: Answer, *, on: dt.date | None, reason: TerminationReason | None, successful: bool
+) -> Explained | None:
+    """``TGT.successful-completion`` in words (``rules.successful_completion_verdict``)."""
+    if on is None or reason is None:
+        return _running_words(answer)
+    verdict = targets.successful_completion_verdict(on, reason, successful=successful)
+    return _verdict_words(verdict, answer)
+
+
+def _compliance_said(
+    answer: Answer,
+    *,
+    on: dt.date | None,
+    reason: TerminationReason | None,
+    non_compliant: bool,
+    breach: tuple[dt.date, BreachResolution] | None,
+) -> Explained | None:
+    """``TGT.compliance`` in words (``rules.compliance_verdict``)."""
+    if on is None or reason is None:
+        return _running_words(answer)
+    verdict = targets.compliance_verdict(on, reason, non_compliant=non_compliant, breach=breach)
+    return _verdict_words(verdict, answer)
+
+
 def _accommodation_at_end_said(
-    answer: Answer, *, on: dt.date, reason: TerminationReason, at_end: bool | None
+    answer: Answer,
+    *,
+    on: dt.date | None,
+    reason: TerminationReason | None,
+    at_end: bool | None,
 ) -> Explained | None:
     """``TGT.accommodation-at-end`` in words (``rules.accommodation_at_end_verdict``)."""
+    if on is None or reason is None:
+        return _running_words(answer)
     return _verdict_words(targets.accommodation_at_end_verdict(on, reason, at_end), answer)
 
 
 def _accommodation_change_said(
     answer: Answer,
     *,
-    on: dt.date,
-    reason: TerminationReason,
+    on: dt.date | None,
+    reason: TerminationReason | None,
     at_start: bool | None,
     at_end: bool | None,
 ) -> Explained | None:
     """``TGT.accommodation-change`` in words (``rules.accommodation_change_verdict``)."""
+    if on is None or reason is None:
+        return _running_words(answer)
     verdict = targets.accommodation_change_verdict(on, reason, at_start, at_end)
     return _verdict_words(verdict, answer)
 
@@ -399,11 +469,29 @@ def _six_months_said(
     return _verdict_words(verdict, answer)
 
 
-def case_dates(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
-    """``TGT.case``: descriptive for every case, no dates (its words are the case's area
-    and dates, written only when asked)."""
+def case_dates(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.case``: descriptive for every case, no dates; its words, the case's area and
+    dates (``rules.case_dates_verdict``), made from columns when asked."""
     n = len(columns)
     none = np.full(n, NO_DAY, dtype=np.int64)
+    rows = np.arange(n, dtype=np.intp)
+    six_months: list[dt.date | None] = [None] * n
+    if ctx.parameters.has_value("breach_free_period"):
+        period: Duration = ctx.param("breach_free_period").duration
+        six_months = from_day_numbers(add_duration(ctx.calendar, columns.start, period).tolist())
+    facts = _facts(columns)
+    wording = Wording(
+        _case_dates_said,
+        rows,
+        {
+            "area": facts["area"].tolist(),
+            "start_kind": supervision.start_labels(columns, rows),
+            "start": from_day_numbers(columns.start.tolist()),
+            "sentenced": from_day_numbers(columns.sentenced.tolist()),
+            "ended": from_day_numbers(facts["terminated"].tolist()),
+            "six_months": six_months,
+        },
+    )
     return {
         "outcome": np.full(n, OUTCOME_CODE[Outcome.NOT_APPLICABLE], dtype=np.int8),
         "basis": np.full(n, BASIS_CODE[Basis.DESCRIPTIVE], dtype=np.int8),
@@ -412,7 +500,13 @@ def case_dates(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
         "done": none.copy(),
         "late_by": np.full(n, -1, dtype=np.int64),
         "late_unit": np.zeros(n, dtype=np.int8),
+        "wording": wording,
     }
+
+
+def _case_dates_said(answer: Answer, **facts: Any) -> Explained | None:
+    """``TGT.case`` in words (``rules.case_dates_verdict``)."""
+    return _verdict_words(targets.case_dates_verdict(**facts), answer)
 
 
 @raw_table("tgt.victims")

@@ -205,20 +205,42 @@ def case_dates(case: Case, ctx: Context) -> Verdict:
     six_months = (
         _six_month_point(case, ctx) if ctx.parameters.has_value("breach_free_period") else None
     )
+    return case_dates_verdict(
+        area=case.area,
+        start_kind=start_kind,
+        start=start,
+        sentenced=case.sentence.sentenced_on,
+        ended=ended[0] if ended else None,
+        six_months=six_months,
+    )
+
+
+def case_dates_verdict(
+    *,
+    area: str | None,
+    start_kind: str,
+    start: dt.date,
+    sentenced: dt.date,
+    ended: dt.date | None,
+    six_months: dt.date | None,
+) -> Verdict:
+    """``TGT.case`` of a case in ``area`` whose clock started with ``start_kind`` on
+    ``start``, sentenced on ``sentenced``, terminated on ``ended`` (``None``: not), its
+    six-month point ``six_months`` (``None``: no ``breach_free_period``)."""
     pieces = [
-        f"Area {case.area}" if case.area else "No area recorded",
+        f"Area {area}" if area else "No area recorded",
         f"started ({start_kind}) on {long_date(start)}",
-        f"terminated on {long_date(ended[0])}" if ended else "not terminated",
+        f"terminated on {long_date(ended)}" if ended else "not terminated",
     ]
     if six_months is not None:
         pieces.append(f"six-month point {long_date(six_months)}")
     return not_applicable(
         "; ".join(pieces) + ".",
-        Evidence("area", case.area),
+        Evidence("area", area),
         Evidence("start", start),
         Evidence("start event", start_kind),
-        Evidence("sentence", case.sentence.sentenced_on),
-        Evidence("terminated", ended[0] if ended else None),
+        Evidence("sentence", sentenced),
+        Evidence("terminated", ended),
         Evidence("six-month point", six_months),
         basis=Basis.DESCRIPTIVE,
     )
@@ -439,19 +461,20 @@ COUNTED_AT_THE_END = (
 )
 
 
-def _ended(
-    case: Case, ctx: Context
-) -> tuple[dt.date, TerminationReason, tuple[Evidence, ...]] | Verdict:
-    """The termination and its evidence, or "not yet due" for an order or licence running."""
+def _ended(case: Case, ctx: Context) -> tuple[dt.date, TerminationReason] | Verdict:
+    """The termination (day and reason), or "not yet due" for an order or licence running
+    (:func:`not_terminated`)."""
     ended = _termination(case)
-    if ended is None:
-        return not_yet_due(
-            f"Not yet due: not terminated by {long_date(ctx.as_of)}; counted when the order or "
-            "licence ends.",
-            Evidence("terminated", None),
-        )
-    on, reason = ended
-    return on, reason, termination_evidence(on, reason)
+    return not_terminated(ctx.as_of) if ended is None else ended
+
+
+def not_terminated(as_of: dt.date) -> Verdict:
+    """An order or licence counted when it ends, running on ``as_of``: not yet due."""
+    return not_yet_due(
+        f"Not yet due: not terminated by {long_date(as_of)}; counted when the order or "
+        "licence ends.",
+        Evidence("terminated", None),
+    )
 
 
 def termination_evidence(on: dt.date, reason: TerminationReason) -> tuple[Evidence, Evidence]:
@@ -477,8 +500,18 @@ def successful_completion(case: Case, ctx: Context) -> Verdict:
     ended = _ended(case, ctx)
     if isinstance(ended, Verdict):
         return ended
-    on, reason, evidence = ended
-    if reason in _reasons(ctx, "successful_termination_reasons"):
+    on, reason = ended
+    successful = reason in _reasons(ctx, "successful_termination_reasons")
+    return successful_completion_verdict(on, reason, successful=successful)
+
+
+def successful_completion_verdict(
+    on: dt.date, reason: TerminationReason, *, successful: bool
+) -> Verdict:
+    """``TGT.successful-completion`` of an order or licence that ended on ``on`` for
+    ``reason``, a successful one or not."""
+    evidence = termination_evidence(on, reason)
+    if successful:
         return met(
             f"Successfully completed: terminated on {long_date(on)} ({_words(reason)}).", *evidence
         )
@@ -507,21 +540,48 @@ def compliance(case: Case, ctx: Context) -> Verdict:
     ended = _ended(case, ctx)
     if isinstance(ended, Verdict):
         return ended
-    on, reason, evidence = ended
-    if reason in _reasons(ctx, "non_compliant_termination_reasons"):
-        return not_met(
-            f"Did not comply: terminated on {long_date(on)} ({_words(reason)}).", *evidence
-        )
+    on, reason = ended
     failing = frozenset(
         BreachResolution(value) for value in _names(ctx, "non_compliant_breach_resolutions")
     )
-    for breach in case.breaches:
-        if breach.resolution in failing:
-            return not_met(
-                f"Did not comply: the breach of {long_date(breach.failed_on)} was resolved "
-                f"({_words(breach.resolution)}).",
-                *evidence,
-            )
+    breach = next(
+        (
+            (b.failed_on, b.resolution)
+            for b in case.breaches
+            if b.resolution is not None and b.resolution in failing
+        ),
+        None,
+    )
+    return compliance_verdict(
+        on,
+        reason,
+        non_compliant=reason in _reasons(ctx, "non_compliant_termination_reasons"),
+        breach=breach,
+    )
+
+
+def compliance_verdict(
+    on: dt.date,
+    reason: TerminationReason,
+    *,
+    non_compliant: bool,
+    breach: tuple[dt.date, BreachResolution] | None,
+) -> Verdict:
+    """``TGT.compliance`` of an order or licence that ended on ``on`` for ``reason`` (a
+    non-compliant one or not): ``breach``, the failure to comply and resolution of its
+    first breach resolved in a non-compliant way (``None``: none was)."""
+    evidence = termination_evidence(on, reason)
+    if non_compliant:
+        return not_met(
+            f"Did not comply: terminated on {long_date(on)} ({_words(reason)}).", *evidence
+        )
+    if breach is not None:
+        failed_on, resolution = breach
+        return not_met(
+            f"Did not comply: the breach of {long_date(failed_on)} was resolved "
+            f"({_words(resolution)}).",
+            *evidence,
+        )
     return met(f"Complied: terminated on {long_date(on)} ({_words(reason)}).", *evidence)
 
 
@@ -621,7 +681,7 @@ def accommodation_at_end(case: Case, ctx: Context) -> Verdict:
     ended = _ended(case, ctx)
     if isinstance(ended, Verdict):
         return ended
-    on, reason, _ = ended
+    on, reason = ended
     return accommodation_at_end_verdict(on, reason, _suitable(case.outcomes.accommodation.at_end))
 
 
@@ -658,7 +718,7 @@ def accommodation_change(case: Case, ctx: Context) -> Verdict:
     ended = _ended(case, ctx)
     if isinstance(ended, Verdict):
         return ended
-    on, reason, _ = ended
+    on, reason = ended
     accommodation = case.outcomes.accommodation
     at_start, at_end = _suitable(accommodation.at_start), _suitable(accommodation.at_end)
     return accommodation_change_verdict(on, reason, at_start, at_end)
