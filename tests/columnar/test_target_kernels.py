@@ -343,8 +343,8 @@ def test_on_generated_cases_the_target_kernels_agree(
 
 
 def _words_agree(cases: list[Case], name: str, as_of: dt.date, calendar: WorkingCalendar) -> int:
-    """Every unit a kernel words (``UNIT_WORDS``) reads word for word as its finding, reason
-    and evidence; how many were worded."""
+    """Every unit a kernel words (``UNIT_WORDS``) reads word for word as its finding, reason,
+    evidence and trigger label; how many were worded."""
     rules = _rules(name)
     worded = 0
     for rule_id, words in UNIT_WORDS.items():
@@ -357,7 +357,10 @@ def _words_agree(cases: list[Case], name: str, as_of: dt.date, calendar: Working
         said = words(answered, np.arange(len(answered), dtype=np.intp))
         for found, mine in zip(scalar, said, strict=True):
             if mine is not None:
-                assert mine == (found.reason, found.evidence), (found.case_ref, rule_id)
+                assert mine == (found.reason, found.evidence, found.trigger_label), (
+                    found.case_ref,
+                    rule_id,
+                )
                 worded += 1
     return worded
 
