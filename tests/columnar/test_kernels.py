@@ -251,6 +251,7 @@ WORDED_TARGETS = (
     ("nps-2005-06", "TGT.appointment-arranged"),
     ("nps-2005-06", "TGT.psr-delivery"),
     ("nps-2005-06", "TGT.victim-contact"),
+    ("nps-2007-08", "TGT.upw-completion"),
 )
 #: Rules whose own words say "not yet due" (a deadline, the six-month point, an order or
 #: licence counted when it ends still running).
@@ -261,6 +262,7 @@ NOT_YET_DUE_WORDED = frozenset(
         "TGT.accommodation-at-end",
         "TGT.accommodation-change",
         "TGT.six-months-without-breach",
+        "TGT.upw-completion",
         "TGT.breach-resolution",
         "TGT.breach-action",
         "TGT.psr-delivery",

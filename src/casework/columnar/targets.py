@@ -1220,6 +1220,26 @@ def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> l
     return _unit_said(answered, chosen, word)
 
 
+def _upw_completion_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.upw-completion``: the requirement's words (``rules.requirement_event_verdict``)
+    from its completion and the order's termination."""
+    member, owner, _, completed_on = _upw_units(answered.columns)
+    index = _unit_values(answered, member, owner, np.arange(len(owner)), -1)
+    facts = _facts(answered.columns)
+    as_of = answered.context.as_of
+
+    def word(i: int) -> Explained | None:
+        k = int(index[i])  # (a unit's answer, the kernel's own: _unit_said says so)
+        row = int(answered.row[i])
+        on = from_day_number(facts["terminated"][row])
+        ended = None if on is None else (on, _REASONS[int(facts["reason"][row])])
+        done = from_day_number(completed_on[k])
+        verdict = targets.requirement_event_verdict("completed", done, ended, as_of)
+        return _verdict_words(verdict, answered.answer(i))
+
+    return _unit_said(answered, chosen, word)
+
+
 def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
     """``TGT.victim-contact``: the deadline's words (``units.victim_contact``), the victim
     named in the evidence (its id: the unit is labelled ``Victim <id>``, ids being unique
@@ -1262,6 +1282,7 @@ UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]]
     "TGT.appointment-arranged": _appointment_said(_arranged),
     "TGT.psr-delivery": _psr_delivery_said,
     "TGT.victim-contact": _victim_contact_said,
+    "TGT.upw-completion": _upw_completion_said,
 }
 for _rule in (
     targets.breach_resolution,
@@ -1270,5 +1291,6 @@ for _rule in (
     targets.appointment_arranged,
     targets.psr_delivery,
     targets.victim_contact,
+    targets.upw_completion,
 ):
     register_unit_words(_rule, UNIT_WORDS[_rule.id])

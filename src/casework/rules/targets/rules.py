@@ -862,15 +862,26 @@ def _requirements(
 
 def _requirement_event(case: Case, ctx: Context, *, done: dt.date | None, label: str) -> Verdict:
     """Has the requirement been ``label`` (completed, commenced)? Pending until the order ends."""
+    return requirement_event_verdict(label, done, _termination(case), ctx.as_of)
+
+
+def requirement_event_verdict(
+    label: str,
+    done: dt.date | None,
+    ended: tuple[dt.date, TerminationReason] | None,
+    as_of: dt.date,
+) -> Verdict:
+    """Has a requirement been ``label`` (completed, commenced): on ``done`` (``None``: not
+    yet), its order ``ended`` (day and reason; ``None``: running on ``as_of``)? Pending
+    until the order ends."""
     if done is not None:
         return met(f"{label.capitalize()} on {long_date(done)}.", Evidence(label, done))
-    ended = _termination(case)
     if ended is not None:
         return not_met(
             f"Not {label}: the order ended on {long_date(ended[0])} ({_words(ended[1])}).",
             Evidence("terminated", ended[0]),
         )
-    return not_yet_due(f"Not yet {label} by {long_date(ctx.as_of)}; the order continues.")
+    return not_yet_due(f"Not yet {label} by {long_date(as_of)}; the order continues.")
 
 
 @unit_rule(
