@@ -541,22 +541,25 @@ def compliance(case: Case, ctx: Context) -> Verdict:
     if isinstance(ended, Verdict):
         return ended
     on, reason = ended
+    non_compliant = reason in _reasons(ctx, "non_compliant_termination_reasons")
+    # (the breaches are read, and their parameter asked for, only when the reason complied)
+    breach = None if non_compliant else _resolved_non_compliantly(case, ctx)
+    return compliance_verdict(on, reason, non_compliant=non_compliant, breach=breach)
+
+
+def _resolved_non_compliantly(case: Case, ctx: Context) -> tuple[dt.date, BreachResolution] | None:
+    """The failure to comply and resolution of the case's first breach resolved in a
+    non-compliant way (``non_compliant_breach_resolutions``), if one was."""
     failing = frozenset(
         BreachResolution(value) for value in _names(ctx, "non_compliant_breach_resolutions")
     )
-    breach = next(
+    return next(
         (
             (b.failed_on, b.resolution)
             for b in case.breaches
             if b.resolution is not None and b.resolution in failing
         ),
         None,
-    )
-    return compliance_verdict(
-        on,
-        reason,
-        non_compliant=reason in _reasons(ctx, "non_compliant_termination_reasons"),
-        breach=breach,
     )
 
 
