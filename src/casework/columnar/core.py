@@ -445,7 +445,8 @@ def register_many(words: WordsFn, many: ManyFn) -> None:
 UnitWords = Callable[["RuleColumns", npt.NDArray[np.intp]], list[Explained | None]]
 """The words of a unit rule's kernel answers: given the rule's columns and the positions
 of some answers (ascending), each in words (:data:`Explained`: the reason and evidence
-naming the unit, as the rule's ``unit_rule`` names them) or ``None`` (the scalar rule's)."""
+naming the unit, as the rule's ``unit_rule`` names them, and the trigger label) or
+``None`` (the scalar rule's)."""
 
 #: Words of unit rules' kernel answers (:func:`register_unit_words`), by rule id.
 UNIT_WORDINGS: dict[str, tuple[CheckFn, UnitWords]] = {}
