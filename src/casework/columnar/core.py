@@ -113,6 +113,7 @@ __all__ = [
     "register_unit_words",
     "rule_columns",
     "special_rows",
+    "verdict_said",
 ]
 
 #: ``RuleColumns.late_unit`` codes, as :attr:`Finding.late_unit` words them.
@@ -527,6 +528,14 @@ def deadline_wording(
 _DEADLINE_BASES = frozenset({Basis.COMPUTED, Basis.NOT_YET_DUE, Basis.MISSING_DATA})
 
 
+def verdict_said(answer: Answer, verdict: Verdict, label: str | None) -> Explained | None:
+    """A verdict's words, with trigger label ``label``, where the answer is that verdict
+    (its outcome and basis); ``None`` otherwise (the scalar rule words the answer)."""
+    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
+        return None
+    return verdict.reason, verdict.evidence, label
+
+
 def deadline_said(
     answer: Answer,
     *,
@@ -722,6 +731,24 @@ def _with_terms(sentence: str, limit: str) -> str:
 
 
 register_many(deadline_said, deadline_said_many)
+
+
+def _filled(
+    at: npt.NDArray[np.intp],
+    said: Sequence[Explained | None],
+    reasons: list[str],
+    evidence: list[tuple[Evidence, ...]],
+    labels: list[str | None],
+) -> list[int]:
+    """Put the words ``said`` of the answers ``at`` (one each; ``None``: not worded) in
+    their places; which answers they worded (marked by the caller at once: one numpy
+    write per answer costs more)."""
+    done: list[int] = []
+    for i, words in zip(at.tolist(), said, strict=True):
+        if words is not None:
+            reasons[i], evidence[i], labels[i] = words
+            done.append(i)
+    return done
 
 
 @attrs.frozen
@@ -1020,12 +1047,8 @@ class RuleColumns:
                 record_as_of=record[self.row[at]],
             )
             values = {n: [c[j] for j in picked] for n, c in zip(names, columns, strict=True)}
-            done: list[int] = []  # (marked at once: one numpy write per answer costs more)
-            for i, said in zip(at.tolist(), many(answers, **constants, **values), strict=True):
-                if said is not None:
-                    reasons[i], evidence[i], labels[i] = said
-                    done.append(i)
-            worded[done] = True
+            bulk = many(answers, **constants, **values)
+            worded[_filled(at, bulk, reasons, evidence, labels)] = True
             return worded
         at = np.flatnonzero(usable)
         for i, j, answer in zip(
@@ -1052,12 +1075,7 @@ class RuleColumns:
         if registered is None or registered[0] is not self.rule.check or not pending.any():
             return worded
         at = np.flatnonzero(pending)
-        done: list[int] = []
-        for i, said in zip(at.tolist(), registered[1](self, at), strict=True):
-            if said is not None:
-                reasons[i], evidence[i], labels[i] = said
-                done.append(i)
-        worded[done] = True
+        worded[_filled(at, registered[1](self, at), reasons, evidence, labels)] = True
         return worded
 
     def _out_of_force(

@@ -66,6 +66,7 @@ from casework.columnar.core import (
     deadline_wording,
     register,
     register_many,
+    verdict_said,
 )
 from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import first_by_keys
@@ -685,9 +686,7 @@ def _periodic_said(
         every, checked, limit=limit, source=source, words=words, anchor=every[0].start,
         anchor_label=first_label, ended=None, window=window, by_due=by_due,
     )  # fmt: skip
-    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
-        return None
-    return verdict.reason, verdict.evidence, verdict.trigger_label
+    return verdict_said(answer, verdict, verdict.trigger_label)
 
 
 def _periodic_said_many(

@@ -38,6 +38,7 @@ from casework.columnar.core import (
     deadline_wording,
     register,
     register_many,
+    verdict_said,
 )
 from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import first_by_keys, take
@@ -230,13 +231,6 @@ def _limits(ctx: Context) -> tuple[tuple[str, str | None] | None, ...]:
     return tuple(found)
 
 
-def _said(answer: Answer, verdict: Verdict, label: str | None) -> Explained | None:
-    """The verdict's words, if it is the kernel's answer (else the scalar rule words it)."""
-    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
-        return None
-    return verdict.reason, verdict.evidence, label
-
-
 def _not_low_said(
     answer: Answer,
     *,
@@ -264,7 +258,7 @@ def _not_low_said(
         latest=answer.done,
         as_of=answer.as_of,
     )
-    return _said(answer, verdict, anchor_label)
+    return verdict_said(answer, verdict, anchor_label)
 
 
 def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
@@ -301,7 +295,7 @@ def _mappa_said(answer: Answer, *, level: int, on: int) -> Explained | None:
         return None
     day = from_day_number(int(on))
     verdict = consistency.mappa_level_verdict(None if day is None else int(level), day)
-    return _said(answer, verdict, None)
+    return verdict_said(answer, verdict, None)
 
 
 @raw_table("sup.analyses")
@@ -456,7 +450,7 @@ def _screened_said(
             as_of=answer.as_of,
         )
         screenings.append((on, verdict))
-    return _said(answer, consistency.screenings_verdict(screenings), anchor_label)
+    return verdict_said(answer, consistency.screenings_verdict(screenings), anchor_label)
 
 
 def _screened_said_many(

@@ -51,6 +51,7 @@ from casework.columnar.core import (
     deadline_wording,
     register,
     register_many,
+    verdict_said,
 )
 from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import (
@@ -735,10 +736,7 @@ def _units_said(
             return None
         label = f"{noun} {name}" if name is not None else units.unit_label(noun, unit.trigger)
         verdicts.append((label, Verdict(unit.outcome, unit.basis, said[0], said[1])))
-    verdict = units.combine(verdicts, none="")
-    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
-        return None
-    return verdict.reason, verdict.evidence, anchor_label
+    return verdict_said(answer, units.combine(verdicts, none=""), anchor_label)
 
 
 def _units_said_many(
