@@ -47,6 +47,7 @@ from casework.columnar.core import (
     population,
     register,
     register_unit_words,
+    verdict_said,
 )
 from casework.columnar.group import min_day
 from casework.columnar.oasys import oasys_wording
@@ -241,7 +242,7 @@ def successful_completion(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & ~success, _NOT_MET, Basis.COMPUTED)
     rows = _ended_rows(answered, counted)
     answered["wording"] = _ended_wording(
-        _successful_completion_said, facts, rows, successful=success[rows].tolist()
+        targets.successful_completion_verdict, facts, rows, successful=success[rows].tolist()
     )
     return answered
 
@@ -271,18 +272,16 @@ def compliance(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     breach_at[owners] = so[first]
     rows = _ended_rows(answered, counted)
     at = breach_at[rows]
-    named = at[at >= 0]
-    first_breaches = zip(
-        from_day_numbers(breaches["failed"][named].tolist()),
-        (_RESOLUTIONS[code] for code in breaches["resolution"][named].tolist()),
-        strict=True,
-    )
+    breach: list[tuple[dt.date | None, BreachResolution] | None] = [None] * len(rows)
+    for k, place in zip(np.flatnonzero(at >= 0).tolist(), at[at >= 0].tolist(), strict=True):
+        failed_on = from_day_number(breaches["failed"][place])
+        breach[k] = (failed_on, _RESOLUTIONS[breaches["resolution"][place]])
     answered["wording"] = _ended_wording(
-        _compliance_said,
+        targets.compliance_verdict,
         facts,
         rows,
         non_compliant=non_compliant[rows].tolist(),
-        breach=[None if place < 0 else next(first_breaches) for place in at.tolist()],
+        breach=breach,
     )
     return answered
 
@@ -300,7 +299,7 @@ def accommodation_at_end(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & (at_end == 0), _NOT_MET, Basis.COMPUTED)
     rows = _ended_rows(answered, counted)
     answered["wording"] = _ended_wording(
-        _accommodation_at_end_said, facts, rows, at_end=_suitable(facts["at_end"][rows])
+        targets.accommodation_at_end_verdict, facts, rows, at_end=_suitable(at_end[rows])
     )
     return answered
 
@@ -319,7 +318,7 @@ def accommodation_change(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     _put(answered, counted & known & (at_end == 0), _NOT_MET, Basis.COMPUTED)
     rows = _ended_rows(answered, counted)
     answered["wording"] = _ended_wording(
-        _accommodation_change_said,
+        targets.accommodation_change_verdict,
         facts,
         rows,
         at_start=_suitable(at_start[rows]),
@@ -344,82 +343,36 @@ def _ended_rows(answered: dict[str, Any], counted: npt.NDArray[np.bool_]) -> npt
 
 
 def _ended_wording(
-    words: Callable[..., Explained | None],
+    verdict: Callable[..., Verdict],
     facts: dict[str, Any],
     rows: npt.NDArray[np.intp],
     **values: Sequence[Any],
 ) -> Wording:
-    """The wording of the answers of cases ``rows`` of a rule counted at the end, made by
-    ``words`` from each case's termination (day and reason; ``None`` for one running)
-    and ``values`` (one for each of ``rows``)."""
+    """The wording of the answers of cases ``rows`` of a rule counted at the end: the
+    rule's own ``verdict(on, reason, **values)`` of each case's termination (day and
+    reason) and ``values`` (one for each of ``rows``), or the running order's
+    ``rules.not_terminated`` (:func:`_ended_said`)."""
     on = from_day_numbers(facts["terminated"][rows].tolist())
     reason = [None if code < 0 else _REASONS[code] for code in facts["reason"][rows].tolist()]
-    return Wording(words, rows, {"on": on, "reason": reason, **values})
+    return Wording(_ended_said, rows, {"on": on, "reason": reason, **values}, {"verdict": verdict})
 
 
-def _verdict_words(verdict: Verdict, answer: Answer) -> Explained | None:
-    """A verdict's words, where the answer is that verdict (else the scalar rule's)."""
-    if verdict.outcome is not answer.outcome or verdict.basis is not answer.basis:
-        return None
-    return verdict.reason, verdict.evidence, verdict.trigger_label
-
-
-def _running_words(answer: Answer) -> Explained | None:
-    """An order or licence still running, in words (``rules.not_terminated``)."""
-    return _verdict_words(targets.not_terminated(answer.as_of), answer)
-
-
-def _successful_completion_said(
-    answer: Answer, *, on: dt.date | None, reason: TerminationReason | None, successful: bool
-) -> Explained | None:
-    """``TGT.successful-completion`` in words (``rules.successful_completion_verdict``)."""
-    if on is None or reason is None:
-        return _running_words(answer)
-    verdict = targets.successful_completion_verdict(on, reason, successful=successful)
-    return _verdict_words(verdict, answer)
-
-
-def _compliance_said(
+def _ended_said(
     answer: Answer,
     *,
+    verdict: Callable[..., Verdict],
     on: dt.date | None,
     reason: TerminationReason | None,
-    non_compliant: bool,
-    breach: tuple[dt.date, BreachResolution] | None,
+    **values: Any,
 ) -> Explained | None:
-    """``TGT.compliance`` in words (``rules.compliance_verdict``)."""
+    """An answer of a rule counted at the end in words: ``verdict(on, reason, **values)``
+    (``rules.accommodation_at_end_verdict`` and the rest), or ``rules.not_terminated``
+    for an order or licence still running."""
     if on is None or reason is None:
-        return _running_words(answer)
-    verdict = targets.compliance_verdict(on, reason, non_compliant=non_compliant, breach=breach)
-    return _verdict_words(verdict, answer)
-
-
-def _accommodation_at_end_said(
-    answer: Answer,
-    *,
-    on: dt.date | None,
-    reason: TerminationReason | None,
-    at_end: bool | None,
-) -> Explained | None:
-    """``TGT.accommodation-at-end`` in words (``rules.accommodation_at_end_verdict``)."""
-    if on is None or reason is None:
-        return _running_words(answer)
-    return _verdict_words(targets.accommodation_at_end_verdict(on, reason, at_end), answer)
-
-
-def _accommodation_change_said(
-    answer: Answer,
-    *,
-    on: dt.date | None,
-    reason: TerminationReason | None,
-    at_start: bool | None,
-    at_end: bool | None,
-) -> Explained | None:
-    """``TGT.accommodation-change`` in words (``rules.accommodation_change_verdict``)."""
-    if on is None or reason is None:
-        return _running_words(answer)
-    verdict = targets.accommodation_change_verdict(on, reason, at_start, at_end)
-    return _verdict_words(verdict, answer)
+        found = targets.not_terminated(answer.as_of)
+    else:
+        found = verdict(on, reason, **values)
+    return verdict_said(answer, found, found.trigger_label)
 
 
 def six_months_without_breach(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -466,7 +419,7 @@ def _six_months_said(
 ) -> Explained | None:
     """``TGT.six-months-without-breach`` in words (``rules.six_months_verdict``)."""
     verdict = targets.six_months_verdict(kind, start, point, early, answer.as_of)
-    return _verdict_words(verdict, answer)
+    return verdict_said(answer, verdict, verdict.trigger_label)
 
 
 def case_dates(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -506,7 +459,8 @@ def case_dates(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 
 def _case_dates_said(answer: Answer, **facts: Any) -> Explained | None:
     """``TGT.case`` in words (``rules.case_dates_verdict``)."""
-    return _verdict_words(targets.case_dates_verdict(**facts), answer)
+    verdict = targets.case_dates_verdict(**facts)
+    return verdict_said(answer, verdict, verdict.trigger_label)
 
 
 @raw_table("tgt.victims")
@@ -1235,7 +1189,7 @@ def _upw_completion_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) ->
         ended = None if on is None else (on, _REASONS[int(facts["reason"][row])])
         done = from_day_number(completed_on[k])
         verdict = targets.requirement_event_verdict("completed", done, ended, as_of)
-        return _verdict_words(verdict, answered.answer(i))
+        return verdict_said(answered.answer(i), verdict, verdict.trigger_label)
 
     return _unit_said(answered, chosen, word)
 
