@@ -16,6 +16,7 @@ import json
 import random
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -386,26 +387,26 @@ def _stream(data: bytes) -> Any:
 
 
 def _offers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
-    """Each batch given to Arrow from now on: its lines, and whether they were offered
-    (not when the reading had given up)."""
+    """Each batch written from Arrow's parse from now on: its lines, and whether they
+    were offered (not when the reading had given up)."""
     offers: list[tuple[int, bool]] = []
-    parse = arrowread.parse_lines
+    write = arrowread.write_parsed
 
-    def counted(lines: Any, *args: Any, **kwargs: Any) -> arrowread.Parsed:
-        parsed = parse(lines, *args, **kwargs)
-        offers.append((len(lines), parsed.tried))
-        return parsed
+    def counted(parsed: arrowread.Parsed, *args: Any, **kwargs: Any) -> Any:
+        offers.append((len(parsed.lines), parsed.tried))
+        return write(parsed, *args, **kwargs)
 
-    monkeypatch.setattr(arrowread, "parse_lines", counted)
+    monkeypatch.setattr(arrowread, "write_parsed", counted)
     return offers
 
 
 def test_batches_parsed_ahead_are_parsed_as_on_one_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Parsed ahead on a worker thread, each batch is offered to Arrow exactly when it
-    is on the calling thread: a reading gives up after the same batches (here before
-    the fourth, after two of mostly mappings), and the chunks are the same."""
+    """Parsed ahead on a worker thread, each batch is written as offered to Arrow exactly
+    when it is on the calling thread: a reading gives up after the same batches (here
+    before the fourth, after two of mostly mappings; the fourth's parse, started while
+    the third was written, is set aside), and the chunks are the same."""
     plain = _lines(bench_records(12))
     mapping = _broken()["mapping"]
     lines = [*plain[:6], *[mapping] * 11, *plain[6:]]  # (batches of 6: 6 taken, 0, 1, -)
@@ -424,6 +425,39 @@ def test_batches_parsed_ahead_are_parsed_as_on_one_thread(
         assert mine.errors == theirs.errors
         assert mine.numbers.tolist() == theirs.numbers.tolist()
         assert same_tables(mine.columns.raw, theirs.columns.raw) == []
+
+
+def test_the_next_batch_is_parsed_while_this_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the worker, a batch's parse is started before the batch before it is written
+    (so the parse, not the writing, sets the pace), and the batches are written in order."""
+    path = tmp_path / "plain.jsonl"
+    path.write_bytes(b"".join(_lines(bench_records(12))))
+    submitted: list[int] = []
+    seen_at_write: list[int] = []
+    submit = ThreadPoolExecutor.submit
+    write = arrowread.write_parsed
+
+    def counted(self: ThreadPoolExecutor, function: Any, *args: Any, **kwargs: Any) -> Any:
+        submitted.append(len(args[0]))
+        return submit(self, function, *args, **kwargs)
+
+    def writing(parsed: arrowread.Parsed, *args: Any, **kwargs: Any) -> Any:
+        seen_at_write.append(len(submitted))
+        return write(parsed, *args, **kwargs)
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", counted)
+    monkeypatch.setattr(arrowread, "write_parsed", writing)
+    chunks = list(read_column_chunks(path, size=3, native="threads", read_size=3))
+    assert [chunk.numbers.tolist() for chunk in chunks] == [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+        [10, 11, 12],
+    ]
+    assert submitted == [3, 3, 3, 3]
+    assert seen_at_write == [2, 3, 4, 4]  # (the next batch's parse begun: none after the last)
 
 
 def test_a_reading_left_early_leaves_no_worker_running(tmp_path: Path) -> None:

@@ -311,11 +311,12 @@ def _batches_written(
     """Each batch of lines with its records written (:func:`_written`), in order.
 
     With ``native="threads"`` the next batch is parsed (:func:`arrowread.parse_lines`)
-    on a worker thread while the caller uses this one's chunks: Arrow's parse holds no
-    lock, so it runs beside the evaluation, on another core where there is one
-    (decision: parse-ahead). The next parse starts only once this batch is written
-    (its lines counted in ``reading``), so the batches are parsed as on one thread; one
-    more batch is held while it runs."""
+    on a worker thread while this one is written and its chunks used: Arrow's parse
+    holds no lock, so it runs beside the interpreter, on another core where there is one
+    (decision: parse-ahead). One more batch is held while it runs. A parse started
+    before the batch before it was counted in ``reading`` is set aside (written as not
+    offered to Arrow) if that count gave the reading up, so each batch is written as on
+    one thread."""
     if native != "threads":
         for lines in batches:
             yield lines, _written(lines, as_of, limits, native, reading)
@@ -333,9 +334,12 @@ def _batches_written(
         pending = ahead(next(batches, None))
         while pending is not None:
             lines, parsing = pending
-            written = _written(lines, as_of, limits, native, reading, parsed=parsing.result())
-            pending = ahead(next(batches, None))  # (the next batch parsed while this is used)
-            yield lines, written
+            parsed = parsing.result()
+            if parsed.tried and reading.idle:
+                # (parsed before the last batch was counted, which gave the reading up)
+                parsed = arrowread.Parsed(parsed.lines, False, [], [], [], [])
+            pending = ahead(next(batches, None))  # (parsed while this is written and used)
+            yield lines, _written(lines, as_of, limits, native, reading, parsed=parsed)
 
 
 def _candidates(lines: list[_Line]) -> list[tuple[int, bytes]]:
