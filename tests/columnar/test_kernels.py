@@ -204,6 +204,54 @@ def test_work_not_done_by_a_record_ending_on_the_due_day_is_late_by_zero_working
     )
 
 
+#: Every rule over a case's requirements, with a rule set that has it.
+REQUIREMENT_RULES = [
+    ("nps-2007-08", "TGT.upw-completion"),
+    ("nps-2007-08", "TGT.programme-completion-general"),
+    ("nps-2007-08", "TGT.programme-completion-sex-offender"),
+    ("rom-east-of-england-2007-08", "TGT.programme-completion-domestic-violence"),
+    ("nps-2007-08", "TGT.drr-retention"),
+    ("nps-2005-06", "TGT.programme-completion"),
+    ("nps-2005-06", "TGT.programme-start"),
+    ("nps-2005-06", "TGT.programme-completion-after-start"),
+    ("nps-2005-06", "TGT.drr-commencement"),
+    ("nps-2005-06", "TGT.drr-completion"),
+]
+
+
+@pytest.mark.parametrize(("name", "rule_id"), REQUIREMENT_RULES)
+def test_requirements_alike_in_a_case_are_numbered_as_the_rules_number_them(
+    calendar: WorkingCalendar, name: str, rule_id: str
+) -> None:
+    """Two requirements of a case that read the same are numbered (1), (2) among all of
+    their kinds before a rule keeps some (the commenced, a category), as the rules'
+    ``_labelled`` numbers them; the rest as generated cases have them."""
+    order = {"kind": "community_order", "sentenced_on": "2007-05-01"}
+    requirements = [
+        {"kind": "drug_rehabilitation", "commenced_on": "2007-05-10",
+         "retained_until": "2007-06-01"},
+        {"kind": "drug_rehabilitation"},
+        {"kind": "dtto", "commenced_on": "2007-05-20", "completed_on": "2008-01-10"},
+        {"kind": "accredited_programme", "programme": "idap"},
+        {"kind": "accredited_programme", "programme": "idap", "commenced_on": "2007-06-01"},
+        {"kind": "accredited_programme", "commenced_on": "2007-06-01"},
+        {"kind": "accredited_programme", "programme": "sotp", "programme_category": "general",
+         "commenced_on": "2007-07-01", "completed_on": "2008-02-01"},
+        {"kind": "accredited_programme"},
+        {"kind": "unpaid_work", "hours": 100, "completed_on": "2008-01-01"},
+        {"kind": "unpaid_work", "hours": 100},
+    ]  # fmt: skip
+    cases = [
+        make_case(reference="REQ-1", as_of=dt.date(2008, 3, 31),
+                  sentence={**order, "requirements": requirements}),
+        make_case(reference="REQ-2", as_of=dt.date(2008, 3, 31),
+                  sentence={**order, "requirements": requirements[::-1],
+                            "termination": {"on": "2007-08-01", "reason": "revoked_breach"}}),
+    ]  # fmt: skip
+    answered = _check(cases, ruleset(name), rule_id, dt.date(2008, 3, 31), calendar)
+    assert any(unit is not None and unit.endswith("(2)") for unit in answered.unit)
+
+
 @pytest.mark.parametrize("rule_id", ["TGT.appointment-attended", "TGT.appointment-arranged"])
 def test_appointments_with_acceptable_absences_left_out_agree_with_the_scalar_rule(
     witnesses: list[Case], generated: list[Case], calendar: WorkingCalendar, rule_id: str
@@ -252,6 +300,15 @@ WORDED_TARGETS = (
     ("nps-2005-06", "TGT.psr-delivery"),
     ("nps-2005-06", "TGT.victim-contact"),
     ("nps-2007-08", "TGT.upw-completion"),
+    ("nps-2007-08", "TGT.programme-completion-general"),
+    ("nps-2007-08", "TGT.programme-completion-sex-offender"),
+    ("rom-east-of-england-2007-08", "TGT.programme-completion-domestic-violence"),
+    ("nps-2007-08", "TGT.drr-retention"),
+    ("nps-2005-06", "TGT.programme-completion"),
+    ("nps-2005-06", "TGT.programme-start"),
+    ("nps-2005-06", "TGT.programme-completion-after-start"),
+    ("nps-2005-06", "TGT.drr-commencement"),
+    ("nps-2005-06", "TGT.drr-completion"),
 )
 #: Rules whose own words say "not yet due" (a deadline, the six-month point, an order or
 #: licence counted when it ends still running).
@@ -263,6 +320,15 @@ NOT_YET_DUE_WORDED = frozenset(
         "TGT.accommodation-change",
         "TGT.six-months-without-breach",
         "TGT.upw-completion",
+        "TGT.programme-completion-general",
+        "TGT.programme-completion-sex-offender",
+        "TGT.programme-completion-domestic-violence",
+        "TGT.drr-retention",
+        "TGT.programme-completion",
+        "TGT.programme-start",
+        "TGT.programme-completion-after-start",
+        "TGT.drr-commencement",
+        "TGT.drr-completion",
         "TGT.breach-resolution",
         "TGT.breach-action",
         "TGT.psr-delivery",

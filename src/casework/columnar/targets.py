@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -58,12 +59,21 @@ from casework.model import (
     ContactOutcome,
     OasysPart,
     Programme,
+    ProgrammeCategory,
     RequirementKind,
     SentenceKind,
     TerminationReason,
 )
 from casework.rules import units as unit_checks
-from casework.rules.engine import Basis, Context, Evidence, Outcome, Verdict
+from casework.rules.engine import (
+    Basis,
+    Context,
+    Evidence,
+    MissingFactError,
+    Outcome,
+    Rule,
+    Verdict,
+)
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import oasys as standards_oasys
 from casework.rules.targets import rules as targets
@@ -83,6 +93,7 @@ __all__ = [
     "breach_resolution",
     "case_dates",
     "compliance",
+    "drr_retention",
     "oasys_high_roh",
     "psr_delivery",
     "six_months_without_breach",
@@ -703,52 +714,286 @@ def psr_delivery(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
 
 
 _REPORT = "Pre-sentence report"
-_UNPAID = code_of(RequirementKind.UNPAID_WORK)
+_REQUIREMENT_KINDS = tuple(RequirementKind)
 _PROGRAMMES = tuple(Programme)
+_UNPAID = codes_of(RequirementKind.UNPAID_WORK)
+_PROGRAMME_REQUIREMENT = codes_of(RequirementKind.ACCREDITED_PROGRAMME)
+_DRUG_REQUIREMENT = codes_of(RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO)
+#: Each programme's category where none is recorded (-1: none), by programme code, as
+#: ``targets.category_of_programme`` gives it.
+_CATEGORY_OF = np.asarray(
+    [
+        -1 if found is None else code_of(found)
+        for found in (targets.category_of_programme(None, p) for p in _PROGRAMMES)
+    ],
+    dtype=np.int16,
+)
+
+_Units = tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], list[str], npt.NDArray[np.intp]]
+"""A rule's requirements in case order: which cases have one, each one's case, its unit
+label and its row of the raw ``sentence.requirements`` table."""
 
 
-def _requirement_label(hours: int, programme: int) -> str:
-    text = "Unpaid work requirement"
-    if hours != NO_INT:
-        return f"{text} ({hours} hours)"
-    if programme >= 0:
-        return f"{text} ({_PROGRAMMES[programme].value.replace('_', ' ')})"
-    return text
+def _categories(found: Table, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int16]:
+    """Each programme requirement's category code (``targets.programme_category``; -1: none)."""
+    recorded = np.asarray(found["programme_category"], dtype=np.int16)[rows]
+    programme = np.asarray(found["programme"], dtype=np.int16)[rows]
+    named = np.where(programme >= 0, _CATEGORY_OF[np.maximum(programme, 0)], -1)
+    return np.where(recorded >= 0, recorded, named).astype(np.int16)
 
 
-def _upw_units(
+def _requirement_units(
     columns: CaseColumns,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], list[str], Days]:
-    """The unpaid work requirements in case order: which cases have one, each one's case,
-    label and completion day (NO_DAY if not completed)."""
+    kinds: npt.NDArray[Any],
+    keep: Callable[[Table, npt.NDArray[np.intp]], npt.NDArray[np.bool_]] | None = None,
+) -> _Units:
+    """The requirements of ``kinds`` as the rules' ``_requirements`` list them, labelled
+    and numbered among all of those kinds, then those ``keep`` keeps (given the table and
+    the rows)."""
     found = columns.raw["sentence.requirements"]
-    rows = np.flatnonzero(found["kind"] == _UNPAID)
+    rows = np.flatnonzero(
+        found["kind"] == kinds[0] if len(kinds) == 1 else np.isin(found["kind"], kinds)
+    )
     owner = found["owner"][rows].astype(np.intp)
-    member = np.zeros(len(columns), dtype=bool)
-    member[owner] = True
     labels = numbered(
         owner,
         [
-            _requirement_label(hours, programme)
-            for hours, programme in zip(
-                found["hours"][rows].tolist(), found["programme"][rows].tolist(), strict=True
+            targets.requirement_label(
+                _REQUIREMENT_KINDS[kind],
+                None if hours == NO_INT else hours,
+                None if programme < 0 else _PROGRAMMES[programme],
+            )
+            for kind, hours, programme in zip(
+                found["kind"][rows].tolist(),
+                found["hours"][rows].tolist(),
+                found["programme"][rows].tolist(),
+                strict=True,
             )
         ],
     )
-    return member, owner, labels, found["completed_on"][rows]
+    if keep is not None:
+        kept = np.flatnonzero(keep(found, rows))
+        rows, owner, labels = rows[kept], owner[kept], [labels[i] for i in kept.tolist()]
+    member = np.zeros(len(columns), dtype=bool)
+    member[owner] = True
+    return member, owner, labels, rows
+
+
+def _commenced(found: Table, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    started: npt.NDArray[np.bool_] = found["commenced_on"][rows] != NO_DAY
+    return started
+
+
+def _of_category(
+    category: ProgrammeCategory,
+) -> Callable[[Table, npt.NDArray[np.intp]], npt.NDArray[np.bool_]]:
+    """A programme completion rule's units: its category's programmes, and those whose
+    category is not recorded (which the rule cannot assess)."""
+    code = code_of(category)
+
+    def keep(found: Table, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        categories = _categories(found, rows)
+        kept: npt.NDArray[np.bool_] = (categories == code) | (categories < 0)
+        return kept
+
+    return keep
+
+
+@attrs.frozen
+class _RequirementEvent:
+    """A rule answering each requirement of ``kinds`` (that ``keep`` keeps) by whether
+    it was ``field`` (completed, commenced): ``targets.requirement_event_verdict``. With
+    ``category``, a unit whose programme category is not recorded cannot be assessed
+    (``targets.CATEGORY_NOT_RECORDED``)."""
+
+    kinds: npt.NDArray[Any] = attrs.field(eq=False)
+    field: str
+    label: str
+    keep: Callable[[Table, npt.NDArray[np.intp]], npt.NDArray[np.bool_]] | None = None
+    category: ProgrammeCategory | None = None
+    with_commencement: bool = False
+    """Its evidence opens with the day the requirement commenced
+    (``TGT.programme-completion-after-start``)."""
+
+    def units(self, columns: CaseColumns) -> _Units:
+        return _requirement_units(columns, self.kinds, self.keep)
+
+    def kernel(self, columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        member, owner, labels, rows = self.units(columns)
+        if not len(rows):  # (every case out of scope, answered once)
+            return _answers(len(columns))
+        found = columns.raw["sentence.requirements"]
+        answered = _answers(len(owner))
+        done = found[self.field][rows] != NO_DAY
+        ended = _facts(columns)["terminated"][owner] != NO_DAY
+        _put(answered, done, _MET, Basis.COMPUTED)
+        _put(answered, ~done & ended, _NOT_MET, Basis.COMPUTED)
+        _put(answered, ~done & ~ended, _NA, Basis.NOT_YET_DUE)
+        if self.category is not None:
+            _put(answered, _categories(found, rows) < 0, _CANNOT, Basis.MISSING_DATA)
+        return _per_unit(len(columns), member, owner, labels, answered)
+
+    def day(self, answered: RuleColumns) -> Days:
+        """The day the requirement was :attr:`field` where the answer is met (the anchor
+        its finding's evidence gives), else NO_DAY."""
+        member, owner, _labels, rows = self.units(answered.columns)
+        values = answered.columns.raw["sentence.requirements"][self.field][rows]
+        day = _unit_values(answered, member, owner, values, NO_DAY)
+        return np.where(answered.mask(Outcome.MET), day, NO_DAY)
+
+    def commencement(self, answered: RuleColumns) -> Days:
+        """The day each unit's requirement commenced (every answer's evidence names it)."""
+        member, owner, _labels, rows = self.units(answered.columns)
+        values = answered.columns.raw["sentence.requirements"]["commenced_on"][rows]
+        days: Days = _unit_values(answered, member, owner, values, NO_DAY)
+        return days
+
+    def said(self, answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+        """The requirement's words (``targets.requirement_event_verdict``) from its day and
+        the order's termination."""
+        member, owner, _, rows = self.units(answered.columns)
+        index = _unit_values(answered, member, owner, np.arange(len(owner)), -1)
+        found = answered.columns.raw["sentence.requirements"]
+        done_on, commenced_on = found[self.field][rows], found["commenced_on"][rows]
+        unknown = (
+            _categories(found, rows) < 0
+            if self.category is not None
+            else np.zeros(len(rows), dtype=bool)
+        )
+        facts = _facts(answered.columns)
+        as_of = answered.context.as_of
+
+        def word(i: int) -> Explained | None:
+            k = int(index[i])  # (a unit's answer, the kernel's own: _unit_said says so)
+            if unknown[k]:
+                missing = MissingFactError(targets.CATEGORY_NOT_RECORDED).verdict()
+                return verdict_said(answered.answer(i), missing, missing.trigger_label)
+            row = int(answered.row[i])
+            on = from_day_number(facts["terminated"][row])
+            ended = None if on is None else (on, _REASONS[int(facts["reason"][row])])
+            done = from_day_number(done_on[k])
+            verdict = targets.requirement_event_verdict(self.label, done, ended, as_of)
+            if self.with_commencement:
+                started = Evidence("commenced", from_day_number(commenced_on[k]))
+                verdict = attrs.evolve(verdict, evidence=(started, *verdict.evidence))
+            return verdict_said(answered.answer(i), verdict, verdict.trigger_label)
+
+        return _unit_said(answered, chosen, word)
+
+
+_UPW = _RequirementEvent(_UNPAID, "completed_on", "completed")
+_PROGRAMME_EVENTS: dict[Rule, _RequirementEvent] = {
+    targets.programme_completion_general: _RequirementEvent(
+        _PROGRAMME_REQUIREMENT,
+        "completed_on",
+        "completed",
+        _of_category(ProgrammeCategory.GENERAL),
+        ProgrammeCategory.GENERAL,
+    ),
+    targets.programme_completion_sex_offender: _RequirementEvent(
+        _PROGRAMME_REQUIREMENT,
+        "completed_on",
+        "completed",
+        _of_category(ProgrammeCategory.SEX_OFFENDER),
+        ProgrammeCategory.SEX_OFFENDER,
+    ),
+    targets.programme_completion_domestic_violence: _RequirementEvent(
+        _PROGRAMME_REQUIREMENT,
+        "completed_on",
+        "completed",
+        _of_category(ProgrammeCategory.DOMESTIC_VIOLENCE),
+        ProgrammeCategory.DOMESTIC_VIOLENCE,
+    ),
+    targets.programme_completion: _RequirementEvent(
+        _PROGRAMME_REQUIREMENT, "completed_on", "completed"
+    ),
+    targets.programme_start: _RequirementEvent(_PROGRAMME_REQUIREMENT, "commenced_on", "commenced"),
+    targets.programme_completion_after_start: _RequirementEvent(
+        _PROGRAMME_REQUIREMENT, "completed_on", "completed", _commenced, with_commencement=True
+    ),
+    targets.drr_commencement: _RequirementEvent(_DRUG_REQUIREMENT, "commenced_on", "commenced"),
+    targets.drr_completion: _RequirementEvent(_DRUG_REQUIREMENT, "completed_on", "completed"),
+}
 
 
 def upw_completion(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     """``TGT.upw-completion``: each unpaid work requirement met once completed, not met
     when the order ended first, else not yet due; no dates."""
-    member, owner, labels, completed_on = _upw_units(columns)
+    return _UPW.kernel(columns, ctx)
+
+
+def _retention(answered_columns: CaseColumns, ctx: Context) -> tuple[_Units, Days, Duration] | None:
+    """``TGT.drr-retention``'s units (the DRRs and DTTOs that commenced) with each one's
+    twelve-week point, and the period (``None``: the parameter is unset)."""
+    try:
+        period = ctx.param("drr_retention_period").duration
+    except MissingParameterError:
+        return None
+    units = _requirement_units(answered_columns, _DRUG_REQUIREMENT, _commenced)
+    commenced = answered_columns.raw["sentence.requirements"]["commenced_on"][units[3]]
+    point: Days = np.asarray(add_duration(ctx.calendar, commenced, period), dtype=np.int64)
+    return units, point, period
+
+
+def drr_retention(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+    """``TGT.drr-retention`` (``targets.drr_retention_verdict``): each DRR or DTTO that
+    commenced, not met when retained (or its order ended) before its twelve-week point,
+    met when retained past it or still on the order past it, else not yet due."""
+    found = _retention(columns, ctx)
+    if found is None:
+        return _left_to_scalar(len(columns))
+    (member, owner, labels, rows), point, _period = found
+    if not len(rows):  # (every case out of scope, answered once)
+        return _answers(len(columns))
+    retained = columns.raw["sentence.requirements"]["retained_until"][rows]
+    ended = _facts(columns)["terminated"][owner]
+    held = np.where((retained == NO_DAY) & (ended != NO_DAY) & (ended < point), ended, retained)
     answered = _answers(len(owner))
-    completed = completed_on != NO_DAY
-    ended = _facts(columns)["terminated"][owner] != NO_DAY
-    _put(answered, completed, _MET, Basis.COMPUTED)
-    _put(answered, ~completed & ended, _NOT_MET, Basis.COMPUTED)
-    _put(answered, ~completed & ~ended, _NA, Basis.NOT_YET_DUE)
+    recorded = held != NO_DAY
+    short = recorded & (held < point)
+    pending = ~recorded & (point > _day(ctx.as_of))
+    _put(answered, short, _NOT_MET, Basis.COMPUTED)
+    _put(answered, ~short & ~pending, _MET, Basis.COMPUTED)
+    _put(answered, pending, _NA, Basis.NOT_YET_DUE)
     return _per_unit(len(columns), member, owner, labels, answered)
+
+
+def _retention_point(answered: RuleColumns) -> Days:
+    """``TGT.drr-retention``'s twelve-week point per answer (every unit's evidence names
+    it; NO_DAY for a case out of scope)."""
+    found = _retention(answered.columns, answered.context)
+    if found is None:
+        return np.full(len(answered), NO_DAY, dtype=np.int64)
+    (member, owner, _labels, _rows), point, _period = found
+    days: Days = _unit_values(answered, member, owner, point, NO_DAY)
+    return days
+
+
+def _retention_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
+    """``TGT.drr-retention``'s words (``targets.drr_retention_verdict``)."""
+    found = _retention(answered.columns, answered.context)
+    if found is None:
+        return [None] * len(chosen)
+    (member, owner, _labels, rows), point, period = found
+    index = _unit_values(answered, member, owner, np.arange(len(owner)), -1)
+    table = answered.columns.raw["sentence.requirements"]
+    commenced, retained = table["commenced_on"][rows], table["retained_until"][rows]
+    facts = _facts(answered.columns)
+    as_of = answered.context.as_of
+
+    def word(i: int) -> Explained | None:
+        k = int(index[i])
+        verdict = targets.drr_retention_verdict(
+            cast(dt.date, from_day_number(commenced[k])),
+            cast(dt.date, from_day_number(point[k])),
+            period=str(period),
+            retained=from_day_number(retained[k]),
+            ended=from_day_number(facts["terminated"][int(answered.row[i])]),
+            as_of=as_of,
+        )
+        return verdict_said(answered.answer(i), verdict, verdict.trigger_label)
+
+    return _unit_said(answered, chosen, word)
 
 
 def _left_when(
@@ -782,23 +1027,10 @@ def _owning(
     return having
 
 
-_PROGRAMME_REQUIREMENT = codes_of(RequirementKind.ACCREDITED_PROGRAMME)
-_DRUG_REQUIREMENT = codes_of(RequirementKind.DRUG_REHABILITATION, RequirementKind.DTTO)
-_PROGRAMME_OWNERS = _owning("sentence.requirements", "kind", _PROGRAMME_REQUIREMENT)
-_DRUG_OWNERS = _owning("sentence.requirements", "kind", _DRUG_REQUIREMENT)
-#: Rules asked only of cases with an employment episode, a programme or drug requirement.
+#: Rules asked only of cases with an employment episode.
 _SCALAR_WHEN = {
     targets.employment_sustained: _owning("outcomes.employment"),
     targets.employment_or_training_sustained: _owning("outcomes.employment"),
-    targets.programme_completion_general: _PROGRAMME_OWNERS,
-    targets.programme_completion_sex_offender: _PROGRAMME_OWNERS,
-    targets.programme_completion_domestic_violence: _PROGRAMME_OWNERS,
-    targets.programme_completion: _PROGRAMME_OWNERS,
-    targets.programme_start: _PROGRAMME_OWNERS,
-    targets.programme_completion_after_start: _PROGRAMME_OWNERS,
-    targets.drr_retention: _DRUG_OWNERS,
-    targets.drr_commencement: _DRUG_OWNERS,
-    targets.drr_completion: _DRUG_OWNERS,
 }
 
 
@@ -904,6 +1136,8 @@ for _rule, _kernel in (
     (targets.psr_delivery, psr_delivery),
     (targets.upw_completion, upw_completion),
     (standards_oasys.oasys_high_roh_2005, oasys_high_roh),
+    *((rule, event.kernel) for rule, event in _PROGRAMME_EVENTS.items()),
+    (targets.drr_retention, drr_retention),
     *((rule, _left_when(having)) for rule, having in _SCALAR_WHEN.items()),
 ):
     register(_rule, _kernel)
@@ -943,12 +1177,6 @@ def _psr_requested(answered: RuleColumns) -> Days:
     return np.where(has & (~out_of_scope | held), requested, NO_DAY)
 
 
-def _upw_completed(answered: RuleColumns) -> Days:
-    member, owner, _labels, completed_on = _upw_units(answered.columns)
-    day = _unit_values(answered, member, owner, completed_on, NO_DAY)
-    return np.where(answered.mask(Outcome.MET), day, NO_DAY)
-
-
 def _appointment_day(answered: RuleColumns) -> Days:
     """The day of each answer's appointment (``Appointment`` in its evidence)."""
     member, owner, contacts = _appointments(answered.columns)
@@ -974,23 +1202,19 @@ ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
     ("TGT.appointment-attended", "appointment"): _appointment_day,
     ("TGT.appointment-arranged", "appointment"): _appointment_day,
     ("TGT.psr-delivery", "request"): _psr_requested,
-    ("TGT.upw-completion", "completion"): _upw_completed,
+    ("TGT.upw-completion", "completion"): _UPW.day,
     **{
-        (rule.id, anchor): _never
-        for rule, anchor in (
-            (targets.employment_sustained, "sustained"),
-            (targets.employment_or_training_sustained, "sustained"),
-            (targets.programme_completion_general, "completion"),
-            (targets.programme_completion_sex_offender, "completion"),
-            (targets.programme_completion_domestic_violence, "completion"),
-            (targets.drr_retention, "retention_point"),
-            (targets.programme_completion, "completion"),
-            (targets.programme_start, "start"),
-            (targets.programme_completion_after_start, "commencement"),
-            (targets.drr_commencement, "commencement"),
-            (targets.drr_completion, "completion"),
-        )
+        (rule.id, "completion"): event.day
+        for rule, event in _PROGRAMME_EVENTS.items()
+        if event.field == "completed_on" and not event.with_commencement
     },
+    ("TGT.programme-completion-after-start", "commencement"): _PROGRAMME_EVENTS[
+        targets.programme_completion_after_start
+    ].commencement,
+    ("TGT.drr-commencement", "commencement"): _PROGRAMME_EVENTS[targets.drr_commencement].day,
+    ("TGT.drr-retention", "retention_point"): _retention_point,
+    ("TGT.employment-sustained", "sustained"): _never,
+    ("TGT.employment-or-training-sustained", "sustained"): _never,
 }
 
 
@@ -1174,26 +1398,6 @@ def _psr_delivery_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> l
     return _unit_said(answered, chosen, word)
 
 
-def _upw_completion_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
-    """``TGT.upw-completion``: the requirement's words (``rules.requirement_event_verdict``)
-    from its completion and the order's termination."""
-    member, owner, _, completed_on = _upw_units(answered.columns)
-    index = _unit_values(answered, member, owner, np.arange(len(owner)), -1)
-    facts = _facts(answered.columns)
-    as_of = answered.context.as_of
-
-    def word(i: int) -> Explained | None:
-        k = int(index[i])  # (a unit's answer, the kernel's own: _unit_said says so)
-        row = int(answered.row[i])
-        on = from_day_number(facts["terminated"][row])
-        ended = None if on is None else (on, _REASONS[int(facts["reason"][row])])
-        done = from_day_number(completed_on[k])
-        verdict = targets.requirement_event_verdict("completed", done, ended, as_of)
-        return verdict_said(answered.answer(i), verdict, verdict.trigger_label)
-
-    return _unit_said(answered, chosen, word)
-
-
 def _victim_contact_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list[Said]:
     """``TGT.victim-contact``: the deadline's words (``units.victim_contact``), the victim
     named in the evidence (its id: the unit is labelled ``Victim <id>``, ids being unique
@@ -1236,7 +1440,9 @@ UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]]
     "TGT.appointment-arranged": _appointment_said(_arranged),
     "TGT.psr-delivery": _psr_delivery_said,
     "TGT.victim-contact": _victim_contact_said,
-    "TGT.upw-completion": _upw_completion_said,
+    "TGT.upw-completion": _UPW.said,
+    **{rule.id: event.said for rule, event in _PROGRAMME_EVENTS.items()},
+    "TGT.drr-retention": _retention_said,
 }
 for _rule in (
     targets.breach_resolution,
@@ -1246,5 +1452,7 @@ for _rule in (
     targets.psr_delivery,
     targets.victim_contact,
     targets.upw_completion,
+    *_PROGRAMME_EVENTS,
+    targets.drr_retention,
 ):
     register_unit_words(_rule, UNIT_WORDS[_rule.id])

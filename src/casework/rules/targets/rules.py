@@ -846,16 +846,22 @@ _REQUIREMENT_WORDS = {
 }
 
 
+def requirement_label(kind: RequirementKind, hours: int | None, programme: Programme | None) -> str:
+    """A requirement's name as a unit (before two alike in a case are numbered): its kind
+    in words, with its hours or else its programme."""
+    text = _REQUIREMENT_WORDS.get(kind, kind.value)
+    if hours is not None:
+        text += f" ({hours} hours)"
+    elif programme is not None:
+        text += f" ({programme.value.replace('_', ' ')})"
+    return text
+
+
 def _requirements(
     kinds: frozenset[RequirementKind],
 ) -> Callable[[Case], list[tuple[str, Requirement]]]:
     def label(requirement: Requirement) -> str:
-        text = _REQUIREMENT_WORDS.get(requirement.kind, requirement.kind.value)
-        if requirement.hours is not None:
-            text += f" ({requirement.hours} hours)"
-        elif requirement.programme is not None:
-            text += f" ({requirement.programme.value.replace('_', ' ')})"
-        return text
+        return requirement_label(requirement.kind, requirement.hours, requirement.programme)
 
     def listed(case: Case) -> list[tuple[str, Requirement]]:
         return _labelled((r for r in case.sentence.requirements if r.kind in kinds), label)
@@ -918,14 +924,25 @@ def programme_category(requirement: Requirement) -> ProgrammeCategory | None:
     001:650-658); any other named programme is a general one. ``None`` when
     neither is recorded (docs/decisions.md#programme-category).
     """
-    if requirement.programme_category is not None:
-        return requirement.programme_category
-    if requirement.programme is None or requirement.programme is Programme.OTHER:
+    return category_of_programme(requirement.programme_category, requirement.programme)
+
+
+def category_of_programme(
+    recorded: ProgrammeCategory | None, programme: Programme | None
+) -> ProgrammeCategory | None:
+    """:func:`programme_category` from a requirement's recorded category and programme."""
+    if recorded is not None:
+        return recorded
+    if programme is None or programme is Programme.OTHER:
         return None
-    return _PROGRAMME_CATEGORY.get(requirement.programme, ProgrammeCategory.GENERAL)
+    return _PROGRAMME_CATEGORY.get(programme, ProgrammeCategory.GENERAL)
 
 
 _PROGRAMMES = _requirements(frozenset({RequirementKind.ACCREDITED_PROGRAMME}))
+
+#: Why a programme completion rule of one category cannot assess a programme whose
+#: category is not recorded (a ``MissingFactError``).
+CATEGORY_NOT_RECORDED = "the programme's category is not recorded"
 
 
 def _programme_completion_rule(
@@ -955,7 +972,7 @@ def _programme_completion_rule(
     )
     def completion(case: Case, requirement: Requirement, ctx: Context) -> Verdict:
         if category is not None and programme_category(requirement) is None:
-            raise MissingFactError("the programme's category is not recorded")
+            raise MissingFactError(CATEGORY_NOT_RECORDED)
         return _requirement_event(case, ctx, done=requirement.completed_on, label="completed")
 
     return completion
@@ -1038,11 +1055,32 @@ def drr_retention(case: Case, requirement: Requirement, ctx: Context) -> Verdict
         raise MissingFactError("the requirement has not commenced")
     period = ctx.param("drr_retention_period").duration
     point = ctx.calendar.add(commenced, period)
-    evidence = (Evidence("commenced", commenced), Evidence("twelve-week point", point))
-    retained = requirement.retained_until
     ended = _termination(case)
-    if retained is None and ended is not None and ended[0] < point:
-        retained = ended[0]
+    return drr_retention_verdict(
+        commenced,
+        point,
+        period=str(period),
+        retained=requirement.retained_until,
+        ended=None if ended is None else ended[0],
+        as_of=ctx.as_of,
+    )
+
+
+def drr_retention_verdict(
+    commenced: dt.date,
+    point: dt.date,
+    *,
+    period: str,
+    retained: dt.date | None,
+    ended: dt.date | None,
+    as_of: dt.date,
+) -> Verdict:
+    """:func:`drr_retention` from plain values: the requirement ``commenced``, ``period``
+    later (in words) its ``point``, the day it was ``retained`` until (``None``: not
+    recorded), the day its order ``ended`` (``None``: running on ``as_of``)."""
+    evidence = (Evidence("commenced", commenced), Evidence("twelve-week point", point))
+    if retained is None and ended is not None and ended < point:
+        retained = ended
     if retained is not None and retained < point:
         return not_met(
             f"Commenced on {long_date(commenced)}; retained only until {long_date(retained)}, "
@@ -1057,14 +1095,14 @@ def drr_retention(case: Case, requirement: Requirement, ctx: Context) -> Verdict
             *evidence,
             Evidence("retained until", retained),
         )
-    if point > ctx.as_of:
+    if point > as_of:
         return not_yet_due(
             f"Not yet due: commenced on {long_date(commenced)}; {period} is reached on "
             f"{long_date(point)}.",
             *evidence,
         )
     return met(
-        f"Commenced on {long_date(commenced)}; still on the order on {long_date(ctx.as_of)}, past "
+        f"Commenced on {long_date(commenced)}; still on the order on {long_date(as_of)}, past "
         f"{period} ({long_date(point)}).",
         *evidence,
     )
