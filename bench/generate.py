@@ -33,10 +33,13 @@ def _iso(day: dt.date) -> str:
 class _Case:
     """Builds one record, dropping any date after ``as_of``."""
 
-    def __init__(self, seed: int, index: int, as_of: dt.date) -> None:
+    def __init__(
+        self, seed: int, index: int, as_of: dt.date, *, interventions: bool = False
+    ) -> None:
         self.rng = random.Random(seed * 1_000_003 + index)
         self.index = index
         self.as_of = as_of
+        self.interventions = interventions
 
     def days(self, low: int, high: int) -> dt.timedelta:
         return self.rng.randint(low, high) * DAY
@@ -116,9 +119,41 @@ class _Case:
             if self.chance(0.4):
                 upw["completed_on"] = _iso(start + self.days(60, 200))
             requirements.append(upw)
+        if self.interventions:
+            requirements += self._interventions(start)
         if not requirements or self.chance(0.7):
             requirements.append({"kind": "supervision"})
         return requirements
+
+    def _interventions(self, start: dt.date) -> list[dict[str, Any]]:
+        """Accredited programmes (about a quarter of orders, a seventh of them with no
+        category the rules can tell) and drug rehabilitation requirements (about one in
+        eight), commenced, completed or retained at times (only with ``interventions``:
+        the default file draws none of this)."""
+        made: list[dict[str, Any]] = []
+        if self.chance(0.25):
+            programme: dict[str, Any] = {"kind": "accredited_programme"}
+            programme["programme"] = self.pick(
+                {"think_first": 3, "enhanced_thinking_skills": 3, "idap": 2, "sotp": 1,
+                 "other": 1}
+            )  # fmt: skip
+            if self.chance(0.7):
+                programme["commenced_on"] = _iso(start + self.days(20, 90))
+                if self.chance(0.5):
+                    programme["completed_on"] = _iso(start + self.days(120, 300))
+            made.append(programme)
+        if self.chance(0.12):
+            drr: dict[str, Any] = {"kind": "drug_rehabilitation"}
+            if self.chance(0.8):
+                drr["commenced_on"] = _iso(start + self.days(1, 30))
+                if self.chance(0.3):
+                    retained = start + self.days(40, 200)
+                    if retained <= self.as_of:  # (the record cannot know the future)
+                        drr["retained_until"] = _iso(retained)
+                elif self.chance(0.4):
+                    drr["completed_on"] = _iso(start + self.days(200, 400))
+            made.append(drr)
+        return made
 
     def _assessments(
         self, kind: str, start: dt.date, end: dt.date, level: str
@@ -367,12 +402,17 @@ def _clip_fields(item: dict[str, Any], limit: str) -> dict[str, Any]:
     return item
 
 
-def case_record(seed: int, index: int, as_of: dt.date) -> dict[str, Any]:
-    """Case number ``index`` of the run seeded ``seed``, as read on ``as_of`` (a plain dict)."""
-    return _Case(seed, index, as_of).build()
+def case_record(
+    seed: int, index: int, as_of: dt.date, *, interventions: bool = False
+) -> dict[str, Any]:
+    """Case number ``index`` of the run seeded ``seed``, as read on ``as_of`` (a plain dict).
+    ``interventions``: its order may carry programme and drug rehabilitation requirements."""
+    return _Case(seed, index, as_of, interventions=interventions).build()
 
 
-def case_records(seed: int, count: int, as_of: dt.date, start: int = 0) -> Iterator[dict[str, Any]]:
+def case_records(
+    seed: int, count: int, as_of: dt.date, start: int = 0, *, interventions: bool = False
+) -> Iterator[dict[str, Any]]:
     """Cases ``start`` to ``start + count - 1`` of the run seeded ``seed``."""
     for index in range(start, start + count):
-        yield case_record(seed, index, as_of)
+        yield case_record(seed, index, as_of, interventions=interventions)

@@ -4,6 +4,7 @@
     python bench/pipeline.py --cases 10000 --reading  # json.loads and load_cases only
     python bench/pipeline.py --memory 10000,100000    # peak RSS of each command by size
     python bench/pipeline.py --cases 100000 --interleaved 3  # commands / json.loads, medians
+    python bench/pipeline.py --cases 10000 --interleaved 5 --interventions  # + programmes, DRRs
     python bench/pipeline.py --memory 1000000 --only validate,targets  # some commands
     python bench/pipeline.py --memory 1000,10000 --chart docs/img/performance.png
     python bench/pipeline.py --dask 500000            # 2 Dask workers against 1 and one process
@@ -95,14 +96,16 @@ TIER4_TEN_DAYS = HERE.parent / "examples" / "tier4-ten-days.toml"
 DATA = HERE / ".data"
 
 
-def case_file(cases: int, seed: int) -> Path:
-    """The synthetic case file for this size and seed, generated once."""
+def case_file(cases: int, seed: int, *, interventions: bool = False) -> Path:
+    """The synthetic case file for this size and seed, generated once. ``interventions``:
+    the file whose orders also carry programme and drug rehabilitation requirements."""
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"caseload-{cases}-seed{seed}.jsonl"
+    variant = "-interventions" if interventions else ""
+    path = DATA / f"caseload-{cases}-seed{seed}{variant}.jsonl"
     if not path.exists():
         partial = path.with_suffix(".part")
         with partial.open("w", encoding="utf-8") as stream:
-            for record in case_records(seed, cases, AS_OF):
+            for record in case_records(seed, cases, AS_OF, interventions=interventions):
                 stream.write(json.dumps(record))
                 stream.write("\n")
         partial.rename(path)
@@ -255,11 +258,14 @@ with open(sys.argv[1], encoding="utf-8") as lines:
 """
 
 
-def interleaved(cases: int, seed: int, rounds: int, only: list[str] | None) -> None:
+def interleaved(
+    cases: int, seed: int, rounds: int, only: list[str] | None, *, interventions: bool = False
+) -> None:
     """The yardstick and each command, each in its own process, one after another in
     ``rounds`` rounds (so the machine's load falls on all alike): the median of each and
-    its ratio to the yardstick's median. ``only``: these commands."""
-    path = case_file(cases, seed)
+    its ratio to the yardstick's median. ``only``: these commands. ``interventions``: on
+    the file with programme and drug rehabilitation requirements (:func:`case_file`)."""
+    path = case_file(cases, seed, interventions=interventions)
     out = DATA / "out"
     out.mkdir(parents=True, exist_ok=True)
     runs = {"json.loads (own process)": [sys.executable, "-c", _YARDSTICK, str(path)]}
@@ -270,7 +276,8 @@ def interleaved(cases: int, seed: int, rounds: int, only: list[str] | None) -> N
             os.sync()  # the last run's output written out first, not during this one
             seconds, peak, _code = run_command(args)
             seen[name].append((seconds, peak))
-    print(f"casework commands on {cases:,} cases (seed {seed}), {os.cpu_count()} CPUs, "
+    with_them = ", with programmes and DRRs" if interventions else ""
+    print(f"casework commands on {cases:,} cases (seed {seed}{with_them}), {os.cpu_count()} CPUs, "
           f"medians of {rounds} interleaved rounds")  # fmt: skip
     print(f"  {'run':<36} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8}")
     yardstick = statistics.median(s for s, _ in seen["json.loads (own process)"])
@@ -616,6 +623,12 @@ def main(argv: list[str] | None = None) -> int:
         "ROUNDS rounds interleaved: medians and ratios (--only to pick commands)",
     )
     parser.add_argument(
+        "--interventions",
+        action="store_true",
+        help="with --interleaved: on a file whose orders also carry accredited programme "
+        "and drug rehabilitation requirements (the default file has none)",
+    )
+    parser.add_argument(
         "--dask",
         metavar="SIZE",
         type=int,
@@ -632,11 +645,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(only or ()) - set(commands(Path("-"), Path("-"))))
     if unknown:
         parser.error(f"--only: no command named {', '.join(unknown)}")
+    if args.interventions and not args.interleaved:
+        parser.error("--interventions: only with --interleaved")
     _compiled()
     if args.dask:
         scale_out(args.dask, args.seed, args.dask_parts, args.dask_findings)
     elif args.interleaved:
-        interleaved(args.cases, args.seed, args.interleaved, only)
+        interleaved(args.cases, args.seed, args.interleaved, only, interventions=args.interventions)
     elif args.memory:
         sizes = [int(size) for size in args.memory.split(",")]
         memory(sizes, args.seed, args.chart, only, args.commands_as_of)
