@@ -309,6 +309,8 @@ WORDED_TARGETS = (
     ("nps-2005-06", "TGT.programme-completion-after-start"),
     ("nps-2005-06", "TGT.drr-commencement"),
     ("nps-2005-06", "TGT.drr-completion"),
+    ("nps-2007-08", "TGT.employment-sustained"),
+    ("nps-2005-06", "TGT.employment-or-training-sustained"),
 )
 #: Rules whose own words say "not yet due" (a deadline, the six-month point, an order or
 #: licence counted when it ends still running).
@@ -329,6 +331,8 @@ NOT_YET_DUE_WORDED = frozenset(
         "TGT.programme-completion-after-start",
         "TGT.drr-commencement",
         "TGT.drr-completion",
+        "TGT.employment-sustained",
+        "TGT.employment-or-training-sustained",
         "TGT.breach-resolution",
         "TGT.breach-action",
         "TGT.psr-delivery",

@@ -996,42 +996,103 @@ def _retention_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list
     return _unit_said(answered, chosen, word)
 
 
-def _left_when(
-    candidates: Callable[[CaseColumns], npt.NDArray[np.bool_]],
-) -> Callable[[CaseColumns, Context], dict[str, Any]]:
-    """A kernel for a rule whose cases without ``candidates`` are outside its population
-    (one answer, out of scope, no dates); the cases with them are left to the scalar rule."""
+_Episodes = tuple[npt.NDArray[np.intp], Days, Days, Days, Days]
+"""The episodes an employment rule counts, in case order: each one's row of the raw
+``outcomes.employment`` table, case, first day, last day (NO_DAY: not ended) and the
+day its period is completed; and per case, the first of those days kept (NO_DAY:
+none)."""
 
-    def kernel(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:
+
+def _episodes(columns: CaseColumns, ctx: Context, rule_id: str) -> _Episodes | None:
+    """The episodes of the orders and licences that ``rule_id`` counts (started during
+    supervision: on or after its start, and not after it ended), with the day each
+    keeps its period (its first day plus the period, less a day); ``None`` when the
+    period is unset."""
+    try:
+        period: Duration = ctx.param("employment_sustained_period").duration
+    except MissingParameterError:
+        return None
+    kinds, _what = targets.EMPLOYMENT_READINGS[rule_id]
+    found = columns.raw["outcomes.employment"]
+    owner = found["owner"].astype(np.intp)
+    facts = _facts(columns)
+    started, ended = found["started_on"], found["ended_on"]
+    over = facts["terminated"][owner]
+    rows = np.flatnonzero(
+        np.isin(found["kind"], codes_of(*kinds))
+        & np.isin(facts["kind"][owner], _SERVED)
+        & (started >= columns.start[owner])
+        & ((over == NO_DAY) | (started <= over))
+    )
+    owner, started, ended = owner[rows], started[rows], ended[rows]
+    on = add_duration(ctx.calendar, started, period) - 1
+    kept = on <= np.where(ended != NO_DAY, ended, _day(ctx.as_of))
+    first = np.full(len(columns), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, owner[kept], on[kept])
+    first[first == np.iinfo(np.int64).max] = NO_DAY
+    return owner, started, ended, on, first
+
+
+def _employment(rule_id: str) -> Callable[[CaseColumns, Context], dict[str, Any]]:
+    """``TGT.employment-sustained`` and ``TGT.employment-or-training-sustained``
+    (``targets.employment_verdict``): met when an episode started during supervision kept
+    the period, else not yet due while one goes on, else not met; the cases without such
+    an episode out of scope. Each case's verdict is the rule's own, from its episodes."""
+    _kinds, what = targets.EMPLOYMENT_READINGS[rule_id]
+
+    def kernel(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
+        found = _episodes(columns, ctx, rule_id)
+        if found is None:
+            return _left_to_scalar(len(columns))
+        owner, started, ended, on, _first = found
         answered = _answers(len(columns))
-        answered["special"] = candidates(columns)
+        period = str(ctx.param("employment_sustained_period").duration)
+        cases, starts = np.unique(owner, return_index=True)
+        verdicts = []
+        for case, episodes in zip(
+            cases.tolist(),
+            np.split(np.arange(len(owner)), starts[1:]) if len(owner) else [],
+            strict=True,
+        ):
+            verdict = targets.employment_verdict(
+                what,
+                period,
+                [
+                    (
+                        cast(dt.date, from_day_number(a)),
+                        from_day_number(b),
+                        cast(dt.date, from_day_number(c)),
+                    )
+                    for a, b, c in zip(
+                        started[episodes].tolist(),
+                        ended[episodes].tolist(),
+                        on[episodes].tolist(),
+                        strict=True,
+                    )
+                ],
+                ctx.as_of,
+            )
+            _put(answered, case, OUTCOME_CODE[verdict.outcome], verdict.basis)
+            verdicts.append(verdict)
+        answered["wording"] = Wording(
+            _employment_said, cases.astype(np.intp), {"verdict": verdicts}
+        )
         return answered
 
     return kernel
 
 
-def _owning(
-    table: str, column: str | None = None, codes: Any = None
-) -> Callable[[CaseColumns], npt.NDArray[np.bool_]]:
-    """Per case: whether it has a row of raw ``table`` (with ``column`` in ``codes``)."""
-
-    def having(columns: CaseColumns) -> npt.NDArray[np.bool_]:
-        found = columns.raw[table]
-        owner: npt.NDArray[np.intp] = found["owner"]
-        if column is not None:
-            owner = owner[np.isin(found[column], codes)]
-        flags = np.zeros(len(columns), dtype=bool)
-        flags[owner] = True
-        return flags
-
-    return having
+def _employment_said(answer: Answer, *, verdict: Verdict) -> Explained | None:
+    return verdict_said(answer, verdict, None)
 
 
-#: Rules asked only of cases with an employment episode.
-_SCALAR_WHEN = {
-    targets.employment_sustained: _owning("outcomes.employment"),
-    targets.employment_or_training_sustained: _owning("outcomes.employment"),
-}
+def _sustained(answered: RuleColumns) -> Days:
+    """An employment rule's "sustained on" day per answer where met (NO_DAY otherwise)."""
+    found = _episodes(answered.columns, answered.context, answered.rule.id)
+    if found is None:
+        return np.full(len(answered), NO_DAY, dtype=np.int64)
+    first = found[4]
+    return np.where(answered.mask(Outcome.MET), first[answered.row], NO_DAY)
 
 
 def victim_contact(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
@@ -1138,7 +1199,11 @@ for _rule, _kernel in (
     (standards_oasys.oasys_high_roh_2005, oasys_high_roh),
     *((rule, event.kernel) for rule, event in _PROGRAMME_EVENTS.items()),
     (targets.drr_retention, drr_retention),
-    *((rule, _left_when(having)) for rule, having in _SCALAR_WHEN.items()),
+    (targets.employment_sustained, _employment(targets.employment_sustained.id)),
+    (
+        targets.employment_or_training_sustained,
+        _employment(targets.employment_or_training_sustained.id),
+    ),
 ):
     register(_rule, _kernel)
 
@@ -1184,10 +1249,6 @@ def _appointment_day(answered: RuleColumns) -> Days:
     return days
 
 
-def _never(answered: RuleColumns) -> Days:
-    return np.full(len(answered), NO_DAY, dtype=np.int64)
-
-
 #: For a unit-anchored measure counted on columns, the day of its anchor per answer of the
 #: rule's kernel, as :func:`casework.rules.targets.anchors.anchor_date` reads it from that
 #: answer's finding (NO_DAY: none), by (rule id, anchor name). Valid for the kernel's own
@@ -1213,8 +1274,8 @@ ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
     ].commencement,
     ("TGT.drr-commencement", "commencement"): _PROGRAMME_EVENTS[targets.drr_commencement].day,
     ("TGT.drr-retention", "retention_point"): _retention_point,
-    ("TGT.employment-sustained", "sustained"): _never,
-    ("TGT.employment-or-training-sustained", "sustained"): _never,
+    ("TGT.employment-sustained", "sustained"): _sustained,
+    ("TGT.employment-or-training-sustained", "sustained"): _sustained,
 }
 
 

@@ -750,10 +750,16 @@ def accommodation_change_verdict(
 # ---------------------------------------------------------------- employment
 
 
+#: What each employment rule counts, by rule id: the kinds of episode, and the words
+#: for them ("employment", "employment or vocational training").
+EMPLOYMENT_READINGS: dict[str, tuple[frozenset[EmploymentKind], str]] = {}
+
+
 def _employment_rule(
     id: str, *, kinds: frozenset[EmploymentKind], question: str, source: tuple[str, ...]
 ) -> Rule:
     what = "employment or vocational training" if len(kinds) > 1 else "employment"
+    EMPLOYMENT_READINGS[id] = (kinds, what)
 
     def started_during_supervision(case: Case) -> list[EmploymentEpisode]:
         _, start = case.start_event
@@ -784,40 +790,55 @@ def _employment_rule(
     )
     def sustained(case: Case, ctx: Context) -> Verdict:
         period = ctx.param("employment_sustained_period").duration
-        episodes = started_during_supervision(case)
-
-        def completed(episode: EmploymentEpisode) -> dt.date:
+        episodes = [
             # "for four weeks": the first day plus 27 more; done on the last day of week four
-            return ctx.calendar.add(episode.started_on, period) - dt.timedelta(days=1)
-
-        kept = sorted(
-            ((completed(e), e) for e in episodes if completed(e) <= (e.ended_on or ctx.as_of)),
-            key=lambda pair: pair[0],
-        )
-        if kept:
-            on, episode = kept[0]
-            return met(
-                f"{what.capitalize()} from {long_date(episode.started_on)} kept for {period} "
-                f"(to {long_date(on)}).",
-                Evidence("started", episode.started_on),
-                Evidence("sustained on", on),
-            )
-        ongoing = [e for e in episodes if e.ended_on is None]
-        if ongoing:
-            due = completed(ongoing[0])
-            return not_yet_due(
-                f"Not yet due: {what} from {long_date(ongoing[0].started_on)} reaches {period} "
-                f"on {long_date(due)}.",
-                Evidence("started", ongoing[0].started_on),
-            )
-        last = episodes[-1]
-        return not_met(
-            f"{what.capitalize()} from {long_date(last.started_on)} ended on "
-            f"{long_date(last.ended_on or last.started_on)}, before {period}.",
-            Evidence("started", last.started_on),
-        )
+            (e.started_on, e.ended_on, ctx.calendar.add(e.started_on, period) - _ONE_DAY)
+            for e in started_during_supervision(case)
+        ]
+        return employment_verdict(what, str(period), episodes, ctx.as_of)
 
     return sustained
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def employment_verdict(
+    what: str,
+    period: str,
+    episodes: Sequence[tuple[dt.date, dt.date | None, dt.date]],
+    as_of: dt.date,
+) -> Verdict:
+    """The employment rules' verdict from plain values: ``what`` is kept ("employment",
+    or "employment or vocational training") for ``period`` (in words), given each
+    episode started during supervision, in order, as (first day, last day or ``None``,
+    the day the period is completed)."""
+    kept = sorted(
+        ((on, started) for started, ended, on in episodes if on <= (ended or as_of)),
+        key=lambda pair: pair[0],
+    )
+    if kept:
+        on, started = kept[0]
+        return met(
+            f"{what.capitalize()} from {long_date(started)} kept for {period} "
+            f"(to {long_date(on)}).",
+            Evidence("started", started),
+            Evidence("sustained on", on),
+        )
+    ongoing = [(started, on) for started, ended, on in episodes if ended is None]
+    if ongoing:
+        started, due = ongoing[0]
+        return not_yet_due(
+            f"Not yet due: {what} from {long_date(started)} reaches {period} "
+            f"on {long_date(due)}.",
+            Evidence("started", started),
+        )
+    started, ended, _ = episodes[-1]
+    return not_met(
+        f"{what.capitalize()} from {long_date(started)} ended on "
+        f"{long_date(ended or started)}, before {period}.",
+        Evidence("started", started),
+    )
 
 
 employment_sustained = _employment_rule(
