@@ -107,7 +107,24 @@ class _Case:
             levels = [{"level": rng.randint(1, 3), "on": _iso(start + self.days(0, 20))}]
             record["mappa"] = {"levels": levels if self.chance(0.9) else []}
         self._supervision(record, (start, end), high)
+        if self.interventions and kind != "custody" and self.chance(0.2):
+            record["outcomes"] = {"employment": self._employment((start, end))}
         return self._clip(record)
+
+    def _employment(self, span: tuple[dt.date, dt.date]) -> list[dict[str, Any]]:
+        """One or two jobs or courses started during supervision, some ended within weeks
+        (only with ``interventions``)."""
+        episodes: list[dict[str, Any]] = []
+        for _ in range(self.rng.randint(1, 2)):
+            first = self.between(span)
+            episode: dict[str, Any] = {
+                "kind": self.pick({"employment": 3, "vocational_training": 1}),
+                "started_on": _iso(first),
+            }
+            if self.chance(0.5):
+                episode["ended_on"] = _iso(first + self.days(5, 120))
+            episodes.append(episode)
+        return episodes
 
     def _requirements(self, kind: str, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
         if kind not in {"community_order", "suspended_sentence_order"}:
@@ -359,6 +376,9 @@ class _Case:
         sentence = record["sentence"]
         for requirement in sentence.get("requirements", []):
             _clip_fields(requirement, limit)
+        if "outcomes" in record:
+            kept = [e for e in record["outcomes"]["employment"] if e["started_on"] <= limit]
+            record["outcomes"]["employment"] = [_clip_fields(e, limit) for e in kept]
         return record
 
 
@@ -406,7 +426,8 @@ def case_record(
     seed: int, index: int, as_of: dt.date, *, interventions: bool = False
 ) -> dict[str, Any]:
     """Case number ``index`` of the run seeded ``seed``, as read on ``as_of`` (a plain dict).
-    ``interventions``: its order may carry programme and drug rehabilitation requirements."""
+    ``interventions``: its order may carry programme and drug rehabilitation
+    requirements, and its offender jobs or courses (employment episodes)."""
     return _Case(seed, index, as_of, interventions=interventions).build()
 
 

@@ -98,7 +98,8 @@ DATA = HERE / ".data"
 
 def case_file(cases: int, seed: int, *, interventions: bool = False) -> Path:
     """The synthetic case file for this size and seed, generated once. ``interventions``:
-    the file whose orders also carry programme and drug rehabilitation requirements."""
+    the file whose orders also carry programme and drug rehabilitation requirements, and
+    employment episodes."""
     DATA.mkdir(exist_ok=True)
     variant = "-interventions" if interventions else ""
     path = DATA / f"caseload-{cases}-seed{seed}{variant}.jsonl"
@@ -276,7 +277,7 @@ def interleaved(
             os.sync()  # the last run's output written out first, not during this one
             seconds, peak, _code = run_command(args)
             seen[name].append((seconds, peak))
-    with_them = ", with programmes and DRRs" if interventions else ""
+    with_them = ", with programmes, DRRs and jobs" if interventions else ""
     print(f"casework commands on {cases:,} cases (seed {seed}{with_them}), {os.cpu_count()} CPUs, "
           f"medians of {rounds} interleaved rounds")  # fmt: skip
     print(f"  {'run':<36} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8}")
@@ -626,7 +627,8 @@ def main(argv: list[str] | None = None) -> int:
         "--interventions",
         action="store_true",
         help="with --interleaved: on a file whose orders also carry accredited programme "
-        "and drug rehabilitation requirements (the default file has none)",
+        "and drug rehabilitation requirements, and employment episodes (the default file "
+        "has none)",
     )
     parser.add_argument(
         "--dask",
