@@ -143,7 +143,7 @@ class _Case:
         return requirements
 
     def _interventions(self, start: dt.date) -> list[dict[str, Any]]:
-        """Accredited programmes (about a quarter of orders, a seventh of them with no
+        """Accredited programmes (about a quarter of orders, a tenth of them with no
         category the rules can tell) and drug rehabilitation requirements (about one in
         eight), commenced, completed or retained at times (only with ``interventions``:
         the default file draws none of this)."""
