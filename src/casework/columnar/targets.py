@@ -882,7 +882,7 @@ class _RequirementEvent:
 
 
 _UPW = _RequirementEvent(_UNPAID, "completed_on", "completed")
-_PROGRAMME_EVENTS: dict[Rule, _RequirementEvent] = {
+_REQUIREMENT_EVENTS: dict[Rule, _RequirementEvent] = {
     targets.programme_completion_general: _RequirementEvent(
         _PROGRAMME_REQUIREMENT,
         "completed_on",
@@ -922,15 +922,15 @@ def upw_completion(columns: CaseColumns, ctx: Context) -> dict[str, Any]:
     return _UPW.kernel(columns, ctx)
 
 
-def _retention(answered_columns: CaseColumns, ctx: Context) -> tuple[_Units, Days, Duration] | None:
+def _retention(columns: CaseColumns, ctx: Context) -> tuple[_Units, Days, Duration] | None:
     """``TGT.drr-retention``'s units (the DRRs and DTTOs that commenced) with each one's
     twelve-week point, and the period (``None``: the parameter is unset)."""
     try:
         period = ctx.param("drr_retention_period").duration
     except MissingParameterError:
         return None
-    units = _requirement_units(answered_columns, _DRUG_REQUIREMENT, _commenced)
-    commenced = answered_columns.raw["sentence.requirements"]["commenced_on"][units[3]]
+    units = _requirement_units(columns, _DRUG_REQUIREMENT, _commenced)
+    commenced = columns.raw["sentence.requirements"]["commenced_on"][units[3]]
     point: Days = np.asarray(add_duration(ctx.calendar, commenced, period), dtype=np.int64)
     return units, point, period
 
@@ -997,10 +997,9 @@ def _retention_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list
 
 
 _Episodes = tuple[npt.NDArray[np.intp], Days, Days, Days, Days]
-"""The episodes an employment rule counts, in case order: each one's row of the raw
-``outcomes.employment`` table, case, first day, last day (NO_DAY: not ended) and the
-day its period is completed; and per case, the first of those days kept (NO_DAY:
-none)."""
+"""The episodes an employment rule counts, in case order: each one's case, first day,
+last day (NO_DAY: not ended) and the day its period is completed; and per case, the
+first of those days that the episode lasted to (NO_DAY: none)."""
 
 
 def _episodes(columns: CaseColumns, ctx: Context, rule_id: str) -> _Episodes | None:
@@ -1197,7 +1196,7 @@ for _rule, _kernel in (
     (targets.psr_delivery, psr_delivery),
     (targets.upw_completion, upw_completion),
     (standards_oasys.oasys_high_roh_2005, oasys_high_roh),
-    *((rule, event.kernel) for rule, event in _PROGRAMME_EVENTS.items()),
+    *((rule, event.kernel) for rule, event in _REQUIREMENT_EVENTS.items()),
     (targets.drr_retention, drr_retention),
     (targets.employment_sustained, _employment(targets.employment_sustained.id)),
     (
@@ -1266,13 +1265,13 @@ ANCHOR_DAYS: dict[tuple[str, str], Callable[[RuleColumns], Days]] = {
     ("TGT.upw-completion", "completion"): _UPW.day,
     **{
         (rule.id, "completion"): event.day
-        for rule, event in _PROGRAMME_EVENTS.items()
+        for rule, event in _REQUIREMENT_EVENTS.items()
         if event.field == "completed_on" and not event.with_commencement
     },
-    ("TGT.programme-completion-after-start", "commencement"): _PROGRAMME_EVENTS[
+    ("TGT.programme-completion-after-start", "commencement"): _REQUIREMENT_EVENTS[
         targets.programme_completion_after_start
     ].commencement,
-    ("TGT.drr-commencement", "commencement"): _PROGRAMME_EVENTS[targets.drr_commencement].day,
+    ("TGT.drr-commencement", "commencement"): _REQUIREMENT_EVENTS[targets.drr_commencement].day,
     ("TGT.drr-retention", "retention_point"): _retention_point,
     ("TGT.employment-sustained", "sustained"): _sustained,
     ("TGT.employment-or-training-sustained", "sustained"): _sustained,
@@ -1502,7 +1501,7 @@ UNIT_WORDS: dict[str, Callable[[RuleColumns, npt.NDArray[np.intp]], list[Said]]]
     "TGT.psr-delivery": _psr_delivery_said,
     "TGT.victim-contact": _victim_contact_said,
     "TGT.upw-completion": _UPW.said,
-    **{rule.id: event.said for rule, event in _PROGRAMME_EVENTS.items()},
+    **{rule.id: event.said for rule, event in _REQUIREMENT_EVENTS.items()},
     "TGT.drr-retention": _retention_said,
 }
 for _rule in (
@@ -1513,7 +1512,7 @@ for _rule in (
     targets.psr_delivery,
     targets.victim_contact,
     targets.upw_completion,
-    *_PROGRAMME_EVENTS,
+    *_REQUIREMENT_EVENTS,
     targets.drr_retention,
 ):
     register_unit_words(_rule, UNIT_WORDS[_rule.id])

@@ -829,8 +829,7 @@ def employment_verdict(
     if ongoing:
         started, due = ongoing[0]
         return not_yet_due(
-            f"Not yet due: {what} from {long_date(started)} reaches {period} "
-            f"on {long_date(due)}.",
+            f"Not yet due: {what} from {long_date(started)} reaches {period} on {long_date(due)}.",
             Evidence("started", started),
         )
     started, ended, _ = episodes[-1]
