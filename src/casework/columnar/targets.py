@@ -749,7 +749,19 @@ def _requirement_units(
 ) -> _Units:
     """The requirements of ``kinds`` as the rules' ``_requirements`` list them, labelled
     and numbered among all of those kinds, then those ``keep`` keeps (given the table and
-    the rows)."""
+    the rows). Made once a chunk (a rule's kernel, its anchor days and its words ask)."""
+    key = ("tgt.requirements", kinds.tobytes(), keep)
+    known: _Units | None = columns.memo.get(key)
+    if known is None:
+        known = columns.memo[key] = _requirement_units_made(columns, kinds, keep)
+    return known
+
+
+def _requirement_units_made(
+    columns: CaseColumns,
+    kinds: npt.NDArray[Any],
+    keep: Callable[[Table, npt.NDArray[np.intp]], npt.NDArray[np.bool_]] | None,
+) -> _Units:
     found = columns.raw["sentence.requirements"]
     rows = np.flatnonzero(
         found["kind"] == kinds[0] if len(kinds) == 1 else np.isin(found["kind"], kinds)
@@ -776,6 +788,8 @@ def _requirement_units(
         rows, owner, labels = rows[kept], owner[kept], [labels[i] for i in kept.tolist()]
     member = np.zeros(len(columns), dtype=bool)
     member[owner] = True
+    for shared in (member, owner, rows):
+        shared.flags.writeable = False
     return member, owner, labels, rows
 
 
@@ -996,10 +1010,11 @@ def _retention_said(answered: RuleColumns, chosen: npt.NDArray[np.intp]) -> list
     return _unit_said(answered, chosen, word)
 
 
-_Episodes = tuple[npt.NDArray[np.intp], Days, Days, Days, Days]
-"""The episodes an employment rule counts, in case order: each one's case, first day,
-last day (NO_DAY: not ended) and the day its period is completed; and per case, the
-first of those days that the episode lasted to (NO_DAY: none)."""
+_Episodes = tuple[Duration, npt.NDArray[np.intp], Days, Days, Days, Days]
+"""The period an employment rule counts, and the episodes it counts, in case order:
+each one's case, first day, last day (NO_DAY: not ended) and the day its period is
+completed; and per case, the first of those days that the episode lasted to (NO_DAY:
+none)."""
 
 
 def _episodes(columns: CaseColumns, ctx: Context, rule_id: str) -> _Episodes | None:
@@ -1029,7 +1044,7 @@ def _episodes(columns: CaseColumns, ctx: Context, rule_id: str) -> _Episodes | N
     first = np.full(len(columns), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, owner[kept], on[kept])
     first[first == np.iinfo(np.int64).max] = NO_DAY
-    return owner, started, ended, on, first
+    return period, owner, started, ended, on, first
 
 
 def _employment(rule_id: str) -> Callable[[CaseColumns, Context], dict[str, Any]]:
@@ -1043,9 +1058,8 @@ def _employment(rule_id: str) -> Callable[[CaseColumns, Context], dict[str, Any]
         found = _episodes(columns, ctx, rule_id)
         if found is None:
             return _left_to_scalar(len(columns))
-        owner, started, ended, on, _first = found
+        period, owner, started, ended, on, _first = found
         answered = _answers(len(columns))
-        period = str(ctx.param("employment_sustained_period").duration)
         cases, starts = np.unique(owner, return_index=True)
         verdicts = []
         for case, episodes in zip(
@@ -1055,7 +1069,7 @@ def _employment(rule_id: str) -> Callable[[CaseColumns, Context], dict[str, Any]
         ):
             verdict = targets.employment_verdict(
                 what,
-                period,
+                str(period),
                 [
                     (
                         cast(dt.date, from_day_number(a)),
@@ -1090,7 +1104,7 @@ def _sustained(answered: RuleColumns) -> Days:
     found = _episodes(answered.columns, answered.context, answered.rule.id)
     if found is None:
         return np.full(len(answered), NO_DAY, dtype=np.int64)
-    first = found[4]
+    first = found[5]
     return np.where(answered.mask(Outcome.MET), first[answered.row], NO_DAY)
 
 
