@@ -471,6 +471,40 @@ def test_a_reading_left_early_leaves_no_worker_running(tmp_path: Path) -> None:
     assert not any(thread.name.startswith("casework-parse") for thread in threading.enumerate())
 
 
+def _shaped(line: bytes) -> bool:
+    """A line Arrow may be given, one line at a time: ``{`` first, ``}`` last before its
+    line end (``\\n`` or ``\\r\\n``)."""
+    body = line.removesuffix(b"\n")
+    if body != line:
+        body = body.removesuffix(b"\r")
+    return len(body) >= 2 and body.startswith(b"{") and body.endswith(b"}")
+
+
+_LINE_BYTES = st.sampled_from([b"{", b"}", b"\r", b"\n", b"a", b" ", b"\xc3\xa9", b"\xff"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(_LINE_BYTES, max_size=6).map(b"".join), max_size=12))
+@example([b"{}", b"{}\n", b"{}\r\n", b"{\r\n", b"\n", b"}\n", b"{a}\r", b"\r\n"])
+def test_lines_are_told_fit_for_arrow_as_one_by_one(lines: list[bytes]) -> None:
+    joined = b"".join(lines)
+    shaped = arrowread._shaped_lines(lines, joined).tolist()
+    assert shaped == [_shaped(line) for line in lines]
+
+
+def test_only_lines_of_utf_8_are_offered_to_arrow() -> None:
+    plain = _lines(bench_records(3))
+    accented = plain[1].replace(b'"reference": "B', '"reference": "\u00e9'.encode())
+    broken = plain[2].replace(b'"reference": "B', b'"reference": "\xff')
+    assert accented != plain[1]
+    assert broken != plain[2]
+    lines = [plain[0], accented, broken]
+    parsed = arrowread.parse_lines(lines, reading=arrowread.Reading())
+    assert parsed.candidates == [0, 1]
+    ascii_only = arrowread.parse_lines(plain, reading=arrowread.Reading())
+    assert ascii_only.candidates == [0, 1, 2]
+
+
 def test_joined_chunks_are_the_cases_in_the_order_given() -> None:
     records = bench_records(6)
     cases = [_line_result(n, line, Limits(), None) for n, line in enumerate(_lines(records), 1)]

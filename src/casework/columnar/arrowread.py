@@ -457,14 +457,38 @@ def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[
     return tables, indexes
 
 
-def _shaped(line: bytes) -> bool:
-    """A line that starts with ``{`` and ends with ``}``, then ``\\n`` or ``\\r\\n``."""
-    end = len(line)
-    if end and line[end - 1] == _NEWLINE:
-        end -= 1
-        if end and line[end - 1] == _RETURN:
-            end -= 1
-    return end >= 2 and line[0] == _OPEN and line[end - 1] == _CLOSE
+def _lengths(lines: Sequence[bytes]) -> npt.NDArray[np.int64]:
+    return np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+
+
+def _shaped_lines(lines: Sequence[bytes], joined: bytes) -> _Mask:
+    """Of each line, whether it starts with ``{`` and ends with ``}``, then ``\\n`` or
+    ``\\r\\n``; read from the lines ``joined``, with no Python per line (the parse runs
+    on a worker beside the interpreter, and needs its lock for this)."""
+    if not joined:
+        return np.zeros(len(lines), dtype=bool)
+    lengths = _lengths(lines)
+    text = np.frombuffer(joined, dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    end = starts + lengths
+    filled = lengths > 0
+    last = np.where(filled, end - 1, 0)
+    ended = filled & (text[last] == _NEWLINE)
+    end = end - ended
+    before = np.where(end > starts, end - 1, 0)
+    end = end - (ended & (end > starts) & (text[before] == _RETURN))
+    shaped: _Mask = end - starts >= 2
+    rows = np.flatnonzero(shaped)
+    shaped[rows] = (text[starts[rows]] == _OPEN) & (text[end[rows] - 1] == _CLOSE)
+    return shaped
+
+
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")  # (the text is decoded again when a case is built)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- writing the tables
@@ -919,16 +943,12 @@ def parse_lines(
     if not _fits(limits) or reading.idle:
         return Parsed(lines, False, [], [], [], [])
     most = min(limits.max_record_values, DEFAULT_LIMITS.max_record_values)
-    candidates: list[int] = []
-    for index, line in enumerate(lines):
-        # (a line's characters are at most its bytes: the values limit as rawread checks it)
-        if len(line) + 1 > most or not _shaped(line):
-            continue
-        try:
-            line.decode("utf-8")  # (the text is decoded again when a case is built)
-        except UnicodeDecodeError:
-            continue
-        candidates.append(index)
+    # (a line's characters are at most its bytes: the values limit as rawread checks it)
+    joined = b"".join(lines)
+    fits = _shaped_lines(lines, joined) & (_lengths(lines) + 1 <= most)
+    candidates: list[int] = np.flatnonzero(fits).tolist()
+    if not joined.isascii():  # (text in ASCII is UTF-8: else each line is decoded)
+        candidates = [index for index in candidates if _utf8(lines[index])]
     fed = [_ended(lines[index]) for index in candidates]
     tables, groups = _parsed(fed, reading)
     return Parsed(lines, True, candidates, fed, tables, groups)
