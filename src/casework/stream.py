@@ -62,7 +62,7 @@ from casework.text import csv_cell, csv_field, csv_fields
 if TYPE_CHECKING:  # imported when Parquet is written (start-up of the other formats)
     import pyarrow.parquet as pq
 
-    from casework.columnar.reader import Native
+    from casework.columnar.reader import Native, StartedRead
 
 __all__ = [
     "DEFAULT_CHUNK",
@@ -795,6 +795,9 @@ class StreamedRead:
     read_size: int | None = None
     """Lines of JSON Lines :meth:`column_chunks` parses at once
     (:func:`casework.columnar.reader.read_column_chunks`)."""
+    started: StartedRead | None = attrs.field(default=None, eq=False, repr=False)
+    """A read of the file begun earlier (:class:`casework.columnar.reader.StartedRead`):
+    the first :meth:`column_chunks` takes it if it matches (else closes it)."""
     assessed_on: dt.date | None = None
     accepted: int = 0
     errors: list[CaseError] = attrs.Factory(list)
@@ -834,20 +837,29 @@ class StreamedRead:
         when asked for), counted and dated as :meth:`cases` counts and dates them."""
         from casework.columnar.reader import read_column_chunks  # noqa: PLC0415
 
+        started, self.started = self.started, None
         chunks = read_column_chunks(
-            self.source, as_of=self.as_of, size=size, native=self.native, read_size=self.read_size
+            self.source,
+            as_of=self.as_of,
+            size=size,
+            native=self.native,
+            read_size=self.read_size,
+            started=started,
         )
-        for chunk in chunks:
-            self.errors.extend(chunk.errors)
-            columns = chunk.columns
-            if not len(columns):
-                continue
-            self.accepted += len(columns)
-            if self.as_of is not None:
-                self.assessed_on = self.as_of
-            else:
-                self.assessed_on = cases_own_date(columns, self.assessed_on, self.one_date)
-            yield columns
+        try:
+            for chunk in chunks:
+                self.errors.extend(chunk.errors)
+                columns = chunk.columns
+                if not len(columns):
+                    continue
+                self.accepted += len(columns)
+                if self.as_of is not None:
+                    self.assessed_on = self.as_of
+                else:
+                    self.assessed_on = cases_own_date(columns, self.assessed_on, self.one_date)
+                yield columns
+        finally:  # (the file closed at once when a chunk's dates stop the read)
+            chunks.close()
 
 
 def cases_own_date(columns: CaseColumns, settled: dt.date | None, one_date: bool = True) -> dt.date:

@@ -16,6 +16,7 @@ import json
 import random
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,8 @@ from casework.columnar import arrowread
 from casework.columnar.raw import raw_from_cases, same_tables
 from casework.columnar.rawread import join_cases
 from casework.columnar.rawread import write_lines as strict_lines
-from casework.columnar.reader import read_column_chunks, read_jsonl_chunks
-from casework.io import _line_result
+from casework.columnar.reader import StartedRead, read_column_chunks, read_jsonl_chunks
+from casework.io import CaseFileError, _line_result
 from casework.model.case import Case as CaseModel
 from tests.columnar.reading import AS_OF, WITNESSES, bench_records, example_records, fuzzed_lines
 
@@ -312,11 +313,20 @@ def _chunks_alike(path: Path, as_of: dt.date | None, size: int) -> None:
     threads = list(read_column_chunks(path, as_of=as_of, size=size, native="threads"))
     # (a batch a chunk: on a thread, each batch after the first parsed ahead)
     ahead = list(read_column_chunks(path, as_of=as_of, size=size, native="threads", read_size=size))
-    assert len(native) == len(threads) == len(ahead) == len(records)
+    # (begun before it was asked for: its first batches parsed at once, StartedRead)
+    began = StartedRead(path, size=size, read_size=size)
+    started = list(
+        read_column_chunks(
+            path, as_of=as_of, size=size, native="threads", read_size=size, started=began
+        )
+    )
+    assert not began.started  # (taken)
+    assert len(native) == len(threads) == len(ahead) == len(started) == len(records)
     for mine, theirs in [
         *zip(native, records, strict=True),
         *zip(threads, records, strict=True),
         *zip(ahead, records, strict=True),
+        *zip(started, records, strict=True),
     ]:
         assert mine.errors == theirs.errors
         assert mine.numbers.tolist() == theirs.numbers.tolist()
@@ -414,14 +424,28 @@ def test_batches_parsed_ahead_are_parsed_as_on_one_thread(
     path = tmp_path / "leaves.jsonl"
     path.write_bytes(b"".join(lines))
     seen = {}
-    for native in ("on", "threads"):
+    for native in ("on", "threads", 3, 4):
         offers = _offers(monkeypatch)
-        chunks = list(read_column_chunks(path, size=3, native=native, read_size=6))
+        # (a read begun early: 3 or all 4 batches parsed before the first is written)
+        began = (
+            None
+            if isinstance(native, str)
+            else StartedRead(path, size=3, read_size=6, batches=native)
+        )
+        chunks = list(
+            read_column_chunks(
+                path, size=3, native="threads" if began else native, read_size=6, started=began
+            )
+        )
         seen[native] = (offers, chunks)
         monkeypatch.undo()
     (on, on_chunks), (ahead, ahead_chunks) = seen["on"], seen["threads"]
-    assert on == ahead == [(6, True), (6, True), (6, True), (5, False)]
-    for mine, theirs in zip(ahead_chunks, on_chunks, strict=True):
+    assert on == ahead == seen[3][0] == seen[4][0] == [(6, True), (6, True), (6, True), (5, False)]
+    for mine, theirs in [
+        *zip(ahead_chunks, on_chunks, strict=True),
+        *zip(seen[3][1], on_chunks, strict=True),
+        *zip(seen[4][1], on_chunks, strict=True),
+    ]:
         assert mine.errors == theirs.errors
         assert mine.numbers.tolist() == theirs.numbers.tolist()
         assert same_tables(mine.columns.raw, theirs.columns.raw) == []
@@ -503,6 +527,84 @@ def test_only_lines_of_utf_8_are_offered_to_arrow() -> None:
     assert parsed.candidates == [0, 1]
     ascii_only = arrowread.parse_lines(plain, reading=arrowread.Reading())
     assert ascii_only.candidates == [0, 1, 2]
+
+
+def test_a_read_begun_early_parses_its_first_batches_before_it_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plain.jsonl"
+    path.write_bytes(b"".join(_lines(bench_records(12))))
+    parsed: list[int] = []
+    parse = arrowread.parse_lines
+
+    def counted(lines: list[bytes], *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(lines))
+        return parse(lines, *args, **kwargs)
+
+    monkeypatch.setattr(arrowread, "parse_lines", counted)
+    began = StartedRead(path, size=3, read_size=3, batches=2)
+    assert began.started
+    deadline = time.monotonic() + 10  # (the parses run on their own thread)
+    while len(parsed) < 2 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert parsed == [3, 3]  # (two batches parsed, none written, nothing asked for)
+    chunks = list(read_column_chunks(path, size=3, native="threads", read_size=3, started=began))
+    assert [chunk.numbers.tolist() for chunk in chunks] == [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+        [10, 11, 12],
+    ]
+    assert parsed == [3, 3, 3, 3]  # (the read took them: no batch parsed twice)
+    assert not began.started
+    began.close()  # (after the read: nothing more to do)
+
+
+@pytest.mark.parametrize(
+    ("size", "read_size", "native", "limits"),
+    [
+        (3, 6, "threads", Limits()),
+        (3, 3, "on", Limits()),
+        (3, 3, "threads", Limits(max_record_bytes=10_000)),
+    ],
+)
+def test_a_read_begun_early_is_taken_only_by_the_read_it_was_begun_for(
+    tmp_path: Path, size: int, read_size: int, native: Any, limits: Limits
+) -> None:
+    """Another batch size, another way of parsing or other limits: the read begun early is
+    closed unused and the file read from the start; the chunks are the same."""
+    path = tmp_path / "plain.jsonl"
+    path.write_bytes(b"".join(_lines(bench_records(7))))
+    began = StartedRead(path, size=3, read_size=3)
+    chunks = list(
+        read_column_chunks(
+            path, size=size, native=native, read_size=read_size, limits=limits, started=began
+        )
+    )
+    assert not began.started
+    expected = list(read_column_chunks(path, size=size, native="off", limits=limits))
+    assert [chunk.numbers.tolist() for chunk in chunks] == [c.numbers.tolist() for c in expected]
+    for mine, theirs in zip(chunks, expected, strict=True):
+        assert same_tables(mine.columns.raw, theirs.columns.raw) == []
+
+
+def test_a_read_begun_early_of_a_json_document_is_closed_unused(tmp_path: Path) -> None:
+    jsonl = tmp_path / "plain.jsonl"
+    jsonl.write_bytes(b"".join(_lines(bench_records(3))))
+    document = tmp_path / "plain.json"
+    document.write_text(json.dumps({"cases": bench_records(3)}), encoding="utf-8")
+    began = StartedRead(jsonl)
+    chunks = list(read_column_chunks(document, native="threads", started=began))
+    assert not began.started
+    assert [chunk.numbers.tolist() for chunk in chunks] == [[1, 2, 3]]
+
+
+def test_a_file_that_cannot_be_opened_is_not_begun(tmp_path: Path) -> None:
+    began = StartedRead(tmp_path / "missing.jsonl")
+    assert not began.started
+    began.close()  # (nothing to close)
+    with pytest.raises(CaseFileError, match=r"missing\.jsonl: cannot be read"):
+        list(read_column_chunks(tmp_path / "missing.jsonl", native="threads", started=began))
 
 
 def test_joined_chunks_are_the_cases_in_the_order_given() -> None:

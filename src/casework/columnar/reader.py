@@ -19,10 +19,11 @@ and lists of mappings go through :func:`casework.iter_cases` and
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
 import itertools
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, overload
 
@@ -69,6 +70,7 @@ __all__ = [
     "ColumnChunk",
     "LazyCases",
     "Native",
+    "StartedRead",
     "read_column_chunks",
     "read_jsonl_chunks",
     "references_read_back",
@@ -196,7 +198,8 @@ def read_column_chunks(
     size: int = DEFAULT_SIZE,
     native: Native = DEFAULT_NATIVE,
     read_size: int | None = None,
-) -> Iterator[ColumnChunk]:
+    started: StartedRead | None = None,
+) -> Generator[ColumnChunk, None, None]:
     """Read a case file into chunks of columns, in file order.
 
     Contract (for ``validate``, ``score``, ``targets``, ``findings`` and other readers):
@@ -221,13 +224,19 @@ def read_column_chunks(
     * ``native`` (JSON Lines only) chooses how lines are parsed (:data:`Native`); the
       chunks are the same whichever it is;
     * ``read_size`` (JSON Lines only): lines parsed at once, :data:`READ_SIZE` when
-      ``None`` (whole chunks, at least one); the chunks are the same whatever it is.
+      ``None`` (whole chunks, at least one); the chunks are the same whatever it is;
+    * ``started``: a read of the file begun earlier (:class:`StartedRead`), taken if it
+      matches this read (else closed); the chunks are the same either way.
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
     if isinstance(source, str | os.PathLike) and case_file_format(source, format) == "jsonl":
-        yield from _jsonl_chunks(Path(source), as_of, limits, size, native, read_size=read_size)
+        yield from _jsonl_chunks(
+            Path(source), as_of, limits, size, native, read_size=read_size, started=started
+        )
         return
+    if started is not None:
+        started.close()
     number = 0
     for items in _batched(iter_cases(source, format=format, as_of=as_of, limits=limits), size):
         cases: list[Case] = []
@@ -268,26 +277,117 @@ def _jsonl_chunks(
     native: Native,
     *,
     read_size: int | None = None,
+    started: StartedRead | None = None,
 ) -> Iterator[ColumnChunk]:
-    try:
-        stream = path.open("rb", buffering=_LINE_BUFFER)
-    except OSError as exc:
-        raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
+    taken = None
+    if started is not None:
+        taken = started.take(path, _batch(size, read_size), limits, native)
+    stream: IO[bytes]
+    if taken is None:
+        try:
+            stream = path.open("rb", buffering=_LINE_BUFFER)
+        except OSError as exc:
+            raise CaseFileError(f"{path.name}: cannot be read ({_os_reason(exc)})") from None
+        reading = arrowread.Reading(threads=native == "threads")
+        batches: Iterator[list[_Line]] | _Parses = _batched(
+            _jsonl_lines(stream, limits), _batch(size, read_size)
+        )
+    else:
+        stream, batches, reading = taken
     seen = SeenReferences(references_read_back(path, as_of, limits))
-    reading = arrowread.Reading(threads=native == "threads")
     read = 0
     with stream:
         for lines, written in _batches_written(
-            _batched(_jsonl_lines(stream, limits), _batch(size, read_size)),
-            as_of=as_of,
-            limits=limits,
-            native=native,
-            reading=reading,
+            batches, as_of=as_of, limits=limits, native=native, reading=reading
         ):
             read += len(lines)
             yield from _jsonl_split(lines, written, size, as_of=as_of, limits=limits, seen=seen)
     if read == 0:
         raise CaseFileError(f"{path.name}: holds no records (an empty file)", "file.empty")
+
+
+#: Batches a read started early (:class:`StartedRead`) parses before it is taken: about
+#: what Arrow parses while a command imports the rest of its modules (0.1 s); each
+#: holds its lines and Arrow's tables until taken.
+START_BATCHES = int(os.environ.get("CW_SB", "3"))
+
+
+class StartedRead:
+    """A JSON Lines file opened and its first batches of lines already being parsed by
+    Arrow on a worker thread (decision: read-while-importing).
+
+    A command starts one as soon as it knows its file, then reads its other options and
+    imports the modules it needs (about 0.1 s) while the parse runs beside it.
+    :func:`read_column_chunks` takes it (:meth:`take`) when asked for the same file in
+    batches of the same size, with the same limits, parsing on a thread; the chunks are
+    then exactly those of a read from the start. Any other read closes it unused. A file
+    that cannot be opened or read is not started: the read proper meets the same error
+    and says it. :meth:`close` stops it, taken or not (a command closes it as it ends);
+    closing twice does nothing.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        size: int = DEFAULT_SIZE,
+        read_size: int | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        batches: int = START_BATCHES,
+    ) -> None:
+        self.path = path
+        self.batch = _batch(size, read_size)
+        self.limits = limits
+        self._started: tuple[IO[bytes], _Parses, arrowread.Reading] | None = None
+        self._owned = self._started  # (what close() closes, even once taken)
+        try:
+            stream = path.open("rb", buffering=_LINE_BUFFER)
+        except OSError:
+            return
+        # (Arrow parses on this one thread until the read is taken, not on its pool: the
+        # pool's second thread would take the core the command imports on)
+        reading = arrowread.Reading(threads=False)
+        parses = _Parses(_batched(_jsonl_lines(stream, limits), self.batch), limits, reading)
+        try:
+            parses.fill(batches)
+        except OSError:
+            parses.close(wait=False)
+            stream.close()
+            return
+        self._started = self._owned = (stream, parses, reading)
+
+    @property
+    def started(self) -> bool:
+        """Whether it is parsing (or has parsed) and has not been taken or closed."""
+        return self._started is not None
+
+    def take(
+        self, path: Path, batch: int, limits: Limits, native: Native
+    ) -> tuple[IO[bytes], _Parses, arrowread.Reading] | None:
+        """Its stream, parses and reading, for a read of ``path`` in batches of ``batch``
+        lines, with these limits, parsing on a thread (the read then owns them); for any
+        other read ``None``, and it is closed."""
+        started = self._started
+        self._started = None
+        if started is None:
+            return None
+        if (path, batch, limits, native) == (self.path, self.batch, self.limits, "threads"):
+            started[2].threads = True  # (from here on as the read proper: on Arrow's pool)
+            return started
+        self.close()
+        return None
+
+    def close(self) -> None:
+        """Stop parsing (a parse under way is left to end on its own) and close the file,
+        taken or not: a read that took them is over by then (the command has ended). A
+        read left unfinished by an error is so closed at once, not when the collector
+        finds it."""
+        self._started = None
+        if self._owned is not None:
+            stream, parses, _ = self._owned
+            self._owned = None
+            parses.close(wait=False)
+            stream.close()
 
 
 def _batch(size: int, read_size: int | None = None) -> int:
@@ -301,7 +401,7 @@ _Written = tuple[RawTables, list[Item], list[int], list[CaseError]]
 
 
 def _batches_written(
-    batches: Iterator[list[_Line]],
+    batches: Iterator[list[_Line]] | _Parses,
     *,
     as_of: dt.date | None,
     limits: Limits,
@@ -311,35 +411,77 @@ def _batches_written(
     """Each batch of lines with its records written (:func:`_written`), in order.
 
     With ``native="threads"`` the next batch is parsed (:func:`arrowread.parse_lines`)
-    on a worker thread while this one is written and its chunks used: Arrow's parse
-    holds no lock, so it runs beside the interpreter, on another core where there is one
-    (decision: parse-ahead). One more batch is held while it runs. A parse started
-    before the batch before it was counted in ``reading`` is set aside (written as not
-    offered to Arrow) if that count gave the reading up, so each batch is written as on
-    one thread."""
+    on a worker thread while this one is written and its chunks used (:class:`_Parses`,
+    which ``batches`` may already be: a read started early, :class:`StartedRead`)."""
     if native != "threads":
+        assert not isinstance(batches, _Parses)  # (a started read parses on a thread)
         for lines in batches:
             yield lines, _written(lines, as_of, limits, native, reading)
         return
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (commands only)
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casework-parse") as worker:
-
-        def ahead(lines: list[_Line] | None) -> tuple[list[_Line], Future[Parsed]] | None:
-            if lines is None:
-                return None
-            fed = [line for _, line in _candidates(lines)]
-            return lines, worker.submit(arrowread.parse_lines, fed, limits, reading=reading)
-
-        pending = ahead(next(batches, None))
-        while pending is not None:
-            lines, parsing = pending
-            parsed = parsing.result()
-            if parsed.tried and reading.idle:
-                # (parsed before the last batch was counted, which gave the reading up)
-                parsed = arrowread.Parsed(parsed.lines, False, [], [], [], [])
-            pending = ahead(next(batches, None))  # (parsed while this is written and used)
+    parses = batches if isinstance(batches, _Parses) else _Parses(batches, limits, reading)
+    try:
+        while (taken := parses.take()) is not None:
+            lines, parsed = taken
             yield lines, _written(lines, as_of, limits, native, reading, parsed=parsed)
+    finally:
+        parses.close()
+
+
+class _Parses:
+    """Batches of lines, each parsed by Arrow on a worker thread before it is used: Arrow's
+    parse holds no lock, so it runs beside the interpreter, on another core where there
+    is one (decision: parse-ahead). :meth:`take` gives the oldest batch with its parse
+    and submits the next one's before that batch is written; :meth:`fill` submits more
+    (a read started early, :class:`StartedRead`). A parse started before the batch
+    before it was counted in ``reading`` is set aside (written as not offered to Arrow)
+    if that count gave the reading up, so each batch is written as on one thread,
+    however many were parsed ahead."""
+
+    def __init__(
+        self, batches: Iterator[list[_Line]], limits: Limits, reading: arrowread.Reading
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (commands only)
+
+        self._batches = batches
+        self._limits = limits
+        self._reading = reading
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casework-parse")
+        self._pending: collections.deque[tuple[list[_Line], Future[Parsed]]] = collections.deque()
+        self._read_all = False
+
+    def fill(self, depth: int) -> None:
+        """Read batches and submit their parses until ``depth`` are submitted and not taken
+        (or the lines run out)."""
+        while not self._read_all and len(self._pending) < depth:
+            lines = next(self._batches, None)
+            if lines is None:
+                self._read_all = True
+                return
+            fed = [line for _, line in _candidates(lines)]
+            parsing = self._worker.submit(
+                arrowread.parse_lines, fed, self._limits, reading=self._reading
+            )
+            self._pending.append((lines, parsing))
+
+    def take(self) -> tuple[list[_Line], Parsed] | None:
+        """The next batch and its parse (``None`` after the last); the next batch's parse
+        is submitted before this one is returned to be written."""
+        self.fill(1)
+        if not self._pending:
+            return None
+        lines, parsing = self._pending.popleft()
+        parsed = parsing.result()
+        if parsed.tried and self._reading.idle:
+            # (parsed before the last batch was counted, which gave the reading up)
+            parsed = arrowread.Parsed(parsed.lines, False, [], [], [], [])
+        self.fill(1)  # (parsed while this is written and used)
+        return lines, parsed
+
+    def close(self, *, wait: bool = True) -> None:
+        """Stop: parses not begun are dropped, one under way is waited for (or, with
+        ``wait=False``, left to end on its own)."""
+        self._pending.clear()
+        self._worker.shutdown(wait=wait, cancel_futures=True)
 
 
 def _candidates(lines: list[_Line]) -> list[tuple[int, bytes]]:
