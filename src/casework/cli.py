@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # each command imports the modules it uses when it runs (star
     from casework.calendar import WorkingCalendar
     from casework.columnar import CaseColumns, FindingColumns
     from casework.columnar.core import FindingTable
+    from casework.columnar.reader import StartedRead
     from casework.compare import Comparison, Scorer
     from casework.inspection_tally import SpilledTally
     from casework.io import CaseError, LoadResult
@@ -594,6 +595,54 @@ def case_file_argument(function: F) -> F:
     )
 
 
+def read_case_file_argument(*, read_size: int | None = None) -> Callable[[F], F]:
+    """FILE, for a command that reads it a chunk of columns at a time (``read_size`` as
+    its :class:`~casework.stream.StreamedRead`'s): a JSON Lines file is opened and its
+    first batches parsed on a worker thread as soon as FILE is read, while the command
+    reads its other options and imports what it needs (decision: read-while-importing).
+    The command takes the read (:func:`_started_read`); one not taken is closed when
+    the command ends."""
+
+    def start(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+        from casework.columnar.reader import StartedRead
+        from casework.io import case_file_format
+
+        if case_file_format(value) == "jsonl":
+            started = StartedRead(value, read_size=read_size)
+            if started.started:
+                ctx.find_root().call_on_close(started.close)
+                ctx.meta[_STARTED] = started
+        return value
+
+    return click.argument(
+        "file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        callback=start,
+        is_eager=True,  # (before the options, whose callbacks import the rules)
+    )
+
+
+_STARTED: Final = "casework.started_read"
+
+
+def _started_read(file: Path) -> StartedRead | None:
+    """The read of ``file`` its FILE argument started (:func:`read_case_file_argument`),
+    once: the command's one streamed read takes it (a second read starts afresh)."""
+    ctx = click.get_current_context(silent=True)
+    started = None if ctx is None else ctx.meta.pop(_STARTED, None)
+    if started is not None and started.path != file:  # pragma: no cover - one FILE a command
+        started.close()
+        return None
+    return cast("StartedRead | None", started)
+
+
+def _close_started(file: Path) -> None:
+    """Stop the read of ``file`` its FILE argument started: the command reads it otherwise."""
+    started = _started_read(file)
+    if started is not None:
+        started.close()
+
+
 def ruleset_option(help: str) -> Callable[[F], F]:
     return click.option(
         "--ruleset", "-r", "rules", callback=_parse_ruleset, metavar="NAME", help=help
@@ -1128,7 +1177,7 @@ def main() -> None:
 
 
 @main.command(epilog=_EXIT_CODES)
-@case_file_argument
+@read_case_file_argument()
 @as_of_option(
     "Date to read records as at, for records that do not give their own as_of.", assessment=False
 )
@@ -1156,7 +1205,9 @@ def validate(
     from casework.report import validation_report
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
-    reading = StreamedRead(file, as_of, one_date=False, native=READ_NATIVE)
+    reading = StreamedRead(
+        file, as_of, one_date=False, native=READ_NATIVE, started=_started_read(file)
+    )
     for _columns in _streamed_columns(reading, DEFAULT_CHUNK):
         pass  # read a chunk at a time into columns: only the rejected records are kept
     _emit(validation_report(reading, source=file.name), format_, output)
@@ -1164,7 +1215,7 @@ def validate(
 
 
 @main.command(epilog=_EXIT_CODES)
-@case_file_argument
+@read_case_file_argument()
 @ruleset_option(
     "Rule set to evaluate (see `casework rulesets`). "
     "[default: the National Standards in force on the assessment date]"
@@ -1286,6 +1337,7 @@ def findings(
     if no_reasons:
         streamed = _without_words(streamed, shown)
     if jobs > 1:
+        _close_started(file)  # (the processes read their own parts of the file)
         _check_jobs(file, streamed, output, case_refs, pseudonymise_ or pseudonym_key_file)
         assert streamed is not None
         assert output is not None
@@ -1384,7 +1436,7 @@ def _findings_document(
     from casework.report.findings import FindingsDetail, FindingsSummary
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
-    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    reading = StreamedRead(file, as_of, native=READ_NATIVE, started=_started_read(file))
     chosen: RuleSet | None = None
     where = selector(**filters)
     form = FindingsDetail if detail else FindingsSummary
@@ -1418,7 +1470,7 @@ def _read_named(
     the reading (rejected records warned about) and what was found of the names."""
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
-    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    reading = StreamedRead(file, as_of, native=READ_NATIVE, started=_started_read(file))
     looked_for = _Named(case_refs)
     named: list[Case] = []
     for chunk in _streamed_columns(reading, DEFAULT_CHUNK):
@@ -1628,7 +1680,7 @@ def _stream_findings(
     from casework.report.findings import FindingsJson
     from casework.stream import DEFAULT_CHUNK, StreamedRead
 
-    reading = StreamedRead(file, as_of, native=READ_NATIVE)
+    reading = StreamedRead(file, as_of, native=READ_NATIVE, started=_started_read(file))
     wanted = _Named(case_refs) if case_refs else None
     chosen: RuleSet | None = None
     count = 0
@@ -1711,7 +1763,7 @@ def _write_findings_json(
 
 
 @main.command(epilog=_EXIT_CODES)
-@case_file_argument
+@read_case_file_argument()
 @ruleset_option(
     "Rule set the sample is evaluated under. [default: the inspection file's, or omi-2007]"
 )
@@ -1828,7 +1880,7 @@ def score(
     # findings, and writes them to temporary files as it goes (TMPDIR; removed when done):
     # memory does not grow with the cases (docs/decisions.md#score-spilled-cases).
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    reading = StreamedRead(file, chosen_as_of, native=READ_NATIVE)
+    reading = StreamedRead(file, chosen_as_of, native=READ_NATIVE, started=_started_read(file))
     try:
         tally = SpilledTally(unique=True)  # the read refuses a repeated reference
     except OSError as exc:
@@ -2112,7 +2164,7 @@ def _cases_named(file: Path, as_of: dt.date | None, references: Sequence[str]) -
 
 
 @main.command(epilog=_EXIT_CODES)
-@case_file_argument
+@read_case_file_argument(read_size=READ_TARGETS)
 @click.option(
     "--set",
     "-s",
@@ -2224,7 +2276,9 @@ def targets(
         )
     chosen_period = period or Period(targets.period_start, targets.period_end, targets.year)
     names = _pseudonyms(pseudonymise_, pseudonym_key_file)
-    reading = StreamedRead(file, as_of, native=READ_NATIVE, read_size=READ_TARGETS)
+    reading = StreamedRead(
+        file, as_of, native=READ_NATIVE, read_size=READ_TARGETS, started=_started_read(file)
+    )
     tally = TargetTally.start(targets, period=chosen_period, area=area, spill=SPILL_AFTER)
     with tally:  # the units listed go to a temporary file past SPILL_AFTER; removed at the end
         _tally_targets(tally, reading, names)
