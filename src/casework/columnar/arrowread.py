@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -428,7 +429,9 @@ def _only(fields: list[pa.Field], path: _Path, seen: set[_Path]) -> list[pa.Fiel
     return out
 
 
-def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[list[int]]]:
+def _parsed(
+    lines: list[bytes], reading: Reading, joined: bytes | None = None
+) -> tuple[list[pa.Table], list[list[int]]]:
     """The tables of the lines Arrow reads, and the indexes of each one's lines, in order.
 
     Every line starts with ``{`` and ends with ``}`` (then its line end): a line's last
@@ -437,6 +440,7 @@ def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[
     characters in strings), so a group of lines read without error holds at least one
     row per line, and exactly one each when its rows are as many as its lines. A
     group Arrow refuses, or with more rows, is read again in halves, down to the line.
+    ``joined``: the lines joined, where the caller has them (not joined again).
     """
     tables: list[pa.Table] = []
     indexes: list[list[int]] = []
@@ -447,7 +451,8 @@ def _parsed(lines: list[bytes], reading: Reading) -> tuple[list[pa.Table], list[
     while spans:
         start, stop = spans.pop()
         group = lines[start:stop]
-        table = reading.read(b"".join(group), max(map(len, group)))
+        whole = joined if joined is not None and stop - start == len(lines) else None
+        table = reading.read(b"".join(group) if whole is None else whole, max(map(len, group)))
         if table is not None and table.num_rows == stop - start:
             tables.append(table)
             indexes.append(list(range(start, stop)))
@@ -950,7 +955,9 @@ def parse_lines(
     if not joined.isascii():  # (text in ASCII is UTF-8: else each line is decoded)
         candidates = [index for index in candidates if _utf8(lines[index])]
     fed = [_ended(lines[index]) for index in candidates]
-    tables, groups = _parsed(fed, reading)
+    # (every line offered, as given: Arrow reads the text already joined, not a copy)
+    same = len(fed) == len(lines) and all(map(operator.is_, fed, lines))
+    tables, groups = _parsed(fed, reading, joined if same else None)
     return Parsed(lines, True, candidates, fed, tables, groups)
 
 
