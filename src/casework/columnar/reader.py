@@ -309,7 +309,7 @@ def _jsonl_chunks(
 #: Batches a read started early (:class:`StartedRead`) parses before it is taken: about
 #: what Arrow parses while a command imports the rest of its modules (0.1 s); each
 #: holds its lines and Arrow's tables until taken.
-START_BATCHES = int(os.environ.get("CW_SB", "3"))
+START_BATCHES = 2
 
 
 class StartedRead:
