@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from casework.cli import main
-from casework.columnar import arrowread, reader
+from casework.columnar import reader
 from casework.columnar.reader import StartedRead
-from tests.columnar.reading import bench_records
+from tests.columnar.reading import bench_records, counted_parses
 
 TARGETS = ("--set", "2007-08", "--period", "2007-04-01..2008-03-31", "--as-of", "2010-06-30")
 
@@ -48,19 +48,6 @@ def _begun(monkeypatch: pytest.MonkeyPatch, events: list[str] | None = None) -> 
 
     monkeypatch.setattr(reader, "StartedRead", Recorded)
     return begun
-
-
-def _parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The lines of each batch Arrow parses from now on."""
-    parsed: list[int] = []
-    parse = arrowread.parse_lines
-
-    def counted(lines: list[bytes], *args: Any, **kwargs: Any) -> Any:
-        parsed.append(len(lines))
-        return parse(lines, *args, **kwargs)
-
-    monkeypatch.setattr(arrowread, "parse_lines", counted)
-    return parsed
 
 
 def _not_begun(path: Path, **kwargs: Any) -> StartedRead:
@@ -109,7 +96,7 @@ def test_the_command_reads_what_was_begun_and_writes_the_same(
 ) -> None:
     name, *options = command
     begun = _begun(monkeypatch)
-    parsed = _parses(monkeypatch)
+    parsed = counted_parses(monkeypatch)
     code, _, _ = invoke(name, case_file, *options, "-o", tmp_path / "begun")
     assert code == 0
     assert len(begun) == 1

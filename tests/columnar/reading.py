@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from casework import Case, CaseError, Limits, iter_cases
+from casework.columnar import arrowread
 from casework.columnar.raw import raw_from_cases, same_tables
 from casework.columnar.reader import read_column_chunks
 from casework.io import iter_jsonl_cases
@@ -95,3 +98,17 @@ def jsonl(records: list[Any]) -> bytes:
     for record in records:
         buffer.write(json.dumps(record) + "\n")
     return buffer.getvalue().encode()
+
+
+def counted_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lines of each batch Arrow is asked to parse from now on
+    (:func:`casework.columnar.arrowread.parse_lines`)."""
+    parsed: list[int] = []
+    parse = arrowread.parse_lines
+
+    def counted(lines: list[bytes], *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(lines))
+        return parse(lines, *args, **kwargs)
+
+    monkeypatch.setattr(arrowread, "parse_lines", counted)
+    return parsed

@@ -35,7 +35,14 @@ from casework.columnar.rawread import write_lines as strict_lines
 from casework.columnar.reader import StartedRead, read_column_chunks, read_jsonl_chunks
 from casework.io import CaseFileError, _line_result
 from casework.model.case import Case as CaseModel
-from tests.columnar.reading import AS_OF, WITNESSES, bench_records, example_records, fuzzed_lines
+from tests.columnar.reading import (
+    AS_OF,
+    WITNESSES,
+    bench_records,
+    counted_parses,
+    example_records,
+    fuzzed_lines,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench" / ".data" / "caseload-10000-seed2007.jsonl"
@@ -534,14 +541,7 @@ def test_a_read_begun_early_parses_its_first_batches_before_it_is_asked_for(
 ) -> None:
     path = tmp_path / "plain.jsonl"
     path.write_bytes(b"".join(_lines(bench_records(12))))
-    parsed: list[int] = []
-    parse = arrowread.parse_lines
-
-    def counted(lines: list[bytes], *args: Any, **kwargs: Any) -> Any:
-        parsed.append(len(lines))
-        return parse(lines, *args, **kwargs)
-
-    monkeypatch.setattr(arrowread, "parse_lines", counted)
+    parsed = counted_parses(monkeypatch)
     began = StartedRead(path, size=3, read_size=3, batches=2)
     assert began.started
     deadline = time.monotonic() + 10  # (the parses run on their own thread)
