@@ -519,7 +519,7 @@ _LINE_BYTES = st.sampled_from([b"{", b"}", b"\r", b"\n", b"a", b" ", b"\xc3\xa9"
 @example([b"{}", b"{}\n", b"{}\r\n", b"{\r\n", b"\n", b"}\n", b"{a}\r", b"\r\n"])
 def test_lines_are_told_fit_for_arrow_as_one_by_one(lines: list[bytes]) -> None:
     joined = b"".join(lines)
-    shaped = arrowread._shaped_lines(lines, joined).tolist()
+    shaped = arrowread._shaped_lines(arrowread._lengths(lines), joined).tolist()
     assert shaped == [_shaped(line) for line in lines]
 
 

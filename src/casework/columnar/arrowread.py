@@ -466,13 +466,12 @@ def _lengths(lines: Sequence[bytes]) -> npt.NDArray[np.int64]:
     return np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
 
 
-def _shaped_lines(lines: Sequence[bytes], joined: bytes) -> _Mask:
-    """Of each line, whether it starts with ``{`` and ends with ``}``, then ``\\n`` or
-    ``\\r\\n``; read from the lines ``joined``, with no Python per line (the parse runs
+def _shaped_lines(lengths: npt.NDArray[np.int64], joined: bytes) -> _Mask:
+    """Of each line (of these ``lengths``, ``joined``), whether it starts with ``{`` and
+    ends with ``}``, then ``\\n`` or ``\\r\\n``; with no Python per line (the parse runs
     on a worker beside the interpreter, and needs its lock for this)."""
     if not joined:
-        return np.zeros(len(lines), dtype=bool)
-    lengths = _lengths(lines)
+        return np.zeros(len(lengths), dtype=bool)
     text = np.frombuffer(joined, dtype=np.uint8)
     starts = np.cumsum(lengths) - lengths
     end = starts + lengths
@@ -950,7 +949,8 @@ def parse_lines(
     most = min(limits.max_record_values, DEFAULT_LIMITS.max_record_values)
     # (a line's characters are at most its bytes: the values limit as rawread checks it)
     joined = b"".join(lines)
-    fits = _shaped_lines(lines, joined) & (_lengths(lines) + 1 <= most)
+    lengths = _lengths(lines)
+    fits = _shaped_lines(lengths, joined) & (lengths + 1 <= most)
     candidates: list[int] = np.flatnonzero(fits).tolist()
     if not joined.isascii():  # (text in ASCII is UTF-8: else each line is decoded)
         candidates = [index for index in candidates if _utf8(lines[index])]
