@@ -154,6 +154,64 @@ def test_output_file_takes_its_format_from_the_suffix(examples: Path, tmp_path: 
     assert "cannot tell the format" in bad.stderr
 
 
+#: Each command that reads FILE and writes a report, with the options it needs.
+_REPORTING = [
+    ("validate",),
+    ("findings",),
+    ("score",),
+    ("targets", "--set", "2007-08"),
+    ("diff", "-b", "national-standards-2007", "-v", "national-standards-2005"),
+    ("sample",),
+]
+
+
+@pytest.mark.parametrize("command", _REPORTING, ids=lambda c: c[0])
+def test_an_unknown_output_suffix_is_refused_before_the_file_is_read(
+    examples: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # bad-cases.jsonl has rejected records: a command that read it would warn of them (or
+    # for validate, list them) before reaching the output
+    target = tmp_path / "report.pdf"
+    result = run(*command, str(examples / "bad-cases.jsonl"), "-o", str(target))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "Error: Invalid value for '--output': cannot tell the format of 'report.pdf'; use one of "
+    )
+    assert "rejected" not in result.stderr
+    assert not target.exists()
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"reference": ', encoding="utf-8")
+    unread = run(*command, str(broken), "-o", str(target))  # (else: exit 1, not valid JSON)
+    assert unread.returncode == 2
+    assert "cannot tell the format of 'report.pdf'" in unread.stderr
+
+
+def test_findings_names_the_suffixes_it_writes_a_chunk_at_a_time(
+    examples: Path, tmp_path: Path
+) -> None:
+    result = run(*FINDINGS, str(examples / "cases.json"), "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 2
+    assert (
+        "use one of .csv, .htm, .html, .json, .jsonl, .markdown, .md, .ndjson, .parquet, .txt"
+        in result.stderr
+    )
+    given = run(*FINDINGS, str(examples / "cases.json"), "-f", "csv", "-o", str(tmp_path / "x.pdf"))
+    assert given.returncode == 0, given.stderr  # (--format given: any name will do)
+
+
+def test_sample_writes_no_cases_when_its_output_cannot_be_written(
+    examples: Path, tmp_path: Path
+) -> None:
+    drawn = tmp_path / "drawn.jsonl"
+    args = ("sample", str(examples / "cases.json"), "--cases", str(drawn))
+    result = run(*args, "-o", str(tmp_path / "sample.pdf"))
+    assert result.returncode == 2
+    assert not drawn.exists()
+    assert run(*args, "-o", str(tmp_path / "sample.md")).returncode == 0
+    assert drawn.exists()
+
+
 def test_pseudonymised_findings(examples: Path, tmp_path: Path) -> None:
     plain = run(*FINDINGS, str(examples / "cases.json"), "--pseudonymise", "--format", "json")
     data = json.loads(plain.stdout)

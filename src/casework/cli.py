@@ -35,6 +35,7 @@ from casework._process import COMMAND_GC_THRESHOLDS
 from casework._process import arrow_without_pandas as _arrow_without_pandas
 from casework.intervals import IntervalOptions
 from casework.report.output import FORMATS, Format, Report, format_for_path
+from casework.report.output import SUFFIXES as REPORT_SUFFIXES
 from casework.sampling import (
     DEFAULT_MANAGED_MONTHS,
     DEFAULT_MAX_SIZE,
@@ -667,6 +668,25 @@ def _writable_file(_ctx: click.Context, param: click.Parameter, value: Path | No
     return value
 
 
+def _output_suffix_checked(format_: str | None, output: Path | None, *, streamed: bool) -> None:
+    """Without --format, --output's suffix must name a format the command writes: refused
+    here, before the file is read (a large file read to the end, and a sample's cases
+    written, before the error would be a waste)."""
+    if format_ is not None or output is None:
+        return
+    suffix = output.suffix.lower()
+    if streamed and suffix in _STREAM_SUFFIXES:
+        return
+    try:
+        format_for_path(output)
+    except ValueError as exc:
+        message = str(exc)
+        if streamed:
+            known = ", ".join(sorted({*REPORT_SUFFIXES, *_STREAM_SUFFIXES}))
+            message = f"cannot tell the format of {output.name!r}; use one of {known}"
+        raise click.BadParameter(message, param_hint="'--output'") from None
+
+
 def output_options(function: F) -> F:
     """``--format`` and ``--output``: how and where a report is written."""
     return _output_options(FORMATS)(function)
@@ -690,7 +710,14 @@ def _output_options(formats: Sequence[str]) -> Callable[[F], F]:
 
 def _with_output_options(function: F, formats: Sequence[str]) -> F:
     streamed = any(f in STREAM_FORMATS for f in formats)
-    function = console.width_option(function)
+    command = function
+
+    @functools.wraps(command)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _output_suffix_checked(kwargs.get("format_"), kwargs.get("output"), streamed=streamed)
+        return command(*args, **kwargs)
+
+    function = console.width_option(cast("F", checked))
     suffixes = ".txt .md .html .json .csv" + (" .jsonl .parquet" if streamed else "")
     function = click.option(
         "--output",

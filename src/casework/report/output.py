@@ -35,12 +35,21 @@ if TYPE_CHECKING:  # (only annotations: the command line imports FORMATS without
     from casework.io import LoadResult
     from casework.stream import StreamedRead
 
-__all__ = ["FORMATS", "Format", "Report", "format_for_path", "iter_json", "record_counts"]
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "Format",
+    "Report",
+    "format_for_path",
+    "iter_json",
+    "record_counts",
+]
 
 Format: TypeAlias = Literal["text", "markdown", "html", "json", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 
-_SUFFIXES: dict[str, Format] = {
+#: The suffixes :func:`format_for_path` knows, and the format each names.
+SUFFIXES: Mapping[str, Format] = {
     ".txt": "text",
     ".md": "markdown",
     ".markdown": "markdown",
@@ -67,9 +76,9 @@ def format_for_path(path: str | Path) -> Format:
     """The format a file name asks for (``report.html`` -> ``"html"``)."""
     suffix = Path(path).suffix.lower()
     try:
-        return _SUFFIXES[suffix]
+        return SUFFIXES[suffix]
     except KeyError:
-        known = ", ".join(sorted(_SUFFIXES))
+        known = ", ".join(sorted(SUFFIXES))
         raise ValueError(
             f"cannot tell the format of {Path(path).name!r}; use one of {known}"
         ) from None
