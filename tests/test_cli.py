@@ -212,6 +212,15 @@ def test_sample_writes_no_cases_when_its_output_cannot_be_written(
     assert drawn.exists()
 
 
+def test_an_output_option_is_named_as_given_when_its_folder_is_missing(
+    examples: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    chart = run("score", str(examples / "cases.json"), "--chart", str(missing / "chart.png"))
+    assert chart.returncode == 2
+    assert "Invalid value for '--chart': cannot write 'chart.png'" in chart.stderr
+
+
 def test_pseudonymised_findings(examples: Path, tmp_path: Path) -> None:
     plain = run(*FINDINGS, str(examples / "cases.json"), "--pseudonymise", "--format", "json")
     data = json.loads(plain.stdout)

@@ -624,6 +624,7 @@ def test_casework_sample_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
         (["--managed-months", "7-5"], "--managed-months"),
         (["--size", "130", "--max-size", "120"], "--max-size"),
         (["--cases", "drawn.txt"], "--cases"),
+        (["--cases", "no-such-folder/drawn.jsonl"], "Invalid value for '--cases': cannot write"),
     ],
 )
 def test_casework_sample_misuse_is_one_clear_error(
@@ -634,6 +635,39 @@ def test_casework_sample_misuse_is_one_clear_error(
     result = CliRunner().invoke(main, ["sample", str(tmp_path / "caseload.json"), *args])
     assert result.exit_code == 2
     assert complaint in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".ndjson", ".yaml", ".yml"])
+def test_sample_writes_its_cases_as_every_case_file_format(suffix: str, tmp_path: Path) -> None:
+    records = generate_records("caseload", seed=3, size=40)
+    (tmp_path / "caseload.json").write_text(json.dumps(records), encoding="utf-8")
+    drawn = tmp_path / f"drawn{suffix}"
+    args = ["sample", str(tmp_path / "caseload.json"), "--size", "5", "--cases", str(drawn)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    written = load_cases(drawn).cases
+    assert written
+    assert f"Wrote {len(written)} cases to {drawn}" in result.stderr
+
+
+def test_sample_cases_that_cannot_be_written_are_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = generate_records("caseload", seed=3, size=40)
+    (tmp_path / "caseload.json").write_text(json.dumps(records), encoding="utf-8")
+
+    def full(*_args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("casework.io.dump_cases", full)
+    args = ["sample", str(tmp_path / "caseload.json"), "--size", "5"]
+    result = CliRunner().invoke(main, [*args, "--cases", str(tmp_path / "drawn.jsonl")])
+    assert result.exit_code == 2  # (the exit status of a file that cannot be written)
+    assert (
+        "Invalid value for '--cases': cannot write 'drawn.jsonl': No space left on device"
+        in result.stderr
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -663,7 +663,7 @@ def _writable_file(_ctx: click.Context, param: click.Parameter, value: Path | No
         if not folder.is_dir():
             raise click.BadParameter(
                 f"cannot write {value.name!r}: the folder {str(folder)!r} does not exist",
-                param_hint=f"'--{param.name}'" if param.name else None,
+                param_hint=f"'{param.opts[0]}'" if param.opts else None,
             )
     return value
 
@@ -829,6 +829,11 @@ def _emit_streamed(report: Report, format_: Format | None, output: Path | None) 
 
     _write(output, save, "'--output'")
     click.echo(f"Wrote {output}", err=True)
+
+
+#: The suffixes of a case file ``sample --cases`` writes (those :func:`casework.dump_cases`
+#: knows).
+_CASE_FILE_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".yaml", ".yml"})
 
 
 def _write(path: Path, write: Callable[[], object], option: str) -> None:
@@ -2071,8 +2076,9 @@ def _parse_months(_ctx: click.Context, _param: click.Parameter, value: str) -> t
     "--cases",
     "cases_file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the drawn cases to this case file (.json, .jsonl, .yaml), ready for "
-    "`casework score`.",
+    callback=_writable_file,
+    help="Write the drawn cases to this case file (.json, .jsonl, .ndjson, .yaml, .yml), "
+    "ready for `casework score`.",
 )
 @output_options
 def sample(
@@ -2114,9 +2120,10 @@ def sample(
         raise click.BadParameter(
             f"must be at least --size ({size}), got {max_size}", param_hint="'--max-size'"
         )
-    if cases_file is not None and cases_file.suffix.lower() not in {".json", ".jsonl", ".yaml"}:
+    if cases_file is not None and cases_file.suffix.lower() not in _CASE_FILE_SUFFIXES:
         raise click.BadParameter(
-            "a case file is written as .json, .jsonl or .yaml", param_hint="'--cases'"
+            "a case file is written as .json, .jsonl, .ndjson, .yaml or .yml",
+            param_hint="'--cases'",
         )
     from casework.columnar.sampling import chunk_sample_facts
     from casework.io import dump_cases
@@ -2156,11 +2163,9 @@ def sample(
         _warn_rejected(file, reading)
     if cases_file is not None:
         drawn_cases = _cases_named(file, as_of, drawn.references)
-        try:
-            count = dump_cases(drawn_cases, cases_file)
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {cases_file.name}: {exc.strerror}") from None
-        click.echo(f"Wrote {count} cases to {cases_file}", err=True)
+        written: list[int] = []
+        _write(cases_file, lambda: written.append(dump_cases(drawn_cases, cases_file)), "'--cases'")
+        click.echo(f"Wrote {written[0]} cases to {cases_file}", err=True)
     try:
         html = (format_ or (format_for_path(output) if output else "text")) == "html"
     except ValueError:
