@@ -513,6 +513,15 @@ def test_targets_on_a_file_with_bad_records(examples: Path) -> None:
             "give one of --near-miss, --near-miss-points or --near-miss-reading",
         ),
         (("--set", "rom-east-of-england-2007-08", "--area", "Kent"), "'Kent' is not an area"),
+        (
+            ("--set", "2007-08", "--area", "essex"),
+            "Invalid value for '--area': 'essex': no accepted case of targets-cases.yaml is in "
+            "this area (did you mean 'Essex'?)",
+        ),
+        (
+            ("--set", "rom-east-of-england-2007-08", "--area", "Norfolk"),
+            "'Norfolk': no accepted case of targets-cases.yaml is in this area",
+        ),
         ((), "Missing option '--set'"),
     ],
 )
@@ -520,6 +529,17 @@ def test_targets_bad_arguments_exit_2(examples: Path, args: tuple[str, ...], mes
     result = run("targets", str(examples / "targets-cases.yaml"), *args)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
+
+
+def test_an_area_no_accepted_case_is_in_is_named_after_the_rejected_records(
+    examples: Path,
+) -> None:
+    # (the area may be a rejected record's: the warning of them comes first)
+    result = run(*TARGETS, str(examples / "bad-cases.jsonl"), "--area", "Essex")
+    assert result.returncode == 2, result.stderr
+    warning, error = result.stderr.splitlines()[-2:]
+    assert warning.startswith("warning: bad-cases.jsonl: 11 records read: 2 cases accepted, 9 ")
+    assert error.startswith("Error: Invalid value for '--area': 'Essex': no accepted case of ")
 
 
 def test_targets_pseudonymised(examples: Path) -> None:

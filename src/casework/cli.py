@@ -109,8 +109,8 @@ Exit status:
      file cannot be read as a case file, or its dates are outside the
      working-day calendar's years
   2  bad usage: unknown option or rule set, an overlay file that cannot
-     be read or applied, bad date, missing file or folder, a --case or
-     --rule that matches nothing, a missing optional extra
+     be read or applied, bad date, missing file or folder, a --case,
+     --rule or --area that matches nothing, a missing optional extra
   3  an unexpected error (a bug in casework: --debug shows the traceback)"""
 
 DEBUG_ENV = "CASEWORK_DEBUG"
@@ -2313,10 +2313,16 @@ def targets(
     )
     tally = TargetTally.start(targets, period=chosen_period, area=area, spill=SPILL_AFTER)
     with tally:  # the units listed go to a temporary file past SPILL_AFTER; removed at the end
-        _tally_targets(tally, reading, names)
+        areas = _tally_targets(tally, reading, names)
         if as_of is None:
             _assessed(reading)
-        _warn_rejected(file, reading)
+        _warn_rejected(file, reading)  # (first: an area may be a rejected record's)
+        if area is not None and reading.accepted and area not in areas:
+            raise click.BadParameter(
+                f"{area!r}: no accepted case of {file.name} is in this area"
+                f"{_did_you_mean(area, areas)}",
+                param_hint="'--area'",
+            )
         performance = tally.report(
             near_miss=tolerance, figures=supplied, national_share=national_share
         )
@@ -2346,23 +2352,27 @@ def _tally_scores(
             tally.add(_evaluate_cases(chunk, chosen, _assessed(reading), progress=False))
 
 
-def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> None:
+def _tally_targets(tally: TargetTally, reading: StreamedRead, names: Pseudonyms | None) -> set[str]:
     """Count every chunk of the file on columns read straight from the records; a sentence
     only for the units the report lists, written while counting. Pseudonymised, each
     chunk's references are given their pseudonyms in the order of its findings (as
-    :func:`~casework.report.pseudonymise` of them gives them), and the units kept renamed."""
+    :func:`~casework.report.pseudonymise` of them gives them), and the units kept renamed.
+    The areas the cases record (for ``--area``: one that matches no case is a mistake)."""
     from casework.columnar import evaluate_columns
     from casework.rules import RuleError
     from casework.stream import DEFAULT_CHUNK
 
     calendar = _calendar()
+    areas: set[str] = set()
     for columns in _streamed_columns(reading, DEFAULT_CHUNK):
+        areas.update(area for area in set(columns.raw["case"]["area"].tolist()) if area)
         day = _assessed(reading)
         try:
             answered = evaluate_columns(columns, tally.ruleset, as_of=day, calendar=calendar)
             _count_columns(tally, answered, names)
         except RuleError as exc:
             raise _rule_failure(exc, calendar) from None
+    return areas
 
 
 def _count_columns(
