@@ -29,6 +29,7 @@ from typing import IO, Any, Literal, TypeAlias
 import attrs
 from pydantic import ValidationError
 
+from casework._checked import record_day
 from casework._display import html_summary, short
 from casework._fastread import fast_reader
 from casework._limits import DEFAULT_LIMITS, KeyedDict, Limits, OversizeNumber
@@ -231,6 +232,7 @@ def iter_cases(
     large the file. Case references must be unique within a source: a repeat
     is rejected, naming the record that used it first.
     """
+    as_of = record_day(as_of)
     seen: dict[str, int] = {}
     syntax = "yaml" if case_file_format(source, format) == "yaml" else "json"
     for number, raw, parse_problem, record_as_of in _raw_records(source, format, as_of, limits):
@@ -260,6 +262,7 @@ def iter_jsonl_cases(
     or located error, as :func:`iter_cases` reads a ``.jsonl`` file (for a part of a
     file: ``casework.scale``). References are not checked for repeats: the caller, who
     sees the whole file, does that."""
+    as_of = record_day(as_of)
     for number, raw, problem in _jsonl_records(stream, limits, first_line, as_of):
         if problem is not None:
             yield number, CaseError(number, None, (problem,))

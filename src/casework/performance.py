@@ -1519,6 +1519,16 @@ class TargetTally:
         else:
             raise ValueError("spill is True, False or a number of units (0 or more)")
         targets = named_target_set(target_set) if isinstance(target_set, str) else target_set
+        if not isinstance(targets, TargetSet):
+            raise TypeError(
+                "target_set must be a TargetSet or the name of one (such as 'nps-2007-08'), "
+                f"not {type(target_set).__name__}"
+            )
+        if not isinstance(period, Period):
+            raise TypeError(
+                "period must be a casework.performance.Period (Period.financial_year(2007), "
+                f"Period.quarter(2007, 1), Period(start, end)), not {type(period).__name__}"
+            )
         if area is not None and targets.areas and area not in targets.areas:
             raise ValueError(
                 f"{area!r} is not an area of {targets.name}: {', '.join(targets.areas)}"

@@ -691,13 +691,19 @@ def sample_cases(
     Raises:
         ValueError: a bad option, or two cases sharing a reference.
     """
+    from casework._checked import checked_day, not_a_case  # noqa: PLC0415
+    from casework.model.case import Case  # noqa: PLC0415  (the command line reads no model here)
+
+    as_of = checked_day(as_of)
     window = (int(managed_months[0]), int(managed_months[1]))
     prefixes = frozenset(p.upper() for p in bme_prefixes)
     kept: dict[str, Case] = {}
 
     def facts() -> Iterator[SampleFacts]:
         seen: set[str] = set()
-        for case in cases:
+        for position, case in enumerate(cases):
+            if not isinstance(case, Case):
+                raise not_a_case(case, position)
             if case.reference in seen:
                 raise ValueError(f"case reference {case.reference!r} is used by more than one case")
             seen.add(case.reference)

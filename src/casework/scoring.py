@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +35,7 @@ import attrs
 from casework._caserefs import Lines
 from casework._display import arrow_table, html_summary, short
 from casework.intervals import IntervalOptions, ScoreIntervals, score_intervals
+from casework.model.case import Case
 from casework.model.inspection import Inspection, Section4Grade
 from casework.rules.engine import Finding, Outcome, RuleKind
 from casework.rules.omi2007.criteria import Criterion, Section, criterion, section
@@ -960,7 +961,11 @@ def score_inspection(
     cases: dict[str, None] = {}
     rulesets: dict[str, None] = {}
     latest: dt.date | None = None
-    for finding in findings:
+    if isinstance(findings, str | bytes | Mapping):
+        raise TypeError(f"findings must be an iterable of Finding, not {type(findings).__name__}")
+    for position, finding in enumerate(findings):
+        if not isinstance(finding, Finding):
+            raise _not_a_finding(finding, position)
         if finding.criterion is None:
             continue
         tally = tallies.get(finding.rule_id)
@@ -981,6 +986,18 @@ def score_inspection(
         bands=bands,
         intervals=intervals,
     )
+
+
+def _not_a_finding(value: object, position: int) -> TypeError:
+    """The error for an item of ``findings`` that is not a :class:`Finding`: cases are
+    evaluated first (nothing of the item is echoed)."""
+    hint = (
+        ": score the findings of the sample, evaluate(cases, 'omi-2007', as_of=..., "
+        "calendar=...), not the cases"
+        if isinstance(value, Case)
+        else ""
+    )
+    return TypeError(f"findings[{position}] must be a Finding, not {type(value).__name__}{hint}")
 
 
 def _unanswered_warning(question: QuestionScore) -> str | tuple[str, Sequence[str]]:

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from casework._checked import checked_calendar, checked_day, not_a_case
 from casework.calendar import Duration, TimeUnit, WorkingCalendar
 from casework.columnar.asat import columns_as_at
 from casework.columnar.columns import (
@@ -59,6 +60,7 @@ from casework.rules.engine import (
     Predicate,
     Rule,
     Verdict,
+    checked_ruleset,
     evaluate_case,
     in_force_evidence,
     no_parameter,
@@ -1928,13 +1930,14 @@ class FindingColumns:
 
 def evaluate_columns(
     cases: Sequence[Case] | CaseColumns,
-    ruleset: RuleSet,
+    ruleset: RuleSet | str,
     *,
     as_of: dt.date,
     calendar: WorkingCalendar,
     options: dict[str, Any] | None = None,
 ) -> FindingColumns:
-    """Every rule of ``ruleset`` on a chunk of cases, as columns.
+    """Every rule of ``ruleset`` (a :class:`RuleSet` or its name) on a chunk of cases, as
+    columns.
 
     Rules with a kernel answer for the whole chunk at once; the others are asked
     case by case, all of them in one pass over each case. The answers equal
@@ -1947,6 +1950,17 @@ def evaluate_columns(
     :attr:`FindingColumns.columns` is then the pruned chunk (same rows, same
     references), not the one passed in.
     """
+    ruleset = checked_ruleset(ruleset)
+    as_of, calendar = checked_day(as_of), checked_calendar(calendar)
+    if not isinstance(cases, CaseColumns):
+        if isinstance(cases, str | bytes | Mapping):
+            raise TypeError(
+                "cases must be casework.Case objects or a chunk's CaseColumns, "
+                f"not {type(cases).__name__}"
+            )
+        for position, case in enumerate(cases):
+            if not isinstance(case, Case):
+                raise not_a_case(case, position)
     columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
     # Records recorded after as_of, as they stood on it (Case.as_at): pruned on columns
     # once per chunk and day, then answered by the kernels as any other.

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from casework._checked import record_day
 from casework._fastread import fast_reader
 from casework._limits import DEFAULT_LIMITS, Limits
 from casework._seen import SeenReferences
@@ -230,6 +231,7 @@ def read_column_chunks(
     """
     if size < 1:
         raise ValueError(f"chunk size must be at least 1, not {size}")
+    as_of = record_day(as_of)
     if isinstance(source, str | os.PathLike) and case_file_format(source, format) == "jsonl":
         yield from _jsonl_chunks(
             Path(source), as_of, limits, size, native, read_size=read_size, started=started

@@ -15,12 +15,13 @@ import enum
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
+from casework._checked import checked_calendar, checked_day, not_a_case
 from casework.calendar import Duration, WorkingCalendar
 from casework.model.case import Case
 from casework.rules.parameters import MissingParameterError, Parameter, ParameterSet
@@ -274,7 +275,10 @@ class Context:
         options: dict[str, Any] | None = None,
         record_as_of: dt.date | None = None,
     ) -> Context:
-        """The context a rule set's rules are asked in."""
+        """The context a rule set's rules are asked in (``TypeError`` for an ``as_of``
+        that is not a date or a ``calendar`` that is not a :class:`WorkingCalendar`)."""
+        as_of = checked_day(as_of)
+        calendar = checked_calendar(calendar)
         chosen = dict(options or {})
         reading = chosen.get(IN_FORCE_BY, ruleset.in_force_by)
         if reading not in IN_FORCE_READINGS:
@@ -1061,11 +1065,30 @@ def iter_findings(
     options: dict[str, Any] | None = None,
 ) -> Iterator[Finding]:
     """Like :func:`evaluate` but yields findings one at a time (constant memory)."""
+    chosen = checked_ruleset(ruleset)
+    if isinstance(cases, str | bytes | Mapping):
+        raise TypeError(
+            f"cases must be a casework.Case or an iterable of them, not {type(cases).__name__}"
+        )
+    for position, case in enumerate((cases,) if isinstance(cases, Case) else cases):
+        if not isinstance(case, Case):
+            raise not_a_case(case, position)
+        yield from evaluate_case(case, chosen, as_of=as_of, calendar=calendar, options=options)
+
+
+def checked_ruleset(ruleset: object) -> RuleSet:
+    """A :class:`RuleSet`, or the one named (``KeyError`` for an unknown name); else
+    ``TypeError``."""
     from casework.rules.registry import ruleset as named_ruleset  # noqa: PLC0415
+    from casework.rules.ruleset import RuleSet  # noqa: PLC0415
 
     chosen = named_ruleset(ruleset) if isinstance(ruleset, str) else ruleset
-    for case in (cases,) if isinstance(cases, Case) else cases:
-        yield from evaluate_case(case, chosen, as_of=as_of, calendar=calendar, options=options)
+    if not isinstance(chosen, RuleSet):
+        raise TypeError(
+            "ruleset must be a RuleSet or the name of one (such as "
+            f"'national-standards-2007'), not {type(ruleset).__name__}"
+        )
+    return chosen
 
 
 def evaluate(
