@@ -4,13 +4,21 @@ from inside a rule (an ``AttributeError``, or a comparison of a date with text).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from casework import WorkingCalendar, load_cases, sample_cases, score_inspection
+from casework import (
+    CaseError,
+    WorkingCalendar,
+    case_from_request,
+    load_cases,
+    sample_cases,
+    score_inspection,
+)
 from casework.columnar import evaluate_columns
 from casework.columnar.reader import read_column_chunks
 from casework.performance import Period, TargetTally, target_performance
@@ -197,3 +205,17 @@ def test_reading_takes_as_of_as_a_date_or_its_text(examples: Path) -> None:
     path = examples / "cases.json"
     as_text = load_cases(path, as_of="2007-10-15")
     assert as_text.cases == load_cases(path, as_of=DAY).cases
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [(None, "nothing"), ([1, 2], "a list of 2 items"), (5, "a whole number of 1 digit")],
+)
+def test_a_request_body_parsed_to_something_else_is_a_case_error(body: Any, found: str) -> None:
+    # (a service's JSON body may parse to a list or null: the error its text would be)
+    result = case_from_request(body)
+    assert isinstance(result, CaseError)
+    assert [(p.field, p.expected, p.found, p.code) for p in result.problems] == [
+        ("(record)", "an object (mapping)", found, "record.not_object")
+    ]
+    assert result.problems == case_from_request(json.dumps(body)).problems  # type: ignore[union-attr]

@@ -311,14 +311,19 @@ def case_from_request(
 
     For services: returns the :class:`~casework.Case`, or a :class:`CaseError`
     whose problems (field, expected, found, code) are safe to send back to the
-    caller, since they describe values by kind and size and never echo them.
+    caller, since they describe values by kind and size and never echo them. A body
+    already parsed to something other than a mapping (a list, ``None``) is the
+    ``record.not_object`` error its JSON text would be. Only an ``as_of`` that is
+    not a date raises (:func:`load_cases`'s rule: it is the service's, not the
+    caller's).
     Pydantic's own errors for a ``Case`` built directly (say, a FastAPI body
     parameter) include the input in ``errors()``; use this instead.
 
     >>> case_from_request(b'{"reference": "R-1"}').codes
     ('field.missing', 'field.missing')
     """
-    if isinstance(body, Mapping):
+    as_of = record_day(as_of)
+    if not isinstance(body, bytes | str):  # (a mapping, or a body parsed to something else)
         return _checked_record(body, 1, as_of, limits, "json")
     raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
     if len(raw) > limits.max_record_bytes:
