@@ -4,6 +4,7 @@ from inside a rule (an ``AttributeError``, or a comparison of a date with text).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -219,3 +220,105 @@ def test_a_request_body_parsed_to_something_else_is_a_case_error(body: Any, foun
         ("(record)", "an object (mapping)", found, "record.not_object")
     ]
     assert result.problems == case_from_request(json.dumps(body)).problems  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            {"reference": "SYN-1"},
+            "source is one record (a mapping): pass a list of records, or a path; "
+            "case_from_request reads one record",
+        ),
+        (b"[]", "source is bytes: pass the file's path, or its records (json.loads)"),
+        (
+            io.BytesIO(b'{"reference": "SYN-1"}\n'),
+            "source is an open file: pass its path (load_cases('cases.jsonl')); "
+            "iter_jsonl_cases reads a JSON Lines byte stream",
+        ),
+    ],
+    ids=["mapping", "bytes", "open file"],
+)
+def test_a_source_that_is_not_records_is_named_not_rejected_record_by_record(
+    source: Any, message: str
+) -> None:
+    # (each line of an open file, each byte, each key was a record "not an object")
+    with pytest.raises(TypeError) as raised:
+        load_cases(source)
+    assert str(raised.value) == message
+    with pytest.raises(TypeError) as chunked:
+        next(iter(read_column_chunks(source)))
+    assert str(chunked.value) == message
+
+
+def test_an_open_file_of_the_examples_is_refused(examples: Path) -> None:
+    with (
+        (examples / "bad-cases.jsonl").open(encoding="utf-8") as lines,
+        pytest.raises(TypeError, match=r"^source is an open file: pass its path"),
+    ):
+        load_cases(lines)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("ask", "message"),
+    [
+        (
+            lambda c: c.add_working_days("2007-10-15", 5),
+            "start must be a datetime.date, not the text '2007-10-15': "
+            "pass datetime.date.fromisoformat('2007-10-15')",
+        ),
+        (lambda c: c.is_working_day(None), "day must be a datetime.date, not NoneType"),
+        (
+            lambda c: c.working_days_between(DAY, "2007-12-01"),
+            "end must be a datetime.date, not the text '2007-12-01': "
+            "pass datetime.date.fromisoformat('2007-12-01')",
+        ),
+        (lambda c: c.holiday_name(20071225), "day must be a datetime.date, not int"),
+    ],
+)
+def test_the_calendar_names_a_day_that_is_not_a_date(
+    ask: Callable[[WorkingCalendar], Any], message: str
+) -> None:
+    with pytest.raises(TypeError) as raised:
+        ask(WorkingCalendar.england_and_wales())
+    assert str(raised.value) == message
+
+
+def test_the_calendar_reads_a_datetime_as_its_day() -> None:
+    calendar = WorkingCalendar.england_and_wales()
+    morning = dt.datetime(2007, 10, 15, 9, 30, tzinfo=dt.UTC)
+    assert calendar.add_working_days(morning, 5) == calendar.add_working_days(DAY, 5)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (
+            lambda: Period("2007-04-01", dt.date(2008, 3, 31)),  # type: ignore[arg-type]
+            TypeError,
+            "start must be a datetime.date, not the text '2007-04-01': "
+            "pass datetime.date.fromisoformat('2007-04-01')",
+        ),
+        (
+            lambda: Period.financial_year("2007/08"),
+            ValueError,
+            "'2007/08' is not a financial year such as '2007-08'",
+        ),
+        (
+            lambda: Period.quarter("Q1", 1),
+            ValueError,
+            "'Q1' is not a financial year such as '2007-08'",
+        ),
+        (
+            lambda: Period.financial_year(2007.5),  # type: ignore[arg-type]
+            TypeError,
+            "a financial year is a year (2007) or its text ('2007-08'), not float",
+        ),
+    ],
+)
+def test_a_period_names_what_is_wrong(
+    make: Callable[[], Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        make()
+    assert str(raised.value) == message

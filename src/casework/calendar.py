@@ -62,6 +62,16 @@ class TimeUnit(enum.StrEnum):
     MONTHS = "months"
 
 
+def _a_date(value: object, name: str) -> dt.date:
+    """``value`` if it is a date (a ``datetime`` is read as its day, as before); else the
+    ``TypeError`` that names the argument (:func:`casework._checked.checked_day`)."""
+    if isinstance(value, dt.date):
+        return value
+    from casework._checked import checked_day  # noqa: PLC0415
+
+    return checked_day(value, name)
+
+
 @attrs.frozen
 class Duration:
     """A time limit: an amount of a unit, such as 5 working days or 4 months."""
@@ -198,7 +208,7 @@ class WorkingCalendar:
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` is in a year the calendar knows the holidays of."""
-        return self.first_year <= day.year <= self.last_year
+        return self.first_year <= _a_date(day, "day").year <= self.last_year
 
     def _check(self, day: dt.date) -> None:
         if not self.covers(day):
@@ -209,20 +219,20 @@ class WorkingCalendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         """Monday to Friday and not a holiday."""
-        self._check(day)
+        self._check(_a_date(day, "day"))
         return day.weekday() < _SATURDAY and day not in self.holidays
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The holiday's name, if ``day`` is one."""
-        return self.holidays.get(day)
+        return self.holidays.get(_a_date(day, "day"))
 
     def _working_upto(self, ordinal: int) -> int:
         return _weekdays_upto(ordinal) - bisect.bisect_right(self._weekday_holidays, ordinal)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end``; 0 when ``end <= start``."""
-        self._check(start)
-        self._check(end)
+        self._check(_a_date(start, "start"))
+        self._check(_a_date(end, "end"))
         if end <= start:
             return 0
         return self._working_upto(end.toordinal()) - self._working_upto(start.toordinal())
@@ -232,7 +242,7 @@ class WorkingCalendar:
 
         A negative ``n`` counts back: the ``|n|``-th working day before ``start``.
         """
-        self._check(start)
+        self._check(_a_date(start, "start"))
         ordinal = start.toordinal()
         remaining = abs(n)
         step = 1 if n >= 0 else -1
@@ -259,6 +269,7 @@ class WorkingCalendar:
 
     def add(self, start: dt.date, duration: Duration) -> dt.date:
         """``start`` plus a duration in any unit."""
+        _a_date(start, "start")
         match duration.unit:
             case TimeUnit.WORKING_DAYS:
                 return self.add_working_days(start, duration.amount)
@@ -275,7 +286,7 @@ class WorkingCalendar:
         Working days count as :meth:`working_days_between`; weeks and months
         count completed units.
         """
-        if end < start:
+        if _a_date(end, "end") < _a_date(start, "start"):
             return -self.between(end, start, unit)
         match unit:
             case TimeUnit.WORKING_DAYS:

@@ -384,11 +384,29 @@ def case_file_format(source: Source, format: Format | None = None) -> Format | N
 Raw: TypeAlias = tuple[int, object, Problem | None, dt.date | str | None]
 
 
+def _records_given(source: object) -> None:
+    """A source that is neither a path nor a sequence of records: a ``TypeError`` saying what
+    to pass, not each of its lines, bytes or keys rejected as a record."""
+    if isinstance(source, Mapping):
+        raise TypeError(
+            "source is one record (a mapping): pass a list of records, or a path; "
+            "case_from_request reads one record"
+        )
+    if isinstance(source, bytes | bytearray | memoryview):
+        raise TypeError("source is bytes: pass the file's path, or its records (json.loads)")
+    if hasattr(source, "read"):
+        raise TypeError(
+            "source is an open file: pass its path (load_cases('cases.jsonl')); "
+            "iter_jsonl_cases reads a JSON Lines byte stream"
+        )
+
+
 def _raw_records(
     source: Source, format: Format | None, as_of: dt.date | None, limits: Limits
 ) -> Iterator[Raw]:
     """Yield ``(record number, raw record, problem, as_of for the record)``."""
     if not isinstance(source, str | os.PathLike):
+        _records_given(source)
         for number, given in enumerate(list(source), start=1):
             yield number, given, None, as_of
         return

@@ -52,6 +52,7 @@ import numpy.typing as npt
 from dateutil.relativedelta import relativedelta
 
 from casework._caserefs import Mapped
+from casework._checked import checked_day
 from casework._display import arrow_table, html_summary, short
 from casework._spill import Block, SpillFile
 from casework.calendar import WorkingCalendar
@@ -118,14 +119,18 @@ MEAN_VALUE_LABEL = "working days to resolution"
 
 def _financial_year(year: int | str) -> int:
     """``2007``, ``"2007"`` or ``"2007-08"`` -> 2007 (the year the financial year starts in)."""
-    if isinstance(year, int):
+    if isinstance(year, int) and not isinstance(year, bool):
         return year
-    text = year.strip()
-    first, _, second = text.partition("-")
-    start = int(first)
-    if second and (int(second) % 100) != (start + 1) % 100:
+    if not isinstance(year, str):
+        raise TypeError(
+            f"a financial year is a year (2007) or its text ('2007-08'), not {type(year).__name__}"
+        )
+    first, _, second = year.strip().partition("-")
+    if not (first.isdigit() and (not second or second.isdigit())) or (
+        second and int(second) % 100 != (int(first) + 1) % 100
+    ):
         raise ValueError(f"{year!r} is not a financial year such as '2007-08'")
-    return start
+    return int(first)
 
 
 @attrs.frozen
@@ -142,6 +147,8 @@ class Period:
     label: str = ""
 
     def __attrs_post_init__(self) -> None:
+        checked_day(self.start, "start")
+        checked_day(self.end, "end")
         if self.end < self.start:
             raise ValueError(f"a period cannot end ({self.end}) before it starts ({self.start})")
         if not self.label:
