@@ -322,3 +322,9 @@ def test_a_period_names_what_is_wrong(
     with pytest.raises(error) as raised:
         make()
     assert str(raised.value) == message
+
+
+def test_evaluate_columns_reads_an_iterator_of_cases_once(cases: tuple[Any, ...]) -> None:
+    # (the cases are checked, then put in columns: an iterator must not be spent by the check)
+    from_iterator = _on_columns(iter(cases))
+    assert len(from_iterator) == len(_on_columns(cases)) > 0

@@ -1958,6 +1958,7 @@ def evaluate_columns(
                 "cases must be casework.Case objects or a chunk's CaseColumns, "
                 f"not {type(cases).__name__}"
             )
+        cases = tuple(cases)  # (an iterator given for the sequence is read once)
         for position, case in enumerate(cases):
             if not isinstance(case, Case):
                 raise not_a_case(case, position)
