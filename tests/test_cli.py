@@ -240,6 +240,15 @@ def test_pseudonymised_findings(examples: Path, tmp_path: Path) -> None:
     names = KeyedPseudonyms(b"a secret of ours")
     assert refs == {names(f"EX-000{i}") for i in range(1, 7)}
 
+    key.write_text("short\n")
+    weak = run(*FINDINGS, str(examples / "cases.json"), "--pseudonym-key-file", str(key))
+    assert weak.returncode == 2
+    assert (
+        "Invalid value for '--pseudonym-key-file': 'key': a pseudonym key needs at least 16 "
+        "bytes (128 bits), not 5: make a random one (python -c 'import secrets; "
+        "print(secrets.token_hex(32))' > pseudonym.key)" in " ".join(weak.stderr.split())
+    )
+
 
 @pytest.mark.parametrize(
     ("args", "message"),

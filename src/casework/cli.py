@@ -1151,7 +1151,12 @@ def _pseudonyms(pseudonymise_: bool, key_file: Path | None) -> Pseudonyms | None
             ) from None
         if not key:
             raise click.BadParameter("the key file is empty", param_hint="'--pseudonym-key-file'")
-        return KeyedPseudonyms(key)
+        try:
+            return KeyedPseudonyms(key)
+        except ValueError as exc:
+            raise click.BadParameter(
+                f"{key_file.name!r}: {exc}", param_hint="'--pseudonym-key-file'"
+            ) from None
     return SequentialPseudonyms() if pseudonymise_ else None
 
 

@@ -256,7 +256,7 @@ def test_pseudonymised_comparison_shows_no_reference(ten_days: Comparison) -> No
 
 
 def test_keyed_pseudonyms_agree_with_the_findings_reports(ten_days: Comparison) -> None:
-    names = KeyedPseudonyms(b"our key")
+    names = KeyedPseudonyms(b"our key, of sixteen bytes or more")
     hidden = pseudonymise_comparison(ten_days, names)
     assert hidden.changed_cases() == (names("T-0002"), names("T-0003"))
     assert hidden.variant_findings == pseudonymise(ten_days.variant_findings, names)

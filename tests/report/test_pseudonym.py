@@ -25,14 +25,19 @@ from casework.report import (
     pseudonymise,
     pseudonymise_table,
 )
+from casework.report.pseudonym import MAKE_A_KEY, MIN_KEY_BYTES
 from casework.rules import Evidence, Findings, ruleset
 from casework.text import long_date
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
+#: Keys of tests (not secrets: every key is at least MIN_KEY_BYTES long).
+TEST_KEY = b"test key, sixteen bytes or more"
+ONE_KEY, TWO_KEY = b"one key of at least 16 bytes", b"two keys of at least 16 bytes"
+
 references = st.from_regex(r"[A-Z]{2,3}-[0-9]{1,6}", fullmatch=True)
 
 
-@given(st.lists(references, min_size=1, max_size=30), st.binary(min_size=1, max_size=32))
+@given(st.lists(references, min_size=1, max_size=30), st.binary(min_size=16, max_size=64))
 def test_keyed_pseudonyms_are_deterministic_and_distinct(refs: list[str], key: bytes) -> None:
     first, second = KeyedPseudonyms(key), KeyedPseudonyms(key)
     assert [first(r) for r in refs] == [second(r) for r in refs]
@@ -41,13 +46,27 @@ def test_keyed_pseudonyms_are_deterministic_and_distinct(refs: list[str], key: b
 
 
 def test_keyed_pseudonyms_depend_on_the_key() -> None:
-    assert KeyedPseudonyms(b"one")("EX-0001") != KeyedPseudonyms(b"two")("EX-0001")
+    one, two = KeyedPseudonyms(ONE_KEY), KeyedPseudonyms(TWO_KEY)
+    assert one("EX-0001") != two("EX-0001")
     with pytest.raises(ValueError, match="must not be empty"):
         KeyedPseudonyms(b"")
 
 
+@pytest.mark.parametrize("size", [1, 8, MIN_KEY_BYTES - 1])
+def test_a_key_that_could_be_guessed_by_trying_each_is_refused(size: int) -> None:
+    # (a one-byte key is one of 256: tried on a report whose references can be guessed, it
+    # gives the mapping of every case)
+    with pytest.raises(ValueError, match=r"^a pseudonym key needs at least") as raised:
+        KeyedPseudonyms(b"k" * size)
+    assert str(raised.value) == (
+        f"a pseudonym key needs at least 16 bytes (128 bits), not {size}: make a random one "
+        f"({MAKE_A_KEY})"
+    )
+    assert KeyedPseudonyms(b"k" * MIN_KEY_BYTES)("EX-0001").startswith("CASE-")
+
+
 def test_keyed_pseudonyms_hide_the_key_in_repr() -> None:
-    assert "secret" not in repr(KeyedPseudonyms(b"secret"))
+    assert "secret" not in repr(KeyedPseudonyms(b"a secret of sixteen bytes or more"))
 
 
 @given(st.lists(references, min_size=1, max_size=30))
@@ -60,7 +79,7 @@ def test_sequential_pseudonyms_number_cases_in_order_first_seen(refs: list[str])
 
 
 def test_pseudonymise_replaces_every_reference_consistently(example_findings: Findings) -> None:
-    names = KeyedPseudonyms(b"test key")
+    names = KeyedPseudonyms(TEST_KEY)
     hidden = pseudonymise(example_findings, names)
     assert len(hidden) == len(example_findings)
     for before, after in zip(example_findings, hidden, strict=True):
@@ -122,7 +141,7 @@ def example_table(calendar: WorkingCalendar) -> FindingTable:
     return attrs.evolve(table, reason=reason, evidence=evidence)
 
 
-@pytest.mark.parametrize("names", [SequentialPseudonyms, lambda: KeyedPseudonyms(b"test key")])
+@pytest.mark.parametrize("names", [SequentialPseudonyms, lambda: KeyedPseudonyms(TEST_KEY)])
 def test_a_table_is_pseudonymised_as_its_findings_are(
     example_table: FindingTable, names: Callable[[], Pseudonyms]
 ) -> None:

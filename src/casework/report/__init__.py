@@ -4,7 +4,8 @@
 
     from casework.report import findings_report, pseudonymise, KeyedPseudonyms
 
-    report = findings_report(pseudonymise(findings, KeyedPseudonyms(b"our key")))
+    key = Path("pseudonym.key").read_bytes().strip()  # 16 bytes or more, random
+    report = findings_report(pseudonymise(findings, KeyedPseudonyms(key)))
     report.save("findings.html")  # self-contained page
     print(report)  # text
     report.to_dict()  # plain JSON-ready data

@@ -14,7 +14,7 @@ shown, replace it with a pseudonym, consistently across the report:
 
 Neither reads a clock or a random source.
 
-    >>> names = KeyedPseudonyms(b"example key")
+    >>> names = KeyedPseudonyms(b"an example key, not a secret")
     >>> names("EX-0001") == names("EX-0001") != names("EX-0002")
     True
     >>> SequentialPseudonyms()("EX-0007")
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # (annotations: pseudonymising findings needs no comparison m
     from casework.performance import Renaming
 
 __all__ = [
+    "MIN_KEY_BYTES",
     "KeyedPseudonyms",
     "PseudonymCollisionError",
     "Pseudonyms",
@@ -84,18 +85,35 @@ class SequentialPseudonyms:
         self._assigned.clear()
 
 
+#: The fewest bytes a pseudonym key may have: 128 bits. A shorter key can be found by
+#: trying every key on a report whose references can be guessed (a one-byte key is one
+#: of 256), and the mapping then recomputed for every case (decision: pseudonym-key).
+MIN_KEY_BYTES = 16
+
+#: How to make a key, as the errors about one say it.
+MAKE_A_KEY = "python -c 'import secrets; print(secrets.token_hex(32))' > pseudonym.key"
+
+
 @attrs.frozen
 class KeyedPseudonyms:
-    """A keyed, one-way pseudonym: ``prefix`` + the first ``length`` hex digits of HMAC-SHA256."""
+    """A keyed, one-way pseudonym: ``prefix`` + the first ``length`` hex digits of HMAC-SHA256.
+
+    The key is at least :data:`MIN_KEY_BYTES` bytes, and random (:data:`MAKE_A_KEY`):
+    what keeps the mapping from being recomputed is that the key cannot be guessed."""
 
     key: bytes = attrs.field(repr=False)
     prefix: str = "CASE-"
     length: int = 12
 
     @key.validator
-    def _non_empty(self, _attribute: object, value: bytes) -> None:
+    def _long_enough(self, _attribute: object, value: bytes) -> None:
         if not value:
             raise ValueError("a pseudonym key must not be empty")
+        if len(value) < MIN_KEY_BYTES:
+            raise ValueError(
+                f"a pseudonym key needs at least {MIN_KEY_BYTES} bytes (128 bits), not "
+                f"{len(value)}: make a random one ({MAKE_A_KEY})"
+            )
 
     def __call__(self, reference: str) -> str:
         digest = hmac.new(self.key, reference.encode("utf-8"), hashlib.sha256).hexdigest()
