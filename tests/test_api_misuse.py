@@ -16,6 +16,7 @@ from casework import (
     CaseError,
     WorkingCalendar,
     case_from_request,
+    compare,
     load_cases,
     sample_cases,
     score_inspection,
@@ -328,3 +329,33 @@ def test_evaluate_columns_reads_an_iterator_of_cases_once(cases: tuple[Any, ...]
     # (the cases are checked, then put in columns: an iterator must not be spent by the check)
     from_iterator = _on_columns(iter(cases))
     assert len(from_iterator) == len(_on_columns(cases)) > 0
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"variant": None},
+            "a rule set is a RuleSet, a registered name, an overlay file or "
+            "'package.module:attribute', not NoneType",
+        ),
+        (
+            {"match": "prefix"},
+            "match is a function of a rule (such as match_after_prefix) or a mapping of rule "
+            "ids, not str",
+        ),
+    ],
+)
+def test_compare_names_a_wrong_argument(
+    cases: tuple[Any, ...], given: dict[str, Any], message: str
+) -> None:
+    arguments: dict[str, Any] = {
+        "variant": "national-standards-2005",
+        "as_of": DAY,
+        "calendar": WorkingCalendar.england_and_wales(),
+    }
+    arguments.update(given)
+    variant = arguments.pop("variant")
+    with pytest.raises(TypeError) as raised:
+        compare(cases, NS07, variant, **arguments)
+    assert str(raised.value) == message

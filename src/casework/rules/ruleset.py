@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import importlib
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -696,6 +697,11 @@ def resolve_ruleset(
     """
     if isinstance(reference, RuleSet):
         return reference
+    if not isinstance(reference, str | os.PathLike):
+        raise TypeError(
+            "a rule set is a RuleSet, a registered name, an overlay file or "
+            f"'package.module:attribute', not {type(reference).__name__}"
+        )
     from casework.rules.registry import available_rulesets, ruleset  # noqa: PLC0415
 
     if reference in available_rulesets():
