@@ -808,19 +808,15 @@ class QuestionClashError(ValueError):
         )
 
 
-def _checked_match(match: object) -> None:
-    """``match`` is ``None``, a function of a rule or a mapping of rule ids (``TypeError``)."""
-    if match is None or callable(match) or isinstance(match, Mapping):
-        return
-    raise TypeError(
-        "match is a function of a rule (such as match_after_prefix) or a mapping of rule ids, "
-        f"not {type(match).__name__}"
-    )
-
-
 def question_keys(ruleset: RuleSet, match: Match | None = None) -> dict[str, Rule]:
     """Each rule of ``ruleset`` under the question ``match`` pairs it with (by default its
-    id); raises :class:`QuestionClashError` if two rules would answer the same question."""
+    id); raises :class:`QuestionClashError` if two rules would answer the same question,
+    ``TypeError`` for a ``match`` that is neither a function of a rule nor a mapping."""
+    if not (match is None or callable(match) or isinstance(match, Mapping)):
+        raise TypeError(
+            "match is a function of a rule (such as match_after_prefix) or a mapping of rule "
+            f"ids, not {type(match).__name__}"
+        )
     keyed: dict[str, Rule] = {}
     for rule in ruleset.rules:
         if match is None:
@@ -867,7 +863,6 @@ def compare(
 
     For a large case file, :func:`compare_columns` compares a chunk of columns at a time.
     """
-    _checked_match(match)
     tally = _Tally.start(resolve_ruleset(baseline), resolve_ruleset(variant), match)
     before_all: list[Finding] = []
     after_all: list[Finding] = []
@@ -930,7 +925,6 @@ def compare_columns(
     :func:`target_figures` (counted on columns as the chunks come); the inspection
     scores (:func:`inspection_figures`) need every finding, so :func:`compare` them.
     """
-    _checked_match(match)
     tally = _Tally.start(resolve_ruleset(baseline), resolve_ruleset(variant), match)
     tally.store = _ChangeStore()  # (kept in a temporary file past CHANGES_HELD)
     with contextlib.ExitStack() as stack:
