@@ -772,13 +772,22 @@ def progress_option(function: F) -> F:
 # ---------------------------------------------------------------------- helpers
 
 
+def _report_format(format_: Format | None, output: Path | None) -> Format:
+    """The format a report is written in: ``--format``, else the ``--output`` suffix's
+    (known: the command's output options checked it before it began), else text."""
+    if format_ is not None:
+        return format_
+    if output is None:
+        return "text"
+    try:
+        return format_for_path(output)
+    except ValueError as exc:  # pragma: no cover - refused before the command began
+        raise click.BadParameter(str(exc), param_hint="'--output'") from None
+
+
 def _emit(report: Report, format_: Format | None, output: Path | None) -> None:
     """Render ``report`` once, in the format asked for, to stdout or ``output``."""
-    if format_ is None:
-        try:
-            format_ = format_for_path(output) if output is not None else "text"
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    format_ = _report_format(format_, output)
     if (
         output is None
         and format_ == "text"
@@ -802,11 +811,7 @@ def _emit_streamed(report: Report, format_: Format | None, output: Path | None) 
     """:func:`_emit`, but every format is written a piece at a time
     (:meth:`~casework.report.Report.write`): a long list, made when read, is never whole
     in memory (a target report of a caseload lists every unit not met)."""
-    if format_ is None:
-        try:
-            format_ = format_for_path(output) if output is not None else "text"
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--output'") from None
+    format_ = _report_format(format_, output)
     if format_ == "csv" and report.table is None:
         raise click.UsageError(f"{report.document.title!r} has no table to write as CSV")
     if (
@@ -1964,13 +1969,7 @@ def _renders_document(format_: Format | None, output: Path | None) -> bool:
     """Whether the report's document is written: JSON and CSV hold only its data and
     table, so for them the inspection report does not draw Chart 1 (matplotlib is
     neither imported nor run; the file is the same)."""
-    chosen = format_
-    if chosen is None and output is not None:
-        try:
-            chosen = format_for_path(output)
-        except ValueError:
-            return True  # a usage error, raised when the report is written
-    return chosen not in ("json", "csv")
+    return _report_format(format_, output) not in ("json", "csv")
 
 
 def _load_inspection(path: Path | None) -> Inspection | None:
@@ -2171,10 +2170,7 @@ def sample(
         written: list[int] = []
         _write(cases_file, lambda: written.append(dump_cases(drawn_cases, cases_file)), "'--cases'")
         click.echo(f"Wrote {written[0]} cases to {cases_file}", err=True)
-    try:
-        html = (format_ or (format_for_path(output) if output else "text")) == "html"
-    except ValueError:
-        html = False  # _emit reports the bad suffix
+    html = _report_format(format_, output) == "html"
     _emit(sample_report(drawn, source=file.name, load=reading, chart=html), format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
 
