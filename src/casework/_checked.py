@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # (imported when a calendar is checked: reading files needs none)
     from casework.calendar import WorkingCalendar
+    from casework.model.case import Case
 
-__all__ = ["checked_calendar", "checked_day", "not_a_case", "record_day"]
+__all__ = ["checked_calendar", "checked_day", "each_case", "not_a_case", "record_day"]
 
 
 def checked_day(value: object, name: str = "as_of") -> dt.date:
@@ -65,6 +67,20 @@ def checked_calendar(value: object, name: str = "calendar") -> WorkingCalendar:
         f"{name} must be a casework.WorkingCalendar (such as "
         f"WorkingCalendar.england_and_wales()), not {type(value).__name__}"
     )
+
+
+def each_case(cases: Iterable[object], expected: str) -> Iterator[Case]:
+    """Each of ``cases``, once, each a :class:`~casework.Case` (else the ``TypeError`` of
+    :func:`not_a_case`); ``cases`` itself text, bytes or one record is a ``TypeError``
+    saying it is not ``expected`` (such as "a casework.Case or an iterable of them")."""
+    from casework.model.case import Case  # noqa: PLC0415  (the model: when cases are given)
+
+    if isinstance(cases, str | bytes | Mapping):
+        raise TypeError(f"cases must be {expected}, not {type(cases).__name__}")
+    for position, case in enumerate(cases):
+        if not isinstance(case, Case):
+            raise not_a_case(case, position)
+        yield case
 
 
 def not_a_case(value: object, position: int) -> TypeError:

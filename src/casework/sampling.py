@@ -691,8 +691,7 @@ def sample_cases(
     Raises:
         ValueError: a bad option, or two cases sharing a reference.
     """
-    from casework._checked import checked_day, not_a_case  # noqa: PLC0415
-    from casework.model.case import Case  # noqa: PLC0415  (the command line reads no model here)
+    from casework._checked import checked_day, each_case  # noqa: PLC0415
 
     as_of = checked_day(as_of)
     window = (int(managed_months[0]), int(managed_months[1]))
@@ -701,9 +700,7 @@ def sample_cases(
 
     def facts() -> Iterator[SampleFacts]:
         seen: set[str] = set()
-        for position, case in enumerate(cases):
-            if not isinstance(case, Case):
-                raise not_a_case(case, position)
+        for case in each_case(cases, "an iterable of casework.Case"):
             if case.reference in seen:
                 raise ValueError(f"case reference {case.reference!r} is used by more than one case")
             seen.add(case.reference)

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from casework._checked import checked_calendar, checked_day, not_a_case
+from casework._checked import checked_calendar, checked_day, each_case
 from casework.calendar import Duration, TimeUnit, WorkingCalendar
 from casework.columnar.asat import columns_as_at
 from casework.columnar.columns import (
@@ -1953,15 +1953,7 @@ def evaluate_columns(
     ruleset = checked_ruleset(ruleset)
     as_of, calendar = checked_day(as_of), checked_calendar(calendar)
     if not isinstance(cases, CaseColumns):
-        if isinstance(cases, str | bytes | Mapping):
-            raise TypeError(
-                "cases must be casework.Case objects or a chunk's CaseColumns, "
-                f"not {type(cases).__name__}"
-            )
-        cases = tuple(cases)  # (an iterator given for the sequence is read once)
-        for position, case in enumerate(cases):
-            if not isinstance(case, Case):
-                raise not_a_case(case, position)
+        cases = tuple(each_case(cases, "casework.Case objects or a chunk's CaseColumns"))
     columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
     # Records recorded after as_of, as they stood on it (Case.as_at): pruned on columns
     # once per chunk and day, then answered by the kernels as any other.

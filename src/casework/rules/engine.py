@@ -15,13 +15,13 @@ import enum
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import attrs
 
-from casework._checked import checked_calendar, checked_day, not_a_case
+from casework._checked import checked_calendar, checked_day, each_case
 from casework.calendar import Duration, WorkingCalendar
 from casework.model.case import Case
 from casework.rules.parameters import MissingParameterError, Parameter, ParameterSet
@@ -1066,13 +1066,8 @@ def iter_findings(
 ) -> Iterator[Finding]:
     """Like :func:`evaluate` but yields findings one at a time (constant memory)."""
     chosen = checked_ruleset(ruleset)
-    if isinstance(cases, str | bytes | Mapping):
-        raise TypeError(
-            f"cases must be a casework.Case or an iterable of them, not {type(cases).__name__}"
-        )
-    for position, case in enumerate((cases,) if isinstance(cases, Case) else cases):
-        if not isinstance(case, Case):
-            raise not_a_case(case, position)
+    given = (cases,) if isinstance(cases, Case) else cases
+    for case in each_case(given, "a casework.Case or an iterable of them"):
         yield from evaluate_case(case, chosen, as_of=as_of, calendar=calendar, options=options)
 
 
