@@ -65,7 +65,10 @@ __all__ = [
     "is_release_assessment",
     "lasting_until",
     "periodic_check",
+    "periodic_late_reason",
+    "periodic_met_reason",
     "periodic_verdict",
+    "periodic_window_reason",
     "periodic_words",
     "plan_date",
     "review_dates",
@@ -481,30 +484,19 @@ def periodic_words(
     if not intervals:
         assert window is not None  # only the window leaves intervals out
         days = [i.due if by_due else i.start for i in every]
-        what = "fell due" if by_due else "clock started"
         return PeriodicSaid(
             Outcome.NOT_APPLICABLE,
             Basis.OUT_OF_SCOPE,
-            f"Not applicable: every {words.noun} interval's {what} "
-            f"{_outside_window(window)} (the first on {long_date(days[0])}, the last on "
-            f"{long_date(days[-1])}); no deadline is set under a standard not in force.",
+            periodic_window_reason(words.noun, window, by_due, days[0], days[-1]),
             (*evidence, Evidence("intervals under another standard", len(every))),
             None,
         )
     if len(intervals) < len(every):
         evidence.append(Evidence("intervals under another standard", len(every) - len(intervals)))
     if late:
-        lead = (
-            f"{len(late)} of {len(intervals)} intervals {'was' if len(late) == 1 else 'were'} "
-            "late. "
-            if len(intervals) > 1
-            else ""
-        )
-        reasons = " ".join(verdict.reason for verdict in late.values())
+        reason = periodic_late_reason([verdict.reason for verdict in late.values()], len(intervals))
         number = next(iter(late))
-        return PeriodicSaid(
-            Outcome.NOT_MET, Basis.COMPUTED, lead + reasons, tuple(evidence), number
-        )
+        return PeriodicSaid(Outcome.NOT_MET, Basis.COMPUTED, reason, tuple(evidence), number)
     if unknown:
         number, first = next(iter(unknown.items()))
         return PeriodicSaid(first.outcome, first.basis, first.reason, tuple(evidence), number)
@@ -513,16 +505,46 @@ def periodic_words(
         number = intervals[-1].number
         pending = checked[number]
         return PeriodicSaid(pending.outcome, pending.basis, pending.reason, tuple(evidence), number)
-    lead = f"{len(on_time)} {words.noun}s, all on time. The latest: " if len(on_time) > 1 else ""
     # Only the open interval (to as_of) has nothing done; it is the last, due at the next due.
-    pending_text = (
-        f" The next is due by {long_date(intervals[-1].due)}." if intervals[-1].done is None else ""
-    )
+    next_due = intervals[-1].due if intervals[-1].done is None else None
     number = on_time[-1].number
     return PeriodicSaid(
         Outcome.MET,
         Basis.COMPUTED,
-        f"{lead}{checked[number].reason}{pending_text}",
+        periodic_met_reason(words.noun, len(on_time), checked[number].reason, next_due),
         tuple(evidence),
         number,
     )
+
+
+def periodic_window_reason(
+    noun: str, window: InForce, by_due: bool, first: dt.date, last: dt.date
+) -> str:
+    """Why a periodic check is not applicable when every interval is under another standard:
+    ``first`` and ``last`` are the first and last interval's clock start (or, ``by_due``, the
+    day it fell due)."""
+    what = "fell due" if by_due else "clock started"
+    return (
+        f"Not applicable: every {noun} interval's {what} {_outside_window(window)} (the first "
+        f"on {long_date(first)}, the last on {long_date(last)}); no deadline is set under a "
+        "standard not in force."
+    )
+
+
+def periodic_late_reason(late: Sequence[str], counted: int) -> str:
+    """A periodic check not met: the reasons of its ``late`` intervals' deadlines, in order,
+    of ``counted`` intervals under the standard."""
+    lead = (
+        f"{len(late)} of {counted} intervals {'was' if len(late) == 1 else 'were'} late. "
+        if counted > 1
+        else ""
+    )
+    return lead + " ".join(late)
+
+
+def periodic_met_reason(noun: str, on_time: int, latest: str, next_due: dt.date | None) -> str:
+    """A periodic check met: ``on_time`` intervals done, ``latest`` the reason of the latest
+    one's deadline, ``next_due`` when the open interval falls due (``None``: none open)."""
+    lead = f"{on_time} {noun}s, all on time. The latest: " if on_time > 1 else ""
+    pending = "" if next_due is None else f" The next is due by {long_date(next_due)}."
+    return f"{lead}{latest}{pending}"
