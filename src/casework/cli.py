@@ -1081,16 +1081,19 @@ def _explained_columns(
     assessed_on: dt.date,
     words: bool = True,
     where: Callable[[FindingTable], npt.NDArray[np.intp]] | None = None,
+    *,
+    text: bool = False,
 ) -> FindingTable:
     """A chunk evaluated on columns and explained (:meth:`FindingColumns.explain`; without
-    words, ``words=False``; only the findings ``where`` keeps)."""
+    words, ``words=False``; only the findings ``where`` keeps; ``text``: for a writer of
+    text, the evidence written as lines where a wording makes them so)."""
     from casework.columnar import evaluate_columns
     from casework.rules import RuleError
 
     calendar = _calendar()
     try:
         answered = evaluate_columns(cases, rules, as_of=assessed_on, calendar=calendar)
-        return answered.explain(words=words, where=where)
+        return answered.explain(words=words, where=where, text=text)
     except RuleError as exc:
         raise _rule_failure(exc, calendar) from None
 
@@ -1747,7 +1750,13 @@ def _stream_findings(
                 }
                 # on columns, only the findings kept put in words
                 found = _explained_columns(
-                    asked, chosen, _assessed(reading), words, where=selector(**chosen_filters)
+                    asked,
+                    chosen,
+                    _assessed(reading),
+                    words,
+                    where=selector(**chosen_filters),
+                    # CSV and Parquet write the evidence as lines (pseudonyms scrub its items)
+                    text=streamed in ("csv", "parquet") and names is None,
                 )
                 if names is not None:
                     found = pseudonymise_table(found, names)

@@ -221,7 +221,8 @@ def write_part(
             except RuleError as exc:
                 where = str(exc).split(": ", 1)[0]  # "rule NS07.x raised KeyError on case R"
                 raise PartRuleError(where, isinstance(exc.__cause__, CalendarError)) from None
-            found = answered.explain(words=job.words, where=wanted)
+            # CSV and Parquet write the evidence as lines of text
+            found = answered.explain(words=job.words, where=wanted, text=job.format != "jsonl")
             write(found)
             count += len(found)
     return WrittenPart(

@@ -43,7 +43,14 @@ from casework.columnar.columns import (
     from_day_number,
     unique_days,
 )
-from casework.columnar.core import BASES, LATE_UNITS, OUTCOMES, UNWORDED, FindingTable
+from casework.columnar.core import (
+    BASES,
+    LATE_UNITS,
+    OUTCOMES,
+    TEXT_ONLY,
+    UNWORDED,
+    FindingTable,
+)
 from casework.io import CaseError, iter_cases, read_summary
 from casework.model.case import Case
 from casework.rules.engine import (
@@ -52,6 +59,7 @@ from casework.rules.engine import (
     Findings,
     Rule,
     evaluate_case,
+    evidence_line,
     finding_record,
     plain_value,
 )
@@ -157,6 +165,13 @@ def _words_checked(table: FindingTable, words: bool) -> None:
         raise ValueError(f"{UNWORDED}; write them with words=False")
 
 
+def _items_checked(table: FindingTable) -> None:
+    """Findings whose evidence was explained as lines of text have no evidence items to
+    write as JSON."""
+    if table.lines is not None:
+        raise ValueError(TEXT_ONLY)
+
+
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """``items`` in lists of ``size`` (the last may be shorter)."""
     if size < 1:
@@ -197,21 +212,19 @@ def evidence_text(finding: Finding) -> str:
     return evidence_line(finding.evidence)
 
 
-def evidence_line(evidence: Iterable[Evidence]) -> str:
-    """Evidence as one line: ``label: value (source); ...`` (as the CSV shows it)."""
-    return "; ".join(_evidence_part(item) for item in evidence)
-
-
-def _evidence_part(item: Evidence) -> str:
-    source = f" ({item.source})" if item.source else ""
-    return f"{item.label}: {plain_value(item.value)}{source}"
-
-
-def evidence_lines(evidence: Sequence[tuple[Evidence, ...]]) -> list[str]:
+def evidence_lines(
+    evidence: Sequence[tuple[Evidence, ...]], given: Sequence[str | None] | None = None
+) -> list[str]:
     """:func:`evidence_line` of each finding's evidence, each tuple (findings share them: a
     case out of scope, a rule out of force) written once, each distinct date put in ISO form
     once. (Items are not looked up one by one: few are shared, and looking each up cost
-    more than writing it.)"""
+    more than writing it.) ``given``: lines already written (``None`` where not), as
+    :attr:`FindingTable.lines` holds them; those are taken as they are."""
+    if given is not None:
+        written = evidence_lines(evidence)
+        return [
+            line if line is not None else said for line, said in zip(given, written, strict=True)
+        ]
     lines: dict[int, str] = {}
     iso: dict[dt.date, str] = {}
     shown: list[str] = []
@@ -472,6 +485,8 @@ def table_records(table: FindingTable, *, words: bool = True) -> Iterator[dict[s
     :meth:`Finding.to_dict` gives the same findings. ``words=False``: without
     :data:`WORDS`."""
     _words_checked(table, words)
+    if words:
+        _items_checked(table)
     records = _table_records(table)
     return records if words else map(_unworded, records)
 
@@ -581,6 +596,8 @@ def record_columns(
     them, each distinct value once; the rule's sources as ``sources`` writes their list,
     once per rule, and the evidence as ``evidence`` writes its tuple (:class:`EvidenceJson`),
     once per shared tuple."""
+    if "evidence" in keys:
+        _items_checked(table)
     cells = _TableCells(table)
     rules = table.rules
     columns: list[list[str]] = []
@@ -692,7 +709,7 @@ class _TableCells:
             listed: list[Any] = shown[codes].tolist()
             return listed
         if name == "evidence":
-            return evidence_lines(table.evidence)
+            return evidence_lines(table.evidence, table.lines)
         own: list[Any] = getattr(table, name)
         return own
 

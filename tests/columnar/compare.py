@@ -15,10 +15,10 @@ import pytest
 
 from casework import WorkingCalendar, load_cases
 from casework.columnar import CaseColumns, evaluate_columns, kernel_for
-from casework.columnar.core import MANY, Answers
+from casework.columnar.core import MANY, TEXT_MANY, Answers, Explained, ExplainedText
 from casework.model import Case
 from casework.rules import available_rulesets, evaluate, ruleset
-from casework.rules.engine import Context
+from casework.rules.engine import Context, evidence_line
 from casework.rules.ruleset import RuleSet
 from casework.stream import findings_batch, table_batch
 
@@ -136,7 +136,8 @@ ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late
 def bulk_against_one_by_one(cases: list[Case], name: str, as_of: dt.date,
                              calendar: WorkingCalendar) -> set[str]:  # fmt: skip
     """Every kernel of the rule set whose wording has a bulk form (:data:`MANY`): its
-    answers worded a column at a time equal them worded one by one. The rules compared."""
+    answers worded a column at a time equal them worded one by one, and so do those of
+    its text form (:data:`TEXT_MANY`, the evidence as its line). The rules compared."""
     rules = rules_for(name)
     columns = CaseColumns.from_cases(cases)
     ctx = Context.of(rules, as_of=as_of, calendar=calendar)
@@ -165,5 +166,16 @@ def bulk_against_one_by_one(cases: list[Case], name: str, as_of: dt.date,
             for k in range(len(answers))
         ]
         assert said == one_by_one, rule.id
+        text_many = TEXT_MANY.get(wording.words)
+        if text_many is not None:
+            as_text = text_many(answers, **wording.constants, **wording.values)
+            assert as_text == as_lines(one_by_one), rule.id
         compared.add(rule.id)
     return compared
+
+
+def as_lines(said: list[Explained | None]) -> list[ExplainedText | None]:
+    """Answers in words with each evidence as its line (what a text form gives)."""
+    return [
+        None if words is None else (words[0], evidence_line(words[1]), words[2]) for words in said
+    ]

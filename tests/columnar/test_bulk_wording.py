@@ -28,6 +28,7 @@ from casework.columnar.core import (
     MANY,
     OUTCOME_CODE,
     OUTCOMES,
+    TEXT_MANY,
     Answers,
     Wording,
     case_context,
@@ -39,7 +40,14 @@ from casework.columnar.reviews import periodic_reads
 from casework.io import iter_cases
 from casework.model import Case
 from casework.rules import evaluate
-from casework.rules.engine import Basis, Context, Evidence, Outcome, out_of_scope_reason
+from casework.rules.engine import (
+    Basis,
+    Context,
+    Evidence,
+    Outcome,
+    evidence_line,
+    out_of_scope_reason,
+)
 from casework.rules.standards import reviews
 from casework.rules.standards.base import IntervalRow, ended_before, periodic_words
 from casework.rules.standards.base import Wording as Words
@@ -52,7 +60,13 @@ from casework.rules.timing import (
 from casework.testing import strategies as cs
 from casework.testing.builders import make_case, oasys, review
 from casework.text import long_date
-from tests.columnar.compare import ANSWER_COLUMNS, WITNESSES, bulk_against_one_by_one, rules_for
+from tests.columnar.compare import (
+    ANSWER_COLUMNS,
+    WITNESSES,
+    as_lines,
+    bulk_against_one_by_one,
+    rules_for,
+)
 
 DAYS = st.dates(dt.date(2004, 1, 1), dt.date(2012, 12, 31))
 AS_OF = dt.date(2010, 6, 30)
@@ -276,6 +290,7 @@ def test_periodic_words_in_bulk_equal_one_by_one(
     answers, wording = _periodic_answers(cases, *pick, as_of, calendar=calendar, options=options)
     many = MANY[wording.words]
     said = many(answers, **wording.constants, **wording.values)
+    as_text = TEXT_MANY[wording.words](answers, **wording.constants, **wording.values)
     one_by_one = [
         wording.words(
             answers.answer(k),
@@ -285,6 +300,7 @@ def test_periodic_words_in_bulk_equal_one_by_one(
         for k in range(len(answers))
     ]
     assert said == one_by_one
+    assert as_text == as_lines(one_by_one)
 
 
 def test_intervals_all_under_another_standard_are_worded_in_bulk(
@@ -310,10 +326,12 @@ def test_intervals_all_under_another_standard_are_worded_in_bulk(
         [case], name, rule_id, as_of, calendar=calendar, options=None
     )
     said = MANY[wording.words](answers, **wording.constants, **wording.values)
+    as_text = TEXT_MANY[wording.words](answers, **wording.constants, **wording.values)
     (finding,) = evaluate([case], rules_for(name).only([rule_id]), as_of=as_of, calendar=calendar)
     assert finding.basis is Basis.OUT_OF_SCOPE
     assert finding.reason.startswith("Not applicable: every RoH review interval's clock")
     assert said == [(finding.reason, finding.evidence, finding.trigger_label)]
+    assert as_text == [(finding.reason, evidence_line(finding.evidence), None)]
 
 
 @settings(max_examples=25, deadline=None)

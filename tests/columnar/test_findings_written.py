@@ -23,7 +23,13 @@ from casework import WorkingCalendar, load_cases, stream
 from casework.columnar import evaluate_columns
 from casework.columnar.core import FindingTable
 from casework.model import Case
-from casework.report import select_findings, select_table, selector
+from casework.report import (
+    KeyedPseudonyms,
+    pseudonymise_table,
+    select_findings,
+    select_table,
+    selector,
+)
 from casework.rules import Finding, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
 from casework.stream import FindingsWriter, StreamFormat
@@ -46,11 +52,43 @@ def both_ways(
     cases: list[Case], rules: RuleSet, as_of: dt.date, calendar: WorkingCalendar, tmp: Path
 ) -> None:
     found = list(evaluate(cases, rules, as_of=as_of, calendar=calendar))
-    table = evaluate_columns(cases, rules, as_of=as_of, calendar=calendar).explain()
-    assert len(table) == len(found)
+    answered = evaluate_columns(cases, rules, as_of=as_of, calendar=calendar)
+    table, as_text = answered.explain(), answered.explain(text=True)
+    assert len(table) == len(found) == len(as_text)
     for form in ("csv", "jsonl", "parquet"):
         expected = written(found, form, tmp / f"objects.{form}")
         assert written(table, form, tmp / f"columns.{form}") == expected, form
+        if form != "jsonl":  # (evidence as lines of text: CSV and Parquet alone)
+            assert written(as_text, form, tmp / f"text.{form}") == expected, form
+
+
+def test_evidence_as_text_is_written_as_text_only(calendar: WorkingCalendar) -> None:
+    """A table whose evidence was explained as lines (``text=True``) holds them for the
+    periodic checks, and refuses to become Finding objects, JSON records or pseudonymised
+    findings (their evidence items were never made) with one clear error."""
+    cases = list(witness_cases())
+    as_of = max(case.as_of for case in cases)
+    answered = evaluate_columns(
+        cases, ruleset("national-standards-2007"), as_of=as_of, calendar=calendar
+    )
+    table = answered.explain(text=True)
+    assert table.lines is not None
+    lined = {
+        table.rules[rank].id for rank, line in zip(table.rank, table.lines, strict=True) if line
+    }
+    assert "NS07.roh-review-interval" in lined
+    assert answered.explain().lines is None
+    refusals = [
+        lambda: next(table.findings()),
+        lambda: next(stream.table_records(table)),
+        lambda: next(stream.table_jsonl_lines(table)),
+        lambda: pseudonymise_table(table, KeyedPseudonyms(b"k" * 16)),
+    ]
+    for refused in refusals:
+        with pytest.raises(ValueError, match=r"explained as lines of text \(text=True\)"):
+            refused()
+    # without words there is no evidence to refuse
+    assert list(stream.table_records(answered.explain(words=False, text=True), words=False))
 
 
 @pytest.fixture(scope="module")

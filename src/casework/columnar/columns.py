@@ -28,6 +28,7 @@ __all__ = [
     "Days",
     "Mask",
     "Table",
+    "day_isos",
     "day_number",
     "day_words",
     "days",
@@ -63,6 +64,7 @@ def from_day_number(number: int) -> dt.date | None:
 #: dates of case files span decades (some 10,000 days), not the calendar's millennia.
 _DATES: dict[int, dt.date | None] = {NO_DAY: None}
 _WORDS: dict[int, str] = {NO_DAY: ""}
+_ISOS: dict[int, str | None] = {NO_DAY: None}
 _MEMO_DAYS = 1 << 16
 
 
@@ -83,6 +85,21 @@ def day_words(numbers: list[int]) -> list[str]:
     except KeyError:
         _remember(_WORDS, numbers, _long_date)
         return list(map(_WORDS.__getitem__, numbers))
+
+
+def day_isos(numbers: list[int]) -> list[str | None]:
+    """The ISO form of the date of each day number (``None`` for :data:`NO_DAY`):
+    ``2007-12-31``, as evidence shows a date."""
+    try:
+        return list(map(_ISOS.__getitem__, numbers))
+    except KeyError:
+        _remember(_ISOS, numbers, _iso)
+        return list(map(_ISOS.__getitem__, numbers))
+
+
+def _iso(number: int) -> str | None:
+    day = from_day_number(number)
+    return None if day is None else day.isoformat()
 
 
 def _long_date(number: int) -> str:

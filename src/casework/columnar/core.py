@@ -20,6 +20,7 @@ every case of every shipped rule set (:func:`evaluate_columns` against
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -87,10 +88,13 @@ __all__ = [
     "LATE_UNITS",
     "MANY",
     "PROVIDERS",
+    "TEXT_MANY",
+    "TEXT_ONLY",
     "UNIT_WORDINGS",
     "Answer",
     "Answers",
     "Explained",
+    "ExplainedText",
     "FindingColumns",
     "FindingTable",
     "Kernel",
@@ -112,6 +116,7 @@ __all__ = [
     "register",
     "register_details",
     "register_many",
+    "register_text_many",
     "register_unit_words",
     "rule_columns",
     "special_rows",
@@ -445,6 +450,27 @@ def register_many(words: WordsFn, many: ManyFn) -> None:
     MANY[words] = many
 
 
+ExplainedText = tuple[str, str, str | None]
+"""An answer in words for a writer of text: ``(reason, evidence line, trigger_label)``, the
+evidence line :func:`~casework.rules.engine.evidence_line` of the answer's evidence."""
+
+TextManyFn = Callable[..., list[ExplainedText | None]]
+"""A wording's bulk form for writers of text (:data:`TEXT_MANY`): as :data:`ManyFn`, but
+each answer's evidence as its line of text, not as :class:`Evidence` items."""
+
+TEXT_MANY: dict[WordsFn, TextManyFn] = {}
+
+
+def register_text_many(words: WordsFn, many: TextManyFn) -> None:
+    """Make ``many`` the bulk form of ``words`` for writers of text (CSV, Parquet:
+    :meth:`FindingColumns.explain` with ``text=True``): each answer's reason and trigger
+    label as ``words`` gives them, its evidence as :func:`~casework.rules.engine.evidence_line`
+    of the items ``words`` gives, made without the items. Where both are registered, the
+    text form is used for text and :data:`MANY`'s form otherwise
+    (tests/columnar/test_bulk_wording.py holds each text form to ``words``)."""
+    TEXT_MANY[words] = many
+
+
 UnitWords = Callable[["RuleColumns", npt.NDArray[np.intp]], list[Explained | None]]
 """The words of a unit rule's kernel answers: given the rule's columns and the positions
 of some answers (ascending), each in words (:data:`Explained`: the reason and evidence
@@ -737,14 +763,14 @@ register_many(deadline_said, deadline_said_many)
 
 def _filled(
     at: npt.NDArray[np.intp],
-    said: Sequence[Explained | None],
+    said: Sequence[tuple[str, Any, str | None] | None],
     reasons: list[str],
-    evidence: list[tuple[Evidence, ...]],
+    evidence: list[Any],
     labels: list[str | None],
 ) -> list[int]:
     """Put the words ``said`` of the answers ``at`` (one each; ``None``: not worded) in
-    their places; which answers they worded (marked by the caller at once: one numpy
-    write per answer costs more)."""
+    their places (the evidence, as items or as lines, in ``evidence``); which answers they
+    worded (marked by the caller at once: one numpy write per answer costs more)."""
     done: list[int] = []
     for i, words in zip(at.tolist(), said, strict=True):
         if words is not None:
@@ -890,6 +916,35 @@ class RuleColumns:
     def explained(
         self, only: Mask | None = None
     ) -> tuple[list[str], list[tuple[Evidence, ...]], list[str | None], list[str | None]]:
+        """Every answer in words: :meth:`explained_as_text` with every evidence as its
+        :class:`Evidence` items."""
+        reasons, evidence, labels, standards, _lines = self._explained(only, text=False)
+        return reasons, evidence, labels, standards
+
+    def explained_as_text(
+        self, only: Mask | None = None
+    ) -> tuple[
+        list[str],
+        list[tuple[Evidence, ...]],
+        list[str | None],
+        list[str | None],
+        list[str | None],
+    ]:
+        """:meth:`explained`, for writers of text: also each answer's evidence line
+        (:func:`~casework.rules.engine.evidence_line`) where a wording's text form
+        (:data:`TEXT_MANY`) gave it as text, its items then left out (``()``); ``None``
+        where the evidence is in its items."""
+        return self._explained(only, text=True)
+
+    def _explained(
+        self, only: Mask | None, *, text: bool
+    ) -> tuple[
+        list[str],
+        list[tuple[Evidence, ...]],
+        list[str | None],
+        list[str | None],
+        list[str | None],
+    ]:
         """Every answer in words: reasons, evidence, trigger labels and standards, each word
         for word the scalar engine's. ``only``: the answers to word (a mask over them); the
         others are left without words (``""``, ``()``, ``None``, ``None``). An answer's
@@ -908,6 +963,7 @@ class RuleColumns:
         evidence: list[tuple[Evidence, ...]] = [()] * n
         labels: list[str | None] = [None] * n
         standards: list[str | None] = [None] * n
+        lines: list[str | None] = [None] * n
         wanted = np.ones(n, dtype=bool) if only is None else np.asarray(only, dtype=bool)
         if wanted.shape != (n,):
             raise ValueError(f"only: a mask of {wanted.size} answers, for {n}")
@@ -916,9 +972,9 @@ class RuleColumns:
                 finding = self.found[i]
                 reasons[i], evidence[i] = finding.reason, finding.evidence
                 labels[i], standards[i] = finding.trigger_label, finding.standard
-            return reasons, evidence, labels, standards
+            return reasons, evidence, labels, standards, lines
         if not wanted.any():
-            return reasons, evidence, labels, standards
+            return reasons, evidence, labels, standards, lines
         ctx, columns, rule = self.context, self.columns, self.rule
         special = special_rows(columns, ctx)
         if ctx.by_assessment_date and ctx.as_of < rule.in_force_from:
@@ -953,10 +1009,10 @@ class RuleColumns:
         unbegun = self._unbegun(wanted, reasons, evidence)
         done |= unbegun
         pending &= ~unbegun
-        done |= self._worded(pending, reasons, evidence, labels)
+        done |= self._worded(pending, reasons, evidence, labels, lines if text else None)
         done |= self._unit_worded(pending & ~done, reasons, evidence, labels)
         self._by_scalar_rule(np.flatnonzero(~done), reasons, evidence, labels, standards)
-        return reasons, evidence, labels, standards
+        return reasons, evidence, labels, standards, lines
 
     def _missing_fact(
         self, lacking: Mask, reasons: list[str], evidence: list[tuple[Evidence, ...]]
@@ -1004,8 +1060,11 @@ class RuleColumns:
         reasons: list[str],
         evidence: list[tuple[Evidence, ...]],
         labels: list[str | None],
+        lines: list[str | None] | None = None,
     ) -> Mask:
-        """Words the kernel's :class:`Wording` gives; which answers it worded."""
+        """Words the kernel's :class:`Wording` gives; which answers it worded. Given
+        ``lines``, a wording with a text form (:data:`TEXT_MANY`) puts its evidence lines
+        there."""
         worded = np.zeros(len(self), dtype=bool)
         wording, origin = self.wording, self.origin
         if wording is None or origin is None or not len(wording.at):
@@ -1033,8 +1092,9 @@ class RuleColumns:
         columns = [wording.values[name] for name in names]
         constants = wording.constants
         record = self.columns.record_as_of
+        text_many = None if lines is None else TEXT_MANY.get(wording.words)
         many = MANY.get(wording.words)
-        if many is not None:
+        if text_many is not None or many is not None:
             at = np.flatnonzero(usable)
             picked = slot[origin[at]].tolist()
             answers = Answers(
@@ -1049,6 +1109,11 @@ class RuleColumns:
                 record_as_of=record[self.row[at]],
             )
             values = {n: [c[j] for j in picked] for n, c in zip(names, columns, strict=True)}
+            if text_many is not None and lines is not None:
+                as_text = text_many(answers, **constants, **values)
+                worded[_filled(at, as_text, reasons, lines, labels)] = True
+                return worded
+            assert many is not None
             bulk = many(answers, **constants, **values)
             worded[_filled(at, bulk, reasons, evidence, labels)] = True
             return worded
@@ -1631,6 +1696,10 @@ def _replaced(
 
 #: What asking an unworded :class:`FindingTable` for its :class:`Finding` objects says.
 UNWORDED = "these findings were explained without words (words=False): they have no reasons"
+TEXT_ONLY = (
+    "these findings' evidence was explained as lines of text (text=True), for CSV and "
+    "Parquet: explain them without text=True for Finding objects or JSON"
+)
 
 
 @attrs.frozen
@@ -1668,6 +1737,12 @@ class FindingTable:
     standard: list[str | None]
     worded: bool = True
     """Whether the reasons, evidence, trigger labels and standards were written."""
+    lines: list[str | None] | None = None
+    """Explained for writers of text (``explain(text=True)``): each finding's evidence
+    line (:func:`~casework.rules.engine.evidence_line`) where its wording gave it as text
+    (its ``evidence`` is then ``()``), ``None`` where ``evidence`` holds it. ``None``:
+    every evidence is in ``evidence``. Such a table is written as CSV or Parquet, not
+    made :class:`Finding` objects or JSON (``ValueError``: :data:`TEXT_ONLY`)."""
 
     def __len__(self) -> int:
         return len(self.case_ref)
@@ -1683,9 +1758,12 @@ class FindingTable:
                    late_unit=code, standard=[])  # fmt: skip
 
     def findings(self) -> Iterator[Finding]:
-        """Each finding as a :class:`Finding` (``ValueError`` for a table without words)."""
+        """Each finding as a :class:`Finding` (``ValueError`` for a table without words, or
+        with its evidence as text)."""
         if not self.worded:
             raise ValueError(UNWORDED)
+        if self.lines is not None:
+            raise ValueError(TEXT_ONLY)
         ruleset = self.ruleset
         for i, rank in enumerate(self.rank.tolist()):
             rule = self.rules[rank]
@@ -1806,6 +1884,7 @@ class FindingColumns:
         *,
         words: bool = True,
         where: Callable[[FindingTable], npt.NDArray[np.intp]] | None = None,
+        text: bool = False,
     ) -> FindingTable:
         """Every finding, explained, as columns in the scalar engine's order (case by case,
         rules in order, units in order): the reasons and evidence word for word the scalar
@@ -1819,7 +1898,12 @@ class FindingColumns:
         ``where`` keeps some findings: given the table without words, it gives the
         positions of those wanted (:func:`casework.report.selector` makes one from the
         filters of ``casework findings``). The table holds only them, in that order, and
-        only they are put in words, each as it would be in the whole table."""
+        only they are put in words, each as it would be in the whole table.
+
+        ``text=True``: for a writer of text (CSV, Parquet): evidence a wording makes as
+        its line of text (:data:`TEXT_MANY`) is kept as that line
+        (:attr:`FindingTable.lines`), no :class:`Evidence` made; the same text is
+        written."""
         ctx = self.by_rule[0].context if self.by_rule else None
         if not self.by_rule or ctx is None:
             return FindingTable.empty(self.ruleset)
@@ -1867,12 +1951,18 @@ class FindingColumns:
             ends = np.cumsum([len(a) for a in self.by_rule]).tolist()
             wanted = [chosen[end - len(a) : end] for a, end in zip(self.by_rule, ends, strict=True)]
             picked = order[kept].tolist()
-        worded = [a.explained(only) for a, only in zip(self.by_rule, wanted, strict=True)]
+        worded: list[tuple[list[Any], ...]] = [
+            a.explained_as_text(only) if text else a.explained(only)
+            for a, only in zip(self.by_rule, wanted, strict=True)
+        ]
 
         def joined_list(part: int) -> list[Any]:
-            every = [value for said in worded for value in said[part]]
-            return [every[i] for i in picked]
+            every = list(itertools.chain.from_iterable(said[part] for said in worded))
+            if every.count(None) == len(every):  # (no rule gave one: trigger labels, standards)
+                return [None] * len(picked)
+            return list(map(every.__getitem__, picked))
 
+        lines = joined_list(4) if text else None
         return attrs.evolve(
             table,
             reason=joined_list(0),
@@ -1880,6 +1970,7 @@ class FindingColumns:
             trigger_label=joined_list(2),
             standard=joined_list(3),
             worded=True,
+            lines=None if lines is None or lines.count(None) == len(lines) else lines,
         )
 
     def to_arrow(self) -> pa.Table:

@@ -27,6 +27,7 @@ decided it.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
@@ -45,6 +46,8 @@ from casework.columnar.columns import (
     Days,
     Mask,
     Table,
+    day_isos,
+    from_day_number,
     from_day_numbers,
     raw_table,
     unique_days,
@@ -54,10 +57,12 @@ from casework.columnar.core import (
     BASES,
     BASIS_CODE,
     LATE_CODE,
+    LATE_UNITS,
     OUTCOME_CODE,
     OUTCOMES,
     Answer,
     Explained,
+    ExplainedText,
     Wording,
     add_duration,
     deadline,
@@ -66,13 +71,23 @@ from casework.columnar.core import (
     deadline_wording,
     register,
     register_many,
+    register_text_many,
     verdict_said,
 )
 from casework.columnar.core import Answers as Answers_
 from casework.columnar.group import first_by_keys
 from casework.columnar.raw import code_of
 from casework.model import AssessmentPurpose, RohLevel, SentenceKind
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Outcome, Rule, Verdict
+from casework.rules.engine import (
+    IN_FORCE_BY,
+    Basis,
+    Context,
+    Evidence,
+    Outcome,
+    Rule,
+    Verdict,
+    evidence_line,
+)
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import reviews
 from casework.rules.standards.base import (
@@ -81,7 +96,10 @@ from casework.rules.standards.base import (
     InForce,
     Interval,
     IntervalRow,
+    periodic_late_reason,
+    periodic_met_reason,
     periodic_verdict,
+    periodic_window_reason,
     periodic_words,
 )
 from casework.rules.standards.base import Wording as Words
@@ -689,7 +707,28 @@ def _periodic_said(
     return verdict_said(answer, verdict, verdict.trigger_label)
 
 
-def _periodic_said_many(
+@attrs.frozen
+class _PeriodicDeadlines:
+    """What both bulk forms of a periodic check's words read: the answers asked (their
+    positions, ``asked``) and every interval of each, in order (``owner``: its answer among
+    those asked; ``offset``: its place in the answer's, from 0; ``unit``: its row in the
+    parts), each interval's anchor label, and each counted interval's deadline in words
+    (:func:`deadline_said_many`; :data:`_UNREAD` where :func:`periodic_words` does not read
+    them; ``None`` for an interval not counted). ``unworded``: answers left to the scalar
+    rule."""
+
+    asked: Rows
+    counts: Rows
+    owner: Rows
+    offset: Rows
+    unit: Rows
+    unworded: Mask
+    labels: list[str]
+    unit_labels: list[str]
+    unit_said: list[Explained | None]
+
+
+def _periodic_deadlines(
     answers: Answers_,
     *,
     first: Sequence[int],
@@ -699,19 +738,16 @@ def _periodic_said_many(
     limit: str,
     source: str | None,
     words: Words,
-    window: InForce,
-    by_due: bool,
-) -> list[Explained | None]:
-    """:func:`_periodic_said` of many answers: every interval counted under the standard, of
-    every answer, worded at once (:func:`~casework.columnar.core.deadline_said_many`, the
-    deadline templates), each distinct day made a date once; then each answer's intervals
-    put together by :func:`~casework.rules.standards.base.periodic_words`, the words of
-    the rule's :func:`~casework.rules.standards.base.periodic_verdict`."""
-    said: list[Explained | None] = [None] * len(answers)
+    late_evidence: bool = True,
+) -> _PeriodicDeadlines | None:
+    """Every interval counted under the standard, of every answer asked, worded at once
+    (:func:`~casework.columnar.core.deadline_said_many`, the deadline templates): only the
+    deadlines :func:`periodic_words` reads, and only a late one's evidence (the only
+    evidence it shows; none with ``late_evidence`` false). ``None``: no answer to word."""
     bases = np.asarray([BASIS_CODE[basis] for basis in _PERIODIC_BASES], dtype=np.int8)
     asked = np.flatnonzero(np.isin(answers.basis, bases))
     if not asked.size:
-        return said
+        return None
     starts = np.asarray(first, dtype=np.intp)[asked]
     counts = np.asarray(stop, dtype=np.intp)[asked] - starts
     # Every interval of every answer asked: its answer (``owner``), place and row in parts.
@@ -742,7 +778,7 @@ def _periodic_said_many(
         done_label=words.done_label,
         missing_label=words.missing_label,
         # only a late interval's evidence is shown (relabelled) by periodic_words
-        evidence_of=picked["outcome"][read] == OUTCOME_CODE[Outcome.NOT_MET],
+        evidence_of=(picked["outcome"][read] == OUTCOME_CODE[Outcome.NOT_MET]) & late_evidence,
     )
     unit_said: list[Explained | None] = [None] * owner.size
     for j in chosen[~read].tolist():
@@ -751,7 +787,39 @@ def _periodic_said_many(
         unit_said[j] = deadline_words
         if deadline_words is None:
             unworded[owner[j]] = True
-    intervals = _intervals(parts, unit, (offset + 1).tolist(), unit_labels, unit_said)
+    return _PeriodicDeadlines(
+        asked, counts, owner, offset, unit, unworded, labels, unit_labels, unit_said
+    )
+
+
+def _periodic_said_many(
+    answers: Answers_,
+    *,
+    first: Sequence[int],
+    stop: Sequence[int],
+    first_label: Sequence[str],
+    parts: dict[str, Any],
+    limit: str,
+    source: str | None,
+    words: Words,
+    window: InForce,
+    by_due: bool,
+) -> list[Explained | None]:
+    """:func:`_periodic_said` of many answers: every interval's deadline worded at once
+    (:func:`_periodic_deadlines`), each distinct day made a date once; then each answer's
+    intervals put together by :func:`~casework.rules.standards.base.periodic_words`, the
+    words of the rule's :func:`~casework.rules.standards.base.periodic_verdict`."""
+    said: list[Explained | None] = [None] * len(answers)
+    found = _periodic_deadlines(
+        answers, first=first, stop=stop, first_label=first_label, parts=parts, limit=limit,
+        source=source, words=words,
+    )  # fmt: skip
+    if found is None:
+        return said
+    asked, counts, unworded, labels = found.asked, found.counts, found.unworded, found.labels
+    intervals = _intervals(
+        parts, found.unit, (found.offset + 1).tolist(), found.unit_labels, found.unit_said
+    )
     bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
     for a, k in enumerate(asked.tolist()):
         if unworded[a] or not counts[a]:
@@ -774,6 +842,184 @@ def _periodic_said_many(
             label = None if deciding is None else every[deciding - 1].start_label
             said[k] = (verdict.reason, verdict.evidence, label)
     return said
+
+
+def _periodic_text_many(
+    answers: Answers_,
+    *,
+    first: Sequence[int],
+    stop: Sequence[int],
+    first_label: Sequence[str],
+    parts: dict[str, Any],
+    limit: str,
+    source: str | None,
+    words: Words,
+    window: InForce,
+    by_due: bool,
+) -> list[ExplainedText | None]:
+    """:func:`_periodic_said_many` for writers of text: each answer's reason and trigger
+    label, and its evidence as :func:`~casework.rules.engine.evidence_line` writes
+    :func:`periodic_words`' items, made a column at a time with no item made. Which of
+    :func:`periodic_words`' sentences an answer takes, and the interval that decides it, are
+    found for all answers at once (:class:`_PeriodicBranches`); each sentence is the one
+    :func:`periodic_words` makes (:func:`~casework.rules.standards.base.
+    periodic_window_reason`, :func:`~casework.rules.standards.base.periodic_late_reason`, a
+    deadline's own, :func:`~casework.rules.standards.base.periodic_met_reason`)."""
+    said: list[ExplainedText | None] = [None] * len(answers)
+    found = _periodic_deadlines(
+        answers, first=first, stop=stop, first_label=first_label, parts=parts, limit=limit,
+        source=source, words=words, late_evidence=False,
+    )  # fmt: skip
+    if found is None or not found.owner.size:
+        return said
+    asked, owner, n, unit_said = found.asked, found.owner, found.asked.size, found.unit_said
+    chosen = _PeriodicBranches.of(found, parts, answers)
+    lines, ends = _interval_lines(found, parts, chosen, source=source, words=words)
+    time_limit = evidence_line([Evidence("time limit", limit, source)])
+    bounds = np.concatenate([[0], np.cumsum(found.counts)]).tolist()
+    late_at = np.flatnonzero(chosen.late)
+    late_ends = np.searchsorted(owner[late_at], np.arange(n + 1)).tolist()
+    reason_of = [None if words_of is None else words_of[0] for words_of in unit_said]
+    clock = parts["due" if by_due else "trigger"][found.unit]
+    due, done = parts["due"][found.unit], parts["done"][found.unit]
+    under_another = (found.counts - chosen.counted_of).tolist()
+    for a in np.flatnonzero(chosen.fits).tolist():
+        shown = "; ".join([time_limit, *lines[ends[a] : ends[a + 1]]])
+        if under_another[a]:
+            shown += f"; intervals under another standard: {under_another[a]}"
+        kind, j = int(chosen.branch[a]), int(chosen.deciding[a])
+        if kind == 0:
+            reason = periodic_window_reason(
+                words.noun, window, by_due, _date(clock[bounds[a]]), _date(clock[bounds[a + 1] - 1])
+            )
+        elif kind == 1:
+            late_here = late_at[late_ends[a] : late_ends[a + 1]].tolist()
+            reason = periodic_late_reason(
+                [str(reason_of[i]) for i in late_here], int(chosen.counted_of[a])
+            )
+        elif kind in (2, 3):
+            reason = str(reason_of[j])
+        else:
+            last = int(chosen.last_counted[a])
+            reason = periodic_met_reason(
+                words.noun, int(chosen.on_time_of[a]), str(reason_of[j]),
+                _date(due[last]) if done[last] == NO_DAY else None,
+            )  # fmt: skip
+        said[int(asked[a])] = (reason, shown, None if j < 0 else found.unit_labels[j])
+    return said
+
+
+@attrs.frozen
+class _PeriodicBranches:
+    """Which of :func:`periodic_words`' sentences each answer asked takes (``branch``: 0
+    every interval under another standard, 1 some late, 2 one that cannot be assessed, 3
+    none done yet, 4 all done on time, in the order it tries them), the interval that
+    decides it (``deciding``, -1 for none), and whether its outcome and basis are the
+    kernel's (``fits``: those alone are worded); with the counts they read."""
+
+    branch: Rows
+    deciding: Rows
+    fits: Mask
+    counted: Mask
+    late: Mask
+    counted_of: Rows
+    on_time_of: Rows
+    last_counted: Rows
+
+    @classmethod
+    def of(
+        cls, found: _PeriodicDeadlines, parts: dict[str, Any], answers: Answers_
+    ) -> _PeriodicBranches:
+        owner, unit, n = found.owner, found.unit, found.asked.size
+        counted = np.asarray(parts["counted"], dtype=bool)[unit]
+        outcome, basis = parts["outcome"][unit], parts["basis"][unit]
+        late = counted & (outcome == _NOT_MET)
+        on_time = counted & (parts["done"][unit] != NO_DAY)
+        counted_of = np.bincount(owner[counted], minlength=n)
+        late_of = np.bincount(owner[late], minlength=n)
+        on_time_of = np.bincount(owner[on_time], minlength=n)
+        unknown = _first(owner, counted & (outcome == OUTCOME_CODE[Outcome.CANNOT_ASSESS]), n)
+        last_counted = _last(owner, counted, n)
+        branch = np.select(
+            [counted_of == 0, late_of > 0, unknown >= 0, on_time_of == 0], [0, 1, 2, 3], 4
+        )
+        deciding = np.select(
+            [branch == 0, branch == 1, branch == 2, branch == 3],
+            [np.full(n, -1), _first(owner, late, n), unknown, last_counted],
+            _last(owner, on_time, n),
+        )
+        at = np.maximum(deciding, 0)
+        outcomes = np.select(
+            [branch == 0, branch == 1, branch == 4],
+            [np.full(n, _NA), np.full(n, _NOT_MET), np.full(n, _MET)],
+            outcome[at],
+        )
+        bases = np.select(
+            [branch == 0, (branch == 1) | (branch == 4)],
+            [np.full(n, BASIS_CODE[Basis.OUT_OF_SCOPE]), np.full(n, BASIS_CODE[Basis.COMPUTED])],
+            basis[at],
+        )
+        fits = (outcomes == answers.outcome[found.asked]) & (bases == answers.basis[found.asked])
+        fits &= ~found.unworded & (found.counts > 0)
+        return cls(branch, deciding, fits, counted, late, counted_of, on_time_of, last_counted)
+
+
+def _interval_lines(
+    found: _PeriodicDeadlines,
+    parts: dict[str, Any],
+    chosen: _PeriodicBranches,
+    *,
+    source: str | None,
+    words: Words,
+) -> tuple[list[str], list[int]]:
+    """Each counted interval of each answer worded (``chosen.fits``) as
+    :func:`periodic_words` lists its evidence, in one line (its start, when it fell due,
+    when it was done; a late one's lateness, as its deadline's evidence says it and
+    :func:`periodic_words` relabels it: a late deadline always has its lateness, as
+    :func:`deadline_said` leaves one without unworded, and its answer with it); and
+    where each answer's lines end (the ``a``-th answer's are ``ends[a]`` to
+    ``ends[a + 1]``)."""
+    owner, unit = found.owner, found.unit
+    listed = np.flatnonzero(chosen.counted & chosen.fits[owner])
+    rows = unit[listed]
+    picks = listed.tolist()
+    starts, dues, dones = (
+        day_isos(parts[name][rows].tolist()) for name in ("trigger", "due", "done")
+    )
+    numbers = (found.offset[listed] + 1).tolist()
+    late = chosen.late[listed]
+    late_by = np.where(late, parts["late_by"][rows], -1).tolist()
+    late_unit = [LATE_UNITS[code] for code in parts["late_unit"][rows].tolist()]
+    done_label = words.done_label.lower()
+    shown_source = f" ({source})" if source else ""
+    lines = [
+        f"interval {number}: {label}: {begun}; interval {number}: due by: {by}{shown_source}"
+        + ("" if finished is None else f"; interval {number}: {done_label}: {finished}")
+        + (
+            ""
+            if late_count < 0
+            else f"; interval {number}: {late_as} "
+            f"{'late' if finished is not None else 'overdue at as_of'}: {late_count}"
+        )
+        for number, label, begun, by, finished, late_count, late_as in zip(
+            numbers,
+            [found.unit_labels[j] for j in picks],
+            starts,
+            dues,
+            dones,
+            late_by,
+            late_unit,
+            strict=True,
+        )
+    ]
+    ends = np.searchsorted(owner[listed], np.arange(found.asked.size + 1)).tolist()
+    return lines, ends
+
+
+def _date(day: int | np.integer[Any]) -> dt.date:
+    found = from_day_number(int(day))
+    assert found is not None  # (an interval's start and due are known)
+    return found
 
 
 _ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
@@ -842,6 +1088,7 @@ def _intervals(
 
 
 register_many(_periodic_said, _periodic_said_many)
+register_text_many(_periodic_said, _periodic_text_many)
 
 
 # ---------------------------------------------------------------- registration

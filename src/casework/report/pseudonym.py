@@ -145,6 +145,10 @@ def pseudonymise_table(table: FindingTable, pseudonyms: Pseudonyms) -> FindingTa
     case_ref = [mapping[ref] for ref in table.case_ref]
     if not table.worded:
         return attrs.evolve(table, case_ref=case_ref)
+    if table.lines is not None:
+        from casework.columnar.core import TEXT_ONLY  # noqa: PLC0415
+
+        raise ValueError(TEXT_ONLY)
     # (findings share their evidence: a tuple scrubbed once, as many times as it is shared)
     scrubbed: dict[int, tuple[Evidence, ...]] = {}
     evidence: list[tuple[Evidence, ...]] = []

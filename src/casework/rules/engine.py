@@ -53,6 +53,7 @@ __all__ = [
     "contradictory",
     "evaluate",
     "evaluate_case",
+    "evidence_line",
     "finding_record",
     "in_force_day",
     "in_force_evidence",
@@ -155,6 +156,17 @@ def plain_value(value: EvidenceValue) -> str | int | bool | None:
     if isinstance(value, Fraction):
         return str(value)
     return value
+
+
+def evidence_line(evidence: Iterable[Evidence]) -> str:
+    """Evidence as one line: ``label: value (source); ...`` (as the CSV and Parquet findings
+    show it)."""
+    return "; ".join(_evidence_part(item) for item in evidence)
+
+
+def _evidence_part(item: Evidence) -> str:
+    source = f" ({item.source})" if item.source else ""
+    return f"{item.label}: {plain_value(item.value)}{source}"
 
 
 @attrs.frozen
