@@ -20,6 +20,7 @@ from casework.columnar.columns import (
     Days,
     Table,
     from_day_number,
+    from_day_numbers,
     raw_table,
     unique_days,
 )
@@ -259,6 +260,47 @@ def _not_low_said(
         as_of=answer.as_of,
     )
     return verdict_said(answer, verdict, anchor_label)
+
+
+def _not_low_said_many(
+    answers: Answers_,
+    *,
+    rank: Sequence[int],
+    since: Sequence[int],
+    window: Sequence[int],
+    anchor_label: Sequence[str],
+    limits: tuple[tuple[str, str | None] | None, ...],
+) -> list[Explained | None]:
+    """:func:`_not_low_said` of many answers: each day made a date once, and each answer's
+    words by :func:`~casework.rules.standards.consistency.rmp_where_not_low_words` (no
+    verdict made), kept where they are the answer's outcome and basis."""
+    n = len(answers)
+    said: list[Explained | None] = [None] * n
+    decided = np.isin(answers.basis, [BASIS_CODE[basis] for basis in _DECIDED])
+    decided &= (answers.trigger != NO_DAY) & (answers.due != NO_DAY)
+    decided &= np.asarray(since) != NO_DAY
+    distinct, inverse = unique_days(
+        np.concatenate([np.asarray(since), answers.trigger, answers.due, answers.done])
+    )
+    dates = from_day_numbers(distinct.tolist())
+    on, anchor, due, done = ([dates[i] for i in picks] for picks in inverse.reshape(4, -1).tolist())
+    outcomes, bases, as_of = answers.outcome.tolist(), answers.basis.tolist(), answers.as_of
+    for k in np.flatnonzero(decided).tolist():
+        limit = limits[int(window[k])]
+        started, due_on, since_on = anchor[k], due[k], on[k]
+        if limit is None or started is None or due_on is None or since_on is None:
+            continue
+        words = consistency.rmp_where_not_low_words(
+            level=_LEVEL_OF_RANK[int(rank[k])], since=since_on, anchor=started,
+            anchor_label=anchor_label[k], due=due_on, limit=limit[0], source=limit[1],
+            latest=done[k], as_of=as_of,
+        )  # fmt: skip
+        if words.outcome is OUTCOMES[outcomes[k]] and words.basis is BASES[bases[k]]:
+            said[k] = (words.reason, words.evidence, anchor_label[k])
+    return said
+
+
+register_many(_not_low_said, _not_low_said_many)
 
 
 def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from casework.rules.engine import (
     Verdict,
     met,
     not_met,
-    not_yet_due,
     rule,
 )
 from casework.rules.population import HAS_MAPPA, tier_at_start
@@ -41,6 +40,7 @@ __all__ = [
     "rmp_where_not_low_2005",
     "rmp_where_not_low_2007",
     "rmp_where_not_low_verdict",
+    "rmp_where_not_low_words",
     "screenings_verdict",
 ]
 
@@ -344,46 +344,66 @@ def rmp_where_not_low_verdict(
 ) -> Verdict:
     """The answer of ``rmp-where-not-low`` from plain values (the rule and its kernel's
     wording): the RoH ``level`` in force ``since``, the latest RMP by as_of (``latest``),
-    due ``limit`` after ``anchor`` (the start, or the day the level was set if later)."""
+    due ``limit`` after ``anchor`` (the start, or the day the level was set if later).
+    Its words are :func:`rmp_where_not_low_words`'."""
+    said = rmp_where_not_low_words(
+        level=level, since=since, anchor=anchor, anchor_label=anchor_label, due=due,
+        limit=limit, source=source, latest=latest, as_of=as_of,
+    )  # fmt: skip
+    return as_deadline(
+        Verdict(said.outcome, said.basis, said.reason, said.evidence),
+        trigger=anchor,
+        trigger_label=anchor_label,
+        due=due,
+        done=latest,
+    )
+
+
+def rmp_where_not_low_words(
+    *,
+    level: RohLevel,
+    since: dt.date,
+    anchor: dt.date,
+    anchor_label: str,
+    due: dt.date,
+    limit: str,
+    source: str | None,
+    latest: dt.date | None,
+    as_of: dt.date,
+) -> DeadlineSaid:
+    """The outcome, basis, reason and evidence of :func:`rmp_where_not_low_verdict` (their
+    one definition), without the rest of a verdict."""
     words = level.value.replace("_", " ")
-    evidence = [
+    evidence = (
         Evidence("RoH level", level.value),
         Evidence("RoH level since", since),
         Evidence("time limit", limit, source),
         Evidence("due by", due, source),
-    ]
-
-    def deadline(verdict: Verdict, done: dt.date | None) -> Verdict:
-        return as_deadline(verdict, trigger=anchor, trigger_label=anchor_label, due=due, done=done)
-
+    )
     if latest is not None:
-        return deadline(
-            met(
-                f"Risk management plan completed on {long_date(latest)}; the case is {words} "
-                f"RoH (since {long_date(since)}).",
-                *evidence,
-                Evidence("risk management plan completed", latest),
-            ),
-            latest,
+        return DeadlineSaid(
+            Outcome.MET,
+            Basis.COMPUTED,
+            f"Risk management plan completed on {long_date(latest)}; the case is {words} "
+            f"RoH (since {long_date(since)}).",
+            (*evidence, Evidence("risk management plan completed", latest)),
         )
     if as_of <= due:
-        return deadline(
-            not_yet_due(
-                f"Not yet due: a risk management plan is due by {long_date(due)} "
-                f"({limit} after {anchor_label} on {long_date(anchor)}); the case is "
-                f"{words} RoH (since {long_date(since)}).",
-                *evidence,
-            ),
-            None,
+        return DeadlineSaid(
+            Outcome.NOT_APPLICABLE,
+            Basis.NOT_YET_DUE,
+            f"Not yet due: a risk management plan is due by {long_date(due)} "
+            f"({limit} after {anchor_label} on {long_date(anchor)}); the case is "
+            f"{words} RoH (since {long_date(since)}).",
+            evidence,
         )
-    return deadline(
-        not_met(
-            f"No risk management plan is recorded, although the case is {words} RoH (since "
-            f"{long_date(since)}) and every case not assessed as low RoH needs one; it was "
-            f"due by {long_date(due)}.",
-            *evidence,
-        ),
-        None,
+    return DeadlineSaid(
+        Outcome.NOT_MET,
+        Basis.COMPUTED,
+        f"No risk management plan is recorded, although the case is {words} RoH (since "
+        f"{long_date(since)}) and every case not assessed as low RoH needs one; it was "
+        f"due by {long_date(due)}.",
+        evidence,
     )
 
 
