@@ -63,6 +63,7 @@ from casework.rules.engine import (
     Verdict,
     checked_ruleset,
     evaluate_case,
+    evidence_line,
     in_force_evidence,
     no_parameter,
     not_begun,
@@ -1082,10 +1083,14 @@ class RuleColumns:
             by_trigger = ctx.option(IN_FORCE_BY, ctx.in_force_by) == "trigger"
             if by_trigger:
                 at = np.flatnonzero(held & (self.trigger != NO_DAY))
-                out_of_force_words = self._out_of_force(at, slot[origin[at]], wording)
+                out_of_force_words = self._out_of_force(
+                    at, slot[origin[at]], wording, as_text=lines is not None
+                )
+                # (for a writer of text, each evidence as its line)
+                shown: list[Any] = evidence if lines is None else lines
                 for i, held_words in zip(at.tolist(), out_of_force_words, strict=True):
                     if held_words is not None:
-                        reasons[i], evidence[i], labels[i] = held_words
+                        reasons[i], shown[i], labels[i] = held_words
                         worded[i] = True
         as_of = self.context.as_of
         names = list(wording.values)
@@ -1146,19 +1151,26 @@ class RuleColumns:
         return worded
 
     def _out_of_force(
-        self, at: npt.NDArray[np.intp], slots: npt.NDArray[np.intp], wording: Wording
-    ) -> list[Explained | None]:
+        self,
+        at: npt.NDArray[np.intp],
+        slots: npt.NDArray[np.intp],
+        wording: Wording,
+        *,
+        as_text: bool = False,
+    ) -> list[tuple[str, Any, str | None] | None]:
         """The answers ``at`` held to the rule's in-force dates on the day their clock started
         (:func:`_hold_to_in_force`), worded as :func:`~casework.rules.engine.out_of_force`
         words them (its templates), each distinct day in words once; ``None`` where the
-        wording gives no trigger label (the scalar rule words those)."""
+        wording gives no trigger label (the scalar rule words those). ``as_text``: each
+        evidence as its line (:func:`~casework.rules.engine.evidence_line`), no item made."""
         rule = self.rule
         day_words, days = _dates_in_words(self.trigger[at])
         whens: dict[dt.date | None, str] = {}
         in_force = in_force_evidence(rule)
-        said: list[Explained | None] = []
+        in_force_line = evidence_line(in_force)
+        said: list[tuple[str, Any, str | None] | None] = []
         # each (label, day) worded once: the same words, and the same evidence to write
-        known: dict[tuple[str, dt.date], Explained] = {}
+        known: dict[tuple[str, dt.date], tuple[str, Any, str | None]] = {}
         for slot, words, day in zip(slots.tolist(), day_words, days, strict=True):
             label = wording.label(slot)
             if label is None or day is None:
@@ -1172,7 +1184,12 @@ class RuleColumns:
                 if when is None:
                     when = whens[key] = out_of_force_when(rule, day)
                 reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
-                held = known[label, day] = (reason, (Evidence(label, day), *in_force), label)
+                shown = (
+                    f"{label}: {day.isoformat()}; {in_force_line}"
+                    if as_text
+                    else (Evidence(label, day), *in_force)
+                )
+                held = known[label, day] = (reason, shown, label)
             said.append(held)
         return said
 
