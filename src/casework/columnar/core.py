@@ -1961,23 +1961,29 @@ class FindingColumns:
         if not words:
             return table
         wanted: list[Mask | None] = [None] * len(self.by_rule)
-        picked = ordered  # (each row's answer, in the order the rules answered)
+        picked = order  # (each row's answer, in the order the rules answered)
         if kept is not None:  # the answers kept, rule by rule
             chosen = np.zeros(len(ordered), dtype=bool)
             chosen[order[kept]] = True
             ends = np.cumsum([len(a) for a in self.by_rule]).tolist()
             wanted = [chosen[end - len(a) : end] for a, end in zip(self.by_rule, ends, strict=True)]
-            picked = order[kept].tolist()
+            picked = order[kept]
         worded: list[tuple[list[Any], ...]] = [
             a.explained_as_text(only) if text else a.explained(only)
             for a, only in zip(self.by_rule, wanted, strict=True)
         ]
 
         def joined_list(part: int) -> list[Any]:
-            every = list(itertools.chain.from_iterable(said[part] for said in worded))
-            if every.count(None) == len(every):  # (no rule gave one: trigger labels, standards)
-                return [None] * len(picked)
-            return list(map(every.__getitem__, picked))
+            if all(said[part].count(None) == len(said[part]) for said in worded):
+                return [None] * len(picked)  # (no rule gave one: trigger labels, standards)
+            # (an array of objects: taken in order in one step)
+            every = np.fromiter(
+                itertools.chain.from_iterable(said[part] for said in worded),
+                dtype=object,
+                count=len(ordered),
+            )  # (each item as it is: a tuple of evidence stays one object)
+            listed: list[Any] = every[picked].tolist()
+            return listed
 
         lines = joined_list(4) if text else None
         return attrs.evolve(
