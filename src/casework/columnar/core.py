@@ -917,8 +917,19 @@ class RuleColumns:
     def explained(
         self, only: Mask | None = None
     ) -> tuple[list[str], list[tuple[Evidence, ...]], list[str | None], list[str | None]]:
-        """Every answer in words: :meth:`explained_as_text` with every evidence as its
-        :class:`Evidence` items."""
+        """Every answer in words: reasons, evidence, trigger labels and standards, each word
+        for word the scalar engine's. ``only``: the answers to word (a mask over them); the
+        others are left without words (``""``, ``()``, ``None``, ``None``). An answer's
+        words are the same whichever others are worded with it.
+
+        Nothing is asked again where the words are known from plain values: a case
+        outside the rule's population gets the engine's own "not applicable" verdict
+        (:func:`casework.rules.engine.out_of_scope`, with the population's detail), a
+        missing parameter the engine's :func:`~casework.rules.engine.no_parameter`, and
+        a kernel answer its :class:`Wording`. Every other answer (cases the scalar
+        rule answered, answers the kernel does not word) is explained by the scalar
+        rule, once per case.
+        """
         reasons, evidence, labels, standards, _lines = self._explained(only, text=False)
         return reasons, evidence, labels, standards
 
@@ -946,19 +957,8 @@ class RuleColumns:
         list[str | None],
         list[str | None],
     ]:
-        """Every answer in words: reasons, evidence, trigger labels and standards, each word
-        for word the scalar engine's. ``only``: the answers to word (a mask over them); the
-        others are left without words (``""``, ``()``, ``None``, ``None``). An answer's
-        words are the same whichever others are worded with it.
-
-        Nothing is asked again where the words are known from plain values: a case
-        outside the rule's population gets the engine's own "not applicable" verdict
-        (:func:`casework.rules.engine.out_of_scope`, with the population's detail), a
-        missing parameter the engine's :func:`~casework.rules.engine.no_parameter`, and
-        a kernel answer its :class:`Wording`. Every other answer (cases the scalar
-        rule answered, answers the kernel does not word) is explained by the scalar
-        rule, once per case.
-        """
+        """The words of :meth:`explained` and, ``text``, the evidence lines of
+        :meth:`explained_as_text`."""
         n = len(self)
         reasons: list[str] = [""] * n
         evidence: list[tuple[Evidence, ...]] = [()] * n
