@@ -177,7 +177,11 @@ def test_filters_on_columns_keep_what_the_finding_filters_keep(
 )
 @pytest.mark.parametrize("words", [True, False])
 def test_findings_kept_before_wording_are_those_kept_after(
-    cases: list[Case], calendar: WorkingCalendar, filters: dict[str, object], words: bool
+    cases: list[Case],
+    calendar: WorkingCalendar,
+    filters: dict[str, object],
+    words: bool,
+    tmp_path: Path,
 ) -> None:
     """explain(where=...) words only the findings it keeps: each as the whole table words
     it, the table the filters keep of the whole (every field, every format)."""
@@ -188,6 +192,13 @@ def test_findings_kept_before_wording_are_those_kept_after(
     expected = select_table(answered.explain(words=words), **filters)  # type: ignore[arg-type]
     assert len(kept) > 0 or filters == {"criteria": ["nothing"]}
     assert_same(kept, expected)
+    if words:  # explained for text, the same findings are kept and written the same
+        as_text = answered.explain(where=wanted, text=True)
+        whole = select_table(answered.explain(text=True), **filters)  # type: ignore[arg-type]
+        for form in ("csv", "parquet"):
+            expected_bytes = written(expected, form, tmp_path / f"expected.{form}")
+            assert written(as_text, form, tmp_path / f"kept.{form}") == expected_bytes
+            assert written(whole, form, tmp_path / f"whole.{form}") == expected_bytes
 
 
 def test_no_filter_keeps_the_whole_table(cases: list[Case], calendar: WorkingCalendar) -> None:
