@@ -101,6 +101,7 @@ __all__ = [
     "Kernel",
     "RuleColumns",
     "Wording",
+    "WordsAsText",
     "add_duration",
     "asked_case",
     "deadline",
@@ -471,6 +472,13 @@ def register_text_many(words: WordsFn, many: TextManyFn) -> None:
     (tests/columnar/test_bulk_wording.py holds each text form to ``words``)."""
     TEXT_MANY[words] = many
 
+
+WordsAsText = tuple[
+    list[str], list[tuple[Evidence, ...]], list[str | None], list[str | None], list[str | None]
+]
+"""A rule's answers in words for a writer of text (:meth:`RuleColumns.explained_as_text`):
+reasons, evidence, trigger labels, standards, and evidence lines (``None`` where the
+evidence is in its items)."""
 
 UnitWords = Callable[["RuleColumns", npt.NDArray[np.intp]], list[Explained | None]]
 """The words of a unit rule's kernel answers: given the rule's columns and the positions
@@ -933,30 +941,14 @@ class RuleColumns:
         reasons, evidence, labels, standards, _lines = self._explained(only, text=False)
         return reasons, evidence, labels, standards
 
-    def explained_as_text(
-        self, only: Mask | None = None
-    ) -> tuple[
-        list[str],
-        list[tuple[Evidence, ...]],
-        list[str | None],
-        list[str | None],
-        list[str | None],
-    ]:
+    def explained_as_text(self, only: Mask | None = None) -> WordsAsText:
         """:meth:`explained`, for writers of text: also each answer's evidence line
         (:func:`~casework.rules.engine.evidence_line`) where a wording's text form
         (:data:`TEXT_MANY`) gave it as text, its items then left out (``()``); ``None``
         where the evidence is in its items."""
         return self._explained(only, text=True)
 
-    def _explained(
-        self, only: Mask | None, *, text: bool
-    ) -> tuple[
-        list[str],
-        list[tuple[Evidence, ...]],
-        list[str | None],
-        list[str | None],
-        list[str | None],
-    ]:
+    def _explained(self, only: Mask | None, *, text: bool) -> WordsAsText:
         """The words of :meth:`explained` and, ``text``, the evidence lines of
         :meth:`explained_as_text`."""
         n = len(self)
