@@ -20,7 +20,9 @@ every case of every shipped rule set (:func:`evaluate_columns` against
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -704,58 +706,92 @@ def deadline_said_many(
         at = np.flatnonzero(branch == code)
         if not at.size:
             continue
-        template = _with_terms(DEADLINE_SENTENCES[name], limit)
-        for k, anchor, due, done, until in zip(
-            at.tolist(),
-            picks[0, at].tolist(),
-            picks[1, at].tolist(),
-            picks[2, at].tolist(),
-            picks[3, at].tolist(),
-            strict=True,
-        ):
-            label = labels[k]
-            late_by = late_bys[k]
-            late_unit = LATE_UNITS[late_codes[k]]
-            fill = {
-                "anchor_label": label,
-                "anchor": words[anchor],
-                "due": words[due],
-                "done_label": dones[k],
-                "missing_label": missing[k],
-                "done": words[done],
-                "as_of": as_of_words,
-                "known": words[until],
-            }
-            if name == "late":
-                fill["late"] = late_words(late_by, late_unit or "")
-            elif name == "cannot assess":
-                record = int(answers.record_as_of[k])
+        chosen = at.tolist()
+        anchors, dues, done_days, untils = (picks[row, at].tolist() for row in range(4))
+        late: list[str] | None = None
+        record_ends: list[str] | None = None
+        if name == "late":
+            late = [late_words(late_bys[k], LATE_UNITS[late_codes[k]] or "") for k in chosen]
+        elif name == "cannot assess":
+            record_ends = []
+            for record in answers.record_as_of[at].tolist():
                 ends = record_words.get(record)
                 if ends is None:
                     ends = record_words[record] = record_ends_words(
                         answers.as_of, from_day_number(record)
                     )
-                fill["record_ends"] = ends
+                record_ends.append(ends)
+        reasons = _sentences(
+            _with_terms(DEADLINE_SENTENCES[name], limit),
+            {
+                "anchor_label": [labels[k] for k in chosen],
+                "done_label": [dones[k] for k in chosen],
+                "missing_label": [missing[k] for k in chosen],
+                "as_of": [as_of_words] * len(chosen),
+                "late": late,
+                "record_ends": record_ends,
+            },
+            {"anchor": anchors, "due": dues, "done": done_days, "known": untils},
+            words,
+        )
+        for k, reason, anchor, due, done in zip(
+            chosen, reasons, anchors, dues, done_days, strict=True
+        ):
             if not shown[k]:
-                said[k] = (template.format_map(fill), (), label)
+                said[k] = (reason, (), labels[k])
                 continue
             items = limit_items.get(due)
             if items is None:
                 items = limit_items[due] = deadline_limit_evidence(limit, source, dates[due])
+            late_by = late_bys[k]
             evidence = deadline_evidence(
                 name,
-                anchor_label=label,
+                anchor_label=labels[k],
                 anchor=dates[anchor],
                 limit=items[0],
                 due=items[1],
                 done_label=dones[k],
                 done=dates[done],
                 late_by=None if late_by < 0 else late_by,
-                late_unit=late_unit,
+                late_unit=LATE_UNITS[late_codes[k]],
                 extra=extras[k],
             )
-            said[k] = (template.format_map(fill), evidence, label)
+            said[k] = (reason, evidence, labels[k])
     return said
+
+
+def _sentences(
+    template: str,
+    columns: Mapping[str, list[str] | None],
+    days: Mapping[str, list[int]],
+    words: list[str],
+) -> list[str]:
+    """A template of named fields filled for many answers, as ``format_map`` of each
+    answer's fields writes it: by one positional ``format`` each, from each field's
+    column (``columns``, or ``days`` put in ``words``: only the template's days are)."""
+    positional, fields = _positional(template)
+    filled: list[list[str]] = []
+    for field in fields:
+        column = [words[day] for day in days[field]] if field in days else columns[field]
+        assert column is not None  # (a branch's template names only what it is given)
+        filled.append(column)
+    return list(map(positional.format, *filled))
+
+
+@functools.lru_cache(maxsize=256)
+def _positional(template: str) -> tuple[str, tuple[str, ...]]:
+    """A template of named fields (``{due}``) as one of positional fields (``{}``), and the
+    names in order (a name used twice is listed twice)."""
+    written: list[str] = []
+    fields: list[str] = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        written.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            fields.append(field)
+            written.append(
+                "{" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            )
+    return "".join(written), tuple(fields)
 
 
 def _with_terms(sentence: str, limit: str) -> str:
