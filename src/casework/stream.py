@@ -39,6 +39,7 @@ from casework.calendar import WorkingCalendar
 from casework.columnar.columns import (
     NO_DAY,
     CaseColumns,
+    day_isos,
     day_number,
     from_day_number,
     unique_days,
@@ -725,11 +726,7 @@ def iso_dates(day_numbers: npt.NDArray[np.int64]) -> list[str | None]:
 def _iso_coded(day_numbers: npt.NDArray[np.int64]) -> tuple[list[str | None], npt.NDArray[np.intp]]:
     """Day numbers as their distinct ISO dates (``None`` for none) and each one's index."""
     distinct, inverse = unique_days(day_numbers)
-    values = []
-    for number in distinct.tolist():
-        day = from_day_number(number)
-        values.append(None if day is None else day.isoformat())
-    return values, inverse.reshape(-1)
+    return day_isos(distinct.tolist()), inverse.reshape(-1)
 
 
 _PER_RULE: dict[str, Callable[[Rule], Any]] = {
