@@ -2094,9 +2094,13 @@ def evaluate_columns(
     """
     ruleset = checked_ruleset(ruleset)
     as_of, calendar = checked_day(as_of), checked_calendar(calendar)
-    if not isinstance(cases, CaseColumns):
-        cases = tuple(each_case(cases, "casework.Case objects or a chunk's CaseColumns"))
-    columns = cases if isinstance(cases, CaseColumns) else CaseColumns.from_cases(cases)
+    columns = (
+        cases
+        if isinstance(cases, CaseColumns)
+        else CaseColumns.from_cases(
+            tuple(each_case(cases, "casework.Case objects or a chunk's CaseColumns"))
+        )
+    )
     # Records recorded after as_of, as they stood on it (Case.as_at): pruned on columns
     # once per chunk and day, then answered by the kernels as any other.
     columns = columns_as_at(columns, as_of)
