@@ -221,17 +221,17 @@ def evidence_lines(
     once. (Items are not looked up one by one: few are shared, and looking each up cost
     more than writing it.) ``given``: lines already written (``None`` where not), as
     :attr:`FindingTable.lines` holds them; those are taken as they are."""
-    if given is not None:
-        written = evidence_lines(evidence)
-        return [
-            line if line is not None else said for line, said in zip(given, written, strict=True)
-        ]
     lines: dict[int, str] = {}
     iso: dict[dt.date, str] = {}
     shown: list[str] = []
     add = shown.append
     date = dt.date
-    for items in evidence:
+    for items, written in zip(
+        evidence, itertools.repeat(None) if given is None else given, strict=given is not None
+    ):
+        if written is not None:
+            add(written)
+            continue
         key = id(items)
         line = lines.get(key)
         if line is None:
