@@ -28,6 +28,7 @@ from casework.rules import Basis, evaluate, ruleset
 from casework.rules.ruleset import RuleSet
 from casework.testing import strategies as cs
 from casework.testing.builders import make_case, merge, oasys, review
+from tests.columnar.compare import bulk_against_one_by_one
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from evaluate import UNSTATED
@@ -380,3 +381,15 @@ def test_the_fact_missing_is_the_part_of_the_population_that_raised(
         "no RoH level is recorded for the case",
         None,
     }
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2008, 2, 5), *AS_OF])
+def test_hand_picked_screenings_are_written_as_text_as_one_by_one(
+    calendar: WorkingCalendar, as_of: dt.date
+) -> None:
+    """The hand-picked screenings (an analysis done, an exemption countersigned, one
+    claimed only, none; on 5 February 2008 one not yet due with an exemption claimed)
+    worded a column at a time for writers of text say what the rule says of each, each
+    evidence as its line."""
+    compared = bulk_against_one_by_one(_cases(), "national-standards-2007", as_of, calendar)
+    assert "NS07.full-analysis-where-screened" in compared

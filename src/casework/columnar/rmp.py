@@ -19,6 +19,8 @@ from casework.columnar.columns import (
     CaseColumns,
     Days,
     Table,
+    day_isos,
+    day_words,
     from_day_number,
     from_day_numbers,
     raw_table,
@@ -33,12 +35,14 @@ from casework.columnar.core import (
     OUTCOMES,
     Answer,
     Explained,
+    ExplainedText,
     Wording,
     add_duration,
     deadline,
     deadline_wording,
     register,
     register_many,
+    register_text_many,
     verdict_said,
 )
 from casework.columnar.core import Answers as Answers_
@@ -51,11 +55,12 @@ from casework.columnar.supervision import (
     table_of,
 )
 from casework.model import MappaLevel, RohLevel
-from casework.rules.engine import Basis, Context, Outcome, Verdict
+from casework.rules.engine import Basis, Context, Outcome, Verdict, evidence_line
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
 from casework.rules.timing import DeadlineSaid
-from casework.rules.units import combined_words, unit_label
+from casework.rules.units import combined_words, unit_label, unit_label_words
+from casework.text import long_date
 
 __all__ = [
     "analyses",
@@ -579,7 +584,145 @@ def _screened_said_many(
     return said
 
 
+def _screened_text_many(
+    answers: Answers_,
+    *,
+    first: Sequence[int],
+    stop: Sequence[int],
+    units: dict[str, npt.NDArray[Any]],
+    limits: tuple[tuple[str, str | None] | None, ...],
+    anchor_label: str,
+) -> list[ExplainedText | None]:
+    """:func:`_screened_said_many` for writers of text: each screening's sentence and
+    evidence line (what :func:`~casework.rules.standards.consistency.analysis_words` says
+    and lists) chosen for all screenings at once and written in one comprehension a
+    branch, each answer's screenings combined as
+    :func:`~casework.rules.units.combined_words` combines them, with no item made. An
+    answer with no screening is worded by :func:`_screened_said`."""
+    n = len(answers)
+    said: list[ExplainedText | None] = [None] * n
+    decided = np.isin(answers.basis, [BASIS_CODE[basis] for basis in _DECIDED])
+    starts = np.asarray(first, dtype=np.intp)
+    counts = np.asarray(stop, dtype=np.intp) - starts
+    for k in np.flatnonzero(decided & (counts <= 0)).tolist():
+        one = _screened_said(
+            answers.answer(k), first=int(starts[k]), stop=int(starts[k] + counts[k]),
+            units=units, limits=limits, anchor_label=anchor_label,
+        )  # fmt: skip
+        said[k] = None if one is None else (one[0], evidence_line(one[1]), one[2])
+    counts = np.where(decided, np.maximum(counts, 0), 0)
+    owner = np.repeat(np.arange(n, dtype=np.intp), counts)
+    unit = starts[owner] + (
+        np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    on, due = units["on"][unit], units["due"][unit]
+    completed, signed = units["completed"][unit], units["signed"][unit]
+    claimed = units["claimed"][unit].astype(bool)
+    window = units["window"][unit]
+    limited = np.asarray([limit is not None for limit in limits], dtype=bool)
+    # an answer with a screening it cannot word (no time limit, no date) is left unworded
+    unworded = ~limited[window] | (on == NO_DAY) | (due == NO_DAY)
+    bad = np.zeros(n, dtype=bool)
+    bad[owner[unworded]] = True
+    # each screening's branch of analysis_words, in its order
+    branch = np.select(
+        [completed != LATEST, signed != LATEST, due >= _day(answers.as_of), claimed],
+        [0, 1, 2, 3],
+        4,
+    )
+    # the answer those branches give (combined_words: not met, else met, else not yet due)
+    not_met = np.zeros(n, dtype=bool)
+    not_met[owner[branch >= 3]] = True
+    met = np.zeros(n, dtype=bool)
+    met[owner[branch <= 1]] = True
+    outcome = np.where(
+        not_met,
+        OUTCOME_CODE[Outcome.NOT_MET],
+        np.where(met, OUTCOME_CODE[Outcome.MET], OUTCOME_CODE[Outcome.NOT_APPLICABLE]),
+    )
+    basis = np.where(not_met | met, BASIS_CODE[Basis.COMPUTED], BASIS_CODE[Basis.NOT_YET_DUE])
+    fits = (counts > 0) & ~bad & (outcome == answers.outcome) & (basis == answers.basis)
+    if not fits.any():
+        return said
+    kept = fits[owner]
+    owner, branch, window, claimed = owner[kept], branch[kept], window[kept], claimed[kept]
+    on, due, completed, signed = on[kept], due[kept], completed[kept], signed[kept]
+    done = np.where(branch == 0, completed, np.where(branch == 1, signed, NO_DAY))
+    reasons, lines = _screening_texts(
+        branch, on, due, done, units["assessment"][unit[kept]], window, claimed,
+        limits=limits, as_of=answers.as_of,
+    )  # fmt: skip
+    ends = np.searchsorted(owner, np.arange(n + 1)).tolist()
+    for k in np.flatnonzero(fits).tolist():
+        begin, end = ends[k], ends[k + 1]
+        said[k] = (" ".join(reasons[begin:end]), "; ".join(lines[begin:end]), anchor_label)
+    return said
+
+
+def _screening_texts(  # noqa: PLR0917
+    branch: npt.NDArray[Any],
+    on: Days,
+    due: Days,
+    done: Days,
+    assessment: npt.NDArray[Any],
+    window: npt.NDArray[Any],
+    claimed: npt.NDArray[np.bool_],
+    *,
+    limits: tuple[tuple[str, str | None] | None, ...],
+    as_of: dt.date,
+) -> tuple[list[str], list[str]]:
+    """Each screening's labelled sentence and evidence line (:func:`_screened_text_many`),
+    by its ``branch`` of :func:`~casework.rules.standards.consistency.analysis_words` (0:
+    analysis completed, 1: exemption countersigned, 2: not yet due, 3: exemption claimed
+    only, 4: neither); ``done`` the day of the analysis or exemption."""
+    on_words, due_words, done_words = (day_words(days.tolist()) for days in (on, due, done))
+    on_isos, due_isos, done_isos = (day_isos(days.tolist()) for days in (on, due, done))
+    as_of_words = long_date(as_of)
+    exemption = f"exemption countersigned: None ({consistency.EXEMPTION_SOURCE})"
+    shown_limits = [
+        None
+        if limit is None
+        else (limit[0], f"; time limit: {limit[0]}{_source(limit[1])}", _source(limit[1]))
+        for limit in limits
+    ]
+    reasons: list[str] = []
+    lines: list[str] = []
+    for b, at_on, at_due, at_done, on_iso, due_iso, done_iso, what, w, asked in zip(
+        branch.tolist(), on_words, due_words, done_words, on_isos, due_isos, done_isos,
+        assessment.tolist(), window.tolist(), claimed.tolist(), strict=True,
+    ):  # fmt: skip
+        line = f"screening: {on_iso}; assessment: {what}"
+        if b == 0:
+            reason = consistency.analysis_completed_reason(at_done)
+            line += f"; full analysis completed: {done_iso}"
+        elif b == 1:
+            reason = consistency.analysis_exempted_reason(at_done)
+            line += f"; exemption countersigned: {done_iso} ({consistency.EXEMPTION_SOURCE})"
+        elif b == 2:
+            limit, limit_line, source = cast("tuple[str, str, str]", shown_limits[w])
+            reason = consistency.analysis_pending_reason(
+                due=at_due, limit=limit, on=at_on, as_of=as_of_words
+            )
+            line += (
+                ("; " + exemption if asked else "") + limit_line + f"; due by: {due_iso}{source}"
+            )
+        elif b == 3:
+            reason = consistency.ANALYSIS_CLAIMED_REASON
+            line += "; " + exemption
+        else:
+            reason = consistency.ANALYSIS_MISSING_REASON
+        reasons.append(f"{unit_label_words('Screening', at_on)}: {reason}")
+        lines.append(line)
+    return reasons, lines
+
+
+def _source(source: str | None) -> str:
+    """An evidence item's source as :func:`~casework.rules.engine.evidence_line` shows it."""
+    return f" ({source})" if source else ""
+
+
 register_many(_screened_said, _screened_said_many)
+register_text_many(_screened_said, _screened_text_many)
 
 
 for _rule, _kernel in (

@@ -173,33 +173,38 @@ def analysis_words(
     as_of: dt.date,
 ) -> DeadlineSaid:
     """The outcome, basis, reason and evidence of :func:`analysis_verdict` (their one
-    definition), without the rest of a verdict."""
+    definition), without the rest of a verdict. Each reason is one of the
+    ``analysis_*_reason`` sentences (the text form of the rule's words, in
+    :mod:`casework.columnar.rmp`, writes the same sentences)."""
     evidence = (Evidence("screening", on), Evidence("assessment", assessment))
     if completed is not None:
         return DeadlineSaid(
             Outcome.MET,
             Basis.COMPUTED,
-            f"Full RoH analysis completed on {long_date(completed)}.",
+            analysis_completed_reason(long_date(completed)),
             (*evidence, Evidence("full analysis completed", completed)),
         )
     if countersigned is not None:
         return DeadlineSaid(
             Outcome.MET,
             Basis.COMPUTED,
-            f"Exemption from the full analysis countersigned by an SPO on "
-            f"{long_date(countersigned)}.",
-            (*evidence, Evidence("exemption countersigned", countersigned, "002:278")),
+            analysis_exempted_reason(long_date(countersigned)),
+            (*evidence, Evidence("exemption countersigned", countersigned, EXEMPTION_SOURCE)),
         )
     if as_of <= due:
         return DeadlineSaid(
             Outcome.NOT_APPLICABLE,
             Basis.NOT_YET_DUE,
-            f"Not yet due: a full RoH analysis (or countersigned exemption) is due by "
-            f"{long_date(due)}, {limit} after the screening on {long_date(on)}; "
-            f"none by {long_date(as_of)}.",
+            analysis_pending_reason(
+                due=long_date(due), limit=limit, on=long_date(on), as_of=long_date(as_of)
+            ),
             (
                 *evidence,
-                *((Evidence("exemption countersigned", None, "002:278"),) if claimed else ()),
+                *(
+                    (Evidence("exemption countersigned", None, EXEMPTION_SOURCE),)
+                    if claimed
+                    else ()
+                ),
                 Evidence("time limit", limit, source),
                 Evidence("due by", due, source),
             ),
@@ -208,14 +213,37 @@ def analysis_words(
         return DeadlineSaid(
             Outcome.NOT_MET,
             Basis.COMPUTED,
-            "An exemption from the full analysis was claimed but not countersigned by an SPO.",
-            (*evidence, Evidence("exemption countersigned", None, "002:278")),
+            ANALYSIS_CLAIMED_REASON,
+            (*evidence, Evidence("exemption countersigned", None, EXEMPTION_SOURCE)),
         )
-    return DeadlineSaid(
-        Outcome.NOT_MET,
-        Basis.COMPUTED,
-        "No full RoH analysis completed, although the screening called for one.",
-        evidence,
+    return DeadlineSaid(Outcome.NOT_MET, Basis.COMPUTED, ANALYSIS_MISSING_REASON, evidence)
+
+
+#: Where the sources provide for an exemption from the full analysis, countersigned by an SPO.
+EXEMPTION_SOURCE = "002:278"
+#: :func:`analysis_words`' reason where an exemption was claimed but not countersigned.
+ANALYSIS_CLAIMED_REASON = (
+    "An exemption from the full analysis was claimed but not countersigned by an SPO."
+)
+#: :func:`analysis_words`' reason where neither an analysis nor an exemption was done.
+ANALYSIS_MISSING_REASON = "No full RoH analysis completed, although the screening called for one."
+
+
+def analysis_completed_reason(completed: str) -> str:
+    """A screening met by a full analysis, completed on the day ``completed`` (in words)."""
+    return f"Full RoH analysis completed on {completed}."
+
+
+def analysis_exempted_reason(countersigned: str) -> str:
+    """A screening met by an exemption countersigned on the day ``countersigned`` (in words)."""
+    return f"Exemption from the full analysis countersigned by an SPO on {countersigned}."
+
+
+def analysis_pending_reason(*, due: str, limit: str, on: str, as_of: str) -> str:
+    """A screening whose full analysis is not yet due (the days in words)."""
+    return (
+        f"Not yet due: a full RoH analysis (or countersigned exemption) is due by {due}, "
+        f"{limit} after the screening on {on}; none by {as_of}."
     )
 
 
