@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -11,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casework.calendar import Duration
-from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, from_day_number
+from casework.columnar.columns import NO_DAY, CaseColumns, Days, Mask, day_words, from_day_number
 from casework.columnar.core import (
     BASIS_CODE,
     OUTCOME_CODE,
@@ -29,7 +28,7 @@ from casework.columnar.core import Answers as Answers_
 from casework.columnar.supervision import start_labels
 from casework.model import OasysPart
 from casework.rules.engine import Basis, Context, Evidence, Outcome
-from casework.rules.oasys import FullAnalysisRule, describe_parts
+from casework.rules.oasys import FullAnalysisRule, describe_parts, part_done_words
 from casework.rules.standards import oasys
 from casework.rules.timing import DeadlineLabels
 
@@ -205,35 +204,33 @@ def _oasys_said_many(
     core: tuple[OasysPart, ...] = _CORE,
     **values: Any,
 ) -> list[Explained | None]:
-    """:func:`_oasys_said` of many answers: each answer's parts in words (each distinct day
-    made a date once) give its labels, and the deadlines are worded at once
-    (:func:`~casework.columnar.core.deadline_said_many`, with each answer's labels)."""
-    dates: dict[int, dt.date | None] = {}
-    done: list[str] = []
-    missing: list[str] = []
-    extras: list[tuple[Evidence, ...]] = []
-    analysed, plain = [*core, OasysPart.FULL_ANALYSIS], list(core)
-    for found in parts:
-        required = analysed if found[-1] is not None else plain
-        for day in found:
-            if day is not None and day not in dates:
-                dates[day] = from_day_number(day)
-        described = describe_parts(
-            (part, None if day is None else dates[day])
-            for part, day in zip(required, found, strict=False)
-        )
-        labels, extra = oasys.oasys_labels(described)
-        done.append(labels.done_label)
-        missing.append(labels.missing_label)
-        extras.append(extra)
+    """:func:`_oasys_said` of many answers: each answer's parts in words (each part's words
+    a column at a time, each day's words made once) give its labels, and the deadlines are
+    worded at once (:func:`~casework.columnar.core.deadline_said_many`, with each answer's
+    labels)."""
+    n = len(parts)
+    if not n:
+        return []
+    # each part's words, a column a part (the full analysis's used where it is required)
+    required = [*core, OasysPart.FULL_ANALYSIS]
+    *said, analysis = (
+        [part_done_words(part, day or None) for day in day_words([
+            NO_DAY if found is None else found for found in days
+        ])]
+        for part, days in zip(required, zip(*parts, strict=True), strict=True)
+    )  # fmt: skip
+    described = [
+        ", ".join(words) if found[-1] is None else f"{', '.join(words)}, {analysed}"
+        for words, analysed, found in zip(zip(*said, strict=True), analysis, parts, strict=True)
+    ]
     return deadline_said_many(
         answers,
         **{
             **values,
-            "done_label": done,
-            "missing_label": missing,
+            "done_label": [oasys.OASYS_DONE_LABEL] * n,
+            "missing_label": [oasys.oasys_missing_label(words) for words in described],
         },
-        extra=extras,
+        extra=[(Evidence("parts", words),) for words in described],
     )
 
 

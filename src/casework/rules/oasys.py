@@ -29,7 +29,13 @@ import attrs
 from casework.model import AssessmentPurpose, Case, OasysAssessment, OasysPart, ReviewTrigger
 from casework.text import long_date
 
-__all__ = ["FullAnalysisRule", "OasysCompletion", "describe_parts", "oasys_completion"]
+__all__ = [
+    "FullAnalysisRule",
+    "OasysCompletion",
+    "describe_parts",
+    "oasys_completion",
+    "part_done_words",
+]
 
 FullAnalysisRule = Literal["always", "if_screened_in", "never"]
 
@@ -71,10 +77,15 @@ class OasysCompletion:
 
 def describe_parts(part_dates: Iterable[tuple[OasysPart, dt.date | None]]) -> str:
     """Required parts and their completion dates in words (:meth:`OasysCompletion.describe`)."""
-    pieces = [
-        f"{_PART_WORDS[part]} {long_date(day) if day else 'not done'}" for part, day in part_dates
-    ]
-    return ", ".join(pieces)
+    return ", ".join(
+        part_done_words(part, long_date(day) if day else None) for part, day in part_dates
+    )
+
+
+def part_done_words(part: OasysPart, day: str | None) -> str:
+    """One part of :func:`describe_parts`: the part and the day it was done, in words
+    (``None``: not done): "sentence plan 3 May 2007", "RoH screening not done"."""
+    return f"{_PART_WORDS[part]} {day or 'not done'}"
 
 
 def _candidates(case: Case, start_kind: str, start: dt.date) -> list[OasysAssessment]:

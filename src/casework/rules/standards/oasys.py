@@ -33,6 +33,7 @@ __all__ = [
     "RMP_RELEASE_LABELS",
     "oasys_high_roh_2005",
     "oasys_labels",
+    "oasys_missing_label",
     "oasys_ppo_2005",
     "oasys_ppo_2007",
     "oasys_tier1to3_2007",
@@ -72,9 +73,18 @@ def oasys_labels(described: str) -> tuple[DeadlineLabels, tuple[Evidence, ...]]:
     """How an OASys deadline is worded, given its parts in words
     (:func:`casework.rules.oasys.describe_parts`): its labels and its extra evidence."""
     return (
-        DeadlineLabels("OASys completed", f"OASys not complete ({described})"),
+        DeadlineLabels(OASYS_DONE_LABEL, oasys_missing_label(described)),
         (Evidence("parts", described),),
     )
+
+
+#: The label of the day an OASys assessment was complete (:func:`oasys_labels`).
+OASYS_DONE_LABEL = "OASys completed"
+
+
+def oasys_missing_label(described: str) -> str:
+    """:func:`oasys_labels`' label of an OASys assessment not complete, its parts in words."""
+    return f"OASys not complete ({described})"
 
 
 # ---------------------------------------------------------------- 2005-06 wording
