@@ -40,6 +40,7 @@ from casework.columnar.columns import (
     CaseColumns,
     Days,
     Mask,
+    day_isos,
     day_number,
     day_words,
     days,
@@ -657,7 +658,8 @@ def deadline_said_many(
     missing_label: str | Sequence[str],
     extra: Sequence[tuple[Evidence, ...]] | None = None,
     evidence_of: Mask | None = None,
-) -> list[Explained | None]:
+    as_text: bool = False,
+) -> list[Any]:
     """:func:`deadline_said` of many answers at once: each branch of
     :func:`~casework.rules.timing.deadline_words` filled in from its template
     (:data:`~casework.rules.timing.DEADLINE_SENTENCES`) by one comprehension, each distinct
@@ -667,18 +669,22 @@ def deadline_said_many(
 
     ``anchor_label``, ``done_label`` and ``missing_label`` are one for all or one per answer.
     ``evidence_of``: the answers whose evidence is wanted (a caller that shows only some,
-    such as the periodic checks); the decided deadlines among the others get none."""
+    such as the periodic checks); the decided deadlines among the others get none.
+    ``as_text``: each evidence as its line (:data:`ExplainedText`, the text form), the
+    decided deadlines' written a branch at a time by :func:`_deadline_lines`, no item
+    made."""
     n = len(answers)
-    said: list[Explained | None] = [None] * n
+    said: list[Any] = [None] * n
     if not n:
         return said
     branch = _deadline_branches(answers)
-    labels = [anchor_label] * n if isinstance(anchor_label, str) else list(anchor_label)
-    dones = [done_label] * n if isinstance(done_label, str) else list(done_label)
-    missing = [missing_label] * n if isinstance(missing_label, str) else list(missing_label)
+    labels, dones, missing = (
+        [label] * n if isinstance(label, str) else list(label)
+        for label in (anchor_label, done_label, missing_label)
+    )
     extras: Sequence[tuple[Evidence, ...]] = [()] * n if extra is None else extra
     for k in np.flatnonzero(branch < 0).tolist():
-        said[k] = deadline_said(
+        one = deadline_said(
             answers.answer(k),
             anchor_label=labels[k],
             limit=limit,
@@ -687,6 +693,7 @@ def deadline_said_many(
             missing_label=missing[k],
             extra=extras[k],
         )
+        said[k] = one if one is None or not as_text else (one[0], evidence_line(one[1]), one[2])
     known = np.where(
         (answers.record_as_of == NO_DAY) | (answers.record_as_of >= day_number(answers.as_of)),
         day_number(answers.as_of),
@@ -696,6 +703,7 @@ def deadline_said_many(
     distinct, inverse = unique_days(every)
     listed = distinct.tolist()
     dates, words = from_day_numbers(listed), day_words(listed)
+    isos = day_isos(listed) if as_text else []
     picks = inverse.reshape(4, n)
     as_of_words = long_date(answers.as_of)
     limit_items: dict[int, tuple[Evidence, Evidence]] = {}
@@ -734,6 +742,15 @@ def deadline_said_many(
             {"anchor": anchors, "due": dues, "done": done_days, "known": untils},
             words,
         )
+        if as_text:
+            lines = _deadline_lines(
+                name, chosen, anchors, dues, done_days, isos=isos, limit=limit, source=source,
+                labels=labels, dones=dones, late_bys=late_bys, late_codes=late_codes,
+                extras=extras, shown=shown,
+            )  # fmt: skip
+            for k, reason, line in zip(chosen, reasons, lines, strict=True):
+                said[k] = (reason, line, labels[k])
+            continue
         for k, reason, anchor, due, done in zip(
             chosen, reasons, anchors, dues, done_days, strict=True
         ):
@@ -758,6 +775,48 @@ def deadline_said_many(
             )
             said[k] = (reason, evidence, labels[k])
     return said
+
+
+def _deadline_lines(
+    name: str,
+    chosen: list[int],
+    anchors: list[int],
+    dues: list[int],
+    done_days: list[int],
+    *,
+    isos: list[str | None],
+    limit: str,
+    source: str | None,
+    labels: list[str],
+    dones: list[str],
+    late_bys: list[int],
+    late_codes: list[int],
+    extras: Sequence[tuple[Evidence, ...]],
+    shown: list[bool],
+) -> list[str]:
+    """The evidence lines of the decided deadlines ``chosen``, all on the branch ``name``:
+    :func:`~casework.rules.engine.evidence_line` of the items
+    :func:`~casework.rules.timing.deadline_evidence` lists (the clock's start, the time
+    limit, the due day; the day done; the lateness; any extra items), written from the
+    days' ISO forms ``isos`` (the days are indices into it). ``""`` where not ``shown``."""
+    source_shown = f" ({source})" if source else ""
+    limited = f"; time limit: {limit}{source_shown}; due by: "
+    finished = name in ("met", "met before anchor", "late")
+    lateness = {"late": " late: ", "overdue": " overdue at as_of: "}.get(name)
+    lines: list[str] = []
+    for k, anchor, due, done in zip(chosen, anchors, dues, done_days, strict=True):
+        if not shown[k]:
+            lines.append("")
+            continue
+        line = f"{labels[k]}: {isos[anchor]}{limited}{isos[due]}{source_shown}"
+        if finished:
+            line += f"; {dones[k].lower()}: {isos[done]}"
+        if lateness is not None:
+            line += f"; {LATE_UNITS[late_codes[k]]}{lateness}{late_bys[k]}"
+        if extras[k]:
+            line += "; " + evidence_line(extras[k])
+        lines.append(line)
+    return lines
 
 
 def _sentences(
@@ -804,6 +863,7 @@ def _with_terms(sentence: str, limit: str) -> str:
 
 
 register_many(deadline_said, deadline_said_many)
+register_text_many(deadline_said, functools.partial(deadline_said_many, as_text=True))
 
 
 def _filled(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from casework.columnar.core import (
     deadline_wording,
     register,
     register_many,
+    register_text_many,
 )
 from casework.columnar.core import Answers as Answers_
 from casework.columnar.supervision import start_labels
@@ -202,12 +204,13 @@ def _oasys_said_many(
     *,
     parts: Sequence[tuple[int | None, ...]],
     core: tuple[OasysPart, ...] = _CORE,
+    as_text: bool = False,
     **values: Any,
-) -> list[Explained | None]:
+) -> list[Any]:
     """:func:`_oasys_said` of many answers: each answer's parts in words (each part's words
     a column at a time, each day's words made once) give its labels, and the deadlines are
     worded at once (:func:`~casework.columnar.core.deadline_said_many`, with each answer's
-    labels)."""
+    labels). ``as_text``: each evidence as its line (the text form)."""
     n = len(parts)
     if not n:
         return []
@@ -231,10 +234,12 @@ def _oasys_said_many(
             "missing_label": [oasys.oasys_missing_label(words) for words in described],
         },
         extra=[(Evidence("parts", words),) for words in described],
+        as_text=as_text,
     )
 
 
 register_many(_oasys_said, _oasys_said_many)
+register_text_many(_oasys_said, functools.partial(_oasys_said_many, as_text=True))
 register(oasys.oasys_ppo_2007, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))
 register(oasys.oasys_ppo_2005, OasysKernel("ppo", "oasys_ppo_limit", "if_screened_in"))
 register(oasys.oasys_tier4_2007, OasysKernel("not_ppo_tier4", "oasys_tier4_limit", "always"))
