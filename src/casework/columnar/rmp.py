@@ -59,7 +59,7 @@ from casework.rules.engine import Basis, Context, Outcome, Verdict, evidence_lin
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
 from casework.rules.timing import DeadlineSaid
-from casework.rules.units import combined_words, unit_label, unit_label_words
+from casework.rules.units import combined_reason, combined_words, unit_label, unit_label_words
 from casework.text import long_date
 
 __all__ = [
@@ -655,7 +655,7 @@ def _screened_text_many(
     ends = np.searchsorted(owner, np.arange(n + 1)).tolist()
     for k in np.flatnonzero(fits).tolist():
         begin, end = ends[k], ends[k + 1]
-        said[k] = (" ".join(reasons[begin:end]), "; ".join(lines[begin:end]), anchor_label)
+        said[k] = (combined_reason(reasons[begin:end]), "; ".join(lines[begin:end]), anchor_label)
     return said
 
 
@@ -670,8 +670,8 @@ def _screening_texts(  # noqa: PLR0917
     *,
     limits: tuple[tuple[str, str | None] | None, ...],
     as_of: dt.date,
-) -> tuple[list[str], list[str]]:
-    """Each screening's labelled sentence and evidence line (:func:`_screened_text_many`),
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each screening's label and sentence, and its evidence line (:func:`_screened_text_many`),
     by its ``branch`` of :func:`~casework.rules.standards.consistency.analysis_words` (0:
     analysis completed, 1: exemption countersigned, 2: not yet due, 3: exemption claimed
     only, 4: neither); ``done`` the day of the analysis or exemption."""
@@ -685,7 +685,7 @@ def _screening_texts(  # noqa: PLR0917
         else (limit[0], f"; time limit: {limit[0]}{_source(limit[1])}", _source(limit[1]))
         for limit in limits
     ]
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
     lines: list[str] = []
     for b, at_on, at_due, at_done, on_iso, due_iso, done_iso, what, w, asked in zip(
         branch.tolist(), on_words, due_words, done_words, on_isos, due_isos, done_isos,
@@ -711,7 +711,7 @@ def _screening_texts(  # noqa: PLR0917
             line += "; " + exemption
         else:
             reason = consistency.ANALYSIS_MISSING_REASON
-        reasons.append(f"{unit_label_words('Screening', at_on)}: {reason}")
+        reasons.append((unit_label_words("Screening", at_on), reason))
         lines.append(line)
     return reasons, lines
 

@@ -16,6 +16,7 @@ column by column, to the same table read from ``Case`` objects one by one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -43,6 +44,7 @@ from casework.columnar.core import (
     OUTCOMES,
     Answer,
     Explained,
+    ExplainedText,
     Wording,
     add_duration,
     deadline,
@@ -51,6 +53,7 @@ from casework.columnar.core import (
     deadline_wording,
     register,
     register_many,
+    register_text_many,
     verdict_said,
 )
 from casework.columnar.core import Answers as Answers_
@@ -75,7 +78,15 @@ from casework.model import (
     StaffRole,
 )
 from casework.rules import units
-from casework.rules.engine import IN_FORCE_BY, Basis, Context, Evidence, Outcome, Verdict
+from casework.rules.engine import (
+    IN_FORCE_BY,
+    Basis,
+    Context,
+    Evidence,
+    Outcome,
+    Verdict,
+    evidence_line,
+)
 from casework.rules.parameters import MissingParameterError, ParameterError
 from casework.rules.standards import supervision
 from casework.rules.standards.base import IN_FORCE_2007, InForce
@@ -753,13 +764,18 @@ def _units_said_many(
     source: str | None,
     done_label: str,
     missing_label: str,
-) -> list[Explained | None]:
+    as_text: bool = False,
+) -> list[Any]:
     """:func:`_units_said` of many answers: every unit of every answer worded at once
     (:func:`~casework.columnar.core.deadline_said_many`, the deadline templates), then each
     answer's units combined by :func:`~casework.rules.units.combined_words`, the words of
-    :func:`~casework.rules.units.combine`. An answer with no unit is asked one by one."""
+    :func:`~casework.rules.units.combine`. An answer with no unit is asked one by one.
+    ``as_text``: the text form, each unit's evidence as its line (the deadlines' text form)
+    and an answer's lines joined as one (as the items joined are written), combined by
+    :func:`~casework.rules.units.combined_decision` and
+    :func:`~casework.rules.units.combined_reason`, the parts of ``combined_words``."""
     n = len(answers)
-    said: list[Explained | None] = [None] * n
+    said: list[Any] = [None] * n
     starts = np.asarray(first, dtype=np.intp)
     counts = np.asarray(stop, dtype=np.intp) - starts
     for k in np.flatnonzero(counts <= 0).tolist():
@@ -769,6 +785,9 @@ def _units_said_many(
             anchor_label=anchor_label, limit=limit, source=source, done_label=done_label,
             missing_label=missing_label,
         )  # fmt: skip
+        one = said[k]
+        if as_text and one is not None:
+            said[k] = (one[0], evidence_line(one[1]), one[2])
     counts = np.maximum(counts, 0)
     # Every unit of every answer: its answer (``owner``) and its row in parts.
     owner = np.repeat(np.arange(n, dtype=np.intp), counts)
@@ -795,12 +814,13 @@ def _units_said_many(
         done_label=done_label,
         missing_label=missing_label,
         extra=extras,
+        as_text=as_text,
     )
     triggers = parts["trigger"][unit].tolist()
     outcomes = parts["outcome"][unit].tolist()
     bases = parts["basis"][unit].tolist()
     labelled: dict[int, str] = {}
-    verdicts: list[list[tuple[str, DeadlineSaid]] | None] = [[] for _ in range(n)]
+    verdicts: list[list[tuple[str, Outcome, Basis, str, Any]] | None] = [[] for _ in range(n)]
     for j, (k, words, name, trigger) in enumerate(
         zip(owner.tolist(), worded, unit_names, triggers, strict=True)
     ):
@@ -818,24 +838,49 @@ def _units_said_many(
                 day = from_day_number(trigger)
                 assert day is not None
                 label = labelled[trigger] = units.unit_label(noun, day)
-        listed.append(
-            (label, DeadlineSaid(OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1]))
-        )
+        listed.append((label, OUTCOMES[outcomes[j]], BASES[bases[j]], words[0], words[1]))
     for k in np.flatnonzero(counts > 0).tolist():
         listed = verdicts[k]
         if listed is None:
             continue
-        combined = units.combined_words(listed)
-        if (
-            combined.outcome is OUTCOMES[answers.outcome[k]]
-            and combined.basis is BASES[answers.basis[k]]
-        ):
-            said[k] = (combined.reason, combined.evidence, anchor_label)
+        said[k] = (_combined_text if as_text else _combined)(
+            listed, OUTCOMES[answers.outcome[k]], BASES[answers.basis[k]], anchor_label
+        )
     return said
+
+
+def _combined(
+    listed: list[tuple[str, Outcome, Basis, str, Any]],
+    outcome: Outcome,
+    basis: Basis,
+    anchor_label: str,
+) -> Explained | None:
+    """An answer's units (label, outcome, basis, reason, evidence) combined by
+    :func:`~casework.rules.units.combined_words`, if that is the answer's outcome and basis."""
+    combined = units.combined_words([(label, DeadlineSaid(*said)) for label, *said in listed])
+    if combined.outcome is not outcome or combined.basis is not basis:
+        return None
+    return combined.reason, combined.evidence, anchor_label
+
+
+def _combined_text(
+    listed: list[tuple[str, Outcome, Basis, str, Any]],
+    outcome: Outcome,
+    basis: Basis,
+    anchor_label: str,
+) -> ExplainedText | None:
+    """:func:`_combined` for writers of text: each unit's evidence a line, the answer's the
+    lines of the units with evidence, joined as :func:`~casework.rules.engine.evidence_line`
+    joins their items."""
+    if units.combined_decision([(said[1], said[2]) for said in listed]) != (outcome, basis):
+        return None
+    reason = units.combined_reason([(said[0], said[3]) for said in listed])
+    return reason, "; ".join([said[4] for said in listed if said[4]]), anchor_label
 
 
 _ANSWER_COLUMNS = ("outcome", "basis", "trigger", "due", "done", "late_by", "late_unit")
 register_many(_units_said, _units_said_many)
+register_text_many(_units_said, functools.partial(_units_said_many, as_text=True))
 
 
 def periodic(

@@ -9,7 +9,7 @@ whether a breach was actioned in time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from casework.model import Case
 from casework.model.supervision import Breach, Psr, Victim
@@ -42,6 +42,8 @@ __all__ = [
     "breach_action",
     "breach_resolution",
     "combine",
+    "combined_decision",
+    "combined_reason",
     "combined_words",
     "psr_delivery",
     "psr_words",
@@ -221,23 +223,38 @@ def combine(verdicts: Sequence[tuple[str, Verdict]], *, none: str) -> Verdict:
 
 def combined_words(verdicts: Sequence[tuple[str, Decided]]) -> DeadlineSaid:
     """The outcome, basis, reason and evidence of :func:`combine` (its one definition) of
-    one or more labelled units, from each unit's words alone."""
-    outcomes = {verdict.outcome for _, verdict in verdicts}
-    reason = " ".join(f"{label}: {verdict.reason}" for label, verdict in verdicts)
-    evidence = tuple(item for _, verdict in verdicts for item in verdict.evidence)
-    if Outcome.NOT_MET in outcomes:
-        return DeadlineSaid(Outcome.NOT_MET, Basis.COMPUTED, reason, evidence)
-    if Outcome.CANNOT_ASSESS in outcomes:
-        basis = next(v.basis for _, v in verdicts if v.outcome is Outcome.CANNOT_ASSESS)
-        return DeadlineSaid(Outcome.CANNOT_ASSESS, basis, reason, evidence)
-    if Outcome.MET in outcomes:
-        return DeadlineSaid(Outcome.MET, Basis.COMPUTED, reason, evidence)
-    basis = (
-        Basis.NOT_YET_DUE
-        if any(v.basis is Basis.NOT_YET_DUE for _, v in verdicts)
-        else (Basis.OUT_OF_SCOPE)
+    one or more labelled units, from each unit's words alone: the answer
+    :func:`combined_decision` gives, the reasons joined by :func:`combined_reason`, every
+    unit's evidence in order."""
+    outcome, basis = combined_decision(
+        [(verdict.outcome, verdict.basis) for _, verdict in verdicts]
     )
-    return DeadlineSaid(Outcome.NOT_APPLICABLE, basis, reason, evidence)
+    reason = combined_reason([(label, verdict.reason) for label, verdict in verdicts])
+    evidence = tuple(item for _, verdict in verdicts for item in verdict.evidence)
+    return DeadlineSaid(outcome, basis, reason, evidence)
+
+
+def combined_decision(decided: Sequence[tuple[Outcome, Basis]]) -> tuple[Outcome, Basis]:
+    """The outcome and basis of :func:`combine` of units with these outcomes and bases (in
+    order): not met if any is, else the first unit's that cannot be assessed, else met if
+    any is, else not applicable (not yet due if any unit is not yet due)."""
+    outcomes = {outcome for outcome, _ in decided}
+    if Outcome.NOT_MET in outcomes:
+        return Outcome.NOT_MET, Basis.COMPUTED
+    if Outcome.CANNOT_ASSESS in outcomes:
+        return Outcome.CANNOT_ASSESS, next(
+            basis for outcome, basis in decided if outcome is Outcome.CANNOT_ASSESS
+        )
+    if Outcome.MET in outcomes:
+        return Outcome.MET, Basis.COMPUTED
+    if any(basis is Basis.NOT_YET_DUE for _, basis in decided):
+        return Outcome.NOT_APPLICABLE, Basis.NOT_YET_DUE
+    return Outcome.NOT_APPLICABLE, Basis.OUT_OF_SCOPE
+
+
+def combined_reason(said: Iterable[tuple[str, str]]) -> str:
+    """The reason of :func:`combine`: each unit's reason after its label, in order."""
+    return " ".join(f"{label}: {reason}" for label, reason in said)
 
 
 def unit_label(noun: str, day: dt.date) -> str:
