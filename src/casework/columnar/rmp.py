@@ -305,7 +305,79 @@ def _not_low_said_many(
     return said
 
 
+def _not_low_text_many(
+    answers: Answers_,
+    *,
+    rank: Sequence[int],
+    since: Sequence[int],
+    window: Sequence[int],
+    anchor_label: Sequence[str],
+    limits: tuple[tuple[str, str | None] | None, ...],
+) -> list[ExplainedText | None]:
+    """:func:`_not_low_said_many` for writers of text: which sentence of
+    :func:`~casework.rules.standards.consistency.rmp_where_not_low_words` each answer takes
+    (RMP done, not yet due, none) found for all at once, kept where it is the answer's
+    outcome and basis, and its sentence and evidence line written from each day's words,
+    no item made."""
+    n = len(answers)
+    said: list[ExplainedText | None] = [None] * n
+    on = np.asarray(since, dtype=np.int64)
+    windows = np.asarray(window, dtype=np.intp)
+    limited = np.asarray([limit is not None for limit in limits], dtype=bool)
+    known = (answers.trigger != NO_DAY) & (answers.due != NO_DAY) & (on != NO_DAY)
+    known &= limited[windows]
+    # rmp_where_not_low_words' branches: 0 an RMP done, 1 not yet due, 2 none
+    branch = np.where(answers.done != NO_DAY, 0, np.where(answers.due >= _day(answers.as_of), 1, 2))
+    outcome = np.asarray(
+        [
+            OUTCOME_CODE[Outcome.MET],
+            OUTCOME_CODE[Outcome.NOT_APPLICABLE],
+            OUTCOME_CODE[Outcome.NOT_MET],
+        ]
+    )[branch]
+    basis = np.where(branch == 1, BASIS_CODE[Basis.NOT_YET_DUE], BASIS_CODE[Basis.COMPUTED])
+    fits = known & (outcome == answers.outcome) & (basis == answers.basis)
+    at = np.flatnonzero(fits)
+    if not at.size:
+        return said
+    days = {
+        name: column[at].tolist()
+        for name, column in (
+            ("since", on), ("anchor", answers.trigger), ("due", answers.due), ("done", answers.done)
+        )
+    }  # fmt: skip
+    words = {name: day_words(listed) for name, listed in days.items()}
+    isos = {name: day_isos(listed) for name, listed in days.items()}
+    levels = [_LEVEL_OF_RANK[int(r)] for r in np.asarray(rank)[at].tolist()]
+    for j, (k, b, level) in enumerate(zip(at.tolist(), branch[at].tolist(), levels, strict=True)):
+        limit, source = cast("tuple[str, str | None]", limits[int(windows[k])])
+        shown = _source(source)
+        level_words = consistency.roh_level_words(level)
+        if b == 0:
+            reason = consistency.rmp_completed_reason(
+                latest=words["done"][j], level=level_words, since=words["since"][j]
+            )
+        elif b == 1:
+            reason = consistency.rmp_pending_reason(
+                due=words["due"][j], limit=limit, anchor_label=anchor_label[k],
+                anchor=words["anchor"][j], level=level_words, since=words["since"][j],
+            )  # fmt: skip
+        else:
+            reason = consistency.rmp_missing_reason(
+                level=level_words, since=words["since"][j], due=words["due"][j]
+            )
+        line = (
+            f"RoH level: {level.value}; RoH level since: {isos['since'][j]}; time limit: "
+            f"{limit}{shown}; due by: {isos['due'][j]}{shown}"
+        )
+        if b == 0:
+            line += f"; risk management plan completed: {isos['done'][j]}"
+        said[k] = (reason, line, anchor_label[k])
+    return said
+
+
 register_many(_not_low_said, _not_low_said_many)
+register_text_many(_not_low_said, _not_low_text_many)
 
 
 def mappa_level(columns: CaseColumns, _ctx: Context) -> dict[str, Any]:

@@ -400,8 +400,9 @@ def rmp_where_not_low_words(
     as_of: dt.date,
 ) -> DeadlineSaid:
     """The outcome, basis, reason and evidence of :func:`rmp_where_not_low_verdict` (their
-    one definition), without the rest of a verdict."""
-    words = level.value.replace("_", " ")
+    one definition), without the rest of a verdict. Each reason is one of the ``rmp_*_reason``
+    sentences (the rule's text form, in :mod:`casework.columnar.rmp`, writes the same)."""
+    words = roh_level_words(level)
     evidence = (
         Evidence("RoH level", level.value),
         Evidence("RoH level since", since),
@@ -412,26 +413,56 @@ def rmp_where_not_low_words(
         return DeadlineSaid(
             Outcome.MET,
             Basis.COMPUTED,
-            f"Risk management plan completed on {long_date(latest)}; the case is {words} "
-            f"RoH (since {long_date(since)}).",
+            rmp_completed_reason(latest=long_date(latest), level=words, since=long_date(since)),
             (*evidence, Evidence("risk management plan completed", latest)),
         )
     if as_of <= due:
         return DeadlineSaid(
             Outcome.NOT_APPLICABLE,
             Basis.NOT_YET_DUE,
-            f"Not yet due: a risk management plan is due by {long_date(due)} "
-            f"({limit} after {anchor_label} on {long_date(anchor)}); the case is "
-            f"{words} RoH (since {long_date(since)}).",
+            rmp_pending_reason(
+                due=long_date(due),
+                limit=limit,
+                anchor_label=anchor_label,
+                anchor=long_date(anchor),
+                level=words,
+                since=long_date(since),
+            ),
             evidence,
         )
     return DeadlineSaid(
         Outcome.NOT_MET,
         Basis.COMPUTED,
-        f"No risk management plan is recorded, although the case is {words} RoH (since "
-        f"{long_date(since)}) and every case not assessed as low RoH needs one; it was "
-        f"due by {long_date(due)}.",
+        rmp_missing_reason(level=words, since=long_date(since), due=long_date(due)),
         evidence,
+    )
+
+
+def roh_level_words(level: RohLevel) -> str:
+    """A RoH level as :func:`rmp_where_not_low_words` says it: "very high"."""
+    return level.value.replace("_", " ")
+
+
+def rmp_completed_reason(*, latest: str, level: str, since: str) -> str:
+    """``rmp-where-not-low`` met: the latest RMP's day, the RoH level and since when, in words."""
+    return f"Risk management plan completed on {latest}; the case is {level} RoH (since {since})."
+
+
+def rmp_pending_reason(
+    *, due: str, limit: str, anchor_label: str, anchor: str, level: str, since: str
+) -> str:
+    """``rmp-where-not-low`` not yet due (the days in words)."""
+    return (
+        f"Not yet due: a risk management plan is due by {due} ({limit} after {anchor_label} "
+        f"on {anchor}); the case is {level} RoH (since {since})."
+    )
+
+
+def rmp_missing_reason(*, level: str, since: str, due: str) -> str:
+    """``rmp-where-not-low`` not met: no RMP by as_of (the days in words)."""
+    return (
+        f"No risk management plan is recorded, although the case is {level} RoH (since "
+        f"{since}) and every case not assessed as low RoH needs one; it was due by {due}."
     )
 
 
