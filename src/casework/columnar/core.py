@@ -1252,34 +1252,50 @@ class RuleColumns:
         wording gives no trigger label (the scalar rule words those). ``as_text``: each
         evidence as its line (:func:`~casework.rules.engine.evidence_line`), no item made."""
         rule = self.rule
-        day_words, days = _dates_in_words(self.trigger[at])
+        n = at.size
+        # each answer's trigger label, by its code among the distinct labels
+        if "anchor_label" in wording.constants:
+            labels = [str(wording.constants["anchor_label"])]
+            codes = np.zeros(n, dtype=np.intp)
+        elif "anchor_label" in wording.values:
+            given = wording.values["anchor_label"]
+            index: dict[str, int] = {}
+            codes = np.fromiter(
+                (index.setdefault(str(given[slot]), len(index)) for slot in slots.tolist()),
+                dtype=np.intp,
+                count=n,
+            )
+            labels = list(index)
+        else:
+            return [None] * n
+        # each distinct (label, day) worded once: the same words, and the same evidence
+        days, day_at = unique_days(self.trigger[at])
+        pairs, pair_at = np.unique(codes * len(days) + day_at, return_inverse=True)
+        listed = days[pairs % len(days)].tolist()
         whens: dict[dt.date | None, str] = {}
         in_force = in_force_evidence(rule)
         in_force_line = evidence_line(in_force)
-        said: list[tuple[str, Any, str | None] | None] = []
-        # each (label, day) worded once: the same words, and the same evidence to write
-        known: dict[tuple[str, dt.date], tuple[str, Any, str | None]] = {}
-        for slot, words, day in zip(slots.tolist(), day_words, days, strict=True):
-            label = wording.label(slot)
-            if label is None or day is None:
-                said.append(None)
+        held: list[tuple[str, Any, str | None] | None] = []
+        for code, words, day in zip(
+            (pairs // len(days)).tolist(), day_words(listed), from_day_numbers(listed), strict=True
+        ):
+            if day is None:
+                held.append(None)
                 continue
-            held = known.get((label, day))
-            if held is None:
-                # every day before the rule came into force is worded alike (key None)
-                key = None if day < rule.in_force_from else day
-                when = whens.get(key)
-                if when is None:
-                    when = whens[key] = out_of_force_when(rule, day)
-                reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
-                shown = (
-                    f"{label}: {day.isoformat()}; {in_force_line}"
-                    if as_text
-                    else (Evidence(label, day), *in_force)
-                )
-                held = known[label, day] = (reason, shown, label)
-            said.append(held)
-        return said
+            label = labels[code]
+            # every day before the rule came into force is worded alike (key None)
+            key = None if day < rule.in_force_from else day
+            when = whens.get(key)
+            if when is None:
+                when = whens[key] = out_of_force_when(rule, day)
+            reason = OUT_OF_FORCE_STARTED.format(label=label, day=words, when=when)
+            shown = (
+                f"{label}: {day.isoformat()}; {in_force_line}"
+                if as_text
+                else (Evidence(label, day), *in_force)
+            )
+            held.append((reason, shown, label))
+        return [held[k] for k in pair_at.reshape(-1).tolist()]
 
     def _by_scalar_rule(
         self,
