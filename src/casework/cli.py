@@ -31,7 +31,7 @@ import attrs
 import click
 
 from casework import console
-from casework._process import COMMAND_GC_THRESHOLDS
+from casework._process import COMMAND_GC_THRESHOLDS, arrow_allocator
 from casework._process import arrow_without_pandas as _arrow_without_pandas
 from casework.intervals import IntervalOptions
 from casework.report.output import FORMATS, Format, Report, format_for_path
@@ -162,6 +162,8 @@ class _Casework(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         self.debug = False
         self.program = args is None
+        if self.program:
+            arrow_allocator()
         try:
             with _few_collections(program=self.program):
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
