@@ -109,7 +109,11 @@ __all__ = [
 
 #: Cases per chunk: large enough to amortise per-chunk costs, small enough to keep
 #: a chunk's findings (about 30 per case for the National Standards) in a few MB.
-DEFAULT_CHUNK = 1_000
+#: ``casework findings -f parquet`` on 100,000 cases (Arrow's memory from jemalloc,
+#: :func:`casework._process.arrow_allocator`): 11.2 s and 227 MB at its peak with chunks of
+#: 1,000 cases, 9.5-9.9 s and 281 MB with 2,000, 9.5 s and 325 MB with 3,000
+#: (docs/decisions.md#chunks-of-2000-cases).
+DEFAULT_CHUNK = 2_000
 
 #: Findings (Arrow bytes) held before they are written to Parquet as one row group. One
 #: chunk's findings as a row group (27,000 rows for the National Standards) made about
