@@ -40,7 +40,7 @@ def arrow_allocator() -> None:
     """In a process of casework's own (the command line's), have Arrow take its memory
     from jemalloc rather than its default, mimalloc, where this pyarrow was built with it.
     ``casework findings -f parquet`` on 100,000 cases peaked at about 295 MB with mimalloc
-    and 225 MB with jemalloc, in the same time; that is what lets a chunk hold 2,000 cases
+    and 225 MB with jemalloc, in the same time; that is what lets a chunk hold 1,500 cases
     (:data:`casework.stream.DEFAULT_CHUNK`; decision: arrow-allocator).
 
     Arrow reads :data:`ARROW_POOL_ENV` when pyarrow is imported, so this sets it before

@@ -598,20 +598,25 @@ def case_file_argument(function: F) -> F:
     )
 
 
-def read_case_file_argument(*, read_size: int | None = None) -> Callable[[F], F]:
+def read_case_file_argument(
+    *, read_size: int | None = None, chunk: int | None = None
+) -> Callable[[F], F]:
     """FILE, for a command that reads it a chunk of columns at a time (``read_size`` as
-    its :class:`~casework.stream.StreamedRead`'s): a JSON Lines file is opened and its
-    first batches parsed on a worker thread as soon as FILE is read, while the command
-    reads its other options and imports what it needs (decision: read-while-importing).
-    The command takes the read (:func:`_started_read`); one not taken is closed when
-    the command ends."""
+    its :class:`~casework.stream.StreamedRead`'s, ``chunk`` the cases of its chunks:
+    :data:`casework.stream.DEFAULT_CHUNK` when ``None``): a JSON Lines file is opened and
+    its first batches parsed on a worker thread as soon as FILE is read, while the
+    command reads its other options and imports what it needs (decision:
+    read-while-importing). The command takes the read (:func:`_started_read`) when it
+    reads in the same batches; one not taken is closed when the command ends."""
 
     def start(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
         from casework.columnar.reader import StartedRead
         from casework.io import case_file_format
+        from casework.stream import DEFAULT_CHUNK
 
         if case_file_format(value) == "jsonl":
-            started = StartedRead(value, read_size=read_size)
+            size = DEFAULT_CHUNK if chunk is None else chunk
+            started = StartedRead(value, size=size, read_size=read_size)
             if started.started:
                 ctx.find_root().call_on_close(started.close)
                 ctx.meta[_STARTED] = started
@@ -1666,9 +1671,12 @@ def format_for_path_or_none(path: Path) -> str | None:
 #: same as on one thread (decisions: read-in-batches, parse-ahead). A command has its
 #: process to itself; the library's default stays one thread.
 READ_NATIVE: Final = "threads"
-#: Lines ``targets`` parses at once: 2,000 reads it about 13% faster than the library's
-#: 1,000 at 100,000 cases (5.2 s and 5.9 s, medians of three in one run), and it holds
-#: no findings, so its peak stays low (199 MB against 167 MB; decision: read-in-batches).
+#: Lines ``targets`` parses at once (in whole chunks: one of 1,500 cases since chunks
+#: are of 1,500). With chunks of 1,000, 2,000 read it about 13% faster than 1,000 at
+#: 100,000 cases (5.2 s and 5.9 s, medians of three in one run), and it holds no
+#: findings, so its peak stays low (199 MB against 167 MB; decision: read-in-batches).
+#: Two chunks of 1,500 at once (3,000) took the same time as one and peaked about 50 MB
+#: higher (five rounds, stop 39).
 READ_TARGETS: Final = 2_000
 
 
@@ -1815,8 +1823,13 @@ def _write_findings_json(
         writer.write(stream, source=source, load=reading)
 
 
+#: Cases evaluated at a time by ``score``: omi-2007 gives about 260 findings a case, so a
+#: chunk of 200 cases holds about 50,000 findings.
+SCORE_CHUNK = 200
+
+
 @main.command(epilog=_EXIT_CODES)
-@read_case_file_argument()
+@read_case_file_argument(chunk=SCORE_CHUNK)
 @ruleset_option(
     "Rule set the sample is evaluated under. [default: the inspection file's, or omi-2007]"
 )
@@ -1969,11 +1982,6 @@ def score(
         )
         _emit_streamed(report, format_, output)
     sys.exit(EXIT_OK if reading.ok else EXIT_INPUT)
-
-
-#: Cases evaluated at a time by ``score``: omi-2007 gives about 260 findings a case, so a
-#: chunk of 200 cases holds about 50,000 findings.
-SCORE_CHUNK = 200
 
 
 def _renders_document(format_: Format | None, output: Path | None) -> bool:

@@ -110,10 +110,11 @@ __all__ = [
 #: Cases per chunk: large enough to amortise per-chunk costs, small enough to keep
 #: a chunk's findings (about 30 per case for the National Standards) in a few MB.
 #: ``casework findings -f parquet`` on 100,000 cases (Arrow's memory from jemalloc,
-#: :func:`casework._process.arrow_allocator`): 11.2 s and 227 MB at its peak with chunks of
-#: 1,000 cases, 9.5-9.9 s and 281 MB with 2,000, 9.5 s and 325 MB with 3,000
-#: (docs/decisions.md#chunks-of-2000-cases).
-DEFAULT_CHUNK = 2_000
+#: :func:`casework._process.arrow_allocator`), chunks of 1,000 cases: 11.2 s and 227 MB at
+#: its peak; 2,000: 9.5-9.9 s and 281-294 MB (295 MB on a million cases, too near 300 MB);
+#: 1,500: 4-6% slower than 2,000, 246-253 MB (260 MB on a million)
+#: (docs/decisions.md#chunks-of-1500-cases).
+DEFAULT_CHUNK = 1_500
 
 #: Findings (Arrow bytes) held before they are written to Parquet as one row group. One
 #: chunk's findings as a row group (27,000 rows for the National Standards) made about

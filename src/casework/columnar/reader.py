@@ -83,10 +83,11 @@ DEFAULT_SIZE = 1_000
 #: Lines of a JSON Lines file parsed and written to raw tables at once, then split
 #: into chunks of the size asked (a multiple of it, or one chunk when it is larger):
 #: Arrow's reader and the raw writer cost per batch as well as per line, and the
-#: batch's lines and raw tables are all it adds to a chunk's memory. 1,000 lines, the
-#: commands' chunk: 2,000 peaked 20-36 MB higher, 299 MB for ``findings -f parquet``
-#: at a million cases; a read may choose its own (``read_size``: ``targets``, which
-#: holds no findings, reads 2,000; decision: read-in-batches).
+#: batch's lines and raw tables are all it adds to a chunk's memory. 1,000 lines (with
+#: chunks of 1,000, 2,000 peaked 20-36 MB higher, 299 MB for ``findings -f parquet`` at a
+#: million cases); a batch is always whole chunks, so the commands' chunks of 1,500
+#: (:data:`casework.stream.DEFAULT_CHUNK`) are read one a batch; a read may choose its
+#: own (``read_size``: ``targets``'s; decision: read-in-batches).
 READ_SIZE = 1_000
 Native = Literal["on", "threads", "off"]
 """How JSON Lines are parsed (decision: native-json-reader): ``"on"``, Arrow's JSON
