@@ -572,6 +572,26 @@ def _screened_said(
     return verdict_said(answer, consistency.screenings_verdict(screenings), anchor_label)
 
 
+def _screenings_of(
+    answers: Answers_, first: Sequence[int], stop: Sequence[int]
+) -> tuple[list[int], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The screenings of the decided answers (units ``first`` to ``stop`` of each): the
+    decided answers with none (worded one by one), each answer's count (none for the
+    others), and each screening's answer (``owner``) and row among the units (``unit``),
+    in order."""
+    n = len(answers)
+    decided = np.isin(answers.basis, [BASIS_CODE[basis] for basis in _DECIDED])
+    starts = np.asarray(first, dtype=np.intp)
+    counts = np.asarray(stop, dtype=np.intp) - starts
+    none: list[int] = np.flatnonzero(decided & (counts <= 0)).tolist()
+    counts = np.where(decided, np.maximum(counts, 0), 0)
+    owner = np.repeat(np.arange(n, dtype=np.intp), counts)
+    unit = starts[owner] + (
+        np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    return none, counts, owner, unit
+
+
 def _screened_said_many(
     answers: Answers_,
     *,
@@ -589,19 +609,12 @@ def _screened_said_many(
     screening is asked one by one."""
     n = len(answers)
     said: list[Explained | None] = [None] * n
-    decided = np.isin(answers.basis, [BASIS_CODE[basis] for basis in _DECIDED])
-    starts = np.asarray(first, dtype=np.intp)
-    counts = np.asarray(stop, dtype=np.intp) - starts
-    for k in np.flatnonzero(decided & (counts <= 0)).tolist():
+    none, counts, owner, unit = _screenings_of(answers, first, stop)
+    for k in none:
         said[k] = _screened_said(
-            answers.answer(k), first=int(starts[k]), stop=int(starts[k] + counts[k]),
-            units=units, limits=limits, anchor_label=anchor_label,
+            answers.answer(k), first=int(first[k]), stop=int(stop[k]), units=units,
+            limits=limits, anchor_label=anchor_label,
         )  # fmt: skip
-    counts = np.where(decided, np.maximum(counts, 0), 0)
-    owner = np.repeat(np.arange(n, dtype=np.intp), counts)
-    unit = starts[owner] + (
-        np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
     distinct, inverse = unique_days(
         np.concatenate([units["on"][unit], units["due"][unit], units["completed"][unit],
                         units["signed"][unit]]),
@@ -673,20 +686,13 @@ def _screened_text_many(
     answer with no screening is worded by :func:`_screened_said`."""
     n = len(answers)
     said: list[ExplainedText | None] = [None] * n
-    decided = np.isin(answers.basis, [BASIS_CODE[basis] for basis in _DECIDED])
-    starts = np.asarray(first, dtype=np.intp)
-    counts = np.asarray(stop, dtype=np.intp) - starts
-    for k in np.flatnonzero(decided & (counts <= 0)).tolist():
+    none, counts, owner, unit = _screenings_of(answers, first, stop)
+    for k in none:
         one = _screened_said(
-            answers.answer(k), first=int(starts[k]), stop=int(starts[k] + counts[k]),
-            units=units, limits=limits, anchor_label=anchor_label,
+            answers.answer(k), first=int(first[k]), stop=int(stop[k]), units=units,
+            limits=limits, anchor_label=anchor_label,
         )  # fmt: skip
         said[k] = None if one is None else (one[0], evidence_line(one[1]), one[2])
-    counts = np.where(decided, np.maximum(counts, 0), 0)
-    owner = np.repeat(np.arange(n, dtype=np.intp), counts)
-    unit = starts[owner] + (
-        np.arange(owner.size, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
     on, due = units["on"][unit], units["due"][unit]
     completed, signed = units["completed"][unit], units["signed"][unit]
     claimed = units["claimed"][unit].astype(bool)
