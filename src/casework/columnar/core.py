@@ -72,6 +72,7 @@ from casework.rules.engine import (
     not_begun,
     out_of_force_when,
     out_of_scope_reason,
+    shown_source,
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.ruleset import RuleSet
@@ -799,7 +800,7 @@ def _deadline_lines(
     :func:`~casework.rules.timing.deadline_evidence` lists (the clock's start, the time
     limit, the due day; the day done; the lateness; any extra items), written from the
     days' ISO forms ``isos`` (the days are indices into it). ``""`` where not ``shown``."""
-    source_shown = f" ({source})" if source else ""
+    source_shown = shown_source(source)
     limited = f"; time limit: {limit}{source_shown}; due by: "
     finished = name in ("met", "met before anchor", "late")
     lateness = {"late": " late: ", "overdue": " overdue at as_of: "}.get(name)

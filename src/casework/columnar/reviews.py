@@ -87,6 +87,7 @@ from casework.rules.engine import (
     Rule,
     Verdict,
     evidence_line,
+    shown_source,
 )
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import reviews
@@ -991,9 +992,9 @@ def _interval_lines(
     late_by = np.where(late, parts["late_by"][rows], -1).tolist()
     late_unit = [LATE_UNITS[code] for code in parts["late_unit"][rows].tolist()]
     done_label = words.done_label.lower()
-    shown_source = f" ({source})" if source else ""
+    source_shown = shown_source(source)
     lines = [
-        f"interval {number}: {label}: {begun}; interval {number}: due by: {by}{shown_source}"
+        f"interval {number}: {label}: {begun}; interval {number}: due by: {by}{source_shown}"
         + ("" if finished is None else f"; interval {number}: {done_label}: {finished}")
         + (
             ""

@@ -55,7 +55,14 @@ from casework.columnar.supervision import (
     table_of,
 )
 from casework.model import MappaLevel, RohLevel
-from casework.rules.engine import Basis, Context, Outcome, Verdict, evidence_line
+from casework.rules.engine import (
+    Basis,
+    Context,
+    Outcome,
+    Verdict,
+    evidence_line,
+    shown_source,
+)
 from casework.rules.parameters import MissingParameterError
 from casework.rules.standards import consistency, oasys
 from casework.rules.timing import DeadlineSaid
@@ -351,7 +358,7 @@ def _not_low_text_many(
     levels = [_LEVEL_OF_RANK[int(r)] for r in np.asarray(rank)[at].tolist()]
     for j, (k, b, level) in enumerate(zip(at.tolist(), branch[at].tolist(), levels, strict=True)):
         limit, source = cast("tuple[str, str | None]", limits[int(windows[k])])
-        shown = _source(source)
+        shown = shown_source(source)
         level_words = consistency.roh_level_words(level)
         if b == 0:
             reason = consistency.rmp_completed_reason(
@@ -760,7 +767,7 @@ def _screening_texts(  # noqa: PLR0917
     shown_limits = [
         None
         if limit is None
-        else (limit[0], f"; time limit: {limit[0]}{_source(limit[1])}", _source(limit[1]))
+        else (limit[0], f"; time limit: {limit[0]}{shown_source(limit[1])}", shown_source(limit[1]))
         for limit in limits
     ]
     reasons: list[tuple[str, str]] = []
@@ -792,11 +799,6 @@ def _screening_texts(  # noqa: PLR0917
         reasons.append((unit_label_words("Screening", at_on), reason))
         lines.append(line)
     return reasons, lines
-
-
-def _source(source: str | None) -> str:
-    """An evidence item's source as :func:`~casework.rules.engine.evidence_line` shows it."""
-    return f" ({source})" if source else ""
 
 
 register_many(_screened_said, _screened_said_many)

@@ -71,6 +71,7 @@ __all__ = [
     "out_of_scope_reason",
     "plain_value",
     "rule",
+    "shown_source",
     "verdict_for",
 ]
 
@@ -165,8 +166,13 @@ def evidence_line(evidence: Iterable[Evidence]) -> str:
 
 
 def _evidence_part(item: Evidence) -> str:
-    source = f" ({item.source})" if item.source else ""
-    return f"{item.label}: {plain_value(item.value)}{source}"
+    return f"{item.label}: {plain_value(item.value)}{shown_source(item.source)}"
+
+
+def shown_source(source: str | None) -> str:
+    """An evidence item's source as :func:`evidence_line` shows it after the value:
+    `` (003:701)``, or nothing where it has none (the writers of text forms use it too)."""
+    return f" ({source})" if source else ""
 
 
 @attrs.frozen
