@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,60 @@ def test_parquet_rows_held_when_an_error_ends_the_run_are_not_written(
     with pytest.raises(KeyboardInterrupt):
         interrupted()
     assert pq.read_table(path).num_rows == 0  # closed, without the held findings
+
+
+class _FailingWrite:
+    """A Parquet writer whose row group writes fail (a full disk, say), on its thread."""
+
+    def __init__(self, writer: pq.ParquetWriter) -> None:
+        self.writer = writer
+        self.tried: list[str] = []
+
+    def write_table(self, table: pa.Table, row_group_size: int) -> None:
+        self.tried.append(threading.current_thread().name)
+        raise OSError("No space left on device")
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+@pytest.mark.parametrize("failing", ["the last row group", "an earlier row group"])
+def test_parquet_row_groups_written_on_a_thread_raise_their_errors_to_the_caller(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, tmp_path: Path, failing: str
+) -> None:
+    """A row group is written on a thread of its own; an error writing it is not lost: it
+    is raised by the next write (an earlier row group) or on leaving the block (the
+    last), and the file is closed."""
+    whole = evaluate(cases, "national-standards-2007", as_of=AS_OF, calendar=calendar)
+    path = tmp_path / "findings.parquet"
+    with (  # noqa: PT012
+        pytest.raises(OSError, match="No space left on device"),
+        FindingsWriter(path, "parquet", row_group_bytes=1) as writer,
+    ):
+        real = writer._parquet
+        assert real is not None
+        failing_writer = _FailingWrite(real)
+        writer._parquet = failing_writer  # type: ignore[assignment]
+        writer.write(whole[:5])  # (a row group of its own, on the thread)
+        if failing == "an earlier row group":
+            writer.write(whole[5:10])  # waits for the first: its error is raised here
+            pytest.fail("the first row group's error was not raised by the next write")
+    assert failing_writer.tried
+    assert all(name.startswith("casework-parquet") for name in failing_writer.tried)
+    assert pq.read_table(path).num_rows == 0  # closed, no row group written
+
+
+def test_parquet_row_groups_written_on_a_thread_are_all_in_the_file_in_order(
+    cases: tuple[Case, ...], calendar: WorkingCalendar, tmp_path: Path
+) -> None:
+    whole = evaluate(cases, "national-standards-2007", as_of=AS_OF, calendar=calendar)
+    path = tmp_path / "findings.parquet"
+    with FindingsWriter(path, "parquet", row_group_bytes=1) as writer:
+        for start in range(0, len(whole), 3):
+            writer.write(whole[start : start + 3])
+    # (every row group was written before the block was left, in the order given)
+    assert pq.ParquetFile(path).metadata.num_row_groups == -(-len(whole) // 3)
+    assert pq.read_table(path).to_pylist() == findings_batch(list(whole)).to_pylist()
 
 
 def test_findings_explained_without_words_are_written_only_so(

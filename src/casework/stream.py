@@ -26,6 +26,7 @@ import io
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
@@ -920,8 +921,10 @@ class FindingsWriter:
     to a stream. ``header=False`` leaves it out (a part of a file written in parts:
     :mod:`casework.parallel`). Parquet findings are gathered into row groups of about
     ``row_group_bytes`` (:data:`ROW_GROUP_BYTES`) of Arrow data; the rows and their order
-    do not depend on it. ``words=False`` writes every finding without the fields in words
-    (:data:`WORDS`; a chunk explained with ``words=False`` is written only so).
+    do not depend on it. A row group is encoded and written on a thread of its own while
+    the next is gathered (Arrow's Parquet writer holds no lock), one at a time: at most
+    two row groups are held. ``words=False`` writes every finding without the fields in
+    words (:data:`WORDS`; a chunk explained with ``words=False`` is written only so).
     """
 
     def __init__(
@@ -954,6 +957,8 @@ class FindingsWriter:
         self._schema = findings_schema(words)
         self._held: list[pa.RecordBatch] = []
         self._held_bytes = 0
+        self._writing: ThreadPoolExecutor | None = None
+        self._written: Future[None] | None = None  # (the row group being written)
 
     def __enter__(self) -> Self:
         if self.format == "parquet":
@@ -961,6 +966,7 @@ class FindingsWriter:
             import pyarrow.parquet as pq  # noqa: PLC0415
 
             self._parquet = pq.ParquetWriter(self._path, self._schema, compression="zstd")
+            self._writing = ThreadPoolExecutor(1, thread_name_prefix="casework-parquet")
             return self
         if self._text is None:
             assert self._path is not None
@@ -994,15 +1000,27 @@ class FindingsWriter:
             self._write_held()
 
     def _write_held(self) -> None:
-        """Write the gathered batches as one row group. Each batch has its own dictionaries
-        (outcome, basis, ...); unified, the Parquet writer keeps them dictionary-encoded."""
+        """Write the gathered batches as one row group, on the writing thread once the row
+        group before has been written (an error writing it is raised here). Each batch has
+        its own dictionaries (outcome, basis, ...); unified, the Parquet writer keeps them
+        dictionary-encoded."""
         if not self._held:
             return
         assert self._parquet is not None
-        table = pa.Table.from_batches(self._held, schema=self._schema).unify_dictionaries()
-        self._held = []
-        self._held_bytes = 0
-        self._parquet.write_table(table, row_group_size=max(table.num_rows, 1))
+        assert self._writing is not None
+        held, self._held, self._held_bytes = self._held, [], 0
+        self._wait_written()
+        self._written = self._writing.submit(self._write_row_group, self._parquet, held)
+
+    def _write_row_group(self, parquet: pq.ParquetWriter, batches: list[pa.RecordBatch]) -> None:
+        table = pa.Table.from_batches(batches, schema=self._schema).unify_dictionaries()
+        parquet.write_table(table, row_group_size=max(table.num_rows, 1))
+
+    def _wait_written(self) -> None:
+        """Wait for the row group being written; raise what writing it raised."""
+        written, self._written = self._written, None
+        if written is not None:
+            written.result()
 
     def write(self, findings: Sequence[Finding] | FindingTable) -> None:
         """Append one chunk of findings: :class:`Finding` objects, or a chunk's findings
@@ -1047,10 +1065,13 @@ class FindingsWriter:
         traceback: TracebackType | None,
     ) -> None:
         if self._parquet is not None:
+            assert self._writing is not None
             try:
                 if exc_type is None:
                     self._write_held()
+                    self._wait_written()
             finally:
+                self._writing.shutdown(wait=True)  # (an error already raised: not again)
                 self._parquet.close()
         try:
             if exc_type is None and self._text is not None:
