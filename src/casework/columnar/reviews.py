@@ -881,6 +881,7 @@ def _periodic_text_many(
     late_at = np.flatnonzero(chosen.late)
     late_ends = np.searchsorted(owner[late_at], np.arange(n + 1)).tolist()
     reason_of = [None if words_of is None else words_of[0] for words_of in unit_said]
+    late_reasons = [str(reason_of[i]) for i in late_at.tolist()]  # (answer by answer)
     clock = parts["due" if by_due else "trigger"][found.unit]
     due, done = parts["due"][found.unit], parts["done"][found.unit]
     under_another = (found.counts - chosen.counted_of).tolist()
@@ -894,9 +895,8 @@ def _periodic_text_many(
                 words.noun, window, by_due, _date(clock[bounds[a]]), _date(clock[bounds[a + 1] - 1])
             )
         elif kind == 1:
-            late_here = late_at[late_ends[a] : late_ends[a + 1]].tolist()
             reason = periodic_late_reason(
-                [str(reason_of[i]) for i in late_here], int(chosen.counted_of[a])
+                late_reasons[late_ends[a] : late_ends[a + 1]], int(chosen.counted_of[a])
             )
         elif kind in (2, 3):
             reason = str(reason_of[j])
