@@ -42,7 +42,10 @@ kept under ``bench/.data/``), then measures, on that file:
   wall time and
   peak resident memory (from ``wait4``: with ``--jobs``, the largest of the processes,
   not their sum), so commands are measured as a user runs them. ``--interleaved``
-  runs them in rounds with the yardstick in its own process, for medians.
+  runs them in rounds with the yardstick in its own process, for medians, and prints
+  each one's CPU seconds too (user and system, every thread and worker): a command
+  whose threads overlap (Arrow parses the next lines, the Parquet writer encodes the
+  last row group) uses more CPU than wall time, and the ratios are of wall time.
 
 ``--dask SIZE`` runs one job on a file (``casework.scale``: the target tally of
 ``nps-2007-08`` for 2007-08 and the ``omi-2007`` inspection counts, as ``targets`` and
@@ -165,9 +168,10 @@ def timed(work: Callable[[], Any], repeat: int = 1) -> tuple[Any, float]:
     return result, statistics.median(times)
 
 
-#: Runs a command and prints its peak RSS. A child's peak RSS counts the memory of the
-#: process it was forked from, so the command is forked from this small helper, never
-#: from the benchmark process (which holds the loaded cases).
+#: Runs a command and prints its peak RSS and CPU seconds (user and system, of every
+#: thread, and of its worker processes once it has waited for them). A child's peak RSS
+#: counts the memory of the process it was forked from, so the command is forked from
+#: this small helper, never from the benchmark process (which holds the loaded cases).
 _MEASURE = """
 import os, sys
 pid = os.fork()
@@ -177,19 +181,27 @@ if pid == 0:
     os.dup2(devnull, 2)
     os.execv(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime)
 """
 
 
 def run_command(args: list[str]) -> tuple[float, float, int]:
     """Run a command in its own process: (wall seconds, peak RSS in MB, exit code)."""
+    took, peak, code, _cpu = run_measured(args)
+    return took, peak, code
+
+
+def run_measured(args: list[str]) -> tuple[float, float, int, float]:
+    """:func:`run_command`, and the CPU seconds the command used (user and system, every
+    thread: more than the wall time where threads overlap, as Arrow's parse and the
+    Parquet writer's do)."""
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=True
     )
     took = time.perf_counter() - began
-    peak, code = done.stdout.split()
-    return took, int(peak) / 1024, int(code)
+    peak, code, cpu = done.stdout.split()
+    return took, int(peak) / 1024, int(code), float(cpu)
 
 
 def casework_command() -> list[str]:
@@ -271,23 +283,26 @@ def interleaved(
     out.mkdir(parents=True, exist_ok=True)
     runs = {"json.loads (own process)": [sys.executable, "-c", _YARDSTICK, str(path)]}
     runs |= {name: args for name, args in commands(path, out).items() if not only or name in only}
-    seen: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    seen: dict[str, list[tuple[float, float, float]]] = {name: [] for name in runs}
     for _ in range(rounds):
         for name, args in runs.items():
             os.sync()  # the last run's output written out first, not during this one
-            seconds, peak, _code = run_command(args)
-            seen[name].append((seconds, peak))
+            seconds, peak, _code, cpu = run_measured(args)
+            seen[name].append((seconds, peak, cpu))
     with_them = ", with programmes, DRRs and jobs" if interventions else ""
     print(f"casework commands on {cases:,} cases (seed {seed}{with_them}), {os.cpu_count()} CPUs, "
           f"medians of {rounds} interleaved rounds")  # fmt: skip
-    print(f"  {'run':<36} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8}")
-    yardstick = statistics.median(s for s, _ in seen["json.loads (own process)"])
+    print(f"  {'run':<36} {'seconds':>8} {'range':>14} {'x json.loads':>13} {'peak MB':>8} "
+          f"{'CPU s':>7}")  # fmt: skip
+    yardstick = statistics.median(s for s, _, _ in seen["json.loads (own process)"])
     for name, timings in seen.items():
-        times = [s for s, _ in timings]
+        times = [s for s, _, _ in timings]
         middle = statistics.median(times)
         span = f"{min(times):.2f}-{max(times):.2f}"
-        peak = max(p for _, p in timings)
-        print(f"  {name:<36} {middle:>8.2f} {span:>14} {middle / yardstick:>13.1f} {peak:>8,.0f}")
+        peak = max(p for _, p, _ in timings)
+        cpu = statistics.median(c for _, _, c in timings)
+        print(f"  {name:<36} {middle:>8.2f} {span:>14} {middle / yardstick:>13.1f} {peak:>8,.0f} "
+              f"{cpu:>7.2f}")  # fmt: skip
 
 
 def _parse_each(path: Path) -> None:
