@@ -881,7 +881,8 @@ def _periodic_text_many(
     late_at = np.flatnonzero(chosen.late)
     late_ends = np.searchsorted(owner[late_at], np.arange(n + 1)).tolist()
     reason_of = [None if words_of is None else words_of[0] for words_of in unit_said]
-    late_reasons = [str(reason_of[i]) for i in late_at.tolist()]  # (answer by answer)
+    # the late intervals' reasons in order, grouped by answer: each answer's is a slice
+    late_reasons = [str(reason_of[i]) for i in late_at.tolist()]
     clock = parts["due" if by_due else "trigger"][found.unit]
     due, done = parts["due"][found.unit], parts["done"][found.unit]
     under_another = (found.counts - chosen.counted_of).tolist()
