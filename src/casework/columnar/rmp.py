@@ -765,10 +765,7 @@ def _screening_texts(  # noqa: PLR0917
     as_of_words = long_date(as_of)
     exemption = f"exemption countersigned: None ({consistency.EXEMPTION_SOURCE})"
     shown_limits = [
-        None
-        if limit is None
-        else (limit[0], f"; time limit: {limit[0]}{shown_source(limit[1])}", shown_source(limit[1]))
-        for limit in limits
+        None if limit is None else (limit[0], shown_source(limit[1])) for limit in limits
     ]
     reasons: list[tuple[str, str]] = []
     lines: list[str] = []
@@ -784,12 +781,12 @@ def _screening_texts(  # noqa: PLR0917
             reason = consistency.analysis_exempted_reason(at_done)
             line += f"; exemption countersigned: {done_iso} ({consistency.EXEMPTION_SOURCE})"
         elif b == 2:
-            limit, limit_line, source = cast("tuple[str, str, str]", shown_limits[w])
+            limit, source = cast("tuple[str, str]", shown_limits[w])
             reason = consistency.analysis_pending_reason(
                 due=at_due, limit=limit, on=at_on, as_of=as_of_words
             )
-            line += (
-                ("; " + exemption if asked else "") + limit_line + f"; due by: {due_iso}{source}"
+            line += ("; " + exemption if asked else "") + (
+                f"; time limit: {limit}{source}; due by: {due_iso}{source}"
             )
         elif b == 3:
             reason = consistency.ANALYSIS_CLAIMED_REASON
